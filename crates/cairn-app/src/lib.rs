@@ -1,0 +1,19 @@
+//! The operations Cairn's UI asks for, as plain functions over a [`Store`]: the Tauri commands,
+//! the HTTP routes of `cairn serve` and the CLI all call these, so each is written once.
+//!
+//! The types in [`views`] are the UI's transport shapes (serde, snake_case, epoch milliseconds);
+//! they are converted by hand from the core's domain types, which know nothing of JSON.
+#![warn(missing_docs)]
+
+pub mod demo;
+mod error;
+mod location;
+mod run_detail;
+mod runs;
+pub mod views;
+
+pub use cairn_core::Store;
+pub use error::AppError;
+pub use location::{default_store_path, open_store};
+pub use run_detail::get_run_detail;
+pub use runs::{list_experiments, list_runs, run_search};

@@ -1,0 +1,108 @@
+//! The command line, as clap sees it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Cairn: experiment tracking and a model registry in one local SQLite file.
+#[derive(Debug, Parser)]
+#[command(name = "cairn", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// The store's database file (default: $CAIRN_STORE, else ~/.local/share/cairn/cairn.db).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub store: Option<PathBuf>,
+    /// Print JSON instead of a table.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List experiments with their run counts.
+    Experiments {
+        /// Include deleted experiments.
+        #[arg(long)]
+        all: bool,
+    },
+    /// List and inspect runs.
+    #[command(subcommand)]
+    Runs(RunsCommand),
+    /// Log a param, metric or tag to an existing run.
+    #[command(subcommand)]
+    Log(LogCommand),
+    /// Fill the store with demo experiments, runs and a registered model.
+    Demo {
+        /// Do nothing when the store already has runs.
+        #[arg(long)]
+        if_empty: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RunsCommand {
+    /// List runs, filtered and sorted with MLflow's search grammar.
+    List(RunsListArgs),
+    /// Show everything about one run.
+    Show {
+        /// The run id.
+        run_id: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RunsListArgs {
+    /// Only runs of this experiment (by name; repeatable).
+    #[arg(long = "experiment", value_name = "NAME")]
+    pub experiments: Vec<String>,
+    /// Filter, e.g. "metrics.val_acc > 0.9 and params.optimizer = 'adam'".
+    #[arg(long, value_name = "EXPR", default_value = "")]
+    pub filter: String,
+    /// Sort key, e.g. "metrics.val_acc DESC" (repeatable; the first is most significant).
+    #[arg(long = "order-by", value_name = "EXPR")]
+    pub order_by: Vec<String>,
+    /// Most runs to print.
+    #[arg(long, default_value_t = 100)]
+    pub limit: usize,
+    /// Include deleted runs.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LogCommand {
+    /// Log a param (params cannot change once logged).
+    Param {
+        /// The run id.
+        run_id: String,
+        /// Param key.
+        key: String,
+        /// Param value.
+        value: String,
+    },
+    /// Log one metric point.
+    Metric {
+        /// The run id.
+        run_id: String,
+        /// Metric key.
+        key: String,
+        /// Value: a number, nan, inf or -inf.
+        value: String,
+        /// Step (default 0).
+        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+        step: i64,
+        /// Time of the point in epoch milliseconds (default: now).
+        #[arg(long, value_name = "MS")]
+        timestamp: Option<i64>,
+    },
+    /// Set a tag.
+    Tag {
+        /// The run id.
+        run_id: String,
+        /// Tag key.
+        key: String,
+        /// Tag value.
+        value: String,
+    },
+}

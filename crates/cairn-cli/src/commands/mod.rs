@@ -1,0 +1,40 @@
+//! Runs a parsed command line against the store.
+
+mod demo;
+mod experiments;
+mod log;
+mod runs;
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use cairn_core::SqliteStore;
+
+use crate::args::{Cli, Command, RunsCommand};
+
+/// Runs the command; the exit code is the command's to choose.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let store = open(&cli)?;
+    match cli.command {
+        Command::Experiments { all } => experiments::list(&store, all, cli.json)?,
+        Command::Runs(RunsCommand::List(args)) => runs::list(&store, &args, cli.json)?,
+        Command::Runs(RunsCommand::Show { run_id }) => runs::show(&store, &run_id, cli.json)?,
+        Command::Log(command) => log::log(&store, command)?,
+        Command::Demo { if_empty } => demo::seed(&store, if_empty, cli.json)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn open(cli: &Cli) -> anyhow::Result<SqliteStore> {
+    let path = match &cli.store {
+        Some(path) => path.clone(),
+        None => cairn_app::default_store_path()?,
+    };
+    cairn_app::open_store(Some(&path)).with_context(|| format!("opening the store {}", path.display()))
+}
+
+/// Prints a value as pretty JSON on stdout.
+fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}

@@ -1,0 +1,20 @@
+//! The domain model: what Cairn knows about experiments, runs, metrics, provenance and the
+//! model registry, independent of any wire format.
+
+mod experiment;
+mod metric;
+mod provenance;
+mod registry;
+mod run;
+
+pub use experiment::{Experiment, ExperimentId, ExperimentSummary, NewExperiment};
+pub use metric::{LatestMetric, MetricPoint, NamedMetricPoint};
+pub use provenance::{DataHash, DataKind, GitOrigin, GitProvenance};
+pub use registry::{
+    ModelStage, ModelVersion, ModelVersionStatus, NewModelVersion, RegisteredModel,
+    RegistryChange, RegistryHistoryEntry, StageTransition,
+};
+pub use run::{
+    LifecycleStage, LogBatch, NewRun, Param, Run, RunInfo, RunStatus, RunUpdate, SourceKind, Tag,
+    ViewType,
+};

@@ -1,0 +1,147 @@
+//! The store: the one interface through which every part of Cairn reads and writes what it
+//! knows. It speaks domain types; [`SqliteStore`] keeps them in one SQLite file.
+
+mod sqlite;
+
+pub use sqlite::{SqliteStore, latest_schema_version};
+
+use crate::error::StoreResult;
+use crate::model::{
+    Experiment, ExperimentId, ExperimentSummary, GitProvenance, LifecycleStage, LogBatch,
+    MetricPoint, ModelVersion, NewExperiment, NewModelVersion, NewRun, RegisteredModel,
+    RegistryHistoryEntry, Run, RunInfo, RunUpdate, StageTransition, Tag, ViewType, DataHash,
+};
+use crate::search::{Filter, OrderBy};
+
+/// Default and largest page size for run searches (MLflow's).
+pub const DEFAULT_MAX_RESULTS: usize = 1000;
+/// Largest page a run search may ask for.
+pub const MAX_RESULTS_LIMIT: usize = 50_000;
+
+/// A run search: which experiments, which runs, in what order, which page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSearch {
+    /// Experiments to search; empty means all.
+    pub experiment_ids: Vec<ExperimentId>,
+    /// The filter; `None` matches every run.
+    pub filter: Option<Filter>,
+    /// Sort keys, most significant first; empty means newest first.
+    pub order_by: Vec<OrderBy>,
+    /// Active, deleted or all runs.
+    pub view: ViewType,
+    /// Page size (at most [`MAX_RESULTS_LIMIT`]).
+    pub max_results: usize,
+    /// Runs to skip (the page token).
+    pub offset: usize,
+    /// Also count every matching run.
+    pub count_total: bool,
+}
+
+impl Default for RunSearch {
+    fn default() -> Self {
+        RunSearch {
+            experiment_ids: Vec::new(),
+            filter: None,
+            order_by: Vec::new(),
+            view: ViewType::ActiveOnly,
+            max_results: DEFAULT_MAX_RESULTS,
+            offset: 0,
+            count_total: false,
+        }
+    }
+}
+
+/// One page of a run search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunPage {
+    /// The runs, in the requested order.
+    pub runs: Vec<Run>,
+    /// Offset of the next page; `None` on the last page.
+    pub next_offset: Option<usize>,
+    /// Number of matching runs, when counted.
+    pub total_count: Option<u64>,
+}
+
+/// Cairn's storage, behind one interface so that another backend is an addition.
+///
+/// Every method validates its input the same way (see [`crate::validate`]); implementations
+/// must pass the contract suite in `tests/store_contract.rs`.
+pub trait Store: Send + Sync {
+    /// Creates an experiment and returns its id.
+    fn create_experiment(&self, new: &NewExperiment) -> StoreResult<ExperimentId>;
+    /// An experiment by id.
+    fn get_experiment(&self, experiment_id: ExperimentId) -> StoreResult<Experiment>;
+    /// An experiment by name (deleted ones too, as MLflow does).
+    fn get_experiment_by_name(&self, name: &str) -> StoreResult<Experiment>;
+    /// Experiments in view with their active run counts, sorted by name.
+    fn list_experiments(&self, view: ViewType) -> StoreResult<Vec<ExperimentSummary>>;
+    /// Renames an experiment.
+    fn rename_experiment(&self, experiment_id: ExperimentId, new_name: &str) -> StoreResult<()>;
+    /// Deletes (soft) or restores an experiment.
+    fn set_experiment_lifecycle(
+        &self,
+        experiment_id: ExperimentId,
+        stage: LifecycleStage,
+    ) -> StoreResult<()>;
+    /// Sets an experiment tag.
+    fn set_experiment_tag(&self, experiment_id: ExperimentId, tag: &Tag) -> StoreResult<()>;
+
+    /// Creates a run.
+    fn create_run(&self, new: &NewRun) -> StoreResult<Run>;
+    /// Everything about one run.
+    fn get_run(&self, run_id: &str) -> StoreResult<Run>;
+    /// Changes a run's status, end time or name. Ending a run compacts its metric histories.
+    fn update_run(&self, run_id: &str, update: &RunUpdate) -> StoreResult<RunInfo>;
+    /// Deletes (soft) or restores a run.
+    fn set_run_lifecycle(&self, run_id: &str, stage: LifecycleStage) -> StoreResult<()>;
+    /// Searches runs.
+    fn search_runs(&self, search: &RunSearch) -> StoreResult<RunPage>;
+    /// Logs params, metrics and tags atomically: all or nothing.
+    fn log_batch(&self, run_id: &str, batch: &LogBatch) -> StoreResult<()>;
+    /// Logs many batches to many runs in one transaction; each batch is validated first.
+    fn log_batches(&self, batches: &[(String, LogBatch)]) -> StoreResult<()>;
+    /// Appends a long stretch of one metric's history (importers; no batch size limit).
+    fn append_metric(&self, run_id: &str, key: &str, points: &[MetricPoint]) -> StoreResult<()>;
+    /// Removes a run tag.
+    fn delete_tag(&self, run_id: &str, key: &str) -> StoreResult<()>;
+    /// The whole history of one metric of a run, in logging order.
+    fn metric_history(&self, run_id: &str, key: &str) -> StoreResult<Vec<MetricPoint>>;
+    /// Records (replaces) the git provenance of a run.
+    fn set_git_provenance(&self, run_id: &str, git: &GitProvenance) -> StoreResult<()>;
+    /// Records (replaces) the content hash of one input of a run.
+    fn set_data_hash(&self, run_id: &str, data: &DataHash) -> StoreResult<()>;
+
+    /// Creates a registered model.
+    fn create_registered_model(
+        &self,
+        name: &str,
+        description: &str,
+        tags: &[Tag],
+    ) -> StoreResult<RegisteredModel>;
+    /// A registered model with its latest versions and aliases.
+    fn get_registered_model(&self, name: &str) -> StoreResult<RegisteredModel>;
+    /// Every registered model, sorted by name.
+    fn list_registered_models(&self) -> StoreResult<Vec<RegisteredModel>>;
+    /// Registers a new version (number = highest ever + 1).
+    fn create_model_version(&self, new: &NewModelVersion) -> StoreResult<ModelVersion>;
+    /// One version.
+    fn get_model_version(&self, name: &str, version: u64) -> StoreResult<ModelVersion>;
+    /// Every live version of a model, by version number.
+    fn list_model_versions(&self, name: &str) -> StoreResult<Vec<ModelVersion>>;
+    /// Moves a version to a stage with MLflow's semantics, and records it in the history.
+    fn transition_model_version_stage(
+        &self,
+        transition: &StageTransition,
+    ) -> StoreResult<ModelVersion>;
+    /// Points an alias at a version (moving it if set), and records it in the history.
+    fn set_model_alias(
+        &self,
+        name: &str,
+        alias: &str,
+        version: u64,
+        user_id: &str,
+        origin: &str,
+    ) -> StoreResult<()>;
+    /// The registry history of a model, oldest first.
+    fn registry_history(&self, name: &str) -> StoreResult<Vec<RegistryHistoryEntry>>;
+}

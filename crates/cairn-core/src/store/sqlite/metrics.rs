@@ -1,0 +1,247 @@
+//! Metric histories: compressed chunks plus a short uncompressed tail for points logged one at
+//! a time. See ARCHITECTURE.md, "Metric storage", for why and for the measurements.
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use crate::error::{StoreError, StoreResult};
+use crate::metric_codec;
+use crate::model::MetricPoint;
+
+use super::row::find_run;
+
+/// Most points in one chunk.
+pub(super) const CHUNK_POINTS: usize = 4096;
+/// A write of at least this many points to one series goes straight into chunks.
+const DIRECT_CHUNK_MIN_POINTS: usize = 64;
+/// The tail is compacted into a chunk once it holds this many points.
+const TAIL_FLUSH_POINTS: usize = 256;
+
+struct Series {
+    id: i64,
+    latest: MetricPoint,
+    point_count: usize,
+    tail_count: usize,
+}
+
+/// Appends `points` (in logging order) to the series `key` of run `run_pk`.
+pub(super) fn append(
+    transaction: &Transaction<'_>,
+    run_pk: i64,
+    key: &str,
+    points: &[MetricPoint],
+) -> StoreResult<()> {
+    let Some(first) = points.first() else {
+        return Ok(());
+    };
+    let mut series = match find_series(transaction, run_pk, key)? {
+        Some(series) => series,
+        None => create_series(transaction, run_pk, key, first)?,
+    };
+    for point in points {
+        if point.is_later_than(&series.latest) {
+            series.latest = *point;
+        }
+    }
+    let first_seq = series.point_count - series.tail_count;
+    if series.tail_count + points.len() >= TAIL_FLUSH_POINTS
+        || points.len() >= DIRECT_CHUNK_MIN_POINTS
+    {
+        let mut pending = read_tail(transaction, series.id)?;
+        pending.extend_from_slice(points);
+        delete_tail(transaction, series.id)?;
+        write_chunks(transaction, series.id, first_seq, &pending)?;
+        series.tail_count = 0;
+    } else {
+        let mut insert = transaction.prepare_cached(
+            "INSERT INTO metric_tail (series_id, seq, step, timestamp_ms, value_bits)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for (offset, point) in points.iter().enumerate() {
+            insert.execute(params![
+                series.id,
+                (series.point_count + offset) as i64,
+                point.step,
+                point.timestamp_ms,
+                point.value.to_bits() as i64
+            ])?;
+        }
+        series.tail_count += points.len();
+    }
+    series.point_count += points.len();
+    save_series(transaction, &series)
+}
+
+/// Moves every tail of a run into chunks; called when the run ends.
+pub(super) fn compact_run(transaction: &Transaction<'_>, run_pk: i64) -> StoreResult<()> {
+    let mut statement = transaction.prepare_cached(
+        "SELECT id, point_count, tail_count FROM metric_series
+         WHERE run_id = ?1 AND tail_count > 0",
+    )?;
+    let tails: Vec<(i64, i64, i64)> = statement
+        .query_map([run_pk], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    for (series_id, point_count, tail_count) in tails {
+        let pending = read_tail(transaction, series_id)?;
+        delete_tail(transaction, series_id)?;
+        write_chunks(
+            transaction,
+            series_id,
+            (point_count - tail_count) as usize,
+            &pending,
+        )?;
+        transaction
+            .prepare_cached("UPDATE metric_series SET tail_count = 0 WHERE id = ?1")?
+            .execute([series_id])?;
+    }
+    Ok(())
+}
+
+/// The whole history of one metric of a run, in logging order.
+pub(super) fn history(
+    connection: &Connection,
+    run_id: &str,
+    key: &str,
+) -> StoreResult<Vec<MetricPoint>> {
+    let (run_pk, _) = find_run(connection, run_id)?;
+    let Some(series) = find_series(connection, run_pk, key)? else {
+        return Ok(Vec::new());
+    };
+    let mut points = Vec::with_capacity(series.point_count);
+    let mut statement = connection
+        .prepare_cached("SELECT data FROM metric_chunks WHERE series_id = ?1 ORDER BY seq")?;
+    let mut rows = statement.query([series.id])?;
+    while let Some(row) = rows.next()? {
+        let corrupt = |reason: String| StoreError::CorruptMetric {
+            run_id: run_id.to_string(),
+            key: key.to_string(),
+            reason,
+        };
+        let data = row
+            .get_ref(0)?
+            .as_blob()
+            .map_err(|error| corrupt(error.to_string()))?;
+        metric_codec::decode(data, &mut points).map_err(|error| corrupt(error.to_string()))?;
+    }
+    points.extend(read_tail(connection, series.id)?);
+    Ok(points)
+}
+
+fn find_series(connection: &Connection, run_pk: i64, key: &str) -> StoreResult<Option<Series>> {
+    let series = connection
+        .prepare_cached(
+            "SELECT id, latest_value, latest_is_nan, latest_step, latest_timestamp_ms,
+                    point_count, tail_count
+             FROM metric_series WHERE run_id = ?1 AND key = ?2",
+        )?
+        .query_row(params![run_pk, key], |row| {
+            let is_nan: bool = row.get(2)?;
+            let value = match row.get::<_, Option<f64>>(1)? {
+                Some(value) if !is_nan => value,
+                _ => f64::NAN,
+            };
+            Ok(Series {
+                id: row.get(0)?,
+                latest: MetricPoint {
+                    step: row.get(3)?,
+                    timestamp_ms: row.get(4)?,
+                    value,
+                },
+                point_count: row.get::<_, i64>(5)? as usize,
+                tail_count: row.get::<_, i64>(6)? as usize,
+            })
+        })
+        .optional()?;
+    Ok(series)
+}
+
+fn create_series(
+    transaction: &Transaction<'_>,
+    run_pk: i64,
+    key: &str,
+    first: &MetricPoint,
+) -> StoreResult<Series> {
+    transaction
+        .prepare_cached(
+            "INSERT INTO metric_series (run_id, key, latest_step, latest_timestamp_ms)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![run_pk, key, first.step, first.timestamp_ms])?;
+    Ok(Series {
+        id: transaction.last_insert_rowid(),
+        latest: *first,
+        point_count: 0,
+        tail_count: 0,
+    })
+}
+
+fn save_series(transaction: &Transaction<'_>, series: &Series) -> StoreResult<()> {
+    let value = series.latest.value;
+    transaction
+        .prepare_cached(
+            "UPDATE metric_series
+             SET latest_value = ?2, latest_is_nan = ?3, latest_step = ?4,
+                 latest_timestamp_ms = ?5, point_count = ?6, tail_count = ?7
+             WHERE id = ?1",
+        )?
+        .execute(params![
+            series.id,
+            (!value.is_nan()).then_some(value),
+            value.is_nan(),
+            series.latest.step,
+            series.latest.timestamp_ms,
+            series.point_count as i64,
+            series.tail_count as i64,
+        ])?;
+    Ok(())
+}
+
+fn read_tail(connection: &Connection, series_id: i64) -> StoreResult<Vec<MetricPoint>> {
+    let mut statement = connection.prepare_cached(
+        "SELECT step, timestamp_ms, value_bits FROM metric_tail WHERE series_id = ?1 ORDER BY seq",
+    )?;
+    let points = statement
+        .query_map([series_id], |row| {
+            Ok(MetricPoint {
+                step: row.get(0)?,
+                timestamp_ms: row.get(1)?,
+                value: f64::from_bits(row.get::<_, i64>(2)? as u64),
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(points)
+}
+
+fn delete_tail(transaction: &Transaction<'_>, series_id: i64) -> StoreResult<()> {
+    transaction
+        .prepare_cached("DELETE FROM metric_tail WHERE series_id = ?1")?
+        .execute([series_id])?;
+    Ok(())
+}
+
+fn write_chunks(
+    transaction: &Transaction<'_>,
+    series_id: i64,
+    first_seq: usize,
+    points: &[MetricPoint],
+) -> StoreResult<()> {
+    let mut insert = transaction.prepare_cached(
+        "INSERT INTO metric_chunks (series_id, seq, point_count, min_step, max_step, data)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut buffer = Vec::new();
+    for (index, chunk) in points.chunks(CHUNK_POINTS).enumerate() {
+        buffer.clear();
+        metric_codec::encode(chunk, &mut buffer);
+        let min_step = chunk.iter().map(|point| point.step).min().unwrap_or(0);
+        let max_step = chunk.iter().map(|point| point.step).max().unwrap_or(0);
+        insert.execute(params![
+            series_id,
+            (first_seq + index * CHUNK_POINTS) as i64,
+            chunk.len() as i64,
+            min_step,
+            max_step,
+            buffer,
+        ])?;
+    }
+    Ok(())
+}

@@ -1,0 +1,140 @@
+//! [`SqliteStore`]: the store in one SQLite file, with artifacts in a folder beside it.
+//!
+//! One writer connection behind a mutex takes every write, in `BEGIN IMMEDIATE` transactions;
+//! readers come from a small pool and, thanks to WAL, never wait for the writer.
+
+mod experiments;
+mod metrics;
+mod migrate;
+mod provenance;
+mod registry;
+mod row;
+mod runs;
+mod search;
+mod trait_impl;
+mod writes;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::error::{StoreError, StoreResult};
+
+pub use migrate::latest_version as latest_schema_version;
+
+/// How long a connection waits for another process's write lock before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+/// Idle read connections kept open.
+const MAX_IDLE_READERS: usize = 4;
+
+/// The SQLite-backed store.
+pub struct SqliteStore {
+    database_path: PathBuf,
+    artifact_root: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("database_path", &self.database_path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the store whose database is `database_path`, and brings its
+    /// schema up to date. Artifacts live in `<stem>-artifacts/` beside the database.
+    pub fn open(database_path: &Path) -> StoreResult<SqliteStore> {
+        Self::open_at_version(database_path, migrate::latest_version())
+    }
+
+    /// Opens the store migrated only up to `schema_version`; for upgrade tests.
+    #[doc(hidden)]
+    pub fn open_at_version(database_path: &Path, schema_version: i64) -> StoreResult<SqliteStore> {
+        if let Some(parent) = database_path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
+                action: "creating the store folder",
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        let mut writer = open_connection(database_path)?;
+        writer.pragma_update(None, "journal_mode", "WAL")?;
+        migrate::migrate_to(&mut writer, database_path, schema_version)?;
+        let stem = database_path
+            .file_stem()
+            .map_or_else(|| "cairn".into(), |stem| stem.to_string_lossy().into_owned());
+        let artifact_root = database_path.with_file_name(format!("{stem}-artifacts"));
+        Ok(SqliteStore {
+            database_path: database_path.to_path_buf(),
+            artifact_root,
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The database file.
+    pub fn database_path(&self) -> &Path {
+        &self.database_path
+    }
+
+    /// The folder holding artifacts stored by Cairn itself.
+    pub fn artifact_root(&self) -> &Path {
+        &self.artifact_root
+    }
+
+    /// Runs `work` with a read connection.
+    pub(crate) fn read<T>(&self, work: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
+        let pooled = lock(&self.readers).pop();
+        let connection = match pooled {
+            Some(connection) => connection,
+            None => open_connection(&self.database_path)?,
+        };
+        let result = work(&connection);
+        let mut idle = lock(&self.readers);
+        if idle.len() < MAX_IDLE_READERS {
+            idle.push(connection);
+        }
+        result
+    }
+
+    /// Runs `work` in one write transaction; commits when it succeeds, rolls back otherwise.
+    pub(crate) fn write<T>(
+        &self,
+        work: impl FnOnce(&Transaction<'_>) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        let mut writer = lock(&self.writer);
+        let transaction = writer.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = work(&transaction)?;
+        transaction.commit()?;
+        Ok(value)
+    }
+}
+
+fn open_connection(path: &Path) -> StoreResult<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let connection = Connection::open_with_flags(path, flags)?;
+    connection.busy_timeout(BUSY_TIMEOUT)?;
+    connection.execute_batch(
+        "PRAGMA foreign_keys = ON;
+         PRAGMA synchronous = NORMAL;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -32768;
+         PRAGMA mmap_size = 268435456;",
+    )?;
+    connection.set_prepared_statement_cache_capacity(64);
+    Ok(connection)
+}
+
+/// Locks a mutex, recovering it if a thread panicked while holding it: every change happens in
+/// a transaction, so a panic mid-way leaves nothing half-written.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}

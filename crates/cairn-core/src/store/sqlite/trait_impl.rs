@@ -1,0 +1,158 @@
+//! [`Store`] for [`SqliteStore`]: each method picks a read or a write transaction and hands the
+//! work to the module that owns the subject.
+
+use crate::error::StoreResult;
+use crate::model::{
+    DataHash, Experiment, ExperimentId, ExperimentSummary, GitProvenance, LifecycleStage,
+    LogBatch, MetricPoint, ModelVersion, NewExperiment, NewModelVersion, NewRun,
+    RegisteredModel, RegistryHistoryEntry, Run, RunInfo, RunUpdate, StageTransition, Tag,
+    ViewType,
+};
+use crate::store::{RunPage, RunSearch, Store};
+use crate::validate;
+
+use super::{SqliteStore, experiments, metrics, provenance, registry, runs, search, writes};
+
+impl Store for SqliteStore {
+    fn create_experiment(&self, new: &NewExperiment) -> StoreResult<ExperimentId> {
+        self.write(|tx| experiments::create(tx, new))
+    }
+
+    fn get_experiment(&self, experiment_id: ExperimentId) -> StoreResult<Experiment> {
+        self.read(|db| experiments::get(db, experiment_id))
+    }
+
+    fn get_experiment_by_name(&self, name: &str) -> StoreResult<Experiment> {
+        self.read(|db| experiments::get_by_name(db, name))
+    }
+
+    fn list_experiments(&self, view: ViewType) -> StoreResult<Vec<ExperimentSummary>> {
+        self.read(|db| experiments::list(db, view))
+    }
+
+    fn rename_experiment(&self, experiment_id: ExperimentId, new_name: &str) -> StoreResult<()> {
+        self.write(|tx| experiments::rename(tx, experiment_id, new_name))
+    }
+
+    fn set_experiment_lifecycle(
+        &self,
+        experiment_id: ExperimentId,
+        stage: LifecycleStage,
+    ) -> StoreResult<()> {
+        self.write(|tx| experiments::set_lifecycle(tx, experiment_id, stage))
+    }
+
+    fn set_experiment_tag(&self, experiment_id: ExperimentId, tag: &Tag) -> StoreResult<()> {
+        self.write(|tx| {
+            experiments::get(tx, experiment_id)?;
+            experiments::set_tag(tx, experiment_id, tag)
+        })
+    }
+
+    fn create_run(&self, new: &NewRun) -> StoreResult<Run> {
+        self.write(|tx| runs::create(tx, new))
+    }
+
+    fn get_run(&self, run_id: &str) -> StoreResult<Run> {
+        self.read(|db| runs::get(db, run_id))
+    }
+
+    fn update_run(&self, run_id: &str, update: &RunUpdate) -> StoreResult<RunInfo> {
+        self.write(|tx| runs::update(tx, run_id, update))
+    }
+
+    fn set_run_lifecycle(&self, run_id: &str, stage: LifecycleStage) -> StoreResult<()> {
+        self.write(|tx| runs::set_lifecycle(tx, run_id, stage))
+    }
+
+    fn search_runs(&self, search: &RunSearch) -> StoreResult<RunPage> {
+        self.read(|db| search::search_runs(db, search))
+    }
+
+    fn log_batch(&self, run_id: &str, batch: &LogBatch) -> StoreResult<()> {
+        validate::check_batch(batch)?;
+        self.write(|tx| writes::log_batch(tx, run_id, batch))
+    }
+
+    fn log_batches(&self, batches: &[(String, LogBatch)]) -> StoreResult<()> {
+        for (_, batch) in batches {
+            validate::check_batch(batch)?;
+        }
+        self.write(|tx| {
+            batches
+                .iter()
+                .try_for_each(|(run_id, batch)| writes::log_batch(tx, run_id, batch))
+        })
+    }
+
+    fn append_metric(&self, run_id: &str, key: &str, points: &[MetricPoint]) -> StoreResult<()> {
+        self.write(|tx| writes::append_metric(tx, run_id, key, points))
+    }
+
+    fn delete_tag(&self, run_id: &str, key: &str) -> StoreResult<()> {
+        self.write(|tx| writes::delete_tag(tx, run_id, key))
+    }
+
+    fn metric_history(&self, run_id: &str, key: &str) -> StoreResult<Vec<MetricPoint>> {
+        self.read(|db| metrics::history(db, run_id, key))
+    }
+
+    fn set_git_provenance(&self, run_id: &str, git: &GitProvenance) -> StoreResult<()> {
+        self.write(|tx| provenance::set_git(tx, run_id, git))
+    }
+
+    fn set_data_hash(&self, run_id: &str, data: &DataHash) -> StoreResult<()> {
+        self.write(|tx| provenance::set_data(tx, run_id, data))
+    }
+
+    fn create_registered_model(
+        &self,
+        name: &str,
+        description: &str,
+        tags: &[Tag],
+    ) -> StoreResult<RegisteredModel> {
+        self.write(|tx| registry::create_model(tx, name, description, tags))
+    }
+
+    fn get_registered_model(&self, name: &str) -> StoreResult<RegisteredModel> {
+        self.read(|db| registry::get_model(db, name))
+    }
+
+    fn list_registered_models(&self) -> StoreResult<Vec<RegisteredModel>> {
+        self.read(registry::list_models)
+    }
+
+    fn create_model_version(&self, new: &NewModelVersion) -> StoreResult<ModelVersion> {
+        self.write(|tx| registry::create_version(tx, new))
+    }
+
+    fn get_model_version(&self, name: &str, version: u64) -> StoreResult<ModelVersion> {
+        self.read(|db| registry::get_version(db, name, version))
+    }
+
+    fn list_model_versions(&self, name: &str) -> StoreResult<Vec<ModelVersion>> {
+        self.read(|db| registry::list_versions(db, name))
+    }
+
+    fn transition_model_version_stage(
+        &self,
+        transition: &StageTransition,
+    ) -> StoreResult<ModelVersion> {
+        self.write(|tx| registry::transition(tx, transition))
+    }
+
+    fn set_model_alias(
+        &self,
+        name: &str,
+        alias: &str,
+        version: u64,
+        user_id: &str,
+        origin: &str,
+    ) -> StoreResult<()> {
+        self.write(|tx| registry::set_alias(tx, name, alias, version, user_id, origin))
+    }
+
+    fn registry_history(&self, name: &str) -> StoreResult<Vec<RegistryHistoryEntry>> {
+        self.read(|db| registry::history(db, name))
+    }
+}
