@@ -1,0 +1,271 @@
+//! End-to-end tests of the `cairn` binary: each test gets a fresh temporary home and store, and
+//! the environment is scrubbed so nothing touches the user's real data.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+struct Sandbox {
+    home: tempfile::TempDir,
+}
+
+impl Sandbox {
+    fn new() -> Sandbox {
+        Sandbox {
+            home: tempfile::tempdir().expect("temp home"),
+        }
+    }
+
+    fn store(&self) -> PathBuf {
+        self.home.path().join("store").join("cairn.db")
+    }
+
+    /// `cairn` with HOME and XDG_DATA_HOME inside the sandbox and no CAIRN_STORE.
+    fn command(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_cairn"));
+        command
+            .env_remove("CAIRN_STORE")
+            .env("HOME", self.home.path())
+            .env("XDG_DATA_HOME", self.home.path().join("xdg-data"));
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command()
+            .arg("--store")
+            .arg(self.store())
+            .args(args)
+            .output()
+            .expect("run cairn")
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let output = self.run(args);
+        assert!(
+            output.status.success(),
+            "cairn {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).expect("utf-8 output")
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut with_json = args.to_vec();
+        with_json.push("--json");
+        serde_json::from_str(&self.ok(&with_json)).expect("JSON output")
+    }
+
+    /// Runs a failing command; returns its stderr after checking it is one `error:` line.
+    fn fails(&self, args: &[&str]) -> String {
+        let output = self.run(args);
+        assert_eq!(output.status.code(), Some(1), "cairn {args:?} should fail");
+        let stderr = String::from_utf8(output.stderr).expect("utf-8 stderr");
+        assert!(stderr.starts_with("error: "), "{stderr}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        stderr
+    }
+}
+
+fn ids(runs: &Value) -> Vec<String> {
+    runs.as_array()
+        .expect("array of runs")
+        .iter()
+        .map(|run| run["run_id"].as_str().expect("run_id").to_string())
+        .collect()
+}
+
+fn metric(run: &Value, key: &str) -> Option<f64> {
+    run["metrics"][key].as_f64()
+}
+
+#[test]
+fn demo_then_filter_and_order_returns_the_right_runs_in_order() {
+    let sandbox = Sandbox::new();
+    sandbox.ok(&["demo"]);
+    let everything = sandbox.json(&["runs", "list", "--limit", "1000"]);
+    let mut expected: Vec<&Value> = everything
+        .as_array()
+        .expect("runs")
+        .iter()
+        .filter(|run| {
+            metric(run, "val_acc").is_some_and(|acc| acc > 0.8)
+                && run["params"]["optimizer"] == "adam"
+        })
+        .collect();
+    expected.sort_by(|a, b| {
+        let (a, b) = (metric(a, "val_acc"), metric(b, "val_acc"));
+        b.partial_cmp(&a).expect("comparable")
+    });
+    assert!(
+        expected.len() >= 3,
+        "the demo should have several good adam runs"
+    );
+    assert!(expected.len() < everything.as_array().expect("runs").len());
+    let filtered = sandbox.json(&[
+        "runs",
+        "list",
+        "--filter",
+        "metrics.val_acc > 0.8 and params.optimizer = 'adam'",
+        "--order-by",
+        "metrics.val_acc DESC",
+    ]);
+    let expected_ids: Vec<String> = expected
+        .iter()
+        .map(|run| run["run_id"].as_str().expect("id").to_string())
+        .collect();
+    assert_eq!(ids(&filtered), expected_ids);
+}
+
+#[test]
+fn demo_if_empty_seeds_once() {
+    let sandbox = Sandbox::new();
+    let first = sandbox.json(&["demo", "--if-empty"]);
+    assert_eq!(first["seeded"], true);
+    let runs = first["runs"].as_u64().expect("run count");
+    let second = sandbox.json(&["demo", "--if-empty"]);
+    assert_eq!(second["seeded"], false);
+    let experiments = sandbox.json(&["experiments"]);
+    let total: u64 = experiments
+        .as_array()
+        .expect("experiments")
+        .iter()
+        .map(|experiment| experiment["run_count"].as_u64().expect("count"))
+        .sum();
+    assert_eq!(total, runs);
+    let names: Vec<&str> = experiments
+        .as_array()
+        .expect("experiments")
+        .iter()
+        .map(|experiment| experiment["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(
+        names,
+        ["Default", "cifar10-resnet", "imdb-sentiment", "mnist-cnn"]
+    );
+}
+
+#[test]
+fn runs_show_has_provenance_metrics_and_registry_versions() {
+    let sandbox = Sandbox::new();
+    sandbox.ok(&["demo"]);
+    let best = sandbox.json(&[
+        "runs",
+        "list",
+        "--experiment",
+        "mnist-cnn",
+        "--filter",
+        "attributes.status = 'FINISHED'",
+        "--order-by",
+        "metrics.val_acc DESC",
+        "--limit",
+        "1",
+    ]);
+    let run_id = &ids(&best)[0];
+    let detail = sandbox.json(&["runs", "show", run_id]);
+    assert_eq!(detail["run_id"], run_id.as_str());
+    assert_eq!(detail["status"], "FINISHED");
+    assert_eq!(detail["git"]["origin"], "repository");
+    assert_eq!(detail["git"]["commit"].as_str().expect("commit").len(), 40);
+    assert_eq!(detail["data"][0]["kind"], "directory");
+    let summaries = detail["metric_summaries"].as_array().expect("summaries");
+    let keys: Vec<&str> = summaries
+        .iter()
+        .map(|metric| metric["key"].as_str().expect("key"))
+        .collect();
+    assert_eq!(keys, ["train_loss", "val_acc", "val_loss"]);
+    assert!(summaries[0]["point_count"].as_u64().expect("count") >= 100);
+    let versions = detail["model_versions"].as_array().expect("versions");
+    assert_eq!(versions.len(), 1, "the best mnist run is registered");
+    assert_eq!(versions[0]["name"], "mnist-classifier");
+    let text = sandbox.ok(&["runs", "show", run_id]);
+    for expected in ["Params", "Metrics", "Code", "Data", "Registered versions"] {
+        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    }
+}
+
+#[test]
+fn log_commands_write_to_a_run_and_refuse_bad_input() {
+    let sandbox = Sandbox::new();
+    sandbox.ok(&["demo"]);
+    let run_id = ids(&sandbox.json(&["runs", "list", "--limit", "1"]))[0].clone();
+    sandbox.ok(&["log", "param", &run_id, "note", "first"]);
+    sandbox.ok(&["log", "param", &run_id, "note", "first"]);
+    sandbox.ok(&["log", "tag", &run_id, "reviewed", "yes"]);
+    sandbox.ok(&["log", "metric", &run_id, "cli_metric", "0.5", "--step", "1"]);
+    sandbox.ok(&["log", "metric", &run_id, "cli_metric", "nan", "--step", "2"]);
+    sandbox.ok(&["log", "metric", &run_id, "cli_metric", "-inf", "--step", "3"]);
+    let detail = sandbox.json(&["runs", "show", &run_id]);
+    assert_eq!(detail["params"]["note"], "first");
+    assert_eq!(detail["tags"]["reviewed"], "yes");
+    assert_eq!(detail["metrics"]["cli_metric"], "-Infinity");
+
+    let conflict = sandbox.fails(&["log", "param", &run_id, "note", "second"]);
+    assert!(
+        conflict.contains("param 'note'") && conflict.contains("'first'"),
+        "{conflict}"
+    );
+    let missing = sandbox.fails(&["log", "tag", "no-such-run", "k", "v"]);
+    assert_eq!(missing.trim_end(), "error: run 'no-such-run' does not exist");
+    let bad_value = sandbox.fails(&["log", "metric", &run_id, "loss", "twelve"]);
+    assert!(bad_value.contains("'twelve' is not a number"), "{bad_value}");
+    let bad_key = sandbox.fails(&["log", "metric", &run_id, "../escape", "1"]);
+    assert!(bad_key.contains("metric key '../escape'"), "{bad_key}");
+}
+
+#[test]
+fn search_errors_name_the_position() {
+    let sandbox = Sandbox::new();
+    sandbox.ok(&["demo"]);
+    let error = sandbox.fails(&["runs", "list", "--filter", "metrics.val_acc > 'high'"]);
+    assert!(error.contains("at position"), "{error}");
+    let error = sandbox.fails(&["runs", "list", "--order-by", "metrics.val_acc SIDEWAYS"]);
+    assert!(error.contains("at position"), "{error}");
+    let error = sandbox.fails(&["runs", "list", "--experiment", "nope"]);
+    assert!(error.contains("experiment 'nope' does not exist"), "{error}");
+}
+
+#[test]
+fn default_store_is_in_the_data_folder_and_cairn_store_overrides_it() {
+    let sandbox = Sandbox::new();
+    let output = sandbox
+        .command()
+        .args(["demo", "--if-empty"])
+        .output()
+        .expect("run");
+    assert!(output.status.success());
+    let default_store: &Path = &sandbox.home.path().join("xdg-data/cairn/cairn.db");
+    assert!(default_store.exists(), "{}", default_store.display());
+
+    let elsewhere = sandbox.home.path().join("elsewhere.db");
+    let output = sandbox
+        .command()
+        .env("CAIRN_STORE", &elsewhere)
+        .args(["experiments"])
+        .output()
+        .expect("run");
+    assert!(output.status.success());
+    assert!(elsewhere.exists());
+}
+
+#[test]
+fn a_file_that_is_not_a_store_is_refused() {
+    let sandbox = Sandbox::new();
+    let not_a_store = sandbox.home.path().join("notes.txt");
+    std::fs::write(&not_a_store, "these are my notes, not a database\n").expect("write");
+    let output = sandbox
+        .command()
+        .arg("--store")
+        .arg(&not_a_store)
+        .arg("experiments")
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("notes.txt"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&not_a_store).expect("read"),
+        "these are my notes, not a database\n"
+    );
+}

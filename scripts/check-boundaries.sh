@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Fails when a core crate depends, even indirectly, on a GUI or HTTP framework.
+# cairn-core and cairn-app are shared by the desktop shell, the server and the CLI: they must stay
+# free of Tauri, web servers and HTTP clients.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+forbidden='^(tauri|tauri-[a-z-]+|wry|tao|webkit2gtk|gtk|axum|axum-[a-z-]+|hyper|hyper-[a-z-]+|tower|tower-http|actix-web|warp|rocket|reqwest|ureq|tokio) v'
+status=0
+for crate in cairn-core cairn-app; do
+    offenders="$(cargo tree --quiet -p "$crate" -e normal,build --prefix none --no-dedupe \
+        | grep -E "$forbidden" | sort -u || true)"
+    if [[ -n $offenders ]]; then
+        echo "boundary violation: $crate depends on:" >&2
+        echo "$offenders" | sed 's/^/  /' >&2
+        echo "  (core crates know nothing of GUIs or HTTP; move that code to src-tauri/ or the server crate)" >&2
+        status=1
+    fi
+done
+[[ $status == 0 ]] && echo "boundaries: cairn-core and cairn-app are free of GUI and HTTP frameworks"
+exit $status
