@@ -79,6 +79,7 @@ pub enum LogCommand {
         /// Param key.
         key: String,
         /// Param value.
+        #[arg(allow_hyphen_values = true)]
         value: String,
     },
     /// Log one metric point.
@@ -88,6 +89,7 @@ pub enum LogCommand {
         /// Metric key.
         key: String,
         /// Value: a number, nan, inf or -inf.
+        #[arg(allow_hyphen_values = true)]
         value: String,
         /// Step (default 0).
         #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
@@ -103,6 +105,7 @@ pub enum LogCommand {
         /// Tag key.
         key: String,
         /// Tag value.
+        #[arg(allow_hyphen_values = true)]
         value: String,
     },
 }
