@@ -37,7 +37,11 @@ fn main() {
     code.push_str("pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[\n");
     for (number, name, path) in &files {
         let absolute = path.canonicalize().unwrap_or_else(|_| path.clone());
-        let _ = writeln!(code, "    ({number}, {name:?}, include_str!({:?})),", absolute.display().to_string());
+        let _ = writeln!(
+            code,
+            "    ({number}, {name:?}, include_str!({:?})),",
+            absolute.display().to_string()
+        );
     }
     code.push_str("];\n");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join("migrations.rs");

@@ -5,8 +5,8 @@
 
 use cairn_core::model::{
     DataHash, DataKind, ExperimentId, GitOrigin, GitProvenance, LogBatch, MetricPoint, ModelStage,
-    NewExperiment, NewModelVersion, NewRun, Param, RunStatus, RunUpdate,
-    SourceKind, StageTransition, Tag, ViewType,
+    NewExperiment, NewModelVersion, NewRun, Param, RunStatus, RunUpdate, SourceKind,
+    StageTransition, Tag, ViewType,
 };
 use cairn_core::time::now_millis;
 use cairn_core::{RunSearch, Store};
@@ -90,7 +90,10 @@ pub fn seed_demo(store: &dyn Store) -> Result<DemoSummary, AppError> {
     for (plan_index, plan) in PLANS.iter().enumerate() {
         let experiment_id = store.create_experiment(&NewExperiment {
             name: plan.name.to_string(),
-            tags: vec![Tag::new("team", "vision-and-text"), Tag::new("demo", "true")],
+            tags: vec![
+                Tag::new("team", "vision-and-text"),
+                Tag::new("demo", "true"),
+            ],
             ..NewExperiment::default()
         })?;
         summary.experiments += 1;
@@ -193,7 +196,11 @@ fn seed_run(
         let progress = 1.0 - (-(step as f64) * speed).exp();
         let loss = 2.3 * (1.0 - progress) + 0.05 + (1.0 - quality) * 0.3;
         let train_noise = random.gaussian() * 0.02;
-        train_loss.push(point(step, timestamp_ms, (loss * 0.9 + train_noise).max(0.001)));
+        train_loss.push(point(
+            step,
+            timestamp_ms,
+            (loss * 0.9 + train_noise).max(0.001),
+        ));
         if step % 5 == 4 {
             let val_noise = random.gaussian() * 0.02;
             val_loss.push(point(step, timestamp_ms, (loss + val_noise).max(0.001)));
@@ -279,8 +286,16 @@ fn seed_registry(store: &dyn Store, best_runs: &[(f64, String)]) -> Result<(), A
     }
     let transitions = [
         (1, ModelStage::Production, "first model in production"),
-        (2, ModelStage::Staging, "candidate with better validation accuracy"),
-        (2, ModelStage::Production, "promoted after a week in staging"),
+        (
+            2,
+            ModelStage::Staging,
+            "candidate with better validation accuracy",
+        ),
+        (
+            2,
+            ModelStage::Production,
+            "promoted after a week in staging",
+        ),
         (3, ModelStage::Staging, "new candidate"),
     ];
     for (version, stage, comment) in transitions {

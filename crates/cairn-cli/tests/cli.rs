@@ -1,5 +1,10 @@
 //! End-to-end tests of the `cairn` binary: each test gets a fresh temporary home and store, and
 //! the environment is scrubbed so nothing touches the user's real data.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails loudly on anything unexpected"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -195,7 +200,15 @@ fn log_commands_write_to_a_run_and_refuse_bad_input() {
     sandbox.ok(&["log", "tag", &run_id, "reviewed", "yes"]);
     sandbox.ok(&["log", "metric", &run_id, "cli_metric", "0.5", "--step", "1"]);
     sandbox.ok(&["log", "metric", &run_id, "cli_metric", "nan", "--step", "2"]);
-    sandbox.ok(&["log", "metric", &run_id, "cli_metric", "-inf", "--step", "3"]);
+    sandbox.ok(&[
+        "log",
+        "metric",
+        &run_id,
+        "cli_metric",
+        "-inf",
+        "--step",
+        "3",
+    ]);
     let detail = sandbox.json(&["runs", "show", &run_id]);
     assert_eq!(detail["params"]["note"], "first");
     assert_eq!(detail["tags"]["reviewed"], "yes");
@@ -207,9 +220,15 @@ fn log_commands_write_to_a_run_and_refuse_bad_input() {
         "{conflict}"
     );
     let missing = sandbox.fails(&["log", "tag", "no-such-run", "k", "v"]);
-    assert_eq!(missing.trim_end(), "error: run 'no-such-run' does not exist");
+    assert_eq!(
+        missing.trim_end(),
+        "error: run 'no-such-run' does not exist"
+    );
     let bad_value = sandbox.fails(&["log", "metric", &run_id, "loss", "twelve"]);
-    assert!(bad_value.contains("'twelve' is not a number"), "{bad_value}");
+    assert!(
+        bad_value.contains("'twelve' is not a number"),
+        "{bad_value}"
+    );
     let bad_key = sandbox.fails(&["log", "metric", &run_id, "../escape", "1"]);
     assert!(bad_key.contains("metric key '../escape'"), "{bad_key}");
 }
@@ -223,7 +242,10 @@ fn search_errors_name_the_position() {
     let error = sandbox.fails(&["runs", "list", "--order-by", "metrics.val_acc SIDEWAYS"]);
     assert!(error.contains("at position"), "{error}");
     let error = sandbox.fails(&["runs", "list", "--experiment", "nope"]);
-    assert!(error.contains("experiment 'nope' does not exist"), "{error}");
+    assert!(
+        error.contains("experiment 'nope' does not exist"),
+        "{error}"
+    );
 }
 
 #[test]

@@ -47,7 +47,9 @@ pub fn check_key(kind: &str, key: &str) -> StoreResult<()> {
     let normalised = key.starts_with('/')
         || key.ends_with('/')
         || key.contains("//")
-        || key.split('/').any(|segment| segment == ".." || segment == ".");
+        || key
+            .split('/')
+            .any(|segment| segment == ".." || segment == ".");
     if normalised {
         return Err(StoreError::invalid(
             field(),

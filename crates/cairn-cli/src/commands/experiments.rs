@@ -6,7 +6,11 @@ use cairn_core::model::ViewType;
 use crate::output::{Table, format_time};
 
 pub fn list(store: &dyn Store, all: bool, json: bool) -> anyhow::Result<()> {
-    let view = if all { ViewType::All } else { ViewType::ActiveOnly };
+    let view = if all {
+        ViewType::All
+    } else {
+        ViewType::ActiveOnly
+    };
     let experiments: Vec<cairn_app::views::ExperimentView> = store
         .list_experiments(view)?
         .iter()
@@ -21,7 +25,10 @@ pub fn list(store: &dyn Store, all: bool, json: bool) -> anyhow::Result<()> {
             experiment.experiment_id.clone(),
             experiment.name.clone(),
             experiment.run_count.to_string(),
-            experiment.creation_time.map(format_time).unwrap_or_default(),
+            experiment
+                .creation_time
+                .map(format_time)
+                .unwrap_or_default(),
             experiment.lifecycle_stage.to_string(),
         ]);
     }

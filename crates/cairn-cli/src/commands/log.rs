@@ -30,8 +30,8 @@ pub fn log(store: &dyn Store, command: LogCommand) -> anyhow::Result<()> {
             step,
             timestamp,
         } => {
-            let value = parse_metric_value(&value)
-                .with_context(|| format!("value of metric '{key}'"))?;
+            let value =
+                parse_metric_value(&value).with_context(|| format!("value of metric '{key}'"))?;
             let point = MetricPoint {
                 step,
                 timestamp_ms: timestamp.unwrap_or_else(now_millis),

@@ -30,7 +30,8 @@ fn open(cli: &Cli) -> anyhow::Result<SqliteStore> {
         Some(path) => path.clone(),
         None => cairn_app::default_store_path()?,
     };
-    cairn_app::open_store(Some(&path)).with_context(|| format!("opening the store {}", path.display()))
+    cairn_app::open_store(Some(&path))
+        .with_context(|| format!("opening the store {}", path.display()))
 }
 
 /// Prints a value as pretty JSON on stdout.

@@ -111,7 +111,10 @@ fn print_detail(detail: &RunDetail) {
     }
     overview.row(["artifacts".into(), detail.artifact_uri.clone()]);
     overview.print();
-    section("Params", run.params.iter().map(|(k, v)| [k.clone(), v.clone()]));
+    section(
+        "Params",
+        run.params.iter().map(|(k, v)| [k.clone(), v.clone()]),
+    );
     let mut metrics = Table::new(["METRIC", "LATEST", "STEP", "POINTS"]);
     for metric in &detail.metrics {
         metrics.row([
@@ -130,13 +133,22 @@ fn print_detail(detail: &RunDetail) {
         let mut rows = vec![
             ["commit".to_string(), git.commit.clone().unwrap_or_default()],
             ["branch".to_string(), git.branch.clone().unwrap_or_default()],
-            ["remote".to_string(), git.remote_url.clone().unwrap_or_default()],
+            [
+                "remote".to_string(),
+                git.remote_url.clone().unwrap_or_default(),
+            ],
             [
                 "dirty".to_string(),
                 git.dirty.map(|d| d.to_string()).unwrap_or_default(),
             ],
-            ["repository".to_string(), git.repo_root.clone().unwrap_or_default()],
-            ["summary".to_string(), git.commit_summary.clone().unwrap_or_default()],
+            [
+                "repository".to_string(),
+                git.repo_root.clone().unwrap_or_default(),
+            ],
+            [
+                "summary".to_string(),
+                git.commit_summary.clone().unwrap_or_default(),
+            ],
             ["learned from".to_string(), git.origin.to_string()],
         ];
         rows.retain(|[_, value]| !value.is_empty());
@@ -156,7 +168,9 @@ fn print_detail(detail: &RunDetail) {
         detail.model_versions.iter().map(|version| {
             [
                 format!("{} v{}", version.name, version.version),
-                format!("{} {}", version.stage, version.aliases.join(" ")).trim().to_string(),
+                format!("{} {}", version.stage, version.aliases.join(" "))
+                    .trim()
+                    .to_string(),
             ]
         }),
     );

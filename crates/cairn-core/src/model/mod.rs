@@ -11,8 +11,8 @@ pub use experiment::{Experiment, ExperimentId, ExperimentSummary, NewExperiment}
 pub use metric::{LatestMetric, MetricPoint, NamedMetricPoint};
 pub use provenance::{DataHash, DataKind, GitOrigin, GitProvenance};
 pub use registry::{
-    ModelStage, ModelVersion, ModelVersionStatus, NewModelVersion, RegisteredModel,
-    RegistryChange, RegistryHistoryEntry, StageTransition,
+    ModelStage, ModelVersion, ModelVersionStatus, NewModelVersion, RegisteredModel, RegistryChange,
+    RegistryHistoryEntry, StageTransition,
 };
 pub use run::{
     LifecycleStage, LogBatch, NewRun, Param, Run, RunInfo, RunStatus, RunUpdate, SourceKind, Tag,

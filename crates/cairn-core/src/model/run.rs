@@ -169,7 +169,9 @@ impl SourceKind {
 
     /// Parses a stored name.
     pub fn parse(text: &str) -> Option<SourceKind> {
-        SourceKind::ALL.into_iter().find(|kind| kind.as_str() == text)
+        SourceKind::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == text)
     }
 }
 

@@ -7,9 +7,9 @@ pub use sqlite::{SqliteStore, latest_schema_version};
 
 use crate::error::StoreResult;
 use crate::model::{
-    Experiment, ExperimentId, ExperimentSummary, GitProvenance, LifecycleStage, LogBatch,
+    DataHash, Experiment, ExperimentId, ExperimentSummary, GitProvenance, LifecycleStage, LogBatch,
     MetricPoint, ModelVersion, NewExperiment, NewModelVersion, NewRun, RegisteredModel,
-    RegistryHistoryEntry, Run, RunInfo, RunUpdate, StageTransition, Tag, ViewType, DataHash,
+    RegistryHistoryEntry, Run, RunInfo, RunUpdate, StageTransition, Tag, ViewType,
 };
 use crate::search::{Filter, OrderBy};
 

@@ -12,7 +12,10 @@ use crate::validate;
 const EXPERIMENT_COLUMNS: &str = "experiment_id, name, artifact_location, lifecycle_stage, \
      creation_time_ms, last_update_time_ms";
 
-pub(super) fn create(transaction: &Transaction<'_>, new: &NewExperiment) -> StoreResult<ExperimentId> {
+pub(super) fn create(
+    transaction: &Transaction<'_>,
+    new: &NewExperiment,
+) -> StoreResult<ExperimentId> {
     validate::check_experiment_name(&new.name)?;
     new.tags.iter().try_for_each(validate::check_tag)?;
     let taken: bool = transaction

@@ -21,7 +21,8 @@ pub fn latest_version() -> i64 {
 /// in normal use, an older one when tests build stores as older versions of Cairn left them.
 pub(crate) fn migrate_to(connection: &mut Connection, path: &Path, target: i64) -> StoreResult<()> {
     let version: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    let application_id: i64 = connection.query_row("PRAGMA application_id", [], |row| row.get(0))?;
+    let application_id: i64 =
+        connection.query_row("PRAGMA application_id", [], |row| row.get(0))?;
     let foreign_tables: i64 = connection.query_row(
         "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'",
         [],

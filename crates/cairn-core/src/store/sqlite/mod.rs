@@ -65,9 +65,10 @@ impl SqliteStore {
         let mut writer = open_connection(database_path)?;
         writer.pragma_update(None, "journal_mode", "WAL")?;
         migrate::migrate_to(&mut writer, database_path, schema_version)?;
-        let stem = database_path
-            .file_stem()
-            .map_or_else(|| "cairn".into(), |stem| stem.to_string_lossy().into_owned());
+        let stem = database_path.file_stem().map_or_else(
+            || "cairn".into(),
+            |stem| stem.to_string_lossy().into_owned(),
+        );
         let artifact_root = database_path.with_file_name(format!("{stem}-artifacts"));
         Ok(SqliteStore {
             database_path: database_path.to_path_buf(),
@@ -88,7 +89,10 @@ impl SqliteStore {
     }
 
     /// Runs `work` with a read connection.
-    pub(crate) fn read<T>(&self, work: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
+    pub(crate) fn read<T>(
+        &self,
+        work: impl FnOnce(&Connection) -> StoreResult<T>,
+    ) -> StoreResult<T> {
         let pooled = lock(&self.readers).pop();
         let connection = match pooled {
             Some(connection) => connection,
@@ -136,5 +140,7 @@ fn open_connection(path: &Path) -> StoreResult<Connection> {
 /// Locks a mutex, recovering it if a thread panicked while holding it: every change happens in
 /// a transaction, so a panic mid-way leaves nothing half-written.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

@@ -41,7 +41,11 @@ pub(super) fn set_git(
     Ok(())
 }
 
-pub(super) fn set_data(transaction: &Transaction<'_>, run_id: &str, data: &DataHash) -> StoreResult<()> {
+pub(super) fn set_data(
+    transaction: &Transaction<'_>,
+    run_id: &str,
+    data: &DataHash,
+) -> StoreResult<()> {
     let run_pk = writable_run(transaction, run_id)?;
     transaction
         .prepare_cached(

@@ -4,8 +4,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::error::{StoreError, StoreResult};
 use crate::model::{
-    ModelStage, ModelVersion, ModelVersionStatus, NewModelVersion, RegisteredModel,
-    RegistryChange, RegistryHistoryEntry, StageTransition, Tag,
+    ModelStage, ModelVersion, ModelVersionStatus, NewModelVersion, RegisteredModel, RegistryChange,
+    RegistryHistoryEntry, StageTransition, Tag,
 };
 use crate::time::now_millis;
 use crate::validate;
@@ -52,8 +52,12 @@ pub(super) fn get_model(connection: &Connection, name: &str) -> StoreResult<Regi
         |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
     )?;
     let mut aliases: Vec<(String, u64)> = connection
-        .prepare_cached("SELECT alias, version FROM model_aliases WHERE model_id = ?1 ORDER BY alias")?
-        .query_map([id], |row| Ok((row.get(0)?, row.get::<_, i64>(1)?.unsigned_abs())))?
+        .prepare_cached(
+            "SELECT alias, version FROM model_aliases WHERE model_id = ?1 ORDER BY alias",
+        )?
+        .query_map([id], |row| {
+            Ok((row.get(0)?, row.get::<_, i64>(1)?.unsigned_abs()))
+        })?
         .collect::<Result<_, _>>()?;
     aliases.sort();
     let versions = list_versions(connection, name)?;
@@ -87,7 +91,10 @@ pub(super) fn list_models(connection: &Connection) -> StoreResult<Vec<Registered
         .prepare_cached("SELECT name FROM registered_models ORDER BY name")?
         .query_map([], |row| row.get(0))?
         .collect::<Result<_, _>>()?;
-    names.iter().map(|name| get_model(connection, name)).collect()
+    names
+        .iter()
+        .map(|name| get_model(connection, name))
+        .collect()
 }
 
 pub(super) fn create_version(
@@ -146,7 +153,11 @@ pub(super) fn create_version(
     get_version(transaction, &new.name, version.unsigned_abs())
 }
 
-pub(super) fn get_version(connection: &Connection, name: &str, version: u64) -> StoreResult<ModelVersion> {
+pub(super) fn get_version(
+    connection: &Connection,
+    name: &str,
+    version: u64,
+) -> StoreResult<ModelVersion> {
     let id = require_model(connection, name)?;
     let found = connection
         .prepare_cached(&format!(
@@ -288,7 +299,10 @@ pub(super) fn set_alias(
     )
 }
 
-pub(super) fn history(connection: &Connection, name: &str) -> StoreResult<Vec<RegistryHistoryEntry>> {
+pub(super) fn history(
+    connection: &Connection,
+    name: &str,
+) -> StoreResult<Vec<RegistryHistoryEntry>> {
     let mut statement = connection.prepare_cached(
         "SELECT model_name, version, action, from_stage, to_stage, alias, user_id, time_ms,
                 comment, origin, gate_report
@@ -321,18 +335,23 @@ pub(super) fn history(connection: &Connection, name: &str) -> StoreResult<Vec<Re
 fn check_alias(alias: &str) -> StoreResult<()> {
     let field = || format!("alias '{alias}'");
     if alias.is_empty() || alias.chars().count() > 255 {
-        return Err(StoreError::invalid(field(), "must have 1 to 255 characters"));
+        return Err(StoreError::invalid(
+            field(),
+            "must have 1 to 255 characters",
+        ));
     }
-    if !alias.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
+    if !alias
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    {
         return Err(StoreError::invalid(
             field(),
             "may contain only letters, digits, _ and -",
         ));
     }
     let lower = alias.to_ascii_lowercase();
-    let version_like = lower.len() > 1
-        && lower.starts_with('v')
-        && lower[1..].chars().all(|c| c.is_ascii_digit());
+    let version_like =
+        lower.len() > 1 && lower.starts_with('v') && lower[1..].chars().all(|c| c.is_ascii_digit());
     if lower == "latest" || version_like {
         return Err(StoreError::invalid(
             field(),

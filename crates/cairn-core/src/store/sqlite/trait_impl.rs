@@ -3,10 +3,9 @@
 
 use crate::error::StoreResult;
 use crate::model::{
-    DataHash, Experiment, ExperimentId, ExperimentSummary, GitProvenance, LifecycleStage,
-    LogBatch, MetricPoint, ModelVersion, NewExperiment, NewModelVersion, NewRun,
-    RegisteredModel, RegistryHistoryEntry, Run, RunInfo, RunUpdate, StageTransition, Tag,
-    ViewType,
+    DataHash, Experiment, ExperimentId, ExperimentSummary, GitProvenance, LifecycleStage, LogBatch,
+    MetricPoint, ModelVersion, NewExperiment, NewModelVersion, NewRun, RegisteredModel,
+    RegistryHistoryEntry, Run, RunInfo, RunUpdate, StageTransition, Tag, ViewType,
 };
 use crate::store::{RunPage, RunSearch, Store};
 use crate::validate;

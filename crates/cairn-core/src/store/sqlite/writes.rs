@@ -98,7 +98,11 @@ pub(super) fn upsert_tag(transaction: &Transaction<'_>, run_pk: i64, tag: &Tag) 
     Ok(())
 }
 
-pub(super) fn delete_tag(transaction: &Transaction<'_>, run_id: &str, key: &str) -> StoreResult<()> {
+pub(super) fn delete_tag(
+    transaction: &Transaction<'_>,
+    run_id: &str,
+    key: &str,
+) -> StoreResult<()> {
     let run_pk = writable_run(transaction, run_id)?;
     let existed = transaction
         .prepare_cached("DELETE FROM tags WHERE run_id = ?1 AND key = ?2 RETURNING 1")?
