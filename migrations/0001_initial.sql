@@ -42,6 +42,8 @@ CREATE TABLE runs (
     parent_run_uuid  TEXT
 );
 CREATE INDEX runs_by_experiment ON runs (experiment_id, lifecycle_stage, start_time_ms);
+-- MLflow's default order (newest first, then run id), walked by run search.
+CREATE INDEX runs_by_start ON runs (start_time_ms DESC, run_uuid);
 CREATE INDEX runs_by_parent ON runs (parent_run_uuid) WHERE parent_run_uuid IS NOT NULL;
 CREATE INDEX runs_by_source ON runs (source_path) WHERE source_path IS NOT NULL;
 
@@ -77,7 +79,8 @@ CREATE TABLE metric_series (
     tail_count          INTEGER NOT NULL DEFAULT 0,
     UNIQUE (run_id, key)
 );
-CREATE INDEX metric_series_by_key_value ON metric_series (key, latest_value);
+-- Covering for run search: filters on a key's latest value and reads of a key in value order.
+CREATE INDEX metric_series_by_key_value ON metric_series (key, latest_value, run_id, latest_is_nan);
 
 -- Metric history, compressed: each chunk holds up to a few thousand consecutive points of one
 -- series (see crates/cairn-core/src/metric_codec.rs for the encoding). `seq` is the index of the

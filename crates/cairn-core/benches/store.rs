@@ -1,12 +1,17 @@
 //! Store benchmarks: metric insert and read throughput, bytes per point, and run search at
 //! 100,000 runs. Prints a table; run with `cargo bench -p cairn-core --bench store`.
 //! `CAIRN_BENCH_RUNS` overrides the number of runs for the search benchmark.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark stops loudly on anything unexpected"
+)]
 
 use std::time::{Duration, Instant};
 
 use cairn_core::model::{
-    ExperimentId, LogBatch, MetricPoint, NamedMetricPoint, NewExperiment, NewRun, Param,
-    RunStatus, RunUpdate, SourceKind,
+    ExperimentId, LogBatch, MetricPoint, NamedMetricPoint, NewExperiment, NewRun, Param, RunStatus,
+    RunUpdate, SourceKind,
 };
 use cairn_core::search::{parse_filter, parse_order_by};
 use cairn_core::{RunSearch, SqliteStore, Store};
@@ -70,7 +75,9 @@ fn metric_benchmarks(path: &std::path::Path, rows: &mut Vec<Row>) {
 
     // log_batch, 1,000 points per call (10 keys × 100 steps), as a REST log-batch would.
     let run_id = new_run(&store, ExperimentId::DEFAULT);
-    let curves: Vec<Vec<MetricPoint>> = (0..10).map(|key| curve(POINTS / 10, key + 1, false)).collect();
+    let curves: Vec<Vec<MetricPoint>> = (0..10)
+        .map(|key| curve(POINTS / 10, key + 1, false))
+        .collect();
     let started = Instant::now();
     for batch_start in (0..POINTS / 10).step_by(100) {
         let mut metrics = Vec::with_capacity(1000);
@@ -83,7 +90,13 @@ fn metric_benchmarks(path: &std::path::Path, rows: &mut Vec<Row>) {
             }
         }
         store
-            .log_batch(&run_id, &LogBatch { metrics, ..LogBatch::default() })
+            .log_batch(
+                &run_id,
+                &LogBatch {
+                    metrics,
+                    ..LogBatch::default()
+                },
+            )
             .expect("log batch");
     }
     let elapsed = started.elapsed();
@@ -105,7 +118,13 @@ fn metric_benchmarks(path: &std::path::Path, rows: &mut Vec<Row>) {
             })
             .collect();
         store
-            .log_batch(&run_id, &LogBatch { metrics, ..LogBatch::default() })
+            .log_batch(
+                &run_id,
+                &LogBatch {
+                    metrics,
+                    ..LogBatch::default()
+                },
+            )
             .expect("log batch");
     }
     rows.push(Row {
@@ -148,7 +167,13 @@ fn metric_benchmarks(path: &std::path::Path, rows: &mut Vec<Row>) {
         .expect("append");
     for (label, run) in [("f64 values", &run_id), ("float32 values", &run_f32)] {
         store
-            .update_run(run, &RunUpdate { status: Some(RunStatus::Finished), ..RunUpdate::default() })
+            .update_run(
+                run,
+                &RunUpdate {
+                    status: Some(RunStatus::Finished),
+                    ..RunUpdate::default()
+                },
+            )
             .expect("finish");
         let bytes = stored_bytes(path, run);
         rows.push(Row {
@@ -182,7 +207,10 @@ fn search_benchmarks(path: &std::path::Path, rows: &mut Vec<Row>) {
         .unwrap_or(100_000);
     let store = SqliteStore::open(path).expect("open store");
     let experiment_id = store
-        .create_experiment(&NewExperiment { name: "sweep".into(), ..NewExperiment::default() })
+        .create_experiment(&NewExperiment {
+            name: "sweep".into(),
+            ..NewExperiment::default()
+        })
         .expect("experiment");
     let started = Instant::now();
     let mut state = 0x9E37_79B9_7F4A_7C15u64;
@@ -211,7 +239,14 @@ fn search_benchmarks(path: &std::path::Path, rows: &mut Vec<Row>) {
                 },
             })
             .collect();
-        pending.push((run_id, LogBatch { metrics, params, tags: Vec::new() }));
+        pending.push((
+            run_id,
+            LogBatch {
+                metrics,
+                params,
+                tags: Vec::new(),
+            },
+        ));
         if pending.len() == 1000 {
             store.log_batches(&pending).expect("log batches");
             pending.clear();
@@ -225,10 +260,23 @@ fn search_benchmarks(path: &std::path::Path, rows: &mut Vec<Row>) {
     });
     let cases = [
         ("metrics.m3 > 0.5 and params.p1 = 'v3'", "metrics.m3 DESC"),
-        ("params.p1 = 'v3' and params.p2 != 'v4' and metrics.m0 < 0.9", "params.p5 ASC"),
-        ("metrics.m1 > 0.2 or params.p7 LIKE 'v1%'", "metrics.m9 DESC"),
+        (
+            "params.p1 = 'v3' and params.p2 != 'v4' and metrics.m0 < 0.9",
+            "params.p5 ASC",
+        ),
+        (
+            "metrics.m1 > 0.2 or params.p7 LIKE 'v1%'",
+            "metrics.m9 DESC",
+        ),
         ("", "attributes.start_time DESC"),
         ("", "metrics.m2 ASC"),
+        // Orders with large ties (10 values over every run), an unindexed attribute, IS NULL.
+        ("", "params.p5 DESC"),
+        ("attributes.status = 'RUNNING'", "attributes.start_time ASC"),
+        (
+            "params.p3 IS NULL or metrics.m4 >= 0.99",
+            "attributes.run_name ASC",
+        ),
     ];
     for (filter, order) in cases {
         let search = RunSearch {
@@ -247,7 +295,11 @@ fn search_benchmarks(path: &std::path::Path, rows: &mut Vec<Row>) {
             timings.push(started.elapsed());
             total = page.total_count.unwrap_or(0);
         }
-        let shown_filter = if filter.is_empty() { "(no filter)" } else { filter };
+        let shown_filter = if filter.is_empty() {
+            "(no filter)"
+        } else {
+            filter
+        };
         rows.push(Row {
             name: format!("search: {shown_filter} / {order}"),
             figure: format!("{:.1} ms ({total} match)", median_ms(&mut timings)),

@@ -1,11 +1,23 @@
-//! Run search: the compiled filter and order over `runs`, one page at a time.
+//! Run search: the filter, order and page of [`RunSearch`] over `runs`, evaluated as sets of run
+//! ids. SQLite answers each clause from an index (every value a bound parameter); the sets are
+//! combined, counted and ordered here, where SQLite would probe row by row. Stores with sparse run
+//! ids take the one-statement SQL path instead.
+
+mod filter;
+mod order;
+mod run_set;
+mod scope;
+mod sort_keys;
+mod sql_path;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
 
 use rusqlite::Connection;
-use rusqlite::types::Value;
 
 use crate::error::{StoreError, StoreResult};
-use crate::model::ViewType;
-use crate::search::{compile_filter, compile_order_by};
+use crate::model::RunInfo;
 use crate::store::{MAX_RESULTS_LIMIT, RunPage, RunSearch};
 
 use super::row::{RUN_INFO_COLUMNS, run_info};
@@ -15,67 +27,61 @@ pub(super) fn search_runs(connection: &Connection, search: &RunSearch) -> StoreR
     if search.max_results == 0 || search.max_results > MAX_RESULTS_LIMIT {
         return Err(StoreError::invalid(
             "max_results",
-            format!(
-                "{} is outside 1..={MAX_RESULTS_LIMIT}",
-                search.max_results
-            ),
+            format!("{} is outside 1..={MAX_RESULTS_LIMIT}", search.max_results),
         ));
     }
-    let mut conditions: Vec<String> = Vec::new();
-    let mut parameters: Vec<Value> = Vec::new();
-    if !search.experiment_ids.is_empty() {
-        conditions.push("r.experiment_id IN (SELECT value FROM json_each(?))".to_string());
-        let ids: Vec<String> = search
-            .experiment_ids
-            .iter()
-            .map(|id| id.0.to_string())
-            .collect();
-        parameters.push(Value::Text(format!("[{}]", ids.join(","))));
-    }
-    match search.view {
-        ViewType::ActiveOnly => conditions.push("r.lifecycle_stage = 'active'".to_string()),
-        ViewType::DeletedOnly => conditions.push("r.lifecycle_stage = 'deleted'".to_string()),
-        ViewType::All => {}
-    }
-    if let Some(filter) = &search.filter {
-        let fragment = compile_filter(filter, "r");
-        conditions.push(format!("({})", fragment.sql));
-        parameters.extend(fragment.params);
-    }
-    let where_clause = if conditions.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conditions.join(" AND "))
+    // One read transaction, so that every query sees the same runs.
+    let snapshot = connection
+        .is_autocommit()
+        .then(|| connection.unchecked_transaction())
+        .transpose()?;
+    let page = match scope::id_bound(connection)? {
+        Some(bound) => search_sets(connection, search, bound),
+        None => sql_path::search_runs(connection, search),
     };
-    let total_count = if search.count_total {
-        let sql = format!("SELECT count(*) FROM runs r {where_clause}");
-        let count: i64 = connection.prepare_cached(&sql)?.query_row(
-            rusqlite::params_from_iter(parameters.iter()),
-            |row| row.get(0),
-        )?;
-        Some(count.unsigned_abs())
-    } else {
-        None
+    drop(snapshot);
+    page
+}
+
+/// The set-based executor; run ids are below `bound`.
+fn search_sets(connection: &Connection, search: &RunSearch, bound: usize) -> StoreResult<RunPage> {
+    let candidates = scope::candidates(connection, search, bound)?;
+    let members = match &search.filter {
+        Some(filter) => filter::select(connection, filter, &candidates, bound)?,
+        None => candidates,
     };
-    let order = compile_order_by(&search.order_by, "r");
-    parameters.extend(order.params);
-    parameters.push(Value::Integer((search.max_results + 1) as i64));
-    parameters.push(Value::Integer(search.offset as i64));
-    let sql = format!(
-        "SELECT {RUN_INFO_COLUMNS} FROM runs r {where_clause} ORDER BY {} LIMIT ? OFFSET ?",
-        order.sql
-    );
-    let mut statement = connection.prepare_cached(&sql)?;
-    let mut infos = statement
-        .query_map(rusqlite::params_from_iter(parameters.iter()), run_info)?
-        .collect::<Result<Vec<_>, _>>()?;
-    let next_offset = (infos.len() > search.max_results).then(|| {
-        infos.truncate(search.max_results);
-        search.offset + search.max_results
-    });
+    let total = members.len();
+    let need = search.offset.saturating_add(search.max_results);
+    let first = order::first_in_order(connection, &search.order_by, &members, bound, need)?;
+    let page = first.get(search.offset..).unwrap_or_default();
     Ok(RunPage {
-        runs: runs::load(connection, infos)?,
-        next_offset,
-        total_count,
+        runs: runs::load(connection, run_infos(connection, page)?)?,
+        next_offset: (total > need).then_some(need),
+        total_count: search.count_total.then_some(total as u64),
     })
+}
+
+/// The runs' infos, in the order of `ids`.
+fn run_infos(connection: &Connection, ids: &[u32]) -> StoreResult<Vec<(i64, RunInfo)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let json = format!(
+        "[{}]",
+        ids.iter().map(u32::to_string).collect::<Vec<_>>().join(",")
+    );
+    let mut statement = connection.prepare_cached(&format!(
+        "SELECT {RUN_INFO_COLUMNS} FROM runs r WHERE r.id IN (SELECT value FROM json_each(?1))"
+    ))?;
+    let mut found: HashMap<i64, RunInfo> = statement
+        .query_map([json], run_info)?
+        .collect::<Result<_, _>>()?;
+    Ok(ids
+        .iter()
+        .filter_map(|&id| {
+            found
+                .remove(&i64::from(id))
+                .map(|info| (i64::from(id), info))
+        })
+        .collect())
 }

@@ -1,0 +1,79 @@
+//! Run search as one SQL statement (the compiled filter and order over `runs`), for stores whose
+//! run ids are too sparse for the set-based executor; also the reference it is tested against.
+
+use rusqlite::Connection;
+use rusqlite::types::Value;
+
+use crate::error::StoreResult;
+use crate::model::ViewType;
+use crate::search::{compile_filter, compile_order_by};
+use crate::store::{RunPage, RunSearch};
+
+use super::super::row::{RUN_INFO_COLUMNS, run_info};
+use super::super::runs;
+
+/// One page of `search` (already validated).
+pub(super) fn search_runs(connection: &Connection, search: &RunSearch) -> StoreResult<RunPage> {
+    let mut conditions: Vec<String> = Vec::new();
+    let mut parameters: Vec<Value> = Vec::new();
+    if !search.experiment_ids.is_empty() {
+        conditions.push("r.experiment_id IN (SELECT value FROM json_each(?))".to_string());
+        let ids: Vec<String> = search
+            .experiment_ids
+            .iter()
+            .map(|id| id.0.to_string())
+            .collect();
+        parameters.push(Value::Text(format!("[{}]", ids.join(","))));
+    }
+    match search.view {
+        ViewType::ActiveOnly => conditions.push("r.lifecycle_stage = 'active'".to_string()),
+        ViewType::DeletedOnly => conditions.push("r.lifecycle_stage = 'deleted'".to_string()),
+        ViewType::All => {}
+    }
+    if let Some(filter) = &search.filter {
+        let fragment = compile_filter(filter, "r");
+        conditions.push(format!("({})", fragment.sql));
+        parameters.extend(fragment.params);
+    }
+    let where_clause = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
+    let total_count = if search.count_total {
+        let sql = format!("SELECT count(*) FROM runs r {where_clause}");
+        let count: i64 = connection
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(parameters.iter()), |row| {
+                row.get(0)
+            })?;
+        Some(count.unsigned_abs())
+    } else {
+        None
+    };
+    let order = compile_order_by(&search.order_by, "r");
+    parameters.extend(order.params);
+    parameters.push(Value::Integer(
+        i64::try_from(search.max_results + 1).unwrap_or(i64::MAX),
+    ));
+    parameters.push(Value::Integer(
+        i64::try_from(search.offset).unwrap_or(i64::MAX),
+    ));
+    let sql = format!(
+        "SELECT {RUN_INFO_COLUMNS} FROM runs r {where_clause} ORDER BY {} LIMIT ? OFFSET ?",
+        order.sql
+    );
+    let mut statement = connection.prepare_cached(&sql)?;
+    let mut infos = statement
+        .query_map(rusqlite::params_from_iter(parameters.iter()), run_info)?
+        .collect::<Result<Vec<_>, _>>()?;
+    let next_offset = (infos.len() > search.max_results).then(|| {
+        infos.truncate(search.max_results);
+        search.offset + search.max_results
+    });
+    Ok(RunPage {
+        runs: runs::load(connection, infos)?,
+        next_offset,
+        total_count,
+    })
+}
