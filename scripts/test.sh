@@ -29,6 +29,9 @@ scripts/test-ui.sh
 step "rust tests"
 cargo test --workspace --locked
 
+step "mlflow client against cairn serve"
+scripts/test-mlflow-compat.sh
+
 step "desktop smoke test"
 scripts/test-desktop-smoke.sh
 

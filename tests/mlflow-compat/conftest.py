@@ -43,6 +43,9 @@ def server(tmp_path_factory):
             log.seek(0)
             raise RuntimeError("cairn serve did not start:\n" + log.read())
         time.sleep(0.1)
+    os.environ["MLFLOW_TRACKING_URI"] = url
+    mlflow.set_tracking_uri(url)
+    mlflow.set_registry_uri(url)
     yield url
     process.terminate()
     process.wait(timeout=10)
