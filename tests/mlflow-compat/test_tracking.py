@@ -170,3 +170,25 @@ def test_missing_run_is_resource_does_not_exist():
 
 def test_missing_experiment_by_name_is_none():
     assert MlflowClient().get_experiment_by_name(unique("absent")) is None
+
+
+def test_concurrent_writers_never_see_database_is_locked():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from mlflow.entities import Metric
+
+    experiment = mlflow.set_experiment(unique("concurrent"))
+    client = MlflowClient()
+
+    def writer(index):
+        run = client.create_run(experiment.experiment_id)
+        for batch in range(20):
+            client.log_batch(run.info.run_id, metrics=[
+                Metric("m", float(i), 0, batch * 100 + i) for i in range(100)])
+        client.set_terminated(run.info.run_id)
+        return run.info.run_id
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        run_ids = list(pool.map(writer, range(8)))
+    for run_id in run_ids:
+        assert len(client.get_metric_history(run_id, "m")) == 2000
