@@ -127,3 +127,16 @@ def test_registry_tags_rename_and_search():
     client.delete_registered_model(name + "-renamed")
     with pytest.raises(MlflowException):
         client.get_registered_model(name + "-renamed")
+
+
+def test_register_run_artifact_by_runs_uri(tmp_path):
+    name = f"runs-uri-{uuid.uuid4().hex[:8]}"
+    mlflow.set_experiment(name)
+    model, features = _train()
+    with mlflow.start_run() as run:
+        mlflow.sklearn.save_model(model, str(tmp_path / "saved"))
+        mlflow.log_artifacts(str(tmp_path / "saved"), artifact_path="plain")
+    version = mlflow.register_model(f"runs:/{run.info.run_id}/plain", name)
+    assert version.version == "1"
+    loaded = mlflow.pyfunc.load_model(f"models:/{name}/latest")
+    assert list(loaded.predict(features)) == list(model.predict(features))

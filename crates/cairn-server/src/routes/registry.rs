@@ -402,7 +402,20 @@ async fn download_uri(State(state): State<Shared>, args: Args) -> ApiResult {
                     Ok(model) => Ok(model.artifact_location),
                     Err(_) => Ok(version.source),
                 },
-                None => Ok(version.source),
+                None => match version.source.strip_prefix("runs:/") {
+                    // runs:/<run_id>/<path> lives under that run's artifact root.
+                    Some(rest) => {
+                        let (run_id, path) = rest.split_once('/').unwrap_or((rest, ""));
+                        let run = store.get_run(run_id)?;
+                        let root = run.info.artifact_uri.trim_end_matches('/').to_string();
+                        Ok(if path.is_empty() {
+                            root
+                        } else {
+                            format!("{root}/{path}")
+                        })
+                    }
+                    None => Ok(version.source),
+                },
             }
         })
         .await?;
