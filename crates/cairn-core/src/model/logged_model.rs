@@ -82,12 +82,6 @@ pub struct NewLoggedModel {
     pub tags: Vec<Tag>,
 }
 
-impl Default for ExperimentId {
-    fn default() -> Self {
-        ExperimentId::DEFAULT
-    }
-}
-
 /// A dataset as MLflow describes it; identified by (experiment, name, digest).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Dataset {
