@@ -41,8 +41,12 @@ fn run_inputs_are_deduplicated_and_read_back_with_tags() {
         },
         tags: vec![Tag::new("mlflow.data.context", "training")],
     };
-    store.log_run_inputs(&run_id, &[input.clone()]).unwrap();
-    store.log_run_inputs(&run_id, &[input.clone()]).unwrap();
+    store
+        .log_run_inputs(&run_id, std::slice::from_ref(&input))
+        .unwrap();
+    store
+        .log_run_inputs(&run_id, std::slice::from_ref(&input))
+        .unwrap();
     store
         .log_run_outputs(
             &run_id,
