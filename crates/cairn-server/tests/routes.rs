@@ -271,3 +271,31 @@ fn app_api_lists_experiments_and_runs() {
     let unknown = server.post("/app/api/nope", json!({}));
     assert_eq!(unknown.status, 404);
 }
+
+#[test]
+fn the_built_ui_is_served_at_the_root_with_api_routes_still_first() {
+    let ui = tempfile::tempdir().unwrap();
+    std::fs::write(ui.path().join("index.html"), "<html>cairn ui</html>").unwrap();
+    std::fs::write(ui.path().join("app.js"), "console.log(1)").unwrap();
+    let server = support::start_with(Auth::None, Some(ui.path().to_path_buf()));
+    assert!(server.get("/").body.contains("cairn ui"));
+    assert_eq!(server.get("/app.js").body, "console.log(1)");
+    assert!(
+        server
+            .get("/runs/some-client-route")
+            .body
+            .contains("cairn ui")
+    );
+    let api = server.get("/api/2.0/mlflow/experiments/get?experiment_id=0");
+    assert_eq!(api.json()["experiment"]["name"], "Default");
+}
+
+#[test]
+fn unknown_api_routes_stay_json_404_when_the_ui_is_served() {
+    let ui = tempfile::tempdir().unwrap();
+    std::fs::write(ui.path().join("index.html"), "<html>cairn ui</html>").unwrap();
+    let server = support::start_with(Auth::None, Some(ui.path().to_path_buf()));
+    let reply = server.get("/api/2.0/mlflow/no-such-thing");
+    assert_eq!(reply.status, 404);
+    assert_eq!(reply.error_code(), "ENDPOINT_NOT_FOUND");
+}

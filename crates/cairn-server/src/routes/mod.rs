@@ -9,6 +9,7 @@ mod registry;
 mod runs;
 
 use axum::Router;
+use axum::extract::OriginalUri;
 use axum::http::{StatusCode, Uri};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
@@ -24,14 +25,15 @@ pub fn router(state: Shared) -> Router {
         .merge(runs::routes())
         .merge(logged_models::routes())
         .merge(registry::routes())
-        .merge(artifacts::tracking_routes());
-    let artifacts = artifacts::routes(&state);
+        .merge(artifacts::tracking_routes())
+        .fallback(api_not_found);
+    let artifacts = artifacts::routes(&state).fallback(api_not_found);
     let mut router = Router::new()
         .nest("/api/2.0/mlflow", mlflow.clone())
         .nest("/ajax-api/2.0/mlflow", mlflow)
         .nest("/api/2.0/mlflow-artifacts", artifacts.clone())
         .nest("/ajax-api/2.0/mlflow-artifacts", artifacts)
-        .nest("/app/api", app::routes())
+        .nest("/app/api", app::routes().fallback(api_not_found))
         .route("/health", get(|| async { "OK" }))
         .route("/version", get(|| async { env!("CARGO_PKG_VERSION") }));
     router = match &state.ui_dir {
@@ -48,6 +50,15 @@ pub fn router(state: Shared) -> Router {
             crate::security::guard,
         ))
         .with_state(state)
+}
+
+/// Unknown routes under an API prefix: always MLflow's JSON 404, even when the UI is served.
+async fn api_not_found(OriginalUri(uri): OriginalUri) -> Response {
+    ApiError::new(
+        "ENDPOINT_NOT_FOUND",
+        format!("no such endpoint: {}", uri.path()),
+    )
+    .into_response()
 }
 
 async fn not_found(uri: Uri) -> Response {

@@ -20,6 +20,10 @@ pub struct TestServer {
 }
 
 pub fn start(auth: Auth) -> TestServer {
+    start_with(auth, None)
+}
+
+pub fn start_with(auth: Auth, ui_dir: Option<PathBuf>) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("cairn.db")).unwrap();
     let artifact_root = store.artifact_root().to_path_buf();
@@ -30,7 +34,7 @@ pub fn start(auth: Auth) -> TestServer {
     let config = ServerConfig {
         address,
         auth,
-        ui_dir: None,
+        ui_dir,
         max_artifact_bytes: 1024,
     };
     let router = cairn_server::app(Arc::new(store), &config, address);
