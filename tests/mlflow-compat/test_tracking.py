@@ -192,3 +192,17 @@ def test_concurrent_writers_never_see_database_is_locked():
         run_ids = list(pool.map(writer, range(8)))
     for run_id in run_ids:
         assert len(client.get_metric_history(run_id, "m")) == 2000
+
+
+def test_large_artifact_streams_both_ways(tmp_path):
+    mlflow.set_experiment(unique("large"))
+    payload = bytes(range(256)) * (6 * 4096)  # 6 MiB, above axum's default 2 MB body limit
+    local = tmp_path / "big.bin"
+    local.write_bytes(payload)
+    with mlflow.start_run() as run:
+        mlflow.log_artifact(str(local))
+    back = mlflow.artifacts.download_artifacts(run_id=run.info.run_id, artifact_path="big.bin",
+                                               dst_path=str(tmp_path / "out"))
+    import pathlib
+
+    assert pathlib.Path(back).read_bytes() == payload
