@@ -299,3 +299,21 @@ fn unknown_api_routes_stay_json_404_when_the_ui_is_served() {
     assert_eq!(reply.status, 404);
     assert_eq!(reply.error_code(), "ENDPOINT_NOT_FOUND");
 }
+
+#[test]
+fn app_api_errors_carry_the_ui_error_shape() {
+    let server = start(Auth::None);
+    let bad_filter = server.post(
+        "/app/api/list_runs",
+        json!({"request": {"experiment_ids": [], "filter": "metrics.x >", "order_by": [],
+                           "max_results": 10, "offset": 0}}),
+    );
+    assert_eq!(bad_filter.status, 400, "{}", bad_filter.body);
+    assert_eq!(bad_filter.json()["kind"], "search");
+    let page = server.post(
+        "/app/api/list_runs",
+        json!({"request": {"experiment_ids": [], "filter": "", "order_by": [],
+                           "max_results": 10, "offset": 0}}),
+    );
+    assert_eq!(page.status, 200, "{}", page.body);
+}

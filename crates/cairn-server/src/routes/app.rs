@@ -21,14 +21,19 @@ async fn command(State(state): State<Shared>, Path(name): Path<String>, args: Ar
     let arguments = Value::Object(args.0);
     let outcome = tokio::task::spawn_blocking(move || -> Result<Value, (StatusCode, Value)> {
         let app_error = |error: cairn_app::AppError| {
+            let status = match error.kind {
+                "not_found" => StatusCode::NOT_FOUND,
+                "internal" => StatusCode::INTERNAL_SERVER_ERROR,
+                _ => StatusCode::BAD_REQUEST,
+            };
             let body = serde_json::to_value(&error)
                 .unwrap_or_else(|_| json!({"kind": "internal", "message": error.to_string()}));
-            (StatusCode::BAD_REQUEST, body)
+            (status, body)
         };
         let bad_request = |message: String| {
             (
                 StatusCode::BAD_REQUEST,
-                json!({"kind": "invalid_request", "message": message}),
+                json!({"kind": "invalid", "message": message}),
             )
         };
         match name.as_str() {
@@ -50,7 +55,7 @@ async fn command(State(state): State<Shared>, Path(name): Path<String>, args: Ar
             }
             other => Err((
                 StatusCode::NOT_FOUND,
-                json!({"kind": "unknown_command", "message": format!("no command '{other}'")}),
+                json!({"kind": "not_found", "message": format!("no command '{other}'")}),
             )),
         }
     })
