@@ -27,7 +27,7 @@ fn main() {
     let mut rows = Vec::new();
     metric_benchmarks(&directory.path().join("metrics.db"), &mut rows);
     search_benchmarks(&directory.path().join("search.db"), &mut rows);
-    println!("\n{:<58} {:>22}   {}", "benchmark", "measured", "target");
+    println!("\n{:<58} {:>22}   target", "benchmark", "measured");
     println!("{}", "-".repeat(100));
     for row in rows {
         println!("{:<58} {:>22}   {}", row.name, row.figure, row.target);
@@ -111,10 +111,12 @@ fn metric_benchmarks(path: &std::path::Path, rows: &mut Vec<Row>) {
     let small = 20_000;
     let started = Instant::now();
     for step in 0..small / 10 {
-        let metrics = (0..10)
-            .map(|key| NamedMetricPoint {
+        let metrics = curves
+            .iter()
+            .enumerate()
+            .map(|(key, points)| NamedMetricPoint {
                 key: format!("metric_{key}"),
-                point: curves[key][step],
+                point: points[step],
             })
             .collect();
         store
@@ -322,7 +324,7 @@ fn group_thousands(value: u64) -> String {
     let digits = value.to_string();
     let mut out = String::new();
     for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);

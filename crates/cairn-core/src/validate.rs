@@ -1,7 +1,7 @@
 //! MLflow's limits on what may be logged, checked once for every store.
 
 use crate::error::{StoreError, StoreResult};
-use crate::model::{LogBatch, Param, Tag};
+use crate::model::{LogBatch, MetricPoint, Param, Tag};
 
 /// Longest metric, param or tag key.
 pub const MAX_KEY_CHARS: usize = 250;
@@ -118,6 +118,18 @@ pub fn check_model_name(name: &str) -> StoreResult<()> {
     check_length("registered model name", name, MAX_KEY_CHARS)
 }
 
+/// Checks a metric key and its points (timestamps must not be negative).
+pub fn check_metric_points(key: &str, points: &[MetricPoint]) -> StoreResult<()> {
+    check_key("metric", key)?;
+    if let Some(point) = points.iter().find(|point| point.timestamp_ms < 0) {
+        return Err(StoreError::invalid(
+            format!("timestamp of metric '{key}' at step {}", point.step),
+            format!("{} must not be negative", point.timestamp_ms),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks a whole batch: sizes, keys, values, timestamps, and no param key twice.
 pub fn check_batch(batch: &LogBatch) -> StoreResult<()> {
     let too_many = |what: &str, count: usize, max: usize| {
@@ -140,13 +152,7 @@ pub fn check_batch(batch: &LogBatch) -> StoreResult<()> {
         return Err(too_many("entries", total, MAX_BATCH_ENTRIES));
     }
     for metric in &batch.metrics {
-        check_key("metric", &metric.key)?;
-        if metric.point.timestamp_ms < 0 {
-            return Err(StoreError::invalid(
-                format!("timestamp of metric '{}'", metric.key),
-                "must not be negative",
-            ));
-        }
+        check_metric_points(&metric.key, std::slice::from_ref(&metric.point))?;
     }
     let mut seen = std::collections::HashSet::new();
     for param in &batch.params {

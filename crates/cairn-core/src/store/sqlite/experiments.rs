@@ -64,6 +64,20 @@ pub(super) fn get(connection: &Connection, experiment_id: ExperimentId) -> Store
     })
 }
 
+/// An experiment that may be written to: fails when it is missing or deleted.
+pub(super) fn active(
+    connection: &Connection,
+    experiment_id: ExperimentId,
+) -> StoreResult<Experiment> {
+    let experiment = get(connection, experiment_id)?;
+    if experiment.lifecycle_stage == LifecycleStage::Deleted {
+        return Err(StoreError::Deleted {
+            what: format!("experiment '{}'", experiment.name),
+        });
+    }
+    Ok(experiment)
+}
+
 pub(super) fn get_by_name(connection: &Connection, name: &str) -> StoreResult<Experiment> {
     find(connection, "name = ?1", &name)?.ok_or_else(|| StoreError::ExperimentNotFound {
         experiment: format!("'{name}'"),
@@ -120,7 +134,7 @@ pub(super) fn rename(
     new_name: &str,
 ) -> StoreResult<()> {
     validate::check_experiment_name(new_name)?;
-    let experiment = get(transaction, experiment_id)?;
+    let experiment = active(transaction, experiment_id)?;
     if experiment.name == new_name {
         return Ok(());
     }
@@ -151,10 +165,17 @@ pub(super) fn set_lifecycle(
         ));
     }
     get(transaction, experiment_id)?;
+    let now = now_millis();
     transaction.execute(
         "UPDATE experiments SET lifecycle_stage = ?2, last_update_time_ms = ?3
          WHERE experiment_id = ?1",
-        params![experiment_id.0, stage.as_str(), now_millis()],
+        params![experiment_id.0, stage.as_str(), now],
+    )?;
+    // As in MLflow, deleting or restoring an experiment does the same to all its runs.
+    let deleted_time_ms = (stage == LifecycleStage::Deleted).then_some(now);
+    transaction.execute(
+        "UPDATE runs SET lifecycle_stage = ?2, deleted_time_ms = ?3 WHERE experiment_id = ?1",
+        params![experiment_id.0, stage.as_str(), deleted_time_ms],
     )?;
     Ok(())
 }

@@ -66,8 +66,8 @@ impl SqliteStore {
             })?;
         }
         let mut writer = open_connection(database_path)?;
-        writer.pragma_update(None, "journal_mode", "WAL")?;
         migrate::migrate_to(&mut writer, database_path, schema_version)?;
+        writer.pragma_update(None, "journal_mode", "WAL")?;
         let stem = database_path.file_stem().map_or_else(
             || "cairn".into(),
             |stem| stem.to_string_lossy().into_owned(),

@@ -15,7 +15,7 @@ pub(super) fn set_git(
     git: &GitProvenance,
 ) -> StoreResult<()> {
     let run_pk = writable_run(transaction, run_id)?;
-    let untracked = (!git.untracked_files.is_empty()).then(|| git.untracked_files.join("\n"));
+    let untracked = (!git.untracked_files.is_empty()).then(|| encode_names(&git.untracked_files));
     transaction
         .prepare_cached(
             "INSERT OR REPLACE INTO git_provenance
@@ -93,9 +93,7 @@ pub(super) fn attach(
             remote_url: row.get(5)?,
             is_dirty: row.get(6)?,
             diff_artifact: row.get(7)?,
-            untracked_files: untracked
-                .map(|text| text.lines().map(str::to_string).collect())
-                .unwrap_or_default(),
+            untracked_files: untracked.as_deref().map(decode_names).unwrap_or_default(),
             author_name: row.get(9)?,
             author_email: row.get(10)?,
             commit_time_ms: row.get(11)?,
@@ -126,4 +124,18 @@ pub(super) fn attach(
         });
     }
     Ok(())
+}
+
+/// File names, each followed by a NUL (the one byte no file name contains).
+fn encode_names(names: &[String]) -> String {
+    names.iter().map(|name| format!("{name}\0")).collect()
+}
+
+/// Reads [`encode_names`]' form; text without a NUL is the older one-name-per-line form.
+fn decode_names(text: &str) -> Vec<String> {
+    if text.contains('\0') {
+        text.split_terminator('\0').map(str::to_string).collect()
+    } else {
+        text.lines().map(str::to_string).collect()
+    }
 }

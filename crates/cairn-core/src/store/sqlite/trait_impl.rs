@@ -47,7 +47,7 @@ impl Store for SqliteStore {
 
     fn set_experiment_tag(&self, experiment_id: ExperimentId, tag: &Tag) -> StoreResult<()> {
         self.write(|tx| {
-            experiments::get(tx, experiment_id)?;
+            experiments::active(tx, experiment_id)?;
             experiments::set_tag(tx, experiment_id, tag)
         })
     }

@@ -48,7 +48,7 @@ pub(super) fn append_metric(
     key: &str,
     points: &[MetricPoint],
 ) -> StoreResult<()> {
-    validate::check_key("metric", key)?;
+    validate::check_metric_points(key, points)?;
     let run_pk = writable_run(transaction, run_id)?;
     metrics::append(transaction, run_pk, key, points)
 }

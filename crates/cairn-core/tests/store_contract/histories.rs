@@ -1,0 +1,355 @@
+//! Metric histories: every way of writing points (one per call, small and large batches, long
+//! appends, mixtures, after the run ended) reads back the same points, in logging order, bit
+//! for bit.
+//!
+//! The sizes are chosen around the SQLite store's storage paths (a tail of single points that
+//! is compacted at 256, a direct chunk from 64 points in one write, chunks of 4096 points,
+//! compaction when the run ends), but the contract holds for any backend.
+
+use cairn_core::Store;
+use cairn_core::model::{LogBatch, MetricPoint, NamedMetricPoint, RunStatus, RunUpdate};
+
+use crate::{T0, assert_same_history, metrics, point, run, sample_points};
+
+/// Every special value twice over: NaN payloads (quiet, signalling, negative), infinities,
+/// signed zeros, extremes and subnormals.
+fn special_values() -> Vec<f64> {
+    let bits: [u64; 16] = [
+        0x7ff8_0000_0000_0000, // the canonical quiet NaN
+        0xfff8_0000_0000_0000, // negative quiet NaN
+        0x7ff8_0000_dead_beef, // quiet NaN with a payload
+        0x7ff0_0000_0000_0001, // signalling NaN
+        0xfff7_ffff_ffff_ffff, // negative signalling NaN, all payload bits set
+        0x7fff_ffff_ffff_ffff, // quiet NaN, all payload bits set
+        0x7ff0_0000_0000_0000, // +inf
+        0xfff0_0000_0000_0000, // -inf
+        0x8000_0000_0000_0000, // -0.0
+        0x0000_0000_0000_0000, // +0.0
+        0x0000_0000_0000_0001, // smallest subnormal
+        0x8000_0000_0000_0001, // smallest negative subnormal
+        0x7fef_ffff_ffff_ffff, // f64::MAX
+        0xffef_ffff_ffff_ffff, // f64::MIN
+        0x3ff0_0000_0000_0000, // 1.0
+        0x3fd5_5555_5555_5555, // 1/3
+    ];
+    bits.iter()
+        .chain(bits.iter().rev())
+        .map(|bits| f64::from_bits(*bits))
+        .collect()
+}
+
+fn points_with_values(values: &[f64]) -> Vec<MetricPoint> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(index, value)| point(index as i64, T0 + index as i64, *value))
+        .collect()
+}
+
+fn finish(store: &dyn Store, run_id: &str, status: RunStatus) {
+    store
+        .update_run(
+            run_id,
+            &RunUpdate {
+                status: Some(status),
+                end_time_ms: Some(T0 + 1_000_000),
+                run_name: None,
+            },
+        )
+        .unwrap();
+}
+
+fn check(store: &dyn Store, run_id: &str, key: &str, expected: &[MetricPoint], context: &str) {
+    let history = store.metric_history(run_id, key).unwrap();
+    assert_same_history(&history, expected, &format!("{key}, {context}"));
+    let run = store.get_run(run_id).unwrap();
+    let latest = run
+        .metrics
+        .iter()
+        .find(|metric| metric.key == key)
+        .unwrap_or_else(|| panic!("{key}, {context}: no latest metric"));
+    assert_eq!(
+        latest.point_count,
+        expected.len() as u64,
+        "{key}, {context}: point_count"
+    );
+}
+
+pub(crate) fn special_values_survive_bit_for_bit_on_every_path(store: &dyn Store) {
+    let id = run(store, "special values");
+    let few = points_with_values(&special_values());
+    assert!(few.len() < 64);
+    let many = points_with_values(&special_values().repeat(5));
+    assert!(many.len() >= 64);
+
+    store.log_batch(&id, &metrics("one_batch", &few)).unwrap();
+    for single in &few {
+        store
+            .log_batch(&id, &metrics("one_per_call", &[*single]))
+            .unwrap();
+    }
+    store
+        .log_batch(&id, &metrics("large_batch", &many))
+        .unwrap();
+    store.append_metric(&id, "appended", &many).unwrap();
+    let expected = [
+        ("one_batch", &few),
+        ("one_per_call", &few),
+        ("large_batch", &many),
+        ("appended", &many),
+    ];
+    for (key, points) in expected {
+        check(store, &id, key, points, "while running");
+    }
+    finish(store, &id, RunStatus::Finished);
+    for (key, points) in expected {
+        check(store, &id, key, points, "after the run finished");
+    }
+}
+
+pub(crate) fn one_point_per_call_through_tail_and_compaction(store: &dyn Store) {
+    let id = run(store, "one per call");
+    let source = sample_points(1000);
+    let checkpoints = [1, 2, 255, 256, 257, 511, 512, 513, 767, 768, 769, 1000];
+    for (index, single) in source.iter().enumerate() {
+        store.log_batch(&id, &metrics("loss", &[*single])).unwrap();
+        let logged = index + 1;
+        if checkpoints.contains(&logged) {
+            check(
+                store,
+                &id,
+                "loss",
+                &source[..logged],
+                &format!("after {logged} single points"),
+            );
+        }
+    }
+}
+
+pub(crate) fn batches_of_63_and_64_points(store: &dyn Store) {
+    let id = run(store, "batches");
+    let source = sample_points(2100);
+    for size in [2_usize, 63, 64, 65, 255, 256, 1000] {
+        let key = format!("batch_{size}");
+        let mut logged = 0;
+        while logged < 2000 {
+            let end = (logged + size).min(source.len());
+            store
+                .log_batch(&id, &metrics(&key, &source[logged..end]))
+                .unwrap();
+            logged = end;
+            if size >= 63 || logged % 250 == 0 {
+                check(
+                    store,
+                    &id,
+                    &key,
+                    &source[..logged],
+                    &format!("batches of {size}"),
+                );
+            }
+        }
+        check(
+            store,
+            &id,
+            &key,
+            &source[..logged],
+            &format!("batches of {size}"),
+        );
+    }
+}
+
+pub(crate) fn one_append_of_10000_points(store: &dyn Store) {
+    let id = run(store, "append");
+    let source = sample_points(20_000);
+    store.append_metric(&id, "loss", &source[..10_000]).unwrap();
+    check(
+        store,
+        &id,
+        "loss",
+        &source[..10_000],
+        "one append of 10,000",
+    );
+    store.append_metric(&id, "loss", &source[10_000..]).unwrap();
+    check(store, &id, "loss", &source, "a second append of 10,000");
+    // An empty append changes nothing.
+    store.append_metric(&id, "loss", &[]).unwrap();
+    check(store, &id, "loss", &source, "an empty append");
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Write {
+    /// This many log_batch calls of one point each.
+    Singles(usize),
+    /// One log_batch of this many points.
+    Batch(usize),
+    /// One append_metric of this many points.
+    Append(usize),
+}
+
+fn apply(store: &dyn Store, run_id: &str, key: &str, write: Write, points: &[MetricPoint]) {
+    match write {
+        Write::Singles(_) => {
+            for single in points {
+                store.log_batch(run_id, &metrics(key, &[*single])).unwrap();
+            }
+        }
+        Write::Batch(_) => store.log_batch(run_id, &metrics(key, points)).unwrap(),
+        Write::Append(_) => store.append_metric(run_id, key, points).unwrap(),
+    }
+}
+
+const MIXED: [Write; 16] = [
+    Write::Singles(10),
+    Write::Batch(63),
+    Write::Batch(64),
+    Write::Singles(250),
+    Write::Append(5000),
+    Write::Singles(3),
+    Write::Batch(200),
+    Write::Append(1),
+    Write::Append(4096),
+    Write::Singles(300),
+    Write::Batch(1000),
+    Write::Append(4097),
+    Write::Batch(1),
+    Write::Singles(1),
+    Write::Append(63),
+    Write::Batch(64),
+];
+
+pub(crate) fn mixed_writes_interleave_in_logging_order(store: &dyn Store) {
+    let id = run(store, "mixed");
+    let total: usize = MIXED
+        .iter()
+        .map(|write| match write {
+            Write::Singles(n) | Write::Batch(n) | Write::Append(n) => *n,
+        })
+        .sum();
+    let source = sample_points(total);
+    let other_source = sample_points(MIXED.len() * 2);
+    let mut logged = 0;
+    for (index, write) in MIXED.iter().enumerate() {
+        let (Write::Singles(n) | Write::Batch(n) | Write::Append(n)) = *write;
+        apply(store, &id, "mixed", *write, &source[logged..logged + n]);
+        logged += n;
+        // Another series of the same run, written in between, must not mix in.
+        store
+            .log_batch(
+                &id,
+                &metrics("other", &other_source[index * 2..index * 2 + 2]),
+            )
+            .unwrap();
+        check(
+            store,
+            &id,
+            "mixed",
+            &source[..logged],
+            &format!("after {write:?} (write {index})"),
+        );
+    }
+    check(store, &id, "other", &other_source, "interleaved series");
+}
+
+pub(crate) fn histories_survive_finishing_the_run(store: &dyn Store) {
+    let id = run(store, "finishing");
+    let source = sample_points(6000);
+    // (key, points written as singles, then as one append, then as singles)
+    let plans: [(&str, usize, usize, usize); 5] = [
+        ("tail_only", 100, 0, 0),
+        ("chunk_then_tail", 0, 300, 10),
+        ("chunks_only", 0, 4096, 0),
+        ("tail_then_chunk_then_tail", 20, 4100, 30),
+        ("exactly_one_flush", 256, 0, 0),
+    ];
+    let mut expected: Vec<(&str, Vec<MetricPoint>)> = Vec::new();
+    for (key, before, appended, after) in plans {
+        let mut logged = 0;
+        for single in &source[..before] {
+            store.log_batch(&id, &metrics(key, &[*single])).unwrap();
+        }
+        logged += before;
+        store
+            .append_metric(&id, key, &source[logged..logged + appended])
+            .unwrap();
+        logged += appended;
+        for single in &source[logged..logged + after] {
+            store.log_batch(&id, &metrics(key, &[*single])).unwrap();
+        }
+        logged += after;
+        expected.push((key, source[..logged].to_vec()));
+    }
+    let check_all = |expected: &[(&str, Vec<MetricPoint>)], context: &str| {
+        for (key, points) in expected {
+            check(store, &id, key, points, context);
+        }
+    };
+    check_all(&expected, "while running");
+    let latest_before = store.get_run(&id).unwrap().metrics;
+    finish(store, &id, RunStatus::Finished);
+    check_all(&expected, "after FINISHED");
+    assert_eq!(
+        store.get_run(&id).unwrap().metrics,
+        latest_before,
+        "latest values unchanged"
+    );
+
+    // Logging after the end, then ending again.
+    let late = sample_points(6100);
+    for (key, points) in &mut expected {
+        let start = points.len();
+        for single in &late[start..start + 5] {
+            store.log_batch(&id, &metrics(key, &[*single])).unwrap();
+        }
+        store
+            .log_batch(&id, &metrics(key, &late[start + 5..start + 75]))
+            .unwrap();
+        points.extend_from_slice(&late[start..start + 75]);
+    }
+    check_all(&expected, "after logging to the finished run");
+    finish(store, &id, RunStatus::Killed);
+    check_all(&expected, "after KILLED");
+    finish(store, &id, RunStatus::Failed);
+    check_all(&expected, "after FAILED with nothing new");
+}
+
+pub(crate) fn batch_with_interleaved_keys_keeps_each_order(store: &dyn Store) {
+    let id = run(store, "interleaved");
+    for (per_key, keys) in [(20_usize, ["a", "b", "c"]), (300, ["d", "e", "f"])] {
+        let sources: Vec<Vec<MetricPoint>> = (0..keys.len())
+            .map(|offset| sample_points(per_key + offset)[offset..].to_vec())
+            .collect();
+        let mut batch = LogBatch::default();
+        for index in 0..per_key {
+            for (key, source) in keys.iter().zip(&sources) {
+                batch.metrics.push(NamedMetricPoint {
+                    key: (*key).to_string(),
+                    point: source[index],
+                });
+            }
+        }
+        store.log_batch(&id, &batch).unwrap();
+        for (key, source) in keys.iter().zip(&sources) {
+            check(
+                store,
+                &id,
+                key,
+                source,
+                &format!("{per_key} points per key, interleaved"),
+            );
+        }
+    }
+}
+
+pub(crate) fn missing_history_is_empty(store: &dyn Store) {
+    let id = run(store, "empty");
+    let other = run(store, "other");
+    store
+        .log_batch(&other, &metrics("loss", &[point(0, T0, 1.0)]))
+        .unwrap();
+    assert!(store.metric_history(&id, "loss").unwrap().is_empty());
+    assert!(
+        store.metric_history(&other, "LOSS").unwrap().is_empty(),
+        "keys are case-sensitive"
+    );
+    assert!(store.get_run(&id).unwrap().metrics.is_empty());
+}

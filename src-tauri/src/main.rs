@@ -1,0 +1,163 @@
+//! Cairn's desktop shell: opens the store, exposes cairn-app's operations as Tauri commands and
+//! shows the web UI in a window. No business logic lives here: each command is one call into
+//! `cairn_app`, the same function `cairn serve` exposes over HTTP.
+// Hides the console window that Windows would otherwise open next to the app in release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use cairn_app::AppError;
+use cairn_app::views::{ExperimentView, ListRunsRequest, RunsPage};
+use cairn_core::SqliteStore;
+
+const USAGE: &str = "\
+Cairn desktop app
+
+Usage: cairn-desktop [--store PATH]
+
+Options:
+  --store PATH   the store to open (default: $CAIRN_STORE, else Cairn's data directory)
+  -h, --help     print this help
+  -V, --version  print the version
+";
+
+/// `list_experiments`: every experiment with its run count, for the sidebar.
+// `async` runs the command on Tauri's async runtime instead of the main (UI) thread.
+#[tauri::command(async)]
+fn list_experiments(store: tauri::State<'_, SqliteStore>) -> Result<Vec<ExperimentView>, AppError> {
+    cairn_app::list_experiments(store.inner())
+}
+
+/// `list_runs`: one page of runs, filtered and sorted, for the runs table.
+#[tauri::command(async)]
+fn list_runs(
+    store: tauri::State<'_, SqliteStore>,
+    request: ListRunsRequest,
+) -> Result<RunsPage, AppError> {
+    cairn_app::list_runs(store.inner(), &request)
+}
+
+/// What the command line asked for.
+#[derive(Debug, PartialEq)]
+enum Invocation {
+    Run { store_path: Option<PathBuf> },
+    Help,
+    Version,
+}
+
+fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Invocation, String> {
+    let mut store_path = None;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        match arg.to_str() {
+            Some("-h" | "--help") => return Ok(Invocation::Help),
+            Some("-V" | "--version") => return Ok(Invocation::Version),
+            Some("--store") => match args.next() {
+                Some(path) => store_path = Some(PathBuf::from(path)),
+                None => return Err("--store needs a path".to_owned()),
+            },
+            _ => match arg.to_str().and_then(|arg| arg.strip_prefix("--store=")) {
+                Some(path) => store_path = Some(PathBuf::from(path)),
+                None => return Err(format!("unexpected argument: {}", arg.to_string_lossy())),
+            },
+        }
+    }
+    Ok(Invocation::Run { store_path })
+}
+
+/// On Linux, fails early with a message instead of GTK's panic when there is no display to open a
+/// window on (over SSH, in CI without Xvfb).
+fn check_display() -> Result<(), String> {
+    if cfg!(target_os = "linux") {
+        let has_display = ["DISPLAY", "WAYLAND_DISPLAY"]
+            .iter()
+            .any(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()));
+        if !has_display {
+            return Err(
+                "no display to open a window on (neither DISPLAY nor WAYLAND_DISPLAY is \
+                 set); run Cairn in a desktop session, or use `cairn serve` and a browser"
+                    .to_owned(),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let store_path = match parse_args(std::env::args_os().skip(1)) {
+        Ok(Invocation::Run { store_path }) => store_path,
+        Ok(Invocation::Help) => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Ok(Invocation::Version) => {
+            println!("cairn-desktop {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+
+    if let Err(message) = check_display() {
+        eprintln!("error: {message}");
+        return ExitCode::FAILURE;
+    }
+
+    // `None` lets cairn-app pick the default store ($CAIRN_STORE, else the data directory).
+    let store = match cairn_app::open_store(store_path.as_deref()) {
+        Ok(store) => store,
+        Err(err) => {
+            eprintln!("error: opening the store: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+
+    let result = tauri::Builder::default()
+        .manage(store)
+        .invoke_handler(tauri::generate_handler![list_experiments, list_runs])
+        .run(tauri::generate_context!());
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: running the desktop app: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Invocation, String> {
+        parse_args(args.iter().map(OsString::from))
+    }
+
+    #[test]
+    fn store_flag_takes_a_path_in_either_spelling() {
+        let expected = Invocation::Run {
+            store_path: Some(PathBuf::from("/tmp/s.db")),
+        };
+        assert_eq!(parse(&["--store", "/tmp/s.db"]), Ok(expected));
+        let expected = Invocation::Run {
+            store_path: Some(PathBuf::from("/tmp/s.db")),
+        };
+        assert_eq!(parse(&["--store=/tmp/s.db"]), Ok(expected));
+    }
+
+    #[test]
+    fn no_arguments_means_the_default_store() {
+        assert_eq!(parse(&[]), Ok(Invocation::Run { store_path: None }));
+    }
+
+    #[test]
+    fn unknown_arguments_and_a_missing_path_are_errors() {
+        assert!(parse(&["--store"]).is_err());
+        assert!(parse(&["--frobnicate"]).is_err());
+        assert_eq!(parse(&["--help"]), Ok(Invocation::Help));
+    }
+}

@@ -1,0 +1,132 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+import { BackendError, TRANSPORT_ERROR, toBackendError } from './backend';
+import { HttpBackend, type Fetch } from './http';
+import { createBackend, isTauri } from './index';
+import { TauriBackend } from './tauri';
+
+const request = {
+  experiment_ids: ['1', '2'],
+  filter: "metrics.val_acc > 0.8 and params.optimizer = 'adam'",
+  order_by: ['metrics.val_acc DESC'],
+  max_results: 500,
+  offset: 0,
+};
+
+const page = { runs: [], total_count: 0, next_offset: null, param_keys: [], metric_keys: [] };
+
+function jsonResponse(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+}
+
+describe('the backend chooser', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('uses Tauri when the desktop app injected its internals', () => {
+    const scope = { __TAURI_INTERNALS__: {} };
+    expect(isTauri(scope)).toBe(true);
+    expect(createBackend(scope)).toBeInstanceOf(TauriBackend);
+  });
+
+  it('uses HTTP in a plain browser', () => {
+    expect(isTauri({})).toBe(false);
+    expect(createBackend({})).toBeInstanceOf(HttpBackend);
+  });
+
+  it('looks at the global scope by default', () => {
+    expect(createBackend()).toBeInstanceOf(HttpBackend);
+    vi.stubGlobal('__TAURI_INTERNALS__', {});
+    expect(createBackend()).toBeInstanceOf(TauriBackend);
+  });
+});
+
+describe('HttpBackend', () => {
+  it('POSTs each command to /app/api/<command> with the invoke arguments as JSON', async () => {
+    const fetch = vi.fn<Fetch>(async () => jsonResponse(200, page));
+    const backend = new HttpBackend('', fetch);
+
+    await expect(backend.listRuns(request)).resolves.toEqual(page);
+    expect(fetch).toHaveBeenCalledTimes(1);
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(url).toBe('/app/api/list_runs');
+    expect(init.method).toBe('POST');
+    expect(new Headers(init.headers).get('content-type')).toBe('application/json');
+    expect(JSON.parse(init.body as string)).toEqual({ request });
+  });
+
+  it('sends an empty object for list_experiments, under the base URL', async () => {
+    const experiments = [
+      { experiment_id: '0', name: 'Default', lifecycle_stage: 'active', run_count: 0, creation_time: null, last_update_time: null },
+    ];
+    const fetch = vi.fn<Fetch>(async () => jsonResponse(200, experiments));
+    const backend = new HttpBackend('http://127.0.0.1:5000', fetch);
+
+    await expect(backend.listExperiments()).resolves.toEqual(experiments);
+    const [url, init] = fetch.mock.calls[0]!;
+    expect(url).toBe('http://127.0.0.1:5000/app/api/list_experiments');
+    expect(JSON.parse(init.body as string)).toEqual({});
+  });
+
+  it("rejects with the backend's own error kind and message", async () => {
+    const error = { kind: 'invalid_filter', message: "unknown comparator '>>' at column 16" };
+    const backend = new HttpBackend('', async () => jsonResponse(400, error));
+
+    const thrown = await backend.listRuns(request).catch((e: unknown) => e);
+    expect(thrown).toBeInstanceOf(BackendError);
+    expect(thrown).toMatchObject(error);
+  });
+
+  it('reports a non-JSON failure and an unreachable server as transport errors', async () => {
+    const badGateway = new HttpBackend('', async () => new Response('upstream down', { status: 502 }));
+    await expect(badGateway.listExperiments()).rejects.toMatchObject({
+      kind: TRANSPORT_ERROR,
+      message: 'HTTP 502 from /app/api/list_experiments: upstream down',
+    });
+
+    const offline = new HttpBackend('', async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    await expect(offline.listExperiments()).rejects.toMatchObject({
+      kind: TRANSPORT_ERROR,
+      message: 'cannot reach the Cairn server: Failed to fetch',
+    });
+  });
+});
+
+describe('TauriBackend', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('invokes list_runs with { request } and maps a rejected AppError', async () => {
+    const calls: [string, unknown][] = [];
+    // What the desktop app injects; `@tauri-apps/api`'s invoke calls into it.
+    const internals = {
+      invoke: async (command: string, args: unknown) => {
+        calls.push([command, args]);
+        if (command === 'list_runs') throw { kind: 'invalid_filter', message: 'bad filter' };
+        return [];
+      },
+      transformCallback: () => 0,
+    };
+    vi.stubGlobal('window', { __TAURI_INTERNALS__: internals });
+    const backend = new TauriBackend();
+
+    await expect(backend.listExperiments()).resolves.toEqual([]);
+    await expect(backend.listRuns(request)).rejects.toMatchObject({ kind: 'invalid_filter', message: 'bad filter' });
+    expect(calls).toEqual([
+      ['list_experiments', {}],
+      ['list_runs', { request }],
+    ]);
+  });
+});
+
+describe('toBackendError', () => {
+  it('keeps AppErrors and wraps anything else as a transport error', () => {
+    expect(toBackendError({ kind: 'not_found', message: 'no such run' })).toMatchObject({ kind: 'not_found' });
+    expect(toBackendError(new Error('boom'))).toMatchObject({ kind: TRANSPORT_ERROR, message: 'boom' });
+    expect(toBackendError('oops')).toMatchObject({ kind: TRANSPORT_ERROR, message: 'oops' });
+  });
+});

@@ -1,0 +1,105 @@
+// The one seam between the UI and Cairn's backend. Components talk to a `Backend`; the Tauri
+// implementation (tauri.ts) and the HTTP one for `cairn serve` (http.ts) are the only code that
+// knows how a call travels. The types below are the JSON transport shapes (snake_case, as
+// serialised by the `cairn-app` crate); times are epoch milliseconds.
+
+/** An experiment as listed in the sidebar. */
+export interface ExperimentView {
+  experiment_id: string;
+  name: string;
+  lifecycle_stage: 'active' | 'deleted';
+  run_count: number;
+  creation_time: number | null;
+  last_update_time: number | null;
+}
+
+/** Which runs to list: MLflow's search grammar in `filter`, `order_by` like `metrics.acc DESC`. */
+export interface ListRunsRequest {
+  experiment_ids: string[];
+  filter: string;
+  order_by: string[];
+  max_results: number;
+  offset: number;
+}
+
+/** A metric value: non-finite values travel as strings because JSON has no NaN or Infinity. */
+export type MetricValue = number | 'NaN' | 'Infinity' | '-Infinity';
+
+export type RunStatus = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
+
+/** One row of the runs table: a run with its params and the latest value of each metric. */
+export interface RunRow {
+  run_id: string;
+  run_name: string;
+  experiment_id: string;
+  status: RunStatus;
+  start_time: number | null;
+  end_time: number | null;
+  source_kind: string;
+  user_id: string;
+  git_commit: string | null;
+  git_dirty: boolean | null;
+  data_hash: string | null;
+  params: Record<string, string>;
+  metrics: Record<string, MetricValue>;
+  tags: Record<string, string>;
+}
+
+/** One page of runs, with the param and metric keys present across all matching runs. */
+export interface RunsPage {
+  runs: RunRow[];
+  total_count: number;
+  next_offset: number | null;
+  param_keys: string[];
+  metric_keys: string[];
+}
+
+/** An error as the backend reports it, e.g. `{kind: "invalid_filter", message: "..."}`. */
+export interface AppError {
+  kind: string;
+  message: string;
+}
+
+/** Everything the UI can ask of the backend. */
+export interface Backend {
+  listExperiments(): Promise<ExperimentView[]>;
+  listRuns(request: ListRunsRequest): Promise<RunsPage>;
+}
+
+/** The command names and argument objects shared by both transports. */
+export interface Commands {
+  list_experiments: { args: Record<string, never>; result: ExperimentView[] };
+  list_runs: { args: { request: ListRunsRequest }; result: RunsPage };
+}
+export type CommandName = keyof Commands;
+
+/** What every backend call rejects with: the backend's own error, or a transport failure. */
+export class BackendError extends Error implements AppError {
+  readonly kind: string;
+
+  constructor(kind: string, message: string) {
+    super(message);
+    this.name = 'BackendError';
+    this.kind = kind;
+  }
+}
+
+/** Kind of a `BackendError` raised when the backend could not be reached or answered garbage. */
+export const TRANSPORT_ERROR = 'transport';
+
+/** Turns whatever a transport threw into a `BackendError`, keeping an `AppError`'s kind and message. */
+export function toBackendError(thrown: unknown): BackendError {
+  if (thrown instanceof BackendError) return thrown;
+  if (isAppError(thrown)) return new BackendError(thrown.kind, thrown.message);
+  if (thrown instanceof Error) return new BackendError(TRANSPORT_ERROR, thrown.message);
+  return new BackendError(TRANSPORT_ERROR, String(thrown));
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AppError).kind === 'string' &&
+    typeof (value as AppError).message === 'string'
+  );
+}

@@ -1,0 +1,69 @@
+// The Backend in a browser: the same commands as the desktop app, sent by `cairn serve` over HTTP
+// as `POST /app/api/<command>` with the command's argument object as the JSON body.
+import {
+  BackendError,
+  TRANSPORT_ERROR,
+  isAppError,
+  type Backend,
+  type CommandName,
+  type Commands,
+  type ExperimentView,
+  type ListRunsRequest,
+  type RunsPage,
+} from './backend';
+
+export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
+
+export class HttpBackend implements Backend {
+  /**
+   * @param baseUrl where `cairn serve` answers, without a trailing slash; '' means this page's origin
+   * @param fetchImpl the fetch to use (tests pass a stub)
+   */
+  constructor(
+    private readonly baseUrl = '',
+    private readonly fetchImpl: Fetch = (input, init) => globalThis.fetch(input, init),
+  ) {}
+
+  listExperiments(): Promise<ExperimentView[]> {
+    return this.call('list_experiments', {});
+  }
+
+  listRuns(request: ListRunsRequest): Promise<RunsPage> {
+    return this.call('list_runs', { request });
+  }
+
+  private async call<C extends CommandName>(
+    command: C,
+    args: Commands[C]['args'],
+  ): Promise<Commands[C]['result']> {
+    const url = `${this.baseUrl}/app/api/${command}`;
+    let response: Response;
+    try {
+      response = await this.fetchImpl(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(args),
+      });
+    } catch (thrown) {
+      const reason = thrown instanceof Error ? thrown.message : String(thrown);
+      throw new BackendError(TRANSPORT_ERROR, `cannot reach the Cairn server: ${reason}`);
+    }
+
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = text === '' ? null : JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    if (!response.ok) {
+      if (isAppError(body)) throw new BackendError(body.kind, body.message);
+      const detail = text.trim().slice(0, 200) || response.statusText;
+      throw new BackendError(TRANSPORT_ERROR, `HTTP ${response.status} from ${url}: ${detail}`);
+    }
+    if (body === undefined) {
+      throw new BackendError(TRANSPORT_ERROR, `the server sent a response that is not JSON: ${url}`);
+    }
+    return body as Commands[C]['result'];
+  }
+}
