@@ -140,3 +140,15 @@ def test_register_run_artifact_by_runs_uri(tmp_path):
     assert version.version == "1"
     loaded = mlflow.pyfunc.load_model(f"models:/{name}/latest")
     assert list(loaded.predict(features)) == list(model.predict(features))
+
+
+def test_log_model_links_run_metrics_to_the_logged_model(registered):
+    name, _, _ = registered
+    client = MlflowClient()
+    version = client.get_model_version(name, "1")
+    # The client drops model_id from ModelVersion; the source names the LoggedModel.
+    model = mlflow.get_logged_model(version.source.removeprefix("models:/"))
+    assert [(m.key, m.value) for m in model.metrics] == [("accuracy", 1.0)]
+    assert model.metrics[0].run_id == version.run_id
+    # Re-logging for the model did not repeat the point in the run's own history.
+    assert len(client.get_metric_history(version.run_id, "accuracy")) == 1

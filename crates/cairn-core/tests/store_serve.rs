@@ -217,3 +217,35 @@ fn experiment_tags_can_be_removed() {
             .is_err()
     );
 }
+
+#[test]
+fn logged_model_metrics_ignore_exact_duplicates() {
+    use cairn_core::model::{LoggedModelMetric, MetricPoint};
+
+    let (_dir, store) = store();
+    let model = store
+        .create_logged_model(&NewLoggedModel::default())
+        .unwrap();
+    let metric = LoggedModelMetric {
+        key: "acc".into(),
+        point: MetricPoint {
+            step: 0,
+            timestamp_ms: 5,
+            value: f64::NAN,
+        },
+        run_id: Some("r".into()),
+        dataset_name: None,
+        dataset_digest: None,
+    };
+    store
+        .log_logged_model_metrics(&model.model_id, &[metric.clone(), metric.clone()])
+        .unwrap();
+    let metrics = store.get_logged_model(&model.model_id).unwrap().metrics;
+    assert_eq!(metrics.len(), 1);
+    assert!(metrics[0].point.value.is_nan());
+    assert!(
+        store
+            .log_logged_model_metrics("m-missing", &[metric])
+            .is_err()
+    );
+}

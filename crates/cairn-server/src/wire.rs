@@ -92,12 +92,16 @@ pub fn run_info(info: &RunInfo) -> Value {
 
 /// A metric point with its key.
 pub fn metric(key: &str, point: &MetricPoint) -> Value {
-    json!({
-        "key": key,
-        "value": double(point.value),
-        "timestamp": point.timestamp_ms,
-        "step": point.step,
-    })
+    Value::Object(wire_metric_fields(key, point))
+}
+
+fn wire_metric_fields(key: &str, point: &MetricPoint) -> Map<String, Value> {
+    let mut out = Map::new();
+    out.insert("key".into(), json!(key));
+    out.insert("value".into(), double(point.value));
+    out.insert("timestamp".into(), json!(point.timestamp_ms));
+    out.insert("step".into(), json!(point.step));
+    out
 }
 
 fn latest_metrics(metrics: &[LatestMetric]) -> Value {
@@ -219,6 +223,22 @@ pub fn logged_model(model: &LoggedModel) -> Value {
     info.insert("tags".into(), tags(&model.tags));
     json!({
         "info": Value::Object(info),
-        "data": {"params": params(&model.params), "metrics": []},
+        "data": {
+            "params": params(&model.params),
+            "metrics": model.metrics.iter().map(|metric| {
+                let mut out = wire_metric_fields(&metric.key, &metric.point);
+                out.insert("model_id".into(), json!(model.model_id));
+                if let Some(run_id) = &metric.run_id {
+                    out.insert("run_id".into(), json!(run_id));
+                }
+                if let Some(name) = &metric.dataset_name {
+                    out.insert("dataset_name".into(), json!(name));
+                }
+                if let Some(digest) = &metric.dataset_digest {
+                    out.insert("dataset_digest".into(), json!(digest));
+                }
+                Value::Object(out)
+            }).collect::<Vec<_>>(),
+        },
     })
 }

@@ -10,7 +10,8 @@ mod run;
 
 pub use experiment::{Experiment, ExperimentId, ExperimentSummary, NewExperiment};
 pub use logged_model::{
-    Dataset, DatasetInput, LoggedModel, LoggedModelStatus, ModelOutput, NewLoggedModel, RunIo,
+    Dataset, DatasetInput, LoggedModel, LoggedModelMetric, LoggedModelStatus, ModelOutput,
+    NewLoggedModel, RunIo,
 };
 pub use metric::{LatestMetric, MetricPoint, NamedMetricPoint};
 pub use provenance::{DataHash, DataKind, GitOrigin, GitProvenance};

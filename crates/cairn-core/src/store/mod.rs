@@ -8,9 +8,10 @@ pub use sqlite::{SqliteStore, latest_schema_version};
 use crate::error::StoreResult;
 use crate::model::{
     DataHash, DatasetInput, Experiment, ExperimentId, ExperimentSummary, GitProvenance,
-    LifecycleStage, LogBatch, LoggedModel, LoggedModelStatus, MetricPoint, ModelOutput,
-    ModelVersion, NewExperiment, NewLoggedModel, NewModelVersion, NewRun, Param, RegisteredModel,
-    RegistryHistoryEntry, Run, RunInfo, RunIo, RunUpdate, StageTransition, Tag, ViewType,
+    LifecycleStage, LogBatch, LoggedModel, LoggedModelMetric, LoggedModelStatus, MetricPoint,
+    ModelOutput, ModelVersion, NewExperiment, NewLoggedModel, NewModelVersion, NewRun, Param,
+    RegisteredModel, RegistryHistoryEntry, Run, RunInfo, RunIo, RunUpdate, StageTransition, Tag,
+    ViewType,
 };
 use crate::search::{Filter, OrderBy};
 
@@ -170,6 +171,12 @@ pub trait Store: Send + Sync {
     fn log_logged_model_params(&self, model_id: &str, params: &[Param]) -> StoreResult<()>;
     /// Sets tags on a LoggedModel.
     fn set_logged_model_tags(&self, model_id: &str, tags: &[Tag]) -> StoreResult<()>;
+    /// Links metric points to a LoggedModel (exact duplicates are ignored).
+    fn log_logged_model_metrics(
+        &self,
+        model_id: &str,
+        metrics: &[LoggedModelMetric],
+    ) -> StoreResult<()>;
     /// Removes a LoggedModel tag.
     fn delete_logged_model_tag(&self, model_id: &str, key: &str) -> StoreResult<()>;
     /// Deletes (soft) a LoggedModel.

@@ -292,7 +292,24 @@ async fn create_version(State(state): State<Shared>, args: Args) -> ApiResult {
         user_id: String::new(),
     };
     let version = state
-        .call(move |store| store.create_model_version(&new))
+        .call(move |store| {
+            let mut new = new;
+            // A version made from a LoggedModel comes from the run that logged it.
+            let model_id = new.logged_model_id.clone().or_else(|| {
+                new.source
+                    .strip_prefix("models:/m-")
+                    .map(|id| format!("m-{id}"))
+            });
+            if let Some(model_id) = model_id
+                && let Ok(model) = store.get_logged_model(&model_id)
+            {
+                new.logged_model_id = Some(model_id);
+                if new.run_id.is_none() {
+                    new.run_id = model.source_run_id;
+                }
+            }
+            store.create_model_version(&new)
+        })
         .await?;
     Ok(Json(
         json!({"model_version": wire::model_version(&version)}),

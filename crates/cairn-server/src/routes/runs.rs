@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use cairn_core::model::{
-    Dataset, DatasetInput, LifecycleStage, LogBatch, MetricPoint, ModelOutput, NamedMetricPoint,
-    NewRun, Param, Run, RunIo, RunStatus, RunUpdate, SourceKind, Tag, ViewType,
+    Dataset, DatasetInput, LifecycleStage, LogBatch, LoggedModelMetric, MetricPoint, ModelOutput,
+    NamedMetricPoint, NewRun, Param, Run, RunIo, RunStatus, RunUpdate, SourceKind, Tag, ViewType,
 };
 use cairn_core::search::{parse_filter, parse_order_by_list};
 use cairn_core::time::now_millis;
@@ -170,8 +170,16 @@ async fn search(State(state): State<Shared>, args: Args) -> ApiResult {
     Ok(Json(out))
 }
 
-/// A metric from `{key, value, timestamp, step}`; `model_id` says it is re-logged for a model.
-fn metric_from(args: &Args) -> Result<(NamedMetricPoint, bool), ApiError> {
+/// The LoggedModel (and dataset) a metric is logged for, when the client says so.
+#[derive(Debug, Clone)]
+struct ModelLink {
+    model_id: String,
+    dataset_name: Option<String>,
+    dataset_digest: Option<String>,
+}
+
+/// A metric from `{key, value, timestamp, step, model_id, dataset_name, dataset_digest}`.
+fn metric_from(args: &Args) -> Result<(NamedMetricPoint, Option<ModelLink>), ApiError> {
     let key = args.req_str("key")?;
     let value = match args.get("value") {
         Some(Value::Bool(_)) => {
@@ -188,7 +196,16 @@ fn metric_from(args: &Args) -> Result<(NamedMetricPoint, bool), ApiError> {
     };
     let timestamp_ms = args.i64("timestamp")?.unwrap_or_else(now_millis);
     let step = args.i64("step")?.unwrap_or(0);
-    let for_model = args.str("model_id").is_some_and(|id| !id.is_empty());
+    let link = args
+        .str("model_id")
+        .filter(|id| !id.is_empty())
+        .map(|model_id| ModelLink {
+            model_id,
+            dataset_name: args.str("dataset_name").filter(|name| !name.is_empty()),
+            dataset_digest: args
+                .str("dataset_digest")
+                .filter(|digest| !digest.is_empty()),
+        });
     Ok((
         NamedMetricPoint {
             key,
@@ -198,23 +215,39 @@ fn metric_from(args: &Args) -> Result<(NamedMetricPoint, bool), ApiError> {
                 value,
             },
         },
-        for_model,
+        link,
     ))
 }
 
-/// Logs a batch; metrics re-sent for a LoggedModel are skipped when the run has them already
-/// (MLflow's metric table ignores exact duplicates; Cairn's histories would repeat them).
+/// Logs a batch and links model metrics to their LoggedModels. Metrics re-sent for a model are
+/// skipped in the run's history when the run has that exact point already (MLflow's metric
+/// table ignores exact duplicates; Cairn's histories would repeat them).
 fn log_deduplicated(
     store: &SqliteStore,
     run_id: &str,
     mut batch: LogBatch,
-    model_linked: &[bool],
+    links: &[Option<ModelLink>],
 ) -> StoreResult<()> {
-    if model_linked.iter().any(|linked| *linked) {
+    let mut model_metrics: Vec<(String, Vec<LoggedModelMetric>)> = Vec::new();
+    if links.iter().any(Option::is_some) {
         let mut seen: Vec<(String, Vec<MetricPoint>)> = Vec::new();
         let mut keep = Vec::with_capacity(batch.metrics.len());
-        for (metric, linked) in batch.metrics.into_iter().zip(model_linked) {
-            if *linked {
+        for (metric, link) in batch.metrics.into_iter().zip(links) {
+            if let Some(link) = link {
+                let linked = LoggedModelMetric {
+                    key: metric.key.clone(),
+                    point: metric.point,
+                    run_id: Some(run_id.to_string()),
+                    dataset_name: link.dataset_name.clone(),
+                    dataset_digest: link.dataset_digest.clone(),
+                };
+                match model_metrics
+                    .iter_mut()
+                    .find(|(id, _)| *id == link.model_id)
+                {
+                    Some((_, metrics)) => metrics.push(linked),
+                    None => model_metrics.push((link.model_id.clone(), vec![linked])),
+                }
                 let index = match seen.iter().position(|(key, _)| *key == metric.key) {
                     Some(index) => index,
                     None => {
@@ -237,18 +270,27 @@ fn log_deduplicated(
         }
         batch.metrics = keep;
     }
-    store.log_batch(run_id, &batch)
+    store.log_batch(run_id, &batch)?;
+    for (model_id, metrics) in &model_metrics {
+        match store.log_logged_model_metrics(model_id, metrics) {
+            // A metric may name a model this server never saw (logged elsewhere); the run
+            // still gets the metric, as in MLflow.
+            Err(StoreError::LoggedModelNotFound { .. }) => {}
+            other => other?,
+        }
+    }
+    Ok(())
 }
 
 async fn log_metric(State(state): State<Shared>, args: Args) -> ApiResult {
     let run_id = args.run_id()?;
-    let (metric, linked) = metric_from(&args)?;
+    let (metric, link) = metric_from(&args)?;
     let batch = LogBatch {
         metrics: vec![metric],
         ..LogBatch::default()
     };
     state
-        .call(move |store| log_deduplicated(store, &run_id, batch, &[linked]))
+        .call(move |store| log_deduplicated(store, &run_id, batch, &[link]))
         .await?;
     Ok(Json(json!({})))
 }
@@ -294,11 +336,11 @@ async fn delete_tag(State(state): State<Shared>, args: Args) -> ApiResult {
 async fn log_batch(State(state): State<Shared>, args: Args) -> ApiResult {
     let run_id = args.run_id()?;
     let mut metrics = Vec::new();
-    let mut linked = Vec::new();
+    let mut links = Vec::new();
     for item in args.list("metrics") {
-        let (metric, for_model) = metric_from(&Args::object(&item))?;
+        let (metric, link) = metric_from(&Args::object(&item))?;
         metrics.push(metric);
-        linked.push(for_model);
+        links.push(link);
     }
     let params = args.params("params")?;
     let mut keys = HashSet::new();
@@ -316,7 +358,7 @@ async fn log_batch(State(state): State<Shared>, args: Args) -> ApiResult {
         tags: args.tags("tags")?,
     };
     state
-        .call(move |store| log_deduplicated(store, &run_id, batch, &linked))
+        .call(move |store| log_deduplicated(store, &run_id, batch, &links))
         .await?;
     Ok(Json(json!({})))
 }

@@ -4,7 +4,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::error::{StoreError, StoreResult};
 use crate::model::{
-    ExperimentId, LifecycleStage, LoggedModel, LoggedModelStatus, NewLoggedModel, Param, Tag,
+    ExperimentId, LifecycleStage, LoggedModel, LoggedModelMetric, LoggedModelStatus, MetricPoint,
+    NewLoggedModel, Param, Tag,
 };
 use crate::time::now_millis;
 use crate::validate;
@@ -81,7 +82,57 @@ pub(super) fn get(connection: &Connection, model_id: &str) -> StoreResult<Logged
             Ok(Tag::new(row.get::<_, String>(0)?, row.get::<_, String>(1)?))
         })?
         .collect::<Result<_, _>>()?;
+    model.metrics = connection
+        .prepare_cached(
+            "SELECT key, value_bits, step, timestamp_ms, run_uuid, dataset_name, dataset_digest
+             FROM logged_model_metrics WHERE model_id = ?1 ORDER BY key, step, timestamp_ms",
+        )?
+        .query_map([model_id], |row| {
+            Ok(LoggedModelMetric {
+                key: row.get(0)?,
+                point: MetricPoint {
+                    value: f64::from_bits(row.get::<_, i64>(1)? as u64),
+                    step: row.get(2)?,
+                    timestamp_ms: row.get(3)?,
+                },
+                run_id: row.get(4)?,
+                dataset_name: row.get(5)?,
+                dataset_digest: row.get(6)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
     Ok(model)
+}
+
+/// Links metric points to a LoggedModel; exact duplicates are ignored, as in MLflow.
+pub(super) fn log_metrics(
+    transaction: &Transaction<'_>,
+    model_id: &str,
+    metrics: &[LoggedModelMetric],
+) -> StoreResult<()> {
+    get(transaction, model_id)?;
+    for metric in metrics {
+        validate::check_key("metric", &metric.key)?;
+        transaction
+            .prepare_cached(
+                "INSERT INTO logged_model_metrics
+                   (model_id, key, value_bits, step, timestamp_ms, run_uuid, dataset_name,
+                    dataset_digest)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT DO NOTHING",
+            )?
+            .execute(params![
+                model_id,
+                metric.key,
+                metric.point.value.to_bits() as i64,
+                metric.point.step,
+                metric.point.timestamp_ms,
+                metric.run_id,
+                metric.dataset_name,
+                metric.dataset_digest
+            ])?;
+    }
+    Ok(())
 }
 
 pub(super) fn set_status(
@@ -206,5 +257,6 @@ fn model_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<LoggedModel> {
         source_run_id: row.get(9)?,
         params: Vec::new(),
         tags: Vec::new(),
+        metrics: Vec::new(),
     })
 }

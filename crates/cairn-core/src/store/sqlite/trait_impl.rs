@@ -4,9 +4,10 @@
 use crate::error::StoreResult;
 use crate::model::{
     DataHash, DatasetInput, Experiment, ExperimentId, ExperimentSummary, GitProvenance,
-    LifecycleStage, LogBatch, LoggedModel, LoggedModelStatus, MetricPoint, ModelOutput,
-    ModelVersion, NewExperiment, NewLoggedModel, NewModelVersion, NewRun, Param, RegisteredModel,
-    RegistryHistoryEntry, Run, RunInfo, RunIo, RunUpdate, StageTransition, Tag, ViewType,
+    LifecycleStage, LogBatch, LoggedModel, LoggedModelMetric, LoggedModelStatus, MetricPoint,
+    ModelOutput, ModelVersion, NewExperiment, NewLoggedModel, NewModelVersion, NewRun, Param,
+    RegisteredModel, RegistryHistoryEntry, Run, RunInfo, RunIo, RunUpdate, StageTransition, Tag,
+    ViewType,
 };
 use crate::store::{RunPage, RunSearch, Store};
 use crate::validate;
@@ -197,6 +198,14 @@ impl Store for SqliteStore {
 
     fn set_logged_model_tags(&self, model_id: &str, tags: &[Tag]) -> StoreResult<()> {
         self.write(|tx| logged_models::set_tags(tx, model_id, tags))
+    }
+
+    fn log_logged_model_metrics(
+        &self,
+        model_id: &str,
+        metrics: &[LoggedModelMetric],
+    ) -> StoreResult<()> {
+        self.write(|tx| logged_models::log_metrics(tx, model_id, metrics))
     }
 
     fn delete_logged_model_tag(&self, model_id: &str, key: &str) -> StoreResult<()> {
