@@ -1,6 +1,7 @@
 //! The domain model: what Cairn knows about experiments, runs, metrics, provenance and the
 //! model registry, independent of any wire format.
 
+mod artifact;
 mod experiment;
 mod logged_model;
 mod metric;
@@ -8,6 +9,7 @@ mod provenance;
 mod registry;
 mod run;
 
+pub use artifact::ArtifactFile;
 pub use experiment::{Experiment, ExperimentId, ExperimentSummary, NewExperiment};
 pub use logged_model::{
     Dataset, DatasetInput, LoggedModel, LoggedModelMetric, LoggedModelStatus, ModelOutput,

@@ -7,11 +7,11 @@ pub use sqlite::{SqliteStore, latest_schema_version};
 
 use crate::error::StoreResult;
 use crate::model::{
-    DataHash, DatasetInput, Experiment, ExperimentId, ExperimentSummary, GitProvenance,
-    LifecycleStage, LogBatch, LoggedModel, LoggedModelMetric, LoggedModelStatus, MetricPoint,
-    ModelOutput, ModelVersion, NewExperiment, NewLoggedModel, NewModelVersion, NewRun, Param,
-    RegisteredModel, RegistryHistoryEntry, Run, RunInfo, RunIo, RunUpdate, StageTransition, Tag,
-    ViewType,
+    ArtifactFile, DataHash, DatasetInput, Experiment, ExperimentId, ExperimentSummary,
+    GitProvenance, LifecycleStage, LogBatch, LoggedModel, LoggedModelMetric, LoggedModelStatus,
+    MetricPoint, ModelOutput, ModelVersion, NewExperiment, NewLoggedModel, NewModelVersion, NewRun,
+    Param, RegisteredModel, RegistryHistoryEntry, Run, RunInfo, RunIo, RunUpdate, StageTransition,
+    Tag, ViewType,
 };
 use crate::search::{Filter, OrderBy};
 
@@ -227,4 +227,11 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<()>;
     /// The version an alias points at.
     fn get_model_version_by_alias(&self, name: &str, alias: &str) -> StoreResult<ModelVersion>;
+
+    /// Records (or updates) one artifact file of a run in the index.
+    fn record_artifact(&self, run_id: &str, file: &ArtifactFile) -> StoreResult<()>;
+    /// Removes an artifact file, or a folder and everything under it, from a run's index.
+    fn forget_artifacts(&self, run_id: &str, path: &str) -> StoreResult<()>;
+    /// A run's indexed artifact files, sorted by path.
+    fn list_artifacts(&self, run_id: &str) -> StoreResult<Vec<ArtifactFile>>;
 }

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use cairn_core::Store;
+use cairn_core::model::ArtifactFile;
 use futures_util::StreamExt as _;
 use serde_json::{Value, json};
 use tokio::io::AsyncWriteExt as _;
@@ -32,6 +33,45 @@ pub fn routes(_state: &Shared) -> Router<Shared> {
 /// `artifacts/list?run_id&path` under the tracking API (the MLflow UI's listing).
 pub fn tracking_routes() -> Router<Shared> {
     Router::new().route("/artifacts/list", get(list_run_artifacts))
+}
+
+/// The run and run-relative path of an artifact path `<experiment>/<run>/artifacts/<rel>`.
+fn run_artifact(path: &str) -> Option<(String, String)> {
+    let mut parts = path.trim_matches('/').splitn(4, '/');
+    let experiment = parts.next()?;
+    let run_id = parts.next()?;
+    let marker = parts.next()?;
+    let rest = parts.next().unwrap_or("");
+    (experiment.chars().all(|c| c.is_ascii_digit()) && marker == "artifacts")
+        .then(|| (run_id.to_string(), rest.to_string()))
+}
+
+/// Keeps the store's artifact index in step with a change at `path`; paths that are not a
+/// run's (LoggedModels, other layouts) and unknown runs are not indexed.
+async fn index_change(
+    state: &Shared,
+    path: &str,
+    file: Option<ArtifactFile>,
+) -> Result<(), ApiError> {
+    let Some((run_id, relative)) = run_artifact(path) else {
+        return Ok(());
+    };
+    let outcome = state
+        .call(move |store| match file {
+            Some(file) => store.record_artifact(
+                &run_id,
+                &ArtifactFile {
+                    path: relative,
+                    ..file
+                },
+            ),
+            None => store.forget_artifacts(&run_id, &relative),
+        })
+        .await;
+    match outcome {
+        Err(error) if error.error_code == "RESOURCE_DOES_NOT_EXIST" => Ok(()),
+        other => other,
+    }
 }
 
 /// Resolves an untrusted relative path inside `root`.
@@ -168,6 +208,14 @@ async fn upload(
     tokio::fs::rename(&temporary, &file_path)
         .await
         .map_err(io_error)?;
+    let file = ArtifactFile {
+        path: String::new(),
+        size_bytes: written,
+        blake3: None,
+        location: None,
+        modified_ms: Some(cairn_core::time::now_millis()),
+    };
+    index_change(&state, &path, Some(file)).await?;
     Ok(Json(json!({})))
 }
 
@@ -183,6 +231,7 @@ async fn delete(State(state): State<Shared>, UrlPath(path): UrlPath<String>) -> 
     };
     removed
         .map_err(|error| ApiError::new("INTERNAL_ERROR", format!("deleting '{path}': {error}")))?;
+    index_change(&state, &path, None).await?;
     Ok(Json(json!({})))
 }
 

@@ -3,18 +3,18 @@
 
 use crate::error::StoreResult;
 use crate::model::{
-    DataHash, DatasetInput, Experiment, ExperimentId, ExperimentSummary, GitProvenance,
-    LifecycleStage, LogBatch, LoggedModel, LoggedModelMetric, LoggedModelStatus, MetricPoint,
-    ModelOutput, ModelVersion, NewExperiment, NewLoggedModel, NewModelVersion, NewRun, Param,
-    RegisteredModel, RegistryHistoryEntry, Run, RunInfo, RunIo, RunUpdate, StageTransition, Tag,
-    ViewType,
+    ArtifactFile, DataHash, DatasetInput, Experiment, ExperimentId, ExperimentSummary,
+    GitProvenance, LifecycleStage, LogBatch, LoggedModel, LoggedModelMetric, LoggedModelStatus,
+    MetricPoint, ModelOutput, ModelVersion, NewExperiment, NewLoggedModel, NewModelVersion, NewRun,
+    Param, RegisteredModel, RegistryHistoryEntry, Run, RunInfo, RunIo, RunUpdate, StageTransition,
+    Tag, ViewType,
 };
 use crate::store::{RunPage, RunSearch, Store};
 use crate::validate;
 
 use super::{
-    SqliteStore, experiments, logged_models, metrics, provenance, registry, registry_edit, run_io,
-    runs, search, writes,
+    SqliteStore, artifacts, experiments, logged_models, metrics, provenance, registry,
+    registry_edit, run_io, runs, search, writes,
 };
 
 impl Store for SqliteStore {
@@ -283,5 +283,17 @@ impl Store for SqliteStore {
 
     fn get_model_version_by_alias(&self, name: &str, alias: &str) -> StoreResult<ModelVersion> {
         self.read(|db| registry_edit::version_by_alias(db, name, alias))
+    }
+
+    fn record_artifact(&self, run_id: &str, file: &ArtifactFile) -> StoreResult<()> {
+        self.write(|tx| artifacts::record(tx, run_id, file))
+    }
+
+    fn forget_artifacts(&self, run_id: &str, path: &str) -> StoreResult<()> {
+        self.write(|tx| artifacts::forget(tx, run_id, path))
+    }
+
+    fn list_artifacts(&self, run_id: &str) -> StoreResult<Vec<ArtifactFile>> {
+        self.read(|db| artifacts::list(db, run_id))
     }
 }
