@@ -48,6 +48,8 @@ mod registry;
 mod runs;
 #[path = "store_contract/search.rs"]
 mod search;
+#[path = "store_contract/serving.rs"]
+mod serving;
 
 /// A store under test and whatever keeps it alive (its temporary directory).
 pub(crate) struct Backend {
@@ -178,6 +180,15 @@ contract_suite! {
         aliases_are_set_and_moved,
         bad_aliases_are_refused,
         registry_history_records_every_change_in_order,
+    ]
+    serving: [
+        run_inputs_are_deduplicated_and_read_back_with_tags,
+        logged_models_have_ids_locations_status_params_and_tags,
+        logged_model_metrics_ignore_exact_duplicates,
+        deleted_versions_keep_their_numbers_and_lose_their_aliases,
+        registry_rename_describe_tag_and_delete,
+        experiment_tags_can_be_removed,
+        artifact_index_records_updates_and_forgets_folders,
     ]
 }
 

@@ -1,24 +1,14 @@
-//! The store methods `cairn serve` needs: run inputs and outputs, LoggedModels, registry edits,
-//! experiment tag removal. Each test gets a fresh store in a temp dir.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "a test fails loudly on anything unexpected"
-)]
+//! Contract: what `cairn serve` needs beyond tracking basics: run inputs and outputs,
+//! LoggedModels and their metrics, registry edits, experiment tag removal, the artifact index.
 
+use cairn_core::Store;
+use cairn_core::StoreError;
 use cairn_core::model::{
-    Dataset, DatasetInput, ExperimentId, LoggedModelStatus, ModelOutput, NewLoggedModel,
-    NewModelVersion, NewRun, Param, SourceKind, Tag,
+    ArtifactFile, Dataset, DatasetInput, ExperimentId, LoggedModelMetric, LoggedModelStatus,
+    MetricPoint, ModelOutput, NewLoggedModel, NewModelVersion, NewRun, Param, SourceKind, Tag,
 };
-use cairn_core::{SqliteStore, Store, StoreError};
 
-fn store() -> (tempfile::TempDir, SqliteStore) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("cairn.db")).unwrap();
-    (dir, store)
-}
-
-fn run(store: &SqliteStore) -> String {
+fn new_run(store: &dyn Store) -> String {
     store
         .create_run(&NewRun::new(ExperimentId::DEFAULT, SourceKind::MlflowApi))
         .unwrap()
@@ -26,10 +16,8 @@ fn run(store: &SqliteStore) -> String {
         .run_id
 }
 
-#[test]
-fn run_inputs_are_deduplicated_and_read_back_with_tags() {
-    let (_dir, store) = store();
-    let run_id = run(&store);
+pub(crate) fn run_inputs_are_deduplicated_and_read_back_with_tags(store: &dyn Store) {
+    let run_id = new_run(store);
     let input = DatasetInput {
         dataset: Dataset {
             name: "toy".into(),
@@ -67,9 +55,7 @@ fn run_inputs_are_deduplicated_and_read_back_with_tags() {
     );
 }
 
-#[test]
-fn logged_models_have_ids_locations_status_params_and_tags() {
-    let (_dir, store) = store();
+pub(crate) fn logged_models_have_ids_locations_status_params_and_tags(store: &dyn Store) {
     let model = store
         .create_logged_model(&NewLoggedModel {
             name: "model".into(),
@@ -118,9 +104,7 @@ fn logged_models_have_ids_locations_status_params_and_tags() {
     ));
 }
 
-#[test]
-fn deleted_versions_keep_their_numbers_and_lose_their_aliases() {
-    let (_dir, store) = store();
+pub(crate) fn deleted_versions_keep_their_numbers_and_lose_their_aliases(store: &dyn Store) {
     store.create_registered_model("m", "", &[]).unwrap();
     let new = |source: &str| NewModelVersion {
         name: "m".into(),
@@ -140,9 +124,7 @@ fn deleted_versions_keep_their_numbers_and_lose_their_aliases() {
     assert_eq!(store.create_model_version(&new("c")).unwrap().version, 3);
 }
 
-#[test]
-fn registry_rename_describe_tag_and_delete() {
-    let (_dir, store) = store();
+pub(crate) fn registry_rename_describe_tag_and_delete(store: &dyn Store) {
     store.create_registered_model("m", "first", &[]).unwrap();
     store
         .create_model_version(&NewModelVersion {
@@ -195,9 +177,7 @@ fn registry_rename_describe_tag_and_delete() {
     assert!(!store.registry_history("n").unwrap().is_empty());
 }
 
-#[test]
-fn experiment_tags_can_be_removed() {
-    let (_dir, store) = store();
+pub(crate) fn experiment_tags_can_be_removed(store: &dyn Store) {
     store
         .set_experiment_tag(ExperimentId::DEFAULT, &Tag::new("k", "v"))
         .unwrap();
@@ -218,11 +198,7 @@ fn experiment_tags_can_be_removed() {
     );
 }
 
-#[test]
-fn logged_model_metrics_ignore_exact_duplicates() {
-    use cairn_core::model::{LoggedModelMetric, MetricPoint};
-
-    let (_dir, store) = store();
+pub(crate) fn logged_model_metrics_ignore_exact_duplicates(store: &dyn Store) {
     let model = store
         .create_logged_model(&NewLoggedModel::default())
         .unwrap();
@@ -248,4 +224,52 @@ fn logged_model_metrics_ignore_exact_duplicates() {
             .log_logged_model_metrics("m-missing", &[metric])
             .is_err()
     );
+}
+
+pub(crate) fn artifact_index_records_updates_and_forgets_folders(store: &dyn Store) {
+    let run_id = new_run(store);
+    let file = |path: &str, size_bytes: u64| ArtifactFile {
+        path: path.to_string(),
+        size_bytes,
+        blake3: None,
+        location: None,
+        modified_ms: Some(1),
+    };
+    store
+        .record_artifact(&run_id, &file("dir/a.txt", 1))
+        .unwrap();
+    store
+        .record_artifact(&run_id, &file("dir/a.txt", 2))
+        .unwrap();
+    store
+        .record_artifact(&run_id, &file("dir2/b.txt", 3))
+        .unwrap();
+    store.record_artifact(&run_id, &file("c.txt", 4)).unwrap();
+    let paths = |store: &dyn Store| -> Vec<(String, u64)> {
+        store
+            .list_artifacts(&run_id)
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.path, f.size_bytes))
+            .collect()
+    };
+    assert_eq!(
+        paths(store),
+        vec![
+            ("c.txt".into(), 4),
+            ("dir/a.txt".into(), 2),
+            ("dir2/b.txt".into(), 3)
+        ]
+    );
+    store.forget_artifacts(&run_id, "dir").unwrap();
+    assert_eq!(
+        paths(store),
+        vec![("c.txt".into(), 4), ("dir2/b.txt".into(), 3)]
+    );
+    store.forget_artifacts(&run_id, "").unwrap();
+    assert!(paths(store).is_empty());
+    assert!(matches!(
+        store.record_artifact("missing", &file("x", 1)),
+        Err(StoreError::RunNotFound { .. })
+    ));
 }
