@@ -317,3 +317,106 @@ fn app_api_errors_carry_the_ui_error_shape() {
     );
     assert_eq!(page.status, 200, "{}", page.body);
 }
+
+#[test]
+fn logged_model_error_paths() {
+    let server = start(Auth::None);
+    let missing = "/api/2.0/mlflow/logged-models/m-00000000000000000000000000000000";
+    let patch = server.send(
+        "PATCH",
+        missing,
+        &[("Content-Type", "application/json")],
+        br#"{"status": "LOGGED_MODEL_READY"}"#,
+    );
+    assert_eq!(patch.status, 404);
+    assert_eq!(patch.error_code(), "RESOURCE_DOES_NOT_EXIST");
+    let created = server.post(
+        "/api/2.0/mlflow/logged-models",
+        json!({"experiment_id": "0", "name": "m"}),
+    );
+    let model_id = created.json()["model"]["info"]["model_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let bad_status = server.send(
+        "PATCH",
+        &format!("/api/2.0/mlflow/logged-models/{model_id}"),
+        &[("Content-Type", "application/json")],
+        br#"{"status": "DONE"}"#,
+    );
+    assert_eq!(bad_status.status, 400);
+    let missing_experiment = server.post(
+        "/api/2.0/mlflow/logged-models",
+        json!({"experiment_id": "999", "name": "m"}),
+    );
+    assert_eq!(missing_experiment.error_code(), "RESOURCE_DOES_NOT_EXIST");
+    let no_experiment = server.post("/api/2.0/mlflow/logged-models", json!({"name": "m"}));
+    assert_eq!(no_experiment.error_code(), "INVALID_PARAMETER_VALUE");
+    let deleted = server.send(
+        "DELETE",
+        &format!("/api/2.0/mlflow/logged-models/{model_id}"),
+        &[],
+        b"",
+    );
+    assert_eq!(deleted.status, 200);
+    let gone = server.get(&format!("/api/2.0/mlflow/logged-models/{model_id}"));
+    assert_eq!(gone.status, 404);
+}
+
+#[test]
+fn experiment_and_run_update_error_paths() {
+    let server = start(Auth::None);
+    let missing_experiment = server.post(
+        "/api/2.0/mlflow/experiments/update",
+        json!({"experiment_id": "77", "new_name": "x"}),
+    );
+    assert_eq!(missing_experiment.error_code(), "RESOURCE_DOES_NOT_EXIST");
+    let bad_id = server.post(
+        "/api/2.0/mlflow/experiments/delete",
+        json!({"experiment_id": "abc"}),
+    );
+    assert_eq!(bad_id.error_code(), "INVALID_PARAMETER_VALUE");
+    let default = server.post(
+        "/api/2.0/mlflow/experiments/delete",
+        json!({"experiment_id": "0"}),
+    );
+    assert_eq!(default.status, 400);
+    let run_id = new_run(&server);
+    let bad_status = server.post(
+        "/api/2.0/mlflow/runs/update",
+        json!({"run_id": run_id, "status": "SLEEPING"}),
+    );
+    assert_eq!(bad_status.error_code(), "INVALID_PARAMETER_VALUE");
+    let bad_time = server.post(
+        "/api/2.0/mlflow/runs/update",
+        json!({"run_id": run_id, "end_time": "soon"}),
+    );
+    assert_eq!(bad_time.error_code(), "INVALID_PARAMETER_VALUE");
+    let no_run = server.post("/api/2.0/mlflow/runs/update", json!({"status": "FINISHED"}));
+    assert_eq!(no_run.error_code(), "INVALID_PARAMETER_VALUE");
+    let missing_tag = server.post(
+        "/api/2.0/mlflow/runs/delete-tag",
+        json!({"run_id": run_id, "key": "nope"}),
+    );
+    assert_eq!(missing_tag.status, 400);
+}
+
+#[test]
+fn metric_history_routes_validate_their_arguments() {
+    let server = start(Auth::None);
+    let run_id = new_run(&server);
+    let no_key = server.get(&format!(
+        "/api/2.0/mlflow/metrics/get-history?run_id={run_id}"
+    ));
+    assert_eq!(no_key.error_code(), "INVALID_PARAMETER_VALUE");
+    let no_runs = server.get("/api/2.0/mlflow/metrics/get-history-bulk-interval?metric_key=m");
+    assert_eq!(no_runs.status, 400);
+    let too_many_points = server.get(&format!(
+        "/api/2.0/mlflow/metrics/get-history-bulk-interval?run_ids={run_id}&metric_key=m&max_results=2501"
+    ));
+    assert_eq!(too_many_points.status, 400);
+    let bad_token = server.get(&format!(
+        "/api/2.0/mlflow/metrics/get-history?run_id={run_id}&metric_key=m&page_token=xyz"
+    ));
+    assert_eq!(bad_token.status, 400);
+}
