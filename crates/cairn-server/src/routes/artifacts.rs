@@ -23,7 +23,7 @@ use crate::error::{ApiError, ApiResult};
 /// The scheme of artifact locations that live in the store's artifact folder.
 const SCHEME: &str = "mlflow-artifacts:";
 
-pub fn routes(_state: &Shared) -> Router<Shared> {
+pub fn routes() -> Router<Shared> {
     Router::new().route("/artifacts", get(list)).route(
         "/artifacts/{*path}",
         get(download).put(upload).delete(delete),

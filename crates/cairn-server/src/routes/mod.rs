@@ -27,7 +27,7 @@ pub fn router(state: Shared) -> Router {
         .merge(registry::routes())
         .merge(artifacts::tracking_routes())
         .fallback(api_not_found);
-    let artifacts = artifacts::routes(&state).fallback(api_not_found);
+    let artifacts = artifacts::routes().fallback(api_not_found);
     let mut router = Router::new()
         .nest("/api/2.0/mlflow", mlflow.clone())
         .nest("/ajax-api/2.0/mlflow", mlflow)
