@@ -152,3 +152,21 @@ def test_log_model_links_run_metrics_to_the_logged_model(registered):
     assert model.metrics[0].run_id == version.run_id
     # Re-logging for the model did not repeat the point in the run's own history.
     assert len(client.get_metric_history(version.run_id, "accuracy")) == 1
+
+
+def test_sklearn_autolog_round_trip():
+    mlflow.set_experiment(f"autolog-{uuid.uuid4().hex[:8]}")
+    mlflow.sklearn.autolog(log_input_examples=False, silent=True)
+    try:
+        model, features = _train()
+        run = mlflow.last_active_run()
+    finally:
+        mlflow.sklearn.autolog(disable=True)
+    client = MlflowClient()
+    fetched = client.get_run(run.info.run_id)
+    assert fetched.data.params["C"] == "1.0"
+    assert "training_accuracy_score" in fetched.data.metrics
+    model_ids = [output.model_id for output in fetched.outputs.model_outputs]
+    assert len(model_ids) == 1
+    loaded = mlflow.pyfunc.load_model(f"models:/{model_ids[0]}")
+    assert list(loaded.predict(features)) == list(model.predict(features))
