@@ -103,7 +103,7 @@ pub fn app(store: Arc<SqliteStore>, config: &ServerConfig, bound: SocketAddr) ->
     routes::router(state)
 }
 
-/// Listens and serves until Ctrl-C.
+/// Listens and serves until Ctrl-C or SIGTERM.
 pub async fn serve(store: SqliteStore, config: ServerConfig) -> anyhow::Result<()> {
     check_config(&config)?;
     let listener = tokio::net::TcpListener::bind(config.address)
@@ -113,11 +113,31 @@ pub async fn serve(store: SqliteStore, config: ServerConfig) -> anyhow::Result<(
     let router = app(Arc::new(store), &config, bound);
     eprintln!("cairn serve: listening on http://{bound} (MLFLOW_TRACKING_URI=http://{bound})");
     axum::serve(listener, router)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(shutdown_signal())
         .await
         .context("serving")
+}
+
+/// Resolves on Ctrl-C or SIGTERM: requests in flight finish, then the server stops.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
 }
 
 /// [`serve`] on a new multi-threaded runtime, for the CLI.
