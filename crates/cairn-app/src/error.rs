@@ -20,7 +20,8 @@ impl From<StoreError> for AppError {
             | StoreError::RunNotFound { .. }
             | StoreError::ModelNotFound { .. }
             | StoreError::ModelVersionNotFound { .. }
-            | StoreError::AliasNotFound { .. } => "not_found",
+            | StoreError::AliasNotFound { .. }
+            | StoreError::LoggedModelNotFound { .. } => "not_found",
             StoreError::Search(_) => "search",
             StoreError::Invalid { .. } | StoreError::Deleted { .. } => "invalid",
             StoreError::ExperimentExists { .. }

@@ -32,6 +32,8 @@ pub enum Command {
     /// Log a param, metric or tag to an existing run.
     #[command(subcommand)]
     Log(LogCommand),
+    /// Serve the store over HTTP: MLflow's tracking, artifact and registry API, and the web UI.
+    Serve(ServeArgs),
     /// Fill the store with demo experiments, runs and a registered model.
     Demo {
         /// Do nothing when the store already has runs.
@@ -108,4 +110,28 @@ pub enum LogCommand {
         #[arg(allow_hyphen_values = true)]
         value: String,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; anything but loopback requires --auth-token or --basic-auth.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 5000)]
+    pub port: u16,
+    /// Require `Authorization: Bearer TOKEN` (what MLflow sends from MLFLOW_TRACKING_TOKEN).
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "CAIRN_AUTH_TOKEN",
+        hide_env_values = true
+    )]
+    pub auth_token: Option<String>,
+    /// Require HTTP basic authentication (MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD).
+    #[arg(long, value_name = "USER:PASS", conflicts_with = "auth_token")]
+    pub basic_auth: Option<String>,
+    /// The built web UI to serve at / (default: ui/dist of the workspace, when it exists).
+    #[arg(long, value_name = "DIR")]
+    pub ui_dir: Option<PathBuf>,
 }

@@ -91,6 +91,12 @@ pub enum StoreError {
         /// The alias.
         alias: String,
     },
+    /// No LoggedModel with that id.
+    #[error("logged model '{model_id}' does not exist")]
+    LoggedModelNotFound {
+        /// The id asked for.
+        model_id: String,
+    },
     /// The database was written by a newer Cairn.
     #[error(
         "the store at {path} has schema version {found}, newer than this Cairn supports ({supported}); upgrade Cairn"

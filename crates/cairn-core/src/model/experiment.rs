@@ -13,6 +13,12 @@ impl ExperimentId {
     pub const DEFAULT: ExperimentId = ExperimentId(0);
 }
 
+impl Default for ExperimentId {
+    fn default() -> Self {
+        ExperimentId::DEFAULT
+    }
+}
+
 impl fmt::Display for ExperimentId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0)

@@ -2,12 +2,16 @@
 //! model registry, independent of any wire format.
 
 mod experiment;
+mod logged_model;
 mod metric;
 mod provenance;
 mod registry;
 mod run;
 
 pub use experiment::{Experiment, ExperimentId, ExperimentSummary, NewExperiment};
+pub use logged_model::{
+    Dataset, DatasetInput, LoggedModel, LoggedModelStatus, ModelOutput, NewLoggedModel, RunIo,
+};
 pub use metric::{LatestMetric, MetricPoint, NamedMetricPoint};
 pub use provenance::{DataHash, DataKind, GitOrigin, GitProvenance};
 pub use registry::{

@@ -7,9 +7,10 @@ pub use sqlite::{SqliteStore, latest_schema_version};
 
 use crate::error::StoreResult;
 use crate::model::{
-    DataHash, Experiment, ExperimentId, ExperimentSummary, GitProvenance, LifecycleStage, LogBatch,
-    MetricPoint, ModelVersion, NewExperiment, NewModelVersion, NewRun, RegisteredModel,
-    RegistryHistoryEntry, Run, RunInfo, RunUpdate, StageTransition, Tag, ViewType,
+    DataHash, DatasetInput, Experiment, ExperimentId, ExperimentSummary, GitProvenance,
+    LifecycleStage, LogBatch, LoggedModel, LoggedModelStatus, MetricPoint, ModelOutput,
+    ModelVersion, NewExperiment, NewLoggedModel, NewModelVersion, NewRun, Param, RegisteredModel,
+    RegistryHistoryEntry, Run, RunInfo, RunIo, RunUpdate, StageTransition, Tag, ViewType,
 };
 use crate::search::{Filter, OrderBy};
 
@@ -144,4 +145,79 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<()>;
     /// The registry history of a model, oldest first.
     fn registry_history(&self, name: &str) -> StoreResult<Vec<RegistryHistoryEntry>>;
+
+    /// Removes an experiment tag.
+    fn delete_experiment_tag(&self, experiment_id: ExperimentId, key: &str) -> StoreResult<()>;
+
+    /// Records datasets a run used (idempotent).
+    fn log_run_inputs(&self, run_id: &str, inputs: &[DatasetInput]) -> StoreResult<()>;
+    /// Records LoggedModels a run produced.
+    fn log_run_outputs(&self, run_id: &str, outputs: &[ModelOutput]) -> StoreResult<()>;
+    /// A run's dataset inputs and model outputs.
+    fn run_io(&self, run_id: &str) -> StoreResult<RunIo>;
+
+    /// Creates a LoggedModel with a fresh `m-<32 hex>` id.
+    fn create_logged_model(&self, new: &NewLoggedModel) -> StoreResult<LoggedModel>;
+    /// A LoggedModel that is not deleted.
+    fn get_logged_model(&self, model_id: &str) -> StoreResult<LoggedModel>;
+    /// Sets a LoggedModel's upload status.
+    fn set_logged_model_status(
+        &self,
+        model_id: &str,
+        status: LoggedModelStatus,
+    ) -> StoreResult<LoggedModel>;
+    /// Adds params to a LoggedModel.
+    fn log_logged_model_params(&self, model_id: &str, params: &[Param]) -> StoreResult<()>;
+    /// Sets tags on a LoggedModel.
+    fn set_logged_model_tags(&self, model_id: &str, tags: &[Tag]) -> StoreResult<()>;
+    /// Removes a LoggedModel tag.
+    fn delete_logged_model_tag(&self, model_id: &str, key: &str) -> StoreResult<()>;
+    /// Deletes (soft) a LoggedModel.
+    fn delete_logged_model(&self, model_id: &str) -> StoreResult<()>;
+    /// LoggedModels of some experiments (all when empty), newest first.
+    fn list_logged_models(&self, experiment_ids: &[ExperimentId]) -> StoreResult<Vec<LoggedModel>>;
+
+    /// Renames a registered model.
+    fn rename_registered_model(&self, name: &str, new_name: &str) -> StoreResult<RegisteredModel>;
+    /// Changes a registered model's description.
+    fn update_registered_model(
+        &self,
+        name: &str,
+        description: &str,
+    ) -> StoreResult<RegisteredModel>;
+    /// Deletes a registered model and its versions (the history stays).
+    fn delete_registered_model(&self, name: &str) -> StoreResult<()>;
+    /// Sets a registered model tag.
+    fn set_registered_model_tag(&self, name: &str, tag: &Tag) -> StoreResult<()>;
+    /// Removes a registered model tag.
+    fn delete_registered_model_tag(&self, name: &str, key: &str) -> StoreResult<()>;
+    /// Changes a version's description.
+    fn update_model_version(
+        &self,
+        name: &str,
+        version: u64,
+        description: &str,
+    ) -> StoreResult<ModelVersion>;
+    /// Soft-deletes a version; its number is never reused.
+    fn delete_model_version(
+        &self,
+        name: &str,
+        version: u64,
+        user_id: &str,
+        origin: &str,
+    ) -> StoreResult<()>;
+    /// Sets a version tag.
+    fn set_model_version_tag(&self, name: &str, version: u64, tag: &Tag) -> StoreResult<()>;
+    /// Removes a version tag.
+    fn delete_model_version_tag(&self, name: &str, version: u64, key: &str) -> StoreResult<()>;
+    /// Removes an alias, and records it in the history.
+    fn delete_model_alias(
+        &self,
+        name: &str,
+        alias: &str,
+        user_id: &str,
+        origin: &str,
+    ) -> StoreResult<()>;
+    /// The version an alias points at.
+    fn get_model_version_by_alias(&self, name: &str, alias: &str) -> StoreResult<ModelVersion>;
 }

@@ -222,3 +222,22 @@ fn experiment_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Experiment> {
         tags: Vec::new(),
     })
 }
+
+pub(super) fn delete_tag(
+    transaction: &Transaction<'_>,
+    experiment_id: ExperimentId,
+    key: &str,
+) -> StoreResult<()> {
+    get(transaction, experiment_id)?;
+    let deleted = transaction.execute(
+        "DELETE FROM experiment_tags WHERE experiment_id = ?1 AND key = ?2",
+        params![experiment_id.0, key],
+    )?;
+    if deleted == 0 {
+        return Err(StoreError::invalid(
+            format!("tag '{key}'"),
+            format!("experiment {experiment_id} has no such tag"),
+        ));
+    }
+    Ok(())
+}

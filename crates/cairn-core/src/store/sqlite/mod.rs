@@ -4,11 +4,14 @@
 //! readers come from a small pool and, thanks to WAL, never wait for the writer.
 
 mod experiments;
+mod logged_models;
 mod metrics;
 mod migrate;
 mod provenance;
 mod registry;
+mod registry_edit;
 mod row;
+mod run_io;
 mod runs;
 mod search;
 mod trait_impl;

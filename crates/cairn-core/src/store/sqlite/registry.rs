@@ -361,7 +361,10 @@ fn check_alias(alias: &str) -> StoreResult<()> {
     Ok(())
 }
 
-fn record(transaction: &Transaction<'_>, entry: &RegistryHistoryEntry) -> StoreResult<()> {
+pub(super) fn record(
+    transaction: &Transaction<'_>,
+    entry: &RegistryHistoryEntry,
+) -> StoreResult<()> {
     transaction
         .prepare_cached(
             "INSERT INTO registry_history
@@ -400,7 +403,11 @@ fn set_stage(
     Ok(())
 }
 
-fn touch_model(transaction: &Transaction<'_>, model_id: i64, now: i64) -> StoreResult<()> {
+pub(super) fn touch_model(
+    transaction: &Transaction<'_>,
+    model_id: i64,
+    now: i64,
+) -> StoreResult<()> {
     transaction.execute(
         "UPDATE registered_models SET last_updated_time_ms = ?2 WHERE id = ?1",
         params![model_id, now],
@@ -415,7 +422,7 @@ fn model_id(connection: &Connection, name: &str) -> StoreResult<Option<i64>> {
         .optional()?)
 }
 
-fn require_model(connection: &Connection, name: &str) -> StoreResult<i64> {
+pub(super) fn require_model(connection: &Connection, name: &str) -> StoreResult<i64> {
     model_id(connection, name)?.ok_or_else(|| StoreError::ModelNotFound {
         name: name.to_string(),
     })

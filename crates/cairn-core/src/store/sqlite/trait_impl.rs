@@ -3,14 +3,18 @@
 
 use crate::error::StoreResult;
 use crate::model::{
-    DataHash, Experiment, ExperimentId, ExperimentSummary, GitProvenance, LifecycleStage, LogBatch,
-    MetricPoint, ModelVersion, NewExperiment, NewModelVersion, NewRun, RegisteredModel,
-    RegistryHistoryEntry, Run, RunInfo, RunUpdate, StageTransition, Tag, ViewType,
+    DataHash, DatasetInput, Experiment, ExperimentId, ExperimentSummary, GitProvenance,
+    LifecycleStage, LogBatch, LoggedModel, LoggedModelStatus, MetricPoint, ModelOutput,
+    ModelVersion, NewExperiment, NewLoggedModel, NewModelVersion, NewRun, Param, RegisteredModel,
+    RegistryHistoryEntry, Run, RunInfo, RunIo, RunUpdate, StageTransition, Tag, ViewType,
 };
 use crate::store::{RunPage, RunSearch, Store};
 use crate::validate;
 
-use super::{SqliteStore, experiments, metrics, provenance, registry, runs, search, writes};
+use super::{
+    SqliteStore, experiments, logged_models, metrics, provenance, registry, registry_edit, run_io,
+    runs, search, writes,
+};
 
 impl Store for SqliteStore {
     fn create_experiment(&self, new: &NewExperiment) -> StoreResult<ExperimentId> {
@@ -153,5 +157,122 @@ impl Store for SqliteStore {
 
     fn registry_history(&self, name: &str) -> StoreResult<Vec<RegistryHistoryEntry>> {
         self.read(|db| registry::history(db, name))
+    }
+
+    fn delete_experiment_tag(&self, experiment_id: ExperimentId, key: &str) -> StoreResult<()> {
+        self.write(|tx| experiments::delete_tag(tx, experiment_id, key))
+    }
+
+    fn log_run_inputs(&self, run_id: &str, inputs: &[DatasetInput]) -> StoreResult<()> {
+        self.write(|tx| run_io::log_inputs(tx, run_id, inputs))
+    }
+
+    fn log_run_outputs(&self, run_id: &str, outputs: &[ModelOutput]) -> StoreResult<()> {
+        self.write(|tx| run_io::log_outputs(tx, run_id, outputs))
+    }
+
+    fn run_io(&self, run_id: &str) -> StoreResult<RunIo> {
+        self.read(|db| run_io::get(db, run_id))
+    }
+
+    fn create_logged_model(&self, new: &NewLoggedModel) -> StoreResult<LoggedModel> {
+        self.write(|tx| logged_models::create(tx, new))
+    }
+
+    fn get_logged_model(&self, model_id: &str) -> StoreResult<LoggedModel> {
+        self.read(|db| logged_models::get(db, model_id))
+    }
+
+    fn set_logged_model_status(
+        &self,
+        model_id: &str,
+        status: LoggedModelStatus,
+    ) -> StoreResult<LoggedModel> {
+        self.write(|tx| logged_models::set_status(tx, model_id, status))
+    }
+
+    fn log_logged_model_params(&self, model_id: &str, params: &[Param]) -> StoreResult<()> {
+        self.write(|tx| logged_models::log_params(tx, model_id, params))
+    }
+
+    fn set_logged_model_tags(&self, model_id: &str, tags: &[Tag]) -> StoreResult<()> {
+        self.write(|tx| logged_models::set_tags(tx, model_id, tags))
+    }
+
+    fn delete_logged_model_tag(&self, model_id: &str, key: &str) -> StoreResult<()> {
+        self.write(|tx| logged_models::delete_tag(tx, model_id, key))
+    }
+
+    fn delete_logged_model(&self, model_id: &str) -> StoreResult<()> {
+        self.write(|tx| logged_models::delete(tx, model_id))
+    }
+
+    fn list_logged_models(&self, experiment_ids: &[ExperimentId]) -> StoreResult<Vec<LoggedModel>> {
+        self.read(|db| logged_models::list(db, experiment_ids))
+    }
+
+    fn rename_registered_model(&self, name: &str, new_name: &str) -> StoreResult<RegisteredModel> {
+        self.write(|tx| registry_edit::rename_model(tx, name, new_name))
+    }
+
+    fn update_registered_model(
+        &self,
+        name: &str,
+        description: &str,
+    ) -> StoreResult<RegisteredModel> {
+        self.write(|tx| registry_edit::update_model_description(tx, name, description))
+    }
+
+    fn delete_registered_model(&self, name: &str) -> StoreResult<()> {
+        self.write(|tx| registry_edit::delete_model(tx, name))
+    }
+
+    fn set_registered_model_tag(&self, name: &str, tag: &Tag) -> StoreResult<()> {
+        self.write(|tx| registry_edit::set_model_tag(tx, name, tag))
+    }
+
+    fn delete_registered_model_tag(&self, name: &str, key: &str) -> StoreResult<()> {
+        self.write(|tx| registry_edit::delete_model_tag(tx, name, key))
+    }
+
+    fn update_model_version(
+        &self,
+        name: &str,
+        version: u64,
+        description: &str,
+    ) -> StoreResult<ModelVersion> {
+        self.write(|tx| registry_edit::update_version_description(tx, name, version, description))
+    }
+
+    fn delete_model_version(
+        &self,
+        name: &str,
+        version: u64,
+        user_id: &str,
+        origin: &str,
+    ) -> StoreResult<()> {
+        self.write(|tx| registry_edit::delete_version(tx, name, version, user_id, origin))
+    }
+
+    fn set_model_version_tag(&self, name: &str, version: u64, tag: &Tag) -> StoreResult<()> {
+        self.write(|tx| registry_edit::set_version_tag(tx, name, version, tag))
+    }
+
+    fn delete_model_version_tag(&self, name: &str, version: u64, key: &str) -> StoreResult<()> {
+        self.write(|tx| registry_edit::delete_version_tag(tx, name, version, key))
+    }
+
+    fn delete_model_alias(
+        &self,
+        name: &str,
+        alias: &str,
+        user_id: &str,
+        origin: &str,
+    ) -> StoreResult<()> {
+        self.write(|tx| registry_edit::delete_alias(tx, name, alias, user_id, origin))
+    }
+
+    fn get_model_version_by_alias(&self, name: &str, alias: &str) -> StoreResult<ModelVersion> {
+        self.read(|db| registry_edit::version_by_alias(db, name, alias))
     }
 }

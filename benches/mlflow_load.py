@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Drives `mlflow server` (SQLite backend) and `cairn serve` with the same REST requests and prints
+a side-by-side table:
+
+  * log-batch throughput: 1,000 metrics per request, 4 concurrent clients;
+  * runs/search over N runs (default 10,000), each with params and metrics;
+  * metrics/get-history of a 100,000-point metric, paged 25,000 at a time as the client does.
+
+Run from the repository root with the venv of scripts/test-mlflow-compat.sh:
+
+  cargo build --release -p cairn-cli
+  .venv/bin/python benches/mlflow_load.py --cairn target/release/cairn
+
+Everything goes to 127.0.0.1 servers this script starts and stops; every loop is bounded.
+"""
+
+import argparse
+import concurrent.futures
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import requests
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_healthy(url, process, seconds=120):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            if requests.get(url + "/health", timeout=1).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not become healthy")
+
+
+def start_mlflow(folder):
+    port = free_port()
+    command = [
+        sys.executable, "-m", "mlflow", "server",
+        "--backend-store-uri", f"sqlite:///{folder}/mlflow.db",
+        "--artifacts-destination", f"{folder}/artifacts",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+    ]
+    log = open(os.path.join(folder, "mlflow.log"), "w")
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    return process, f"http://127.0.0.1:{port}"
+
+
+def start_cairn(binary, folder):
+    port = free_port()
+    command = [binary, "--store", f"{folder}/cairn.db", "serve", "--port", str(port)]
+    log = open(os.path.join(folder, "cairn.log"), "w")
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    return process, f"http://127.0.0.1:{port}"
+
+
+def api(session, url, method, path, **kwargs):
+    response = session.request(method, f"{url}/api/2.0/mlflow/{path}", timeout=600, **kwargs)
+    response.raise_for_status()
+    return response.json()
+
+
+def new_experiment(session, url, name):
+    return api(session, url, "POST", "experiments/create", json={"name": name})["experiment_id"]
+
+
+def new_run(session, url, experiment_id):
+    body = {"experiment_id": experiment_id, "start_time": int(time.time() * 1000)}
+    return api(session, url, "POST", "runs/create", json=body)["run"]["info"]["run_id"]
+
+
+def metrics_batch(key, start, count):
+    now = int(time.time() * 1000)
+    return [{"key": key, "value": (i % 997) / 997.0, "timestamp": now, "step": i}
+            for i in range(start, start + count)]
+
+
+def bench_log_batch(url, requests_per_client, clients=4):
+    setup = requests.Session()
+    experiment_id = new_experiment(setup, url, "load-log-batch")
+
+    def client(index):
+        session = requests.Session()
+        run_id = new_run(session, url, experiment_id)
+        for request_index in range(requests_per_client):
+            body = {"run_id": run_id,
+                    "metrics": metrics_batch("loss", request_index * 1000, 1000)}
+            api(session, url, "POST", "runs/log-batch", json=body)
+
+    started = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(clients) as pool:
+        list(pool.map(client, range(clients)))
+    elapsed = time.perf_counter() - started
+    return clients * requests_per_client * 1000 / elapsed
+
+
+def bench_search(url, run_count, workers=4):
+    session = requests.Session()
+    experiment_id = new_experiment(session, url, "load-search")
+
+    def make(index):
+        local = requests.Session()
+        run_id = new_run(local, url, experiment_id)
+        body = {"run_id": run_id,
+                "params": [{"key": f"p{j}", "value": f"v{(index + j) % 7}"} for j in range(5)],
+                "metrics": [{"key": f"m{j}", "value": ((index * 31 + j) % 1000) / 1000.0,
+                             "timestamp": 0, "step": 0} for j in range(5)]}
+        api(local, url, "POST", "runs/log-batch", json=body)
+
+    started = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        list(pool.map(make, range(run_count)))
+    fill_seconds = time.perf_counter() - started
+    queries = {
+        "search: metrics.m1 > 0.5 and params.p1 = 'v3', order metrics.m2 DESC": {
+            "filter": "metrics.m1 > 0.5 and params.p1 = 'v3'", "order_by": ["metrics.m2 DESC"]},
+        "search: no filter, order start_time DESC": {"filter": "", "order_by": []},
+    }
+    timings = {}
+    for label, query in queries.items():
+        body = {"experiment_ids": [experiment_id], "max_results": 100, **query}
+        api(session, url, "POST", "runs/search", json=body)  # warm
+        samples = []
+        for _ in range(5):
+            started = time.perf_counter()
+            api(session, url, "POST", "runs/search", json=body)
+            samples.append(time.perf_counter() - started)
+        timings[label] = sorted(samples)[len(samples) // 2] * 1000
+    return fill_seconds, timings
+
+
+def bench_history(url, points):
+    session = requests.Session()
+    experiment_id = new_experiment(session, url, "load-history")
+    run_id = new_run(session, url, experiment_id)
+    for start in range(0, points, 1000):
+        api(session, url, "POST", "runs/log-batch",
+            json={"run_id": run_id, "metrics": metrics_batch("long", start, 1000)})
+    samples = []
+    for _ in range(3):
+        started = time.perf_counter()
+        token, received = None, 0
+        for _ in range(points // 25000 + 2):
+            params = {"run_id": run_id, "metric_key": "long", "max_results": 25000}
+            if token:
+                params["page_token"] = token
+            page = api(session, url, "GET", "metrics/get-history", params=params)
+            received += len(page.get("metrics", []))
+            token = page.get("next_page_token")
+            if not token:
+                break
+        assert received == points, received
+        samples.append(time.perf_counter() - started)
+    return sorted(samples)[1] * 1000
+
+
+def measure(name, url, args):
+    print(f"[{name}] log-batch ...", file=sys.stderr)
+    rows = {"log-batch, 1,000 metrics/request, 4 clients (metrics/s)":
+            f"{bench_log_batch(url, args.batches):,.0f}"}
+    print(f"[{name}] filling {args.runs} runs ...", file=sys.stderr)
+    fill, searches = bench_search(url, args.runs)
+    rows[f"create {args.runs:,} runs with 5 params + 5 metrics, 4 clients (s)"] = f"{fill:.1f}"
+    for label, millis in searches.items():
+        rows[f"{label} (ms)"] = f"{millis:.1f}"
+    print(f"[{name}] history ...", file=sys.stderr)
+    rows[f"get-history of a {args.points:,}-point metric (ms)"] = f"{bench_history(url, args.points):.0f}"
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cairn", default="target/release/cairn", help="the cairn binary")
+    parser.add_argument("--runs", type=int, default=10_000)
+    parser.add_argument("--points", type=int, default=100_000)
+    parser.add_argument("--batches", type=int, default=25, help="log-batch requests per client")
+    parser.add_argument("--only", choices=["cairn", "mlflow"], help="measure one server only")
+    args = parser.parse_args()
+    results = {}
+    for name in ["mlflow", "cairn"]:
+        if args.only and args.only != name:
+            continue
+        folder = tempfile.mkdtemp(prefix=f"load-{name}-")
+        process, url = (start_mlflow(folder) if name == "mlflow"
+                        else start_cairn(os.path.abspath(args.cairn), folder))
+        try:
+            wait_healthy(url, process)
+            results[name] = measure(name, url, args)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            shutil.rmtree(folder, ignore_errors=True)
+    labels = list(next(iter(results.values())).keys())
+    width = max(len(label) for label in labels)
+    names = list(results)
+    print(f"{'workload':<{width}}  " + "  ".join(f"{n:>14}" for n in names))
+    for label in labels:
+        print(f"{label:<{width}}  " + "  ".join(f"{results[n][label]:>14}" for n in names))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,273 @@
+//! A request's arguments as one JSON object: the query string of a GET (repeated keys become
+//! arrays), the JSON body of anything else. Accessors are lenient as MLflow's parser is: int64
+//! as numbers or numeric strings, doubles as numbers or `"NaN"`/`"Infinity"`/`"-Infinity"`.
+
+use axum::body::Body;
+use axum::extract::{FromRequest, Request};
+use axum::http::{Method, header};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use cairn_core::model::{Param, Tag};
+use serde_json::{Map, Value};
+
+use crate::error::ApiError;
+
+/// Largest JSON body accepted (MLflow's largest batches are far smaller).
+pub const MAX_JSON_BODY_BYTES: usize = 32 * 1024 * 1024;
+
+/// The arguments of one request.
+#[derive(Debug, Default)]
+pub struct Args(pub Map<String, Value>);
+
+impl<S: Send + Sync> FromRequest<S> for Args {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request<Body>, _state: &S) -> Result<Args, ApiError> {
+        let from_query = |query: Option<&str>| -> Result<Args, ApiError> {
+            let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
+                .map_err(|error| ApiError::invalid(format!("malformed query string: {error}")))?;
+            let mut map = Map::new();
+            for (key, value) in pairs {
+                match map.get_mut(&key) {
+                    Some(Value::Array(items)) => items.push(Value::String(value)),
+                    Some(existing) => {
+                        let first = existing.take();
+                        *existing = Value::Array(vec![first, Value::String(value)]);
+                    }
+                    None => {
+                        map.insert(key, Value::String(value));
+                    }
+                }
+            }
+            Ok(Args(map))
+        };
+        if request.method() == Method::GET || request.method() == Method::HEAD {
+            return from_query(request.uri().query());
+        }
+        let is_json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.trim_start().starts_with("application/json"));
+        if !is_json {
+            if request.method() == Method::DELETE {
+                return from_query(request.uri().query());
+            }
+            return Err(ApiError::new(
+                "BAD_REQUEST",
+                "the request body must be JSON with the header 'Content-Type: application/json'",
+            ));
+        }
+        let bytes = axum::body::to_bytes(request.into_body(), MAX_JSON_BODY_BYTES)
+            .await
+            .map_err(|_| too_large(MAX_JSON_BODY_BYTES))?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Args::default());
+        }
+        match serde_json::from_slice::<Value>(&bytes) {
+            Ok(Value::Object(map)) => Ok(Args(map)),
+            Ok(_) => Err(ApiError::new(
+                "MALFORMED_REQUEST",
+                "the JSON body must be an object",
+            )),
+            Err(error) => Err(ApiError::new(
+                "MALFORMED_REQUEST",
+                format!("the body is not valid JSON: {error}"),
+            )),
+        }
+    }
+}
+
+/// The 413 answer for a body over `limit` bytes.
+pub fn too_large(limit: usize) -> ApiError {
+    ApiError::new(
+        "PAYLOAD_TOO_LARGE",
+        format!("the request body is larger than the limit of {limit} bytes"),
+    )
+}
+
+fn missing(name: &str) -> ApiError {
+    ApiError::invalid(format!("Missing value for required parameter '{name}'"))
+}
+
+impl Args {
+    /// A value, treating JSON null as absent.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0.get(name).filter(|value| !value.is_null())
+    }
+
+    /// A string field (numbers are turned into text).
+    pub fn str(&self, name: &str) -> Option<String> {
+        match self.get(name)? {
+            Value::String(text) => Some(text.clone()),
+            Value::Number(number) => Some(number.to_string()),
+            Value::Bool(flag) => Some(flag.to_string()),
+            Value::Array(items) => items.first().and_then(|first| match first {
+                Value::String(text) => Some(text.clone()),
+                _ => None,
+            }),
+            _ => None,
+        }
+    }
+
+    /// A required string field.
+    pub fn req_str(&self, name: &str) -> Result<String, ApiError> {
+        self.str(name).ok_or_else(|| missing(name))
+    }
+
+    /// The run id, from `run_id` or its older name `run_uuid`.
+    pub fn run_id(&self) -> Result<String, ApiError> {
+        self.str("run_id")
+            .filter(|id| !id.is_empty())
+            .or_else(|| self.str("run_uuid"))
+            .ok_or_else(|| missing("run_id"))
+    }
+
+    /// An int64 field: a JSON number or a numeric string.
+    pub fn i64(&self, name: &str) -> Result<Option<i64>, ApiError> {
+        let Some(value) = self.get(name) else {
+            return Ok(None);
+        };
+        let parsed = match value {
+            Value::Number(number) => number.as_i64().or_else(|| {
+                number
+                    .as_f64()
+                    .filter(|f| f.fract() == 0.0)
+                    .map(|f| f as i64)
+            }),
+            Value::String(text) => text.trim().parse().ok(),
+            _ => None,
+        };
+        parsed.map(Some).ok_or_else(|| {
+            ApiError::invalid(format!(
+                "invalid value {value} for parameter '{name}': expected an integer"
+            ))
+        })
+    }
+
+    /// A required int64 field.
+    pub fn req_i64(&self, name: &str) -> Result<i64, ApiError> {
+        self.i64(name)?.ok_or_else(|| missing(name))
+    }
+
+    /// A double field: a number, or one of `NaN`, `Infinity`, `-Infinity` as strings.
+    pub fn f64(&self, name: &str) -> Result<Option<f64>, ApiError> {
+        self.get(name).map(|value| double(value, name)).transpose()
+    }
+
+    /// A boolean field: `true`/`false` or their strings.
+    pub fn bool(&self, name: &str) -> Result<Option<bool>, ApiError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::Bool(flag)) => Ok(Some(*flag)),
+            Some(Value::String(text)) if text.eq_ignore_ascii_case("true") => Ok(Some(true)),
+            Some(Value::String(text)) if text.eq_ignore_ascii_case("false") => Ok(Some(false)),
+            Some(other) => Err(ApiError::invalid(format!(
+                "invalid value {other} for parameter '{name}': expected a boolean"
+            ))),
+        }
+    }
+
+    /// A repeated field: an array, or a single value as a list of one.
+    pub fn list(&self, name: &str) -> Vec<Value> {
+        match self.get(name) {
+            None => Vec::new(),
+            Some(Value::Array(items)) => items.clone(),
+            Some(single) => vec![single.clone()],
+        }
+    }
+
+    /// A repeated string field.
+    pub fn str_list(&self, name: &str) -> Vec<String> {
+        self.list(name)
+            .into_iter()
+            .filter_map(|value| match value {
+                Value::String(text) => Some(text),
+                Value::Number(number) => Some(number.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// `[{key, value}]` as tags.
+    pub fn tags(&self, name: &str) -> Result<Vec<Tag>, ApiError> {
+        self.list(name)
+            .iter()
+            .map(|item| {
+                let (key, value) = key_value(item, name)?;
+                Ok(Tag { key, value })
+            })
+            .collect()
+    }
+
+    /// `[{key, value}]` as params.
+    pub fn params(&self, name: &str) -> Result<Vec<Param>, ApiError> {
+        self.list(name)
+            .iter()
+            .map(|item| {
+                let (key, value) = key_value(item, name)?;
+                Ok(Param { key, value })
+            })
+            .collect()
+    }
+
+    /// The page token as an offset (base64 of the decimal offset, as MLflow does).
+    pub fn page_offset(&self) -> Result<usize, ApiError> {
+        match self.str("page_token").filter(|token| !token.is_empty()) {
+            None => Ok(0),
+            Some(token) => decode_page_token(&token),
+        }
+    }
+
+    /// A nested object's arguments.
+    pub fn object(value: &Value) -> Args {
+        match value {
+            Value::Object(map) => Args(map.clone()),
+            _ => Args::default(),
+        }
+    }
+}
+
+/// Reads a double in MLflow's JSON: a number or `NaN`/`Infinity`/`-Infinity` (as strings).
+pub fn double(value: &Value, name: &str) -> Result<f64, ApiError> {
+    let parsed = match value {
+        Value::Number(number) => number.as_f64(),
+        Value::String(text) => match text.trim() {
+            "NaN" | "nan" => Some(f64::NAN),
+            "Infinity" | "inf" | "Inf" => Some(f64::INFINITY),
+            "-Infinity" | "-inf" | "-Inf" => Some(f64::NEG_INFINITY),
+            other => other.parse().ok(),
+        },
+        _ => None,
+    };
+    parsed.ok_or_else(|| {
+        ApiError::invalid(format!(
+            "invalid value {value} for parameter '{name}': expected a number"
+        ))
+    })
+}
+
+fn key_value(item: &Value, field: &str) -> Result<(String, String), ApiError> {
+    let args = Args::object(item);
+    let key = args
+        .str("key")
+        .ok_or_else(|| ApiError::invalid(format!("an entry of '{field}' has no key")))?;
+    Ok((key, args.str("value").unwrap_or_default()))
+}
+
+/// An opaque page token for an offset.
+pub fn encode_page_token(offset: usize) -> String {
+    BASE64.encode(format!("{{\"offset\": {offset}}}"))
+}
+
+/// The offset a page token stands for.
+pub fn decode_page_token(token: &str) -> Result<usize, ApiError> {
+    let invalid = || ApiError::invalid(format!("invalid page token '{token}'"));
+    let bytes = BASE64.decode(token.trim()).map_err(|_| invalid())?;
+    let value: Value = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
+    value
+        .get("offset")
+        .and_then(Value::as_u64)
+        .and_then(|offset| usize::try_from(offset).ok())
+        .ok_or_else(invalid)
+}

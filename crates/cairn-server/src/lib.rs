@@ -1,0 +1,130 @@
+//! `cairn serve`: an MLflow-compatible tracking, artifact and model-registry server over the
+//! Cairn store, plus the UI's HTTP backend (`/app/api/<command>`) and the UI's static files.
+//!
+//! Routes translate MLflow's JSON (see [`wire`] and [`args`]) to the core's domain types and call
+//! the [`Store`](cairn_core::Store) on the blocking pool: the store has one writer connection
+//! behind a mutex, so async tasks never hold it and readers never wait (WAL).
+#![warn(missing_docs)]
+
+pub mod args;
+pub mod error;
+mod filter;
+mod routes;
+pub mod security;
+pub mod wire;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::Router;
+use cairn_core::{SqliteStore, StoreResult};
+
+use crate::error::ApiError;
+pub use crate::security::Auth;
+
+/// Largest artifact upload accepted, in bytes.
+pub const DEFAULT_MAX_ARTIFACT_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+
+/// How the server is set up.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The address to listen on.
+    pub address: SocketAddr,
+    /// Who may call it.
+    pub auth: Auth,
+    /// The built UI to serve at `/`, when there is one.
+    pub ui_dir: Option<PathBuf>,
+    /// Largest artifact upload, in bytes.
+    pub max_artifact_bytes: u64,
+}
+
+/// What every handler shares.
+#[derive(Debug)]
+pub struct AppState {
+    /// The store.
+    pub store: Arc<SqliteStore>,
+    /// The folder holding `mlflow-artifacts:/` files.
+    pub artifact_root: PathBuf,
+    /// Who may call.
+    pub auth: Auth,
+    /// Host header values accepted (DNS-rebinding protection); `None` accepts any.
+    pub allowed_hosts: Option<Vec<String>>,
+    /// Largest artifact upload, in bytes.
+    pub max_artifact_bytes: u64,
+    /// The built UI, when there is one.
+    pub ui_dir: Option<PathBuf>,
+}
+
+/// Shared state of the handlers.
+pub type Shared = Arc<AppState>;
+
+impl AppState {
+    /// Runs a store call on the blocking pool.
+    pub async fn call<T: Send + 'static>(
+        self: &Arc<Self>,
+        work: impl FnOnce(&SqliteStore) -> StoreResult<T> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let store = Arc::clone(&self.store);
+        match tokio::task::spawn_blocking(move || work(&store)).await {
+            Ok(result) => result.map_err(ApiError::from),
+            Err(join_error) => Err(ApiError::new(
+                "INTERNAL_ERROR",
+                format!("store call failed: {join_error}"),
+            )),
+        }
+    }
+}
+
+/// Checks the configuration's security rules: off loopback, authentication is required.
+pub fn check_config(config: &ServerConfig) -> anyhow::Result<()> {
+    if !config.address.ip().is_loopback() && config.auth == Auth::None {
+        anyhow::bail!(
+            "refusing to listen on {} without authentication: pass --auth-token TOKEN or \
+             --basic-auth USER:PASS (clients send MLFLOW_TRACKING_TOKEN or \
+             MLFLOW_TRACKING_USERNAME/PASSWORD), or listen on 127.0.0.1",
+            config.address.ip()
+        );
+    }
+    Ok(())
+}
+
+/// The whole application for a store and an address.
+pub fn app(store: Arc<SqliteStore>, config: &ServerConfig, bound: SocketAddr) -> Router {
+    let state = Arc::new(AppState {
+        artifact_root: store.artifact_root().to_path_buf(),
+        store,
+        auth: config.auth.clone(),
+        allowed_hosts: security::allowed_hosts(bound),
+        max_artifact_bytes: config.max_artifact_bytes,
+        ui_dir: config.ui_dir.clone(),
+    });
+    routes::router(state)
+}
+
+/// Listens and serves until Ctrl-C.
+pub async fn serve(store: SqliteStore, config: ServerConfig) -> anyhow::Result<()> {
+    check_config(&config)?;
+    let listener = tokio::net::TcpListener::bind(config.address)
+        .await
+        .with_context(|| format!("listening on {}", config.address))?;
+    let bound = listener.local_addr().context("reading the bound address")?;
+    let router = app(Arc::new(store), &config, bound);
+    eprintln!("cairn serve: listening on http://{bound} (MLFLOW_TRACKING_URI=http://{bound})");
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .context("serving")
+}
+
+/// [`serve`] on a new multi-threaded runtime, for the CLI.
+pub fn serve_blocking(store: SqliteStore, config: ServerConfig) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(serve(store, config))
+}

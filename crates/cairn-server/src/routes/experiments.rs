@@ -1,0 +1,192 @@
+//! `experiments/*`.
+
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use cairn_core::Store;
+use cairn_core::model::{ExperimentId, LifecycleStage, NewExperiment, Tag, ViewType};
+use serde_json::{Value, json};
+
+use crate::args::{Args, encode_page_token};
+use crate::error::{ApiError, ApiResult};
+use crate::{Shared, filter, wire};
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/experiments/create", post(create))
+        .route("/experiments/get", get(get_experiment))
+        .route("/experiments/get-by-name", get(get_by_name))
+        .route("/experiments/search", post(search).get(search))
+        .route("/experiments/delete", post(delete))
+        .route("/experiments/restore", post(restore))
+        .route("/experiments/update", post(update))
+        .route("/experiments/set-experiment-tag", post(set_tag))
+        .route("/experiments/delete-experiment-tag", post(delete_tag))
+}
+
+/// Parses an experiment id as MLflow sends it (a decimal string).
+pub fn experiment_id(text: &str) -> Result<ExperimentId, ApiError> {
+    text.trim()
+        .parse()
+        .map(ExperimentId)
+        .map_err(|_| ApiError::invalid(format!("invalid experiment id '{text}'")))
+}
+
+async fn create(State(state): State<Shared>, args: Args) -> ApiResult {
+    let name = args.req_str("name")?;
+    if name.is_empty() {
+        return Err(ApiError::invalid(
+            "Missing value for required parameter 'name'",
+        ));
+    }
+    let new = NewExperiment {
+        name,
+        artifact_location: args.str("artifact_location").filter(|l| !l.is_empty()),
+        tags: args.tags("tags")?,
+        experiment_id: None,
+    };
+    let id = state
+        .call(move |store| store.create_experiment(&new))
+        .await?;
+    Ok(Json(json!({"experiment_id": id.to_string()})))
+}
+
+async fn get_experiment(State(state): State<Shared>, args: Args) -> ApiResult {
+    let id = experiment_id(&args.req_str("experiment_id")?)?;
+    let experiment = state.call(move |store| store.get_experiment(id)).await?;
+    Ok(Json(json!({"experiment": wire::experiment(&experiment)})))
+}
+
+async fn get_by_name(State(state): State<Shared>, args: Args) -> ApiResult {
+    let name = args.req_str("experiment_name")?;
+    let experiment = state
+        .call(move |store| store.get_experiment_by_name(&name))
+        .await?;
+    Ok(Json(json!({"experiment": wire::experiment(&experiment)})))
+}
+
+async fn search(State(state): State<Shared>, args: Args) -> ApiResult {
+    let view = match args.str("view_type") {
+        None => ViewType::ActiveOnly,
+        Some(text) => ViewType::parse(&text)
+            .ok_or_else(|| ApiError::invalid(format!("invalid view_type '{text}'")))?,
+    };
+    let max_results = args.i64("max_results")?.unwrap_or(1000);
+    if !(1..=50_000).contains(&max_results) {
+        return Err(ApiError::invalid(format!(
+            "Invalid value {max_results} for parameter 'max_results' supplied: must be between 1 and 50000"
+        )));
+    }
+    let clauses = filter::parse(&args.str("filter").unwrap_or_default())?;
+    let offset = args.page_offset()?;
+    let order_by = args.str_list("order_by");
+    let mut experiments: Vec<_> = state
+        .call(move |store| store.list_experiments(view))
+        .await?
+        .into_iter()
+        .map(|summary| summary.experiment)
+        .filter(|experiment| {
+            filter::matches(&clauses, |field| match field {
+                "name" | "attribute.name" => Some(experiment.name.clone()),
+                "creation_time" | "attribute.creation_time" => {
+                    experiment.creation_time_ms.map(|t| t.to_string())
+                }
+                "last_update_time" | "attribute.last_update_time" => {
+                    experiment.last_update_time_ms.map(|t| t.to_string())
+                }
+                other => other.strip_prefix("tags.").and_then(|key| {
+                    experiment
+                        .tags
+                        .iter()
+                        .find(|t| t.key == key)
+                        .map(|t| t.value.clone())
+                }),
+            })
+        })
+        .collect();
+    // MLflow's default: newest first, then by id.
+    experiments.sort_by(|a, b| {
+        b.creation_time_ms
+            .cmp(&a.creation_time_ms)
+            .then(a.experiment_id.cmp(&b.experiment_id))
+    });
+    for clause in order_by.iter().rev() {
+        let mut parts = clause.split_whitespace();
+        let field = parts.next().unwrap_or("");
+        let descending = parts
+            .next()
+            .is_some_and(|dir| dir.eq_ignore_ascii_case("desc"));
+        let field = field.trim_start_matches("attribute.");
+        experiments.sort_by(|a, b| {
+            let ordering = match field {
+                "name" => a.name.cmp(&b.name),
+                "experiment_id" => a.experiment_id.cmp(&b.experiment_id),
+                "creation_time" => a.creation_time_ms.cmp(&b.creation_time_ms),
+                "last_update_time" => a.last_update_time_ms.cmp(&b.last_update_time_ms),
+                _ => std::cmp::Ordering::Equal,
+            };
+            if descending {
+                ordering.reverse()
+            } else {
+                ordering
+            }
+        });
+    }
+    let total = experiments.len();
+    let end = offset.saturating_add(max_results as usize).min(total);
+    let page: Vec<Value> = experiments
+        .get(offset.min(total)..end)
+        .unwrap_or_default()
+        .iter()
+        .map(wire::experiment)
+        .collect();
+    let mut out = json!({"experiments": page});
+    if end < total {
+        out["next_page_token"] = json!(encode_page_token(end));
+    }
+    Ok(Json(out))
+}
+
+async fn delete(State(state): State<Shared>, args: Args) -> ApiResult {
+    let id = experiment_id(&args.req_str("experiment_id")?)?;
+    state
+        .call(move |store| store.set_experiment_lifecycle(id, LifecycleStage::Deleted))
+        .await?;
+    Ok(Json(json!({})))
+}
+
+async fn restore(State(state): State<Shared>, args: Args) -> ApiResult {
+    let id = experiment_id(&args.req_str("experiment_id")?)?;
+    state
+        .call(move |store| store.set_experiment_lifecycle(id, LifecycleStage::Active))
+        .await?;
+    Ok(Json(json!({})))
+}
+
+async fn update(State(state): State<Shared>, args: Args) -> ApiResult {
+    let id = experiment_id(&args.req_str("experiment_id")?)?;
+    if let Some(new_name) = args.str("new_name") {
+        state
+            .call(move |store| store.rename_experiment(id, &new_name))
+            .await?;
+    }
+    Ok(Json(json!({})))
+}
+
+async fn set_tag(State(state): State<Shared>, args: Args) -> ApiResult {
+    let id = experiment_id(&args.req_str("experiment_id")?)?;
+    let tag = Tag::new(args.req_str("key")?, args.str("value").unwrap_or_default());
+    state
+        .call(move |store| store.set_experiment_tag(id, &tag))
+        .await?;
+    Ok(Json(json!({})))
+}
+
+async fn delete_tag(State(state): State<Shared>, args: Args) -> ApiResult {
+    let id = experiment_id(&args.req_str("experiment_id")?)?;
+    let key = args.req_str("key")?;
+    state
+        .call(move |store| store.delete_experiment_tag(id, &key))
+        .await?;
+    Ok(Json(json!({})))
+}

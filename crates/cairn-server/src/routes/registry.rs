@@ -1,0 +1,443 @@
+//! The model registry: `registered-models/*` and `model-versions/*`.
+
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use cairn_core::model::{ModelStage, ModelVersion, NewModelVersion, StageTransition, Tag};
+use cairn_core::{SqliteStore, Store, StoreResult};
+use serde_json::{Value, json};
+
+use crate::args::{Args, encode_page_token};
+use crate::error::{ApiError, ApiResult};
+use crate::{Shared, filter, wire};
+
+/// Where registry changes made over REST are recorded as coming from.
+const ORIGIN: &str = "rest";
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/registered-models/create", post(create_model))
+        .route("/registered-models/get", get(get_model))
+        .route("/registered-models/rename", post(rename_model))
+        .route(
+            "/registered-models/update",
+            axum::routing::patch(update_model).post(update_model),
+        )
+        .route(
+            "/registered-models/delete",
+            axum::routing::delete(delete_model),
+        )
+        .route(
+            "/registered-models/search",
+            get(search_models).post(search_models),
+        )
+        .route(
+            "/registered-models/get-latest-versions",
+            post(latest_versions).get(latest_versions),
+        )
+        .route("/registered-models/set-tag", post(set_model_tag))
+        .route(
+            "/registered-models/delete-tag",
+            axum::routing::delete(delete_model_tag),
+        )
+        .route(
+            "/registered-models/alias",
+            post(set_alias).delete(delete_alias).get(get_by_alias),
+        )
+        .route("/model-versions/create", post(create_version))
+        .route("/model-versions/get", get(get_version))
+        .route(
+            "/model-versions/update",
+            axum::routing::patch(update_version).post(update_version),
+        )
+        .route(
+            "/model-versions/delete",
+            axum::routing::delete(delete_version),
+        )
+        .route("/model-versions/transition-stage", post(transition))
+        .route(
+            "/model-versions/search",
+            get(search_versions).post(search_versions),
+        )
+        .route("/model-versions/get-download-uri", get(download_uri))
+        .route("/model-versions/set-tag", post(set_version_tag))
+        .route(
+            "/model-versions/delete-tag",
+            axum::routing::delete(delete_version_tag),
+        )
+}
+
+fn version_number(args: &Args) -> Result<u64, ApiError> {
+    let text = args.req_str("version")?;
+    text.trim().parse().map_err(|_| {
+        ApiError::invalid(format!("invalid model version '{text}': expected a number"))
+    })
+}
+
+async fn create_model(State(state): State<Shared>, args: Args) -> ApiResult {
+    let name = args.req_str("name")?;
+    let description = args.str("description").unwrap_or_default();
+    let tags = args.tags("tags")?;
+    let model = state
+        .call(move |store| store.create_registered_model(&name, &description, &tags))
+        .await?;
+    Ok(Json(
+        json!({"registered_model": wire::registered_model(&model)}),
+    ))
+}
+
+async fn get_model(State(state): State<Shared>, args: Args) -> ApiResult {
+    let name = args.req_str("name")?;
+    let model = state
+        .call(move |store| store.get_registered_model(&name))
+        .await?;
+    Ok(Json(
+        json!({"registered_model": wire::registered_model(&model)}),
+    ))
+}
+
+async fn rename_model(State(state): State<Shared>, args: Args) -> ApiResult {
+    let name = args.req_str("name")?;
+    let new_name = args.req_str("new_name")?;
+    let model = state
+        .call(move |store| store.rename_registered_model(&name, &new_name))
+        .await?;
+    Ok(Json(
+        json!({"registered_model": wire::registered_model(&model)}),
+    ))
+}
+
+async fn update_model(State(state): State<Shared>, args: Args) -> ApiResult {
+    let name = args.req_str("name")?;
+    let description = args.str("description").unwrap_or_default();
+    let model = state
+        .call(move |store| store.update_registered_model(&name, &description))
+        .await?;
+    Ok(Json(
+        json!({"registered_model": wire::registered_model(&model)}),
+    ))
+}
+
+async fn delete_model(State(state): State<Shared>, args: Args) -> ApiResult {
+    let name = args.req_str("name")?;
+    state
+        .call(move |store| store.delete_registered_model(&name))
+        .await?;
+    Ok(Json(json!({})))
+}
+
+fn page<T>(
+    items: Vec<T>,
+    args: &Args,
+    default_max: i64,
+    limit: i64,
+    to_json: impl Fn(&T) -> Value,
+    field: &str,
+) -> ApiResult {
+    let max_results = args.i64("max_results")?.unwrap_or(default_max);
+    if !(1..=limit).contains(&max_results) {
+        return Err(ApiError::invalid(format!(
+            "Invalid value {max_results} for parameter 'max_results' supplied: must be between 1 and {limit}"
+        )));
+    }
+    let offset = args.page_offset()?;
+    let end = offset.saturating_add(max_results as usize).min(items.len());
+    let page: Vec<Value> = items
+        .get(offset.min(items.len())..end)
+        .unwrap_or_default()
+        .iter()
+        .map(to_json)
+        .collect();
+    let mut out = json!({ field: page });
+    if end < items.len() {
+        out["next_page_token"] = json!(encode_page_token(end));
+    }
+    Ok(Json(out))
+}
+
+async fn search_models(State(state): State<Shared>, args: Args) -> ApiResult {
+    let clauses = filter::parse(&args.str("filter").unwrap_or_default())?;
+    let order_by = args.str_list("order_by");
+    let mut models: Vec<_> = state
+        .call(|store| store.list_registered_models())
+        .await?
+        .into_iter()
+        .filter(|model| {
+            filter::matches(&clauses, |field| match field {
+                "name" => Some(model.name.clone()),
+                other => other
+                    .strip_prefix("tags.")
+                    .and_then(|key| model.tags.iter().find(|t| t.key == key))
+                    .map(|t| t.value.clone()),
+            })
+        })
+        .collect();
+    for clause in order_by.iter().rev() {
+        let mut parts = clause.split_whitespace();
+        let field = parts.next().unwrap_or("");
+        let descending = parts
+            .next()
+            .is_some_and(|dir| dir.eq_ignore_ascii_case("desc"));
+        models.sort_by(|a, b| {
+            let ordering = match field {
+                "last_updated_timestamp" => a.last_updated_time_ms.cmp(&b.last_updated_time_ms),
+                "creation_timestamp" => a.creation_time_ms.cmp(&b.creation_time_ms),
+                _ => a.name.cmp(&b.name),
+            };
+            if descending {
+                ordering.reverse()
+            } else {
+                ordering
+            }
+        });
+    }
+    page(
+        models,
+        &args,
+        100,
+        1000,
+        wire::registered_model,
+        "registered_models",
+    )
+}
+
+async fn latest_versions(State(state): State<Shared>, args: Args) -> ApiResult {
+    let name = args.req_str("name")?;
+    let stages = args
+        .str_list("stages")
+        .iter()
+        .map(|text| {
+            ModelStage::parse(text)
+                .ok_or_else(|| ApiError::invalid(format!("invalid model version stage '{text}'")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let versions = state
+        .call(move |store| store.list_model_versions(&name))
+        .await?;
+    let wanted: Vec<ModelStage> = if stages.is_empty() {
+        ModelStage::ALL.to_vec()
+    } else {
+        stages
+    };
+    let latest: Vec<Value> = wanted
+        .iter()
+        .filter_map(|stage| {
+            versions
+                .iter()
+                .filter(|version| version.current_stage == *stage)
+                .max_by_key(|version| version.version)
+        })
+        .map(wire::model_version)
+        .collect();
+    Ok(Json(json!({"model_versions": latest})))
+}
+
+async fn set_model_tag(State(state): State<Shared>, args: Args) -> ApiResult {
+    let name = args.req_str("name")?;
+    let tag = Tag::new(args.req_str("key")?, args.str("value").unwrap_or_default());
+    state
+        .call(move |store| store.set_registered_model_tag(&name, &tag))
+        .await?;
+    Ok(Json(json!({})))
+}
+
+async fn delete_model_tag(State(state): State<Shared>, args: Args) -> ApiResult {
+    let name = args.req_str("name")?;
+    let key = args.req_str("key")?;
+    state
+        .call(move |store| store.delete_registered_model_tag(&name, &key))
+        .await?;
+    Ok(Json(json!({})))
+}
+
+async fn set_alias(State(state): State<Shared>, args: Args) -> ApiResult {
+    let name = args.req_str("name")?;
+    let alias = args.req_str("alias")?;
+    let version = version_number(&args)?;
+    state
+        .call(move |store| store.set_model_alias(&name, &alias, version, "", ORIGIN))
+        .await?;
+    Ok(Json(json!({})))
+}
+
+async fn delete_alias(State(state): State<Shared>, args: Args) -> ApiResult {
+    let name = args.req_str("name")?;
+    let alias = args.req_str("alias")?;
+    state
+        .call(move |store| store.delete_model_alias(&name, &alias, "", ORIGIN))
+        .await?;
+    Ok(Json(json!({})))
+}
+
+async fn get_by_alias(State(state): State<Shared>, args: Args) -> ApiResult {
+    let name = args.req_str("name")?;
+    let alias = args.req_str("alias")?;
+    let version = state
+        .call(move |store| store.get_model_version_by_alias(&name, &alias))
+        .await?;
+    Ok(Json(
+        json!({"model_version": wire::model_version(&version)}),
+    ))
+}
+
+async fn create_version(State(state): State<Shared>, args: Args) -> ApiResult {
+    let new = NewModelVersion {
+        name: args.req_str("name")?,
+        source: args.req_str("source")?,
+        run_id: args.str("run_id").filter(|id| !id.is_empty()),
+        run_link: args.str("run_link").unwrap_or_default(),
+        description: args.str("description").unwrap_or_default(),
+        logged_model_id: args.str("model_id").filter(|id| !id.is_empty()),
+        tags: args.tags("tags")?,
+        user_id: String::new(),
+    };
+    let version = state
+        .call(move |store| store.create_model_version(&new))
+        .await?;
+    Ok(Json(
+        json!({"model_version": wire::model_version(&version)}),
+    ))
+}
+
+async fn get_version(State(state): State<Shared>, args: Args) -> ApiResult {
+    let name = args.req_str("name")?;
+    let number = version_number(&args)?;
+    let version = state
+        .call(move |store| store.get_model_version(&name, number))
+        .await?;
+    Ok(Json(
+        json!({"model_version": wire::model_version(&version)}),
+    ))
+}
+
+async fn update_version(State(state): State<Shared>, args: Args) -> ApiResult {
+    let name = args.req_str("name")?;
+    let number = version_number(&args)?;
+    let description = args.str("description").unwrap_or_default();
+    let version = state
+        .call(move |store| store.update_model_version(&name, number, &description))
+        .await?;
+    Ok(Json(
+        json!({"model_version": wire::model_version(&version)}),
+    ))
+}
+
+async fn delete_version(State(state): State<Shared>, args: Args) -> ApiResult {
+    let name = args.req_str("name")?;
+    let number = version_number(&args)?;
+    state
+        .call(move |store| store.delete_model_version(&name, number, "", ORIGIN))
+        .await?;
+    Ok(Json(json!({})))
+}
+
+async fn transition(State(state): State<Shared>, args: Args) -> ApiResult {
+    let stage_text = args.req_str("stage")?;
+    let stage = ModelStage::parse(&stage_text)
+        .ok_or_else(|| ApiError::invalid(format!("invalid model version stage '{stage_text}'")))?;
+    let request = StageTransition {
+        name: args.req_str("name")?,
+        version: version_number(&args)?,
+        stage,
+        archive_existing_versions: args.bool("archive_existing_versions")?.unwrap_or(false),
+        user_id: String::new(),
+        comment: String::new(),
+        origin: ORIGIN.to_string(),
+    };
+    let version = state
+        .call(move |store| store.transition_model_version_stage(&request))
+        .await?;
+    Ok(Json(
+        json!({"model_version": wire::model_version(&version)}),
+    ))
+}
+
+fn all_versions(store: &SqliteStore) -> StoreResult<Vec<ModelVersion>> {
+    let mut versions = Vec::new();
+    for model in store.list_registered_models()? {
+        versions.extend(store.list_model_versions(&model.name)?);
+    }
+    Ok(versions)
+}
+
+async fn search_versions(State(state): State<Shared>, args: Args) -> ApiResult {
+    let clauses = filter::parse(&args.str("filter").unwrap_or_default())?;
+    let mut versions: Vec<_> = state
+        .call(all_versions)
+        .await?
+        .into_iter()
+        .filter(|version| {
+            filter::matches(&clauses, |field| match field {
+                "name" => Some(version.name.clone()),
+                "version_number" => Some(version.version.to_string()),
+                "run_id" => version.run_id.clone(),
+                "source_path" | "source" => Some(version.source.clone()),
+                "current_stage" => Some(version.current_stage.as_str().to_string()),
+                other => other
+                    .strip_prefix("tags.")
+                    .and_then(|key| version.tags.iter().find(|t| t.key == key))
+                    .map(|t| t.value.clone()),
+            })
+        })
+        .collect();
+    versions.sort_by(|a, b| a.name.cmp(&b.name).then(b.version.cmp(&a.version)));
+    page(
+        versions,
+        &args,
+        10_000,
+        200_000,
+        wire::model_version,
+        "model_versions",
+    )
+}
+
+async fn download_uri(State(state): State<Shared>, args: Args) -> ApiResult {
+    let name = args.req_str("name")?;
+    let number = version_number(&args)?;
+    let artifact_uri = state
+        .call(move |store| {
+            let version = store.get_model_version(&name, number)?;
+            match &version.logged_model_id {
+                Some(model_id) => match store.get_logged_model(model_id) {
+                    Ok(model) => Ok(model.artifact_location),
+                    Err(_) => Ok(version.source),
+                },
+                None => match version.source.strip_prefix("runs:/") {
+                    // runs:/<run_id>/<path> lives under that run's artifact root.
+                    Some(rest) => {
+                        let (run_id, path) = rest.split_once('/').unwrap_or((rest, ""));
+                        let run = store.get_run(run_id)?;
+                        let root = run.info.artifact_uri.trim_end_matches('/').to_string();
+                        Ok(if path.is_empty() {
+                            root
+                        } else {
+                            format!("{root}/{path}")
+                        })
+                    }
+                    None => Ok(version.source),
+                },
+            }
+        })
+        .await?;
+    Ok(Json(json!({"artifact_uri": artifact_uri})))
+}
+
+async fn set_version_tag(State(state): State<Shared>, args: Args) -> ApiResult {
+    let name = args.req_str("name")?;
+    let number = version_number(&args)?;
+    let tag = Tag::new(args.req_str("key")?, args.str("value").unwrap_or_default());
+    state
+        .call(move |store| store.set_model_version_tag(&name, number, &tag))
+        .await?;
+    Ok(Json(json!({})))
+}
+
+async fn delete_version_tag(State(state): State<Shared>, args: Args) -> ApiResult {
+    let name = args.req_str("name")?;
+    let number = version_number(&args)?;
+    let key = args.req_str("key")?;
+    state
+        .call(move |store| store.delete_model_version_tag(&name, number, &key))
+        .await?;
+    Ok(Json(json!({})))
+}

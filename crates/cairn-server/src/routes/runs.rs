@@ -1,0 +1,442 @@
+//! `runs/*` and `metrics/*`: creating, reading, searching and logging to runs.
+
+use std::collections::HashSet;
+
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use cairn_core::model::{
+    Dataset, DatasetInput, LifecycleStage, LogBatch, MetricPoint, ModelOutput, NamedMetricPoint,
+    NewRun, Param, Run, RunIo, RunStatus, RunUpdate, SourceKind, Tag, ViewType,
+};
+use cairn_core::search::{parse_filter, parse_order_by_list};
+use cairn_core::time::now_millis;
+use cairn_core::{RunSearch, SqliteStore, Store, StoreError, StoreResult};
+use serde_json::{Value, json};
+
+use super::experiments::experiment_id;
+use crate::args::{Args, double, encode_page_token};
+use crate::error::{ApiError, ApiResult};
+use crate::{Shared, wire};
+
+/// MLflow's tag naming a nested run's parent.
+const PARENT_RUN_TAG: &str = "mlflow.parentRunId";
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/runs/create", post(create))
+        .route("/runs/update", post(update))
+        .route("/runs/get", get(get_run))
+        .route("/runs/delete", post(delete))
+        .route("/runs/restore", post(restore))
+        .route("/runs/search", post(search).get(search))
+        .route("/runs/log-metric", post(log_metric))
+        .route("/runs/log-parameter", post(log_parameter))
+        .route("/runs/set-tag", post(set_tag))
+        .route("/runs/delete-tag", post(delete_tag))
+        .route("/runs/log-batch", post(log_batch))
+        .route("/runs/log-inputs", post(log_inputs))
+        .route("/runs/outputs", post(log_outputs))
+        .route("/runs/log-model", post(|| async { Json(json!({})) }))
+        .route("/metrics/get-history", get(get_history))
+        .route(
+            "/metrics/get-history-bulk-interval",
+            get(get_history_bulk_interval),
+        )
+}
+
+fn run_with_io(store: &SqliteStore, run_id: &str) -> StoreResult<(Run, RunIo)> {
+    Ok((store.get_run(run_id)?, store.run_io(run_id)?))
+}
+
+async fn create(State(state): State<Shared>, args: Args) -> ApiResult {
+    let experiment = experiment_id(&args.str("experiment_id").unwrap_or_else(|| "0".into()))?;
+    let tags = args.tags("tags")?;
+    let mut new = NewRun::new(experiment, SourceKind::MlflowApi);
+    new.run_name = args.str("run_name").unwrap_or_default();
+    new.user_id = args.str("user_id").unwrap_or_default();
+    new.start_time_ms = args.i64("start_time")?;
+    new.parent_run_id = tags
+        .iter()
+        .find(|tag| tag.key == PARENT_RUN_TAG)
+        .map(|tag| tag.value.clone());
+    new.tags = tags;
+    let (run, io) = state
+        .call(move |store| {
+            let run = store.create_run(&new)?;
+            let io = store.run_io(&run.info.run_id)?;
+            Ok((run, io))
+        })
+        .await?;
+    Ok(Json(json!({"run": wire::run(&run, &io)})))
+}
+
+async fn update(State(state): State<Shared>, args: Args) -> ApiResult {
+    let run_id = args.run_id()?;
+    let status = match args.str("status") {
+        None => None,
+        Some(text) => Some(
+            RunStatus::parse(&text)
+                .ok_or_else(|| ApiError::invalid(format!("invalid run status '{text}'")))?,
+        ),
+    };
+    let update = RunUpdate {
+        status,
+        end_time_ms: args.i64("end_time")?,
+        run_name: args.str("run_name"),
+    };
+    let info = state
+        .call(move |store| store.update_run(&run_id, &update))
+        .await?;
+    Ok(Json(json!({"run_info": wire::run_info(&info)})))
+}
+
+async fn get_run(State(state): State<Shared>, args: Args) -> ApiResult {
+    let run_id = args.run_id()?;
+    let (run, io) = state.call(move |store| run_with_io(store, &run_id)).await?;
+    Ok(Json(json!({"run": wire::run(&run, &io)})))
+}
+
+async fn delete(State(state): State<Shared>, args: Args) -> ApiResult {
+    let run_id = args.run_id()?;
+    state
+        .call(move |store| store.set_run_lifecycle(&run_id, LifecycleStage::Deleted))
+        .await?;
+    Ok(Json(json!({})))
+}
+
+async fn restore(State(state): State<Shared>, args: Args) -> ApiResult {
+    let run_id = args.run_id()?;
+    state
+        .call(move |store| store.set_run_lifecycle(&run_id, LifecycleStage::Active))
+        .await?;
+    Ok(Json(json!({})))
+}
+
+async fn search(State(state): State<Shared>, args: Args) -> ApiResult {
+    let experiment_ids = args
+        .str_list("experiment_ids")
+        .iter()
+        .map(|id| experiment_id(id))
+        .collect::<Result<Vec<_>, _>>()?;
+    let view = match args.str("run_view_type") {
+        None => ViewType::ActiveOnly,
+        Some(text) => ViewType::parse(&text)
+            .ok_or_else(|| ApiError::invalid(format!("invalid run_view_type '{text}'")))?,
+    };
+    let max_results = args.i64("max_results")?.unwrap_or(1000);
+    if !(1..=50_000).contains(&max_results) {
+        return Err(ApiError::invalid(format!(
+            "Invalid value {max_results} for parameter 'max_results' supplied: must be between 1 and 50000"
+        )));
+    }
+    let filter = parse_filter(&args.str("filter").unwrap_or_default()).map_err(StoreError::from)?;
+    let order_by_text: Vec<String> = args
+        .str_list("order_by")
+        .into_iter()
+        .filter(|clause| !clause.trim().is_empty())
+        .collect();
+    let order_by = parse_order_by_list(&order_by_text).map_err(StoreError::from)?;
+    let search = RunSearch {
+        experiment_ids,
+        filter,
+        order_by,
+        view,
+        max_results: max_results as usize,
+        offset: args.page_offset()?,
+        count_total: false,
+    };
+    let (page, ios) = state
+        .call(move |store| {
+            let page = store.search_runs(&search)?;
+            let ios = page
+                .runs
+                .iter()
+                .map(|run| store.run_io(&run.info.run_id))
+                .collect::<StoreResult<Vec<_>>>()?;
+            Ok((page, ios))
+        })
+        .await?;
+    let runs: Vec<Value> = page
+        .runs
+        .iter()
+        .zip(&ios)
+        .map(|(run, io)| wire::run(run, io))
+        .collect();
+    let mut out = json!({"runs": runs});
+    if let Some(next) = page.next_offset {
+        out["next_page_token"] = json!(encode_page_token(next));
+    }
+    Ok(Json(out))
+}
+
+/// A metric from `{key, value, timestamp, step}`; `model_id` says it is re-logged for a model.
+fn metric_from(args: &Args) -> Result<(NamedMetricPoint, bool), ApiError> {
+    let key = args.req_str("key")?;
+    let value = match args.get("value") {
+        Some(Value::Bool(_)) => {
+            return Err(ApiError::invalid(format!(
+                "metric '{key}' has a boolean value"
+            )));
+        }
+        Some(value) => double(value, "value")?,
+        None => {
+            return Err(ApiError::invalid(
+                "Missing value for required parameter 'value'",
+            ));
+        }
+    };
+    let timestamp_ms = args.i64("timestamp")?.unwrap_or_else(now_millis);
+    let step = args.i64("step")?.unwrap_or(0);
+    let for_model = args.str("model_id").is_some_and(|id| !id.is_empty());
+    Ok((
+        NamedMetricPoint {
+            key,
+            point: MetricPoint {
+                step,
+                timestamp_ms,
+                value,
+            },
+        },
+        for_model,
+    ))
+}
+
+/// Logs a batch; metrics re-sent for a LoggedModel are skipped when the run has them already
+/// (MLflow's metric table ignores exact duplicates; Cairn's histories would repeat them).
+fn log_deduplicated(
+    store: &SqliteStore,
+    run_id: &str,
+    mut batch: LogBatch,
+    model_linked: &[bool],
+) -> StoreResult<()> {
+    if model_linked.iter().any(|linked| *linked) {
+        let mut seen: Vec<(String, Vec<MetricPoint>)> = Vec::new();
+        let mut keep = Vec::with_capacity(batch.metrics.len());
+        for (metric, linked) in batch.metrics.into_iter().zip(model_linked) {
+            if *linked {
+                let index = match seen.iter().position(|(key, _)| *key == metric.key) {
+                    Some(index) => index,
+                    None => {
+                        seen.push((
+                            metric.key.clone(),
+                            store.metric_history(run_id, &metric.key)?,
+                        ));
+                        seen.len() - 1
+                    }
+                };
+                if seen[index]
+                    .1
+                    .iter()
+                    .any(|point| point.same_bits(&metric.point))
+                {
+                    continue;
+                }
+            }
+            keep.push(metric);
+        }
+        batch.metrics = keep;
+    }
+    store.log_batch(run_id, &batch)
+}
+
+async fn log_metric(State(state): State<Shared>, args: Args) -> ApiResult {
+    let run_id = args.run_id()?;
+    let (metric, linked) = metric_from(&args)?;
+    let batch = LogBatch {
+        metrics: vec![metric],
+        ..LogBatch::default()
+    };
+    state
+        .call(move |store| log_deduplicated(store, &run_id, batch, &[linked]))
+        .await?;
+    Ok(Json(json!({})))
+}
+
+async fn log_parameter(State(state): State<Shared>, args: Args) -> ApiResult {
+    let run_id = args.run_id()?;
+    let param = Param {
+        key: args.req_str("key")?,
+        value: args.str("value").unwrap_or_default(),
+    };
+    let batch = LogBatch {
+        params: vec![param],
+        ..LogBatch::default()
+    };
+    state
+        .call(move |store| store.log_batch(&run_id, &batch))
+        .await?;
+    Ok(Json(json!({})))
+}
+
+async fn set_tag(State(state): State<Shared>, args: Args) -> ApiResult {
+    let run_id = args.run_id()?;
+    let tag = Tag::new(args.req_str("key")?, args.str("value").unwrap_or_default());
+    let batch = LogBatch {
+        tags: vec![tag],
+        ..LogBatch::default()
+    };
+    state
+        .call(move |store| store.log_batch(&run_id, &batch))
+        .await?;
+    Ok(Json(json!({})))
+}
+
+async fn delete_tag(State(state): State<Shared>, args: Args) -> ApiResult {
+    let run_id = args.run_id()?;
+    let key = args.req_str("key")?;
+    state
+        .call(move |store| store.delete_tag(&run_id, &key))
+        .await?;
+    Ok(Json(json!({})))
+}
+
+async fn log_batch(State(state): State<Shared>, args: Args) -> ApiResult {
+    let run_id = args.run_id()?;
+    let mut metrics = Vec::new();
+    let mut linked = Vec::new();
+    for item in args.list("metrics") {
+        let (metric, for_model) = metric_from(&Args::object(&item))?;
+        metrics.push(metric);
+        linked.push(for_model);
+    }
+    let params = args.params("params")?;
+    let mut keys = HashSet::new();
+    for param in &params {
+        if !keys.insert(param.key.as_str()) {
+            return Err(ApiError::invalid(format!(
+                "Duplicate parameter keys have been submitted: ['{}']",
+                param.key
+            )));
+        }
+    }
+    let batch = LogBatch {
+        metrics,
+        params,
+        tags: args.tags("tags")?,
+    };
+    state
+        .call(move |store| log_deduplicated(store, &run_id, batch, &linked))
+        .await?;
+    Ok(Json(json!({})))
+}
+
+async fn log_inputs(State(state): State<Shared>, args: Args) -> ApiResult {
+    let run_id = args.run_id()?;
+    let mut inputs = Vec::new();
+    for item in args.list("datasets") {
+        let input = Args::object(&item);
+        let dataset = Args::object(input.get("dataset").unwrap_or(&Value::Null));
+        inputs.push(DatasetInput {
+            dataset: Dataset {
+                name: dataset.req_str("name")?,
+                digest: dataset.req_str("digest")?,
+                source_type: dataset.str("source_type").unwrap_or_default(),
+                source: dataset.str("source").unwrap_or_default(),
+                schema: dataset.str("schema"),
+                profile: dataset.str("profile"),
+            },
+            tags: input.tags("tags")?,
+        });
+    }
+    state
+        .call(move |store| store.log_run_inputs(&run_id, &inputs))
+        .await?;
+    Ok(Json(json!({})))
+}
+
+async fn log_outputs(State(state): State<Shared>, args: Args) -> ApiResult {
+    let run_id = args.run_id()?;
+    let outputs = args
+        .list("models")
+        .iter()
+        .map(|item| {
+            let model = Args::object(item);
+            Ok(ModelOutput {
+                model_id: model.req_str("model_id")?,
+                step: model.i64("step")?.unwrap_or(0),
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    state
+        .call(move |store| store.log_run_outputs(&run_id, &outputs))
+        .await?;
+    Ok(Json(json!({})))
+}
+
+async fn get_history(State(state): State<Shared>, args: Args) -> ApiResult {
+    let run_id = args.run_id()?;
+    let key = args.req_str("metric_key")?;
+    let max_results = args.i64("max_results")?.map(|n| n.max(1) as usize);
+    let offset = args.page_offset()?;
+    let key_for_store = key.clone();
+    let points = state
+        .call(move |store| store.metric_history(&run_id, &key_for_store))
+        .await?;
+    let end = max_results.map_or(points.len(), |n| offset.saturating_add(n).min(points.len()));
+    let page: Vec<Value> = points
+        .get(offset.min(points.len())..end)
+        .unwrap_or_default()
+        .iter()
+        .map(|point| wire::metric(&key, point))
+        .collect();
+    let mut out = json!({"metrics": page});
+    if end < points.len() {
+        out["next_page_token"] = json!(encode_page_token(end));
+    }
+    Ok(Json(out))
+}
+
+async fn get_history_bulk_interval(State(state): State<Shared>, args: Args) -> ApiResult {
+    let run_ids = args.str_list("run_ids");
+    if run_ids.is_empty() || run_ids.len() > 100 {
+        return Err(ApiError::invalid("run_ids must name 1 to 100 runs"));
+    }
+    let key = args.req_str("metric_key")?;
+    let start_step = args.i64("start_step")?;
+    let end_step = args.i64("end_step")?;
+    let max_results = args.i64("max_results")?.unwrap_or(320);
+    if !(1..=2500).contains(&max_results) {
+        return Err(ApiError::invalid("max_results must be between 1 and 2500"));
+    }
+    let max_results = max_results as usize;
+    let key_for_store = key.clone();
+    let histories = state
+        .call(move |store| {
+            run_ids
+                .iter()
+                .map(|run_id| {
+                    Ok((
+                        run_id.clone(),
+                        store.metric_history(run_id, &key_for_store)?,
+                    ))
+                })
+                .collect::<StoreResult<Vec<_>>>()
+        })
+        .await?;
+    let mut metrics = Vec::new();
+    for (run_id, mut points) in histories {
+        points.retain(|point| {
+            start_step.is_none_or(|start| point.step >= start)
+                && end_step.is_none_or(|end| point.step <= end)
+        });
+        points.sort_by_key(|point| (point.step, point.timestamp_ms));
+        let sampled: Vec<&MetricPoint> = if points.len() <= max_results {
+            points.iter().collect()
+        } else {
+            // Evenly spaced, always keeping the first and last points.
+            let last = points.len() - 1;
+            let mut picked: Vec<usize> = (0..max_results)
+                .map(|i| i * last / (max_results - 1).max(1))
+                .collect();
+            picked.dedup();
+            picked.iter().map(|&i| &points[i]).collect()
+        };
+        for point in sampled {
+            let mut value = wire::metric(&key, point);
+            value["run_id"] = json!(run_id);
+            metrics.push(value);
+        }
+    }
+    Ok(Json(json!({"metrics": metrics})))
+}

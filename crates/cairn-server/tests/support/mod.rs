@@ -1,0 +1,131 @@
+//! A real `cairn serve` on an ephemeral loopback port over a real store in a temp dir, and a
+//! minimal HTTP/1.1 client that can send any Host header or path.
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of this module"
+)]
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use cairn_core::SqliteStore;
+use cairn_server::{Auth, ServerConfig};
+
+pub struct TestServer {
+    pub address: SocketAddr,
+    pub artifact_root: PathBuf,
+    pub dir: tempfile::TempDir,
+}
+
+pub fn start(auth: Auth) -> TestServer {
+    start_with(auth, None)
+}
+
+pub fn start_with(auth: Auth, ui_dir: Option<PathBuf>) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("cairn.db")).unwrap();
+    let artifact_root = store.artifact_root().to_path_buf();
+    std::fs::create_dir_all(&artifact_root).unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let address = listener.local_addr().unwrap();
+    let config = ServerConfig {
+        address,
+        auth,
+        ui_dir,
+        max_artifact_bytes: 1024,
+    };
+    let router = cairn_server::app(Arc::new(store), &config, address);
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, router).await.unwrap();
+        });
+    });
+    TestServer {
+        address,
+        artifact_root,
+        dir,
+    }
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+
+    pub fn error_code(&self) -> String {
+        self.json()["error_code"].as_str().unwrap_or("").to_string()
+    }
+}
+
+impl TestServer {
+    pub fn host(&self) -> String {
+        self.address.to_string()
+    }
+
+    /// Sends a request with the right Host and `headers` on top.
+    pub fn send(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+        let mut all: Vec<(String, String)> = vec![("Host".into(), self.host())];
+        for (name, value) in headers {
+            all.retain(|(existing, _)| !existing.eq_ignore_ascii_case(name));
+            all.push((name.to_string(), value.to_string()));
+        }
+        raw(self.address, method, path, &all, body)
+    }
+
+    pub fn get(&self, path: &str) -> Reply {
+        self.send("GET", path, &[], b"")
+    }
+
+    pub fn post(&self, path: &str, body: serde_json::Value) -> Reply {
+        self.send(
+            "POST",
+            path,
+            &[("Content-Type", "application/json")],
+            body.to_string().as_bytes(),
+        )
+    }
+}
+
+pub fn raw(
+    address: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> Reply {
+    let mut stream = TcpStream::connect(address).unwrap();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    stream.write_all(head.as_bytes()).unwrap();
+    let _ = stream.write_all(body);
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_string())
+        .unwrap_or_default();
+    Reply { status, body }
+}
