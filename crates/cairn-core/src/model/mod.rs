@@ -2,12 +2,17 @@
 //! model registry, independent of any wire format.
 
 mod experiment;
+mod import;
 mod metric;
 mod provenance;
 mod registry;
 mod run;
 
 pub use experiment::{Experiment, ExperimentId, ExperimentSummary, NewExperiment};
+pub use import::{
+    ImportMode, ImportOutcome, ImportedExperiment, ImportedInput, ImportedModelVersion,
+    ImportedRegisteredModel, ImportedRun, IndexFileState, IndexedArtifact,
+};
 pub use metric::{LatestMetric, MetricPoint, NamedMetricPoint};
 pub use provenance::{DataHash, DataKind, GitOrigin, GitProvenance};
 pub use registry::{

@@ -4,6 +4,8 @@
 //! readers come from a small pool and, thanks to WAL, never wait for the writer.
 
 mod experiments;
+mod import;
+mod index_state;
 mod metrics;
 mod migrate;
 mod provenance;

@@ -7,10 +7,17 @@ use crate::model::{
     MetricPoint, ModelVersion, NewExperiment, NewModelVersion, NewRun, RegisteredModel,
     RegistryHistoryEntry, Run, RunInfo, RunUpdate, StageTransition, Tag, ViewType,
 };
+use crate::model::{
+    ImportMode, ImportOutcome, ImportedExperiment, ImportedRegisteredModel, ImportedRun,
+    IndexFileState,
+};
 use crate::store::{RunPage, RunSearch, Store};
 use crate::validate;
 
-use super::{SqliteStore, experiments, metrics, provenance, registry, runs, search, writes};
+use super::{
+    SqliteStore, experiments, import, index_state, metrics, provenance, registry, runs, search,
+    writes,
+};
 
 impl Store for SqliteStore {
     fn create_experiment(&self, new: &NewExperiment) -> StoreResult<ExperimentId> {
@@ -153,5 +160,59 @@ impl Store for SqliteStore {
 
     fn registry_history(&self, name: &str) -> StoreResult<Vec<RegistryHistoryEntry>> {
         self.read(|db| registry::history(db, name))
+    }
+
+    // Indexing
+
+    fn import_experiment(&self, experiment: &ImportedExperiment) -> StoreResult<ExperimentId> {
+        self.write(|tx| import::import_experiment(tx, experiment))
+    }
+
+    fn import_runs(
+        &self,
+        runs: &[ImportedRun],
+        mode: ImportMode,
+        files: &[IndexFileState],
+    ) -> StoreResult<Vec<ImportOutcome>> {
+        self.write(|tx| {
+            let outcomes = runs
+                .iter()
+                .map(|run| import::import_run(tx, run, mode))
+                .collect::<StoreResult<Vec<_>>>()?;
+            index_state::record(tx, files)?;
+            Ok(outcomes)
+        })
+    }
+
+    fn import_registered_model(&self, model: &ImportedRegisteredModel) -> StoreResult<()> {
+        self.write(|tx| import::import_registered_model(tx, model))
+    }
+
+    fn index_file_states_under(&self, prefix: &str) -> StoreResult<Vec<IndexFileState>> {
+        self.read(|db| index_state::states_under(db, prefix))
+    }
+
+    fn record_index_files(&self, files: &[IndexFileState]) -> StoreResult<()> {
+        self.write(|tx| index_state::record(tx, files))
+    }
+
+    fn indexed_sources_under(&self, prefix: &str) -> StoreResult<Vec<(String, String, bool)>> {
+        self.read(|db| index_state::indexed_sources_under(db, prefix))
+    }
+
+    fn set_sources_missing(
+        &self,
+        source_paths: &[String],
+        index_file_paths: &[String],
+        missing: bool,
+    ) -> StoreResult<u64> {
+        self.write(|tx| {
+            index_state::set_missing(tx, index_file_paths, missing)?;
+            import::set_source_missing(tx, source_paths, missing)
+        })
+    }
+
+    fn add_index_root(&self, path: &str, watched: bool) -> StoreResult<()> {
+        self.write(|tx| index_state::add_root(tx, path, watched))
     }
 }
