@@ -32,6 +32,13 @@ pub enum Command {
     /// Log a param, metric or tag to an existing run.
     #[command(subcommand)]
     Log(LogCommand),
+    /// Import runs from folders: MLflow mlruns/ and mlflow.db, TensorBoard event files,
+    /// Lightning and Keras CSV logs. Incremental: unchanged files are skipped.
+    Index {
+        /// Folders or files to index.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
     /// Fill the store with demo experiments, runs and a registered model.
     Demo {
         /// Do nothing when the store already has runs.

@@ -80,7 +80,11 @@ pub(super) fn import_run(
             transaction
                 .prepare_cached(
                     "UPDATE runs SET experiment_id = ?2, name = ?3, user_id = ?4, status = ?5,
-                         start_time_ms = ?6, end_time_ms = ?7, lifecycle_stage = ?8,
+                         start_time_ms = CASE WHEN ?14 THEN coalesce(min(start_time_ms, ?6),
+                             start_time_ms, ?6) ELSE ?6 END,
+                         end_time_ms = CASE WHEN ?14 THEN coalesce(max(end_time_ms, ?7),
+                             end_time_ms, ?7) ELSE ?7 END,
+                         lifecycle_stage = ?8,
                          deleted_time_ms = ?9, artifact_uri = ?10, source_kind = ?11,
                          source_path = ?12, source_missing = 0, parent_run_uuid = ?13
                      WHERE id = ?1",
@@ -99,6 +103,7 @@ pub(super) fn import_run(
                     run.source_kind.as_str(),
                     run.source_path,
                     run.parent_run_id,
+                    mode == ImportMode::Append,
                 ])?;
             (run_pk, ImportOutcome::Updated)
         }
@@ -316,7 +321,12 @@ pub(super) fn import_registered_model(
                     "INSERT INTO model_version_tags (model_id, version, key, value)
                      VALUES (?1, ?2, ?3, ?4)",
                 )?
-                .execute(params![model_pk, version.version as i64, tag.key, tag.value])?;
+                .execute(params![
+                    model_pk,
+                    version.version as i64,
+                    tag.key,
+                    tag.value
+                ])?;
         }
         let history = |action: &str, from: Option<&str>, to: Option<&str>, time_ms: i64| {
             transaction
@@ -377,4 +387,3 @@ pub(super) fn set_source_missing(
     }
     Ok(changed)
 }
-

@@ -8,7 +8,10 @@ use crate::model::{IndexFileState, SourceKind};
 use crate::time::now_millis;
 
 /// Every remembered file whose path starts with `prefix`, sorted by path.
-pub(super) fn states_under(connection: &Connection, prefix: &str) -> StoreResult<Vec<IndexFileState>> {
+pub(super) fn states_under(
+    connection: &Connection,
+    prefix: &str,
+) -> StoreResult<Vec<IndexFileState>> {
     let mut statement = connection.prepare_cached(
         "SELECT path, source_kind, size_bytes, mtime_ns, read_offset, run_uuid, parser_state
          FROM index_files WHERE substr(path, 1, length(?1)) = ?1 ORDER BY path",
@@ -82,7 +85,11 @@ pub(super) fn indexed_sources_under(
 }
 
 /// Remembers a folder the user asked to index.
-pub(super) fn add_root(transaction: &Transaction<'_>, path: &str, watched: bool) -> StoreResult<()> {
+pub(super) fn add_root(
+    transaction: &Transaction<'_>,
+    path: &str,
+    watched: bool,
+) -> StoreResult<()> {
     transaction
         .prepare_cached(
             "INSERT INTO index_roots (path, watched, added_ms) VALUES (?1, ?2, ?3)

@@ -1,0 +1,531 @@
+//! The MLflow file store (`mlruns/`): experiments (and `.trash`), runs with params, tags, metric
+//! histories, dataset inputs and artifacts, and the model registry in `models/`.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use cairn_core::Store;
+use cairn_core::model::{
+    ExperimentId, GitOrigin, GitProvenance, ImportMode, ImportedExperiment, ImportedInput,
+    ImportedModelVersion, ImportedRegisteredModel, ImportedRun, IndexFileState, LifecycleStage,
+    MetricPoint, ModelStage, Param, RunStatus, SourceKind, Tag,
+};
+
+use crate::files::{self, IndexError, IndexResult, KnownFiles};
+use crate::report::{BadFile, IndexReport};
+use crate::yaml;
+
+/// Runs imported per store transaction.
+const RUNS_PER_BATCH: usize = 256;
+
+pub(crate) fn index(
+    store: &dyn Store,
+    mlruns: &Path,
+    known: &KnownFiles,
+    report: &mut IndexReport,
+) -> IndexResult<()> {
+    let base = mlruns.parent().unwrap_or(mlruns).to_path_buf();
+    let mut experiment_dirs = Vec::new();
+    for (dir, deleted) in [(mlruns.to_path_buf(), false), (mlruns.join(".trash"), true)] {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut dirs: Vec<PathBuf> = entries
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| path.join("meta.yaml").is_file())
+            .collect();
+        dirs.sort();
+        experiment_dirs.extend(dirs.into_iter().map(|path| (path, deleted)));
+    }
+    let mut pending: Vec<(ImportedRun, IndexFileState)> = Vec::new();
+    for (experiment_dir, in_trash) in experiment_dirs {
+        let experiment_id = match import_experiment(store, &experiment_dir, in_trash) {
+            Ok(id) => id,
+            Err(IndexError::Bad { path, reason }) => {
+                report.bad_files.push(BadFile {
+                    path: path.display().to_string(),
+                    reason,
+                });
+                continue;
+            }
+            Err(error) => return Err(error),
+        };
+        let datasets = read_datasets(&experiment_dir);
+        let Ok(entries) = std::fs::read_dir(&experiment_dir) else {
+            continue;
+        };
+        let mut run_dirs: Vec<PathBuf> = entries
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| {
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                !matches!(
+                    name.as_deref(),
+                    Some("datasets" | "models" | "tags" | "traces")
+                ) && path.join("meta.yaml").is_file()
+            })
+            .collect();
+        run_dirs.sort();
+        for run_dir in run_dirs {
+            let key = run_dir.to_string_lossy().into_owned();
+            let (size, mtime, count) = files::tree_fingerprint(&run_dir);
+            report.files_seen += count;
+            let fingerprint = count.to_le_bytes().to_vec();
+            if let Some(state) = known.get(&key)
+                && state.size_bytes == size
+                && state.mtime_ns == mtime
+                && state.parser_state.as_deref() == Some(&fingerprint[..])
+            {
+                report.runs_unchanged += 1;
+                report.files_skipped += count;
+                continue;
+            }
+            match read_run(&run_dir, experiment_id, &datasets, &base) {
+                Ok(run) => {
+                    let state = IndexFileState {
+                        path: key,
+                        source_kind: SourceKind::Mlruns,
+                        size_bytes: size,
+                        mtime_ns: mtime,
+                        read_offset: size,
+                        run_id: Some(run.run_id.clone()),
+                        parser_state: Some(fingerprint),
+                    };
+                    pending.push((run, state));
+                    if pending.len() >= RUNS_PER_BATCH {
+                        flush(store, &mut pending, report)?;
+                    }
+                }
+                Err(IndexError::Bad { path, reason }) => report.bad_files.push(BadFile {
+                    path: path.display().to_string(),
+                    reason,
+                }),
+                Err(error) => return Err(error),
+            }
+        }
+    }
+    flush(store, &mut pending, report)?;
+    import_registry(store, &mlruns.join("models"), report)?;
+    Ok(())
+}
+
+fn flush(
+    store: &dyn Store,
+    pending: &mut Vec<(ImportedRun, IndexFileState)>,
+    report: &mut IndexReport,
+) -> IndexResult<()> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let (runs, states): (Vec<_>, Vec<_>) = std::mem::take(pending).into_iter().unzip();
+    for outcome in store.import_runs(&runs, ImportMode::Replace, &states)? {
+        report.count_outcome(outcome);
+    }
+    report.points += runs.iter().map(|run| run.point_count() as u64).sum::<u64>();
+    Ok(())
+}
+
+fn import_experiment(store: &dyn Store, dir: &Path, in_trash: bool) -> IndexResult<ExperimentId> {
+    let meta = yaml::read_mapping(&dir.join("meta.yaml"))?;
+    let name = yaml::text(&meta, "name")
+        .filter(|name| !name.is_empty())
+        .ok_or_else(|| IndexError::bad(&dir.join("meta.yaml"), "experiment has no name"))?;
+    let deleted = in_trash || yaml::text(&meta, "lifecycle_stage").as_deref() == Some("deleted");
+    let experiment = ImportedExperiment {
+        name,
+        source_id: yaml::int(&meta, "experiment_id").map(ExperimentId),
+        artifact_location: yaml::text(&meta, "artifact_location"),
+        lifecycle_stage: if deleted {
+            LifecycleStage::Deleted
+        } else {
+            LifecycleStage::Active
+        },
+        creation_time_ms: yaml::int(&meta, "creation_time"),
+        last_update_time_ms: yaml::int(&meta, "last_update_time"),
+        tags: read_key_files(&dir.join("tags"))
+            .into_iter()
+            .map(|(key, value)| Tag { key, value })
+            .collect(),
+    };
+    Ok(store.import_experiment(&experiment)?)
+}
+
+/// `<exp>/datasets/<id>/meta.yaml`, by id.
+fn read_datasets(experiment_dir: &Path) -> HashMap<String, ImportedInput> {
+    let mut datasets = HashMap::new();
+    let Ok(entries) = std::fs::read_dir(experiment_dir.join("datasets")) else {
+        return datasets;
+    };
+    for entry in entries.flatten() {
+        let Ok(meta) = yaml::read_mapping(&entry.path().join("meta.yaml")) else {
+            continue;
+        };
+        let id = entry.file_name().to_string_lossy().into_owned();
+        datasets.insert(
+            id,
+            ImportedInput {
+                name: yaml::text(&meta, "name").unwrap_or_default(),
+                digest: yaml::text(&meta, "digest").unwrap_or_default(),
+                source_type: yaml::text(&meta, "source_type").unwrap_or_default(),
+                source: yaml::text(&meta, "source").unwrap_or_default(),
+                schema: yaml::text(&meta, "schema"),
+                profile: yaml::text(&meta, "profile"),
+                tags: Vec::new(),
+            },
+        );
+    }
+    datasets
+}
+
+/// One file per key under `dir` (a `/` in a key is a subfolder), sorted by key.
+fn read_key_files(dir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(relative) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
+        let key = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if let Ok(bytes) = std::fs::read(entry.path()) {
+            out.push((key, String::from_utf8_lossy(&bytes).into_owned()));
+        }
+    }
+    out
+}
+
+fn status_from_int(code: Option<i64>) -> RunStatus {
+    match code {
+        Some(2) => RunStatus::Scheduled,
+        Some(3) => RunStatus::Finished,
+        Some(4) => RunStatus::Failed,
+        Some(5) => RunStatus::Killed,
+        _ => RunStatus::Running,
+    }
+}
+
+fn read_run(
+    run_dir: &Path,
+    experiment_id: ExperimentId,
+    datasets: &HashMap<String, ImportedInput>,
+    base: &Path,
+) -> IndexResult<ImportedRun> {
+    let meta_path = run_dir.join("meta.yaml");
+    let meta = yaml::read_mapping(&meta_path)?;
+    let run_id = yaml::text(&meta, "run_id")
+        .or_else(|| yaml::text(&meta, "run_uuid"))
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| IndexError::bad(&meta_path, "run has no run_id"))?;
+    let mut run = ImportedRun::new(
+        run_id,
+        experiment_id,
+        SourceKind::Mlruns,
+        run_dir.to_string_lossy(),
+    );
+    run.user_id = yaml::text(&meta, "user_id").unwrap_or_default();
+    run.status = match meta.get("status") {
+        Some(serde_yaml::Value::String(text)) => {
+            RunStatus::parse(text).unwrap_or(RunStatus::Running)
+        }
+        _ => status_from_int(yaml::int(&meta, "status")),
+    };
+    run.start_time_ms = yaml::int(&meta, "start_time");
+    run.end_time_ms = yaml::int(&meta, "end_time");
+    run.deleted_time_ms = yaml::int(&meta, "deleted_time");
+    if yaml::text(&meta, "lifecycle_stage").as_deref() == Some("deleted") {
+        run.lifecycle_stage = LifecycleStage::Deleted;
+    }
+    run.params = read_key_files(&run_dir.join("params"))
+        .into_iter()
+        .map(|(key, value)| Param { key, value })
+        .collect();
+    run.tags = read_key_files(&run_dir.join("tags"))
+        .into_iter()
+        .map(|(key, value)| Tag { key, value })
+        .collect();
+    run.run_name = run
+        .tags
+        .iter()
+        .find(|tag| tag.key == "mlflow.runName")
+        .map(|tag| tag.value.clone())
+        .or_else(|| yaml::text(&meta, "run_name"))
+        .unwrap_or_default();
+    run.parent_run_id = tag_value(&run.tags, "mlflow.parentRunId");
+    run.git = git_from_tags(&run.tags);
+    for (key, path) in metric_files(&run_dir.join("metrics")) {
+        let bytes = std::fs::read(&path)
+            .map_err(|error| IndexError::bad(&path, format!("cannot read: {error}")))?;
+        run.metrics.push((key, parse_metric_lines(&bytes)));
+    }
+    // Artifacts: the recorded URI, else the same tail under where the store was found, else
+    // the run's own `artifacts/` folder.
+    let recorded_uri = yaml::text(&meta, "artifact_uri").unwrap_or_default();
+    let artifact_dir = files::uri_to_path(&recorded_uri)
+        .and_then(|recorded| files::relocate(&recorded, base))
+        .or_else(|| Some(run_dir.join("artifacts")).filter(|dir| dir.is_dir()));
+    run.artifact_uri = match &artifact_dir {
+        Some(dir) => format!("file://{}", dir.display()),
+        None => recorded_uri,
+    };
+    if let Some(dir) = artifact_dir {
+        run.artifacts = files::list_artifacts(&dir);
+    }
+    run.inputs = read_inputs(&run_dir.join("inputs"), datasets);
+    run.outputs = read_outputs(&run_dir.join("outputs"));
+    Ok(run)
+}
+
+pub(crate) fn tag_value(tags: &[Tag], key: &str) -> Option<String> {
+    tags.iter()
+        .find(|tag| tag.key == key)
+        .map(|tag| tag.value.clone())
+        .filter(|value| !value.is_empty())
+}
+
+/// `mlflow.source.git.*` tags as provenance (origin `mlflow_tags`).
+pub(crate) fn git_from_tags(tags: &[Tag]) -> Option<GitProvenance> {
+    let commit = tag_value(tags, "mlflow.source.git.commit");
+    let branch = tag_value(tags, "mlflow.source.git.branch");
+    let remote = tag_value(tags, "mlflow.source.git.repoURL")
+        .or_else(|| tag_value(tags, "mlflow.gitRepoURL"))
+        .map(|url| strip_credentials(&url));
+    if commit.is_none() && branch.is_none() && remote.is_none() {
+        return None;
+    }
+    let mut git = GitProvenance::empty(GitOrigin::MlflowTags);
+    git.commit_sha = commit;
+    git.branch = branch;
+    git.remote_url = remote;
+    Some(git)
+}
+
+/// `https://user:token@host/x` → `https://host/x`.
+fn strip_credentials(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://")
+        && let Some((userinfo, host)) = rest.split_once('@')
+        && !userinfo.contains('/')
+    {
+        return format!("{scheme}://{host}");
+    }
+    url.to_string()
+}
+
+fn metric_files(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(relative) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
+        let key = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        out.push((key, entry.path().to_path_buf()));
+    }
+    out
+}
+
+/// Metric lines `<timestamp_ms> <value> <step> [dataset_name dataset_digest]`, exact duplicate
+/// points dropped, unreadable lines skipped.
+pub(crate) fn parse_metric_lines(bytes: &[u8]) -> Vec<MetricPoint> {
+    let mut points = Vec::with_capacity(bytes.len() / 24);
+    let mut seen: HashSet<(i64, u64, i64)> = HashSet::with_capacity(bytes.len() / 24);
+    for line in bytes.split(|byte| *byte == b'\n') {
+        let Ok(line) = std::str::from_utf8(line) else {
+            continue;
+        };
+        let mut parts = line.split_ascii_whitespace();
+        let (Some(timestamp), Some(value)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let (Ok(timestamp_ms), Ok(value)) = (timestamp.parse::<i64>(), value.parse::<f64>()) else {
+            continue;
+        };
+        let step = match parts.next() {
+            Some(step) => match step.parse::<i64>() {
+                Ok(step) => step,
+                Err(_) => continue,
+            },
+            None => 0,
+        };
+        if seen.insert((timestamp_ms, value.to_bits(), step)) {
+            points.push(MetricPoint {
+                step,
+                timestamp_ms,
+                value,
+            });
+        }
+    }
+    points
+}
+
+fn read_inputs(dir: &Path, datasets: &HashMap<String, ImportedInput>) -> Vec<ImportedInput> {
+    let mut inputs = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return inputs;
+    };
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|entry| entry.path()).collect();
+    paths.sort();
+    for path in paths {
+        let Ok(meta) = yaml::read_mapping(&path.join("meta.yaml")) else {
+            continue;
+        };
+        let Some(dataset) = yaml::text(&meta, "source_id").and_then(|id| datasets.get(&id)) else {
+            continue;
+        };
+        let mut input = dataset.clone();
+        if let Some(serde_yaml::Value::Mapping(tags)) = meta.get("tags") {
+            for (key, value) in tags {
+                if let (Some(key), Some(value)) = (yaml::value_text(key), yaml::value_text(value)) {
+                    input.tags.push(Tag { key, value });
+                }
+            }
+        }
+        inputs.push(input);
+    }
+    inputs
+}
+
+fn read_outputs(dir: &Path) -> Vec<(String, i64)> {
+    let mut outputs = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return outputs;
+    };
+    for entry in entries.flatten() {
+        let Ok(meta) = yaml::read_mapping(&entry.path().join("meta.yaml")) else {
+            continue;
+        };
+        let model_id = yaml::text(&meta, "source_id")
+            .unwrap_or_else(|| entry.file_name().to_string_lossy().into_owned());
+        outputs.push((model_id, yaml::int(&meta, "step").unwrap_or(0)));
+    }
+    outputs.sort();
+    outputs
+}
+
+/// Parses a stage as MLflow writes it; `None` for `Deleted_Internal`.
+pub(crate) fn stage(text: &str) -> Option<ModelStage> {
+    ModelStage::parse(text)
+}
+
+fn import_registry(
+    store: &dyn Store,
+    models_dir: &Path,
+    report: &mut IndexReport,
+) -> IndexResult<()> {
+    let Ok(entries) = std::fs::read_dir(models_dir) else {
+        return Ok(());
+    };
+    let mut model_dirs: Vec<PathBuf> = entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.join("meta.yaml").is_file())
+        .collect();
+    model_dirs.sort();
+    for dir in model_dirs {
+        match read_registered_model(&dir) {
+            Ok(model) => {
+                store.import_registered_model(&model)?;
+                report.registered_models += 1;
+            }
+            Err(IndexError::Bad { path, reason }) => report.bad_files.push(BadFile {
+                path: path.display().to_string(),
+                reason,
+            }),
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(())
+}
+
+fn read_registered_model(dir: &Path) -> IndexResult<ImportedRegisteredModel> {
+    let meta_path = dir.join("meta.yaml");
+    let meta = yaml::read_mapping(&meta_path)?;
+    let name = yaml::text(&meta, "name")
+        .ok_or_else(|| IndexError::bad(&meta_path, "registered model has no name"))?;
+    let mut model = ImportedRegisteredModel {
+        name,
+        description: yaml::text(&meta, "description").unwrap_or_default(),
+        creation_time_ms: yaml::int(&meta, "creation_timestamp").unwrap_or(0),
+        last_updated_time_ms: yaml::int(&meta, "last_updated_timestamp").unwrap_or(0),
+        tags: read_key_files(&dir.join("tags"))
+            .into_iter()
+            .map(|(key, value)| Tag { key, value })
+            .collect(),
+        versions: Vec::new(),
+        aliases: Vec::new(),
+    };
+    // `aliases/<alias>` files are authoritative; meta.yaml's `aliases:` is the fallback.
+    let alias_files = read_key_files(&dir.join("aliases"));
+    if alias_files.is_empty() {
+        if let Some(serde_yaml::Value::Mapping(aliases)) = meta.get("aliases") {
+            for (alias, version) in aliases {
+                if let (Some(alias), Some(version)) = (
+                    yaml::value_text(alias),
+                    yaml::value_text(version).and_then(|v| v.trim().parse().ok()),
+                ) {
+                    model.aliases.push((alias, version));
+                }
+            }
+        }
+    } else {
+        for (alias, version) in alias_files {
+            if let Ok(version) = version.trim().parse() {
+                model.aliases.push((alias, version));
+            }
+        }
+    }
+    model.aliases.sort();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(model);
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.starts_with("version-") {
+            continue;
+        }
+        let Ok(meta) = yaml::read_mapping(&entry.path().join("meta.yaml")) else {
+            continue;
+        };
+        let Some(version) = yaml::int(&meta, "version").and_then(|v| u64::try_from(v).ok()) else {
+            continue;
+        };
+        model.versions.push(ImportedModelVersion {
+            version,
+            creation_time_ms: yaml::int(&meta, "creation_timestamp").unwrap_or(0),
+            last_updated_time_ms: yaml::int(&meta, "last_updated_timestamp").unwrap_or(0),
+            user_id: yaml::text(&meta, "user_id").unwrap_or_default(),
+            current_stage: stage(&yaml::text(&meta, "current_stage").unwrap_or_default()),
+            description: yaml::text(&meta, "description").unwrap_or_default(),
+            source: yaml::text(&meta, "source").unwrap_or_default(),
+            run_id: yaml::text(&meta, "run_id").filter(|id| !id.is_empty()),
+            status: yaml::text(&meta, "status").unwrap_or_else(|| "READY".into()),
+            logged_model_id: yaml::text(&meta, "model_id"),
+            storage_location: yaml::text(&meta, "storage_location"),
+            tags: read_key_files(&entry.path().join("tags"))
+                .into_iter()
+                .map(|(key, value)| Tag { key, value })
+                .collect(),
+        });
+    }
+    model.versions.sort_by_key(|version| version.version);
+    Ok(model)
+}
