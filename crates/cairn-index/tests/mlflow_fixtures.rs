@@ -1,4 +1,9 @@
 //! The real MLflow fixtures (file store and SQLite) import to exactly what `expected.json` says.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers shared by tests fail loudly on broken fixtures"
+)]
 
 mod common;
 
@@ -11,7 +16,10 @@ fn check_against_expected(sandbox: &Sandbox, which: &str, kind: SourceKind) {
     let section = &expected["mlflow"][which];
     let mut runs_checked = 0;
     for (experiment_name, experiment) in section["experiments"].as_object().unwrap() {
-        let stored = sandbox.store.get_experiment_by_name(experiment_name).unwrap();
+        let stored = sandbox
+            .store
+            .get_experiment_by_name(experiment_name)
+            .unwrap();
         for run in experiment["runs"].as_array().unwrap() {
             let run_id = run["run_id"].as_str().unwrap();
             let got = sandbox.store.get_run(run_id).unwrap();
@@ -25,13 +33,24 @@ fn check_against_expected(sandbox: &Sandbox, which: &str, kind: SourceKind) {
             assert_eq!(got.params.len(), run["params"].as_object().unwrap().len());
             for (key, value) in run["metrics_last"].as_object().unwrap() {
                 let metric = got.metrics.iter().find(|m| &m.key == key).unwrap();
-                assert_eq!(metric.latest.value, value.as_f64().unwrap(), "{run_id} {key}");
+                assert_eq!(
+                    metric.latest.value,
+                    value.as_f64().unwrap(),
+                    "{run_id} {key}"
+                );
             }
             for (key, length) in run["history_len"].as_object().unwrap() {
                 let history = sandbox.store.metric_history(run_id, key).unwrap();
-                assert_eq!(history.len() as u64, length.as_u64().unwrap(), "{run_id} {key}");
+                assert_eq!(
+                    history.len() as u64,
+                    length.as_u64().unwrap(),
+                    "{run_id} {key}"
+                );
             }
-            let git = got.git.as_ref().expect("git provenance from mlflow.source.git tags");
+            let git = got
+                .git
+                .as_ref()
+                .expect("git provenance from mlflow.source.git tags");
             assert_eq!(git.origin, GitOrigin::MlflowTags);
             assert!(git.commit_sha.as_deref().is_some_and(|sha| sha.len() == 40));
             // Moved folder: the artifact root resolves to where the copy is now.
@@ -82,7 +101,11 @@ fn filestore_imports_to_expected() {
     // Artifacts are indexed in place.
     let run = "82b858632cb1454bb80f252f2c389d0f";
     let got = sandbox.store.get_run(run).unwrap();
-    assert!(got.info.artifact_uri.contains(&sandbox.data().display().to_string()));
+    assert!(
+        got.info
+            .artifact_uri
+            .contains(&sandbox.data().display().to_string())
+    );
 }
 
 #[test]
@@ -91,7 +114,8 @@ fn filestore_nested_runs_keep_their_parent() {
     sandbox.index();
     let tuning = sandbox.data().join("mlruns/434316964340697077");
     let child = "98d4b0c6077144d7981d5b4304085bcb";
-    let parent = std::fs::read_to_string(tuning.join(child).join("tags/mlflow.parentRunId")).unwrap();
+    let parent =
+        std::fs::read_to_string(tuning.join(child).join("tags/mlflow.parentRunId")).unwrap();
     let got = sandbox.store.get_run(child).unwrap();
     assert_eq!(got.info.parent_run_id.as_deref(), Some(parent.trim()));
 }
@@ -104,7 +128,11 @@ fn sqlite_imports_to_expected_and_leaves_the_database_untouched() {
     let report = sandbox.index();
     assert!(report.bad_files.is_empty(), "{:?}", report.bad_files);
     check_against_expected(&sandbox, "sqlite", SourceKind::MlflowDb);
-    assert_eq!(std::fs::read(&db).unwrap(), before, "mlflow.db must not be written");
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "mlflow.db must not be written"
+    );
     let nested = sandbox
         .store
         .search_runs(&cairn_core::RunSearch {
@@ -130,7 +158,10 @@ fn reindexing_the_same_tree_imports_nothing_new() {
     assert_eq!(second.points, 0);
     assert_eq!(second.runs_unchanged, first.runs_new);
     let run = "feb1cc059a1347859b01a25d157ad9f0";
-    assert_eq!(sandbox.store.metric_history(run, "val_loss").unwrap().len(), 30);
+    assert_eq!(
+        sandbox.store.metric_history(run, "val_loss").unwrap().len(),
+        30
+    );
 }
 
 #[test]
@@ -167,7 +198,10 @@ fn removed_source_marks_runs_missing_and_keeps_them() {
     assert_eq!(report.runs_missing, 1);
     let got = sandbox.store.get_run(run).unwrap();
     assert!(got.info.source_missing);
-    assert_eq!(sandbox.store.metric_history(run, "val_loss").unwrap().len(), 30);
+    assert_eq!(
+        sandbox.store.metric_history(run, "val_loss").unwrap().len(),
+        30
+    );
 }
 
 #[test]
@@ -179,7 +213,11 @@ fn corrupted_meta_yaml_is_reported_and_the_rest_imported() {
     std::fs::write(run_dir.join("meta.yaml"), b"run_id: [unclosed\n\xff\xfe").unwrap();
     let report = sandbox.index();
     assert_eq!(report.bad_files.len(), 1, "{:?}", report.bad_files);
-    assert!(report.bad_files[0].path.contains("feb1cc059a1347859b01a25d157ad9f0"));
+    assert!(
+        report.bad_files[0]
+            .path
+            .contains("feb1cc059a1347859b01a25d157ad9f0")
+    );
     assert_eq!(report.runs_new, 10);
 }
 
@@ -189,12 +227,21 @@ fn garbage_and_truncated_databases_are_reported() {
     let db = sandbox.data().join("mlflow.db");
     let bytes = std::fs::read(&db).unwrap();
     // A truncated copy: header intact, pages missing.
-    std::fs::write(sandbox.data().join("truncated.db"), &bytes[..bytes.len() / 3]).unwrap();
+    std::fs::write(
+        sandbox.data().join("truncated.db"),
+        &bytes[..bytes.len() / 3],
+    )
+    .unwrap();
     let mut garbage = bytes[..100].to_vec();
     garbage.extend(std::iter::repeat_n(0xa5u8, 8192));
     std::fs::write(sandbox.data().join("garbage.sqlite"), garbage).unwrap();
     let report = sandbox.index();
     // The intact database is still imported.
-    assert!(sandbox.store.get_run("d0b2760f11e14c57a79d2a3c958cb205").is_ok());
+    assert!(
+        sandbox
+            .store
+            .get_run("d0b2760f11e14c57a79d2a3c958cb205")
+            .is_ok()
+    );
     assert!(report.runs_new >= 10, "{report:?}");
 }
