@@ -171,7 +171,6 @@ fn index_csv(
             }
         }
     }
-    report.points += run.point_count() as u64;
     let file_state = IndexFileState {
         path: csv.to_string_lossy().into_owned(),
         source_kind: run_kind,
@@ -181,10 +180,7 @@ fn index_csv(
         run_id: Some(run_id),
         parser_state: Some(header.into_bytes()),
     };
-    for outcome in store.import_runs(&[run], mode, &[file_state])? {
-        report.count_outcome(outcome);
-    }
-    Ok(())
+    files::import_batch(store, &[run], mode, &[file_state], report)
 }
 
 /// Splits one CSV line, honouring double quotes.

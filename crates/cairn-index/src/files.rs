@@ -193,3 +193,43 @@ pub(crate) fn mime_for(name: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+/// Imports runs in one transaction; when the store rejects the batch for something a source
+/// got wrong (an invalid id, a conflicting value), imports them one by one and reports the
+/// ones it rejects as bad files. A failing database still stops the pass.
+pub(crate) fn import_batch(
+    store: &dyn Store,
+    runs: &[cairn_core::model::ImportedRun],
+    mode: cairn_core::model::ImportMode,
+    states: &[IndexFileState],
+    report: &mut crate::report::IndexReport,
+) -> IndexResult<()> {
+    match store.import_runs(runs, mode, states) {
+        Ok(outcomes) => {
+            for outcome in outcomes {
+                report.count_outcome(outcome);
+            }
+            report.points += runs.iter().map(|run| run.point_count() as u64).sum::<u64>();
+            Ok(())
+        }
+        Err(error @ (StoreError::Sqlite(_) | StoreError::Io { .. })) => Err(error.into()),
+        Err(error) if runs.len() == 1 => {
+            report.bad_files.push(crate::report::BadFile {
+                path: runs[0].source_path.clone(),
+                reason: format!("rejected by the store: {error}"),
+            });
+            Ok(())
+        }
+        Err(_) => {
+            for run in runs {
+                let own: Vec<IndexFileState> = states
+                    .iter()
+                    .filter(|state| state.run_id.as_deref() == Some(run.run_id.as_str()))
+                    .cloned()
+                    .collect();
+                import_batch(store, std::slice::from_ref(run), mode, &own, report)?;
+            }
+            Ok(())
+        }
+    }
+}

@@ -143,13 +143,7 @@ fn flush(
     if pending.is_empty() {
         return Ok(());
     }
-    for outcome in store.import_runs(pending, ImportMode::Replace, states)? {
-        report.count_outcome(outcome);
-    }
-    report.points += pending
-        .iter()
-        .map(|run| run.point_count() as u64)
-        .sum::<u64>();
+    files::import_batch(store, pending, ImportMode::Replace, states, report)?;
     pending.clear();
     states.clear();
     Ok(())

@@ -119,11 +119,7 @@ fn flush(
         return Ok(());
     }
     let (runs, states): (Vec<_>, Vec<_>) = std::mem::take(pending).into_iter().unzip();
-    for outcome in store.import_runs(&runs, ImportMode::Replace, &states)? {
-        report.count_outcome(outcome);
-    }
-    report.points += runs.iter().map(|run| run.point_count() as u64).sum::<u64>();
-    Ok(())
+    files::import_batch(store, &runs, ImportMode::Replace, &states, report)
 }
 
 fn import_experiment(store: &dyn Store, dir: &Path, in_trash: bool) -> IndexResult<ExperimentId> {

@@ -144,11 +144,7 @@ pub(crate) fn index(
             value: scalar.value,
         });
     }
-    report.points += run.point_count() as u64;
-    for outcome in store.import_runs(&[run], mode, &states)? {
-        report.count_outcome(outcome);
-    }
-    Ok(())
+    files::import_batch(store, &[run], mode, &states, report)
 }
 
 /// The bytes of `path` from `offset` to its end.

@@ -11,10 +11,33 @@ pub(crate) fn read_mapping(path: &Path) -> IndexResult<Mapping> {
     let text = std::fs::read_to_string(path)
         .map_err(|error| IndexError::bad(path, format!("cannot read: {error}")))?;
     match serde_yaml::from_str::<Value>(&text) {
-        Ok(Value::Mapping(mapping)) => Ok(mapping),
+        Ok(Value::Mapping(mut mapping)) => {
+            keep_number_text(&text, &mut mapping);
+            Ok(mapping)
+        }
         Ok(Value::Null) => Ok(Mapping::new()),
         Ok(_) => Err(IndexError::bad(path, "not a YAML mapping")),
         Err(error) => Err(IndexError::bad(path, format!("bad YAML: {error}"))),
+    }
+}
+
+/// YAML 1.2 reads an unquoted `run_id: 12345678901234567890123456789e12` (written by PyYAML,
+/// which follows YAML 1.1) as a float. Top-level numbers therefore keep their source text.
+fn keep_number_text(text: &str, mapping: &mut Mapping) {
+    for line in text.lines() {
+        if line.starts_with([' ', '\t', '-', '#']) {
+            continue;
+        }
+        let Some((key, raw)) = line.split_once(':') else {
+            continue;
+        };
+        let raw = raw.trim();
+        if let Some(value) = mapping.get_mut(key.trim())
+            && value.is_number()
+            && !raw.is_empty()
+        {
+            *value = Value::String(raw.to_string());
+        }
     }
 }
 
