@@ -144,6 +144,12 @@ pub(crate) fn index(
             value: scalar.value,
         });
     }
+    if run.metrics.is_empty() && run.params.is_empty() {
+        // Nothing readable yet (a fresh or broken file): remember how far it was read, but do
+        // not make an empty run.
+        store.record_index_files(&states)?;
+        return Ok(());
+    }
     files::import_batch(store, &[run], mode, &states, report)
 }
 
