@@ -56,7 +56,7 @@ fn index_json_summary_counts_new_then_unchanged_runs() {
     );
     let first: Value = serde_json::from_slice(&first.stdout).unwrap();
     assert_eq!(first["runs_new"], 26, "{first}");
-    assert_eq!(first["points"].as_u64().unwrap() > 1000, true);
+    assert!(first["points"].as_u64().unwrap() > 1000);
     assert_eq!(first["bad_files"].as_array().unwrap().len(), 0);
     let second = cairn(home.path(), &["index", &data, "--json"]);
     let second: Value = serde_json::from_slice(&second.stdout).unwrap();
