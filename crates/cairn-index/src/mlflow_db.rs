@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 
 use cairn_core::Store;
 use cairn_core::model::{
-    ExperimentId, ImportMode, ImportedExperiment, ImportedInput, ImportedModelVersion,
-    ImportedRegisteredModel, ImportedRun, IndexFileState, LifecycleStage, MetricPoint, Param,
-    RunStatus, SourceKind, Tag,
+    ExperimentId, ImportMode, ImportedExperiment, ImportedInput, ImportedLoggedModel,
+    ImportedModelVersion, ImportedRegisteredModel, ImportedRun, IndexFileState, LifecycleStage,
+    LoggedModelMetric, MetricPoint, Param, RunStatus, SourceKind, Tag,
 };
 use rusqlite::{Connection, OpenFlags};
 
@@ -118,6 +118,12 @@ pub(crate) fn index(
         }
     }
     flush(store, &mut pending, &mut states, report)?;
+    import_logged_models(store, &connection, &experiments, &base, report).map_err(|error| {
+        match error {
+            IndexError::Bad { reason, .. } => IndexError::bad(path, reason),
+            other => other,
+        }
+    })?;
     import_registry(store, &connection, report).map_err(|error| match error {
         IndexError::Bad { reason, .. } => IndexError::bad(path, reason),
         other => other,
@@ -407,6 +413,141 @@ fn read_inputs(connection: &Connection, run_uuid: &str) -> rusqlite::Result<Vec<
         inputs.push(input);
     }
     Ok(inputs)
+}
+
+fn import_logged_models(
+    store: &dyn Store,
+    connection: &Connection,
+    experiments: &HashMap<i64, ExperimentId>,
+    base: &Path,
+    report: &mut IndexReport,
+) -> IndexResult<()> {
+    let bad =
+        |error: rusqlite::Error| IndexError::bad(Path::new(""), format!("logged models: {error}"));
+    let names = table_names(connection).map_err(bad)?;
+    let has = |table: &str| names.iter().any(|name| name == table);
+    if !has("logged_models") {
+        return Ok(());
+    }
+    let mut statement = connection
+        .prepare(
+            "SELECT model_id, experiment_id, name, artifact_location, creation_timestamp_ms,
+                    last_updated_timestamp_ms, status, lifecycle_stage, model_type, source_run_id,
+                    status_message
+             FROM logged_models ORDER BY model_id",
+        )
+        .map_err(bad)?;
+    let mut models: Vec<ImportedLoggedModel> = Vec::new();
+    let mut rows = statement.query([]).map_err(bad)?;
+    while let Some(row) = rows.next().map_err(bad)? {
+        let source_experiment: i64 = row.get(1).map_err(bad)?;
+        let Some(&experiment_id) = experiments.get(&source_experiment) else {
+            continue;
+        };
+        let recorded: String = row
+            .get::<_, Option<String>>(3)
+            .map_err(bad)?
+            .unwrap_or_default();
+        let artifact_location = files::uri_to_path(&recorded)
+            .and_then(|p| files::relocate(&p, base))
+            .map_or(recorded, |p| format!("file://{}", p.display()));
+        models.push(ImportedLoggedModel {
+            model_id: row.get(0).map_err(bad)?,
+            experiment_id,
+            name: row
+                .get::<_, Option<String>>(2)
+                .map_err(bad)?
+                .unwrap_or_default(),
+            artifact_location,
+            creation_time_ms: row.get::<_, Option<i64>>(4).map_err(bad)?.unwrap_or(0),
+            last_updated_time_ms: row.get::<_, Option<i64>>(5).map_err(bad)?.unwrap_or(0),
+            status: crate::mlruns::logged_model_status(row.get(6).map_err(bad)?),
+            lifecycle_stage: if row.get::<_, Option<String>>(7).map_err(bad)?.as_deref()
+                == Some("deleted")
+            {
+                LifecycleStage::Deleted
+            } else {
+                LifecycleStage::Active
+            },
+            model_type: row
+                .get::<_, Option<String>>(8)
+                .map_err(bad)?
+                .unwrap_or_default(),
+            source_run_id: row.get(9).map_err(bad)?,
+            status_message: row
+                .get::<_, Option<String>>(10)
+                .map_err(bad)?
+                .unwrap_or_default(),
+            params: Vec::new(),
+            tags: Vec::new(),
+            metrics: Vec::new(),
+        });
+    }
+    drop(rows);
+    for model in &mut models {
+        if has("logged_model_params") {
+            let mut params = connection
+                .prepare_cached("SELECT param_key, param_value FROM logged_model_params WHERE model_id = ?1 ORDER BY param_key")
+                .map_err(bad)?;
+            model.params = params
+                .query_map([&model.model_id], |r| {
+                    Ok(Param {
+                        key: r.get(0)?,
+                        value: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                    })
+                })
+                .map_err(bad)?
+                .collect::<Result<_, _>>()
+                .map_err(bad)?;
+        }
+        if has("logged_model_tags") {
+            let mut tags = connection
+                .prepare_cached("SELECT tag_key, tag_value FROM logged_model_tags WHERE model_id = ?1 ORDER BY tag_key")
+                .map_err(bad)?;
+            model.tags = tags
+                .query_map([&model.model_id], |r| {
+                    Ok(Tag::new(
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                    ))
+                })
+                .map_err(bad)?
+                .collect::<Result<_, _>>()
+                .map_err(bad)?;
+        }
+        if has("logged_model_metrics") {
+            let mut metrics = connection
+                .prepare_cached(
+                    "SELECT metric_name, metric_timestamp_ms, metric_step, metric_value, run_id,
+                            dataset_name, dataset_digest
+                     FROM logged_model_metrics WHERE model_id = ?1
+                     ORDER BY metric_name, metric_step, metric_timestamp_ms",
+                )
+                .map_err(bad)?;
+            model.metrics = metrics
+                .query_map([&model.model_id], |r| {
+                    Ok(LoggedModelMetric {
+                        key: r.get(0)?,
+                        point: MetricPoint {
+                            timestamp_ms: r.get::<_, Option<i64>>(1)?.unwrap_or(0),
+                            step: r.get::<_, Option<i64>>(2)?.unwrap_or(0),
+                            value: r.get::<_, Option<f64>>(3)?.unwrap_or(f64::NAN),
+                        },
+                        run_id: r.get(4)?,
+                        dataset_name: r.get(5)?,
+                        dataset_digest: r.get(6)?,
+                    })
+                })
+                .map_err(bad)?
+                .collect::<Result<_, _>>()
+                .map_err(bad)?;
+        }
+    }
+    if !models.is_empty() {
+        store.import_logged_models(&models)?;
+        report.logged_models += models.len() as u64;
+    }
+    Ok(())
 }
 
 fn import_registry(

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use cairn_core::Store;
 use cairn_core::model::{
     ExperimentId, GitOrigin, GitProvenance, ImportMode, ImportedExperiment, ImportedInput,
-    ImportedModelVersion, ImportedRegisteredModel, ImportedRun, IndexFileState, LifecycleStage,
-    MetricPoint, ModelStage, Param, RunStatus, SourceKind, Tag,
+    ImportedLoggedModel, ImportedModelVersion, ImportedRegisteredModel, ImportedRun,
+    IndexFileState, LifecycleStage, LoggedModelMetric, MetricPoint, ModelStage, Param, RunStatus,
+    SourceKind, Tag,
 };
 
 use crate::files::{self, IndexError, IndexResult, KnownFiles};
@@ -52,6 +53,7 @@ pub(crate) fn index(
             Err(error) => return Err(error),
         };
         let datasets = read_datasets(&experiment_dir);
+        import_logged_models(store, &experiment_dir, experiment_id, &base, known, report)?;
         let Ok(entries) = std::fs::read_dir(&experiment_dir) else {
             continue;
         };
@@ -279,6 +281,144 @@ fn read_run(
     run.inputs = read_inputs(&run_dir.join("inputs"), datasets);
     run.outputs = read_outputs(&run_dir.join("outputs"));
     Ok(run)
+}
+
+/// `<exp>/models/<m-id>/`: MLflow 3 LoggedModels, re-read when their folder changed.
+fn import_logged_models(
+    store: &dyn Store,
+    experiment_dir: &Path,
+    experiment_id: ExperimentId,
+    base: &Path,
+    known: &KnownFiles,
+    report: &mut IndexReport,
+) -> IndexResult<()> {
+    let Ok(entries) = std::fs::read_dir(experiment_dir.join("models")) else {
+        return Ok(());
+    };
+    let mut dirs: Vec<PathBuf> = entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.join("meta.yaml").is_file())
+        .collect();
+    dirs.sort();
+    let mut models = Vec::new();
+    let mut states = Vec::new();
+    for dir in dirs {
+        let key = dir.to_string_lossy().into_owned();
+        let (size, mtime, count) = files::tree_fingerprint(&dir);
+        let fingerprint = count.to_le_bytes().to_vec();
+        if known.get(&key).is_some_and(|state| {
+            state.size_bytes == size
+                && state.mtime_ns == mtime
+                && state.parser_state.as_deref() == Some(&fingerprint[..])
+        }) {
+            continue;
+        }
+        match read_logged_model(&dir, experiment_id, base) {
+            Ok(model) => {
+                states.push(IndexFileState {
+                    path: key,
+                    source_kind: SourceKind::Mlruns,
+                    size_bytes: size,
+                    mtime_ns: mtime,
+                    read_offset: size,
+                    run_id: None,
+                    parser_state: Some(fingerprint),
+                });
+                models.push(model);
+            }
+            Err(IndexError::Bad { path, reason }) => report.bad_files.push(BadFile {
+                path: path.display().to_string(),
+                reason,
+            }),
+            Err(error) => return Err(error),
+        }
+    }
+    if !models.is_empty() {
+        store.import_logged_models(&models)?;
+        store.record_index_files(&states)?;
+        report.logged_models += models.len() as u64;
+    }
+    Ok(())
+}
+
+fn read_logged_model(
+    dir: &Path,
+    experiment_id: ExperimentId,
+    base: &Path,
+) -> IndexResult<ImportedLoggedModel> {
+    let meta_path = dir.join("meta.yaml");
+    let meta = yaml::read_mapping(&meta_path)?;
+    let model_id = yaml::text(&meta, "model_id")
+        .ok_or_else(|| IndexError::bad(&meta_path, "logged model has no model_id"))?;
+    let recorded = yaml::text(&meta, "artifact_location").unwrap_or_default();
+    let artifact_location = files::uri_to_path(&recorded)
+        .and_then(|path| files::relocate(&path, base))
+        .or_else(|| Some(dir.join("artifacts")).filter(|path| path.is_dir()))
+        .map_or(recorded, |path| format!("file://{}", path.display()));
+    let mut metrics = Vec::new();
+    for (key, path) in metric_files(&dir.join("metrics")) {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        for line in text.lines() {
+            let parts: Vec<&str> = line.split_ascii_whitespace().collect();
+            let (Some(timestamp), Some(value)) = (parts.first(), parts.get(1)) else {
+                continue;
+            };
+            let (Ok(timestamp_ms), Ok(value)) = (timestamp.parse::<i64>(), value.parse::<f64>())
+            else {
+                continue;
+            };
+            metrics.push(LoggedModelMetric {
+                key: key.clone(),
+                point: MetricPoint {
+                    step: parts.get(2).and_then(|s| s.parse().ok()).unwrap_or(0),
+                    timestamp_ms,
+                    value,
+                },
+                run_id: parts.get(3).map(|s| (*s).to_string()),
+                dataset_name: parts.get(4).map(|s| (*s).to_string()),
+                dataset_digest: parts.get(5).map(|s| (*s).to_string()),
+            });
+        }
+    }
+    Ok(ImportedLoggedModel {
+        model_id,
+        experiment_id,
+        name: yaml::text(&meta, "name").unwrap_or_default(),
+        artifact_location,
+        creation_time_ms: yaml::int(&meta, "creation_timestamp").unwrap_or(0),
+        last_updated_time_ms: yaml::int(&meta, "last_updated_timestamp").unwrap_or(0),
+        status: logged_model_status(yaml::int(&meta, "status")),
+        status_message: yaml::text(&meta, "status_message").unwrap_or_default(),
+        model_type: yaml::text(&meta, "model_type").unwrap_or_default(),
+        source_run_id: yaml::text(&meta, "source_run_id"),
+        lifecycle_stage: if yaml::text(&meta, "lifecycle_stage").as_deref() == Some("deleted") {
+            LifecycleStage::Deleted
+        } else {
+            LifecycleStage::Active
+        },
+        params: read_key_files(&dir.join("params"))
+            .into_iter()
+            .map(|(key, value)| Param { key, value })
+            .collect(),
+        tags: read_key_files(&dir.join("tags"))
+            .into_iter()
+            .map(|(key, value)| Tag { key, value })
+            .collect(),
+        metrics,
+    })
+}
+
+/// MLflow's LoggedModelStatus numbers (1 pending, 2 ready, 3 upload failed).
+pub(crate) fn logged_model_status(code: Option<i64>) -> String {
+    match code {
+        Some(2) => "LOGGED_MODEL_READY",
+        Some(3) => "LOGGED_MODEL_UPLOAD_FAILED",
+        _ => "LOGGED_MODEL_PENDING",
+    }
+    .to_string()
 }
 
 pub(crate) fn tag_value(tags: &[Tag], key: &str) -> Option<String> {

@@ -28,6 +28,8 @@ pub struct IndexReport {
     pub files_skipped: u64,
     /// Event-file records skipped for a bad checksum.
     pub bad_records: u64,
+    /// MLflow 3 LoggedModels imported or refreshed.
+    pub logged_models: u64,
     /// Registered models imported or refreshed.
     pub registered_models: u64,
     /// Sources that could not be read, sorted by path.

@@ -97,6 +97,17 @@ fn filestore_imports_to_expected() {
     assert!(report.bad_files.is_empty(), "{:?}", report.bad_files);
     assert_eq!(report.runs_new, 11);
     assert_eq!(report.registered_models, 2);
+    let logged_models = std::fs::read_dir(sandbox.data().join("mlruns/108632201977812354/models"))
+        .unwrap()
+        .count()
+        + std::fs::read_dir(sandbox.data().join("mlruns/434316964340697077/models"))
+            .unwrap()
+            .count();
+    assert_eq!(report.logged_models, logged_models as u64);
+    assert_eq!(
+        sandbox.store.logged_model_count().unwrap(),
+        logged_models as u64
+    );
     check_against_expected(&sandbox, "filestore", SourceKind::Mlruns);
     // Artifacts are indexed in place.
     let run = "82b858632cb1454bb80f252f2c389d0f";

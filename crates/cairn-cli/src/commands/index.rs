@@ -67,6 +67,7 @@ pub fn index(store: &SqliteStore, paths: &[PathBuf], json: bool) -> anyhow::Resu
             "files_skipped": report.files_skipped,
             "bad_records": report.bad_records,
             "registered_models": report.registered_models,
+            "logged_models": report.logged_models,
             "seconds": seconds,
             "bad_files": report.bad_files.iter().map(|bad| serde_json::json!({
                 "path": bad.path,
@@ -83,8 +84,11 @@ pub fn index(store: &SqliteStore, paths: &[PathBuf], json: bool) -> anyhow::Resu
         report.files_skipped,
         report.files_seen
     );
-    if report.registered_models > 0 {
-        println!("Registered models: {}.", report.registered_models);
+    if report.registered_models + report.logged_models > 0 {
+        println!(
+            "Registered models: {}; logged models: {}.",
+            report.registered_models, report.logged_models
+        );
     }
     if report.runs_missing > 0 {
         println!(

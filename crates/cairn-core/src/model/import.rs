@@ -226,3 +226,51 @@ pub struct IndexFileState {
     /// The parser's own state, opaque to the store.
     pub parser_state: Option<Vec<u8>>,
 }
+
+/// One metric point of a LoggedModel, with the run and dataset it was measured in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoggedModelMetric {
+    /// Metric key.
+    pub key: String,
+    /// The point.
+    pub point: MetricPoint,
+    /// The run that logged it.
+    pub run_id: Option<String>,
+    /// Dataset name, when given.
+    pub dataset_name: Option<String>,
+    /// Dataset digest, when given.
+    pub dataset_digest: Option<String>,
+}
+
+/// An MLflow 3 LoggedModel read from another tool's files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedLoggedModel {
+    /// The source's id (`m-...`), kept.
+    pub model_id: String,
+    /// The experiment (already in the store).
+    pub experiment_id: ExperimentId,
+    /// Name.
+    pub name: String,
+    /// Where its files are (resolved to where they are now when possible).
+    pub artifact_location: String,
+    /// Creation time, epoch milliseconds.
+    pub creation_time_ms: i64,
+    /// Last change, epoch milliseconds.
+    pub last_updated_time_ms: i64,
+    /// `LOGGED_MODEL_PENDING`, `LOGGED_MODEL_READY` or `LOGGED_MODEL_UPLOAD_FAILED`.
+    pub status: String,
+    /// Explanation of the status.
+    pub status_message: String,
+    /// Model type.
+    pub model_type: String,
+    /// The run that logged it.
+    pub source_run_id: Option<String>,
+    /// Active or deleted.
+    pub lifecycle_stage: LifecycleStage,
+    /// Params.
+    pub params: Vec<Param>,
+    /// Tags.
+    pub tags: Vec<Tag>,
+    /// Metrics.
+    pub metrics: Vec<LoggedModelMetric>,
+}

@@ -10,8 +10,9 @@ mod run;
 
 pub use experiment::{Experiment, ExperimentId, ExperimentSummary, NewExperiment};
 pub use import::{
-    ImportMode, ImportOutcome, ImportedExperiment, ImportedInput, ImportedModelVersion,
-    ImportedRegisteredModel, ImportedRun, IndexFileState, IndexedArtifact,
+    ImportMode, ImportOutcome, ImportedExperiment, ImportedInput, ImportedLoggedModel,
+    ImportedModelVersion, ImportedRegisteredModel, ImportedRun, IndexFileState, IndexedArtifact,
+    LoggedModelMetric,
 };
 pub use metric::{LatestMetric, MetricPoint, NamedMetricPoint};
 pub use provenance::{DataHash, DataKind, GitOrigin, GitProvenance};

@@ -12,8 +12,8 @@ use crate::model::{
     RegistryHistoryEntry, Run, RunInfo, RunUpdate, StageTransition, Tag, ViewType,
 };
 use crate::model::{
-    ImportMode, ImportOutcome, ImportedExperiment, ImportedRegisteredModel, ImportedRun,
-    IndexFileState,
+    ImportMode, ImportOutcome, ImportedExperiment, ImportedLoggedModel, ImportedRegisteredModel,
+    ImportedRun, IndexFileState,
 };
 use crate::search::{Filter, OrderBy};
 
@@ -180,4 +180,8 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<u64>;
     /// Remembers a folder the user asked to index.
     fn add_index_root(&self, path: &str, watched: bool) -> StoreResult<()>;
+    /// Creates or replaces MLflow 3 LoggedModels (ids kept) with their params, tags and metrics.
+    fn import_logged_models(&self, models: &[ImportedLoggedModel]) -> StoreResult<()>;
+    /// How many LoggedModels the store holds.
+    fn logged_model_count(&self) -> StoreResult<u64>;
 }

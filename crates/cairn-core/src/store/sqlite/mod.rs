@@ -6,6 +6,7 @@
 mod experiments;
 mod import;
 mod index_state;
+mod logged_models;
 mod metrics;
 mod migrate;
 mod provenance;

@@ -8,15 +8,15 @@ use crate::model::{
     RegistryHistoryEntry, Run, RunInfo, RunUpdate, StageTransition, Tag, ViewType,
 };
 use crate::model::{
-    ImportMode, ImportOutcome, ImportedExperiment, ImportedRegisteredModel, ImportedRun,
-    IndexFileState,
+    ImportMode, ImportOutcome, ImportedExperiment, ImportedLoggedModel, ImportedRegisteredModel,
+    ImportedRun, IndexFileState,
 };
 use crate::store::{RunPage, RunSearch, Store};
 use crate::validate;
 
 use super::{
-    SqliteStore, experiments, import, index_state, metrics, provenance, registry, runs, search,
-    writes,
+    SqliteStore, experiments, import, index_state, logged_models, metrics, provenance, registry,
+    runs, search, writes,
 };
 
 impl Store for SqliteStore {
@@ -214,5 +214,17 @@ impl Store for SqliteStore {
 
     fn add_index_root(&self, path: &str, watched: bool) -> StoreResult<()> {
         self.write(|tx| index_state::add_root(tx, path, watched))
+    }
+
+    fn import_logged_models(&self, models: &[ImportedLoggedModel]) -> StoreResult<()> {
+        self.write(|tx| {
+            models
+                .iter()
+                .try_for_each(|model| logged_models::import(tx, model))
+        })
+    }
+
+    fn logged_model_count(&self) -> StoreResult<u64> {
+        self.read(logged_models::count)
     }
 }
