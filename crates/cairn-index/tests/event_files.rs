@@ -420,3 +420,64 @@ fn truncated_csv_and_garbage_event_files_do_not_stop_the_rest() {
     );
     assert!(report.runs_new >= 4, "{report:?}");
 }
+
+fn tf1_event(step: u64, wall_time: f64, tag: &str, value: f32) -> Vec<u8> {
+    let mut summary_value = Writer::default();
+    summary_value.bytes(1, tag.as_bytes()).float(2, value);
+    let mut summary = Writer::default();
+    summary.bytes(1, &summary_value.bytes);
+    let mut event = Writer::default();
+    event
+        .double(1, wall_time)
+        .uint(2, step)
+        .bytes(5, &summary.bytes);
+    event.bytes
+}
+
+#[test]
+fn a_restarted_job_keeps_both_segments_when_the_step_goes_backwards() {
+    let dir = tempfile::tempdir().unwrap();
+    let run_dir = dir.path().join("runs/restarted");
+    std::fs::create_dir_all(&run_dir).unwrap();
+    let mut first = Vec::new();
+    for step in 0..5 {
+        first.extend(frame_record(&tf1_event(
+            step,
+            1.0e9 + step as f64,
+            "loss",
+            1.0,
+        )));
+    }
+    std::fs::write(run_dir.join("events.out.tfevents.1000000000.a"), first).unwrap();
+    let mut second = Vec::new();
+    for step in 3..6 {
+        second.extend(frame_record(&tf1_event(
+            step,
+            2.0e9 + step as f64,
+            "loss",
+            0.5,
+        )));
+    }
+    std::fs::write(run_dir.join("events.out.tfevents.2000000000.a"), second).unwrap();
+    let store = cairn_core::SqliteStore::open(&dir.path().join("cairn.db")).unwrap();
+    let report = cairn_index::index_paths(
+        &store,
+        &[dir.path().join("runs")],
+        &mut cairn_index::NoProgress,
+    )
+    .unwrap();
+    assert_eq!(report.runs_new, 1);
+    let run = store
+        .search_runs(&cairn_core::RunSearch::default())
+        .unwrap()
+        .runs[0]
+        .clone();
+    let steps: Vec<i64> = store
+        .metric_history(&run.info.run_id, "loss")
+        .unwrap()
+        .iter()
+        .map(|p| p.step)
+        .collect();
+    assert_eq!(steps, vec![0, 1, 2, 3, 4, 3, 4, 5]);
+    assert_eq!(run.info.start_time_ms, Some(1_000_000_000_000));
+}

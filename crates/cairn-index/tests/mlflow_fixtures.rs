@@ -256,3 +256,64 @@ fn garbage_and_truncated_databases_are_reported() {
     );
     assert!(report.runs_new >= 10, "{report:?}");
 }
+
+fn count(sandbox: &Sandbox, sql: &str) -> i64 {
+    let connection = rusqlite::Connection::open(sandbox.store.database_path()).unwrap();
+    connection.query_row(sql, [], |row| row.get(0)).unwrap()
+}
+
+#[test]
+fn datasets_and_artifacts_are_indexed_in_place() {
+    let sandbox = Sandbox::new("mlflow-filestore");
+    sandbox.index();
+    let run = "82b858632cb1454bb80f252f2c389d0f";
+    let inputs = count(
+        &sandbox,
+        &format!(
+            "SELECT count(*) FROM run_inputs i JOIN runs r ON r.id = i.run_id
+             JOIN datasets d ON d.id = i.dataset_id
+             WHERE r.run_uuid = '{run}' AND d.name = 'train-set' AND d.digest = '37e6cca3'"
+        ),
+    );
+    assert_eq!(inputs, 1);
+    let context = count(
+        &sandbox,
+        "SELECT count(*) FROM run_input_tags WHERE key = 'mlflow.data.context' AND value = 'training'",
+    );
+    assert!(context >= 1);
+    let data = sandbox.data().display().to_string();
+    let artifacts = count(
+        &sandbox,
+        &format!(
+            "SELECT count(*) FROM artifacts a JOIN runs r ON r.id = a.run_id
+             WHERE r.run_uuid = '{run}' AND a.path IN ('summary.json', 'notes/config.txt')
+               AND a.location LIKE '{data}%' AND a.size_bytes > 0"
+        ),
+    );
+    assert_eq!(artifacts, 2);
+    let mime = count(
+        &sandbox,
+        "SELECT count(*) FROM artifacts WHERE path = 'summary.json' AND mime = 'application/json'",
+    );
+    assert!(mime >= 1);
+}
+
+#[test]
+fn trashed_experiments_come_in_as_deleted() {
+    let sandbox = Sandbox::new("mlflow-filestore");
+    let mlruns = sandbox.data().join("mlruns");
+    std::fs::create_dir_all(mlruns.join(".trash")).unwrap();
+    std::fs::rename(
+        mlruns.join("434316964340697077"),
+        mlruns.join(".trash/434316964340697077"),
+    )
+    .unwrap();
+    let report = sandbox.index();
+    assert!(report.bad_files.is_empty(), "{:?}", report.bad_files);
+    let experiment = sandbox
+        .store
+        .get_experiment_by_name("churn-tuning")
+        .unwrap();
+    assert_eq!(experiment.lifecycle_stage, LifecycleStage::Deleted);
+    assert_eq!(report.runs_new, 11);
+}
