@@ -38,6 +38,9 @@ pub enum Command {
         /// Folders or files to index.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
+        /// Keep running and index again whenever something changes (Ctrl-C stops).
+        #[arg(long)]
+        watch: bool,
     },
     /// Fill the store with demo experiments, runs and a registered model.
     Demo {

@@ -14,6 +14,7 @@ pub mod proto;
 mod report;
 mod tensorboard;
 pub mod tfrecord;
+mod watch;
 mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -22,6 +23,7 @@ use cairn_core::Store;
 
 pub use discover::{Source, discover};
 pub use report::{BadFile, IndexReport};
+pub use watch::watch;
 
 /// Told about the indexer's progress after each source it handles.
 pub trait Progress {

@@ -481,3 +481,42 @@ fn a_restarted_job_keeps_both_segments_when_the_step_goes_backwards() {
     assert_eq!(steps, vec![0, 1, 2, 3, 4, 3, 4, 5]);
     assert_eq!(run.info.start_time_ms, Some(1_000_000_000_000));
 }
+
+#[test]
+fn watch_indexes_again_when_a_file_appears() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::mpsc;
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    let store = cairn_core::SqliteStore::open(&dir.path().join("cairn.db")).unwrap();
+    let stop = AtomicBool::new(false);
+    let (sender, receiver) = mpsc::channel();
+    std::thread::scope(|scope| {
+        let watcher = scope.spawn(|| {
+            cairn_index::watch(
+                &store,
+                std::slice::from_ref(&logs),
+                &[dir.path().join("cairn.db")],
+                &mut cairn_index::NoProgress,
+                &stop,
+                |report| sender.send(report.clone()).unwrap(),
+            )
+        });
+        let first = receiver
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .unwrap();
+        assert_eq!(first.runs_new, 0);
+        std::fs::write(logs.join("history.csv"), "epoch,loss\n0,1.0\n1,0.5\n").unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        let mut seen_new = false;
+        while std::time::Instant::now() < deadline && !seen_new {
+            if let Ok(report) = receiver.recv_timeout(std::time::Duration::from_millis(500)) {
+                seen_new = report.runs_new == 1;
+            }
+        }
+        stop.store(true, Ordering::Relaxed);
+        watcher.join().unwrap().unwrap();
+        assert!(seen_new, "a pass after the file appeared imported it");
+    });
+}

@@ -55,9 +55,53 @@ pub fn index(store: &SqliteStore, paths: &[PathBuf], json: bool) -> anyhow::Resu
         index_paths(store, paths, &mut cairn_index::NoProgress)
     }
     .context("indexing")?;
-    let seconds = started.elapsed().as_secs_f64();
+    print_report(&report, started.elapsed().as_secs_f64(), json, true)
+}
+
+/// `--watch`: a first pass, then one per burst of changes, each summarised (JSON: one object
+/// per line). Runs until interrupted; every pass is transactional, so Ctrl-C loses nothing.
+pub fn watch(store: &SqliteStore, paths: &[PathBuf], json: bool) -> anyhow::Result<()> {
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let mut first = true;
+    let mut started = Instant::now();
+    if !json {
+        eprintln!("Watching {} path(s); Ctrl-C stops.", paths.len());
+    }
+    // The store's own writes must not trigger passes when it lies inside a watched folder.
+    let ignored = [store
+        .database_path()
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()];
+    cairn_index::watch(
+        store,
+        paths,
+        &ignored,
+        &mut cairn_index::NoProgress,
+        &stop,
+        |report| {
+            let changed = report.runs_new + report.runs_updated + report.runs_missing > 0
+                || !report.bad_files.is_empty();
+            if first || changed {
+                let _ = print_report(report, started.elapsed().as_secs_f64(), json, false);
+            }
+            first = false;
+            started = Instant::now();
+        },
+    )
+    .context("watching")?;
+    Ok(())
+}
+
+/// Prints a pass's summary; JSON is pretty for a single pass, one line per pass when watching.
+fn print_report(
+    report: &IndexReport,
+    seconds: f64,
+    json: bool,
+    pretty: bool,
+) -> anyhow::Result<()> {
     if json {
-        return super::print_json(&serde_json::json!({
+        let value = serde_json::json!({
             "runs_new": report.runs_new,
             "runs_updated": report.runs_updated,
             "runs_unchanged": report.runs_unchanged,
@@ -73,7 +117,12 @@ pub fn index(store: &SqliteStore, paths: &[PathBuf], json: bool) -> anyhow::Resu
                 "path": bad.path,
                 "reason": bad.reason,
             })).collect::<Vec<_>>(),
-        }));
+        });
+        if pretty {
+            return super::print_json(&value);
+        }
+        println!("{value}");
+        return Ok(());
     }
     println!(
         "Indexed in {seconds:.2} s: {} new, {} updated, {} unchanged runs; {} points; {} of {} files skipped as unchanged.",
