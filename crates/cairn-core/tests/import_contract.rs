@@ -206,7 +206,11 @@ fn index_file_states_round_trip_and_sources_can_go_missing() {
         )]
     );
     let changed = store
-        .set_sources_missing(&[state.path.clone()], &[state.path.clone()], true)
+        .set_sources_missing(
+            std::slice::from_ref(&state.path),
+            std::slice::from_ref(&state.path),
+            true,
+        )
         .unwrap();
     assert_eq!(changed, 1);
     let got = store.get_run("abc123").unwrap();
