@@ -72,85 +72,200 @@ pub(crate) fn index(
     } else {
         ImportMode::Append
     };
-    let mut decoded = DecodedEvents::default();
-    let mut states = Vec::new();
+    let mut batch = RunBatch {
+        store,
+        run_dir,
+        run_id: run_id.clone(),
+        experiment_id,
+        mode,
+        decoded: DecodedEvents::default(),
+        done_states: Vec::new(),
+        flushed: false,
+    };
     for (path, size, mtime, state) in stats {
         let unchanged = state.is_some_and(|s| s.size_bytes == size && s.mtime_ns == mtime);
         if unchanged && mode == ImportMode::Append {
             report.files_skipped += 1;
             continue;
         }
-        let (offset, mut decoder) = match (mode, state) {
+        let (offset, decoder) = match (mode, state) {
             (ImportMode::Append, Some(state)) => (
                 state.read_offset,
                 EventDecoder::load(state.parser_state.as_deref().unwrap_or_default()),
             ),
             _ => (0, EventDecoder::default()),
         };
-        let bytes = read_from(path, offset)?;
-        let scan = tfrecord::scan_records(&bytes, |record| decoder.decode(record, &mut decoded));
+        let mut reader = FileReader {
+            path,
+            size,
+            mtime,
+            offset,
+            decoder,
+        };
+        let file = std::fs::File::open(path)
+            .map_err(|error| IndexError::bad(path, format!("cannot read: {error}")))?;
+        read_records(file, &mut reader, &mut batch, report)?;
+        batch.done_states.push(reader.state(&run_id));
+    }
+    batch.flush(None, report)
+}
+
+/// Bytes read from an event file at a time (small in unit tests, to cross chunk boundaries).
+const CHUNK_BYTES: usize = if cfg!(test) { 4096 } else { 16 << 20 };
+/// Points held in memory before they are written (with the offsets reached so far).
+const FLUSH_POINTS: usize = if cfg!(test) { 1000 } else { 2_000_000 };
+
+/// One event file being read.
+struct FileReader<'a> {
+    path: &'a Path,
+    size: u64,
+    mtime: i64,
+    /// File offset of the next unread byte that belongs to a whole record.
+    offset: u64,
+    decoder: EventDecoder,
+}
+
+impl FileReader<'_> {
+    fn state(&self, run_id: &str) -> IndexFileState {
+        IndexFileState {
+            path: self.path.to_string_lossy().into_owned(),
+            source_kind: SourceKind::Tensorboard,
+            size_bytes: self.size,
+            mtime_ns: self.mtime,
+            read_offset: self.offset,
+            run_id: Some(run_id.to_string()),
+            parser_state: Some(self.decoder.save()),
+        }
+    }
+}
+
+/// Reads `file` from `reader.offset` in chunks, decoding whole records and flushing points to
+/// the store every [`FLUSH_POINTS`]. Stops at the end, at a truncated record, or where the
+/// framing breaks.
+fn read_records(
+    mut file: std::fs::File,
+    reader: &mut FileReader<'_>,
+    batch: &mut RunBatch<'_>,
+    report: &mut IndexReport,
+) -> IndexResult<()> {
+    let path = reader.path;
+    let bad = |error: std::io::Error| IndexError::bad(path, format!("cannot read: {error}"));
+    file.seek(SeekFrom::Start(reader.offset)).map_err(bad)?;
+    let mut buffer: Vec<u8> = Vec::new();
+    loop {
+        let before = buffer.len();
+        let read = (&mut file)
+            .take(CHUNK_BYTES as u64)
+            .read_to_end(&mut buffer)
+            .map_err(bad)?;
+        let at_end = read == 0 || buffer.len() - before < CHUNK_BYTES;
+        let decoder = &mut reader.decoder;
+        let decoded = &mut batch.decoded;
+        let scan = tfrecord::scan_records(&buffer, |record| decoder.decode(record, decoded));
         report.bad_records += scan.bad_records;
+        reader.offset += scan.consumed as u64;
+        buffer.drain(..scan.consumed);
         if scan.broken {
             report.bad_files.push(crate::report::BadFile {
                 path: path.display().to_string(),
-                reason: format!(
-                    "broken record framing at byte {}",
-                    offset + scan.consumed as u64
-                ),
+                reason: format!("broken record framing at byte {}", reader.offset),
+            });
+            return Ok(());
+        }
+        if batch.decoded.scalars.len() >= FLUSH_POINTS {
+            let state = reader.state(&batch.run_id);
+            batch.flush(Some(state), report)?;
+        }
+        if at_end {
+            return Ok(());
+        }
+    }
+}
+
+/// Points decoded for one run and not yet written, with the file states they reach.
+struct RunBatch<'a> {
+    store: &'a dyn Store,
+    run_dir: &'a Path,
+    run_id: String,
+    experiment_id: cairn_core::model::ExperimentId,
+    mode: ImportMode,
+    decoded: DecodedEvents,
+    /// States of files read to their end.
+    done_states: Vec<IndexFileState>,
+    /// Whether a piece of the run has been written already.
+    flushed: bool,
+}
+
+impl RunBatch<'_> {
+    /// Writes what has been decoded, with the finished files' states and `current` (the file
+    /// being read, when mid-way). Later flushes append.
+    fn flush(
+        &mut self,
+        current: Option<IndexFileState>,
+        report: &mut IndexReport,
+    ) -> IndexResult<()> {
+        let mut states = std::mem::take(&mut self.done_states);
+        states.extend(current);
+        let decoded = std::mem::take(&mut self.decoded);
+        if decoded.scalars.is_empty() && decoded.hparams.is_empty() {
+            // Nothing readable (yet): remember how far the files were read, but make no empty
+            // run.
+            self.store.record_index_files(&states)?;
+            return Ok(());
+        }
+        let mut run = ImportedRun::new(
+            self.run_id.clone(),
+            self.experiment_id,
+            SourceKind::Tensorboard,
+            self.run_dir.to_string_lossy(),
+        );
+        run.run_name = self
+            .run_dir
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        run.artifact_uri = format!("file://{}", self.run_dir.display());
+        run.params = decoded
+            .hparams
+            .into_iter()
+            .map(|(key, value)| Param { key, value })
+            .collect();
+        let mut index_of: HashMap<String, usize> = HashMap::new();
+        for scalar in decoded.scalars {
+            run.start_time_ms = Some(
+                run.start_time_ms
+                    .map_or(scalar.wall_time_ms, |start| start.min(scalar.wall_time_ms)),
+            );
+            run.end_time_ms = Some(
+                run.end_time_ms
+                    .map_or(scalar.wall_time_ms, |end| end.max(scalar.wall_time_ms)),
+            );
+            let index = match index_of.get(&scalar.tag) {
+                Some(index) => *index,
+                None => {
+                    index_of.insert(scalar.tag.clone(), run.metrics.len());
+                    run.metrics.push((scalar.tag, Vec::new()));
+                    run.metrics.len() - 1
+                }
+            };
+            run.metrics[index].1.push(MetricPoint {
+                step: scalar.step,
+                timestamp_ms: scalar.wall_time_ms,
+                value: scalar.value,
             });
         }
-        states.push(IndexFileState {
-            path: path.to_string_lossy().into_owned(),
-            source_kind: SourceKind::Tensorboard,
-            size_bytes: size,
-            mtime_ns: mtime,
-            read_offset: offset + scan.consumed as u64,
-            run_id: Some(run_id.clone()),
-            parser_state: Some(decoder.save()),
-        });
+        let mode = self.mode;
+        let first_flush = !self.flushed;
+        self.mode = ImportMode::Append;
+        self.flushed = true;
+        let (new_before, updated_before) = (report.runs_new, report.runs_updated);
+        files::import_batch(self.store, &[run], mode, &states, report)?;
+        if !first_flush {
+            // A run written in several pieces counts once, by its first piece.
+            report.runs_new = new_before;
+            report.runs_updated = updated_before;
+        }
+        Ok(())
     }
-    let mut run = ImportedRun::new(
-        run_id,
-        experiment_id,
-        SourceKind::Tensorboard,
-        run_dir.to_string_lossy(),
-    );
-    run.run_name = run_dir
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    run.artifact_uri = format!("file://{}", run_dir.display());
-    run.params = decoded
-        .hparams
-        .into_iter()
-        .map(|(key, value)| Param { key, value })
-        .collect();
-    let mut index_of: HashMap<String, usize> = HashMap::new();
-    for scalar in decoded.scalars {
-        run.start_time_ms = Some(
-            run.start_time_ms
-                .map_or(scalar.wall_time_ms, |start| start.min(scalar.wall_time_ms)),
-        );
-        run.end_time_ms = Some(
-            run.end_time_ms
-                .map_or(scalar.wall_time_ms, |end| end.max(scalar.wall_time_ms)),
-        );
-        let index = *index_of.entry(scalar.tag.clone()).or_insert_with(|| {
-            run.metrics.push((scalar.tag.clone(), Vec::new()));
-            run.metrics.len() - 1
-        });
-        run.metrics[index].1.push(MetricPoint {
-            step: scalar.step,
-            timestamp_ms: scalar.wall_time_ms,
-            value: scalar.value,
-        });
-    }
-    if run.metrics.is_empty() && run.params.is_empty() {
-        // Nothing readable yet (a fresh or broken file): remember how far it was read, but do
-        // not make an empty run.
-        store.record_index_files(&states)?;
-        return Ok(());
-    }
-    files::import_batch(store, &[run], mode, &states, report)
 }
 
 /// The bytes of `path` from `offset` to its end.
@@ -161,4 +276,60 @@ pub(crate) fn read_from(path: &Path, offset: u64) -> IndexResult<Vec<u8>> {
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes).map_err(bad)?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::Writer;
+    use crate::tfrecord::frame_record;
+
+    fn event(step: u64) -> Vec<u8> {
+        let mut value = Writer::default();
+        value.bytes(1, b"loss").float(2, step as f32);
+        let mut summary = Writer::default();
+        summary.bytes(1, &value.bytes);
+        let mut event = Writer::default();
+        event
+            .double(1, 1.7e9 + step as f64)
+            .uint(2, step)
+            .bytes(5, &summary.bytes);
+        frame_record(&event.bytes)
+    }
+
+    #[test]
+    fn large_files_are_read_in_chunks_and_written_in_pieces() {
+        let dir = tempfile::tempdir().unwrap();
+        let run_dir = dir.path().join("logs/big");
+        std::fs::create_dir_all(&run_dir).unwrap();
+        let file = run_dir.join("events.out.tfevents.1.big");
+        let mut bytes: Vec<u8> = (0..5_000).flat_map(event).collect();
+        let whole = bytes.len();
+        bytes.extend_from_slice(&event(5_000)[..10]); // a record still being written
+        std::fs::write(&file, &bytes).unwrap();
+        let store = cairn_core::SqliteStore::open(&dir.path().join("cairn.db")).unwrap();
+        let logs = [dir.path().join("logs")];
+        let report = crate::index_paths(&store, &logs, &mut crate::NoProgress).unwrap();
+        assert_eq!(
+            (report.runs_new, report.runs_updated, report.points),
+            (1, 0, 5_000)
+        );
+        let run_id = files::run_id_for("tensorboard", &run_dir.canonicalize().unwrap());
+        let history = store.metric_history(&run_id, "loss").unwrap();
+        assert_eq!(history.len(), 5_000);
+        assert!(history.iter().enumerate().all(|(i, p)| p.step == i as i64));
+        let states = store.index_file_states_under("/").unwrap();
+        assert_eq!(states[0].read_offset, whole as u64);
+        // The writer finishes the record and adds more.
+        let mut rest = event(5_000)[10..].to_vec();
+        rest.extend((5_001..5_100).flat_map(event));
+        bytes.extend(rest);
+        std::fs::write(&file, &bytes).unwrap();
+        let report = crate::index_paths(&store, &logs, &mut crate::NoProgress).unwrap();
+        assert_eq!(
+            (report.runs_new, report.runs_updated, report.points),
+            (0, 1, 100)
+        );
+        assert_eq!(store.metric_history(&run_id, "loss").unwrap().len(), 5_100);
+    }
 }
