@@ -53,12 +53,16 @@ fn index_csv(
         report.files_skipped += 1;
         return Ok(());
     }
+    // Lightning rewrites the whole file with a wider header when a new key is logged: resume
+    // only when the header is still the one read before.
+    let current_header = crate::discover::first_line(csv).unwrap_or_default();
     let (mode, offset, mut header) = match state {
-        Some(state) if size >= state.read_offset && state.parser_state.is_some() => (
-            ImportMode::Append,
-            state.read_offset,
-            String::from_utf8_lossy(state.parser_state.as_deref().unwrap_or_default()).into_owned(),
-        ),
+        Some(state)
+            if size >= state.read_offset
+                && state.parser_state.as_deref() == Some(current_header.as_bytes()) =>
+        {
+            (ImportMode::Append, state.read_offset, current_header)
+        }
         _ => (ImportMode::Replace, 0, String::new()),
     };
     let bytes = read_from(csv, offset)?;

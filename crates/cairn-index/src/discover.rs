@@ -184,7 +184,8 @@ fn is_keras_csv(path: &Path) -> bool {
     })
 }
 
-fn first_line(path: &Path) -> Option<String> {
+/// The first line of a file (at most 4 KiB of it), without its line ending.
+pub(crate) fn first_line(path: &Path) -> Option<String> {
     let mut buffer = [0u8; 4096];
     let mut file = std::fs::File::open(path).ok()?;
     let read = file.read(&mut buffer).ok()?;

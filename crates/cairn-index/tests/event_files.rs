@@ -520,3 +520,48 @@ fn watch_indexes_again_when_a_file_appears() {
         assert!(seen_new, "a pass after the file appeared imported it");
     });
 }
+
+#[test]
+fn lightning_rewriting_its_csv_with_a_wider_header_is_reread() {
+    let dir = tempfile::tempdir().unwrap();
+    let version = dir.path().join("lightning_logs/version_3");
+    std::fs::create_dir_all(&version).unwrap();
+    let metrics = version.join("metrics.csv");
+    std::fs::write(&metrics, "epoch,step,train_loss\n0,9,0.9\n0,19,0.8\n").unwrap();
+    let store = cairn_core::SqliteStore::open(&dir.path().join("cairn.db")).unwrap();
+    let index = || {
+        cairn_index::index_paths(
+            &store,
+            &[dir.path().to_path_buf()],
+            &mut cairn_index::NoProgress,
+        )
+        .unwrap()
+    };
+    assert_eq!(index().runs_new, 1);
+    // A new key appears: Lightning writes the file again from the top with the union header.
+    std::fs::write(
+        &metrics,
+        "epoch,step,train_loss,val_acc\n0,9,0.9,\n0,19,0.8,\n0,19,,0.6\n1,29,0.7,\n",
+    )
+    .unwrap();
+    assert_eq!(index().runs_updated, 1);
+    let run = store
+        .search_runs(&cairn_core::RunSearch::default())
+        .unwrap()
+        .runs[0]
+        .clone();
+    let loss = store
+        .metric_history(&run.info.run_id, "train_loss")
+        .unwrap();
+    assert_eq!(
+        loss.iter().map(|p| p.step).collect::<Vec<_>>(),
+        vec![9, 19, 29]
+    );
+    assert_eq!(
+        store
+            .metric_history(&run.info.run_id, "val_acc")
+            .unwrap()
+            .len(),
+        1
+    );
+}
