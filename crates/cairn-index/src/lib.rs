@@ -25,7 +25,8 @@ pub use discover::{Source, discover};
 pub use report::{BadFile, IndexReport};
 pub use watch::watch;
 
-/// Told about the indexer's progress after each source it handles.
+/// Told about the indexer's progress after each source it handles, and every few hundred runs
+/// within a large one.
 pub trait Progress {
     /// `report` is the running total; `current` the source just handled.
     fn update(&mut self, report: &IndexReport, current: &Path);
@@ -66,8 +67,10 @@ pub fn index_paths(
         let known = files::KnownFiles::load(store, &prefix)?;
         for source in &sources {
             let result = match source {
-                Source::Mlruns(path) => mlruns::index(store, path, &known, &mut report),
-                Source::MlflowDb(path) => mlflow_db::index(store, path, &known, &mut report),
+                Source::Mlruns(path) => mlruns::index(store, path, &known, &mut report, progress),
+                Source::MlflowDb(path) => {
+                    mlflow_db::index(store, path, &known, &mut report, progress)
+                }
                 Source::Tensorboard { run_dir, files } => {
                     tensorboard::index(store, run_dir, files, &known, &mut report)
                 }

@@ -53,6 +53,7 @@ pub(crate) fn index(
     path: &Path,
     known: &KnownFiles,
     report: &mut IndexReport,
+    progress: &mut dyn crate::Progress,
 ) -> IndexResult<()> {
     let bad =
         |error: rusqlite::Error| IndexError::bad(path, format!("cannot read database: {error}"));
@@ -115,6 +116,7 @@ pub(crate) fn index(
         pending.push(run);
         if pending.len() >= 256 {
             flush(store, &mut pending, &mut states, report)?;
+            progress.update(report, path);
         }
     }
     flush(store, &mut pending, &mut states, report)?;

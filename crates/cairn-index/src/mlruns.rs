@@ -24,6 +24,7 @@ pub(crate) fn index(
     mlruns: &Path,
     known: &KnownFiles,
     report: &mut IndexReport,
+    progress: &mut dyn crate::Progress,
 ) -> IndexResult<()> {
     let base = mlruns.parent().unwrap_or(mlruns).to_path_buf();
     let mut experiment_dirs = Vec::new();
@@ -97,6 +98,7 @@ pub(crate) fn index(
                     pending.push((run, state));
                     if pending.len() >= RUNS_PER_BATCH {
                         flush(store, &mut pending, report)?;
+                        progress.update(report, mlruns);
                     }
                 }
                 Err(IndexError::Bad { path, reason }) => report.bad_files.push(BadFile {

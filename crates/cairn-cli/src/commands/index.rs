@@ -10,20 +10,17 @@ use cairn_core::SqliteStore;
 use cairn_index::{IndexReport, Progress, index_paths};
 use indicatif::{ProgressBar, ProgressStyle};
 
-/// Progress as one spinner line: sources, runs, points and points per second.
+/// Progress as one spinner line: files, runs, points and points per second.
 struct SpinnerProgress {
     bar: ProgressBar,
     started: Instant,
-    sources: u64,
 }
 
 impl Progress for SpinnerProgress {
     fn update(&mut self, report: &IndexReport, current: &Path) {
-        self.sources += 1;
         let seconds = self.started.elapsed().as_secs_f64().max(1e-3);
         self.bar.set_message(format!(
-            "{} sources, {} files, {} runs ({} new), {} points ({:.0}/s)  {}",
-            self.sources,
+            "{} files, {} runs ({} new), {} points ({:.0}/s)  {}",
             report.files_seen,
             report.runs_new + report.runs_updated + report.runs_unchanged,
             report.runs_new,
@@ -46,7 +43,6 @@ pub fn index(store: &SqliteStore, paths: &[PathBuf], json: bool) -> anyhow::Resu
         let mut progress = SpinnerProgress {
             bar: bar.clone(),
             started,
-            sources: 0,
         };
         let report = index_paths(store, paths, &mut progress);
         bar.finish_and_clear();
