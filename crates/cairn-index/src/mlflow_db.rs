@@ -28,6 +28,18 @@ fn open_read_only(path: &Path) -> rusqlite::Result<Connection> {
     Ok(connection)
 }
 
+/// `column` when `table` has it (schemas grew over MLflow versions), else `NULL`.
+fn column_or_null(connection: &Connection, table: &str, column: &'static str) -> &'static str {
+    let exists = connection
+        .query_row(
+            "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2",
+            [table, column],
+            |row| row.get::<_, i64>(0),
+        )
+        .is_ok_and(|count| count > 0);
+    if exists { column } else { "NULL" }
+}
+
 fn table_names(connection: &Connection) -> rusqlite::Result<Vec<String>> {
     let mut statement =
         connection.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")?;
@@ -192,12 +204,13 @@ fn import_experiments(
             tags.entry(row.0).or_default().push(row.1);
         }
     }
-    let mut statement = connection
-        .prepare(
-            "SELECT experiment_id, name, artifact_location, lifecycle_stage, creation_time,
-                    last_update_time FROM experiments ORDER BY experiment_id",
-        )
-        .map_err(bad)?;
+    let sql = format!(
+        "SELECT experiment_id, name, artifact_location, lifecycle_stage, {}, {}
+         FROM experiments ORDER BY experiment_id",
+        column_or_null(connection, "experiments", "creation_time"),
+        column_or_null(connection, "experiments", "last_update_time"),
+    );
+    let mut statement = connection.prepare(&sql).map_err(bad)?;
     let rows: Vec<ExperimentRow> = statement
         .query_map([], |row| {
             Ok((
@@ -268,17 +281,10 @@ struct RunRow {
 }
 
 fn read_run_rows(connection: &Connection) -> rusqlite::Result<Vec<RunRow>> {
-    let has_deleted_time = connection
-        .prepare("SELECT deleted_time FROM runs LIMIT 0")
-        .is_ok();
     let sql = format!(
         "SELECT run_uuid, name, user_id, status, start_time, end_time, lifecycle_stage,
                 artifact_uri, experiment_id, {} FROM runs ORDER BY run_uuid",
-        if has_deleted_time {
-            "deleted_time"
-        } else {
-            "NULL"
-        }
+        column_or_null(connection, "runs", "deleted_time")
     );
     let mut statement = connection.prepare(&sql)?;
     let rows = statement.query_map([], |row| {
@@ -587,19 +593,14 @@ fn import_registry(
         .map_err(bad)?
         .collect::<Result<_, _>>()
         .map_err(bad)?;
-    let model_id_column = if connection
-        .prepare("SELECT model_id FROM model_versions LIMIT 0")
-        .is_ok()
-    {
-        "model_id"
-    } else {
-        "NULL"
-    };
+    let optional = |column| column_or_null(connection, "model_versions", column);
     let mut versions = connection
         .prepare(&format!(
             "SELECT version, creation_time, last_updated_time, user_id, current_stage, description,
-                    source, run_id, status, storage_location, {model_id_column}
-             FROM model_versions WHERE name = ?1 ORDER BY version"
+                    source, run_id, status, {}, {}
+             FROM model_versions WHERE name = ?1 ORDER BY version",
+            optional("storage_location"),
+            optional("model_id"),
         ))
         .map_err(bad)?;
     for model in &mut models {

@@ -317,3 +317,35 @@ fn trashed_experiments_come_in_as_deleted() {
     assert_eq!(experiment.lifecycle_stage, LifecycleStage::Deleted);
     assert_eq!(report.runs_new, 11);
 }
+
+#[test]
+fn older_mlflow_schemas_without_newer_tables_and_columns_import() {
+    let sandbox = Sandbox::new("mlflow-sqlite");
+    let db = sandbox.data().join("mlflow.db");
+    {
+        // The test's own copy, aged to look like an MLflow 2.x database.
+        let connection = rusqlite::Connection::open(&db).unwrap();
+        for statement in [
+            "DROP TABLE IF EXISTS logged_model_metrics",
+            "DROP TABLE IF EXISTS logged_model_params",
+            "DROP TABLE IF EXISTS logged_model_tags",
+            "DROP TABLE IF EXISTS logged_models",
+            "DROP TABLE IF EXISTS input_tags",
+            "DROP TABLE IF EXISTS inputs",
+            "DROP TABLE IF EXISTS registered_model_aliases",
+            "ALTER TABLE model_versions DROP COLUMN storage_location",
+            "ALTER TABLE runs DROP COLUMN deleted_time",
+        ] {
+            connection.execute_batch(statement).unwrap();
+        }
+    }
+    let report = sandbox.index();
+    assert!(report.bad_files.is_empty(), "{:?}", report.bad_files);
+    assert_eq!(report.runs_new, 11);
+    assert_eq!(report.registered_models, 2);
+    let version = sandbox
+        .store
+        .get_model_version("churn-baseline-clf", 3)
+        .unwrap();
+    assert_eq!(version.current_stage, ModelStage::Production);
+}
