@@ -126,6 +126,17 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The local folder an artifact URI points at, here: `file://` and absolute paths (moved
+/// folders resolved under `base`), and `mlflow-artifacts:/...` (an `mlflow server`'s default
+/// `mlartifacts/` folder beside the database).
+pub(crate) fn resolve_artifact_dir(uri: &str, base: &Path) -> Option<PathBuf> {
+    if let Some(rest) = uri.strip_prefix("mlflow-artifacts:") {
+        let candidate = base.join("mlartifacts").join(rest.trim_start_matches('/'));
+        return candidate.exists().then_some(candidate);
+    }
+    relocate(&uri_to_path(uri)?, base)
+}
+
 /// Resolves a path recorded on another machine: when `recorded` does not exist, tries ever
 /// shorter tails of it under `base` (the folder the source was found in) and returns the first
 /// that exists.
@@ -231,5 +242,54 @@ pub(crate) fn import_batch(
             }
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recorded_paths_from_another_machine_resolve_under_where_they_were_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let here = dir.path().join("synced/mlruns/1/abc/artifacts");
+        std::fs::create_dir_all(&here).unwrap();
+        let recorded = Path::new("/home/someone/project/mlruns/1/abc/artifacts");
+        assert_eq!(
+            relocate(recorded, &dir.path().join("synced")),
+            Some(here.clone())
+        );
+        assert_eq!(
+            resolve_artifact_dir(
+                "file:///home/someone/project/mlruns/1/abc/artifacts",
+                &dir.path().join("synced")
+            ),
+            Some(here)
+        );
+        assert_eq!(relocate(Path::new("/nowhere/at/all"), dir.path()), None);
+        let served = dir.path().join("mlartifacts/1/abc/artifacts");
+        std::fs::create_dir_all(&served).unwrap();
+        assert_eq!(
+            resolve_artifact_dir("mlflow-artifacts:/1/abc/artifacts", dir.path()),
+            Some(served)
+        );
+        assert_eq!(resolve_artifact_dir("s3://bucket/1/abc", dir.path()), None);
+    }
+
+    #[test]
+    fn file_uris_are_percent_decoded() {
+        assert_eq!(
+            uri_to_path("file:///data/my%20runs/x"),
+            Some(PathBuf::from("/data/my runs/x"))
+        );
+        assert_eq!(uri_to_path("file:///a/%zz"), Some(PathBuf::from("/a/%zz")));
+        assert_eq!(uri_to_path("relative/path"), None);
+    }
+
+    #[test]
+    fn mime_types_come_from_extensions() {
+        assert_eq!(mime_for("summary.JSON"), Some("application/json"));
+        assert_eq!(mime_for("notes/config.txt"), Some("text/plain"));
+        assert_eq!(mime_for("MLmodel"), None);
     }
 }

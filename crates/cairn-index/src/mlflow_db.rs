@@ -373,7 +373,7 @@ fn read_run(
         }
     }
     let recorded = row.artifact_uri.unwrap_or_default();
-    let artifact_dir = files::uri_to_path(&recorded).and_then(|p| files::relocate(&p, base));
+    let artifact_dir = files::resolve_artifact_dir(&recorded, base);
     run.artifact_uri = match &artifact_dir {
         Some(dir) => format!("file://{}", dir.display()),
         None => recorded,
@@ -456,8 +456,7 @@ fn import_logged_models(
             .get::<_, Option<String>>(3)
             .map_err(bad)?
             .unwrap_or_default();
-        let artifact_location = files::uri_to_path(&recorded)
-            .and_then(|p| files::relocate(&p, base))
+        let artifact_location = files::resolve_artifact_dir(&recorded, base)
             .map_or(recorded, |p| format!("file://{}", p.display()));
         models.push(ImportedLoggedModel {
             model_id: row.get(0).map_err(bad)?,

@@ -270,8 +270,7 @@ fn read_run(
     // Artifacts: the recorded URI, else the same tail under where the store was found, else
     // the run's own `artifacts/` folder.
     let recorded_uri = yaml::text(&meta, "artifact_uri").unwrap_or_default();
-    let artifact_dir = files::uri_to_path(&recorded_uri)
-        .and_then(|recorded| files::relocate(&recorded, base))
+    let artifact_dir = files::resolve_artifact_dir(&recorded_uri, base)
         .or_else(|| Some(run_dir.join("artifacts")).filter(|dir| dir.is_dir()));
     run.artifact_uri = match &artifact_dir {
         Some(dir) => format!("file://{}", dir.display()),
@@ -354,8 +353,7 @@ fn read_logged_model(
     let model_id = yaml::text(&meta, "model_id")
         .ok_or_else(|| IndexError::bad(&meta_path, "logged model has no model_id"))?;
     let recorded = yaml::text(&meta, "artifact_location").unwrap_or_default();
-    let artifact_location = files::uri_to_path(&recorded)
-        .and_then(|path| files::relocate(&path, base))
+    let artifact_location = files::resolve_artifact_dir(&recorded, base)
         .or_else(|| Some(dir.join("artifacts")).filter(|path| path.is_dir()))
         .map_or(recorded, |path| format!("file://{}", path.display()));
     let mut metrics = Vec::new();
@@ -666,4 +664,35 @@ fn read_registered_model(dir: &Path) -> IndexResult<ImportedRegisteredModel> {
     }
     model.versions.sort_by_key(|version| version.version);
     Ok(model)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metric_lines_parse_two_three_and_five_fields_and_drop_exact_duplicates() {
+        let text = b"100 0.5 1\n100 0.5 1\n101 nan 2\n102 -inf\n103 inf 4 train abc123\nbad line\n104 0.25 5\n100 0.5 1";
+        let points = parse_metric_lines(text);
+        let summary: Vec<(i64, i64)> = points.iter().map(|p| (p.timestamp_ms, p.step)).collect();
+        assert_eq!(
+            summary,
+            vec![(100, 1), (101, 2), (102, 0), (103, 4), (104, 5)]
+        );
+        assert!(points[1].value.is_nan());
+        assert_eq!(points[2].value, f64::NEG_INFINITY);
+        assert_eq!(points[3].value, f64::INFINITY);
+    }
+
+    #[test]
+    fn git_remote_credentials_are_stripped() {
+        assert_eq!(
+            strip_credentials("https://user:token@github.com/org/repo.git"),
+            "https://github.com/org/repo.git"
+        );
+        assert_eq!(
+            strip_credentials("git@github.com:org/repo.git"),
+            "git@github.com:org/repo.git"
+        );
+    }
 }
