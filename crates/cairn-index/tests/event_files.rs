@@ -565,3 +565,22 @@ fn lightning_rewriting_its_csv_with_a_wider_header_is_reread() {
         1
     );
 }
+
+#[test]
+fn git_node_modules_and_virtualenvs_are_not_walked() {
+    let sandbox = Sandbox::new("tensorboard");
+    let run = sandbox.data().join("run-lr0.001-0");
+    let events = event_files(&run);
+    for hidden in [
+        "project/.git/logs",
+        "web/node_modules/pkg",
+        "env/lib/python3.12",
+    ] {
+        let dir = sandbox.data().join(hidden).join("run-x");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(&events[0], dir.join("events.out.tfevents.1.copy")).unwrap();
+    }
+    std::fs::write(sandbox.data().join("env/pyvenv.cfg"), "home = /usr/bin\n").unwrap();
+    let report = sandbox.index();
+    assert_eq!(report.runs_new, 4, "{report:?}");
+}
