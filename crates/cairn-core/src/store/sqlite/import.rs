@@ -5,13 +5,13 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use crate::error::{StoreError, StoreResult};
 use crate::model::{
-    ExperimentId, ImportMode, ImportOutcome, ImportedExperiment, ImportedInput,
+    ExperimentId, GitProvenance, ImportMode, ImportOutcome, ImportedExperiment, ImportedInput,
     ImportedRegisteredModel, ImportedRun, ModelStage, NewExperiment,
 };
 use crate::time::now_millis;
 use crate::validate;
 
-use super::{experiments, metrics, provenance, writes};
+use super::{experiments, metrics, writes};
 
 /// Finds the experiment named `experiment.name`, or creates it keeping the source id when free.
 pub(super) fn import_experiment(
@@ -196,9 +196,36 @@ pub(super) fn import_run(
         }
     }
     if let Some(git) = &run.git {
-        provenance::write_git(transaction, run_pk, git)?;
+        insert_git(transaction, run_pk, git)?;
     }
     Ok(outcome)
+}
+
+/// Git provenance as a source recorded it (MLflow's tags): no untracked-file list, no diff.
+/// Written here rather than through `provenance::set_git` because imported runs may be deleted.
+fn insert_git(transaction: &Transaction<'_>, run_pk: i64, git: &GitProvenance) -> StoreResult<()> {
+    transaction
+        .prepare_cached(
+            "INSERT OR REPLACE INTO git_provenance
+               (run_id, origin, repo_root, commit_sha, branch, remote_url, is_dirty, diff_artifact,
+                author_name, author_email, commit_time_ms, commit_summary)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?
+        .execute(params![
+            run_pk,
+            git.origin.as_str(),
+            git.repo_root,
+            git.commit_sha,
+            git.branch,
+            git.remote_url,
+            git.is_dirty,
+            git.diff_artifact,
+            git.author_name,
+            git.author_email,
+            git.commit_time_ms,
+            git.commit_summary,
+        ])?;
+    Ok(())
 }
 
 fn insert_input(

@@ -15,15 +15,6 @@ pub(super) fn set_git(
     git: &GitProvenance,
 ) -> StoreResult<()> {
     let run_pk = writable_run(transaction, run_id)?;
-    write_git(transaction, run_pk, git)
-}
-
-/// Records (replaces) the git provenance of the run with integer key `run_pk`.
-pub(super) fn write_git(
-    transaction: &Transaction<'_>,
-    run_pk: i64,
-    git: &GitProvenance,
-) -> StoreResult<()> {
     let untracked = (!git.untracked_files.is_empty()).then(|| encode_names(&git.untracked_files));
     transaction
         .prepare_cached(
