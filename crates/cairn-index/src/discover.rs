@@ -101,7 +101,7 @@ pub fn discover(root: &Path, report: &mut IndexReport) -> Vec<Source> {
         if name.starts_with("events.out.tfevents.") {
             let dir = path.parent().unwrap_or(root);
             tensorboard
-                .entry(tensorboard_run_dir(dir, root))
+                .entry(tensorboard_run_dir(dir))
                 .or_default()
                 .push(path.to_path_buf());
         } else if name.ends_with(".db") || name.ends_with(".sqlite") {
@@ -125,24 +125,36 @@ pub fn discover(root: &Path, report: &mut IndexReport) -> Vec<Source> {
     sources
 }
 
-/// tensorboardX's `add_hparams` writes into a subfolder named after a timestamp (`1795485369.51`):
-/// such a folder belongs to its parent's run.
-fn tensorboard_run_dir(dir: &Path, root: &Path) -> PathBuf {
+/// tensorboardX's `add_hparams` writes into a subfolder named after `time.time()`
+/// (`1795485369.5096865`) beside the run's own event file: such a folder belongs to its parent's
+/// run. A folder is folded only when its name has that shape and its parent holds event files,
+/// so runs that are merely named after a timestamp stay runs.
+fn tensorboard_run_dir(dir: &Path) -> PathBuf {
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let looks_like_timestamp = !name.is_empty()
-        && name.chars().all(|c| c.is_ascii_digit() || c == '.')
-        && name.chars().filter(|c| *c == '.').count() <= 1
-        && name.len() >= 9;
+    let looks_like_time = name.split_once('.').is_some_and(|(seconds, fraction)| {
+        seconds.len() >= 9
+            && seconds.bytes().all(|b| b.is_ascii_digit())
+            && !fraction.is_empty()
+            && fraction.bytes().all(|b| b.is_ascii_digit())
+    });
     match dir.parent() {
-        Some(parent) if looks_like_timestamp && dir != root && parent.starts_with(root) => {
-            parent.to_path_buf()
-        }
-        Some(parent) if looks_like_timestamp && dir == root => parent.to_path_buf(),
+        Some(parent) if looks_like_time && has_event_file(parent) => parent.to_path_buf(),
         _ => dir.to_path_buf(),
     }
+}
+
+fn has_event_file(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|entry| {
+            entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with("events.out.tfevents.")
+        })
+    })
 }
 
 /// An MLflow file store: named `mlruns`, or holding experiment folders with `meta.yaml` and

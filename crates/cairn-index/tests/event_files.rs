@@ -584,3 +584,20 @@ fn git_node_modules_and_virtualenvs_are_not_walked() {
     let report = sandbox.index();
     assert_eq!(report.runs_new, 4, "{report:?}");
 }
+
+#[test]
+fn runs_named_after_a_timestamp_are_not_folded_into_their_parent() {
+    let sandbox = Sandbox::new("tensorboard");
+    let source = event_files(&sandbox.data().join("run-lr0.01-2"))
+        .into_iter()
+        .find(|p| p.parent().unwrap().ends_with("run-lr0.01-2"))
+        .unwrap();
+    // A logs folder whose run folders are timestamps, with no event file of its own.
+    for run in ["1795000000.25", "1795000001.5"] {
+        let dir = sandbox.data().join("by-time").join(run);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(&source, dir.join("events.out.tfevents.1.copy")).unwrap();
+    }
+    let report = sandbox.index();
+    assert_eq!(report.runs_new, 6, "{report:?}");
+}
