@@ -32,11 +32,18 @@ pub(crate) fn index(
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
-        let mut dirs: Vec<PathBuf> = entries
-            .flatten()
-            .map(|entry| entry.path())
-            .filter(|path| path.join("meta.yaml").is_file())
-            .collect();
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        for path in entries.flatten().map(|entry| entry.path()) {
+            if path.join("meta.yaml").is_file() {
+                dirs.push(path);
+            } else if path.is_dir() && is_experiment_id(&path) {
+                // An experiment folder that lost its meta.yaml: its runs cannot be placed.
+                report.bad_files.push(BadFile {
+                    path: path.display().to_string(),
+                    reason: "experiment folder has no meta.yaml".into(),
+                });
+            }
+        }
         dirs.sort();
         experiment_dirs.extend(dirs.into_iter().map(|path| (path, deleted)));
     }
@@ -112,6 +119,13 @@ pub(crate) fn index(
     flush(store, &mut pending, report)?;
     import_registry(store, &mlruns.join("models"), report)?;
     Ok(())
+}
+
+/// Experiment folders are named by their (numeric) id.
+fn is_experiment_id(path: &Path) -> bool {
+    path.file_name()
+        .map(|name| name.to_string_lossy())
+        .is_some_and(|name| !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn flush(

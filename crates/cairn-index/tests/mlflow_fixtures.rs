@@ -349,3 +349,16 @@ fn older_mlflow_schemas_without_newer_tables_and_columns_import() {
         .unwrap();
     assert_eq!(version.current_stage, ModelStage::Production);
 }
+
+#[test]
+fn an_experiment_folder_without_meta_yaml_is_reported() {
+    let sandbox = Sandbox::new("mlflow-filestore");
+    std::fs::remove_file(sandbox.data().join("mlruns/434316964340697077/meta.yaml")).unwrap();
+    let report = sandbox.index();
+    assert_eq!(report.bad_files.len(), 1, "{:?}", report.bad_files);
+    assert!(report.bad_files[0].reason.contains("meta.yaml"));
+    assert_eq!(
+        report.runs_new, 6,
+        "the other experiment's runs are imported"
+    );
+}
