@@ -34,6 +34,16 @@ pub enum Command {
     Log(LogCommand),
     /// Serve the store over HTTP: MLflow's tracking, artifact and registry API, and the web UI.
     Serve(ServeArgs),
+    /// Import runs from folders: MLflow mlruns/ and mlflow.db, TensorBoard event files,
+    /// Lightning and Keras CSV logs. Incremental: unchanged files are skipped.
+    Index {
+        /// Folders or files to index.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Keep running and index again whenever something changes (Ctrl-C stops).
+        #[arg(long)]
+        watch: bool,
+    },
     /// Fill the store with demo experiments, runs and a registered model.
     Demo {
         /// Do nothing when the store already has runs.

@@ -2,6 +2,7 @@
 //! model registry, independent of any wire format.
 
 mod experiment;
+mod import;
 mod logged_model;
 mod metric;
 mod provenance;
@@ -9,6 +10,11 @@ mod registry;
 mod run;
 
 pub use experiment::{Experiment, ExperimentId, ExperimentSummary, NewExperiment};
+pub use import::{
+    ImportMode, ImportOutcome, ImportedExperiment, ImportedInput, ImportedLoggedModel,
+    ImportedModelVersion, ImportedRegisteredModel, ImportedRun, IndexFileState, IndexedArtifact,
+    LoggedModelMetric,
+};
 pub use logged_model::{
     Dataset, DatasetInput, LoggedModel, LoggedModelStatus, ModelOutput, NewLoggedModel, RunIo,
 };

@@ -4,7 +4,10 @@
 //! readers come from a small pool and, thanks to WAL, never wait for the writer.
 
 mod experiments;
+mod import;
+mod index_state;
 mod logged_models;
+mod logged_models_import;
 mod metrics;
 mod migrate;
 mod provenance;
