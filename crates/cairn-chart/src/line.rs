@@ -1,0 +1,379 @@
+//! The line chart: one metric's history for N runs, each run in its own colour, with optional
+//! smoothing (raw line faded behind), a linear or log y axis and M4 downsampling to the pixel
+//! width.
+
+use plotters::backend::DrawingBackend;
+use plotters::chart::SeriesLabelPosition;
+use plotters::coord::Shift;
+use plotters::drawing::DrawingArea;
+use plotters::element::PathElement;
+use plotters::series::LineSeries;
+use plotters::style::Color;
+
+use crate::axis::{
+    format_duration, format_number, format_wall, log_ticks, nice_ticks, padded_range,
+};
+use crate::frame::{self, Frame, PlotAxis, thousands};
+use crate::output::{Drawing, render};
+use crate::series::{Segments, segments};
+use crate::{
+    ChartError, Format, PlotGeometry, Rendered, Rgb, RunSeries, Scale, Theme, XAxis, ema,
+    m4_downsample, run_colours,
+};
+
+/// A run's drawable segments, each a polyline in plot space.
+type Polylines = Vec<Vec<(f64, f64)>>;
+
+/// Most runs named in the legend; the rest are summed up as "+N more".
+const LEGEND_MAX_RUNS: usize = 12;
+
+/// How to draw a line chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineOptions {
+    /// The metric's key (y axis title).
+    pub metric: String,
+    /// Title; the metric's key when `None`.
+    pub title: Option<String>,
+    /// What x shows.
+    pub x_axis: XAxis,
+    /// Log10 y axis (values ≤ 0 are gaps).
+    pub log_y: bool,
+    /// EMA weight in [0, 1); the raw line is drawn faded behind the smoothed one.
+    pub smoothing: Option<f64>,
+    /// Image width, pixels.
+    pub width: u32,
+    /// Image height, pixels.
+    pub height: u32,
+    /// Colours.
+    pub theme: Theme,
+    /// SVG or PNG.
+    pub format: Format,
+}
+
+impl Default for LineOptions {
+    fn default() -> Self {
+        LineOptions {
+            metric: String::new(),
+            title: None,
+            x_axis: XAxis::Step,
+            log_y: false,
+            smoothing: None,
+            width: 1200,
+            height: 600,
+            theme: Theme::Light,
+            format: Format::Svg,
+        }
+    }
+}
+
+/// What a line chart drew.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LineStats {
+    /// Runs on the chart.
+    pub runs: usize,
+    /// Points in the histories.
+    pub points_total: usize,
+    /// Points that could not be drawn (NaN, ±Inf, ≤ 0 on a log axis): gaps.
+    pub points_skipped: usize,
+    /// Raw points drawn after downsampling (smoothed lines draw as many again).
+    pub points_drawn: usize,
+    /// Whether downsampling dropped any point.
+    pub downsampled: bool,
+}
+
+/// A rendered line chart with what it drew.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderedLine {
+    /// The image and its geometry.
+    pub chart: Rendered,
+    /// Point counts.
+    pub stats: LineStats,
+}
+
+/// Renders one metric's history for every run in `runs`, in their order.
+pub fn render_line(runs: &[RunSeries], options: &LineOptions) -> Result<RenderedLine, ChartError> {
+    if let Some(weight) = options.smoothing
+        && !(0.0..1.0).contains(&weight)
+    {
+        return Err(ChartError::InvalidOptions(format!(
+            "smoothing {weight}: the weight must be at least 0 and below 1"
+        )));
+    }
+    let prepared = Prepared::new(runs, options);
+    let (chart, stats) = render(&prepared, options.width, options.height, options.format)?;
+    Ok(RenderedLine { chart, stats })
+}
+
+struct PreparedRun<'a> {
+    run: &'a RunSeries,
+    colour: Rgb,
+    raw: Segments,
+    smoothed: Option<Segments>,
+}
+
+struct Prepared<'a> {
+    runs: Vec<PreparedRun<'a>>,
+    options: &'a LineOptions,
+    points_total: usize,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(runs: &'a [RunSeries], options: &'a LineOptions) -> Prepared<'a> {
+        let points_total = runs.iter().map(|run| run.points.len()).sum();
+        let log_y = options.log_y;
+        let transform = move |value: f64| {
+            if log_y {
+                (value > 0.0).then(|| value.log10())
+            } else {
+                Some(value)
+            }
+        };
+        let ids: Vec<&str> = runs.iter().map(|run| run.run_id.as_str()).collect();
+        let colours = run_colours(&ids, options.theme);
+        let runs = runs
+            .iter()
+            .zip(colours)
+            .map(|(run, colour)| PreparedRun {
+                run,
+                colour,
+                raw: segments(&run.points, options.x_axis, transform),
+                smoothed: options
+                    .smoothing
+                    .filter(|weight| *weight > 0.0)
+                    .map(|weight| segments(&ema(&run.points, weight), options.x_axis, transform)),
+            })
+            .collect();
+        Prepared {
+            runs,
+            options,
+            points_total,
+        }
+    }
+
+    /// Data extent in plot space (x, transformed y) over every drawable point.
+    fn extent(&self) -> Option<((f64, f64), (f64, f64))> {
+        let mut x = (f64::INFINITY, f64::NEG_INFINITY);
+        let mut y = (f64::INFINITY, f64::NEG_INFINITY);
+        for run in &self.runs {
+            for segment in run.raw.segments.iter().chain(
+                run.smoothed
+                    .iter()
+                    .flat_map(|smoothed| smoothed.segments.iter()),
+            ) {
+                for &(px, py) in segment {
+                    x = (x.0.min(px), x.1.max(px));
+                    y = (y.0.min(py), y.1.max(py));
+                }
+            }
+        }
+        (x.0 <= x.1).then_some((x, y))
+    }
+}
+
+impl Drawing for Prepared<'_> {
+    type Extra = LineStats;
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> Result<(PlotGeometry, LineStats), ChartError> {
+        let options = self.options;
+        let theme = options.theme;
+        let extent = self.extent();
+        let (x_data, y_plot) = extent.unwrap_or(((0.0, 1.0), (0.0, 1.0)));
+        let x_range = if x_data.0 == x_data.1 {
+            padded_range(x_data.0, x_data.1).unwrap_or((0.0, 1.0))
+        } else {
+            x_data
+        };
+        let y_range = padded_range(y_plot.0, y_plot.1).unwrap_or((0.0, 1.0));
+        let y_ticks = if options.log_y {
+            log_ticks(y_range.0, y_range.1)
+        } else {
+            nice_ticks(y_range.0, y_range.1, 8)
+        };
+        let x_ticks = nice_ticks(x_range.0, x_range.1, 10);
+        let x_span = x_range.1 - x_range.0;
+
+        let skipped: usize = self.runs.iter().map(|run| run.raw.skipped).sum();
+        let mut stats = LineStats {
+            runs: self.runs.len(),
+            points_total: self.points_total,
+            points_skipped: skipped,
+            ..LineStats::default()
+        };
+
+        let title = options
+            .title
+            .clone()
+            .unwrap_or_else(|| options.metric.clone());
+        let x_axis = options.x_axis;
+        let x_label = move |value: &f64| match x_axis {
+            XAxis::Step => format_number(*value),
+            XAxis::RelativeTime => format_duration(*value, x_span),
+            XAxis::WallTime => format_wall(*value, x_span),
+        };
+        let log_y = options.log_y;
+        let y_label = move |value: &f64| {
+            if log_y {
+                format_number(10f64.powf(*value))
+            } else {
+                format_number(*value)
+            }
+        };
+        let frame = Frame {
+            title: &title,
+            x_desc: x_axis.label(),
+            y_desc: &options.metric,
+            theme,
+        };
+        let area = frame::prepare(root, &frame)?;
+        let mut chart = frame::build(
+            &area,
+            &frame,
+            PlotAxis {
+                low: x_range.0,
+                high: x_range.1,
+                ticks: x_ticks,
+            },
+            PlotAxis {
+                low: y_range.0,
+                high: y_range.1,
+                ticks: y_ticks,
+            },
+            &x_label,
+            &y_label,
+        )?;
+        let (x_scale, y_scale, y_data_range) = if log_y {
+            (
+                Scale::Linear,
+                Scale::Log10,
+                (10f64.powf(y_range.0), 10f64.powf(y_range.1)),
+            )
+        } else {
+            (Scale::Linear, Scale::Linear, y_range)
+        };
+        let geometry = frame::geometry(&chart, x_range, y_data_range, x_scale, y_scale);
+
+        // M4 to the plot area's pixel columns.
+        let columns = u32::try_from(geometry.width_px() + 1).unwrap_or(1).max(1);
+        let mut downsampled: Vec<(Polylines, Option<Polylines>)> =
+            Vec::with_capacity(self.runs.len());
+        let mut drawable = 0;
+        for run in &self.runs {
+            let mut reduce = |segments: &Segments, count_raw: bool| {
+                segments
+                    .segments
+                    .iter()
+                    .map(|segment| {
+                        let mut out = Vec::new();
+                        m4_downsample(segment, x_range, columns, &mut out);
+                        if count_raw {
+                            drawable += segment.len();
+                            stats.points_drawn += out.len();
+                        }
+                        out
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let raw = reduce(&run.raw, true);
+            let smoothed = run
+                .smoothed
+                .as_ref()
+                .map(|smoothed| reduce(smoothed, false));
+            downsampled.push((raw, smoothed));
+        }
+        stats.downsampled = stats.points_drawn < drawable;
+        frame::draw_note(root, &note(&stats), theme)?;
+
+        if extent.is_none() {
+            frame::draw_empty(&chart, theme, "no data")?;
+            return Ok((geometry, stats));
+        }
+
+        let line_width = if self.runs.len() <= 10 { 2 } else { 1 };
+        let smoothing = options.smoothing.is_some_and(|weight| weight > 0.0);
+        // Raw lines first (faded when smoothing), so smoothed lines sit on top.
+        for (run, (raw, _)) in self.runs.iter().zip(&downsampled) {
+            let colour = run.colour.plotters();
+            let style = if smoothing {
+                colour.mix(0.25).stroke_width(1)
+            } else {
+                colour.mix(1.0).stroke_width(line_width)
+            };
+            for segment in raw {
+                chart.draw_series(LineSeries::new(segment.iter().copied(), style))?;
+            }
+        }
+        if smoothing {
+            for (run, (_, smoothed)) in self.runs.iter().zip(&downsampled) {
+                let colour = run.colour.plotters();
+                for segment in smoothed.iter().flatten() {
+                    chart.draw_series(LineSeries::new(
+                        segment.iter().copied(),
+                        colour.stroke_width(line_width),
+                    ))?;
+                }
+            }
+        }
+
+        // Legend: entries are attached to empty series so they do not depend on drawn data.
+        for run in self.runs.iter().take(LEGEND_MAX_RUNS) {
+            let colour = run.colour.plotters();
+            chart
+                .draw_series(LineSeries::new(std::iter::empty(), colour))?
+                .label(legend_name(&run.run.run_name))
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(3))
+                });
+        }
+        if self.runs.len() > LEGEND_MAX_RUNS {
+            let muted = theme.muted_text().plotters();
+            chart
+                .draw_series(LineSeries::new(std::iter::empty(), muted))?
+                .label(format!("+{} more runs", self.runs.len() - LEGEND_MAX_RUNS))
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], muted));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(theme.background().plotters().mix(0.85))
+            .border_style(theme.grid_bold().plotters())
+            .label_font(frame::text_style(12.0, theme.text()))
+            .draw()?;
+        Ok((geometry, stats))
+    }
+}
+
+fn legend_name(name: &str) -> String {
+    const MAX_CHARS: usize = 40;
+    if name.chars().count() <= MAX_CHARS {
+        name.to_string()
+    } else {
+        let kept: String = name.chars().take(MAX_CHARS - 1).collect();
+        format!("{kept}…")
+    }
+}
+
+/// "3 runs · 1,234 points", plus what was downsampled or skipped.
+fn note(stats: &LineStats) -> String {
+    let runs = if stats.runs == 1 { "run" } else { "runs" };
+    let mut note = format!(
+        "{} {runs} · {} points",
+        stats.runs,
+        thousands(stats.points_total)
+    );
+    if stats.downsampled {
+        note.push_str(&format!(
+            " · downsampled to {} (min/max per pixel)",
+            thousands(stats.points_drawn)
+        ));
+    }
+    if stats.points_skipped > 0 {
+        note.push_str(&format!(
+            " · {} not drawable (gaps)",
+            thousands(stats.points_skipped)
+        ));
+    }
+    note
+}
