@@ -3,6 +3,7 @@
 mod demo;
 mod experiments;
 mod log;
+mod plot;
 mod runs;
 
 use std::process::ExitCode;
@@ -20,6 +21,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Runs(RunsCommand::List(args)) => runs::list(&store, &args, cli.json)?,
         Command::Runs(RunsCommand::Show { run_id }) => runs::show(&store, &run_id, cli.json)?,
         Command::Log(command) => log::log(&store, command)?,
+        Command::Plot(command) => plot::plot(&store, command, cli.json)?,
         Command::Demo { if_empty } => demo::seed(&store, if_empty, cli.json)?,
     }
     Ok(ExitCode::SUCCESS)
