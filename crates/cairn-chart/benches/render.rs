@@ -1,1 +1,147 @@
-fn main() {}
+//! Chart benchmarks: a line chart of 100 runs × 100,000 points read from a store and rendered
+//! to SVG, 10 runs × 1,000 points, and SVG size against point count (bounded by width). Prints
+//! a table; run with `cargo bench -p cairn-chart --bench render`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark stops loudly on anything unexpected"
+)]
+
+use std::time::Instant;
+
+use cairn_chart::{LineOptions, RunSeries, load_histories, render_line};
+use cairn_core::model::{ExperimentId, MetricPoint, NewRun, Run, RunStatus, RunUpdate, SourceKind};
+use cairn_core::{SqliteStore, Store};
+
+/// A noisy decaying curve with an occasional spike, 1-2 s between steps.
+fn curve(points: usize, seed: u64) -> Vec<MetricPoint> {
+    let mut state = seed | 1;
+    let mut noise = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % 10_000) as f64 / 10_000.0 - 0.5
+    };
+    let mut timestamp_ms = 1_700_000_000_000i64;
+    (0..points)
+        .map(|step| {
+            timestamp_ms += 1_000 + (noise().abs() * 1_000.0) as i64;
+            let spike = if step % 9_973 == 0 { 1.0 } else { 0.0 };
+            MetricPoint {
+                step: step as i64,
+                timestamp_ms,
+                value: 2.0 * (-(step as f64) / 20_000.0).exp() + 0.05 + noise() * 0.02 + spike,
+            }
+        })
+        .collect()
+}
+
+fn seed_store(store: &SqliteStore, runs: usize, points: usize) -> Vec<Run> {
+    (0..runs)
+        .map(|index| {
+            let run = store
+                .create_run(&NewRun {
+                    run_name: format!("run-{index:03}"),
+                    ..NewRun::new(ExperimentId::DEFAULT, SourceKind::Cli)
+                })
+                .unwrap();
+            let run_id = run.info.run_id;
+            store
+                .append_metric(&run_id, "loss", &curve(points, index as u64 + 1))
+                .unwrap();
+            store
+                .update_run(
+                    &run_id,
+                    &RunUpdate {
+                        status: Some(RunStatus::Finished),
+                        ..RunUpdate::default()
+                    },
+                )
+                .unwrap();
+            store.get_run(&run_id).unwrap()
+        })
+        .collect()
+}
+
+fn median(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
+}
+
+fn options() -> LineOptions {
+    LineOptions {
+        metric: "loss".to_string(),
+        ..LineOptions::default()
+    }
+}
+
+/// Median milliseconds of (read, render, total) over `iterations`, and the last SVG's size.
+fn read_and_render(store: &SqliteStore, runs: &[Run], iterations: usize) -> (f64, f64, f64, usize) {
+    let (mut reads, mut renders, mut totals) = (Vec::new(), Vec::new(), Vec::new());
+    let mut size = 0;
+    for _ in 0..iterations {
+        let start = Instant::now();
+        let histories = load_histories(store, runs, "loss").unwrap();
+        let read = start.elapsed();
+        let rendered = render_line(&histories, &options()).unwrap();
+        let total = start.elapsed();
+        size = rendered.chart.bytes.len();
+        reads.push(read.as_secs_f64() * 1e3);
+        renders.push((total - read).as_secs_f64() * 1e3);
+        totals.push(total.as_secs_f64() * 1e3);
+    }
+    (median(reads), median(renders), median(totals), size)
+}
+
+fn main() {
+    let directory = tempfile::tempdir().expect("temporary folder");
+    let store = SqliteStore::open(&directory.path().join("charts.db")).unwrap();
+    println!("seeding 100 runs × 100,000 points and 10 runs × 1,000 points…");
+    let big = seed_store(&store, 100, 100_000);
+    let small = seed_store(&store, 10, 1_000);
+
+    println!(
+        "\n{:<52} {:>10} {:>10} {:>10} {:>12}   target",
+        "line chart, 1200×600 SVG (median)", "read ms", "render ms", "total ms", "SVG bytes"
+    );
+    println!("{}", "-".repeat(112));
+    for (label, runs, iterations, target) in [
+        (
+            "100 runs × 100,000 points, from the store",
+            &big,
+            5,
+            "total <= 200 ms",
+        ),
+        (
+            "10 runs × 1,000 points, from the store",
+            &small,
+            50,
+            "total <= 10 ms",
+        ),
+    ] {
+        let (read, render, total, size) = read_and_render(&store, runs, iterations);
+        println!("{label:<52} {read:>10.1} {render:>10.1} {total:>10.1} {size:>12}   {target}");
+    }
+
+    println!(
+        "\n{:<52} {:>12} {:>14}",
+        "SVG size against points (10 runs, 1200 px)", "points", "SVG bytes"
+    );
+    println!("{}", "-".repeat(82));
+    for points in [1_000, 10_000, 100_000, 1_000_000] {
+        let runs: Vec<RunSeries> = (0..10)
+            .map(|index| RunSeries {
+                run_id: format!("run-{index}"),
+                run_name: format!("run-{index}"),
+                points: curve(points, index + 1),
+            })
+            .collect();
+        let rendered = render_line(&runs, &options()).unwrap();
+        println!(
+            "{:<52} {:>12} {:>14}",
+            format!("10 runs × {points} points"),
+            10 * points,
+            rendered.chart.bytes.len()
+        );
+    }
+}
