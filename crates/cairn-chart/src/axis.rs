@@ -12,12 +12,16 @@ pub(crate) fn padded_range(low: f64, high: f64) -> Option<(f64, f64)> {
         return Some((low - half, high + half));
     }
     let pad = (high - low) * 0.05;
+    if !pad.is_finite() {
+        // A span past f64::MAX (values near ±1.8e308): no room to pad.
+        return Some((low, high));
+    }
     Some((low - pad, high + pad))
 }
 
 /// Ticks at 1, 2 or 5 × 10ⁿ spacing inside `low..=high`, about `target` of them.
 pub(crate) fn nice_ticks(low: f64, high: f64, target: usize) -> Vec<f64> {
-    if !(low.is_finite() && high.is_finite()) || high <= low || target == 0 {
+    if !(high - low).is_finite() || high <= low || target == 0 {
         return Vec::new();
     }
     let rough = (high - low) / target as f64;

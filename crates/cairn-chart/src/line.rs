@@ -186,7 +186,12 @@ impl Drawing for Prepared<'_> {
         } else {
             x_data
         };
-        let y_range = padded_range(y_plot.0, y_plot.1).unwrap_or((0.0, 1.0));
+        let mut y_range = padded_range(y_plot.0, y_plot.1).unwrap_or((0.0, 1.0));
+        if options.log_y {
+            // Keep 10^y finite and non-zero at both ends of the axis.
+            let (lowest, highest) = (f64::MIN_POSITIVE.log10(), f64::MAX.log10());
+            y_range = (y_range.0.max(lowest), y_range.1.min(highest));
+        }
         let y_ticks = if options.log_y {
             log_ticks(y_range.0, y_range.1)
         } else {

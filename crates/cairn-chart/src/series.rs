@@ -75,7 +75,8 @@ pub(crate) fn segments(
         previous_step = Some(point.step);
         let x = match x_axis {
             XAxis::Step => point.step as f64,
-            XAxis::RelativeTime => (point.timestamp_ms - origin_ms) as f64 / 1000.0,
+            // In f64: exact for real timestamps (< 2^53 ms) and no overflow on absurd ones.
+            XAxis::RelativeTime => (point.timestamp_ms as f64 - origin_ms as f64) / 1000.0,
             XAxis::WallTime => point.timestamp_ms as f64 / 1000.0,
         };
         match transform_y(point.value).filter(|y| y.is_finite()) {

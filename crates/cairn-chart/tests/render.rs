@@ -313,6 +313,24 @@ fn awkward_inputs_render() {
             "same step",
             vec![series("s", vec![point(5, 1.0), point(5, 2.0)])],
         ),
+        (
+            "extremes of f64 and i64",
+            vec![series(
+                "x",
+                vec![
+                    MetricPoint {
+                        step: i64::MIN,
+                        timestamp_ms: i64::MIN,
+                        value: f64::MAX,
+                    },
+                    MetricPoint {
+                        step: i64::MAX,
+                        timestamp_ms: i64::MAX,
+                        value: -f64::MAX,
+                    },
+                ],
+            )],
+        ),
     ];
     for (name, runs) in cases {
         for log_y in [false, true] {
