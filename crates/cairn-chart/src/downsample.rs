@@ -17,57 +17,95 @@ pub fn m4_downsample(
         out.extend_from_slice(points);
         return points.len();
     }
-    let (low, high) = x_range;
-    let span = high - low;
-    let scale = if span > 0.0 && span.is_finite() {
-        f64::from(columns) / span
-    } else {
-        0.0
-    };
-    let max_column = i64::from(columns) - 1;
-    let column_of = |x: f64| (((x - low) * scale).floor() as i64).clamp(0, max_column);
-
-    let mut group_start = 0;
-    let mut group_column = column_of(points[0].0);
-    for index in 1..=points.len() {
-        let column = points.get(index).map(|point| column_of(point.0));
-        if column == Some(group_column) {
-            continue;
-        }
-        push_group(&points[group_start..index], out);
-        if let Some(column) = column {
-            group_start = index;
-            group_column = column;
-        }
+    let mut m4 = M4::new(x_range, columns);
+    for &point in points {
+        m4.push(point, out);
     }
+    m4.flush(out);
     out.len() - start_len
 }
 
-fn push_group(group: &[(f64, f64)], out: &mut Vec<(f64, f64)>) {
-    let last = group.len() - 1;
-    if last < 4 {
-        out.extend_from_slice(group);
-        return;
-    }
-    let (mut min_index, mut max_index) = (0, 0);
-    for (index, point) in group.iter().enumerate() {
-        if point.1 < group[min_index].1 {
-            min_index = index;
+/// Streaming M4: feed points with [`M4::push`], end a polyline with [`M4::flush`].
+#[derive(Debug, Clone)]
+pub(crate) struct M4 {
+    low: f64,
+    scale: f64,
+    max_column: i64,
+    group: Option<Group>,
+}
+
+/// The open pixel column: its first, lowest, highest and last point, with arrival order.
+#[derive(Debug, Clone, Copy)]
+struct Group {
+    column: i64,
+    count: usize,
+    first: (f64, f64),
+    min: (usize, (f64, f64)),
+    max: (usize, (f64, f64)),
+    last: (usize, (f64, f64)),
+}
+
+impl M4 {
+    pub(crate) fn new((low, high): (f64, f64), columns: u32) -> M4 {
+        let span = high - low;
+        let scale = if span > 0.0 && span.is_finite() {
+            f64::from(columns.max(1)) / span
+        } else {
+            0.0
+        };
+        M4 {
+            low,
+            scale,
+            max_column: i64::from(columns.max(1)) - 1,
+            group: None,
         }
-        if point.1 > group[max_index].1 {
-            max_index = index;
-        }
     }
-    let (first_extreme, second_extreme) = if min_index <= max_index {
-        (min_index, max_index)
-    } else {
-        (max_index, min_index)
-    };
-    let mut previous = usize::MAX;
-    for index in [0, first_extreme, second_extreme, last] {
-        if index != previous {
-            out.push(group[index]);
-            previous = index;
+
+    /// Adds the next point of the current polyline; writes finished columns to `out`.
+    pub(crate) fn push(&mut self, point: (f64, f64), out: &mut Vec<(f64, f64)>) {
+        let column = (((point.0 - self.low) * self.scale).floor() as i64).clamp(0, self.max_column);
+        if let Some(group) = &mut self.group
+            && group.column == column
+        {
+            let index = group.count;
+            group.count += 1;
+            if point.1 < group.min.1.1 {
+                group.min = (index, point);
+            }
+            if point.1 > group.max.1.1 {
+                group.max = (index, point);
+            }
+            group.last = (index, point);
+            return;
+        }
+        self.flush(out);
+        self.group = Some(Group {
+            column,
+            count: 1,
+            first: point,
+            min: (0, point),
+            max: (0, point),
+            last: (0, point),
+        });
+    }
+
+    /// Ends the current polyline: writes its open column to `out`.
+    pub(crate) fn flush(&mut self, out: &mut Vec<(f64, f64)>) {
+        let Some(group) = self.group.take() else {
+            return;
+        };
+        out.push(group.first);
+        let (a, b) = if group.min.0 <= group.max.0 {
+            (group.min, group.max)
+        } else {
+            (group.max, group.min)
+        };
+        let mut previous = 0;
+        for (index, point) in [a, b, group.last] {
+            if index != previous {
+                out.push(point);
+                previous = index;
+            }
         }
     }
 }

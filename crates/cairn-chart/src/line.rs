@@ -15,14 +15,12 @@ use crate::axis::{
 };
 use crate::frame::{self, Frame, PlotAxis, thousands};
 use crate::output::{Drawing, render};
-use crate::series::{Segments, segments};
+use crate::series::{Segments, extent, segments};
 use crate::{
     ChartError, Format, PlotGeometry, Rendered, Rgb, RunSeries, Scale, Theme, XAxis, ema,
-    m4_downsample, run_colours,
+    run_colours,
 };
-
-/// A run's drawable segments, each a polyline in plot space.
-type Polylines = Vec<Vec<(f64, f64)>>;
+use cairn_core::model::MetricPoint;
 
 /// Most runs named in the legend; the rest are summed up as "+N more".
 const LEGEND_MAX_RUNS: usize = 12;
@@ -107,8 +105,10 @@ pub fn render_line(runs: &[RunSeries], options: &LineOptions) -> Result<Rendered
 struct PreparedRun<'a> {
     run: &'a RunSeries,
     colour: Rgb,
-    raw: Segments,
-    smoothed: Option<Segments>,
+    /// The EMA of the history, when smoothing.
+    smoothed: Option<Vec<MetricPoint>>,
+    /// Extent of the drawable points (raw and smoothed) in plot space.
+    extent: Option<((f64, f64), (f64, f64))>,
 }
 
 struct Prepared<'a> {
@@ -117,30 +117,82 @@ struct Prepared<'a> {
     points_total: usize,
 }
 
+/// Maps a value to the y axis' space: log10 on a log axis (`None` for values ≤ 0).
+fn y_transform(log_y: bool) -> impl Fn(f64) -> Option<f64> + Copy + Sync {
+    move |value: f64| {
+        if log_y {
+            (value > 0.0).then(|| value.log10())
+        } else {
+            Some(value)
+        }
+    }
+}
+
+type Extent = Option<((f64, f64), (f64, f64))>;
+
+fn union(a: Extent, b: Extent) -> Extent {
+    match (a, b) {
+        (Some((ax, ay)), Some((bx, by))) => Some((
+            (ax.0.min(bx.0), ax.1.max(bx.1)),
+            (ay.0.min(by.0), ay.1.max(by.1)),
+        )),
+        (a, None) => a,
+        (None, b) => b,
+    }
+}
+
+/// `f` over `items` on as many threads as the machine has cores, results in order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 8);
+    if threads == 1 || items.len() < 2 {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| match handle.join() {
+                Ok(results) => results,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
+}
+
 impl<'a> Prepared<'a> {
     fn new(runs: &'a [RunSeries], options: &'a LineOptions) -> Prepared<'a> {
         let points_total = runs.iter().map(|run| run.points.len()).sum();
-        let log_y = options.log_y;
-        let transform = move |value: f64| {
-            if log_y {
-                (value > 0.0).then(|| value.log10())
-            } else {
-                Some(value)
-            }
-        };
+        let transform = y_transform(options.log_y);
         let ids: Vec<&str> = runs.iter().map(|run| run.run_id.as_str()).collect();
         let colours = run_colours(&ids, options.theme);
+        let smoothing = options.smoothing.filter(|weight| *weight > 0.0);
+        let x_axis = options.x_axis;
+        let prepared = parallel_map(runs, |run| {
+            let smoothed = smoothing.map(|weight| ema(&run.points, weight));
+            let extent = union(
+                extent(&run.points, x_axis, transform),
+                smoothed
+                    .as_ref()
+                    .and_then(|smoothed| extent(smoothed, x_axis, transform)),
+            );
+            (smoothed, extent)
+        });
         let runs = runs
             .iter()
             .zip(colours)
-            .map(|(run, colour)| PreparedRun {
+            .zip(prepared)
+            .map(|((run, colour), (smoothed, extent))| PreparedRun {
                 run,
                 colour,
-                raw: segments(&run.points, options.x_axis, transform),
-                smoothed: options
-                    .smoothing
-                    .filter(|weight| *weight > 0.0)
-                    .map(|weight| segments(&ema(&run.points, weight), options.x_axis, transform)),
+                smoothed,
+                extent,
             })
             .collect();
         Prepared {
@@ -151,22 +203,10 @@ impl<'a> Prepared<'a> {
     }
 
     /// Data extent in plot space (x, transformed y) over every drawable point.
-    fn extent(&self) -> Option<((f64, f64), (f64, f64))> {
-        let mut x = (f64::INFINITY, f64::NEG_INFINITY);
-        let mut y = (f64::INFINITY, f64::NEG_INFINITY);
-        for run in &self.runs {
-            for segment in run.raw.segments.iter().chain(
-                run.smoothed
-                    .iter()
-                    .flat_map(|smoothed| smoothed.segments.iter()),
-            ) {
-                for &(px, py) in segment {
-                    x = (x.0.min(px), x.1.max(px));
-                    y = (y.0.min(py), y.1.max(py));
-                }
-            }
-        }
-        (x.0 <= x.1).then_some((x, y))
+    fn extent(&self) -> Extent {
+        self.runs
+            .iter()
+            .fold(None, |sum, run| union(sum, run.extent))
     }
 }
 
@@ -200,11 +240,9 @@ impl Drawing for Prepared<'_> {
         let x_ticks = nice_ticks(x_range.0, x_range.1, 10);
         let x_span = x_range.1 - x_range.0;
 
-        let skipped: usize = self.runs.iter().map(|run| run.raw.skipped).sum();
         let mut stats = LineStats {
             runs: self.runs.len(),
             points_total: self.points_total,
-            points_skipped: skipped,
             ..LineStats::default()
         };
 
@@ -260,33 +298,23 @@ impl Drawing for Prepared<'_> {
         };
         let geometry = frame::geometry(&chart, x_range, y_data_range, x_scale, y_scale);
 
-        // M4 to the plot area's pixel columns.
+        // Split at gaps and restarts, and M4 to the plot area's pixel columns, run by run.
         let columns = u32::try_from(geometry.width_px() + 1).unwrap_or(1).max(1);
-        let mut downsampled: Vec<(Polylines, Option<Polylines>)> =
-            Vec::with_capacity(self.runs.len());
+        let transform = y_transform(log_y);
+        let downsample = Some((x_range, columns));
+        let downsampled: Vec<(Segments, Option<Segments>)> = parallel_map(&self.runs, |run| {
+            (
+                segments(&run.run.points, x_axis, transform, downsample),
+                run.smoothed
+                    .as_ref()
+                    .map(|smoothed| segments(smoothed, x_axis, transform, downsample)),
+            )
+        });
         let mut drawable = 0;
-        for run in &self.runs {
-            let mut reduce = |segments: &Segments, count_raw: bool| {
-                segments
-                    .segments
-                    .iter()
-                    .map(|segment| {
-                        let mut out = Vec::new();
-                        m4_downsample(segment, x_range, columns, &mut out);
-                        if count_raw {
-                            drawable += segment.len();
-                            stats.points_drawn += out.len();
-                        }
-                        out
-                    })
-                    .collect::<Vec<_>>()
-            };
-            let raw = reduce(&run.raw, true);
-            let smoothed = run
-                .smoothed
-                .as_ref()
-                .map(|smoothed| reduce(smoothed, false));
-            downsampled.push((raw, smoothed));
+        for (raw, _) in &downsampled {
+            drawable += raw.drawable;
+            stats.points_skipped += raw.skipped;
+            stats.points_drawn += raw.segments.iter().map(Vec::len).sum::<usize>();
         }
         stats.downsampled = stats.points_drawn < drawable;
         frame::draw_note(root, &note(&stats), theme)?;
@@ -306,14 +334,14 @@ impl Drawing for Prepared<'_> {
             } else {
                 colour.mix(1.0).stroke_width(line_width)
             };
-            for segment in raw {
+            for segment in &raw.segments {
                 chart.draw_series(LineSeries::new(segment.iter().copied(), style))?;
             }
         }
         if smoothing {
             for (run, (_, smoothed)) in self.runs.iter().zip(&downsampled) {
                 let colour = run.colour.plotters();
-                for segment in smoothed.iter().flatten() {
+                for segment in smoothed.iter().flat_map(|smoothed| &smoothed.segments) {
                     chart.draw_series(LineSeries::new(
                         segment.iter().copied(),
                         colour.stroke_width(line_width),

@@ -4,6 +4,8 @@
 
 use cairn_core::model::MetricPoint;
 
+use crate::downsample::M4;
+
 /// One run's history of the charted metric.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunSeries {
@@ -53,46 +55,108 @@ impl XAxis {
 pub(crate) struct Segments {
     /// `(x, y)` per segment, y already transformed for the axis (log10 on a log axis).
     pub segments: Vec<Vec<(f64, f64)>>,
+    /// Points that could be drawn (before any downsampling).
+    pub drawable: usize,
     /// Points that could not be drawn (NaN, ±Inf, ≤ 0 on a log axis).
     pub skipped: usize,
 }
 
-/// Splits a history into drawable segments. `transform_y` maps a value to axis space, `None`
-/// when the value cannot be drawn there.
+/// What walking a history meets next.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Walk {
+    /// A drawable point, in plot space.
+    Point(f64, f64),
+    /// The line must stop here: a gap (undrawable value) or a restart (step going backwards).
+    Break,
+}
+
+/// Walks a history in plot space, telling `visit` each drawable point and each place a line
+/// must stop. `transform_y` maps a value to axis space, `None` when it cannot be drawn there.
+/// Returns how many points were skipped.
+pub(crate) fn walk(
+    points: &[MetricPoint],
+    x_axis: XAxis,
+    transform_y: impl Fn(f64) -> Option<f64>,
+    mut visit: impl FnMut(Walk),
+) -> usize {
+    let origin_ms = points.first().map_or(0, |point| point.timestamp_ms);
+    let mut skipped = 0;
+    let mut previous_step: Option<i64> = None;
+    for metric in points {
+        if previous_step.is_some_and(|previous| metric.step < previous) {
+            visit(Walk::Break);
+        }
+        previous_step = Some(metric.step);
+        let x = match x_axis {
+            XAxis::Step => metric.step as f64,
+            // In f64: exact for real timestamps (< 2^53 ms) and no overflow on absurd ones.
+            XAxis::RelativeTime => (metric.timestamp_ms as f64 - origin_ms as f64) / 1000.0,
+            XAxis::WallTime => metric.timestamp_ms as f64 / 1000.0,
+        };
+        match transform_y(metric.value).filter(|y| y.is_finite()) {
+            Some(y) if x.is_finite() => visit(Walk::Point(x, y)),
+            _ => {
+                skipped += 1;
+                visit(Walk::Break);
+            }
+        }
+    }
+    skipped
+}
+
+/// Splits a history into drawable segments, each reduced by M4 to `columns` pixel columns over
+/// `x_range` when `downsample` is given.
 pub(crate) fn segments(
     points: &[MetricPoint],
     x_axis: XAxis,
     transform_y: impl Fn(f64) -> Option<f64>,
+    downsample: Option<((f64, f64), u32)>,
 ) -> Segments {
-    let origin_ms = points.first().map_or(0, |point| point.timestamp_ms);
-    let mut result = Segments::default();
-    let mut current: Vec<(f64, f64)> = Vec::new();
-    let mut previous_step: Option<i64> = None;
-    for point in points {
-        if previous_step.is_some_and(|previous| point.step < previous) && !current.is_empty() {
-            result.segments.push(std::mem::take(&mut current));
+    let mut m4 = downsample.map(|(x_range, columns)| M4::new(x_range, columns));
+    let mut line = Vec::new();
+    let mut done: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut drawable = 0;
+    let mut end_line = |m4: &mut Option<M4>, line: &mut Vec<(f64, f64)>| {
+        if let Some(m4) = m4 {
+            m4.flush(line);
         }
-        previous_step = Some(point.step);
-        let x = match x_axis {
-            XAxis::Step => point.step as f64,
-            // In f64: exact for real timestamps (< 2^53 ms) and no overflow on absurd ones.
-            XAxis::RelativeTime => (point.timestamp_ms as f64 - origin_ms as f64) / 1000.0,
-            XAxis::WallTime => point.timestamp_ms as f64 / 1000.0,
-        };
-        match transform_y(point.value).filter(|y| y.is_finite()) {
-            Some(y) => current.push((x, y)),
-            None => {
-                result.skipped += 1;
-                if !current.is_empty() {
-                    result.segments.push(std::mem::take(&mut current));
-                }
+        if !line.is_empty() {
+            done.push(std::mem::take(line));
+        }
+    };
+    let skipped = walk(points, x_axis, transform_y, |step| match step {
+        Walk::Point(x, y) => {
+            drawable += 1;
+            match &mut m4 {
+                Some(m4) => m4.push((x, y), &mut line),
+                None => line.push((x, y)),
             }
         }
+        Walk::Break => end_line(&mut m4, &mut line),
+    });
+    end_line(&mut m4, &mut line);
+    Segments {
+        segments: done,
+        drawable,
+        skipped,
     }
-    if !current.is_empty() {
-        result.segments.push(current);
-    }
-    result
+}
+
+/// The extent `((x_low, x_high), (y_low, y_high))` of a history's drawable points.
+pub(crate) fn extent(
+    points: &[MetricPoint],
+    x_axis: XAxis,
+    transform_y: impl Fn(f64) -> Option<f64>,
+) -> Option<((f64, f64), (f64, f64))> {
+    let mut x = (f64::INFINITY, f64::NEG_INFINITY);
+    let mut y = (f64::INFINITY, f64::NEG_INFINITY);
+    walk(points, x_axis, transform_y, |step| {
+        if let Walk::Point(px, py) = step {
+            x = (x.0.min(px), x.1.max(px));
+            y = (y.0.min(py), y.1.max(py));
+        }
+    });
+    (x.0 <= x.1).then_some((x, y))
 }
 
 /// TensorBoard's debiased exponential moving average: `weight` 0 is no smoothing, 0.99 heavy.
@@ -150,7 +214,7 @@ mod tests {
             point(2, f64::INFINITY),
             point(3, -1.0),
         ];
-        let linear = segments(&points, XAxis::Step, Some);
+        let linear = segments(&points, XAxis::Step, Some, None);
         assert_eq!(
             linear.segments,
             vec![
@@ -161,7 +225,7 @@ mod tests {
             ]
         );
         assert_eq!(linear.skipped, 2);
-        let log = segments(&points, XAxis::Step, |v| (v > 0.0).then(|| v.log10()));
+        let log = segments(&points, XAxis::Step, |v| (v > 0.0).then(|| v.log10()), None);
         assert_eq!(log.segments.len(), 3);
         assert_eq!(log.skipped, 3);
     }
@@ -169,7 +233,7 @@ mod tests {
     #[test]
     fn relative_time_starts_at_zero() {
         let points = [point(5, 1.0), point(6, 2.0)];
-        let relative = segments(&points, XAxis::RelativeTime, Some);
+        let relative = segments(&points, XAxis::RelativeTime, Some, None);
         assert_eq!(relative.segments, vec![vec![(0.0, 1.0), (1.0, 2.0)]]);
     }
 
