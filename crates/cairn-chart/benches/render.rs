@@ -124,6 +124,42 @@ fn main() {
     }
 
     println!(
+        "\n{:<52} {:>10} {:>12}",
+        "render only, histories in memory (median of 5)", "ms", "SVG bytes"
+    );
+    println!("{}", "-".repeat(78));
+    let histories = load_histories(&store, &big, "loss").unwrap();
+    for (label, options) in [
+        ("100 × 100,000, 1200 px", options()),
+        (
+            "100 × 100,000, 300 px",
+            LineOptions {
+                width: 300,
+                height: 200,
+                ..options()
+            },
+        ),
+        (
+            "100 × 100,000, 1200 px, smoothing 0.6 + log y",
+            LineOptions {
+                smoothing: Some(0.6),
+                log_y: true,
+                ..options()
+            },
+        ),
+    ] {
+        let mut samples = Vec::new();
+        let mut size = 0;
+        for _ in 0..5 {
+            let start = Instant::now();
+            size = render_line(&histories, &options).unwrap().chart.bytes.len();
+            samples.push(start.elapsed().as_secs_f64() * 1e3);
+        }
+        println!("{label:<52} {:>10.1} {size:>12}", median(samples));
+    }
+    drop(histories);
+
+    println!(
         "\n{:<52} {:>12} {:>14}",
         "SVG size against points (10 runs, 1200 px)", "points", "SVG bytes"
     );

@@ -117,15 +117,15 @@ struct Prepared<'a> {
     points_total: usize,
 }
 
-/// Maps a value to the y axis' space: log10 on a log axis (`None` for values ≤ 0).
-fn y_transform(log_y: bool) -> impl Fn(f64) -> Option<f64> + Copy + Sync {
-    move |value: f64| {
-        if log_y {
-            (value > 0.0).then(|| value.log10())
-        } else {
-            Some(value)
-        }
-    }
+/// Whether a value can be drawn on the y axis: a log axis cannot draw values ≤ 0.
+fn y_drawable(log_y: bool) -> impl Fn(f64) -> bool + Copy + Sync {
+    move |value: f64| !log_y || value > 0.0
+}
+
+/// A value in the y axis' space: log10 on a log axis. Monotonic, so applying it after M4
+/// keeps every column's extremes.
+fn to_axis(log_y: bool, value: f64) -> f64 {
+    if log_y { value.log10() } else { value }
 }
 
 type Extent = Option<((f64, f64), (f64, f64))>;
@@ -169,7 +169,7 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
 impl<'a> Prepared<'a> {
     fn new(runs: &'a [RunSeries], options: &'a LineOptions) -> Prepared<'a> {
         let points_total = runs.iter().map(|run| run.points.len()).sum();
-        let transform = y_transform(options.log_y);
+        let drawable = y_drawable(options.log_y);
         let ids: Vec<&str> = runs.iter().map(|run| run.run_id.as_str()).collect();
         let colours = run_colours(&ids, options.theme);
         let smoothing = options.smoothing.filter(|weight| *weight > 0.0);
@@ -177,11 +177,17 @@ impl<'a> Prepared<'a> {
         let prepared = parallel_map(runs, |run| {
             let smoothed = smoothing.map(|weight| ema(&run.points, weight));
             let extent = union(
-                extent(&run.points, x_axis, transform),
+                extent(&run.points, x_axis, drawable),
                 smoothed
                     .as_ref()
-                    .and_then(|smoothed| extent(smoothed, x_axis, transform)),
-            );
+                    .and_then(|smoothed| extent(smoothed, x_axis, drawable)),
+            )
+            .map(|(x, (low, high))| {
+                (
+                    x,
+                    (to_axis(options.log_y, low), to_axis(options.log_y, high)),
+                )
+            });
             (smoothed, extent)
         });
         let runs = runs
@@ -300,15 +306,19 @@ impl Drawing for Prepared<'_> {
 
         // Split at gaps and restarts, and M4 to the plot area's pixel columns, run by run.
         let columns = u32::try_from(geometry.width_px() + 1).unwrap_or(1).max(1);
-        let transform = y_transform(log_y);
+        let drawable = y_drawable(log_y);
         let downsample = Some((x_range, columns));
+        let reduce = |points: &[MetricPoint]| {
+            let mut reduced = segments(points, x_axis, drawable, downsample);
+            if log_y {
+                for point in reduced.segments.iter_mut().flatten() {
+                    point.1 = point.1.log10();
+                }
+            }
+            reduced
+        };
         let downsampled: Vec<(Segments, Option<Segments>)> = parallel_map(&self.runs, |run| {
-            (
-                segments(&run.run.points, x_axis, transform, downsample),
-                run.smoothed
-                    .as_ref()
-                    .map(|smoothed| segments(smoothed, x_axis, transform, downsample)),
-            )
+            (reduce(&run.run.points), run.smoothed.as_deref().map(reduce))
         });
         let mut drawable = 0;
         for (raw, _) in &downsampled {

@@ -53,7 +53,7 @@ impl XAxis {
 /// A run's drawable pieces: each segment is a run of consecutive finite points with no restart.
 #[derive(Debug, Default)]
 pub(crate) struct Segments {
-    /// `(x, y)` per segment, y already transformed for the axis (log10 on a log axis).
+    /// `(x, value)` per segment.
     pub segments: Vec<Vec<(f64, f64)>>,
     /// Points that could be drawn (before any downsampling).
     pub drawable: usize,
@@ -70,13 +70,13 @@ pub(crate) enum Walk {
     Break,
 }
 
-/// Walks a history in plot space, telling `visit` each drawable point and each place a line
-/// must stop. `transform_y` maps a value to axis space, `None` when it cannot be drawn there.
-/// Returns how many points were skipped.
+/// Walks a history, telling `visit` each drawable point `(x, value)` and each place a line
+/// must stop. `drawable` says whether a finite value can be drawn on the y axis (a log axis
+/// cannot draw values ≤ 0). Returns how many points were skipped.
 pub(crate) fn walk(
     points: &[MetricPoint],
     x_axis: XAxis,
-    transform_y: impl Fn(f64) -> Option<f64>,
+    drawable: impl Fn(f64) -> bool,
     mut visit: impl FnMut(Walk),
 ) -> usize {
     let origin_ms = points.first().map_or(0, |point| point.timestamp_ms);
@@ -93,23 +93,24 @@ pub(crate) fn walk(
             XAxis::RelativeTime => (metric.timestamp_ms as f64 - origin_ms as f64) / 1000.0,
             XAxis::WallTime => metric.timestamp_ms as f64 / 1000.0,
         };
-        match transform_y(metric.value).filter(|y| y.is_finite()) {
-            Some(y) if x.is_finite() => visit(Walk::Point(x, y)),
-            _ => {
-                skipped += 1;
-                visit(Walk::Break);
-            }
+        let value = metric.value;
+        if value.is_finite() && drawable(value) && x.is_finite() {
+            visit(Walk::Point(x, value));
+        } else {
+            skipped += 1;
+            visit(Walk::Break);
         }
     }
     skipped
 }
 
 /// Splits a history into drawable segments, each reduced by M4 to `columns` pixel columns over
-/// `x_range` when `downsample` is given.
+/// `x_range` when `downsample` is given. Values stay as logged: a monotonic axis transform
+/// (log10) keeps each column's min and max, so it is applied to the few points kept.
 pub(crate) fn segments(
     points: &[MetricPoint],
     x_axis: XAxis,
-    transform_y: impl Fn(f64) -> Option<f64>,
+    drawable_value: impl Fn(f64) -> bool,
     downsample: Option<((f64, f64), u32)>,
 ) -> Segments {
     let mut m4 = downsample.map(|(x_range, columns)| M4::new(x_range, columns));
@@ -124,7 +125,7 @@ pub(crate) fn segments(
             done.push(std::mem::take(line));
         }
     };
-    let skipped = walk(points, x_axis, transform_y, |step| match step {
+    let skipped = walk(points, x_axis, drawable_value, |step| match step {
         Walk::Point(x, y) => {
             drawable += 1;
             match &mut m4 {
@@ -142,15 +143,15 @@ pub(crate) fn segments(
     }
 }
 
-/// The extent `((x_low, x_high), (y_low, y_high))` of a history's drawable points.
+/// The extent `((x_low, x_high), (value_low, value_high))` of a history's drawable points.
 pub(crate) fn extent(
     points: &[MetricPoint],
     x_axis: XAxis,
-    transform_y: impl Fn(f64) -> Option<f64>,
+    drawable: impl Fn(f64) -> bool,
 ) -> Option<((f64, f64), (f64, f64))> {
     let mut x = (f64::INFINITY, f64::NEG_INFINITY);
     let mut y = (f64::INFINITY, f64::NEG_INFINITY);
-    walk(points, x_axis, transform_y, |step| {
+    walk(points, x_axis, drawable, |step| {
         if let Walk::Point(px, py) = step {
             x = (x.0.min(px), x.1.max(px));
             y = (y.0.min(py), y.1.max(py));
@@ -166,12 +167,13 @@ pub fn ema(points: &[MetricPoint], weight: f64) -> Vec<MetricPoint> {
     let weight = weight.clamp(0.0, 0.999_999);
     let mut smoothed = Vec::with_capacity(points.len());
     let mut last = 0.0;
-    let mut count: i32 = 0;
+    // weight^n for the n points averaged so far (the debiasing term), kept incrementally.
+    let mut weight_power = 1.0;
     let mut previous_step: Option<i64> = None;
     for point in points {
         if previous_step.is_some_and(|previous| point.step < previous) {
             last = 0.0;
-            count = 0;
+            weight_power = 1.0;
         }
         previous_step = Some(point.step);
         if !point.value.is_finite() {
@@ -179,8 +181,8 @@ pub fn ema(points: &[MetricPoint], weight: f64) -> Vec<MetricPoint> {
             continue;
         }
         last = last * weight + (1.0 - weight) * point.value;
-        count = count.saturating_add(1);
-        let debias = 1.0 - weight.powi(count);
+        weight_power *= weight;
+        let debias = 1.0 - weight_power;
         let value = if debias > 0.0 {
             last / debias
         } else {
@@ -214,7 +216,7 @@ mod tests {
             point(2, f64::INFINITY),
             point(3, -1.0),
         ];
-        let linear = segments(&points, XAxis::Step, Some, None);
+        let linear = segments(&points, XAxis::Step, |_| true, None);
         assert_eq!(
             linear.segments,
             vec![
@@ -225,7 +227,7 @@ mod tests {
             ]
         );
         assert_eq!(linear.skipped, 2);
-        let log = segments(&points, XAxis::Step, |v| (v > 0.0).then(|| v.log10()), None);
+        let log = segments(&points, XAxis::Step, |v| v > 0.0, None);
         assert_eq!(log.segments.len(), 3);
         assert_eq!(log.skipped, 3);
     }
@@ -233,7 +235,7 @@ mod tests {
     #[test]
     fn relative_time_starts_at_zero() {
         let points = [point(5, 1.0), point(6, 2.0)];
-        let relative = segments(&points, XAxis::RelativeTime, Some, None);
+        let relative = segments(&points, XAxis::RelativeTime, |_| true, None);
         assert_eq!(relative.segments, vec![vec![(0.0, 1.0), (1.0, 2.0)]]);
     }
 
