@@ -63,6 +63,24 @@ fn seed_store(store: &SqliteStore, runs: usize, points: usize) -> Vec<Run> {
         .collect()
 }
 
+/// CPU time this process has used (user + system, all threads), milliseconds; Linux only,
+/// 10 ms resolution. Shown beside wall time because the bench machine may be shared.
+fn cpu_ms() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return f64::NAN;
+    };
+    let Some((_, fields)) = stat.rsplit_once(')') else {
+        return f64::NAN;
+    };
+    let fields: Vec<&str> = fields.split_whitespace().collect();
+    // After the command name: state is field 3, utime 14 and stime 15 (1-based, `man proc`).
+    let ticks = |index: usize| fields.get(index - 3).and_then(|f| f.parse::<f64>().ok());
+    match (ticks(14), ticks(15)) {
+        (Some(user), Some(system)) => (user + system) * 10.0,
+        _ => f64::NAN,
+    }
+}
+
 fn median(mut samples: Vec<f64>) -> f64 {
     samples.sort_by(f64::total_cmp);
     samples[samples.len() / 2]
@@ -75,11 +93,17 @@ fn options() -> LineOptions {
     }
 }
 
-/// Median milliseconds of (read, render, total) over `iterations`, and the last SVG's size.
-fn read_and_render(store: &SqliteStore, runs: &[Run], iterations: usize) -> (f64, f64, f64, usize) {
-    let (mut reads, mut renders, mut totals) = (Vec::new(), Vec::new(), Vec::new());
+/// Median milliseconds of (read, render, total, CPU) over `iterations`, and the last SVG's size.
+fn read_and_render(
+    store: &SqliteStore,
+    runs: &[Run],
+    iterations: usize,
+) -> (f64, f64, f64, f64, usize) {
+    let (mut reads, mut renders, mut totals, mut cpus) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut size = 0;
     for _ in 0..iterations {
+        let cpu_start = cpu_ms();
         let start = Instant::now();
         let histories = load_histories(store, runs, "loss").unwrap();
         let read = start.elapsed();
@@ -89,8 +113,15 @@ fn read_and_render(store: &SqliteStore, runs: &[Run], iterations: usize) -> (f64
         reads.push(read.as_secs_f64() * 1e3);
         renders.push((total - read).as_secs_f64() * 1e3);
         totals.push(total.as_secs_f64() * 1e3);
+        cpus.push(cpu_ms() - cpu_start);
     }
-    (median(reads), median(renders), median(totals), size)
+    (
+        median(reads),
+        median(renders),
+        median(totals),
+        median(cpus),
+        size,
+    )
 }
 
 fn main() {
@@ -101,10 +132,15 @@ fn main() {
     let small = seed_store(&store, 10, 1_000);
 
     println!(
-        "\n{:<52} {:>10} {:>10} {:>10} {:>12}   target",
-        "line chart, 1200×600 SVG (median)", "read ms", "render ms", "total ms", "SVG bytes"
+        "\n{:<46} {:>8} {:>10} {:>9} {:>8} {:>10}   target",
+        "line chart, 1200×600 SVG (median)",
+        "read ms",
+        "render ms",
+        "total ms",
+        "CPU ms",
+        "SVG bytes"
     );
-    println!("{}", "-".repeat(112));
+    println!("{}", "-".repeat(116));
     for (label, runs, iterations, target) in [
         (
             "100 runs × 100,000 points, from the store",
@@ -119,8 +155,10 @@ fn main() {
             "total <= 10 ms",
         ),
     ] {
-        let (read, render, total, size) = read_and_render(&store, runs, iterations);
-        println!("{label:<52} {read:>10.1} {render:>10.1} {total:>10.1} {size:>12}   {target}");
+        let (read, render, total, cpu, size) = read_and_render(&store, runs, iterations);
+        println!(
+            "{label:<46} {read:>8.1} {render:>10.1} {total:>9.1} {cpu:>8.0} {size:>10}   {target}"
+        );
     }
 
     println!(
