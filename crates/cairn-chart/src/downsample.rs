@@ -135,6 +135,62 @@ mod tests {
     }
 
     #[test]
+    fn every_column_keeps_its_first_last_min_and_max() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut random = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % 1_000_000) as f64 / 1_000_000.0
+        };
+        for columns in [1, 7, 100, 333] {
+            let mut x = 0.0;
+            let points: Vec<(f64, f64)> = (0..20_000)
+                .map(|_| {
+                    x += random() * 3.0;
+                    (x, random() * 100.0 - 50.0)
+                })
+                .collect();
+            let out = downsample(&points, columns);
+            assert!(
+                out.len() <= 4 * columns as usize,
+                "{columns}: {}",
+                out.len()
+            );
+            let x_range = (points[0].0, points[points.len() - 1].0);
+            let column_of = |x: f64| {
+                (((x - x_range.0) / (x_range.1 - x_range.0) * f64::from(columns)).floor() as i64)
+                    .clamp(0, i64::from(columns) - 1)
+            };
+            for column in 0..i64::from(columns) {
+                let members: Vec<(f64, f64)> = points
+                    .iter()
+                    .copied()
+                    .filter(|point| column_of(point.0) == column)
+                    .collect();
+                let Some(first) = members.first() else {
+                    continue;
+                };
+                let last = members[members.len() - 1];
+                let min = members
+                    .iter()
+                    .copied()
+                    .fold(*first, |a, b| if b.1 < a.1 { b } else { a });
+                let max = members
+                    .iter()
+                    .copied()
+                    .fold(*first, |a, b| if b.1 > a.1 { b } else { a });
+                for kept in [*first, last, min, max] {
+                    assert!(
+                        out.contains(&kept),
+                        "{columns} columns, column {column}: {kept:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn order_is_kept_and_nothing_repeats() {
         let points: Vec<(f64, f64)> = (0..100)
             .map(|i| (f64::from(i), f64::from((i * 37) % 11)))
