@@ -4,6 +4,7 @@ mod demo;
 mod experiments;
 mod index;
 mod log;
+mod plot;
 mod runs;
 mod serve;
 
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => serve::serve(store, &args)?,
         Command::Index { paths, watch } if watch => index::watch(&store, &paths, cli.json)?,
         Command::Index { paths, .. } => index::index(&store, &paths, cli.json)?,
+        Command::Plot(command) => plot::plot(&store, command, cli.json)?,
         Command::Demo { if_empty } => demo::seed(&store, if_empty, cli.json)?,
     }
     Ok(ExitCode::SUCCESS)
