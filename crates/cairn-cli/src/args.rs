@@ -34,6 +34,19 @@ pub enum Command {
     Log(LogCommand),
     /// Serve the store over HTTP: MLflow's tracking, artifact and registry API, and the web UI.
     Serve(ServeArgs),
+    /// Import runs from folders: MLflow mlruns/ and mlflow.db, TensorBoard event files,
+    /// Lightning and Keras CSV logs. Incremental: unchanged files are skipped.
+    Index {
+        /// Folders or files to index.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Keep running and index again whenever something changes (Ctrl-C stops).
+        #[arg(long)]
+        watch: bool,
+    },
+    /// Draw a chart of runs to an SVG or PNG file.
+    #[command(subcommand)]
+    Plot(PlotCommand),
     /// Fill the store with demo experiments, runs and a registered model.
     Demo {
         /// Do nothing when the store already has runs.
@@ -134,4 +147,120 @@ pub struct ServeArgs {
     /// The built web UI to serve at / (default: ui/dist of the workspace, when it exists).
     #[arg(long, value_name = "DIR")]
     pub ui_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlotCommand {
+    /// One metric's history for each run, overlaid.
+    Line(PlotLineArgs),
+    /// One point per run: a param or final metric on x against a final metric on y.
+    Scatter(PlotScatterArgs),
+    /// Parallel coordinates: params and final metrics of each run, coloured by a metric.
+    Parallel(PlotParallelArgs),
+    /// Histogram of a final metric across runs.
+    Hist(PlotHistArgs),
+}
+
+/// Which runs a chart shows.
+#[derive(Debug, Args)]
+pub struct RunSelection {
+    /// These runs, by id (in this order).
+    #[arg(long, value_name = "ID", num_args = 1.., conflicts_with_all = ["filter", "experiments"])]
+    pub runs: Vec<String>,
+    /// Runs matching a filter, e.g. "metrics.val_acc > 0.9 and params.optimizer = 'adam'".
+    #[arg(long, value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// Only runs of this experiment (by name; repeatable).
+    #[arg(long = "experiment", value_name = "NAME")]
+    pub experiments: Vec<String>,
+    /// Most runs to chart (newest first) when selecting by filter or experiment.
+    #[arg(long, default_value_t = 100)]
+    pub limit: usize,
+}
+
+/// The picture.
+#[derive(Debug, Args)]
+pub struct ImageArgs {
+    /// Output file; .svg or .png.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: PathBuf,
+    /// Width in pixels.
+    #[arg(long, default_value_t = 1200)]
+    pub width: u32,
+    /// Height in pixels.
+    #[arg(long, default_value_t = 600)]
+    pub height: u32,
+    /// Colour theme.
+    #[arg(long, default_value = "light", value_parser = ["light", "dark"])]
+    pub theme: String,
+    /// Title (default: what is charted).
+    #[arg(long)]
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PlotLineArgs {
+    /// The metric to chart, e.g. val_loss.
+    #[arg(long)]
+    pub metric: String,
+    #[command(flatten)]
+    pub selection: RunSelection,
+    /// What x shows: the step, time since the run's first point, or wall-clock time.
+    #[arg(long, default_value = "step", value_parser = ["step", "time", "wall"])]
+    pub x: String,
+    /// Exponential smoothing weight in [0, 1), e.g. 0.6; the raw line is drawn faded behind.
+    #[arg(long, value_name = "WEIGHT")]
+    pub smooth: Option<f64>,
+    /// Logarithmic y axis (values ≤ 0 become gaps).
+    #[arg(long)]
+    pub log_y: bool,
+    #[command(flatten)]
+    pub image: ImageArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PlotScatterArgs {
+    /// What x shows: params.KEY or metrics.KEY (a final value).
+    #[arg(long)]
+    pub x: String,
+    /// What y shows: metrics.KEY (a final value) or a numeric params.KEY.
+    #[arg(long)]
+    pub y: String,
+    #[command(flatten)]
+    pub selection: RunSelection,
+    #[command(flatten)]
+    pub image: ImageArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PlotParallelArgs {
+    /// The axes, left to right: params.KEY or metrics.KEY (comma-separated or repeated).
+    #[arg(
+        long = "dim",
+        value_name = "FIELD",
+        value_delimiter = ',',
+        required = true
+    )]
+    pub dimensions: Vec<String>,
+    /// Colour each run by this value (e.g. metrics.val_acc); by run when absent.
+    #[arg(long, value_name = "FIELD")]
+    pub color_by: Option<String>,
+    #[command(flatten)]
+    pub selection: RunSelection,
+    #[command(flatten)]
+    pub image: ImageArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PlotHistArgs {
+    /// The value counted: metrics.KEY (a final value) or a numeric params.KEY.
+    #[arg(long)]
+    pub metric: String,
+    /// Number of bins (default: Sturges' rule).
+    #[arg(long)]
+    pub bins: Option<usize>,
+    #[command(flatten)]
+    pub selection: RunSelection,
+    #[command(flatten)]
+    pub image: ImageArgs,
 }

@@ -291,3 +291,134 @@ fn a_file_that_is_not_a_store_is_refused() {
         "these are my notes, not a database\n"
     );
 }
+
+#[test]
+fn plot_writes_svg_and_png_charts_of_demo_runs() {
+    let sandbox = Sandbox::new();
+    sandbox.ok(&["demo"]);
+    let out = sandbox.home.path().join("charts");
+    std::fs::create_dir_all(&out).unwrap();
+    let path = |name: &str| out.join(name).to_str().unwrap().to_string();
+
+    let adam = sandbox.json(&[
+        "runs",
+        "list",
+        "--filter",
+        "params.optimizer = 'adam'",
+        "--experiment",
+        "mnist-cnn",
+    ]);
+    let adam_names: Vec<&str> = adam
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|run| run["run_name"].as_str().unwrap())
+        .collect();
+    assert!(!adam_names.is_empty());
+    let line_svg = path("line.svg");
+    let report = sandbox.json(&[
+        "plot",
+        "line",
+        "--metric",
+        "val_loss",
+        "--experiment",
+        "mnist-cnn",
+        "--filter",
+        "params.optimizer = 'adam'",
+        "--smooth",
+        "0.6",
+        "--log-y",
+        "--width",
+        "800",
+        "--height",
+        "400",
+        "-o",
+        &line_svg,
+    ]);
+    assert_eq!(report["plot_area"]["y_scale"], "log10");
+    assert!(report["plot_area"]["right_px"].as_i64().unwrap() < 800);
+    let svg = std::fs::read_to_string(&line_svg).unwrap();
+    assert!(svg.starts_with("<svg"));
+    for name in adam_names.iter().take(12) {
+        assert!(svg.contains(name), "legend names {name}");
+    }
+
+    let ids = ids(&adam);
+    let line_png = path("line.png");
+    let mut args = vec![
+        "plot", "line", "--metric", "val_acc", "--x", "wall", "--theme", "dark",
+    ];
+    args.extend(["-o", &line_png, "--runs"]);
+    args.extend(ids.iter().map(String::as_str));
+    let printed = sandbox.ok(&args);
+    assert!(printed.starts_with("wrote "), "{printed}");
+    let png = std::fs::read(&line_png).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 1200);
+    assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), 600);
+
+    for (args, file) in [
+        (
+            vec![
+                "scatter",
+                "--x",
+                "params.optimizer",
+                "--y",
+                "metrics.val_acc",
+            ],
+            "scatter.svg",
+        ),
+        (
+            vec!["scatter", "--x", "params.lr", "--y", "val_loss"],
+            "scatter.png",
+        ),
+        (
+            vec![
+                "parallel",
+                "--dim",
+                "params.optimizer,params.lr,metrics.val_acc",
+                "--color-by",
+                "metrics.val_acc",
+            ],
+            "parallel.svg",
+        ),
+        (
+            vec!["hist", "--metric", "val_acc", "--bins", "8"],
+            "hist.svg",
+        ),
+    ] {
+        let file = path(file);
+        let mut full = vec!["plot"];
+        full.extend(args);
+        full.extend(["--experiment", "cifar10-resnet", "-o", &file]);
+        sandbox.ok(&full);
+        assert!(std::fs::metadata(&file).unwrap().len() > 1_000, "{file}");
+    }
+
+    let error = sandbox.fails(&["plot", "line", "--metric", "val_loss", "-o", &path("x.txt")]);
+    assert!(error.contains(".svg or .png"), "{error}");
+    let error = sandbox.fails(&[
+        "plot",
+        "line",
+        "--metric",
+        "no_such_metric",
+        "-o",
+        &line_svg,
+    ]);
+    assert!(error.contains("no_such_metric"), "{error}");
+    let error = sandbox.fails(&[
+        "plot", "line", "--metric", "val_loss", "--smooth", "1.5", "-o", &line_svg,
+    ]);
+    assert!(error.contains("smoothing"), "{error}");
+    let error = sandbox.fails(&[
+        "plot",
+        "hist",
+        "--metric",
+        "val_acc",
+        "--filter",
+        "params.optimizer = 'none'",
+        "-o",
+        &line_svg,
+    ]);
+    assert!(error.contains("no runs match"), "{error}");
+}

@@ -2,7 +2,9 @@
 
 mod demo;
 mod experiments;
+mod index;
 mod log;
+mod plot;
 mod runs;
 mod serve;
 
@@ -22,6 +24,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Runs(RunsCommand::Show { run_id }) => runs::show(&store, &run_id, cli.json)?,
         Command::Log(command) => log::log(&store, command)?,
         Command::Serve(args) => serve::serve(store, &args)?,
+        Command::Index { paths, watch } if watch => index::watch(&store, &paths, cli.json)?,
+        Command::Index { paths, .. } => index::index(&store, &paths, cli.json)?,
+        Command::Plot(command) => plot::plot(&store, command, cli.json)?,
         Command::Demo { if_empty } => demo::seed(&store, if_empty, cli.json)?,
     }
     Ok(ExitCode::SUCCESS)

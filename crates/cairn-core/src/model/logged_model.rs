@@ -1,7 +1,7 @@
 //! LoggedModels (MLflow 3): a model logged by a run, with its own params, tags and status, and
 //! the datasets runs used as inputs.
 
-use super::{ExperimentId, MetricPoint, Param, Tag};
+use super::{ExperimentId, LoggedModelMetric, Param, Tag};
 
 /// Upload status of a LoggedModel's files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,21 +65,6 @@ pub struct LoggedModel {
     pub tags: Vec<Tag>,
     /// Metrics linked to the model, sorted by key, step and timestamp.
     pub metrics: Vec<LoggedModelMetric>,
-}
-
-/// A metric point linked to a LoggedModel (logged by a run with the model's id).
-#[derive(Debug, Clone, PartialEq)]
-pub struct LoggedModelMetric {
-    /// Metric key.
-    pub key: String,
-    /// The point.
-    pub point: MetricPoint,
-    /// The run that logged it.
-    pub run_id: Option<String>,
-    /// The dataset it was computed on.
-    pub dataset_name: Option<String>,
-    /// That dataset's digest.
-    pub dataset_digest: Option<String>,
 }
 
 /// What is needed to create a LoggedModel.

@@ -3,6 +3,7 @@
 
 mod artifact;
 mod experiment;
+mod import;
 mod logged_model;
 mod metric;
 mod provenance;
@@ -11,9 +12,13 @@ mod run;
 
 pub use artifact::ArtifactFile;
 pub use experiment::{Experiment, ExperimentId, ExperimentSummary, NewExperiment};
+pub use import::{
+    ImportMode, ImportOutcome, ImportedExperiment, ImportedInput, ImportedLoggedModel,
+    ImportedModelVersion, ImportedRegisteredModel, ImportedRun, IndexFileState, IndexedArtifact,
+    LoggedModelMetric,
+};
 pub use logged_model::{
-    Dataset, DatasetInput, LoggedModel, LoggedModelMetric, LoggedModelStatus, ModelOutput,
-    NewLoggedModel, RunIo,
+    Dataset, DatasetInput, LoggedModel, LoggedModelStatus, ModelOutput, NewLoggedModel, RunIo,
 };
 pub use metric::{LatestMetric, MetricPoint, NamedMetricPoint};
 pub use provenance::{DataHash, DataKind, GitOrigin, GitProvenance};

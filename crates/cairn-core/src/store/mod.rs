@@ -13,6 +13,10 @@ use crate::model::{
     Param, RegisteredModel, RegistryHistoryEntry, Run, RunInfo, RunIo, RunUpdate, StageTransition,
     Tag, ViewType,
 };
+use crate::model::{
+    ImportMode, ImportOutcome, ImportedExperiment, ImportedLoggedModel, ImportedRegisteredModel,
+    ImportedRun, IndexFileState,
+};
 use crate::search::{Filter, OrderBy};
 
 /// Default and largest page size for run searches (MLflow's).
@@ -234,4 +238,40 @@ pub trait Store: Send + Sync {
     fn forget_artifacts(&self, run_id: &str, path: &str) -> StoreResult<()>;
     /// A run's indexed artifact files, sorted by path.
     fn list_artifacts(&self, run_id: &str) -> StoreResult<Vec<ArtifactFile>>;
+
+    // Indexing
+
+    /// Finds an experiment by name, or creates it keeping the source's id when it is free.
+    fn import_experiment(&self, experiment: &ImportedExperiment) -> StoreResult<ExperimentId>;
+    /// Creates or updates runs read from other tools (keeping their ids) and records what was
+    /// read of their files, all in one transaction.
+    fn import_runs(
+        &self,
+        runs: &[ImportedRun],
+        mode: ImportMode,
+        files: &[IndexFileState],
+    ) -> StoreResult<Vec<ImportOutcome>>;
+    /// Creates or updates a registered model with its versions, stages, tags and aliases.
+    fn import_registered_model(&self, model: &ImportedRegisteredModel) -> StoreResult<()>;
+    /// What the indexer remembers of every file whose path starts with `prefix`, by path.
+    fn index_file_states_under(&self, prefix: &str) -> StoreResult<Vec<IndexFileState>>;
+    /// Records what the indexer has read of files.
+    fn record_index_files(&self, files: &[IndexFileState]) -> StoreResult<()>;
+    /// Indexed runs whose source path starts with `prefix`, as (run id, source path, missing),
+    /// sorted by source path.
+    fn indexed_sources_under(&self, prefix: &str) -> StoreResult<Vec<(String, String, bool)>>;
+    /// Marks the runs indexed from `source_paths` and the remembered `index_file_paths` as
+    /// missing (or present again); returns how many runs changed.
+    fn set_sources_missing(
+        &self,
+        source_paths: &[String],
+        index_file_paths: &[String],
+        missing: bool,
+    ) -> StoreResult<u64>;
+    /// Remembers a folder the user asked to index.
+    fn add_index_root(&self, path: &str, watched: bool) -> StoreResult<()>;
+    /// Creates or replaces MLflow 3 LoggedModels (ids kept) with their params, tags and metrics.
+    fn import_logged_models(&self, models: &[ImportedLoggedModel]) -> StoreResult<()>;
+    /// How many LoggedModels the store holds.
+    fn logged_model_count(&self) -> StoreResult<u64>;
 }

@@ -5,7 +5,10 @@
 
 mod artifacts;
 mod experiments;
+mod import;
+mod index_state;
 mod logged_models;
+mod logged_models_import;
 mod metrics;
 mod migrate;
 mod provenance;

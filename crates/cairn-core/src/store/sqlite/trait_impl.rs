@@ -9,12 +9,16 @@ use crate::model::{
     Param, RegisteredModel, RegistryHistoryEntry, Run, RunInfo, RunIo, RunUpdate, StageTransition,
     Tag, ViewType,
 };
+use crate::model::{
+    ImportMode, ImportOutcome, ImportedExperiment, ImportedLoggedModel, ImportedRegisteredModel,
+    ImportedRun, IndexFileState,
+};
 use crate::store::{RunPage, RunSearch, Store};
 use crate::validate;
 
 use super::{
-    SqliteStore, artifacts, experiments, logged_models, metrics, provenance, registry,
-    registry_edit, run_io, runs, search, writes,
+    SqliteStore, artifacts, experiments, import, index_state, logged_models, logged_models_import,
+    metrics, provenance, registry, registry_edit, run_io, runs, search, writes,
 };
 
 impl Store for SqliteStore {
@@ -295,5 +299,71 @@ impl Store for SqliteStore {
 
     fn list_artifacts(&self, run_id: &str) -> StoreResult<Vec<ArtifactFile>> {
         self.read(|db| artifacts::list(db, run_id))
+    }
+
+    // Indexing
+
+    fn import_experiment(&self, experiment: &ImportedExperiment) -> StoreResult<ExperimentId> {
+        self.write(|tx| import::import_experiment(tx, experiment))
+    }
+
+    fn import_runs(
+        &self,
+        runs: &[ImportedRun],
+        mode: ImportMode,
+        files: &[IndexFileState],
+    ) -> StoreResult<Vec<ImportOutcome>> {
+        self.write(|tx| {
+            let outcomes = runs
+                .iter()
+                .map(|run| import::import_run(tx, run, mode))
+                .collect::<StoreResult<Vec<_>>>()?;
+            index_state::record(tx, files)?;
+            Ok(outcomes)
+        })
+    }
+
+    fn import_registered_model(&self, model: &ImportedRegisteredModel) -> StoreResult<()> {
+        self.write(|tx| import::import_registered_model(tx, model))
+    }
+
+    fn index_file_states_under(&self, prefix: &str) -> StoreResult<Vec<IndexFileState>> {
+        self.read(|db| index_state::states_under(db, prefix))
+    }
+
+    fn record_index_files(&self, files: &[IndexFileState]) -> StoreResult<()> {
+        self.write(|tx| index_state::record(tx, files))
+    }
+
+    fn indexed_sources_under(&self, prefix: &str) -> StoreResult<Vec<(String, String, bool)>> {
+        self.read(|db| index_state::indexed_sources_under(db, prefix))
+    }
+
+    fn set_sources_missing(
+        &self,
+        source_paths: &[String],
+        index_file_paths: &[String],
+        missing: bool,
+    ) -> StoreResult<u64> {
+        self.write(|tx| {
+            index_state::set_missing(tx, index_file_paths, missing)?;
+            import::set_source_missing(tx, source_paths, missing)
+        })
+    }
+
+    fn add_index_root(&self, path: &str, watched: bool) -> StoreResult<()> {
+        self.write(|tx| index_state::add_root(tx, path, watched))
+    }
+
+    fn import_logged_models(&self, models: &[ImportedLoggedModel]) -> StoreResult<()> {
+        self.write(|tx| {
+            models
+                .iter()
+                .try_for_each(|model| logged_models_import::import(tx, model))
+        })
+    }
+
+    fn logged_model_count(&self) -> StoreResult<u64> {
+        self.read(logged_models_import::count)
     }
 }

@@ -46,28 +46,7 @@ pub(super) fn candidates(
     search: &RunSearch,
     bound: usize,
 ) -> StoreResult<RunSet> {
-    let mut conditions: Vec<&str> = Vec::new();
-    let mut parameters: Vec<Value> = Vec::new();
-    if !search.experiment_ids.is_empty() {
-        conditions.push("experiment_id IN (SELECT value FROM json_each(?))");
-        let ids: Vec<String> = search
-            .experiment_ids
-            .iter()
-            .map(|id| id.0.to_string())
-            .collect();
-        parameters.push(Value::Text(format!("[{}]", ids.join(","))));
-    }
-    match search.view {
-        ViewType::ActiveOnly => {
-            conditions.push("lifecycle_stage = ?");
-            parameters.push(Value::Text("active".to_owned()));
-        }
-        ViewType::DeletedOnly => {
-            conditions.push("lifecycle_stage = ?");
-            parameters.push(Value::Text("deleted".to_owned()));
-        }
-        ViewType::All => {}
-    }
+    let (conditions, parameters) = scope_conditions(search, "runs");
     let where_clause = if conditions.is_empty() {
         String::new()
     } else {
@@ -80,4 +59,32 @@ pub(super) fn candidates(
         set.insert(row.get(0)?);
     }
     Ok(set)
+}
+
+/// The SQL conditions (on the runs table named `alias`) and their parameters that restrict a
+/// search to its experiments and lifecycle view.
+pub(super) fn scope_conditions(search: &RunSearch, alias: &str) -> (Vec<String>, Vec<Value>) {
+    let mut conditions = Vec::new();
+    let mut parameters = Vec::new();
+    if !search.experiment_ids.is_empty() {
+        conditions.push(format!(
+            "{alias}.experiment_id IN (SELECT value FROM json_each(?))"
+        ));
+        let ids: Vec<String> = search
+            .experiment_ids
+            .iter()
+            .map(|id| id.0.to_string())
+            .collect();
+        parameters.push(Value::Text(format!("[{}]", ids.join(","))));
+    }
+    let stage = match search.view {
+        ViewType::ActiveOnly => Some("active"),
+        ViewType::DeletedOnly => Some("deleted"),
+        ViewType::All => None,
+    };
+    if let Some(stage) = stage {
+        conditions.push(format!("{alias}.lifecycle_stage = ?"));
+        parameters.push(Value::Text(stage.to_owned()));
+    }
+    (conditions, parameters)
 }

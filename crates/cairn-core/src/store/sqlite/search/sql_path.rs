@@ -5,7 +5,6 @@ use rusqlite::Connection;
 use rusqlite::types::Value;
 
 use crate::error::StoreResult;
-use crate::model::ViewType;
 use crate::search::{compile_filter, compile_order_by};
 use crate::store::{RunPage, RunSearch};
 
@@ -14,22 +13,7 @@ use super::super::runs;
 
 /// One page of `search` (already validated).
 pub(super) fn search_runs(connection: &Connection, search: &RunSearch) -> StoreResult<RunPage> {
-    let mut conditions: Vec<String> = Vec::new();
-    let mut parameters: Vec<Value> = Vec::new();
-    if !search.experiment_ids.is_empty() {
-        conditions.push("r.experiment_id IN (SELECT value FROM json_each(?))".to_string());
-        let ids: Vec<String> = search
-            .experiment_ids
-            .iter()
-            .map(|id| id.0.to_string())
-            .collect();
-        parameters.push(Value::Text(format!("[{}]", ids.join(","))));
-    }
-    match search.view {
-        ViewType::ActiveOnly => conditions.push("r.lifecycle_stage = 'active'".to_string()),
-        ViewType::DeletedOnly => conditions.push("r.lifecycle_stage = 'deleted'".to_string()),
-        ViewType::All => {}
-    }
+    let (mut conditions, mut parameters) = super::scope::scope_conditions(search, "r");
     if let Some(filter) = &search.filter {
         let fragment = compile_filter(filter, "r");
         conditions.push(format!("({})", fragment.sql));

@@ -1,0 +1,220 @@
+//! M4 downsampling: per pixel column keep the first, last, smallest and largest point, so a
+//! polyline drawn from the result covers exactly the pixels the full series would — a spike one
+//! point wide survives. Never random sampling.
+
+/// Appends to `out` the M4 reduction of `points` (finite `(x, y)`, in drawing order) for
+/// `columns` pixel columns spanning `x_range`. Consecutive points falling in the same column
+/// form a group; each group contributes its first, min-y, max-y and last point, in their
+/// original order and without repeats. Returns how many points were appended.
+pub fn m4_downsample(
+    points: &[(f64, f64)],
+    x_range: (f64, f64),
+    columns: u32,
+    out: &mut Vec<(f64, f64)>,
+) -> usize {
+    let start_len = out.len();
+    if points.len() <= 4 || columns == 0 {
+        out.extend_from_slice(points);
+        return points.len();
+    }
+    let mut m4 = M4::new(x_range, columns);
+    for &point in points {
+        m4.push(point, out);
+    }
+    m4.flush(out);
+    out.len() - start_len
+}
+
+/// Streaming M4: feed points with [`M4::push`], end a polyline with [`M4::flush`].
+#[derive(Debug, Clone)]
+pub(crate) struct M4 {
+    low: f64,
+    scale: f64,
+    max_column: i64,
+    group: Option<Group>,
+}
+
+/// The open pixel column: its first, lowest, highest and last point, with arrival order.
+#[derive(Debug, Clone, Copy)]
+struct Group {
+    column: i64,
+    count: usize,
+    first: (f64, f64),
+    min: (usize, (f64, f64)),
+    max: (usize, (f64, f64)),
+    last: (usize, (f64, f64)),
+}
+
+impl M4 {
+    pub(crate) fn new((low, high): (f64, f64), columns: u32) -> M4 {
+        let span = high - low;
+        let scale = if span > 0.0 && span.is_finite() {
+            f64::from(columns.max(1)) / span
+        } else {
+            0.0
+        };
+        M4 {
+            low,
+            scale,
+            max_column: i64::from(columns.max(1)) - 1,
+            group: None,
+        }
+    }
+
+    /// Adds the next point of the current polyline; writes finished columns to `out`.
+    pub(crate) fn push(&mut self, point: (f64, f64), out: &mut Vec<(f64, f64)>) {
+        let column = (((point.0 - self.low) * self.scale).floor() as i64).clamp(0, self.max_column);
+        if let Some(group) = &mut self.group
+            && group.column == column
+        {
+            let index = group.count;
+            group.count += 1;
+            if point.1 < group.min.1.1 {
+                group.min = (index, point);
+            }
+            if point.1 > group.max.1.1 {
+                group.max = (index, point);
+            }
+            group.last = (index, point);
+            return;
+        }
+        self.flush(out);
+        self.group = Some(Group {
+            column,
+            count: 1,
+            first: point,
+            min: (0, point),
+            max: (0, point),
+            last: (0, point),
+        });
+    }
+
+    /// Ends the current polyline: writes its open column to `out`.
+    pub(crate) fn flush(&mut self, out: &mut Vec<(f64, f64)>) {
+        let Some(group) = self.group.take() else {
+            return;
+        };
+        out.push(group.first);
+        let (a, b) = if group.min.0 <= group.max.0 {
+            (group.min, group.max)
+        } else {
+            (group.max, group.min)
+        };
+        let mut previous = 0;
+        for (index, point) in [a, b, group.last] {
+            if index != previous {
+                out.push(point);
+                previous = index;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn downsample(points: &[(f64, f64)], columns: u32) -> Vec<(f64, f64)> {
+        let x_range = (points[0].0, points[points.len() - 1].0);
+        let mut out = Vec::new();
+        m4_downsample(points, x_range, columns, &mut out);
+        out
+    }
+
+    #[test]
+    fn a_one_point_spike_survives() {
+        let mut points: Vec<(f64, f64)> = (0..1_000_000).map(|i| (i as f64, 1.0)).collect();
+        points[654_321].1 = 1_000.0;
+        points[123_456].1 = -5.0;
+        let out = downsample(&points, 800);
+        assert!(out.len() <= 4 * 800, "{}", out.len());
+        assert!(out.contains(&(654_321.0, 1_000.0)));
+        assert!(out.contains(&(123_456.0, -5.0)));
+        assert_eq!(out.first(), points.first());
+        assert_eq!(out.last(), points.last());
+    }
+
+    #[test]
+    fn every_column_keeps_its_first_last_min_and_max() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut random = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % 1_000_000) as f64 / 1_000_000.0
+        };
+        for columns in [1, 7, 100, 333] {
+            let mut x = 0.0;
+            let points: Vec<(f64, f64)> = (0..20_000)
+                .map(|_| {
+                    x += random() * 3.0;
+                    (x, random() * 100.0 - 50.0)
+                })
+                .collect();
+            let out = downsample(&points, columns);
+            assert!(
+                out.len() <= 4 * columns as usize,
+                "{columns}: {}",
+                out.len()
+            );
+            let x_range = (points[0].0, points[points.len() - 1].0);
+            let column_of = |x: f64| {
+                (((x - x_range.0) / (x_range.1 - x_range.0) * f64::from(columns)).floor() as i64)
+                    .clamp(0, i64::from(columns) - 1)
+            };
+            for column in 0..i64::from(columns) {
+                let members: Vec<(f64, f64)> = points
+                    .iter()
+                    .copied()
+                    .filter(|point| column_of(point.0) == column)
+                    .collect();
+                let Some(first) = members.first() else {
+                    continue;
+                };
+                let last = members[members.len() - 1];
+                let min = members
+                    .iter()
+                    .copied()
+                    .fold(*first, |a, b| if b.1 < a.1 { b } else { a });
+                let max = members
+                    .iter()
+                    .copied()
+                    .fold(*first, |a, b| if b.1 > a.1 { b } else { a });
+                for kept in [*first, last, min, max] {
+                    assert!(
+                        out.contains(&kept),
+                        "{columns} columns, column {column}: {kept:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn order_is_kept_and_nothing_repeats() {
+        let points: Vec<(f64, f64)> = (0..100)
+            .map(|i| (f64::from(i), f64::from((i * 37) % 11)))
+            .collect();
+        let out = downsample(&points, 10);
+        assert!(out.windows(2).all(|pair| pair[0].0 < pair[1].0), "{out:?}");
+        assert!(out.len() <= 40);
+    }
+
+    #[test]
+    fn short_series_pass_through() {
+        let points = [(0.0, 1.0), (1.0, 2.0), (2.0, 0.5)];
+        assert_eq!(downsample(&points, 1), points.to_vec());
+        let one = [(5.0, 5.0)];
+        let mut out = Vec::new();
+        m4_downsample(&one, (5.0, 5.0), 100, &mut out);
+        assert_eq!(out, one.to_vec());
+    }
+
+    #[test]
+    fn zero_width_range_is_one_column() {
+        let points: Vec<(f64, f64)> = (0..10).map(|i| (3.0, f64::from(i))).collect();
+        let mut out = Vec::new();
+        m4_downsample(&points, (3.0, 3.0), 100, &mut out);
+        assert_eq!(out, vec![(3.0, 0.0), (3.0, 9.0)]);
+    }
+}

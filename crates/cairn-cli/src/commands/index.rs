@@ -1,0 +1,154 @@
+//! `cairn index PATH...`: imports runs found under folders, with progress on a terminal and a
+//! summary at the end.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use cairn_core::SqliteStore;
+use cairn_index::{IndexReport, Progress, index_paths};
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// Progress as one spinner line: files, runs, points and points per second.
+struct SpinnerProgress {
+    bar: ProgressBar,
+    started: Instant,
+}
+
+impl Progress for SpinnerProgress {
+    fn update(&mut self, report: &IndexReport, current: &Path) {
+        let seconds = self.started.elapsed().as_secs_f64().max(1e-3);
+        self.bar.set_message(format!(
+            "{} files, {} runs ({} new), {} points ({:.0}/s)  {}",
+            report.files_seen,
+            report.runs_new + report.runs_updated + report.runs_unchanged,
+            report.runs_new,
+            report.points,
+            report.points as f64 / seconds,
+            current.display()
+        ));
+    }
+}
+
+pub fn index(store: &SqliteStore, paths: &[PathBuf], json: bool) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let report = if std::io::stderr().is_terminal() && !json {
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {wide_msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(Duration::from_millis(120));
+        let mut progress = SpinnerProgress {
+            bar: bar.clone(),
+            started,
+        };
+        let report = index_paths(store, paths, &mut progress);
+        bar.finish_and_clear();
+        report
+    } else {
+        index_paths(store, paths, &mut cairn_index::NoProgress)
+    }
+    .context("indexing")?;
+    print_report(&report, started.elapsed().as_secs_f64(), json, true)
+}
+
+/// `--watch`: a first pass, then one per burst of changes, each summarised (JSON: one object
+/// per line). Runs until interrupted; every pass is transactional, so Ctrl-C loses nothing.
+pub fn watch(store: &SqliteStore, paths: &[PathBuf], json: bool) -> anyhow::Result<()> {
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let mut first = true;
+    let mut started = Instant::now();
+    if !json {
+        eprintln!("Watching {} path(s); Ctrl-C stops.", paths.len());
+    }
+    // The store's own writes must not trigger passes when it lies inside a watched folder.
+    let ignored = [store
+        .database_path()
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()];
+    cairn_index::watch(
+        store,
+        paths,
+        &ignored,
+        &mut cairn_index::NoProgress,
+        &stop,
+        |report| {
+            let changed = report.runs_new + report.runs_updated + report.runs_missing > 0
+                || !report.bad_files.is_empty();
+            if first || changed {
+                let _ = print_report(report, started.elapsed().as_secs_f64(), json, false);
+            }
+            first = false;
+            started = Instant::now();
+        },
+    )
+    .context("watching")?;
+    Ok(())
+}
+
+/// Prints a pass's summary; JSON is pretty for a single pass, one line per pass when watching.
+fn print_report(
+    report: &IndexReport,
+    seconds: f64,
+    json: bool,
+    pretty: bool,
+) -> anyhow::Result<()> {
+    if json {
+        let value = serde_json::json!({
+            "runs_new": report.runs_new,
+            "runs_updated": report.runs_updated,
+            "runs_unchanged": report.runs_unchanged,
+            "runs_missing": report.runs_missing,
+            "points": report.points,
+            "files_seen": report.files_seen,
+            "files_skipped": report.files_skipped,
+            "bad_records": report.bad_records,
+            "registered_models": report.registered_models,
+            "logged_models": report.logged_models,
+            "seconds": seconds,
+            "bad_files": report.bad_files.iter().map(|bad| serde_json::json!({
+                "path": bad.path,
+                "reason": bad.reason,
+            })).collect::<Vec<_>>(),
+        });
+        if pretty {
+            return super::print_json(&value);
+        }
+        println!("{value}");
+        return Ok(());
+    }
+    println!(
+        "Indexed in {seconds:.2} s: {} new, {} updated, {} unchanged runs; {} points; {} of {} files skipped as unchanged.",
+        report.runs_new,
+        report.runs_updated,
+        report.runs_unchanged,
+        report.points,
+        report.files_skipped,
+        report.files_seen
+    );
+    if report.registered_models + report.logged_models > 0 {
+        println!(
+            "Registered models: {}; logged models: {}.",
+            report.registered_models, report.logged_models
+        );
+    }
+    if report.runs_missing > 0 {
+        println!(
+            "{} runs whose source is gone are kept and marked missing.",
+            report.runs_missing
+        );
+    }
+    if report.bad_records > 0 {
+        println!(
+            "{} event records skipped (bad checksum).",
+            report.bad_records
+        );
+    }
+    for bad in &report.bad_files {
+        println!("bad file: {}: {}", bad.reason, bad.path);
+    }
+    Ok(())
+}
