@@ -34,6 +34,7 @@ fn transition(name: &str, version: u64, stage: ModelStage, archive: bool) -> Sta
         user_id: "ada".into(),
         comment: String::new(),
         origin: "rest".into(),
+        gate_report: None,
     }
 }
 
@@ -477,6 +478,7 @@ pub(crate) fn registry_history_records_every_change_in_order(store: &dyn Store) 
                 user_id: user.into(),
                 comment: comment.into(),
                 origin: origin.into(),
+                gate_report: None,
             })
             .unwrap();
     };
