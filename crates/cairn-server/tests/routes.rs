@@ -317,3 +317,70 @@ fn app_api_errors_carry_the_ui_error_shape() {
     );
     assert_eq!(page.status, 200, "{}", page.body);
 }
+
+#[test]
+fn rest_registry_changes_are_in_the_history() {
+    use cairn_core::Store;
+    use cairn_core::model::RegistryChange;
+
+    let server = start(Auth::None);
+    server.post(
+        "/api/2.0/mlflow/registered-models/create",
+        json!({"name": "m"}),
+    );
+    for _ in 0..2 {
+        server.post(
+            "/api/2.0/mlflow/model-versions/create",
+            json!({"name": "m", "source": "file:///x"}),
+        );
+    }
+    for version in ["1", "2"] {
+        let moved = server.post(
+            "/api/2.0/mlflow/model-versions/transition-stage",
+            json!({"name": "m", "version": version, "stage": "Production",
+                   "archive_existing_versions": true}),
+        );
+        assert_eq!(moved.status, 200, "{}", moved.body);
+    }
+    let set = server.post(
+        "/api/2.0/mlflow/registered-models/alias",
+        json!({"name": "m", "alias": "champion", "version": "2"}),
+    );
+    assert_eq!(set.status, 200, "{}", set.body);
+    let deleted = server.send(
+        "DELETE",
+        "/api/2.0/mlflow/registered-models/alias?name=m&alias=champion",
+        &[],
+        b"",
+    );
+    assert_eq!(deleted.status, 200, "{}", deleted.body);
+
+    let store = cairn_core::SqliteStore::open(&server.dir.path().join("cairn.db")).unwrap();
+    let history = store.registry_history("m").unwrap();
+    let changes: Vec<(RegistryChange, Option<u64>, Option<&str>)> = history
+        .iter()
+        .map(|entry| {
+            (
+                entry.change,
+                entry.version,
+                entry.to_stage.map(|stage| stage.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        vec![
+            (RegistryChange::CreateVersion, Some(1), Some("None")),
+            (RegistryChange::CreateVersion, Some(2), Some("None")),
+            (RegistryChange::Transition, Some(1), Some("Production")),
+            (RegistryChange::Transition, Some(1), Some("Archived")),
+            (RegistryChange::Transition, Some(2), Some("Production")),
+            (RegistryChange::SetAlias, Some(2), None),
+            (RegistryChange::DeleteAlias, Some(2), None),
+        ]
+    );
+    assert!(
+        history[2..].iter().all(|entry| entry.origin == "rest"),
+        "{history:?}"
+    );
+}
