@@ -384,3 +384,58 @@ fn rest_registry_changes_are_in_the_history() {
         "{history:?}"
     );
 }
+
+#[test]
+fn app_api_promotes_moves_aliases_and_shows_the_history() {
+    let server = start(Auth::None);
+    server.post(
+        "/api/2.0/mlflow/registered-models/create",
+        json!({"name": "m"}),
+    );
+    server.post(
+        "/api/2.0/mlflow/model-versions/create",
+        json!({"name": "m", "source": "file:///x"}),
+    );
+    let promoted = server.post(
+        "/app/api/promote_model_version",
+        json!({"request": {"name": "m", "version": 1, "stage": "staging", "comment": "ui"}}),
+    );
+    assert_eq!(promoted.status, 200, "{}", promoted.body);
+    assert_eq!(promoted.json()["stage"], "Staging");
+    let set = server.post(
+        "/app/api/set_model_alias",
+        json!({"name": "m", "alias": "champion", "version": 1}),
+    );
+    assert_eq!(set.status, 200, "{}", set.body);
+    let resolved = server.post(
+        "/app/api/resolve_model_uri",
+        json!({"uri": "models:/m@champion"}),
+    );
+    assert_eq!(resolved.json()["version"], 1, "{}", resolved.body);
+    let removed = server.post(
+        "/app/api/delete_model_alias",
+        json!({"name": "m", "alias": "champion"}),
+    );
+    assert_eq!(removed.status, 200, "{}", removed.body);
+    let history = server
+        .post("/app/api/model_history", json!({"name": "m"}))
+        .json();
+    let app: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|entry| entry["origin"] == "app")
+        .map(|entry| entry["change"].as_str().unwrap())
+        .collect();
+    assert_eq!(app, ["transition", "set_alias", "delete_alias"]);
+    let bad = server.post(
+        "/app/api/promote_model_version",
+        json!({"request": {"name": "m", "version": 1, "stage": "Prod"}}),
+    );
+    assert_eq!(bad.status, 400);
+    let missing = server.post(
+        "/app/api/resolve_model_uri",
+        json!({"uri": "models:/m@nobody"}),
+    );
+    assert_eq!(missing.status, 404);
+}
