@@ -4,8 +4,9 @@
 
 use cairn_core::Store;
 use cairn_core::model::ModelStage;
-use cairn_core::registry::{self, HistoryView, Promotion, RegistryError, ResolvedModel};
-use serde::Deserialize;
+use cairn_core::model::RegistryHistoryEntry;
+use cairn_core::registry::{self, Promotion, RegistryError, ResolvedModel};
+use serde::{Deserialize, Serialize};
 
 use crate::AppError;
 
@@ -24,6 +25,51 @@ impl From<RegistryError> for AppError {
                 kind: "not_found",
                 message,
             },
+        }
+    }
+}
+
+/// One history entry as JSON shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistoryView {
+    /// Model name at the time.
+    pub model: String,
+    /// The version concerned.
+    pub version: Option<u64>,
+    /// `create_version`, `transition`, `set_alias`, `delete_alias`, `delete_version`.
+    pub change: String,
+    /// Stage before.
+    pub from_stage: Option<String>,
+    /// Stage after.
+    pub to_stage: Option<String>,
+    /// The alias.
+    pub alias: Option<String>,
+    /// Who.
+    pub user_id: String,
+    /// When, epoch milliseconds.
+    pub time_ms: i64,
+    /// Why.
+    pub comment: String,
+    /// Where.
+    pub origin: String,
+    /// The gate report that allowed it.
+    pub gate_report: Option<String>,
+}
+
+impl From<&RegistryHistoryEntry> for HistoryView {
+    fn from(entry: &RegistryHistoryEntry) -> Self {
+        HistoryView {
+            model: entry.model_name.clone(),
+            version: entry.version,
+            change: entry.change.as_str().to_owned(),
+            from_stage: entry.from_stage.map(|stage| stage.as_str().to_owned()),
+            to_stage: entry.to_stage.map(|stage| stage.as_str().to_owned()),
+            alias: entry.alias.clone(),
+            user_id: entry.user_id.clone(),
+            time_ms: entry.time_ms,
+            comment: entry.comment.clone(),
+            origin: entry.origin.clone(),
+            gate_report: entry.gate_report.clone(),
         }
     }
 }

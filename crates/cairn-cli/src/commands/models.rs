@@ -2,9 +2,10 @@
 //! shared with the server and the app; this file parses and prints.
 
 use anyhow::Context;
+use cairn_app::registry::HistoryView;
 use cairn_core::Store;
 use cairn_core::model::{ModelStage, ModelVersion, RegisteredModel};
-use cairn_core::registry::{self, HistoryView, Promotion};
+use cairn_core::registry::{self, Promotion};
 use serde::Serialize;
 
 use crate::args::ModelsCommand;

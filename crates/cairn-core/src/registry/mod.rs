@@ -7,9 +7,7 @@ pub mod gate;
 use serde::Serialize;
 
 use crate::error::StoreError;
-use crate::model::{
-    ModelStage, ModelVersion, NewModelVersion, RegistryHistoryEntry, StageTransition,
-};
+use crate::model::{ModelStage, ModelVersion, NewModelVersion, StageTransition};
 use crate::store::Store;
 
 /// Why a registry workflow could not be done.
@@ -263,51 +261,6 @@ pub fn promote(store: &dyn Store, promotion: &Promotion) -> Result<ModelVersion,
         origin: promotion.origin.clone(),
         gate_report: promotion.gate_report.clone(),
     })?)
-}
-
-/// One history entry as JSON shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HistoryView {
-    /// Model name at the time.
-    pub model: String,
-    /// The version concerned.
-    pub version: Option<u64>,
-    /// `create_version`, `transition`, `set_alias`, `delete_alias`, `delete_version`.
-    pub change: String,
-    /// Stage before.
-    pub from_stage: Option<String>,
-    /// Stage after.
-    pub to_stage: Option<String>,
-    /// The alias.
-    pub alias: Option<String>,
-    /// Who.
-    pub user_id: String,
-    /// When, epoch milliseconds.
-    pub time_ms: i64,
-    /// Why.
-    pub comment: String,
-    /// Where.
-    pub origin: String,
-    /// The gate report that allowed it.
-    pub gate_report: Option<String>,
-}
-
-impl From<&RegistryHistoryEntry> for HistoryView {
-    fn from(entry: &RegistryHistoryEntry) -> Self {
-        HistoryView {
-            model: entry.model_name.clone(),
-            version: entry.version,
-            change: entry.change.as_str().to_owned(),
-            from_stage: entry.from_stage.map(|stage| stage.as_str().to_owned()),
-            to_stage: entry.to_stage.map(|stage| stage.as_str().to_owned()),
-            alias: entry.alias.clone(),
-            user_id: entry.user_id.clone(),
-            time_ms: entry.time_ms,
-            comment: entry.comment.clone(),
-            origin: entry.origin.clone(),
-            gate_report: entry.gate_report.clone(),
-        }
-    }
 }
 
 #[cfg(test)]
