@@ -307,6 +307,7 @@ fn seed_registry(store: &dyn Store, best_runs: &[(f64, String)]) -> Result<(), A
             user_id: "demo".to_string(),
             comment: comment.to_string(),
             origin: "demo".to_string(),
+            gate_report: None,
         })?;
     }
     store.set_model_alias(DEMO_MODEL, "champion", 2, "demo", "demo")?;

@@ -8,6 +8,7 @@
 pub mod demo;
 mod error;
 mod location;
+pub mod registry;
 mod run_detail;
 mod runs;
 pub mod views;

@@ -47,6 +47,12 @@ pub enum Command {
     /// Draw a chart of runs to an SVG or PNG file.
     #[command(subcommand)]
     Plot(PlotCommand),
+    /// The model registry: models, versions, stages, aliases and their history.
+    #[command(subcommand)]
+    Models(ModelsCommand),
+    /// Judge a candidate version against a baseline with metric rules (CI); exits 0 when every
+    /// rule passes, 1 when one fails, 2 on a usage or data error.
+    Gate(GateArgs),
     /// Fill the store with demo experiments, runs and a registered model.
     Demo {
         /// Do nothing when the store already has runs.
@@ -263,4 +269,99 @@ pub struct PlotHistArgs {
     pub selection: RunSelection,
     #[command(flatten)]
     pub image: ImageArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelsCommand {
+    /// Every registered model with its stages and aliases.
+    List,
+    /// One model: description, latest version per stage, aliases.
+    Show {
+        /// The registered model.
+        name: String,
+    },
+    /// Every version of a model.
+    Versions {
+        /// The registered model.
+        name: String,
+    },
+    /// Register a run's model as a new version (creating the model when missing).
+    Register {
+        /// The run id.
+        run_id: String,
+        /// The model's folder in the run's artifacts.
+        #[arg(long, default_value = "model")]
+        artifact_path: String,
+        /// The registered model.
+        #[arg(long)]
+        name: String,
+    },
+    /// Move a version to a stage (None, Staging, Production, Archived).
+    Promote {
+        /// The registered model.
+        name: String,
+        /// The version number.
+        version: u64,
+        /// The target stage.
+        stage: String,
+        /// Archive the other versions in the target stage.
+        #[arg(long)]
+        archive_existing: bool,
+        /// Why, for the history.
+        #[arg(long, default_value = "")]
+        comment: String,
+    },
+    /// Point an alias at a version (moving it when it is set).
+    Alias {
+        /// The registered model.
+        name: String,
+        /// The alias, e.g. champion.
+        alias: String,
+        /// The version number.
+        version: u64,
+    },
+    /// Which version a models:/ URI means, and where its files are
+    /// (models:/NAME/3, /Production, /latest, models:/NAME@alias).
+    Resolve {
+        /// The URI.
+        uri: String,
+    },
+    /// Every stage change, alias move and registration of a model, oldest first.
+    History {
+        /// The registered model.
+        name: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// The registered model.
+    pub name: String,
+    /// The candidate: a version number or a run id.
+    #[arg(long, value_name = "VERSION|RUN")]
+    pub candidate: String,
+    /// The baseline: a stage, @alias or version number.
+    #[arg(
+        long,
+        default_value = "Production",
+        value_name = "STAGE|@ALIAS|VERSION"
+    )]
+    pub against: String,
+    /// A rule: `metrics.KEY OP (NUMBER | baseline [+|- NUMBER] | baseline * NUMBER)`
+    /// (repeatable; all must pass).
+    #[arg(long = "rule", value_name = "RULE")]
+    pub rules: Vec<String>,
+    /// A requirement: clean-git, data-hash or same-data (repeatable).
+    #[arg(long = "require", value_name = "WHAT", value_parser = ["clean-git", "data-hash", "same-data"])]
+    pub requires: Vec<String>,
+    /// Promote the candidate to this stage when everything passes (archiving the stage's
+    /// other versions), recording the report in the history.
+    #[arg(long, value_name = "STAGE")]
+    pub promote: Option<String>,
+    /// Write the report here: .md, .html or .json.
+    #[arg(long, value_name = "PATH")]
+    pub report: Option<PathBuf>,
+    /// What a missing baseline means (default: an error, exit 2).
+    #[arg(long, value_name = "pass|fail", value_parser = ["pass", "fail"])]
+    pub missing_baseline: Option<String>,
 }

@@ -9,6 +9,7 @@ pub mod error;
 pub mod metric_codec;
 pub mod model;
 pub mod names;
+pub mod registry;
 pub mod search;
 pub mod store;
 pub mod time;

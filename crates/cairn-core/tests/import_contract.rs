@@ -277,4 +277,33 @@ fn registry_import_sets_stages_aliases_and_history() {
     assert_eq!(last.change, RegistryChange::Transition);
     assert_eq!(last.origin, "import");
     assert_eq!(last.to_stage, Some(ModelStage::Archived));
+    assert!(
+        history
+            .iter()
+            .any(|entry| entry.change == RegistryChange::SetAlias
+                && entry.alias.as_deref() == Some("champion")
+                && entry.version == Some(3)
+                && entry.origin == "import")
+    );
+
+    // Alias moves and removals are recorded too.
+    let before = history.len();
+    model.aliases = vec![("champion".into(), 1)];
+    store.import_registered_model(&model).unwrap();
+    let history = store.registry_history("clf").unwrap();
+    let moves: Vec<(RegistryChange, Option<String>, Option<u64>)> = history[before..]
+        .iter()
+        .map(|entry| (entry.change, entry.alias.clone(), entry.version))
+        .collect();
+    assert_eq!(
+        moves,
+        vec![
+            (
+                RegistryChange::DeleteAlias,
+                Some("challenger".into()),
+                Some(1)
+            ),
+            (RegistryChange::SetAlias, Some("champion".into()), Some(1)),
+        ]
+    );
 }

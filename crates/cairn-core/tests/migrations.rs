@@ -645,6 +645,7 @@ fn write_store_v1(path: &Path) {
             user_id: "ada".into(),
             comment: "ship the baseline".into(),
             origin: "cli".into(),
+            gate_report: None,
         })
         .unwrap();
     store

@@ -180,6 +180,7 @@ contract_suite! {
         aliases_are_set_and_moved,
         bad_aliases_are_refused,
         registry_history_records_every_change_in_order,
+        gate_reports_and_alias_removals_are_in_the_history,
     ]
     serving: [
         run_inputs_are_deduplicated_and_read_back_with_tags,

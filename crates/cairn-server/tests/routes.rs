@@ -420,3 +420,125 @@ fn metric_history_routes_validate_their_arguments() {
     ));
     assert_eq!(bad_token.status, 400);
 }
+
+#[test]
+fn rest_registry_changes_are_in_the_history() {
+    use cairn_core::Store;
+    use cairn_core::model::RegistryChange;
+
+    let server = start(Auth::None);
+    server.post(
+        "/api/2.0/mlflow/registered-models/create",
+        json!({"name": "m"}),
+    );
+    for _ in 0..2 {
+        server.post(
+            "/api/2.0/mlflow/model-versions/create",
+            json!({"name": "m", "source": "file:///x"}),
+        );
+    }
+    for version in ["1", "2"] {
+        let moved = server.post(
+            "/api/2.0/mlflow/model-versions/transition-stage",
+            json!({"name": "m", "version": version, "stage": "Production",
+                   "archive_existing_versions": true}),
+        );
+        assert_eq!(moved.status, 200, "{}", moved.body);
+    }
+    let set = server.post(
+        "/api/2.0/mlflow/registered-models/alias",
+        json!({"name": "m", "alias": "champion", "version": "2"}),
+    );
+    assert_eq!(set.status, 200, "{}", set.body);
+    let deleted = server.send(
+        "DELETE",
+        "/api/2.0/mlflow/registered-models/alias?name=m&alias=champion",
+        &[],
+        b"",
+    );
+    assert_eq!(deleted.status, 200, "{}", deleted.body);
+
+    let store = cairn_core::SqliteStore::open(&server.dir.path().join("cairn.db")).unwrap();
+    let history = store.registry_history("m").unwrap();
+    let changes: Vec<(RegistryChange, Option<u64>, Option<&str>)> = history
+        .iter()
+        .map(|entry| {
+            (
+                entry.change,
+                entry.version,
+                entry.to_stage.map(|stage| stage.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        vec![
+            (RegistryChange::CreateVersion, Some(1), Some("None")),
+            (RegistryChange::CreateVersion, Some(2), Some("None")),
+            (RegistryChange::Transition, Some(1), Some("Production")),
+            (RegistryChange::Transition, Some(1), Some("Archived")),
+            (RegistryChange::Transition, Some(2), Some("Production")),
+            (RegistryChange::SetAlias, Some(2), None),
+            (RegistryChange::DeleteAlias, Some(2), None),
+        ]
+    );
+    assert!(
+        history[2..].iter().all(|entry| entry.origin == "rest"),
+        "{history:?}"
+    );
+}
+
+#[test]
+fn app_api_promotes_moves_aliases_and_shows_the_history() {
+    let server = start(Auth::None);
+    server.post(
+        "/api/2.0/mlflow/registered-models/create",
+        json!({"name": "m"}),
+    );
+    server.post(
+        "/api/2.0/mlflow/model-versions/create",
+        json!({"name": "m", "source": "file:///x"}),
+    );
+    let promoted = server.post(
+        "/app/api/promote_model_version",
+        json!({"request": {"name": "m", "version": 1, "stage": "staging", "comment": "ui"}}),
+    );
+    assert_eq!(promoted.status, 200, "{}", promoted.body);
+    assert_eq!(promoted.json()["stage"], "Staging");
+    let set = server.post(
+        "/app/api/set_model_alias",
+        json!({"name": "m", "alias": "champion", "version": 1}),
+    );
+    assert_eq!(set.status, 200, "{}", set.body);
+    let resolved = server.post(
+        "/app/api/resolve_model_uri",
+        json!({"uri": "models:/m@champion"}),
+    );
+    assert_eq!(resolved.json()["version"], 1, "{}", resolved.body);
+    let removed = server.post(
+        "/app/api/delete_model_alias",
+        json!({"name": "m", "alias": "champion"}),
+    );
+    assert_eq!(removed.status, 200, "{}", removed.body);
+    let history = server
+        .post("/app/api/model_history", json!({"name": "m"}))
+        .json();
+    let app: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|entry| entry["origin"] == "app")
+        .map(|entry| entry["change"].as_str().unwrap())
+        .collect();
+    assert_eq!(app, ["transition", "set_alias", "delete_alias"]);
+    let bad = server.post(
+        "/app/api/promote_model_version",
+        json!({"request": {"name": "m", "version": 1, "stage": "Prod"}}),
+    );
+    assert_eq!(bad.status, 400);
+    let missing = server.post(
+        "/app/api/resolve_model_uri",
+        json!({"uri": "models:/m@nobody"}),
+    );
+    assert_eq!(missing.status, 404);
+}

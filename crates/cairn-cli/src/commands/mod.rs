@@ -2,8 +2,10 @@
 
 mod demo;
 mod experiments;
+mod gate;
 mod index;
 mod log;
+mod models;
 mod plot;
 mod runs;
 mod serve;
@@ -27,6 +29,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Index { paths, watch } if watch => index::watch(&store, &paths, cli.json)?,
         Command::Index { paths, .. } => index::index(&store, &paths, cli.json)?,
         Command::Plot(command) => plot::plot(&store, command, cli.json)?,
+        Command::Models(command) => models::run(&store, command, cli.json)?,
+        Command::Gate(args) => return gate::run(&store, &args, cli.json),
         Command::Demo { if_empty } => demo::seed(&store, if_empty, cli.json)?,
     }
     Ok(ExitCode::SUCCESS)

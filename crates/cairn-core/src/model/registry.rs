@@ -167,6 +167,8 @@ pub struct StageTransition {
     pub comment: String,
     /// Where the request came from (`rest`, `cli`, `app`, `gate`), for the history.
     pub origin: String,
+    /// The gate report that allowed the move, kept in the history.
+    pub gate_report: Option<String>,
 }
 
 /// What kind of registry change a history entry records.

@@ -15,7 +15,7 @@ mod ast;
 mod error;
 mod fields;
 mod glob;
-mod lexer;
+pub(crate) mod lexer;
 mod order_by;
 mod parser;
 mod sql;

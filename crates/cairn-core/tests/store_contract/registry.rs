@@ -34,6 +34,7 @@ fn transition(name: &str, version: u64, stage: ModelStage, archive: bool) -> Sta
         user_id: "ada".into(),
         comment: String::new(),
         origin: "rest".into(),
+        gate_report: None,
     }
 }
 
@@ -477,6 +478,7 @@ pub(crate) fn registry_history_records_every_change_in_order(store: &dyn Store) 
                 user_id: user.into(),
                 comment: comment.into(),
                 origin: origin.into(),
+                gate_report: None,
             })
             .unwrap();
     };
@@ -538,4 +540,56 @@ pub(crate) fn registry_history_records_every_change_in_order(store: &dyn Store) 
     );
     assert_eq!(store.registry_history("unrelated").unwrap().len(), 1);
     assert!(store.registry_history("never-existed").unwrap().is_empty());
+}
+
+pub(crate) fn gate_reports_and_alias_removals_are_in_the_history(store: &dyn Store) {
+    model(store, "gated");
+    for _ in 0..2 {
+        version(store, "gated");
+    }
+    move_to(store, "gated", 1, ModelStage::Production, false);
+    let promoted = store
+        .transition_model_version_stage(&StageTransition {
+            gate_report: Some("# Gate: gated — PASSED".into()),
+            origin: "gate".into(),
+            ..transition("gated", 2, ModelStage::Production, true)
+        })
+        .unwrap();
+    assert_eq!(promoted.current_stage, ModelStage::Production);
+    store
+        .set_model_alias("gated", "champion", 2, "ada", "cli")
+        .unwrap();
+    store
+        .delete_model_alias("gated", "champion", "bob", "rest")
+        .unwrap();
+    assert!(matches!(
+        store.get_model_version_by_alias("gated", "champion"),
+        Err(StoreError::AliasNotFound { .. })
+    ));
+    let history = store.registry_history("gated").unwrap();
+    let reports: Vec<(Option<u64>, Option<ModelStage>, Option<&str>)> = history
+        .iter()
+        .filter(|entry| entry.change == cairn_core::model::RegistryChange::Transition)
+        .map(|entry| (entry.version, entry.to_stage, entry.gate_report.as_deref()))
+        .collect();
+    assert_eq!(
+        reports,
+        vec![
+            (Some(1), Some(ModelStage::Production), None),
+            // The version archived by the promotion carries no report; the promotion does.
+            (Some(1), Some(ModelStage::Archived), None),
+            (
+                Some(2),
+                Some(ModelStage::Production),
+                Some("# Gate: gated — PASSED")
+            ),
+        ]
+    );
+    let last = history.last().unwrap();
+    assert_eq!(last.change, cairn_core::model::RegistryChange::DeleteAlias);
+    assert_eq!(last.alias.as_deref(), Some("champion"));
+    assert_eq!(
+        (last.user_id.as_str(), last.origin.as_str()),
+        ("bob", "rest")
+    );
 }

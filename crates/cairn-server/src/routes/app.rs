@@ -53,6 +53,52 @@ async fn command(State(state): State<Shared>, Path(name): Path<String>, args: Ar
                         serde_json::to_value(page).map_err(|e| bad_request(e.to_string()))
                     })
             }
+            "model_history" => {
+                let name = string_arg(&arguments, "name").map_err(bad_request)?;
+                cairn_app::registry::model_history(store.as_ref(), &name)
+                    .map_err(app_error)
+                    .and_then(|views| {
+                        serde_json::to_value(views).map_err(|e| bad_request(e.to_string()))
+                    })
+            }
+            "promote_model_version" => {
+                let request: cairn_app::registry::PromoteRequest = serde_json::from_value(
+                    arguments.get("request").cloned().unwrap_or(Value::Null),
+                )
+                .map_err(|error| bad_request(format!("invalid 'request': {error}")))?;
+                cairn_app::registry::promote_model_version(store.as_ref(), &request)
+                    .map_err(app_error)
+                    .map(|stage| json!({ "stage": stage }))
+            }
+            "set_model_alias" | "delete_model_alias" => {
+                let model = string_arg(&arguments, "name").map_err(bad_request)?;
+                let alias = string_arg(&arguments, "alias").map_err(bad_request)?;
+                let user = string_arg(&arguments, "userId").unwrap_or_default();
+                let outcome = if name == "set_model_alias" {
+                    let version = arguments
+                        .get("version")
+                        .and_then(Value::as_u64)
+                        .ok_or_else(|| bad_request("'version' must be a number".to_owned()))?;
+                    cairn_app::registry::set_model_alias(
+                        store.as_ref(),
+                        &model,
+                        &alias,
+                        version,
+                        &user,
+                    )
+                } else {
+                    cairn_app::registry::delete_model_alias(store.as_ref(), &model, &alias, &user)
+                };
+                outcome.map_err(app_error).map(|()| json!({}))
+            }
+            "resolve_model_uri" => {
+                let uri = string_arg(&arguments, "uri").map_err(bad_request)?;
+                cairn_app::registry::resolve_model_uri(store.as_ref(), &uri)
+                    .map_err(app_error)
+                    .and_then(|view| {
+                        serde_json::to_value(view).map_err(|e| bad_request(e.to_string()))
+                    })
+            }
             other => Err((
                 StatusCode::NOT_FOUND,
                 json!({"kind": "not_found", "message": format!("no command '{other}'")}),
@@ -69,4 +115,13 @@ async fn command(State(state): State<Shared>, Path(name): Path<String>, args: Ar
         )
             .into_response(),
     }
+}
+
+/// A required string argument.
+fn string_arg(arguments: &Value, key: &str) -> Result<String, String> {
+    arguments
+        .get(key)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| format!("'{key}' is required and must be a string"))
 }

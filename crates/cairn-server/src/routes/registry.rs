@@ -360,6 +360,7 @@ async fn transition(State(state): State<Shared>, args: Args) -> ApiResult {
         user_id: String::new(),
         comment: String::new(),
         origin: ORIGIN.to_string(),
+        gate_report: None,
     };
     let version = state
         .call(move |store| store.transition_model_version_stage(&request))

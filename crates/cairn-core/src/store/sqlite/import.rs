@@ -269,8 +269,8 @@ fn insert_input(
 }
 
 /// Creates or updates a registered model, its versions (stages as the source has them), tags
-/// and aliases. New versions and stage changes are written to the registry history with origin
-/// `import`.
+/// and aliases. New versions, stage changes and alias moves are written to the registry history
+/// with origin `import`.
 pub(super) fn import_registered_model(
     transaction: &Transaction<'_>,
     model: &ImportedRegisteredModel,
@@ -383,6 +383,30 @@ pub(super) fn import_registered_model(
                 history("transition", Some(&old), Some(stage.as_str()), now)?;
             }
             Some(_) => {}
+        }
+    }
+    let old_aliases: Vec<(String, i64)> = transaction
+        .prepare_cached("SELECT alias, version FROM model_aliases WHERE model_id = ?1")?
+        .query_map([model_pk], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let alias_history = |action: &str, alias: &str, version: i64| {
+        transaction
+            .prepare_cached(
+                "INSERT INTO registry_history
+                   (model_name, version, action, alias, user_id, time_ms, origin)
+                 VALUES (?1, ?2, ?3, ?4, '', ?5, 'import')",
+            )?
+            .execute(params![model.name, version, action, alias, now])
+    };
+    for (alias, version) in &old_aliases {
+        if !model.aliases.iter().any(|(new, _)| new == alias) {
+            alias_history("delete_alias", alias, *version)?;
+        }
+    }
+    for (alias, version) in &model.aliases {
+        let version = *version as i64;
+        if !old_aliases.contains(&(alias.clone(), version)) {
+            alias_history("set_alias", alias, version)?;
         }
     }
     transaction

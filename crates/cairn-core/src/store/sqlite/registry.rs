@@ -249,7 +249,7 @@ pub(super) fn transition(
             time_ms: now,
             comment: request.comment.clone(),
             origin: request.origin.clone(),
-            gate_report: None,
+            gate_report: request.gate_report.clone(),
         },
     )?;
     get_version(transaction, &request.name, request.version)

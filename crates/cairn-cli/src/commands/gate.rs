@@ -1,0 +1,136 @@
+//! `cairn gate`: parses the flags, lets `cairn_core::registry::gate` judge, prints the table,
+//! writes the report, promotes when asked, and picks the exit code (0 pass, 1 fail, 2 error).
+
+use std::process::ExitCode;
+
+use cairn_core::Store;
+use cairn_core::model::ModelStage;
+use cairn_core::registry::ModelRef;
+use cairn_core::registry::gate::{
+    Candidate, GateError, GateReport, GateSpec, MissingBaseline, Requirement, Rule, evaluate,
+};
+
+use crate::args::GateArgs;
+use crate::output::Table;
+
+/// The exit code of a usage or data error.
+const ERROR_EXIT: u8 = 2;
+
+pub fn run(store: &dyn Store, args: &GateArgs, json: bool) -> anyhow::Result<ExitCode> {
+    match judge(store, args, json) {
+        Ok(true) => Ok(ExitCode::SUCCESS),
+        Ok(false) => Ok(ExitCode::from(1)),
+        Err(error) => {
+            eprintln!("error: {error}");
+            Ok(ExitCode::from(ERROR_EXIT))
+        }
+    }
+}
+
+fn spec(args: &GateArgs) -> Result<(GateSpec, Option<ModelStage>), GateError> {
+    let rules = args
+        .rules
+        .iter()
+        .map(|rule| Rule::parse(rule))
+        .collect::<Result<Vec<_>, _>>()?;
+    let requirements = args
+        .requires
+        .iter()
+        .map(|requirement| Requirement::parse(requirement))
+        .collect::<Result<Vec<_>, _>>()?;
+    if rules.is_empty() && requirements.is_empty() {
+        return Err(GateError::Usage(
+            "give at least one --rule or --require".to_owned(),
+        ));
+    }
+    let promote = args
+        .promote
+        .as_deref()
+        .map(|stage| {
+            ModelStage::parse(stage).ok_or_else(|| {
+                GateError::Usage(format!(
+                    "--promote '{stage}' is not a stage: None, Staging, Production or Archived"
+                ))
+            })
+        })
+        .transpose()?;
+    let missing_baseline = match args.missing_baseline.as_deref() {
+        Some("pass") => MissingBaseline::Pass,
+        Some("fail") => MissingBaseline::Fail,
+        _ => MissingBaseline::Error,
+    };
+    let spec = GateSpec {
+        model: args.name.clone(),
+        candidate: Candidate::parse(&args.candidate),
+        against: ModelRef::parse(&args.against)?,
+        rules,
+        requirements,
+        missing_baseline,
+    };
+    Ok((spec, promote))
+}
+
+fn judge(store: &dyn Store, args: &GateArgs, json: bool) -> Result<bool, GateError> {
+    let (spec, promote) = spec(args)?;
+    let report = evaluate(store, &spec)?;
+    if let Some(path) = &args.report {
+        let text = report.render_for(&path.to_string_lossy())?;
+        std::fs::write(path, text).map_err(|error| {
+            GateError::Data(format!("writing the report {}: {error}", path.display()))
+        })?;
+    }
+    if json {
+        println!("{}", report.to_json());
+    } else {
+        print_table(&report);
+    }
+    if report.passed
+        && let Some(stage) = promote
+    {
+        let version = report.promote(store, stage, true, &super::models::current_user(), "")?;
+        if !json {
+            println!(
+                "promoted {} version {} to {}",
+                version.name,
+                version.version,
+                version.current_stage.as_str()
+            );
+        }
+    }
+    Ok(report.passed)
+}
+
+fn print_table(report: &GateReport) {
+    let describe = |side: Option<&cairn_core::registry::gate::GateSide>| match side {
+        None => "none".to_owned(),
+        Some(side) => match side.version {
+            Some(version) => format!("version {version} (run {})", side.run_id),
+            None => format!("run {}", side.run_id),
+        },
+    };
+    println!("candidate: {}", describe(Some(&report.candidate)));
+    println!(
+        "baseline ({}): {}",
+        report.against,
+        describe(report.baseline.as_ref())
+    );
+    if !report.rules.is_empty() {
+        let mut table = Table::new(["RULE", "CANDIDATE", "BASELINE", "THRESHOLD", "RESULT"]);
+        for row in report.rule_rows() {
+            table.row(row);
+        }
+        table.print();
+    }
+    if !report.requirements.is_empty() {
+        let mut table = Table::new(["REQUIREMENT", "RESULT", "DETAIL"]);
+        for requirement in &report.requirements {
+            table.row([
+                requirement.requirement.clone(),
+                if requirement.passed { "pass" } else { "FAIL" }.to_owned(),
+                requirement.detail.clone(),
+            ]);
+        }
+        table.print();
+    }
+    println!("{}", if report.passed { "PASSED" } else { "FAILED" });
+}
