@@ -124,7 +124,7 @@ pub(crate) fn format_wall(epoch_secs: f64, span_secs: f64) -> String {
     let days = total.div_euclid(86_400);
     let of_day = total.rem_euclid(86_400);
     let (hour, minute, second) = (of_day / 3600, (of_day / 60) % 60, of_day % 60);
-    let (_, month, day) = civil_from_days(days);
+    let (_, month, day) = cairn_core::time::civil_from_days(days);
     if span_secs >= 86_400.0 {
         format!("{month:02}-{day:02} {hour:02}:{minute:02}")
     } else if span_secs < 600.0 {
@@ -132,25 +132,6 @@ pub(crate) fn format_wall(epoch_secs: f64, span_secs: f64) -> String {
     } else {
         format!("{hour:02}:{minute:02}")
     }
-}
-
-/// Year, month, day of a count of days since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u32;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    } as u32;
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]
@@ -174,6 +155,6 @@ mod tests {
         assert_eq!(format_duration(5400.0, 10_000.0), "1.5h");
         assert_eq!(format_wall(1_700_000_000.0, 100_000.0), "11-14 22:13");
         assert_eq!(format_wall(1_700_000_000.0, 100.0), "22:13:20");
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(cairn_core::time::civil_from_days(0), (1970, 1, 1));
     }
 }
