@@ -1,6 +1,7 @@
 //! The domain model: what Cairn knows about experiments, runs, metrics, provenance and the
 //! model registry, independent of any wire format.
 
+mod data_manifest;
 mod experiment;
 mod import;
 mod logged_model;
@@ -9,6 +10,7 @@ mod provenance;
 mod registry;
 mod run;
 
+pub use data_manifest::{FileStatKey, ManifestEntry, ManifestEntryKind};
 pub use experiment::{Experiment, ExperimentId, ExperimentSummary, NewExperiment};
 pub use import::{
     ImportMode, ImportOutcome, ImportedExperiment, ImportedInput, ImportedLoggedModel,
