@@ -1,5 +1,8 @@
 //! Git provenance against real repositories made with the `git` command.
-#![allow(clippy::unwrap_used, reason = "test helpers: a failure is a test failure")]
+#![allow(
+    clippy::unwrap_used,
+    reason = "test helpers: a failure is a test failure"
+)]
 
 use std::fs;
 use std::path::Path;
