@@ -47,6 +47,13 @@ pub enum Command {
     /// Draw a chart of runs to an SVG or PNG file.
     #[command(subcommand)]
     Plot(PlotCommand),
+    /// Print the content hash of files and directories (BLAKE3; see ARCHITECTURE.md,
+    /// "Data hashes"). Unchanged files are not read again (stat cache in the store).
+    Hash {
+        /// Files or directories to hash.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
     /// Fill the store with demo experiments, runs and a registered model.
     Demo {
         /// Do nothing when the store already has runs.

@@ -422,3 +422,35 @@ fn plot_writes_svg_and_png_charts_of_demo_runs() {
     ]);
     assert!(error.contains("no runs match"), "{error}");
 }
+
+#[test]
+fn hash_prints_blake3_of_files_and_directories_and_reuses_the_stat_cache() {
+    let sandbox = Sandbox::new();
+    let data = sandbox.home.path().join("data");
+    std::fs::create_dir_all(data.join("sub")).unwrap();
+    std::fs::write(data.join("sub/x.txt"), "x").unwrap();
+    std::fs::write(data.join("y.txt"), "yy").unwrap();
+    let file_hash = |bytes: &[u8]| blake3::hash(bytes).to_hex().to_string();
+    let expected = file_hash(
+        format!(
+            "sub/x.txt\x001\x00{}\ny.txt\x002\x00{}\n",
+            file_hash(b"x"),
+            file_hash(b"yy")
+        )
+        .as_bytes(),
+    );
+    let data_arg = data.to_str().unwrap();
+    let file_arg = data.join("y.txt");
+    let first = sandbox.json(&["hash", data_arg, file_arg.to_str().unwrap()]);
+    assert_eq!(first[0]["hash"], expected.as_str());
+    assert_eq!(first[0]["kind"], "directory");
+    assert_eq!(first[0]["file_count"], 2);
+    assert_eq!(first[1]["hash"], file_hash(b"yy").as_str());
+    assert_eq!(first[1]["cached_files"], 1);
+    let second = sandbox.json(&["hash", data_arg]);
+    assert_eq!(second[0]["cached_files"], 2);
+    let text = sandbox.ok(&["hash", data_arg]);
+    assert_eq!(text, format!("{expected}  {data_arg}\n"));
+    let missing = sandbox.fails(&["hash", "/nonexistent/cairn-data"]);
+    assert!(missing.contains("/nonexistent/cairn-data"), "{missing}");
+}

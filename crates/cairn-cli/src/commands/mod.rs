@@ -2,6 +2,7 @@
 
 mod demo;
 mod experiments;
+mod hash;
 mod index;
 mod log;
 mod plot;
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Index { paths, watch } if watch => index::watch(&store, &paths, cli.json)?,
         Command::Index { paths, .. } => index::index(&store, &paths, cli.json)?,
         Command::Plot(command) => plot::plot(&store, command, cli.json)?,
+        Command::Hash { paths } => hash::hash(&store, &paths, cli.json)?,
         Command::Demo { if_empty } => demo::seed(&store, if_empty, cli.json)?,
     }
     Ok(ExitCode::SUCCESS)
