@@ -47,6 +47,9 @@ pub enum Command {
     /// Draw a chart of runs to an SVG or PNG file.
     #[command(subcommand)]
     Plot(PlotCommand),
+    /// Run a command as a tracked run: records the command, git provenance and data hashes,
+    /// captures stdout/stderr, and points the child's mlflow client at this store.
+    Run(RunArgs),
     /// Print the content hash of files and directories (BLAKE3; see ARCHITECTURE.md,
     /// "Data hashes"). Unchanged files are not read again (stat cache in the store).
     Hash {
@@ -270,4 +273,23 @@ pub struct PlotHistArgs {
     pub selection: RunSelection,
     #[command(flatten)]
     pub image: ImageArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Experiment name (created when missing; default: $MLFLOW_EXPERIMENT_NAME, else Default).
+    #[arg(long, value_name = "NAME")]
+    pub experiment: Option<String>,
+    /// Run name.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// A data input to hash and record (repeatable).
+    #[arg(long = "data", value_name = "PATH")]
+    pub data: Vec<PathBuf>,
+    /// A param to record, KEY=VALUE (repeatable).
+    #[arg(long = "param", value_name = "K=V")]
+    pub params: Vec<String>,
+    /// The command and its arguments, after `--`.
+    #[arg(required = true, last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
 }

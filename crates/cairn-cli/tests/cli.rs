@@ -454,3 +454,127 @@ fn hash_prints_blake3_of_files_and_directories_and_reuses_the_stat_cache() {
     let missing = sandbox.fails(&["hash", "/nonexistent/cairn-data"]);
     assert!(missing.contains("/nonexistent/cairn-data"), "{missing}");
 }
+
+#[test]
+fn run_records_provenance_output_and_maps_exit_codes() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.home.path().join("project");
+    std::fs::create_dir_all(repo.join("data")).unwrap();
+    std::fs::write(repo.join("train.py"), "print(1)\n").unwrap();
+    std::fs::write(repo.join("data/x.csv"), "a,b\n").unwrap();
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .args(args)
+            .current_dir(&repo)
+            .env("HOME", sandbox.home.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "T")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "T")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["add", "train.py"]);
+    git(&["commit", "-q", "-m", "init"]);
+    std::fs::write(repo.join("train.py"), "print(2)\n").unwrap();
+
+    let run = |name: &str, script: &str| {
+        sandbox
+            .command()
+            .current_dir(&repo)
+            .arg("--store")
+            .arg(sandbox.store())
+            .args([
+                "run",
+                "--experiment",
+                "exp",
+                "--name",
+                name,
+                "--data",
+                "data",
+            ])
+            .args(["--param", "lr=0.1", "--", "sh", "-c", script])
+            .output()
+            .unwrap()
+    };
+    let ok = run(
+        "ok",
+        "echo \"to stdout $MLFLOW_EXPERIMENT_NAME $MLFLOW_RUN_ID\"; echo to-stderr >&2; \
+         case $MLFLOW_TRACKING_URI in http://127.0.0.1:*) exit 0;; *) exit 9;; esac",
+    );
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let stdout = String::from_utf8(ok.stdout).unwrap();
+    assert!(stdout.starts_with("to stdout exp "), "{stdout}");
+    assert!(String::from_utf8_lossy(&ok.stderr).contains("to-stderr"));
+    assert_eq!(run("fails", "exit 3").status.code(), Some(3));
+    assert_eq!(run("killed", "kill -TERM $$").status.code(), Some(143));
+
+    let runs = sandbox.json(&["runs", "list", "--experiment", "exp"]);
+    let status_of = |name: &str| {
+        runs.as_array()
+            .unwrap()
+            .iter()
+            .find(|run| run["run_name"] == name)
+            .map(|run| run["status"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(status_of("ok"), "FINISHED");
+    assert_eq!(status_of("fails"), "FAILED");
+    assert_eq!(status_of("killed"), "KILLED");
+    let ok_run = runs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|run| run["run_name"] == "ok")
+        .unwrap();
+    assert_eq!(ok_run["source_kind"], "cairn_run");
+    assert_eq!(ok_run["params"]["lr"], "0.1");
+    assert_eq!(ok_run["git_dirty"], true);
+    let data_hash = sandbox.json(&["hash", repo.join("data").to_str().unwrap()]);
+    assert_eq!(ok_run["data_hash"], data_hash[0]["hash"]);
+
+    let run_id = ok_run["run_id"].as_str().unwrap();
+    let artifacts: Vec<PathBuf> = walk(&sandbox.store().with_file_name("cairn-artifacts"))
+        .into_iter()
+        .filter(|path| path.to_string_lossy().contains(run_id))
+        .collect();
+    let log = artifacts
+        .iter()
+        .find(|p| p.ends_with("cairn/output.log"))
+        .unwrap();
+    let log = std::fs::read_to_string(log).unwrap();
+    assert!(
+        log.contains("to stdout exp") && log.contains("to-stderr"),
+        "{log}"
+    );
+    let diff = artifacts
+        .iter()
+        .find(|p| p.ends_with("cairn/git.diff"))
+        .unwrap();
+    let diff = std::fs::read_to_string(diff).unwrap();
+    assert!(
+        diff.contains("-print(1)") && diff.contains("+print(2)"),
+        "{diff}"
+    );
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}

@@ -6,6 +6,7 @@ mod hash;
 mod index;
 mod log;
 mod plot;
+mod run;
 mod runs;
 mod serve;
 
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Index { paths, watch } if watch => index::watch(&store, &paths, cli.json)?,
         Command::Index { paths, .. } => index::index(&store, &paths, cli.json)?,
         Command::Plot(command) => plot::plot(&store, command, cli.json)?,
+        Command::Run(args) => return run::run(&store, &args),
         Command::Hash { paths } => hash::hash(&store, &paths, cli.json)?,
         Command::Demo { if_empty } => demo::seed(&store, if_empty, cli.json)?,
     }
