@@ -50,6 +50,13 @@ pub enum Command {
     /// Run a command as a tracked run: records the command, git provenance and data hashes,
     /// captures stdout/stderr, and points the child's mlflow client at this store.
     Run(RunArgs),
+    /// Show what differs between two runs: params, code (commits) and data (files).
+    Diff {
+        /// The first run id.
+        run_a: String,
+        /// The second run id.
+        run_b: String,
+    },
     /// Print the content hash of files and directories (BLAKE3; see ARCHITECTURE.md,
     /// "Data hashes"). Unchanged files are not read again (stat cache in the store).
     Hash {

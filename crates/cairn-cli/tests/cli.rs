@@ -578,3 +578,54 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     found
 }
+
+#[test]
+fn diff_shows_params_and_data_files_and_warns() {
+    let sandbox = Sandbox::new();
+    let work = sandbox.home.path().join("work");
+    std::fs::create_dir_all(work.join("data")).unwrap();
+    std::fs::write(work.join("data/keep.txt"), "same").unwrap();
+    std::fs::write(work.join("data/change.txt"), "v1").unwrap();
+    let run = |name: &str, lr: &str| {
+        let output = sandbox
+            .command()
+            .current_dir(&work)
+            .arg("--store")
+            .arg(sandbox.store())
+            .args(["run", "--name", name, "--data", "data", "--param"])
+            .arg(format!("lr={lr}"))
+            .args(["--", "true"])
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+    };
+    run("a", "0.1");
+    std::fs::write(work.join("data/change.txt"), "v2").unwrap();
+    std::fs::write(work.join("data/new.txt"), "n").unwrap();
+    run("b", "0.2");
+    let runs = sandbox.json(&["runs", "list"]);
+    let id = |name: &str| {
+        runs.as_array()
+            .unwrap()
+            .iter()
+            .find(|run| run["run_name"] == name)
+            .unwrap()["run_id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let diff = sandbox.json(&["diff", &id("a"), &id("b")]);
+    assert_eq!(diff["params"][0]["key"], "lr");
+    assert_eq!(diff["params"][0]["b"], "0.2");
+    assert_eq!(diff["data"][0]["key"], "data");
+    let files: Vec<&str> = diff["data_files"][0]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|file| file["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, vec!["change.txt", "new.txt"]);
+    assert_eq!(diff["warnings"][0], "data differs: data");
+    let same = sandbox.ok(&["diff", &id("a"), &id("a")]);
+    assert_eq!(same, "no differences in params, code or data\n");
+}

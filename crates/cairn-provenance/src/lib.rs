@@ -8,11 +8,13 @@ mod data_hash;
 mod dvc;
 mod error;
 mod git;
+mod run_diff;
 
 pub use data_hash::{HashedData, directory_hash, hash_file, hash_path};
 pub use dvc::dvc_md5;
 pub use error::ProvenanceError;
 pub use git::{GitLookup, GitSnapshot, inspect as inspect_git, strip_credentials};
+pub use run_diff::{Change, ManifestChange, RunDiff, diff_runs, manifest_changes};
 
 use std::path::Path;
 

@@ -1,6 +1,7 @@
 //! Runs a parsed command line against the store.
 
 mod demo;
+mod diff;
 mod experiments;
 mod hash;
 mod index;
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Index { paths, .. } => index::index(&store, &paths, cli.json)?,
         Command::Plot(command) => plot::plot(&store, command, cli.json)?,
         Command::Run(args) => return run::run(&store, &args),
+        Command::Diff { run_a, run_b } => diff::diff(&store, &run_a, &run_b, cli.json)?,
         Command::Hash { paths } => hash::hash(&store, &paths, cli.json)?,
         Command::Demo { if_empty } => demo::seed(&store, if_empty, cli.json)?,
     }
