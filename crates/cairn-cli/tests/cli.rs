@@ -629,3 +629,31 @@ fn diff_shows_params_and_data_files_and_warns() {
     let same = sandbox.ok(&["diff", &id("a"), &id("a")]);
     assert_eq!(same, "no differences in params, code or data\n");
 }
+
+#[test]
+fn run_child_logs_through_the_ephemeral_endpoint() {
+    if Command::new("curl").arg("--version").output().is_err() {
+        eprintln!("curl not installed; skipped");
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let script = r#"curl -sf -X POST -H 'Content-Type: application/json' \
+        -d "{\"run_id\":\"$MLFLOW_RUN_ID\",\"key\":\"loss\",\"value\":0.5,\"timestamp\":1,\"step\":0}" \
+        "$MLFLOW_TRACKING_URI/api/2.0/mlflow/runs/log-metric""#;
+    let output = sandbox
+        .command()
+        .current_dir(sandbox.home.path())
+        .arg("--store")
+        .arg(sandbox.store())
+        .args(["run", "--name", "logs", "--", "sh", "-c", script])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let runs = sandbox.json(&["runs", "list"]);
+    assert_eq!(runs[0]["metrics"]["loss"], 0.5);
+    assert_eq!(runs[0]["status"], "FINISHED");
+}
