@@ -657,3 +657,41 @@ fn run_child_logs_through_the_ephemeral_endpoint() {
     assert_eq!(runs[0]["metrics"]["loss"], 0.5);
     assert_eq!(runs[0]["status"], "FINISHED");
 }
+
+#[test]
+fn run_interrupted_by_ctrl_c_is_killed_and_cairn_records_it() {
+    if Command::new("setsid").arg("--version").output().is_err() {
+        eprintln!("setsid not installed; skipped");
+        return;
+    }
+    let sandbox = Sandbox::new();
+    // setsid: a process group of its own, so SIGINT to the group (what a terminal's Ctrl-C
+    // does) reaches cairn and the child but not the test runner.
+    let output = Command::new("setsid")
+        .arg("--wait")
+        .arg(env!("CARGO_BIN_EXE_cairn"))
+        .env_remove("CAIRN_STORE")
+        .env("HOME", sandbox.home.path())
+        .current_dir(sandbox.home.path())
+        .arg("--store")
+        .arg(sandbox.store())
+        .args([
+            "run",
+            "--name",
+            "interrupted",
+            "--",
+            "sh",
+            "-c",
+            "kill -INT 0; sleep 5",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let runs = sandbox.json(&["runs", "list"]);
+    assert_eq!(runs[0]["status"], "KILLED");
+}

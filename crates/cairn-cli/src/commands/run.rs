@@ -5,6 +5,7 @@ use std::fs::{self, File};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, bail};
@@ -264,54 +265,45 @@ fn tee(
     })
 }
 
-/// SIGINT caught (not fatal) for as long as this lives.
+/// SIGINT caught instead of fatal from [`Interrupts::catch`] on; the terminal delivers Ctrl-C to
+/// the child (same process group) and Cairn stays alive to record how it ended.
 struct Interrupts {
-    runtime: Option<tokio::runtime::Runtime>,
-    seen: Arc<std::sync::atomic::AtomicBool>,
+    seen: Arc<AtomicBool>,
 }
 
 impl Interrupts {
     fn catch() -> Interrupts {
-        let seen = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .ok();
-        if let Some(runtime) = &runtime {
-            let flag = Arc::clone(&seen);
-            // Registering the handler here, before the child starts, is what keeps SIGINT from
-            // ending Cairn; the task only notes that it came.
-            if let Ok(mut signal) = runtime.block_on(async {
-                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
-            }) {
-                std::thread::spawn(move || {
-                    let Ok(local) = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                    else {
-                        return;
-                    };
-                    local.block_on(async move {
+        let seen = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&seen);
+        let (registered, wait_registered) = std::sync::mpsc::channel::<()>();
+        let _ = std::thread::Builder::new()
+            .name("cairn-run-sigint".to_string())
+            .spawn(move || {
+                let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
+                    let _ = registered.send(());
+                    return;
+                };
+                runtime.block_on(async move {
+                    let signal =
+                        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt());
+                    let _ = registered.send(());
+                    if let Ok(mut signal) = signal {
                         while signal.recv().await.is_some() {
-                            flag.store(true, std::sync::atomic::Ordering::SeqCst);
+                            flag.store(true, AtomicOrdering::SeqCst);
                         }
-                    });
+                    }
                 });
-            }
-        }
-        Interrupts { runtime, seen }
+            });
+        // The handler must be in place before the child starts.
+        let _ = wait_registered.recv();
+        Interrupts { seen }
     }
 
     fn seen(&self) -> bool {
-        self.seen.load(std::sync::atomic::Ordering::SeqCst)
-    }
-}
-
-impl std::fmt::Debug for Interrupts {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Interrupts")
-            .field("active", &self.runtime.is_some())
-            .finish()
+        self.seen.load(AtomicOrdering::SeqCst)
     }
 }
 
