@@ -7,7 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 forbidden='^(tauri|tauri-[a-z-]+|wry|tao|webkit2gtk|gtk|axum|axum-[a-z-]+|hyper|hyper-[a-z-]+|tower|tower-http|actix-web|warp|rocket|reqwest|ureq|tokio|font-kit|yeslogic-fontconfig-sys|servo-fontconfig) v'
 status=0
-for crate in cairn-core cairn-app cairn-index cairn-chart; do
+for crate in cairn-core cairn-app cairn-index cairn-chart cairn-provenance; do
     offenders="$(cargo tree --quiet -p "$crate" -e normal,build --prefix none --no-dedupe \
         | grep -E "$forbidden" | sort -u || true)"
     if [[ -n $offenders ]]; then
@@ -17,5 +17,5 @@ for crate in cairn-core cairn-app cairn-index cairn-chart; do
         status=1
     fi
 done
-[[ $status == 0 ]] && echo "boundaries: cairn-core, cairn-app, cairn-index and cairn-chart are free of GUI and HTTP frameworks"
+[[ $status == 0 ]] && echo "boundaries: cairn-core, cairn-app, cairn-index, cairn-chart and cairn-provenance are free of GUI and HTTP frameworks"
 exit $status

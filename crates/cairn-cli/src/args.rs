@@ -53,6 +53,23 @@ pub enum Command {
     /// Judge a candidate version against a baseline with metric rules (CI); exits 0 when every
     /// rule passes, 1 when one fails, 2 on a usage or data error.
     Gate(GateArgs),
+    /// Run a command as a tracked run: records the command, git provenance and data hashes,
+    /// captures stdout/stderr, and points the child's mlflow client at this store.
+    Run(RunArgs),
+    /// Show what differs between two runs: params, code (commits) and data (files).
+    Diff {
+        /// The first run id.
+        run_a: String,
+        /// The second run id.
+        run_b: String,
+    },
+    /// Print the content hash of files and directories (BLAKE3; see ARCHITECTURE.md,
+    /// "Data hashes"). Unchanged files are not read again (stat cache in the store).
+    Hash {
+        /// Files or directories to hash.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
     /// Fill the store with demo experiments, runs and a registered model.
     Demo {
         /// Do nothing when the store already has runs.
@@ -364,4 +381,23 @@ pub struct GateArgs {
     /// What a missing baseline means (default: an error, exit 2).
     #[arg(long, value_name = "pass|fail", value_parser = ["pass", "fail"])]
     pub missing_baseline: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Experiment name (created when missing; default: $MLFLOW_EXPERIMENT_NAME, else Default).
+    #[arg(long, value_name = "NAME")]
+    pub experiment: Option<String>,
+    /// Run name.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// A data input to hash and record (repeatable).
+    #[arg(long = "data", value_name = "PATH")]
+    pub data: Vec<PathBuf>,
+    /// A param to record, KEY=VALUE (repeatable).
+    #[arg(long = "param", value_name = "K=V")]
+    pub params: Vec<String>,
+    /// The command and its arguments, after `--`.
+    #[arg(required = true, last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
 }

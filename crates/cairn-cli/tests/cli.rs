@@ -422,3 +422,276 @@ fn plot_writes_svg_and_png_charts_of_demo_runs() {
     ]);
     assert!(error.contains("no runs match"), "{error}");
 }
+
+#[test]
+fn hash_prints_blake3_of_files_and_directories_and_reuses_the_stat_cache() {
+    let sandbox = Sandbox::new();
+    let data = sandbox.home.path().join("data");
+    std::fs::create_dir_all(data.join("sub")).unwrap();
+    std::fs::write(data.join("sub/x.txt"), "x").unwrap();
+    std::fs::write(data.join("y.txt"), "yy").unwrap();
+    let file_hash = |bytes: &[u8]| blake3::hash(bytes).to_hex().to_string();
+    let expected = file_hash(
+        format!(
+            "sub/x.txt\x001\x00{}\ny.txt\x002\x00{}\n",
+            file_hash(b"x"),
+            file_hash(b"yy")
+        )
+        .as_bytes(),
+    );
+    let data_arg = data.to_str().unwrap();
+    let file_arg = data.join("y.txt");
+    let first = sandbox.json(&["hash", data_arg, file_arg.to_str().unwrap()]);
+    assert_eq!(first[0]["hash"], expected.as_str());
+    assert_eq!(first[0]["kind"], "directory");
+    assert_eq!(first[0]["file_count"], 2);
+    assert_eq!(first[1]["hash"], file_hash(b"yy").as_str());
+    assert_eq!(first[1]["cached_files"], 1);
+    let second = sandbox.json(&["hash", data_arg]);
+    assert_eq!(second[0]["cached_files"], 2);
+    let text = sandbox.ok(&["hash", data_arg]);
+    assert_eq!(text, format!("{expected}  {data_arg}\n"));
+    let missing = sandbox.fails(&["hash", "/nonexistent/cairn-data"]);
+    assert!(missing.contains("/nonexistent/cairn-data"), "{missing}");
+}
+
+#[test]
+fn run_records_provenance_output_and_maps_exit_codes() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.home.path().join("project");
+    std::fs::create_dir_all(repo.join("data")).unwrap();
+    std::fs::write(repo.join("train.py"), "print(1)\n").unwrap();
+    std::fs::write(repo.join("data/x.csv"), "a,b\n").unwrap();
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .args(args)
+            .current_dir(&repo)
+            .env("HOME", sandbox.home.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "T")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "T")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["add", "train.py"]);
+    git(&["commit", "-q", "-m", "init"]);
+    std::fs::write(repo.join("train.py"), "print(2)\n").unwrap();
+
+    let run = |name: &str, script: &str| {
+        sandbox
+            .command()
+            .current_dir(&repo)
+            .arg("--store")
+            .arg(sandbox.store())
+            .args([
+                "run",
+                "--experiment",
+                "exp",
+                "--name",
+                name,
+                "--data",
+                "data",
+            ])
+            .args(["--param", "lr=0.1", "--", "sh", "-c", script])
+            .output()
+            .unwrap()
+    };
+    let ok = run(
+        "ok",
+        "echo \"to stdout $MLFLOW_EXPERIMENT_NAME $MLFLOW_RUN_ID\"; echo to-stderr >&2; \
+         case $MLFLOW_TRACKING_URI in http://127.0.0.1:*) exit 0;; *) exit 9;; esac",
+    );
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let stdout = String::from_utf8(ok.stdout).unwrap();
+    assert!(stdout.starts_with("to stdout exp "), "{stdout}");
+    assert!(String::from_utf8_lossy(&ok.stderr).contains("to-stderr"));
+    assert_eq!(run("fails", "exit 3").status.code(), Some(3));
+    assert_eq!(run("killed", "kill -TERM $$").status.code(), Some(143));
+
+    let runs = sandbox.json(&["runs", "list", "--experiment", "exp"]);
+    let status_of = |name: &str| {
+        runs.as_array()
+            .unwrap()
+            .iter()
+            .find(|run| run["run_name"] == name)
+            .map(|run| run["status"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(status_of("ok"), "FINISHED");
+    assert_eq!(status_of("fails"), "FAILED");
+    assert_eq!(status_of("killed"), "KILLED");
+    let ok_run = runs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|run| run["run_name"] == "ok")
+        .unwrap();
+    assert_eq!(ok_run["source_kind"], "cairn_run");
+    assert_eq!(ok_run["params"]["lr"], "0.1");
+    assert_eq!(ok_run["git_dirty"], true);
+    let data_hash = sandbox.json(&["hash", repo.join("data").to_str().unwrap()]);
+    assert_eq!(ok_run["data_hash"], data_hash[0]["hash"]);
+
+    let run_id = ok_run["run_id"].as_str().unwrap();
+    let artifacts: Vec<PathBuf> = walk(&sandbox.store().with_file_name("cairn-artifacts"))
+        .into_iter()
+        .filter(|path| path.to_string_lossy().contains(run_id))
+        .collect();
+    let log = artifacts
+        .iter()
+        .find(|p| p.ends_with("cairn/output.log"))
+        .unwrap();
+    let log = std::fs::read_to_string(log).unwrap();
+    assert!(
+        log.contains("to stdout exp") && log.contains("to-stderr"),
+        "{log}"
+    );
+    let diff = artifacts
+        .iter()
+        .find(|p| p.ends_with("cairn/git.diff"))
+        .unwrap();
+    let diff = std::fs::read_to_string(diff).unwrap();
+    assert!(
+        diff.contains("-print(1)") && diff.contains("+print(2)"),
+        "{diff}"
+    );
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+#[test]
+fn diff_shows_params_and_data_files_and_warns() {
+    let sandbox = Sandbox::new();
+    let work = sandbox.home.path().join("work");
+    std::fs::create_dir_all(work.join("data")).unwrap();
+    std::fs::write(work.join("data/keep.txt"), "same").unwrap();
+    std::fs::write(work.join("data/change.txt"), "v1").unwrap();
+    let run = |name: &str, lr: &str| {
+        let output = sandbox
+            .command()
+            .current_dir(&work)
+            .arg("--store")
+            .arg(sandbox.store())
+            .args(["run", "--name", name, "--data", "data", "--param"])
+            .arg(format!("lr={lr}"))
+            .args(["--", "true"])
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+    };
+    run("a", "0.1");
+    std::fs::write(work.join("data/change.txt"), "v2").unwrap();
+    std::fs::write(work.join("data/new.txt"), "n").unwrap();
+    run("b", "0.2");
+    let runs = sandbox.json(&["runs", "list"]);
+    let id = |name: &str| {
+        runs.as_array()
+            .unwrap()
+            .iter()
+            .find(|run| run["run_name"] == name)
+            .unwrap()["run_id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let diff = sandbox.json(&["diff", &id("a"), &id("b")]);
+    assert_eq!(diff["params"][0]["key"], "lr");
+    assert_eq!(diff["params"][0]["b"], "0.2");
+    assert_eq!(diff["data"][0]["key"], "data");
+    let files: Vec<&str> = diff["data_files"][0]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|file| file["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, vec!["change.txt", "new.txt"]);
+    assert_eq!(diff["warnings"][0], "data differs: data");
+    let same = sandbox.ok(&["diff", &id("a"), &id("a")]);
+    assert_eq!(same, "no differences in params, code or data\n");
+}
+
+#[test]
+fn run_child_logs_through_the_ephemeral_endpoint() {
+    if Command::new("curl").arg("--version").output().is_err() {
+        eprintln!("curl not installed; skipped");
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let script = r#"curl -sf -X POST -H 'Content-Type: application/json' \
+        -d "{\"run_id\":\"$MLFLOW_RUN_ID\",\"key\":\"loss\",\"value\":0.5,\"timestamp\":1,\"step\":0}" \
+        "$MLFLOW_TRACKING_URI/api/2.0/mlflow/runs/log-metric""#;
+    let output = sandbox
+        .command()
+        .current_dir(sandbox.home.path())
+        .arg("--store")
+        .arg(sandbox.store())
+        .args(["run", "--name", "logs", "--", "sh", "-c", script])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let runs = sandbox.json(&["runs", "list"]);
+    assert_eq!(runs[0]["metrics"]["loss"], 0.5);
+    assert_eq!(runs[0]["status"], "FINISHED");
+}
+
+#[test]
+fn run_interrupted_by_ctrl_c_is_killed_and_cairn_records_it() {
+    if Command::new("setsid").arg("--version").output().is_err() {
+        eprintln!("setsid not installed; skipped");
+        return;
+    }
+    let sandbox = Sandbox::new();
+    // setsid: a process group of its own, so SIGINT to the group (what a terminal's Ctrl-C
+    // does) reaches cairn and the child but not the test runner.
+    let output = Command::new("setsid")
+        .arg("--wait")
+        .arg(env!("CARGO_BIN_EXE_cairn"))
+        .env_remove("CAIRN_STORE")
+        .env("HOME", sandbox.home.path())
+        .current_dir(sandbox.home.path())
+        .arg("--store")
+        .arg(sandbox.store())
+        .args([
+            "run",
+            "--name",
+            "interrupted",
+            "--",
+            "sh",
+            "-c",
+            "kill -INT 0; sleep 5",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let runs = sandbox.json(&["runs", "list"]);
+    assert_eq!(runs[0]["status"], "KILLED");
+}

@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod args;
+mod ephemeral;
 pub mod error;
 mod filter;
 mod routes;
@@ -21,6 +22,7 @@ use anyhow::Context;
 use axum::Router;
 use cairn_core::{SqliteStore, StoreResult};
 
+pub use crate::ephemeral::EphemeralServer;
 use crate::error::ApiError;
 pub use crate::security::Auth;
 

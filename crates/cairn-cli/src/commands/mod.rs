@@ -1,12 +1,15 @@
 //! Runs a parsed command line against the store.
 
 mod demo;
+mod diff;
 mod experiments;
 mod gate;
+mod hash;
 mod index;
 mod log;
 mod models;
 mod plot;
+mod run;
 mod runs;
 mod serve;
 
@@ -31,6 +34,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plot(command) => plot::plot(&store, command, cli.json)?,
         Command::Models(command) => models::run(&store, command, cli.json)?,
         Command::Gate(args) => return gate::run(&store, &args, cli.json),
+        Command::Run(args) => return run::run(&store, &args),
+        Command::Diff { run_a, run_b } => diff::diff(&store, &run_a, &run_b, cli.json)?,
+        Command::Hash { paths } => hash::hash(&store, &paths, cli.json)?,
         Command::Demo { if_empty } => demo::seed(&store, if_empty, cli.json)?,
     }
     Ok(ExitCode::SUCCESS)

@@ -2,6 +2,7 @@
 //! model registry, independent of any wire format.
 
 mod artifact;
+mod data_manifest;
 mod experiment;
 mod import;
 mod logged_model;
@@ -11,6 +12,7 @@ mod registry;
 mod run;
 
 pub use artifact::ArtifactFile;
+pub use data_manifest::{FileStatKey, ManifestEntry, ManifestEntryKind};
 pub use experiment::{Experiment, ExperimentId, ExperimentSummary, NewExperiment};
 pub use import::{
     ImportMode, ImportOutcome, ImportedExperiment, ImportedInput, ImportedLoggedModel,

@@ -13,6 +13,7 @@ use crate::model::{
     Param, RegisteredModel, RegistryHistoryEntry, Run, RunInfo, RunIo, RunUpdate, StageTransition,
     Tag, ViewType,
 };
+use crate::model::{FileStatKey, ManifestEntry};
 use crate::model::{
     ImportMode, ImportOutcome, ImportedExperiment, ImportedLoggedModel, ImportedRegisteredModel,
     ImportedRun, IndexFileState,
@@ -274,4 +275,15 @@ pub trait Store: Send + Sync {
     fn import_logged_models(&self, models: &[ImportedLoggedModel]) -> StoreResult<()>;
     /// How many LoggedModels the store holds.
     fn logged_model_count(&self) -> StoreResult<u64>;
+
+    // Provenance
+    /// Cached BLAKE3 hashes for files, one answer per key in order; `None` when the file is not
+    /// cached or its size or mtime changed.
+    fn cached_file_hashes(&self, keys: &[FileStatKey]) -> StoreResult<Vec<Option<String>>>;
+    /// Remembers the hashes of files just read.
+    fn record_file_hashes(&self, hashes: &[(FileStatKey, String)]) -> StoreResult<()>;
+    /// Keeps the manifest behind a directory root hash (idempotent: same root, same entries).
+    fn record_data_manifest(&self, root_hash: &str, entries: &[ManifestEntry]) -> StoreResult<()>;
+    /// The manifest behind a root hash, sorted by relative path; empty when unknown.
+    fn data_manifest(&self, root_hash: &str) -> StoreResult<Vec<ManifestEntry>>;
 }

@@ -4,6 +4,7 @@
 //! readers come from a small pool and, thanks to WAL, never wait for the writer.
 
 mod artifacts;
+mod data_hashes;
 mod experiments;
 mod import;
 mod index_state;

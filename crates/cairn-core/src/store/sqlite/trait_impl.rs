@@ -9,6 +9,7 @@ use crate::model::{
     Param, RegisteredModel, RegistryHistoryEntry, Run, RunInfo, RunIo, RunUpdate, StageTransition,
     Tag, ViewType,
 };
+use crate::model::{FileStatKey, ManifestEntry};
 use crate::model::{
     ImportMode, ImportOutcome, ImportedExperiment, ImportedLoggedModel, ImportedRegisteredModel,
     ImportedRun, IndexFileState,
@@ -17,8 +18,9 @@ use crate::store::{RunPage, RunSearch, Store};
 use crate::validate;
 
 use super::{
-    SqliteStore, artifacts, experiments, import, index_state, logged_models, logged_models_import,
-    metrics, provenance, registry, registry_edit, run_io, runs, search, writes,
+    SqliteStore, artifacts, data_hashes, experiments, import, index_state, logged_models,
+    logged_models_import, metrics, provenance, registry, registry_edit, run_io, runs, search,
+    writes,
 };
 
 impl Store for SqliteStore {
@@ -365,5 +367,22 @@ impl Store for SqliteStore {
 
     fn logged_model_count(&self) -> StoreResult<u64> {
         self.read(logged_models_import::count)
+    }
+
+    // Provenance
+    fn cached_file_hashes(&self, keys: &[FileStatKey]) -> StoreResult<Vec<Option<String>>> {
+        self.read(|db| data_hashes::cached(db, keys))
+    }
+
+    fn record_file_hashes(&self, hashes: &[(FileStatKey, String)]) -> StoreResult<()> {
+        self.write(|tx| data_hashes::record_cache(tx, hashes))
+    }
+
+    fn record_data_manifest(&self, root_hash: &str, entries: &[ManifestEntry]) -> StoreResult<()> {
+        self.write(|tx| data_hashes::record_manifest(tx, root_hash, entries))
+    }
+
+    fn data_manifest(&self, root_hash: &str) -> StoreResult<Vec<ManifestEntry>> {
+        self.read(|db| data_hashes::manifest(db, root_hash))
     }
 }

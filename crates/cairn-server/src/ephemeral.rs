@@ -1,0 +1,83 @@
+//! An in-process server on a loopback port the OS picks, for the lifetime of one child process
+//! (`cairn run`): the child's mlflow client logs into the same store.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use anyhow::Context;
+use cairn_core::SqliteStore;
+
+use crate::{Auth, DEFAULT_MAX_ARTIFACT_BYTES, ServerConfig, app};
+
+/// A running loopback server; dropping it (or [`EphemeralServer::stop`]) shuts it down.
+#[derive(Debug)]
+pub struct EphemeralServer {
+    address: SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl EphemeralServer {
+    /// Binds `127.0.0.1:0` and serves `store` on a background thread.
+    pub fn start(store: SqliteStore) -> anyhow::Result<EphemeralServer> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .context("starting the async runtime")?;
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)))
+            .context("listening on a loopback port")?;
+        let address = listener.local_addr().context("reading the bound address")?;
+        let config = ServerConfig {
+            address,
+            auth: Auth::None,
+            ui_dir: None,
+            max_artifact_bytes: DEFAULT_MAX_ARTIFACT_BYTES,
+        };
+        let router = app(Arc::new(store), &config, address);
+        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("cairn-ephemeral-server".to_string())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let _ = axum::serve(listener, router)
+                        .with_graceful_shutdown(async {
+                            let _ = stopped.await;
+                        })
+                        .await;
+                });
+            })
+            .context("starting the server thread")?;
+        Ok(EphemeralServer {
+            address,
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`, the value for `MLFLOW_TRACKING_URI`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// Stops serving and waits for the server thread.
+    pub fn stop(mut self) {
+        self.shut_down();
+    }
+
+    fn shut_down(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for EphemeralServer {
+    fn drop(&mut self) {
+        self.shut_down();
+    }
+}
