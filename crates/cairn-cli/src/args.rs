@@ -397,6 +397,10 @@ pub struct RunArgs {
     /// A param to record, KEY=VALUE (repeatable).
     #[arg(long = "param", value_name = "K=V")]
     pub params: Vec<String>,
+    /// Seconds between samples of the command's CPU, memory and GPU use, logged as `system/*`
+    /// metrics (0 turns sampling off).
+    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    pub system_metrics_interval: f64,
     /// The command and its arguments, after `--`.
     #[arg(required = true, last = true, value_name = "COMMAND")]
     pub command: Vec<String>,

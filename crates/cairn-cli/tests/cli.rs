@@ -695,3 +695,70 @@ fn run_interrupted_by_ctrl_c_is_killed_and_cairn_records_it() {
     let runs = sandbox.json(&["runs", "list"]);
     assert_eq!(runs[0]["status"], "KILLED");
 }
+
+#[test]
+fn run_samples_system_metrics_of_the_command() {
+    let sandbox = Sandbox::new();
+    // Busy for a while, so several samples land: CPU needs two of them.
+    let script = "i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done";
+    let output = sandbox
+        .command()
+        .current_dir(sandbox.home.path())
+        .arg("--store")
+        .arg(sandbox.store())
+        .args([
+            "run",
+            "--name",
+            "busy",
+            "--system-metrics-interval",
+            "0.05",
+            "--",
+            "sh",
+            "-c",
+            script,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let runs = sandbox.json(&["runs", "list"]);
+    let run_id = runs[0]["run_id"].as_str().unwrap().to_string();
+    let detail = sandbox.json(&["runs", "show", &run_id]);
+    let summaries = detail["metric_summaries"].as_array().unwrap();
+    let find = |key: &str| {
+        summaries
+            .iter()
+            .find(|metric| metric["key"] == key)
+            .cloned()
+    };
+    let rss = find("system/rss_mb").expect("system/rss_mb logged");
+    assert!(rss["value"].as_f64().unwrap() > 0.0, "{rss}");
+    let cpu = find("system/cpu_percent").expect("system/cpu_percent logged");
+    let cpu_percent = cpu["value"].as_f64().unwrap();
+    assert!((0.0..=400.0).contains(&cpu_percent), "{cpu}");
+
+    let quiet = sandbox
+        .command()
+        .current_dir(sandbox.home.path())
+        .arg("--store")
+        .arg(sandbox.store())
+        .args(["run", "--name", "quiet", "--system-metrics-interval", "0"])
+        .args(["--", "true"])
+        .output()
+        .unwrap();
+    assert!(quiet.status.success());
+    let quiet_runs = sandbox.json(&["runs", "list", "--filter", "run_name = 'quiet'"]);
+    let quiet_id = quiet_runs[0]["run_id"].as_str().unwrap().to_string();
+    let quiet_detail = sandbox.json(&["runs", "show", &quiet_id]);
+    assert!(
+        quiet_detail["metric_summaries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|metric| !metric["key"].as_str().unwrap().starts_with("system/")),
+        "sampling off logs no system metrics"
+    );
+}

@@ -12,6 +12,7 @@ mod plot;
 mod run;
 mod runs;
 mod serve;
+mod system_metrics;
 
 use std::process::ExitCode;
 

@@ -92,11 +92,13 @@ pub fn run(store: &SqliteStore, args: &RunArgs) -> anyhow::Result<ExitCode> {
     );
 
     let outcome = supervise(
+        store,
         &args.command,
         &server.url(),
         &run_id,
         &experiment_name,
         &artifact_dir,
+        args.system_metrics_interval,
     );
     server.stop();
     let (status, exit_code) = match outcome {
@@ -172,11 +174,13 @@ fn record_provenance(
 /// Runs the child with its output teed to the terminal and the log artifact; returns the run
 /// status and the exit code to pass on.
 fn supervise(
+    store: &SqliteStore,
     command: &[String],
     tracking_uri: &str,
     run_id: &str,
     experiment_name: &str,
     artifact_dir: &Path,
+    system_metrics_interval_secs: f64,
 ) -> anyhow::Result<(RunStatus, u8)> {
     let Some((program, arguments)) = command.split_first() else {
         bail!("no command given after --");
@@ -209,7 +213,22 @@ fn supervise(
         .stderr
         .take()
         .map(|pipe| tee(pipe, true, Arc::clone(&log)));
-    let status = child.wait().context("waiting for the command")?;
+    let child_pid = child.id();
+    let status = std::thread::scope(|scope| {
+        let (stop_sampling, stop) = std::sync::mpsc::channel::<()>();
+        if system_metrics_interval_secs > 0.0 {
+            let interval = std::time::Duration::from_secs_f64(system_metrics_interval_secs);
+            scope.spawn(move || {
+                super::system_metrics::sample_until_stopped(
+                    store, run_id, child_pid, interval, &stop,
+                );
+            });
+        }
+        let status = child.wait();
+        drop(stop_sampling);
+        status
+    })
+    .context("waiting for the command")?;
     for thread in [stdout, stderr].into_iter().flatten() {
         let _ = thread.join();
     }
