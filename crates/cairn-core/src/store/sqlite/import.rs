@@ -75,63 +75,50 @@ pub(super) fn import_run(
         .prepare_cached("SELECT id FROM runs WHERE run_uuid = ?1")?
         .query_row([&run.run_id], |row| row.get(0))
         .optional()?;
-    let (run_pk, outcome) = match existing {
-        Some(run_pk) => {
-            transaction
-                .prepare_cached(
-                    "UPDATE runs SET experiment_id = ?2, name = ?3, user_id = ?4, status = ?5,
-                         start_time_ms = CASE WHEN ?14 THEN coalesce(min(start_time_ms, ?6),
-                             start_time_ms, ?6) ELSE ?6 END,
-                         end_time_ms = CASE WHEN ?14 THEN coalesce(max(end_time_ms, ?7),
-                             end_time_ms, ?7) ELSE ?7 END,
-                         lifecycle_stage = ?8,
-                         deleted_time_ms = ?9, artifact_uri = ?10, source_kind = ?11,
-                         source_path = ?12, source_missing = 0, parent_run_uuid = ?13
-                     WHERE id = ?1",
-                )?
-                .execute(params![
-                    run_pk,
-                    run.experiment_id.0,
-                    run.run_name,
-                    run.user_id,
-                    run.status.as_str(),
-                    run.start_time_ms,
-                    run.end_time_ms,
-                    run.lifecycle_stage.as_str(),
-                    run.deleted_time_ms,
-                    run.artifact_uri,
-                    run.source_kind.as_str(),
-                    run.source_path,
-                    run.parent_run_id,
-                    mode == ImportMode::Append,
-                ])?;
-            (run_pk, ImportOutcome::Updated)
-        }
-        None => {
-            transaction
-                .prepare_cached(
-                    "INSERT INTO runs (run_uuid, experiment_id, name, user_id, status,
-                         start_time_ms, end_time_ms, lifecycle_stage, deleted_time_ms,
-                         artifact_uri, source_kind, source_path, parent_run_uuid)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                )?
-                .execute(params![
-                    run.run_id,
-                    run.experiment_id.0,
-                    run.run_name,
-                    run.user_id,
-                    run.status.as_str(),
-                    run.start_time_ms,
-                    run.end_time_ms,
-                    run.lifecycle_stage.as_str(),
-                    run.deleted_time_ms,
-                    run.artifact_uri,
-                    run.source_kind.as_str(),
-                    run.source_path,
-                    run.parent_run_id,
-                ])?;
-            (transaction.last_insert_rowid(), ImportOutcome::Created)
-        }
+    // One statement for new and known runs: a known run keeps its integer key and, when
+    // appending, widens its time span instead of replacing it.
+    let run_pk: i64 = transaction
+        .prepare_cached(
+            "INSERT INTO runs (run_uuid, experiment_id, name, user_id, status,
+                 start_time_ms, end_time_ms, lifecycle_stage, deleted_time_ms,
+                 artifact_uri, source_kind, source_path, parent_run_uuid)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+             ON CONFLICT (run_uuid) DO UPDATE SET
+                 experiment_id = excluded.experiment_id, name = excluded.name,
+                 user_id = excluded.user_id, status = excluded.status,
+                 start_time_ms = CASE WHEN ?14 THEN coalesce(min(start_time_ms, excluded.start_time_ms),
+                     start_time_ms, excluded.start_time_ms) ELSE excluded.start_time_ms END,
+                 end_time_ms = CASE WHEN ?14 THEN coalesce(max(end_time_ms, excluded.end_time_ms),
+                     end_time_ms, excluded.end_time_ms) ELSE excluded.end_time_ms END,
+                 lifecycle_stage = excluded.lifecycle_stage,
+                 deleted_time_ms = excluded.deleted_time_ms, artifact_uri = excluded.artifact_uri,
+                 source_kind = excluded.source_kind, source_path = excluded.source_path,
+                 source_missing = 0, parent_run_uuid = excluded.parent_run_uuid
+             RETURNING id",
+        )?
+        .query_row(
+            params![
+                run.run_id,
+                run.experiment_id.0,
+                run.run_name,
+                run.user_id,
+                run.status.as_str(),
+                run.start_time_ms,
+                run.end_time_ms,
+                run.lifecycle_stage.as_str(),
+                run.deleted_time_ms,
+                run.artifact_uri,
+                run.source_kind.as_str(),
+                run.source_path,
+                run.parent_run_id,
+                mode == ImportMode::Append,
+            ],
+            |row| row.get(0),
+        )?;
+    let outcome = if existing.is_some() {
+        ImportOutcome::Updated
+    } else {
+        ImportOutcome::Created
     };
     if mode == ImportMode::Replace && outcome == ImportOutcome::Updated {
         for table in [
