@@ -2,7 +2,7 @@
 # The whole test suite, exactly as CI runs it (.ci/run calls this script).
 # Sets up what is missing first (scripts/setup.sh), then: formatting, lints, the dependency
 # boundary check, the UI's type check and unit tests, every Rust test of the workspace (the
-# desktop shell included), the real mlflow client against `cairn serve`, and a smoke test of the
+# desktop shell included), the web UI end to end in Chromium, the real mlflow client against `cairn serve`, and a smoke test of the
 # real desktop binary under Xvfb.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -32,6 +32,9 @@ scripts/test-ui.sh 2>&1 | tee "$log_dir/ui.log"
 step "rust tests"
 cargo test --workspace --locked --lib --bins --tests 2>&1 | tee "$log_dir/rust.log"
 
+step "web UI end to end in Chromium"
+scripts/test-e2e.sh 2>&1 | tee "$log_dir/e2e.log"
+
 step "mlflow client against cairn serve"
 scripts/test-mlflow-compat.sh 2>&1 | tee "$log_dir/mlflow.log"
 
@@ -42,5 +45,6 @@ step "all tests passed"
 # One plain total for whoever reads the end of the log.
 rust_passed=$(grep -oE 'test result: ok\. [0-9]+ passed' "$log_dir/rust.log" | awk '{s += $4} END {print s + 0}')
 ui_passed=$(grep -oE 'Tests +[0-9]+ passed' "$log_dir/ui.log" | awk '{s += $2} END {print s + 0}')
+e2e_passed=$(grep -oE 'Tests +[0-9]+ passed' "$log_dir/e2e.log" | awk '{s += $2} END {print s + 0}')
 mlflow_passed=$(grep -oE '[0-9]+ passed' "$log_dir/mlflow.log" | tail -1 | awk '{print $1 + 0}')
-echo "summary: $((rust_passed + ui_passed + ${mlflow_passed:-0} + 1)) passed, 0 failed"
+echo "summary: $((rust_passed + ui_passed + e2e_passed + ${mlflow_passed:-0} + 1)) passed, 0 failed"

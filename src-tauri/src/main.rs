@@ -8,9 +8,10 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use cairn_app::AppError;
-use cairn_app::views::{ExperimentView, ListRunsRequest, RunsPage};
-use cairn_core::SqliteStore;
+use std::sync::Arc;
+
+use cairn_app::{App, AppError};
+use serde_json::Value;
 
 const USAGE: &str = "\
 Cairn desktop app
@@ -23,20 +24,12 @@ Options:
   -V, --version  print the version
 ";
 
-/// `list_experiments`: every experiment with its run count, for the sidebar.
+/// `call`: runs one of cairn-app's commands by name, exactly as `cairn serve` does for
+/// `POST /app/api/<command>`; the UI's `TauriBackend` sends every call through here.
 // `async` runs the command on Tauri's async runtime instead of the main (UI) thread.
 #[tauri::command(async)]
-fn list_experiments(store: tauri::State<'_, SqliteStore>) -> Result<Vec<ExperimentView>, AppError> {
-    cairn_app::list_experiments(store.inner())
-}
-
-/// `list_runs`: one page of runs, filtered and sorted, for the runs table.
-#[tauri::command(async)]
-fn list_runs(
-    store: tauri::State<'_, SqliteStore>,
-    request: ListRunsRequest,
-) -> Result<RunsPage, AppError> {
-    cairn_app::list_runs(store.inner(), &request)
+fn call(app: tauri::State<'_, App>, command: String, args: Value) -> Result<Value, AppError> {
+    app.call(&command, args)
 }
 
 /// What the command line asked for.
@@ -117,8 +110,8 @@ fn main() -> ExitCode {
     };
 
     let result = tauri::Builder::default()
-        .manage(store)
-        .invoke_handler(tauri::generate_handler![list_experiments, list_runs])
+        .manage(App::new(Arc::new(store)))
+        .invoke_handler(tauri::generate_handler![call])
         .run(tauri::generate_context!());
     match result {
         Ok(()) => ExitCode::SUCCESS,

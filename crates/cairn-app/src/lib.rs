@@ -1,18 +1,23 @@
-//! The operations Cairn's UI asks for, as plain functions over a [`Store`]: the Tauri commands,
-//! the HTTP routes of `cairn serve` and the CLI all call these, so each is written once.
+//! The operations Cairn's UI asks for, as plain functions over a [`Store`]: the Tauri shell, the
+//! HTTP routes of `cairn serve` and the CLI all call these, so each is written once. The UI
+//! reaches them by name through [`App::call`] (see [`commands`]).
 //!
 //! The types in [`views`] are the UI's transport shapes (serde, snake_case, epoch milliseconds);
 //! they are converted by hand from the core's domain types, which know nothing of JSON.
 #![warn(missing_docs)]
 
+mod app;
+pub mod commands;
 pub mod demo;
 mod error;
+pub mod events;
 mod location;
 pub mod registry;
 mod run_detail;
 mod runs;
 pub mod views;
 
+pub use app::App;
 pub use cairn_core::Store;
 pub use error::AppError;
 pub use location::{default_store_path, open_store};

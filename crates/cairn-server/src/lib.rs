@@ -47,6 +47,8 @@ pub struct ServerConfig {
 pub struct AppState {
     /// The store.
     pub store: Arc<SqliteStore>,
+    /// The UI's operations over the same store (`/app/api/<command>`, `/app/events`).
+    pub app: cairn_app::App,
     /// The folder holding `mlflow-artifacts:/` files.
     pub artifact_root: PathBuf,
     /// Who may call.
@@ -96,6 +98,7 @@ pub fn check_config(config: &ServerConfig) -> anyhow::Result<()> {
 pub fn app(store: Arc<SqliteStore>, config: &ServerConfig, bound: SocketAddr) -> Router {
     let state = Arc::new(AppState {
         artifact_root: store.artifact_root().to_path_buf(),
+        app: cairn_app::App::new(Arc::clone(&store)),
         store,
         auth: config.auth.clone(),
         allowed_hosts: security::allowed_hosts(bound),

@@ -47,7 +47,7 @@ describe('HttpBackend', () => {
     const fetch = vi.fn<Fetch>(async () => jsonResponse(200, page));
     const backend = new HttpBackend('', fetch);
 
-    await expect(backend.listRuns(request)).resolves.toEqual(page);
+    await expect(backend.call('list_runs', { request })).resolves.toEqual(page);
     expect(fetch).toHaveBeenCalledTimes(1);
     const [url, init] = fetch.mock.calls[0]!;
     expect(url).toBe('/app/api/list_runs');
@@ -63,7 +63,7 @@ describe('HttpBackend', () => {
     const fetch = vi.fn<Fetch>(async () => jsonResponse(200, experiments));
     const backend = new HttpBackend('http://127.0.0.1:5000', fetch);
 
-    await expect(backend.listExperiments()).resolves.toEqual(experiments);
+    await expect(backend.call('list_experiments', {})).resolves.toEqual(experiments);
     const [url, init] = fetch.mock.calls[0]!;
     expect(url).toBe('http://127.0.0.1:5000/app/api/list_experiments');
     expect(JSON.parse(init.body as string)).toEqual({});
@@ -73,14 +73,14 @@ describe('HttpBackend', () => {
     const error = { kind: 'invalid_filter', message: "unknown comparator '>>' at column 16" };
     const backend = new HttpBackend('', async () => jsonResponse(400, error));
 
-    const thrown = await backend.listRuns(request).catch((e: unknown) => e);
+    const thrown = await backend.call('list_runs', { request }).catch((e: unknown) => e);
     expect(thrown).toBeInstanceOf(BackendError);
     expect(thrown).toMatchObject(error);
   });
 
   it('reports a non-JSON failure and an unreachable server as transport errors', async () => {
     const badGateway = new HttpBackend('', async () => new Response('upstream down', { status: 502 }));
-    await expect(badGateway.listExperiments()).rejects.toMatchObject({
+    await expect(badGateway.call('list_experiments', {})).rejects.toMatchObject({
       kind: TRANSPORT_ERROR,
       message: 'HTTP 502 from /app/api/list_experiments: upstream down',
     });
@@ -88,10 +88,31 @@ describe('HttpBackend', () => {
     const offline = new HttpBackend('', async () => {
       throw new TypeError('Failed to fetch');
     });
-    await expect(offline.listExperiments()).rejects.toMatchObject({
+    await expect(offline.call('list_experiments', {})).rejects.toMatchObject({
       kind: TRANSPORT_ERROR,
       message: 'cannot reach the Cairn server: Failed to fetch',
     });
+  });
+});
+
+describe('HttpBackend events', () => {
+  it('listens to /app/events and hands each parsed event to the listener until stopped', () => {
+    const opened: string[] = [];
+    const stream = { onmessage: null as ((m: MessageEvent<string>) => void) | null, closed: false, close() { this.closed = true; } };
+    const backend = new HttpBackend('http://127.0.0.1:5000', undefined, (url) => {
+      opened.push(url);
+      return stream;
+    });
+    const events: unknown[] = [];
+    const stop = backend.subscribe((event) => events.push(event));
+
+    stream.onmessage?.({ data: '{"type":"runs_changed","run_ids":["r1"]}' } as MessageEvent<string>);
+    stream.onmessage?.({ data: 'not json' } as MessageEvent<string>);
+    stop();
+
+    expect(opened).toEqual(['http://127.0.0.1:5000/app/events']);
+    expect(events).toEqual([{ type: 'runs_changed', run_ids: ['r1'] }]);
+    expect(stream.closed).toBe(true);
   });
 });
 
@@ -100,13 +121,13 @@ describe('TauriBackend', () => {
     vi.unstubAllGlobals();
   });
 
-  it('invokes list_runs with { request } and maps a rejected AppError', async () => {
+  it("sends every command through the shell's `call` and maps a rejected AppError", async () => {
     const calls: [string, unknown][] = [];
     // What the desktop app injects; `@tauri-apps/api`'s invoke calls into it.
     const internals = {
-      invoke: async (command: string, args: unknown) => {
+      invoke: async (command: string, args: { command: string }) => {
         calls.push([command, args]);
-        if (command === 'list_runs') throw { kind: 'invalid_filter', message: 'bad filter' };
+        if (args.command === 'list_runs') throw { kind: 'invalid_filter', message: 'bad filter' };
         return [];
       },
       transformCallback: () => 0,
@@ -114,11 +135,11 @@ describe('TauriBackend', () => {
     vi.stubGlobal('window', { __TAURI_INTERNALS__: internals });
     const backend = new TauriBackend();
 
-    await expect(backend.listExperiments()).resolves.toEqual([]);
-    await expect(backend.listRuns(request)).rejects.toMatchObject({ kind: 'invalid_filter', message: 'bad filter' });
+    await expect(backend.call('list_experiments', {})).resolves.toEqual([]);
+    await expect(backend.call('list_runs', { request })).rejects.toMatchObject({ kind: 'invalid_filter', message: 'bad filter' });
     expect(calls).toEqual([
-      ['list_experiments', {}],
-      ['list_runs', { request }],
+      ['call', { command: 'list_experiments', args: {} }],
+      ['call', { command: 'list_runs', args: { request } }],
     ]);
   });
 });

@@ -2,6 +2,7 @@
 // implementation (tauri.ts) and the HTTP one for `cairn serve` (http.ts) are the only code that
 // knows how a call travels. The types below are the JSON transport shapes (snake_case, as
 // serialised by the `cairn-app` crate); times are epoch milliseconds.
+import type { RegistryCommands } from './registry';
 
 /** An experiment as listed in the sidebar. */
 export interface ExperimentView {
@@ -60,18 +61,31 @@ export interface AppError {
   message: string;
 }
 
-/** Everything the UI can ask of the backend. */
-export interface Backend {
-  listExperiments(): Promise<ExperimentView[]>;
-  listRuns(request: ListRunsRequest): Promise<RunsPage>;
-}
-
-/** The command names and argument objects shared by both transports. */
-export interface Commands {
+/** Commands of the runs view. */
+export interface RunsCommands {
   list_experiments: { args: Record<string, never>; result: ExperimentView[] };
   list_runs: { args: { request: ListRunsRequest }; result: RunsPage };
 }
+
+/**
+ * Every command the backend answers, by name: its argument object and its result. Each subject
+ * declares its commands in its own file (registry.ts, ...) and is joined here.
+ */
+export type Commands = RunsCommands & RegistryCommands;
 export type CommandName = keyof Commands;
+export type CommandArgs<C extends CommandName> = Commands[C]['args'];
+export type CommandResult<C extends CommandName> = Commands[C]['result'];
+
+/** Something the backend pushes to the UI, tagged by `type` (see cairn-app's `AppEvent`). */
+export type AppEvent = { type: 'runs_changed'; run_ids: string[] };
+
+/** Everything the UI can ask of the backend. */
+export interface Backend {
+  /** Runs one command; rejects with a `BackendError`. */
+  call<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<CommandResult<C>>;
+  /** Delivers every backend event to `listener` until the returned function is called. */
+  subscribe(listener: (event: AppEvent) => void): () => void;
+}
 
 /** What every backend call rejects with: the backend's own error, or a transport failure. */
 export class BackendError extends Error implements AppError {

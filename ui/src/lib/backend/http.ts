@@ -1,18 +1,25 @@
-// The Backend in a browser: the same commands as the desktop app, sent by `cairn serve` over HTTP
-// as `POST /app/api/<command>` with the command's argument object as the JSON body.
+// The Backend in a browser: the same commands as the desktop app, sent to `cairn serve` over HTTP
+// as `POST /app/api/<command>` with the command's argument object as the JSON body; events arrive
+// as server-sent events from `GET /app/events`.
 import {
   BackendError,
   TRANSPORT_ERROR,
   isAppError,
+  type AppEvent,
   type Backend,
+  type CommandArgs,
   type CommandName,
-  type Commands,
-  type ExperimentView,
-  type ListRunsRequest,
-  type RunsPage,
+  type CommandResult,
 } from './backend';
 
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
+
+/** The subset of `EventSource` the backend uses (tests pass a stub). */
+export interface EventStream {
+  onmessage: ((message: MessageEvent<string>) => void) | null;
+  close(): void;
+}
+export type OpenEventStream = (url: string) => EventStream;
 
 export class HttpBackend implements Backend {
   /**
@@ -22,20 +29,22 @@ export class HttpBackend implements Backend {
   constructor(
     private readonly baseUrl = '',
     private readonly fetchImpl: Fetch = (input, init) => globalThis.fetch(input, init),
+    private readonly openEvents: OpenEventStream = (url) => new EventSource(url),
   ) {}
 
-  listExperiments(): Promise<ExperimentView[]> {
-    return this.call('list_experiments', {});
+  subscribe(listener: (event: AppEvent) => void): () => void {
+    const stream = this.openEvents(`${this.baseUrl}/app/events`);
+    stream.onmessage = (message) => {
+      try {
+        listener(JSON.parse(message.data) as AppEvent);
+      } catch {
+        // A malformed event is dropped; the next one still arrives.
+      }
+    };
+    return () => stream.close();
   }
 
-  listRuns(request: ListRunsRequest): Promise<RunsPage> {
-    return this.call('list_runs', { request });
-  }
-
-  private async call<C extends CommandName>(
-    command: C,
-    args: Commands[C]['args'],
-  ): Promise<Commands[C]['result']> {
+  async call<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<CommandResult<C>> {
     const url = `${this.baseUrl}/app/api/${command}`;
     let response: Response;
     try {
@@ -64,6 +73,6 @@ export class HttpBackend implements Backend {
     if (body === undefined) {
       throw new BackendError(TRANSPORT_ERROR, `the server sent a response that is not JSON: ${url}`);
     }
-    return body as Commands[C]['result'];
+    return body as CommandResult<C>;
   }
 }

@@ -1,34 +1,44 @@
-// The Backend inside the desktop app: Tauri commands in src-tauri/src/main.rs. This is the only
-// file that imports `@tauri-apps`.
+// The Backend inside the desktop app: every command goes through the shell's one `call` command
+// (src-tauri/src/main.rs), which runs the same cairn-app function as `cairn serve`; events arrive
+// as the Tauri event `cairn://event`. This is the only file that imports `@tauri-apps`.
 import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
 
 import {
   toBackendError,
+  type AppEvent,
   type Backend,
+  type CommandArgs,
   type CommandName,
-  type Commands,
-  type ExperimentView,
-  type ListRunsRequest,
-  type RunsPage,
+  type CommandResult,
 } from './backend';
 
+/** The Tauri event the shell emits each backend event as. */
+export const EVENT_NAME = 'cairn://event';
+
 export class TauriBackend implements Backend {
-  listExperiments(): Promise<ExperimentView[]> {
-    return call('list_experiments', {});
+  async call<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<CommandResult<C>> {
+    try {
+      return await invoke<CommandResult<C>>('call', { command, args });
+    } catch (thrown) {
+      throw toBackendError(thrown);
+    }
   }
 
-  listRuns(request: ListRunsRequest): Promise<RunsPage> {
-    return call('list_runs', { request });
-  }
-}
-
-async function call<C extends CommandName>(
-  command: C,
-  args: Commands[C]['args'],
-): Promise<Commands[C]['result']> {
-  try {
-    return await invoke<Commands[C]['result']>(command, args);
-  } catch (thrown) {
-    throw toBackendError(thrown);
+  subscribe(listener: (event: AppEvent) => void): () => void {
+    let stopped = false;
+    let unlisten: (() => void) | undefined;
+    listen<AppEvent>(EVENT_NAME, (event) => listener(event.payload))
+      .then((stop) => {
+        if (stopped) stop();
+        else unlisten = stop;
+      })
+      .catch(() => {
+        // Without the event plugin the UI still works; it just is not told of changes.
+      });
+    return () => {
+      stopped = true;
+      unlisten?.();
+    };
   }
 }

@@ -1,0 +1,59 @@
+//! The command table: every operation the UI can call, by name, with JSON arguments and a JSON
+//! result. The desktop shell's `call` command and `cairn serve`'s `POST /app/api/<command>` both
+//! go through [`App::call`], so an operation is exposed to both transports by one line here.
+//!
+//! Each subject keeps its own table ([`Command`] entries) in its own file; argument structs
+//! deserialise from the call's JSON object, and a bad argument is an `invalid` error naming it.
+
+mod registry;
+mod runs;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::{App, AppError};
+
+/// One named operation.
+pub(crate) struct Command {
+    /// The name the UI calls it by (`list_runs`).
+    pub name: &'static str,
+    /// Runs it with the call's argument object.
+    pub run: fn(&App, Value) -> Result<Value, AppError>,
+}
+
+/// Every subject's table, searched in order.
+const TABLES: &[&[Command]] = &[runs::COMMANDS, registry::COMMANDS];
+
+/// The names of every command, for error messages and tests.
+pub fn command_names() -> impl Iterator<Item = &'static str> {
+    TABLES.iter().flat_map(|table| table.iter().map(|c| c.name))
+}
+
+pub(crate) fn find(name: &str) -> Option<&'static Command> {
+    TABLES
+        .iter()
+        .flat_map(|table| table.iter())
+        .find(|command| command.name == name)
+}
+
+/// The call's arguments as `T`; a missing or mistyped field is an `invalid` error that names it.
+pub(crate) fn arguments<T: DeserializeOwned>(command: &str, args: Value) -> Result<T, AppError> {
+    let args = if args.is_null() {
+        Value::Object(serde_json::Map::new())
+    } else {
+        args
+    };
+    serde_json::from_value(args).map_err(|error| AppError {
+        kind: "invalid",
+        message: format!("arguments of '{command}': {error}"),
+    })
+}
+
+/// A result as JSON.
+pub(crate) fn reply<T: Serialize>(value: &T) -> Result<Value, AppError> {
+    serde_json::to_value(value).map_err(|error| AppError {
+        kind: "internal",
+        message: format!("encoding the result: {error}"),
+    })
+}

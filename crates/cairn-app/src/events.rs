@@ -1,0 +1,76 @@
+//! Events the backend pushes to the UI (store changes, progress of long operations): published
+//! once to an [`EventHub`], delivered to every subscriber — the desktop shell forwards them as
+//! Tauri events, `cairn serve` as server-sent events.
+
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use serde::Serialize;
+
+/// Something the UI should know about, as JSON `{"type": "...", ...}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum AppEvent {
+    /// Runs were written (logged to, created, imported): the UI refreshes what shows them.
+    RunsChanged {
+        /// The runs concerned; empty when unknown (refresh whatever is on screen).
+        run_ids: Vec<String>,
+    },
+}
+
+/// Fans events out to subscribers; subscribers that went away are dropped on the next publish.
+#[derive(Debug, Clone, Default)]
+pub struct EventHub {
+    subscribers: Arc<Mutex<Vec<Sender<AppEvent>>>>,
+}
+
+impl EventHub {
+    /// A new subscription: every event published from now on arrives on the receiver.
+    pub fn subscribe(&self) -> Receiver<AppEvent> {
+        let (sender, receiver) = channel();
+        self.subscribers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(sender);
+        receiver
+    }
+
+    /// Delivers `event` to every live subscriber.
+    pub fn publish(&self, event: &AppEvent) {
+        self.subscribers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|subscriber| subscriber.send(event.clone()).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_subscriber_gets_each_event_and_gone_ones_are_dropped() {
+        let hub = EventHub::default();
+        let first = hub.subscribe();
+        let second = hub.subscribe();
+        drop(second);
+        let event = AppEvent::RunsChanged {
+            run_ids: vec!["r1".to_owned()],
+        };
+        hub.publish(&event);
+        assert_eq!(first.try_recv(), Ok(event));
+        assert_eq!(hub.subscribers.lock().map(|s| s.len()).unwrap_or(0), 1);
+    }
+
+    #[test]
+    fn events_travel_as_tagged_json() {
+        let event = AppEvent::RunsChanged {
+            run_ids: vec!["r1".to_owned()],
+        };
+        let json = serde_json::to_value(&event).expect("serialises");
+        assert_eq!(
+            json,
+            serde_json::json!({"type": "runs_changed", "run_ids": ["r1"]})
+        );
+    }
+}

@@ -1,0 +1,90 @@
+// What every end-to-end file uses: one Chromium per file (Debian's, never a downloaded one),
+// a fresh page per test on the seeded `cairn serve`, and screenshots kept as CI artifacts.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
+
+const repoRoot = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+
+/** Where screenshots go: $CAIRN_E2E_ARTIFACTS, default tests/artifacts/e2e. */
+export const artifactsDir = process.env.CAIRN_E2E_ARTIFACTS ?? path.join(repoRoot, 'tests', 'artifacts', 'e2e');
+
+const CHROMIUM_FLAGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--metrics-recording-only',
+];
+
+/** The seeded server's URL. */
+export function baseUrl(): string {
+  return inject('baseUrl');
+}
+
+/** The store the server runs on (for tests that check what was written). */
+export function storePath(): string {
+  return inject('storePath');
+}
+
+/** The `cairn` binary (for tests that drive the CLI beside the UI). */
+export function cairnBinary(): string {
+  return inject('cairn');
+}
+
+/**
+ * Opens Chromium for the calling test file and closes it after; returns a function that opens a
+ * fresh page at `hash` (e.g. `#/runs`). Pages close after each test, which fails if a page threw.
+ */
+export function useBrowser(): (hash?: string) => Promise<Page> {
+  let browser: Browser | undefined;
+  let pages: { page: Page; errors: string[] }[] = [];
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: CHROMIUM_FLAGS,
+    });
+  });
+  afterEach(async (context) => {
+    const opened = pages;
+    pages = [];
+    const failed = context.task.result?.state === 'fail';
+    for (const [i, { page }] of opened.entries()) {
+      // A failing test leaves a picture of what the page showed.
+      if (failed) await screenshot(page, `FAILED-${slug(context.task.name)}-${i}`).catch(() => {});
+      await page.close();
+    }
+    // An uncaught exception in the page fails the test that caused it.
+    expect(opened.flatMap(({ errors }) => errors)).toEqual([]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return async (hash = '#/runs') => {
+    if (browser === undefined) throw new Error('the browser is not open yet');
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    pages.push({ page, errors });
+    await page.goto(`${baseUrl()}/${hash}`);
+    return page;
+  };
+}
+
+/** Saves a full-window screenshot as `<name>.png` in the artifacts folder. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(artifactsDir, { recursive: true });
+  await page.screenshot({ path: path.join(artifactsDir, `${name}.png`) });
+}
+
+function slug(text: string): string {
+  return text.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').slice(0, 80);
+}
