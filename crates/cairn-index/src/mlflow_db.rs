@@ -326,26 +326,18 @@ fn read_run(
     if row.lifecycle_stage == "deleted" {
         run.lifecycle_stage = LifecycleStage::Deleted;
     }
-    let mut statement = connection
-        .prepare_cached("SELECT key, value FROM params WHERE run_uuid = ?1 ORDER BY key")?;
-    run.params = statement
-        .query_map([&row.run_uuid], |r| {
-            Ok(Param {
-                key: r.get(0)?,
-                value: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    let mut statement = connection
-        .prepare_cached("SELECT key, value FROM tags WHERE run_uuid = ?1 ORDER BY key")?;
-    run.tags = statement
-        .query_map([&row.run_uuid], |r| {
-            Ok(Tag::new(
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-            ))
-        })?
-        .collect::<Result<_, _>>()?;
+    run.params = all_rows(
+        connection,
+        "SELECT key, value FROM params WHERE run_uuid = ?1 ORDER BY key",
+        [&row.run_uuid],
+        param_row,
+    )?;
+    run.tags = all_rows(
+        connection,
+        "SELECT key, value FROM tags WHERE run_uuid = ?1 ORDER BY key",
+        [&row.run_uuid],
+        tag_row,
+    )?;
     if let Some(name) = tag_value(&run.tags, "mlflow.runName")
         && run.run_name.is_empty()
     {
@@ -409,15 +401,14 @@ fn read_inputs(connection: &Connection, run_uuid: &str) -> rusqlite::Result<Vec<
             ))
         })?
         .collect::<Result<_, _>>()?;
-    let mut tag_statement = connection
-        .prepare_cached("SELECT name, value FROM input_tags WHERE input_uuid = ?1 ORDER BY name")?;
     let mut inputs = Vec::new();
     for (input_uuid, mut input) in rows {
-        input.tags = tag_statement
-            .query_map([&input_uuid], |r| {
-                Ok(Tag::new(r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            })?
-            .collect::<Result<_, _>>()?;
+        input.tags = all_rows(
+            connection,
+            "SELECT name, value FROM input_tags WHERE input_uuid = ?1 ORDER BY name",
+            [&input_uuid],
+            tag_row,
+        )?;
         inputs.push(input);
     }
     Ok(inputs)
@@ -493,34 +484,24 @@ fn import_logged_models(
     drop(rows);
     for model in &mut models {
         if has("logged_model_params") {
-            let mut params = connection
-                .prepare_cached("SELECT param_key, param_value FROM logged_model_params WHERE model_id = ?1 ORDER BY param_key")
-                .map_err(bad)?;
-            model.params = params
-                .query_map([&model.model_id], |r| {
-                    Ok(Param {
-                        key: r.get(0)?,
-                        value: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-                    })
-                })
-                .map_err(bad)?
-                .collect::<Result<_, _>>()
-                .map_err(bad)?;
+            model.params = all_rows(
+                connection,
+                "SELECT param_key, param_value FROM logged_model_params WHERE model_id = ?1
+                 ORDER BY param_key",
+                [&model.model_id],
+                param_row,
+            )
+            .map_err(bad)?;
         }
         if has("logged_model_tags") {
-            let mut tags = connection
-                .prepare_cached("SELECT tag_key, tag_value FROM logged_model_tags WHERE model_id = ?1 ORDER BY tag_key")
-                .map_err(bad)?;
-            model.tags = tags
-                .query_map([&model.model_id], |r| {
-                    Ok(Tag::new(
-                        r.get::<_, String>(0)?,
-                        r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-                    ))
-                })
-                .map_err(bad)?
-                .collect::<Result<_, _>>()
-                .map_err(bad)?;
+            model.tags = all_rows(
+                connection,
+                "SELECT tag_key, tag_value FROM logged_model_tags WHERE model_id = ?1
+                 ORDER BY tag_key",
+                [&model.model_id],
+                tag_row,
+            )
+            .map_err(bad)?;
         }
         if has("logged_model_metrics") {
             let mut metrics = connection
@@ -626,53 +607,66 @@ fn import_registry(
             .collect::<Result<_, _>>()
             .map_err(bad)?;
         if has("model_version_tags") {
-            let mut tags = connection
-                .prepare_cached("SELECT key, value FROM model_version_tags WHERE name = ?1 AND version = ?2 ORDER BY key")
-                .map_err(bad)?;
             for version in &mut model.versions {
-                version.tags = tags
-                    .query_map(rusqlite::params![model.name, version.version as i64], |r| {
-                        Ok(Tag::new(
-                            r.get::<_, String>(0)?,
-                            r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-                        ))
-                    })
-                    .map_err(bad)?
-                    .collect::<Result<_, _>>()
-                    .map_err(bad)?;
+                version.tags = all_rows(
+                    connection,
+                    "SELECT key, value FROM model_version_tags WHERE name = ?1 AND version = ?2
+                     ORDER BY key",
+                    rusqlite::params![model.name, version.version as i64],
+                    tag_row,
+                )
+                .map_err(bad)?;
             }
         }
         if has("registered_model_tags") {
-            let mut tags = connection
-                .prepare_cached(
-                    "SELECT key, value FROM registered_model_tags WHERE name = ?1 ORDER BY key",
-                )
-                .map_err(bad)?;
-            model.tags = tags
-                .query_map([&model.name], |r| {
-                    Ok(Tag::new(
-                        r.get::<_, String>(0)?,
-                        r.get::<_, Option<String>>(1)?.unwrap_or_default(),
-                    ))
-                })
-                .map_err(bad)?
-                .collect::<Result<_, _>>()
-                .map_err(bad)?;
+            model.tags = all_rows(
+                connection,
+                "SELECT key, value FROM registered_model_tags WHERE name = ?1 ORDER BY key",
+                [&model.name],
+                tag_row,
+            )
+            .map_err(bad)?;
         }
         if has("registered_model_aliases") {
-            let mut aliases = connection
-                .prepare_cached("SELECT alias, version FROM registered_model_aliases WHERE name = ?1 ORDER BY alias")
-                .map_err(bad)?;
-            model.aliases = aliases
-                .query_map([&model.name], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
-                })
-                .map_err(bad)?
-                .collect::<Result<_, _>>()
-                .map_err(bad)?;
+            model.aliases = all_rows(
+                connection,
+                "SELECT alias, version FROM registered_model_aliases WHERE name = ?1 ORDER BY alias",
+                [&model.name],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)),
+            )
+            .map_err(bad)?;
         }
         store.import_registered_model(model)?;
         report.registered_models += 1;
     }
     Ok(())
+}
+
+/// Every row a (cached) statement returns for `params`, mapped by `map`.
+fn all_rows<T, P: rusqlite::Params>(
+    connection: &Connection,
+    sql: &str,
+    params: P,
+    map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    connection
+        .prepare_cached(sql)?
+        .query_map(params, map)?
+        .collect()
+}
+
+/// A `key, value` row as a param; MLflow allows a NULL value, read as empty.
+fn param_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Param> {
+    Ok(Param {
+        key: row.get(0)?,
+        value: row.get::<_, Option<String>>(1)?.unwrap_or_default(),
+    })
+}
+
+/// A `key, value` row as a tag; a NULL value is read as empty.
+fn tag_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Tag> {
+    Ok(Tag::new(
+        row.get::<_, String>(0)?,
+        row.get::<_, Option<String>>(1)?.unwrap_or_default(),
+    ))
 }
