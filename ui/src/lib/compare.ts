@@ -97,17 +97,17 @@ export function numericParamKeys(runs: readonly CompareRun[], keys: readonly str
   });
 }
 
-/** Axes of the parallel-coordinates chart: the params that differ, then the metrics. */
+/** Axes of the parallel-coordinates chart: the params that differ, then up to three metrics. */
 export function parallelDimensions(
   runs: readonly CompareRun[],
   paramKeys: readonly string[],
   metricKeys: readonly string[],
-  maxAxes = 10,
+  maxAxes = 7,
 ): string[] {
   const params = paramRows(runs, paramKeys, true).map((row) => `params.${row.key}`);
-  const metrics = metricKeys.map((key) => `metrics.${key}`);
-  const axes = [...params.slice(0, Math.max(0, maxAxes - Math.min(metrics.length, maxAxes / 2))), ...metrics];
-  return axes.slice(0, maxAxes);
+  // At most three metrics, so the params that differ keep most of the axes.
+  const metrics = metricKeys.slice(0, 3).map((key) => `metrics.${key}`);
+  return [...params.slice(0, Math.max(0, maxAxes - metrics.length)), ...metrics];
 }
 
 /** The compared run ids without `runId` (for the chip's remove button). */
