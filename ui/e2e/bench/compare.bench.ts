@@ -41,7 +41,15 @@ const open = useBrowser();
 it(`compare view of ${RUNS} runs`, async () => {
   const ids = demoRunIds();
   if (ids.length < RUNS) throw new Error(`the demo store has only ${ids.length} runs`);
-  const rows: { attempt: number; ready_ms: number; view_ms: number; charts: number; svg_lines: number }[] = [];
+  const rows: {
+    attempt: number;
+    ready_ms: number;
+    view_ms: number;
+    compare_runs_ms: number;
+    slowest_chart_ms: number;
+    charts: number;
+    svg_lines: number;
+  }[] = [];
   for (let attempt = 1; attempt <= REPEATS; attempt++) {
     const page = await open(`#/compare?runs=${ids.join(',')}`);
     await waitForReady(page);
@@ -50,11 +58,19 @@ it(`compare view of ${RUNS} runs`, async () => {
       view: performance.getEntriesByName('cairn:compare')[0]?.duration ?? NaN,
       charts: document.querySelectorAll('figure[data-chart-kind] svg').length,
       lines: document.querySelectorAll('figure[data-chart-kind=line] svg polyline').length,
+      api: performance
+        .getEntriesByType('resource')
+        .filter((entry) => entry.name.includes('/app/api/'))
+        .map((entry) => ({ name: entry.name.split('/').pop() ?? '', start: entry.startTime, end: entry.responseEnd })),
     }));
+    const chartCalls = timing.api.filter((call) => call.name === 'line_chart');
+    const compareCall = timing.api.find((call) => call.name === 'compare_runs');
     rows.push({
       attempt,
       ready_ms: Math.round(timing.ready),
       view_ms: Math.round(timing.view),
+      compare_runs_ms: Math.round(compareCall ? compareCall.end - compareCall.start : NaN),
+      slowest_chart_ms: Math.round(Math.max(...chartCalls.map((call) => call.end - call.start))),
       charts: timing.charts,
       svg_lines: timing.lines,
     });
