@@ -60,7 +60,7 @@ it(`compare view of ${RUNS} runs`, async () => {
       lines: document.querySelectorAll('figure[data-chart-kind=line] svg polyline').length,
       api: performance
         .getEntriesByType('resource')
-        .filter((entry) => entry.name.includes('/app/api/'))
+        .filter((entry): entry is PerformanceResourceTiming => entry.name.includes('/app/api/'))
         .map((entry) => ({ name: entry.name.split('/').pop() ?? '', start: entry.startTime, end: entry.responseEnd })),
     }));
     const chartCalls = timing.api.filter((call) => call.name === 'line_chart');

@@ -88,6 +88,14 @@ describe('parallel axes and chips', () => {
     ]);
   });
 
+  it('keeps at most seven axes, three of them metrics', () => {
+    const many = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((key, index) =>
+      run(key, Object.fromEntries(['p1', 'p2', 'p3', 'p4', 'p5', 'p6'].map((p) => [p, String(index)])), {}),
+    );
+    const axes = parallelDimensions(many, ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'], ['m1', 'm2', 'm3', 'm4']);
+    expect(axes).toEqual(['params.p1', 'params.p2', 'params.p3', 'params.p4', 'metrics.m1', 'metrics.m2', 'metrics.m3']);
+  });
+
   it('removes a run', () => {
     expect(withoutRun(['a', 'b', 'c'], 'b')).toEqual(['a', 'c']);
   });
