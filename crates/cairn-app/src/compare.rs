@@ -2,6 +2,8 @@
 //! what differs between two of them (params, code, data).
 
 use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
 
 use cairn_chart::{Theme, run_colours};
 use cairn_core::Store;
@@ -128,11 +130,42 @@ pub struct RunDiffView {
     pub data_files: Vec<DataFilesView>,
     /// Warnings for a person (different data, only uncommitted changes differ).
     pub warnings: Vec<String>,
+    /// The uncommitted changes each dirty side recorded (`cairn run` saves them as an artifact).
+    pub uncommitted: Vec<UncommittedView>,
 }
 
-/// Compares runs A and B (`cairn diff`).
-pub fn diff_runs(store: &dyn Store, run_a: &str, run_b: &str) -> Result<RunDiffView, AppError> {
+/// The uncommitted diff a run recorded when it started.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UncommittedView {
+    /// The run.
+    pub run_id: String,
+    /// The diff text (unified diff), at most [`UNCOMMITTED_MAX_BYTES`].
+    pub diff: String,
+    /// The file was longer and was cut.
+    pub truncated: bool,
+}
+
+/// The most of an uncommitted diff sent to the UI.
+pub const UNCOMMITTED_MAX_BYTES: usize = 256 * 1024;
+
+/// Compares runs A and B (`cairn diff`); `artifact_root` is the store's artifact folder, where
+/// `mlflow-artifacts:/` locations (and so the runs' saved uncommitted diffs) live.
+pub fn diff_runs(
+    store: &dyn Store,
+    artifact_root: &Path,
+    run_a: &str,
+    run_b: &str,
+) -> Result<RunDiffView, AppError> {
     let diff = cairn_provenance::diff_runs(store, run_a, run_b)?;
+    let mut uncommitted = Vec::new();
+    if diff.code.is_some() || !diff.warnings.is_empty() {
+        for run_id in [run_a, run_b] {
+            let run = store.get_run(run_id)?;
+            if let Some(view) = uncommitted_diff(&run, artifact_root)? {
+                uncommitted.push(view);
+            }
+        }
+    }
     let change = |change: &cairn_provenance::Change| ChangeView {
         key: change.key.clone(),
         a: change.a.clone(),
@@ -160,5 +193,75 @@ pub fn diff_runs(store: &dyn Store, run_a: &str, run_b: &str) -> Result<RunDiffV
             })
             .collect(),
         warnings: diff.warnings,
+        uncommitted,
     })
+}
+
+/// The uncommitted diff `run` saved, when it is dirty and the file is on this machine.
+fn uncommitted_diff(run: &Run, artifact_root: &Path) -> Result<Option<UncommittedView>, AppError> {
+    let Some(git) = run.git.as_ref().filter(|git| git.is_dirty == Some(true)) else {
+        return Ok(None);
+    };
+    let Some(relative) = git.diff_artifact.as_deref() else {
+        return Ok(None);
+    };
+    let Some(folder) = local_artifact_folder(&run.info.artifact_uri, artifact_root) else {
+        return Ok(None);
+    };
+    let relative = Path::new(relative);
+    let plain = relative
+        .components()
+        .all(|component| matches!(component, Component::Normal(_)));
+    if !plain {
+        return Err(AppError {
+            kind: "invalid",
+            message: format!(
+                "run {}: the diff artifact path '{}' leaves the run's artifact folder",
+                run.info.run_id,
+                relative.display()
+            ),
+        });
+    }
+    let path = folder.join(relative);
+    let file = match std::fs::File::open(&path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => {
+            return Err(AppError {
+                kind: "internal",
+                message: format!("reading {}: {error}", path.display()),
+            });
+        }
+    };
+    let mut bytes = Vec::new();
+    let limit = u64::try_from(UNCOMMITTED_MAX_BYTES + 1).unwrap_or(u64::MAX);
+    file.take(limit)
+        .read_to_end(&mut bytes)
+        .map_err(|error| AppError {
+            kind: "internal",
+            message: format!("reading {}: {error}", path.display()),
+        })?;
+    let truncated = bytes.len() > UNCOMMITTED_MAX_BYTES;
+    bytes.truncate(UNCOMMITTED_MAX_BYTES);
+    Ok(Some(UncommittedView {
+        run_id: run.info.run_id.clone(),
+        diff: String::from_utf8_lossy(&bytes).into_owned(),
+        truncated,
+    }))
+}
+
+/// Where a run's artifacts are on this machine: `mlflow-artifacts:/X` is `X` in the store's
+/// artifact folder; `file://` URIs and absolute paths are themselves; other schemes are remote.
+fn local_artifact_folder(artifact_uri: &str, artifact_root: &Path) -> Option<PathBuf> {
+    if let Some(rest) = artifact_uri.strip_prefix("mlflow-artifacts:") {
+        let rest = rest.trim_start_matches('/');
+        let relative = Path::new(rest);
+        let plain = relative
+            .components()
+            .all(|component| matches!(component, Component::Normal(_)));
+        return plain.then(|| artifact_root.join(relative));
+    }
+    let path = artifact_uri.strip_prefix("file://").unwrap_or(artifact_uri);
+    let path = Path::new(path);
+    path.is_absolute().then(|| path.to_path_buf())
 }

@@ -347,3 +347,55 @@ fn diff_runs_reports_params_code_and_data() {
     assert_eq!(error.kind, "not_found");
     assert!(error.message.contains("missing-run"));
 }
+
+#[test]
+fn diff_runs_shows_the_uncommitted_changes_a_dirty_run_saved() {
+    use cairn_core::model::{GitOrigin, GitProvenance, NewExperiment, NewRun, SourceKind};
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("cairn.db")).unwrap();
+    let experiment = store
+        .create_experiment(&NewExperiment {
+            name: "dirty".into(),
+            ..NewExperiment::default()
+        })
+        .unwrap();
+    let commit = "3f9c2a1b7d4e8f60a1b2c3d4e5f60718293a4b5c";
+    let mut ids = Vec::new();
+    for dirty in [false, true] {
+        let run = store
+            .create_run(&NewRun::new(experiment, SourceKind::CairnRun))
+            .unwrap();
+        store
+            .set_git_provenance(
+                &run.info.run_id,
+                &GitProvenance {
+                    commit_sha: Some(commit.into()),
+                    is_dirty: Some(dirty),
+                    diff_artifact: dirty.then(|| "cairn/git.diff".to_string()),
+                    ..GitProvenance::empty(GitOrigin::Repository)
+                },
+            )
+            .unwrap();
+        if dirty {
+            let relative = run
+                .info
+                .artifact_uri
+                .strip_prefix("mlflow-artifacts:/")
+                .unwrap()
+                .to_owned();
+            let folder = store.artifact_root().join(relative).join("cairn");
+            std::fs::create_dir_all(&folder).unwrap();
+            std::fs::write(folder.join("git.diff"), "-lr = 0.1\n+lr = 0.01\n").unwrap();
+        }
+        ids.push(run.info.run_id);
+    }
+    let app = App::new(Arc::new(store));
+    let view = call(&app, "diff_runs", json!({"runA": ids[0], "runB": ids[1]})).unwrap();
+    assert_eq!(view["code"]["a"], json!(commit));
+    assert_eq!(view["code"]["b"], json!(format!("{commit}+dirty")));
+    assert_eq!(
+        view["uncommitted"],
+        json!([{"run_id": ids[1], "diff": "-lr = 0.1\n+lr = 0.01\n", "truncated": false}])
+    );
+}

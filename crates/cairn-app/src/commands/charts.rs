@@ -77,8 +77,10 @@ struct DiffArgs {
 
 fn diff_runs(app: &App, args: Value) -> Result<Value, AppError> {
     let args: DiffArgs = arguments("diff_runs", args)?;
+    let store = app.store();
     reply(&crate::compare::diff_runs(
-        app.store(),
+        store,
+        store.artifact_root(),
         &args.run_a,
         &args.run_b,
     )?)

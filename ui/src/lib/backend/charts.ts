@@ -125,6 +125,8 @@ export interface RunDiffView {
   data: Change[];
   data_files: { path: string; files: Change[] }[];
   warnings: string[];
+  /** The uncommitted changes a dirty side saved (unified diff, cut at 256 KiB). */
+  uncommitted: { run_id: string; diff: string; truncated: boolean }[];
 }
 
 type WithoutFrame<T> = Omit<T, 'width' | 'height' | 'theme'>;
