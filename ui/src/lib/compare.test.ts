@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { CompareRun } from './backend/charts';
-import { dataMismatches, diffLines, lowerIsBetter, metricRows, numericParamKeys, paramRows, parallelDimensions, withoutRun } from './compare';
+import { dataMismatches, diffLines, uncommittedMismatches, lowerIsBetter, metricRows, numericParamKeys, paramRows, parallelDimensions, withoutRun } from './compare';
 
 function run(id: string, params: Record<string, string>, metrics: Record<string, number | 'NaN'>, data: [string, string][] = []): CompareRun {
   return {
@@ -106,5 +106,13 @@ describe('uncommitted diff', () => {
     const text = 'diff --git a/t.py b/t.py\n--- a/t.py\n+++ b/t.py\n@@ -1,2 +1,2 @@\n-lr = 0.1\n+lr = 0.01\n epochs = 3\n';
     expect(diffLines(text).map((line) => line.kind)).toEqual(['meta', 'meta', 'meta', 'hunk', 'del', 'add', 'context']);
     expect(diffLines('')).toEqual([]);
+  });
+});
+
+describe('code warning', () => {
+  it('names runs of one commit that differ by uncommitted changes', () => {
+    const [a, b, c] = runs.map((r, index) => ({ ...r, git_commit: index < 2 ? 'abc' : 'def', git_dirty: index === 1 }));
+    expect(uncommittedMismatches([a!, b!, c!])).toEqual([{ commit: 'abc', dirty: ['run-b'], clean: ['run-a'] }]);
+    expect(uncommittedMismatches([a!, c!])).toEqual([]);
   });
 });

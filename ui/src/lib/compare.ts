@@ -132,3 +132,29 @@ export function diffLines(text: string): { kind: DiffLineKind; text: string }[] 
     return { kind: 'context', text: line };
   });
 }
+
+/** Runs built from one commit where some had uncommitted changes: their code may differ unseen. */
+export interface UncommittedMismatch {
+  commit: string;
+  /** Runs with uncommitted changes (names). */
+  dirty: string[];
+  /** Runs without (names). */
+  clean: string[];
+}
+
+/** Commits shared by several compared runs, at least one of them with uncommitted changes. */
+export function uncommittedMismatches(runs: readonly CompareRun[]): UncommittedMismatch[] {
+  const byCommit = new Map<string, CompareRun[]>();
+  for (const run of runs) {
+    if (!run.git_commit) continue;
+    byCommit.set(run.git_commit, [...(byCommit.get(run.git_commit) ?? []), run]);
+  }
+  const name = (run: CompareRun) => run.run_name || run.run_id;
+  return [...byCommit]
+    .filter(([, group]) => group.length > 1 && group.some((run) => run.git_dirty === true))
+    .map(([commit, group]) => ({
+      commit,
+      dirty: group.filter((run) => run.git_dirty === true).map(name),
+      clean: group.filter((run) => run.git_dirty !== true).map(name),
+    }));
+}
