@@ -7,7 +7,9 @@
 #![warn(missing_docs)]
 
 mod app;
+pub mod charts;
 pub mod commands;
+pub mod compare;
 pub mod demo;
 mod error;
 pub mod events;
