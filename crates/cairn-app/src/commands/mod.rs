@@ -6,6 +6,7 @@
 //! deserialise from the call's JSON object, and a bad argument is an `invalid` error naming it.
 
 mod registry;
+mod run_page;
 mod runs;
 
 use serde::Serialize;
@@ -23,7 +24,7 @@ pub(crate) struct Command {
 }
 
 /// Every subject's table, searched in order.
-const TABLES: &[&[Command]] = &[runs::COMMANDS, registry::COMMANDS];
+const TABLES: &[&[Command]] = &[runs::COMMANDS, registry::COMMANDS, run_page::COMMANDS];
 
 /// The names of every command, for error messages and tests.
 pub fn command_names() -> impl Iterator<Item = &'static str> {
