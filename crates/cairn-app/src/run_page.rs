@@ -54,6 +54,7 @@ pub fn get_run_page(
         .iter()
         .find(|entry| entry.path == OUTPUT_LOG_ARTIFACT && entry.present)
         .map(|entry| entry.path.clone());
+    let experiment_name = store.get_experiment(run.info.experiment_id)?.name;
     let tag = |key: &str| detail.row.tags.get(key).filter(|v| !v.is_empty()).cloned();
     let command = tag("cairn.command").or_else(|| tag("mlflow.source.name"));
     let RunIo {
@@ -83,6 +84,7 @@ pub fn get_run_page(
         .collect();
     Ok(RunPageView {
         detail,
+        experiment_name,
         command,
         artifact_dir: folder.map(|f| f.path().display().to_string()),
         artifacts,

@@ -12,6 +12,8 @@ pub struct RunPageView {
     /// The run, as `get_run_detail` gives it.
     #[serde(flatten)]
     pub detail: RunDetail,
+    /// The name of the run's experiment.
+    pub experiment_name: String,
     /// The command that ran (`cairn.command`, else `mlflow.source.name`).
     pub command: Option<String>,
     /// The folder holding the run's artifacts on this machine, when there is one.

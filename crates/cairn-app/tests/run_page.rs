@@ -199,6 +199,7 @@ fn run_page_shows_params_metrics_provenance_artifacts_and_versions() {
     assert_eq!(page["params"]["lr"], "0.01");
     assert_eq!(page["tags"]["team"], "vision");
     assert_eq!(page["command"], "python train.py --lr 0.01");
+    assert_eq!(page["experiment_name"], "vision");
     assert_eq!(page["metric_summaries"][0]["key"], "loss");
     assert_eq!(page["metric_summaries"][0]["point_count"], 1000);
     assert_eq!(page["metric_summaries"][0]["step"], 999);

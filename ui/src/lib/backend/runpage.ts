@@ -91,6 +91,7 @@ export interface RunPageView extends RunRow {
   git: GitView | null;
   data: DataView[];
   model_versions: ModelVersionView[];
+  experiment_name: string;
   command: string | null;
   artifact_dir: string | null;
   artifacts: ArtifactEntry[];
