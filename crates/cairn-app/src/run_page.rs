@@ -123,11 +123,11 @@ fn list_artifacts(
     }
     for file in indexed {
         match entries.get_mut(&file.path) {
-            Some(entry) => {
-                if entry.size_bytes == file.size_bytes {
-                    entry.blake3.clone_from(&file.blake3);
-                }
+            // The index's hash holds while the file on disk has the size it recorded.
+            Some(entry) if entry.size_bytes == file.size_bytes => {
+                entry.blake3.clone_from(&file.blake3);
             }
+            Some(_) => {}
             None if !truncated => {
                 entries.insert(
                     file.path.clone(),
@@ -222,7 +222,7 @@ fn downsample(history: &[MetricPoint], max_points: usize) -> Vec<MetricPoint> {
         );
         chosen.sort_unstable();
         chosen.dedup();
-        kept.extend(chosen.into_iter().map(|i| history[i].clone()));
+        kept.extend(chosen.into_iter().map(|i| history[i]));
     }
     kept
 }

@@ -1,6 +1,10 @@
 //! The run page's commands against a real store in a temp folder with real files in its artifact
 //! folder: the page's data, previews of each kind, hostile paths, the output log, "open in
 //! folder", data manifests and metric histories.
+#![allow(
+    clippy::unwrap_used,
+    reason = "tests fail loudly on anything unexpected; the fixture helpers are not #[test] code"
+)]
 
 use std::fs;
 use std::path::{Path, PathBuf};
