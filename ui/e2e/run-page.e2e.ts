@@ -65,7 +65,7 @@ async function uploadArtifact(run: CliRunDetail, relative: string, body: string)
     req.on('error', reject);
     req.end(body);
   });
-  expect(status, text).toBe(200);
+  expect(status, `${url}: ${text}`).toBe(200);
 }
 
 function git(cwd: string, ...args: string[]): void {
