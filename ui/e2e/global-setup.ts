@@ -44,7 +44,8 @@ function startServer(cairn: string, store: string): Promise<{ url: string; child
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => {
       seen += chunk;
-      const match = /listening on (http:\/\/[^\s)]+)/.exec(seen);
+      // Wait for the character after the URL: stderr may arrive split in the middle of it.
+      const match = /listening on (http:\/\/[^\s)]+)[\s)]/.exec(seen);
       if (match !== null) {
         clearTimeout(timer);
         resolve({ url: match[1]!, child });

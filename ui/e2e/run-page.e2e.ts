@@ -95,6 +95,16 @@ describe('the run page', () => {
     expect(await page.locator('[data-field=commit]').textContent()).toBe(run.git!.commit);
     expect(await page.locator('[data-field=branch]').textContent()).toBe(run.git!.branch);
 
+    // The first metric's chart is drawn (it is on screen) and hovering it reads a value.
+    const first = page.getByRole('figure', { name: `Chart of ${run.metric_summaries[0]!.key}` });
+    await first.scrollIntoViewIfNeeded();
+    await expect.poll(() => first.locator('svg').count()).toBe(1);
+    const box = (await first.locator('svg').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => first.getByTestId('chart-readout').textContent()).toContain(run.run_name);
+    await page.getByRole('heading', { level: 1 }).scrollIntoViewIfNeeded();
+    await screenshot(page, 'run-page');
+
     // The browser starts on a previewable file; pick the CSV: a table, with the quoted comma kept.
     const tree = page.getByRole('tree', { name: 'Artifact files' });
     await tree.getByRole('button', { name: /predictions\.csv/ }).click();
@@ -107,8 +117,6 @@ describe('the run page', () => {
     await tree.getByRole('button', { name: /config\.json/ }).click();
     const json = page.getByRole('region', { name: 'Preview of config.json' });
     await expect.poll(() => json.locator('pre').textContent()).toContain('"lr": 0.001');
-    await page.getByRole('heading', { level: 1 }).scrollIntoViewIfNeeded();
-    await screenshot(page, 'run-page');
   });
 
   it('opens from the runs table and goes back to it', async () => {

@@ -8,7 +8,9 @@
 
 mod app;
 pub mod artifact_files;
+pub mod charts;
 pub mod commands;
+pub mod compare;
 pub mod demo;
 mod error;
 pub mod events;

@@ -1,19 +1,17 @@
 //! The run page: one run with its artifact files, saved diff, output log, inputs and outputs;
-//! the file list behind a data hash; a metric's history for a sparkline.
+//! the file list behind a data hash.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use cairn_core::Store;
-use cairn_core::model::{ArtifactFile, MetricPoint, RunIo};
+use cairn_core::model::{ArtifactFile, RunIo};
 
 use crate::AppError;
 use crate::artifact_files::{self, RunFolder};
 use crate::run_page_views::{
-    ArtifactEntry, DatasetInputView, ManifestEntryView, ManifestView, MetricHistoryView,
-    ModelOutputView, RunPageView,
+    ArtifactEntry, DatasetInputView, ManifestEntryView, ManifestView, ModelOutputView, RunPageView,
 };
-use crate::views::MetricValue;
 
 /// Artifact path where `cairn run` keeps the command's interleaved stdout and stderr.
 pub const OUTPUT_LOG_ARTIFACT: &str = "cairn/output.log";
@@ -170,59 +168,4 @@ pub fn data_manifest(
         total_count,
         entries,
     })
-}
-
-/// A metric's history, reduced to at most `max_points` points (at least 4) by keeping the first,
-/// last, smallest and largest point of each bucket, so spikes survive.
-pub fn metric_history(
-    store: &dyn Store,
-    run_id: &str,
-    key: &str,
-    max_points: usize,
-) -> Result<MetricHistoryView, AppError> {
-    let history = store.metric_history(run_id, key)?;
-    if history.is_empty() {
-        store.get_run(run_id)?;
-    }
-    let total_count = history.len() as u64;
-    let kept = downsample(&history, max_points.max(4));
-    Ok(MetricHistoryView {
-        key: key.to_owned(),
-        total_count,
-        steps: kept.iter().map(|point| point.step).collect(),
-        values: kept.iter().map(|point| MetricValue(point.value)).collect(),
-    })
-}
-
-fn downsample(history: &[MetricPoint], max_points: usize) -> Vec<MetricPoint> {
-    if history.len() <= max_points {
-        return history.to_vec();
-    }
-    let buckets = max_points / 4;
-    let mut kept = Vec::with_capacity(buckets * 4);
-    for bucket in 0..buckets {
-        let start = bucket * history.len() / buckets;
-        let end = (bucket + 1) * history.len() / buckets;
-        let mut chosen = vec![start, end - 1];
-        let finite = (start..end).filter(|&i| history[i].value.is_finite());
-        if let Some(min) = finite
-            .clone()
-            .min_by(|&a, &b| history[a].value.total_cmp(&history[b].value))
-        {
-            chosen.push(min);
-        }
-        if let Some(max) = finite.max_by(|&a, &b| history[a].value.total_cmp(&history[b].value)) {
-            chosen.push(max);
-        }
-        // Non-finite points are kept so gaps stay visible.
-        chosen.extend(
-            (start..end)
-                .filter(|&i| !history[i].value.is_finite())
-                .take(1),
-        );
-        chosen.sort_unstable();
-        chosen.dedup();
-        kept.extend(chosen.into_iter().map(|i| history[i]));
-    }
-    kept
 }

@@ -139,16 +139,3 @@ pub struct ManifestView {
     /// The first entries, sorted by path.
     pub entries: Vec<ManifestEntryView>,
 }
-
-/// A metric's history, for a sparkline or a table.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MetricHistoryView {
-    /// Metric key.
-    pub key: String,
-    /// Points in the stored history.
-    pub total_count: u64,
-    /// Steps, in history order (downsampled to at most the asked number of points).
-    pub steps: Vec<i64>,
-    /// Values, matching `steps`.
-    pub values: Vec<crate::views::MetricValue>,
-}

@@ -1,6 +1,6 @@
 //! The run page's commands against a real store in a temp folder with real files in its artifact
 //! folder: the page's data, previews of each kind, hostile paths, the output log, "open in
-//! folder", data manifests and metric histories.
+//! folder" and data manifests.
 #![allow(
     clippy::unwrap_used,
     reason = "tests fail loudly on anything unexpected; the fixture helpers are not #[test] code"
@@ -504,26 +504,4 @@ fn data_manifest_lists_the_first_entries_and_the_total() {
     assert_eq!(manifest["entries"].as_array().unwrap().len(), 2);
     assert_eq!(manifest["entries"][0]["path"], "images/0.png");
     assert_eq!(manifest["entries"][0]["size_bytes"], 100);
-}
-
-#[test]
-fn metric_history_keeps_spikes_when_reduced() {
-    let f = fixture();
-    let history = call(
-        &f.app,
-        "metric_history",
-        json!({"runId": f.run_id, "key": "loss", "maxPoints": 40}),
-    );
-    assert_eq!(history["total_count"], 1000);
-    let steps = history["steps"].as_array().unwrap();
-    assert!(steps.len() <= 40, "{}", steps.len());
-    assert!(steps.contains(&json!(613)), "the spike at step 613 is kept");
-    assert_eq!(steps.first(), Some(&json!(0)));
-    assert_eq!(steps.last(), Some(&json!(999)));
-    let full = call(
-        &f.app,
-        "metric_history",
-        json!({"runId": f.run_id, "key": "loss", "maxPoints": 5000}),
-    );
-    assert_eq!(full["steps"].as_array().unwrap().len(), 1000);
 }

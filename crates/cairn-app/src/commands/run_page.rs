@@ -1,5 +1,4 @@
-//! Commands of the run page: the page, artifact previews, "open in folder", data manifests and
-//! metric histories.
+//! Commands of the run page: the page, artifact previews, "open in folder" and data manifests.
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -24,10 +23,6 @@ pub(crate) const COMMANDS: &[Command] = &[
     Command {
         name: "data_manifest",
         run: data_manifest,
-    },
-    Command {
-        name: "metric_history",
-        run: metric_history,
     },
 ];
 
@@ -109,28 +104,5 @@ fn data_manifest(app: &App, args: Value) -> Result<Value, AppError> {
         app.store(),
         &args.root_hash,
         args.limit,
-    )?)
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct HistoryArgs {
-    run_id: String,
-    key: String,
-    #[serde(default = "default_history_points")]
-    max_points: usize,
-}
-
-fn default_history_points() -> usize {
-    400
-}
-
-fn metric_history(app: &App, args: Value) -> Result<Value, AppError> {
-    let args: HistoryArgs = arguments("metric_history", args)?;
-    reply(&run_page::metric_history(
-        app.store(),
-        &args.run_id,
-        &args.key,
-        args.max_points,
     )?)
 }

@@ -2,6 +2,7 @@
 // implementation (tauri.ts) and the HTTP one for `cairn serve` (http.ts) are the only code that
 // knows how a call travels. The types below are the JSON transport shapes (snake_case, as
 // serialised by the `cairn-app` crate); times are epoch milliseconds.
+import type { ChartCommands } from './charts';
 import type { RegistryCommands } from './registry';
 import type { RunPageCommands } from './runpage';
 
@@ -72,7 +73,7 @@ export interface RunsCommands {
  * Every command the backend answers, by name: its argument object and its result. Each subject
  * declares its commands in its own file (registry.ts, ...) and is joined here.
  */
-export type Commands = RunsCommands & RegistryCommands & RunPageCommands;
+export type Commands = RunsCommands & RegistryCommands & ChartCommands & RunPageCommands;
 export type CommandName = keyof Commands;
 export type CommandArgs<C extends CommandName> = Commands[C]['args'];
 export type CommandResult<C extends CommandName> = Commands[C]['result'];

@@ -1,6 +1,7 @@
 // Transport shapes of the run page commands (cairn-app's run_page.rs, artifact_files.rs and
 // run_page_views.rs).
 import type { MetricValue, RunRow } from './backend';
+import type { DataView } from './charts';
 
 /** The latest point and size of one metric. */
 export interface MetricSummary {
@@ -25,16 +26,6 @@ export interface GitView {
   author: string | null;
   commit_time: number | null;
   commit_summary: string | null;
-}
-
-/** The content hash of one input. */
-export interface DataView {
-  path: string;
-  kind: 'file' | 'directory';
-  hash: string;
-  size_bytes: number;
-  file_count: number;
-  dvc_md5: string | null;
 }
 
 /** A registered model version made from the run. */
@@ -132,14 +123,6 @@ export interface ManifestView {
   entries: ManifestEntryView[];
 }
 
-/** A metric's history, reduced to a drawable number of points with spikes kept. */
-export interface MetricHistoryView {
-  key: string;
-  total_count: number;
-  steps: number[];
-  values: MetricValue[];
-}
-
 /** Commands of the run page. */
 export interface RunPageCommands {
   get_run_page: { args: { runId: string }; result: RunPageView };
@@ -149,8 +132,4 @@ export interface RunPageCommands {
   };
   reveal_artifact: { args: { runId: string; path: string }; result: { folder: string } };
   data_manifest: { args: { rootHash: string; limit?: number }; result: ManifestView };
-  metric_history: {
-    args: { runId: string; key: string; maxPoints?: number };
-    result: MetricHistoryView;
-  };
 }
