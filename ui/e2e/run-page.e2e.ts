@@ -22,6 +22,7 @@ interface CliRunDetail {
   metric_summaries: { key: string; point_count: number }[];
   git: { commit: string | null; branch: string | null; dirty: boolean | null } | null;
   data: { hash: string; file_count: number }[];
+  model_versions: { name: string; version: string; stage: string }[];
 }
 
 function cliShow(runId: string): CliRunDetail {
@@ -117,6 +118,31 @@ describe('the run page', () => {
     await tree.getByRole('button', { name: /config\.json/ }).click();
     const json = page.getByRole('region', { name: 'Preview of config.json' });
     await expect.poll(() => json.locator('pre').textContent()).toContain('"lr": 0.001');
+  });
+
+  it('lists the registry versions made from an indexed MLflow run and previews its files in place', async () => {
+    const run = cliRunIds('churn-baseline')
+      .map(cliShow)
+      .find((detail) => detail.model_versions.length > 0);
+    expect(run, 'the fixtures register churn-baseline runs as churn-baseline-clf').toBeDefined();
+    const page = await open(`#/runs/${run!.run_id}`);
+    const versions = page.getByRole('table', { name: 'Registry versions' });
+    const expected = run!.model_versions.map((v) => `${v.name} ${v.version} ${v.stage}`);
+    await expect
+      .poll(async () =>
+        (await versions.locator('tbody tr').evaluateAll((rows) =>
+          rows.map((row) => [...row.querySelectorAll('td')].slice(0, 3).map((td) => td.textContent?.trim()).join(' ')),
+        )),
+      )
+      .toEqual(expected);
+    await expect.poll(() => versions.getByRole('link', { name: run!.model_versions[0]!.name }).getAttribute('href')).toBe(
+      `#/models/${run!.model_versions[0]!.name}`,
+    );
+    // The run's files are read where the MLflow store keeps them.
+    const tree = page.getByRole('tree', { name: 'Artifact files' });
+    await tree.getByRole('button', { name: /summary\.json/ }).click();
+    const preview = page.getByRole('region', { name: 'Preview of summary.json' });
+    await expect.poll(() => preview.locator('pre').textContent()).toMatch(/^\{\n {2}"/);
   });
 
   it('opens from the runs table and goes back to it', async () => {
