@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 mod app;
+pub mod artifact_files;
 pub mod charts;
 pub mod commands;
 pub mod compare;
@@ -16,6 +17,8 @@ pub mod events;
 mod location;
 pub mod registry;
 mod run_detail;
+pub mod run_page;
+pub mod run_page_views;
 mod runs;
 pub mod views;
 

@@ -7,6 +7,7 @@
 
 mod charts;
 mod registry;
+mod run_page;
 mod runs;
 
 use serde::Serialize;
@@ -24,7 +25,12 @@ pub(crate) struct Command {
 }
 
 /// Every subject's table, searched in order.
-const TABLES: &[&[Command]] = &[runs::COMMANDS, registry::COMMANDS, charts::COMMANDS];
+const TABLES: &[&[Command]] = &[
+    runs::COMMANDS,
+    registry::COMMANDS,
+    charts::COMMANDS,
+    run_page::COMMANDS,
+];
 
 /// The names of every command, for error messages and tests.
 pub fn command_names() -> impl Iterator<Item = &'static str> {

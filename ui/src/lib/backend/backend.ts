@@ -4,6 +4,7 @@
 // serialised by the `cairn-app` crate); times are epoch milliseconds.
 import type { ChartCommands } from './charts';
 import type { RegistryCommands } from './registry';
+import type { RunPageCommands } from './runpage';
 
 /** An experiment as listed in the sidebar. */
 export interface ExperimentView {
@@ -72,7 +73,7 @@ export interface RunsCommands {
  * Every command the backend answers, by name: its argument object and its result. Each subject
  * declares its commands in its own file (registry.ts, ...) and is joined here.
  */
-export type Commands = RunsCommands & RegistryCommands & ChartCommands;
+export type Commands = RunsCommands & RegistryCommands & ChartCommands & RunPageCommands;
 export type CommandName = keyof Commands;
 export type CommandArgs<C extends CommandName> = Commands[C]['args'];
 export type CommandResult<C extends CommandName> = Commands[C]['result'];

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+
+import { baseName, buildArtifactTree, formatBytes, prettyJson, splitTags } from './artifacts';
+import type { ArtifactEntry } from './backend/runpage';
+
+function entry(path: string, size_bytes = 10): ArtifactEntry {
+  return { path, size_bytes, blake3: null, modified_ms: null, kind: 'text', present: true };
+}
+
+describe('buildArtifactTree', () => {
+  it('nests files in folders, folders sorted before files, with totals', () => {
+    const tree = buildArtifactTree([entry('z.txt', 1), entry('model/weights.bin', 100), entry('model/conf/a.json', 5), entry('a.csv', 2)]);
+    expect(tree.files.map((f) => f.path)).toEqual(['a.csv', 'z.txt']);
+    expect(tree.folders.map((f) => [f.name, f.path, f.fileCount, f.sizeBytes])).toEqual([['model', 'model', 2, 105]]);
+    const model = tree.folders[0]!;
+    expect(model.folders.map((f) => f.path)).toEqual(['model/conf']);
+    expect(model.files.map((f) => f.path)).toEqual(['model/weights.bin']);
+    expect([tree.fileCount, tree.sizeBytes]).toEqual([4, 108]);
+  });
+
+  it('is an empty root for no files', () => {
+    expect(buildArtifactTree([])).toEqual({ name: '', path: '', folders: [], files: [], fileCount: 0, sizeBytes: 0 });
+  });
+});
+
+describe('formatBytes', () => {
+  it.each([
+    [0, '0 B'],
+    [1023, '1023 B'],
+    [1024, '1 KB'],
+    [1536, '1.5 KB'],
+    [12 * 1024 * 1024, '12 MB'],
+    [3.14 * 1024 ** 3, '3.1 GB'],
+    [-1, '—'],
+  ])('%d bytes is %s', (bytes, text) => {
+    expect(formatBytes(bytes)).toBe(text);
+  });
+});
+
+describe('prettyJson', () => {
+  it('indents valid JSON and leaves the rest alone', () => {
+    expect(prettyJson('{"a":[1,2]}')).toEqual({ text: '{\n  "a": [\n    1,\n    2\n  ]\n}', valid: true });
+    expect(prettyJson('{"a":')).toEqual({ text: '{"a":', valid: false });
+  });
+});
+
+describe('splitTags', () => {
+  it("separates the tools' tags from the user's", () => {
+    expect(splitTags({ team: 'vision', 'mlflow.user': 'me', 'cairn.host': 'box', alpha: '1' })).toEqual({
+      user: [
+        ['alpha', '1'],
+        ['team', 'vision'],
+      ],
+      system: [
+        ['cairn.host', 'box'],
+        ['mlflow.user', 'me'],
+      ],
+    });
+  });
+});
+
+describe('baseName', () => {
+  it('is the last path part', () => {
+    expect(baseName('a/b/c.txt')).toBe('c.txt');
+    expect(baseName('c.txt')).toBe('c.txt');
+  });
+});
