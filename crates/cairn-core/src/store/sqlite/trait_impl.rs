@@ -14,7 +14,7 @@ use crate::model::{
     ImportMode, ImportOutcome, ImportedExperiment, ImportedLoggedModel, ImportedRegisteredModel,
     ImportedRun, IndexFileState,
 };
-use crate::store::{RunPage, RunSearch, Store};
+use crate::store::{MetricHistoryRange, RunPage, RunSearch, Store};
 use crate::validate;
 
 use super::{
@@ -107,6 +107,16 @@ impl Store for SqliteStore {
         self.read(|db| metrics::history(db, run_id, key))
     }
 
+    fn metric_history_range(
+        &self,
+        run_id: &str,
+        key: &str,
+        offset: usize,
+        limit: usize,
+    ) -> StoreResult<MetricHistoryRange> {
+        self.read(|db| metrics::history_range(db, run_id, key, offset, limit))
+    }
+
     fn set_git_provenance(&self, run_id: &str, git: &GitProvenance) -> StoreResult<()> {
         self.write(|tx| provenance::set_git(tx, run_id, git))
     }
@@ -180,6 +190,10 @@ impl Store for SqliteStore {
 
     fn run_io(&self, run_id: &str) -> StoreResult<RunIo> {
         self.read(|db| run_io::get(db, run_id))
+    }
+
+    fn runs_io(&self, run_ids: &[String]) -> StoreResult<Vec<RunIo>> {
+        self.read(|db| run_io::get_many(db, run_ids))
     }
 
     fn create_logged_model(&self, new: &NewLoggedModel) -> StoreResult<LoggedModel> {
