@@ -12,6 +12,8 @@ use cairn_core::model::{
 use cairn_core::search::{parse_filter, parse_order_by_list};
 use cairn_core::time::now_millis;
 use cairn_core::{RunSearch, SqliteStore, Store, StoreError, StoreResult};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Value, json};
 
 use super::experiments::experiment_id;
@@ -113,7 +115,7 @@ async fn restore(State(state): State<Shared>, args: Args) -> ApiResult {
     Ok(Json(json!({})))
 }
 
-async fn search(State(state): State<Shared>, args: Args) -> ApiResult {
+async fn search(State(state): State<Shared>, args: Args) -> ApiResult<Json<RunsPageJson>> {
     let experiment_ids = args
         .str_list("experiment_ids")
         .iter()
@@ -149,25 +151,50 @@ async fn search(State(state): State<Shared>, args: Args) -> ApiResult {
     let (page, ios) = state
         .call(move |store| {
             let page = store.search_runs(&search)?;
-            let ios = page
+            let run_ids: Vec<String> = page
                 .runs
                 .iter()
-                .map(|run| store.run_io(&run.info.run_id))
-                .collect::<StoreResult<Vec<_>>>()?;
+                .map(|run| run.info.run_id.clone())
+                .collect();
+            let ios = store.runs_io(&run_ids)?;
             Ok((page, ios))
         })
         .await?;
-    let runs: Vec<Value> = page
-        .runs
-        .iter()
-        .zip(&ios)
-        .map(|(run, io)| wire::run(run, io))
-        .collect();
-    let mut out = json!({"runs": runs});
-    if let Some(next) = page.next_offset {
-        out["next_page_token"] = json!(encode_page_token(next));
+    Ok(Json(RunsPageJson {
+        next_page_token: page.next_offset.map(encode_page_token),
+        runs: page.runs,
+        ios,
+    }))
+}
+
+/// A page of `runs/search`, serialised straight from the runs.
+struct RunsPageJson {
+    runs: Vec<Run>,
+    ios: Vec<RunIo>,
+    next_page_token: Option<String>,
+}
+
+impl Serialize for RunsPageJson {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        struct Runs<'a>(&'a RunsPageJson);
+        impl Serialize for Runs<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_seq(
+                    self.0
+                        .runs
+                        .iter()
+                        .zip(&self.0.ios)
+                        .map(|(run, io)| wire::RunJson { run, io }),
+                )
+            }
+        }
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("runs", &Runs(self))?;
+        if let Some(token) = &self.next_page_token {
+            map.serialize_entry("next_page_token", token)?;
+        }
+        map.end()
     }
-    Ok(Json(out))
 }
 
 /// The LoggedModel (and dataset) a metric is logged for, when the client says so.
@@ -406,30 +433,42 @@ async fn log_outputs(State(state): State<Shared>, args: Args) -> ApiResult {
     Ok(Json(json!({})))
 }
 
-async fn get_history(State(state): State<Shared>, args: Args) -> ApiResult {
+async fn get_history(
+    State(state): State<Shared>,
+    args: Args,
+) -> ApiResult<Json<wire::MetricPagesJson>> {
     let run_id = args.run_id()?;
     let key = args.req_str("metric_key")?;
     let max_results = args.i64("max_results")?.map(|n| n.max(1) as usize);
     let offset = args.page_offset()?;
     let key_for_store = key.clone();
-    let points = state
-        .call(move |store| store.metric_history(&run_id, &key_for_store))
+    let (points, end, total) = state
+        .call(move |store| match max_results {
+            // A page: only the chunks holding it are decoded.
+            Some(limit) => {
+                let range = store.metric_history_range(&run_id, &key_for_store, offset, limit)?;
+                let end = offset.saturating_add(range.points.len());
+                Ok((range.points, end, range.total_points))
+            }
+            None => {
+                let mut points = store.metric_history(&run_id, &key_for_store)?;
+                let total = points.len();
+                points.drain(..offset.min(total));
+                Ok((points, total, total))
+            }
+        })
         .await?;
-    let end = max_results.map_or(points.len(), |n| offset.saturating_add(n).min(points.len()));
-    let page: Vec<Value> = points
-        .get(offset.min(points.len())..end)
-        .unwrap_or_default()
-        .iter()
-        .map(|point| wire::metric(&key, point))
-        .collect();
-    let mut out = json!({"metrics": page});
-    if end < points.len() {
-        out["next_page_token"] = json!(encode_page_token(end));
-    }
-    Ok(Json(out))
+    Ok(Json(wire::MetricPagesJson {
+        key,
+        series: vec![(None, points)],
+        next_page_token: (end < total).then(|| encode_page_token(end)),
+    }))
 }
 
-async fn get_history_bulk_interval(State(state): State<Shared>, args: Args) -> ApiResult {
+async fn get_history_bulk_interval(
+    State(state): State<Shared>,
+    args: Args,
+) -> ApiResult<Json<wire::MetricPagesJson>> {
     let run_ids = args.str_list("run_ids");
     if run_ids.is_empty() || run_ids.len() > 100 {
         return Err(ApiError::invalid("run_ids must name 1 to 100 runs"));
@@ -446,39 +485,35 @@ async fn get_history_bulk_interval(State(state): State<Shared>, args: Args) -> A
     let histories = state
         .call(move |store| {
             run_ids
-                .iter()
+                .into_iter()
                 .map(|run_id| {
-                    Ok((
-                        run_id.clone(),
-                        store.metric_history(run_id, &key_for_store)?,
-                    ))
+                    let points = store.metric_history(&run_id, &key_for_store)?;
+                    Ok((run_id, points))
                 })
                 .collect::<StoreResult<Vec<_>>>()
         })
         .await?;
-    let mut metrics = Vec::new();
+    let mut series = Vec::with_capacity(histories.len());
     for (run_id, mut points) in histories {
         points.retain(|point| {
             start_step.is_none_or(|start| point.step >= start)
                 && end_step.is_none_or(|end| point.step <= end)
         });
         points.sort_by_key(|point| (point.step, point.timestamp_ms));
-        let sampled: Vec<&MetricPoint> = if points.len() <= max_results {
-            points.iter().collect()
-        } else {
+        if points.len() > max_results {
             // Evenly spaced, always keeping the first and last points.
             let last = points.len() - 1;
             let mut picked: Vec<usize> = (0..max_results)
                 .map(|i| i * last / (max_results - 1).max(1))
                 .collect();
             picked.dedup();
-            picked.iter().map(|&i| &points[i]).collect()
-        };
-        for point in sampled {
-            let mut value = wire::metric(&key, point);
-            value["run_id"] = json!(run_id);
-            metrics.push(value);
+            points = picked.iter().map(|&i| points[i]).collect();
         }
+        series.push((Some(run_id), points));
     }
-    Ok(Json(json!({"metrics": metrics})))
+    Ok(Json(wire::MetricPagesJson {
+        key,
+        series,
+        next_page_token: None,
+    }))
 }
