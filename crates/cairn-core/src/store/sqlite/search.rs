@@ -1,9 +1,11 @@
 //! Run search: the filter, order and page of [`RunSearch`] over `runs`, evaluated as sets of run
 //! ids. SQLite answers each clause from an index (every value a bound parameter); the sets are
 //! combined, counted and ordered here, where SQLite would probe row by row. Stores with sparse run
-//! ids take the one-statement SQL path instead.
+//! ids take the one-statement SQL path instead, and so does the plain newest-first page of one
+//! experiment, which its index answers directly.
 
 mod filter;
+mod newest_first;
 mod order;
 mod run_set;
 mod scope;
@@ -35,9 +37,12 @@ pub(super) fn search_runs(connection: &Connection, search: &RunSearch) -> StoreR
         .is_autocommit()
         .then(|| connection.unchecked_transaction())
         .transpose()?;
-    let page = match scope::id_bound(connection)? {
-        Some(bound) => search_sets(connection, search, bound),
-        None => sql_path::search_runs(connection, search),
+    let page = match newest_first::page(connection, search)? {
+        Some(page) => Ok(page),
+        None => match scope::id_bound(connection)? {
+            Some(bound) => search_sets(connection, search, bound),
+            None => sql_path::search_runs(connection, search),
+        },
     };
     drop(snapshot);
     page
