@@ -10,7 +10,7 @@ use cairn_core::model::{
     RegisteredModel, Run, RunInfo, RunIo, Tag,
 };
 use serde::Serialize;
-use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 /// A double as MLflow writes it.
@@ -114,47 +114,6 @@ impl Serialize for MetricJson<'_> {
         map.serialize_entry("step", &self.point.step)?;
         if let Some(run_id) = self.run_id {
             map.serialize_entry("run_id", run_id)?;
-        }
-        map.end()
-    }
-}
-
-/// The answer of `metrics/get-history` and `metrics/get-history-bulk-interval`:
-/// `{"metrics": [...], "next_page_token"?}`, each series' points under its run (if named).
-#[derive(Debug, Default)]
-pub struct MetricPagesJson {
-    /// The metric's key.
-    pub key: String,
-    /// `(run id to name in each point, points)`, in answer order.
-    pub series: Vec<(Option<String>, Vec<MetricPoint>)>,
-    /// The next page's token; left out on the last page.
-    pub next_page_token: Option<String>,
-}
-
-impl Serialize for MetricPagesJson {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        struct Points<'a>(&'a MetricPagesJson);
-        impl Serialize for Points<'_> {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let total = self.0.series.iter().map(|(_, points)| points.len()).sum();
-                let mut seq = serializer.serialize_seq(Some(total))?;
-                for (run_id, points) in &self.0.series {
-                    for point in points {
-                        seq.serialize_element(&MetricJson {
-                            key: &self.0.key,
-                            point,
-                            run_id: run_id.as_deref(),
-                        })?;
-                    }
-                }
-                seq.end()
-            }
-        }
-        let fields = 1 + usize::from(self.next_page_token.is_some());
-        let mut map = serializer.serialize_map(Some(fields))?;
-        map.serialize_entry("metrics", &Points(self))?;
-        if let Some(token) = &self.next_page_token {
-            map.serialize_entry("next_page_token", token)?;
         }
         map.end()
     }

@@ -11,14 +11,13 @@ use cairn_core::model::{
 };
 use cairn_core::search::{parse_filter, parse_order_by_list};
 use cairn_core::time::now_millis;
-use cairn_core::{RunSearch, SqliteStore, Store, StoreError, StoreResult};
-use serde::Serialize;
-use serde::ser::{SerializeMap, Serializer};
+use cairn_core::{RunPage, RunSearch, SqliteStore, Store, StoreError, StoreResult};
 use serde_json::{Value, json};
 
 use super::experiments::experiment_id;
 use crate::args::{Args, double, encode_page_token};
 use crate::error::{ApiError, ApiResult};
+use crate::json_body::{JsonAnswer, JsonArrayBody};
 use crate::{Shared, wire};
 
 /// MLflow's tag naming a nested run's parent.
@@ -115,7 +114,7 @@ async fn restore(State(state): State<Shared>, args: Args) -> ApiResult {
     Ok(Json(json!({})))
 }
 
-async fn search(State(state): State<Shared>, args: Args) -> ApiResult<Json<RunsPageJson>> {
+async fn search(State(state): State<Shared>, args: Args) -> ApiResult<JsonAnswer> {
     let experiment_ids = args
         .str_list("experiment_ids")
         .iter()
@@ -148,7 +147,7 @@ async fn search(State(state): State<Shared>, args: Args) -> ApiResult<Json<RunsP
         offset: args.page_offset()?,
         count_total: false,
     };
-    let (page, ios) = state
+    state
         .call(move |store| {
             let page = store.search_runs(&search)?;
             let run_ids: Vec<String> = page
@@ -157,44 +156,20 @@ async fn search(State(state): State<Shared>, args: Args) -> ApiResult<Json<RunsP
                 .map(|run| run.info.run_id.clone())
                 .collect();
             let ios = store.runs_io(&run_ids)?;
-            Ok((page, ios))
+            Ok(runs_answer(page, ios))
         })
-        .await?;
-    Ok(Json(RunsPageJson {
-        next_page_token: page.next_offset.map(encode_page_token),
-        runs: page.runs,
-        ios,
-    }))
+        .await?
 }
 
-/// A page of `runs/search`, serialised straight from the runs.
-struct RunsPageJson {
-    runs: Vec<Run>,
-    ios: Vec<RunIo>,
-    next_page_token: Option<String>,
-}
-
-impl Serialize for RunsPageJson {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        struct Runs<'a>(&'a RunsPageJson);
-        impl Serialize for Runs<'_> {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.collect_seq(
-                    self.0
-                        .runs
-                        .iter()
-                        .zip(&self.0.ios)
-                        .map(|(run, io)| wire::RunJson { run, io }),
-                )
-            }
-        }
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("runs", &Runs(self))?;
-        if let Some(token) = &self.next_page_token {
-            map.serialize_entry("next_page_token", token)?;
-        }
-        map.end()
+/// `{"runs": [...], "next_page_token"?}`; each run is freed once written, so the page is never
+/// held twice (as runs and as JSON).
+fn runs_answer(page: RunPage, ios: Vec<RunIo>) -> ApiResult<JsonAnswer> {
+    let mut body = JsonArrayBody::new("runs")?;
+    for (run, io) in page.runs.into_iter().zip(ios) {
+        body.push(&wire::RunJson { run: &run, io: &io })?;
     }
+    let token = page.next_offset.map(encode_page_token);
+    body.finish(token.as_deref())
 }
 
 /// The LoggedModel (and dataset) a metric is logged for, when the client says so.
@@ -433,42 +408,57 @@ async fn log_outputs(State(state): State<Shared>, args: Args) -> ApiResult {
     Ok(Json(json!({})))
 }
 
-async fn get_history(
-    State(state): State<Shared>,
-    args: Args,
-) -> ApiResult<Json<wire::MetricPagesJson>> {
+async fn get_history(State(state): State<Shared>, args: Args) -> ApiResult<JsonAnswer> {
     let run_id = args.run_id()?;
     let key = args.req_str("metric_key")?;
     let max_results = args.i64("max_results")?.map(|n| n.max(1) as usize);
     let offset = args.page_offset()?;
-    let key_for_store = key.clone();
-    let (points, end, total) = state
-        .call(move |store| match max_results {
-            // A page: only the chunks holding it are decoded.
-            Some(limit) => {
-                let range = store.metric_history_range(&run_id, &key_for_store, offset, limit)?;
-                let end = offset.saturating_add(range.points.len());
-                Ok((range.points, end, range.total_points))
-            }
-            None => {
-                let mut points = store.metric_history(&run_id, &key_for_store)?;
-                let total = points.len();
-                points.drain(..offset.min(total));
-                Ok((points, total, total))
-            }
+    state
+        .call(move |store| {
+            let (points, end, total) = match max_results {
+                // A page: only the chunks holding it are decoded.
+                Some(limit) => {
+                    let range = store.metric_history_range(&run_id, &key, offset, limit)?;
+                    let end = offset.saturating_add(range.points.len());
+                    (range.points, end, range.total_points)
+                }
+                None => {
+                    let mut points = store.metric_history(&run_id, &key)?;
+                    let total = points.len();
+                    points.drain(..offset.min(total));
+                    (points, total, total)
+                }
+            };
+            let token = (end < total).then(|| encode_page_token(end));
+            Ok(metrics_answer(&key, &[(None, points)], token.as_deref()))
         })
-        .await?;
-    Ok(Json(wire::MetricPagesJson {
-        key,
-        series: vec![(None, points)],
-        next_page_token: (end < total).then(|| encode_page_token(end)),
-    }))
+        .await?
+}
+
+/// `{"metrics": [...], "next_page_token"?}`: points of one key, each series under its run when
+/// it names one.
+fn metrics_answer(
+    key: &str,
+    series: &[(Option<String>, Vec<MetricPoint>)],
+    next_page_token: Option<&str>,
+) -> ApiResult<JsonAnswer> {
+    let mut body = JsonArrayBody::new("metrics")?;
+    for (run_id, points) in series {
+        for point in points {
+            body.push(&wire::MetricJson {
+                key,
+                point,
+                run_id: run_id.as_deref(),
+            })?;
+        }
+    }
+    body.finish(next_page_token)
 }
 
 async fn get_history_bulk_interval(
     State(state): State<Shared>,
     args: Args,
-) -> ApiResult<Json<wire::MetricPagesJson>> {
+) -> ApiResult<JsonAnswer> {
     let run_ids = args.str_list("run_ids");
     if run_ids.is_empty() || run_ids.len() > 100 {
         return Err(ApiError::invalid("run_ids must name 1 to 100 runs"));
@@ -481,39 +471,28 @@ async fn get_history_bulk_interval(
         return Err(ApiError::invalid("max_results must be between 1 and 2500"));
     }
     let max_results = max_results as usize;
-    let key_for_store = key.clone();
-    let histories = state
+    state
         .call(move |store| {
-            run_ids
-                .into_iter()
-                .map(|run_id| {
-                    let points = store.metric_history(&run_id, &key_for_store)?;
-                    Ok((run_id, points))
-                })
-                .collect::<StoreResult<Vec<_>>>()
+            let mut series = Vec::with_capacity(run_ids.len());
+            for run_id in run_ids {
+                let mut points = store.metric_history(&run_id, &key)?;
+                points.retain(|point| {
+                    start_step.is_none_or(|start| point.step >= start)
+                        && end_step.is_none_or(|end| point.step <= end)
+                });
+                points.sort_by_key(|point| (point.step, point.timestamp_ms));
+                if points.len() > max_results {
+                    // Evenly spaced, always keeping the first and last points.
+                    let last = points.len() - 1;
+                    let mut picked: Vec<usize> = (0..max_results)
+                        .map(|i| i * last / (max_results - 1).max(1))
+                        .collect();
+                    picked.dedup();
+                    points = picked.iter().map(|&i| points[i]).collect();
+                }
+                series.push((Some(run_id), points));
+            }
+            Ok(metrics_answer(&key, &series, None))
         })
-        .await?;
-    let mut series = Vec::with_capacity(histories.len());
-    for (run_id, mut points) in histories {
-        points.retain(|point| {
-            start_step.is_none_or(|start| point.step >= start)
-                && end_step.is_none_or(|end| point.step <= end)
-        });
-        points.sort_by_key(|point| (point.step, point.timestamp_ms));
-        if points.len() > max_results {
-            // Evenly spaced, always keeping the first and last points.
-            let last = points.len() - 1;
-            let mut picked: Vec<usize> = (0..max_results)
-                .map(|i| i * last / (max_results - 1).max(1))
-                .collect();
-            picked.dedup();
-            points = picked.iter().map(|&i| points[i]).collect();
-        }
-        series.push((Some(run_id), points));
-    }
-    Ok(Json(wire::MetricPagesJson {
-        key,
-        series,
-        next_page_token: None,
-    }))
+        .await?
 }
