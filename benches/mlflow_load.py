@@ -169,7 +169,7 @@ def bench_log_batch(url, requests_per_client, clients=4):
     return clients * requests_per_client * 1000 / elapsed
 
 
-def bench_search(url, run_count, workers=4):
+def bench_search(url, run_count, workers=4, big_page=False):
     session = requests.Session()
     experiment_id = new_experiment(session, url, "load-search")
 
@@ -191,6 +191,10 @@ def bench_search(url, run_count, workers=4):
             "filter": "metrics.m1 > 0.5 and params.p1 = 'v3'", "order_by": ["metrics.m2 DESC"]},
         "search: no filter, order start_time DESC": {"filter": "", "order_by": []},
     }
+    if big_page:
+        # What mlflow.search_runs() asks: pages of 10,000 runs.
+        queries["search: no filter, one page of 10,000 runs"] = {
+            "filter": "", "order_by": [], "max_results": 10_000}
     timings = {}
     for label, query in queries.items():
         body = {"experiment_ids": [experiment_id], "max_results": 100, **query}
@@ -241,7 +245,7 @@ def measure(name, url, args):
     rows = {"log-batch, 1,000 metrics/request, 4 clients (metrics/s)":
             f"{bench_log_batch(url, args.batches):,.0f}"}
     print(f"[{name}] filling {args.runs} runs ...", file=sys.stderr)
-    fill, searches = bench_search(url, args.runs)
+    fill, searches = bench_search(url, args.runs, big_page=args.big_page)
     rows[f"create {args.runs:,} runs with 5 params + 5 metrics, 4 clients (s)"] = f"{fill:.1f}"
     for label, millis in searches.items():
         rows[f"{label} (ms)"] = f"{millis:.1f}"
@@ -260,6 +264,8 @@ def main():
     parser.add_argument("--points", type=int, default=100_000)
     parser.add_argument("--batches", type=int, default=25, help="log-batch requests per client")
     parser.add_argument("--only", choices=["cairn", "mlflow"], help="measure one server only")
+    parser.add_argument("--big-page", action="store_true",
+                        help="also search one page of 10,000 runs (mlflow.search_runs's page size)")
     args = parser.parse_args()
     results = {}
     for name in ["mlflow", "cairn"]:
