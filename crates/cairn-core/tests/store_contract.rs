@@ -162,6 +162,7 @@ contract_suite! {
         filters_and_order_by,
         nan_latest_is_filtered_out_and_sorted_after_values,
         paging_and_count_total,
+        slices_hand_over_the_page_in_order,
         view_types_and_experiment_restriction,
         max_results_bounds,
     ]

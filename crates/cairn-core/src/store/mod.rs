@@ -112,6 +112,15 @@ pub trait Store: Send + Sync {
     fn set_run_lifecycle(&self, run_id: &str, stage: LifecycleStage) -> StoreResult<()>;
     /// Searches runs.
     fn search_runs(&self, search: &RunSearch) -> StoreResult<RunPage>;
+    /// Searches runs and hands the page to `each` in order, in slices of at most `slice_runs`
+    /// runs with their inputs and outputs, all read as of one moment, so that a large page is
+    /// never held whole. Returns the page's `next_offset` and `total_count`; its `runs` is empty.
+    fn search_runs_in_slices(
+        &self,
+        search: &RunSearch,
+        slice_runs: usize,
+        each: &mut dyn FnMut(Vec<Run>, Vec<RunIo>) -> StoreResult<()>,
+    ) -> StoreResult<RunPage>;
     /// Logs params, metrics and tags atomically: all or nothing.
     fn log_batch(&self, run_id: &str, batch: &LogBatch) -> StoreResult<()>;
     /// Logs many batches to many runs in one transaction; each batch is validated first.

@@ -11,7 +11,7 @@ use cairn_core::model::{
 };
 use cairn_core::search::{parse_filter, parse_order_by_list};
 use cairn_core::time::now_millis;
-use cairn_core::{RunPage, RunSearch, SqliteStore, Store, StoreError, StoreResult};
+use cairn_core::{RunSearch, SqliteStore, Store, StoreError, StoreResult};
 use serde_json::{Value, json};
 
 use super::experiments::experiment_id;
@@ -19,6 +19,10 @@ use crate::args::{Args, double, encode_page_token};
 use crate::error::{ApiError, ApiResult};
 use crate::json_body::{JsonAnswer, JsonArrayBody};
 use crate::{Shared, wire};
+
+/// Runs loaded at a time while a search page is written: a page of 10,000 runs (what
+/// `mlflow.search_runs` asks for) never sits in memory whole.
+const SEARCH_SLICE_RUNS: usize = 500;
 
 /// MLflow's tag naming a nested run's parent.
 const PARENT_RUN_TAG: &str = "mlflow.parentRunId";
@@ -149,27 +153,27 @@ async fn search(State(state): State<Shared>, args: Args) -> ApiResult<JsonAnswer
     };
     state
         .call(move |store| {
-            let page = store.search_runs(&search)?;
-            let run_ids: Vec<String> = page
-                .runs
-                .iter()
-                .map(|run| run.info.run_id.clone())
-                .collect();
-            let ios = store.runs_io(&run_ids)?;
-            Ok(runs_answer(page, ios))
+            let mut body = match JsonArrayBody::new("runs") {
+                Ok(body) => body,
+                Err(error) => return Ok(Err(error)),
+            };
+            let mut failed = None;
+            let page = store.search_runs_in_slices(&search, SEARCH_SLICE_RUNS, &mut |runs, ios| {
+                for (run, io) in runs.iter().zip(&ios) {
+                    if let Err(error) = body.push(&wire::RunJson { run, io }) {
+                        failed = Some(error);
+                        return Err(StoreError::invalid("runs/search answer", "unwritable"));
+                    }
+                }
+                Ok(())
+            });
+            if let Some(error) = failed {
+                return Ok(Err(error));
+            }
+            let token = page?.next_offset.map(encode_page_token);
+            Ok(body.finish(token.as_deref()))
         })
         .await?
-}
-
-/// `{"runs": [...], "next_page_token"?}`; each run is freed once written, so the page is never
-/// held twice (as runs and as JSON).
-fn runs_answer(page: RunPage, ios: Vec<RunIo>) -> ApiResult<JsonAnswer> {
-    let mut body = JsonArrayBody::new("runs")?;
-    for (run, io) in page.runs.into_iter().zip(ios) {
-        body.push(&wire::RunJson { run: &run, io: &io })?;
-    }
-    let token = page.next_offset.map(encode_page_token);
-    body.finish(token.as_deref())
 }
 
 /// The LoggedModel (and dataset) a metric is logged for, when the client says so.

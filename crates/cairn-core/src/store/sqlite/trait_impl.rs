@@ -79,6 +79,15 @@ impl Store for SqliteStore {
         self.read(|db| search::search_runs(db, search))
     }
 
+    fn search_runs_in_slices(
+        &self,
+        search: &RunSearch,
+        slice_runs: usize,
+        each: &mut dyn FnMut(Vec<Run>, Vec<RunIo>) -> StoreResult<()>,
+    ) -> StoreResult<RunPage> {
+        self.read(|db| search::search_runs_in_slices(db, search, slice_runs, each))
+    }
+
     fn log_batch(&self, run_id: &str, batch: &LogBatch) -> StoreResult<()> {
         validate::check_batch(batch)?;
         self.write(|tx| writes::log_batch(tx, run_id, batch))

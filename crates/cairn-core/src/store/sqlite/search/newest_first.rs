@@ -7,14 +7,14 @@ use rusqlite::Connection;
 
 use crate::error::StoreResult;
 use crate::model::ViewType;
-use crate::store::{RunPage, RunSearch};
+use crate::store::RunSearch;
 
 use super::super::row::{RUN_INFO_COLUMNS, run_info};
-use super::super::runs;
+use super::InfoPage;
 use super::order::is_default_order;
 
 /// The page, when `search` is that case; `None` otherwise.
-pub(super) fn page(connection: &Connection, search: &RunSearch) -> StoreResult<Option<RunPage>> {
+pub(super) fn page(connection: &Connection, search: &RunSearch) -> StoreResult<Option<InfoPage>> {
     let ([experiment_id], Some(stage)) = (search.experiment_ids.as_slice(), stage(search.view))
     else {
         return Ok(None);
@@ -35,8 +35,8 @@ pub(super) fn page(connection: &Connection, search: &RunSearch) -> StoreResult<O
         infos.truncate(search.max_results);
         search.offset.saturating_add(search.max_results)
     });
-    Ok(Some(RunPage {
-        runs: runs::load(connection, infos)?,
+    Ok(Some(InfoPage {
+        infos,
         next_offset,
         total_count: None,
     }))
