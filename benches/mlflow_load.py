@@ -4,7 +4,10 @@ a side-by-side table:
 
   * log-batch throughput: 1,000 metrics per request, 4 concurrent clients;
   * runs/search over N runs (default 10,000), each with params and metrics;
-  * metrics/get-history of a 100,000-point metric, paged 25,000 at a time as the client does.
+  * metrics/get-history of a 100,000-point metric, paged 25,000 at a time as the client does,
+    and get-history-bulk-interval of it (the UI's sampled read, 2,500 points);
+  * the server's memory: resident set size of its processes (read from /proc/PID/status:
+    VmHWM, the kernel's high-water mark, and VmRSS sampled every 100 ms), over the whole run.
 
 Run from the repository root with the venv of scripts/test-mlflow-compat.sh:
 
@@ -22,6 +25,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import requests
@@ -68,6 +72,63 @@ def start_cairn(binary, folder):
     return process, f"http://127.0.0.1:{port}"
 
 
+def process_tree(pid):
+    """The pid and its descendants (mlflow server runs its workers as child processes)."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    pending.extend(int(child) for child in children.read().split())
+        except OSError:
+            pass
+    return found
+
+
+def memory_kib(pid):
+    """(VmRSS, VmHWM) of one process in KiB; zeros when it is gone."""
+    fields = {}
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                name, _, value = line.partition(":")
+                if name in ("VmRSS", "VmHWM"):
+                    fields[name] = int(value.split()[0])
+    except OSError:
+        pass
+    return fields.get("VmRSS", 0), fields.get("VmHWM", 0)
+
+
+class RssSampler(threading.Thread):
+    """Samples the summed VmRSS of a process tree every 100 ms and keeps each process's VmHWM."""
+
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid, self.stopped = pid, threading.Event()
+        self.peak_rss_kib, self.hwm_kib = 0, {}
+
+    def sample(self):
+        total = 0
+        for pid in process_tree(self.pid):
+            rss, hwm = memory_kib(pid)
+            total += rss
+            self.hwm_kib[pid] = max(self.hwm_kib.get(pid, 0), hwm)
+        self.peak_rss_kib = max(self.peak_rss_kib, total)
+
+    def run(self):
+        while not self.stopped.wait(0.1):
+            self.sample()
+
+    def stop(self):
+        """(largest sampled RSS, summed VmHWM) in MB."""
+        self.sample()
+        self.stopped.set()
+        self.join()
+        return self.peak_rss_kib / 1024, sum(self.hwm_kib.values()) / 1024
+
+
 def api(session, url, method, path, **kwargs):
     response = session.request(method, f"{url}/api/2.0/mlflow/{path}", timeout=600, **kwargs)
     response.raise_for_status()
@@ -108,7 +169,7 @@ def bench_log_batch(url, requests_per_client, clients=4):
     return clients * requests_per_client * 1000 / elapsed
 
 
-def bench_search(url, run_count, workers=4):
+def bench_search(url, run_count, workers=4, big_page=False):
     session = requests.Session()
     experiment_id = new_experiment(session, url, "load-search")
 
@@ -130,6 +191,10 @@ def bench_search(url, run_count, workers=4):
             "filter": "metrics.m1 > 0.5 and params.p1 = 'v3'", "order_by": ["metrics.m2 DESC"]},
         "search: no filter, order start_time DESC": {"filter": "", "order_by": []},
     }
+    if big_page:
+        # What mlflow.search_runs() asks: pages of 10,000 runs.
+        queries["search: no filter, one page of 10,000 runs"] = {
+            "filter": "", "order_by": [], "max_results": 10_000}
     timings = {}
     for label, query in queries.items():
         body = {"experiment_ids": [experiment_id], "max_results": 100, **query}
@@ -165,7 +230,14 @@ def bench_history(url, points):
                 break
         assert received == points, received
         samples.append(time.perf_counter() - started)
-    return sorted(samples)[1] * 1000
+    bulk = []
+    for _ in range(3):
+        started = time.perf_counter()
+        page = api(session, url, "GET", "metrics/get-history-bulk-interval",
+                   params={"run_ids": [run_id], "metric_key": "long", "max_results": 2500})
+        assert 0 < len(page.get("metrics", [])) <= 2 * 2500, len(page.get("metrics", []))
+        bulk.append(time.perf_counter() - started)
+    return sorted(samples)[1] * 1000, sorted(bulk)[1] * 1000
 
 
 def measure(name, url, args):
@@ -173,12 +245,14 @@ def measure(name, url, args):
     rows = {"log-batch, 1,000 metrics/request, 4 clients (metrics/s)":
             f"{bench_log_batch(url, args.batches):,.0f}"}
     print(f"[{name}] filling {args.runs} runs ...", file=sys.stderr)
-    fill, searches = bench_search(url, args.runs)
+    fill, searches = bench_search(url, args.runs, big_page=args.big_page)
     rows[f"create {args.runs:,} runs with 5 params + 5 metrics, 4 clients (s)"] = f"{fill:.1f}"
     for label, millis in searches.items():
         rows[f"{label} (ms)"] = f"{millis:.1f}"
     print(f"[{name}] history ...", file=sys.stderr)
-    rows[f"get-history of a {args.points:,}-point metric (ms)"] = f"{bench_history(url, args.points):.0f}"
+    paged, bulk = bench_history(url, args.points)
+    rows[f"get-history of a {args.points:,}-point metric, pages of 25,000 (ms)"] = f"{paged:.0f}"
+    rows["get-history-bulk-interval of it, 2,500 points (ms)"] = f"{bulk:.1f}"
     return rows
 
 
@@ -190,6 +264,8 @@ def main():
     parser.add_argument("--points", type=int, default=100_000)
     parser.add_argument("--batches", type=int, default=25, help="log-batch requests per client")
     parser.add_argument("--only", choices=["cairn", "mlflow"], help="measure one server only")
+    parser.add_argument("--big-page", action="store_true",
+                        help="also search one page of 10,000 runs (mlflow.search_runs's page size)")
     args = parser.parse_args()
     results = {}
     for name in ["mlflow", "cairn"]:
@@ -200,7 +276,12 @@ def main():
                         else start_cairn(os.path.abspath(args.cairn), folder))
         try:
             wait_healthy(url, process)
+            sampler = RssSampler(process.pid)
+            sampler.start()
             results[name] = measure(name, url, args)
+            peak_rss, hwm = sampler.stop()
+            results[name]["server memory: peak sampled RSS (MB)"] = f"{peak_rss:.1f}"
+            results[name]["server memory: VmHWM, summed over its processes (MB)"] = f"{hwm:.1f}"
         finally:
             process.terminate()
             try:

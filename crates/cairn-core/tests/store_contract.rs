@@ -156,11 +156,13 @@ contract_suite! {
         histories_survive_finishing_the_run,
         batch_with_interleaved_keys_keeps_each_order,
         missing_history_is_empty,
+        history_ranges_page_through_chunks_and_tail,
     ]
     search: [
         filters_and_order_by,
         nan_latest_is_filtered_out_and_sorted_after_values,
         paging_and_count_total,
+        slices_hand_over_the_page_in_order,
         view_types_and_experiment_restriction,
         max_results_bounds,
     ]
@@ -184,6 +186,7 @@ contract_suite! {
     ]
     serving: [
         run_inputs_are_deduplicated_and_read_back_with_tags,
+        runs_io_reads_many_runs_in_the_order_asked,
         logged_models_have_ids_locations_status_params_and_tags,
         logged_model_metrics_ignore_exact_duplicates,
         deleted_versions_keep_their_numbers_and_lose_their_aliases,

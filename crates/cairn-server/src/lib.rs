@@ -10,6 +10,8 @@ pub mod args;
 mod ephemeral;
 pub mod error;
 mod filter;
+mod json_body;
+mod logged_model_order;
 mod routes;
 pub mod security;
 pub mod wire;

@@ -1,10 +1,16 @@
 //! MLflow's JSON shapes, converted by hand from the core's domain types (which know no JSON).
 //! Doubles that JSON cannot carry travel as the strings `NaN`, `Infinity` and `-Infinity`.
+//!
+//! Most shapes are built as [`Value`]s. The large answers (metric histories, run search pages)
+//! are [`Serialize`] views over borrowed domain values instead, written straight to the response
+//! body without a `Value` tree in between.
 
 use cairn_core::model::{
     DatasetInput, Experiment, LatestMetric, LoggedModel, MetricPoint, ModelVersion, Param,
     RegisteredModel, Run, RunInfo, RunIo, Tag,
 };
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 /// A double as MLflow writes it.
@@ -66,28 +72,51 @@ pub fn experiment(experiment: &Experiment) -> Value {
 
 /// A RunInfo.
 pub fn run_info(info: &RunInfo) -> Value {
-    let mut out = Map::new();
-    out.insert("run_id".into(), json!(info.run_id));
-    out.insert("run_uuid".into(), json!(info.run_id));
-    out.insert("run_name".into(), json!(info.run_name));
-    out.insert(
-        "experiment_id".into(),
-        json!(info.experiment_id.to_string()),
-    );
-    out.insert("user_id".into(), json!(info.user_id));
-    out.insert("status".into(), json!(info.status.as_str()));
-    if let Some(time) = info.start_time_ms {
-        out.insert("start_time".into(), json!(time));
+    json!(RunInfoJson(info))
+}
+
+/// A double as MLflow writes it, for [`Serialize`] views.
+struct Double(f64);
+
+impl Serialize for Double {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let value = self.0;
+        if value.is_nan() {
+            serializer.serialize_str("NaN")
+        } else if value == f64::INFINITY {
+            serializer.serialize_str("Infinity")
+        } else if value == f64::NEG_INFINITY {
+            serializer.serialize_str("-Infinity")
+        } else {
+            serializer.serialize_f64(value)
+        }
     }
-    if let Some(time) = info.end_time_ms {
-        out.insert("end_time".into(), json!(time));
+}
+
+/// A metric point with its key (and the run it belongs to, for bulk answers), serialised as
+/// `{key, value, timestamp, step[, run_id]}`.
+#[derive(Debug, Clone, Copy)]
+pub struct MetricJson<'a> {
+    /// The metric's key.
+    pub key: &'a str,
+    /// The point.
+    pub point: &'a MetricPoint,
+    /// The run, when the answer spans runs.
+    pub run_id: Option<&'a str>,
+}
+
+impl Serialize for MetricJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(4 + usize::from(self.run_id.is_some())))?;
+        map.serialize_entry("key", self.key)?;
+        map.serialize_entry("value", &Double(self.point.value))?;
+        map.serialize_entry("timestamp", &self.point.timestamp_ms)?;
+        map.serialize_entry("step", &self.point.step)?;
+        if let Some(run_id) = self.run_id {
+            map.serialize_entry("run_id", run_id)?;
+        }
+        map.end()
     }
-    out.insert("artifact_uri".into(), json!(info.artifact_uri));
-    out.insert(
-        "lifecycle_stage".into(),
-        json!(info.lifecycle_stage.as_str()),
-    );
-    Value::Object(out)
 }
 
 /// A metric point with its key.
@@ -104,50 +133,173 @@ fn wire_metric_fields(key: &str, point: &MetricPoint) -> Map<String, Value> {
     out
 }
 
-fn latest_metrics(metrics: &[LatestMetric]) -> Value {
-    Value::Array(
-        metrics
-            .iter()
-            .map(|latest| metric(&latest.key, &latest.latest))
-            .collect(),
-    )
-}
-
-fn dataset_input(input: &DatasetInput) -> Value {
-    let dataset = &input.dataset;
-    let mut out = Map::new();
-    out.insert("name".into(), json!(dataset.name));
-    out.insert("digest".into(), json!(dataset.digest));
-    out.insert("source_type".into(), json!(dataset.source_type));
-    out.insert("source".into(), json!(dataset.source));
-    if let Some(schema) = &dataset.schema {
-        out.insert("schema".into(), json!(schema));
-    }
-    if let Some(profile) = &dataset.profile {
-        out.insert("profile".into(), json!(profile));
-    }
-    json!({"tags": tags(&input.tags), "dataset": Value::Object(out)})
-}
-
 /// A whole Run: info, data, inputs and outputs.
 pub fn run(run: &Run, io: &RunIo) -> Value {
-    json!({
-        "info": run_info(&run.info),
-        "data": {
-            "metrics": latest_metrics(&run.metrics),
-            "params": params(&run.params),
-            "tags": tags(&run.tags),
-        },
-        "inputs": {
-            "dataset_inputs": io.dataset_inputs.iter().map(dataset_input).collect::<Vec<_>>(),
-            "model_inputs": [],
-        },
-        "outputs": {
-            "model_outputs": io.model_outputs.iter()
-                .map(|output| json!({"model_id": output.model_id, "step": output.step}))
-                .collect::<Vec<_>>(),
-        },
-    })
+    json!(RunJson { run, io })
+}
+
+/// A RunInfo, serialised.
+struct RunInfoJson<'a>(&'a RunInfo);
+
+impl Serialize for RunInfoJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let info = self.0;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("run_id", &info.run_id)?;
+        map.serialize_entry("run_uuid", &info.run_id)?;
+        map.serialize_entry("run_name", &info.run_name)?;
+        map.serialize_entry("experiment_id", &info.experiment_id.to_string())?;
+        map.serialize_entry("user_id", &info.user_id)?;
+        map.serialize_entry("status", info.status.as_str())?;
+        if let Some(time) = info.start_time_ms {
+            map.serialize_entry("start_time", &time)?;
+        }
+        if let Some(time) = info.end_time_ms {
+            map.serialize_entry("end_time", &time)?;
+        }
+        map.serialize_entry("artifact_uri", &info.artifact_uri)?;
+        map.serialize_entry("lifecycle_stage", info.lifecycle_stage.as_str())?;
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+struct KeyValueJson<'a> {
+    key: &'a str,
+    value: &'a str,
+}
+
+struct TagsJson<'a>(&'a [Tag]);
+
+impl Serialize for TagsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|tag| KeyValueJson {
+            key: &tag.key,
+            value: &tag.value,
+        }))
+    }
+}
+
+struct ParamsJson<'a>(&'a [Param]);
+
+impl Serialize for ParamsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|param| KeyValueJson {
+            key: &param.key,
+            value: &param.value,
+        }))
+    }
+}
+
+struct LatestMetricsJson<'a>(&'a [LatestMetric]);
+
+impl Serialize for LatestMetricsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|latest| MetricJson {
+            key: &latest.key,
+            point: &latest.latest,
+            run_id: None,
+        }))
+    }
+}
+
+struct DatasetInputsJson<'a>(&'a [DatasetInput]);
+
+impl Serialize for DatasetInputsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct DatasetJson<'a> {
+            name: &'a str,
+            digest: &'a str,
+            source_type: &'a str,
+            source: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            schema: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            profile: Option<&'a str>,
+        }
+        #[derive(Serialize)]
+        struct InputJson<'a> {
+            tags: TagsJson<'a>,
+            dataset: DatasetJson<'a>,
+        }
+        serializer.collect_seq(self.0.iter().map(|input| {
+            let dataset = &input.dataset;
+            InputJson {
+                tags: TagsJson(&input.tags),
+                dataset: DatasetJson {
+                    name: &dataset.name,
+                    digest: &dataset.digest,
+                    source_type: &dataset.source_type,
+                    source: &dataset.source,
+                    schema: dataset.schema.as_deref(),
+                    profile: dataset.profile.as_deref(),
+                },
+            }
+        }))
+    }
+}
+
+/// A whole Run (info, data, inputs and outputs), serialised straight to JSON.
+#[derive(Debug, Clone, Copy)]
+pub struct RunJson<'a> {
+    /// The run with its params, tags and latest metrics.
+    pub run: &'a Run,
+    /// Its inputs and outputs.
+    pub io: &'a RunIo,
+}
+
+impl Serialize for RunJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct DataJson<'a> {
+            metrics: LatestMetricsJson<'a>,
+            params: ParamsJson<'a>,
+            tags: TagsJson<'a>,
+        }
+        #[derive(Serialize)]
+        struct InputsJson<'a> {
+            dataset_inputs: DatasetInputsJson<'a>,
+            model_inputs: [(); 0],
+        }
+        #[derive(Serialize)]
+        struct OutputJson<'a> {
+            model_id: &'a str,
+            step: i64,
+        }
+        #[derive(Serialize)]
+        struct OutputsJson<'a> {
+            model_outputs: Vec<OutputJson<'a>>,
+        }
+        let (run, io) = (self.run, self.io);
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("info", &RunInfoJson(&run.info))?;
+        map.serialize_entry(
+            "data",
+            &DataJson {
+                metrics: LatestMetricsJson(&run.metrics),
+                params: ParamsJson(&run.params),
+                tags: TagsJson(&run.tags),
+            },
+        )?;
+        map.serialize_entry(
+            "inputs",
+            &InputsJson {
+                dataset_inputs: DatasetInputsJson(&io.dataset_inputs),
+                model_inputs: [],
+            },
+        )?;
+        let model_outputs = io
+            .model_outputs
+            .iter()
+            .map(|output| OutputJson {
+                model_id: &output.model_id,
+                step: output.step,
+            })
+            .collect();
+        map.serialize_entry("outputs", &OutputsJson { model_outputs })?;
+        map.end()
+    }
 }
 
 /// A ModelVersion.

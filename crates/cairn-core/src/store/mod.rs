@@ -69,6 +69,15 @@ pub struct RunPage {
     pub total_count: Option<u64>,
 }
 
+/// A stretch of one metric's history, read without decoding the rest of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricHistoryRange {
+    /// Points `offset..offset + limit` of the history in logging order (fewer at its end).
+    pub points: Vec<MetricPoint>,
+    /// How many points the whole history holds.
+    pub total_points: usize,
+}
+
 /// Cairn's storage, behind one interface so that another backend is an addition.
 ///
 /// Every method validates its input the same way (see [`crate::validate`]); implementations
@@ -103,6 +112,15 @@ pub trait Store: Send + Sync {
     fn set_run_lifecycle(&self, run_id: &str, stage: LifecycleStage) -> StoreResult<()>;
     /// Searches runs.
     fn search_runs(&self, search: &RunSearch) -> StoreResult<RunPage>;
+    /// Searches runs and hands the page to `each` in order, in slices of at most `slice_runs`
+    /// runs with their inputs and outputs, all read as of one moment, so that a large page is
+    /// never held whole. Returns the page's `next_offset` and `total_count`; its `runs` is empty.
+    fn search_runs_in_slices(
+        &self,
+        search: &RunSearch,
+        slice_runs: usize,
+        each: &mut dyn FnMut(Vec<Run>, Vec<RunIo>) -> StoreResult<()>,
+    ) -> StoreResult<RunPage>;
     /// Logs params, metrics and tags atomically: all or nothing.
     fn log_batch(&self, run_id: &str, batch: &LogBatch) -> StoreResult<()>;
     /// Logs many batches to many runs in one transaction; each batch is validated first.
@@ -113,6 +131,17 @@ pub trait Store: Send + Sync {
     fn delete_tag(&self, run_id: &str, key: &str) -> StoreResult<()>;
     /// The whole history of one metric of a run, in logging order.
     fn metric_history(&self, run_id: &str, key: &str) -> StoreResult<Vec<MetricPoint>>;
+    /// Points `offset..offset + limit` of one metric's history, in logging order, and the
+    /// history's length: what a page of `metrics/get-history` needs, decoding only the stored
+    /// pieces that hold those points. A missing key is an empty history; a missing run is an
+    /// error.
+    fn metric_history_range(
+        &self,
+        run_id: &str,
+        key: &str,
+        offset: usize,
+        limit: usize,
+    ) -> StoreResult<MetricHistoryRange>;
     /// Records (replaces) the git provenance of a run.
     fn set_git_provenance(&self, run_id: &str, git: &GitProvenance) -> StoreResult<()>;
     /// Records (replaces) the content hash of one input of a run.
@@ -161,6 +190,8 @@ pub trait Store: Send + Sync {
     fn log_run_outputs(&self, run_id: &str, outputs: &[ModelOutput]) -> StoreResult<()>;
     /// A run's dataset inputs and model outputs.
     fn run_io(&self, run_id: &str) -> StoreResult<RunIo>;
+    /// The inputs and outputs of many runs (a page of a search), in the order of `run_ids`.
+    fn runs_io(&self, run_ids: &[String]) -> StoreResult<Vec<RunIo>>;
 
     /// Creates a LoggedModel with a fresh `m-<32 hex>` id.
     fn create_logged_model(&self, new: &NewLoggedModel) -> StoreResult<LoggedModel>;

@@ -6,8 +6,8 @@
 //! is compacted at 256, a direct chunk from 64 points in one write, chunks of 4096 points,
 //! compaction when the run ends), but the contract holds for any backend.
 
-use cairn_core::Store;
 use cairn_core::model::{LogBatch, MetricPoint, NamedMetricPoint, RunStatus, RunUpdate};
+use cairn_core::{Store, StoreError};
 
 use crate::{T0, assert_same_history, metrics, point, run, sample_points};
 
@@ -62,6 +62,7 @@ fn finish(store: &dyn Store, run_id: &str, status: RunStatus) {
 fn check(store: &dyn Store, run_id: &str, key: &str, expected: &[MetricPoint], context: &str) {
     let history = store.metric_history(run_id, key).unwrap();
     assert_same_history(&history, expected, &format!("{key}, {context}"));
+    check_ranges(store, run_id, key, expected, context);
     let run = store.get_run(run_id).unwrap();
     let latest = run
         .metrics
@@ -72,6 +73,87 @@ fn check(store: &dyn Store, run_id: &str, key: &str, expected: &[MetricPoint], c
         latest.point_count,
         expected.len() as u64,
         "{key}, {context}: point_count"
+    );
+}
+
+/// Ranged reads at the edges and across the middle of a history are slices of the whole.
+fn check_ranges(
+    store: &dyn Store,
+    run_id: &str,
+    key: &str,
+    expected: &[MetricPoint],
+    context: &str,
+) {
+    let len = expected.len();
+    let windows = [
+        (0, len),
+        (0, 1),
+        (len / 3, len / 3 + 1),
+        (len / 2, 4096),
+        (len.saturating_sub(1), 5),
+        (len.saturating_sub(300), 257),
+        (len, 10),
+        (len + 7, 10),
+        (3, usize::MAX),
+        (usize::MAX, usize::MAX),
+    ];
+    for (offset, limit) in windows {
+        let range = store
+            .metric_history_range(run_id, key, offset, limit)
+            .unwrap();
+        let context = format!("{key}, {context}, range {offset} + {limit}");
+        assert_eq!(range.total_points, len, "{context}: total_points");
+        let from = offset.min(len);
+        let to = offset.saturating_add(limit).min(len);
+        assert_eq!(range.points.len(), to - from, "{context}: length");
+        assert_same_history(&range.points, &expected[from..to], &context);
+    }
+}
+
+pub(crate) fn history_ranges_page_through_chunks_and_tail(store: &dyn Store) {
+    let id = run(store, "ranges");
+    // Ten direct chunks of 1,000 (what a client's log-batch of 1,000 writes), one of 4,096 and
+    // one of 4 (an append of 4,100), then a tail of 100 single points.
+    let source = sample_points(14_200);
+    for start in (0..10_000).step_by(1000) {
+        store
+            .log_batch(&id, &metrics("loss", &source[start..start + 1000]))
+            .unwrap();
+    }
+    store
+        .append_metric(&id, "loss", &source[10_000..14_100])
+        .unwrap();
+    for single in &source[14_100..] {
+        store.log_batch(&id, &metrics("loss", &[*single])).unwrap();
+    }
+    for page_size in [7, 999, 1000, 1001, 2500, 4096, 25_000] {
+        let mut offset = 0;
+        let mut paged = Vec::new();
+        loop {
+            let range = store
+                .metric_history_range(&id, "loss", offset, page_size)
+                .unwrap();
+            assert_eq!(range.total_points, source.len());
+            assert!(range.points.len() <= page_size);
+            assert!(
+                !range.points.is_empty(),
+                "an empty page at {offset} of pages of {page_size}"
+            );
+            offset += range.points.len();
+            paged.extend(range.points);
+            if offset >= range.total_points {
+                break;
+            }
+        }
+        assert_same_history(&paged, &source, &format!("pages of {page_size}"));
+    }
+    check_ranges(store, &id, "loss", &source, "chunks and tail");
+    let missing = store.metric_history_range(&id, "nope", 0, 10).unwrap();
+    assert!(missing.points.is_empty());
+    assert_eq!(missing.total_points, 0);
+    assert_err!(
+        store.metric_history_range("0123456789abcdef0123456789abcdef", "loss", 0, 10),
+        StoreError::RunNotFound { .. }
     );
 }
 

@@ -352,3 +352,68 @@ pub(crate) fn max_results_bounds(store: &dyn Store) {
     );
     assert_eq!(MAX_RESULTS_LIMIT, 50_000);
 }
+
+pub(crate) fn slices_hand_over_the_page_in_order(store: &dyn Store) {
+    let World { a, b, ids } = world(store);
+    store
+        .log_run_outputs(
+            &ids[2],
+            &[cairn_core::model::ModelOutput {
+                model_id: "m-1".into(),
+                step: 2,
+            }],
+        )
+        .unwrap();
+    let searches = [
+        search(&[a, b], "", &[]),
+        search(&[a], "", &[]),
+        search(&[a, b], "params.model = 'tree'", &["metrics.acc DESC"]),
+        RunSearch {
+            max_results: 2,
+            offset: 1,
+            count_total: true,
+            ..search(&[a, b], "", &[])
+        },
+    ];
+    for whole_search in searches {
+        let whole = store.search_runs(&whole_search).unwrap();
+        let run_ids: Vec<String> = whole
+            .runs
+            .iter()
+            .map(|run| run.info.run_id.clone())
+            .collect();
+        let whole_ios = store.runs_io(&run_ids).unwrap();
+        for slice_runs in [1, 2, 3, 100] {
+            let mut runs = Vec::new();
+            let mut ios = Vec::new();
+            let mut calls = 0;
+            let page = store
+                .search_runs_in_slices(&whole_search, slice_runs, &mut |slice, slice_ios| {
+                    assert!(!slice.is_empty() && slice.len() <= slice_runs);
+                    assert_eq!(slice.len(), slice_ios.len());
+                    calls += 1;
+                    runs.extend(slice);
+                    ios.extend(slice_ios);
+                    Ok(())
+                })
+                .unwrap();
+            let context = format!("{whole_search:?}, slices of {slice_runs}");
+            // Compared as text: a NaN metric keeps equal runs from comparing equal.
+            assert_eq!(
+                format!("{runs:?}"),
+                format!("{:?}", whole.runs),
+                "{context}"
+            );
+            assert_eq!(ios, whole_ios, "{context}");
+            assert_eq!(calls, whole.runs.len().div_ceil(slice_runs), "{context}");
+            assert!(page.runs.is_empty(), "{context}");
+            assert_eq!(page.next_offset, whole.next_offset, "{context}");
+            assert_eq!(page.total_count, whole.total_count, "{context}");
+        }
+    }
+    // An error from the callback stops the search and is returned.
+    let stopped = store.search_runs_in_slices(&search(&[a, b], "", &[]), 1, &mut |_, _| {
+        Err(StoreError::invalid("test", "stop"))
+    });
+    assert_err!(stopped, StoreError::Invalid { .. });
+}

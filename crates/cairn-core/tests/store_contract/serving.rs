@@ -5,7 +5,8 @@ use cairn_core::Store;
 use cairn_core::StoreError;
 use cairn_core::model::{
     ArtifactFile, Dataset, DatasetInput, ExperimentId, LoggedModelMetric, LoggedModelStatus,
-    MetricPoint, ModelOutput, NewLoggedModel, NewModelVersion, NewRun, Param, SourceKind, Tag,
+    MetricPoint, ModelOutput, NewLoggedModel, NewModelVersion, NewRun, Param, RunIo, SourceKind,
+    Tag,
 };
 
 fn new_run(store: &dyn Store) -> String {
@@ -52,6 +53,91 @@ pub(crate) fn run_inputs_are_deduplicated_and_read_back_with_tags(store: &dyn St
             model_id: "m-1".into(),
             step: 3
         }]
+    );
+}
+
+pub(crate) fn runs_io_reads_many_runs_in_the_order_asked(store: &dyn Store) {
+    let with_both = new_run(store);
+    let bare = new_run(store);
+    let with_inputs = new_run(store);
+    let dataset = |name: &str, digest: &str| Dataset {
+        name: name.into(),
+        digest: digest.into(),
+        source_type: "local".into(),
+        source: "{}".into(),
+        schema: None,
+        profile: Some("{\"rows\": 3}".into()),
+    };
+    // Logged out of order: read back sorted by name then digest, tags by key.
+    let inputs = vec![
+        DatasetInput {
+            dataset: dataset("train", "b2"),
+            tags: vec![
+                Tag::new("z", "1"),
+                Tag::new("mlflow.data.context", "training"),
+            ],
+        },
+        DatasetInput {
+            dataset: dataset("eval", "e1"),
+            tags: vec![],
+        },
+        DatasetInput {
+            dataset: dataset("train", "a1"),
+            tags: vec![Tag::new("mlflow.data.context", "training")],
+        },
+    ];
+    store.log_run_inputs(&with_both, &inputs).unwrap();
+    store.log_run_inputs(&with_inputs, &inputs[2..]).unwrap();
+    store
+        .log_run_outputs(
+            &with_both,
+            &[
+                ModelOutput {
+                    model_id: "m-2".into(),
+                    step: 1,
+                },
+                ModelOutput {
+                    model_id: "m-1".into(),
+                    step: 3,
+                },
+            ],
+        )
+        .unwrap();
+    let order = [
+        bare.clone(),
+        with_both.clone(),
+        with_inputs.clone(),
+        with_both.clone(),
+    ];
+    let ios = store.runs_io(&order).unwrap();
+    let one_by_one: Vec<_> = order.iter().map(|id| store.run_io(id).unwrap()).collect();
+    assert_eq!(ios, one_by_one);
+    assert_eq!(ios[0], RunIo::default());
+    let both = &ios[1];
+    let names: Vec<(&str, &str)> = both
+        .dataset_inputs
+        .iter()
+        .map(|input| (input.dataset.name.as_str(), input.dataset.digest.as_str()))
+        .collect();
+    assert_eq!(names, [("eval", "e1"), ("train", "a1"), ("train", "b2")]);
+    assert_eq!(
+        both.dataset_inputs[2].tags,
+        vec![
+            Tag::new("mlflow.data.context", "training"),
+            Tag::new("z", "1")
+        ]
+    );
+    let outputs: Vec<&str> = both
+        .model_outputs
+        .iter()
+        .map(|output| output.model_id.as_str())
+        .collect();
+    assert_eq!(outputs, ["m-1", "m-2"]);
+    assert_eq!(ios[2].dataset_inputs, inputs[2..]);
+    assert!(store.runs_io(&[]).unwrap().is_empty());
+    assert_err!(
+        store.runs_io(&[bare, "0123456789abcdef0123456789abcdef".to_string()]),
+        StoreError::RunNotFound { .. }
     );
 }
 

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::experiments::experiment_id;
 use crate::args::{Args, encode_page_token};
 use crate::error::{ApiError, ApiResult};
-use crate::{Shared, filter, wire};
+use crate::{Shared, filter, logged_model_order, wire};
 
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -112,9 +112,10 @@ async fn search(State(state): State<Shared>, args: Args) -> ApiResult {
         .map(|id| experiment_id(id))
         .collect::<Result<Vec<_>, _>>()?;
     let clauses = filter::parse(&args.str("filter").unwrap_or_default())?;
+    let order_by = logged_model_order::parse(&args.list("order_by"))?;
     let max_results = args.i64("max_results")?.unwrap_or(100).max(1) as usize;
     let offset = args.page_offset()?;
-    let models: Vec<_> = state
+    let mut models: Vec<_> = state
         .call(move |store| store.list_logged_models(&experiment_ids))
         .await?
         .into_iter()
@@ -137,6 +138,7 @@ async fn search(State(state): State<Shared>, args: Args) -> ApiResult {
             })
         })
         .collect();
+    logged_model_order::sort(&mut models, &order_by);
     let end = offset.saturating_add(max_results).min(models.len());
     let page: Vec<Value> = models
         .get(offset.min(models.len())..end)

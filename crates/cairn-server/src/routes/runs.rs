@@ -17,7 +17,12 @@ use serde_json::{Value, json};
 use super::experiments::experiment_id;
 use crate::args::{Args, double, encode_page_token};
 use crate::error::{ApiError, ApiResult};
+use crate::json_body::{JsonAnswer, JsonArrayBody};
 use crate::{Shared, wire};
+
+/// Runs loaded at a time while a search page is written: a page of 10,000 runs (what
+/// `mlflow.search_runs` asks for) never sits in memory whole.
+const SEARCH_SLICE_RUNS: usize = 500;
 
 /// MLflow's tag naming a nested run's parent.
 const PARENT_RUN_TAG: &str = "mlflow.parentRunId";
@@ -113,7 +118,7 @@ async fn restore(State(state): State<Shared>, args: Args) -> ApiResult {
     Ok(Json(json!({})))
 }
 
-async fn search(State(state): State<Shared>, args: Args) -> ApiResult {
+async fn search(State(state): State<Shared>, args: Args) -> ApiResult<JsonAnswer> {
     let experiment_ids = args
         .str_list("experiment_ids")
         .iter()
@@ -146,28 +151,29 @@ async fn search(State(state): State<Shared>, args: Args) -> ApiResult {
         offset: args.page_offset()?,
         count_total: false,
     };
-    let (page, ios) = state
+    state
         .call(move |store| {
-            let page = store.search_runs(&search)?;
-            let ios = page
-                .runs
-                .iter()
-                .map(|run| store.run_io(&run.info.run_id))
-                .collect::<StoreResult<Vec<_>>>()?;
-            Ok((page, ios))
+            let mut body = match JsonArrayBody::new("runs") {
+                Ok(body) => body,
+                Err(error) => return Ok(Err(error)),
+            };
+            let mut failed = None;
+            let page = store.search_runs_in_slices(&search, SEARCH_SLICE_RUNS, &mut |runs, ios| {
+                for (run, io) in runs.iter().zip(&ios) {
+                    if let Err(error) = body.push(&wire::RunJson { run, io }) {
+                        failed = Some(error);
+                        return Err(StoreError::invalid("runs/search answer", "unwritable"));
+                    }
+                }
+                Ok(())
+            });
+            if let Some(error) = failed {
+                return Ok(Err(error));
+            }
+            let token = page?.next_offset.map(encode_page_token);
+            Ok(body.finish(token.as_deref()))
         })
-        .await?;
-    let runs: Vec<Value> = page
-        .runs
-        .iter()
-        .zip(&ios)
-        .map(|(run, io)| wire::run(run, io))
-        .collect();
-    let mut out = json!({"runs": runs});
-    if let Some(next) = page.next_offset {
-        out["next_page_token"] = json!(encode_page_token(next));
-    }
-    Ok(Json(out))
+        .await?
 }
 
 /// The LoggedModel (and dataset) a metric is logged for, when the client says so.
@@ -406,30 +412,57 @@ async fn log_outputs(State(state): State<Shared>, args: Args) -> ApiResult {
     Ok(Json(json!({})))
 }
 
-async fn get_history(State(state): State<Shared>, args: Args) -> ApiResult {
+async fn get_history(State(state): State<Shared>, args: Args) -> ApiResult<JsonAnswer> {
     let run_id = args.run_id()?;
     let key = args.req_str("metric_key")?;
     let max_results = args.i64("max_results")?.map(|n| n.max(1) as usize);
     let offset = args.page_offset()?;
-    let key_for_store = key.clone();
-    let points = state
-        .call(move |store| store.metric_history(&run_id, &key_for_store))
-        .await?;
-    let end = max_results.map_or(points.len(), |n| offset.saturating_add(n).min(points.len()));
-    let page: Vec<Value> = points
-        .get(offset.min(points.len())..end)
-        .unwrap_or_default()
-        .iter()
-        .map(|point| wire::metric(&key, point))
-        .collect();
-    let mut out = json!({"metrics": page});
-    if end < points.len() {
-        out["next_page_token"] = json!(encode_page_token(end));
-    }
-    Ok(Json(out))
+    state
+        .call(move |store| {
+            let (points, end, total) = match max_results {
+                // A page: only the chunks holding it are decoded.
+                Some(limit) => {
+                    let range = store.metric_history_range(&run_id, &key, offset, limit)?;
+                    let end = offset.saturating_add(range.points.len());
+                    (range.points, end, range.total_points)
+                }
+                None => {
+                    let mut points = store.metric_history(&run_id, &key)?;
+                    let total = points.len();
+                    points.drain(..offset.min(total));
+                    (points, total, total)
+                }
+            };
+            let token = (end < total).then(|| encode_page_token(end));
+            Ok(metrics_answer(&key, &[(None, points)], token.as_deref()))
+        })
+        .await?
 }
 
-async fn get_history_bulk_interval(State(state): State<Shared>, args: Args) -> ApiResult {
+/// `{"metrics": [...], "next_page_token"?}`: points of one key, each series under its run when
+/// it names one.
+fn metrics_answer(
+    key: &str,
+    series: &[(Option<String>, Vec<MetricPoint>)],
+    next_page_token: Option<&str>,
+) -> ApiResult<JsonAnswer> {
+    let mut body = JsonArrayBody::new("metrics")?;
+    for (run_id, points) in series {
+        for point in points {
+            body.push(&wire::MetricJson {
+                key,
+                point,
+                run_id: run_id.as_deref(),
+            })?;
+        }
+    }
+    body.finish(next_page_token)
+}
+
+async fn get_history_bulk_interval(
+    State(state): State<Shared>,
+    args: Args,
+) -> ApiResult<JsonAnswer> {
     let run_ids = args.str_list("run_ids");
     if run_ids.is_empty() || run_ids.len() > 100 {
         return Err(ApiError::invalid("run_ids must name 1 to 100 runs"));
@@ -442,43 +475,28 @@ async fn get_history_bulk_interval(State(state): State<Shared>, args: Args) -> A
         return Err(ApiError::invalid("max_results must be between 1 and 2500"));
     }
     let max_results = max_results as usize;
-    let key_for_store = key.clone();
-    let histories = state
+    state
         .call(move |store| {
-            run_ids
-                .iter()
-                .map(|run_id| {
-                    Ok((
-                        run_id.clone(),
-                        store.metric_history(run_id, &key_for_store)?,
-                    ))
-                })
-                .collect::<StoreResult<Vec<_>>>()
+            let mut series = Vec::with_capacity(run_ids.len());
+            for run_id in run_ids {
+                let mut points = store.metric_history(&run_id, &key)?;
+                points.retain(|point| {
+                    start_step.is_none_or(|start| point.step >= start)
+                        && end_step.is_none_or(|end| point.step <= end)
+                });
+                points.sort_by_key(|point| (point.step, point.timestamp_ms));
+                if points.len() > max_results {
+                    // Evenly spaced, always keeping the first and last points.
+                    let last = points.len() - 1;
+                    let mut picked: Vec<usize> = (0..max_results)
+                        .map(|i| i * last / (max_results - 1).max(1))
+                        .collect();
+                    picked.dedup();
+                    points = picked.iter().map(|&i| points[i]).collect();
+                }
+                series.push((Some(run_id), points));
+            }
+            Ok(metrics_answer(&key, &series, None))
         })
-        .await?;
-    let mut metrics = Vec::new();
-    for (run_id, mut points) in histories {
-        points.retain(|point| {
-            start_step.is_none_or(|start| point.step >= start)
-                && end_step.is_none_or(|end| point.step <= end)
-        });
-        points.sort_by_key(|point| (point.step, point.timestamp_ms));
-        let sampled: Vec<&MetricPoint> = if points.len() <= max_results {
-            points.iter().collect()
-        } else {
-            // Evenly spaced, always keeping the first and last points.
-            let last = points.len() - 1;
-            let mut picked: Vec<usize> = (0..max_results)
-                .map(|i| i * last / (max_results - 1).max(1))
-                .collect();
-            picked.dedup();
-            picked.iter().map(|&i| &points[i]).collect()
-        };
-        for point in sampled {
-            let mut value = wire::metric(&key, point);
-            value["run_id"] = json!(run_id);
-            metrics.push(value);
-        }
-    }
-    Ok(Json(json!({"metrics": metrics})))
+        .await?
 }

@@ -6,6 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use crate::error::{StoreError, StoreResult};
 use crate::metric_codec;
 use crate::model::MetricPoint;
+use crate::store::MetricHistoryRange;
 
 use super::row::find_run;
 
@@ -124,6 +125,84 @@ pub(super) fn history(
     }
     points.extend(read_tail(connection, series.id)?);
     Ok(points)
+}
+
+/// Points `offset..offset + limit` of one metric's history, decoding only the chunks that hold
+/// them: a chunk's `seq` is the index of its first point, a tail row's `seq` its own index.
+pub(super) fn history_range(
+    connection: &Connection,
+    run_id: &str,
+    key: &str,
+    offset: usize,
+    limit: usize,
+) -> StoreResult<MetricHistoryRange> {
+    let (run_pk, _) = find_run(connection, run_id)?;
+    let Some(series) = find_series(connection, run_pk, key)? else {
+        return Ok(MetricHistoryRange {
+            points: Vec::new(),
+            total_points: 0,
+        });
+    };
+    let end = offset.saturating_add(limit).min(series.point_count);
+    let mut points = Vec::with_capacity(end.saturating_sub(offset));
+    if offset >= end {
+        return Ok(MetricHistoryRange {
+            points,
+            total_points: series.point_count,
+        });
+    }
+    // SQLite integers are i64; a history never holds i64::MAX points.
+    let (first, last) = (to_seq(offset), to_seq(end));
+    let mut statement = connection.prepare_cached(
+        "SELECT seq, data FROM metric_chunks
+         WHERE series_id = ?1 AND seq < ?3 AND seq + point_count > ?2 ORDER BY seq",
+    )?;
+    let mut rows = statement.query(params![series.id, first, last])?;
+    let mut decoded = Vec::with_capacity(CHUNK_POINTS);
+    while let Some(row) = rows.next()? {
+        let corrupt = |reason: String| StoreError::CorruptMetric {
+            run_id: run_id.to_string(),
+            key: key.to_string(),
+            reason,
+        };
+        let seq: i64 = row.get(0)?;
+        let data = row
+            .get_ref(1)?
+            .as_blob()
+            .map_err(|error| corrupt(error.to_string()))?;
+        decoded.clear();
+        metric_codec::decode(data, &mut decoded).map_err(|error| corrupt(error.to_string()))?;
+        // The part of this chunk inside [first, last), as indexes into the chunk.
+        let from = usize::try_from(first.saturating_sub(seq)).unwrap_or(0);
+        let to = usize::try_from(last.saturating_sub(seq))
+            .unwrap_or(0)
+            .min(decoded.len());
+        points.extend_from_slice(decoded.get(from..to).unwrap_or_default());
+    }
+    if series.tail_count > 0 && end > series.point_count - series.tail_count {
+        let mut statement = connection.prepare_cached(
+            "SELECT step, timestamp_ms, value_bits FROM metric_tail
+             WHERE series_id = ?1 AND seq >= ?2 AND seq < ?3 ORDER BY seq",
+        )?;
+        let tail = statement.query_map(params![series.id, first, last], |row| {
+            Ok(MetricPoint {
+                step: row.get(0)?,
+                timestamp_ms: row.get(1)?,
+                value: f64::from_bits(row.get::<_, i64>(2)? as u64),
+            })
+        })?;
+        for point in tail {
+            points.push(point?);
+        }
+    }
+    Ok(MetricHistoryRange {
+        points,
+        total_points: series.point_count,
+    })
+}
+
+fn to_seq(index: usize) -> i64 {
+    i64::try_from(index).unwrap_or(i64::MAX)
 }
 
 fn find_series(connection: &Connection, run_pk: i64, key: &str) -> StoreResult<Option<Series>> {

@@ -1,8 +1,10 @@
 //! A run's inputs (datasets, MLflow's `log-inputs`) and outputs (LoggedModels, `runs/outputs`).
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 use crate::model::{Dataset, DatasetInput, ModelOutput, RunIo, Tag};
 use crate::validate;
 
@@ -85,54 +87,112 @@ pub(super) fn log_outputs(
 }
 
 pub(super) fn get(connection: &Connection, run_id: &str) -> StoreResult<RunIo> {
-    let (run_pk, _) = find_run(connection, run_id)?;
-    let mut dataset_inputs: Vec<(i64, DatasetInput)> = connection
-        .prepare_cached(
-            "SELECT d.id, d.name, d.digest, d.source_type, d.source, d.schema, d.profile
-             FROM run_inputs i JOIN datasets d ON d.id = i.dataset_id
-             WHERE i.run_id = ?1 ORDER BY d.name, d.digest",
-        )?
-        .query_map([run_pk], |row| {
-            Ok((
-                row.get(0)?,
-                DatasetInput {
-                    dataset: Dataset {
-                        name: row.get(1)?,
-                        digest: row.get(2)?,
-                        source_type: row.get(3)?,
-                        source: row.get(4)?,
-                        schema: row.get(5)?,
-                        profile: row.get(6)?,
-                    },
-                    tags: Vec::new(),
-                },
-            ))
-        })?
-        .collect::<Result<_, _>>()?;
-    for (dataset_id, input) in &mut dataset_inputs {
-        input.tags = connection
-            .prepare_cached(
-                "SELECT key, value FROM run_input_tags WHERE run_id = ?1 AND dataset_id = ?2
-                 ORDER BY key",
-            )?
-            .query_map(params![run_pk, *dataset_id], |row| {
-                Ok(Tag::new(row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-            })?
-            .collect::<Result<_, _>>()?;
-    }
-    let model_outputs = connection
-        .prepare_cached(
-            "SELECT model_id, step FROM run_outputs WHERE run_id = ?1 ORDER BY model_id",
-        )?
-        .query_map([run_pk], |row| {
-            Ok(ModelOutput {
-                model_id: row.get(0)?,
-                step: row.get(1)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    Ok(RunIo {
-        dataset_inputs: dataset_inputs.into_iter().map(|(_, input)| input).collect(),
-        model_outputs,
+    let mut ios = get_many(connection, &[run_id.to_string()])?;
+    ios.pop().ok_or_else(|| StoreError::RunNotFound {
+        run_id: run_id.to_string(),
     })
+}
+
+/// The inputs and outputs of many runs, in the order of `run_ids`, with one query per table
+/// (a page of run search costs four queries, not four per run).
+pub(super) fn get_many(connection: &Connection, run_ids: &[String]) -> StoreResult<Vec<RunIo>> {
+    if run_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // One read transaction, so that every query sees the same runs.
+    let snapshot = connection
+        .is_autocommit()
+        .then(|| connection.unchecked_transaction())
+        .transpose()?;
+    let uuids_json = serde_json::to_string(run_ids).map_err(|error| {
+        StoreError::invalid("run ids", format!("cannot be listed as JSON: {error}"))
+    })?;
+    let run_pks: HashMap<String, i64> = connection
+        .prepare_cached(
+            "SELECT r.run_uuid, r.id FROM runs r
+             WHERE r.run_uuid IN (SELECT value FROM json_each(?1))",
+        )?
+        .query_map([&uuids_json], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut ios: HashMap<i64, RunIo> = HashMap::with_capacity(run_pks.len());
+    for run_pk in run_pks.values() {
+        ios.insert(*run_pk, RunIo::default());
+    }
+    let pks_json = format!(
+        "[{}]",
+        run_pks
+            .values()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let pks_in = "IN (SELECT value FROM json_each(?1))";
+    // (run, dataset) → index into that run's dataset_inputs, for the tags below.
+    let mut input_index: HashMap<(i64, i64), usize> = HashMap::new();
+    let mut statement = connection.prepare_cached(&format!(
+        "SELECT i.run_id, d.id, d.name, d.digest, d.source_type, d.source, d.schema, d.profile
+         FROM run_inputs i JOIN datasets d ON d.id = i.dataset_id
+         WHERE i.run_id {pks_in} ORDER BY i.run_id, d.name, d.digest"
+    ))?;
+    let mut rows = statement.query([&pks_json])?;
+    while let Some(row) = rows.next()? {
+        let run_pk: i64 = row.get(0)?;
+        if let Some(io) = ios.get_mut(&run_pk) {
+            input_index.insert((run_pk, row.get(1)?), io.dataset_inputs.len());
+            io.dataset_inputs.push(DatasetInput {
+                dataset: Dataset {
+                    name: row.get(2)?,
+                    digest: row.get(3)?,
+                    source_type: row.get(4)?,
+                    source: row.get(5)?,
+                    schema: row.get(6)?,
+                    profile: row.get(7)?,
+                },
+                tags: Vec::new(),
+            });
+        }
+    }
+    let mut statement = connection.prepare_cached(&format!(
+        "SELECT run_id, dataset_id, key, value FROM run_input_tags
+         WHERE run_id {pks_in} ORDER BY run_id, dataset_id, key"
+    ))?;
+    let mut rows = statement.query([&pks_json])?;
+    while let Some(row) = rows.next()? {
+        let run_pk: i64 = row.get(0)?;
+        let dataset_id: i64 = row.get(1)?;
+        let input = input_index
+            .get(&(run_pk, dataset_id))
+            .and_then(|&index| ios.get_mut(&run_pk)?.dataset_inputs.get_mut(index));
+        if let Some(input) = input {
+            input
+                .tags
+                .push(Tag::new(row.get::<_, String>(2)?, row.get::<_, String>(3)?));
+        }
+    }
+    let mut statement = connection.prepare_cached(&format!(
+        "SELECT run_id, model_id, step FROM run_outputs WHERE run_id {pks_in}
+         ORDER BY run_id, model_id"
+    ))?;
+    let mut rows = statement.query([&pks_json])?;
+    while let Some(row) = rows.next()? {
+        if let Some(io) = ios.get_mut(&row.get(0)?) {
+            io.model_outputs.push(ModelOutput {
+                model_id: row.get(1)?,
+                step: row.get(2)?,
+            });
+        }
+    }
+    drop(snapshot);
+    run_ids
+        .iter()
+        .map(|run_id| {
+            run_pks
+                .get(run_id)
+                .and_then(|run_pk| ios.get(run_pk))
+                .cloned()
+                .ok_or_else(|| StoreError::RunNotFound {
+                    run_id: run_id.clone(),
+                })
+        })
+        .collect()
 }

@@ -1,9 +1,11 @@
 //! Run search: the filter, order and page of [`RunSearch`] over `runs`, evaluated as sets of run
 //! ids. SQLite answers each clause from an index (every value a bound parameter); the sets are
 //! combined, counted and ordered here, where SQLite would probe row by row. Stores with sparse run
-//! ids take the one-statement SQL path instead.
+//! ids take the one-statement SQL path instead, and so does the plain newest-first page of one
+//! experiment, which its index answers directly.
 
 mod filter;
+mod newest_first;
 mod order;
 mod run_set;
 mod scope;
@@ -17,13 +19,37 @@ use std::collections::HashMap;
 use rusqlite::Connection;
 
 use crate::error::{StoreError, StoreResult};
-use crate::model::RunInfo;
+use crate::model::{Run, RunInfo, RunIo};
 use crate::store::{MAX_RESULTS_LIMIT, RunPage, RunSearch};
 
 use super::row::{RUN_INFO_COLUMNS, run_info};
-use super::runs;
+use super::{run_io, runs};
+
+/// A page before its runs are loaded: their keys and infos, in order.
+pub(super) struct InfoPage {
+    pub(super) infos: Vec<(i64, RunInfo)>,
+    pub(super) next_offset: Option<usize>,
+    pub(super) total_count: Option<u64>,
+}
 
 pub(super) fn search_runs(connection: &Connection, search: &RunSearch) -> StoreResult<RunPage> {
+    let mut runs = Vec::new();
+    let mut page = search_runs_in_slices(connection, search, usize::MAX, &mut |slice, _| {
+        runs.extend(slice);
+        Ok(())
+    })?;
+    page.runs = runs;
+    Ok(page)
+}
+
+/// Runs the search and hands its runs to `each` in slices of at most `slice_runs`, with their
+/// inputs and outputs, all in one read transaction; the returned page's `runs` is empty.
+pub(super) fn search_runs_in_slices(
+    connection: &Connection,
+    search: &RunSearch,
+    slice_runs: usize,
+    each: &mut dyn FnMut(Vec<Run>, Vec<RunIo>) -> StoreResult<()>,
+) -> StoreResult<RunPage> {
     if search.max_results == 0 || search.max_results > MAX_RESULTS_LIMIT {
         return Err(StoreError::invalid(
             "max_results",
@@ -35,16 +61,31 @@ pub(super) fn search_runs(connection: &Connection, search: &RunSearch) -> StoreR
         .is_autocommit()
         .then(|| connection.unchecked_transaction())
         .transpose()?;
-    let page = match scope::id_bound(connection)? {
-        Some(bound) => search_sets(connection, search, bound),
-        None => sql_path::search_runs(connection, search),
+    let page = match newest_first::page(connection, search)? {
+        Some(page) => page,
+        None => match scope::id_bound(connection)? {
+            Some(bound) => search_sets(connection, search, bound)?,
+            None => sql_path::search_infos(connection, search)?,
+        },
     };
+    let mut infos = page.infos.into_iter().peekable();
+    while infos.peek().is_some() {
+        let slice: Vec<(i64, RunInfo)> = infos.by_ref().take(slice_runs.max(1)).collect();
+        let run_ids: Vec<String> = slice.iter().map(|(_, info)| info.run_id.clone()).collect();
+        let runs = runs::load(connection, slice)?;
+        let ios = run_io::get_many(connection, &run_ids)?;
+        each(runs, ios)?;
+    }
     drop(snapshot);
-    page
+    Ok(RunPage {
+        runs: Vec::new(),
+        next_offset: page.next_offset,
+        total_count: page.total_count,
+    })
 }
 
 /// The set-based executor; run ids are below `bound`.
-fn search_sets(connection: &Connection, search: &RunSearch, bound: usize) -> StoreResult<RunPage> {
+fn search_sets(connection: &Connection, search: &RunSearch, bound: usize) -> StoreResult<InfoPage> {
     let candidates = scope::candidates(connection, search, bound)?;
     let members = match &search.filter {
         Some(filter) => filter::select(connection, filter, &candidates, bound)?,
@@ -54,8 +95,8 @@ fn search_sets(connection: &Connection, search: &RunSearch, bound: usize) -> Sto
     let need = search.offset.saturating_add(search.max_results);
     let first = order::first_in_order(connection, &search.order_by, &members, bound, need)?;
     let page = first.get(search.offset..).unwrap_or_default();
-    Ok(RunPage {
-        runs: runs::load(connection, run_infos(connection, page)?)?,
+    Ok(InfoPage {
+        infos: run_infos(connection, page)?,
         next_offset: (total > need).then_some(need),
         total_count: search.count_total.then_some(total as u64),
     })

@@ -14,7 +14,7 @@ use crate::model::{
     ImportMode, ImportOutcome, ImportedExperiment, ImportedLoggedModel, ImportedRegisteredModel,
     ImportedRun, IndexFileState,
 };
-use crate::store::{RunPage, RunSearch, Store};
+use crate::store::{MetricHistoryRange, RunPage, RunSearch, Store};
 use crate::validate;
 
 use super::{
@@ -79,6 +79,15 @@ impl Store for SqliteStore {
         self.read(|db| search::search_runs(db, search))
     }
 
+    fn search_runs_in_slices(
+        &self,
+        search: &RunSearch,
+        slice_runs: usize,
+        each: &mut dyn FnMut(Vec<Run>, Vec<RunIo>) -> StoreResult<()>,
+    ) -> StoreResult<RunPage> {
+        self.read(|db| search::search_runs_in_slices(db, search, slice_runs, each))
+    }
+
     fn log_batch(&self, run_id: &str, batch: &LogBatch) -> StoreResult<()> {
         validate::check_batch(batch)?;
         self.write(|tx| writes::log_batch(tx, run_id, batch))
@@ -105,6 +114,16 @@ impl Store for SqliteStore {
 
     fn metric_history(&self, run_id: &str, key: &str) -> StoreResult<Vec<MetricPoint>> {
         self.read(|db| metrics::history(db, run_id, key))
+    }
+
+    fn metric_history_range(
+        &self,
+        run_id: &str,
+        key: &str,
+        offset: usize,
+        limit: usize,
+    ) -> StoreResult<MetricHistoryRange> {
+        self.read(|db| metrics::history_range(db, run_id, key, offset, limit))
     }
 
     fn set_git_provenance(&self, run_id: &str, git: &GitProvenance) -> StoreResult<()> {
@@ -180,6 +199,10 @@ impl Store for SqliteStore {
 
     fn run_io(&self, run_id: &str) -> StoreResult<RunIo> {
         self.read(|db| run_io::get(db, run_id))
+    }
+
+    fn runs_io(&self, run_ids: &[String]) -> StoreResult<Vec<RunIo>> {
+        self.read(|db| run_io::get_many(db, run_ids))
     }
 
     fn create_logged_model(&self, new: &NewLoggedModel) -> StoreResult<LoggedModel> {

@@ -83,7 +83,7 @@ pub(super) fn first_in_order(
 }
 
 /// Whether the order is MLflow's default (no order_by, or `start_time DESC` alone).
-fn is_default_order(order_by: &[OrderBy]) -> bool {
+pub(super) fn is_default_order(order_by: &[OrderBy]) -> bool {
     match order_by {
         [] => true,
         [only] => only.field == Field::Attribute(RunAttribute::StartTime) && only.descending,

@@ -6,13 +6,28 @@ use rusqlite::types::Value;
 
 use crate::error::StoreResult;
 use crate::search::{compile_filter, compile_order_by};
-use crate::store::{RunPage, RunSearch};
+#[cfg(test)]
+use crate::store::RunPage;
+use crate::store::RunSearch;
 
 use super::super::row::{RUN_INFO_COLUMNS, run_info};
+#[cfg(test)]
 use super::super::runs;
+use super::InfoPage;
 
-/// One page of `search` (already validated).
+/// One page of `search` (already validated), runs loaded; the reference of the tests.
+#[cfg(test)]
 pub(super) fn search_runs(connection: &Connection, search: &RunSearch) -> StoreResult<RunPage> {
+    let page = search_infos(connection, search)?;
+    Ok(RunPage {
+        runs: runs::load(connection, page.infos)?,
+        next_offset: page.next_offset,
+        total_count: page.total_count,
+    })
+}
+
+/// One page of `search` (already validated), before its runs are loaded.
+pub(super) fn search_infos(connection: &Connection, search: &RunSearch) -> StoreResult<InfoPage> {
     let (mut conditions, mut parameters) = super::scope::scope_conditions(search, "r");
     if let Some(filter) = &search.filter {
         let fragment = compile_filter(filter, "r");
@@ -55,8 +70,8 @@ pub(super) fn search_runs(connection: &Connection, search: &RunSearch) -> StoreR
         infos.truncate(search.max_results);
         search.offset + search.max_results
     });
-    Ok(RunPage {
-        runs: runs::load(connection, infos)?,
+    Ok(InfoPage {
+        infos,
         next_offset,
         total_count,
     })

@@ -470,4 +470,17 @@ fn the_queries_read_covering_indexes_in_order() {
         );
         assert!(!plan.contains("TEMP B-TREE"), "{sql}\n  {plan}");
     }
+    // The newest-first page walks one experiment's runs in start-time order and only sorts
+    // runs that start at the same millisecond by id.
+    let sql = super::newest_first::newest_first_sql()
+        .replace("?1", "1")
+        .replace("?2", "'active'")
+        .replace("?3", "101")
+        .replace("?4", "0");
+    let plan = plan(&sql);
+    assert!(plan.contains("INDEX runs_by_experiment"), "{sql}\n  {plan}");
+    assert!(
+        !plan.contains("TEMP B-TREE FOR ORDER BY"),
+        "{sql}\n  {plan}"
+    );
 }
