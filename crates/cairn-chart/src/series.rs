@@ -2,7 +2,7 @@
 //! gaps (NaN, ±Inf, non-positive values on a log axis) and at restarts (step going backwards),
 //! and exponential smoothing.
 
-use cairn_core::model::MetricPoint;
+use cairn_core::model::{MetricColumns, MetricPoint};
 
 use crate::downsample::M4;
 
@@ -61,136 +61,329 @@ pub(crate) struct Segments {
     pub skipped: usize,
 }
 
-/// What walking a history meets next.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum Walk {
-    /// A drawable point, in plot space.
-    Point(f64, f64),
-    /// The line must stop here: a gap (undrawable value) or a restart (step going backwards).
-    Break,
+/// The extent `((x_low, x_high), (y_low, y_high))` of what can be drawn, if anything.
+pub(crate) type Extent = Option<((f64, f64), (f64, f64))>;
+
+/// The smallest extent holding both.
+pub(crate) fn union(a: Extent, b: Extent) -> Extent {
+    match (a, b) {
+        (Some((ax, ay)), Some((bx, by))) => Some((
+            (ax.0.min(bx.0), ax.1.max(bx.1)),
+            (ay.0.min(by.0), ay.1.max(by.1)),
+        )),
+        (a, None) => a,
+        (None, b) => b,
+    }
 }
 
-/// Walks a history, telling `visit` each drawable point `(x, value)` and each place a line
-/// must stop. `drawable` says whether a finite value can be drawn on the y axis (a log axis
-/// cannot draw values ≤ 0). Returns how many points were skipped.
-pub(crate) fn walk(
-    points: &[MetricPoint],
-    x_axis: XAxis,
-    drawable: impl Fn(f64) -> bool,
-    mut visit: impl FnMut(Walk),
-) -> usize {
-    let origin_ms = points.first().map_or(0, |point| point.timestamp_ms);
-    let mut skipped = 0;
-    let mut previous_step: Option<i64> = None;
-    for metric in points {
-        if previous_step.is_some_and(|previous| metric.step < previous) {
-            visit(Walk::Break);
-        }
-        previous_step = Some(metric.step);
-        let x = match x_axis {
-            XAxis::Step => metric.step as f64,
-            // In f64: exact for real timestamps (< 2^53 ms) and no overflow on absurd ones.
-            XAxis::RelativeTime => (metric.timestamp_ms as f64 - origin_ms as f64) / 1000.0,
-            XAxis::WallTime => metric.timestamp_ms as f64 / 1000.0,
-        };
-        let value = metric.value;
-        if value.is_finite() && drawable(value) && x.is_finite() {
-            visit(Walk::Point(x, value));
-        } else {
-            skipped += 1;
-            visit(Walk::Break);
+/// Whether a point can be drawn: finite, and positive on a log axis.
+#[inline(always)]
+fn drawable(log_y: bool, x: f64, value: f64) -> bool {
+    value.is_finite() && x.is_finite() && (!log_y || value > 0.0)
+}
+
+/// One run's history as a line chart needs it, in columns: x in the axis' units, the values as
+/// logged and, when smoothing, their EMA; where the step goes backwards (a restart starts a new
+/// line); and the drawable extent. Built by [`RunLineBuilder`] in one pass as the history is
+/// read, so nothing else walks the full history before M4 ([`RunLine::segments`]).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RunLine {
+    /// The run id (picks the colour).
+    pub run_id: String,
+    /// The name in the legend.
+    pub run_name: String,
+    /// x of every point, in logging order.
+    pub x: Vec<f64>,
+    /// Every value, as logged.
+    pub values: Vec<f64>,
+    /// The EMA of `values`, when smoothing.
+    pub smoothed: Option<Vec<f64>>,
+    /// Indices, ascending, where the step goes backwards: a new line starts there.
+    pub restarts: Vec<usize>,
+    /// Extent of the drawable raw and smoothed points; y in axis space (log10 on a log axis).
+    pub extent: Extent,
+}
+
+/// What shapes a [`RunLine`]: the x axis, the y scale and the EMA weight (`None`: no smoothing).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Shaping {
+    pub x_axis: XAxis,
+    pub log_y: bool,
+    pub smoothing: Option<f64>,
+}
+
+/// Running min/max of drawable points.
+#[derive(Debug, Clone, Copy)]
+struct Bounds {
+    x: (f64, f64),
+    y: (f64, f64),
+}
+
+impl Bounds {
+    const EMPTY: Bounds = Bounds {
+        x: (f64::INFINITY, f64::NEG_INFINITY),
+        y: (f64::INFINITY, f64::NEG_INFINITY),
+    };
+
+    #[inline(always)]
+    fn add(&mut self, x: f64, y: f64) {
+        self.x = (self.x.0.min(x), self.x.1.max(x));
+        self.y = (self.y.0.min(y), self.y.1.max(y));
+    }
+
+    fn extent(&self) -> Extent {
+        (self.x.0 <= self.x.1).then_some((self.x, self.y))
+    }
+}
+
+/// Builds a [`RunLine`] from a history fed in stretches ([`RunLineBuilder::push`]).
+pub(crate) struct RunLineBuilder {
+    shaping: Shaping,
+    line: RunLine,
+    origin_ms: Option<i64>,
+    previous_step: Option<i64>,
+    ema: Option<Ema>,
+    raw: Bounds,
+    smooth: Bounds,
+}
+
+impl RunLineBuilder {
+    /// A builder for the run `run_id`, expecting about `capacity` points.
+    pub(crate) fn new(
+        run_id: String,
+        run_name: String,
+        shaping: Shaping,
+        capacity: usize,
+    ) -> RunLineBuilder {
+        let ema = shaping.smoothing.map(Ema::new);
+        RunLineBuilder {
+            shaping,
+            line: RunLine {
+                run_id,
+                run_name,
+                x: Vec::with_capacity(capacity),
+                values: Vec::with_capacity(capacity),
+                smoothed: ema.map(|_| Vec::with_capacity(capacity)),
+                restarts: Vec::new(),
+                extent: None,
+            },
+            origin_ms: None,
+            previous_step: None,
+            ema,
+            raw: Bounds::EMPTY,
+            smooth: Bounds::EMPTY,
         }
     }
-    skipped
-}
 
-/// Splits a history into drawable segments, each reduced by M4 to `columns` pixel columns over
-/// `x_range` when `downsample` is given. Values stay as logged: a monotonic axis transform
-/// (log10) keeps each column's min and max, so it is applied to the few points kept.
-pub(crate) fn segments(
-    points: &[MetricPoint],
-    x_axis: XAxis,
-    drawable_value: impl Fn(f64) -> bool,
-    downsample: Option<((f64, f64), u32)>,
-) -> Segments {
-    let mut m4 = downsample.map(|(x_range, columns)| M4::new(x_range, columns));
-    let mut line = Vec::new();
-    let mut done: Vec<Vec<(f64, f64)>> = Vec::new();
-    let mut drawable = 0;
-    let mut end_line = |m4: &mut Option<M4>, line: &mut Vec<(f64, f64)>| {
-        if let Some(m4) = m4 {
-            m4.flush(line);
-        }
-        if !line.is_empty() {
-            done.push(std::mem::take(line));
-        }
-    };
-    let skipped = walk(points, x_axis, drawable_value, |step| match step {
-        Walk::Point(x, y) => {
-            drawable += 1;
-            match &mut m4 {
-                Some(m4) => m4.push((x, y), &mut line),
-                None => line.push((x, y)),
+    /// Adds the next stretch of the history (columns of equal length; extra entries in a
+    /// longer column are ignored).
+    pub(crate) fn push(&mut self, steps: &[i64], timestamps_ms: &[i64], values: &[f64]) {
+        let len = steps.len().min(timestamps_ms.len()).min(values.len());
+        let (steps, timestamps_ms, values) = (&steps[..len], &timestamps_ms[..len], &values[..len]);
+        let Some(&first_ms) = timestamps_ms.first() else {
+            return;
+        };
+        let origin_ms = *self.origin_ms.get_or_insert(first_ms) as f64;
+        match self.shaping.x_axis {
+            XAxis::Step => self.extend(steps, timestamps_ms, values, |step, _| step as f64),
+            // In f64: exact for real timestamps (< 2^53 ms) and no overflow on absurd ones.
+            XAxis::RelativeTime => self.extend(steps, timestamps_ms, values, |_, ms| {
+                (ms as f64 - origin_ms) / 1000.0
+            }),
+            XAxis::WallTime => {
+                self.extend(steps, timestamps_ms, values, |_, ms| ms as f64 / 1000.0)
             }
         }
-        Walk::Break => end_line(&mut m4, &mut line),
-    });
-    end_line(&mut m4, &mut line);
-    Segments {
-        segments: done,
-        drawable,
-        skipped,
+    }
+
+    #[inline(always)]
+    fn extend(
+        &mut self,
+        steps: &[i64],
+        timestamps_ms: &[i64],
+        values: &[f64],
+        x_of: impl Fn(i64, i64) -> f64,
+    ) {
+        let log_y = self.shaping.log_y;
+        let line = &mut self.line;
+        for ((&step, &timestamp_ms), &value) in steps.iter().zip(timestamps_ms).zip(values) {
+            let restart = self.previous_step.is_some_and(|previous| step < previous);
+            if restart {
+                line.restarts.push(line.x.len());
+            }
+            self.previous_step = Some(step);
+            let x = x_of(step, timestamp_ms);
+            line.x.push(x);
+            line.values.push(value);
+            if drawable(log_y, x, value) {
+                self.raw.add(x, value);
+            }
+            if let (Some(ema), Some(smoothed)) = (&mut self.ema, &mut line.smoothed) {
+                if restart {
+                    ema.restart();
+                }
+                let average = ema.next(value);
+                smoothed.push(average);
+                if drawable(log_y, x, average) {
+                    self.smooth.add(x, average);
+                }
+            }
+        }
+    }
+
+    /// The finished line.
+    pub(crate) fn finish(mut self) -> RunLine {
+        let log_y = self.shaping.log_y;
+        self.line.extent = union(self.raw.extent(), self.smooth.extent())
+            .map(|(x, (low, high))| (x, (to_axis(log_y, low), to_axis(log_y, high))));
+        self.line
     }
 }
 
-/// The extent `((x_low, x_high), (value_low, value_high))` of a history's drawable points.
-pub(crate) fn extent(
-    points: &[MetricPoint],
-    x_axis: XAxis,
-    drawable: impl Fn(f64) -> bool,
-) -> Option<((f64, f64), (f64, f64))> {
-    let mut x = (f64::INFINITY, f64::NEG_INFINITY);
-    let mut y = (f64::INFINITY, f64::NEG_INFINITY);
-    walk(points, x_axis, drawable, |step| {
-        if let Walk::Point(px, py) = step {
-            x = (x.0.min(px), x.1.max(px));
-            y = (y.0.min(py), y.1.max(py));
+/// A value in the y axis' space: log10 on a log axis. Monotonic, so applying it after M4
+/// keeps every column's extremes.
+pub(crate) fn to_axis(log_y: bool, value: f64) -> f64 {
+    if log_y { value.log10() } else { value }
+}
+
+impl RunLine {
+    /// Builds the line of a history held in memory.
+    pub(crate) fn from_points(
+        run_id: String,
+        run_name: String,
+        points: &[MetricPoint],
+        shaping: Shaping,
+    ) -> RunLine {
+        let mut builder = RunLineBuilder::new(run_id, run_name, shaping, points.len());
+        let mut columns = MetricColumns::default();
+        for stretch in points.chunks(4096) {
+            columns.clear();
+            for point in stretch {
+                columns.push(point);
+            }
+            builder.push(&columns.steps, &columns.timestamps_ms, &columns.values);
         }
-    });
-    (x.0 <= x.1).then_some((x, y))
+        builder.finish()
+    }
+
+    /// How many points the history has.
+    pub(crate) fn len(&self) -> usize {
+        self.x.len()
+    }
+
+    /// Splits `values` (this line's raw or smoothed values) into drawable segments at gaps and
+    /// restarts, each reduced by M4 to `columns` pixel columns over `x_range` when `downsample`
+    /// is given; y in axis space. Values stay as logged through M4: a monotonic axis transform
+    /// (log10) keeps each column's min and max, so it is applied to the few points kept.
+    pub(crate) fn segments(
+        &self,
+        values: &[f64],
+        log_y: bool,
+        downsample: Option<((f64, f64), u32)>,
+    ) -> Segments {
+        let len = self.x.len().min(values.len());
+        let mut m4 = downsample.map(|(x_range, columns)| M4::new(x_range, columns));
+        let mut line = Vec::new();
+        let mut done: Vec<Vec<(f64, f64)>> = Vec::new();
+        let mut end_line = |m4: &mut Option<M4>, line: &mut Vec<(f64, f64)>| {
+            if let Some(m4) = m4 {
+                m4.flush(line);
+            }
+            if !line.is_empty() {
+                done.push(std::mem::take(line));
+            }
+        };
+        let (mut drawable_count, mut skipped) = (0, 0);
+        let mut start = 0;
+        for end in self.restarts.iter().copied().chain([len]) {
+            let end = end.clamp(start, len);
+            for (&x, &value) in self.x[start..end].iter().zip(&values[start..end]) {
+                if drawable(log_y, x, value) {
+                    drawable_count += 1;
+                    match &mut m4 {
+                        Some(m4) => m4.push((x, value), &mut line),
+                        None => line.push((x, value)),
+                    }
+                } else {
+                    skipped += 1;
+                    end_line(&mut m4, &mut line);
+                }
+            }
+            end_line(&mut m4, &mut line);
+            start = end;
+        }
+        if log_y {
+            for point in done.iter_mut().flatten() {
+                point.1 = point.1.log10();
+            }
+        }
+        Segments {
+            segments: done,
+            drawable: drawable_count,
+            skipped,
+        }
+    }
+}
+
+/// TensorBoard's debiased exponential moving average, one value at a time.
+#[derive(Debug, Clone, Copy)]
+struct Ema {
+    weight: f64,
+    last: f64,
+    /// weight^n for the n values averaged so far (the debiasing term), kept incrementally.
+    weight_power: f64,
+}
+
+impl Ema {
+    fn new(weight: f64) -> Ema {
+        Ema {
+            weight: weight.clamp(0.0, 0.999_999),
+            last: 0.0,
+            weight_power: 1.0,
+        }
+    }
+
+    fn restart(&mut self) {
+        self.last = 0.0;
+        self.weight_power = 1.0;
+    }
+
+    /// The average after `value`; a non-finite value passes through and changes nothing.
+    #[inline(always)]
+    fn next(&mut self, value: f64) -> f64 {
+        if !value.is_finite() {
+            return value;
+        }
+        self.last = self.last * self.weight + (1.0 - self.weight) * value;
+        self.weight_power *= self.weight;
+        let debias = 1.0 - self.weight_power;
+        if debias > 0.0 {
+            self.last / debias
+        } else {
+            value
+        }
+    }
 }
 
 /// TensorBoard's debiased exponential moving average: `weight` 0 is no smoothing, 0.99 heavy.
 /// Non-finite values pass through unchanged and do not disturb the average; the average
 /// restarts when the step goes backwards.
 pub fn ema(points: &[MetricPoint], weight: f64) -> Vec<MetricPoint> {
-    let weight = weight.clamp(0.0, 0.999_999);
-    let mut smoothed = Vec::with_capacity(points.len());
-    let mut last = 0.0;
-    // weight^n for the n points averaged so far (the debiasing term), kept incrementally.
-    let mut weight_power = 1.0;
+    let mut ema = Ema::new(weight);
     let mut previous_step: Option<i64> = None;
-    for point in points {
-        if previous_step.is_some_and(|previous| point.step < previous) {
-            last = 0.0;
-            weight_power = 1.0;
-        }
-        previous_step = Some(point.step);
-        if !point.value.is_finite() {
-            smoothed.push(*point);
-            continue;
-        }
-        last = last * weight + (1.0 - weight) * point.value;
-        weight_power *= weight;
-        let debias = 1.0 - weight_power;
-        let value = if debias > 0.0 {
-            last / debias
-        } else {
-            point.value
-        };
-        smoothed.push(MetricPoint { value, ..*point });
-    }
-    smoothed
+    points
+        .iter()
+        .map(|point| {
+            if previous_step.is_some_and(|previous| point.step < previous) {
+                ema.restart();
+            }
+            previous_step = Some(point.step);
+            MetricPoint {
+                value: ema.next(point.value),
+                ..*point
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -205,6 +398,15 @@ mod tests {
         }
     }
 
+    fn line(points: &[MetricPoint], x_axis: XAxis, log_y: bool, smoothing: Option<f64>) -> RunLine {
+        let shaping = Shaping {
+            x_axis,
+            log_y,
+            smoothing,
+        };
+        RunLine::from_points("r".into(), "r".into(), points, shaping)
+    }
+
     #[test]
     fn nan_inf_and_restarts_split_segments() {
         let points = [
@@ -216,7 +418,10 @@ mod tests {
             point(2, f64::INFINITY),
             point(3, -1.0),
         ];
-        let linear = segments(&points, XAxis::Step, |_| true, None);
+        let linear = line(&points, XAxis::Step, false, None);
+        assert_eq!(linear.restarts, vec![4]);
+        assert_eq!(linear.extent, Some(((0.0, 3.0), (-1.0, 5.0))));
+        let linear = linear.segments(&linear.values, false, None);
         assert_eq!(
             linear.segments,
             vec![
@@ -226,8 +431,10 @@ mod tests {
                 vec![(3.0, -1.0)]
             ]
         );
-        assert_eq!(linear.skipped, 2);
-        let log = segments(&points, XAxis::Step, |v| v > 0.0, None);
+        assert_eq!((linear.drawable, linear.skipped), (5, 2));
+        let log = line(&points, XAxis::Step, true, None);
+        assert_eq!(log.extent, Some(((0.0, 3.0), (0.0, 5f64.log10()))));
+        let log = log.segments(&log.values, true, None);
         assert_eq!(log.segments.len(), 3);
         assert_eq!(log.skipped, 3);
     }
@@ -235,8 +442,65 @@ mod tests {
     #[test]
     fn relative_time_starts_at_zero() {
         let points = [point(5, 1.0), point(6, 2.0)];
-        let relative = segments(&points, XAxis::RelativeTime, |_| true, None);
-        assert_eq!(relative.segments, vec![vec![(0.0, 1.0), (1.0, 2.0)]]);
+        let relative = line(&points, XAxis::RelativeTime, false, None);
+        assert_eq!(
+            relative.segments(&relative.values, false, None).segments,
+            vec![vec![(0.0, 1.0), (1.0, 2.0)]]
+        );
+    }
+
+    #[test]
+    fn columns_fed_in_stretches_match_the_whole_history() {
+        // Restarts, gaps and the EMA carry across stretch boundaries exactly.
+        let points: Vec<MetricPoint> = (0..10_000)
+            .map(|i| {
+                let step = if i < 6_000 { i } else { i - 5_000 };
+                let value = match i % 997 {
+                    0 => f64::NAN,
+                    1 => -1.0,
+                    _ => 1.0 + ((i * 7_919) % 1_000) as f64 / 100.0,
+                };
+                MetricPoint {
+                    step,
+                    timestamp_ms: 1_700_000_000_000 + 10 * i,
+                    value,
+                }
+            })
+            .collect();
+        for x_axis in [XAxis::Step, XAxis::RelativeTime, XAxis::WallTime] {
+            for log_y in [false, true] {
+                let shaping = Shaping {
+                    x_axis,
+                    log_y,
+                    smoothing: Some(0.9),
+                };
+                let whole = RunLine::from_points("r".into(), "r".into(), &points, shaping);
+                let mut builder = RunLineBuilder::new("r".into(), "r".into(), shaping, 0);
+                for stretch in points.chunks(333) {
+                    let mut columns = MetricColumns::default();
+                    for point in stretch {
+                        columns.push(point);
+                    }
+                    builder.push(&columns.steps, &columns.timestamps_ms, &columns.values);
+                }
+                let streamed = builder.finish();
+                assert_eq!(streamed.restarts, vec![6_000]);
+                assert_eq!(
+                    format!("{streamed:?}"),
+                    format!("{whole:?}"),
+                    "{x_axis:?} log {log_y}"
+                );
+                let expected = ema(&points, 0.9);
+                let smoothed = streamed.smoothed.as_deref().unwrap_or_default();
+                assert!(
+                    smoothed
+                        .iter()
+                        .zip(&expected)
+                        .all(|(a, b)| a.to_bits() == b.value.to_bits()),
+                    "the EMA is the same as over the whole history"
+                );
+            }
+        }
     }
 
     #[test]

@@ -156,6 +156,7 @@ contract_suite! {
         histories_survive_finishing_the_run,
         batch_with_interleaved_keys_keeps_each_order,
         missing_history_is_empty,
+        visited_history_streams_the_same_points_in_stretches,
     ]
     search: [
         filters_and_order_by,

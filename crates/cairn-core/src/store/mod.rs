@@ -9,9 +9,9 @@ use crate::error::StoreResult;
 use crate::model::{
     ArtifactFile, DataHash, DatasetInput, Experiment, ExperimentId, ExperimentSummary,
     GitProvenance, LifecycleStage, LogBatch, LoggedModel, LoggedModelMetric, LoggedModelStatus,
-    MetricPoint, ModelOutput, ModelVersion, NewExperiment, NewLoggedModel, NewModelVersion, NewRun,
-    Param, RegisteredModel, RegistryHistoryEntry, Run, RunInfo, RunIo, RunUpdate, StageTransition,
-    Tag, ViewType,
+    MetricColumns, MetricPoint, ModelOutput, ModelVersion, NewExperiment, NewLoggedModel,
+    NewModelVersion, NewRun, Param, RegisteredModel, RegistryHistoryEntry, Run, RunInfo, RunIo,
+    RunUpdate, StageTransition, Tag, ViewType,
 };
 use crate::model::{FileStatKey, ManifestEntry};
 use crate::model::{
@@ -113,6 +113,25 @@ pub trait Store: Send + Sync {
     fn delete_tag(&self, run_id: &str, key: &str) -> StoreResult<()>;
     /// The whole history of one metric of a run, in logging order.
     fn metric_history(&self, run_id: &str, key: &str) -> StoreResult<Vec<MetricPoint>>;
+    /// The same history streamed to `visit` as columns, a stretch at a time (a stored chunk
+    /// of up to a few thousand points), in logging order and bit for bit: for readers that
+    /// aggregate (charts), so no [`MetricPoint`] is built per point. A run without the metric
+    /// visits nothing; a missing run is an error, as in [`Store::metric_history`].
+    fn visit_metric_history(
+        &self,
+        run_id: &str,
+        key: &str,
+        visit: &mut dyn FnMut(&MetricColumns),
+    ) -> StoreResult<()> {
+        let mut columns = MetricColumns::default();
+        for point in self.metric_history(run_id, key)? {
+            columns.push(&point);
+        }
+        if !columns.is_empty() {
+            visit(&columns);
+        }
+        Ok(())
+    }
     /// Records (replaces) the git provenance of a run.
     fn set_git_provenance(&self, run_id: &str, git: &GitProvenance) -> StoreResult<()>;
     /// Records (replaces) the content hash of one input of a run.

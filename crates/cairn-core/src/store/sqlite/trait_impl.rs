@@ -5,9 +5,9 @@ use crate::error::StoreResult;
 use crate::model::{
     ArtifactFile, DataHash, DatasetInput, Experiment, ExperimentId, ExperimentSummary,
     GitProvenance, LifecycleStage, LogBatch, LoggedModel, LoggedModelMetric, LoggedModelStatus,
-    MetricPoint, ModelOutput, ModelVersion, NewExperiment, NewLoggedModel, NewModelVersion, NewRun,
-    Param, RegisteredModel, RegistryHistoryEntry, Run, RunInfo, RunIo, RunUpdate, StageTransition,
-    Tag, ViewType,
+    MetricColumns, MetricPoint, ModelOutput, ModelVersion, NewExperiment, NewLoggedModel,
+    NewModelVersion, NewRun, Param, RegisteredModel, RegistryHistoryEntry, Run, RunInfo, RunIo,
+    RunUpdate, StageTransition, Tag, ViewType,
 };
 use crate::model::{FileStatKey, ManifestEntry};
 use crate::model::{
@@ -105,6 +105,15 @@ impl Store for SqliteStore {
 
     fn metric_history(&self, run_id: &str, key: &str) -> StoreResult<Vec<MetricPoint>> {
         self.read(|db| metrics::history(db, run_id, key))
+    }
+
+    fn visit_metric_history(
+        &self,
+        run_id: &str,
+        key: &str,
+        visit: &mut dyn FnMut(&MetricColumns),
+    ) -> StoreResult<()> {
+        self.read(|db| metrics::visit_history(db, run_id, key, visit))
     }
 
     fn set_git_provenance(&self, run_id: &str, git: &GitProvenance) -> StoreResult<()> {
