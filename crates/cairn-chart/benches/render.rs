@@ -9,7 +9,9 @@
 
 use std::time::Instant;
 
-use cairn_chart::{LineOptions, RunSeries, load_histories, render_line};
+use cairn_chart::{
+    LineData, LineOptions, RunSeries, load_histories, render_line, render_line_data,
+};
 use cairn_core::model::{ExperimentId, MetricPoint, NewRun, Run, RunStatus, RunUpdate, SourceKind};
 use cairn_core::{SqliteStore, Store};
 
@@ -93,10 +95,22 @@ fn options() -> LineOptions {
     }
 }
 
+/// How a bench row reads and renders.
+#[derive(Clone, Copy)]
+enum Path {
+    /// `LineData::load` (histories streamed into columns) then `render_line_data`.
+    Streamed,
+    /// `load_histories` (a `MetricPoint` per point) then `render_line`: the path before
+    /// `Store::visit_metric_history`, kept for comparison.
+    Points,
+}
+
 /// Median milliseconds of (read, render, total, CPU) over `iterations`, and the last SVG's size.
 fn read_and_render(
     store: &SqliteStore,
     runs: &[Run],
+    options: &LineOptions,
+    path: Path,
     iterations: usize,
 ) -> (f64, f64, f64, f64, usize) {
     let (mut reads, mut renders, mut totals, mut cpus) =
@@ -105,9 +119,18 @@ fn read_and_render(
     for _ in 0..iterations {
         let cpu_start = cpu_ms();
         let start = Instant::now();
-        let histories = load_histories(store, runs, "loss").unwrap();
-        let read = start.elapsed();
-        let rendered = render_line(&histories, &options()).unwrap();
+        let (read, rendered) = match path {
+            Path::Streamed => {
+                let data = LineData::load(store, runs, options).unwrap();
+                let read = start.elapsed();
+                (read, render_line_data(&data, options).unwrap())
+            }
+            Path::Points => {
+                let histories = load_histories(store, runs, &options.metric).unwrap();
+                let read = start.elapsed();
+                (read, render_line(&histories, options).unwrap())
+            }
+        };
         let total = start.elapsed();
         size = rendered.chart.bytes.len();
         reads.push(read.as_secs_f64() * 1e3);
@@ -141,21 +164,55 @@ fn main() {
         "SVG bytes"
     );
     println!("{}", "-".repeat(116));
-    for (label, runs, iterations, target) in [
+    let smoothed_log = LineOptions {
+        smoothing: Some(0.6),
+        log_y: true,
+        ..options()
+    };
+    for (label, runs, options, path, iterations, target) in [
         (
             "100 runs × 100,000 points, from the store",
             &big,
-            5,
+            options(),
+            Path::Streamed,
+            9,
             "total <= 200 ms",
+        ),
+        (
+            "  the same, smoothing 0.6 + log y",
+            &big,
+            smoothed_log.clone(),
+            Path::Streamed,
+            5,
+            "",
+        ),
+        (
+            "  the same through MetricPoints (old path)",
+            &big,
+            options(),
+            Path::Points,
+            5,
+            "",
         ),
         (
             "10 runs × 1,000 points, from the store",
             &small,
-            50,
+            options(),
+            Path::Streamed,
+            51,
             "total <= 10 ms",
         ),
+        (
+            "  the same through MetricPoints (old path)",
+            &small,
+            options(),
+            Path::Points,
+            51,
+            "",
+        ),
     ] {
-        let (read, render, total, cpu, size) = read_and_render(&store, runs, iterations);
+        let (read, render, total, cpu, size) =
+            read_and_render(&store, runs, &options, path, iterations);
         println!(
             "{label:<46} {read:>8.1} {render:>10.1} {total:>9.1} {cpu:>8.0} {size:>10}   {target}"
         );
@@ -179,11 +236,7 @@ fn main() {
         ),
         (
             "100 × 100,000, 1200 px, smoothing 0.6 + log y",
-            LineOptions {
-                smoothing: Some(0.6),
-                log_y: true,
-                ..options()
-            },
+            smoothed_log,
         ),
     ] {
         let mut samples = Vec::new();

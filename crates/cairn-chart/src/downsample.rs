@@ -62,8 +62,12 @@ impl M4 {
     }
 
     /// Adds the next point of the current polyline; writes finished columns to `out`.
+    #[inline]
     pub(crate) fn push(&mut self, point: (f64, f64), out: &mut Vec<(f64, f64)>) {
-        let column = (((point.0 - self.low) * self.scale).floor() as i64).clamp(0, self.max_column);
+        // `as` truncates toward zero where floor would go down, but only below 0, which the
+        // clamp maps to column 0 either way (NaN casts to 0): the same column as floor, without
+        // a libm call per point.
+        let column = (((point.0 - self.low) * self.scale) as i64).clamp(0, self.max_column);
         if let Some(group) = &mut self.group
             && group.column == column
         {

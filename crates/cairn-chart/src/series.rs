@@ -125,10 +125,27 @@ impl Bounds {
         y: (f64::INFINITY, f64::NEG_INFINITY),
     };
 
-    #[inline(always)]
-    fn add(&mut self, x: f64, y: f64) {
-        self.x = (self.x.0.min(x), self.x.1.max(x));
-        self.y = (self.y.0.min(y), self.y.1.max(y));
+    /// Widens the bounds to every drawable `(x, value)`.
+    fn add_drawable(&mut self, log_y: bool, x: &[f64], values: &[f64]) {
+        let mut bounds = *self;
+        for (&x, &value) in x.iter().zip(values) {
+            if drawable(log_y, x, value) {
+                // Both are finite here, so plain comparisons (no NaN handling) suffice.
+                if x < bounds.x.0 {
+                    bounds.x.0 = x;
+                }
+                if x > bounds.x.1 {
+                    bounds.x.1 = x;
+                }
+                if value < bounds.y.0 {
+                    bounds.y.0 = value;
+                }
+                if value > bounds.y.1 {
+                    bounds.y.1 = value;
+                }
+            }
+        }
+        *self = bounds;
     }
 
     fn extent(&self) -> Extent {
@@ -183,51 +200,46 @@ impl RunLineBuilder {
         let Some(&first_ms) = timestamps_ms.first() else {
             return;
         };
-        let origin_ms = *self.origin_ms.get_or_insert(first_ms) as f64;
-        match self.shaping.x_axis {
-            XAxis::Step => self.extend(steps, timestamps_ms, values, |step, _| step as f64),
-            // In f64: exact for real timestamps (< 2^53 ms) and no overflow on absurd ones.
-            XAxis::RelativeTime => self.extend(steps, timestamps_ms, values, |_, ms| {
-                (ms as f64 - origin_ms) / 1000.0
-            }),
-            XAxis::WallTime => {
-                self.extend(steps, timestamps_ms, values, |_, ms| ms as f64 / 1000.0)
-            }
-        }
-    }
-
-    #[inline(always)]
-    fn extend(
-        &mut self,
-        steps: &[i64],
-        timestamps_ms: &[i64],
-        values: &[f64],
-        x_of: impl Fn(i64, i64) -> f64,
-    ) {
-        let log_y = self.shaping.log_y;
         let line = &mut self.line;
-        for ((&step, &timestamp_ms), &value) in steps.iter().zip(timestamps_ms).zip(values) {
-            let restart = self.previous_step.is_some_and(|previous| step < previous);
-            if restart {
-                line.restarts.push(line.x.len());
+        let start = line.x.len();
+        // Each column in its own tight loop: conversion, copy, restarts, then the extents.
+        match self.shaping.x_axis {
+            XAxis::Step => line.x.extend(steps.iter().map(|&step| step as f64)),
+            // In f64: exact for real timestamps (< 2^53 ms) and no overflow on absurd ones.
+            XAxis::RelativeTime => {
+                let origin_ms = *self.origin_ms.get_or_insert(first_ms) as f64;
+                line.x.extend(
+                    timestamps_ms
+                        .iter()
+                        .map(|&ms| (ms as f64 - origin_ms) / 1000.0),
+                );
             }
-            self.previous_step = Some(step);
-            let x = x_of(step, timestamp_ms);
-            line.x.push(x);
-            line.values.push(value);
-            if drawable(log_y, x, value) {
-                self.raw.add(x, value);
+            XAxis::WallTime => line
+                .x
+                .extend(timestamps_ms.iter().map(|&ms| ms as f64 / 1000.0)),
+        }
+        line.values.extend_from_slice(values);
+        let restarts_before = line.restarts.len();
+        let mut previous = self.previous_step.unwrap_or(i64::MIN);
+        for (index, &step) in steps.iter().enumerate() {
+            if step < previous {
+                line.restarts.push(start + index);
             }
-            if let (Some(ema), Some(smoothed)) = (&mut self.ema, &mut line.smoothed) {
-                if restart {
+            previous = step;
+        }
+        self.previous_step = Some(previous);
+        let x = &line.x[start..];
+        self.raw.add_drawable(self.shaping.log_y, x, values);
+        if let (Some(ema), Some(smoothed)) = (&mut self.ema, &mut line.smoothed) {
+            let mut restarts = line.restarts[restarts_before..].iter().peekable();
+            smoothed.extend(values.iter().enumerate().map(|(index, &value)| {
+                if restarts.next_if_eq(&&(start + index)).is_some() {
                     ema.restart();
                 }
-                let average = ema.next(value);
-                smoothed.push(average);
-                if drawable(log_y, x, average) {
-                    self.smooth.add(x, average);
-                }
-            }
+                ema.next(value)
+            }));
+            self.smooth
+                .add_drawable(self.shaping.log_y, x, &smoothed[start..]);
         }
     }
 
@@ -356,6 +368,13 @@ impl Ema {
         }
         self.last = self.last * self.weight + (1.0 - self.weight) * value;
         self.weight_power *= self.weight;
+        // Once weight^n is below 2^-54, 1 - weight^n rounds to exactly 1 and stays there, so
+        // 0 gives the same bits. Without this, weight^n (weight > 0.5) sinks to the smallest
+        // subnormal and stays there (0.6 × 2^-1074 rounds back up), and every multiplication
+        // by a subnormal costs a hundred cycles or more.
+        if self.weight_power < f64::EPSILON / 4.0 {
+            self.weight_power = 0.0;
+        }
         let debias = 1.0 - self.weight_power;
         if debias > 0.0 {
             self.last / debias
@@ -512,5 +531,26 @@ mod tests {
         // (0.5 * 1.0 + 0.5 * 4.0) / (1 - 0.25) = 2.5 / 0.75
         assert!((smoothed[2].value - 2.5 / 0.75).abs() < 1e-12);
         assert_eq!(ema(&points, 0.0)[2].value, 4.0);
+    }
+
+    #[test]
+    fn ema_after_the_debiasing_term_vanishes_is_the_plain_average() {
+        // Past ~70 points at weight 0.6 the debiasing term is below 2^-54: the average is
+        // the undebiased recurrence, bit for bit.
+        let points: Vec<MetricPoint> = (0..3_000).map(|i| point(i, 1.0 + (i % 7) as f64)).collect();
+        let smoothed = ema(&points, 0.6);
+        let mut last = 0.0;
+        let mut power = 1.0f64;
+        for (point, smoothed) in points.iter().zip(&smoothed) {
+            last = last * 0.6 + 0.4 * point.value;
+            power *= 0.6;
+            let expected = last / (1.0 - power);
+            assert_eq!(
+                smoothed.value.to_bits(),
+                expected.to_bits(),
+                "step {}",
+                point.step
+            );
+        }
     }
 }

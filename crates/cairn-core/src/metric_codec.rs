@@ -103,18 +103,34 @@ pub fn decode_columns(bytes: &[u8], out: &mut MetricColumns) -> Result<(), Codec
 
 fn decode_into_columns(bytes: &[u8], out: &mut MetricColumns) -> Result<(), CodecError> {
     let (mut reader, count) = Reader::header(bytes)?;
-    out.steps.reserve(count);
-    out.timestamps_ms.reserve(count);
-    out.values.reserve(count);
-    decode_integers(&mut reader, count, |step| out.steps.push(step))?;
-    decode_integers(&mut reader, count, |timestamp_ms| {
-        out.timestamps_ms.push(timestamp_ms);
+    let start = out.len();
+    // Sized up front and filled in place: no capacity check per value.
+    out.steps.resize(start + count, 0);
+    out.timestamps_ms.resize(start + count, 0);
+    out.values.resize(start + count, 0.0);
+    let mut steps = out.steps[start..].iter_mut();
+    decode_integers(&mut reader, count, |step| {
+        if let Some(slot) = steps.next() {
+            *slot = step;
+        }
     })?;
-    decode_values(&mut reader, count, |value| out.values.push(value))?;
+    let mut timestamps = out.timestamps_ms[start..].iter_mut();
+    decode_integers(&mut reader, count, |timestamp_ms| {
+        if let Some(slot) = timestamps.next() {
+            *slot = timestamp_ms;
+        }
+    })?;
+    let mut values = out.values[start..].iter_mut();
+    decode_values(&mut reader, count, |value| {
+        if let Some(slot) = values.next() {
+            *slot = value;
+        }
+    })?;
     reader.finish(count)
 }
 
-/// Reads `count` integers written by [`encode_integers`], in order.
+/// Reads `count` integers written by [`encode_integers`], in order. The hot loop keeps the
+/// read position in a local (a field behind `&mut` is stored back on every byte).
 #[inline(always)]
 fn decode_integers(
     reader: &mut Reader<'_>,
@@ -132,11 +148,31 @@ fn decode_integers(
     let mut delta = reader.zigzag()?;
     value = value.wrapping_add(delta);
     put(value);
+    let bytes = reader.bytes;
+    let mut position = reader.position;
     for _ in 2..count {
-        delta = delta.wrapping_add(reader.zigzag()?);
+        // One- and two-byte varints inline; longer ones through the reader.
+        let written = match bytes.get(position..position + 2) {
+            Some(&[low, _]) if low < 0x80 => {
+                position += 1;
+                u64::from(low)
+            }
+            Some(&[low, high]) if high < 0x80 => {
+                position += 2;
+                u64::from(low & 0x7F) | (u64::from(high) << 7)
+            }
+            _ => {
+                reader.position = position;
+                let written = reader.varint()?;
+                position = reader.position;
+                written
+            }
+        };
+        delta = delta.wrapping_add(zigzag_decode(written));
         value = value.wrapping_add(delta);
         put(value);
     }
+    reader.position = position;
     Ok(())
 }
 
@@ -147,9 +183,14 @@ fn decode_values(
     count: usize,
     mut put: impl FnMut(f64),
 ) -> Result<(), CodecError> {
+    let bytes = reader.bytes;
+    let mut position = reader.position;
     let mut previous_bits = 0u64;
     for _ in 0..count {
-        let control = reader.byte()?;
+        let control = *bytes
+            .get(position)
+            .ok_or_else(|| CodecError(format!("truncated at byte {position}")))?;
+        position += 1;
         if control != REPEAT {
             let leading = usize::from(control >> 4);
             let trailing = usize::from(control & 0x0F);
@@ -157,27 +198,28 @@ fn decode_values(
                 return Err(CodecError(format!("bad value control byte {control:#04x}")));
             }
             let width = 8 - leading - trailing;
-            let position = reader.position;
-            let xor = match reader
-                .bytes
+            let xor = match bytes
                 .get(position..)
                 .and_then(|rest| rest.first_chunk::<8>())
             {
                 // Fast path: one unaligned 8-byte read, then shift the `width` bytes into place.
-                Some(word) => {
-                    reader.position += width;
-                    (u64::from_be_bytes(*word) >> (8 * (8 - width))) << (8 * trailing)
-                }
+                Some(word) => (u64::from_be_bytes(*word) >> (8 * (8 - width))) << (8 * trailing),
                 None => {
                     let mut be = [0u8; 8];
-                    be[leading..8 - trailing].copy_from_slice(reader.take(width)?);
+                    be[leading..8 - trailing].copy_from_slice(
+                        bytes
+                            .get(position..position + width)
+                            .ok_or_else(|| CodecError(format!("truncated at byte {position}")))?,
+                    );
                     u64::from_be_bytes(be)
                 }
             };
+            position += width;
             previous_bits ^= xor;
         }
         put(f64::from_bits(previous_bits));
     }
+    reader.position = position;
     Ok(())
 }
 
@@ -260,19 +302,8 @@ impl<'a> Reader<'a> {
         Ok(byte)
     }
 
-    fn take(&mut self, count: usize) -> Result<&'a [u8], CodecError> {
-        let end = self.position + count;
-        let slice = self
-            .bytes
-            .get(self.position..end)
-            .ok_or_else(|| CodecError(format!("truncated at byte {}", self.position)))?;
-        self.position = end;
-        Ok(slice)
-    }
-
     #[inline(always)]
     fn varint(&mut self) -> Result<u64, CodecError> {
-        // Most integers (deltas of deltas) fit in one byte.
         if let Some(&byte) = self.bytes.get(self.position)
             && byte < 0x80
         {
