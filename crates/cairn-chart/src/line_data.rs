@@ -58,7 +58,8 @@ impl LineData {
                 shaping,
                 usize::try_from(capacity).unwrap_or(0),
             );
-            store.visit_metric_history(&run.info.run_id, key, &mut |columns| {
+            let set = builder.column_set();
+            store.visit_metric_history(&run.info.run_id, key, set, &mut |columns| {
                 builder.push(&columns.steps, &columns.timestamps_ms, &columns.values);
             })?;
             Ok(builder.finish())
@@ -126,7 +127,7 @@ pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + 
         }
     };
     let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(&work)).collect();
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
         handles
             .into_iter()
             .flat_map(|handle| match handle.join() {

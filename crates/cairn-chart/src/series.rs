@@ -2,7 +2,7 @@
 //! gaps (NaN, ±Inf, non-positive values on a log axis) and at restarts (step going backwards),
 //! and exponential smoothing.
 
-use cairn_core::model::{MetricColumns, MetricPoint};
+use cairn_core::model::{MetricColumnSet, MetricColumns, MetricPoint};
 
 use crate::downsample::M4;
 
@@ -129,21 +129,39 @@ impl Bounds {
     fn add_drawable(&mut self, log_y: bool, x: &[f64], values: &[f64]) {
         let mut bounds = *self;
         for (&x, &value) in x.iter().zip(values) {
-            if drawable(log_y, x, value) {
-                // Both are finite here, so plain comparisons (no NaN handling) suffice.
-                if x < bounds.x.0 {
-                    bounds.x.0 = x;
-                }
-                if x > bounds.x.1 {
-                    bounds.x.1 = x;
-                }
-                if value < bounds.y.0 {
-                    bounds.y.0 = value;
-                }
-                if value > bounds.y.1 {
-                    bounds.y.1 = value;
-                }
-            }
+            // Branch-free: an undrawable point widens nothing (±inf never wins), and drawable
+            // ones are finite, so plain comparisons (no NaN handling) suffice.
+            let keep = drawable(log_y, x, value);
+            let (low_x, high_x) = if keep {
+                (x, x)
+            } else {
+                (f64::INFINITY, f64::NEG_INFINITY)
+            };
+            let (low_y, high_y) = if keep {
+                (value, value)
+            } else {
+                (f64::INFINITY, f64::NEG_INFINITY)
+            };
+            bounds.x.0 = if low_x < bounds.x.0 {
+                low_x
+            } else {
+                bounds.x.0
+            };
+            bounds.x.1 = if high_x > bounds.x.1 {
+                high_x
+            } else {
+                bounds.x.1
+            };
+            bounds.y.0 = if low_y < bounds.y.0 {
+                low_y
+            } else {
+                bounds.y.0
+            };
+            bounds.y.1 = if high_y > bounds.y.1 {
+                high_y
+            } else {
+                bounds.y.1
+            };
         }
         *self = bounds;
     }
@@ -192,14 +210,25 @@ impl RunLineBuilder {
         }
     }
 
-    /// Adds the next stretch of the history (columns of equal length; extra entries in a
-    /// longer column are ignored).
+    /// The columns [`RunLineBuilder::push`] needs: timestamps only on a time axis.
+    pub(crate) fn column_set(&self) -> MetricColumnSet {
+        match self.shaping.x_axis {
+            XAxis::Step => MetricColumnSet::StepsAndValues,
+            XAxis::RelativeTime | XAxis::WallTime => MetricColumnSet::All,
+        }
+    }
+
+    /// Adds the next stretch of the history (columns of equal length, timestamps only needed
+    /// on a time axis; extra entries in a longer column are ignored).
     pub(crate) fn push(&mut self, steps: &[i64], timestamps_ms: &[i64], values: &[f64]) {
-        let len = steps.len().min(timestamps_ms.len()).min(values.len());
-        let (steps, timestamps_ms, values) = (&steps[..len], &timestamps_ms[..len], &values[..len]);
-        let Some(&first_ms) = timestamps_ms.first() else {
+        let mut len = steps.len().min(values.len());
+        if self.shaping.x_axis != XAxis::Step {
+            len = len.min(timestamps_ms.len());
+        }
+        if len == 0 {
             return;
-        };
+        }
+        let (steps, values) = (&steps[..len], &values[..len]);
         let line = &mut self.line;
         let start = line.x.len();
         // Each column in its own tight loop: conversion, copy, restarts, then the extents.
@@ -207,7 +236,8 @@ impl RunLineBuilder {
             XAxis::Step => line.x.extend(steps.iter().map(|&step| step as f64)),
             // In f64: exact for real timestamps (< 2^53 ms) and no overflow on absurd ones.
             XAxis::RelativeTime => {
-                let origin_ms = *self.origin_ms.get_or_insert(first_ms) as f64;
+                let timestamps_ms = &timestamps_ms[..len];
+                let origin_ms = *self.origin_ms.get_or_insert(timestamps_ms[0]) as f64;
                 line.x.extend(
                     timestamps_ms
                         .iter()
@@ -216,7 +246,7 @@ impl RunLineBuilder {
             }
             XAxis::WallTime => line
                 .x
-                .extend(timestamps_ms.iter().map(|&ms| ms as f64 / 1000.0)),
+                .extend(timestamps_ms[..len].iter().map(|&ms| ms as f64 / 1000.0)),
         }
         line.values.extend_from_slice(values);
         let restarts_before = line.restarts.len();

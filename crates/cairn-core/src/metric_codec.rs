@@ -17,7 +17,7 @@
 //! and infinities round-trip bit for bit. Arithmetic wraps, so any i64 input encodes and any
 //! bytes decode without panicking.
 
-use crate::model::{MetricColumns, MetricPoint};
+use crate::model::{MetricColumnSet, MetricColumns, MetricPoint};
 
 const FORMAT: u8 = 1;
 const REPEAT: u8 = 0xFF;
@@ -87,46 +87,52 @@ fn decode_points(bytes: &[u8], out: &mut Vec<MetricPoint>) -> Result<(), CodecEr
     reader.finish(count)
 }
 
-/// Decodes a blob made by [`encode`], appending its points to the three columns of `out`
-/// (the faster path: no per-point struct, each column written contiguously). On error `out`
-/// is left as it was.
-pub fn decode_columns(bytes: &[u8], out: &mut MetricColumns) -> Result<(), CodecError> {
-    let start = out.len();
-    let result = decode_into_columns(bytes, out);
+/// Decodes a blob made by [`encode`], appending its points to the columns of `out` that `set`
+/// asks for (the faster path: no per-point struct, each column written contiguously; a column
+/// not asked for is skipped over, not decoded). On error `out` is left as it was.
+pub fn decode_columns(
+    bytes: &[u8],
+    set: MetricColumnSet,
+    out: &mut MetricColumns,
+) -> Result<(), CodecError> {
+    let lengths = (out.steps.len(), out.timestamps_ms.len(), out.values.len());
+    let result = decode_into_columns(bytes, set, out);
     if result.is_err() {
-        out.steps.truncate(start);
-        out.timestamps_ms.truncate(start);
-        out.values.truncate(start);
+        out.steps.truncate(lengths.0);
+        out.timestamps_ms.truncate(lengths.1);
+        out.values.truncate(lengths.2);
     }
     result
 }
 
-fn decode_into_columns(bytes: &[u8], out: &mut MetricColumns) -> Result<(), CodecError> {
+fn decode_into_columns(
+    bytes: &[u8],
+    set: MetricColumnSet,
+    out: &mut MetricColumns,
+) -> Result<(), CodecError> {
     let (mut reader, count) = Reader::header(bytes)?;
-    let start = out.len();
-    // Sized up front and filled in place: no capacity check per value.
-    out.steps.resize(start + count, 0);
-    out.timestamps_ms.resize(start + count, 0);
-    out.values.resize(start + count, 0.0);
-    let mut steps = out.steps[start..].iter_mut();
-    decode_integers(&mut reader, count, |step| {
-        if let Some(slot) = steps.next() {
-            *slot = step;
+    decode_integers(&mut reader, count, filler(&mut out.steps, count, 0))?;
+    match set {
+        MetricColumnSet::All => {
+            decode_integers(&mut reader, count, filler(&mut out.timestamps_ms, count, 0))?;
         }
-    })?;
-    let mut timestamps = out.timestamps_ms[start..].iter_mut();
-    decode_integers(&mut reader, count, |timestamp_ms| {
-        if let Some(slot) = timestamps.next() {
-            *slot = timestamp_ms;
-        }
-    })?;
-    let mut values = out.values[start..].iter_mut();
-    decode_values(&mut reader, count, |value| {
-        if let Some(slot) = values.next() {
+        MetricColumnSet::StepsAndValues => reader.skip_varints(count)?,
+    }
+    decode_values(&mut reader, count, filler(&mut out.values, count, 0.0))?;
+    reader.finish(count)
+}
+
+/// Grows `column` by `count` slots and returns what fills them in order: sized up front and
+/// filled in place, so there is no capacity check per value.
+fn filler<T: Copy>(column: &mut Vec<T>, count: usize, zero: T) -> impl FnMut(T) + '_ {
+    let start = column.len();
+    column.resize(start + count, zero);
+    let mut slots = column[start..].iter_mut();
+    move |value| {
+        if let Some(slot) = slots.next() {
             *slot = value;
         }
-    })?;
-    reader.finish(count)
+    }
 }
 
 /// Reads `count` integers written by [`encode_integers`], in order. The hot loop keeps the
@@ -302,6 +308,36 @@ impl<'a> Reader<'a> {
         Ok(byte)
     }
 
+    /// Skips `count` varints (a column not asked for); like [`Reader::varint`], one longer than
+    /// 10 bytes is an error.
+    fn skip_varints(&mut self, count: usize) -> Result<(), CodecError> {
+        if count == 0 {
+            return Ok(());
+        }
+        let start = self.position;
+        let rest = self.bytes.get(start..).unwrap_or_default();
+        let (mut left, mut run, mut too_long) = (count, 0usize, false);
+        // Branch-light: count terminators (bytes below 0x80) until `count` of them are seen.
+        for (offset, &byte) in rest.iter().enumerate() {
+            let ends = byte < 0x80;
+            run = if ends { 0 } else { run + 1 };
+            too_long |= run >= 10;
+            left -= usize::from(ends);
+            if left == 0 {
+                if too_long {
+                    break;
+                }
+                self.position = start + offset + 1;
+                return Ok(());
+            }
+        }
+        Err(CodecError(if too_long {
+            format!("varint longer than 10 bytes after byte {start}")
+        } else {
+            format!("truncated at byte {}", self.bytes.len())
+        }))
+    }
+
     #[inline(always)]
     fn varint(&mut self) -> Result<u64, CodecError> {
         if let Some(&byte) = self.bytes.get(self.position)
@@ -350,11 +386,20 @@ mod tests {
         // The columnar decoder reads the same points, appended after what the columns held.
         let mut columns = MetricColumns::default();
         columns.push(&point(-1, -1, -1.0));
-        decode_columns(&bytes, &mut columns).unwrap();
+        decode_columns(&bytes, MetricColumnSet::All, &mut columns).unwrap();
         assert_eq!(columns.len(), points.len() + 1);
         for (index, expected) in points.iter().enumerate() {
             let got = columns.point(index + 1).unwrap();
             assert!(got.same_bits(expected), "{got:?} != {expected:?}");
+        }
+        // Without timestamps: the same steps and values, no timestamp.
+        let mut columns = MetricColumns::default();
+        decode_columns(&bytes, MetricColumnSet::StepsAndValues, &mut columns).unwrap();
+        assert!(columns.timestamps_ms.is_empty());
+        assert_eq!(columns.steps.len(), points.len());
+        for ((step, value), expected) in columns.steps.iter().zip(&columns.values).zip(points) {
+            assert_eq!(*step, expected.step);
+            assert_eq!(value.to_bits(), expected.value.to_bits());
         }
         bytes
     }
@@ -446,12 +491,18 @@ mod tests {
             let mut points = vec![point(9, 9, 9.0)];
             assert!(decode(&bytes[..cut], &mut points).is_err(), "cut {cut}");
             assert_eq!(points, vec![point(9, 9, 9.0)], "cut {cut}: left as it was");
-            let mut columns = MetricColumns::default();
-            assert!(
-                decode_columns(&bytes[..cut], &mut columns).is_err(),
-                "cut {cut}"
-            );
-            assert!(columns.is_empty(), "cut {cut}: left as it was");
+            for set in [MetricColumnSet::All, MetricColumnSet::StepsAndValues] {
+                let mut columns = MetricColumns::default();
+                assert!(
+                    decode_columns(&bytes[..cut], set, &mut columns).is_err(),
+                    "cut {cut}"
+                );
+                assert_eq!(
+                    columns,
+                    MetricColumns::default(),
+                    "cut {cut}: left as it was"
+                );
+            }
         }
         let mut state = 0x1234_5678_u64;
         for _ in 0..20_000 {
@@ -465,7 +516,9 @@ mod tests {
                 })
                 .collect();
             let _ = decode(&garbage, &mut Vec::new());
-            let _ = decode_columns(&garbage, &mut MetricColumns::default());
+            for set in [MetricColumnSet::All, MetricColumnSet::StepsAndValues] {
+                let _ = decode_columns(&garbage, set, &mut MetricColumns::default());
+            }
         }
         assert_eq!(
             decode(&[2, 0], &mut Vec::new()).unwrap_err().to_string(),

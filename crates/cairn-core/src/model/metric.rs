@@ -48,14 +48,24 @@ pub struct LatestMetric {
     pub point_count: u64,
 }
 
-/// A stretch of a metric's history as three columns of equal length, in logging order: what
+/// Which columns [`crate::Store::visit_metric_history`] fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetricColumnSet {
+    /// Steps, timestamps and values.
+    All,
+    /// Steps and values; `timestamps_ms` stays empty and is not decoded (a chart over steps).
+    StepsAndValues,
+}
+
+/// A stretch of a metric's history as columns of equal length, in logging order: what
 /// [`crate::Store::visit_metric_history`] hands out a chunk at a time, so a reader that only
 /// aggregates (a chart) never builds a [`MetricPoint`] per point.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MetricColumns {
     /// Training steps.
     pub steps: Vec<i64>,
-    /// Wall-clock times, epoch milliseconds.
+    /// Wall-clock times, epoch milliseconds (empty when not asked for, see
+    /// [`MetricColumnSet`]).
     pub timestamps_ms: Vec<i64>,
     /// Values, bit for bit as logged.
     pub values: Vec<f64>,
@@ -83,6 +93,15 @@ impl MetricColumns {
     pub fn push(&mut self, point: &MetricPoint) {
         self.steps.push(point.step);
         self.timestamps_ms.push(point.timestamp_ms);
+        self.values.push(point.value);
+    }
+
+    /// Appends one point, its timestamp only when `set` asks for it.
+    pub fn push_columns(&mut self, point: &MetricPoint, set: MetricColumnSet) {
+        self.steps.push(point.step);
+        if set == MetricColumnSet::All {
+            self.timestamps_ms.push(point.timestamp_ms);
+        }
         self.values.push(point.value);
     }
 

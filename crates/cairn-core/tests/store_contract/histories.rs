@@ -6,7 +6,9 @@
 //! is compacted at 256, a direct chunk from 64 points in one write, chunks of 4096 points,
 //! compaction when the run ends), but the contract holds for any backend.
 
-use cairn_core::model::{LogBatch, MetricPoint, NamedMetricPoint, RunStatus, RunUpdate};
+use cairn_core::model::{
+    LogBatch, MetricColumnSet, MetricColumns, MetricPoint, NamedMetricPoint, RunStatus, RunUpdate,
+};
 
 use cairn_core::{Store, StoreError};
 
@@ -62,11 +64,13 @@ fn finish(store: &dyn Store, run_id: &str, status: RunStatus) {
 
 /// The history as [`Store::visit_metric_history`] streams it, joined up, with the size of each
 /// stretch it handed out.
+/// Without timestamps ([`MetricColumnSet::StepsAndValues`]) the same steps and values must
+/// come, in the same stretches, and no timestamp.
 fn visited(store: &dyn Store, run_id: &str, key: &str) -> (Vec<MetricPoint>, Vec<usize>) {
     let mut points = Vec::new();
     let mut stretches = Vec::new();
     store
-        .visit_metric_history(run_id, key, &mut |columns| {
+        .visit_metric_history(run_id, key, MetricColumnSet::All, &mut |columns| {
             assert_eq!(columns.steps.len(), columns.len(), "{key}: column lengths");
             assert_eq!(
                 columns.timestamps_ms.len(),
@@ -77,6 +81,40 @@ fn visited(store: &dyn Store, run_id: &str, key: &str) -> (Vec<MetricPoint>, Vec
             points.extend((0..columns.len()).filter_map(|index| columns.point(index)));
         })
         .unwrap();
+    let mut without_timestamps: Vec<MetricColumns> = Vec::new();
+    store
+        .visit_metric_history(
+            run_id,
+            key,
+            MetricColumnSet::StepsAndValues,
+            &mut |columns| {
+                assert!(
+                    columns.timestamps_ms.is_empty(),
+                    "{key}: timestamps not asked for"
+                );
+                assert_eq!(columns.steps.len(), columns.len(), "{key}: column lengths");
+                without_timestamps.push(columns.clone());
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        without_timestamps
+            .iter()
+            .map(MetricColumns::len)
+            .collect::<Vec<_>>(),
+        stretches,
+        "{key}: the same stretches without timestamps"
+    );
+    let steps_and_values: Vec<(i64, u64)> = without_timestamps
+        .iter()
+        .flat_map(|columns| columns.steps.iter().zip(&columns.values))
+        .map(|(step, value)| (*step, value.to_bits()))
+        .collect();
+    let expected: Vec<(i64, u64)> = points
+        .iter()
+        .map(|point| (point.step, point.value.to_bits()))
+        .collect();
+    assert_eq!(steps_and_values, expected, "{key}: steps and values");
     (points, stretches)
 }
 
@@ -401,7 +439,12 @@ pub(crate) fn visited_history_streams_the_same_points_in_stretches(store: &dyn S
         "keys are case-sensitive"
     );
     assert_err!(
-        store.visit_metric_history("0123456789abcdef0123456789abcdef", "loss", &mut |_| {}),
+        store.visit_metric_history(
+            "0123456789abcdef0123456789abcdef",
+            "loss",
+            MetricColumnSet::All,
+            &mut |_| {}
+        ),
         StoreError::RunNotFound { .. }
     );
 }

@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::error::{StoreError, StoreResult};
 use crate::metric_codec;
-use crate::model::{MetricColumns, MetricPoint};
+use crate::model::{MetricColumnSet, MetricColumns, MetricPoint};
 
 use super::row::find_run;
 
@@ -120,19 +120,20 @@ pub(super) fn visit_history(
     connection: &Connection,
     run_id: &str,
     key: &str,
+    set: MetricColumnSet,
     visit: &mut dyn FnMut(&MetricColumns),
 ) -> StoreResult<()> {
     read_series(connection, run_id, key, |series_id, _| {
         let mut columns = MetricColumns::default();
         for_each_chunk(connection, run_id, key, series_id, |data| {
             columns.clear();
-            metric_codec::decode_columns(data, &mut columns)?;
+            metric_codec::decode_columns(data, set, &mut columns)?;
             visit(&columns);
             Ok(())
         })?;
         columns.clear();
         for point in read_tail(connection, series_id)? {
-            columns.push(&point);
+            columns.push_columns(&point, set);
         }
         if !columns.is_empty() {
             visit(&columns);

@@ -5,9 +5,9 @@ use crate::error::StoreResult;
 use crate::model::{
     ArtifactFile, DataHash, DatasetInput, Experiment, ExperimentId, ExperimentSummary,
     GitProvenance, LifecycleStage, LogBatch, LoggedModel, LoggedModelMetric, LoggedModelStatus,
-    MetricColumns, MetricPoint, ModelOutput, ModelVersion, NewExperiment, NewLoggedModel,
-    NewModelVersion, NewRun, Param, RegisteredModel, RegistryHistoryEntry, Run, RunInfo, RunIo,
-    RunUpdate, StageTransition, Tag, ViewType,
+    MetricColumnSet, MetricColumns, MetricPoint, ModelOutput, ModelVersion, NewExperiment,
+    NewLoggedModel, NewModelVersion, NewRun, Param, RegisteredModel, RegistryHistoryEntry, Run,
+    RunInfo, RunIo, RunUpdate, StageTransition, Tag, ViewType,
 };
 use crate::model::{FileStatKey, ManifestEntry};
 use crate::model::{
@@ -111,9 +111,10 @@ impl Store for SqliteStore {
         &self,
         run_id: &str,
         key: &str,
+        set: MetricColumnSet,
         visit: &mut dyn FnMut(&MetricColumns),
     ) -> StoreResult<()> {
-        self.read(|db| metrics::visit_history(db, run_id, key, visit))
+        self.read(|db| metrics::visit_history(db, run_id, key, set, visit))
     }
 
     fn set_git_provenance(&self, run_id: &str, git: &GitProvenance) -> StoreResult<()> {
