@@ -93,7 +93,7 @@ pub(crate) struct RunLine {
     /// The name in the legend.
     pub run_name: String,
     /// x of every point, in logging order.
-    pub x: Vec<f64>,
+    pub x: XColumn,
     /// Every value, as logged.
     pub values: Vec<f64>,
     /// The EMA of `values`, when smoothing.
@@ -102,6 +102,111 @@ pub(crate) struct RunLine {
     pub restarts: Vec<usize>,
     /// Extent of the drawable raw and smoothed points; y in axis space (log10 on a log axis).
     pub extent: Extent,
+}
+
+/// The x of every point of a [`RunLine`]. Steps that advance by a constant stride (most
+/// histories) are kept as first step and stride, so a chart over steps holds only the values
+/// per point; anything else is kept point by point.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum XColumn {
+    /// Point `i` is at step `first + i × stride` (each of which was a logged step).
+    Stride {
+        first: i64,
+        stride: i64,
+        last: i64,
+        len: usize,
+    },
+    /// x per point.
+    Values(Vec<f64>),
+}
+
+impl XColumn {
+    fn len(&self) -> usize {
+        match self {
+            XColumn::Stride { len, .. } => *len,
+            XColumn::Values(x) => x.len(),
+        }
+    }
+
+    /// Appends the x of `steps` (a chart over steps); `capacity` sizes the column if it has
+    /// to be kept point by point.
+    fn extend_steps(&mut self, steps: &[i64], capacity: usize) {
+        if let XColumn::Stride {
+            first,
+            stride,
+            last,
+            len,
+        } = self
+        {
+            let (mut next_first, mut next_stride, mut next_last, mut next_len) =
+                (*first, *stride, *last, *len);
+            let continues = steps.iter().all(|&step| {
+                let fits = match next_len {
+                    0 => {
+                        next_first = step;
+                        true
+                    }
+                    1 => match step.checked_sub(next_first) {
+                        Some(difference) => {
+                            next_stride = difference;
+                            true
+                        }
+                        None => false,
+                    },
+                    _ => next_last.checked_add(next_stride) == Some(step),
+                };
+                next_last = step;
+                next_len += 1;
+                fits
+            });
+            if continues {
+                (*first, *stride, *last, *len) = (next_first, next_stride, next_last, next_len);
+                return;
+            }
+            let mut x = Vec::with_capacity(capacity.max(*len + steps.len()));
+            x.extend(stride_xs(*first, *stride, 0..*len));
+            *self = XColumn::Values(x);
+        }
+        if let XColumn::Values(x) = self {
+            x.extend(steps.iter().map(|&step| step as f64));
+        }
+    }
+
+    /// Appends x given point by point (a time axis).
+    fn extend_values(&mut self, values: impl Iterator<Item = f64>) {
+        if let XColumn::Stride {
+            first, stride, len, ..
+        } = *self
+        {
+            *self = XColumn::Values(stride_xs(first, stride, 0..len).collect());
+        }
+        if let XColumn::Values(x) = self {
+            x.extend(values);
+        }
+    }
+}
+
+/// x of points `range` of a [`XColumn::Stride`]: `first + i × stride` in wrapping arithmetic,
+/// which is exact because every such step was logged (so fits in i64).
+fn stride_xs(first: i64, stride: i64, range: std::ops::Range<usize>) -> impl Iterator<Item = f64> {
+    range.map(move |index| first.wrapping_add((index as i64).wrapping_mul(stride)) as f64)
+}
+
+/// Runs `$body` with `$xs` bound to an iterator over x of points `$range` of `$column`,
+/// compiled once per representation so each loop stays tight.
+macro_rules! with_xs {
+    ($column:expr, $range:expr, |$xs:ident| $body:expr) => {
+        match $column {
+            XColumn::Stride { first, stride, .. } => {
+                let $xs = stride_xs(*first, *stride, $range);
+                $body
+            }
+            XColumn::Values(x) => {
+                let $xs = x[$range].iter().copied();
+                $body
+            }
+        }
+    };
 }
 
 /// What shapes a [`RunLine`]: the x axis, the y scale and the EMA weight (`None`: no smoothing).
@@ -126,9 +231,9 @@ impl Bounds {
     };
 
     /// Widens the bounds to every drawable `(x, value)`.
-    fn add_drawable(&mut self, log_y: bool, x: &[f64], values: &[f64]) {
+    fn add_drawable(&mut self, log_y: bool, x: impl Iterator<Item = f64>, values: &[f64]) {
         let mut bounds = *self;
-        for (&x, &value) in x.iter().zip(values) {
+        for (x, &value) in x.zip(values) {
             // Branch-free: an undrawable point widens nothing (±inf never wins), and drawable
             // ones are finite, so plain comparisons (no NaN handling) suffice.
             let keep = drawable(log_y, x, value);
@@ -180,6 +285,7 @@ pub(crate) struct RunLineBuilder {
     ema: Option<Ema>,
     raw: Bounds,
     smooth: Bounds,
+    capacity: usize,
 }
 
 impl RunLineBuilder {
@@ -196,7 +302,12 @@ impl RunLineBuilder {
             line: RunLine {
                 run_id,
                 run_name,
-                x: Vec::with_capacity(capacity),
+                x: XColumn::Stride {
+                    first: 0,
+                    stride: 0,
+                    last: 0,
+                    len: 0,
+                },
                 values: Vec::with_capacity(capacity),
                 smoothed: ema.map(|_| Vec::with_capacity(capacity)),
                 restarts: Vec::new(),
@@ -207,6 +318,7 @@ impl RunLineBuilder {
             ema,
             raw: Bounds::EMPTY,
             smooth: Bounds::EMPTY,
+            capacity,
         }
     }
 
@@ -230,15 +342,15 @@ impl RunLineBuilder {
         }
         let (steps, values) = (&steps[..len], &values[..len]);
         let line = &mut self.line;
-        let start = line.x.len();
-        // Each column in its own tight loop: conversion, copy, restarts, then the extents.
+        let start = line.values.len();
+        // Each column in its own tight loop: x, values, restarts, then the extents.
         match self.shaping.x_axis {
-            XAxis::Step => line.x.extend(steps.iter().map(|&step| step as f64)),
+            XAxis::Step => line.x.extend_steps(steps, self.capacity),
             // In f64: exact for real timestamps (< 2^53 ms) and no overflow on absurd ones.
             XAxis::RelativeTime => {
                 let timestamps_ms = &timestamps_ms[..len];
                 let origin_ms = *self.origin_ms.get_or_insert(timestamps_ms[0]) as f64;
-                line.x.extend(
+                line.x.extend_values(
                     timestamps_ms
                         .iter()
                         .map(|&ms| (ms as f64 - origin_ms) / 1000.0),
@@ -246,7 +358,7 @@ impl RunLineBuilder {
             }
             XAxis::WallTime => line
                 .x
-                .extend(timestamps_ms[..len].iter().map(|&ms| ms as f64 / 1000.0)),
+                .extend_values(timestamps_ms[..len].iter().map(|&ms| ms as f64 / 1000.0)),
         }
         line.values.extend_from_slice(values);
         let restarts_before = line.restarts.len();
@@ -258,8 +370,11 @@ impl RunLineBuilder {
             previous = step;
         }
         self.previous_step = Some(previous);
-        let x = &line.x[start..];
-        self.raw.add_drawable(self.shaping.log_y, x, values);
+        let log_y = self.shaping.log_y;
+        let range = start..start + len;
+        with_xs!(&line.x, range.clone(), |xs| self
+            .raw
+            .add_drawable(log_y, xs, values));
         if let (Some(ema), Some(smoothed)) = (&mut self.ema, &mut line.smoothed) {
             let mut restarts = line.restarts[restarts_before..].iter().peekable();
             smoothed.extend(values.iter().enumerate().map(|(index, &value)| {
@@ -268,8 +383,10 @@ impl RunLineBuilder {
                 }
                 ema.next(value)
             }));
-            self.smooth
-                .add_drawable(self.shaping.log_y, x, &smoothed[start..]);
+            let smoothed = &smoothed[range.clone()];
+            with_xs!(&line.x, range, |xs| self
+                .smooth
+                .add_drawable(log_y, xs, smoothed));
         }
     }
 
@@ -310,7 +427,7 @@ impl RunLine {
 
     /// How many points the history has.
     pub(crate) fn len(&self) -> usize {
-        self.x.len()
+        self.values.len()
     }
 
     /// Splits `values` (this line's raw or smoothed values) into drawable segments at gaps and
@@ -324,6 +441,7 @@ impl RunLine {
         downsample: Option<((f64, f64), u32)>,
     ) -> Segments {
         let len = self.x.len().min(values.len());
+        let x = &self.x;
         let mut m4 = downsample.map(|(x_range, columns)| M4::new(x_range, columns));
         let mut line = Vec::new();
         let mut done: Vec<Vec<(f64, f64)>> = Vec::new();
@@ -339,18 +457,20 @@ impl RunLine {
         let mut start = 0;
         for end in self.restarts.iter().copied().chain([len]) {
             let end = end.clamp(start, len);
-            for (&x, &value) in self.x[start..end].iter().zip(&values[start..end]) {
-                if drawable(log_y, x, value) {
-                    drawable_count += 1;
-                    match &mut m4 {
-                        Some(m4) => m4.push((x, value), &mut line),
-                        None => line.push((x, value)),
+            with_xs!(x, start..end, |xs| {
+                for (x, &value) in xs.zip(&values[start..end]) {
+                    if drawable(log_y, x, value) {
+                        drawable_count += 1;
+                        match &mut m4 {
+                            Some(m4) => m4.push((x, value), &mut line),
+                            None => line.push((x, value)),
+                        }
+                    } else {
+                        skipped += 1;
+                        end_line(&mut m4, &mut line);
                     }
-                } else {
-                    skipped += 1;
-                    end_line(&mut m4, &mut line);
                 }
-            }
+            });
             end_line(&mut m4, &mut line);
             start = end;
         }
@@ -548,6 +668,80 @@ mod tests {
                         .all(|(a, b)| a.to_bits() == b.value.to_bits()),
                     "the EMA is the same as over the whole history"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn steps_with_a_constant_stride_are_kept_as_first_and_stride_and_draw_the_same() {
+        let stepped = |steps: &[i64]| -> Vec<MetricPoint> {
+            steps
+                .iter()
+                .enumerate()
+                .map(|(i, &step)| MetricPoint {
+                    step,
+                    timestamp_ms: 0,
+                    value: if i % 50 == 7 {
+                        f64::NAN
+                    } else {
+                        (i % 13) as f64
+                    },
+                })
+                .collect()
+        };
+        let strided: Vec<i64> = (0..9_000).map(|i| 5 + 3 * i).collect();
+        let extreme = [i64::MIN, 0, i64::MAX];
+        let mut broken = strided.clone();
+        broken[5_000] += 1;
+        let single_then_more: Vec<i64> = (0..4_097).collect();
+        for (name, steps, kept_as_stride) in [
+            ("strided", &strided[..], true),
+            ("extreme", &extreme[..], false),
+            ("broken in a later stretch", &broken[..], false),
+            ("a stretch of one point first", &single_then_more[..], true),
+            ("one point", &strided[..1], true),
+        ] {
+            let points = stepped(steps);
+            let shaping = Shaping {
+                x_axis: XAxis::Step,
+                log_y: false,
+                smoothing: Some(0.5),
+            };
+            let mut builder = RunLineBuilder::new("r".into(), "r".into(), shaping, 0);
+            // Stretches of 4,096 points, the first of one point in the last case.
+            let first = if name == "a stretch of one point first" {
+                1
+            } else {
+                4_096
+            };
+            let (head, tail) = points.split_at(first.min(points.len()));
+            for stretch in std::iter::once(head).chain(tail.chunks(4_096)) {
+                let mut columns = MetricColumns::default();
+                for point in stretch {
+                    columns.push(point);
+                }
+                builder.push(&columns.steps, &columns.timestamps_ms, &columns.values);
+            }
+            let line = builder.finish();
+            assert_eq!(
+                matches!(line.x, XColumn::Stride { .. }),
+                kept_as_stride,
+                "{name}: {:?}",
+                std::mem::discriminant(&line.x)
+            );
+            let mut materialised = line.clone();
+            materialised.x.extend_values(std::iter::empty());
+            let XColumn::Values(x) = &materialised.x else {
+                panic!("{name}: not materialised");
+            };
+            let expected: Vec<f64> = steps.iter().map(|&step| step as f64).collect();
+            assert_eq!(x, &expected, "{name}: x");
+            let downsample = Some(((0.0, 30_000.0), 700));
+            for values in [&line.values, line.smoothed.as_ref().unwrap()] {
+                let a = line.segments(values, false, downsample);
+                let b = materialised.segments(values, false, downsample);
+                assert_eq!(a.segments, b.segments, "{name}");
+                assert_eq!((a.drawable, a.skipped), (b.drawable, b.skipped), "{name}");
             }
         }
     }
