@@ -80,6 +80,23 @@ impl M4 {
         }
     }
 
+    /// The pixel column of `x`, exactly as [`M4::push`] assigns it.
+    #[inline]
+    pub(crate) fn column_of(&self, x: f64) -> i64 {
+        // See `push`: truncation and the clamp give floor's column.
+        (((x - self.low) * self.scale) as i64).clamp(0, self.max_column)
+    }
+
+    /// Points per column for x advancing by `stride`, at least 1 (a hint for searches).
+    pub(crate) fn points_per_column(&self, stride: f64) -> usize {
+        let per_column = 1.0 / (stride * self.scale);
+        if per_column.is_finite() && per_column >= 1.0 {
+            per_column.min(1e9) as usize
+        } else {
+            1
+        }
+    }
+
     /// Adds the next point of the current polyline; writes finished columns to `out`.
     #[inline]
     pub(crate) fn push(&mut self, point: (f64, f64), out: &mut Vec<(f64, f64)>) {

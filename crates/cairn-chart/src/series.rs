@@ -442,6 +442,21 @@ impl RunLine {
     ) -> Segments {
         let len = self.x.len().min(values.len());
         let x = &self.x;
+        if let (Some((x_range, columns)), &XColumn::Stride { first, stride, .. }) = (downsample, x)
+            && stride > 0
+            && self.restarts.is_empty()
+            && values[..len]
+                .iter()
+                .all(|&value| drawable(log_y, 0.0, value))
+        {
+            return strided_segments(
+                first,
+                stride,
+                &values[..len],
+                log_y,
+                M4::new(x_range, columns),
+            );
+        }
         let mut m4 = downsample.map(|(x_range, columns)| M4::new(x_range, columns));
         let mut line = Vec::new();
         let mut done: Vec<Vec<(f64, f64)>> = Vec::new();
@@ -484,6 +499,82 @@ impl RunLine {
             drawable: drawable_count,
             skipped,
         }
+    }
+}
+
+/// M4 of one unbroken line whose x advance by a positive `stride` (x_i = first + i × stride)
+/// and whose values are all drawable: the same points as feeding each to [`M4::push`], found
+/// column by column instead. x only grows, so each column's points are one contiguous range,
+/// whose end is searched for with the column function itself, and its first, lowest, highest
+/// and last points come from a plain scan of the values.
+fn strided_segments(first: i64, stride: i64, values: &[f64], log_y: bool, m4: M4) -> Segments {
+    let x_at = |index: usize| first.wrapping_add((index as i64).wrapping_mul(stride)) as f64;
+    let column_at = |index: usize| m4.column_of(x_at(index));
+    let hint = m4.points_per_column(stride as f64);
+    let count = values.len();
+    let mut line = Vec::new();
+    let mut start = 0;
+    while start < count {
+        let column = column_at(start);
+        // Gallop to an index past the column (or the end), then bisect for the first one.
+        let (mut low, mut high) = (start + 1, count);
+        let mut step = hint;
+        loop {
+            let probe = start.saturating_add(step);
+            if probe >= count {
+                break;
+            }
+            if column_at(probe) != column {
+                high = probe;
+                break;
+            }
+            low = probe + 1;
+            step = step.saturating_mul(2);
+        }
+        while low < high {
+            let middle = low + (high - low) / 2;
+            if column_at(middle) != column {
+                high = middle;
+            } else {
+                low = middle + 1;
+            }
+        }
+        let end = low;
+        let group = &values[start..end];
+        let (mut min, mut max) = (0, 0);
+        let (mut min_value, mut max_value) = (group[0], group[0]);
+        for (index, &value) in group.iter().enumerate().skip(1) {
+            if value < min_value {
+                (min, min_value) = (index, value);
+            }
+            if value > max_value {
+                (max, max_value) = (index, value);
+            }
+        }
+        // As M4::flush writes a column: first, the extremes in arrival order, last; no repeats.
+        line.push((x_at(start), group[0]));
+        let mut previous = 0;
+        for index in [min.min(max), min.max(max), group.len() - 1] {
+            if index != previous {
+                line.push((x_at(start + index), group[index]));
+                previous = index;
+            }
+        }
+        start = end;
+    }
+    if log_y {
+        for point in &mut line {
+            point.1 = point.1.log10();
+        }
+    }
+    Segments {
+        segments: if line.is_empty() {
+            Vec::new()
+        } else {
+            vec![line]
+        },
+        drawable: count,
+        skipped: 0,
     }
 }
 
@@ -742,6 +833,61 @@ mod tests {
                 let b = materialised.segments(values, false, downsample);
                 assert_eq!(a.segments, b.segments, "{name}");
                 assert_eq!((a.drawable, a.skipped), (b.drawable, b.skipped), "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn unbroken_strided_lines_take_the_column_search_and_draw_the_same() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut random = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % 1_000) as f64 / 100.0
+        };
+        for (first, stride, count) in [
+            (0, 1, 100_000),
+            (-50, 7, 3_001),
+            (10, 1_000, 600),
+            (3, 2, 1),
+        ] {
+            let points: Vec<MetricPoint> = (0..count)
+                .map(|i| MetricPoint {
+                    step: first + i * stride,
+                    timestamp_ms: 0,
+                    // Plateaus, so ties for min and max occur.
+                    value: 0.5 + (random() * 4.0).round() / 4.0,
+                })
+                .collect();
+            let last = (first + (count - 1) * stride) as f64;
+            for log_y in [false, true] {
+                let shaping = Shaping {
+                    x_axis: XAxis::Step,
+                    log_y,
+                    smoothing: Some(0.3),
+                };
+                let line = RunLine::from_points("r".into(), "r".into(), &points, shaping);
+                assert!(matches!(line.x, XColumn::Stride { .. }));
+                let mut materialised = line.clone();
+                materialised.x.extend_values(std::iter::empty());
+                for (x_range, columns) in [
+                    ((first as f64, last), 1_117),
+                    ((first as f64, last), 1),
+                    ((first as f64, last), 5_000),
+                    ((first as f64 + 100.0, last - 300.0), 640),
+                    ((first as f64, first as f64), 300),
+                ] {
+                    let downsample = Some((x_range, columns));
+                    for values in [&line.values, line.smoothed.as_ref().unwrap()] {
+                        let fast = line.segments(values, log_y, downsample);
+                        let general = materialised.segments(values, log_y, downsample);
+                        let context = format!("{first}+{stride}×{count}, {x_range:?}/{columns}");
+                        assert_eq!(fast.segments, general.segments, "{context}");
+                        assert_eq!(fast.drawable, general.drawable, "{context}");
+                        assert_eq!(fast.skipped, general.skipped, "{context}");
+                    }
+                }
             }
         }
     }
