@@ -129,7 +129,8 @@ def main():
 
     print(
         f"line chart to a 1200x600 SVG, median of {args.repeat}; "
-        f"matplotlib {matplotlib.__version__}, Cairn reads from its store"
+        f"matplotlib {matplotlib.__version__}, Cairn reads from its store; "
+        f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end"
     )
     header = (
         f"{'case':<28} {'path.simplify':>13} {'cairn ms':>9} {'(read':>7} {'render)':>8} "

@@ -83,6 +83,15 @@ fn cpu_ms() -> f64 {
     }
 }
 
+/// The 1-minute load average (Linux), to read wall times against: on a shared machine another
+/// build's threads take cores from the bench.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| text.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".to_string())
+}
+
 fn median(mut samples: Vec<f64>) -> f64 {
     samples.sort_by(f64::total_cmp);
     samples[samples.len() / 2]
@@ -155,7 +164,12 @@ fn main() {
     let small = seed_store(&store, 10, 1_000);
 
     println!(
-        "\n{:<46} {:>8} {:>10} {:>9} {:>8} {:>10}   target",
+        "\n{} cores, load average {} before the line charts",
+        std::thread::available_parallelism().map_or(1, usize::from),
+        load_average()
+    );
+    println!(
+        "{:<46} {:>8} {:>10} {:>9} {:>8} {:>10}   target",
         "line chart, 1200×600 SVG (median)",
         "read ms",
         "render ms",
@@ -217,6 +231,8 @@ fn main() {
             "{label:<46} {read:>8.1} {render:>10.1} {total:>9.1} {cpu:>8.0} {size:>10}   {target}"
         );
     }
+
+    println!("load average {} after them", load_average());
 
     println!(
         "\n{:<52} {:>10} {:>12}",

@@ -1,6 +1,7 @@
-//! A run's metric history made ready to draw: x values for the chosen axis, segments split at
-//! gaps (NaN, ±Inf, non-positive values on a log axis) and at restarts (step going backwards),
-//! and exponential smoothing.
+//! A run's metric history made ready to draw: a [`RunLine`] built in one pass over columns fed
+//! a stretch at a time (x for the chosen axis, values, the exponential smoothing, restarts and
+//! extent), then split into segments at gaps (NaN, ±Inf, non-positive values on a log axis)
+//! and at restarts (step going backwards), each reduced by M4.
 
 use cairn_core::model::{MetricColumnSet, MetricColumns, MetricPoint};
 
