@@ -12,6 +12,9 @@ use crate::line::LineOptions;
 use crate::series::{Extent, RunLine, RunLineBuilder, Shaping, union};
 use crate::{ChartError, RunSeries};
 
+/// Most points per run reserved up front from the store's point count.
+const MAX_CAPACITY_HINT: u64 = 1 << 24;
+
 /// One metric's history for N runs, prepared for a line chart's x axis, y scale and smoothing
 /// (render it with [`crate::render_line_data`] and options that agree on those three).
 #[derive(Debug, Clone, PartialEq)]
@@ -56,7 +59,9 @@ impl LineData {
                 run.info.run_id.clone(),
                 run.info.run_name.clone(),
                 shaping,
-                usize::try_from(capacity).unwrap_or(0),
+                // A hint from the database: capped, so a corrupt count cannot ask for
+                // terabytes up front (the columns grow as needed past it).
+                usize::try_from(capacity.min(MAX_CAPACITY_HINT)).unwrap_or(0),
             );
             let set = builder.column_set();
             store.visit_metric_history(&run.info.run_id, key, set, &mut |columns| {
