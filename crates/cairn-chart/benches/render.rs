@@ -114,14 +114,15 @@ enum Path {
     Points,
 }
 
-/// Median milliseconds of (read, render, total, CPU) over `iterations`, and the last SVG's size.
+/// Median milliseconds of (read, render, total, CPU) over `iterations`, the fastest total (what
+/// a machine nobody else is using comes closest to), and the last SVG's size.
 fn read_and_render(
     store: &SqliteStore,
     runs: &[Run],
     options: &LineOptions,
     path: Path,
     iterations: usize,
-) -> (f64, f64, f64, f64, usize) {
+) -> (f64, f64, f64, f64, f64, usize) {
     let (mut reads, mut renders, mut totals, mut cpus) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut size = 0;
@@ -147,10 +148,12 @@ fn read_and_render(
         totals.push(total.as_secs_f64() * 1e3);
         cpus.push(cpu_ms() - cpu_start);
     }
+    let fastest = totals.iter().copied().fold(f64::INFINITY, f64::min);
     (
         median(reads),
         median(renders),
         median(totals),
+        fastest,
         median(cpus),
         size,
     )
@@ -169,15 +172,16 @@ fn main() {
         load_average()
     );
     println!(
-        "{:<46} {:>8} {:>10} {:>9} {:>8} {:>10}   target",
+        "{:<46} {:>8} {:>10} {:>9} {:>8} {:>8} {:>10}   target",
         "line chart, 1200×600 SVG (median)",
         "read ms",
         "render ms",
         "total ms",
+        "fastest",
         "CPU ms",
         "SVG bytes"
     );
-    println!("{}", "-".repeat(116));
+    println!("{}", "-".repeat(125));
     let smoothed_log = LineOptions {
         smoothing: Some(0.6),
         log_y: true,
@@ -189,7 +193,7 @@ fn main() {
             &big,
             options(),
             Path::Streamed,
-            9,
+            15,
             "total <= 200 ms",
         ),
         (
@@ -225,10 +229,10 @@ fn main() {
             "",
         ),
     ] {
-        let (read, render, total, cpu, size) =
+        let (read, render, total, fastest, cpu, size) =
             read_and_render(&store, runs, &options, path, iterations);
         println!(
-            "{label:<46} {read:>8.1} {render:>10.1} {total:>9.1} {cpu:>8.0} {size:>10}   {target}"
+            "{label:<46} {read:>8.1} {render:>10.1} {total:>9.1} {fastest:>8.1} {cpu:>8.0} {size:>10}   {target}"
         );
     }
 
