@@ -9,7 +9,9 @@
 
 use std::time::Instant;
 
-use cairn_chart::{LineOptions, RunSeries, load_histories, render_line};
+use cairn_chart::{
+    LineData, LineOptions, RunSeries, load_histories, render_line, render_line_data,
+};
 use cairn_core::model::{ExperimentId, MetricPoint, NewRun, Run, RunStatus, RunUpdate, SourceKind};
 use cairn_core::{SqliteStore, Store};
 
@@ -81,6 +83,15 @@ fn cpu_ms() -> f64 {
     }
 }
 
+/// The 1-minute load average (Linux), to read wall times against: on a shared machine another
+/// build's threads take cores from the bench.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| text.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".to_string())
+}
+
 fn median(mut samples: Vec<f64>) -> f64 {
     samples.sort_by(f64::total_cmp);
     samples[samples.len() / 2]
@@ -93,21 +104,43 @@ fn options() -> LineOptions {
     }
 }
 
-/// Median milliseconds of (read, render, total, CPU) over `iterations`, and the last SVG's size.
+/// How a bench row reads and renders.
+#[derive(Clone, Copy)]
+enum Path {
+    /// `LineData::load` (histories streamed into columns) then `render_line_data`.
+    Streamed,
+    /// `load_histories` (a `MetricPoint` per point) then `render_line`: the path before
+    /// `Store::visit_metric_history`, kept for comparison.
+    Points,
+}
+
+/// Median milliseconds of (read, render, total, CPU) over `iterations`, the fastest total (what
+/// a machine nobody else is using comes closest to), and the last SVG's size.
 fn read_and_render(
     store: &SqliteStore,
     runs: &[Run],
+    options: &LineOptions,
+    path: Path,
     iterations: usize,
-) -> (f64, f64, f64, f64, usize) {
+) -> (f64, f64, f64, f64, f64, usize) {
     let (mut reads, mut renders, mut totals, mut cpus) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut size = 0;
     for _ in 0..iterations {
         let cpu_start = cpu_ms();
         let start = Instant::now();
-        let histories = load_histories(store, runs, "loss").unwrap();
-        let read = start.elapsed();
-        let rendered = render_line(&histories, &options()).unwrap();
+        let (read, rendered) = match path {
+            Path::Streamed => {
+                let data = LineData::load(store, runs, options).unwrap();
+                let read = start.elapsed();
+                (read, render_line_data(&data, options).unwrap())
+            }
+            Path::Points => {
+                let histories = load_histories(store, runs, &options.metric).unwrap();
+                let read = start.elapsed();
+                (read, render_line(&histories, options).unwrap())
+            }
+        };
         let total = start.elapsed();
         size = rendered.chart.bytes.len();
         reads.push(read.as_secs_f64() * 1e3);
@@ -115,10 +148,12 @@ fn read_and_render(
         totals.push(total.as_secs_f64() * 1e3);
         cpus.push(cpu_ms() - cpu_start);
     }
+    let fastest = totals.iter().copied().fold(f64::INFINITY, f64::min);
     (
         median(reads),
         median(renders),
         median(totals),
+        fastest,
         median(cpus),
         size,
     )
@@ -132,34 +167,76 @@ fn main() {
     let small = seed_store(&store, 10, 1_000);
 
     println!(
-        "\n{:<46} {:>8} {:>10} {:>9} {:>8} {:>10}   target",
+        "\n{} cores, load average {} before the line charts",
+        std::thread::available_parallelism().map_or(1, usize::from),
+        load_average()
+    );
+    println!(
+        "{:<46} {:>8} {:>10} {:>9} {:>8} {:>8} {:>10}   target",
         "line chart, 1200×600 SVG (median)",
         "read ms",
         "render ms",
         "total ms",
+        "fastest",
         "CPU ms",
         "SVG bytes"
     );
-    println!("{}", "-".repeat(116));
-    for (label, runs, iterations, target) in [
+    println!("{}", "-".repeat(125));
+    let smoothed_log = LineOptions {
+        smoothing: Some(0.6),
+        log_y: true,
+        ..options()
+    };
+    for (label, runs, options, path, iterations, target) in [
         (
             "100 runs × 100,000 points, from the store",
             &big,
-            5,
+            options(),
+            Path::Streamed,
+            15,
             "total <= 200 ms",
+        ),
+        (
+            "  the same, smoothing 0.6 + log y",
+            &big,
+            smoothed_log.clone(),
+            Path::Streamed,
+            5,
+            "",
+        ),
+        (
+            "  the same through MetricPoints (old path)",
+            &big,
+            options(),
+            Path::Points,
+            5,
+            "",
         ),
         (
             "10 runs × 1,000 points, from the store",
             &small,
-            50,
+            options(),
+            Path::Streamed,
+            51,
             "total <= 10 ms",
         ),
+        (
+            "  the same through MetricPoints (old path)",
+            &small,
+            options(),
+            Path::Points,
+            51,
+            "",
+        ),
     ] {
-        let (read, render, total, cpu, size) = read_and_render(&store, runs, iterations);
+        let (read, render, total, fastest, cpu, size) =
+            read_and_render(&store, runs, &options, path, iterations);
         println!(
-            "{label:<46} {read:>8.1} {render:>10.1} {total:>9.1} {cpu:>8.0} {size:>10}   {target}"
+            "{label:<46} {read:>8.1} {render:>10.1} {total:>9.1} {fastest:>8.1} {cpu:>8.0} {size:>10}   {target}"
         );
     }
+
+    println!("load average {} after them", load_average());
 
     println!(
         "\n{:<52} {:>10} {:>12}",
@@ -179,11 +256,7 @@ fn main() {
         ),
         (
             "100 × 100,000, 1200 px, smoothing 0.6 + log y",
-            LineOptions {
-                smoothing: Some(0.6),
-                log_y: true,
-                ..options()
-            },
+            smoothed_log,
         ),
     ] {
         let mut samples = Vec::new();

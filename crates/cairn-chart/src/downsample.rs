@@ -38,11 +38,30 @@ pub(crate) struct M4 {
 #[derive(Debug, Clone, Copy)]
 struct Group {
     column: i64,
+    /// The scaled positions `[low, high)` that fall in `column` (open-ended at the clamped
+    /// first and last columns), so a point in the same column is found without a conversion.
+    low: f64,
+    high: f64,
     count: usize,
     first: (f64, f64),
     min: (usize, (f64, f64)),
     max: (usize, (f64, f64)),
     last: (usize, (f64, f64)),
+}
+
+impl Group {
+    #[inline(always)]
+    fn add(&mut self, point: (f64, f64)) {
+        let index = self.count;
+        self.count += 1;
+        if point.1 < self.min.1.1 {
+            self.min = (index, point);
+        }
+        if point.1 > self.max.1.1 {
+            self.max = (index, point);
+        }
+        self.last = (index, point);
+    }
 }
 
 impl M4 {
@@ -61,26 +80,63 @@ impl M4 {
         }
     }
 
+    /// The pixel column of `x`, exactly as [`M4::push`] assigns it.
+    #[inline]
+    pub(crate) fn column_of(&self, x: f64) -> i64 {
+        // See `push`: truncation and the clamp give floor's column.
+        (((x - self.low) * self.scale) as i64).clamp(0, self.max_column)
+    }
+
+    /// Points per column for x advancing by `stride`, at least 1 (a hint for searches).
+    pub(crate) fn points_per_column(&self, stride: f64) -> usize {
+        let per_column = 1.0 / (stride * self.scale);
+        if per_column.is_finite() && per_column >= 1.0 {
+            per_column.min(1e9) as usize
+        } else {
+            1
+        }
+    }
+
     /// Adds the next point of the current polyline; writes finished columns to `out`.
+    #[inline]
     pub(crate) fn push(&mut self, point: (f64, f64), out: &mut Vec<(f64, f64)>) {
-        let column = (((point.0 - self.low) * self.scale).floor() as i64).clamp(0, self.max_column);
+        let position = (point.0 - self.low) * self.scale;
+        // Fast path: within the open column's bounds, which hold exactly the positions whose
+        // column (below) is the open one. NaN fails the comparison and takes the exact path.
+        if let Some(group) = &mut self.group
+            && position >= group.low
+            && position < group.high
+        {
+            group.add(point);
+            return;
+        }
+        // `as` truncates toward zero where floor would go down, but only below 0, which the
+        // clamp maps to column 0 either way (NaN casts to 0): the same column as floor, without
+        // a libm call per point.
+        let column = (position as i64).clamp(0, self.max_column);
         if let Some(group) = &mut self.group
             && group.column == column
         {
-            let index = group.count;
-            group.count += 1;
-            if point.1 < group.min.1.1 {
-                group.min = (index, point);
-            }
-            if point.1 > group.max.1.1 {
-                group.max = (index, point);
-            }
-            group.last = (index, point);
+            group.add(point);
             return;
         }
         self.flush(out);
+        // Column k holds the positions in [k, k + 1); the first and last columns also hold
+        // everything clamped into them. Exact in f64: k < 2^32.
+        let low = if column == 0 {
+            f64::NEG_INFINITY
+        } else {
+            column as f64
+        };
+        let high = if column == self.max_column {
+            f64::INFINITY
+        } else {
+            (column + 1) as f64
+        };
         self.group = Some(Group {
             column,
+            low,
+            high,
             count: 1,
             first: point,
             min: (0, point),
@@ -187,6 +243,79 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// M4 as first written: floor per point, consecutive points of a column grouped.
+    fn reference(points: &[(f64, f64)], (low, high): (f64, f64), columns: u32) -> Vec<(f64, f64)> {
+        let scale = f64::from(columns) / (high - low);
+        let column_of =
+            |x: f64| (((x - low) * scale).floor() as i64).clamp(0, i64::from(columns) - 1);
+        let mut out = Vec::new();
+        let mut start = 0;
+        while start < points.len() {
+            let column = column_of(points[start].0);
+            let end = (start..points.len())
+                .find(|&index| column_of(points[index].0) != column)
+                .unwrap_or(points.len());
+            let group = &points[start..end];
+            let position = |pick: fn(f64, f64) -> bool| {
+                (0..group.len()).fold(0, |best, index| {
+                    if pick(group[index].1, group[best].1) {
+                        index
+                    } else {
+                        best
+                    }
+                })
+            };
+            let (min, max) = (position(|a, b| a < b), position(|a, b| a > b));
+            let mut kept = vec![0, min.min(max), min.max(max), group.len() - 1];
+            kept.dedup();
+            out.extend(kept.into_iter().map(|index| group[index]));
+            start = end;
+        }
+        out
+    }
+
+    #[test]
+    fn points_on_column_edges_and_outside_the_range_land_where_floor_puts_them() {
+        let mut points = Vec::new();
+        for (i, x) in [
+            -3.0,
+            -0.5,
+            -1e-300,
+            0.0,
+            0.999_999,
+            1.0,
+            1.000_000_1,
+            1.5,
+            2.0,
+            2.0,
+            4.999_999_999,
+            5.0,
+            7.25,
+            9.0,
+            9.999,
+            10.0,
+            12.0,
+            1e300,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            // Several points per x, with values that make min and max move around.
+            for j in 0..3 {
+                points.push((x, ((i * 7 + j * 5) % 11) as f64));
+            }
+        }
+        for columns in [1, 2, 10, 3] {
+            let mut out = Vec::new();
+            m4_downsample(&points, (0.0, 10.0), columns, &mut out);
+            assert_eq!(
+                out,
+                reference(&points, (0.0, 10.0), columns),
+                "{columns} columns"
+            );
         }
     }
 

@@ -16,6 +16,7 @@ mod frame;
 mod geometry;
 mod histogram;
 mod line;
+mod line_data;
 mod output;
 mod palette;
 mod parallel;
@@ -26,7 +27,10 @@ mod source;
 pub use downsample::m4_downsample;
 pub use geometry::{PlotGeometry, Scale};
 pub use histogram::{HistogramOptions, render_histogram};
-pub use line::{LineOptions, LineStats, RenderedLine, render_line};
+pub use line::{
+    LineOptions, LineStats, RenderedLine, render_line, render_line_data, render_line_from_store,
+};
+pub use line_data::LineData;
 pub use output::{Format, Rendered};
 pub use palette::{Rgb, Theme, run_colour, run_colours};
 pub use parallel::{ParallelOptions, render_parallel};

@@ -14,13 +14,14 @@ use crate::axis::{
     format_duration, format_number, format_wall, log_ticks, nice_ticks, padded_range,
 };
 use crate::frame::{self, Frame, PlotAxis, thousands};
+use crate::line_data::{LineData, parallel_map, shaping};
 use crate::output::{Drawing, render};
-use crate::series::{Segments, extent, segments};
+use crate::series::Segments;
 use crate::{
-    ChartError, Format, PlotGeometry, Rendered, Rgb, RunSeries, Scale, Theme, XAxis, ema,
-    run_colours,
+    ChartError, Format, PlotGeometry, Rendered, Rgb, RunSeries, Scale, Theme, XAxis, run_colours,
 };
-use cairn_core::model::MetricPoint;
+use cairn_core::Store;
+use cairn_core::model::Run;
 
 /// Most runs named in the legend; the rest are summed up as "+N more".
 const LEGEND_MAX_RUNS: usize = 12;
@@ -90,130 +91,46 @@ pub struct RenderedLine {
 
 /// Renders one metric's history for every run in `runs`, in their order.
 pub fn render_line(runs: &[RunSeries], options: &LineOptions) -> Result<RenderedLine, ChartError> {
-    if let Some(weight) = options.smoothing
-        && !(0.0..1.0).contains(&weight)
-    {
-        return Err(ChartError::InvalidOptions(format!(
-            "smoothing {weight}: the weight must be at least 0 and below 1"
-        )));
+    let data = LineData::from_series(runs, options)?;
+    render_line_data(&data, options)
+}
+
+/// Reads `options.metric` for every run in `runs` from `store` and renders it (the fast path:
+/// histories are streamed from the store into the chart's columns, see [`LineData::load`]).
+pub fn render_line_from_store(
+    store: &dyn Store,
+    runs: &[Run],
+    options: &LineOptions,
+) -> Result<RenderedLine, ChartError> {
+    let data = LineData::load(store, runs, options)?;
+    render_line_data(&data, options)
+}
+
+/// Renders prepared histories. `options` must ask for the x axis, y scale and smoothing the
+/// data was prepared for; size, theme, format and titles are free.
+pub fn render_line_data(
+    data: &LineData,
+    options: &LineOptions,
+) -> Result<RenderedLine, ChartError> {
+    if shaping(options)? != data.shaping {
+        return Err(ChartError::InvalidOptions(
+            "the line data was prepared for another x axis, y scale or smoothing".to_string(),
+        ));
     }
-    let prepared = Prepared::new(runs, options);
+    let ids: Vec<&str> = data.runs.iter().map(|run| run.run_id.as_str()).collect();
+    let prepared = Prepared {
+        colours: run_colours(&ids, options.theme),
+        data,
+        options,
+    };
     let (chart, stats) = render(&prepared, options.width, options.height, options.format)?;
     Ok(RenderedLine { chart, stats })
 }
 
-struct PreparedRun<'a> {
-    run: &'a RunSeries,
-    colour: Rgb,
-    /// The EMA of the history, when smoothing.
-    smoothed: Option<Vec<MetricPoint>>,
-    /// Extent of the drawable points (raw and smoothed) in plot space.
-    extent: Option<((f64, f64), (f64, f64))>,
-}
-
 struct Prepared<'a> {
-    runs: Vec<PreparedRun<'a>>,
+    data: &'a LineData,
+    colours: Vec<Rgb>,
     options: &'a LineOptions,
-    points_total: usize,
-}
-
-/// Whether a value can be drawn on the y axis: a log axis cannot draw values ≤ 0.
-fn y_drawable(log_y: bool) -> impl Fn(f64) -> bool + Copy + Sync {
-    move |value: f64| !log_y || value > 0.0
-}
-
-/// A value in the y axis' space: log10 on a log axis. Monotonic, so applying it after M4
-/// keeps every column's extremes.
-fn to_axis(log_y: bool, value: f64) -> f64 {
-    if log_y { value.log10() } else { value }
-}
-
-type Extent = Option<((f64, f64), (f64, f64))>;
-
-fn union(a: Extent, b: Extent) -> Extent {
-    match (a, b) {
-        (Some((ax, ay)), Some((bx, by))) => Some((
-            (ax.0.min(bx.0), ax.1.max(bx.1)),
-            (ay.0.min(by.0), ay.1.max(by.1)),
-        )),
-        (a, None) => a,
-        (None, b) => b,
-    }
-}
-
-/// `f` over `items` on as many threads as the machine has cores, results in order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(1, 8);
-    if threads == 1 || items.len() < 2 {
-        return items.iter().map(f).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| match handle.join() {
-                Ok(results) => results,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    })
-}
-
-impl<'a> Prepared<'a> {
-    fn new(runs: &'a [RunSeries], options: &'a LineOptions) -> Prepared<'a> {
-        let points_total = runs.iter().map(|run| run.points.len()).sum();
-        let drawable = y_drawable(options.log_y);
-        let ids: Vec<&str> = runs.iter().map(|run| run.run_id.as_str()).collect();
-        let colours = run_colours(&ids, options.theme);
-        let smoothing = options.smoothing.filter(|weight| *weight > 0.0);
-        let x_axis = options.x_axis;
-        let prepared = parallel_map(runs, |run| {
-            let smoothed = smoothing.map(|weight| ema(&run.points, weight));
-            let extent = union(
-                extent(&run.points, x_axis, drawable),
-                smoothed
-                    .as_ref()
-                    .and_then(|smoothed| extent(smoothed, x_axis, drawable)),
-            )
-            .map(|(x, (low, high))| {
-                (
-                    x,
-                    (to_axis(options.log_y, low), to_axis(options.log_y, high)),
-                )
-            });
-            (smoothed, extent)
-        });
-        let runs = runs
-            .iter()
-            .zip(colours)
-            .zip(prepared)
-            .map(|((run, colour), (smoothed, extent))| PreparedRun {
-                run,
-                colour,
-                smoothed,
-                extent,
-            })
-            .collect();
-        Prepared {
-            runs,
-            options,
-            points_total,
-        }
-    }
-
-    /// Data extent in plot space (x, transformed y) over every drawable point.
-    fn extent(&self) -> Extent {
-        self.runs
-            .iter()
-            .fold(None, |sum, run| union(sum, run.extent))
-    }
 }
 
 impl Drawing for Prepared<'_> {
@@ -225,7 +142,7 @@ impl Drawing for Prepared<'_> {
     ) -> Result<(PlotGeometry, LineStats), ChartError> {
         let options = self.options;
         let theme = options.theme;
-        let extent = self.extent();
+        let extent = self.data.extent();
         let (x_data, y_plot) = extent.unwrap_or(((0.0, 1.0), (0.0, 1.0)));
         let x_range = if x_data.0 == x_data.1 {
             padded_range(x_data.0, x_data.1).unwrap_or((0.0, 1.0))
@@ -246,9 +163,10 @@ impl Drawing for Prepared<'_> {
         let x_ticks = nice_ticks(x_range.0, x_range.1, 10);
         let x_span = x_range.1 - x_range.0;
 
+        let runs = &self.data.runs;
         let mut stats = LineStats {
-            runs: self.runs.len(),
-            points_total: self.points_total,
+            runs: runs.len(),
+            points_total: self.data.points_total(),
             ..LineStats::default()
         };
 
@@ -306,19 +224,14 @@ impl Drawing for Prepared<'_> {
 
         // Split at gaps and restarts, and M4 to the plot area's pixel columns, run by run.
         let columns = u32::try_from(geometry.width_px() + 1).unwrap_or(1).max(1);
-        let drawable = y_drawable(log_y);
         let downsample = Some((x_range, columns));
-        let reduce = |points: &[MetricPoint]| {
-            let mut reduced = segments(points, x_axis, drawable, downsample);
-            if log_y {
-                for point in reduced.segments.iter_mut().flatten() {
-                    point.1 = point.1.log10();
-                }
-            }
-            reduced
-        };
-        let downsampled: Vec<(Segments, Option<Segments>)> = parallel_map(&self.runs, |run| {
-            (reduce(&run.run.points), run.smoothed.as_deref().map(reduce))
+        let downsampled: Vec<(Segments, Option<Segments>)> = parallel_map(runs, |run| {
+            (
+                run.segments(&run.values, log_y, downsample),
+                run.smoothed
+                    .as_deref()
+                    .map(|smoothed| run.segments(smoothed, log_y, downsample)),
+            )
         });
         let mut drawable = 0;
         for (raw, _) in &downsampled {
@@ -334,11 +247,11 @@ impl Drawing for Prepared<'_> {
             return Ok((geometry, stats));
         }
 
-        let line_width = if self.runs.len() <= 10 { 2 } else { 1 };
+        let line_width = if runs.len() <= 10 { 2 } else { 1 };
         let smoothing = options.smoothing.is_some_and(|weight| weight > 0.0);
         // Raw lines first (faded when smoothing), so smoothed lines sit on top.
-        for (run, (raw, _)) in self.runs.iter().zip(&downsampled) {
-            let colour = run.colour.plotters();
+        for (colour, (raw, _)) in self.colours.iter().zip(&downsampled) {
+            let colour = colour.plotters();
             let style = if smoothing {
                 colour.mix(0.25).stroke_width(1)
             } else {
@@ -349,8 +262,8 @@ impl Drawing for Prepared<'_> {
             }
         }
         if smoothing {
-            for (run, (_, smoothed)) in self.runs.iter().zip(&downsampled) {
-                let colour = run.colour.plotters();
+            for (colour, (_, smoothed)) in self.colours.iter().zip(&downsampled) {
+                let colour = colour.plotters();
                 for segment in smoothed.iter().flat_map(|smoothed| &smoothed.segments) {
                     chart.draw_series(LineSeries::new(
                         segment.iter().copied(),
@@ -361,20 +274,20 @@ impl Drawing for Prepared<'_> {
         }
 
         // Legend: entries are attached to empty series so they do not depend on drawn data.
-        for run in self.runs.iter().take(LEGEND_MAX_RUNS) {
-            let colour = run.colour.plotters();
+        for (run, colour) in runs.iter().zip(&self.colours).take(LEGEND_MAX_RUNS) {
+            let colour = colour.plotters();
             chart
                 .draw_series(LineSeries::new(std::iter::empty(), colour))?
-                .label(legend_name(&run.run.run_name))
+                .label(legend_name(&run.run_name))
                 .legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(3))
                 });
         }
-        if self.runs.len() > LEGEND_MAX_RUNS {
+        if runs.len() > LEGEND_MAX_RUNS {
             let muted = theme.muted_text().plotters();
             chart
                 .draw_series(LineSeries::new(std::iter::empty(), muted))?
-                .label(format!("+{} more runs", self.runs.len() - LEGEND_MAX_RUNS))
+                .label(format!("+{} more runs", runs.len() - LEGEND_MAX_RUNS))
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], muted));
         }
         chart

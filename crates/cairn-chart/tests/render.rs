@@ -8,13 +8,15 @@
 )]
 
 use cairn_chart::{
-    Field, Format, HistogramOptions, LineOptions, ParallelOptions, RunSeries, ScatterOptions,
-    Theme, XAxis, render_histogram, render_line, render_parallel, render_scatter,
+    Field, Format, HistogramOptions, LineData, LineOptions, ParallelOptions, RunSeries,
+    ScatterOptions, Theme, XAxis, render_histogram, render_line, render_line_data,
+    render_line_from_store, render_parallel, render_scatter,
 };
 use cairn_core::model::{
-    ExperimentId, LatestMetric, LifecycleStage, MetricPoint, Param, Run, RunInfo, RunStatus,
-    SourceKind,
+    ExperimentId, LatestMetric, LifecycleStage, MetricPoint, NewRun, Param, Run, RunInfo,
+    RunStatus, SourceKind,
 };
+use cairn_core::{SqliteStore, Store};
 use expect_test::expect_file;
 
 fn point(step: i64, value: f64) -> MetricPoint {
@@ -457,4 +459,76 @@ fn the_shipped_font_parses_and_rendering_is_deterministic() {
     let first = render_line(&three_runs(), &options()).unwrap();
     let second = render_line(&three_runs(), &options()).unwrap();
     assert_eq!(first, second);
+}
+
+#[test]
+fn a_chart_read_from_the_store_is_the_chart_of_the_same_histories_in_memory() {
+    let directory = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&directory.path().join("charts.db")).unwrap();
+    // The three runs (gap, restart), a long one spanning several stored chunks with a spike,
+    // and a run without the metric.
+    let mut histories = three_runs();
+    let mut long: Vec<MetricPoint> = (0..20_000)
+        .map(|step| point(step, 1.0 + (step % 97) as f64 / 97.0))
+        .collect();
+    long[12_345].value = 40.0;
+    long[15_000].value = f64::NAN;
+    histories.push(series("dddd", long));
+    histories.push(series("eeee", Vec::new()));
+    let mut runs = Vec::new();
+    for history in &histories {
+        let run = store
+            .create_run(&NewRun {
+                run_id: Some(format!("{:0>32}", history.run_id)),
+                run_name: history.run_name.clone(),
+                ..NewRun::new(ExperimentId::DEFAULT, SourceKind::Cli)
+            })
+            .unwrap();
+        // The first points one at a time (the store's uncompressed tail), the rest at once.
+        let split = history.points.len().min(3);
+        for point in &history.points[..split] {
+            store
+                .append_metric(&run.info.run_id, "val_loss", &[*point])
+                .unwrap();
+        }
+        store
+            .append_metric(&run.info.run_id, "val_loss", &history.points[split..])
+            .unwrap();
+        runs.push(store.get_run(&run.info.run_id).unwrap());
+    }
+    let in_memory: Vec<RunSeries> = histories
+        .iter()
+        .zip(&runs)
+        .map(|(history, run)| RunSeries {
+            run_id: run.info.run_id.clone(),
+            ..history.clone()
+        })
+        .collect();
+    for x_axis in [XAxis::Step, XAxis::RelativeTime, XAxis::WallTime] {
+        for (log_y, smoothing) in [(false, None), (true, Some(0.6))] {
+            let options = LineOptions {
+                x_axis,
+                log_y,
+                smoothing,
+                ..options()
+            };
+            let from_store = render_line_from_store(&store, &runs, &options).unwrap();
+            let from_memory = render_line(&in_memory, &options).unwrap();
+            assert_eq!(from_store, from_memory, "{x_axis:?}, log {log_y}");
+            assert_eq!(from_store.stats.points_total, 20_000 + 40 + 40 + 35);
+        }
+    }
+    let data = LineData::load(&store, &runs, &options()).unwrap();
+    assert_eq!((data.run_count(), data.points_total()), (5, 20_115));
+    let other_shaping = LineOptions {
+        log_y: true,
+        ..options()
+    };
+    assert!(render_line_data(&data, &other_shaping).is_err());
+    let wider = LineOptions {
+        width: 900,
+        theme: Theme::Dark,
+        ..options()
+    };
+    assert!(render_line_data(&data, &wider).is_ok());
 }

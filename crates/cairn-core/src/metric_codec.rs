@@ -17,7 +17,7 @@
 //! and infinities round-trip bit for bit. Arithmetic wraps, so any i64 input encodes and any
 //! bytes decode without panicking.
 
-use crate::model::MetricPoint;
+use crate::model::{MetricColumnSet, MetricColumns, MetricPoint};
 
 const FORMAT: u8 = 1;
 const REPEAT: u8 = 0xFF;
@@ -50,58 +50,200 @@ pub fn encode(points: &[MetricPoint], out: &mut Vec<u8>) {
     }
 }
 
-/// Decodes a blob made by [`encode`], appending its points to `out`.
+/// Decodes a blob made by [`encode`], appending its points to `out`. On error `out` is left as
+/// it was.
 pub fn decode(bytes: &[u8], out: &mut Vec<MetricPoint>) -> Result<(), CodecError> {
-    let mut reader = Reader { bytes, position: 0 };
-    let format = reader.byte()?;
-    if format != FORMAT {
-        return Err(CodecError(format!("unknown chunk format {format}")));
+    let start = out.len();
+    let result = decode_points(bytes, out);
+    if result.is_err() {
+        out.truncate(start);
     }
-    let count = reader.varint()?;
-    // Every point takes at least three bytes, which bounds what a corrupt count can allocate.
-    if count > (bytes.len() as u64) / 3 + 1 {
-        return Err(CodecError(format!(
-            "chunk claims {count} points but holds only {} bytes",
-            bytes.len()
-        )));
-    }
-    let count = count as usize;
+    result
+}
+
+fn decode_points(bytes: &[u8], out: &mut Vec<MetricPoint>) -> Result<(), CodecError> {
+    let (mut reader, count) = Reader::header(bytes)?;
     let start = out.len();
     out.reserve(count);
-    let mut column = IntegerColumn::default();
-    for index in 0..count {
-        let step = column.next(index, reader.zigzag()?);
+    decode_integers(&mut reader, count, |step| {
         out.push(MetricPoint {
             step,
             timestamp_ms: 0,
             value: 0.0,
         });
+    })?;
+    let mut points = out[start..].iter_mut();
+    decode_integers(&mut reader, count, |timestamp_ms| {
+        if let Some(point) = points.next() {
+            point.timestamp_ms = timestamp_ms;
+        }
+    })?;
+    let mut points = out[start..].iter_mut();
+    decode_values(&mut reader, count, |value| {
+        if let Some(point) = points.next() {
+            point.value = value;
+        }
+    })?;
+    reader.finish(count)
+}
+
+/// Decodes a blob made by [`encode`], appending its points to the columns of `out` that `set`
+/// asks for (the faster path: no per-point struct, each column written contiguously; a column
+/// not asked for is skipped over, not decoded). On error `out` is left as it was.
+pub fn decode_columns(
+    bytes: &[u8],
+    set: MetricColumnSet,
+    out: &mut MetricColumns,
+) -> Result<(), CodecError> {
+    let lengths = (out.steps.len(), out.timestamps_ms.len(), out.values.len());
+    let result = decode_into_columns(bytes, set, out);
+    if result.is_err() {
+        out.steps.truncate(lengths.0);
+        out.timestamps_ms.truncate(lengths.1);
+        out.values.truncate(lengths.2);
     }
-    let mut column = IntegerColumn::default();
-    for index in 0..count {
-        out[start + index].timestamp_ms = column.next(index, reader.zigzag()?);
+    result
+}
+
+fn decode_into_columns(
+    bytes: &[u8],
+    set: MetricColumnSet,
+    out: &mut MetricColumns,
+) -> Result<(), CodecError> {
+    let (mut reader, count) = Reader::header(bytes)?;
+    decode_integers(&mut reader, count, filler(&mut out.steps, count, 0))?;
+    match set {
+        MetricColumnSet::All => {
+            decode_integers(&mut reader, count, filler(&mut out.timestamps_ms, count, 0))?;
+        }
+        MetricColumnSet::StepsAndValues => reader.skip_varints(count)?,
     }
+    decode_values(&mut reader, count, filler(&mut out.values, count, 0.0))?;
+    reader.finish(count)
+}
+
+/// Grows `column` by `count` slots and returns what fills them in order: sized up front and
+/// filled in place, so there is no capacity check per value.
+fn filler<T: Copy>(column: &mut Vec<T>, count: usize, zero: T) -> impl FnMut(T) + '_ {
+    let start = column.len();
+    column.resize(start + count, zero);
+    let mut slots = column[start..].iter_mut();
+    move |value| {
+        if let Some(slot) = slots.next() {
+            *slot = value;
+        }
+    }
+}
+
+/// Reads `count` integers written by [`encode_integers`], in order. The hot loop keeps the
+/// read position in a local (a field behind `&mut` is stored back on every byte).
+#[inline(always)]
+fn decode_integers(
+    reader: &mut Reader<'_>,
+    count: usize,
+    mut put: impl FnMut(i64),
+) -> Result<(), CodecError> {
+    if count == 0 {
+        return Ok(());
+    }
+    let mut value = reader.zigzag()?;
+    put(value);
+    if count == 1 {
+        return Ok(());
+    }
+    let mut delta = reader.zigzag()?;
+    value = value.wrapping_add(delta);
+    put(value);
+    let bytes = reader.bytes;
+    let mut position = reader.position;
+    let mut left = count - 2;
+    while left > 0 {
+        // Eight zero bytes are eight deltas of deltas of 0: an evenly advancing stretch (steps
+        // logged at a fixed stride) costs one comparison per eight values.
+        if left >= 8
+            && let Some(word) = bytes
+                .get(position..)
+                .and_then(|rest| rest.first_chunk::<8>())
+            && u64::from_ne_bytes(*word) == 0
+        {
+            for _ in 0..8 {
+                value = value.wrapping_add(delta);
+                put(value);
+            }
+            position += 8;
+            left -= 8;
+            continue;
+        }
+        left -= 1;
+        // One- and two-byte varints inline; longer ones through the reader.
+        let written = match bytes.get(position..position + 2) {
+            Some(&[low, _]) if low < 0x80 => {
+                position += 1;
+                u64::from(low)
+            }
+            Some(&[low, high]) if high < 0x80 => {
+                position += 2;
+                u64::from(low & 0x7F) | (u64::from(high) << 7)
+            }
+            _ => {
+                reader.position = position;
+                let written = reader.varint()?;
+                position = reader.position;
+                written
+            }
+        };
+        delta = delta.wrapping_add(zigzag_decode(written));
+        value = value.wrapping_add(delta);
+        put(value);
+    }
+    reader.position = position;
+    Ok(())
+}
+
+/// Reads `count` XOR-encoded values, in order.
+#[inline(always)]
+fn decode_values(
+    reader: &mut Reader<'_>,
+    count: usize,
+    mut put: impl FnMut(f64),
+) -> Result<(), CodecError> {
+    let bytes = reader.bytes;
+    let mut position = reader.position;
     let mut previous_bits = 0u64;
-    for point in &mut out[start..] {
-        let control = reader.byte()?;
+    for _ in 0..count {
+        let control = *bytes
+            .get(position)
+            .ok_or_else(|| CodecError(format!("truncated at byte {position}")))?;
+        position += 1;
         if control != REPEAT {
             let leading = usize::from(control >> 4);
             let trailing = usize::from(control & 0x0F);
             if leading + trailing > 7 {
                 return Err(CodecError(format!("bad value control byte {control:#04x}")));
             }
-            let mut be = [0u8; 8];
-            be[leading..8 - trailing].copy_from_slice(reader.take(8 - leading - trailing)?);
-            previous_bits ^= u64::from_be_bytes(be);
+            let width = 8 - leading - trailing;
+            let xor = match bytes
+                .get(position..)
+                .and_then(|rest| rest.first_chunk::<8>())
+            {
+                // Fast path: one unaligned 8-byte read, then shift the `width` bytes into place.
+                Some(word) => (u64::from_be_bytes(*word) >> (8 * (8 - width))) << (8 * trailing),
+                None => {
+                    let mut be = [0u8; 8];
+                    be[leading..8 - trailing].copy_from_slice(
+                        bytes
+                            .get(position..position + width)
+                            .ok_or_else(|| CodecError(format!("truncated at byte {position}")))?,
+                    );
+                    u64::from_be_bytes(be)
+                }
+            };
+            position += width;
+            previous_bits ^= xor;
         }
-        point.value = f64::from_bits(previous_bits);
+        put(f64::from_bits(previous_bits));
     }
-    if reader.position != bytes.len() {
-        return Err(CodecError(format!(
-            "{} trailing bytes after {count} points",
-            bytes.len() - reader.position
-        )));
-    }
+    reader.position = position;
     Ok(())
 }
 
@@ -120,31 +262,6 @@ fn encode_integers(values: impl Iterator<Item = i64>, out: &mut Vec<u8>) {
         }
         previous = value;
         write_varint(out, zigzag_encode(written));
-    }
-}
-
-/// Undoes [`encode_integers`] one value at a time.
-#[derive(Default)]
-struct IntegerColumn {
-    previous: i64,
-    previous_delta: i64,
-}
-
-impl IntegerColumn {
-    fn next(&mut self, index: usize, written: i64) -> i64 {
-        let value = match index {
-            0 => written,
-            1 => self.previous.wrapping_add(written),
-            _ => self
-                .previous
-                .wrapping_add(self.previous_delta)
-                .wrapping_add(written),
-        };
-        if index > 0 {
-            self.previous_delta = value.wrapping_sub(self.previous);
-        }
-        self.previous = value;
-        value
     }
 }
 
@@ -170,6 +287,36 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// Checks the format byte and reads the point count, bounded by what the bytes can hold.
+    fn header(bytes: &'a [u8]) -> Result<(Reader<'a>, usize), CodecError> {
+        let mut reader = Reader { bytes, position: 0 };
+        let format = reader.byte()?;
+        if format != FORMAT {
+            return Err(CodecError(format!("unknown chunk format {format}")));
+        }
+        let count = reader.varint()?;
+        // Every point takes at least three bytes, which bounds what a corrupt count can allocate.
+        if count > (bytes.len() as u64) / 3 + 1 {
+            return Err(CodecError(format!(
+                "chunk claims {count} points but holds only {} bytes",
+                bytes.len()
+            )));
+        }
+        Ok((reader, count as usize))
+    }
+
+    /// Fails unless every byte was read.
+    fn finish(&self, count: usize) -> Result<(), CodecError> {
+        if self.position != self.bytes.len() {
+            return Err(CodecError(format!(
+                "{} trailing bytes after {count} points",
+                self.bytes.len() - self.position
+            )));
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
     fn byte(&mut self) -> Result<u8, CodecError> {
         let byte = *self
             .bytes
@@ -179,17 +326,76 @@ impl<'a> Reader<'a> {
         Ok(byte)
     }
 
-    fn take(&mut self, count: usize) -> Result<&'a [u8], CodecError> {
-        let end = self.position + count;
-        let slice = self
+    /// Skips `count` varints (a column not asked for); like [`Reader::varint`], one longer than
+    /// 10 bytes is an error.
+    fn skip_varints(&mut self, count: usize) -> Result<(), CodecError> {
+        const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+        let start = self.position;
+        let mut position = start;
+        let (mut left, mut run, mut too_long) = (count, 0usize, false);
+        // Eight bytes at a time while they end fewer varints than are left: the terminators
+        // (bytes below 0x80) are the clear high bits, counted at once; `run` carries the
+        // continuation bytes since the last terminator across words.
+        while let Some(word) = self
             .bytes
-            .get(self.position..end)
-            .ok_or_else(|| CodecError(format!("truncated at byte {}", self.position)))?;
-        self.position = end;
-        Ok(slice)
+            .get(position..)
+            .and_then(|rest| rest.first_chunk::<8>())
+        {
+            let terminators = !u64::from_le_bytes(*word) & HIGH_BITS;
+            let ended = terminators.count_ones() as usize;
+            if ended >= left {
+                break;
+            }
+            if terminators == 0 {
+                run += 8;
+            } else {
+                // In memory order the first byte is the lowest: continuation bytes before the
+                // first terminator extend the run, those after the last one start the next.
+                too_long |= run + (terminators.trailing_zeros() / 8) as usize >= 10;
+                run = (terminators.leading_zeros() / 8) as usize;
+            }
+            too_long |= run >= 10;
+            left -= ended;
+            position += 8;
+        }
+        // The rest byte by byte, stopping at the last terminator.
+        for &byte in self.bytes.get(position..).unwrap_or_default() {
+            if left == 0 {
+                break;
+            }
+            position += 1;
+            let ends = byte < 0x80;
+            run = if ends { 0 } else { run + 1 };
+            too_long |= run >= 10;
+            left -= usize::from(ends);
+        }
+        if too_long {
+            return Err(CodecError(format!(
+                "varint longer than 10 bytes after byte {start}"
+            )));
+        }
+        if left > 0 {
+            return Err(CodecError(format!(
+                "truncated at byte {}",
+                self.bytes.len()
+            )));
+        }
+        self.position = position;
+        Ok(())
     }
 
+    #[inline(always)]
     fn varint(&mut self) -> Result<u64, CodecError> {
+        if let Some(&byte) = self.bytes.get(self.position)
+            && byte < 0x80
+        {
+            self.position += 1;
+            return Ok(u64::from(byte));
+        }
+        self.varint_long()
+    }
+
+    fn varint_long(&mut self) -> Result<u64, CodecError> {
         let mut value = 0u64;
         for shift in (0..64).step_by(7) {
             let byte = self.byte()?;
@@ -204,6 +410,7 @@ impl<'a> Reader<'a> {
         )))
     }
 
+    #[inline(always)]
     fn zigzag(&mut self) -> Result<i64, CodecError> {
         self.varint().map(zigzag_decode)
     }
@@ -221,6 +428,24 @@ mod tests {
         assert_eq!(decoded.len(), points.len());
         for (a, b) in decoded.iter().zip(points) {
             assert!(a.same_bits(b), "{a:?} != {b:?}");
+        }
+        // The columnar decoder reads the same points, appended after what the columns held.
+        let mut columns = MetricColumns::default();
+        columns.push(&point(-1, -1, -1.0));
+        decode_columns(&bytes, MetricColumnSet::All, &mut columns).unwrap();
+        assert_eq!(columns.len(), points.len() + 1);
+        for (index, expected) in points.iter().enumerate() {
+            let got = columns.point(index + 1).unwrap();
+            assert!(got.same_bits(expected), "{got:?} != {expected:?}");
+        }
+        // Without timestamps: the same steps and values, no timestamp.
+        let mut columns = MetricColumns::default();
+        decode_columns(&bytes, MetricColumnSet::StepsAndValues, &mut columns).unwrap();
+        assert!(columns.timestamps_ms.is_empty());
+        assert_eq!(columns.steps.len(), points.len());
+        for ((step, value), expected) in columns.steps.iter().zip(&columns.values).zip(points) {
+            assert_eq!(*step, expected.step);
+            assert_eq!(value.to_bits(), expected.value.to_bits());
         }
         bytes
     }
@@ -258,6 +483,82 @@ mod tests {
     }
 
     #[test]
+    fn every_value_width_decodes_on_the_fast_and_the_slow_path() {
+        // Values whose XOR with the previous one spans 1 to 8 bytes at every offset, so the
+        // 8-byte fast read and the short read near the end of the blob both meet each width.
+        let mut points = Vec::new();
+        let mut bits = 0u64;
+        for width in 1..=8u32 {
+            for shift in 0..=(8 - width) {
+                let mask = if width == 8 {
+                    u64::MAX
+                } else {
+                    (1u64 << (8 * width)) - 1
+                };
+                bits ^= (0xA5A5_A5A5_A5A5_A5A5 & mask | 0x81) << (8 * shift);
+                points.push(point(points.len() as i64, 0, f64::from_bits(bits)));
+            }
+        }
+        for end in 1..=points.len() {
+            round_trip(&points[..end]);
+        }
+        let steps: Vec<MetricPoint> = [0, 1, -1, 300, i64::MAX, i64::MIN, 5, 5, 5]
+            .iter()
+            .map(|&step| point(step, step.wrapping_mul(3), 0.5))
+            .collect();
+        round_trip(&steps);
+    }
+
+    #[test]
+    fn skipping_timestamps_accepts_and_refuses_what_decoding_them_does() {
+        // Blobs whose timestamps are varints of 1 to 11 bytes (11: over-long), so runs of
+        // continuation bytes cross the 8-byte words skipped at once; sometimes cut short.
+        let mut state = 0x0bad_cafe_u64;
+        let mut next = move |below: u32| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as u32 % below
+        };
+        let (mut valid, mut refused) = (0, 0);
+        for _ in 0..20_000 {
+            let count = next(40) as usize;
+            let mut blob = vec![FORMAT];
+            write_varint(&mut blob, count as u64);
+            blob.extend((0..count).map(|_| next(0x80) as u8));
+            for _ in 0..count {
+                let len = if next(50) == 0 { 11 } else { 1 + next(10) };
+                blob.extend((1..len).map(|_| 0x80 | next(0x80) as u8));
+                blob.push(next(0x80) as u8);
+            }
+            blob.extend(std::iter::repeat_n(REPEAT, count));
+            if next(4) == 0 {
+                blob.truncate(next(blob.len() as u32 + 1) as usize);
+            }
+            let mut all = MetricColumns::default();
+            let mut skipped = MetricColumns::default();
+            let full = decode_columns(&blob, MetricColumnSet::All, &mut all);
+            let fast = decode_columns(&blob, MetricColumnSet::StepsAndValues, &mut skipped);
+            assert_eq!(
+                full.is_ok(),
+                fast.is_ok(),
+                "{blob:02x?}: {full:?} / {fast:?}"
+            );
+            if full.is_ok() {
+                valid += 1;
+                assert_eq!(all.steps, skipped.steps);
+                assert_eq!(all.values.len(), skipped.values.len());
+            } else {
+                refused += 1;
+            }
+        }
+        assert!(
+            valid > 1_000 && refused > 1_000,
+            "{valid} valid, {refused} refused"
+        );
+    }
+
+    #[test]
     fn training_curve_is_compact() {
         let points: Vec<MetricPoint> = (0..10_000)
             .map(|i| {
@@ -282,7 +583,21 @@ mod tests {
             &mut bytes,
         );
         for cut in 0..bytes.len() {
-            assert!(decode(&bytes[..cut], &mut Vec::new()).is_err(), "cut {cut}");
+            let mut points = vec![point(9, 9, 9.0)];
+            assert!(decode(&bytes[..cut], &mut points).is_err(), "cut {cut}");
+            assert_eq!(points, vec![point(9, 9, 9.0)], "cut {cut}: left as it was");
+            for set in [MetricColumnSet::All, MetricColumnSet::StepsAndValues] {
+                let mut columns = MetricColumns::default();
+                assert!(
+                    decode_columns(&bytes[..cut], set, &mut columns).is_err(),
+                    "cut {cut}"
+                );
+                assert_eq!(
+                    columns,
+                    MetricColumns::default(),
+                    "cut {cut}: left as it was"
+                );
+            }
         }
         let mut state = 0x1234_5678_u64;
         for _ in 0..20_000 {
@@ -296,6 +611,9 @@ mod tests {
                 })
                 .collect();
             let _ = decode(&garbage, &mut Vec::new());
+            for set in [MetricColumnSet::All, MetricColumnSet::StepsAndValues] {
+                let _ = decode_columns(&garbage, set, &mut MetricColumns::default());
+            }
         }
         assert_eq!(
             decode(&[2, 0], &mut Vec::new()).unwrap_err().to_string(),

@@ -157,6 +157,7 @@ contract_suite! {
         batch_with_interleaved_keys_keeps_each_order,
         missing_history_is_empty,
         history_ranges_page_through_chunks_and_tail,
+        visited_history_streams_the_same_points_in_stretches,
     ]
     search: [
         filters_and_order_by,

@@ -17,10 +17,6 @@ pub fn plot(store: &dyn Store, command: PlotCommand, json: bool) -> anyhow::Resu
     let (rendered, image, summary) = match command {
         PlotCommand::Line(args) => {
             let runs = select_runs(store, &args.selection)?;
-            let histories = cairn_chart::load_histories(store, &runs, &args.metric)?;
-            if histories.iter().all(|history| history.points.is_empty()) {
-                bail!("no selected run has the metric '{}'", args.metric);
-            }
             let options = LineOptions {
                 metric: args.metric.clone(),
                 title: args.image.title.clone(),
@@ -32,7 +28,12 @@ pub fn plot(store: &dyn Store, command: PlotCommand, json: bool) -> anyhow::Resu
                 theme: theme(&args.image),
                 format: format(&args.image.output)?,
             };
-            let line = cairn_chart::render_line(&histories, &options)?;
+            // Histories stream from the store into the chart's columns (no point-by-point copy).
+            let data = cairn_chart::LineData::load(store, &runs, &options)?;
+            if data.points_total() == 0 {
+                bail!("no selected run has the metric '{}'", args.metric);
+            }
+            let line = cairn_chart::render_line_data(&data, &options)?;
             let stats = line.stats;
             let mut summary = format!("{} runs, {} points", stats.runs, stats.points_total);
             if stats.downsampled {

@@ -47,3 +47,70 @@ pub struct LatestMetric {
     /// How many points the history has.
     pub point_count: u64,
 }
+
+/// Which columns [`crate::Store::visit_metric_history`] fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetricColumnSet {
+    /// Steps, timestamps and values.
+    All,
+    /// Steps and values; `timestamps_ms` stays empty and is not decoded (a chart over steps).
+    StepsAndValues,
+}
+
+/// A stretch of a metric's history as columns of equal length, in logging order: what
+/// [`crate::Store::visit_metric_history`] hands out a chunk at a time, so a reader that only
+/// aggregates (a chart) never builds a [`MetricPoint`] per point.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MetricColumns {
+    /// Training steps.
+    pub steps: Vec<i64>,
+    /// Wall-clock times, epoch milliseconds (empty when not asked for, see
+    /// [`MetricColumnSet`]).
+    pub timestamps_ms: Vec<i64>,
+    /// Values, bit for bit as logged.
+    pub values: Vec<f64>,
+}
+
+impl MetricColumns {
+    /// How many points the columns hold.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether the columns hold no point.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Empties every column, keeping their capacity.
+    pub fn clear(&mut self) {
+        self.steps.clear();
+        self.timestamps_ms.clear();
+        self.values.clear();
+    }
+
+    /// Appends one point.
+    pub fn push(&mut self, point: &MetricPoint) {
+        self.steps.push(point.step);
+        self.timestamps_ms.push(point.timestamp_ms);
+        self.values.push(point.value);
+    }
+
+    /// Appends one point, its timestamp only when `set` asks for it.
+    pub fn push_columns(&mut self, point: &MetricPoint, set: MetricColumnSet) {
+        self.steps.push(point.step);
+        if set == MetricColumnSet::All {
+            self.timestamps_ms.push(point.timestamp_ms);
+        }
+        self.values.push(point.value);
+    }
+
+    /// The point at `index`, when there is one.
+    pub fn point(&self, index: usize) -> Option<MetricPoint> {
+        Some(MetricPoint {
+            step: *self.steps.get(index)?,
+            timestamp_ms: *self.timestamps_ms.get(index)?,
+            value: *self.values.get(index)?,
+        })
+    }
+}

@@ -22,7 +22,7 @@ pub use import::{
 pub use logged_model::{
     Dataset, DatasetInput, LoggedModel, LoggedModelStatus, ModelOutput, NewLoggedModel, RunIo,
 };
-pub use metric::{LatestMetric, MetricPoint, NamedMetricPoint};
+pub use metric::{LatestMetric, MetricColumnSet, MetricColumns, MetricPoint, NamedMetricPoint};
 pub use provenance::{DataHash, DataKind, GitOrigin, GitProvenance};
 pub use registry::{
     ModelStage, ModelVersion, ModelVersionStatus, NewModelVersion, RegisteredModel, RegistryChange,

@@ -6,7 +6,10 @@
 //! is compacted at 256, a direct chunk from 64 points in one write, chunks of 4096 points,
 //! compaction when the run ends), but the contract holds for any backend.
 
-use cairn_core::model::{LogBatch, MetricPoint, NamedMetricPoint, RunStatus, RunUpdate};
+use cairn_core::model::{
+    LogBatch, MetricColumnSet, MetricColumns, MetricPoint, NamedMetricPoint, RunStatus, RunUpdate,
+};
+
 use cairn_core::{Store, StoreError};
 
 use crate::{T0, assert_same_history, metrics, point, run, sample_points};
@@ -59,10 +62,68 @@ fn finish(store: &dyn Store, run_id: &str, status: RunStatus) {
         .unwrap();
 }
 
+/// The history as [`Store::visit_metric_history`] streams it, joined up, with the size of each
+/// stretch it handed out.
+/// Without timestamps ([`MetricColumnSet::StepsAndValues`]) the same steps and values must
+/// come, in the same stretches, and no timestamp.
+fn visited(store: &dyn Store, run_id: &str, key: &str) -> (Vec<MetricPoint>, Vec<usize>) {
+    let mut points = Vec::new();
+    let mut stretches = Vec::new();
+    store
+        .visit_metric_history(run_id, key, MetricColumnSet::All, &mut |columns| {
+            assert_eq!(columns.steps.len(), columns.len(), "{key}: column lengths");
+            assert_eq!(
+                columns.timestamps_ms.len(),
+                columns.len(),
+                "{key}: column lengths"
+            );
+            stretches.push(columns.len());
+            points.extend((0..columns.len()).filter_map(|index| columns.point(index)));
+        })
+        .unwrap();
+    let mut without_timestamps: Vec<MetricColumns> = Vec::new();
+    store
+        .visit_metric_history(
+            run_id,
+            key,
+            MetricColumnSet::StepsAndValues,
+            &mut |columns| {
+                assert!(
+                    columns.timestamps_ms.is_empty(),
+                    "{key}: timestamps not asked for"
+                );
+                assert_eq!(columns.steps.len(), columns.len(), "{key}: column lengths");
+                without_timestamps.push(columns.clone());
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        without_timestamps
+            .iter()
+            .map(MetricColumns::len)
+            .collect::<Vec<_>>(),
+        stretches,
+        "{key}: the same stretches without timestamps"
+    );
+    let steps_and_values: Vec<(i64, u64)> = without_timestamps
+        .iter()
+        .flat_map(|columns| columns.steps.iter().zip(&columns.values))
+        .map(|(step, value)| (*step, value.to_bits()))
+        .collect();
+    let expected: Vec<(i64, u64)> = points
+        .iter()
+        .map(|point| (point.step, point.value.to_bits()))
+        .collect();
+    assert_eq!(steps_and_values, expected, "{key}: steps and values");
+    (points, stretches)
+}
+
 fn check(store: &dyn Store, run_id: &str, key: &str, expected: &[MetricPoint], context: &str) {
     let history = store.metric_history(run_id, key).unwrap();
     assert_same_history(&history, expected, &format!("{key}, {context}"));
     check_ranges(store, run_id, key, expected, context);
+    let (streamed, _) = visited(store, run_id, key);
+    assert_same_history(&streamed, expected, &format!("{key}, {context}, visited"));
     let run = store.get_run(run_id).unwrap();
     let latest = run
         .metrics
@@ -434,4 +495,38 @@ pub(crate) fn missing_history_is_empty(store: &dyn Store) {
         "keys are case-sensitive"
     );
     assert!(store.get_run(&id).unwrap().metrics.is_empty());
+}
+
+pub(crate) fn visited_history_streams_the_same_points_in_stretches(store: &dyn Store) {
+    let id = run(store, "streamed");
+    let source = sample_points(20_000);
+    // A long append (chunks), then single points (the tail), so both parts are streamed.
+    store.append_metric(&id, "loss", &source[..19_990]).unwrap();
+    for point in &source[19_990..] {
+        store.log_batch(&id, &metrics("loss", &[*point])).unwrap();
+    }
+    let (streamed, stretches) = visited(store, &id, "loss");
+    assert_same_history(&streamed, &source, "visited");
+    assert_eq!(streamed.len(), source.len());
+    assert!(
+        stretches.len() > 1 && stretches.iter().all(|&len| len > 0 && len < source.len()),
+        "a long history comes a stretch at a time, never empty: {stretches:?}"
+    );
+
+    let other = run(store, "no loss");
+    assert_eq!(visited(store, &other, "loss"), (Vec::new(), Vec::new()));
+    assert_eq!(
+        visited(store, &id, "LOSS"),
+        (Vec::new(), Vec::new()),
+        "keys are case-sensitive"
+    );
+    assert_err!(
+        store.visit_metric_history(
+            "0123456789abcdef0123456789abcdef",
+            "loss",
+            MetricColumnSet::All,
+            &mut |_| {}
+        ),
+        StoreError::RunNotFound { .. }
+    );
 }

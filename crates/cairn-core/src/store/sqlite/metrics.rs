@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::error::{StoreError, StoreResult};
 use crate::metric_codec;
-use crate::model::MetricPoint;
+use crate::model::{MetricColumnSet, MetricColumns, MetricPoint};
 use crate::store::MetricHistoryRange;
 
 use super::row::find_run;
@@ -103,28 +103,89 @@ pub(super) fn history(
     run_id: &str,
     key: &str,
 ) -> StoreResult<Vec<MetricPoint>> {
+    let mut points = Vec::new();
+    read_series(connection, run_id, key, |series_id, point_count| {
+        points.reserve_exact(point_count);
+        for_each_chunk(connection, run_id, key, series_id, |data| {
+            metric_codec::decode(data, &mut points)
+        })?;
+        points.extend(read_tail(connection, series_id)?);
+        Ok(())
+    })?;
+    Ok(points)
+}
+
+/// Streams the history of one metric of a run to `visit` as columns, one stored chunk at a
+/// time and then the tail, in logging order. The columns are reused between calls.
+pub(super) fn visit_history(
+    connection: &Connection,
+    run_id: &str,
+    key: &str,
+    set: MetricColumnSet,
+    visit: &mut dyn FnMut(&MetricColumns),
+) -> StoreResult<()> {
+    read_series(connection, run_id, key, |series_id, _| {
+        let mut columns = MetricColumns::default();
+        for_each_chunk(connection, run_id, key, series_id, |data| {
+            columns.clear();
+            metric_codec::decode_columns(data, set, &mut columns)?;
+            visit(&columns);
+            Ok(())
+        })?;
+        columns.clear();
+        for point in read_tail(connection, series_id)? {
+            columns.push_columns(&point, set);
+        }
+        if !columns.is_empty() {
+            visit(&columns);
+        }
+        Ok(())
+    })
+}
+
+/// Runs `read` with the id and point count of the series `key` of `run_id`, inside one read
+/// transaction so that chunks and tail come from the same snapshot (a writer may compact the
+/// tail meanwhile). A run without the metric is not an error: `read` is not called.
+fn read_series(
+    connection: &Connection,
+    run_id: &str,
+    key: &str,
+    read: impl FnOnce(i64, usize) -> StoreResult<()>,
+) -> StoreResult<()> {
+    let snapshot = connection.unchecked_transaction()?;
     let (run_pk, _) = find_run(connection, run_id)?;
-    let Some(series) = find_series(connection, run_pk, key)? else {
-        return Ok(Vec::new());
+    if let Some(series) = find_series(connection, run_pk, key)? {
+        read(series.id, series.point_count)?;
+    }
+    snapshot.commit()?;
+    Ok(())
+}
+
+/// Hands each stored chunk of a series to `decode`, in order; a decoding error names the run
+/// and key.
+fn for_each_chunk(
+    connection: &Connection,
+    run_id: &str,
+    key: &str,
+    series_id: i64,
+    mut decode: impl FnMut(&[u8]) -> Result<(), metric_codec::CodecError>,
+) -> StoreResult<()> {
+    let corrupt = |reason: String| StoreError::CorruptMetric {
+        run_id: run_id.to_string(),
+        key: key.to_string(),
+        reason,
     };
-    let mut points = Vec::with_capacity(series.point_count);
     let mut statement = connection
         .prepare_cached("SELECT data FROM metric_chunks WHERE series_id = ?1 ORDER BY seq")?;
-    let mut rows = statement.query([series.id])?;
+    let mut rows = statement.query([series_id])?;
     while let Some(row) = rows.next()? {
-        let corrupt = |reason: String| StoreError::CorruptMetric {
-            run_id: run_id.to_string(),
-            key: key.to_string(),
-            reason,
-        };
         let data = row
             .get_ref(0)?
             .as_blob()
             .map_err(|error| corrupt(error.to_string()))?;
-        metric_codec::decode(data, &mut points).map_err(|error| corrupt(error.to_string()))?;
+        decode(data).map_err(|error| corrupt(error.to_string()))?;
     }
-    points.extend(read_tail(connection, series.id)?);
-    Ok(points)
+    Ok(())
 }
 
 /// Points `offset..offset + limit` of one metric's history, decoding only the chunks that hold

@@ -5,9 +5,9 @@ use crate::error::StoreResult;
 use crate::model::{
     ArtifactFile, DataHash, DatasetInput, Experiment, ExperimentId, ExperimentSummary,
     GitProvenance, LifecycleStage, LogBatch, LoggedModel, LoggedModelMetric, LoggedModelStatus,
-    MetricPoint, ModelOutput, ModelVersion, NewExperiment, NewLoggedModel, NewModelVersion, NewRun,
-    Param, RegisteredModel, RegistryHistoryEntry, Run, RunInfo, RunIo, RunUpdate, StageTransition,
-    Tag, ViewType,
+    MetricColumnSet, MetricColumns, MetricPoint, ModelOutput, ModelVersion, NewExperiment,
+    NewLoggedModel, NewModelVersion, NewRun, Param, RegisteredModel, RegistryHistoryEntry, Run,
+    RunInfo, RunIo, RunUpdate, StageTransition, Tag, ViewType,
 };
 use crate::model::{FileStatKey, ManifestEntry};
 use crate::model::{
@@ -124,6 +124,16 @@ impl Store for SqliteStore {
         limit: usize,
     ) -> StoreResult<MetricHistoryRange> {
         self.read(|db| metrics::history_range(db, run_id, key, offset, limit))
+    }
+
+    fn visit_metric_history(
+        &self,
+        run_id: &str,
+        key: &str,
+        set: MetricColumnSet,
+        visit: &mut dyn FnMut(&MetricColumns),
+    ) -> StoreResult<()> {
+        self.read(|db| metrics::visit_history(db, run_id, key, set, visit))
     }
 
     fn set_git_provenance(&self, run_id: &str, git: &GitProvenance) -> StoreResult<()> {
