@@ -1,7 +1,7 @@
 //! [`App`]: the store and the event hub one UI session works with, and the one entry point for
 //! its commands.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use cairn_core::SqliteStore;
 use serde_json::Value;
@@ -9,12 +9,15 @@ use serde_json::Value;
 use crate::AppError;
 use crate::commands;
 use crate::events::EventHub;
+use crate::watch::StoreWatcher;
 
 /// What the desktop shell and `cairn serve` hold to answer the UI.
 #[derive(Debug, Clone)]
 pub struct App {
     store: Arc<SqliteStore>,
     events: EventHub,
+    /// The store watcher, once started; shared by clones, stopped with the last one.
+    watcher: Arc<Mutex<Option<StoreWatcher>>>,
 }
 
 impl App {
@@ -23,7 +26,24 @@ impl App {
         App {
             store,
             events: EventHub::default(),
+            watcher: Arc::new(Mutex::new(None)),
         }
+    }
+
+    /// Starts the store watcher (once per app): commits by any process become
+    /// [`AppEvent::RunsChanged`](crate::events::AppEvent::RunsChanged) events on [`App::events`].
+    pub fn start_watching(&self) -> Result<(), AppError> {
+        let mut watcher = self.watcher.lock().unwrap_or_else(PoisonError::into_inner);
+        if watcher.is_none() {
+            let watch = self.store.watch_changes()?;
+            *watcher = Some(
+                StoreWatcher::start(watch, self.events.clone()).map_err(|error| AppError {
+                    kind: "internal",
+                    message: format!("starting the store watcher: {error}"),
+                })?,
+            );
+        }
+        Ok(())
     }
 
     /// The store.

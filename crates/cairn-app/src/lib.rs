@@ -16,6 +16,7 @@ pub mod registry;
 mod run_detail;
 mod runs;
 pub mod views;
+mod watch;
 
 pub use app::App;
 pub use cairn_core::Store;
