@@ -16,4 +16,4 @@ pub mod time;
 pub mod validate;
 
 pub use error::{StoreError, StoreResult};
-pub use store::{RunPage, RunSearch, SqliteStore, Store};
+pub use store::{GroupMetric, IndexRoot, ParamGroup, RunPage, RunSearch, SqliteStore, Store};

@@ -4,6 +4,7 @@
 //! ids take the one-statement SQL path instead.
 
 mod filter;
+mod groups;
 mod order;
 mod run_set;
 mod scope;
@@ -22,6 +23,8 @@ use crate::store::{MAX_RESULTS_LIMIT, RunPage, RunSearch};
 
 use super::row::{RUN_INFO_COLUMNS, run_info};
 use super::runs;
+
+pub(super) use groups::group_by_param;
 
 pub(super) fn search_runs(connection: &Connection, search: &RunSearch) -> StoreResult<RunPage> {
     if search.max_results == 0 || search.max_results > MAX_RESULTS_LIMIT {

@@ -14,7 +14,7 @@ use crate::model::{
     ImportMode, ImportOutcome, ImportedExperiment, ImportedLoggedModel, ImportedRegisteredModel,
     ImportedRun, IndexFileState,
 };
-use crate::store::{RunPage, RunSearch, Store};
+use crate::store::{IndexRoot, ParamGroup, RunPage, RunSearch, Store};
 use crate::validate;
 
 use super::{
@@ -77,6 +77,15 @@ impl Store for SqliteStore {
 
     fn search_runs(&self, search: &RunSearch) -> StoreResult<RunPage> {
         self.read(|db| search::search_runs(db, search))
+    }
+
+    fn group_runs_by_param(
+        &self,
+        search: &RunSearch,
+        param_key: &str,
+        metric_key: Option<&str>,
+    ) -> StoreResult<Vec<ParamGroup>> {
+        self.read(|db| search::group_by_param(db, search, param_key, metric_key))
     }
 
     fn log_batch(&self, run_id: &str, batch: &LogBatch) -> StoreResult<()> {
@@ -355,6 +364,18 @@ impl Store for SqliteStore {
 
     fn add_index_root(&self, path: &str, watched: bool) -> StoreResult<()> {
         self.write(|tx| index_state::add_root(tx, path, watched))
+    }
+
+    fn index_roots(&self) -> StoreResult<Vec<IndexRoot>> {
+        self.read(index_state::roots)
+    }
+
+    fn set_index_root_watched(&self, path: &str, watched: bool) -> StoreResult<()> {
+        self.write(|tx| index_state::set_root_watched(tx, path, watched))
+    }
+
+    fn remove_index_root(&self, path: &str) -> StoreResult<bool> {
+        self.write(|tx| index_state::remove_root(tx, path))
     }
 
     fn import_logged_models(&self, models: &[ImportedLoggedModel]) -> StoreResult<()> {
