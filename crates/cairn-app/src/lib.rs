@@ -11,6 +11,7 @@ pub mod commands;
 pub mod demo;
 mod error;
 pub mod events;
+pub mod folders;
 mod location;
 pub mod registry;
 mod run_detail;

@@ -7,6 +7,8 @@
 
 mod registry;
 mod runs;
+mod runs_view;
+mod settings;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -23,7 +25,12 @@ pub(crate) struct Command {
 }
 
 /// Every subject's table, searched in order.
-const TABLES: &[&[Command]] = &[runs::COMMANDS, registry::COMMANDS];
+const TABLES: &[&[Command]] = &[
+    runs::COMMANDS,
+    registry::COMMANDS,
+    runs_view::COMMANDS,
+    settings::COMMANDS,
+];
 
 /// The names of every command, for error messages and tests.
 pub fn command_names() -> impl Iterator<Item = &'static str> {

@@ -15,7 +15,12 @@ fn run_with(store: &dyn Store, optimizer: Option<&str>, acc: Option<f64>) -> Str
         .run_id;
     let batch = LogBatch {
         params: optimizer
-            .map(|value| vec![Param { key: "optimizer".to_owned(), value: value.to_owned() }])
+            .map(|value| {
+                vec![Param {
+                    key: "optimizer".to_owned(),
+                    value: value.to_owned(),
+                }]
+            })
             .unwrap_or_default(),
         metrics: acc
             .map(|value| {
@@ -99,7 +104,10 @@ pub(crate) fn runs_group_by_param_value_with_a_metric_summary(store: &dyn Store)
         .iter()
         .map(|g| (g.value.as_deref(), g.run_count, g.metric.is_none()))
         .collect();
-    assert_eq!(counts, vec![(Some("adam"), 1, true), (Some("sgd"), 2, true)]);
+    assert_eq!(
+        counts,
+        vec![(Some("adam"), 1, true), (Some("sgd"), 2, true)]
+    );
 
     // A key no run has: one group of every run.
     let groups = store.group_runs_by_param(&search, "nope", None).unwrap();

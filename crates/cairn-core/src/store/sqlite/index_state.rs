@@ -5,8 +5,8 @@ use rusqlite::{Connection, Transaction, params};
 
 use crate::error::StoreResult;
 use crate::model::{IndexFileState, SourceKind};
-use crate::time::now_millis;
 use crate::store::IndexRoot;
+use crate::time::now_millis;
 
 /// Every remembered file whose path starts with `prefix`, sorted by path.
 pub(super) fn states_under(

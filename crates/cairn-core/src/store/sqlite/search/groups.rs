@@ -105,7 +105,10 @@ fn tally_sets(
                 values.push(value);
                 next
             });
-            if let Some(slot) = usize::try_from(run_id).ok().and_then(|id| group_of.get_mut(id)) {
+            if let Some(slot) = usize::try_from(run_id)
+                .ok()
+                .and_then(|id| group_of.get_mut(id))
+            {
                 *slot = index;
             }
         }
@@ -120,7 +123,10 @@ fn tally_sets(
         let mut rows = statement.query([metric_key])?;
         while let Some(row) = rows.next()? {
             let run_id: i64 = row.get(0)?;
-            if let Some(slot) = usize::try_from(run_id).ok().and_then(|id| metric_of.get_mut(id)) {
+            if let Some(slot) = usize::try_from(run_id)
+                .ok()
+                .and_then(|id| metric_of.get_mut(id))
+            {
                 *slot = row.get(1)?;
             }
         }
