@@ -3,6 +3,7 @@
 // knows how a call travels. The types below are the JSON transport shapes (snake_case, as
 // serialised by the `cairn-app` crate); times are epoch milliseconds.
 import type { RegistryCommands } from './registry';
+import type { IndexSummary, SettingsCommands } from './settings';
 
 /** An experiment as listed in the sidebar. */
 export interface ExperimentView {
@@ -53,6 +54,7 @@ export interface RunsPage {
   next_offset: number | null;
   param_keys: string[];
   metric_keys: string[];
+  tag_keys: string[];
 }
 
 /** An error as the backend reports it, e.g. `{kind: "invalid_filter", message: "..."}`. */
@@ -71,13 +73,15 @@ export interface RunsCommands {
  * Every command the backend answers, by name: its argument object and its result. Each subject
  * declares its commands in its own file (registry.ts, ...) and is joined here.
  */
-export type Commands = RunsCommands & RegistryCommands;
+export type Commands = RunsCommands & RegistryCommands & SettingsCommands;
 export type CommandName = keyof Commands;
 export type CommandArgs<C extends CommandName> = Commands[C]['args'];
 export type CommandResult<C extends CommandName> = Commands[C]['result'];
 
 /** Something the backend pushes to the UI, tagged by `type` (see cairn-app's `AppEvent`). */
-export type AppEvent = { type: 'runs_changed'; run_ids: string[] };
+export type AppEvent =
+  | { type: 'runs_changed'; run_ids: string[] }
+  | ({ type: 'index_progress'; finished: boolean; error: string | null } & IndexSummary);
 
 /** Everything the UI can ask of the backend. */
 export interface Backend {
