@@ -16,6 +16,7 @@ mod location;
 pub mod registry;
 mod run_detail;
 mod runs;
+pub mod sweep;
 pub mod views;
 mod watch;
 
