@@ -46,7 +46,10 @@ function serve(store) {
       const match = /listening on (http:\/\/[^\s)]+)/.exec(seen);
       if (match) resolve({ url: match[1], child });
     });
-    child.on('exit', (code) => reject(new Error(`cairn serve exited with ${code}:\n${seen}`)));
+    child.on('exit', (code, signal) => {
+      if (!child.stopping) console.error(`cairn serve exited unexpectedly (${code ?? signal})`);
+      reject(new Error(`cairn serve exited with ${code ?? signal}:\n${seen}`));
+    });
   });
 }
 
@@ -87,8 +90,12 @@ try {
         // A fresh context: no cache, no storage — a cold start of the UI.
         const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
         const page = await context.newPage();
+        const failWith = async (stage, error) => {
+          const text = ((await page.textContent('body').catch(() => '')) ?? '').replace(/\s+/g, ' ').slice(0, 400);
+          throw new Error(`${runs} runs, repetition ${rep + 1}, ${stage}: ${error.message}\npage: ${text}`);
+        };
         await page.goto(`${url}/#/runs`);
-        coldStarts.push(await waitForMark(page, 'cairn:interactive', -1));
+        coldStarts.push(await waitForMark(page, 'cairn:interactive', -1).catch((error) => failWith('cold start', error)));
 
         const box = page.getByLabel('Filter runs');
         await box.fill(FILTERS[rep % FILTERS.length]);
@@ -104,12 +111,13 @@ try {
         });
         await box.press('Enter');
         const enterAt = await page.waitForFunction(() => window.__enterAt ?? false).then((h) => h.jsonValue());
-        const shownAt = await waitForMark(page, 'cairn:rows-shown', enterAt);
+        const shownAt = await waitForMark(page, 'cairn:rows-shown', enterAt).catch((error) => failWith('filter', error));
         filterTimes.push(shownAt - enterAt);
         await context.close();
       }
       rows.push([`${runs.toLocaleString('en-US')} runs`, summary(coldStarts), summary(filterTimes)]);
     } finally {
+      child.stopping = true;
       child.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     }
