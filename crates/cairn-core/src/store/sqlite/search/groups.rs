@@ -14,9 +14,9 @@ use super::{filter, scope, sql_path};
 
 /// Running totals of one group.
 #[derive(Default)]
-struct Tally {
-    runs: u64,
-    metric: Option<GroupMetric>,
+pub(super) struct Tally {
+    pub(super) runs: u64,
+    pub(super) metric: Option<GroupMetric>,
 }
 
 impl Tally {
@@ -74,7 +74,7 @@ pub(in crate::store::sqlite) fn group_by_param(
     Ok(groups)
 }
 
-fn tally_sets(
+pub(super) fn tally_sets(
     connection: &Connection,
     search: &RunSearch,
     param_key: &str,
@@ -158,7 +158,7 @@ fn tally_sets(
 
 /// The SQL path's equivalent, for stores whose run ids are too sparse for sets: pages through
 /// the matching runs.
-fn tally_pages(
+pub(super) fn tally_pages(
     connection: &Connection,
     search: &RunSearch,
     param_key: &str,
