@@ -52,7 +52,14 @@ async fn events(State(state): State<Shared>) -> Sse<impl Stream<Item = Result<Ev
             }
             let event = tokio::select! {
                 event = events.recv() => event?,
-                _ = stopping.changed() => return None,
+                changed = stopping.changed() => {
+                    if changed.is_ok() {
+                        return None;
+                    }
+                    // No one can stop this server (its shutdown sender is gone): the stream
+                    // ends with the client.
+                    events.recv().await?
+                }
             };
             let data = serde_json::to_string(&event).ok()?;
             Some((Ok(Event::default().data(data)), (events, stopping)))
