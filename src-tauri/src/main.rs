@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use cairn_app::{App, AppError};
 use serde_json::Value;
+use tauri::Emitter;
 
 const USAGE: &str = "\
 Cairn desktop app
@@ -109,8 +110,27 @@ fn main() -> ExitCode {
         }
     };
 
+    let app = App::new(Arc::new(store));
+    // Commits by any process (an mlflow client, `cairn index`) reach the window as events.
+    if let Err(err) = app.start_watching() {
+        eprintln!("warning: live updates are off: {err}");
+    }
+    let events = app.events().subscribe();
+
     let result = tauri::Builder::default()
-        .manage(App::new(Arc::new(store)))
+        .manage(app)
+        .setup(move |tauri_app| {
+            let handle = tauri_app.handle().clone();
+            std::thread::Builder::new()
+                .name("cairn-events".to_owned())
+                .spawn(move || {
+                    // Ends when the hub goes away with the app.
+                    while let Ok(event) = events.recv() {
+                        let _ = handle.emit("cairn://event", &event);
+                    }
+                })?;
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![call])
         .run(tauri::generate_context!());
     match result {

@@ -16,6 +16,16 @@ pub enum AppEvent {
         /// The runs concerned; empty when unknown (refresh whatever is on screen).
         run_ids: Vec<String>,
     },
+    /// An index pass over a folder progressed or ended.
+    IndexProgress {
+        /// What the pass did so far (or in all, when finished).
+        #[serde(flatten)]
+        summary: crate::folders::IndexSummary,
+        /// The pass is over.
+        finished: bool,
+        /// Why it stopped, when it failed.
+        error: Option<String>,
+    },
 }
 
 /// Fans events out to subscribers; subscribers that went away are dropped on the next publish.

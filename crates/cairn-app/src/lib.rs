@@ -14,13 +14,16 @@ pub mod compare;
 pub mod demo;
 mod error;
 pub mod events;
+pub mod folders;
 mod location;
 pub mod registry;
 mod run_detail;
 pub mod run_page;
 pub mod run_page_views;
 mod runs;
+pub mod sweep;
 pub mod views;
+mod watch;
 
 pub use app::App;
 pub use cairn_core::Store;

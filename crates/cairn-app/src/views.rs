@@ -164,6 +164,8 @@ pub struct RunsPage {
     pub param_keys: Vec<String>,
     /// Metric keys present on this page, sorted.
     pub metric_keys: Vec<String>,
+    /// Tag keys present on this page, sorted (for filter completion).
+    pub tag_keys: Vec<String>,
 }
 
 impl RunsPage {
@@ -172,14 +174,17 @@ impl RunsPage {
         let param_keys: BTreeSet<&String> = runs.iter().flat_map(|run| run.params.keys()).collect();
         let metric_keys: BTreeSet<&String> =
             runs.iter().flat_map(|run| run.metrics.keys()).collect();
+        let tag_keys: BTreeSet<&String> = runs.iter().flat_map(|run| run.tags.keys()).collect();
         let param_keys = param_keys.into_iter().cloned().collect();
         let metric_keys = metric_keys.into_iter().cloned().collect();
+        let tag_keys = tag_keys.into_iter().cloned().collect();
         RunsPage {
             runs,
             total_count,
             next_offset,
             param_keys,
             metric_keys,
+            tag_keys,
         }
     }
 }

@@ -75,6 +75,10 @@ pub enum Command {
         /// Do nothing when the store already has runs.
         #[arg(long)]
         if_empty: bool,
+        /// Instead of the demo data, add an experiment `sweep-N` of N synthetic runs (8 params,
+        /// 5 metrics each), e.g. to try the UI at 100,000 runs.
+        #[arg(long, value_name = "N")]
+        sweep: Option<usize>,
     },
 }
 

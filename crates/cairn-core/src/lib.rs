@@ -16,4 +16,6 @@ pub mod time;
 pub mod validate;
 
 pub use error::{StoreError, StoreResult};
-pub use store::{MetricHistoryRange, RunPage, RunSearch, SqliteStore, Store};
+pub use store::{
+    GroupMetric, IndexRoot, MetricHistoryRange, ParamGroup, RunPage, RunSearch, SqliteStore, Store,
+};

@@ -36,6 +36,8 @@ macro_rules! assert_err {
 
 #[path = "store_contract/experiments.rs"]
 mod experiments;
+#[path = "store_contract/grouping.rs"]
+mod grouping;
 #[path = "store_contract/histories.rs"]
 mod histories;
 #[path = "store_contract/logging.rs"]
@@ -118,6 +120,10 @@ contract_suite! {
         experiment_tags_upsert_and_are_validated,
         tagging_a_deleted_experiment_is_refused,
         experiment_id_is_kept_when_free_and_replaced_when_taken,
+    ]
+    grouping: [
+        runs_group_by_param_value_with_a_metric_summary,
+        index_roots_are_listed_watched_and_removed,
     ]
     runs: [
         created_run_gets_a_random_32_hex_id_and_mlflow_defaults,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use cairn_core::SqliteStore;
 
-use crate::{Auth, DEFAULT_MAX_ARTIFACT_BYTES, ServerConfig, app};
+use crate::{Auth, DEFAULT_MAX_ARTIFACT_BYTES, ServerConfig, app_with_shutdown};
 
 /// A running loopback server; dropping it (or [`EphemeralServer::stop`]) shuts it down.
 #[derive(Debug)]
@@ -35,15 +35,22 @@ impl EphemeralServer {
             ui_dir: None,
             max_artifact_bytes: DEFAULT_MAX_ARTIFACT_BYTES,
         };
-        let router = app(Arc::new(store), &config, address);
+        let (stop_streams, stopping) = tokio::sync::watch::channel(false);
+        let router = app_with_shutdown(
+            cairn_app::App::new(Arc::new(store)),
+            &config,
+            address,
+            stopping,
+        );
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("cairn-ephemeral-server".to_string())
             .spawn(move || {
                 runtime.block_on(async move {
                     let _ = axum::serve(listener, router)
-                        .with_graceful_shutdown(async {
+                        .with_graceful_shutdown(async move {
                             let _ = stopped.await;
+                            stop_streams.send_replace(true);
                         })
                         .await;
                 });

@@ -61,6 +61,8 @@ pub struct AppState {
     pub max_artifact_bytes: u64,
     /// The built UI, when there is one.
     pub ui_dir: Option<PathBuf>,
+    /// Turns true when the server shuts down, ending open event streams (`/app/events`).
+    pub stopping: tokio::sync::watch::Receiver<bool>,
 }
 
 /// Shared state of the handlers.
@@ -96,18 +98,33 @@ pub fn check_config(config: &ServerConfig) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The whole application for a store and an address.
-pub fn app(store: Arc<SqliteStore>, config: &ServerConfig, bound: SocketAddr) -> Router {
+/// The whole application for a store and an address. Open event streams end when `stopping`
+/// turns true.
+pub fn app_with_shutdown(
+    app: cairn_app::App,
+    config: &ServerConfig,
+    bound: SocketAddr,
+    stopping: tokio::sync::watch::Receiver<bool>,
+) -> Router {
+    let store = Arc::clone(app.shared_store());
     let state = Arc::new(AppState {
         artifact_root: store.artifact_root().to_path_buf(),
-        app: cairn_app::App::new(Arc::clone(&store)),
+        app,
         store,
         auth: config.auth.clone(),
         allowed_hosts: security::allowed_hosts(bound),
         max_artifact_bytes: config.max_artifact_bytes,
         ui_dir: config.ui_dir.clone(),
+        stopping,
     });
     routes::router(state)
+}
+
+/// The whole application for a store and an address, without a store watcher: event streams
+/// carry only what the app itself publishes.
+pub fn app(store: Arc<SqliteStore>, config: &ServerConfig, bound: SocketAddr) -> Router {
+    let (_, stopping) = tokio::sync::watch::channel(false);
+    app_with_shutdown(cairn_app::App::new(store), config, bound, stopping)
 }
 
 /// Listens and serves until Ctrl-C or SIGTERM.
@@ -117,10 +134,19 @@ pub async fn serve(store: SqliteStore, config: ServerConfig) -> anyhow::Result<(
         .await
         .with_context(|| format!("listening on {}", config.address))?;
     let bound = listener.local_addr().context("reading the bound address")?;
-    let router = app(Arc::new(store), &config, bound);
+    let app = cairn_app::App::new(Arc::new(store));
+    // Commits by any process reach browsers on /app/events.
+    if let Err(error) = app.start_watching() {
+        eprintln!("cairn serve: live updates are off: {error}");
+    }
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let router = app_with_shutdown(app, &config, bound, stopping);
     eprintln!("cairn serve: listening on http://{bound} (MLFLOW_TRACKING_URI=http://{bound})");
     axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            stop.send_replace(true);
+        })
         .await
         .context("serving")
 }

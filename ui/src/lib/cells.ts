@@ -37,6 +37,8 @@ export function cellTitle(run: RunRow, column: Column): string {
         case 'commit':
           if (!run.git_commit) return '';
           return run.git_dirty ? `${run.git_commit} with uncommitted changes` : run.git_commit;
+        case 'data':
+          return run.data_hash ? `data hash ${run.data_hash}` : '';
         default:
           return '';
       }
@@ -64,6 +66,8 @@ function attributeText(run: RunRow, key: string, nowMillis: number): string {
       return run.source_kind || MISSING;
     case 'commit':
       return shortCommit(run.git_commit);
+    case 'data':
+      return run.data_hash ? run.data_hash.slice(0, 8) : MISSING;
     default:
       return MISSING;
   }

@@ -26,6 +26,7 @@ describe('buildColumns', () => {
       'attr:duration',
       'attr:source',
       'attr:commit',
+      'attr:data',
       'param:lr',
       'param:optimizer',
       'metric:val_acc',
@@ -38,9 +39,9 @@ describe('buildColumns', () => {
     expect(column('metric:train loss').sortField).toBe('metrics.`train loss`');
   });
 
-  it('leaves duration, source and commit unsortable', () => {
+  it('leaves duration, source, commit and data hash unsortable', () => {
     const unsortable = ATTRIBUTE_COLUMNS.filter((c) => c.sortField === null).map((c) => c.key);
-    expect(unsortable).toEqual(['duration', 'source', 'commit']);
+    expect(unsortable).toEqual(['duration', 'source', 'commit', 'data']);
   });
 });
 

@@ -28,6 +28,7 @@ export const ATTRIBUTE_COLUMNS: readonly Column[] = [
   attribute('duration', 'Duration', null, 100, 'right'),
   attribute('source', 'Source', null, 112),
   attribute('commit', 'Commit', null, 92),
+  attribute('data', 'Data hash', null, 96),
 ];
 
 export const PARAM_COLUMN_WIDTH = 120;

@@ -9,6 +9,8 @@ mod charts;
 mod registry;
 mod run_page;
 mod runs;
+mod runs_view;
+mod settings;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -30,6 +32,8 @@ const TABLES: &[&[Command]] = &[
     registry::COMMANDS,
     charts::COMMANDS,
     run_page::COMMANDS,
+    runs_view::COMMANDS,
+    settings::COMMANDS,
 ];
 
 /// The names of every command, for error messages and tests.

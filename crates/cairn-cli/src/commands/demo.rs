@@ -1,4 +1,4 @@
-//! `cairn demo`: seeds demo data.
+//! `cairn demo`: seeds demo data, or a synthetic sweep of any size (`--sweep N`).
 
 use cairn_app::demo::{seed_demo, seed_demo_if_empty};
 use cairn_core::SqliteStore;
@@ -31,4 +31,23 @@ pub fn seed(store: &SqliteStore, if_empty: bool, json: bool) -> anyhow::Result<(
             Ok(())
         }
     }
+}
+
+/// `--sweep N`: an experiment of N synthetic runs.
+pub fn sweep(store: &SqliteStore, runs: usize, json: bool) -> anyhow::Result<()> {
+    let name = format!("sweep-{runs}");
+    let started = std::time::Instant::now();
+    let experiment = cairn_app::sweep::seed_sweep(store, &name, runs)?;
+    if json {
+        return super::print_json(&serde_json::json!({
+            "experiment": name,
+            "experiment_id": experiment.to_string(),
+            "runs": runs,
+        }));
+    }
+    println!(
+        "Added experiment '{name}' ({experiment}) with {runs} runs in {:.1} s.",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }

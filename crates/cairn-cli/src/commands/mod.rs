@@ -38,7 +38,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run(args) => return run::run(&store, &args),
         Command::Diff { run_a, run_b } => diff::diff(&store, &run_a, &run_b, cli.json)?,
         Command::Hash { paths } => hash::hash(&store, &paths, cli.json)?,
-        Command::Demo { if_empty } => demo::seed(&store, if_empty, cli.json)?,
+        Command::Demo {
+            if_empty,
+            sweep: Some(runs),
+        } if !if_empty => demo::sweep(&store, runs, cli.json)?,
+        Command::Demo { if_empty, .. } => demo::seed(&store, if_empty, cli.json)?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,7 +3,7 @@
 
 mod sqlite;
 
-pub use sqlite::{SqliteStore, latest_schema_version};
+pub use sqlite::{ChangeWatch, SqliteStore, StoreChange, latest_schema_version};
 
 use crate::error::StoreResult;
 use crate::model::{
@@ -78,6 +78,41 @@ pub struct MetricHistoryRange {
     pub total_points: usize,
 }
 
+/// Runs sharing one value of a param (the runs table's "group by").
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamGroup {
+    /// The param's value; `None` for the runs that do not have the param.
+    pub value: Option<String>,
+    /// Matching runs in the group.
+    pub run_count: u64,
+    /// The summarised metric over the group's runs that have a finite latest value, if any do.
+    pub metric: Option<GroupMetric>,
+}
+
+/// A metric's latest values over a group of runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupMetric {
+    /// Smallest.
+    pub min: f64,
+    /// Largest.
+    pub max: f64,
+    /// Mean.
+    pub mean: f64,
+    /// Runs with a finite latest value.
+    pub count: u64,
+}
+
+/// A folder the user asked to index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexRoot {
+    /// Absolute path.
+    pub path: String,
+    /// Followed live by the app.
+    pub watched: bool,
+    /// When it was first added, epoch milliseconds.
+    pub added_ms: i64,
+}
+
 /// Cairn's storage, behind one interface so that another backend is an addition.
 ///
 /// Every method validates its input the same way (see [`crate::validate`]); implementations
@@ -121,6 +156,16 @@ pub trait Store: Send + Sync {
         slice_runs: usize,
         each: &mut dyn FnMut(Vec<Run>, Vec<RunIo>) -> StoreResult<()>,
     ) -> StoreResult<RunPage>;
+
+    /// The search's runs (its experiments, view and filter; order and page ignored) grouped by
+    /// the value of `param_key`, sorted by value with runs lacking the param last; with
+    /// `metric_key`, each group summarises that metric's latest values.
+    fn group_runs_by_param(
+        &self,
+        search: &RunSearch,
+        param_key: &str,
+        metric_key: Option<&str>,
+    ) -> StoreResult<Vec<ParamGroup>>;
     /// Logs params, metrics and tags atomically: all or nothing.
     fn log_batch(&self, run_id: &str, batch: &LogBatch) -> StoreResult<()>;
     /// Logs many batches to many runs in one transaction; each batch is validated first.
@@ -324,6 +369,12 @@ pub trait Store: Send + Sync {
     ) -> StoreResult<u64>;
     /// Remembers a folder the user asked to index.
     fn add_index_root(&self, path: &str, watched: bool) -> StoreResult<()>;
+    /// The folders asked to be indexed, sorted by path.
+    fn index_roots(&self) -> StoreResult<Vec<IndexRoot>>;
+    /// Sets whether a folder is followed live, adding it when unknown.
+    fn set_index_root_watched(&self, path: &str, watched: bool) -> StoreResult<()>;
+    /// Forgets a folder (its runs stay); false when it was not known.
+    fn remove_index_root(&self, path: &str) -> StoreResult<bool>;
     /// Creates or replaces MLflow 3 LoggedModels (ids kept) with their params, tags and metrics.
     fn import_logged_models(&self, models: &[ImportedLoggedModel]) -> StoreResult<()>;
     /// How many LoggedModels the store holds.

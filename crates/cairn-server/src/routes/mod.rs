@@ -1,8 +1,9 @@
 //! Every route: MLflow's under `/api/2.0/mlflow` and `/ajax-api/2.0/mlflow`, artifacts under
-//! `/api/2.0/mlflow-artifacts`, the UI's backend under `/app/api`, and the UI's files at `/`.
+//! `/api/2.0/mlflow-artifacts`, the UI's backend under `/app/api` and its events at `/app/events`, and the UI's files at `/`.
 
 mod app;
 mod artifacts;
+mod events;
 mod experiments;
 mod logged_models;
 mod registry;
@@ -34,6 +35,7 @@ pub fn router(state: Shared) -> Router {
         .nest("/api/2.0/mlflow-artifacts", artifacts.clone())
         .nest("/ajax-api/2.0/mlflow-artifacts", artifacts)
         .nest("/app/api", app::routes().fallback(api_not_found))
+        .nest("/app/events", events::routes())
         .route("/health", get(|| async { "OK" }))
         .route("/version", get(|| async { env!("CARGO_PKG_VERSION") }));
     router = match &state.ui_dir {

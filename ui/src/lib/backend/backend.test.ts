@@ -13,7 +13,7 @@ const request = {
   offset: 0,
 };
 
-const page = { runs: [], total_count: 0, next_offset: null, param_keys: [], metric_keys: [] };
+const page = { runs: [], total_count: 0, next_offset: null, param_keys: [], metric_keys: [], tag_keys: [] };
 
 function jsonResponse(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });

@@ -5,6 +5,7 @@
 import type { ChartCommands } from './charts';
 import type { RegistryCommands } from './registry';
 import type { RunPageCommands } from './runpage';
+import type { IndexSummary, SettingsCommands } from './settings';
 
 /** An experiment as listed in the sidebar. */
 export interface ExperimentView {
@@ -55,6 +56,7 @@ export interface RunsPage {
   next_offset: number | null;
   param_keys: string[];
   metric_keys: string[];
+  tag_keys: string[];
 }
 
 /** An error as the backend reports it, e.g. `{kind: "invalid_filter", message: "..."}`. */
@@ -73,13 +75,19 @@ export interface RunsCommands {
  * Every command the backend answers, by name: its argument object and its result. Each subject
  * declares its commands in its own file (registry.ts, ...) and is joined here.
  */
-export type Commands = RunsCommands & RegistryCommands & ChartCommands & RunPageCommands;
+export type Commands = RunsCommands &
+  RegistryCommands &
+  ChartCommands &
+  RunPageCommands &
+  SettingsCommands;
 export type CommandName = keyof Commands;
 export type CommandArgs<C extends CommandName> = Commands[C]['args'];
 export type CommandResult<C extends CommandName> = Commands[C]['result'];
 
 /** Something the backend pushes to the UI, tagged by `type` (see cairn-app's `AppEvent`). */
-export type AppEvent = { type: 'runs_changed'; run_ids: string[] };
+export type AppEvent =
+  | { type: 'runs_changed'; run_ids: string[] }
+  | ({ type: 'index_progress'; finished: boolean; error: string | null } & IndexSummary);
 
 /** Everything the UI can ask of the backend. */
 export interface Backend {

@@ -6,6 +6,7 @@ import { TauriBackend } from './tauri';
 export * from './backend';
 export type * from './runpage';
 export type * from './charts';
+export type * from './settings';
 
 /** True inside the desktop app, where Tauri injects `__TAURI_INTERNALS__` before the page loads. */
 export function isTauri(scope: object | undefined = globalThis): boolean {

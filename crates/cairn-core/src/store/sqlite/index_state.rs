@@ -5,6 +5,7 @@ use rusqlite::{Connection, Transaction, params};
 
 use crate::error::StoreResult;
 use crate::model::{IndexFileState, SourceKind};
+use crate::store::IndexRoot;
 use crate::time::now_millis;
 
 /// Every remembered file whose path starts with `prefix`, sorted by path.
@@ -97,4 +98,41 @@ pub(super) fn add_root(
         )?
         .execute(params![path, watched, now_millis()])?;
     Ok(())
+}
+
+/// Every folder asked to be indexed, sorted by path.
+pub(super) fn roots(connection: &Connection) -> StoreResult<Vec<IndexRoot>> {
+    let mut statement = connection
+        .prepare_cached("SELECT path, watched, added_ms FROM index_roots ORDER BY path")?;
+    let rows = statement.query_map([], |row| {
+        Ok(IndexRoot {
+            path: row.get(0)?,
+            watched: row.get(1)?,
+            added_ms: row.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Sets whether a folder is followed live, adding it when unknown.
+pub(super) fn set_root_watched(
+    transaction: &Transaction<'_>,
+    path: &str,
+    watched: bool,
+) -> StoreResult<()> {
+    transaction
+        .prepare_cached(
+            "INSERT INTO index_roots (path, watched, added_ms) VALUES (?1, ?2, ?3)
+             ON CONFLICT (path) DO UPDATE SET watched = excluded.watched",
+        )?
+        .execute(params![path, watched, now_millis()])?;
+    Ok(())
+}
+
+/// Forgets a folder; false when it was not known.
+pub(super) fn remove_root(transaction: &Transaction<'_>, path: &str) -> StoreResult<bool> {
+    let removed = transaction
+        .prepare_cached("DELETE FROM index_roots WHERE path = ?1")?
+        .execute([path])?;
+    Ok(removed > 0)
 }

@@ -4,6 +4,7 @@
 //! readers come from a small pool and, thanks to WAL, never wait for the writer.
 
 mod artifacts;
+mod changes;
 mod data_hashes;
 mod experiments;
 mod import;
@@ -30,6 +31,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::error::{StoreError, StoreResult};
 
+pub use changes::{ChangeWatch, StoreChange};
 pub use migrate::latest_version as latest_schema_version;
 
 /// How long a connection waits for another process's write lock before failing.

@@ -5,6 +5,7 @@
 //! experiment, which its index answers directly.
 
 mod filter;
+mod groups;
 mod newest_first;
 mod order;
 mod run_set;
@@ -31,6 +32,8 @@ pub(super) struct InfoPage {
     pub(super) next_offset: Option<usize>,
     pub(super) total_count: Option<u64>,
 }
+
+pub(super) use groups::group_by_param;
 
 pub(super) fn search_runs(connection: &Connection, search: &RunSearch) -> StoreResult<RunPage> {
     let mut runs = Vec::new();

@@ -14,7 +14,7 @@ use crate::model::{
     ImportMode, ImportOutcome, ImportedExperiment, ImportedLoggedModel, ImportedRegisteredModel,
     ImportedRun, IndexFileState,
 };
-use crate::store::{MetricHistoryRange, RunPage, RunSearch, Store};
+use crate::store::{IndexRoot, MetricHistoryRange, ParamGroup, RunPage, RunSearch, Store};
 use crate::validate;
 
 use super::{
@@ -86,6 +86,15 @@ impl Store for SqliteStore {
         each: &mut dyn FnMut(Vec<Run>, Vec<RunIo>) -> StoreResult<()>,
     ) -> StoreResult<RunPage> {
         self.read(|db| search::search_runs_in_slices(db, search, slice_runs, each))
+    }
+
+    fn group_runs_by_param(
+        &self,
+        search: &RunSearch,
+        param_key: &str,
+        metric_key: Option<&str>,
+    ) -> StoreResult<Vec<ParamGroup>> {
+        self.read(|db| search::group_by_param(db, search, param_key, metric_key))
     }
 
     fn log_batch(&self, run_id: &str, batch: &LogBatch) -> StoreResult<()> {
@@ -388,6 +397,18 @@ impl Store for SqliteStore {
 
     fn add_index_root(&self, path: &str, watched: bool) -> StoreResult<()> {
         self.write(|tx| index_state::add_root(tx, path, watched))
+    }
+
+    fn index_roots(&self) -> StoreResult<Vec<IndexRoot>> {
+        self.read(index_state::roots)
+    }
+
+    fn set_index_root_watched(&self, path: &str, watched: bool) -> StoreResult<()> {
+        self.write(|tx| index_state::set_root_watched(tx, path, watched))
+    }
+
+    fn remove_index_root(&self, path: &str) -> StoreResult<bool> {
+        self.write(|tx| index_state::remove_root(tx, path))
     }
 
     fn import_logged_models(&self, models: &[ImportedLoggedModel]) -> StoreResult<()> {

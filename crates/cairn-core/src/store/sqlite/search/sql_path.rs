@@ -6,17 +6,14 @@ use rusqlite::types::Value;
 
 use crate::error::StoreResult;
 use crate::search::{compile_filter, compile_order_by};
-#[cfg(test)]
-use crate::store::RunPage;
-use crate::store::RunSearch;
+use crate::store::{RunPage, RunSearch};
 
 use super::super::row::{RUN_INFO_COLUMNS, run_info};
-#[cfg(test)]
 use super::super::runs;
 use super::InfoPage;
 
-/// One page of `search` (already validated), runs loaded; the reference of the tests.
-#[cfg(test)]
+/// One page of `search` (already validated), runs loaded: the grouping pass reads through it, and
+/// it is the reference the set-based executor is tested against.
 pub(super) fn search_runs(connection: &Connection, search: &RunSearch) -> StoreResult<RunPage> {
     let page = search_infos(connection, search)?;
     Ok(RunPage {

@@ -484,3 +484,37 @@ fn the_queries_read_covering_indexes_in_order() {
         "{sql}\n  {plan}"
     );
 }
+
+#[test]
+fn groups_from_sets_agree_with_groups_from_sql_pages() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut random = Random(0x0000_6A0B_5EED);
+    let db = store(&mut random, 300, directory.path());
+    let bound = super::scope::id_bound(&db).unwrap().unwrap();
+    for round in 0..200 {
+        let search = random_search(&mut random);
+        let key = ["k1", "k2", "k.3"][round % 3];
+        let metric = ["m1", "m2"][round % 2];
+        let sets = super::groups::tally_sets(&db, &search, key, Some(metric), bound).unwrap();
+        let pages = super::groups::tally_pages(&db, &search, key, Some(metric)).unwrap();
+        let shape = |tallies: &std::collections::BTreeMap<Option<String>, super::groups::Tally>| {
+            tallies
+                .iter()
+                .map(|(value, tally)| {
+                    let metric = tally
+                        .metric
+                        .as_ref()
+                        .map(|m| (m.min.to_bits(), m.max.to_bits(), m.count));
+                    (value.clone(), tally.runs, metric)
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(shape(&sets), shape(&pages), "{search:?} by {key}");
+        for (value, tally) in &sets {
+            let (Some(a), Some(b)) = (&tally.metric, &pages[value].metric) else {
+                continue;
+            };
+            assert!((a.mean - b.mean).abs() <= 1e-9 * a.mean.abs().max(1.0));
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! Commands of the runs table beyond listing: grouping by a param.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{Command, arguments, reply};
+use crate::views::{ListRunsRequest, MetricValue};
+use crate::{App, AppError, Store, run_search};
+
+pub(crate) const COMMANDS: &[Command] = &[Command {
+    name: "group_runs",
+    run: group_runs,
+}];
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GroupRunsArgs {
+    request: ListRunsRequest,
+    /// The param key to group by.
+    group_by: String,
+    /// A metric to summarise per group (the sort column, when it is a metric).
+    #[serde(default)]
+    metric: Option<String>,
+}
+
+/// A group header of the runs table.
+#[derive(Debug, Serialize)]
+struct RunGroupView {
+    /// The param's value; null for runs without the param.
+    value: Option<String>,
+    run_count: u64,
+    /// Summary of the requested metric over the group, when any run has a finite value.
+    metric: Option<GroupMetricView>,
+}
+
+#[derive(Debug, Serialize)]
+struct GroupMetricView {
+    min: MetricValue,
+    max: MetricValue,
+    mean: MetricValue,
+    count: u64,
+}
+
+/// Every group of the filtered runs, sorted by value, runs without the param last.
+#[derive(Debug, Serialize)]
+struct RunGroupsView {
+    group_by: String,
+    groups: Vec<RunGroupView>,
+    total_count: u64,
+}
+
+fn group_runs(app: &App, args: Value) -> Result<Value, AppError> {
+    let args: GroupRunsArgs = arguments("group_runs", args)?;
+    let key = args.group_by.trim();
+    if key.is_empty() {
+        return Err(AppError {
+            kind: "invalid",
+            message: "arguments of 'group_runs': groupBy is empty".to_owned(),
+        });
+    }
+    let search = run_search(&args.request)?;
+    let metric = args
+        .metric
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty());
+    let groups = app.store().group_runs_by_param(&search, key, metric)?;
+    let total_count = groups.iter().map(|group| group.run_count).sum();
+    reply(&RunGroupsView {
+        group_by: key.to_owned(),
+        total_count,
+        groups: groups
+            .into_iter()
+            .map(|group| RunGroupView {
+                value: group.value,
+                run_count: group.run_count,
+                metric: group.metric.map(|metric| GroupMetricView {
+                    min: MetricValue(metric.min),
+                    max: MetricValue(metric.max),
+                    mean: MetricValue(metric.mean),
+                    count: metric.count,
+                }),
+            })
+            .collect(),
+    })
+}

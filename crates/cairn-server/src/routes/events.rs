@@ -1,0 +1,69 @@
+//! `GET /app/events`: the app's events (runs changed, progress) as server-sent events, one JSON
+//! object per `data:` line — the browser UI's `EventSource` reads them. The hub delivers on a
+//! std channel; a blocking task hands each event to the async stream. Keep-alive comments every
+//! 15 s; the stream ends when the client goes away or the server shuts down.
+
+use std::convert::Infallible;
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::routing::get;
+use cairn_app::events::AppEvent;
+use futures_util::Stream;
+
+use crate::Shared;
+
+/// How often the bridge checks that the client is still there when no event comes.
+const CLIENT_CHECK: Duration = Duration::from_millis(500);
+
+pub fn routes() -> Router<Shared> {
+    Router::new().route("/", get(events))
+}
+
+async fn events(State(state): State<Shared>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let receiver = state.app.events().subscribe();
+    let (sender, events) = tokio::sync::mpsc::channel::<AppEvent>(256);
+    tokio::task::spawn_blocking(move || {
+        loop {
+            match receiver.recv_timeout(CLIENT_CHECK) {
+                Ok(event) => {
+                    if sender.blocking_send(event).is_err() {
+                        break;
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    if sender.is_closed() {
+                        break;
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+    });
+    let stopping = state.stopping.clone();
+    let stream = futures_util::stream::unfold(
+        (events, stopping),
+        |(mut events, mut stopping)| async move {
+            if *stopping.borrow() {
+                return None;
+            }
+            let event = tokio::select! {
+                event = events.recv() => event?,
+                changed = stopping.changed() => {
+                    if changed.is_ok() {
+                        return None;
+                    }
+                    // No one can stop this server (its shutdown sender is gone): the stream
+                    // ends with the client.
+                    events.recv().await?
+                }
+            };
+            let data = serde_json::to_string(&event).ok()?;
+            Some((Ok(Event::default().data(data)), (events, stopping)))
+        },
+    );
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}

@@ -1,0 +1,67 @@
+// Transport shapes of the settings and runs-view commands (cairn-app's commands/settings.rs and
+// commands/runs_view.rs).
+import type { ListRunsRequest, MetricValue } from './backend';
+
+/** Where the store lives and what it holds. */
+export interface AppInfo {
+  database_path: string;
+  artifacts_path: string;
+  schema_version: number;
+  /** Active runs in active experiments. */
+  run_count: number;
+  experiment_count: number;
+  version: string;
+}
+
+/** A folder Cairn indexes; `watched` ones are followed live, `active` while their watcher runs. */
+export interface FolderView {
+  path: string;
+  watched: boolean;
+  active: boolean;
+  added_time: number;
+}
+
+/** What one index pass did (also the body of `index_progress` events). */
+export interface IndexSummary {
+  path: string;
+  runs_new: number;
+  runs_updated: number;
+  runs_unchanged: number;
+  points: number;
+  files_seen: number;
+  problems: string[];
+}
+
+/** A metric summarised over a group's runs with a finite latest value. */
+export interface GroupMetric {
+  min: MetricValue;
+  max: MetricValue;
+  mean: MetricValue;
+  count: number;
+}
+
+/** One group of the runs table: runs sharing a param value (`null`: runs without the param). */
+export interface RunGroup {
+  value: string | null;
+  run_count: number;
+  metric: GroupMetric | null;
+}
+
+export interface RunGroups {
+  group_by: string;
+  groups: RunGroup[];
+  total_count: number;
+}
+
+/** Commands of the settings view and of the runs table's grouping. */
+export interface SettingsCommands {
+  app_info: { args: Record<string, never>; result: AppInfo };
+  list_watched_folders: { args: Record<string, never>; result: FolderView[] };
+  add_watched_folder: { args: { path: string }; result: FolderView[] };
+  remove_watched_folder: { args: { path: string }; result: FolderView[] };
+  index_folder: { args: { path: string }; result: IndexSummary };
+  group_runs: {
+    args: { request: ListRunsRequest; groupBy: string; metric?: string | null };
+    result: RunGroups;
+  };
+}
