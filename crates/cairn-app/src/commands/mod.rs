@@ -5,6 +5,7 @@
 //! Each subject keeps its own table ([`Command`] entries) in its own file; argument structs
 //! deserialise from the call's JSON object, and a bad argument is an `invalid` error naming it.
 
+mod files;
 mod registry;
 mod runs;
 
@@ -23,7 +24,7 @@ pub(crate) struct Command {
 }
 
 /// Every subject's table, searched in order.
-const TABLES: &[&[Command]] = &[runs::COMMANDS, registry::COMMANDS];
+const TABLES: &[&[Command]] = &[runs::COMMANDS, registry::COMMANDS, files::COMMANDS];
 
 /// The names of every command, for error messages and tests.
 pub fn command_names() -> impl Iterator<Item = &'static str> {
