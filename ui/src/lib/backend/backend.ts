@@ -2,7 +2,8 @@
 // implementation (tauri.ts) and the HTTP one for `cairn serve` (http.ts) are the only code that
 // knows how a call travels. The types below are the JSON transport shapes (snake_case, as
 // serialised by the `cairn-app` crate); times are epoch milliseconds.
-import type { RegistryCommands } from './registry';
+import type { FilesCommands, IndexProgressEvent } from './files';
+import type { RegistryCommands, RegistryScreenCommands } from './registry';
 
 /** An experiment as listed in the sidebar. */
 export interface ExperimentView {
@@ -71,13 +72,16 @@ export interface RunsCommands {
  * Every command the backend answers, by name: its argument object and its result. Each subject
  * declares its commands in its own file (registry.ts, ...) and is joined here.
  */
-export type Commands = RunsCommands & RegistryCommands;
+export type Commands = RunsCommands & RegistryCommands & RegistryScreenCommands & FilesCommands;
 export type CommandName = keyof Commands;
 export type CommandArgs<C extends CommandName> = Commands[C]['args'];
 export type CommandResult<C extends CommandName> = Commands[C]['result'];
 
 /** Something the backend pushes to the UI, tagged by `type` (see cairn-app's `AppEvent`). */
-export type AppEvent = { type: 'runs_changed'; run_ids: string[] };
+export type AppEvent = { type: 'runs_changed'; run_ids: string[] } | IndexProgressEvent;
+
+/** Files dragged over or dropped on the desktop window, as local paths. */
+export type FileDropEvent = { type: 'enter'; paths: string[] } | { type: 'leave' } | { type: 'drop'; paths: string[] };
 
 /** Everything the UI can ask of the backend. */
 export interface Backend {
@@ -85,6 +89,11 @@ export interface Backend {
   call<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<CommandResult<C>>;
   /** Delivers every backend event to `listener` until the returned function is called. */
   subscribe(listener: (event: AppEvent) => void): () => void;
+  /**
+   * Desktop only: the window's native file drops, with local paths, until the returned function
+   * is called. Absent in a browser, where the UI uses HTML5 drag and drop and uploads instead.
+   */
+  onFileDrop?(listener: (event: FileDropEvent) => void): () => void;
 }
 
 /** What every backend call rejects with: the backend's own error, or a transport failure. */

@@ -4,6 +4,8 @@ import { HttpBackend } from './http';
 import { TauriBackend } from './tauri';
 
 export * from './backend';
+export * from './files';
+export type * from './registry';
 
 /** True inside the desktop app, where Tauri injects `__TAURI_INTERNALS__` before the page loads. */
 export function isTauri(scope: object | undefined = globalThis): boolean {
