@@ -65,16 +65,22 @@ describe('version actions', () => {
 
 describe('metric deltas', () => {
   it('are signed, with the relative change', () => {
-    expect(metricDelta(0.95, 0.9)).toEqual({ text: '+0.05 (+5.556%)', sign: 'up' });
+    expect(metricDelta(0.95, 0.9, 'val_acc')).toEqual({ text: '+0.05 (+5.556%)', sign: 'up', verdict: 'better' });
     expect(metricDelta(0.4, 0.5).sign).toBe('down');
     expect(metricDelta(0.4, 0.5).text.startsWith('−0.1')).toBe(true);
-    expect(metricDelta(1, 1)).toEqual({ text: '=', sign: 'same' });
-    expect(metricDelta(2, 0)).toEqual({ text: '+2', sign: 'up' });
+    expect(metricDelta(1, 1)).toEqual({ text: '=', sign: 'same', verdict: null });
+    expect(metricDelta(2, 0)).toEqual({ text: '+2', sign: 'up', verdict: 'better' });
+  });
+
+  it('judge losses and errors the other way round', () => {
+    expect(metricDelta(0.4, 0.3, 'val_loss').verdict).toBe('worse');
+    expect(metricDelta(0.2, 0.3, 'test_RMSE').verdict).toBe('better');
+    expect(metricDelta(0.2, 0.3, 'f1').verdict).toBe('worse');
   });
 
   it('are blank when a side is missing or not finite', () => {
-    expect(metricDelta(null, 1)).toEqual({ text: '', sign: null });
-    expect(metricDelta(1, 'NaN')).toEqual({ text: '', sign: null });
+    expect(metricDelta(null, 1)).toEqual({ text: '', sign: null, verdict: null });
+    expect(metricDelta(1, 'NaN')).toEqual({ text: '', sign: null, verdict: null });
   });
 });
 

@@ -82,20 +82,30 @@ function numeric(value: RegistryMetricValue | null): number | null {
   return null;
 }
 
-/** The candidate minus the current value, signed and formatted (`+0.012`, `−3.1%`), and its sign. */
+/** True for metrics where lower is better (losses, errors), judged by name. */
+export function lowerIsBetter(key: string): boolean {
+  return /loss|err|mse|mae|rmse|perplexity|latency|time|cost|regret/i.test(key);
+}
+
+/**
+ * The candidate minus the current value, signed and formatted (`+0.012 (+1.4%)`), its sign, and
+ * whether that is better, worse or neither for this metric (by its name: losses go down).
+ */
 export function metricDelta(
   candidate: RegistryMetricValue | null,
   current: RegistryMetricValue | null,
-): { text: string; sign: 'up' | 'down' | 'same' | null } {
+  key = '',
+): { text: string; sign: 'up' | 'down' | 'same' | null; verdict: 'better' | 'worse' | null } {
   const a = numeric(candidate);
   const b = numeric(current);
-  if (a === null || b === null) return { text: '', sign: null };
+  if (a === null || b === null) return { text: '', sign: null, verdict: null };
   const delta = a - b;
-  if (delta === 0) return { text: '=', sign: 'same' };
+  if (delta === 0) return { text: '=', sign: 'same', verdict: null };
   const sign = delta > 0 ? 'up' : 'down';
   const magnitude = formatMetric(Math.abs(delta));
   const percent = b !== 0 ? ` (${delta > 0 ? '+' : '−'}${formatMetric(Math.abs((delta / b) * 100))}%)` : '';
-  return { text: `${delta > 0 ? '+' : '−'}${magnitude}${percent}`, sign };
+  const better = (delta > 0) !== lowerIsBetter(key);
+  return { text: `${delta > 0 ? '+' : '−'}${magnitude}${percent}`, sign, verdict: better ? 'better' : 'worse' };
 }
 
 /** The differences the dialog calls out above the tables. */
