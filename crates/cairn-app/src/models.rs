@@ -201,7 +201,7 @@ fn version_detail(store: &dyn Store, version: &ModelVersion) -> VersionDetail {
 pub fn get_model(store: &dyn Store, name: &str) -> Result<ModelDetail, AppError> {
     let model = store.get_registered_model(name)?;
     let mut versions = store.list_model_versions(name)?;
-    versions.sort_by(|a, b| b.version.cmp(&a.version));
+    versions.sort_by_key(|version| std::cmp::Reverse(version.version));
     Ok(ModelDetail {
         model: ModelSummary::new(&model, versions.len() as u64),
         versions: versions
