@@ -125,6 +125,27 @@ fn hostile_destinations_and_relative_sources_are_refused() {
     assert!(app.store().list_artifacts(&run_id).unwrap().is_empty());
 }
 
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_artifact_folder_are_not_followed() {
+    let (dir, app, run_id) = demo_app();
+    let file = dir.path().join("a.txt");
+    std::fs::write(&file, b"a").unwrap();
+    let root = run_artifact_dir(&app, &run_id);
+    std::fs::create_dir_all(&root).unwrap();
+    let outside = dir.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("link")).unwrap();
+    let escaped = app
+        .call(
+            "add_artifacts",
+            json!({"runId": run_id, "paths": [file], "dest": "link"}),
+        )
+        .unwrap_err();
+    assert_eq!(escaped.kind, "invalid", "{escaped}");
+    assert!(!outside.join("a.txt").exists());
+}
+
 #[test]
 fn uploads_are_written_hashed_and_capped() {
     let (_dir, app, run_id) = demo_app();
