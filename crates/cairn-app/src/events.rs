@@ -17,12 +17,12 @@ pub enum AppEvent {
         run_ids: Vec<String>,
     },
     /// An import of dropped folders or logs advanced (or, with `done`, finished).
-    IndexProgress(IndexProgress),
+    ImportProgress(ImportProgress),
 }
 
 /// How far an import has got: running totals, and the source just handled.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct IndexProgress {
+pub struct ImportProgress {
     /// Which import (the UI's id for it), so concurrent imports are told apart.
     pub job: String,
     /// The file or folder just handled; empty in the final event.

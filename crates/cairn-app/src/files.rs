@@ -1,7 +1,7 @@
 //! Files brought to Cairn by drag and drop or upload: files added to a run become its artifacts
 //! (copied into the store's artifact folder, hashed with BLAKE3 and recorded in the artifact
 //! index), and dropped folders or logs are handed to the indexer, which reports its progress as
-//! [`AppEvent::IndexProgress`] events.
+//! [`AppEvent::ImportProgress`] events.
 
 use std::fs;
 use std::io::Write as _;
@@ -13,7 +13,7 @@ use cairn_core::model::ArtifactFile;
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
-use crate::events::{AppEvent, EventHub, IndexProgress};
+use crate::events::{AppEvent, EventHub, ImportProgress};
 
 /// The largest file `upload_artifact` takes: its content travels base64-encoded in one JSON
 /// message, which must stay under `cairn serve`'s 32 MB body limit. Larger files are added from
@@ -406,16 +406,17 @@ impl cairn_index::Progress for PublishProgress<'_> {
             return;
         }
         self.last = Some(Instant::now());
-        self.events.publish(&AppEvent::IndexProgress(IndexProgress {
-            job: self.job.to_owned(),
-            current: current.display().to_string(),
-            runs_new: report.runs_new,
-            runs_updated: report.runs_updated,
-            runs_unchanged: report.runs_unchanged,
-            files_seen: report.files_seen,
-            errors: report.bad_files.len() as u64,
-            done: false,
-        }));
+        self.events
+            .publish(&AppEvent::ImportProgress(ImportProgress {
+                job: self.job.to_owned(),
+                current: current.display().to_string(),
+                runs_new: report.runs_new,
+                runs_updated: report.runs_updated,
+                runs_unchanged: report.runs_unchanged,
+                files_seen: report.files_seen,
+                errors: report.bad_files.len() as u64,
+                done: false,
+            }));
     }
 }
 
@@ -444,7 +445,7 @@ pub fn import_paths(
         last: None,
     };
     let report = cairn_index::index_paths(store, &roots, &mut progress)?;
-    events.publish(&AppEvent::IndexProgress(IndexProgress {
+    events.publish(&AppEvent::ImportProgress(ImportProgress {
         job: job.to_owned(),
         current: String::new(),
         runs_new: report.runs_new,

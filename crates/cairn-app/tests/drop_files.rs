@@ -252,7 +252,7 @@ fn dropped_folders_are_imported_with_progress_events() {
         .collect();
     let progress: Vec<&Value> = received
         .iter()
-        .filter(|e| e["type"] == "index_progress")
+        .filter(|e| e["type"] == "import_progress")
         .collect();
     assert!(progress.len() >= 2, "{received:?}");
     assert!(progress.iter().all(|e| e["job"] == "j1"));

@@ -2,7 +2,7 @@
 // implementation (tauri.ts) and the HTTP one for `cairn serve` (http.ts) are the only code that
 // knows how a call travels. The types below are the JSON transport shapes (snake_case, as
 // serialised by the `cairn-app` crate); times are epoch milliseconds.
-import type { FilesCommands, IndexProgressEvent } from './files';
+import type { FilesCommands, ImportProgressEvent } from './files';
 import type { RegistryCommands, RegistryScreenCommands } from './registry';
 
 /** An experiment as listed in the sidebar. */
@@ -78,7 +78,7 @@ export type CommandArgs<C extends CommandName> = Commands[C]['args'];
 export type CommandResult<C extends CommandName> = Commands[C]['result'];
 
 /** Something the backend pushes to the UI, tagged by `type` (see cairn-app's `AppEvent`). */
-export type AppEvent = { type: 'runs_changed'; run_ids: string[] } | IndexProgressEvent;
+export type AppEvent = { type: 'runs_changed'; run_ids: string[] } | ImportProgressEvent;
 
 /** Files dragged over or dropped on the desktop window, as local paths. */
 export type FileDropEvent = { type: 'enter'; paths: string[] } | { type: 'leave' } | { type: 'drop'; paths: string[] };

@@ -20,9 +20,9 @@ export interface ImportSummary {
   errors: { path: string; reason: string }[];
 }
 
-/** Progress of an import, pushed as the `index_progress` event. */
-export interface IndexProgressEvent {
-  type: 'index_progress';
+/** Progress of an import, pushed as the `import_progress` event. */
+export interface ImportProgressEvent {
+  type: 'import_progress';
   /** The id the UI gave `import_paths`. */
   job: string;
   /** The source just handled; empty in the final event. */
