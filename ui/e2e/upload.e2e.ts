@@ -1,6 +1,7 @@
 // Drag and drop in Chromium: a file dropped on a run page (a synthetic drop, as Chromium's
 // headless mode cannot drag from the desktop) is uploaded into that run's artifacts; the store
-// then serves it through MLflow's artifacts API with the same bytes. Off a run page, the overlay
+// then serves it through MLflow's artifacts API with the same bytes and indexes it with its
+// size and BLAKE3 hash. Off a run page, the overlay
 // says honestly that a browser cannot import folders.
 import { execFileSync } from 'node:child_process';
 
@@ -11,13 +12,13 @@ import { baseUrl, cairnBinary, screenshot, storePath, useBrowser } from './harne
 
 const open = useBrowser();
 
-function demoRun(): { run_id: string; experiment_id: string } {
+function demoRun(): { run_id: string; experiment_id: string; run_name: string } {
   const out = execFileSync(
     cairnBinary(),
     ['runs', 'list', '--store', storePath(), '--json', '--experiment', 'imdb-sentiment', '--limit', '1'],
     { encoding: 'utf8' },
   );
-  const [run] = JSON.parse(out) as { run_id: string; experiment_id: string }[];
+  const [run] = JSON.parse(out) as { run_id: string; experiment_id: string; run_name: string }[];
   if (run === undefined) throw new Error('the demo made no imdb-sentiment run');
   return run;
 }
@@ -46,12 +47,14 @@ describe('dropping files', () => {
     const page = await open(`#/runs/${run.run_id}`);
 
     await dropFiles(page, [{ name, content }], true);
-    await expect.poll(() => page.getByText(`Drop files to add them to run ${run.run_id.slice(0, 8)}`).count()).toBe(1);
+    await expect.poll(() => page.getByText(`Drop files to add them to run ${run.run_name}`).count()).toBe(1);
     await screenshot(page, 'upload-overlay');
     await page.evaluate(() => document.body.dispatchEvent(new DragEvent('dragleave', { bubbles: true, dataTransfer: new DataTransfer() })));
 
     await dropFiles(page, [{ name, content }]);
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Added 1 file' }).count()).toBe(1);
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: `Added 1 file to run ${run.run_name}` }).count())
+      .toBe(1);
     await screenshot(page, 'upload-done');
 
     const folder = `${run.experiment_id}/${run.run_id}/artifacts`;
@@ -61,6 +64,24 @@ describe('dropping files', () => {
     expect(listing.files).toContainEqual({ path: name, is_dir: false, file_size: content.length });
     const served = await (await fetch(`${baseUrl()}/api/2.0/mlflow-artifacts/artifacts/${folder}/${name}`)).text();
     expect(served).toBe(content);
+
+    // The store's artifact index has it with its size and BLAKE3 hash.
+    const query = `SELECT a.size_bytes, a.blake3 FROM artifacts a JOIN runs r ON r.id = a.run_id
+                   WHERE r.run_uuid = ? AND a.path = ?`;
+    const indexed = execFileSync(
+      'python3',
+      [
+        '-c',
+        'import sqlite3, sys; db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True); ' +
+          'print(*db.execute(sys.argv[2], sys.argv[3:]).fetchone())',
+        storePath(),
+        query,
+        run.run_id,
+        name,
+      ],
+      { encoding: 'utf8' },
+    ).trim();
+    expect(indexed).toMatch(new RegExp(`^${content.length} [0-9a-f]{64}$`));
   });
 
   it('elsewhere explains that a browser cannot import folders', async () => {
