@@ -108,4 +108,30 @@ describe('the registry', () => {
     const history = cli<{ change: string; origin: string; version: number | null; to_stage: string | null }[]>('history', MODEL);
     expect(history.at(-1)).toMatchObject({ change: 'transition', origin: 'app', version: candidate!.version, to_stage: 'Production' });
   });
+
+  it('sets, then removes, an alias through the dialog', async () => {
+    const versions = cli<CliVersion[]>('versions', MODEL);
+    const target = versions.find((v) => v.stage === 'Archived') ?? versions[0]!;
+    const page = await open(`#/models/${MODEL}`);
+    const row = page.locator(`table[aria-label=Versions] tr[data-version="${target.version}"]`);
+    await row.getByRole('button', { name: 'Alias…' }).click();
+    const dialog = page.getByRole('dialog');
+    const name = dialog.getByRole('textbox', { name: 'Alias' });
+    await name.fill('not valid!');
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toContain('letters, digits');
+    await name.fill('e2e-pick');
+    await expect.poll(() => dialog.getByText('@e2e-pick is not set yet').count()).toBe(1);
+    await name.press('Enter');
+    await expect.poll(() => dialog.count()).toBe(0);
+    await expect.poll(() => row.locator('[data-alias="e2e-pick"]').count()).toBe(1);
+    expect(cli<CliModel>('show', MODEL).aliases['e2e-pick']).toBe(target.version);
+
+    await row.getByRole('button', { name: 'Remove alias @e2e-pick' }).click();
+    await expect.poll(() => dialog.getByRole('heading').textContent()).toBe(`Remove @e2e-pick from v${target.version}`);
+    await dialog.getByRole('button', { name: 'Remove @e2e-pick' }).click();
+    await expect.poll(() => row.locator('[data-alias="e2e-pick"]').count()).toBe(0);
+    const newest = page.locator('ol[aria-label=History] li').first();
+    await expect.poll(() => newest.locator('.what').textContent()).toBe(`@e2e-pick removed from v${target.version}`);
+    expect(cli<CliModel>('show', MODEL).aliases['e2e-pick']).toBeUndefined();
+  });
 });
