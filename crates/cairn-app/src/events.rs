@@ -26,6 +26,29 @@ pub enum AppEvent {
         /// Why it stopped, when it failed.
         error: Option<String>,
     },
+    /// An import of dropped folders or logs advanced (or, with `done`, finished).
+    ImportProgress(ImportProgress),
+}
+
+/// How far an import has got: running totals, and the source just handled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportProgress {
+    /// Which import (the UI's id for it), so concurrent imports are told apart.
+    pub job: String,
+    /// The file or folder just handled; empty in the final event.
+    pub current: String,
+    /// Runs new to the store so far.
+    pub runs_new: u64,
+    /// Runs re-read so far.
+    pub runs_updated: u64,
+    /// Runs found unchanged so far.
+    pub runs_unchanged: u64,
+    /// Files looked at so far.
+    pub files_seen: u64,
+    /// Sources that could not be read so far.
+    pub errors: u64,
+    /// The import has finished; the counts are final.
+    pub done: bool,
 }
 
 /// Fans events out to subscribers; subscribers that went away are dropped on the next publish.

@@ -6,6 +6,7 @@
 //! deserialise from the call's JSON object, and a bad argument is an `invalid` error naming it.
 
 mod charts;
+mod files;
 mod registry;
 mod run_page;
 mod runs;
@@ -34,6 +35,7 @@ const TABLES: &[&[Command]] = &[
     run_page::COMMANDS,
     runs_view::COMMANDS,
     settings::COMMANDS,
+    files::COMMANDS,
 ];
 
 /// The names of every command, for error messages and tests.

@@ -3,7 +3,8 @@
 // knows how a call travels. The types below are the JSON transport shapes (snake_case, as
 // serialised by the `cairn-app` crate); times are epoch milliseconds.
 import type { ChartCommands } from './charts';
-import type { RegistryCommands } from './registry';
+import type { FilesCommands, ImportProgressEvent } from './files';
+import type { RegistryCommands, RegistryScreenCommands } from './registry';
 import type { RunPageCommands } from './runpage';
 import type { IndexSummary, SettingsCommands } from './settings';
 
@@ -77,9 +78,11 @@ export interface RunsCommands {
  */
 export type Commands = RunsCommands &
   RegistryCommands &
+  RegistryScreenCommands &
   ChartCommands &
   RunPageCommands &
-  SettingsCommands;
+  SettingsCommands &
+  FilesCommands;
 export type CommandName = keyof Commands;
 export type CommandArgs<C extends CommandName> = Commands[C]['args'];
 export type CommandResult<C extends CommandName> = Commands[C]['result'];
@@ -87,7 +90,11 @@ export type CommandResult<C extends CommandName> = Commands[C]['result'];
 /** Something the backend pushes to the UI, tagged by `type` (see cairn-app's `AppEvent`). */
 export type AppEvent =
   | { type: 'runs_changed'; run_ids: string[] }
-  | ({ type: 'index_progress'; finished: boolean; error: string | null } & IndexSummary);
+  | ({ type: 'index_progress'; finished: boolean; error: string | null } & IndexSummary)
+  | ImportProgressEvent;
+
+/** Files dragged over or dropped on the desktop window, as local paths. */
+export type FileDropEvent = { type: 'enter'; paths: string[] } | { type: 'leave' } | { type: 'drop'; paths: string[] };
 
 /** Everything the UI can ask of the backend. */
 export interface Backend {
@@ -95,6 +102,11 @@ export interface Backend {
   call<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<CommandResult<C>>;
   /** Delivers every backend event to `listener` until the returned function is called. */
   subscribe(listener: (event: AppEvent) => void): () => void;
+  /**
+   * Desktop only: the window's native file drops, with local paths, until the returned function
+   * is called. Absent in a browser, where the UI uses HTML5 drag and drop and uploads instead.
+   */
+  onFileDrop?(listener: (event: FileDropEvent) => void): () => void;
 }
 
 /** What every backend call rejects with: the backend's own error, or a transport failure. */

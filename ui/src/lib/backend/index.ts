@@ -7,6 +7,8 @@ export * from './backend';
 export type * from './runpage';
 export type * from './charts';
 export type * from './settings';
+export * from './files';
+export type * from './registry';
 
 /** True inside the desktop app, where Tauri injects `__TAURI_INTERNALS__` before the page loads. */
 export function isTauri(scope: object | undefined = globalThis): boolean {

@@ -3,6 +3,7 @@
 // as the Tauri event `cairn://event`. This is the only file that imports `@tauri-apps`.
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
+import { getCurrentWebview } from '@tauri-apps/api/webview';
 
 import {
   toBackendError,
@@ -11,6 +12,7 @@ import {
   type CommandArgs,
   type CommandName,
   type CommandResult,
+  type FileDropEvent,
 } from './backend';
 
 /** The Tauri event the shell emits each backend event as. */
@@ -35,6 +37,28 @@ export class TauriBackend implements Backend {
       })
       .catch(() => {
         // Without the event plugin the UI still works; it just is not told of changes.
+      });
+    return () => {
+      stopped = true;
+      unlisten?.();
+    };
+  }
+
+  onFileDrop(listener: (event: FileDropEvent) => void): () => void {
+    let stopped = false;
+    let unlisten: (() => void) | undefined;
+    getCurrentWebview()
+      .onDragDropEvent(({ payload }) => {
+        if (payload.type === 'enter') listener({ type: 'enter', paths: payload.paths });
+        else if (payload.type === 'drop') listener({ type: 'drop', paths: payload.paths });
+        else if (payload.type === 'leave') listener({ type: 'leave' });
+      })
+      .then((stop) => {
+        if (stopped) stop();
+        else unlisten = stop;
+      })
+      .catch(() => {
+        // Without the webview's event permissions the window takes no drops; uploads still work.
       });
     return () => {
       stopped = true;
