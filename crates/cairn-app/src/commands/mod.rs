@@ -38,11 +38,6 @@ const TABLES: &[&[Command]] = &[
     files::COMMANDS,
 ];
 
-/// The names of every command, for error messages and tests.
-pub fn command_names() -> impl Iterator<Item = &'static str> {
-    TABLES.iter().flat_map(|table| table.iter().map(|c| c.name))
-}
-
 pub(crate) fn find(name: &str) -> Option<&'static Command> {
     TABLES
         .iter()
