@@ -1,5 +1,6 @@
 //! Metric histories: compressed chunks plus a short uncompressed tail for points logged one at
-//! a time. See ARCHITECTURE.md, "Metric storage", for why and for the measurements.
+//! a time. See ARCHITECTURE.md, "Metric storage", for why, and
+//! docs/PERFORMANCE.md for the measurements.
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
