@@ -81,7 +81,7 @@ pub(crate) fn index(
             let key = run_dir.to_string_lossy().into_owned();
             let (size, mtime, count) = files::tree_fingerprint(&run_dir);
             report.files_seen += count;
-            let fingerprint = count.to_le_bytes().to_vec();
+            let fingerprint = run_fingerprint(count);
             if let Some(state) = known.get(&key)
                 && state.size_bytes == size
                 && state.mtime_ns == mtime
@@ -218,6 +218,18 @@ fn read_key_files(dir: &Path) -> Vec<(String, String)> {
     out
 }
 
+/// What is remembered of a run folder beside its size and mtime: the reader's version, then
+/// the file count. Raising `RUN_READER_VERSION` makes the next pass re-read every run folder
+/// once, so a fix in how runs are read reaches stores indexed before it.
+fn run_fingerprint(file_count: u64) -> Vec<u8> {
+    let mut fingerprint = vec![RUN_READER_VERSION];
+    fingerprint.extend_from_slice(&file_count.to_le_bytes());
+    fingerprint
+}
+
+/// 1: numeric `status` codes read as MLflow's RunStatus (they had been read as RUNNING).
+const RUN_READER_VERSION: u8 = 1;
+
 fn status_from_int(code: Option<i64>) -> RunStatus {
     match code {
         Some(2) => RunStatus::Scheduled,
@@ -247,11 +259,12 @@ fn read_run(
         run_dir.to_string_lossy(),
     );
     run.user_id = yaml::text(&meta, "user_id").unwrap_or_default();
-    run.status = match meta.get("status") {
-        Some(serde_yaml::Value::String(text)) => {
-            RunStatus::parse(text).unwrap_or(RunStatus::Running)
-        }
-        _ => status_from_int(yaml::int(&meta, "status")),
+    // MLflow writes the status as RunStatus's number (`status: 3`); older files and other
+    // writers use its name. `read_mapping` keeps top-level numbers as their text.
+    run.status = match yaml::text(&meta, "status") {
+        Some(text) => RunStatus::parse(&text)
+            .unwrap_or_else(|| status_from_int(text.trim().parse::<i64>().ok())),
+        None => RunStatus::Running,
     };
     run.start_time_ms = yaml::int(&meta, "start_time");
     run.end_time_ms = yaml::int(&meta, "end_time");

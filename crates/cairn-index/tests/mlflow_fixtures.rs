@@ -8,7 +8,7 @@
 mod common;
 
 use cairn_core::Store;
-use cairn_core::model::{GitOrigin, LifecycleStage, ModelStage, SourceKind};
+use cairn_core::model::{GitOrigin, LifecycleStage, ModelStage, RunStatus, SourceKind};
 use common::{Sandbox, expected};
 
 fn check_against_expected(sandbox: &Sandbox, which: &str, kind: SourceKind) {
@@ -26,6 +26,9 @@ fn check_against_expected(sandbox: &Sandbox, which: &str, kind: SourceKind) {
             assert_eq!(got.info.experiment_id, stored.experiment_id, "{run_id}");
             assert_eq!(got.info.run_name, run["name"].as_str().unwrap());
             assert_eq!(got.info.source_kind, kind);
+            // Every fixture run ended normally (the file store writes `status: 3`).
+            assert_eq!(got.info.status, RunStatus::Finished, "{run_id} status");
+            assert!(got.info.end_time_ms.is_some(), "{run_id} end time");
             for (key, value) in run["params"].as_object().unwrap() {
                 let param = got.params.iter().find(|p| &p.key == key).unwrap();
                 assert_eq!(param.value, value.as_str().unwrap(), "{run_id} param {key}");
@@ -173,6 +176,37 @@ fn reindexing_the_same_tree_imports_nothing_new() {
         sandbox.store.metric_history(run, "val_loss").unwrap().len(),
         30
     );
+}
+
+#[test]
+fn runs_remembered_by_an_older_reader_are_read_again_once() {
+    let sandbox = Sandbox::new("mlflow-filestore");
+    let first = sandbox.index();
+    // What a store indexed by the previous reader holds: the file count alone as the run
+    // folder's state, and the status that reader got wrong.
+    let connection = rusqlite::Connection::open(sandbox.store.database_path()).unwrap();
+    connection
+        .execute(
+            "UPDATE index_files SET parser_state = substr(parser_state, 2) \
+             WHERE source_kind = 'mlruns' AND run_uuid IS NOT NULL",
+            [],
+        )
+        .unwrap();
+    connection
+        .execute("UPDATE runs SET status = 'RUNNING'", [])
+        .unwrap();
+    drop(connection);
+
+    let again = sandbox.index();
+    assert_eq!(again.runs_new, 0, "{again:?}");
+    assert_eq!(again.runs_updated, first.runs_new, "{again:?}");
+    let run = sandbox
+        .store
+        .get_run("feb1cc059a1347859b01a25d157ad9f0")
+        .unwrap();
+    assert_eq!(run.info.status, RunStatus::Finished);
+    let settled = sandbox.index();
+    assert_eq!(settled.runs_updated, 0, "{settled:?}");
 }
 
 #[test]
