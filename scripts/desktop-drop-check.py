@@ -25,6 +25,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 
@@ -51,13 +52,13 @@ def check_artifacts(args: argparse.Namespace) -> list[str]:
             files += [p.relative_to(args.source) for p in sorted(source.rglob("*")) if p.is_file()]
         else:
             files.append(Path(dropped))
-    # A scratch store for `cairn hash`, so its stat cache cannot answer from the app's work.
-    scratch = Path(args.store).with_name("hash-check.db")
     db = sqlite3.connect(f"file:{args.store}?mode=ro", uri=True)
     problems = []
     for relative in files:
         path = relative.as_posix()
-        hashed = cairn_json(args.cairn, str(scratch), "hash", str(args.source / relative))
+        # A scratch store for `cairn hash`, so no stat cache can answer from the app's work.
+        with tempfile.TemporaryDirectory() as scratch:
+            hashed = cairn_json(args.cairn, f"{scratch}/hash.db", "hash", str(args.source / relative))
         if not isinstance(hashed, list) or len(hashed) != 1:
             return [f"`cairn hash {args.source / relative}` failed"]
         expected_size, expected_hash = hashed[0]["size_bytes"], hashed[0]["hash"]

@@ -31,6 +31,9 @@ fail() {
     echo "desktop smoke test: FAIL: $*" >&2
     exit 1
 }
+# Any other command that fails says which one, instead of `set -e` ending the test silently.
+set -E
+trap 'echo "desktop smoke test: FAIL: line $LINENO: \`$BASH_COMMAND\` exited with status $?" >&2' ERR
 
 artifacts="${CAIRN_SMOKE_ARTIFACTS:-$repo_root/tests/artifacts}"
 mkdir -p "$artifacts"
@@ -107,7 +110,8 @@ start_app() {
     for _ in $(seq 60); do
         kill -0 "$app_pid" 2>/dev/null || fail "cairn-desktop exited early; its output is in $log:
 $(tail -n 20 "$log")"
-        window="$(xwininfo -root -tree 2>/dev/null | awk '$2 == "\"Cairn\":" {print $1; exit}')"
+        # xwininfo fails now and then while windows come and go: just look again.
+        window="$(xwininfo -root -tree 2>/dev/null | awk '$2 == "\"Cairn\":" {print $1; exit}')" || true
         [[ -n $window ]] && break
         sleep 0.5
     done
