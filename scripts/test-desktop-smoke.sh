@@ -57,11 +57,32 @@ work_dir="$(mktemp -d -t cairn-smoke.XXXXXX)"
 xvfb_pid=""
 app_pid=""
 source_pid=""
+
+# stop_app: stops the app and waits for its WebKit helper processes to end with it.
+stop_app() {
+    [[ -n $app_pid ]] || return 0
+    local helpers
+    helpers="$(pgrep -P "$app_pid" || true)"
+    kill "$app_pid" 2>/dev/null || true
+    wait "$app_pid" 2>/dev/null || true
+    app_pid=""
+    local helper state
+    for helper in $helpers; do
+        for _ in $(seq 30); do
+            state="$(ps -o stat= -p "$helper" 2>/dev/null || true)"
+            # Gone, or exited and waiting for init to collect it.
+            [[ -z $state || $state == Z* ]] && break
+            sleep 0.1
+        done
+        [[ -z $state || $state == Z* ]] || kill "$helper" 2>/dev/null || true
+    done
+}
+
 cleanup() {
     local status=$?
     # Stop only what this script started.
     if [[ -n $source_pid ]]; then kill "$source_pid" 2>/dev/null || true; wait "$source_pid" 2>/dev/null || true; fi
-    if [[ -n $app_pid ]]; then kill "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true; fi
+    stop_app
     if [[ -n $xvfb_pid ]]; then kill "$xvfb_pid" 2>/dev/null || true; wait "$xvfb_pid" 2>/dev/null || true; fi
     rm -rf "$work_dir"
     exit "$status"
@@ -116,12 +137,6 @@ $(tail -n 20 "$log")"
         sleep 0.5
     done
     [[ -n $window ]] || fail "no window titled Cairn appeared within 30 s (output in $log)"
-}
-
-stop_app() {
-    kill "$app_pid" 2>/dev/null || true
-    wait "$app_pid" 2>/dev/null || true
-    app_pid=""
 }
 
 # shot NAME: saves the whole screen (the window and the drag source) as $artifacts/NAME.png.
@@ -179,6 +194,7 @@ drag() {
         xwd -id "$window" -silent >"$work_dir/over.xwd" || fail "xwd could not take a screenshot of the window"
         if python3 "$repo_root/scripts/screenshot-check.py" "$work_dir/over.xwd" --drop-overlay --quiet; then
             shown=1
+            echo "drop: the window shows its drop overlay (after $attempt moves over it)" >&2
             break
         fi
         if ((attempt % 6 == 0)); then
