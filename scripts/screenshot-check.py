@@ -9,6 +9,10 @@ Passes (exit 0) when the screen is not blank (at least --min-colours distinct co
 colour covering nearly everything) and a runs table is visible: at least --min-rows lines of text
 right of the sidebar, one under the other at one regular pitch (the table's fixed row height).
 Otherwise prints what it saw and exits 1. Exit 2 means the file could not be read.
+
+With --drop-overlay (a screenshot of the Cairn window alone, `xwd -id WINDOW`), passes instead
+when the drag-and-drop overlay is shown (its dashed accent-coloured border along the edges).
+With --no-check it only converts the screenshot (to --png) and always passes.
 """
 
 from __future__ import annotations
@@ -123,6 +127,26 @@ def longest_regular_run(bands: list[tuple[int, int]]) -> tuple[int, int]:
     return best
 
 
+# The overlay's border colour, `--accent` in ui/src/app.css: light theme, dark theme.
+ACCENTS = ((0x1F, 0x6F, 0x7A), (0x5F, 0xB8, 0xC4))
+
+
+def drop_overlay_shown(shot: Screenshot) -> tuple[bool, str]:
+    """Whether the drop overlay's dashed border (3 px, accent colour) runs along the window's left
+    and top edges: at least a third of each edge line is accent-coloured (dashes and gaps). The
+    right edge may be a page's scroll bar, which the overlay does not cover."""
+    def is_accent(x: int, y: int) -> bool:
+        start = (y * shot.width + x) * 3
+        pixel = shot.rgb[start : start + 3]
+        return any(sum(abs(a - b) for a, b in zip(pixel, accent)) <= 60 for accent in ACCENTS)
+
+    down = range(8, shot.height - 8)
+    across = range(8, shot.width - 24)
+    left = sum(is_accent(1, y) for y in down) / max(1, len(down))
+    top = sum(is_accent(x, 1) for x in across) / max(1, len(across))
+    return min(left, top) >= 0.33, f"accent on {left:.0%} of the left edge, {top:.0%} of the top"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("xwd", type=Path)
@@ -132,6 +156,9 @@ def main() -> int:
     parser.add_argument("--sidebar-fraction", type=float, default=0.25,
                         help="ignore this much of the width on the left (the experiments sidebar)")
     parser.add_argument("--quiet", action="store_true", help="print nothing on success")
+    parser.add_argument("--drop-overlay", action="store_true",
+                        help="check that the drag-and-drop overlay is shown instead")
+    parser.add_argument("--no-check", action="store_true", help="only save the PNG")
     args = parser.parse_args()
 
     try:
@@ -141,6 +168,17 @@ def main() -> int:
         return 2
     if args.png:
         write_png(shot, args.png)
+    if args.no_check:
+        return 0
+    if args.drop_overlay:
+        shown, summary = drop_overlay_shown(shot)
+        if not shown:
+            if not args.quiet:
+                print(f"screenshot-check: FAIL: no drop overlay ({summary})", file=sys.stderr)
+            return 1
+        if not args.quiet:
+            print(f"screenshot-check: ok: drop overlay shown ({summary})")
+        return 0
 
     colours, dominant_share = colour_stats(shot)
     bands = text_lines(shot, int(shot.width * args.sidebar_fraction), shot.width)

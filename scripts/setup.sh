@@ -38,6 +38,8 @@ apt_packages=(
     libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev
     # headless desktop smoke test: virtual X server, window lookup, screenshot
     xvfb xauth x11-utils x11-apps
+    # its native drag and drop: a GTK drag source (Debian's python3) and a pointer to drag with
+    python3-gi gir1.2-gtk-3.0 xdotool procps
     # fonts so the UI has real glyphs under Xvfb
     fonts-dejavu-core
     # browser tests of the web UI, Python tooling (mlflow client tests)

@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
-# Smoke test of the desktop app: builds it, starts it on a virtual X screen (Xvfb) against a
-# fresh store seeded by `cairn demo`, waits for the window, and checks a screenshot shows the runs
-# table (scripts/screenshot-check.py). Exits non-zero with a message saying what failed.
+# Smoke and drag-and-drop test of the desktop app: builds it, starts it on a virtual X screen
+# (Xvfb) against a fresh store seeded by `cairn demo`, waits for the window, and checks a
+# screenshot shows the runs table (scripts/screenshot-check.py). Then real native drops, through
+# the X drag-and-drop protocol (XDND) into Tauri's file-drop event: a GTK drag source beside the
+# window (scripts/drag-source.py) offers files as a file manager does, and xdotool drags them
+# with the pointer onto the window:
+#   1. copies of the TensorBoard logs and the MLflow mlruns/ of tests/fixtures/real dropped on the
+#      runs view are imported (checked with `cairn runs list/show`);
+#   2. a file and a folder dropped on a run page (the app started with `--route '#/runs/ID'`)
+#      become its artifacts, indexed with the size and BLAKE3 hash `cairn hash` gives
+#      (scripts/desktop-drop-check.py).
+# Exits non-zero with a message saying what failed.
 #
 #     scripts/test-desktop-smoke.sh [--no-build]
 #
-# The screenshot is kept at $CAIRN_SMOKE_ARTIFACTS/desktop-smoke.png
-# (default tests/artifacts/desktop-smoke.png), and the app's output next to it.
+# Screenshots of each step are kept in $CAIRN_SMOKE_ARTIFACTS (default tests/artifacts):
+# desktop-smoke.png, desktop-drop-*.png, and the app's output in desktop-smoke*.log.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,12 +31,15 @@ fail() {
     echo "desktop smoke test: FAIL: $*" >&2
     exit 1
 }
+# Any other command that fails says which one, instead of `set -e` ending the test silently.
+set -E
+trap 'echo "desktop smoke test: FAIL: line $LINENO: \`$BASH_COMMAND\` exited with status $?" >&2' ERR
 
 artifacts="${CAIRN_SMOKE_ARTIFACTS:-$repo_root/tests/artifacts}"
 mkdir -p "$artifacts"
 screenshot_png="$artifacts/desktop-smoke.png"
 app_log="$artifacts/desktop-smoke.log"
-rm -f "$screenshot_png" "$app_log"
+rm -f "$screenshot_png" "$artifacts"/desktop-smoke*.log "$artifacts"/desktop-drop-*.png
 
 "$repo_root/scripts/setup.sh"
 
@@ -44,10 +56,33 @@ done
 work_dir="$(mktemp -d -t cairn-smoke.XXXXXX)"
 xvfb_pid=""
 app_pid=""
+source_pid=""
+
+# stop_app: stops the app and waits for its WebKit helper processes to end with it.
+stop_app() {
+    [[ -n $app_pid ]] || return 0
+    local helpers
+    helpers="$(pgrep -P "$app_pid" || true)"
+    kill "$app_pid" 2>/dev/null || true
+    wait "$app_pid" 2>/dev/null || true
+    app_pid=""
+    local helper state
+    for helper in $helpers; do
+        for _ in $(seq 30); do
+            state="$(ps -o stat= -p "$helper" 2>/dev/null || true)"
+            # Gone, or exited and waiting for init to collect it.
+            [[ -z $state || $state == Z* ]] && break
+            sleep 0.1
+        done
+        [[ -z $state || $state == Z* ]] || kill "$helper" 2>/dev/null || true
+    done
+}
+
 cleanup() {
     local status=$?
     # Stop only what this script started.
-    if [[ -n $app_pid ]]; then kill "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true; fi
+    if [[ -n $source_pid ]]; then kill "$source_pid" 2>/dev/null || true; wait "$source_pid" 2>/dev/null || true; fi
+    stop_app
     if [[ -n $xvfb_pid ]]; then kill "$xvfb_pid" 2>/dev/null || true; wait "$xvfb_pid" 2>/dev/null || true; fi
     rm -rf "$work_dir"
     exit "$status"
@@ -60,9 +95,10 @@ mkdir -p "$(dirname "$CAIRN_STORE")"
 "$target_dir/debug/cairn" demo >"$work_dir/demo.log" 2>&1 ||
     fail "cairn demo could not seed $CAIRN_STORE: $(cat "$work_dir/demo.log")"
 
-# A virtual screen a little larger than the 1280x800 window; Xvfb picks a free display number.
+# A virtual screen wider than the 1280x800 window, with room for the drag source on its right;
+# Xvfb picks a free display number.
 exec 3>"$work_dir/display"
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -noreset >"$work_dir/xvfb.log" 2>&1 &
+Xvfb -displayfd 3 -screen 0 1600x800x24 -nolisten tcp -noreset >"$work_dir/xvfb.log" 2>&1 &
 xvfb_pid=$!
 exec 3>&-
 for _ in $(seq 50); do
@@ -79,33 +115,153 @@ export WEBKIT_DISABLE_DMABUF_RENDERER=1 WEBKIT_DISABLE_COMPOSITING_MODE=1
 # A home of its own too, so WebKit's caches and storage stay out of the user's data directory.
 app_home="$work_dir/home"
 mkdir -p "$app_home"
-HOME="$app_home" XDG_DATA_HOME="$app_home/.local/share" XDG_CACHE_HOME="$app_home/.cache" \
-    XDG_CONFIG_HOME="$app_home/.config" XDG_STATE_HOME="$app_home/.local/state" \
-    "$target_dir/debug/cairn-desktop" >"$app_log" 2>&1 &
-app_pid=$!
+cairn_bin="$target_dir/debug/cairn"
+window=""
 
-echo "smoke: waiting for the Cairn window on $DISPLAY" >&2
-window_up=0
-for _ in $(seq 60); do
-    kill -0 "$app_pid" 2>/dev/null || fail "cairn-desktop exited early; its output is in $app_log:
-$(tail -n 20 "$app_log")"
-    if xwininfo -root -tree 2>/dev/null | grep -q '"Cairn"'; then
-        window_up=1
-        break
-    fi
-    sleep 0.5
-done
-[[ $window_up == 1 ]] || fail "no window titled Cairn appeared within 30 s (output in $app_log)"
+# start_app LOG [ARGS...]: starts cairn-desktop and waits for its window (its id in $window).
+start_app() {
+    local log="$1"
+    shift
+    HOME="$app_home" XDG_DATA_HOME="$app_home/.local/share" XDG_CACHE_HOME="$app_home/.cache" \
+        XDG_CONFIG_HOME="$app_home/.config" XDG_STATE_HOME="$app_home/.local/state" \
+        "$target_dir/debug/cairn-desktop" "$@" >"$log" 2>&1 &
+    app_pid=$!
+    echo "smoke: waiting for the Cairn window on $DISPLAY" >&2
+    window=""
+    for _ in $(seq 60); do
+        kill -0 "$app_pid" 2>/dev/null || fail "cairn-desktop exited early; its output is in $log:
+$(tail -n 20 "$log")"
+        # xwininfo fails now and then while windows come and go: just look again.
+        window="$(xwininfo -root -tree 2>/dev/null | awk '$2 == "\"Cairn\":" {print $1; exit}')" || true
+        [[ -n $window ]] && break
+        sleep 0.5
+    done
+    [[ -n $window ]] || fail "no window titled Cairn appeared within 30 s (output in $log)"
+}
+
+# shot NAME: saves the whole screen (the window and the drag source) as $artifacts/NAME.png.
+shot() {
+    xwd -root -silent >"$work_dir/step.xwd" || fail "xwd could not take a screenshot of $DISPLAY"
+    python3 "$repo_root/scripts/screenshot-check.py" "$work_dir/step.xwd" --no-check --png "$artifacts/$1.png"
+}
+
+start_app "$app_log"
 
 # The window is up; give the web view time to load the runs, checking each second.
 echo "smoke: window is up, waiting for the runs table" >&2
 for _ in $(seq 30); do
     sleep 1
-    xwd -root -silent >"$work_dir/screen.xwd" || fail "xwd could not take a screenshot of $DISPLAY"
+    xwd -id "$window" -silent >"$work_dir/screen.xwd" || fail "xwd could not take a screenshot of the window"
     python3 "$repo_root/scripts/screenshot-check.py" "$work_dir/screen.xwd" --quiet 2>/dev/null && break
 done
 # Once more, to save the PNG and print what the check saw.
 python3 "$repo_root/scripts/screenshot-check.py" "$work_dir/screen.xwd" --png "$screenshot_png" ||
     fail "the window does not show the runs table after 30 s; see $screenshot_png and $app_log"
-
 echo "desktop smoke test: ok (screenshot: $screenshot_png)"
+
+# --- Native drag and drop ----------------------------------------------------------------------
+
+# drag NAME PATH...: drags PATHs from a drag source right of the window onto the window's middle
+# with the pointer, and drops them once the window shows its drop overlay (the UI got the drag).
+# Screenshots: NAME-source (before), NAME-over (overlay shown, button still down).
+drag() {
+    local name="$1"
+    shift
+    local source_log="$work_dir/$name-source.log"
+    /usr/bin/python3 "$repo_root/scripts/drag-source.py" --at 1320,100 --size 240,120 --timeout 40 \
+        "$@" >"$source_log" 2>&1 &
+    source_pid=$!
+    for _ in $(seq 100); do
+        grep -q '^ready' "$source_log" && break
+        kill -0 "$source_pid" 2>/dev/null || fail "the drag source did not start: $(cat "$source_log")"
+        sleep 0.1
+    done
+    grep -q '^ready' "$source_log" || fail "the drag source showed no window within 10 s"
+    shot "$name-source"
+
+    # Press on the source, move past GTK's drag threshold and across onto the window.
+    xdotool mousemove 1440 160 mousedown 1
+    for x in 1430 1410 1380 1340 1300 1250 1150 1000 850 700; do
+        xdotool mousemove "$x" 400
+        sleep 0.03
+    done
+    # Keep moving over the window until it shows the overlay; leave and re-enter now and then in
+    # case the web view had not started listening yet when the drag first entered.
+    local shown=0
+    for attempt in $(seq 24); do
+        xdotool mousemove $((640 + attempt % 2 * 8)) 400
+        sleep 0.25
+        xwd -id "$window" -silent >"$work_dir/over.xwd" || fail "xwd could not take a screenshot of the window"
+        if python3 "$repo_root/scripts/screenshot-check.py" "$work_dir/over.xwd" --drop-overlay --quiet; then
+            shown=1
+            echo "drop: the window shows its drop overlay (after $attempt moves over it)" >&2
+            break
+        fi
+        if ((attempt % 6 == 0)); then
+            xdotool mousemove 1450 400
+            sleep 0.2
+            xdotool mousemove 900 400
+        fi
+    done
+    shot "$name-over"
+    xdotool mouseup 1
+    [[ $shown == 1 ]] || {
+        python3 "$repo_root/scripts/screenshot-check.py" "$work_dir/over.xwd" --drop-overlay || true
+        fail "the window never showed its drop overlay while $* was dragged over it (see $artifacts/$name-over.png)"
+    }
+    local status=0
+    wait "$source_pid" || status=$?
+    source_pid=""
+    [[ $status == 0 ]] || fail "the drop was not accepted: $(cat "$source_log")"
+    # Move the pointer off so the window's hover state is not in the next screenshot.
+    xdotool mousemove 1590 790
+}
+
+# wait_for WHAT COMMAND...: runs COMMAND every half second until it passes (20 s at most).
+wait_for() {
+    local what="$1"
+    shift
+    for _ in $(seq 40); do
+        "$@" --quiet && return 0
+        sleep 0.5
+    done
+    "$@" || true
+    fail "$what"
+}
+
+drop_dir="$work_dir/drop"
+mkdir -p "$drop_dir"
+
+# 1. Folders dropped on the runs view are imported: TensorBoard logs and an MLflow mlruns/.
+cp -r "$repo_root/tests/fixtures/real/tensorboard" "$drop_dir/tensorboard-drop"
+cp -r "$repo_root/tests/fixtures/real/mlflow-filestore/mlruns" "$drop_dir/mlruns"
+echo "drop: dragging two folders onto the runs view" >&2
+drag desktop-drop-folders "$drop_dir/tensorboard-drop" "$drop_dir/mlruns"
+wait_for "the dropped folders were not imported within 20 s (see $artifacts/desktop-drop-folders-*.png)" \
+    python3 "$repo_root/scripts/desktop-drop-check.py" imported --cairn "$cairn_bin" --store "$CAIRN_STORE" \
+    --expected "$repo_root/tests/fixtures/real/expected.json" --tensorboard-experiment tensorboard-drop
+sleep 0.5
+shot desktop-drop-folders-imported
+echo "drop: folders imported: ok" >&2
+
+# 2. A file and a folder dropped on a run page become the run's artifacts.
+run_id="$("$cairn_bin" runs list --json --experiment mnist-cnn --limit 1 |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["run_id"])')" ||
+    fail "cannot find a demo run to drop files on"
+stop_app
+start_app "$artifacts/desktop-smoke-run-page.log" --route "#/runs/$run_id"
+payload="$work_dir/payload"
+mkdir -p "$payload/eval"
+head -c 300000 /dev/urandom >"$payload/weights.bin"
+printf '{"accuracy": 0.91, "run": "%s"}\n' "$run_id" >"$payload/eval/metrics.json"
+printf 'label,predicted,count\ncat,cat,41\ncat,dog,3\ndog,dog,44\n' >"$payload/eval/confusion.csv"
+echo "drop: dragging a file and a folder onto the page of run $run_id" >&2
+drag desktop-drop-run "$payload/weights.bin" "$payload/eval"
+wait_for "the dropped files did not become artifacts of run $run_id within 20 s (see $artifacts/desktop-drop-run-*.png)" \
+    python3 "$repo_root/scripts/desktop-drop-check.py" artifacts --cairn "$cairn_bin" --store "$CAIRN_STORE" \
+    --run "$run_id" --source "$payload" weights.bin eval
+sleep 0.5
+shot desktop-drop-run-added
+echo "drop: artifacts added: ok" >&2
+
+echo "desktop drag-and-drop test: ok (screenshots: $artifacts/desktop-drop-*.png)"

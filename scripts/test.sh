@@ -2,8 +2,8 @@
 # The whole test suite, exactly as CI runs it (.ci/run calls this script).
 # Sets up what is missing first (scripts/setup.sh), then: formatting, lints, the dependency
 # boundary check, the UI's type check and unit tests, every Rust test of the workspace (the
-# desktop shell included), the web UI end to end in Chromium, the real mlflow client against `cairn serve`, and a smoke test of the
-# real desktop binary under Xvfb.
+# desktop shell included), the web UI end to end in Chromium, the real mlflow client against
+# `cairn serve`, and a smoke and native drag-and-drop test of the real desktop binary under Xvfb.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -38,7 +38,7 @@ scripts/test-e2e.sh 2>&1 | tee "$log_dir/e2e.log"
 step "mlflow client against cairn serve"
 scripts/test-mlflow-compat.sh 2>&1 | tee "$log_dir/mlflow.log"
 
-step "desktop smoke test"
+step "desktop smoke and drag-and-drop test"
 scripts/test-desktop-smoke.sh
 
 step "all tests passed"

@@ -12,15 +12,17 @@ use std::sync::Arc;
 
 use cairn_app::{App, AppError};
 use serde_json::Value;
-use tauri::Emitter;
+use tauri::{Emitter, Manager};
 
 const USAGE: &str = "\
 Cairn desktop app
 
-Usage: cairn-desktop [--store PATH]
+Usage: cairn-desktop [--store PATH] [--route ROUTE]
 
 Options:
   --store PATH   the store to open (default: $CAIRN_STORE, else Cairn's data directory)
+  --route ROUTE  the screen to open on, as the UI's hash route: '#/runs/RUN_ID' (a run page),
+                 '#/models/NAME', '#/compare?runs=A,B', '#/settings' (default: the runs view)
   -h, --help     print this help
   -V, --version  print the version
 ";
@@ -36,13 +38,17 @@ fn call(app: tauri::State<'_, App>, command: String, args: Value) -> Result<Valu
 /// What the command line asked for.
 #[derive(Debug, PartialEq)]
 enum Invocation {
-    Run { store_path: Option<PathBuf> },
+    Run {
+        store_path: Option<PathBuf>,
+        route: Option<String>,
+    },
     Help,
     Version,
 }
 
 fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Invocation, String> {
     let mut store_path = None;
+    let mut route = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         match arg.to_str() {
@@ -52,13 +58,39 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Invocation, St
                 Some(path) => store_path = Some(PathBuf::from(path)),
                 None => return Err("--store needs a path".to_owned()),
             },
-            _ => match arg.to_str().and_then(|arg| arg.strip_prefix("--store=")) {
-                Some(path) => store_path = Some(PathBuf::from(path)),
-                None => return Err(format!("unexpected argument: {}", arg.to_string_lossy())),
+            Some("--route") => match args.next() {
+                Some(value) => route = Some(parse_route(&value.to_string_lossy())?),
+                None => return Err("--route needs a route such as '#/runs/RUN_ID'".to_owned()),
             },
+            Some(other) if other.starts_with("--store=") => {
+                store_path = other.strip_prefix("--store=").map(PathBuf::from);
+            }
+            Some(other) if other.starts_with("--route=") => {
+                route = Some(parse_route(other.trim_start_matches("--route="))?);
+            }
+            _ => return Err(format!("unexpected argument: {}", arg.to_string_lossy())),
         }
     }
-    Ok(Invocation::Run { store_path })
+    Ok(Invocation::Run { store_path, route })
+}
+
+/// Checks a `--route` value: the UI's hash route (`#/runs/ID`), returned without its `#`.
+fn parse_route(value: &str) -> Result<String, String> {
+    match value.strip_prefix('#') {
+        Some(route) if route.starts_with('/') && !route.contains(char::is_whitespace) => {
+            Ok(route.to_owned())
+        }
+        _ => Err(format!(
+            "--route takes the UI's hash route, such as '#/runs/RUN_ID', not '{value}'"
+        )),
+    }
+}
+
+/// Opens the window's web view on `route` (a hash route without its `#`) instead of the runs view.
+fn open_route(window: &tauri::WebviewWindow, route: &str) -> tauri::Result<()> {
+    let mut url = window.url()?;
+    url.set_fragment(Some(route));
+    window.navigate(url)
 }
 
 /// On Linux, fails early with a message instead of GTK's panic when there is no display to open a
@@ -80,8 +112,8 @@ fn check_display() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    let store_path = match parse_args(std::env::args_os().skip(1)) {
-        Ok(Invocation::Run { store_path }) => store_path,
+    let (store_path, route) = match parse_args(std::env::args_os().skip(1)) {
+        Ok(Invocation::Run { store_path, route }) => (store_path, route),
         Ok(Invocation::Help) => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -120,6 +152,9 @@ fn main() -> ExitCode {
     let result = tauri::Builder::default()
         .manage(app)
         .setup(move |tauri_app| {
+            if let (Some(route), Some(window)) = (&route, tauri_app.get_webview_window("main")) {
+                open_route(&window, route)?;
+            }
             let handle = tauri_app.handle().clone();
             std::thread::Builder::new()
                 .name("cairn-events".to_owned())
@@ -154,17 +189,48 @@ mod tests {
     fn store_flag_takes_a_path_in_either_spelling() {
         let expected = Invocation::Run {
             store_path: Some(PathBuf::from("/tmp/s.db")),
+            route: None,
         };
         assert_eq!(parse(&["--store", "/tmp/s.db"]), Ok(expected));
         let expected = Invocation::Run {
             store_path: Some(PathBuf::from("/tmp/s.db")),
+            route: None,
         };
         assert_eq!(parse(&["--store=/tmp/s.db"]), Ok(expected));
     }
 
     #[test]
     fn no_arguments_means_the_default_store() {
-        assert_eq!(parse(&[]), Ok(Invocation::Run { store_path: None }));
+        let expected = Invocation::Run {
+            store_path: None,
+            route: None,
+        };
+        assert_eq!(parse(&[]), Ok(expected));
+    }
+
+    #[test]
+    fn route_flag_takes_a_hash_route_in_either_spelling() {
+        let expected = Invocation::Run {
+            store_path: None,
+            route: Some("/runs/abc123".to_owned()),
+        };
+        assert_eq!(parse(&["--route", "#/runs/abc123"]), Ok(expected));
+        let expected = Invocation::Run {
+            store_path: Some(PathBuf::from("/tmp/s.db")),
+            route: Some("/compare?runs=a,b".to_owned()),
+        };
+        assert_eq!(
+            parse(&["--route=#/compare?runs=a,b", "--store", "/tmp/s.db"]),
+            Ok(expected)
+        );
+    }
+
+    #[test]
+    fn a_route_without_its_hash_or_slash_is_an_error() {
+        assert!(parse(&["--route"]).is_err());
+        assert!(parse(&["--route", "/runs/abc"]).is_err());
+        assert!(parse(&["--route", "#runs"]).is_err());
+        assert!(parse(&["--route", "#/runs/a b"]).is_err());
     }
 
     #[test]
