@@ -119,6 +119,8 @@ fn main() -> ExitCode {
 
     let result = tauri::Builder::default()
         .manage(app)
+        // The system's folder chooser (Settings → Watched folders → Choose folder…).
+        .plugin(tauri_plugin_dialog::init())
         .setup(move |tauri_app| {
             let handle = tauri_app.handle().clone();
             std::thread::Builder::new()

@@ -36,6 +36,10 @@ describe('the settings view', () => {
   it('adds a watched folder, indexes it and removes it', async () => {
     const page = await open('#/settings');
     const folder = mkdtempSync(path.join(tmpdir(), 'cairn-watched-'));
+    // A browser cannot tell the page where a chosen folder is: the path is typed (the desktop
+    // app adds "Choose folder…").
+    await page.getByRole('button', { name: 'Watch folder' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Choose folder…' }).count()).toBe(0);
     await page.getByLabel('Folder to watch').fill(folder);
     await page.getByRole('button', { name: 'Watch folder' }).click();
     await expect.poll(() => page.getByText(folder, { exact: true }).count()).toBe(1);
