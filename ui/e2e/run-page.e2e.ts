@@ -39,6 +39,13 @@ function cliRunIds(experiment: string): string[] {
   return (JSON.parse(out) as { run_id: string }[]).map((run) => run.run_id);
 }
 
+/** The steps of a run's metric history, ascending, from the MLflow REST API `cairn serve` speaks. */
+async function metricSteps(runId: string, key: string): Promise<number[]> {
+  const url = `${baseUrl()}/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=${encodeURIComponent(key)}`;
+  const body = (await (await fetch(url)).json()) as { metrics: { step: number }[] };
+  return [...new Set(body.metrics.map((m) => Number(m.step)))].sort((a, b) => a - b);
+}
+
 /** A run `cairn demo` made (source `demo`: git provenance, params, metrics) and its experiment. */
 function demoRun(): CliRunDetail & { experiment: string } {
   const experiments = JSON.parse(
@@ -103,6 +110,29 @@ describe('the run page', () => {
     const box = (await first.locator('svg').boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await expect.poll(() => first.getByTestId('chart-readout').textContent()).toContain(run.run_name);
+
+    // From the keyboard: Tab to the chart, Home/End and the arrows step the readout from point to
+    // point, and screen readers are told each reading.
+    const metric = run.metric_summaries[0]!;
+    const steps = await metricSteps(run.run_id, metric.key);
+    await page.mouse.move(0, 0);
+    const slider = first.getByRole('slider', { name: new RegExp(`^Chart of ${metric.key}: `) });
+    await slider.focus();
+    const announced = first.getByTestId('chart-announcement');
+    expect(await announced.getAttribute('aria-live')).toBe('polite');
+    await page.keyboard.press('Home');
+    await expect.poll(() => first.getByTestId('chart-readout').textContent()).toContain(`step ${steps[0]}`);
+    await expect.poll(() => announced.textContent()).toMatch(new RegExp(`^${metric.key} at step ${steps[0]}: ${run.run_name} `));
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => announced.textContent()).toContain(`at step ${steps[1]}:`);
+    expect(await slider.getAttribute('aria-valuenow')).toBe(String(steps[1]));
+    await page.keyboard.press('End');
+    await expect.poll(() => announced.textContent()).toContain(`at step ${steps[steps.length - 1]}:`);
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => first.getByTestId('chart-readout').textContent()).toContain(`step ${steps[steps.length - 2]}`);
+    await screenshot(page, 'run-page-chart-keyboard');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => first.getByTestId('chart-readout').count()).toBe(0);
     await page.getByRole('heading', { level: 1 }).scrollIntoViewIfNeeded();
     await screenshot(page, 'run-page');
 
