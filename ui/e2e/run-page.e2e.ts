@@ -1,7 +1,8 @@
 // The run page in Chromium. A demo run's page shows its params, metrics and git provenance as the
 // CLI reports them (`cairn runs show --json`); a CSV and a JSON artifact uploaded through the
 // MLflow artifact API preview as a table and as text; a `cairn run` in a scratch git repository
-// with an uncommitted change shows its diff, its data hash's file list and its output log. Every
+// with an uncommitted change shows its diff, its data hash's file list and its output log. Its
+// charts read values from the keyboard and are drawn in the chosen (or the OS's) theme. Every
 // run here is this file's own (a demo run only gains artifacts), so other files' expectations hold.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -173,6 +174,25 @@ describe('the run page', () => {
     await tree.getByRole('button', { name: /summary\.json/ }).click();
     const preview = page.getByRole('region', { name: 'Preview of summary.json' });
     await expect.poll(() => preview.locator('pre').textContent()).toMatch(/^\{\n {2}"/);
+  });
+
+  it('draws its charts in the theme chosen in the settings, and redraws them when it changes', async () => {
+    const run = demoRun();
+    const page = await open(`#/runs/${run.run_id}`);
+    const chart = page.getByRole('figure', { name: `Chart of ${run.metric_summaries[0]!.key}` });
+    const background = () => chart.locator('svg > rect').first().getAttribute('fill');
+    await expect.poll(background).toBe('#FFFFFF');
+    // The OS stays light: only the chosen theme makes the chart dark.
+    await page.evaluate(() => localStorage.setItem('cairn.theme', 'dark'));
+    await page.reload();
+    await expect.poll(background).toBe('#1E1F22');
+    await page.evaluate(() => localStorage.removeItem('cairn.theme'));
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.reload();
+    await expect.poll(background).toBe('#FFFFFF');
+    // Following the system, the chart follows the OS switching to dark.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(background).toBe('#1E1F22');
   });
 
   it('opens from the runs table and goes back to it', async () => {
