@@ -151,6 +151,8 @@ fn main() -> ExitCode {
 
     let result = tauri::Builder::default()
         .manage(app)
+        // The system's folder chooser (Settings → Watched folders → Choose folder…).
+        .plugin(tauri_plugin_dialog::init())
         .setup(move |tauri_app| {
             if let (Some(route), Some(window)) = (&route, tauri_app.get_webview_window("main")) {
                 open_route(&window, route)?;

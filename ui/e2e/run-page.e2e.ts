@@ -1,7 +1,8 @@
 // The run page in Chromium. A demo run's page shows its params, metrics and git provenance as the
 // CLI reports them (`cairn runs show --json`); a CSV and a JSON artifact uploaded through the
 // MLflow artifact API preview as a table and as text; a `cairn run` in a scratch git repository
-// with an uncommitted change shows its diff, its data hash's file list and its output log. Every
+// with an uncommitted change shows its diff, its data hash's file list and its output log. Its
+// charts read values from the keyboard and are drawn in the chosen (or the OS's) theme. Every
 // run here is this file's own (a demo run only gains artifacts), so other files' expectations hold.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -37,6 +38,13 @@ function cliRunIds(experiment: string): string[] {
     { encoding: 'utf8' },
   );
   return (JSON.parse(out) as { run_id: string }[]).map((run) => run.run_id);
+}
+
+/** The steps of a run's metric history, ascending, from the MLflow REST API `cairn serve` speaks. */
+async function metricSteps(runId: string, key: string): Promise<number[]> {
+  const url = `${baseUrl()}/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=${encodeURIComponent(key)}`;
+  const body = (await (await fetch(url)).json()) as { metrics: { step: number }[] };
+  return [...new Set(body.metrics.map((m) => Number(m.step)))].sort((a, b) => a - b);
 }
 
 /** A run `cairn demo` made (source `demo`: git provenance, params, metrics) and its experiment. */
@@ -103,6 +111,29 @@ describe('the run page', () => {
     const box = (await first.locator('svg').boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await expect.poll(() => first.getByTestId('chart-readout').textContent()).toContain(run.run_name);
+
+    // From the keyboard: Tab to the chart, Home/End and the arrows step the readout from point to
+    // point, and screen readers are told each reading.
+    const metric = run.metric_summaries[0]!;
+    const steps = await metricSteps(run.run_id, metric.key);
+    await page.mouse.move(0, 0);
+    const slider = first.getByRole('slider', { name: new RegExp(`^Chart of ${metric.key}: `) });
+    await slider.focus();
+    const announced = first.getByTestId('chart-announcement');
+    expect(await announced.getAttribute('aria-live')).toBe('polite');
+    await page.keyboard.press('Home');
+    await expect.poll(() => first.getByTestId('chart-readout').textContent()).toContain(`step ${steps[0]}`);
+    await expect.poll(() => announced.textContent()).toMatch(new RegExp(`^${metric.key} at step ${steps[0]}: ${run.run_name} `));
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => announced.textContent()).toContain(`at step ${steps[1]}:`);
+    expect(await slider.getAttribute('aria-valuenow')).toBe(String(steps[1]));
+    await page.keyboard.press('End');
+    await expect.poll(() => announced.textContent()).toContain(`at step ${steps[steps.length - 1]}:`);
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => first.getByTestId('chart-readout').textContent()).toContain(`step ${steps[steps.length - 2]}`);
+    await screenshot(page, 'run-page-chart-keyboard');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => first.getByTestId('chart-readout').count()).toBe(0);
     await page.getByRole('heading', { level: 1 }).scrollIntoViewIfNeeded();
     await screenshot(page, 'run-page');
 
@@ -143,6 +174,25 @@ describe('the run page', () => {
     await tree.getByRole('button', { name: /summary\.json/ }).click();
     const preview = page.getByRole('region', { name: 'Preview of summary.json' });
     await expect.poll(() => preview.locator('pre').textContent()).toMatch(/^\{\n {2}"/);
+  });
+
+  it('draws its charts in the theme chosen in the settings, and redraws them when it changes', async () => {
+    const run = demoRun();
+    const page = await open(`#/runs/${run.run_id}`);
+    const chart = page.getByRole('figure', { name: `Chart of ${run.metric_summaries[0]!.key}` });
+    const background = () => chart.locator('svg > rect').first().getAttribute('fill');
+    await expect.poll(background).toBe('#FFFFFF');
+    // The OS stays light: only the chosen theme makes the chart dark.
+    await page.evaluate(() => localStorage.setItem('cairn.theme', 'dark'));
+    await page.reload();
+    await expect.poll(background).toBe('#1E1F22');
+    await page.evaluate(() => localStorage.removeItem('cairn.theme'));
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.reload();
+    await expect.poll(background).toBe('#FFFFFF');
+    // Following the system, the chart follows the OS switching to dark.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(background).toBe('#1E1F22');
   });
 
   it('opens from the runs table and goes back to it', async () => {

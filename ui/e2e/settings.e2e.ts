@@ -1,5 +1,6 @@
 // The settings view in Chromium: the store's location and size as the CLI knows them, the theme
-// choice (remembered, applied as data-theme), and a watched folder added, indexed and removed.
+// choice (remembered, applied as data-theme; "system" follows the OS as it changes), and a watched
+// folder added, indexed and removed.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,13 +30,25 @@ describe('the settings view', () => {
     await page.reload();
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await screenshot(page, 'settings-dark');
+    // Following the system: data-theme is the OS's scheme, and changes with it.
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.getByLabel('Follow the system').check();
-    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme ?? null)).toBeNull();
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(21, 25, 28)');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(246, 247, 248)');
   });
 
   it('adds a watched folder, indexes it and removes it', async () => {
     const page = await open('#/settings');
     const folder = mkdtempSync(path.join(tmpdir(), 'cairn-watched-'));
+    // A browser cannot tell the page where a chosen folder is: the path is typed (the desktop
+    // app adds "Choose folder…").
+    await page.getByRole('button', { name: 'Watch folder' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Choose folder…' }).count()).toBe(0);
     await page.getByLabel('Folder to watch').fill(folder);
     await page.getByRole('button', { name: 'Watch folder' }).click();
     await expect.poll(() => page.getByText(folder, { exact: true }).count()).toBe(1);

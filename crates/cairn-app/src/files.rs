@@ -81,6 +81,11 @@ pub fn safe_relative(path: &str) -> Result<Vec<String>, AppError> {
     Ok(parts)
 }
 
+/// True when a run's artifact location is in the store's artifact folder, where Cairn may add files.
+pub(crate) fn in_store_artifacts(artifact_uri: &str) -> bool {
+    artifact_uri.starts_with(STORE_SCHEME)
+}
+
 /// The folder the run's artifacts live in, when it is inside the store's artifact folder.
 /// Runs indexed in place keep their artifacts where the tool that made them wrote them; Cairn
 /// does not write into those folders.

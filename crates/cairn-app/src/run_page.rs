@@ -85,6 +85,7 @@ pub fn get_run_page(
         experiment_name,
         command,
         artifact_dir: folder.map(|f| f.path().display().to_string()),
+        artifacts_writable: crate::files::in_store_artifacts(&run.info.artifact_uri),
         artifacts,
         artifacts_truncated,
         diff,

@@ -18,6 +18,9 @@ pub struct RunPageView {
     pub command: Option<String>,
     /// The folder holding the run's artifacts on this machine, when there is one.
     pub artifact_dir: Option<String>,
+    /// True when files can be added to the run's artifacts (`add_artifacts`, `upload_artifact`):
+    /// they live in the store's artifact folder, not in a folder another tool wrote.
+    pub artifacts_writable: bool,
     /// The run's artifact files, sorted by path.
     pub artifacts: Vec<ArtifactEntry>,
     /// True when the folder held more files than are listed.

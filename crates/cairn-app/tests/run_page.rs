@@ -269,6 +269,8 @@ fn a_run_without_artifacts_or_provenance_has_an_empty_page() {
     let page = call(&f.app, "get_run_page", json!({"runId": other.info.run_id}));
     assert_eq!(page["artifacts"], json!([]));
     assert_eq!(page["artifact_dir"], Value::Null);
+    // Its artifacts would live in the store, so files can be added before the folder exists.
+    assert_eq!(page["artifacts_writable"], true);
     assert_eq!(page["diff"], Value::Null);
     assert_eq!(page["output_log"], Value::Null);
     assert_eq!(page["git"], Value::Null);
@@ -484,6 +486,8 @@ fn runs_indexed_in_place_read_their_own_folder() {
     let page = call(&f.app, "get_run_page", json!({"runId": run.info.run_id}));
     assert_eq!(page["artifacts"][0]["path"], "model/MLmodel");
     assert_eq!(page["artifacts"][0]["kind"], "text");
+    // Cairn reads another tool's folder but does not add files to it.
+    assert_eq!(page["artifacts_writable"], false);
     let mlmodel = call(
         &f.app,
         "read_artifact",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { baseName, buildArtifactTree, formatBytes, prettyJson, splitTags } from './artifacts';
+import { ancestorFolders, baseName, buildArtifactTree, formatBytes, prettyJson, splitTags } from './artifacts';
 import type { ArtifactEntry } from './backend/runpage';
 
 function entry(path: string, size_bytes = 10): ArtifactEntry {
@@ -63,5 +63,13 @@ describe('baseName', () => {
   it('is the last path part', () => {
     expect(baseName('a/b/c.txt')).toBe('c.txt');
     expect(baseName('c.txt')).toBe('c.txt');
+  });
+});
+
+describe('ancestorFolders', () => {
+  it('lists the folders to open to show a file, outermost first', () => {
+    expect(ancestorFolders('plots/roc/curve.png')).toEqual(['plots', 'plots/roc']);
+    expect(ancestorFolders('notes.txt')).toEqual([]);
+    expect(ancestorFolders('/a//b.txt')).toEqual(['a']);
   });
 });

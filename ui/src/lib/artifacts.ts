@@ -62,6 +62,12 @@ export function baseName(path: string): string {
   return parts[parts.length - 1] ?? path;
 }
 
+/** The folders holding a `/`-separated path, outermost first: `a/b/c.txt` → `a`, `a/b`. */
+export function ancestorFolders(path: string): string[] {
+  const parts = path.split('/').filter((part) => part !== '');
+  return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'));
+}
+
 /** A size in bytes as `0 B`, `512 B`, `1.5 KB`, `12 MB`, `3.1 GB` (powers of 1024). */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '—';

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 
 import type { PlotGeometry } from './backend/charts';
-import { insidePlot, nearestPoint, readout, toData, toImagePixel, toPixel } from './chartGeometry';
+import {
+  describeReadout,
+  formatChartValue,
+  insidePlot,
+  moveReadout,
+  nearestPoint,
+  readout,
+  readoutStops,
+  toData,
+  toImagePixel,
+  toPixel,
+} from './chartGeometry';
 
 const linear: PlotGeometry = {
   left_px: 50,
@@ -94,5 +105,53 @@ describe('readout', () => {
   it('leaves out runs with nothing near', () => {
     expect(readout(runs, series, 30, 5).map((row) => row.run_id)).toEqual([]);
     expect(readout(runs, series, 38, 5).map((row) => row.run_id)).toEqual(['b']);
+  });
+});
+
+describe('keyboard readout', () => {
+  it('stops at every x any run has a point at, once, in order', () => {
+    const series = [
+      { run_id: 'a', points: [[0, 1], [10, 2], [20, 3]] as [number, number][] },
+      { run_id: 'b', points: [[5, 1], [10, 1], [Number.NaN, 0]] as [number, number][] },
+    ];
+    expect(readoutStops(series)).toEqual([0, 5, 10, 20]);
+    expect(readoutStops([])).toEqual([]);
+  });
+
+  it('moves one stop with the arrows, a tenth with the page keys, to the ends with Home/End', () => {
+    expect(moveReadout(3, 50, 'ArrowRight')).toBe(4);
+    expect(moveReadout(3, 50, 'ArrowLeft')).toBe(2);
+    expect(moveReadout(3, 50, 'PageDown')).toBe(8);
+    expect(moveReadout(3, 50, 'PageUp')).toBe(0);
+    expect(moveReadout(3, 50, 'Home')).toBe(0);
+    expect(moveReadout(3, 50, 'End')).toBe(49);
+    // The ends hold.
+    expect(moveReadout(49, 50, 'ArrowRight')).toBe(49);
+    expect(moveReadout(0, 50, 'ArrowLeft')).toBe(0);
+    expect(moveReadout(0, 3, 'PageDown')).toBe(1);
+  });
+
+  it('starts at the first stop going right and at the last going left', () => {
+    expect(moveReadout(null, 5, 'ArrowRight')).toBe(0);
+    expect(moveReadout(null, 5, 'ArrowLeft')).toBe(4);
+    expect(moveReadout(null, 5, 'End')).toBe(4);
+    expect(moveReadout(null, 5, 'Home')).toBe(0);
+  });
+
+  it('ignores other keys and charts with no points', () => {
+    expect(moveReadout(2, 5, 'ArrowUp')).toBeNull();
+    expect(moveReadout(2, 5, 'a')).toBeNull();
+    expect(moveReadout(null, 0, 'ArrowRight')).toBeNull();
+  });
+
+  it('says the readout in words, naming each run', () => {
+    const rows = [
+      { run_id: 'r1', name: 'adam', colour: '#000', x: 40, value: 0.812371 },
+      { run_id: 'r2', name: '', colour: '#111', x: 40, value: 1.5e-5 },
+    ];
+    expect(describeReadout('val_acc', 'step 40', rows)).toBe('val_acc at step 40: adam 0.81237, r2 1.500e-5');
+    expect(describeReadout('loss', 'step 3', [])).toBe('loss at step 3: no value');
+    expect(formatChartValue(2_500_000)).toBe('2.500e+6');
+    expect(formatChartValue(Number.POSITIVE_INFINITY)).toBe('Infinity');
   });
 });

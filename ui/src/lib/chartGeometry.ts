@@ -104,3 +104,44 @@ export function readout(
   }
   return rows;
 }
+
+/** Every x at which a drawn series has a point, ascending, once each: the stops of the keyboard readout. */
+export function readoutStops(series: readonly ChartSeries[]): number[] {
+  const xs = new Set<number>();
+  for (const s of series) for (const [x] of s.points) if (Number.isFinite(x)) xs.add(x);
+  return [...xs].sort((a, b) => a - b);
+}
+
+/** Keys that move the keyboard readout, and how far a page moves it (a tenth of the stops). */
+const READOUT_KEYS = new Set(['ArrowLeft', 'ArrowRight', 'Home', 'End', 'PageUp', 'PageDown']);
+
+/**
+ * Where the keyboard readout goes from stop `current` (null: not shown yet) of `count` on `key`:
+ * ←/→ one stop, PageUp/PageDown a tenth of them, Home/End the first and last. From nothing, →
+ * and Home start at the first stop and ← and End at the last. Null when the key does not move
+ * the readout or there are no stops; moves stop at the ends.
+ */
+export function moveReadout(current: number | null, count: number, key: string): number | null {
+  if (count === 0 || !READOUT_KEYS.has(key)) return null;
+  const last = count - 1;
+  const page = Math.max(1, Math.round(count / 10));
+  if (key === 'Home') return 0;
+  if (key === 'End') return last;
+  if (current === null) return key === 'ArrowRight' || key === 'PageDown' ? 0 : last;
+  const step = key === 'ArrowRight' ? 1 : key === 'ArrowLeft' ? -1 : key === 'PageDown' ? page : -page;
+  return Math.min(last, Math.max(0, current + step));
+}
+
+/** A chart value as the readout shows it: five significant digits, exponents when tiny or huge. */
+export function formatChartValue(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const magnitude = Math.abs(value);
+  if (magnitude !== 0 && (magnitude >= 1e6 || magnitude < 1e-3)) return value.toExponential(3);
+  return Number(value.toPrecision(5)).toString();
+}
+
+/** The readout in words, for screen readers: `val_acc at step 40: run-a 0.81, run-b 0.79`. */
+export function describeReadout(metric: string, at: string, rows: readonly ReadoutRow[]): string {
+  const values = rows.map((row) => `${row.name || row.run_id} ${formatChartValue(row.value)}`);
+  return `${metric} at ${at}: ${values.length > 0 ? values.join(', ') : 'no value'}`;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { MAX_UPLOAD_BYTES } from './backend/files';
-import { filesOfEntry, toBase64, uploadAll, uploadProblem, type EntryLike } from './upload';
+import { filesOfEntry, filesOfInput, pathProblem, toBase64, uploadAll, uploadProblem, type EntryLike } from './upload';
 
 function fileEntry(name: string, content: string): EntryLike {
   return {
@@ -35,6 +35,24 @@ describe('browser uploads', () => {
   it('refuse files over the cap with a way out', () => {
     expect(uploadProblem('a.bin', MAX_UPLOAD_BYTES)).toBeNull();
     expect(uploadProblem('a.bin', MAX_UPLOAD_BYTES + 1)).toMatch(/a\.bin is 16\.8 MB.*16 MB per file.*desktop app/);
+  });
+
+  it('refuse names the store would not take, saying which file and why', () => {
+    expect(pathProblem('plots/roc.png')).toBeNull();
+    expect(pathProblem('./notes.txt')).toBeNull();
+    expect(pathProblem('a\\b.txt')).toMatch(/^a\\b\.txt: .*backslash/);
+    expect(pathProblem('../up.txt')).toMatch(/'\.\.'/);
+    expect(pathProblem('/etc/passwd')).toMatch(/cannot start with \//);
+    expect(pathProblem('')).toBe('a file needs a name');
+    // The name is checked before the size.
+    expect(uploadProblem('a\\b.txt', MAX_UPLOAD_BYTES + 1)).toMatch(/backslash/);
+  });
+
+  it('take chosen files by name and a chosen folder’s files by their path in it, sorted', () => {
+    const plain = new File(['x'], 'b.txt');
+    const inFolder = new File(['y'], 'a.txt');
+    Object.defineProperty(inFolder, 'webkitRelativePath', { value: 'run/logs/a.txt' });
+    expect(filesOfInput([plain, inFolder]).map((u) => u.path)).toEqual(['b.txt', 'run/logs/a.txt']);
   });
 
   it('expand dropped folders into files with relative paths, in name order', async () => {

@@ -8,11 +8,23 @@ export interface PendingUpload {
   file: File;
 }
 
+/** Why `path` cannot name an artifact (the same rules as cairn-app's `safe_relative`), or null. */
+export function pathProblem(path: string): string | null {
+  if (path.includes('\0') || path.includes('\\')) return `${path}: a file name cannot contain a backslash or a NUL — rename it and add it again`;
+  if (path.startsWith('/')) return `${path}: an artifact path cannot start with /`;
+  const parts = path.split('/').filter((part) => part !== '' && part !== '.');
+  if (parts.includes('..')) return `${path}: an artifact path cannot contain '..'`;
+  if (parts.length === 0) return 'a file needs a name';
+  return null;
+}
+
 /** Why a file cannot go through the browser upload, or null. */
 export function uploadProblem(path: string, size: number): string | null {
+  const badName = pathProblem(path);
+  if (badName !== null) return badName;
   if (size > MAX_UPLOAD_BYTES) {
     const mb = (size / 1e6).toFixed(1);
-    return `${path} is ${mb} MB; the browser upload takes up to ${MAX_UPLOAD_BYTES / (1024 * 1024)} MB per file — add it from the desktop app or with mlflow.log_artifact`;
+    return `${path} is ${mb} MB; uploads take up to ${MAX_UPLOAD_BYTES / (1024 * 1024)} MB per file — drop it on the run page in the desktop app, or log it with mlflow.log_artifact`;
   }
   return null;
 }
@@ -75,6 +87,14 @@ export async function filesOfDrop(transfer: DataTransfer): Promise<PendingUpload
   return Array.from(transfer.files).map((file) => ({ path: file.name, file }));
 }
 
+/** Files chosen in a file input, with their paths inside the chosen folder when a folder was picked. */
+export function filesOfInput(files: ArrayLike<File>): PendingUpload[] {
+  // `webkitRelativePath` is '' for files picked one by one (and missing outside browsers).
+  return Array.from(files, (file) => ({ path: file.webkitRelativePath || file.name, file })).sort(
+    (a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+  );
+}
+
 /** True when a drag carries files (not text or a link being dragged around the page). */
 export function dragHasFiles(transfer: DataTransfer | null): boolean {
   return transfer !== null && Array.from(transfer.types).includes('Files');
@@ -115,7 +135,8 @@ export async function uploadAll(
         const added = await backend.call('upload_artifact', { runId, path, contentBase64: toBase64(bytes) });
         outcome.added.push(added.path);
       } catch (thrown) {
-        outcome.errors.push(`${path}: ${thrown instanceof Error ? thrown.message : String(thrown)}`);
+        const message = thrown instanceof Error ? thrown.message : String(thrown);
+        outcome.errors.push(message.includes(path) ? message : `${path}: ${message}`);
       }
     }
     onprogress(i + 1, uploads.length);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { BackendError, TRANSPORT_ERROR, toBackendError } from './backend';
+import { BackendError, TRANSPORT_ERROR, toBackendError, type Backend } from './backend';
 import { HttpBackend, type Fetch } from './http';
 import { createBackend, isTauri } from './index';
 import { TauriBackend } from './tauri';
@@ -141,6 +141,38 @@ describe('TauriBackend', () => {
       ['call', { command: 'list_experiments', args: {} }],
       ['call', { command: 'list_runs', args: { request } }],
     ]);
+  });
+});
+
+describe('choosing a folder', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it("asks the desktop app's dialog plugin for one folder and gives its path, or null when cancelled", async () => {
+    const asked: unknown[] = [];
+    let answer: string | null = '/home/me/experiments';
+    const internals = {
+      invoke: async (command: string, args: unknown) => {
+        asked.push([command, args]);
+        return answer;
+      },
+      transformCallback: () => 0,
+    };
+    vi.stubGlobal('window', { __TAURI_INTERNALS__: internals });
+    const backend = new TauriBackend();
+
+    await expect(backend.chooseFolder('Choose a folder to watch')).resolves.toBe('/home/me/experiments');
+    expect(asked).toEqual([
+      ['plugin:dialog|open', { options: { directory: true, multiple: false, title: 'Choose a folder to watch' } }],
+    ]);
+    answer = null;
+    await expect(backend.chooseFolder('Choose a folder to watch')).resolves.toBeNull();
+  });
+
+  it('is not offered in a browser, where a path is typed', () => {
+    const backend: Backend = new HttpBackend('http://127.0.0.1:5000');
+    expect(backend.chooseFolder).toBeUndefined();
   });
 });
 

@@ -107,6 +107,12 @@ export interface Backend {
    * is called. Absent in a browser, where the UI uses HTML5 drag and drop and uploads instead.
    */
   onFileDrop?(listener: (event: FileDropEvent) => void): () => void;
+  /**
+   * Desktop only: asks for a local folder with the system's folder chooser, titled `title`;
+   * resolves with its path, or null when the user cancels. Absent in a browser, which cannot
+   * tell the page where a chosen folder is; there a path is typed.
+   */
+  chooseFolder?(title: string): Promise<string | null>;
 }
 
 /** What every backend call rejects with: the backend's own error, or a transport failure. */

@@ -85,6 +85,8 @@ export interface RunPageView extends RunRow {
   experiment_name: string;
   command: string | null;
   artifact_dir: string | null;
+  /** True when files can be added to the run's artifacts (they live in the store). */
+  artifacts_writable: boolean;
   artifacts: ArtifactEntry[];
   artifacts_truncated: boolean;
   diff: TextExcerpt | null;

@@ -1,9 +1,11 @@
 // The Backend inside the desktop app: every command goes through the shell's one `call` command
 // (src-tauri/src/main.rs), which runs the same cairn-app function as `cairn serve`; events arrive
-// as the Tauri event `cairn://event`. This is the only file that imports `@tauri-apps`.
+// as the Tauri event `cairn://event`; folders are chosen with the dialog plugin's system chooser.
+// This is the only file that imports `@tauri-apps`.
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
+import { open } from '@tauri-apps/plugin-dialog';
 
 import {
   toBackendError,
@@ -42,6 +44,15 @@ export class TauriBackend implements Backend {
       stopped = true;
       unlisten?.();
     };
+  }
+
+  async chooseFolder(title: string): Promise<string | null> {
+    try {
+      const chosen = await open({ directory: true, multiple: false, title });
+      return typeof chosen === 'string' ? chosen : null;
+    } catch (thrown) {
+      throw toBackendError(thrown);
+    }
   }
 
   onFileDrop(listener: (event: FileDropEvent) => void): () => void {
