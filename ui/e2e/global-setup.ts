@@ -1,13 +1,15 @@
 // Seeds a fresh store from the real fixtures (MLflow file store and database, TensorBoard event
 // files) plus `cairn demo` (provenance, a registered model), starts `cairn serve` on an
 // ephemeral port with the built UI, and hands its URL to the tests.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { TestProject } from 'vitest/node';
+
+import { startServer } from './server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -30,32 +32,6 @@ function run(cairn: string, args: string[]): void {
   if (result.status !== 0) {
     throw new Error(`cairn ${args.join(' ')} failed (${result.status}):\n${result.stderr}`);
   }
-}
-
-/** Starts `cairn serve` and resolves with its URL once it says where it listens. */
-function startServer(cairn: string, store: string): Promise<{ url: string; child: ChildProcess }> {
-  const uiDir = path.join(repoRoot, 'ui', 'dist');
-  const child = spawn(cairn, ['serve', '--store', store, '--port', '0', '--ui-dir', uiDir], {
-    stdio: ['ignore', 'inherit', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`cairn serve did not start:\n${seen}`)), 30_000);
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (chunk: string) => {
-      seen += chunk;
-      // Wait for the character after the URL: stderr may arrive split in the middle of it.
-      const match = /listening on (http:\/\/[^\s)]+)[\s)]/.exec(seen);
-      if (match !== null) {
-        clearTimeout(timer);
-        resolve({ url: match[1]!, child });
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`cairn serve exited with ${code}:\n${seen}`));
-    });
-  });
 }
 
 export default async function setup(project: TestProject) {

@@ -42,9 +42,9 @@ export function cairnBinary(): string {
 
 /**
  * Opens Chromium for the calling test file and closes it after; returns a function that opens a
- * fresh page at `hash` (e.g. `#/runs`). Pages close after each test, which fails if a page threw.
+ * fresh page at `hash` (e.g. `#/runs`) of the seeded server, or of the server at `origin`. Pages close after each test, which fails if a page threw.
  */
-export function useBrowser(): (hash?: string) => Promise<Page> {
+export function useBrowser(): (hash?: string, origin?: string) => Promise<Page> {
   let browser: Browser | undefined;
   let pages: { page: Page; errors: string[] }[] = [];
   beforeAll(async () => {
@@ -68,13 +68,13 @@ export function useBrowser(): (hash?: string) => Promise<Page> {
   afterAll(async () => {
     await browser?.close();
   });
-  return async (hash = '#/runs') => {
+  return async (hash = '#/runs', origin = baseUrl()) => {
     if (browser === undefined) throw new Error('the browser is not open yet');
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     pages.push({ page, errors });
-    await page.goto(`${baseUrl()}/${hash}`);
+    await page.goto(`${origin}/${hash}`);
     return page;
   };
 }

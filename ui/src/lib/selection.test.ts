@@ -45,6 +45,17 @@ describe('reconcileSelection and storeIsEmpty', () => {
     expect(reconcileSelection(['9'], experiments)).toEqual(['2']);
   });
 
+  it("moves off the empty store's experiment when the first runs arrive elsewhere", () => {
+    const before = [experiment('0', 0, 10)];
+    const after = [experiment('0', 0, 10), experiment('7', 4, 20)];
+    expect(reconcileSelection(['0'], after, before)).toEqual(['7']);
+    // Once the store had runs, the user's choice stays, even on an empty experiment.
+    const later = [experiment('0', 0, 10), experiment('7', 5, 30)];
+    expect(reconcileSelection(['0'], later, after)).toEqual(['0']);
+    // The first load (nothing known before) keeps what was chosen.
+    expect(reconcileSelection(['0'], after, [])).toEqual(['0']);
+  });
+
   it('calls a store with only empty experiments empty', () => {
     expect(storeIsEmpty([])).toBe(true);
     expect(storeIsEmpty([experiment('0', 0, null)])).toBe(true);

@@ -25,8 +25,19 @@ export function clickSelection(selected: readonly string[], experimentId: string
   return rest.length > 0 ? rest : [experimentId];
 }
 
-/** Keeps only ids that still exist, falling back to the default selection. */
-export function reconcileSelection(selected: readonly string[], experiments: readonly ExperimentView[]): string[] {
+/**
+ * Keeps only ids that still exist, falling back to the default selection. When the store had no
+ * runs before (`previous`) and has some now, the selection made for the empty store gives way to
+ * the default, so the first runs in show at once.
+ */
+export function reconcileSelection(
+  selected: readonly string[],
+  experiments: readonly ExperimentView[],
+  previous?: readonly ExperimentView[],
+): string[] {
+  if (previous !== undefined && previous.length > 0 && storeIsEmpty(previous) && !storeIsEmpty(experiments)) {
+    return defaultSelection(experiments);
+  }
   const known = new Set(experiments.map((e) => e.experiment_id));
   const kept = selected.filter((id) => known.has(id));
   return kept.length > 0 ? kept : defaultSelection(experiments);

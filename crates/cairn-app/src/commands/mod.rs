@@ -6,6 +6,7 @@
 //! deserialise from the call's JSON object, and a bad argument is an `invalid` error naming it.
 
 mod charts;
+mod demo;
 mod files;
 mod registry;
 mod run_page;
@@ -36,6 +37,7 @@ const TABLES: &[&[Command]] = &[
     runs_view::COMMANDS,
     settings::COMMANDS,
     files::COMMANDS,
+    demo::COMMANDS,
 ];
 
 pub(crate) fn find(name: &str) -> Option<&'static Command> {

@@ -69,6 +69,10 @@ describe('HttpBackend', () => {
     expect(JSON.parse(init.body as string)).toEqual({});
   });
 
+  it('tells MLflow clients to log to the server it talks to', () => {
+    expect(new HttpBackend('http://127.0.0.1:5000').trackingUri).toBe('http://127.0.0.1:5000');
+  });
+
   it("rejects with the backend's own error kind and message", async () => {
     const error = { kind: 'invalid_filter', message: "unknown comparator '>>' at column 16" };
     const backend = new HttpBackend('', async () => jsonResponse(400, error));

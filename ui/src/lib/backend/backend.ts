@@ -3,6 +3,7 @@
 // knows how a call travels. The types below are the JSON transport shapes (snake_case, as
 // serialised by the `cairn-app` crate); times are epoch milliseconds.
 import type { ChartCommands } from './charts';
+import type { DemoCommands } from './demo';
 import type { FilesCommands, ImportProgressEvent } from './files';
 import type { RegistryCommands, RegistryScreenCommands } from './registry';
 import type { RunPageCommands } from './runpage';
@@ -82,7 +83,8 @@ export type Commands = RunsCommands &
   ChartCommands &
   RunPageCommands &
   SettingsCommands &
-  FilesCommands;
+  FilesCommands &
+  DemoCommands;
 export type CommandName = keyof Commands;
 export type CommandArgs<C extends CommandName> = Commands[C]['args'];
 export type CommandResult<C extends CommandName> = Commands[C]['result'];
@@ -113,6 +115,11 @@ export interface Backend {
    * tell the page where a chosen folder is; there a path is typed.
    */
   chooseFolder?(title: string): Promise<string | null>;
+  /**
+   * Where MLflow clients can log to: `cairn serve`'s address (it answers MLflow's REST API beside
+   * the app's). Absent in the desktop app, which serves no HTTP.
+   */
+  readonly trackingUri?: string;
 }
 
 /** What every backend call rejects with: the backend's own error, or a transport failure. */

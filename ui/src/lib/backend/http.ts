@@ -32,6 +32,11 @@ export class HttpBackend implements Backend {
     private readonly openEvents: OpenEventStream = (url) => new EventSource(url),
   ) {}
 
+  /** `cairn serve` answers MLflow's REST API at the same address as the app. */
+  get trackingUri(): string {
+    return this.baseUrl !== '' ? this.baseUrl : globalThis.location.origin;
+  }
+
   subscribe(listener: (event: AppEvent) => void): () => void {
     const stream = this.openEvents(`${this.baseUrl}/app/events`);
     stream.onmessage = (message) => {

@@ -6,6 +6,7 @@ import { TauriBackend } from './tauri';
 export * from './backend';
 export type * from './runpage';
 export type * from './charts';
+export type * from './demo';
 export type * from './settings';
 export * from './files';
 export type * from './registry';

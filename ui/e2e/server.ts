@@ -1,0 +1,42 @@
+// Starting a `cairn serve` of this checkout on a store, on an ephemeral port with the built UI:
+// the suite's seeded server (global-setup.ts) and the servers of tests that need a store of
+// their own (an empty one, say).
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+
+/** Starts `cairn serve` and resolves with its URL once it says where it listens. */
+export function startServer(cairn: string, store: string): Promise<{ url: string; child: ChildProcess }> {
+  const uiDir = path.join(repoRoot, 'ui', 'dist');
+  const child = spawn(cairn, ['serve', '--store', store, '--port', '0', '--ui-dir', uiDir], {
+    stdio: ['ignore', 'inherit', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`cairn serve did not start:\n${seen}`)), 30_000);
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
+      seen += chunk;
+      // Wait for the character after the URL: stderr may arrive split in the middle of it.
+      const match = /listening on (http:\/\/[^\s)]+)[\s)]/.exec(seen);
+      if (match !== null) {
+        clearTimeout(timer);
+        resolve({ url: match[1]!, child });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`cairn serve exited with ${code}:\n${seen}`));
+    });
+  });
+}
+
+/** Stops a server started by `startServer` and waits for it to exit. */
+export async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
