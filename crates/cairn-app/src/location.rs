@@ -154,6 +154,8 @@ impl Places {
                  --store PATH or set {STORE_ENV} at each launch"
             ),
         })?;
+        // An unreadable settings file stops the choice before a new store is created.
+        read_settings(file)?;
         let store = store.map(check_store).transpose()?;
         write_remembered_store(file, store.as_deref())?;
         Ok(store)
@@ -212,9 +214,17 @@ pub fn check_store(path: &Path) -> Result<PathBuf, AppError> {
     } else {
         absolute
     };
-    SqliteStore::open(&file).map_err(|error| AppError {
-        kind: "invalid",
-        message: format!("{} cannot be used as a store: {error}", file.display()),
+    SqliteStore::open(&file).map_err(|error| {
+        let message = error.to_string();
+        let shown = file.display().to_string();
+        AppError {
+            kind: "invalid",
+            message: if message.contains(&shown) {
+                message
+            } else {
+                format!("{shown} cannot be used as a store: {message}")
+            },
+        }
     })?;
     Ok(file)
 }
@@ -223,8 +233,7 @@ fn settings_error(file: &Path, what: impl std::fmt::Display) -> AppError {
     AppError {
         kind: "invalid",
         message: format!(
-            "the settings file {} {what}; fix or delete it (`cairn store use --default` \
-             cannot rewrite it while it is unreadable)",
+            "the settings file {} {what}; fix or delete it",
             file.display()
         ),
     }
@@ -235,7 +244,12 @@ fn read_settings(file: &Path) -> Result<Map<String, Value>, AppError> {
     let text = match std::fs::read_to_string(file) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Map::new()),
-        Err(error) => return Err(settings_error(file, format_args!("cannot be read: {error}"))),
+        Err(error) => {
+            return Err(settings_error(
+                file,
+                format_args!("cannot be read: {error}"),
+            ));
+        }
     };
     match serde_json::from_str::<Value>(&text) {
         Ok(Value::Object(settings)) => Ok(settings),
@@ -280,12 +294,11 @@ pub fn write_remembered_store(file: &Path, store: Option<&Path>) -> Result<(), A
             settings.remove("store");
         }
     }
-    let mut text = serde_json::to_string_pretty(&Value::Object(settings)).map_err(|error| {
-        AppError {
+    let mut text =
+        serde_json::to_string_pretty(&Value::Object(settings)).map_err(|error| AppError {
             kind: "internal",
             message: format!("writing the settings: {error}"),
-        }
-    })?;
+        })?;
     text.push('\n');
     let folder = file
         .parent()
@@ -336,7 +349,10 @@ mod tests {
         assert_eq!(default.path, dir.path().join("data/cairn.db"));
 
         let chosen = dir.path().join("chosen.db");
-        assert_eq!(places.use_store(Some(&chosen)).unwrap(), Some(chosen.clone()));
+        assert_eq!(
+            places.use_store(Some(&chosen)).unwrap(),
+            Some(chosen.clone())
+        );
         let remembered = places.locate(None).unwrap();
         assert_eq!(
             remembered,
@@ -395,12 +411,19 @@ mod tests {
             ("{\"store\": ", "not valid JSON", true),
             ("[1, 2]", "not a JSON object", true),
             ("{\"store\": 3}", "not a path", false),
-            ("{\"store\": \"relative/cairn.db\"}", "not an absolute path", false),
+            (
+                "{\"store\": \"relative/cairn.db\"}",
+                "not an absolute path",
+                false,
+            ),
         ] {
             std::fs::write(&file, content).unwrap();
             let error = places.locate(None).unwrap_err();
             assert_eq!(error.kind, "invalid");
-            assert!(error.message.contains(&file.display().to_string()), "{error}");
+            assert!(
+                error.message.contains(&file.display().to_string()),
+                "{error}"
+            );
             assert!(error.message.contains(what), "{content}: {error}");
             if unreadable {
                 // Writing does not overwrite a file it cannot read.
@@ -426,11 +449,16 @@ mod tests {
         std::fs::write(&file, "{\"other\": [1]}").unwrap();
         let chosen = dir.path().join("a.db");
         places.use_store(Some(&chosen)).unwrap();
-        let written: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let written: Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
         assert_eq!(written["other"], serde_json::json!([1]));
-        assert_eq!(written["store"], Value::String(chosen.display().to_string()));
+        assert_eq!(
+            written["store"],
+            Value::String(chosen.display().to_string())
+        );
         places.use_store(None).unwrap();
-        let written: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let written: Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
         assert_eq!(written, serde_json::json!({"other": [1]}));
         // No temporary file is left behind.
         let names: Vec<_> = std::fs::read_dir(file.parent().unwrap())
@@ -460,11 +488,31 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let places = places(dir.path());
         let text = dir.path().join("notes.db");
-        std::fs::write(&text, "just some text, long enough to not be a database header at all")
-            .unwrap();
+        std::fs::write(
+            &text,
+            "just some text, long enough to not be a database header at all",
+        )
+        .unwrap();
         let error = places.use_store(Some(&text)).unwrap_err();
         assert!(error.message.contains("notes.db"), "{error}");
         assert_eq!(places.remembered().unwrap(), None);
+    }
+
+    #[test]
+    fn a_config_folder_that_cannot_be_made_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let places = places(dir.path());
+        // A file where the config folder should be: no folder can be made there, even by root.
+        std::fs::write(dir.path().join("config"), "a file").unwrap();
+        let error = places
+            .use_store(Some(&dir.path().join("a.db")))
+            .unwrap_err();
+        let config = dir.path().join("config").display().to_string();
+        assert!(error.message.contains(&config), "{error}");
+        assert!(!dir.path().join("a.db").exists());
+        // Reading through it is an error too, naming the settings file.
+        let error = places.locate(None).unwrap_err();
+        assert!(error.message.contains("config/settings.json"), "{error}");
     }
 
     #[cfg(unix)]
@@ -480,8 +528,13 @@ mod tests {
         if std::fs::write(config.join("probe"), "").is_ok() {
             return;
         }
-        let error = places.use_store(Some(&dir.path().join("a.db"))).unwrap_err();
-        assert!(error.message.contains(&config.display().to_string()), "{error}");
+        let error = places
+            .use_store(Some(&dir.path().join("a.db")))
+            .unwrap_err();
+        assert!(
+            error.message.contains(&config.display().to_string()),
+            "{error}"
+        );
         assert_eq!(places.remembered().unwrap(), None);
         std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
@@ -491,6 +544,12 @@ mod tests {
         let places = Places::default();
         let error = places.locate(None).unwrap_err();
         assert!(error.message.contains("--store"), "{error}");
-        assert!(places.use_store(None).unwrap_err().message.contains(CONFIG_DIR_ENV));
+        assert!(
+            places
+                .use_store(None)
+                .unwrap_err()
+                .message
+                .contains(CONFIG_DIR_ENV)
+        );
     }
 }

@@ -111,7 +111,11 @@ fn use_store_refuses_what_is_not_a_store_and_keeps_the_old_choice() {
     let dir = tempfile::tempdir().unwrap();
     let app = desktop_app(places(dir.path()), None);
     let text = dir.path().join("notes.db");
-    std::fs::write(&text, "plain text, not an SQLite database of any kind at all").unwrap();
+    std::fs::write(
+        &text,
+        "plain text, not an SQLite database of any kind at all",
+    )
+    .unwrap();
     let error = app
         .call("use_store", json!({"path": text.to_str().unwrap()}))
         .unwrap_err();
@@ -129,7 +133,10 @@ fn a_corrupt_settings_file_shows_in_app_info() {
     std::fs::write(dir.path().join("config/settings.json"), "{oops").unwrap();
     let info = app.call("app_info", Value::Null).unwrap();
     let error = info["settings_error"].as_str().unwrap();
-    assert!(error.contains("settings.json") && error.contains("not valid JSON"), "{error}");
+    assert!(
+        error.contains("settings.json") && error.contains("not valid JSON"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -147,7 +154,10 @@ fn a_server_app_cannot_switch_stores() {
     assert_eq!(info["can_switch_store"], false);
     assert_eq!(info["store_origin"], "default");
     let error = app
-        .call("use_store", json!({"path": dir.path().join("x.db").to_str().unwrap()}))
+        .call(
+            "use_store",
+            json!({"path": dir.path().join("x.db").to_str().unwrap()}),
+        )
         .unwrap_err();
     assert!(error.message.contains("cairn store use"), "{error}");
     assert!(!dir.path().join("x.db").exists());
