@@ -10,6 +10,8 @@
 #   2. a file and a folder dropped on a run page (the app started with `--route '#/runs/ID'`)
 #      become its artifacts, indexed with the size and BLAKE3 hash `cairn hash` gives
 #      (scripts/desktop-drop-check.py).
+# Last, started without --store and CAIRN_STORE, the app opens the store remembered in its settings
+# file (a second demo store, remembered with `cairn store use` in a config folder of the test's own).
 # Exits non-zero with a message saying what failed.
 #
 #     scripts/test-desktop-smoke.sh [--no-build]
@@ -265,3 +267,26 @@ shot desktop-drop-run-added
 echo "drop: artifacts added: ok" >&2
 
 echo "desktop drag-and-drop test: ok (screenshots: $artifacts/desktop-drop-*.png)"
+
+# --- The remembered store ----------------------------------------------------------------------
+
+# 3. Without --store and CAIRN_STORE the app opens the store remembered in the settings file
+#    (Settings → Store, `cairn store use`): a second demo store, in a config folder of our own.
+stop_app
+second_store="$work_dir/second/cairn.db"
+config_dir="$work_dir/config"
+"$cairn_bin" --store "$second_store" demo >"$work_dir/second-demo.log" 2>&1 ||
+    fail "cairn demo could not seed $second_store: $(cat "$work_dir/second-demo.log")"
+CAIRN_CONFIG_DIR="$config_dir" "$cairn_bin" store use "$second_store" >"$work_dir/store-use.log" 2>&1 ||
+    fail "cairn store use $second_store failed: $(cat "$work_dir/store-use.log")"
+remembered_log="$artifacts/desktop-smoke-remembered.log"
+first_store="$CAIRN_STORE"
+unset CAIRN_STORE
+CAIRN_CONFIG_DIR="$config_dir" start_app "$remembered_log" --route '#/settings'
+export CAIRN_STORE="$first_store"
+grep -qF "cairn-desktop: store $second_store (remembered)" "$remembered_log" ||
+    fail "the app did not open the remembered store $second_store; its output:
+$(cat "$remembered_log")"
+sleep 2
+shot desktop-smoke-remembered
+echo "desktop remembered store: ok (screenshot: $artifacts/desktop-smoke-remembered.png)"

@@ -33,10 +33,12 @@ function run(cairn: string, args: string[]): void {
 }
 
 /** Starts `cairn serve` and resolves with its URL once it says where it listens. */
-function startServer(cairn: string, store: string): Promise<{ url: string; child: ChildProcess }> {
+function startServer(cairn: string, store: string, configDir: string): Promise<{ url: string; child: ChildProcess }> {
   const uiDir = path.join(repoRoot, 'ui', 'dist');
   const child = spawn(cairn, ['serve', '--store', store, '--port', '0', '--ui-dir', uiDir], {
     stdio: ['ignore', 'inherit', 'pipe'],
+    // Settings → Store reads the remembered store: from a config folder of the test's own.
+    env: { ...process.env, CAIRN_CONFIG_DIR: configDir },
   });
   return new Promise((resolve, reject) => {
     let seen = '';
@@ -65,7 +67,7 @@ export default async function setup(project: TestProject) {
   run(cairn, ['demo', '--store', store]);
   run(cairn, ['index', '--store', store, path.join(repoRoot, 'tests', 'fixtures', 'real')]);
 
-  const { url, child } = await startServer(cairn, store);
+  const { url, child } = await startServer(cairn, store, path.join(dir, 'config'));
   project.provide('baseUrl', url);
   project.provide('storePath', store);
   project.provide('cairn', cairn);
