@@ -5,7 +5,8 @@
 #
 # Sets up the machine (scripts/setup.sh), builds the UI (ui/dist), builds the `cairn` CLI and
 # the desktop shell, seeds the store with demo data when it is empty, then starts the app.
-# The store is PATH when given, else $CAIRN_STORE, else Cairn's data directory.
+# The store is PATH when given, else $CAIRN_STORE, else the store remembered by `cairn store use`
+# or Settings → Store, else Cairn's data directory.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
