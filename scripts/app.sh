@@ -26,7 +26,7 @@ while (($# > 0)); do
             ;;
         --store=*) export CAIRN_STORE="${1#--store=}" ;;
         -h | --help)
-            sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+            sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         *) app_args+=("$1") ;;
