@@ -185,7 +185,8 @@ fn main() -> ExitCode {
         }
     };
     eprintln!(
-        "cairn-desktop: store {} ({})",
+        "cairn-desktop[{}]: store {} ({})",
+        std::process::id(),
         location.path.display(),
         location.origin.describe()
     );
