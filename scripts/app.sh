@@ -5,7 +5,8 @@
 #
 # Sets up the machine (scripts/setup.sh), builds the UI (ui/dist), builds the `cairn` CLI and
 # the desktop shell, seeds the store with demo data when it is empty, then starts the app.
-# The store is PATH when given, else $CAIRN_STORE, else Cairn's data directory.
+# The store is PATH when given, else $CAIRN_STORE, else the store remembered by `cairn store use`
+# or Settings → Store, else Cairn's data directory.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,7 +26,7 @@ while (($# > 0)); do
             ;;
         --store=*) export CAIRN_STORE="${1#--store=}" ;;
         -h | --help)
-            sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+            sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         *) app_args+=("$1") ;;

@@ -10,6 +10,9 @@
 #   2. a file and a folder dropped on a run page (the app started with `--route '#/runs/ID'`)
 #      become its artifacts, indexed with the size and BLAKE3 hash `cairn hash` gives
 #      (scripts/desktop-drop-check.py).
+# Last, started without --store and CAIRN_STORE, the app opens the store remembered in its settings
+# file (a second demo store, remembered with `cairn store use` in a config folder of the test's own);
+# its Settings → Store → "Use the default store" forgets it and the app reopens on the default store.
 # Exits non-zero with a message saying what failed.
 #
 #     scripts/test-desktop-smoke.sh [--no-build]
@@ -265,3 +268,61 @@ shot desktop-drop-run-added
 echo "drop: artifacts added: ok" >&2
 
 echo "desktop drag-and-drop test: ok (screenshots: $artifacts/desktop-drop-*.png)"
+
+# --- The remembered store ----------------------------------------------------------------------
+
+# 3. Without --store and CAIRN_STORE the app opens the store remembered in the settings file
+#    (Settings → Store, `cairn store use`): a second demo store, in a config folder of our own.
+stop_app
+second_store="$work_dir/second/cairn.db"
+config_dir="$work_dir/config"
+"$cairn_bin" --store "$second_store" demo >"$work_dir/second-demo.log" 2>&1 ||
+    fail "cairn demo could not seed $second_store: $(cat "$work_dir/second-demo.log")"
+CAIRN_CONFIG_DIR="$config_dir" "$cairn_bin" store use "$second_store" >"$work_dir/store-use.log" 2>&1 ||
+    fail "cairn store use $second_store failed: $(cat "$work_dir/store-use.log")"
+remembered_log="$artifacts/desktop-smoke-remembered.log"
+first_store="$CAIRN_STORE"
+unset CAIRN_STORE
+CAIRN_CONFIG_DIR="$config_dir" start_app "$remembered_log" --route '#/settings'
+export CAIRN_STORE="$first_store"
+grep -qE "^cairn-desktop\[$app_pid\]: store $second_store \(remembered\)$" "$remembered_log" ||
+    fail "the app did not open the remembered store $second_store; its output:
+$(cat "$remembered_log")"
+sleep 2
+shot desktop-smoke-remembered
+echo "desktop remembered store: ok (screenshot: $artifacts/desktop-smoke-remembered.png)"
+
+# 4. A click on Settings → Store → "Use the default store" forgets the remembered store; the app
+#    starts itself again on the default store and exits. The new process writes to the same log.
+#    The button's place in the 1280x800 window is fixed by the settings layout (the fourth store
+#    button, see desktop-smoke-remembered.png); desktop-smoke-reopen-focus.png shows the pointer on
+#    it before the click.
+default_store="$app_home/.local/share/cairn/cairn.db"
+xdotool mousemove 811 316
+sleep 0.3
+shot desktop-smoke-reopen-focus
+xdotool click 1
+new_pid=""
+for _ in $(seq 40); do
+    new_pid="$(sed -nE "s/^cairn-desktop\[([0-9]+)\]: store ${default_store//\//\\/} \(default\)$/\1/p" "$remembered_log")"
+    [[ -n $new_pid ]] && break
+    sleep 0.5
+done
+[[ -n $new_pid ]] || fail "the app did not reopen on the default store $default_store after a \
+click on \"Use the default store\" at 811,316 (see $artifacts/desktop-smoke-reopen-focus.png); its output:
+$(cat "$remembered_log")"
+for _ in $(seq 40); do
+    kill -0 "$app_pid" 2>/dev/null || break
+    sleep 0.25
+done
+kill -0 "$app_pid" 2>/dev/null && fail "the app started again but the first window (pid $app_pid) did not exit"
+wait "$app_pid" 2>/dev/null || true
+# The new app is this script's to stop now.
+app_pid="$new_pid"
+CAIRN_CONFIG_DIR="$config_dir" "$cairn_bin" store --json >"$work_dir/store-after.json" ||
+    fail "cairn store failed after the reopen"
+python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); sys.exit(r["remembered"] is not None)' \
+    "$work_dir/store-after.json" || fail "the settings file still remembers a store: $(cat "$work_dir/store-after.json")"
+sleep 2
+shot desktop-smoke-reopened
+echo "desktop reopen on the default store: ok (screenshot: $artifacts/desktop-smoke-reopened.png)"

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use std::sync::Arc;
 
-use cairn_app::{App, AppError};
+use cairn_app::{App, AppError, Places, StoreSource};
 use serde_json::Value;
 use tauri::{Emitter, Manager};
 
@@ -20,7 +20,8 @@ Cairn desktop app
 Usage: cairn-desktop [--store PATH] [--route ROUTE]
 
 Options:
-  --store PATH   the store to open (default: $CAIRN_STORE, else Cairn's data directory)
+  --store PATH   the store to open (default: $CAIRN_STORE, else the store remembered in
+                 Settings → Store or by `cairn store use`, else Cairn's data directory)
   --route ROUTE  the screen to open on, as the UI's hash route: '#/runs/RUN_ID' (a run page),
                  '#/models/NAME', '#/compare?runs=A,B', '#/settings' (default: the runs view)
   -h, --help     print this help
@@ -33,6 +34,40 @@ Options:
 #[tauri::command(async)]
 fn call(app: tauri::State<'_, App>, command: String, args: Value) -> Result<Value, AppError> {
     app.call(&command, args)
+}
+
+/// `reopen`: starts the app again on the store launches without `--store` and `$CAIRN_STORE`
+/// open (the one `use_store` just remembered), on the settings screen, and closes this one.
+#[tauri::command]
+fn reopen(handle: tauri::AppHandle) -> Result<(), String> {
+    let program = std::env::current_exe()
+        .map_err(|error| format!("finding the running app to start it again: {error}"))?;
+    std::process::Command::new(&program)
+        .args(relaunch_args(std::env::args_os().skip(1)))
+        .env_remove(cairn_app::STORE_ENV)
+        .spawn()
+        .map_err(|error| format!("starting {} again: {error}", program.display()))?;
+    handle.exit(0);
+    Ok(())
+}
+
+/// The arguments of a relaunch: this launch's, without `--store` (so the remembered store is
+/// opened) and with `--route '#/settings'` (where the user chose it).
+fn relaunch_args(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let mut kept = Vec::new();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        match arg.to_str() {
+            Some("--store" | "--route") => {
+                args.next();
+            }
+            Some(other) if other.starts_with("--store=") || other.starts_with("--route=") => {}
+            _ => kept.push(arg),
+        }
+    }
+    kept.push(OsString::from("--route"));
+    kept.push(OsString::from("#/settings"));
+    kept
 }
 
 /// What the command line asked for.
@@ -133,16 +168,36 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
 
-    // `None` lets cairn-app pick the default store ($CAIRN_STORE, else the data directory).
-    let store = match cairn_app::open_store(store_path.as_deref()) {
+    // Without --store: $CAIRN_STORE, else the remembered store, else the data directory.
+    let places = Places::from_env();
+    let location = match places.locate(store_path.as_deref()) {
+        Ok(location) => location,
+        Err(err) => {
+            eprintln!("error: choosing the store: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let store = match cairn_app::open_store(Some(&location.path)) {
         Ok(store) => store,
         Err(err) => {
             eprintln!("error: opening the store: {err}");
             return ExitCode::FAILURE;
         }
     };
+    eprintln!(
+        "cairn-desktop[{}]: store {} ({})",
+        std::process::id(),
+        location.path.display(),
+        location.origin.describe()
+    );
 
-    let app = App::new(Arc::new(store));
+    // Settings → Store can remember another store and reopen the app on it.
+    let app = App::new(Arc::new(store))
+        .with_store_source(StoreSource {
+            origin: location.origin,
+            places,
+        })
+        .with_store_switching();
     // Commits by any process (an mlflow client, `cairn index`) reach the window as events.
     if let Err(err) = app.start_watching() {
         eprintln!("warning: live updates are off: {err}");
@@ -151,7 +206,8 @@ fn main() -> ExitCode {
 
     let result = tauri::Builder::default()
         .manage(app)
-        // The system's folder chooser (Settings → Watched folders → Choose folder…).
+        // The system's file and folder choosers (Settings → Watched folders → Choose folder…,
+        // Settings → Store → Open another store… and New store…).
         .plugin(tauri_plugin_dialog::init())
         .setup(move |tauri_app| {
             if let (Some(route), Some(window)) = (&route, tauri_app.get_webview_window("main")) {
@@ -168,7 +224,7 @@ fn main() -> ExitCode {
                 })?;
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![call])
+        .invoke_handler(tauri::generate_handler![call, reopen])
         .run(tauri::generate_context!());
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -233,6 +289,27 @@ mod tests {
         assert!(parse(&["--route", "/runs/abc"]).is_err());
         assert!(parse(&["--route", "#runs"]).is_err());
         assert!(parse(&["--route", "#/runs/a b"]).is_err());
+    }
+
+    #[test]
+    fn a_relaunch_drops_the_store_and_opens_the_settings() {
+        let args = |list: &[&str]| list.iter().map(OsString::from).collect::<Vec<_>>();
+        assert_eq!(
+            relaunch_args(args(&["--store", "/a.db", "--route", "#/runs/x"])),
+            args(&["--route", "#/settings"])
+        );
+        assert_eq!(
+            relaunch_args(args(&["--store=/a.db", "--route=#/models"])),
+            args(&["--route", "#/settings"])
+        );
+        assert_eq!(relaunch_args(args(&[])), args(&["--route", "#/settings"]));
+        assert_eq!(
+            parse(&["--route", "#/settings"]),
+            Ok(Invocation::Run {
+                store_path: None,
+                route: Some("/settings".to_owned())
+            })
+        );
     }
 
     #[test]

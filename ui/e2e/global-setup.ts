@@ -41,7 +41,7 @@ export default async function setup(project: TestProject) {
   run(cairn, ['demo', '--store', store]);
   run(cairn, ['index', '--store', store, path.join(repoRoot, 'tests', 'fixtures', 'real')]);
 
-  const { url, child } = await startServer(cairn, store);
+  const { url, child } = await startServer(cairn, store, path.join(dir, 'config'));
   project.provide('baseUrl', url);
   project.provide('storePath', store);
   project.provide('cairn', cairn);

@@ -7,11 +7,20 @@ import { fileURLToPath } from 'node:url';
 
 const repoRoot = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
-/** Starts `cairn serve` and resolves with its URL once it says where it listens. */
-export function startServer(cairn: string, store: string): Promise<{ url: string; child: ChildProcess }> {
+/**
+ * Starts `cairn serve` on `store`, with `configDir` as its settings folder (never the user's), and
+ * resolves with its URL once it says where it listens.
+ */
+export function startServer(
+  cairn: string,
+  store: string,
+  configDir: string,
+): Promise<{ url: string; child: ChildProcess }> {
   const uiDir = path.join(repoRoot, 'ui', 'dist');
   const child = spawn(cairn, ['serve', '--store', store, '--port', '0', '--ui-dir', uiDir], {
     stdio: ['ignore', 'inherit', 'pipe'],
+    // Settings → Store reads the remembered store: from a config folder of the test's own.
+    env: { ...process.env, CAIRN_CONFIG_DIR: configDir },
   });
   return new Promise((resolve, reject) => {
     let seen = '';

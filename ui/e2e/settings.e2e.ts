@@ -1,4 +1,5 @@
-// The settings view in Chromium: the store's location and size as the CLI knows them, the theme
+// The settings view in Chromium: the store's location, origin and size as the CLI knows them (and,
+// in a browser, no way to switch stores under the running server), the theme
 // choice (remembered, applied as data-theme; "system" follows the OS as it changes), and a watched
 // folder added, indexed and removed.
 import { mkdtempSync } from 'node:fs';
@@ -19,6 +20,32 @@ describe('the settings view', () => {
     await expect.poll(() => page.getByText(artifacts, { exact: true }).count()).toBe(1);
     await expect.poll(() => page.getByTestId('run-count').textContent()).toMatch(/^\d[\d,]* in \d+ experiments?$/);
     await screenshot(page, 'settings');
+  });
+
+  it('says where the store came from and, in a browser, how to open another', async () => {
+    const page = await open('#/settings');
+    // The e2e server is started with --store.
+    await expect.poll(() => page.getByTestId('store-origin').textContent()).toBe('Opened with --store');
+    const note = await page.getByTestId('store-override').textContent();
+    expect(note).toMatch(/^This launch uses --store\. The default store, \/.+\/cairn\.db, applies only to launches without --store and CAIRN_STORE\.$/);
+    const howto = (await page.getByTestId('store-howto').textContent())?.replace(/\s+/g, ' ');
+    expect(howto).toContain('cairn store use PATH');
+    expect(howto).toContain('restart cairn serve');
+    // A store cannot change under a running server: no buttons, and the command is refused.
+    for (const name of ['Open another store…', 'Open a store folder…', 'New store…', 'Use the default store']) {
+      expect(await page.getByRole('button', { name }).count()).toBe(0);
+    }
+    const refused = await page.evaluate(async () => {
+      const response = await fetch('/app/api/use_store', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ path: '/tmp/elsewhere.db' }),
+      });
+      return { status: response.status, body: await response.text() };
+    });
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(refused.body).toContain('cairn store use PATH');
+    await screenshot(page, 'settings-store-origin');
   });
 
   it('remembers the theme and applies it to the page', async () => {

@@ -22,7 +22,7 @@ let server: { child: ChildProcess; dir: string } | undefined;
 async function emptyServer(): Promise<{ url: string; store: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'cairn-e2e-empty-'));
   const store = path.join(dir, 'cairn.db');
-  const { url, child } = await startServer(cairnBinary(), store);
+  const { url, child } = await startServer(cairnBinary(), store, path.join(dir, 'config'));
   server = { child, dir };
   return { url, store };
 }

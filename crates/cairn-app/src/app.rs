@@ -10,6 +10,7 @@ use crate::AppError;
 use crate::commands;
 use crate::events::EventHub;
 use crate::folders::FolderWatchers;
+use crate::location::{Places, StoreOrigin};
 use crate::watch::StoreWatcher;
 
 /// What the desktop shell and `cairn serve` hold to answer the UI.
@@ -21,6 +22,19 @@ pub struct App {
     watcher: Arc<Mutex<Option<StoreWatcher>>>,
     /// Threads following watched folders, by path; shared by clones.
     folders: Arc<Mutex<FolderWatchers>>,
+    /// Why the store is this one and where a new choice is remembered, when the shell said.
+    source: Option<StoreSource>,
+    /// The shell can reopen on another store (the desktop app; not `cairn serve`).
+    store_switching: bool,
+}
+
+/// How the shell chose the app's store: its origin, and the places a choice is looked up in.
+#[derive(Debug, Clone)]
+pub struct StoreSource {
+    /// Why the open store is the one used.
+    pub origin: StoreOrigin,
+    /// Where `$CAIRN_STORE`, the settings file and the default store are.
+    pub places: Places,
 }
 
 impl App {
@@ -31,7 +45,32 @@ impl App {
             events: EventHub::default(),
             watcher: Arc::new(Mutex::new(None)),
             folders: Arc::new(Mutex::new(FolderWatchers::default())),
+            source: None,
+            store_switching: false,
         }
+    }
+
+    /// The app, told how its store was chosen (shown in Settings → Store).
+    pub fn with_store_source(mut self, source: StoreSource) -> App {
+        self.source = Some(source);
+        self
+    }
+
+    /// The app, allowed to remember another store (`use_store`) because its shell can reopen on
+    /// it. Only the desktop shell does: a store cannot change under a running `cairn serve`.
+    pub fn with_store_switching(mut self) -> App {
+        self.store_switching = true;
+        self
+    }
+
+    /// How the store was chosen, when the shell said.
+    pub fn store_source(&self) -> Option<&StoreSource> {
+        self.source.as_ref()
+    }
+
+    /// Whether `use_store` may remember another store.
+    pub fn store_switching(&self) -> bool {
+        self.store_switching
     }
 
     /// Starts the store watcher (once per app): commits by any process become

@@ -8,7 +8,8 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "cairn", version, about, max_term_width = 100)]
 pub struct Cli {
-    /// The store's database file (default: $CAIRN_STORE, else ~/.local/share/cairn/cairn.db).
+    /// The store's database file (default: $CAIRN_STORE, else the store remembered by
+    /// `cairn store use`, else ~/.local/share/cairn/cairn.db).
     #[arg(long, global = true, value_name = "PATH")]
     pub store: Option<PathBuf>,
     /// Print JSON instead of a table.
@@ -70,6 +71,12 @@ pub enum Command {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
+    /// Print which store is used and why (--store, CAIRN_STORE, remembered or default);
+    /// `cairn store use PATH` remembers another one.
+    Store {
+        #[command(subcommand)]
+        command: Option<StoreCommand>,
+    },
     /// Fill the store with demo experiments, runs and a registered model.
     Demo {
         /// Do nothing when the store already has runs.
@@ -79,6 +86,23 @@ pub enum Command {
         /// 5 metrics each), e.g. to try the UI at 100,000 runs.
         #[arg(long, value_name = "N")]
         sweep: Option<usize>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Remember the store to use when neither --store nor CAIRN_STORE is given.
+    ///
+    /// The CLI, `cairn serve` and the desktop app all open it. The choice is kept in
+    /// settings.json in $CAIRN_CONFIG_DIR, else the user's config folder. The store is created
+    /// when missing; a file that is not a Cairn store is refused.
+    Use {
+        /// The store's database file, or a folder (meaning FOLDER/cairn.db).
+        #[arg(value_name = "PATH", required_unless_present = "default")]
+        path: Option<PathBuf>,
+        /// Forget the remembered store: back to the one in the user's data folder.
+        #[arg(long, conflicts_with = "path")]
+        default: bool,
     },
 }
 

@@ -26,13 +26,14 @@ impl Sandbox {
         self.home.path().join("store").join("cairn.db")
     }
 
-    /// `cairn` with HOME and XDG_DATA_HOME inside the sandbox and no CAIRN_STORE.
+    /// `cairn` with HOME, XDG_DATA_HOME and CAIRN_CONFIG_DIR inside the sandbox and no CAIRN_STORE.
     fn command(&self) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_cairn"));
         command
             .env_remove("CAIRN_STORE")
             .env("HOME", self.home.path())
-            .env("XDG_DATA_HOME", self.home.path().join("xdg-data"));
+            .env("XDG_DATA_HOME", self.home.path().join("xdg-data"))
+            .env("CAIRN_CONFIG_DIR", self.home.path().join("config"));
         command
     }
 

@@ -129,12 +129,16 @@ pub fn app(store: Arc<SqliteStore>, config: &ServerConfig, bound: SocketAddr) ->
 
 /// Listens and serves until Ctrl-C or SIGTERM.
 pub async fn serve(store: SqliteStore, config: ServerConfig) -> anyhow::Result<()> {
+    serve_app(cairn_app::App::new(Arc::new(store)), config).await
+}
+
+/// [`serve`] with an app the caller made (e.g. told where its store came from).
+pub async fn serve_app(app: cairn_app::App, config: ServerConfig) -> anyhow::Result<()> {
     check_config(&config)?;
     let listener = tokio::net::TcpListener::bind(config.address)
         .await
         .with_context(|| format!("listening on {}", config.address))?;
     let bound = listener.local_addr().context("reading the bound address")?;
-    let app = cairn_app::App::new(Arc::new(store));
     // Commits by any process reach browsers on /app/events.
     if let Err(error) = app.start_watching() {
         eprintln!("cairn serve: live updates are off: {error}");
@@ -180,4 +184,13 @@ pub fn serve_blocking(store: SqliteStore, config: ServerConfig) -> anyhow::Resul
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(serve(store, config))
+}
+
+/// [`serve_app`] on a new multi-threaded runtime, for the CLI.
+pub fn serve_app_blocking(app: cairn_app::App, config: ServerConfig) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(serve_app(app, config))
 }

@@ -12,6 +12,7 @@ mod plot;
 mod run;
 mod runs;
 mod serve;
+mod store;
 mod system_metrics;
 
 use std::process::ExitCode;
@@ -23,13 +24,26 @@ use crate::args::{Cli, Command, RunsCommand};
 
 /// Runs the command; the exit code is the command's to choose.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let store = open(&cli)?;
+    // These read or change which store is used, so they open none first.
+    if let Command::Store { command } = &cli.command {
+        store::run(cli.store.as_deref(), command.as_ref(), cli.json)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let places = cairn_app::Places::from_env();
+    let location = places.locate(cli.store.as_deref())?;
+    let store = open(&location.path)?;
     match cli.command {
         Command::Experiments { all } => experiments::list(&store, all, cli.json)?,
         Command::Runs(RunsCommand::List(args)) => runs::list(&store, &args, cli.json)?,
         Command::Runs(RunsCommand::Show { run_id }) => runs::show(&store, &run_id, cli.json)?,
         Command::Log(command) => log::log(&store, command)?,
-        Command::Serve(args) => serve::serve(store, &args)?,
+        Command::Serve(args) => {
+            let source = cairn_app::StoreSource {
+                origin: location.origin,
+                places,
+            };
+            serve::serve(store, source, &args)?;
+        }
         Command::Index { paths, watch } if watch => index::watch(&store, &paths, cli.json)?,
         Command::Index { paths, .. } => index::index(&store, &paths, cli.json)?,
         Command::Plot(command) => plot::plot(&store, command, cli.json)?,
@@ -43,16 +57,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             sweep: Some(runs),
         } if !if_empty => demo::sweep(&store, runs, cli.json)?,
         Command::Demo { if_empty, .. } => demo::seed(&store, if_empty, cli.json)?,
+        Command::Store { .. } => {}
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn open(cli: &Cli) -> anyhow::Result<SqliteStore> {
-    let path = match &cli.store {
-        Some(path) => path.clone(),
-        None => cairn_app::default_store_path()?,
-    };
-    cairn_app::open_store(Some(&path))
+fn open(path: &std::path::Path) -> anyhow::Result<SqliteStore> {
+    cairn_app::open_store(Some(path))
         .with_context(|| format!("opening the store {}", path.display()))
 }
 

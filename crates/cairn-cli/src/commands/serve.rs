@@ -9,7 +9,11 @@ use cairn_server::{Auth, DEFAULT_MAX_ARTIFACT_BYTES, ServerConfig};
 
 use crate::args::ServeArgs;
 
-pub fn serve(store: SqliteStore, args: &ServeArgs) -> anyhow::Result<()> {
+pub fn serve(
+    store: SqliteStore,
+    source: cairn_app::StoreSource,
+    args: &ServeArgs,
+) -> anyhow::Result<()> {
     let host = if args.host == "localhost" {
         "127.0.0.1"
     } else {
@@ -34,7 +38,9 @@ pub fn serve(store: SqliteStore, args: &ServeArgs) -> anyhow::Result<()> {
         ui_dir: args.ui_dir.clone().or_else(default_ui_dir),
         max_artifact_bytes: DEFAULT_MAX_ARTIFACT_BYTES,
     };
-    cairn_server::serve_blocking(store, config)
+    // Settings → Store shows where the store came from; a running server never switches it.
+    let app = cairn_app::App::new(std::sync::Arc::new(store)).with_store_source(source);
+    cairn_server::serve_app_blocking(app, config)
 }
 
 /// `ui/dist` of the workspace the binary was built in, when it has been built.

@@ -120,6 +120,21 @@ export interface Backend {
    * the app's). Absent in the desktop app, which serves no HTTP.
    */
   readonly trackingUri?: string;
+  /**
+   * Desktop only: asks for an existing store's database file (`*.db`) with the system's file
+   * chooser; resolves with its path, or null when the user cancels.
+   */
+  chooseStoreFile?(title: string): Promise<string | null>;
+  /**
+   * Desktop only: asks where to create a new store with the system's save dialog; resolves with
+   * the database file's path, or null when the user cancels.
+   */
+  chooseNewStore?(title: string): Promise<string | null>;
+  /**
+   * Desktop only: starts the app again on the store remembered by `use_store`, and closes this
+   * window.
+   */
+  reopen?(): Promise<void>;
 }
 
 /** What every backend call rejects with: the backend's own error, or a transport failure. */

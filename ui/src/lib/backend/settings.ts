@@ -11,6 +11,31 @@ export interface AppInfo {
   run_count: number;
   experiment_count: number;
   version: string;
+  /** Why the store is this one; null when the shell did not say. */
+  store_origin: StoreOrigin | null;
+  /** The store launches without `--store` and `CAIRN_STORE` open; null: the default one. */
+  remembered_store: string | null;
+  /** The store in the user's data folder. */
+  default_store: string | null;
+  /** The settings file the remembered store is kept in. */
+  settings_file: string | null;
+  /** Why the settings file could not be read, when it could not. */
+  settings_error: string | null;
+  /** This app can switch to another store (`use_store`): the desktop app. */
+  can_switch_store: boolean;
+}
+
+/** `--store`, `CAIRN_STORE`, the remembered store, or the user's data folder. */
+export type StoreOrigin = 'flag' | 'env' | 'remembered' | 'default';
+
+/** What `use_store` remembered. */
+export interface StoreChoice {
+  /** The database file launches without `--store` and `CAIRN_STORE` now open. */
+  store: string;
+  /** The remembered database file; null when back to the default store. */
+  remembered: string | null;
+  /** The running app has another store open and must reopen to use this one. */
+  reopen: boolean;
 }
 
 /** A folder Cairn indexes; `watched` ones are followed live, `active` while their watcher runs. */
@@ -56,6 +81,8 @@ export interface RunGroups {
 /** Commands of the settings view and of the runs table's grouping. */
 export interface SettingsCommands {
   app_info: { args: Record<string, never>; result: AppInfo };
+  /** Desktop only: remembers a store (a database file or a folder; null: the default). */
+  use_store: { args: { path: string | null }; result: StoreChoice };
   list_watched_folders: { args: Record<string, never>; result: FolderView[] };
   add_watched_folder: { args: { path: string }; result: FolderView[] };
   remove_watched_folder: { args: { path: string }; result: FolderView[] };

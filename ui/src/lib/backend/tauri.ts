@@ -1,11 +1,12 @@
 // The Backend inside the desktop app: every command goes through the shell's one `call` command
 // (src-tauri/src/main.rs), which runs the same cairn-app function as `cairn serve`; events arrive
-// as the Tauri event `cairn://event`; folders are chosen with the dialog plugin's system chooser.
+// as the Tauri event `cairn://event`; folders and stores are chosen with the dialog plugin's system
+// choosers, and the shell's `reopen` command starts the app again on another store.
 // This is the only file that imports `@tauri-apps`.
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
-import { open } from '@tauri-apps/plugin-dialog';
+import { open, save } from '@tauri-apps/plugin-dialog';
 
 import {
   toBackendError,
@@ -50,6 +51,41 @@ export class TauriBackend implements Backend {
     try {
       const chosen = await open({ directory: true, multiple: false, title });
       return typeof chosen === 'string' ? chosen : null;
+    } catch (thrown) {
+      throw toBackendError(thrown);
+    }
+  }
+
+  async chooseStoreFile(title: string): Promise<string | null> {
+    try {
+      const chosen = await open({
+        directory: false,
+        multiple: false,
+        title,
+        filters: [{ name: 'Cairn store', extensions: ['db'] }],
+      });
+      return typeof chosen === 'string' ? chosen : null;
+    } catch (thrown) {
+      throw toBackendError(thrown);
+    }
+  }
+
+  async chooseNewStore(title: string): Promise<string | null> {
+    try {
+      const chosen = await save({
+        title,
+        defaultPath: 'cairn.db',
+        filters: [{ name: 'Cairn store', extensions: ['db'] }],
+      });
+      return typeof chosen === 'string' ? chosen : null;
+    } catch (thrown) {
+      throw toBackendError(thrown);
+    }
+  }
+
+  async reopen(): Promise<void> {
+    try {
+      await invoke('reopen');
     } catch (thrown) {
       throw toBackendError(thrown);
     }

@@ -1,0 +1,114 @@
+//! `cairn store`: which store is used and why; `cairn store use` remembers another one.
+
+use std::path::Path;
+
+use cairn_app::{Places, StoreOrigin};
+use serde::Serialize;
+
+use crate::args::StoreCommand;
+
+/// Where the store came from, as `cairn store --json` prints it.
+#[derive(Serialize)]
+struct StoreReport {
+    /// The database file used.
+    path: String,
+    /// `flag`, `env`, `remembered` or `default`.
+    origin: StoreOrigin,
+    /// The store remembered by `cairn store use`, if any.
+    remembered: Option<String>,
+    /// The store in the user's data folder.
+    default: Option<String>,
+    /// The settings file holding the remembered store.
+    settings_file: Option<String>,
+}
+
+fn text(path: &Path) -> String {
+    path.display().to_string()
+}
+
+pub fn run(flag: Option<&Path>, command: Option<&StoreCommand>, json: bool) -> anyhow::Result<()> {
+    let places = Places::from_env();
+    match command {
+        None => show(&places, flag, json),
+        Some(StoreCommand::Use { path, default }) => {
+            let path = if *default { None } else { path.as_deref() };
+            choose(&places, path, json)
+        }
+    }
+}
+
+fn why(origin: StoreOrigin) -> &'static str {
+    match origin {
+        StoreOrigin::Flag => "--store",
+        StoreOrigin::Env => "$CAIRN_STORE",
+        StoreOrigin::Remembered => "remembered (cairn store use)",
+        StoreOrigin::Default => "default (the user's data folder)",
+    }
+}
+
+fn show(places: &Places, flag: Option<&Path>, json: bool) -> anyhow::Result<()> {
+    let location = places.locate(flag)?;
+    // With --store or CAIRN_STORE the settings file is not needed; a bad one is still reported.
+    let remembered = places.remembered();
+    let report = StoreReport {
+        path: text(&location.path),
+        origin: location.origin,
+        remembered: remembered
+            .as_ref()
+            .ok()
+            .cloned()
+            .flatten()
+            .as_deref()
+            .map(text),
+        default: places.default_store.as_deref().map(text),
+        settings_file: places.settings_file.as_deref().map(text),
+    };
+    if json {
+        return super::print_json(&report);
+    }
+    println!("store:       {}", report.path);
+    println!("from:        {}", why(location.origin));
+    match (&remembered, &report.remembered) {
+        (Err(error), _) => println!("remembered:  unreadable: {error}"),
+        (Ok(_), Some(path)) if location.origin != StoreOrigin::Remembered => {
+            println!("remembered:  {path} (used by launches without --store and CAIRN_STORE)");
+        }
+        (Ok(_), Some(_)) => {}
+        (Ok(_), None) => println!("remembered:  none"),
+    }
+    if let Some(default) = &report.default {
+        println!("default:     {default}");
+    }
+    if let Some(file) = &report.settings_file {
+        println!("settings:    {file}");
+    }
+    Ok(())
+}
+
+fn choose(places: &Places, path: Option<&Path>, json: bool) -> anyhow::Result<()> {
+    let remembered = places.use_store(path)?;
+    let next = places.locate(None)?;
+    if json {
+        return super::print_json(&serde_json::json!({
+            "remembered": remembered.as_deref().map(text),
+            "store": text(&next.path),
+            "origin": next.origin,
+        }));
+    }
+    match &remembered {
+        Some(path) => println!("remembered {}", path.display()),
+        None => println!(
+            "forgot the remembered store; launches use the default {}",
+            text(&next.path)
+        ),
+    }
+    if next.origin == StoreOrigin::Env {
+        println!(
+            "note: CAIRN_STORE is set, so it is used instead: {} (unset it to use the \
+             remembered store)",
+            text(&next.path)
+        );
+    }
+    println!("a running `cairn serve` or desktop app keeps its store until restarted");
+    Ok(())
+}
