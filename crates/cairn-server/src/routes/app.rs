@@ -48,9 +48,7 @@ fn server_timing(ran: Duration, total: Duration) -> String {
     )
 }
 
-fn reply(
-    outcome: Result<Result<Value, cairn_app::AppError>, tokio::task::JoinError>,
-) -> Response {
+fn reply(outcome: Result<Result<Value, cairn_app::AppError>, tokio::task::JoinError>) -> Response {
     match outcome {
         Ok(Ok(value)) => Json(value).into_response(),
         Ok(Err(error)) => {

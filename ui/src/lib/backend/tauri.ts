@@ -1,9 +1,9 @@
 // The Backend inside the desktop app: every command goes through the shell's one `call` command
 // (src-tauri/src/main.rs), which runs the same cairn-app function as `cairn serve`; events arrive
-// as the Tauri event `cairn://event`. This is the only file that imports `@tauri-apps`.
+// as the Tauri event `cairn://event`. This is the only file that imports `@tauri-apps`. Events
+// and the webview's drops load their part of `@tauri-apps/api` when first used, so that a browser
+// (which never uses them) does not download and parse it with the app.
 import { invoke } from '@tauri-apps/api/core';
-import { listen } from '@tauri-apps/api/event';
-import { getCurrentWebview } from '@tauri-apps/api/webview';
 
 import {
   toBackendError,
@@ -30,7 +30,8 @@ export class TauriBackend implements Backend {
   subscribe(listener: (event: AppEvent) => void): () => void {
     let stopped = false;
     let unlisten: (() => void) | undefined;
-    listen<AppEvent>(EVENT_NAME, (event) => listener(event.payload))
+    import('@tauri-apps/api/event')
+      .then(({ listen }) => listen<AppEvent>(EVENT_NAME, (event) => listener(event.payload)))
       .then((stop) => {
         if (stopped) stop();
         else unlisten = stop;
@@ -47,12 +48,14 @@ export class TauriBackend implements Backend {
   onFileDrop(listener: (event: FileDropEvent) => void): () => void {
     let stopped = false;
     let unlisten: (() => void) | undefined;
-    getCurrentWebview()
-      .onDragDropEvent(({ payload }) => {
-        if (payload.type === 'enter') listener({ type: 'enter', paths: payload.paths });
-        else if (payload.type === 'drop') listener({ type: 'drop', paths: payload.paths });
-        else if (payload.type === 'leave') listener({ type: 'leave' });
-      })
+    import('@tauri-apps/api/webview')
+      .then(({ getCurrentWebview }) =>
+        getCurrentWebview().onDragDropEvent(({ payload }) => {
+          if (payload.type === 'enter') listener({ type: 'enter', paths: payload.paths });
+          else if (payload.type === 'drop') listener({ type: 'drop', paths: payload.paths });
+          else if (payload.type === 'leave') listener({ type: 'leave' });
+        }),
+      )
       .then((stop) => {
         if (stopped) stop();
         else unlisten = stop;
