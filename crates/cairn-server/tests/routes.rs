@@ -273,6 +273,25 @@ fn app_api_lists_experiments_and_runs() {
 }
 
 #[test]
+fn app_api_replies_carry_server_timing() {
+    let server = start(Auth::None);
+    for reply in [
+        server.post("/app/api/list_experiments", json!({})),
+        server.post("/app/api/nope", json!({})),
+    ] {
+        let timing = reply
+            .head
+            .lines()
+            .find_map(|line| line.strip_prefix("server-timing: "))
+            .unwrap_or_else(|| panic!("no server-timing header in\n{}", reply.head));
+        assert!(
+            timing.starts_with("run;dur=") && timing.contains(", total;dur="),
+            "{timing}"
+        );
+    }
+}
+
+#[test]
 fn the_built_ui_is_served_at_the_root_with_api_routes_still_first() {
     let ui = tempfile::tempdir().unwrap();
     std::fs::write(ui.path().join("index.html"), "<html>cairn ui</html>").unwrap();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { visibleRange } from './virtual';
+import { rowSlot, rowSlots, visibleRange } from './virtual';
 
 describe('visibleRange', () => {
   it('renders the rows in view plus the overscan, with padding for the rest', () => {
@@ -23,5 +23,35 @@ describe('visibleRange', () => {
 
   it('renders nothing for an empty list', () => {
     expect(visibleRange(0, 32, 0, 640)).toEqual({ start: 0, end: 0, paddingTop: 0, paddingBottom: 0 });
+  });
+});
+
+describe('rowSlots', () => {
+  it('gives every row of any range its own slot', () => {
+    for (const viewport of [0, 31, 32, 600, 641, 900]) {
+      const slots = rowSlots(32, viewport, 8);
+      for (const rows of [0, 5, 40, 1_000]) {
+        for (let scrollTop = -64; scrollTop < rows * 32 + 64; scrollTop += 7) {
+          const range = visibleRange(rows, 32, scrollTop, viewport, 8);
+          expect(range.end - range.start).toBeLessThanOrEqual(slots);
+          const keys = new Set<number>();
+          for (let index = range.start; index < range.end; index++) keys.add(rowSlot(index, slots));
+          expect(keys.size).toBe(range.end - range.start);
+        }
+      }
+    }
+  });
+
+  it('reuses the slot of the row scrolled out for the row scrolled in', () => {
+    const slots = rowSlots(32, 640, 8);
+    const before = visibleRange(10_000, 32, 32_000, 640, 8);
+    const after = visibleRange(10_000, 32, 32_032, 640, 8);
+    expect(after.start).toBe(before.start + 1);
+    expect(rowSlot(after.end - 1, slots)).toBe(rowSlot(before.start, slots));
+  });
+
+  it('keeps to one slot for degenerate sizes', () => {
+    expect(rowSlots(0, 600)).toBe(1);
+    expect(rowSlot(7, 0)).toBe(0);
   });
 });

@@ -32,3 +32,19 @@ export function visibleRange(
     paddingBottom: (rowCount - end) * rowHeight,
   };
 }
+
+/**
+ * How many rows a `visibleRange` of this viewport can hold at most. Keying rendered rows by
+ * `rowSlot(index, slots)` reuses a row's elements: the row scrolled out at one end comes back as
+ * the row scrolled in at the other, and a new query refills the same rows instead of rebuilding
+ * them. Slots stay unique within any range, since a range is never longer than `slots`.
+ */
+export function rowSlots(rowHeight: number, viewportHeight: number, overscan = 8): number {
+  if (rowHeight <= 0) return 1;
+  return Math.ceil(Math.max(0, viewportHeight) / rowHeight) + 1 + 2 * overscan;
+}
+
+/** The slot (the key of the rendered row) of the row at `index`; see `rowSlots`. */
+export function rowSlot(index: number, slots: number): number {
+  return index % Math.max(1, slots);
+}

@@ -58,6 +58,8 @@ pub fn start_with(auth: Auth, ui_dir: Option<PathBuf>) -> TestServer {
 
 pub struct Reply {
     pub status: u16,
+    /// The status line and headers.
+    pub head: String,
     pub body: String,
 }
 
@@ -123,9 +125,9 @@ pub fn raw(
         .nth(1)
         .and_then(|code| code.parse().ok())
         .unwrap_or(0);
-    let body = text
+    let (head, body) = text
         .split_once("\r\n\r\n")
-        .map(|(_, body)| body.to_string())
+        .map(|(head, body)| (head.to_string(), body.to_string()))
         .unwrap_or_default();
-    Reply { status, body }
+    Reply { status, head, body }
 }

@@ -146,6 +146,32 @@ describe('TauriBackend', () => {
       ['call', { command: 'list_runs', args: { request } }],
     ]);
   });
+
+  it('listens to cairn://event through the event plugin, loaded on first use, and stops listening', async () => {
+    const calls: [string, Record<string, unknown>][] = [];
+    const handlers = new Map<number, (message: unknown) => void>();
+    const internals = {
+      invoke: async (command: string, args: Record<string, unknown>) => {
+        calls.push([command, args]);
+        return command === 'plugin:event|listen' ? 7 : null;
+      },
+      transformCallback: (callback: (message: unknown) => void) => {
+        handlers.set(handlers.size + 1, callback);
+        return handlers.size;
+      },
+      unregisterCallback: () => {},
+    };
+    vi.stubGlobal('window', { __TAURI_INTERNALS__: internals, __TAURI_EVENT_PLUGIN_INTERNALS__: { unregisterListener: () => {} } });
+    const events: unknown[] = [];
+    const stop = new TauriBackend().subscribe((event) => events.push(event));
+    await vi.waitFor(() => expect(calls.map(([command]) => command)).toContain('plugin:event|listen'));
+    expect(calls[0]![1]).toMatchObject({ event: 'cairn://event' });
+    const handler = [...handlers.values()].at(-1)!;
+    handler({ event: 'cairn://event', id: 7, payload: { type: 'runs_changed', run_ids: ['r1'] } });
+    expect(events).toEqual([{ type: 'runs_changed', run_ids: ['r1'] }]);
+    stop();
+    await vi.waitFor(() => expect(calls.map(([command]) => command)).toContain('plugin:event|unlisten'));
+  });
 });
 
 describe('choosing a folder', () => {

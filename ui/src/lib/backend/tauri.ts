@@ -1,12 +1,11 @@
 // The Backend inside the desktop app: every command goes through the shell's one `call` command
 // (src-tauri/src/main.rs), which runs the same cairn-app function as `cairn serve`; events arrive
 // as the Tauri event `cairn://event`; folders and stores are chosen with the dialog plugin's system
-// choosers, and the shell's `reopen` command starts the app again on another store.
-// This is the only file that imports `@tauri-apps`.
+// choosers, and the shell's `reopen` command starts the app again on another store. This is the
+// only file that imports `@tauri-apps`. Events, the webview's drops and the dialogs load their
+// part of `@tauri-apps` when first used, so that a browser (which never uses them) does not
+// download and parse it with the app.
 import { invoke } from '@tauri-apps/api/core';
-import { listen } from '@tauri-apps/api/event';
-import { getCurrentWebview } from '@tauri-apps/api/webview';
-import { open, save } from '@tauri-apps/plugin-dialog';
 
 import {
   toBackendError,
@@ -33,7 +32,8 @@ export class TauriBackend implements Backend {
   subscribe(listener: (event: AppEvent) => void): () => void {
     let stopped = false;
     let unlisten: (() => void) | undefined;
-    listen<AppEvent>(EVENT_NAME, (event) => listener(event.payload))
+    import('@tauri-apps/api/event')
+      .then(({ listen }) => listen<AppEvent>(EVENT_NAME, (event) => listener(event.payload)))
       .then((stop) => {
         if (stopped) stop();
         else unlisten = stop;
@@ -49,6 +49,7 @@ export class TauriBackend implements Backend {
 
   async chooseFolder(title: string): Promise<string | null> {
     try {
+      const { open } = await import('@tauri-apps/plugin-dialog');
       const chosen = await open({ directory: true, multiple: false, title });
       return typeof chosen === 'string' ? chosen : null;
     } catch (thrown) {
@@ -58,6 +59,7 @@ export class TauriBackend implements Backend {
 
   async chooseStoreFile(title: string): Promise<string | null> {
     try {
+      const { open } = await import('@tauri-apps/plugin-dialog');
       const chosen = await open({
         directory: false,
         multiple: false,
@@ -72,6 +74,7 @@ export class TauriBackend implements Backend {
 
   async chooseNewStore(title: string): Promise<string | null> {
     try {
+      const { save } = await import('@tauri-apps/plugin-dialog');
       const chosen = await save({
         title,
         defaultPath: 'cairn.db',
@@ -94,12 +97,14 @@ export class TauriBackend implements Backend {
   onFileDrop(listener: (event: FileDropEvent) => void): () => void {
     let stopped = false;
     let unlisten: (() => void) | undefined;
-    getCurrentWebview()
-      .onDragDropEvent(({ payload }) => {
-        if (payload.type === 'enter') listener({ type: 'enter', paths: payload.paths });
-        else if (payload.type === 'drop') listener({ type: 'drop', paths: payload.paths });
-        else if (payload.type === 'leave') listener({ type: 'leave' });
-      })
+    import('@tauri-apps/api/webview')
+      .then(({ getCurrentWebview }) =>
+        getCurrentWebview().onDragDropEvent(({ payload }) => {
+          if (payload.type === 'enter') listener({ type: 'enter', paths: payload.paths });
+          else if (payload.type === 'drop') listener({ type: 'drop', paths: payload.paths });
+          else if (payload.type === 'leave') listener({ type: 'leave' });
+        }),
+      )
       .then((stop) => {
         if (stopped) stop();
         else unlisten = stop;
