@@ -115,6 +115,43 @@ describe('compare view', () => {
     expect(page.url()).toContain(`runs=${a.run_id},${b.run_id}`);
   });
 
+  it('follows the theme chosen for the page: run colours and charts switch to the dark palette', async () => {
+    const runs = pickRuns();
+    const ids = runs.map((run) => run.run_id);
+    const page = await open(`#/compare?runs=${ids.join(',')}`);
+    const chips = page.locator('.chips .chip');
+    await expect.poll(() => chips.count()).toBe(3);
+    const chipColours = () =>
+      chips.evaluateAll((nodes) => nodes.map((node) => getComputedStyle(node).getPropertyValue('--run').trim().toLowerCase()));
+    const palette = await page.evaluate(async (runIds) => {
+      const reply = await fetch('/app/api/compare_runs', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ runIds }),
+      });
+      const body = (await reply.json()) as { runs: { colour_light: string; colour_dark: string }[] };
+      return body.runs.map((run) => ({ light: run.colour_light.toLowerCase(), dark: run.colour_dark.toLowerCase() }));
+    }, ids);
+    const light = palette.map((colours) => colours.light);
+    const dark = palette.map((colours) => colours.dark);
+    expect(dark).not.toEqual(light);
+
+    // The page's own theme (what Settings → Theme sets), not the OS's.
+    await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+    await expect.poll(chipColours).toEqual(light);
+    await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'));
+    await expect.poll(chipColours).toEqual(dark);
+    const first = page.locator('figure[data-chart-kind=line]').first();
+    await expect
+      .poll(async () => {
+        const strokes = await first
+          .locator('svg polyline')
+          .evaluateAll((lines) => lines.map((line) => (line.getAttribute('stroke') ?? '').toLowerCase()));
+        return dark.every((colour) => strokes.includes(colour));
+      })
+      .toBe(true);
+  });
+
   it('reports an unknown run in place and offers to drop it', async () => {
     const [run] = pickRuns();
     const page = await open(`#/compare?runs=${run!.run_id},no-such-run`);
