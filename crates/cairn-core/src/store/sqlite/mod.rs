@@ -46,6 +46,8 @@ pub struct SqliteStore {
     artifact_root: PathBuf,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    /// The runs of recent searches' experiments, kept while no run was added or removed.
+    scope_cache: search::ScopeCache,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -86,6 +88,7 @@ impl SqliteStore {
             artifact_root,
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
+            scope_cache: search::ScopeCache::default(),
         })
     }
 

@@ -16,6 +16,7 @@ mod sql_path;
 mod tests;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rusqlite::Connection;
 
@@ -34,13 +35,19 @@ pub(super) struct InfoPage {
 }
 
 pub(super) use groups::group_by_param;
+pub(crate) use scope::ScopeCache;
 
-pub(super) fn search_runs(connection: &Connection, search: &RunSearch) -> StoreResult<RunPage> {
+pub(super) fn search_runs(
+    connection: &Connection,
+    cache: &ScopeCache,
+    search: &RunSearch,
+) -> StoreResult<RunPage> {
     let mut runs = Vec::new();
-    let mut page = search_runs_in_slices(connection, search, usize::MAX, &mut |slice, _| {
-        runs.extend(slice);
-        Ok(())
-    })?;
+    let mut page =
+        search_runs_in_slices(connection, cache, search, usize::MAX, &mut |slice, _| {
+            runs.extend(slice);
+            Ok(())
+        })?;
     page.runs = runs;
     Ok(page)
 }
@@ -49,6 +56,7 @@ pub(super) fn search_runs(connection: &Connection, search: &RunSearch) -> StoreR
 /// inputs and outputs, all in one read transaction; the returned page's `runs` is empty.
 pub(super) fn search_runs_in_slices(
     connection: &Connection,
+    cache: &ScopeCache,
     search: &RunSearch,
     slice_runs: usize,
     each: &mut dyn FnMut(Vec<Run>, Vec<RunIo>) -> StoreResult<()>,
@@ -67,7 +75,7 @@ pub(super) fn search_runs_in_slices(
     let page = match newest_first::page(connection, search)? {
         Some(page) => page,
         None => match scope::id_bound(connection)? {
-            Some(bound) => search_sets(connection, search, bound)?,
+            Some(bound) => search_sets(connection, cache, search, bound)?,
             None => sql_path::search_infos(connection, search)?,
         },
     };
@@ -88,11 +96,16 @@ pub(super) fn search_runs_in_slices(
 }
 
 /// The set-based executor; run ids are below `bound`.
-fn search_sets(connection: &Connection, search: &RunSearch, bound: usize) -> StoreResult<InfoPage> {
-    let candidates = scope::candidates(connection, search, bound)?;
+fn search_sets(
+    connection: &Connection,
+    cache: &ScopeCache,
+    search: &RunSearch,
+    bound: usize,
+) -> StoreResult<InfoPage> {
+    let candidates = scope::candidates(connection, cache, search, bound)?;
     let members = match &search.filter {
         Some(filter) => filter::select(connection, filter, &candidates, bound)?,
-        None => candidates,
+        None => Arc::unwrap_or_clone(candidates),
     };
     let total = members.len();
     let need = search.offset.saturating_add(search.max_results);

@@ -76,7 +76,7 @@ impl Store for SqliteStore {
     }
 
     fn search_runs(&self, search: &RunSearch) -> StoreResult<RunPage> {
-        self.read(|db| search::search_runs(db, search))
+        self.read(|db| search::search_runs(db, &self.scope_cache, search))
     }
 
     fn search_runs_in_slices(
@@ -85,7 +85,9 @@ impl Store for SqliteStore {
         slice_runs: usize,
         each: &mut dyn FnMut(Vec<Run>, Vec<RunIo>) -> StoreResult<()>,
     ) -> StoreResult<RunPage> {
-        self.read(|db| search::search_runs_in_slices(db, search, slice_runs, each))
+        self.read(|db| {
+            search::search_runs_in_slices(db, &self.scope_cache, search, slice_runs, each)
+        })
     }
 
     fn group_runs_by_param(
@@ -94,7 +96,7 @@ impl Store for SqliteStore {
         param_key: &str,
         metric_key: Option<&str>,
     ) -> StoreResult<Vec<ParamGroup>> {
-        self.read(|db| search::group_by_param(db, search, param_key, metric_key))
+        self.read(|db| search::group_by_param(db, &self.scope_cache, search, param_key, metric_key))
     }
 
     fn log_batch(&self, run_id: &str, batch: &LogBatch) -> StoreResult<()> {

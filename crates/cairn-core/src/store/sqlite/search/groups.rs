@@ -4,13 +4,14 @@
 //! indexes and tallied per group.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rusqlite::Connection;
 
 use crate::error::StoreResult;
 use crate::store::{GroupMetric, MAX_RESULTS_LIMIT, ParamGroup, RunSearch};
 
-use super::{filter, scope, sql_path};
+use super::{ScopeCache, filter, scope, sql_path};
 
 /// Running totals of one group.
 #[derive(Default)]
@@ -43,6 +44,7 @@ impl Tally {
 /// last; `metric_key` is summarised over each group's runs that have a finite latest value.
 pub(in crate::store::sqlite) fn group_by_param(
     connection: &Connection,
+    cache: &ScopeCache,
     search: &RunSearch,
     param_key: &str,
     metric_key: Option<&str>,
@@ -52,7 +54,7 @@ pub(in crate::store::sqlite) fn group_by_param(
         .then(|| connection.unchecked_transaction())
         .transpose()?;
     let tallies = match scope::id_bound(connection)? {
-        Some(bound) => tally_sets(connection, search, param_key, metric_key, bound)?,
+        Some(bound) => tally_sets(connection, cache, search, param_key, metric_key, bound)?,
         None => tally_pages(connection, search, param_key, metric_key)?,
     };
     drop(snapshot);
@@ -76,15 +78,16 @@ pub(in crate::store::sqlite) fn group_by_param(
 
 pub(super) fn tally_sets(
     connection: &Connection,
+    cache: &ScopeCache,
     search: &RunSearch,
     param_key: &str,
     metric_key: Option<&str>,
     bound: usize,
 ) -> StoreResult<BTreeMap<Option<String>, Tally>> {
-    let candidates = scope::candidates(connection, search, bound)?;
+    let candidates = scope::candidates(connection, cache, search, bound)?;
     let members = match &search.filter {
         Some(filter) => filter::select(connection, filter, &candidates, bound)?,
-        None => candidates,
+        None => Arc::unwrap_or_clone(candidates),
     };
     // Group index per run id; values are few, runs many.
     let mut values: Vec<String> = Vec::new();

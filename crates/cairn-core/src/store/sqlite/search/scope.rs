@@ -1,5 +1,11 @@
 //! The runs a search looks at: the requested experiments in the requested lifecycle view, read
 //! from the covering `runs_by_experiment` index, and the bound on run ids that sizes every set.
+//! Reading them is most of an unfiltered search's time at 100,000 runs, and every keystroke of a
+//! filter asks for the same ones, so recent sets are kept ([`ScopeCache`]) while the store's
+//! `run_scope_generation` (moved by triggers whenever a run is added, removed, moved or deleted,
+//! by any process) has not moved.
+
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rusqlite::Connection;
 use rusqlite::types::Value;
@@ -9,6 +15,72 @@ use crate::model::ViewType;
 use crate::store::RunSearch;
 
 use super::run_set::RunSet;
+
+/// How many scopes (experiment selections and views) are kept.
+const KEPT_SCOPES: usize = 4;
+
+/// The candidate sets of recent searches, shared by the store's connections.
+#[derive(Debug, Default)]
+pub(crate) struct ScopeCache {
+    entries: Mutex<Vec<CachedScope>>,
+}
+
+#[derive(Debug)]
+struct CachedScope {
+    key: ScopeKey,
+    generation: i64,
+    bound: usize,
+    runs: Arc<RunSet>,
+}
+
+/// What decides a search's candidates: its experiments (sorted, without repeats) and its view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ScopeKey {
+    experiments: Vec<i64>,
+    view: ViewType,
+}
+
+impl ScopeKey {
+    fn of(search: &RunSearch) -> ScopeKey {
+        let mut experiments: Vec<i64> = search.experiment_ids.iter().map(|id| id.0).collect();
+        experiments.sort_unstable();
+        experiments.dedup();
+        ScopeKey {
+            experiments,
+            view: search.view,
+        }
+    }
+}
+
+impl ScopeCache {
+    fn get(&self, key: &ScopeKey, generation: i64, bound: usize) -> Option<Arc<RunSet>> {
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        let found = entries.iter().position(|entry| {
+            entry.generation == generation && entry.bound == bound && entry.key == *key
+        })?;
+        // Most recently used first.
+        let entry = entries.remove(found);
+        let runs = Arc::clone(&entry.runs);
+        entries.insert(0, entry);
+        Some(runs)
+    }
+
+    fn put(&self, key: ScopeKey, generation: i64, bound: usize, runs: Arc<RunSet>) {
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        // Sets of an older generation can never be used again.
+        entries.retain(|entry| entry.generation == generation && entry.key != key);
+        entries.insert(
+            0,
+            CachedScope {
+                key,
+                generation,
+                bound,
+                runs,
+            },
+        );
+        entries.truncate(KEPT_SCOPES);
+    }
+}
 
 /// Ids up to this bound are always dense enough for bitsets and per-id arrays.
 const ALWAYS_DENSE: i64 = 1 << 20;
@@ -40,8 +112,35 @@ pub(super) fn id_bound(connection: &Connection) -> StoreResult<Option<usize>> {
     Ok(usize::try_from(max + 1).ok())
 }
 
-/// The runs of the requested experiments (all when none are named) in the requested view.
+/// The runs of the requested experiments (all when none are named) in the requested view, from
+/// `cache` when the store's runs have not changed since they were read.
 pub(super) fn candidates(
+    connection: &Connection,
+    cache: &ScopeCache,
+    search: &RunSearch,
+    bound: usize,
+) -> StoreResult<Arc<RunSet>> {
+    // The counter and the runs must come from one snapshot, or a set read after another
+    // process's commit could be kept under the generation before it.
+    let snapshot = connection
+        .is_autocommit()
+        .then(|| connection.unchecked_transaction())
+        .transpose()?;
+    let generation: i64 = connection
+        .prepare_cached("SELECT generation FROM run_scope_generation WHERE id = 1")?
+        .query_row([], |row| row.get(0))?;
+    let key = ScopeKey::of(search);
+    if let Some(runs) = cache.get(&key, generation, bound) {
+        return Ok(runs);
+    }
+    let runs = Arc::new(read_candidates(connection, search, bound)?);
+    drop(snapshot);
+    cache.put(key, generation, bound, Arc::clone(&runs));
+    Ok(runs)
+}
+
+/// Reads the runs of a search's experiments and view from the `runs_by_experiment` index.
+fn read_candidates(
     connection: &Connection,
     search: &RunSearch,
     bound: usize,

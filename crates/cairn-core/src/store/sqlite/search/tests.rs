@@ -322,7 +322,7 @@ fn sets_agree_with_sql_on_random_searches() {
     let mut non_empty = 0;
     for _ in 0..2_000 {
         let search = random_search(&mut random);
-        let sets = super::search_runs(&db, &search).unwrap();
+        let sets = super::search_runs(&db, &super::ScopeCache::default(), &search).unwrap();
         let sql = super::sql_path::search_runs(&db, &search).unwrap();
         // Pages are compared by run ids (the runs' contents come from the same loader, and NaN
         // metrics keep whole pages from comparing equal).
@@ -352,7 +352,8 @@ fn pages_walk_every_match_once_in_order() {
             view: ViewType::All,
             ..RunSearch::default()
         };
-        let everything = summary(&super::search_runs(&db, &all).unwrap()).0;
+        let everything =
+            summary(&super::search_runs(&db, &super::ScopeCache::default(), &all).unwrap()).0;
         assert_eq!(everything.len(), 120);
         let mut walked = Vec::new();
         let mut offset = 0;
@@ -362,7 +363,7 @@ fn pages_walk_every_match_once_in_order() {
                 offset,
                 ..all.clone()
             };
-            let page = super::search_runs(&db, &search).unwrap();
+            let page = super::search_runs(&db, &super::ScopeCache::default(), &search).unwrap();
             walked.extend(summary(&page).0);
             match page.next_offset {
                 Some(next) => offset = next,
@@ -387,6 +388,7 @@ fn sparse_run_ids_take_the_sql_path_with_the_same_answers() {
     assert_eq!(super::scope::id_bound(&db).unwrap(), None);
     let page = super::search_runs(
         &db,
+        &super::ScopeCache::default(),
         &RunSearch {
             max_results: 2,
             ..RunSearch::default()
@@ -410,13 +412,13 @@ fn an_empty_store_has_no_runs_to_find() {
         count_total: true,
         ..RunSearch::default()
     };
-    let page = super::search_runs(&db, &search).unwrap();
+    let page = super::search_runs(&db, &super::ScopeCache::default(), &search).unwrap();
     assert_eq!(summary(&page), (Vec::new(), None, Some(0)));
     let too_many = RunSearch {
         max_results: 0,
         ..RunSearch::default()
     };
-    assert!(super::search_runs(&db, &too_many).is_err());
+    assert!(super::search_runs(&db, &super::ScopeCache::default(), &too_many).is_err());
 }
 
 #[test]
@@ -495,7 +497,15 @@ fn groups_from_sets_agree_with_groups_from_sql_pages() {
         let search = random_search(&mut random);
         let key = ["k1", "k2", "k.3"][round % 3];
         let metric = ["m1", "m2"][round % 2];
-        let sets = super::groups::tally_sets(&db, &search, key, Some(metric), bound).unwrap();
+        let sets = super::groups::tally_sets(
+            &db,
+            &super::ScopeCache::default(),
+            &search,
+            key,
+            Some(metric),
+            bound,
+        )
+        .unwrap();
         let pages = super::groups::tally_pages(&db, &search, key, Some(metric)).unwrap();
         let shape = |tallies: &std::collections::BTreeMap<Option<String>, super::groups::Tally>| {
             tallies
