@@ -7,72 +7,13 @@
 )]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::Value;
 
-struct Sandbox {
-    home: tempfile::TempDir,
-}
+mod common;
 
-impl Sandbox {
-    fn new() -> Sandbox {
-        Sandbox {
-            home: tempfile::tempdir().expect("temp home"),
-        }
-    }
-
-    fn store(&self) -> PathBuf {
-        self.home.path().join("store").join("cairn.db")
-    }
-
-    /// `cairn` with HOME, XDG_DATA_HOME and CAIRN_CONFIG_DIR inside the sandbox and no CAIRN_STORE.
-    fn command(&self) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_cairn"));
-        command
-            .env_remove("CAIRN_STORE")
-            .env("HOME", self.home.path())
-            .env("XDG_DATA_HOME", self.home.path().join("xdg-data"))
-            .env("CAIRN_CONFIG_DIR", self.home.path().join("config"));
-        command
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.command()
-            .arg("--store")
-            .arg(self.store())
-            .args(args)
-            .output()
-            .expect("run cairn")
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let output = self.run(args);
-        assert!(
-            output.status.success(),
-            "cairn {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).expect("utf-8 output")
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let mut with_json = args.to_vec();
-        with_json.push("--json");
-        serde_json::from_str(&self.ok(&with_json)).expect("JSON output")
-    }
-
-    /// Runs a failing command; returns its stderr after checking it is one `error:` line.
-    fn fails(&self, args: &[&str]) -> String {
-        let output = self.run(args);
-        assert_eq!(output.status.code(), Some(1), "cairn {args:?} should fail");
-        let stderr = String::from_utf8(output.stderr).expect("utf-8 stderr");
-        assert!(stderr.starts_with("error: "), "{stderr}");
-        assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
-        assert!(!stderr.contains("panicked"), "{stderr}");
-        stderr
-    }
-}
+use common::Sandbox;
 
 fn ids(runs: &Value) -> Vec<String> {
     runs.as_array()
@@ -88,7 +29,7 @@ fn metric(run: &Value, key: &str) -> Option<f64> {
 
 #[test]
 fn demo_then_filter_and_order_returns_the_right_runs_in_order() {
-    let sandbox = Sandbox::new();
+    let sandbox = Sandbox::with_store("store/cairn.db");
     sandbox.ok(&["demo"]);
     let everything = sandbox.json(&["runs", "list", "--limit", "1000"]);
     let mut expected: Vec<&Value> = everything
@@ -126,7 +67,7 @@ fn demo_then_filter_and_order_returns_the_right_runs_in_order() {
 
 #[test]
 fn demo_if_empty_seeds_once() {
-    let sandbox = Sandbox::new();
+    let sandbox = Sandbox::with_store("store/cairn.db");
     let first = sandbox.json(&["demo", "--if-empty"]);
     assert_eq!(first["seeded"], true);
     let runs = first["runs"].as_u64().expect("run count");
@@ -154,7 +95,7 @@ fn demo_if_empty_seeds_once() {
 
 #[test]
 fn runs_show_has_provenance_metrics_and_registry_versions() {
-    let sandbox = Sandbox::new();
+    let sandbox = Sandbox::with_store("store/cairn.db");
     sandbox.ok(&["demo"]);
     let best = sandbox.json(&[
         "runs",
@@ -193,7 +134,7 @@ fn runs_show_has_provenance_metrics_and_registry_versions() {
 
 #[test]
 fn log_commands_write_to_a_run_and_refuse_bad_input() {
-    let sandbox = Sandbox::new();
+    let sandbox = Sandbox::with_store("store/cairn.db");
     sandbox.ok(&["demo"]);
     let run_id = ids(&sandbox.json(&["runs", "list", "--limit", "1"]))[0].clone();
     sandbox.ok(&["log", "param", &run_id, "note", "first"]);
@@ -236,7 +177,7 @@ fn log_commands_write_to_a_run_and_refuse_bad_input() {
 
 #[test]
 fn search_errors_name_the_position() {
-    let sandbox = Sandbox::new();
+    let sandbox = Sandbox::with_store("store/cairn.db");
     sandbox.ok(&["demo"]);
     let error = sandbox.fails(&["runs", "list", "--filter", "metrics.val_acc > 'high'"]);
     assert!(error.contains("at position"), "{error}");
@@ -251,17 +192,17 @@ fn search_errors_name_the_position() {
 
 #[test]
 fn default_store_is_in_the_data_folder_and_cairn_store_overrides_it() {
-    let sandbox = Sandbox::new();
+    let sandbox = Sandbox::with_store("store/cairn.db");
     let output = sandbox
         .command()
         .args(["demo", "--if-empty"])
         .output()
         .expect("run");
     assert!(output.status.success());
-    let default_store: &Path = &sandbox.home.path().join("xdg-data/cairn/cairn.db");
+    let default_store: &Path = &sandbox.path("xdg-data/cairn/cairn.db");
     assert!(default_store.exists(), "{}", default_store.display());
 
-    let elsewhere = sandbox.home.path().join("elsewhere.db");
+    let elsewhere = sandbox.path("elsewhere.db");
     let output = sandbox
         .command()
         .env("CAIRN_STORE", &elsewhere)
@@ -274,8 +215,8 @@ fn default_store_is_in_the_data_folder_and_cairn_store_overrides_it() {
 
 #[test]
 fn a_file_that_is_not_a_store_is_refused() {
-    let sandbox = Sandbox::new();
-    let not_a_store = sandbox.home.path().join("notes.txt");
+    let sandbox = Sandbox::with_store("store/cairn.db");
+    let not_a_store = sandbox.path("notes.txt");
     std::fs::write(&not_a_store, "these are my notes, not a database\n").expect("write");
     let output = sandbox
         .command()
@@ -295,9 +236,9 @@ fn a_file_that_is_not_a_store_is_refused() {
 
 #[test]
 fn plot_writes_svg_and_png_charts_of_demo_runs() {
-    let sandbox = Sandbox::new();
+    let sandbox = Sandbox::with_store("store/cairn.db");
     sandbox.ok(&["demo"]);
-    let out = sandbox.home.path().join("charts");
+    let out = sandbox.path("charts");
     std::fs::create_dir_all(&out).unwrap();
     let path = |name: &str| out.join(name).to_str().unwrap().to_string();
 
@@ -426,8 +367,8 @@ fn plot_writes_svg_and_png_charts_of_demo_runs() {
 
 #[test]
 fn hash_prints_blake3_of_files_and_directories_and_reuses_the_stat_cache() {
-    let sandbox = Sandbox::new();
-    let data = sandbox.home.path().join("data");
+    let sandbox = Sandbox::with_store("store/cairn.db");
+    let data = sandbox.path("data");
     std::fs::create_dir_all(data.join("sub")).unwrap();
     std::fs::write(data.join("sub/x.txt"), "x").unwrap();
     std::fs::write(data.join("y.txt"), "yy").unwrap();
@@ -458,8 +399,8 @@ fn hash_prints_blake3_of_files_and_directories_and_reuses_the_stat_cache() {
 
 #[test]
 fn run_records_provenance_output_and_maps_exit_codes() {
-    let sandbox = Sandbox::new();
-    let repo = sandbox.home.path().join("project");
+    let sandbox = Sandbox::with_store("store/cairn.db");
+    let repo = sandbox.path("project");
     std::fs::create_dir_all(repo.join("data")).unwrap();
     std::fs::write(repo.join("train.py"), "print(1)\n").unwrap();
     std::fs::write(repo.join("data/x.csv"), "a,b\n").unwrap();
@@ -467,7 +408,7 @@ fn run_records_provenance_output_and_maps_exit_codes() {
         let status = Command::new("git")
             .args(args)
             .current_dir(&repo)
-            .env("HOME", sandbox.home.path())
+            .env("HOME", sandbox.home())
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("GIT_AUTHOR_NAME", "T")
             .env("GIT_AUTHOR_EMAIL", "t@example.com")
@@ -582,8 +523,8 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn diff_shows_params_and_data_files_and_warns() {
-    let sandbox = Sandbox::new();
-    let work = sandbox.home.path().join("work");
+    let sandbox = Sandbox::with_store("store/cairn.db");
+    let work = sandbox.path("work");
     std::fs::create_dir_all(work.join("data")).unwrap();
     std::fs::write(work.join("data/keep.txt"), "same").unwrap();
     std::fs::write(work.join("data/change.txt"), "v1").unwrap();
@@ -637,13 +578,13 @@ fn run_child_logs_through_the_ephemeral_endpoint() {
         eprintln!("curl not installed; skipped");
         return;
     }
-    let sandbox = Sandbox::new();
+    let sandbox = Sandbox::with_store("store/cairn.db");
     let script = r#"curl -sf -X POST -H 'Content-Type: application/json' \
         -d "{\"run_id\":\"$MLFLOW_RUN_ID\",\"key\":\"loss\",\"value\":0.5,\"timestamp\":1,\"step\":0}" \
         "$MLFLOW_TRACKING_URI/api/2.0/mlflow/runs/log-metric""#;
     let output = sandbox
         .command()
-        .current_dir(sandbox.home.path())
+        .current_dir(sandbox.home())
         .arg("--store")
         .arg(sandbox.store())
         .args(["run", "--name", "logs", "--", "sh", "-c", script])
@@ -665,15 +606,15 @@ fn run_interrupted_by_ctrl_c_is_killed_and_cairn_records_it() {
         eprintln!("setsid not installed; skipped");
         return;
     }
-    let sandbox = Sandbox::new();
+    let sandbox = Sandbox::with_store("store/cairn.db");
     // setsid: a process group of its own, so SIGINT to the group (what a terminal's Ctrl-C
     // does) reaches cairn and the child but not the test runner.
     let output = Command::new("setsid")
         .arg("--wait")
         .arg(env!("CARGO_BIN_EXE_cairn"))
         .env_remove("CAIRN_STORE")
-        .env("HOME", sandbox.home.path())
-        .current_dir(sandbox.home.path())
+        .env("HOME", sandbox.home())
+        .current_dir(sandbox.home())
         .arg("--store")
         .arg(sandbox.store())
         .args([
@@ -699,12 +640,12 @@ fn run_interrupted_by_ctrl_c_is_killed_and_cairn_records_it() {
 
 #[test]
 fn run_samples_system_metrics_of_the_command() {
-    let sandbox = Sandbox::new();
+    let sandbox = Sandbox::with_store("store/cairn.db");
     // Busy for a while, so several samples land: CPU needs two of them.
     let script = "i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done";
     let output = sandbox
         .command()
-        .current_dir(sandbox.home.path())
+        .current_dir(sandbox.home())
         .arg("--store")
         .arg(sandbox.store())
         .args([
@@ -743,7 +684,7 @@ fn run_samples_system_metrics_of_the_command() {
 
     let quiet = sandbox
         .command()
-        .current_dir(sandbox.home.path())
+        .current_dir(sandbox.home())
         .arg("--store")
         .arg(sandbox.store())
         .args(["run", "--name", "quiet", "--system-metrics-interval", "0"])

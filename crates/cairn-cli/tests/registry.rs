@@ -7,60 +7,28 @@
     reason = "a test fails loudly on anything unexpected"
 )]
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
 use serde_json::Value;
 
 const MODEL: &str = "mnist-classifier";
 
-struct Sandbox {
-    home: tempfile::TempDir,
+mod common;
+
+use common::Sandbox;
+
+/// A fresh sandbox with the demo seeded.
+fn demo() -> Sandbox {
+    let sandbox = Sandbox::with_store("cairn.db").with_env("USER", "tester");
+    sandbox.ok(&["demo"]);
+    sandbox
 }
 
-impl Sandbox {
-    /// A fresh sandbox with the demo seeded.
-    fn demo() -> Sandbox {
-        let sandbox = Sandbox {
-            home: tempfile::tempdir().expect("temp home"),
-        };
-        sandbox.ok(&["demo"]);
-        sandbox
-    }
+/// The registry's own questions to a sandbox.
+trait Registry {
+    fn gate(&self, args: &[&str]) -> (i32, String, String);
+    fn stages(&self) -> Vec<(u64, String)>;
+}
 
-    fn path(&self, name: &str) -> PathBuf {
-        self.home.path().join(name)
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_cairn"))
-            .env_remove("CAIRN_STORE")
-            .env("HOME", self.home.path())
-            .env("XDG_DATA_HOME", self.home.path().join("xdg-data"))
-            .env("USER", "tester")
-            .arg("--store")
-            .arg(self.path("cairn.db"))
-            .args(args)
-            .output()
-            .expect("run cairn")
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let output = self.run(args);
-        assert!(
-            output.status.success(),
-            "cairn {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).expect("utf-8 output")
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let mut with_json = args.to_vec();
-        with_json.push("--json");
-        serde_json::from_str(&self.ok(&with_json)).expect("json output")
-    }
-
+impl Registry for Sandbox {
     /// Runs a gate and returns (exit code, stdout, stderr).
     fn gate(&self, args: &[&str]) -> (i32, String, String) {
         let mut full = vec!["gate", MODEL];
@@ -97,7 +65,7 @@ fn stages(expected: &[(u64, &str)]) -> Vec<(u64, String)> {
 
 #[test]
 fn list_show_versions_and_resolve_every_uri_form() {
-    let sandbox = Sandbox::demo();
+    let sandbox = demo();
     let list = sandbox.ok(&["models", "list"]);
     assert!(list.contains("Production: v2"), "{list}");
     assert!(list.contains("@champion: v2"), "{list}");
@@ -139,7 +107,7 @@ fn list_show_versions_and_resolve_every_uri_form() {
 
 #[test]
 fn register_promote_alias_and_history() {
-    let sandbox = Sandbox::demo();
+    let sandbox = demo();
     let run_id = sandbox.json(&["runs", "list", "--limit", "1"])[0]["run_id"]
         .as_str()
         .unwrap()
@@ -226,7 +194,7 @@ fn register_promote_alias_and_history() {
 
 #[test]
 fn gate_passes_writes_the_report_and_promotes() {
-    let sandbox = Sandbox::demo();
+    let sandbox = demo();
     let report = sandbox.path("report.md");
     let (code, stdout, stderr) = sandbox.gate(&[
         "--candidate",
@@ -272,7 +240,7 @@ fn gate_passes_writes_the_report_and_promotes() {
 
 #[test]
 fn gate_fails_with_exit_1_and_a_json_report() {
-    let sandbox = Sandbox::demo();
+    let sandbox = demo();
     let report = sandbox.path("report.json");
     let (code, stdout, _) = sandbox.gate(&[
         "--candidate",
@@ -305,7 +273,7 @@ fn gate_fails_with_exit_1_and_a_json_report() {
 
 #[test]
 fn gate_errors_exit_2_and_missing_baseline_is_decided_by_the_flag() {
-    let sandbox = Sandbox::demo();
+    let sandbox = demo();
     // Missing metric.
     let (code, _, stderr) = sandbox.gate(&["--candidate", "3", "--rule", "metrics.f1 > 0.5"]);
     assert_eq!(code, 2);

@@ -7,58 +7,25 @@
 )]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::Value;
 
-struct Sandbox {
-    home: tempfile::TempDir,
+mod common;
+
+use common::Sandbox;
+
+/// What `cairn store` is asked here.
+trait StoreReport {
+    /// The settings file `cairn store use` writes.
+    fn settings(&self) -> PathBuf;
+    /// `cairn store --json` run by `command`.
+    fn report(&self, command: &mut Command) -> Value;
 }
 
-impl Sandbox {
-    fn new() -> Sandbox {
-        Sandbox {
-            home: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.home.path().join(name)
-    }
-
+impl StoreReport for Sandbox {
     fn settings(&self) -> PathBuf {
         self.path("config/settings.json")
-    }
-
-    /// `cairn` with its data and config folders in the sandbox, and no CAIRN_STORE.
-    fn command(&self) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_cairn"));
-        command
-            .env_remove("CAIRN_STORE")
-            .env("HOME", self.home.path())
-            .env("XDG_DATA_HOME", self.path("xdg-data"))
-            .env("CAIRN_CONFIG_DIR", self.path("config"));
-        command
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.command().args(args).output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let output = self.run(args);
-        assert!(
-            output.status.success(),
-            "cairn {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).unwrap()
-    }
-
-    fn fails(&self, args: &[&str]) -> String {
-        let output = self.run(args);
-        assert_eq!(output.status.code(), Some(1), "cairn {args:?} should fail");
-        String::from_utf8(output.stderr).unwrap()
     }
 
     fn report(&self, command: &mut Command) -> Value {
@@ -78,7 +45,7 @@ fn text(path: &Path) -> &str {
 
 #[test]
 fn store_reports_each_origin_in_order_of_precedence() {
-    let sandbox = Sandbox::new();
+    let sandbox = Sandbox::without_store();
     let default = sandbox.path("xdg-data/cairn/cairn.db");
     let report = sandbox.report(&mut sandbox.command());
     assert_eq!(report["origin"], "default");
@@ -140,7 +107,7 @@ fn store_reports_each_origin_in_order_of_precedence() {
 
 #[test]
 fn every_command_uses_the_remembered_store() {
-    let sandbox = Sandbox::new();
+    let sandbox = Sandbox::without_store();
     let folder = sandbox.path("team");
     std::fs::create_dir_all(&folder).unwrap();
     // A folder means its cairn.db, created at once.
@@ -176,7 +143,7 @@ fn every_command_uses_the_remembered_store() {
 
 #[test]
 fn store_use_refuses_foreign_databases_newer_stores_and_other_files() {
-    let sandbox = Sandbox::new();
+    let sandbox = Sandbox::without_store();
     let foreign = sandbox.path("other-app.db");
     let connection = rusqlite::Connection::open(&foreign).unwrap();
     connection
@@ -218,7 +185,7 @@ fn store_use_refuses_foreign_databases_newer_stores_and_other_files() {
 
 #[test]
 fn a_corrupt_settings_file_is_an_error_naming_it_unless_a_store_is_given() {
-    let sandbox = Sandbox::new();
+    let sandbox = Sandbox::without_store();
     std::fs::create_dir_all(sandbox.path("config")).unwrap();
     std::fs::write(sandbox.settings(), "{\"store\": ").unwrap();
     for args in [
@@ -248,7 +215,7 @@ fn a_corrupt_settings_file_is_an_error_naming_it_unless_a_store_is_given() {
 
 #[test]
 fn cairn_store_set_in_the_environment_is_noted_when_remembering() {
-    let sandbox = Sandbox::new();
+    let sandbox = Sandbox::without_store();
     let env = sandbox.path("env.db");
     let chosen = sandbox.path("chosen.db");
     let output = sandbox
