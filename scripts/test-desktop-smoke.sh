@@ -13,6 +13,7 @@
 # Last, started without --store and CAIRN_STORE, the app opens the store remembered in its settings
 # file (a second demo store, remembered with `cairn store use` in a config folder of the test's own);
 # its Settings → Store → "Use the default store" forgets it and the app reopens on the default store.
+# And a store it cannot open stops it with a native message box naming the file.
 # Exits non-zero with a message saying what failed.
 #
 #     scripts/test-desktop-smoke.sh [--no-build]
@@ -326,3 +327,38 @@ python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); sys.exit(r["reme
 sleep 2
 shot desktop-smoke-reopened
 echo "desktop reopen on the default store: ok (screenshot: $artifacts/desktop-smoke-reopened.png)"
+
+# 5. A store that cannot be opened (here a text file) stops the app before it has a window: it
+#    says why on stderr and in a native message box ("Cairn cannot start", naming the file), and
+#    exits 1 once the box's OK button is clicked.
+stop_app
+not_a_store="$work_dir/notes.txt"
+echo "not a database" >"$not_a_store"
+failed_log="$artifacts/desktop-smoke-bad-store.log"
+HOME="$app_home" XDG_CONFIG_HOME="$app_home/.config" \
+    "$target_dir/debug/cairn-desktop" --store "$not_a_store" >"$failed_log" 2>&1 &
+app_pid=$!
+box=""
+for _ in $(seq 40); do
+    box="$(xdotool search --name '^Cairn cannot start$' 2>/dev/null | head -n1)" || true
+    [[ -n $box ]] && break
+    kill -0 "$app_pid" 2>/dev/null || fail "cairn-desktop exited without showing its message box: $(cat "$failed_log")"
+    sleep 0.25
+done
+[[ -n $box ]] || fail "no message box titled \"Cairn cannot start\" within 10 s for the store $not_a_store"
+grep -qF "$not_a_store" "$failed_log" || fail "the error does not name the file $not_a_store: $(cat "$failed_log")"
+sleep 0.5
+shot desktop-smoke-bad-store
+eval "$(xdotool getwindowgeometry --shell "$box")"
+# The OK button spans the foot of the box.
+xdotool mousemove --window "$box" $((WIDTH / 2)) $((HEIGHT - 12)) click 1
+status=0
+for _ in $(seq 40); do
+    kill -0 "$app_pid" 2>/dev/null || break
+    sleep 0.25
+done
+kill -0 "$app_pid" 2>/dev/null && fail "the message box's OK did not end the app"
+wait "$app_pid" || status=$?
+app_pid=""
+[[ $status == 1 ]] || fail "cairn-desktop exited $status, not 1, after a store it cannot open"
+echo "desktop store that cannot be opened: ok (screenshot: $artifacts/desktop-smoke-bad-store.png)"

@@ -146,6 +146,25 @@ fn check_display() -> Result<(), String> {
     Ok(())
 }
 
+/// The title of the message box an error before the window opens is shown in.
+const STARTUP_FAILURE_TITLE: &str = "Cairn cannot start";
+
+/// An error that stops the app before its window exists: said on stderr, and in a native message
+/// box, since an app started from a launcher has no terminal to say it in.
+fn startup_failure(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    rfd::MessageDialog::new()
+        .set_level(rfd::MessageLevel::Error)
+        .set_title(STARTUP_FAILURE_TITLE)
+        .set_description(format!(
+            "{message}\n\nStart Cairn with --store PATH to open another store, or run \
+             `cairn store` in a terminal to see which store is chosen and why."
+        ))
+        .set_buttons(rfd::MessageButtons::Ok)
+        .show();
+    ExitCode::FAILURE
+}
+
 fn main() -> ExitCode {
     let (store_path, route) = match parse_args(std::env::args_os().skip(1)) {
         Ok(Invocation::Run { store_path, route }) => (store_path, route),
@@ -172,16 +191,15 @@ fn main() -> ExitCode {
     let places = Places::from_env();
     let location = match places.locate(store_path.as_deref()) {
         Ok(location) => location,
-        Err(err) => {
-            eprintln!("error: choosing the store: {err}");
-            return ExitCode::FAILURE;
-        }
+        Err(err) => return startup_failure(&format!("choosing the store: {err}")),
     };
     let store = match cairn_app::open_store(Some(&location.path)) {
         Ok(store) => store,
         Err(err) => {
-            eprintln!("error: opening the store: {err}");
-            return ExitCode::FAILURE;
+            return startup_failure(&format!(
+                "opening the store {}: {err}",
+                location.path.display()
+            ));
         }
     };
     eprintln!(
