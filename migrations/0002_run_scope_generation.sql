@@ -20,7 +20,12 @@ BEGIN
     UPDATE run_scope_generation SET generation = generation + 1 WHERE id = 1;
 END;
 
+-- An upsert names these columns whether or not they change (re-indexing an unchanged run): only
+-- a real change counts.
 CREATE TRIGGER run_scope_after_update AFTER UPDATE OF id, experiment_id, lifecycle_stage ON runs
+WHEN OLD.id IS NOT NEW.id
+  OR OLD.experiment_id IS NOT NEW.experiment_id
+  OR OLD.lifecycle_stage IS NOT NEW.lifecycle_stage
 BEGIN
     UPDATE run_scope_generation SET generation = generation + 1 WHERE id = 1;
 END;

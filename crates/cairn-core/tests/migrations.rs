@@ -381,6 +381,30 @@ fn every_older_version_upgrades_to_the_latest() {
 }
 
 #[test]
+fn stores_opened_by_several_processes_at_once_are_migrated_once() {
+    // Each thread opens its own store handle (its own connections), as separate processes
+    // would; a migration applied twice fails with "table … already exists".
+    for round in 0..8 {
+        let dir = temp_dir();
+        let older = dir.path().join("older.db");
+        drop(SqliteStore::open_at_version(&older, latest_schema_version() - 1).unwrap());
+        let new = dir.path().join("new.db");
+        std::thread::scope(|scope| {
+            let openers: Vec<_> = (0..4)
+                .flat_map(|_| [&older, &new])
+                .map(|path| scope.spawn(move || SqliteStore::open(path).map(drop)))
+                .collect();
+            for opener in openers {
+                let opened = opener.join().unwrap();
+                assert!(opened.is_ok(), "round {round}: {opened:?}");
+            }
+        });
+        assert_eq!(pragma(&older, "user_version"), latest_schema_version());
+        assert_eq!(pragma(&new, "user_version"), latest_schema_version());
+    }
+}
+
+#[test]
 fn an_upgraded_store_has_the_same_schema_as_a_new_one() {
     let dir = temp_dir();
     let fresh = dir.path().join("fresh.db");

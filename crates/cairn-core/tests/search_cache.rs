@@ -133,3 +133,48 @@ fn every_change_to_an_experiments_runs_reaches_the_next_search() {
     assert_eq!(count(&store, &[], adam, active), 7);
     assert_eq!(count(&store, &[first], adam, active), 5);
 }
+
+#[test]
+fn writes_that_leave_an_experiments_runs_as_they_were_keep_the_kept_sets() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cairn.db");
+    let store = SqliteStore::open(&path).unwrap();
+    let first = experiment(&store, "first");
+    let id = run(&store, first, "adam");
+    let generation = || -> i64 {
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .query_row(
+                "SELECT generation FROM run_scope_generation WHERE id = 1",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap()
+    };
+    let before = generation();
+    // Logging and setting the lifecycle a run already has change nothing a search's scope holds.
+    run_more(&store, &id);
+    store
+        .set_run_lifecycle(&id, LifecycleStage::Active)
+        .unwrap();
+    assert_eq!(generation(), before);
+    store
+        .set_run_lifecycle(&id, LifecycleStage::Deleted)
+        .unwrap();
+    assert_eq!(generation(), before + 1);
+}
+
+fn run_more(store: &SqliteStore, id: &str) {
+    store
+        .log_batch(
+            id,
+            &LogBatch {
+                params: vec![Param {
+                    key: "lr".to_owned(),
+                    value: "0.1".to_owned(),
+                }],
+                ..LogBatch::default()
+            },
+        )
+        .unwrap();
+}

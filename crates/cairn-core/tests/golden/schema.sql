@@ -371,4 +371,4 @@ CREATE TRIGGER run_scope_after_delete AFTER DELETE ON runs BEGIN UPDATE run_scop
 CREATE TRIGGER run_scope_after_insert AFTER INSERT ON runs BEGIN UPDATE run_scope_generation SET generation = generation + 1 WHERE id = 1; END;
 
 -- trigger run_scope_after_update on runs
-CREATE TRIGGER run_scope_after_update AFTER UPDATE OF id, experiment_id, lifecycle_stage ON runs BEGIN UPDATE run_scope_generation SET generation = generation + 1 WHERE id = 1; END;
+CREATE TRIGGER run_scope_after_update AFTER UPDATE OF id, experiment_id, lifecycle_stage ON runs WHEN OLD.id IS NOT NEW.id OR OLD.experiment_id IS NOT NEW.experiment_id OR OLD.lifecycle_stage IS NOT NEW.lifecycle_stage BEGIN UPDATE run_scope_generation SET generation = generation + 1 WHERE id = 1; END;

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 use crate::error::{StoreError, StoreResult};
 
@@ -45,7 +45,14 @@ pub(crate) fn migrate_to(connection: &mut Connection, path: &Path, target: i64) 
         if *number <= version || *number > target {
             continue;
         }
-        let transaction = connection.transaction()?;
+        // Another process may be opening the same store at this moment (the desktop app,
+        // `cairn serve` and `cairn index --watch` started together): take the write lock first,
+        // then look again at what is applied, so each migration runs exactly once.
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let applied: i64 = transaction.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        if *number <= applied {
+            continue;
+        }
         transaction.execute_batch(sql)?;
         transaction.pragma_update(None, "application_id", APPLICATION_ID)?;
         transaction.pragma_update(None, "user_version", number)?;
