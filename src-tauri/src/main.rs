@@ -90,7 +90,7 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Invocation, St
             Some("-h" | "--help") => return Ok(Invocation::Help),
             Some("-V" | "--version") => return Ok(Invocation::Version),
             Some("--store") => match args.next() {
-                Some(path) => store_path = Some(PathBuf::from(path)),
+                Some(path) => store_path = Some(store_argument(path.into())?),
                 None => return Err("--store needs a path".to_owned()),
             },
             Some("--route") => match args.next() {
@@ -98,7 +98,8 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Invocation, St
                 None => return Err("--route needs a route such as '#/runs/RUN_ID'".to_owned()),
             },
             Some(other) if other.starts_with("--store=") => {
-                store_path = other.strip_prefix("--store=").map(PathBuf::from);
+                let path = other.strip_prefix("--store=").unwrap_or_default();
+                store_path = Some(store_argument(PathBuf::from(path))?);
             }
             Some(other) if other.starts_with("--route=") => {
                 route = Some(parse_route(other.trim_start_matches("--route="))?);
@@ -153,16 +154,29 @@ const STARTUP_FAILURE_TITLE: &str = "Cairn cannot start";
 /// box, since an app started from a launcher has no terminal to say it in.
 fn startup_failure(message: &str) -> ExitCode {
     eprintln!("error: {message}");
+    show_error_box(&format!(
+        "{message}\n\nStart Cairn with --store PATH to open another store, or run \
+         `cairn store` in a terminal to see which store is chosen and why."
+    ));
+    ExitCode::FAILURE
+}
+
+/// The native message box of [`startup_failure`].
+fn show_error_box(message: &str) {
     rfd::MessageDialog::new()
         .set_level(rfd::MessageLevel::Error)
         .set_title(STARTUP_FAILURE_TITLE)
-        .set_description(format!(
-            "{message}\n\nStart Cairn with --store PATH to open another store, or run \
-             `cairn store` in a terminal to see which store is chosen and why."
-        ))
+        .set_description(message)
         .set_buttons(rfd::MessageButtons::Ok)
         .show();
-    ExitCode::FAILURE
+}
+
+/// The path given with `--store`; an empty one would open a private, temporary database.
+fn store_argument(path: PathBuf) -> Result<PathBuf, String> {
+    if path.as_os_str().is_empty() {
+        return Err("--store needs a path, not an empty string".to_owned());
+    }
+    Ok(path)
 }
 
 fn main() -> ExitCode {
@@ -178,6 +192,10 @@ fn main() -> ExitCode {
         }
         Err(message) => {
             eprintln!("error: {message}\n\n{USAGE}");
+            // Started from a launcher, there is no terminal to read that in.
+            if check_display().is_ok() {
+                show_error_box(&format!("the command line: {message}\n\n{USAGE}"));
+            }
             return ExitCode::from(2);
         }
     };
@@ -333,6 +351,8 @@ mod tests {
     #[test]
     fn unknown_arguments_and_a_missing_path_are_errors() {
         assert!(parse(&["--store"]).is_err());
+        assert!(parse(&["--store", ""]).is_err());
+        assert!(parse(&["--store="]).is_err());
         assert!(parse(&["--frobnicate"]).is_err());
         assert_eq!(parse(&["--help"]), Ok(Invocation::Help));
     }

@@ -131,7 +131,8 @@ fn use_store(app: &App, args: Value) -> Result<Value, AppError> {
         _ => {
             return Err(AppError {
                 kind: "invalid",
-                message: "the store of a running `cairn serve` cannot change; run                           `cairn store use PATH` and restart `cairn serve`"
+                message: "the store of a running `cairn serve` cannot change; run \
+                          `cairn store use PATH` and restart `cairn serve`"
                     .to_owned(),
             });
         }
