@@ -154,11 +154,32 @@ impl Places {
                  --store PATH or set {STORE_ENV} at each launch"
             ),
         })?;
-        // An unreadable settings file stops the choice before a new store is created.
+        // An unreadable settings file or config folder stops the choice before a new store is
+        // created.
         read_settings(file)?;
-        let store = store.map(check_store).transpose()?;
-        write_remembered_store(file, store.as_deref())?;
-        Ok(store)
+        if let Some(folder) = file
+            .parent()
+            .filter(|parent| !parent.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(folder).map_err(|error| AppError {
+                kind: "invalid",
+                message: format!("creating the config folder {}: {error}", folder.display()),
+            })?;
+        }
+        let Some(store) = store else {
+            write_remembered_store(file, None)?;
+            return Ok(None);
+        };
+        let store = store_file(store)?;
+        let created = !store.exists();
+        open_as_store(&store)?;
+        if let Err(error) = write_remembered_store(file, Some(&store)) {
+            if created {
+                remove_new_store(&store);
+            }
+            return Err(error);
+        }
+        Ok(Some(store))
     }
 }
 
@@ -193,28 +214,60 @@ pub fn open_store(path: Option<&Path>) -> Result<SqliteStore, AppError> {
 /// once opening it proved that it is, or could be created as, a Cairn store. A foreign SQLite
 /// file or a store written by a newer Cairn is refused with the store's own error.
 pub fn check_store(path: &Path) -> Result<PathBuf, AppError> {
+    let file = store_file(path)?;
+    open_as_store(&file)?;
+    Ok(file)
+}
+
+/// The absolute database file `path` names: a leading `~` is the home folder, and an existing
+/// folder or a path ending in a separator means `<folder>/cairn.db`.
+fn store_file(path: &Path) -> Result<PathBuf, AppError> {
     if path.as_os_str().is_empty() {
         return Err(AppError {
             kind: "invalid",
             message: "the store's path is empty".to_owned(),
         });
     }
-    let absolute = if path.is_absolute() {
-        path.to_path_buf()
+    let text = path.to_str().ok_or_else(|| AppError {
+        kind: "invalid",
+        message: format!(
+            "the store path {} is not valid UTF-8 and cannot be remembered",
+            path.display()
+        ),
+    })?;
+    let home_relative = text
+        .strip_prefix("~/")
+        .or_else(|| (text == "~").then_some(""));
+    let expanded = match home_relative {
+        Some(rest) => directories::BaseDirs::new()
+            .map(|dirs| dirs.home_dir().join(rest))
+            .ok_or_else(|| AppError {
+                kind: "invalid",
+                message: format!("no home folder to expand {text} in"),
+            })?,
+        None => path.to_path_buf(),
+    };
+    let absolute = if expanded.is_absolute() {
+        expanded
     } else {
         std::env::current_dir()
             .map_err(|error| AppError {
                 kind: "internal",
                 message: format!("reading the current folder: {error}"),
             })?
-            .join(path)
+            .join(expanded)
     };
-    let file = if absolute.is_dir() {
+    let names_a_folder = text.ends_with(std::path::MAIN_SEPARATOR) || text.ends_with('/');
+    Ok(if names_a_folder || absolute.is_dir() {
         absolute.join(STORE_FILE)
     } else {
         absolute
-    };
-    SqliteStore::open(&file).map_err(|error| {
+    })
+}
+
+/// Opens (creating when missing) the store at `file`, to prove it can serve as one.
+fn open_as_store(file: &Path) -> Result<(), AppError> {
+    SqliteStore::open(file).map(drop).map_err(|error| {
         let message = error.to_string();
         let shown = file.display().to_string();
         AppError {
@@ -225,8 +278,21 @@ pub fn check_store(path: &Path) -> Result<PathBuf, AppError> {
                 format!("{shown} cannot be used as a store: {message}")
             },
         }
-    })?;
-    Ok(file)
+    })
+}
+
+/// Removes a store that was just created and then not used (its database and SQLite's files
+/// beside it), so a choice that failed leaves nothing behind.
+fn remove_new_store(file: &Path) {
+    let mut companions = vec![file.to_path_buf()];
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let mut name = file.as_os_str().to_owned();
+        name.push(suffix);
+        companions.push(PathBuf::from(name));
+    }
+    for path in companions {
+        let _ = std::fs::remove_file(path);
+    }
 }
 
 fn settings_error(file: &Path, what: impl std::fmt::Display) -> AppError {
@@ -310,6 +376,17 @@ pub fn write_remembered_store(file: &Path, store: Option<&Path>) -> Result<(), A
     };
     std::fs::create_dir_all(folder)
         .map_err(|error| failed("creating the config folder", folder, error))?;
+    // A settings file that is a link (into a dotfiles folder, say) keeps being one: what it
+    // points to is replaced.
+    let linked = std::fs::symlink_metadata(file)
+        .is_ok_and(|meta| meta.file_type().is_symlink())
+        .then(|| std::fs::canonicalize(file).ok())
+        .flatten();
+    let file = linked.as_deref().unwrap_or(file);
+    let folder = file
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let name = file
         .file_name()
         .map_or_else(|| SETTINGS_FILE.into(), |name| name.to_string_lossy());
@@ -481,6 +558,61 @@ mod tests {
         let new = dir.path().join("new/place/mine.db");
         assert_eq!(places.use_store(Some(&new)).unwrap(), Some(new.clone()));
         assert!(new.is_file());
+    }
+
+    #[test]
+    fn a_path_ending_in_a_separator_is_a_new_folder_for_its_cairn_db() {
+        let dir = tempfile::tempdir().unwrap();
+        let places = places(dir.path());
+        let folder = dir.path().join("team");
+        let typed = format!("{}/", folder.display());
+        let remembered = places.use_store(Some(Path::new(&typed))).unwrap();
+        assert_eq!(remembered, Some(folder.join(STORE_FILE)));
+        assert!(folder.join(STORE_FILE).is_file());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_settings_file_that_is_a_link_stays_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let places = places(dir.path());
+        let dotfiles = dir.path().join("dotfiles");
+        std::fs::create_dir_all(&dotfiles).unwrap();
+        std::fs::write(dotfiles.join("settings.json"), "{\"theme\": \"dark\"}").unwrap();
+        let link = dir.path().join("config").join(SETTINGS_FILE);
+        std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(dotfiles.join("settings.json"), &link).unwrap();
+        let store = dir.path().join("linked.db");
+        places.use_store(Some(&store)).unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        let kept: Value =
+            serde_json::from_str(&std::fs::read_to_string(dotfiles.join("settings.json")).unwrap())
+                .unwrap();
+        assert_eq!(kept["store"], store.to_string_lossy().as_ref());
+        assert_eq!(kept["theme"], "dark");
+    }
+
+    #[test]
+    fn a_choice_that_cannot_be_remembered_leaves_no_new_store_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let places = places(dir.path());
+        // The temporary file the settings are written to first cannot be made: a folder has
+        // its name (this works even for root, whom permissions do not stop).
+        let temporary = format!(".{SETTINGS_FILE}.{}.tmp", std::process::id());
+        std::fs::create_dir_all(dir.path().join("config").join(temporary).join("x")).unwrap();
+        let store = dir.path().join("fresh.db");
+        assert!(places.use_store(Some(&store)).is_err());
+        assert!(!store.exists(), "the store made for the choice is removed");
+        // An existing store is never removed.
+        let existing = dir.path().join("existing.db");
+        drop(SqliteStore::open(&existing).unwrap());
+        assert!(places.use_store(Some(&existing)).is_err());
+        assert!(existing.is_file());
     }
 
     #[test]
