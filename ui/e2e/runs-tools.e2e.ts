@@ -139,4 +139,27 @@ describe('the runs table tools', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.evaluate(() => window.location.hash)).toBe(`#/runs/${ids[0]}`);
   });
+
+  it('sends focus back to the table when scrolling reuses the focused row for another run', async () => {
+    const page = await open('#/runs');
+    // A short window over every experiment's runs: scrolling to the end reuses the first rows.
+    await page.setViewportSize({ width: 1400, height: 420 });
+    const experiments = page.locator('aside li button');
+    await expect.poll(() => experiments.count()).toBeGreaterThan(3);
+    for (let i = 0; i < (await experiments.count()); i++) await experiments.nth(i).click({ modifiers: ['Control'] });
+    const table = page.locator('[role=table]');
+    const rows = table.locator('.row[data-run-id]');
+    await expect.poll(() => table.getAttribute('aria-rowcount').then(Number)).toBeGreaterThan(60);
+
+    const first = rows.first();
+    const firstRun = await first.getAttribute('data-run-id');
+    await first.getByRole('checkbox').focus();
+    expect(await page.evaluate(() => document.activeElement?.closest('[data-run-id]')?.getAttribute('data-run-id'))).toBe(firstRun);
+
+    await table.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('table');
+    // Space now acts on the table's own focus, never on a checkbox that shows another run.
+    await page.keyboard.press(' ');
+    expect(await rows.evaluateAll((nodes) => nodes.filter((node) => node.classList.contains('selected')).length)).toBe(0);
+  });
 });
