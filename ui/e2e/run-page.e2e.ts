@@ -132,6 +132,15 @@ describe('the run page', () => {
     await page.keyboard.press('ArrowLeft');
     await expect.poll(() => first.getByTestId('chart-readout').textContent()).toContain(`step ${steps[steps.length - 2]}`);
     await screenshot(page, 'run-page-chart-keyboard');
+    // Drawn again (here in the other theme, as a live run's new points would), the readout stays
+    // where the reader left it.
+    const drawn = await first.locator('svg').evaluate((svg) => svg.outerHTML);
+    const theme = await page.evaluate(() => document.documentElement.dataset.theme ?? 'light');
+    await page.evaluate((next) => (document.documentElement.dataset.theme = next), theme === 'dark' ? 'light' : 'dark');
+    await expect.poll(() => first.locator('svg').evaluate((svg) => svg.outerHTML)).not.toBe(drawn);
+    await expect.poll(() => first.getByTestId('chart-readout').textContent()).toContain(`step ${steps[steps.length - 2]}`);
+    expect(await slider.getAttribute('aria-valuenow')).toBe(String(steps[steps.length - 2]));
+    await page.evaluate((previous) => (document.documentElement.dataset.theme = previous), theme);
     await page.keyboard.press('Escape');
     await expect.poll(() => first.getByTestId('chart-readout').count()).toBe(0);
     await page.getByRole('heading', { level: 1 }).scrollIntoViewIfNeeded();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { PlotGeometry } from './backend/charts';
 import {
+  nearestStop,
   describeReadout,
   formatChartValue,
   insidePlot,
@@ -153,5 +154,19 @@ describe('keyboard readout', () => {
     expect(describeReadout('loss', 'step 3', [])).toBe('loss at step 3: no value');
     expect(formatChartValue(2_500_000)).toBe('2.500e+6');
     expect(formatChartValue(Number.POSITIVE_INFINITY)).toBe('Infinity');
+  });
+});
+
+describe('nearestStop', () => {
+  it('finds the stop nearest an x, the earlier on a tie, and nothing among no stops', () => {
+    const stops = [0, 10, 20, 40];
+    expect(nearestStop(stops, -5)).toBe(0);
+    expect(nearestStop(stops, 4)).toBe(0);
+    expect(nearestStop(stops, 5)).toBe(0);
+    expect(nearestStop(stops, 6)).toBe(1);
+    expect(nearestStop(stops, 20)).toBe(2);
+    expect(nearestStop(stops, 31)).toBe(3);
+    expect(nearestStop(stops, 400)).toBe(3);
+    expect(nearestStop([], 3)).toBeNull();
   });
 });

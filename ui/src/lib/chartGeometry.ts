@@ -112,6 +112,20 @@ export function readoutStops(series: readonly ChartSeries[]): number[] {
   return [...xs].sort((a, b) => a - b);
 }
 
+/** The index of the stop nearest `x` in ascending `stops` (the earlier on a tie); null when there are none. */
+export function nearestStop(stops: readonly number[], x: number): number | null {
+  if (stops.length === 0) return null;
+  let low = 0;
+  let high = stops.length - 1;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (stops[middle]! < x) low = middle + 1;
+    else high = middle;
+  }
+  if (low > 0 && Math.abs(stops[low - 1]! - x) <= Math.abs(stops[low]! - x)) return low - 1;
+  return low;
+}
+
 /** Keys that move the keyboard readout, and how far a page moves it (a tenth of the stops). */
 const READOUT_KEYS = new Set(['ArrowLeft', 'ArrowRight', 'Home', 'End', 'PageUp', 'PageDown']);
 
