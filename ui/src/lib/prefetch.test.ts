@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import type { Backend } from './backend';
 import { callKey, prefetching } from './prefetch';
@@ -65,5 +65,24 @@ describe('prefetching', () => {
     early.clear();
     await early.call('line_chart', lineArgs);
     expect(calls).toHaveLength(2);
+  });
+
+  it('drops an answer nobody asked for in time, so a later call asks afresh', async () => {
+    vi.useFakeTimers();
+    try {
+      const { backend, calls } = countingBackend();
+      const early = prefetching(backend, 1_000);
+      early.prefetch('line_chart', lineArgs);
+      vi.advanceTimersByTime(999);
+      early.prefetch('scatter_chart', lineArgs);
+      vi.advanceTimersByTime(1);
+      await early.call('line_chart', lineArgs);
+      expect(calls).toHaveLength(3);
+      // The other one is still kept.
+      await early.call('scatter_chart', lineArgs);
+      expect(calls).toHaveLength(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

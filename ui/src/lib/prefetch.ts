@@ -19,7 +19,14 @@ export function callKey(command: string, args: unknown): string {
   )}`;
 }
 
-export function prefetching(backend: Backend): PrefetchingBackend {
+/**
+ * How long a prefetched answer waits for its caller. One that nobody asked for by then (a chart
+ * laid out a pixel narrower than guessed) is dropped, so a later identical call never gets an
+ * old answer about runs that went on training.
+ */
+export const PREFETCH_KEPT_MS = 5_000;
+
+export function prefetching(backend: Backend, keptMs = PREFETCH_KEPT_MS): PrefetchingBackend {
   const pending = new Map<string, Promise<unknown>>();
   return {
     call<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<CommandResult<C>> {
@@ -36,7 +43,11 @@ export function prefetching(backend: Backend): PrefetchingBackend {
       const answer = backend.call(command, args);
       // Nobody may ask for it; a failure is reported to whoever does.
       answer.catch(() => {});
-      pending.set(callKey(command, args), answer);
+      const key = callKey(command, args);
+      pending.set(key, answer);
+      setTimeout(() => {
+        if (pending.get(key) === answer) pending.delete(key);
+      }, keptMs);
     },
     clear() {
       pending.clear();
