@@ -74,12 +74,13 @@ describe('prefetching', () => {
       const early = prefetching(backend, 1_000);
       early.prefetch('line_chart', lineArgs);
       vi.advanceTimersByTime(999);
-      early.prefetch('scatter_chart', lineArgs);
+      const wider = { ...lineArgs, width: 900 };
+      early.prefetch('line_chart', wider);
       vi.advanceTimersByTime(1);
       await early.call('line_chart', lineArgs);
       expect(calls).toHaveLength(3);
       // The other one is still kept.
-      await early.call('scatter_chart', lineArgs);
+      await early.call('line_chart', wider);
       expect(calls).toHaveLength(3);
     } finally {
       vi.useRealTimers();
