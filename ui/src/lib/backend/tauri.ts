@@ -30,60 +30,33 @@ export class TauriBackend implements Backend {
   }
 
   subscribe(listener: (event: AppEvent) => void): () => void {
-    let stopped = false;
-    let unlisten: (() => void) | undefined;
-    import('@tauri-apps/api/event')
-      .then(({ listen }) => listen<AppEvent>(EVENT_NAME, (event) => listener(event.payload)))
-      .then((stop) => {
-        if (stopped) stop();
-        else unlisten = stop;
-      })
-      .catch(() => {
-        // Without the event plugin the UI still works; it just is not told of changes.
-      });
-    return () => {
-      stopped = true;
-      unlisten?.();
-    };
+    // Without the event plugin the UI still works; it just is not told of changes.
+    return listenLazily(() =>
+      import('@tauri-apps/api/event').then(({ listen }) =>
+        listen<AppEvent>(EVENT_NAME, (event) => listener(event.payload)),
+      ),
+    );
   }
 
-  async chooseFolder(title: string): Promise<string | null> {
-    try {
+  chooseFolder(title: string): Promise<string | null> {
+    return chosenPath(async () => {
       const { open } = await import('@tauri-apps/plugin-dialog');
-      const chosen = await open({ directory: true, multiple: false, title });
-      return typeof chosen === 'string' ? chosen : null;
-    } catch (thrown) {
-      throw toBackendError(thrown);
-    }
+      return open({ directory: true, multiple: false, title });
+    });
   }
 
-  async chooseStoreFile(title: string): Promise<string | null> {
-    try {
+  chooseStoreFile(title: string): Promise<string | null> {
+    return chosenPath(async () => {
       const { open } = await import('@tauri-apps/plugin-dialog');
-      const chosen = await open({
-        directory: false,
-        multiple: false,
-        title,
-        filters: [{ name: 'Cairn store', extensions: ['db'] }],
-      });
-      return typeof chosen === 'string' ? chosen : null;
-    } catch (thrown) {
-      throw toBackendError(thrown);
-    }
+      return open({ directory: false, multiple: false, title, filters: [STORE_FILTER] });
+    });
   }
 
-  async chooseNewStore(title: string): Promise<string | null> {
-    try {
+  chooseNewStore(title: string): Promise<string | null> {
+    return chosenPath(async () => {
       const { save } = await import('@tauri-apps/plugin-dialog');
-      const chosen = await save({
-        title,
-        defaultPath: 'cairn.db',
-        filters: [{ name: 'Cairn store', extensions: ['db'] }],
-      });
-      return typeof chosen === 'string' ? chosen : null;
-    } catch (thrown) {
-      throw toBackendError(thrown);
-    }
+      return save({ title, defaultPath: 'cairn.db', filters: [STORE_FILTER] });
+    });
   }
 
   async reopen(): Promise<void> {
@@ -95,26 +68,47 @@ export class TauriBackend implements Backend {
   }
 
   onFileDrop(listener: (event: FileDropEvent) => void): () => void {
-    let stopped = false;
-    let unlisten: (() => void) | undefined;
-    import('@tauri-apps/api/webview')
-      .then(({ getCurrentWebview }) =>
+    // Without the webview's event permissions the window takes no drops; uploads still work.
+    return listenLazily(() =>
+      import('@tauri-apps/api/webview').then(({ getCurrentWebview }) =>
         getCurrentWebview().onDragDropEvent(({ payload }) => {
           if (payload.type === 'enter') listener({ type: 'enter', paths: payload.paths });
           else if (payload.type === 'drop') listener({ type: 'drop', paths: payload.paths });
           else if (payload.type === 'leave') listener({ type: 'leave' });
         }),
-      )
-      .then((stop) => {
-        if (stopped) stop();
-        else unlisten = stop;
-      })
-      .catch(() => {
-        // Without the webview's event permissions the window takes no drops; uploads still work.
-      });
-    return () => {
-      stopped = true;
-      unlisten?.();
-    };
+      ),
+    );
+  }
+}
+
+/** The file filter of the store choosers. */
+const STORE_FILTER = { name: 'Cairn store', extensions: ['db'] };
+
+/**
+ * Starts a Tauri listener whose module loads on first use; returns the function that stops it,
+ * even before it has started. A listener that cannot start is left off.
+ */
+function listenLazily(start: () => Promise<() => void>): () => void {
+  let stopped = false;
+  let unlisten: (() => void) | undefined;
+  start()
+    .then((stop) => {
+      if (stopped) stop();
+      else unlisten = stop;
+    })
+    .catch(() => {});
+  return () => {
+    stopped = true;
+    unlisten?.();
+  };
+}
+
+/** What a system chooser answered: the chosen path, or null when the user cancelled. */
+async function chosenPath(ask: () => Promise<unknown>): Promise<string | null> {
+  try {
+    const chosen = await ask();
+    return typeof chosen === 'string' ? chosen : null;
+  } catch (thrown) {
+    throw toBackendError(thrown);
   }
 }
