@@ -366,16 +366,6 @@ pub fn write_remembered_store(file: &Path, store: Option<&Path>) -> Result<(), A
             message: format!("writing the settings: {error}"),
         })?;
     text.push('\n');
-    let folder = file
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let failed = |action: &str, path: &Path, error: std::io::Error| AppError {
-        kind: "invalid",
-        message: format!("{action} {}: {error}", path.display()),
-    };
-    std::fs::create_dir_all(folder)
-        .map_err(|error| failed("creating the config folder", folder, error))?;
     // A settings file that is a link (into a dotfiles folder, say) keeps being one: what it
     // points to is replaced.
     let linked = std::fs::symlink_metadata(file)
@@ -387,6 +377,12 @@ pub fn write_remembered_store(file: &Path, store: Option<&Path>) -> Result<(), A
         .parent()
         .filter(|parent| !parent.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    let failed = |action: &str, path: &Path, error: std::io::Error| AppError {
+        kind: "invalid",
+        message: format!("{action} {}: {error}", path.display()),
+    };
+    std::fs::create_dir_all(folder)
+        .map_err(|error| failed("creating the config folder", folder, error))?;
     let name = file
         .file_name()
         .map_or_else(|| SETTINGS_FILE.into(), |name| name.to_string_lossy());
