@@ -1,6 +1,7 @@
-//! Cairn's desktop shell: opens the store, exposes cairn-app's operations as Tauri commands and
-//! shows the web UI in a window. No business logic lives here: each command is one call into
-//! `cairn_app`, the same function `cairn serve` exposes over HTTP.
+//! Cairn's desktop shell: opens the store, exposes its operations as one Tauri command and shows
+//! the web UI in a window. No business logic lives here: each command is one call into
+//! `cairn_local::LocalApp` — the store's commands, the same `cairn serve` exposes over HTTP, plus
+//! those only the person at this machine may use (host paths, "open in folder", the store choice).
 // Hides the console window that Windows would otherwise open next to the app in release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
@@ -10,7 +11,8 @@ use std::process::ExitCode;
 
 use std::sync::Arc;
 
-use cairn_app::{App, AppError, Places, StoreSource};
+use cairn_app::AppError;
+use cairn_local::{LocalApp, Places, StoreSource};
 use serde_json::Value;
 use tauri::{Emitter, Manager};
 
@@ -28,11 +30,11 @@ Options:
   -V, --version  print the version
 ";
 
-/// `call`: runs one of cairn-app's commands by name, exactly as `cairn serve` does for
-/// `POST /app/api/<command>`; the UI's `TauriBackend` sends every call through here.
+/// `call`: runs a command by name — a store command exactly as `cairn serve` does for
+/// `POST /app/api/<command>`, or a local shell's; the UI's `TauriBackend` sends every call here.
 // `async` runs the command on Tauri's async runtime instead of the main (UI) thread.
 #[tauri::command(async)]
-fn call(app: tauri::State<'_, App>, command: String, args: Value) -> Result<Value, AppError> {
+fn call(app: tauri::State<'_, LocalApp>, command: String, args: Value) -> Result<Value, AppError> {
     app.call(&command, args)
 }
 
@@ -44,7 +46,7 @@ fn reopen(handle: tauri::AppHandle) -> Result<(), String> {
         .map_err(|error| format!("finding the running app to start it again: {error}"))?;
     std::process::Command::new(&program)
         .args(relaunch_args(std::env::args_os().skip(1)))
-        .env_remove(cairn_app::STORE_ENV)
+        .env_remove(cairn_local::STORE_ENV)
         .spawn()
         .map_err(|error| format!("starting {} again: {error}", program.display()))?;
     handle.exit(0);
@@ -211,7 +213,7 @@ fn main() -> ExitCode {
         Ok(location) => location,
         Err(err) => return startup_failure(&format!("choosing the store: {err}")),
     };
-    let store = match cairn_app::open_store(Some(&location.path)) {
+    let store = match cairn_local::open_store(Some(&location.path)) {
         Ok(store) => store,
         Err(err) => {
             return startup_failure(&format!(
@@ -228,7 +230,7 @@ fn main() -> ExitCode {
     );
 
     // Settings → Store can remember another store and reopen the app on it.
-    let app = App::new(Arc::new(store))
+    let app = LocalApp::new(Arc::new(store))
         .with_store_source(StoreSource {
             origin: location.origin,
             places,
@@ -238,7 +240,7 @@ fn main() -> ExitCode {
     if let Err(err) = app.start_watching() {
         eprintln!("warning: live updates are off: {err}");
     }
-    let events = app.events().subscribe();
+    let events = app.app().events().subscribe();
 
     let result = tauri::Builder::default()
         .manage(app)

@@ -2,19 +2,16 @@
 //! it, resolving untrusted relative paths inside it (`..`, absolute paths and symlinks that lead
 //! out are refused), previewing one file and showing a file's folder in the system file manager.
 
-use std::ffi::OsString;
 use std::fs::{self, File};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Component, Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::UNIX_EPOCH;
 
 use base64::Engine;
 use cairn_core::Store;
-use cairn_core::model::ArtifactFile;
 
 use crate::AppError;
-use crate::run_page_views::{ArtifactPreview, RevealedFolder, TextExcerpt};
+use crate::run_page_views::{ArtifactPreview, TextExcerpt};
 
 /// The largest image a preview carries (base64 in the reply).
 pub const MAX_IMAGE_BYTES: u64 = 5 * 1024 * 1024;
@@ -27,7 +24,7 @@ const SNIFF_BYTES: usize = 8 * 1024;
 
 /// A run's artifact folder that exists on this machine.
 #[derive(Debug, Clone)]
-pub(crate) struct RunFolder {
+pub struct RunFolder {
     root: PathBuf,
     canonical_root: PathBuf,
 }
@@ -45,26 +42,73 @@ pub(crate) struct Listing {
     pub truncated: bool,
 }
 
+/// The folders a run's files may be read from on this machine: the store's artifact folder and
+/// the folders a local shell told the store to index (`cairn index`, the desktop app, `cairn serve
+/// --index-root`). A run's artifact location comes from outside (a client's `artifact_uri`, an
+/// imported `meta.yaml`): it is data, not permission, so a folder it names outside these roots is
+/// refused.
+#[derive(Debug, Clone)]
+pub struct ReadableRoots {
+    /// Canonical paths of the roots that exist.
+    roots: Vec<PathBuf>,
+}
+
+impl ReadableRoots {
+    /// The store's artifact folder and the folders it indexes.
+    pub fn of(store: &dyn Store, artifact_root: &Path) -> Result<ReadableRoots, AppError> {
+        let mut roots: Vec<PathBuf> = artifact_root.canonicalize().into_iter().collect();
+        for root in store.index_roots()? {
+            if let Ok(canonical) = Path::new(&root.path).canonicalize() {
+                roots.push(canonical);
+            }
+        }
+        Ok(ReadableRoots { roots })
+    }
+
+    /// Whether a canonical path lies inside one of the roots.
+    pub fn contains(&self, canonical: &Path) -> bool {
+        self.roots.iter().any(|root| canonical.starts_with(root))
+    }
+}
+
 /// The folder behind a run's artifact location: `mlflow-artifacts:/...` inside the store's
 /// artifact folder, `file://` URIs and absolute paths as they are. When that folder is gone (an
-/// indexed run whose files moved), the folder the store's index recorded for its files.
+/// indexed run whose files moved), the folder the store's index recorded for its files. `None`
+/// when no such folder exists here; `forbidden` when it lies outside the [`ReadableRoots`].
 pub(crate) fn run_folder(
+    store: &dyn Store,
     artifact_root: &Path,
-    artifact_uri: &str,
-    indexed: &[ArtifactFile],
-) -> Option<RunFolder> {
-    if let Some(folder) = folder_from_uri(artifact_root, artifact_uri).and_then(RunFolder::open) {
-        return Some(folder);
+    run_id: &str,
+) -> Result<Option<RunFolder>, AppError> {
+    let run = store.get_run(run_id)?;
+    let uri = &run.info.artifact_uri;
+    let candidate = folder_from_uri(artifact_root, uri)
+        .and_then(RunFolder::open)
+        .or_else(|| {
+            store.list_artifacts(run_id).ok()?.iter().find_map(|file| {
+                let location = PathBuf::from(file.location.as_ref()?);
+                let relative = Path::new(&file.path);
+                if !location.ends_with(relative) {
+                    return None;
+                }
+                let depth = relative.components().count();
+                RunFolder::open(location.ancestors().nth(depth)?.to_path_buf())
+            })
+        });
+    let Some(folder) = candidate else {
+        return Ok(None);
+    };
+    if !ReadableRoots::of(store, artifact_root)?.contains(&folder.canonical_root) {
+        return Err(AppError {
+            kind: "forbidden",
+            message: format!(
+                "run {run_id}: its artifact location {} is outside the store's artifact folder \
+                 and the folders it indexes; files there are not read",
+                folder.canonical_root.display()
+            ),
+        });
     }
-    indexed.iter().find_map(|file| {
-        let location = PathBuf::from(file.location.as_ref()?);
-        let relative = Path::new(&file.path);
-        if !location.ends_with(relative) {
-            return None;
-        }
-        let depth = relative.components().count();
-        RunFolder::open(location.ancestors().nth(depth)?.to_path_buf())
-    })
+    Ok(Some(folder))
 }
 
 fn folder_from_uri(artifact_root: &Path, uri: &str) -> Option<PathBuf> {
@@ -120,14 +164,14 @@ impl RunFolder {
     }
 
     /// The folder, as the run's location names it.
-    pub(crate) fn path(&self) -> &Path {
+    pub fn path(&self) -> &Path {
         &self.root
     }
 
     /// The existing file or folder at an untrusted `/`-separated path relative to the folder
     /// (empty means the folder itself), canonicalised. `..`, absolute paths, NUL, backslashes and
     /// symlinks that lead out of the folder are `invalid`; a missing path is `not_found`.
-    pub(crate) fn resolve(&self, relative: &str) -> Result<PathBuf, AppError> {
+    pub fn resolve(&self, relative: &str) -> Result<PathBuf, AppError> {
         let invalid = |why: &str| AppError {
             kind: "invalid",
             message: format!("invalid artifact path '{relative}': {why}"),
@@ -332,7 +376,7 @@ fn looks_like_text(sample: &[u8]) -> bool {
 
 /// Up to `max_bytes` of the text file at `relative`: its start, or its end when `from_end`.
 /// Characters cut at the edges are dropped; invalid UTF-8 elsewhere becomes U+FFFD.
-pub(crate) fn read_text(
+pub fn read_text(
     folder: &RunFolder,
     relative: &str,
     max_bytes: u64,
@@ -414,15 +458,11 @@ fn decode_part(bytes: &[u8], truncated: bool, from_end: bool) -> String {
 }
 
 /// The run's folder, or `not_found` naming its artifact location.
-fn folder_of(store: &dyn Store, artifact_root: &Path, run_id: &str) -> Result<RunFolder, AppError> {
-    let run = store.get_run(run_id)?;
-    let indexed = store.list_artifacts(run_id)?;
-    run_folder(artifact_root, &run.info.artifact_uri, &indexed).ok_or_else(|| AppError {
+/// The run's artifact folder; `not_found` when it has none on this machine.
+pub fn folder_of(store: &dyn Store, artifact_root: &Path, run_id: &str) -> Result<RunFolder, AppError> {
+    run_folder(store, artifact_root, run_id)?.ok_or_else(|| AppError {
         kind: "not_found",
-        message: format!(
-            "run {run_id} has no artifact folder on this machine ({})",
-            run.info.artifact_uri
-        ),
+        message: format!("run {run_id} has no artifact folder on this machine"),
     })
 }
 
@@ -495,75 +535,4 @@ pub fn read_artifact(
         _ => {}
     }
     Ok(preview)
-}
-
-/// The program that opens a folder in the system's file manager, and its leading arguments (the
-/// folder is appended).
-#[derive(Debug, Clone)]
-pub struct Opener {
-    /// Program to start.
-    pub program: OsString,
-    /// Arguments before the folder.
-    pub args: Vec<OsString>,
-}
-
-impl Opener {
-    /// This system's opener: `open` on macOS, `explorer` on Windows, `xdg-open` elsewhere.
-    pub fn system() -> Opener {
-        let program = if cfg!(target_os = "macos") {
-            "open"
-        } else if cfg!(windows) {
-            "explorer"
-        } else {
-            "xdg-open"
-        };
-        Opener {
-            program: program.into(),
-            args: Vec::new(),
-        }
-    }
-}
-
-/// Opens the folder holding the artifact at `path` (the run's folder itself when `path` is
-/// empty) with `opener`, on the machine running this code. The opener is started and not waited
-/// for.
-pub fn reveal_artifact(
-    store: &dyn Store,
-    artifact_root: &Path,
-    run_id: &str,
-    path: &str,
-    opener: &Opener,
-) -> Result<RevealedFolder, AppError> {
-    let folder = folder_of(store, artifact_root, run_id)?;
-    let target = folder.resolve(path)?;
-    let shown = if target.is_dir() {
-        target
-    } else {
-        match target.parent() {
-            Some(parent) => parent.to_path_buf(),
-            None => target,
-        }
-    };
-    let mut child = Command::new(&opener.program)
-        .args(&opener.args)
-        .arg(&shown)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|error| AppError {
-            kind: "internal",
-            message: format!(
-                "starting {} to open {}: {error}",
-                opener.program.to_string_lossy(),
-                shown.display()
-            ),
-        })?;
-    // Reaped in the background so the opener leaves no zombie behind.
-    std::thread::spawn(move || {
-        let _ = child.wait();
-    });
-    Ok(RevealedFolder {
-        folder: shown.display().to_string(),
-    })
 }

@@ -2,8 +2,7 @@
 //! what differs between two of them (params, code, data).
 
 use std::collections::BTreeSet;
-use std::io::Read;
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
 use cairn_chart::{Theme, run_colours};
 use cairn_core::Store;
@@ -11,6 +10,7 @@ use cairn_core::model::Run;
 use serde::Serialize;
 
 use crate::AppError;
+use crate::artifact_files;
 use crate::views::{DataView, GitView, RunRow};
 
 /// One compared run.
@@ -161,7 +161,7 @@ pub fn diff_runs(
     if diff.code.is_some() || !diff.warnings.is_empty() {
         for run_id in [run_a, run_b] {
             let run = store.get_run(run_id)?;
-            if let Some(view) = uncommitted_diff(&run, artifact_root)? {
+            if let Some(view) = uncommitted_diff(store, &run, artifact_root)? {
                 uncommitted.push(view);
             }
         }
@@ -197,71 +197,36 @@ pub fn diff_runs(
     })
 }
 
-/// The uncommitted diff `run` saved, when it is dirty and the file is on this machine.
-fn uncommitted_diff(run: &Run, artifact_root: &Path) -> Result<Option<UncommittedView>, AppError> {
+/// The uncommitted diff `run` saved, when it is dirty and the file is in its artifact folder on
+/// this machine (inside the store's roots: see [`artifact_files::run_folder`]).
+fn uncommitted_diff(
+    store: &dyn Store,
+    run: &Run,
+    artifact_root: &Path,
+) -> Result<Option<UncommittedView>, AppError> {
     let Some(git) = run.git.as_ref().filter(|git| git.is_dirty == Some(true)) else {
         return Ok(None);
     };
     let Some(relative) = git.diff_artifact.as_deref() else {
         return Ok(None);
     };
-    let Some(folder) = local_artifact_folder(&run.info.artifact_uri, artifact_root) else {
-        return Ok(None);
+    let folder = match artifact_files::run_folder(store, artifact_root, &run.info.run_id) {
+        Ok(Some(folder)) => folder,
+        Ok(None) => return Ok(None),
+        Err(error) if error.kind == "forbidden" => return Ok(None),
+        Err(error) => return Err(error),
     };
-    let relative = Path::new(relative);
-    let plain = relative
-        .components()
-        .all(|component| matches!(component, Component::Normal(_)));
-    if !plain {
-        return Err(AppError {
-            kind: "invalid",
-            message: format!(
-                "run {}: the diff artifact path '{}' leaves the run's artifact folder",
-                run.info.run_id,
-                relative.display()
-            ),
-        });
+    let limit = u64::try_from(UNCOMMITTED_MAX_BYTES).unwrap_or(u64::MAX);
+    match artifact_files::read_text(&folder, relative, limit, false) {
+        Ok(excerpt) => Ok(Some(UncommittedView {
+            run_id: run.info.run_id.clone(),
+            diff: excerpt.text,
+            truncated: excerpt.truncated,
+        })),
+        Err(error) if error.kind == "not_found" => Ok(None),
+        Err(error) => Err(AppError {
+            kind: error.kind,
+            message: format!("run {}: {}", run.info.run_id, error.message),
+        }),
     }
-    let path = folder.join(relative);
-    let file = match std::fs::File::open(&path) {
-        Ok(file) => file,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(error) => {
-            return Err(AppError {
-                kind: "internal",
-                message: format!("reading {}: {error}", path.display()),
-            });
-        }
-    };
-    let mut bytes = Vec::new();
-    let limit = u64::try_from(UNCOMMITTED_MAX_BYTES + 1).unwrap_or(u64::MAX);
-    file.take(limit)
-        .read_to_end(&mut bytes)
-        .map_err(|error| AppError {
-            kind: "internal",
-            message: format!("reading {}: {error}", path.display()),
-        })?;
-    let truncated = bytes.len() > UNCOMMITTED_MAX_BYTES;
-    bytes.truncate(UNCOMMITTED_MAX_BYTES);
-    Ok(Some(UncommittedView {
-        run_id: run.info.run_id.clone(),
-        diff: String::from_utf8_lossy(&bytes).into_owned(),
-        truncated,
-    }))
-}
-
-/// Where a run's artifacts are on this machine: `mlflow-artifacts:/X` is `X` in the store's
-/// artifact folder; `file://` URIs and absolute paths are themselves; other schemes are remote.
-fn local_artifact_folder(artifact_uri: &str, artifact_root: &Path) -> Option<PathBuf> {
-    if let Some(rest) = artifact_uri.strip_prefix("mlflow-artifacts:") {
-        let rest = rest.trim_start_matches('/');
-        let relative = Path::new(rest);
-        let plain = relative
-            .components()
-            .all(|component| matches!(component, Component::Normal(_)));
-        return plain.then(|| artifact_root.join(relative));
-    }
-    let path = artifact_uri.strip_prefix("file://").unwrap_or(artifact_uri);
-    let path = Path::new(path);
-    path.is_absolute().then(|| path.to_path_buf())
 }

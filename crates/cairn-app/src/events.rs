@@ -20,7 +20,7 @@ pub enum AppEvent {
     IndexProgress {
         /// What the pass did so far (or in all, when finished).
         #[serde(flatten)]
-        summary: crate::folders::IndexSummary,
+        summary: IndexSummary,
         /// The pass is over.
         finished: bool,
         /// Why it stopped, when it failed.
@@ -75,6 +75,25 @@ impl EventHub {
             .unwrap_or_else(PoisonError::into_inner)
             .retain(|subscriber| subscriber.send(event.clone()).is_ok());
     }
+}
+
+/// What one index pass did, for the UI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IndexSummary {
+    /// The folder.
+    pub path: String,
+    /// Runs new to the store.
+    pub runs_new: u64,
+    /// Runs re-read or grown.
+    pub runs_updated: u64,
+    /// Runs whose source had not changed.
+    pub runs_unchanged: u64,
+    /// Metric points imported.
+    pub points: u64,
+    /// Files looked at.
+    pub files_seen: u64,
+    /// Sources that could not be read: `path: reason`, sorted.
+    pub problems: Vec<String>,
 }
 
 #[cfg(test)]

@@ -1,23 +1,21 @@
-//! Files brought to Cairn by drag and drop or upload: files added to a run become its artifacts
-//! (copied into the store's artifact folder, hashed with BLAKE3 and recorded in the artifact
-//! index), and dropped folders or logs are handed to the indexer, which reports its progress as
-//! [`AppEvent::ImportProgress`] events.
+//! Files added to a run as bytes: each becomes an artifact, written into the store's artifact
+//! folder (through a temporary file), hashed with BLAKE3 and recorded in the artifact index.
+//! Any caller may send bytes (`upload_artifact`); copying files named by a host path is a local
+//! shell's capability (`cairn-local`), which hands their content to [`write_artifact`].
 
 use std::fs;
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use cairn_core::Store;
 use cairn_core::model::ArtifactFile;
 use serde::{Deserialize, Serialize};
 
 use crate::AppError;
-use crate::events::{AppEvent, EventHub, ImportProgress};
 
 /// The largest file `upload_artifact` takes: its content travels base64-encoded in one JSON
 /// message, which must stay under `cairn serve`'s 32 MB body limit. Larger files are added from
-/// the desktop app (which copies local paths) or with `mlflow.log_artifact`.
+/// the desktop app (which copies local files) or with `mlflow.log_artifact`.
 pub const MAX_UPLOAD_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The scheme of artifact locations inside the store's artifact folder.
@@ -149,7 +147,13 @@ fn write_hashed(target: &Path, reader: &mut dyn std::io::Read) -> Result<(u64, S
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temporary = target.with_file_name(format!(".{name}.upload-{}", std::process::id()));
+    // Unique per process and write, so two uploads of one name never share a temporary file.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let write = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temporary = target.with_file_name(format!(
+        ".{name}.upload-{}-{write}",
+        std::process::id()
+    ));
     let mut file = fs::File::create(&temporary).map_err(|e| io("creating", e))?;
     let mut hasher = blake3::Hasher::new();
     let mut buffer = vec![0_u8; 256 * 1024];
@@ -202,90 +206,23 @@ fn record(
     })
 }
 
-/// The local files and folders to copy into a run's artifacts.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AddArtifactsRequest {
-    /// The run.
-    pub run_id: String,
-    /// Absolute paths of files or folders (folders are copied with their contents).
-    pub paths: Vec<String>,
-    /// Folder inside the run's artifacts to put them in; the root when empty.
-    #[serde(default)]
-    pub dest: String,
-}
-
-/// Copies local files and folders into a run's artifact folder and indexes each file with its
-/// size and BLAKE3 hash. Symlinks inside dropped folders are not followed.
-pub fn add_artifacts(
+/// Writes `content` as the artifact at `parts` (a path checked by [`safe_relative`]) of a run
+/// logged to Cairn, hashed and indexed. The run's folder must be in the store's artifact folder;
+/// nothing is written outside it, even through symlinks.
+pub fn write_artifact(
     store: &cairn_core::SqliteStore,
-    request: &AddArtifactsRequest,
-) -> Result<AddedArtifacts, AppError> {
-    if request.paths.is_empty() {
-        return Err(invalid("no files to add".to_owned()));
+    run_id: &str,
+    parts: &[String],
+    content: &mut dyn std::io::Read,
+) -> Result<AddedArtifact, AppError> {
+    if parts.is_empty() {
+        return Err(invalid("an artifact needs a name".to_owned()));
     }
-    let root = run_artifact_dir(store, &request.run_id)?;
-    let dest = safe_relative(&request.dest)?;
-    let mut sources = Vec::new();
-    for path in &request.paths {
-        let source = PathBuf::from(path);
-        if !source.is_absolute() {
-            return Err(invalid(format!("'{path}' is not an absolute path")));
-        }
-        let metadata = fs::metadata(&source)
-            .map_err(|error| invalid(format!("cannot read '{path}': {error}")))?;
-        let name = source
-            .file_name()
-            .map(|name| name.to_string_lossy().into_owned())
-            .ok_or_else(|| invalid(format!("'{path}' has no file name")))?;
-        let mut parts = dest.clone();
-        parts.push(name);
-        if metadata.is_dir() {
-            collect_folder(&source, &parts, &mut sources)?;
-        } else {
-            sources.push((source, parts));
-        }
-    }
-    let mut files = Vec::new();
-    for (source, parts) in sources {
-        let mut target = root.clone();
-        target.extend(&parts);
-        check_inside(store.artifact_root(), &target)?;
-        let mut reader = fs::File::open(&source)
-            .map_err(|error| invalid(format!("cannot read '{}': {error}", source.display())))?;
-        let (size, hash) = write_hashed(&target, &mut reader)?;
-        files.push(record(store, &request.run_id, parts.join("/"), size, hash)?);
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(AddedArtifacts {
-        run_id: request.run_id.clone(),
-        files,
-    })
-}
-
-/// Every regular file under `folder` with its artifact path parts (`prefix` + relative parts).
-fn collect_folder(
-    folder: &Path,
-    prefix: &[String],
-    out: &mut Vec<(PathBuf, Vec<String>)>,
-) -> Result<(), AppError> {
-    let entries = fs::read_dir(folder)
-        .map_err(|error| invalid(format!("cannot read '{}': {error}", folder.display())))?;
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(|entry| entry.file_name());
-    for entry in entries {
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        let mut parts = prefix.to_vec();
-        parts.push(entry.file_name().to_string_lossy().into_owned());
-        if kind.is_dir() {
-            collect_folder(&entry.path(), &parts, out)?;
-        } else if kind.is_file() {
-            out.push((entry.path(), parts));
-        }
-    }
-    Ok(())
+    let mut target = run_artifact_dir(store, run_id)?;
+    target.extend(parts);
+    check_inside(store.artifact_root(), &target)?;
+    let (size, hash) = write_hashed(&target, content)?;
+    record(store, run_id, parts.join("/"), size, hash)
 }
 
 /// A file sent from a browser.
@@ -326,12 +263,7 @@ pub fn upload_artifact(
     if content.len() as u64 > MAX_UPLOAD_BYTES {
         return Err(too_large(&request.path, content.len() as u64));
     }
-    let root = run_artifact_dir(store, &request.run_id)?;
-    let mut target = root;
-    target.extend(&parts);
-    check_inside(store.artifact_root(), &target)?;
-    let (size, hash) = write_hashed(&target, &mut content.as_slice())?;
-    record(store, &request.run_id, parts.join("/"), size, hash)
+    write_artifact(store, &request.run_id, &parts, &mut content.as_slice())
 }
 
 fn too_large(path: &str, size: u64) -> AppError {
@@ -344,126 +276,4 @@ fn too_large(path: &str, size: u64) -> AppError {
             MAX_UPLOAD_BYTES / (1024 * 1024)
         ),
     }
-}
-
-/// A source the indexer could not read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ImportError {
-    /// The file or folder.
-    pub path: String,
-    /// Why.
-    pub reason: String,
-}
-
-/// What an import did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ImportSummary {
-    /// Runs that were not in the store before.
-    pub runs_new: u64,
-    /// Runs re-read because their source changed.
-    pub runs_updated: u64,
-    /// Runs whose source had not changed.
-    pub runs_unchanged: u64,
-    /// Metric points imported.
-    pub points: u64,
-    /// Files looked at.
-    pub files_seen: u64,
-    /// Registered models imported or refreshed.
-    pub registered_models: u64,
-    /// Sources that could not be read.
-    pub errors: Vec<ImportError>,
-}
-
-impl From<&cairn_index::IndexReport> for ImportSummary {
-    fn from(report: &cairn_index::IndexReport) -> ImportSummary {
-        ImportSummary {
-            runs_new: report.runs_new,
-            runs_updated: report.runs_updated,
-            runs_unchanged: report.runs_unchanged,
-            points: report.points,
-            files_seen: report.files_seen,
-            registered_models: report.registered_models,
-            errors: report
-                .bad_files
-                .iter()
-                .map(|bad| ImportError {
-                    path: bad.path.clone(),
-                    reason: bad.reason.clone(),
-                })
-                .collect(),
-        }
-    }
-}
-
-/// Publishes the indexer's progress, at most every 100 ms.
-struct PublishProgress<'a> {
-    events: &'a EventHub,
-    job: &'a str,
-    last: Option<Instant>,
-}
-
-impl cairn_index::Progress for PublishProgress<'_> {
-    fn update(&mut self, report: &cairn_index::IndexReport, current: &Path) {
-        if self
-            .last
-            .is_some_and(|last| last.elapsed() < Duration::from_millis(100))
-        {
-            return;
-        }
-        self.last = Some(Instant::now());
-        self.events
-            .publish(&AppEvent::ImportProgress(ImportProgress {
-                job: self.job.to_owned(),
-                current: current.display().to_string(),
-                runs_new: report.runs_new,
-                runs_updated: report.runs_updated,
-                runs_unchanged: report.runs_unchanged,
-                files_seen: report.files_seen,
-                errors: report.bad_files.len() as u64,
-                done: false,
-            }));
-    }
-}
-
-/// Indexes dropped folders and files (MLflow `mlruns/` folders or `mlflow.db`, TensorBoard event
-/// files, Lightning/Keras CSV logs) into the store, publishing progress under `job`, then a
-/// final `done` event and `runs_changed`.
-pub fn import_paths(
-    store: &dyn Store,
-    events: &EventHub,
-    job: &str,
-    paths: &[String],
-) -> Result<ImportSummary, AppError> {
-    if paths.is_empty() {
-        return Err(invalid("nothing to import".to_owned()));
-    }
-    let roots: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
-    if let Some(relative) = roots.iter().find(|path| !path.is_absolute()) {
-        return Err(invalid(format!(
-            "'{}' is not an absolute path",
-            relative.display()
-        )));
-    }
-    let mut progress = PublishProgress {
-        events,
-        job,
-        last: None,
-    };
-    let report = cairn_index::index_paths(store, &roots, &mut progress)?;
-    events.publish(&AppEvent::ImportProgress(ImportProgress {
-        job: job.to_owned(),
-        current: String::new(),
-        runs_new: report.runs_new,
-        runs_updated: report.runs_updated,
-        runs_unchanged: report.runs_unchanged,
-        files_seen: report.files_seen,
-        errors: report.bad_files.len() as u64,
-        done: true,
-    }));
-    if report.runs_new + report.runs_updated + report.registered_models > 0 {
-        events.publish(&AppEvent::RunsChanged {
-            run_ids: Vec::new(),
-        });
-    }
-    Ok((&report).into())
 }

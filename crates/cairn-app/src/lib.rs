@@ -15,8 +15,6 @@ pub mod demo;
 mod error;
 pub mod events;
 pub mod files;
-pub mod folders;
-mod location;
 pub mod models;
 pub mod registry;
 mod run_detail;
@@ -27,12 +25,8 @@ pub mod sweep;
 pub mod views;
 mod watch;
 
-pub use app::{App, StoreSource};
+pub use app::App;
 pub use cairn_core::Store;
 pub use error::AppError;
-pub use location::{
-    CONFIG_DIR_ENV, Places, STORE_ENV, StoreLocation, StoreOrigin, check_store, default_store_path,
-    locate_store, open_store,
-};
 pub use run_detail::get_run_detail;
 pub use runs::{list_experiments, list_runs, run_search};

@@ -32,7 +32,12 @@ pub fn get_run_page(
     let detail = crate::get_run_detail(store, run_id)?;
     let run = store.get_run(run_id)?;
     let indexed = store.list_artifacts(run_id)?;
-    let folder = artifact_files::run_folder(artifact_root, &run.info.artifact_uri, &indexed);
+    // A location outside the store's roots shows the index's list only; reading a file names why.
+    let folder = match artifact_files::run_folder(store, artifact_root, run_id) {
+        Ok(folder) => folder,
+        Err(error) if error.kind == "forbidden" => None,
+        Err(error) => return Err(error),
+    };
     let (artifacts, artifacts_truncated) = list_artifacts(folder.as_ref(), &indexed)?;
 
     let diff = match (

@@ -9,11 +9,11 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+
 
 use base64::Engine;
 use cairn_app::App;
-use cairn_app::artifact_files::{self, Opener};
+use cairn_app::artifact_files;
 use cairn_core::model::{
     ArtifactFile, DataHash, DataKind, GitOrigin, GitProvenance, LogBatch, ManifestEntry,
     ManifestEntryKind, MetricPoint, NewExperiment, NewModelVersion, NewRun, Param, SourceKind, Tag,
@@ -388,7 +388,7 @@ fn hostile_paths_are_refused_naming_the_path() {
         "up/secret.txt",
         "a\\..\\b",
     ] {
-        for command in ["read_artifact", "reveal_artifact"] {
+        for command in ["read_artifact"] {
             let error = f
                 .app
                 .call(command, json!({"runId": f.run_id, "path": hostile}))
@@ -432,48 +432,16 @@ fn hostile_paths_are_refused_naming_the_path() {
 }
 
 #[test]
-fn reveal_opens_the_folder_holding_the_file() {
-    let f = fixture();
-    let marker = f.run_dir.parent().unwrap().join("opened-with");
-    let opener = Opener {
-        program: "sh".into(),
-        args: vec![
-            "-c".into(),
-            format!("printf '%s' \"$1\" > '{}'", marker.display()).into(),
-            "opener".into(),
-        ],
-    };
-    let store = f.app.store();
-    let shown = artifact_files::reveal_artifact(
-        store,
-        store.artifact_root(),
-        &f.run_id,
-        "plots/loss.png",
-        &opener,
-    )
-    .unwrap();
-    let expected = f.run_dir.join("plots").canonicalize().unwrap();
-    assert_eq!(PathBuf::from(&shown.folder), expected);
-    let started = Instant::now();
-    while fs::read_to_string(&marker).map_or(true, |text| text.is_empty()) {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the opener never ran"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    assert_eq!(
-        PathBuf::from(fs::read_to_string(&marker).unwrap()),
-        expected
-    );
-}
-
-#[test]
 fn runs_indexed_in_place_read_their_own_folder() {
     let f = fixture();
     let store = f.app.store();
-    let elsewhere = f.outside.parent().unwrap().join("mlruns/1/abc/artifacts");
+    let mlruns = f.outside.parent().unwrap().join("mlruns");
+    let elsewhere = mlruns.join("1/abc/artifacts");
     write(&elsewhere.join("model/MLmodel"), b"flavors: {}\n");
+    // The folder was indexed by a local shell: files there may be read.
+    store
+        .add_index_root(&mlruns.canonicalize().unwrap().to_string_lossy(), false)
+        .unwrap();
     let run = store
         .create_run(&NewRun {
             artifact_uri: Some(format!("file://{}", elsewhere.display())),
@@ -508,4 +476,40 @@ fn data_manifest_lists_the_first_entries_and_the_total() {
     assert_eq!(manifest["entries"].as_array().unwrap().len(), 2);
     assert_eq!(manifest["entries"][0]["path"], "images/0.png");
     assert_eq!(manifest["entries"][0]["size_bytes"], 100);
+}
+
+/// An artifact location is data: a run whose location names a folder outside the store's
+/// artifact folder and the folders it indexes (a crafted `meta.yaml`, a client's `artifact_uri`)
+/// has its files neither listed nor read, and the refusal names the folder.
+#[test]
+fn artifact_locations_outside_the_store_roots_are_not_read() {
+    let f = fixture();
+    let store = f.app.store();
+    let secret_dir = f.outside.parent().unwrap().to_path_buf();
+    let experiment_id = store.get_run(&f.run_id).unwrap().info.experiment_id;
+    for location in [
+        format!("file://{}", secret_dir.display()),
+        secret_dir.display().to_string(),
+        "file:///etc".to_owned(),
+    ] {
+        let run = store
+            .create_run(&NewRun {
+                artifact_uri: Some(location.clone()),
+                ..NewRun::new(experiment_id, SourceKind::Mlruns)
+            })
+            .unwrap();
+        let run_id = run.info.run_id;
+        let page = call(&f.app, "get_run_page", json!({"runId": run_id}));
+        assert_eq!(page["artifacts"], json!([]), "{location}");
+        assert_eq!(page["artifact_dir"], Value::Null, "{location}");
+        for path in ["secret.txt", "passwd", ""] {
+            let error = f
+                .app
+                .call("read_artifact", json!({"runId": run_id, "path": path}))
+                .unwrap_err();
+            assert_eq!(error.kind, "forbidden", "{location} {path}: {error}");
+            let folder = location.trim_start_matches("file://");
+            assert!(error.message.contains(folder), "{}", error.message);
+        }
+    }
 }

@@ -198,6 +198,12 @@ pub struct ServeArgs {
     /// The built web UI to serve at / (default: ui/dist of the workspace, when it exists).
     #[arg(long, value_name = "DIR")]
     pub ui_dir: Option<PathBuf>,
+    /// A folder of runs written by other tools (mlruns/, mlflow.db, TensorBoard, CSV logs) to
+    /// index and follow while serving; repeatable. Runs found there are served like any other,
+    /// and their files are read only inside the store's folders and these. HTTP callers can never
+    /// name a folder of this machine.
+    #[arg(long = "index-root", value_name = "PATH")]
+    pub index_roots: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

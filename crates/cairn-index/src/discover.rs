@@ -56,8 +56,10 @@ const SKIPPED_DIRS: [&str; 8] = [
     ".mypy_cache",
 ];
 
-/// Every source under `root` (or `root` itself when it is a file), in walk order.
-pub fn discover(root: &Path, report: &mut IndexReport) -> Vec<Source> {
+/// Every source under `root` (or `root` itself when it is a file), in walk order. Paths in
+/// `skipped` (the store's own database and artifact folder, canonical) are never read: files
+/// uploaded as artifacts are data, not runs to import.
+pub fn discover(root: &Path, skipped: &[PathBuf], report: &mut IndexReport) -> Vec<Source> {
     let mut sources = Vec::new();
     let mut tensorboard: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     let mut walker = WalkDir::new(root)
@@ -78,6 +80,12 @@ pub fn discover(root: &Path, report: &mut IndexReport) -> Vec<Source> {
             }
         };
         let path = entry.path();
+        if skipped.iter().any(|own| path == own) {
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         let name = entry.file_name().to_string_lossy();
         if entry.file_type().is_dir() {
             if entry.depth() > 0 && SKIPPED_DIRS.contains(&name.as_ref()) {

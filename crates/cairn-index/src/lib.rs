@@ -48,6 +48,11 @@ pub fn index_paths(
     progress: &mut dyn Progress,
 ) -> cairn_core::StoreResult<IndexReport> {
     let mut report = IndexReport::default();
+    let own: Vec<PathBuf> = store
+        .own_paths()
+        .into_iter()
+        .map(|path| path.canonicalize().unwrap_or(path))
+        .collect();
     for root in roots {
         let root = std::path::absolute(root).unwrap_or_else(|_| root.clone());
         let root = root.canonicalize().unwrap_or(root);
@@ -59,10 +64,19 @@ pub fn index_paths(
             mark_missing_under(store, &root, &mut report)?;
             continue;
         }
+        if own.iter().any(|own| root.starts_with(own)) {
+            report.bad_files.push(BadFile {
+                path: root.display().to_string(),
+                reason: "is inside the store's own files (its database or artifact folder), \
+                         which are never imported"
+                    .into(),
+            });
+            continue;
+        }
         if root.is_dir() {
             store.add_index_root(&root.to_string_lossy(), false)?;
         }
-        let sources = discover(&root, &mut report);
+        let sources = discover(&root, &own, &mut report);
         let prefix = root.to_string_lossy().into_owned();
         let known = files::KnownFiles::load(store, &prefix)?;
         for source in &sources {

@@ -14,6 +14,7 @@ mod json_body;
 mod logged_model_order;
 mod routes;
 pub mod security;
+mod version_source;
 pub mod wire;
 
 use std::net::SocketAddr;

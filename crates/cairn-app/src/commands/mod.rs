@@ -1,22 +1,26 @@
-//! The command table: every operation the UI can call, by name, with JSON arguments and a JSON
-//! result. The desktop shell's `call` command and `cairn serve`'s `POST /app/api/<command>` both
-//! go through [`App::call`], so an operation is exposed to both transports by one line here.
+//! The store's command table: every operation on the store the UI can call, by name, with JSON
+//! arguments and a JSON result. `cairn serve`'s `POST /app/api/<command>` dispatches here through
+//! [`App::call`], and so does the desktop shell, whose `LocalApp` (crate `cairn-local`) adds the
+//! commands only a shell on the user's machine may run. Nothing in this table takes a path on the
+//! host, starts a program or changes which store is open: any caller of the store may run it.
 //!
 //! Each subject keeps its own table ([`Command`] entries) in its own file; argument structs
 //! deserialise from the call's JSON object, and a bad argument is an `invalid` error naming it.
 
 mod charts;
 mod demo;
-mod files;
+mod store_info;
+mod uploads;
 mod registry;
 mod run_page;
 mod runs;
 mod runs_view;
-mod settings;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+
+pub use store_info::{AppInfo, store_info};
 
 use crate::{App, AppError};
 
@@ -35,8 +39,8 @@ const TABLES: &[&[Command]] = &[
     charts::COMMANDS,
     run_page::COMMANDS,
     runs_view::COMMANDS,
-    settings::COMMANDS,
-    files::COMMANDS,
+    store_info::COMMANDS,
+    uploads::COMMANDS,
     demo::COMMANDS,
 ];
 
@@ -48,7 +52,7 @@ pub(crate) fn find(name: &str) -> Option<&'static Command> {
 }
 
 /// The call's arguments as `T`; a missing or mistyped field is an `invalid` error that names it.
-pub(crate) fn arguments<T: DeserializeOwned>(command: &str, args: Value) -> Result<T, AppError> {
+pub fn arguments<T: DeserializeOwned>(command: &str, args: Value) -> Result<T, AppError> {
     let args = if args.is_null() {
         Value::Object(serde_json::Map::new())
     } else {
@@ -61,9 +65,17 @@ pub(crate) fn arguments<T: DeserializeOwned>(command: &str, args: Value) -> Resu
 }
 
 /// A result as JSON.
-pub(crate) fn reply<T: Serialize>(value: &T) -> Result<Value, AppError> {
+pub fn reply<T: Serialize>(value: &T) -> Result<Value, AppError> {
     serde_json::to_value(value).map_err(|error| AppError {
         kind: "internal",
         message: format!("encoding the result: {error}"),
     })
+}
+
+/// Every command's name.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    TABLES
+        .iter()
+        .flat_map(|table| table.iter())
+        .map(|command| command.name)
 }

@@ -1,10 +1,11 @@
-//! Commands of the run page: the page, artifact previews, "open in folder" and data manifests.
+//! Commands of the run page: the page, artifact previews and data manifests. ("Open in folder"
+//! starts a program on the host: it is the desktop's, in `cairn-local`.)
 
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::{Command, arguments, reply};
-use crate::artifact_files::{self, Opener};
+use crate::artifact_files;
 use crate::{App, AppError, run_page};
 
 pub(crate) const COMMANDS: &[Command] = &[
@@ -15,10 +16,6 @@ pub(crate) const COMMANDS: &[Command] = &[
     Command {
         name: "read_artifact",
         run: read_artifact,
-    },
-    Command {
-        name: "reveal_artifact",
-        run: reveal_artifact,
     },
     Command {
         name: "data_manifest",
@@ -63,26 +60,6 @@ fn read_artifact(app: &App, args: Value) -> Result<Value, AppError> {
         &args.path,
         args.max_bytes,
         args.from_end,
-    )?)
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RevealArgs {
-    run_id: String,
-    #[serde(default)]
-    path: String,
-}
-
-fn reveal_artifact(app: &App, args: Value) -> Result<Value, AppError> {
-    let args: RevealArgs = arguments("reveal_artifact", args)?;
-    let store = app.store();
-    reply(&artifact_files::reveal_artifact(
-        store,
-        store.artifact_root(),
-        &args.run_id,
-        &args.path,
-        &Opener::system(),
     )?)
 }
 

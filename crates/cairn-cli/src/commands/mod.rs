@@ -29,7 +29,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         store::run(cli.store.as_deref(), command.as_ref(), cli.json)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let places = cairn_app::Places::from_env();
+    let places = cairn_local::Places::from_env();
     let location = places.locate(cli.store.as_deref())?;
     let store = open(&location.path)?;
     match cli.command {
@@ -37,13 +37,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Runs(RunsCommand::List(args)) => runs::list(&store, &args, cli.json)?,
         Command::Runs(RunsCommand::Show { run_id }) => runs::show(&store, &run_id, cli.json)?,
         Command::Log(command) => log::log(&store, command)?,
-        Command::Serve(args) => {
-            let source = cairn_app::StoreSource {
-                origin: location.origin,
-                places,
-            };
-            serve::serve(store, source, &args)?;
-        }
+        Command::Serve(args) => serve::serve(store, &args)?,
         Command::Index { paths, watch } if watch => index::watch(&store, &paths, cli.json)?,
         Command::Index { paths, .. } => index::index(&store, &paths, cli.json)?,
         Command::Plot(command) => plot::plot(&store, command, cli.json)?,
@@ -63,7 +57,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn open(path: &std::path::Path) -> anyhow::Result<SqliteStore> {
-    cairn_app::open_store(Some(path))
+    cairn_local::open_store(Some(path))
         .with_context(|| format!("opening the store {}", path.display()))
 }
 

@@ -9,11 +9,7 @@ use cairn_server::{Auth, DEFAULT_MAX_ARTIFACT_BYTES, ServerConfig};
 
 use crate::args::ServeArgs;
 
-pub fn serve(
-    store: SqliteStore,
-    source: cairn_app::StoreSource,
-    args: &ServeArgs,
-) -> anyhow::Result<()> {
+pub fn serve(store: SqliteStore, args: &ServeArgs) -> anyhow::Result<()> {
     let host = if args.host == "localhost" {
         "127.0.0.1"
     } else {
@@ -38,9 +34,40 @@ pub fn serve(
         ui_dir: args.ui_dir.clone().or_else(default_ui_dir),
         max_artifact_bytes: DEFAULT_MAX_ARTIFACT_BYTES,
     };
-    // Settings → Store shows where the store came from; a running server never switches it.
-    let app = cairn_app::App::new(std::sync::Arc::new(store)).with_store_source(source);
-    cairn_server::serve_app_blocking(app, config)
+    let roots = index_roots(&args.index_roots)?;
+    // The CLI is a local shell: it follows the folders the operator named and the store's
+    // watched ones. The server gets only the store's operations (`App`), never these.
+    let local = cairn_local::LocalApp::new(std::sync::Arc::new(store));
+    for root in &roots {
+        local
+            .follow(root)
+            .with_context(|| format!("--index-root {root}"))?;
+    }
+    if let Err(error) = local.start_watching() {
+        eprintln!("cairn serve: the store's watched folders are not followed: {error}");
+    }
+    let served = cairn_server::serve_app_blocking(local.app().clone(), config);
+    // Dropping the local app stops the folder threads once the server has stopped.
+    drop(local);
+    served
+}
+
+/// Each `--index-root` as an existing folder's canonical path; an error names the one that is not.
+fn index_roots(paths: &[PathBuf]) -> anyhow::Result<Vec<String>> {
+    paths
+        .iter()
+        .map(|path| {
+            let canonical = path
+                .canonicalize()
+                .with_context(|| format!("--index-root {}", path.display()))?;
+            anyhow::ensure!(
+                canonical.is_dir(),
+                "--index-root {} is not a folder",
+                path.display()
+            );
+            Ok(canonical.to_string_lossy().into_owned())
+        })
+        .collect()
 }
 
 /// `ui/dist` of the workspace the binary was built in, when it has been built.

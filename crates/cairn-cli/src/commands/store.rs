@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use cairn_app::{Places, StoreOrigin};
+use cairn_local::{Places, StoreOrigin};
 use serde::Serialize;
 
 use crate::args::StoreCommand;

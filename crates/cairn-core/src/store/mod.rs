@@ -367,6 +367,9 @@ pub trait Store: Send + Sync {
         index_file_paths: &[String],
         missing: bool,
     ) -> StoreResult<u64>;
+    /// The store's own files and folders (database, its journals, the artifact folder): the
+    /// indexer never reads them as sources, so bytes uploaded as artifacts stay data.
+    fn own_paths(&self) -> Vec<std::path::PathBuf>;
     /// Remembers a folder the user asked to index.
     fn add_index_root(&self, path: &str, watched: bool) -> StoreResult<()>;
     /// The folders asked to be indexed, sorted by path.

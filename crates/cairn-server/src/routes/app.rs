@@ -1,5 +1,7 @@
-//! The UI's HTTP backend: `POST /app/api/<command>` with the command's arguments as JSON, the
-//! same commands the desktop shell exposes, dispatched by `cairn_app::App::call`. Each reply
+//! The UI's HTTP backend: `POST /app/api/<command>` with the command's arguments as JSON,
+//! dispatched by `cairn_app::App::call` — the store's commands only. What a local shell alone may
+//! do (host paths, "open in folder", the store choice) is in `cairn-local`, which this crate does
+//! not depend on: such a command is answered like any unknown one, 404. Each reply
 //! carries a `Server-Timing` header (`run`: the command itself; `total`: from the request's
 //! arrival in the handler to its encoded reply), which browsers show beside the request's timing.
 
@@ -52,20 +54,29 @@ fn reply(outcome: Result<Result<Value, cairn_app::AppError>, tokio::task::JoinEr
     match outcome {
         Ok(Ok(value)) => Json(value).into_response(),
         Ok(Err(error)) => {
-            let status = match error.kind {
-                "not_found" => StatusCode::NOT_FOUND,
-                "internal" => StatusCode::INTERNAL_SERVER_ERROR,
-                _ => StatusCode::BAD_REQUEST,
+            let (status, error_code) = match error.kind {
+                "not_found" => (StatusCode::NOT_FOUND, "RESOURCE_DOES_NOT_EXIST"),
+                "forbidden" => (StatusCode::FORBIDDEN, "PERMISSION_DENIED"),
+                "internal" => (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR"),
+                _ => (StatusCode::BAD_REQUEST, "INVALID_PARAMETER_VALUE"),
             };
             (
                 status,
-                Json(json!({"kind": error.kind, "message": error.message})),
+                Json(json!({
+                    "error_code": error_code,
+                    "kind": error.kind,
+                    "message": error.message,
+                })),
             )
                 .into_response()
         }
         Err(error) => (
             StatusCode::INTERNAL_SERVER_ERROR,
-            Json(json!({"kind": "internal", "message": error.to_string()})),
+            Json(json!({
+                "error_code": "INTERNAL_ERROR",
+                "kind": "internal",
+                "message": error.to_string(),
+            })),
         )
             .into_response(),
     }

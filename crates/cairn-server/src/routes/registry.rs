@@ -294,6 +294,7 @@ async fn create_version(State(state): State<Shared>, args: Args) -> ApiResult {
     let version = state
         .call(move |store| {
             let mut new = new;
+            crate::version_source::check(store, &new.source, new.run_id.as_deref())?;
             // A version made from a LoggedModel comes from the run that logged it.
             let model_id = new.logged_model_id.clone().or_else(|| {
                 new.source

@@ -397,6 +397,18 @@ impl Store for SqliteStore {
         })
     }
 
+    fn own_paths(&self) -> Vec<std::path::PathBuf> {
+        let database = self.database_path().to_path_buf();
+        let mut paths = vec![self.artifact_root().to_path_buf()];
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let mut name = database.clone().into_os_string();
+            name.push(suffix);
+            paths.push(std::path::PathBuf::from(name));
+        }
+        paths.push(database);
+        paths
+    }
+
     fn add_index_root(&self, path: &str, watched: bool) -> StoreResult<()> {
         self.write(|tx| index_state::add_root(tx, path, watched))
     }

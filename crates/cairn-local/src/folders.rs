@@ -12,48 +12,27 @@ use std::time::{Duration, Instant};
 
 use cairn_core::{SqliteStore, Store};
 use cairn_index::{IndexReport, Progress};
-use serde::Serialize;
 
-use crate::AppError;
-use crate::events::{AppEvent, EventHub};
+use cairn_app::AppError;
+use cairn_app::events::{AppEvent, EventHub, IndexSummary};
 
 /// Least time between two progress events of one pass.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(250);
 
-/// What one index pass did, for the UI.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct IndexSummary {
-    /// The folder.
-    pub path: String,
-    /// Runs new to the store.
-    pub runs_new: u64,
-    /// Runs re-read or grown.
-    pub runs_updated: u64,
-    /// Runs whose source had not changed.
-    pub runs_unchanged: u64,
-    /// Metric points imported.
-    pub points: u64,
-    /// Files looked at.
-    pub files_seen: u64,
-    /// Sources that could not be read: `path: reason`, sorted.
-    pub problems: Vec<String>,
-}
-
-impl IndexSummary {
-    fn new(path: &str, report: &IndexReport) -> IndexSummary {
-        IndexSummary {
-            path: path.to_owned(),
-            runs_new: report.runs_new,
-            runs_updated: report.runs_updated,
-            runs_unchanged: report.runs_unchanged,
-            points: report.points,
-            files_seen: report.files_seen,
-            problems: report
-                .bad_files
-                .iter()
-                .map(|bad| format!("{}: {}", bad.path, bad.reason))
-                .collect(),
-        }
+/// What one pass did, as the UI shows it.
+pub(crate) fn summary_of(path: &str, report: &IndexReport) -> IndexSummary {
+    IndexSummary {
+        path: path.to_owned(),
+        runs_new: report.runs_new,
+        runs_updated: report.runs_updated,
+        runs_unchanged: report.runs_unchanged,
+        points: report.points,
+        files_seen: report.files_seen,
+        problems: report
+            .bad_files
+            .iter()
+            .map(|bad| format!("{}: {}", bad.path, bad.reason))
+            .collect(),
     }
 }
 
@@ -74,25 +53,11 @@ impl Progress for EventProgress {
         }
         self.last = Some(Instant::now());
         self.events.publish(&AppEvent::IndexProgress {
-            summary: IndexSummary::new(&self.path, report),
+            summary: summary_of(&self.path, report),
             finished: false,
             error: None,
         });
     }
-}
-
-/// Paths under a watched folder that are the store's own files: writing them must not trigger a
-/// pass.
-fn store_paths(store: &SqliteStore) -> Vec<PathBuf> {
-    let database = store.database_path().to_path_buf();
-    let mut paths = vec![store.artifact_root().to_path_buf()];
-    for suffix in ["-wal", "-shm", "-journal"] {
-        let mut name = database.clone().into_os_string();
-        name.push(suffix);
-        paths.push(PathBuf::from(name));
-    }
-    paths.push(database);
-    paths
 }
 
 /// The folder as an absolute, canonical path; an error naming it when it is not a folder.
@@ -141,7 +106,7 @@ fn finish(
 ) -> Result<IndexSummary, AppError> {
     match result {
         Ok(report) => {
-            let summary = IndexSummary::new(path, &report);
+            let summary = summary_of(path, &report);
             events.publish(&AppEvent::IndexProgress {
                 summary: summary.clone(),
                 finished: true,
@@ -152,7 +117,7 @@ fn finish(
         Err(error) => {
             let error = AppError::from(error);
             events.publish(&AppEvent::IndexProgress {
-                summary: IndexSummary::new(path, &IndexReport::default()),
+                summary: summary_of(path, &IndexReport::default()),
                 finished: true,
                 error: Some(error.message.clone()),
             });
@@ -202,7 +167,7 @@ impl FolderWatchers {
         let thread = std::thread::Builder::new()
             .name("cairn-folder-watch".to_owned())
             .spawn(move || {
-                let ignored = store_paths(&store);
+                let ignored = store.own_paths();
                 let mut progress = EventProgress {
                     path: folder.clone(),
                     events: events.clone(),
@@ -216,7 +181,7 @@ impl FolderWatchers {
                     &stopping,
                     |report| {
                         events.publish(&AppEvent::IndexProgress {
-                            summary: IndexSummary::new(&folder, report),
+                            summary: summary_of(&folder, report),
                             finished: true,
                             error: None,
                         });

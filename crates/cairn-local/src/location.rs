@@ -15,7 +15,7 @@ use cairn_core::SqliteStore;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::AppError;
+use cairn_app::AppError;
 
 /// The environment variable naming the store's database file.
 pub const STORE_ENV: &str = "CAIRN_STORE";
@@ -45,6 +45,16 @@ pub enum StoreOrigin {
 }
 
 impl StoreOrigin {
+    /// The origin's name on the wire: `flag`, `env`, `remembered` or `default`.
+    pub fn name(self) -> &'static str {
+        match self {
+            StoreOrigin::Flag => "flag",
+            StoreOrigin::Env => "env",
+            StoreOrigin::Remembered => "remembered",
+            StoreOrigin::Default => "default",
+        }
+    }
+
     /// The origin as a short phrase: "--store", "CAIRN_STORE", "remembered", "default".
     pub fn describe(self) -> &'static str {
         match self {

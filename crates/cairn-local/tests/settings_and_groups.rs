@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use cairn_app::App;
+use cairn_local::LocalApp as App;
 use cairn_app::events::AppEvent;
 use cairn_core::SqliteStore;
 use serde_json::{Value, json};

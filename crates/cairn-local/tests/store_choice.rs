@@ -9,7 +9,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use cairn_app::{App, Places, StoreOrigin, StoreSource};
+use cairn_local::{LocalApp as App, Places, StoreOrigin, StoreSource};
 use cairn_core::SqliteStore;
 use serde_json::{Value, json};
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use base64::Engine as _;
-use cairn_app::App;
+use cairn_local::LocalApp as App;
 use cairn_app::demo::seed_demo;
 use cairn_app::events::AppEvent;
 use cairn_core::Store as _;

@@ -1,0 +1,73 @@
+//! `app_info` as any caller of the store sees it: what the store holds and this build's version.
+//! Where the store lives on the host is the local shell's to tell (`cairn-local` fills it in).
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{Command, reply};
+use crate::{App, AppError};
+
+pub(crate) const COMMANDS: &[Command] = &[Command {
+    name: "app_info",
+    run: app_info,
+}];
+
+/// Where the store lives and what it holds. The paths and the store's origin are `null` for a
+/// caller that is not a shell on the store's own machine.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppInfo {
+    /// The database file.
+    pub database_path: Option<String>,
+    /// The folder of artifacts stored by Cairn.
+    pub artifacts_path: Option<String>,
+    /// `PRAGMA user_version` of the schema this build writes.
+    pub schema_version: i64,
+    /// Active runs in active experiments.
+    pub run_count: u64,
+    /// Active experiments.
+    pub experiment_count: u64,
+    /// Cairn's version.
+    pub version: &'static str,
+    /// Why the store is this one: `flag`, `env`, `remembered` or `default`.
+    pub store_origin: Option<&'static str>,
+    /// The store remembered in the settings file.
+    pub remembered_store: Option<String>,
+    /// The store in the user's data folder.
+    pub default_store: Option<String>,
+    /// The settings file holding the remembered store.
+    pub settings_file: Option<String>,
+    /// Why the settings file could not be read, when it could not.
+    pub settings_error: Option<String>,
+    /// This app can switch to another store (`use_store`): the desktop app.
+    pub can_switch_store: bool,
+    /// The caller is a shell on this machine: it may name host paths (import, index, watch,
+    /// reveal). False over HTTP.
+    pub local_shell: bool,
+}
+
+/// What the store holds, without any path on the host.
+pub fn store_info(app: &App) -> Result<AppInfo, AppError> {
+    let experiments = crate::list_experiments(app.store())?;
+    Ok(AppInfo {
+        database_path: None,
+        artifacts_path: None,
+        schema_version: cairn_core::store::latest_schema_version(),
+        run_count: experiments
+            .iter()
+            .map(|experiment| experiment.run_count)
+            .sum(),
+        experiment_count: experiments.len() as u64,
+        version: env!("CARGO_PKG_VERSION"),
+        store_origin: None,
+        remembered_store: None,
+        default_store: None,
+        settings_file: None,
+        settings_error: None,
+        can_switch_store: false,
+        local_shell: false,
+    })
+}
+
+fn app_info(app: &App, _args: Value) -> Result<Value, AppError> {
+    reply(&store_info(app)?)
+}

@@ -1,0 +1,103 @@
+//! Commands of Settings → Store on this machine: where the store lives and why, and choosing
+//! another store for the next launches.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::Command;
+use crate::LocalApp;
+use cairn_app::AppError;
+use cairn_app::commands::{arguments, reply, store_info};
+
+pub(crate) const COMMANDS: &[Command] = &[
+    Command {
+        name: "app_info",
+        run: app_info,
+    },
+    Command {
+        name: "use_store",
+        run: use_store,
+    },
+];
+
+fn path_text(path: &std::path::Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+/// The store's `app_info` with what only this machine's shell may tell: the store's paths, why it
+/// is the one open, the remembered and default stores.
+fn app_info(local: &LocalApp, _args: Value) -> Result<Value, AppError> {
+    let mut info = store_info(local.app())?;
+    let store = local.store();
+    info.database_path = Some(path_text(store.database_path()));
+    info.artifacts_path = Some(path_text(store.artifact_root()));
+    info.local_shell = true;
+    if let Some(source) = local.store_source() {
+        let places = &source.places;
+        match places.remembered() {
+            Ok(remembered) => info.remembered_store = remembered.as_deref().map(path_text),
+            Err(error) => info.settings_error = Some(error.message),
+        }
+        info.store_origin = Some(source.origin.name());
+        info.default_store = places.default_store.as_deref().map(path_text);
+        info.settings_file = places.settings_file.as_deref().map(path_text);
+        info.can_switch_store = local.store_switching();
+    }
+    reply(&info)
+}
+
+#[derive(Deserialize)]
+struct UseStoreArgs {
+    /// A database file or a folder (meaning `<folder>/cairn.db`); `null` forgets the choice.
+    path: Option<String>,
+}
+
+/// What `use_store` remembered.
+#[derive(Debug, Serialize)]
+struct StoreChoice {
+    /// The database file launches without `--store` and `$CAIRN_STORE` now open.
+    store: String,
+    /// The remembered database file; `null` when back to the default store.
+    remembered: Option<String>,
+    /// The running app has another store open and must reopen to use this one.
+    reopen: bool,
+}
+
+/// Remembers another store (or the default, for a `null` path) for the next launches, after
+/// checking it is, or can be created as, a Cairn store. Only for shells that can reopen.
+fn use_store(local: &LocalApp, args: Value) -> Result<Value, AppError> {
+    let args: UseStoreArgs = arguments("use_store", args)?;
+    let source = match local.store_source() {
+        Some(source) if local.store_switching() => source,
+        _ => {
+            return Err(AppError {
+                kind: "invalid",
+                message: "the store of a running `cairn serve` cannot change; run \
+                          `cairn store use PATH` and restart `cairn serve`"
+                    .to_owned(),
+            });
+        }
+    };
+    let path = args
+        .path
+        .as_deref()
+        .map(str::trim)
+        .filter(|path| !path.is_empty());
+    let remembered = source.places.use_store(path.map(std::path::Path::new))?;
+    let store = source.places.without_overrides().locate(None)?.path;
+    let reopen = !same_file(&store, local.store().database_path());
+    reply(&StoreChoice {
+        store: path_text(&store),
+        remembered: remembered.as_deref().map(path_text),
+        reopen,
+    })
+}
+
+/// The two paths name the same file (both canonical when they exist).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+

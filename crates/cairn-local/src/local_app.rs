@@ -1,0 +1,119 @@
+//! [`LocalApp`]: the store's operations plus the local shell's capabilities, behind one `call`.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use cairn_app::{App, AppError, Store};
+use cairn_core::SqliteStore;
+use serde_json::Value;
+
+use crate::commands;
+use crate::folders::FolderWatchers;
+use crate::location::{Places, StoreOrigin};
+
+/// What the desktop shell holds: an [`App`] over the store, the folders it follows, and how its
+/// store was chosen.
+#[derive(Debug, Clone)]
+pub struct LocalApp {
+    app: App,
+    /// Threads following watched folders, by path; shared by clones.
+    folders: Arc<Mutex<FolderWatchers>>,
+    /// Why the store is this one and where a new choice is remembered, when the shell said.
+    source: Option<StoreSource>,
+    /// The shell can reopen on another store (the desktop app).
+    store_switching: bool,
+}
+
+/// How the shell chose the app's store: its origin, and the places a choice is looked up in.
+#[derive(Debug, Clone)]
+pub struct StoreSource {
+    /// Why the open store is the one used.
+    pub origin: StoreOrigin,
+    /// Where `$CAIRN_STORE`, the settings file and the default store are.
+    pub places: Places,
+}
+
+impl LocalApp {
+    /// A local app over an open store.
+    pub fn new(store: Arc<SqliteStore>) -> LocalApp {
+        LocalApp::over(App::new(store))
+    }
+
+    /// A local app over an app (sharing its store and event hub).
+    pub fn over(app: App) -> LocalApp {
+        LocalApp {
+            app,
+            folders: Arc::new(Mutex::new(FolderWatchers::default())),
+            source: None,
+            store_switching: false,
+        }
+    }
+
+    /// The app, told how its store was chosen (shown in Settings → Store).
+    pub fn with_store_source(mut self, source: StoreSource) -> LocalApp {
+        self.source = Some(source);
+        self
+    }
+
+    /// The app, allowed to remember another store (`use_store`) because its shell can reopen on
+    /// it.
+    pub fn with_store_switching(mut self) -> LocalApp {
+        self.store_switching = true;
+        self
+    }
+
+    /// The store's operations, as any caller has them.
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+
+    /// The store.
+    pub fn store(&self) -> &SqliteStore {
+        self.app.store()
+    }
+
+    /// Where the app announces changes and progress.
+    pub fn events(&self) -> &cairn_app::events::EventHub {
+        self.app.events()
+    }
+
+    /// How the store was chosen, when the shell said.
+    pub fn store_source(&self) -> Option<&StoreSource> {
+        self.source.as_ref()
+    }
+
+    /// Whether `use_store` may remember another store.
+    pub fn store_switching(&self) -> bool {
+        self.store_switching
+    }
+
+    /// The followed folders' threads.
+    pub(crate) fn folders(&self) -> std::sync::MutexGuard<'_, FolderWatchers> {
+        self.folders.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Starts the store watcher and follows every folder the store lists as watched.
+    pub fn start_watching(&self) -> Result<(), AppError> {
+        for root in self.store().index_roots()? {
+            if root.watched {
+                self.follow(&root.path)?;
+            }
+        }
+        self.app.start_watching()
+    }
+
+    /// Follows `path` (already canonical) until the app is dropped: a first pass, then one per
+    /// burst of changes, with progress as events.
+    pub fn follow(&self, path: &str) -> Result<(), AppError> {
+        self.folders()
+            .start(self.app.shared_store(), self.app.events(), path)
+    }
+
+    /// Runs the command `name`: one of the local shell's own, or else the store's
+    /// ([`App::call`]). Blocks: call it off the UI thread.
+    pub fn call(&self, name: &str, args: Value) -> Result<Value, AppError> {
+        match commands::find(name) {
+            Some(command) => (command.run)(self, args),
+            None => self.app.call(name, args),
+        }
+    }
+}
