@@ -17,7 +17,7 @@ for crate in cairn-core cairn-app cairn-local cairn-index cairn-chart cairn-prov
         status=1
     fi
 done
-[[ $status == 0 ]] && echo "boundaries: cairn-core, cairn-app, cairn-index, cairn-chart and cairn-provenance are free of GUI and HTTP frameworks"
+[[ $status == 0 ]] && echo "boundaries: cairn-core, cairn-app, cairn-local, cairn-index, cairn-chart and cairn-provenance are free of GUI and HTTP frameworks"
 
 # The trust boundary (SECURITY.md): what an HTTP caller reaches is cairn-app's store commands.
 # The local shell's capabilities (host paths, the indexer, "open in folder", the store choice)

@@ -459,7 +459,11 @@ fn decode_part(bytes: &[u8], truncated: bool, from_end: bool) -> String {
 
 /// The run's folder, or `not_found` naming its artifact location.
 /// The run's artifact folder; `not_found` when it has none on this machine.
-pub fn folder_of(store: &dyn Store, artifact_root: &Path, run_id: &str) -> Result<RunFolder, AppError> {
+pub fn folder_of(
+    store: &dyn Store,
+    artifact_root: &Path,
+    run_id: &str,
+) -> Result<RunFolder, AppError> {
     run_folder(store, artifact_root, run_id)?.ok_or_else(|| AppError {
         kind: "not_found",
         message: format!("run {run_id} has no artifact folder on this machine"),

@@ -150,10 +150,7 @@ fn write_hashed(target: &Path, reader: &mut dyn std::io::Read) -> Result<(u64, S
     // Unique per process and write, so two uploads of one name never share a temporary file.
     static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let write = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let temporary = target.with_file_name(format!(
-        ".{name}.upload-{}-{write}",
-        std::process::id()
-    ));
+    let temporary = target.with_file_name(format!(".{name}.upload-{}-{write}", std::process::id()));
     let mut file = fs::File::create(&temporary).map_err(|e| io("creating", e))?;
     let mut hasher = blake3::Hasher::new();
     let mut buffer = vec![0_u8; 256 * 1024];

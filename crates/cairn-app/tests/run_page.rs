@@ -10,7 +10,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-
 use base64::Engine;
 use cairn_app::App;
 use cairn_app::artifact_files;

@@ -126,30 +126,58 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The local folder an artifact URI points at, here: `file://` and absolute paths (moved
-/// folders resolved under `base`), and `mlflow-artifacts:/...` (an `mlflow server`'s default
-/// `mlartifacts/` folder beside the database).
-pub(crate) fn resolve_artifact_dir(uri: &str, base: &Path) -> Option<PathBuf> {
-    if let Some(rest) = uri.strip_prefix("mlflow-artifacts:") {
-        let candidate = base.join("mlartifacts").join(rest.trim_start_matches('/'));
-        return candidate.exists().then_some(candidate);
-    }
-    relocate(&uri_to_path(uri)?, base)
+/// Where a source's artifact locations are looked for: `found_in`, the folder the source was
+/// found in (moved folders are resolved under it), and `scope`, the folder being indexed. A
+/// location recorded in the source (a `meta.yaml`, a database row) is data: a folder outside the
+/// scope is never walked, so indexing a folder reads nothing of the machine beyond it.
+#[derive(Debug, Clone)]
+pub(crate) struct ArtifactBase {
+    found_in: PathBuf,
+    /// Canonical.
+    scope: PathBuf,
 }
 
-/// Resolves a path recorded on another machine: when `recorded` does not exist, tries ever
-/// shorter tails of it under `base` (the folder the source was found in) and returns the first
-/// that exists.
-pub(crate) fn relocate(recorded: &Path, base: &Path) -> Option<PathBuf> {
-    if recorded.exists() {
-        return Some(recorded.to_path_buf());
+impl ArtifactBase {
+    pub(crate) fn new(found_in: &Path, scope: &Path) -> ArtifactBase {
+        ArtifactBase {
+            found_in: found_in.to_path_buf(),
+            scope: scope.canonicalize().unwrap_or_else(|_| scope.to_path_buf()),
+        }
     }
-    let components: Vec<_> = recorded.components().collect();
-    (1..components.len()).find_map(|start| {
-        let tail: PathBuf = components[start..].iter().collect();
-        let candidate = base.join(tail);
-        candidate.exists().then_some(candidate)
-    })
+
+    /// The local folder an artifact URI points at, inside the scope: `file://` and absolute
+    /// paths (moved folders resolved under `found_in`), and `mlflow-artifacts:/...` (an `mlflow
+    /// server`'s default `mlartifacts/` folder beside the database).
+    pub(crate) fn resolve(&self, uri: &str) -> Option<PathBuf> {
+        if let Some(rest) = uri.strip_prefix("mlflow-artifacts:") {
+            let candidate = self
+                .found_in
+                .join("mlartifacts")
+                .join(rest.trim_start_matches('/'));
+            return self.inside(&candidate).then_some(candidate);
+        }
+        self.relocate(&uri_to_path(uri)?)
+    }
+
+    /// Resolves a path recorded on another machine: when `recorded` is not in the scope, tries
+    /// ever shorter tails of it under `found_in` and returns the first that exists there.
+    pub(crate) fn relocate(&self, recorded: &Path) -> Option<PathBuf> {
+        if self.inside(recorded) {
+            return Some(recorded.to_path_buf());
+        }
+        let components: Vec<_> = recorded.components().collect();
+        (1..components.len()).find_map(|start| {
+            let tail: PathBuf = components.get(start..)?.iter().collect();
+            let candidate = self.found_in.join(tail);
+            self.inside(&candidate).then_some(candidate)
+        })
+    }
+
+    /// The path exists and, symlinks resolved, lies inside the scope.
+    fn inside(&self, path: &Path) -> bool {
+        path.canonicalize()
+            .is_ok_and(|canonical| canonical.starts_with(&self.scope))
+    }
 }
 
 /// Every file under `dir`, as artifacts relative to it, sorted by path.
@@ -252,28 +280,49 @@ mod tests {
     #[test]
     fn recorded_paths_from_another_machine_resolve_under_where_they_were_found() {
         let dir = tempfile::tempdir().unwrap();
-        let here = dir.path().join("synced/mlruns/1/abc/artifacts");
+        let root = dir.path().canonicalize().unwrap();
+        let synced = root.join("synced");
+        let here = synced.join("mlruns/1/abc/artifacts");
         std::fs::create_dir_all(&here).unwrap();
+        let base = ArtifactBase::new(&synced, &root);
         let recorded = Path::new("/home/someone/project/mlruns/1/abc/artifacts");
+        assert_eq!(base.relocate(recorded), Some(here.clone()));
         assert_eq!(
-            relocate(recorded, &dir.path().join("synced")),
-            Some(here.clone())
-        );
-        assert_eq!(
-            resolve_artifact_dir(
-                "file:///home/someone/project/mlruns/1/abc/artifacts",
-                &dir.path().join("synced")
-            ),
+            base.resolve("file:///home/someone/project/mlruns/1/abc/artifacts"),
             Some(here)
         );
-        assert_eq!(relocate(Path::new("/nowhere/at/all"), dir.path()), None);
-        let served = dir.path().join("mlartifacts/1/abc/artifacts");
+        assert_eq!(base.relocate(Path::new("/nowhere/at/all")), None);
+        let served = synced.join("mlartifacts/1/abc/artifacts");
         std::fs::create_dir_all(&served).unwrap();
         assert_eq!(
-            resolve_artifact_dir("mlflow-artifacts:/1/abc/artifacts", dir.path()),
+            base.resolve("mlflow-artifacts:/1/abc/artifacts"),
             Some(served)
         );
-        assert_eq!(resolve_artifact_dir("s3://bucket/1/abc", dir.path()), None);
+        assert_eq!(base.resolve("s3://bucket/1/abc"), None);
+    }
+
+    /// A location recorded in a source is data: folders outside the folder being indexed are
+    /// never used, even when they exist, nor reached through `..` or a symlink.
+    #[test]
+    fn locations_outside_the_indexed_folder_are_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let scope = root.join("indexed");
+        let outside = root.join("outside");
+        std::fs::create_dir_all(scope.join("mlruns")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::os::unix::fs::symlink(&outside, scope.join("link")).unwrap();
+        let base = ArtifactBase::new(&scope, &scope);
+        for uri in [
+            format!("file://{}", outside.display()),
+            outside.display().to_string(),
+            "file:///etc".to_owned(),
+            format!("file://{}/mlruns/../../outside", scope.display()),
+            format!("file://{}/link", scope.display()),
+            "mlflow-artifacts:/../../outside".to_owned(),
+        ] {
+            assert_eq!(base.resolve(&uri), None, "{uri}");
+        }
     }
 
     #[test]

@@ -73,17 +73,25 @@ pub fn index_paths(
             });
             continue;
         }
-        if root.is_dir() {
-            store.add_index_root(&root.to_string_lossy(), false)?;
-        }
+        // What this root lets the indexer read: the folder, or a single file's folder. It is
+        // remembered, so the runs' files found there can be read later (and nothing else).
+        let scope = if root.is_dir() {
+            root.clone()
+        } else {
+            root.parent()
+                .map_or_else(|| root.clone(), Path::to_path_buf)
+        };
+        store.add_index_root(&scope.to_string_lossy(), false)?;
         let sources = discover(&root, &own, &mut report);
         let prefix = root.to_string_lossy().into_owned();
         let known = files::KnownFiles::load(store, &prefix)?;
         for source in &sources {
             let result = match source {
-                Source::Mlruns(path) => mlruns::index(store, path, &known, &mut report, progress),
+                Source::Mlruns(path) => {
+                    mlruns::index(store, path, &scope, &known, &mut report, progress)
+                }
                 Source::MlflowDb(path) => {
-                    mlflow_db::index(store, path, &known, &mut report, progress)
+                    mlflow_db::index(store, path, &scope, &known, &mut report, progress)
                 }
                 Source::Tensorboard { run_dir, files } => {
                     tensorboard::index(store, run_dir, files, &known, &mut report)

@@ -63,6 +63,7 @@ pub(crate) fn has_mlflow_tables(path: &Path) -> bool {
 pub(crate) fn index(
     store: &dyn Store,
     path: &Path,
+    scope: &Path,
     known: &KnownFiles,
     report: &mut IndexReport,
     progress: &mut dyn crate::Progress,
@@ -90,7 +91,7 @@ pub(crate) fn index(
         return Ok(());
     }
     let connection = open_read_only(path).map_err(bad)?;
-    let base = path.parent().unwrap_or(path).to_path_buf();
+    let base = files::ArtifactBase::new(path.parent().unwrap_or(path), scope);
     let experiments = import_experiments(store, &connection).map_err(|error| match error {
         IndexError::Bad { reason, .. } => IndexError::bad(path, reason),
         other => other,
@@ -309,7 +310,7 @@ fn read_run(
     row: RunRow,
     experiment_id: ExperimentId,
     db_path: &Path,
-    base: &Path,
+    base: &files::ArtifactBase,
 ) -> rusqlite::Result<ImportedRun> {
     let mut run = ImportedRun::new(
         row.run_uuid.clone(),
@@ -365,7 +366,7 @@ fn read_run(
         }
     }
     let recorded = row.artifact_uri.unwrap_or_default();
-    let artifact_dir = files::resolve_artifact_dir(&recorded, base);
+    let artifact_dir = base.resolve(&recorded);
     run.artifact_uri = match &artifact_dir {
         Some(dir) => format!("file://{}", dir.display()),
         None => recorded,
@@ -418,7 +419,7 @@ fn import_logged_models(
     store: &dyn Store,
     connection: &Connection,
     experiments: &HashMap<i64, ExperimentId>,
-    base: &Path,
+    base: &files::ArtifactBase,
     report: &mut IndexReport,
 ) -> IndexResult<()> {
     let bad =
@@ -447,7 +448,8 @@ fn import_logged_models(
             .get::<_, Option<String>>(3)
             .map_err(bad)?
             .unwrap_or_default();
-        let artifact_location = files::resolve_artifact_dir(&recorded, base)
+        let artifact_location = base
+            .resolve(&recorded)
             .map_or(recorded, |p| format!("file://{}", p.display()));
         models.push(ImportedLoggedModel {
             model_id: row.get(0).map_err(bad)?,

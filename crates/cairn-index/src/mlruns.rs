@@ -22,11 +22,12 @@ const RUNS_PER_BATCH: usize = 256;
 pub(crate) fn index(
     store: &dyn Store,
     mlruns: &Path,
+    scope: &Path,
     known: &KnownFiles,
     report: &mut IndexReport,
     progress: &mut dyn crate::Progress,
 ) -> IndexResult<()> {
-    let base = mlruns.parent().unwrap_or(mlruns).to_path_buf();
+    let base = files::ArtifactBase::new(mlruns.parent().unwrap_or(mlruns), scope);
     let mut experiment_dirs = Vec::new();
     for (dir, deleted) in [(mlruns.to_path_buf(), false), (mlruns.join(".trash"), true)] {
         let Ok(entries) = std::fs::read_dir(&dir) else {
@@ -244,7 +245,7 @@ fn read_run(
     run_dir: &Path,
     experiment_id: ExperimentId,
     datasets: &HashMap<String, ImportedInput>,
-    base: &Path,
+    base: &files::ArtifactBase,
 ) -> IndexResult<ImportedRun> {
     let meta_path = run_dir.join("meta.yaml");
     let meta = yaml::read_mapping(&meta_path)?;
@@ -297,7 +298,8 @@ fn read_run(
     // Artifacts: the recorded URI, else the same tail under where the store was found, else
     // the run's own `artifacts/` folder.
     let recorded_uri = yaml::text(&meta, "artifact_uri").unwrap_or_default();
-    let artifact_dir = files::resolve_artifact_dir(&recorded_uri, base)
+    let artifact_dir = base
+        .resolve(&recorded_uri)
         .or_else(|| Some(run_dir.join("artifacts")).filter(|dir| dir.is_dir()));
     run.artifact_uri = match &artifact_dir {
         Some(dir) => format!("file://{}", dir.display()),
@@ -316,7 +318,7 @@ fn import_logged_models(
     store: &dyn Store,
     experiment_dir: &Path,
     experiment_id: ExperimentId,
-    base: &Path,
+    base: &files::ArtifactBase,
     known: &KnownFiles,
     report: &mut IndexReport,
 ) -> IndexResult<()> {
@@ -373,14 +375,15 @@ fn import_logged_models(
 fn read_logged_model(
     dir: &Path,
     experiment_id: ExperimentId,
-    base: &Path,
+    base: &files::ArtifactBase,
 ) -> IndexResult<ImportedLoggedModel> {
     let meta_path = dir.join("meta.yaml");
     let meta = yaml::read_mapping(&meta_path)?;
     let model_id = yaml::text(&meta, "model_id")
         .ok_or_else(|| IndexError::bad(&meta_path, "logged model has no model_id"))?;
     let recorded = yaml::text(&meta, "artifact_location").unwrap_or_default();
-    let artifact_location = files::resolve_artifact_dir(&recorded, base)
+    let artifact_location = base
+        .resolve(&recorded)
         .or_else(|| Some(dir.join("artifacts")).filter(|path| path.is_dir()))
         .map_or(recorded, |path| format!("file://{}", path.display()));
     let mut metrics = Vec::new();

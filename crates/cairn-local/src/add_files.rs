@@ -65,12 +65,7 @@ pub fn add_artifacts(
     for (source, parts) in sources {
         let mut reader = fs::File::open(&source)
             .map_err(|error| invalid(format!("cannot read '{}': {error}", source.display())))?;
-        files.push(write_artifact(
-            store,
-            &request.run_id,
-            &parts,
-            &mut reader,
-        )?);
+        files.push(write_artifact(store, &request.run_id, &parts, &mut reader)?);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(AddedArtifacts {

@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use base64::Engine as _;
-use cairn_local::LocalApp as App;
 use cairn_app::demo::seed_demo;
 use cairn_app::events::AppEvent;
 use cairn_core::Store as _;
+use cairn_local::LocalApp as App;
 use serde_json::{Value, json};
 
 fn demo_app() -> (tempfile::TempDir, App, String) {

@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use cairn_local::LocalApp as App;
 use cairn_app::events::AppEvent;
 use cairn_core::SqliteStore;
+use cairn_local::LocalApp as App;
 use serde_json::{Value, json};
 
 fn app_in(dir: &Path) -> App {

@@ -9,8 +9,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use cairn_local::{LocalApp as App, Places, StoreOrigin, StoreSource};
 use cairn_core::SqliteStore;
+use cairn_local::{LocalApp as App, Places, StoreOrigin, StoreSource};
 use serde_json::{Value, json};
 
 fn places(dir: &Path) -> Places {

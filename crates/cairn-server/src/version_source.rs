@@ -100,8 +100,7 @@ fn strip_authority(rest: &str) -> &str {
 }
 
 fn has_parent_reference(path: &str) -> bool {
-    path.split(['/', '\\'])
-        .any(|part| part == "..")
+    path.split(['/', '\\']).any(|part| part == "..")
         || Path::new(path)
             .components()
             .any(|component| component == Component::ParentDir)

@@ -222,7 +222,7 @@ fn registry_error_paths() {
     );
     server.post(
         "/api/2.0/mlflow/model-versions/create",
-        json!({"name": "m", "source": "file:///x"}),
+        json!({"name": "m", "source": "s3://bucket/m/1"}),
     );
     let bad_stage = server.post(
         "/api/2.0/mlflow/model-versions/transition-stage",
@@ -453,7 +453,7 @@ fn rest_registry_changes_are_in_the_history() {
     for _ in 0..2 {
         server.post(
             "/api/2.0/mlflow/model-versions/create",
-            json!({"name": "m", "source": "file:///x"}),
+            json!({"name": "m", "source": "s3://bucket/m/1"}),
         );
     }
     for version in ["1", "2"] {
@@ -516,7 +516,7 @@ fn app_api_promotes_moves_aliases_and_shows_the_history() {
     );
     server.post(
         "/api/2.0/mlflow/model-versions/create",
-        json!({"name": "m", "source": "file:///x"}),
+        json!({"name": "m", "source": "s3://bucket/m/1"}),
     );
     let promoted = server.post(
         "/app/api/promote_model_version",

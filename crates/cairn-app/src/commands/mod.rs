@@ -9,12 +9,12 @@
 
 mod charts;
 mod demo;
-mod store_info;
-mod uploads;
 mod registry;
 mod run_page;
 mod runs;
 mod runs_view;
+mod store_info;
+mod uploads;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -6,6 +6,8 @@
     reason = "each test file uses the part of the sandbox it needs"
 )]
 
+pub mod served;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -6,8 +6,8 @@ use serde_json::Value;
 use super::Command;
 use crate::LocalApp;
 use crate::folders::{folder_path, index_once, roots};
-use cairn_app::{AppError, Store};
 use cairn_app::commands::{arguments, reply};
+use cairn_app::{AppError, Store};
 
 pub(crate) const COMMANDS: &[Command] = &[
     Command {
@@ -66,7 +66,8 @@ fn add_watched_folder(local: &LocalApp, args: Value) -> Result<Value, AppError> 
     let args: PathArgs = arguments("add_watched_folder", args)?;
     let path = folder_path(&args.path)?;
     local.store().set_index_root_watched(&path, true)?;
-    local.folders()
+    local
+        .folders()
         .start(local.app().shared_store(), local.app().events(), &path)?;
     reply(&list_folders(local)?)
 }

@@ -37,5 +37,8 @@ pub(crate) fn find(name: &str) -> Option<&'static Command> {
 
 /// Every local command's name, for tests that check no HTTP route reaches them.
 pub fn names() -> impl Iterator<Item = &'static str> {
-    TABLES.iter().flat_map(|table| table.iter()).map(|command| command.name)
+    TABLES
+        .iter()
+        .flat_map(|table| table.iter())
+        .map(|command| command.name)
 }

@@ -100,4 +100,3 @@ fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
         _ => a == b,
     }
 }
-
