@@ -95,14 +95,32 @@ def test_deleted_version_numbers_are_not_reused():
     name = f"soft-{uuid.uuid4().hex[:8]}"
     client = MlflowClient()
     client.create_registered_model(name)
-    client.create_model_version(name, "file:///tmp/a")
-    client.create_model_version(name, "file:///tmp/b")
+    client.create_model_version(name, "s3://models/a")
+    client.create_model_version(name, "s3://models/b")
     client.delete_model_version(name, "2")
-    again = client.create_model_version(name, "file:///tmp/c")
+    again = client.create_model_version(name, "s3://models/c")
     assert again.version == "3"
     with pytest.raises(MlflowException) as error:
         client.get_model_version(name, "2")
     assert error.value.error_code == "RESOURCE_DOES_NOT_EXIST"
+
+
+def test_version_sources_outside_the_run_are_refused_as_mlflow_does():
+    name = f"src-{uuid.uuid4().hex[:8]}"
+    client = MlflowClient()
+    client.create_registered_model(name)
+    with mlflow.start_run() as run:
+        pass
+    for source, run_id in [
+        ("file:///etc/passwd", run.info.run_id),
+        ("/etc", None),
+        ("mlflow-artifacts:/0/../../etc", None),
+        ("runs:/0123456789abcdef0123456789abcdef/model", None),
+    ]:
+        with pytest.raises(MlflowException) as error:
+            client.create_model_version(name, source, run_id=run_id)
+        assert error.value.error_code == "INVALID_PARAMETER_VALUE", source
+    assert client.search_model_versions(f"name = '{name}'") == []
 
 
 def test_registry_tags_rename_and_search():
@@ -111,7 +129,7 @@ def test_registry_tags_rename_and_search():
     client.create_registered_model(name, tags={"team": "cairn"}, description="first")
     client.update_registered_model(name, description="second")
     client.set_registered_model_tag(name, "stage", "dev")
-    client.create_model_version(name, "file:///tmp/x", tags={"v": "1"})
+    client.create_model_version(name, "s3://models/x", tags={"v": "1"})
     client.set_model_version_tag(name, "1", "checked", "yes")
     version = client.get_model_version(name, "1")
     assert version.tags == {"v": "1", "checked": "yes"}
