@@ -20,6 +20,7 @@ fn listening_off_loopback_requires_authentication() {
         auth,
         ui_dir: None,
         max_artifact_bytes: DEFAULT_MAX_ARTIFACT_BYTES,
+        allowed_hosts: Vec::new(),
     };
     assert!(check_config(&config("0.0.0.0:5000", Auth::None)).is_err());
     assert!(check_config(&config("127.0.0.1:5000", Auth::None)).is_ok());

@@ -154,7 +154,7 @@ async fn upload(
     request: Request,
 ) -> ApiResult {
     let limit = state.max_artifact_bytes;
-    let too_large = || crate::args::too_large(usize::try_from(limit).unwrap_or(usize::MAX));
+    let too_large = || crate::args::too_large(limit);
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -188,8 +188,7 @@ async fn upload(
     let mut stream = request.into_body().into_data_stream();
     let result: Result<(), ApiError> = async {
         while let Some(chunk) = stream.next().await {
-            let chunk =
-                chunk.map_err(|error| ApiError::invalid(format!("reading the upload: {error}")))?;
+            let chunk = chunk.map_err(|error| crate::args::body_error(&error, limit))?;
             written += chunk.len() as u64;
             if written > limit {
                 return Err(too_large());

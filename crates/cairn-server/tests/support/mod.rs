@@ -36,6 +36,7 @@ pub fn start_with(auth: Auth, ui_dir: Option<PathBuf>) -> TestServer {
         auth,
         ui_dir,
         max_artifact_bytes: 1024,
+        allowed_hosts: Vec::new(),
     };
     let router = cairn_server::app(Arc::new(store), &config, address);
     std::thread::spawn(move || {
@@ -46,7 +47,14 @@ pub fn start_with(auth: Auth, ui_dir: Option<PathBuf>) -> TestServer {
             .unwrap();
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            axum::serve(listener, router).await.unwrap();
+            let limits = cairn_server::connections::ConnectionLimits::for_this_process();
+            cairn_server::connections::serve_connections(
+                listener,
+                router,
+                limits,
+                std::future::pending(),
+            )
+            .await;
         });
     });
     TestServer {
