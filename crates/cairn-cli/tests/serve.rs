@@ -3,6 +3,7 @@
 //! that still answers `/health` while 1,100 idle and slow connections are open.
 #![allow(
     clippy::unwrap_used,
+    clippy::expect_used,
     reason = "tests fail loudly on anything unexpected"
 )]
 
@@ -112,7 +113,9 @@ fn empty_or_malformed_credentials_are_refused_at_start() {
     let missing = files.path("no-such-token");
     let empty_token = files.path("empty-token");
     let path_of = |path: &Path| path.to_str().unwrap().to_string();
-    let cases: Vec<(Vec<String>, Option<(&'static str, &'static str)>, String)> = vec![
+    // Arguments after `serve --port 0`, an environment variable, what the error must say.
+    type Case = (Vec<String>, Option<(&'static str, &'static str)>, String);
+    let cases: Vec<Case> = vec![
         (
             vec!["--auth-token".into(), String::new()],
             None,
