@@ -352,3 +352,22 @@ fn a_server_limited_to_1024_descriptors_answers_health_while_1100_idle_and_slow_
     assert_eq!(server.get(EXPERIMENT, &[]).0, 200);
     drop(held);
 }
+
+#[test]
+fn sigterm_stops_the_server_after_its_requests() {
+    let sandbox = Sandbox::with_store("cairn.db");
+    let mut server = RunningServer::start(serve_command(&sandbox, &[]));
+    // An idle keep-alive connection must not hold the shutdown up.
+    let idle = TcpStream::connect(server.address).unwrap();
+    assert_eq!(server.get("/health", &[]).0, 200);
+    let pid = server.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(server.child.wait().unwrap().success());
+    drop(idle);
+}
