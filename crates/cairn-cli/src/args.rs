@@ -185,16 +185,25 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 5000)]
     pub port: u16,
     /// Require `Authorization: Bearer TOKEN` (what MLflow sends from MLFLOW_TRACKING_TOKEN).
-    #[arg(
-        long,
-        value_name = "TOKEN",
-        env = "CAIRN_AUTH_TOKEN",
-        hide_env_values = true
-    )]
+    /// The command line is visible to every user in `ps`: prefer CAIRN_AUTH_TOKEN or
+    /// --auth-token-file.
+    #[arg(long, value_name = "TOKEN", conflicts_with_all = ["auth_token_file", "basic_auth", "basic_auth_file"])]
     pub auth_token: Option<String>,
+    /// Read the bearer token from a file (one trailing newline is ignored).
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["basic_auth", "basic_auth_file"])]
+    pub auth_token_file: Option<PathBuf>,
     /// Require HTTP basic authentication (MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD).
-    #[arg(long, value_name = "USER:PASS", conflicts_with = "auth_token")]
+    /// Prefer CAIRN_BASIC_AUTH or --basic-auth-file (the command line is visible in `ps`).
+    #[arg(long, value_name = "USER:PASS", conflicts_with = "basic_auth_file")]
     pub basic_auth: Option<String>,
+    /// Read USER:PASS for basic authentication from a file (one trailing newline is ignored).
+    #[arg(long, value_name = "PATH")]
+    pub basic_auth_file: Option<PathBuf>,
+    /// Another Host name clients may use, e.g. the server's DNS name (`tracking.example.com`
+    /// or `tracking.example.com:8443`); repeatable. Without it, a server bound to one address
+    /// answers only to that address and localhost (DNS rebinding protection).
+    #[arg(long = "allowed-host", value_name = "NAME")]
+    pub allowed_hosts: Vec<String>,
     /// The built web UI to serve at / (default: ui/dist of the workspace, when it exists).
     #[arg(long, value_name = "DIR")]
     pub ui_dir: Option<PathBuf>,

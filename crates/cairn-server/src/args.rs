@@ -60,7 +60,7 @@ impl<S: Send + Sync> FromRequest<S> for Args {
         }
         let bytes = axum::body::to_bytes(request.into_body(), MAX_JSON_BODY_BYTES)
             .await
-            .map_err(|_| too_large(MAX_JSON_BODY_BYTES))?;
+            .map_err(|error| body_error(&error, MAX_JSON_BODY_BYTES as u64))?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Args::default());
         }
@@ -79,10 +79,26 @@ impl<S: Send + Sync> FromRequest<S> for Args {
 }
 
 /// The 413 answer for a body over `limit` bytes.
-pub fn too_large(limit: usize) -> ApiError {
+pub fn too_large(limit: u64) -> ApiError {
     ApiError::new(
         "PAYLOAD_TOO_LARGE",
         format!("the request body is larger than the limit of {limit} bytes"),
+    )
+}
+
+/// A body that could not be read: over `limit` (413), or malformed, e.g. a bad chunk of a
+/// chunked body, or cut off (400).
+pub fn body_error(error: &(dyn std::error::Error + 'static), limit: u64) -> ApiError {
+    let mut cause = Some(error);
+    while let Some(current) = cause {
+        if current.is::<http_body_util::LengthLimitError>() {
+            return too_large(limit);
+        }
+        cause = current.source();
+    }
+    ApiError::new(
+        "MALFORMED_REQUEST",
+        format!("the request body could not be read: {error}"),
     )
 }
 

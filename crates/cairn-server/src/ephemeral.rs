@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use cairn_core::SqliteStore;
 
+use crate::connections::{ConnectionLimits, serve_connections};
 use crate::{Auth, DEFAULT_MAX_ARTIFACT_BYTES, ServerConfig, app_with_shutdown};
 
 /// A running loopback server; dropping it (or [`EphemeralServer::stop`]) shuts it down.
@@ -34,6 +35,7 @@ impl EphemeralServer {
             auth: Auth::None,
             ui_dir: None,
             max_artifact_bytes: DEFAULT_MAX_ARTIFACT_BYTES,
+            allowed_hosts: Vec::new(),
         };
         let (stop_streams, stopping) = tokio::sync::watch::channel(false);
         let router = app_with_shutdown(
@@ -46,14 +48,11 @@ impl EphemeralServer {
         let thread = std::thread::Builder::new()
             .name("cairn-ephemeral-server".to_string())
             .spawn(move || {
-                runtime.block_on(async move {
-                    let _ = axum::serve(listener, router)
-                        .with_graceful_shutdown(async move {
-                            let _ = stopped.await;
-                            stop_streams.send_replace(true);
-                        })
-                        .await;
-                });
+                let limits = ConnectionLimits::for_this_process();
+                runtime.block_on(serve_connections(listener, router, limits, async move {
+                    let _ = stopped.await;
+                    stop_streams.send_replace(true);
+                }));
             })
             .context("starting the server thread")?;
         Ok(EphemeralServer {

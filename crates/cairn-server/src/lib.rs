@@ -7,13 +7,16 @@
 #![warn(missing_docs)]
 
 pub mod args;
+pub mod connections;
 mod ephemeral;
 pub mod error;
 mod filter;
 mod json_body;
+pub mod limits;
 mod logged_model_order;
 mod routes;
 pub mod security;
+pub mod stale_uploads;
 mod version_source;
 pub mod wire;
 
@@ -43,6 +46,9 @@ pub struct ServerConfig {
     pub ui_dir: Option<PathBuf>,
     /// Largest artifact upload, in bytes.
     pub max_artifact_bytes: u64,
+    /// More Host names a server bound to one address answers to (`--allowed-host`), e.g. its
+    /// DNS name, with or without a port.
+    pub allowed_hosts: Vec<String>,
 }
 
 /// What every handler shares.
@@ -113,7 +119,7 @@ pub fn app_with_shutdown(
         app,
         store,
         auth: config.auth.clone(),
-        allowed_hosts: security::allowed_hosts(bound),
+        allowed_hosts: security::allowed_hosts(bound, &config.allowed_hosts),
         max_artifact_bytes: config.max_artifact_bytes,
         ui_dir: config.ui_dir.clone(),
         stopping,
@@ -136,6 +142,13 @@ pub async fn serve(store: SqliteStore, config: ServerConfig) -> anyhow::Result<(
 /// [`serve`] with an app the caller made (e.g. told where its store came from).
 pub async fn serve_app(app: cairn_app::App, config: ServerConfig) -> anyhow::Result<()> {
     check_config(&config)?;
+    let artifact_root = app.shared_store().artifact_root().to_path_buf();
+    let swept = tokio::task::spawn_blocking(move || stale_uploads::sweep(&artifact_root))
+        .await
+        .unwrap_or_default();
+    if swept > 0 {
+        eprintln!("cairn serve: removed {swept} unfinished upload(s) left by a stopped server");
+    }
     let listener = tokio::net::TcpListener::bind(config.address)
         .await
         .with_context(|| format!("listening on {}", config.address))?;
@@ -146,14 +159,14 @@ pub async fn serve_app(app: cairn_app::App, config: ServerConfig) -> anyhow::Res
     }
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let router = app_with_shutdown(app, &config, bound, stopping);
+    let limits = connections::ConnectionLimits::for_this_process();
     eprintln!("cairn serve: listening on http://{bound} (MLFLOW_TRACKING_URI=http://{bound})");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            stop.send_replace(true);
-        })
-        .await
-        .context("serving")
+    connections::serve_connections(listener, router, limits, async move {
+        shutdown_signal().await;
+        stop.send_replace(true);
+    })
+    .await;
+    Ok(())
 }
 
 /// Resolves on Ctrl-C or SIGTERM: requests in flight finish, then the server stops.

@@ -49,19 +49,31 @@ impl Auth {
         match self {
             Auth::None => true,
             Auth::Token(token) => authorization
-                .and_then(|value| value.strip_prefix("Bearer "))
-                .is_some_and(|given| constant_time_eq(given.trim().as_bytes(), token.as_bytes())),
+                .and_then(|value| credentials(value, "Bearer"))
+                .is_some_and(|given| constant_time_eq(given.as_bytes(), token.as_bytes())),
             Auth::Basic(user_pass) => authorization
-                .and_then(|value| value.strip_prefix("Basic "))
-                .and_then(|encoded| BASE64.decode(encoded.trim()).ok())
+                .and_then(|value| credentials(value, "Basic"))
+                .and_then(|encoded| BASE64.decode(encoded).ok())
                 .is_some_and(|given| constant_time_eq(&given, user_pass.as_bytes())),
         }
     }
 }
 
-/// The Host header values a server bound to `bound` accepts; `None` (any) when it listens on
-/// every interface, where authentication is required anyway.
-pub fn allowed_hosts(bound: SocketAddr) -> Option<Vec<String>> {
+/// The credentials of an `Authorization` value in `scheme`, which is matched without regard to
+/// case (RFC 7235: `bearer`, `BEARER` and `Bearer` are one scheme).
+fn credentials<'a>(authorization: &'a str, scheme: &str) -> Option<&'a str> {
+    let (given_scheme, rest) = authorization.trim_start().split_once([' ', '\t'])?;
+    given_scheme
+        .eq_ignore_ascii_case(scheme)
+        .then(|| rest.trim())
+        .filter(|credentials| !credentials.is_empty())
+}
+
+/// The Host header values a server bound to `bound` accepts: its address, loopback names, and the
+/// `extra` names the operator listed (a name without a port is accepted with the bound port or
+/// none); `None` (any) when it listens on every interface, where authentication is required
+/// anyway.
+pub fn allowed_hosts(bound: SocketAddr, extra: &[String]) -> Option<Vec<String>> {
     if bound.ip().is_unspecified() {
         return None;
     }
@@ -76,11 +88,30 @@ pub fn allowed_hosts(bound: SocketAddr) -> Option<Vec<String>> {
         SocketAddr::V6(v6) => format!("[{}]", v6.ip()),
     });
     let mut hosts = Vec::new();
+    for extra_name in extra {
+        let extra_name = extra_name.trim().to_ascii_lowercase();
+        if has_port(&extra_name) {
+            hosts.push(extra_name);
+        } else {
+            names.push(extra_name);
+        }
+    }
     for name in names {
         hosts.push(format!("{name}:{port}"));
         hosts.push(name);
     }
+    hosts.sort();
+    hosts.dedup();
     Some(hosts)
+}
+
+/// Whether a Host value ends in `:PORT` (an IPv6 literal's colons are inside brackets).
+fn has_port(host: &str) -> bool {
+    host.rsplit_once(':').is_some_and(|(name, port)| {
+        !port.is_empty()
+            && port.bytes().all(|byte| byte.is_ascii_digit())
+            && (!name.contains(':') || name.ends_with(']'))
+    })
 }
 
 /// Rejects requests with a foreign Host header (403) or without valid credentials (401).

@@ -36,6 +36,7 @@ fn start(auth: Auth) -> Running {
         auth,
         ui_dir: None,
         max_artifact_bytes: 1024,
+        allowed_hosts: Vec::new(),
     };
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let mut stopped = stopping.clone();
@@ -48,12 +49,11 @@ fn start(auth: Auth) -> Running {
             .unwrap();
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            axum::serve(listener, router)
-                .with_graceful_shutdown(async move {
-                    let _ = stopped.wait_for(|stop| *stop).await;
-                })
-                .await
-                .unwrap();
+            let limits = cairn_server::connections::ConnectionLimits::for_this_process();
+            cairn_server::connections::serve_connections(listener, router, limits, async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            })
+            .await;
         });
     });
     Running {

@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 
 use base64::Engine as _;
 use cairn_server::{Auth, DEFAULT_MAX_ARTIFACT_BYTES, ServerConfig, check_config};
-use support::start;
+use support::{start, start_configured};
 
 #[test]
 fn listening_off_loopback_requires_authentication() {
@@ -20,6 +20,7 @@ fn listening_off_loopback_requires_authentication() {
         auth,
         ui_dir: None,
         max_artifact_bytes: DEFAULT_MAX_ARTIFACT_BYTES,
+        allowed_hosts: Vec::new(),
     };
     assert!(check_config(&config("0.0.0.0:5000", Auth::None)).is_err());
     assert!(check_config(&config("127.0.0.1:5000", Auth::None)).is_ok());
@@ -132,4 +133,56 @@ fn artifacts_round_trip_and_oversized_uploads_get_413() {
     assert_eq!(server.get(path).body, "hello");
     assert_eq!(server.send("DELETE", path, &[], b"").status, 200);
     assert_eq!(server.get(path).status, 404);
+}
+
+#[test]
+fn authorization_schemes_match_without_regard_to_case() {
+    let token = start(Auth::Token("s3cret".into()));
+    let basic = start(Auth::Basic("ann:pw".into()));
+    let encoded = base64::engine::general_purpose::STANDARD.encode("ann:pw");
+    let path = "/api/2.0/mlflow/experiments/get?experiment_id=0";
+    for (server, authorization, status) in [
+        (&token, "Bearer s3cret".to_string(), 200),
+        (&token, "bearer s3cret".to_string(), 200),
+        (&token, "BEARER s3cret".to_string(), 200),
+        (&token, "Bearer   s3cret ".to_string(), 200),
+        (&token, "Bearer".to_string(), 401),
+        (&token, "Bearer ".to_string(), 401),
+        (&token, "Bearers3cret".to_string(), 401),
+        (&token, "Basic s3cret".to_string(), 401),
+        (&token, "bearer s3cre".to_string(), 401),
+        (&basic, format!("Basic {encoded}"), 200),
+        (&basic, format!("basic {encoded}"), 200),
+        (&basic, format!("BASIC {encoded}"), 200),
+        (&basic, format!("Bearer {encoded}"), 401),
+        (&basic, "basic".to_string(), 401),
+    ] {
+        let reply = server.send("GET", path, &[("Authorization", &authorization)], b"");
+        assert_eq!(reply.status, status, "{authorization:?}: {}", reply.body);
+    }
+}
+
+#[test]
+fn hosts_the_operator_allows_are_accepted_with_or_without_a_port() {
+    let server = start_configured(
+        Auth::None,
+        None,
+        vec!["Tracking.Example.com".into(), "proxy.example:8443".into()],
+    );
+    let port = server.address.port();
+    let path = "/api/2.0/mlflow/experiments/get?experiment_id=0";
+    for (host, status) in [
+        ("tracking.example.com".to_string(), 200),
+        (format!("tracking.example.com:{port}"), 200),
+        ("TRACKING.EXAMPLE.COM".to_string(), 200),
+        ("proxy.example:8443".to_string(), 200),
+        (format!("localhost:{port}"), 200),
+        ("proxy.example".to_string(), 403),
+        (format!("proxy.example:{port}"), 403),
+        ("tracking.example.com:9999".to_string(), 403),
+        ("evil.example".to_string(), 403),
+    ] {
+        let reply = server.send("GET", path, &[("Host", &host)], b"");
+        assert_eq!(reply.status, status, "{host}: {}", reply.body);
+    }
 }

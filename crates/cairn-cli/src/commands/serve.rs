@@ -1,13 +1,17 @@
 //! `cairn serve`: the MLflow-compatible server over the store.
 
 use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use cairn_core::SqliteStore;
 use cairn_server::{Auth, DEFAULT_MAX_ARTIFACT_BYTES, ServerConfig};
 
 use crate::args::ServeArgs;
+
+/// The environment variables that carry credentials (argv is visible to every user in `ps`).
+const TOKEN_VARIABLE: &str = "CAIRN_AUTH_TOKEN";
+const BASIC_VARIABLE: &str = "CAIRN_BASIC_AUTH";
 
 pub fn serve(store: SqliteStore, args: &ServeArgs) -> anyhow::Result<()> {
     let host = if args.host == "localhost" {
@@ -20,19 +24,16 @@ pub fn serve(store: SqliteStore, args: &ServeArgs) -> anyhow::Result<()> {
         .trim_end_matches(']')
         .parse()
         .with_context(|| format!("--host {} is not an IP address", args.host))?;
-    let auth = match (&args.auth_token, &args.basic_auth) {
-        (Some(token), _) if !token.is_empty() => Auth::Token(token.clone()),
-        (_, Some(user_pass)) => {
-            anyhow::ensure!(user_pass.contains(':'), "--basic-auth must be USER:PASS");
-            Auth::Basic(user_pass.clone())
-        }
-        _ => Auth::None,
-    };
+    let auth = auth(args, |name| std::env::var(name).ok())?;
+    for name in &args.allowed_hosts {
+        check_host_name(name)?;
+    }
     let config = ServerConfig {
         address: SocketAddr::new(ip, args.port),
         auth,
         ui_dir: args.ui_dir.clone().or_else(default_ui_dir),
         max_artifact_bytes: DEFAULT_MAX_ARTIFACT_BYTES,
+        allowed_hosts: args.allowed_hosts.clone(),
     };
     let roots = index_roots(&args.index_roots)?;
     // The CLI is a local shell: it follows the folders the operator named and the store's
@@ -68,6 +69,87 @@ fn index_roots(paths: &[PathBuf]) -> anyhow::Result<Vec<String>> {
             Ok(canonical.to_string_lossy().into_owned())
         })
         .collect()
+}
+
+/// The credentials clients must send: from a flag, else a file flag, else the environment
+/// (`CAIRN_AUTH_TOKEN`, `CAIRN_BASIC_AUTH`). Empty ones are refused: an empty token must never
+/// mean "no authentication".
+fn auth(args: &ServeArgs, env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Auth> {
+    if let Some(token) = &args.auth_token {
+        return token_auth(token, "--auth-token");
+    }
+    if let Some(path) = &args.auth_token_file {
+        return token_auth(&read_secret(path, "the auth token")?, &file_origin(path));
+    }
+    if let Some(user_pass) = &args.basic_auth {
+        return basic_auth(user_pass, "--basic-auth");
+    }
+    if let Some(path) = &args.basic_auth_file {
+        return basic_auth(
+            &read_secret(path, "the basic-auth credentials")?,
+            &file_origin(path),
+        );
+    }
+    match (env(TOKEN_VARIABLE), env(BASIC_VARIABLE)) {
+        (Some(_), Some(_)) => {
+            anyhow::bail!("both {TOKEN_VARIABLE} and {BASIC_VARIABLE} are set: unset one of them")
+        }
+        (Some(token), None) => token_auth(&token, TOKEN_VARIABLE),
+        (None, Some(user_pass)) => basic_auth(&user_pass, BASIC_VARIABLE),
+        (None, None) => Ok(Auth::None),
+    }
+}
+
+fn file_origin(path: &Path) -> String {
+    format!("the file {}", path.display())
+}
+
+fn token_auth(token: &str, origin: &str) -> anyhow::Result<Auth> {
+    anyhow::ensure!(
+        !token.is_empty(),
+        "the auth token from {origin} is empty: an empty token would let anyone in"
+    );
+    anyhow::ensure!(
+        !token.chars().any(|c| c.is_whitespace() || c.is_control()),
+        "the auth token from {origin} contains a space or control character; clients cannot \
+         send it in an Authorization header"
+    );
+    Ok(Auth::Token(token.to_string()))
+}
+
+fn basic_auth(user_pass: &str, origin: &str) -> anyhow::Result<Auth> {
+    let parts = user_pass.split_once(':');
+    anyhow::ensure!(
+        parts.is_some_and(|(user, password)| !user.is_empty() && !password.is_empty()),
+        "the basic-auth credentials from {origin} must be USER:PASS with a non-empty user and \
+         password"
+    );
+    Ok(Auth::Basic(user_pass.to_string()))
+}
+
+/// A secret kept in a file, without its trailing newline.
+fn read_secret(path: &Path, what: &str) -> anyhow::Result<String> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading {what} from {}", path.display()))?;
+    let secret = text
+        .strip_suffix("\r\n")
+        .or_else(|| text.strip_suffix('\n'))
+        .unwrap_or(&text);
+    Ok(secret.to_string())
+}
+
+/// An `--allowed-host` value: a host name or address, optionally with `:PORT`.
+fn check_host_name(name: &str) -> anyhow::Result<()> {
+    let usable = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '[' | ']'));
+    anyhow::ensure!(
+        usable,
+        "--allowed-host '{name}' is not a host name (letters, digits, '.', '-', an IP address, \
+         optionally ':PORT')"
+    );
+    Ok(())
 }
 
 /// `ui/dist` of the workspace the binary was built in, when it has been built.

@@ -72,6 +72,22 @@ impl Sandbox {
         command
     }
 
+    /// `cairn` in the sandbox's environment started by `sh` after `ulimit -n OPEN_FILES` (soft and
+    /// hard), so the binary itself runs under that file-descriptor limit; no arguments yet.
+    pub fn command_with_open_files_limit(&self, open_files: u64) -> Command {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!("ulimit -n {open_files} && exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_cairn"))
+            .env_remove("CAIRN_STORE")
+            .env("HOME", self.home.path())
+            .env("XDG_DATA_HOME", self.path("xdg-data"))
+            .env("CAIRN_CONFIG_DIR", self.path("config"))
+            .envs(self.env.iter().copied());
+        command
+    }
+
     /// Runs `cairn ARGS` on the sandbox's store.
     pub fn run(&self, args: &[&str]) -> Output {
         let mut command = self.command();

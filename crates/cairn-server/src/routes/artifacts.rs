@@ -129,7 +129,7 @@ async fn download(
     let metadata = file
         .metadata()
         .await
-        .map_err(|error| ApiError::new("INTERNAL_ERROR", format!("reading {path}: {error}")))?;
+        .map_err(|error| ApiError::from_io(&format!("reading artifact '{path}'"), &error))?;
     if metadata.is_dir() {
         return Err(ApiError::invalid(format!(
             "artifact '{path}' is a directory"
@@ -154,7 +154,7 @@ async fn upload(
     request: Request,
 ) -> ApiResult {
     let limit = state.max_artifact_bytes;
-    let too_large = || crate::args::too_large(usize::try_from(limit).unwrap_or(usize::MAX));
+    let too_large = || crate::args::too_large(limit);
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -164,22 +164,34 @@ async fn upload(
         return Err(too_large());
     }
     let file_path = resolve(&state.artifact_root, &path)?;
-    let io_error = |error: std::io::Error| {
-        ApiError::new(
-            "INTERNAL_ERROR",
-            format!("writing artifact '{path}': {error}"),
-        )
-    };
-    if let Some(parent) = file_path.parent() {
-        tokio::fs::create_dir_all(parent).await.map_err(io_error)?;
+    check_name_lengths(&path)?;
+    let io_error =
+        |error: std::io::Error| ApiError::from_io(&format!("writing artifact '{path}'"), &error);
+    if tokio::fs::metadata(&file_path)
+        .await
+        .is_ok_and(|metadata| metadata.is_dir())
+    {
+        return Err(ApiError::invalid(format!(
+            "artifact '{path}' is a directory; upload to a file path inside it"
+        )));
     }
-    let temporary = file_path.with_file_name(format!(
-        ".{}.upload-{}",
-        file_path
+    if let Some(parent) = file_path.parent() {
+        tokio::fs::create_dir_all(parent)
+            .await
+            .map_err(|error| match error.kind() {
+                std::io::ErrorKind::AlreadyExists | std::io::ErrorKind::NotADirectory => {
+                    ApiError::invalid(format!(
+                        "artifact '{path}' cannot be written: a folder on its path is a file"
+                    ))
+                }
+                _ => io_error(error),
+            })?;
+    }
+    let temporary = file_path.with_file_name(upload_temp_name(
+        &file_path
             .file_name()
             .map(|n| n.to_string_lossy())
             .unwrap_or_default(),
-        uuid::Uuid::new_v4().simple()
     ));
     let mut file = tokio::fs::File::create(&temporary)
         .await
@@ -188,8 +200,7 @@ async fn upload(
     let mut stream = request.into_body().into_data_stream();
     let result: Result<(), ApiError> = async {
         while let Some(chunk) = stream.next().await {
-            let chunk =
-                chunk.map_err(|error| ApiError::invalid(format!("reading the upload: {error}")))?;
+            let chunk = chunk.map_err(|error| crate::args::body_error(&error, limit))?;
             written += chunk.len() as u64;
             if written > limit {
                 return Err(too_large());
@@ -219,6 +230,35 @@ async fn upload(
     Ok(Json(json!({})))
 }
 
+/// Longest file name most file systems take, in bytes (ext4, XFS, btrfs, APFS: 255).
+const MAX_NAME_BYTES: usize = 255;
+
+/// Refuses a path with a component longer than [`MAX_NAME_BYTES`] (the file system would say
+/// ENAMETOOLONG), naming it.
+fn check_name_lengths(path: &str) -> Result<(), ApiError> {
+    match path.split('/').find(|part| part.len() > MAX_NAME_BYTES) {
+        Some(part) => Err(ApiError::invalid(format!(
+            "invalid artifact path '{path}': the name '{part}' is {} bytes, longer than the limit \
+             of {MAX_NAME_BYTES} bytes",
+            part.len()
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The temporary name an upload to `name` is written under (`.NAME.upload-UUID`, the pattern
+/// [`crate::stale_uploads`] sweeps), with NAME shortened so the whole stays within
+/// [`MAX_NAME_BYTES`].
+fn upload_temp_name(name: &str) -> String {
+    let suffix = format!(".upload-{}", uuid::Uuid::new_v4().simple());
+    let room = MAX_NAME_BYTES - 1 - suffix.len();
+    let mut end = name.len().min(room);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(".{}{suffix}", &name[..end])
+}
+
 async fn delete(State(state): State<Shared>, UrlPath(path): UrlPath<String>) -> ApiResult {
     let file_path = resolve(&state.artifact_root, &path)?;
     let metadata = tokio::fs::metadata(&file_path)
@@ -229,8 +269,7 @@ async fn delete(State(state): State<Shared>, UrlPath(path): UrlPath<String>) -> 
     } else {
         tokio::fs::remove_file(&file_path).await
     };
-    removed
-        .map_err(|error| ApiError::new("INTERNAL_ERROR", format!("deleting '{path}': {error}")))?;
+    removed.map_err(|error| ApiError::from_io(&format!("deleting '{path}'"), &error))?;
     index_change(&state, &path, None).await?;
     Ok(Json(json!({})))
 }

@@ -46,10 +46,15 @@ pub fn router(state: Shared) -> Router {
         }
         None => router.fallback(not_found),
     };
+    // Layers run outside in: limits first (cheapest refusals), then Host and credentials.
     router
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::security::guard,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::limits::refuse_oversized,
         ))
         .with_state(state)
 }

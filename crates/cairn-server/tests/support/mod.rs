@@ -24,6 +24,15 @@ pub fn start(auth: Auth) -> TestServer {
 }
 
 pub fn start_with(auth: Auth, ui_dir: Option<PathBuf>) -> TestServer {
+    start_configured(auth, ui_dir, Vec::new())
+}
+
+/// A server that also answers to the Host names in `allowed_hosts` (`--allowed-host`).
+pub fn start_configured(
+    auth: Auth,
+    ui_dir: Option<PathBuf>,
+    allowed_hosts: Vec<String>,
+) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("cairn.db")).unwrap();
     let artifact_root = store.artifact_root().to_path_buf();
@@ -36,6 +45,7 @@ pub fn start_with(auth: Auth, ui_dir: Option<PathBuf>) -> TestServer {
         auth,
         ui_dir,
         max_artifact_bytes: 1024,
+        allowed_hosts,
     };
     let router = cairn_server::app(Arc::new(store), &config, address);
     std::thread::spawn(move || {
@@ -46,7 +56,14 @@ pub fn start_with(auth: Auth, ui_dir: Option<PathBuf>) -> TestServer {
             .unwrap();
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            axum::serve(listener, router).await.unwrap();
+            let limits = cairn_server::connections::ConnectionLimits::for_this_process();
+            cairn_server::connections::serve_connections(
+                listener,
+                router,
+                limits,
+                std::future::pending(),
+            )
+            .await;
         });
     });
     TestServer {
@@ -102,6 +119,33 @@ impl TestServer {
     }
 }
 
+/// Sends `request` as it is (any head, any body, even none) and reads the answer until the server
+/// closes the connection. A read timeout keeps a server that never answers from hanging the test.
+pub fn exchange(address: SocketAddr, request: &[u8]) -> Reply {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    let _ = stream.write_all(request);
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    parse_reply(&response)
+}
+
+fn parse_reply(response: &[u8]) -> Reply {
+    let text = String::from_utf8_lossy(response).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .map(|(head, body)| (head.to_string(), body.to_string()))
+        .unwrap_or_default();
+    Reply { status, head, body }
+}
+
 pub fn raw(
     address: SocketAddr,
     method: &str,
@@ -119,15 +163,5 @@ pub fn raw(
     let _ = stream.write_all(body);
     let mut response = Vec::new();
     let _ = stream.read_to_end(&mut response);
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|code| code.parse().ok())
-        .unwrap_or(0);
-    let (head, body) = text
-        .split_once("\r\n\r\n")
-        .map(|(head, body)| (head.to_string(), body.to_string()))
-        .unwrap_or_default();
-    Reply { status, head, body }
+    parse_reply(&response)
 }

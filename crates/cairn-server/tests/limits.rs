@@ -1,0 +1,195 @@
+//! Cheap refusals and storage errors at the HTTP boundary: every one MLflow's JSON
+//! (`error_code`, `message`) with the status that says what happened, over a real loopback server.
+#![allow(
+    clippy::unwrap_used,
+    reason = "tests fail loudly on anything unexpected; the support module is not #[test] code"
+)]
+
+mod support;
+
+use cairn_server::Auth;
+use support::{exchange, start};
+
+/// One request as bytes, and what must come back.
+struct Case {
+    name: &'static str,
+    request: Vec<u8>,
+    status: u16,
+    error_code: &'static str,
+    /// The message must contain this (what was refused and the limit).
+    message: &'static str,
+}
+
+#[test]
+fn oversized_malformed_and_misdirected_requests_get_mlflow_json() {
+    let server = start(Auth::None);
+    let host = server.host();
+    let head = |request_line: &str, headers: &str| {
+        format!("{request_line}\r\nHost: {host}\r\nConnection: close\r\n{headers}\r\n").into_bytes()
+    };
+    let with_body = |mut head: Vec<u8>, body: &str| {
+        head.extend_from_slice(body.as_bytes());
+        head
+    };
+    let long_query = "x".repeat(17 * 1024);
+    let many_headers: String = (0..150).map(|i| format!("X-Pad-{i}: 1\r\n")).collect();
+    let huge_header = format!("X-Pad: {}\r\n", "y".repeat(70 * 1024));
+    let artifact = "/api/2.0/mlflow-artifacts/artifacts/0/r/artifacts/big.bin";
+    let cases = [
+        Case {
+            name: "a known route with another method",
+            request: head("DELETE /api/2.0/mlflow/experiments/get HTTP/1.1", ""),
+            status: 405,
+            error_code: "ENDPOINT_NOT_FOUND",
+            message: "method DELETE is not allowed on /api/2.0/mlflow/experiments/get",
+        },
+        Case {
+            // No body is sent: the answer comes from the declared length alone.
+            name: "a JSON body declared over 32 MiB",
+            request: head(
+                "POST /api/2.0/mlflow/runs/log-batch HTTP/1.1",
+                "Content-Type: application/json\r\nContent-Length: 40000000\r\n",
+            ),
+            status: 413,
+            error_code: "PAYLOAD_TOO_LARGE",
+            message: "limit of 33554432 bytes",
+        },
+        Case {
+            name: "an artifact declared over the upload limit",
+            request: head(
+                &format!("PUT {artifact} HTTP/1.1"),
+                "Content-Length: 5000\r\n",
+            ),
+            status: 413,
+            error_code: "PAYLOAD_TOO_LARGE",
+            message: "limit of 1024 bytes",
+        },
+        Case {
+            name: "a request line over 16 KiB",
+            request: head(
+                &format!(
+                    "GET /api/2.0/mlflow/experiments/get?experiment_id=0&pad={long_query} HTTP/1.1"
+                ),
+                "",
+            ),
+            status: 414,
+            error_code: "INVALID_PARAMETER_VALUE",
+            message: "longer than the limit of 16384 bytes",
+        },
+        Case {
+            name: "more than 100 headers",
+            request: head("GET /health HTTP/1.1", &many_headers),
+            status: 431,
+            error_code: "INVALID_PARAMETER_VALUE",
+            message: "over the limit of 100 headers and 65536 bytes",
+        },
+        Case {
+            name: "headers over 64 KiB",
+            request: head("GET /health HTTP/1.1", &huge_header),
+            status: 431,
+            error_code: "INVALID_PARAMETER_VALUE",
+            message: "over the limit of 100 headers and 65536 bytes",
+        },
+        Case {
+            name: "a malformed chunked JSON body",
+            request: with_body(
+                head(
+                    "POST /api/2.0/mlflow/experiments/create HTTP/1.1",
+                    "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n",
+                ),
+                "zz\r\n{}\r\n0\r\n\r\n",
+            ),
+            status: 400,
+            error_code: "MALFORMED_REQUEST",
+            message: "the request body could not be read",
+        },
+        Case {
+            name: "a malformed chunked artifact upload",
+            request: with_body(
+                head(
+                    &format!("PUT {artifact} HTTP/1.1"),
+                    "Transfer-Encoding: chunked\r\n",
+                ),
+                "3\r\nabc\r\nzz\r\n",
+            ),
+            status: 400,
+            error_code: "MALFORMED_REQUEST",
+            message: "the request body could not be read",
+        },
+    ];
+    for case in cases {
+        let reply = exchange(server.address, &case.request);
+        assert_eq!(reply.status, case.status, "{}: {}", case.name, reply.head);
+        assert_eq!(
+            reply.error_code(),
+            case.error_code,
+            "{}: {}",
+            case.name,
+            reply.body
+        );
+        let message = reply.json()["message"].as_str().unwrap_or("").to_string();
+        assert!(
+            message.contains(case.message),
+            "{}: {message:?} lacks {:?}",
+            case.name,
+            case.message
+        );
+    }
+    // The 405 still says which methods the route takes.
+    let reply = exchange(
+        server.address,
+        &head("DELETE /api/2.0/mlflow/experiments/get HTTP/1.1", ""),
+    );
+    assert!(
+        reply.head.to_ascii_lowercase().contains("allow: get"),
+        "{}",
+        reply.head
+    );
+    // Nothing of the refused artifact was written.
+    assert!(!server.artifact_root.join("0/r/artifacts/big.bin").exists());
+}
+
+#[test]
+fn artifact_paths_the_file_system_cannot_take_are_400_naming_the_path() {
+    let server = start(Auth::None);
+    let base = "/api/2.0/mlflow-artifacts/artifacts/0/r/artifacts";
+    assert_eq!(
+        server
+            .send("PUT", &format!("{base}/dir/a.txt"), &[], b"a")
+            .status,
+        200
+    );
+    let long_name = "n".repeat(256);
+    for (path, message) in [
+        (
+            format!("{base}/dir"),
+            "artifact '0/r/artifacts/dir' is a directory",
+        ),
+        (
+            format!("{base}/dir/a.txt/b.txt"),
+            "'0/r/artifacts/dir/a.txt/b.txt' cannot be written: a folder on its path is a file",
+        ),
+        (
+            format!("{base}/{long_name}"),
+            "is 256 bytes, longer than the limit of 255 bytes",
+        ),
+    ] {
+        let reply = server.send("PUT", &path, &[], b"data");
+        assert_eq!(reply.status, 400, "{path}: {}", reply.body);
+        assert_eq!(reply.error_code(), "INVALID_PARAMETER_VALUE");
+        let text = reply.json()["message"].as_str().unwrap_or("").to_string();
+        assert!(text.contains(message), "{path}: {text}");
+    }
+    // The folder and its file are untouched.
+    assert_eq!(server.get(&format!("{base}/dir/a.txt")).body, "a");
+}
+
+#[test]
+fn a_name_of_255_bytes_uploads_although_its_temporary_name_would_be_longer() {
+    let server = start(Auth::None);
+    let name = "m".repeat(255);
+    let path = format!("/api/2.0/mlflow-artifacts/artifacts/0/r/artifacts/{name}");
+    let reply = server.send("PUT", &path, &[], b"weights");
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(server.get(&path).body, "weights");
+}
