@@ -147,10 +147,7 @@ fn write_hashed(target: &Path, reader: &mut dyn std::io::Read) -> Result<(u64, S
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
-    // Unique per process and write, so two uploads of one name never share a temporary file.
-    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let write = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let temporary = target.with_file_name(format!(".{name}.upload-{}-{write}", std::process::id()));
+    let temporary = target.with_file_name(temporary_name(&name));
     let mut file = fs::File::create(&temporary).map_err(|e| io("creating", e))?;
     let mut hasher = blake3::Hasher::new();
     let mut buffer = vec![0_u8; 256 * 1024];
@@ -177,6 +174,28 @@ fn write_hashed(target: &Path, reader: &mut dyn std::io::Read) -> Result<(u64, S
     }
     fs::rename(&temporary, target).map_err(|e| io("moving the upload to", e))?;
     Ok((size, hasher.finalize().to_hex().to_string()))
+}
+
+/// The longest file name most file systems take, in bytes.
+const MAX_NAME_BYTES: usize = 255;
+
+/// The temporary name a write to `name` goes through: `.NAME.upload-<32 hex>`, the pattern
+/// `cairn serve` sweeps at start when a killed process left one behind, with NAME shortened so
+/// the whole fits [`MAX_NAME_BYTES`]. Unique per process and write.
+fn temporary_name(name: &str) -> String {
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let write = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_nanos());
+    let unique = blake3::hash(format!("{}-{write}-{nanos}", std::process::id()).as_bytes());
+    let suffix = format!(".upload-{}", unique.to_hex().get(..32).unwrap_or_default());
+    let room = MAX_NAME_BYTES - 1 - suffix.len();
+    let mut end = name.len().min(room);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(".{}{suffix}", name.get(..end).unwrap_or_default())
 }
 
 fn record(
@@ -272,5 +291,24 @@ fn too_large(path: &str, size: u64) -> AppError {
             size as f64 / 1e6,
             MAX_UPLOAD_BYTES / (1024 * 1024)
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::temporary_name;
+
+    #[test]
+    fn temporary_names_fit_a_file_name_and_never_repeat() {
+        let long = "é".repeat(127);
+        for name in ["model.pkl", long.as_str()] {
+            let first = temporary_name(name);
+            assert!(first.len() <= 255, "{}", first.len());
+            assert!(first.starts_with('.'));
+            let (_, suffix) = first.rsplit_once(".upload-").unwrap();
+            assert_eq!(suffix.len(), 32);
+            assert!(suffix.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+            assert_ne!(first, temporary_name(name));
+        }
     }
 }
