@@ -3,6 +3,11 @@
 //! of its machine, nor switch its store; locations that come from outside (an uploaded
 //! `mlruns/`, an indexed run's `artifact_uri`, a model version's source) are data. Each check
 //! aims at a canary outside the store and then looks that it was not reached.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails loudly on any unexpected error"
+)]
 
 mod common;
 
