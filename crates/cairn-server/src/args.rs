@@ -123,24 +123,25 @@ impl Args {
             .ok_or_else(|| missing("run_id"))
     }
 
-    /// An int64 field: a JSON number or a numeric string.
+    /// An int64 field: a JSON number or a numeric string. A whole-valued float such as `5.0`
+    /// is taken (MLflow's protobuf parser takes it too); anything outside int64's range, a
+    /// fraction, NaN or text that is not an integer is refused, never saturated.
     pub fn i64(&self, name: &str) -> Result<Option<i64>, ApiError> {
         let Some(value) = self.get(name) else {
             return Ok(None);
         };
         let parsed = match value {
-            Value::Number(number) => number.as_i64().or_else(|| {
-                number
-                    .as_f64()
-                    .filter(|f| f.fract() == 0.0)
-                    .map(|f| f as i64)
-            }),
+            Value::Number(number) => number
+                .as_i64()
+                .or_else(|| number.as_f64().and_then(whole_f64_to_i64)),
             Value::String(text) => text.trim().parse().ok(),
             _ => None,
         };
         parsed.map(Some).ok_or_else(|| {
             ApiError::invalid(format!(
-                "invalid value {value} for parameter '{name}': expected an integer"
+                "invalid value {value} for parameter '{name}': expected an integer between {} and {}",
+                i64::MIN,
+                i64::MAX
             ))
         })
     }
@@ -226,6 +227,14 @@ impl Args {
             _ => Args::default(),
         }
     }
+}
+
+/// `value` as an int64 when it is whole and within int64's range (`-2^63 ..= 2^63 - 1`; every
+/// such float converts exactly), else `None`.
+fn whole_f64_to_i64(value: f64) -> Option<i64> {
+    const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+    let in_range = (-TWO_POW_63..TWO_POW_63).contains(&value);
+    (in_range && value.fract() == 0.0).then_some(value as i64)
 }
 
 /// Reads a double in MLflow's JSON: a number or `NaN`/`Infinity`/`-Infinity` (as strings).
