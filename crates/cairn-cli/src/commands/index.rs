@@ -58,13 +58,13 @@ pub fn index(store: &SqliteStore, paths: &[PathBuf], json: bool) -> anyhow::Resu
 /// `--watch`: a first pass, then one per burst of changes, each summarised (JSON: one object
 /// per line). Runs until interrupted; every pass is transactional, so Ctrl-C loses nothing.
 pub fn watch(store: &SqliteStore, paths: &[PathBuf], json: bool) -> anyhow::Result<()> {
+    check_paths_exist(paths)?;
     let stop = std::sync::atomic::AtomicBool::new(false);
     let mut first = true;
     let mut started = Instant::now();
     if !json {
         eprintln!("Watching {} path(s); Ctrl-C stops.", paths.len());
     }
-    check_paths_exist(paths)?;
     // The store's own writes must not trigger passes when it lies inside a watched folder; the
     // rest of its folder (where the runs may be) is watched as usual.
     let ignored = store_files(store);
