@@ -189,7 +189,10 @@ fn snapshot(server: &Server, run_id: &str) -> Value {
         "metrics/get-history?run_id={run_id}&metric_key=loss"
     ));
     assert_eq!(status, 200, "{history}");
-    let mut tags = run["run"]["data"]["tags"].as_array().cloned().unwrap_or_default();
+    let mut tags = run["run"]["data"]["tags"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     tags.sort_by_key(|tag| tag["key"].as_str().unwrap_or_default().to_owned());
     json!({
         "params": run["run"]["data"]["params"],
@@ -238,7 +241,10 @@ fn every_catalogued_bad_input_gets_its_documented_answer() {
     let mut names = std::collections::HashSet::new();
     for case in &catalogue {
         let case = substitute(case, &run_id, &experiment_id);
-        let name = case["name"].as_str().expect("every case has a name").to_owned();
+        let name = case["name"]
+            .as_str()
+            .expect("every case has a name")
+            .to_owned();
         assert!(names.insert(name.clone()), "two cases named {name}");
         match case["transport"].as_str() {
             Some("rest") => {
@@ -316,5 +322,9 @@ fn every_catalogued_bad_input_gets_its_documented_answer() {
     );
     let (status, health) = server.request("GET", "/health", None, b"");
     assert_eq!((status, health), (200, Value::String("OK".into())));
-    assert_eq!(snapshot(&server, &run_id), before, "the stored run is intact");
+    assert_eq!(
+        snapshot(&server, &run_id),
+        before,
+        "the stored run is intact"
+    );
 }

@@ -625,7 +625,11 @@ fn arbitrary_text_never_panics_and_order_by_round_trips() {
             _ => {
                 let depth = random.below(400);
                 let inner = plausible_filter(&mut random);
-                format!("{}{inner}{}", "(".repeat(depth), ")".repeat(random.below(400)))
+                format!(
+                    "{}{inner}{}",
+                    "(".repeat(depth),
+                    ")".repeat(random.below(400))
+                )
             }
         };
         if let Ok(Some(filter)) = parse_filter(&input) {
@@ -637,9 +641,16 @@ fn arbitrary_text_never_panics_and_order_by_round_trips() {
         if let Ok(order) = parse_order_by(&input) {
             parsed_order_by += 1;
             let printed = order.to_string();
-            assert_eq!(parse_order_by(&printed), Ok(order), "{input:?} printed {printed:?}");
+            assert_eq!(
+                parse_order_by(&printed),
+                Ok(order),
+                "{input:?} printed {printed:?}"
+            );
         }
         let _ = parse_order_by_list(&[input.clone(), input]);
     }
-    assert!(parsed_order_by > 100, "only {parsed_order_by} order_by entries parsed");
+    assert!(
+        parsed_order_by > 100,
+        "only {parsed_order_by} order_by entries parsed"
+    );
 }

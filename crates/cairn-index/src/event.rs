@@ -85,7 +85,8 @@ impl EventDecoder {
         }
         let summary_broken = summary.is_some_and(|summary| {
             let mut summary_fields = fields(summary);
-            let wrong = (&mut summary_fields)
+            let wrong = summary_fields
+                .by_ref()
                 .any(|(number, field)| number == 1 && !matches!(field, Field::Bytes(_)));
             wrong || summary_fields.is_malformed()
         });

@@ -185,7 +185,10 @@ fn corrupted_sources_are_listed_as_bad_files_and_the_rest_is_imported() {
         assert_eq!(report.bad_files.len(), 1, "{}: {report:?}", case.name);
         let expected: BTreeSet<_> = all_runs
             .iter()
-            .filter(|source| case.runs_lost_under.is_none_or(|lost| !source.contains(lost)))
+            .filter(|source| {
+                case.runs_lost_under
+                    .is_none_or(|lost| !source.contains(lost))
+            })
             .cloned()
             .collect();
         assert!(expected.len() < all_runs.len() || case.runs_lost_under.is_none());
@@ -237,8 +240,12 @@ fn garbage_event_file_gives_no_points_and_its_run_keeps_its_hparams() {
 #[test]
 fn mutated_real_event_files_never_panic_the_importer() {
     let sandbox = Sandbox::new("tensorboard");
-    let real = std::fs::read(sandbox.data().join("run-lr0.05-1/events.out.tfevents.1795485369.vm"))
-        .unwrap();
+    let real = std::fs::read(
+        sandbox
+            .data()
+            .join("run-lr0.05-1/events.out.tfevents.1795485369.vm"),
+    )
+    .unwrap();
     let mut state = 0x5DEE_CE66_D1CE_4E5Bu64;
     let mut next = move || {
         state ^= state << 13;
@@ -276,7 +283,10 @@ fn mutated_real_event_files_never_panic_the_importer() {
         std::fs::write(run.join("events.out.tfevents.1.fuzz"), &bytes).unwrap();
     }
     let first = sandbox.index();
-    assert!(first.runs_new >= 4, "the real runs beside the fuzz: {first:?}");
+    assert!(
+        first.runs_new >= 4,
+        "the real runs beside the fuzz: {first:?}"
+    );
     assert!(
         first.bad_records > 0 && !first.bad_files.is_empty(),
         "mutations were noticed: {first:?}"

@@ -310,7 +310,10 @@ mod tests {
             (json!([1]), None),
         ];
         for (value, expected) in cases {
-            let args = Args(serde_json::Map::from_iter([("step".to_owned(), value.clone())]));
+            let args = Args(serde_json::Map::from_iter([(
+                "step".to_owned(),
+                value.clone(),
+            )]));
             match (args.i64("step"), expected) {
                 (Ok(Some(got)), Some(want)) => assert_eq!(got, want, "{value}"),
                 (Err(error), None) => assert!(error.message.contains("'step'"), "{value}"),

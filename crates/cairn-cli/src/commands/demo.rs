@@ -22,7 +22,10 @@ pub fn seed(store: &SqliteStore, if_empty: bool, json: bool) -> anyhow::Result<(
         (Some(summary), false) => {
             outln!(
                 "Seeded {location}: {} experiments, {} runs, {} metric points, model '{}'.",
-                summary.experiments, summary.runs, summary.metric_points, summary.model_name
+                summary.experiments,
+                summary.runs,
+                summary.metric_points,
+                summary.model_name
             )?;
             Ok(())
         }

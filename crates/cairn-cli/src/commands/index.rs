@@ -164,7 +164,8 @@ fn print_report(
     if report.registered_models + report.logged_models > 0 {
         outln!(
             "Registered models: {}; logged models: {}.",
-            report.registered_models, report.logged_models
+            report.registered_models,
+            report.logged_models
         )?;
     }
     if report.runs_missing > 0 {

@@ -166,7 +166,9 @@ pub fn run(store: &dyn Store, command: ModelsCommand, json: bool) -> anyhow::Res
             }
             outln!(
                 "registered {} version {} from {}",
-                version.name, version.version, version.source
+                version.name,
+                version.version,
+                version.source
             )?;
         }
         ModelsCommand::Promote {
