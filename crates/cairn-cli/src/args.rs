@@ -15,8 +15,39 @@ pub struct Cli {
     /// Print JSON instead of a table.
     #[arg(long, global = true)]
     pub json: bool,
+    /// How hard each commit tries to survive a power cut: `normal` (SQLite's
+    /// synchronous=NORMAL in WAL mode: never corrupts the store, but a power loss may take the
+    /// last commits) or `full` (every commit synced to disk before it is acknowledged; slower
+    /// ingest).
+    #[arg(
+        long,
+        global = true,
+        env = "CAIRN_DURABILITY",
+        value_enum,
+        default_value_t = DurabilityArg::Normal,
+        value_name = "LEVEL"
+    )]
+    pub durability: DurabilityArg,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--durability`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DurabilityArg {
+    /// synchronous=NORMAL: fast; a power cut may lose the last commits.
+    Normal,
+    /// synchronous=FULL: every commit on disk before it is acknowledged.
+    Full,
+}
+
+impl From<DurabilityArg> for cairn_core::Durability {
+    fn from(arg: DurabilityArg) -> cairn_core::Durability {
+        match arg {
+            DurabilityArg::Normal => cairn_core::Durability::Normal,
+            DurabilityArg::Full => cairn_core::Durability::Full,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -34,7 +34,7 @@ impl Table {
     }
 
     /// Prints the table to stdout.
-    pub fn print(&self) {
+    pub fn print(&self) -> std::io::Result<()> {
         let all_rows = self.header.iter().chain(self.rows.iter());
         let mut widths: Vec<usize> = Vec::new();
         for row in all_rows.clone() {
@@ -58,8 +58,9 @@ impl Table {
                     line.push_str(&" ".repeat(pad + 2));
                 }
             }
-            println!("{}", line.trim_end());
+            outln!("{}", line.trim_end())?;
         }
+        Ok(())
     }
 }
 

@@ -704,3 +704,55 @@ fn run_samples_system_metrics_of_the_command() {
         "sampling off logs no system metrics"
     );
 }
+
+#[test]
+fn runs_list_into_a_pipe_closed_early_exits_quietly() {
+    let sandbox = Sandbox::with_store("store/cairn.db");
+    sandbox.ok(&["demo", "--sweep", "1500"]);
+    let mut child = sandbox
+        .command()
+        .arg("--store")
+        .arg(sandbox.store())
+        .args(["runs", "list", "--limit", "2000"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Like `| head -1`: one line, then the reader goes. The listing (hundreds of KB) is far
+    // larger than a pipe's buffer, so the writer is still writing when the pipe closes.
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(first.starts_with("RUN"), "{first}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr, "", "no panic and no error line");
+}
+
+#[test]
+fn durability_choice_is_parsed_from_the_flag_and_the_environment() {
+    let sandbox = Sandbox::with_store("store/cairn.db");
+    sandbox.ok(&["--durability", "full", "demo"]);
+    let listed = sandbox.json(&["--durability", "normal", "runs", "list"]);
+    assert!(!listed.as_array().unwrap().is_empty());
+    let strict = Sandbox::with_store("store/cairn.db").with_env("CAIRN_DURABILITY", "full");
+    strict.ok(&["experiments"]);
+    let cases = [
+        (
+            Sandbox::with_store("store/cairn.db").with_env("CAIRN_DURABILITY", "paranoid"),
+            vec!["experiments"],
+        ),
+        (
+            Sandbox::with_store("store/cairn.db"),
+            vec!["--durability", "paranoid", "experiments"],
+        ),
+    ];
+    for (sandbox, args) in cases {
+        let output = sandbox.run(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("--durability"), "{stderr}");
+    }
+}

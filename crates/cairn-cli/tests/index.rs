@@ -68,9 +68,76 @@ fn index_reports_bad_files_and_goes_on() {
 }
 
 #[test]
-fn index_of_a_missing_path_is_reported() {
+fn index_of_a_missing_path_is_an_error_naming_it() {
     let sandbox = Sandbox::with_store("store/cairn.db");
     let missing = sandbox.path("nope").to_string_lossy().into_owned();
-    let report = sandbox.json(&["index", &missing]);
-    assert_eq!(report["bad_files"][0]["reason"], "does not exist");
+    for args in [
+        vec!["index", missing.as_str()],
+        vec!["index", "--watch", missing.as_str()],
+        vec!["index", "--json", missing.as_str()],
+    ] {
+        let error = sandbox.fails(&args);
+        assert!(error.contains(&missing), "{args:?}: {error}");
+        assert!(error.contains("does not exist"), "{args:?}: {error}");
+    }
+}
+
+/// Reads the child's stdout lines on a thread, so the test can wait for a line with a bound.
+fn lines_of(stdout: std::process::ChildStdout) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    receiver
+}
+
+/// The first JSON summary line matching `wanted`, or the lines seen when the watcher ended or
+/// a minute passed (a bound against hanging, not a timing requirement).
+fn wait_for_pass(
+    lines: &std::sync::mpsc::Receiver<String>,
+    wanted: impl Fn(&serde_json::Value) -> bool,
+) -> Result<serde_json::Value, Vec<String>> {
+    let mut seen = Vec::new();
+    while let Ok(line) = lines.recv_timeout(std::time::Duration::from_secs(60)) {
+        let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+        if wanted(&value) {
+            return Ok(value);
+        }
+        seen.push(line);
+    }
+    Err(seen)
+}
+
+#[test]
+fn watch_imports_runs_in_a_folder_beside_the_store() {
+    // The store `cairn.db` and the watched `runs/` share a folder: only the store's own files
+    // are ignored, so a file appearing under `runs/` is imported.
+    let sandbox = Sandbox::with_store("cairn.db");
+    let runs = sandbox.path("runs");
+    std::fs::create_dir_all(&runs).unwrap();
+    let mut child = sandbox
+        .command()
+        .current_dir(sandbox.home())
+        .args(["--store", "cairn.db", "index", "--watch", "--json", "runs"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let lines = lines_of(child.stdout.take().unwrap());
+    let first = wait_for_pass(&lines, |_| true);
+    std::fs::write(runs.join("history.csv"), "epoch,loss\n0,1.0\n1,0.5\n").unwrap();
+    let imported = wait_for_pass(&lines, |pass| pass["runs_new"] == 1);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(first.unwrap()["runs_new"], 0);
+    let imported = imported.unwrap_or_else(|seen| panic!("no pass imported the file: {seen:?}"));
+    assert_eq!(imported["bad_files"], serde_json::json!([]));
+    let listed = sandbox.json(&["runs", "list"]);
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
 }

@@ -17,5 +17,6 @@ pub mod validate;
 
 pub use error::{StoreError, StoreResult};
 pub use store::{
-    GroupMetric, IndexRoot, MetricHistoryRange, ParamGroup, RunPage, RunSearch, SqliteStore, Store,
+    Durability, GroupMetric, IndexRoot, MetricHistoryRange, ParamGroup, RunPage, RunSearch,
+    SqliteStore, Store,
 };

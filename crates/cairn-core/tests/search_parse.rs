@@ -601,3 +601,56 @@ fn printing_then_parsing_gives_the_filter_back() {
         assert_eq!(parsed, Ok(Some(filter)), "{printed}");
     }
 }
+
+/// Any text at all: random bytes made UTF-8 (lossily), random code points from the whole range,
+/// very long and deeply nested inputs; and order_by entries printed and parsed again.
+#[test]
+fn arbitrary_text_never_panics_and_order_by_round_trips() {
+    let mut random = Random(0x0DDB_1A5E_5BAD_5EED);
+    let mut parsed_order_by = 0;
+    for round in 0..6_000 {
+        let input = match round % 4 {
+            0 => {
+                let bytes: Vec<u8> = (0..random.below(64)).map(|_| random.next() as u8).collect();
+                String::from_utf8_lossy(&bytes).into_owned()
+            }
+            1 => (0..random.below(32))
+                .map(|_| char::from_u32(random.below(0x11_0000) as u32).unwrap_or('\u{fffd}'))
+                .collect(),
+            2 => {
+                let field = random.pick(&["metrics.acc", "params.`a``b`", "tags.\"t\"", "status"]);
+                let direction = random.pick(&["", " ASC", " desc", " DESC ", " up"]);
+                mutated(&mut random, format!("{field}{direction}"))
+            }
+            _ => {
+                let depth = random.below(400);
+                let inner = plausible_filter(&mut random);
+                format!(
+                    "{}{inner}{}",
+                    "(".repeat(depth),
+                    ")".repeat(random.below(400))
+                )
+            }
+        };
+        if let Ok(Some(filter)) = parse_filter(&input) {
+            let _ = compile_filter(&filter, "r");
+            let printed = filter.to_string();
+            let again = parse_filter(&printed).map(|parsed| parsed.map(|f| f.to_string()));
+            assert_eq!(again, Ok(Some(printed.clone())), "{input:?}");
+        }
+        if let Ok(order) = parse_order_by(&input) {
+            parsed_order_by += 1;
+            let printed = order.to_string();
+            assert_eq!(
+                parse_order_by(&printed),
+                Ok(order),
+                "{input:?} printed {printed:?}"
+            );
+        }
+        let _ = parse_order_by_list(&[input.clone(), input]);
+    }
+    assert!(
+        parsed_order_by > 100,
+        "only {parsed_order_by} order_by entries parsed"
+    );
+}

@@ -71,7 +71,15 @@ fn index_csv(
         .iter()
         .rposition(|byte| *byte == b'\n')
         .map_or(0, |i| i + 1);
-    let text = String::from_utf8_lossy(&bytes[..complete]);
+    let text = std::str::from_utf8(&bytes[..complete]).map_err(|error| {
+        IndexError::bad(
+            csv,
+            format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                offset + error.valid_up_to() as u64
+            ),
+        )
+    })?;
     let mut lines = text.lines();
     if header.is_empty() {
         header = lines

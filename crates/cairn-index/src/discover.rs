@@ -113,9 +113,20 @@ pub fn discover(root: &Path, skipped: &[PathBuf], report: &mut IndexReport) -> V
                 .or_default()
                 .push(path.to_path_buf());
         } else if name.ends_with(".db") || name.ends_with(".sqlite") {
-            if is_mlflow_db(path) {
-                sources.push(Source::MlflowDb(path.to_path_buf()));
+            match classify_database(path, &name) {
+                Database::Mlflow => sources.push(Source::MlflowDb(path.to_path_buf())),
+                Database::Other => {}
+                Database::Bad(reason) => report.bad_files.push(BadFile {
+                    path: path.display().to_string(),
+                    reason,
+                }),
             }
+        } else if name == "metrics.csv" && !is_utf8_start(path) {
+            // Lightning writes UTF-8; a file it cannot have written is named, not passed over.
+            report.bad_files.push(BadFile {
+                path: path.display().to_string(),
+                reason: "not UTF-8 text".into(),
+            });
         } else if name == "metrics.csv" && is_lightning_dir(path) {
             let run_dir = path.parent().unwrap_or(root).to_path_buf();
             sources.push(Source::LightningCsv {
@@ -175,15 +186,52 @@ fn is_mlruns(path: &Path) -> bool {
         || path.join(".trash").is_dir() && path.join("models").is_dir()
 }
 
-fn is_mlflow_db(path: &Path) -> bool {
+/// What a `.db`/`.sqlite` file is to the indexer.
+enum Database {
+    /// An SQLite file with MLflow's tables.
+    Mlflow,
+    /// Something else (another program's database): not ours to judge.
+    Other,
+    /// A file that should be an MLflow database and cannot be: the reason.
+    Bad(String),
+}
+
+/// MLflow's database is named `mlflow.db` by every guide and default; under that name anything
+/// but an SQLite file with MLflow's tables is reported. Under other names only an SQLite file
+/// whose schema cannot be read (truncated, corrupt) is.
+fn classify_database(path: &Path, name: &str) -> Database {
+    let expected = name == "mlflow.db";
     let mut header = [0u8; 16];
-    let Ok(mut file) = std::fs::File::open(path) else {
-        return false;
-    };
-    if file.read_exact(&mut header).is_err() || &header != b"SQLite format 3\0" {
-        return false;
+    let header_read = std::fs::File::open(path).and_then(|mut file| file.read_exact(&mut header));
+    match header_read {
+        Ok(()) if &header == b"SQLite format 3\0" => {}
+        Err(error) if expected && error.kind() != std::io::ErrorKind::UnexpectedEof => {
+            return Database::Bad(format!("cannot read: {error}"));
+        }
+        _ if expected => return Database::Bad("not an SQLite database".into()),
+        _ => return Database::Other,
     }
-    crate::mlflow_db::has_mlflow_tables(path)
+    match crate::mlflow_db::mlflow_tables(path) {
+        Ok(true) => Database::Mlflow,
+        Ok(false) if expected => Database::Bad("an SQLite file without MLflow's tables".into()),
+        Ok(false) => Database::Other,
+        Err(error) => Database::Bad(format!("cannot read database: {error}")),
+    }
+}
+
+/// Whether the first 4 KiB of a file are UTF-8 (a character cut by the 4 KiB boundary is fine).
+fn is_utf8_start(path: &Path) -> bool {
+    let mut buffer = [0u8; 4096];
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return true; // unreadable: the importer names the error
+    };
+    let Ok(read) = file.read(&mut buffer) else {
+        return true;
+    };
+    match std::str::from_utf8(&buffer[..read]) {
+        Ok(_) => true,
+        Err(error) => error.error_len().is_none() && read == buffer.len(),
+    }
 }
 
 fn is_lightning_dir(metrics: &Path) -> bool {
@@ -209,7 +257,14 @@ pub(crate) fn first_line(path: &Path) -> Option<String> {
     let mut buffer = [0u8; 4096];
     let mut file = std::fs::File::open(path).ok()?;
     let read = file.read(&mut buffer).ok()?;
-    let text = std::str::from_utf8(&buffer[..read]).ok()?;
+    let text = match std::str::from_utf8(&buffer[..read]) {
+        Ok(text) => text,
+        // A character cut by the end of the buffer: the text before it.
+        Err(error) if error.error_len().is_none() => {
+            std::str::from_utf8(&buffer[..error.valid_up_to()]).ok()?
+        }
+        Err(_) => return None,
+    };
     let line = text.split('\n').next()?;
     Some(line.trim_end_matches('\r').to_string())
 }

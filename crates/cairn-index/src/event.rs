@@ -33,6 +33,9 @@ pub struct DecodedEvents {
     pub scalars: Vec<ScalarPoint>,
     /// Hyperparameters from the hparams plugin, as (name, value text).
     pub hparams: Vec<(String, String)>,
+    /// Records that were not an `Event` message (bad protobuf wire format, or a known field
+    /// with the wrong wire type); skipped.
+    pub malformed_events: u64,
 }
 
 const DT_FLOAT: u64 = 1;
@@ -61,18 +64,35 @@ impl EventDecoder {
         }
     }
 
-    /// Decodes one `Event` record into `out`. Malformed parts are ignored.
+    /// Decodes one `Event` record into `out`. A record that is not an `Event` (its wire format
+    /// or its summary's is broken, or a known field has the wrong wire type) is counted in
+    /// `out.malformed_events` and skipped; malformed parts deeper inside are ignored.
     pub fn decode(&mut self, event: &[u8], out: &mut DecodedEvents) {
         let mut wall_time = 0f64;
         let mut step = 0i64;
         let mut summary = None;
-        for (number, field) in fields(event) {
+        let mut wrong_type = false;
+        let mut event_fields = fields(event);
+        for (number, field) in &mut event_fields {
             match (number, field) {
                 (1, Field::Fixed64(bits)) => wall_time = f64::from_bits(bits),
                 (2, Field::Varint(value)) => step = value as i64,
                 (5, Field::Bytes(bytes)) => summary = Some(bytes),
+                (3..=10, Field::Bytes(_)) => {}
+                (1..=10, _) => wrong_type = true,
                 _ => {}
             }
+        }
+        let summary_broken = summary.is_some_and(|summary| {
+            let mut summary_fields = fields(summary);
+            let wrong = summary_fields
+                .by_ref()
+                .any(|(number, field)| number == 1 && !matches!(field, Field::Bytes(_)));
+            wrong || summary_fields.is_malformed()
+        });
+        if wrong_type || event_fields.is_malformed() || summary_broken {
+            out.malformed_events += 1;
+            return;
         }
         let Some(summary) = summary else {
             return;

@@ -47,17 +47,14 @@ fn table_names(connection: &Connection) -> rusqlite::Result<Vec<String>> {
     names.collect()
 }
 
-/// True when `path` is a SQLite file with MLflow's tables.
-pub(crate) fn has_mlflow_tables(path: &Path) -> bool {
-    let Ok(connection) = open_read_only(path) else {
-        return false;
-    };
-    let Ok(names) = table_names(&connection) else {
-        return false;
-    };
-    REQUIRED_TABLES
+/// Whether the SQLite file at `path` has MLflow's tables; an error when its schema cannot be
+/// read (a truncated or corrupt file).
+pub(crate) fn mlflow_tables(path: &Path) -> rusqlite::Result<bool> {
+    let connection = open_read_only(path)?;
+    let names = table_names(&connection)?;
+    Ok(REQUIRED_TABLES
         .iter()
-        .all(|table| names.iter().any(|name| name == table))
+        .all(|table| names.iter().any(|name| name == table)))
 }
 
 pub(crate) fn index(

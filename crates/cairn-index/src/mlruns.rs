@@ -37,6 +37,11 @@ pub(crate) fn index(
         for path in entries.flatten().map(|entry| entry.path()) {
             if path.join("meta.yaml").is_file() {
                 dirs.push(path);
+            } else if path.join("meta.yaml").exists() {
+                report.bad_files.push(BadFile {
+                    path: path.join("meta.yaml").display().to_string(),
+                    reason: "meta.yaml is not a file".into(),
+                });
             } else if path.is_dir() && is_experiment_id(&path) {
                 // An experiment folder that lost its meta.yaml: its runs cannot be placed.
                 report.bad_files.push(BadFile {
@@ -74,7 +79,8 @@ pub(crate) fn index(
                 !matches!(
                     name.as_deref(),
                     Some("datasets" | "models" | "tags" | "traces")
-                ) && path.join("meta.yaml").is_file()
+                ) && path.is_dir()
+                    && path.join("meta.yaml").exists()
             })
             .collect();
         run_dirs.sort();
@@ -158,7 +164,7 @@ fn import_experiment(store: &dyn Store, dir: &Path, in_trash: bool) -> IndexResu
         },
         creation_time_ms: yaml::int(&meta, "creation_time"),
         last_update_time_ms: yaml::int(&meta, "last_update_time"),
-        tags: read_key_files(&dir.join("tags"))
+        tags: read_key_files(&dir.join("tags"))?
             .into_iter()
             .map(|(key, value)| Tag { key, value })
             .collect(),
@@ -193,14 +199,21 @@ fn read_datasets(experiment_dir: &Path) -> HashMap<String, ImportedInput> {
     datasets
 }
 
-/// One file per key under `dir` (a `/` in a key is a subfolder), sorted by key.
-fn read_key_files(dir: &Path) -> Vec<(String, String)> {
+/// One file per key under `dir` (a `/` in a key is a subfolder), sorted by key. A file that
+/// cannot be read or is not UTF-8 text is an error naming it: MLflow itself cannot read such a
+/// run, and a value garbled by a lossy decoding would be stored as if it had been logged.
+fn read_key_files(dir: &Path) -> IndexResult<Vec<(String, String)>> {
     let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            // A run without tags or params has no such folder.
+            Err(error) if error.depth() == 0 && !dir.exists() => break,
+            Err(error) => {
+                let path = error.path().unwrap_or(dir).to_path_buf();
+                return Err(IndexError::bad(&path, format!("cannot read: {error}")));
+            }
+        };
         if !entry.file_type().is_file() {
             continue;
         }
@@ -212,11 +225,20 @@ fn read_key_files(dir: &Path) -> Vec<(String, String)> {
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        if let Ok(bytes) = std::fs::read(entry.path()) {
-            out.push((key, String::from_utf8_lossy(&bytes).into_owned()));
-        }
+        let bytes = std::fs::read(entry.path())
+            .map_err(|error| IndexError::bad(entry.path(), format!("cannot read: {error}")))?;
+        let value = String::from_utf8(bytes).map_err(|error| {
+            IndexError::bad(
+                entry.path(),
+                format!(
+                    "not UTF-8 text (invalid byte at offset {})",
+                    error.utf8_error().valid_up_to()
+                ),
+            )
+        })?;
+        out.push((key, value));
     }
-    out
+    Ok(out)
 }
 
 /// What is remembered of a run folder beside its size and mtime: the reader's version, then
@@ -273,11 +295,11 @@ fn read_run(
     if yaml::text(&meta, "lifecycle_stage").as_deref() == Some("deleted") {
         run.lifecycle_stage = LifecycleStage::Deleted;
     }
-    run.params = read_key_files(&run_dir.join("params"))
+    run.params = read_key_files(&run_dir.join("params"))?
         .into_iter()
         .map(|(key, value)| Param { key, value })
         .collect();
-    run.tags = read_key_files(&run_dir.join("tags"))
+    run.tags = read_key_files(&run_dir.join("tags"))?
         .into_iter()
         .map(|(key, value)| Tag { key, value })
         .collect();
@@ -429,11 +451,11 @@ fn read_logged_model(
         } else {
             LifecycleStage::Active
         },
-        params: read_key_files(&dir.join("params"))
+        params: read_key_files(&dir.join("params"))?
             .into_iter()
             .map(|(key, value)| Param { key, value })
             .collect(),
-        tags: read_key_files(&dir.join("tags"))
+        tags: read_key_files(&dir.join("tags"))?
             .into_iter()
             .map(|(key, value)| Tag { key, value })
             .collect(),
@@ -632,7 +654,7 @@ fn read_registered_model(dir: &Path) -> IndexResult<ImportedRegisteredModel> {
         description: yaml::text(&meta, "description").unwrap_or_default(),
         creation_time_ms: yaml::int(&meta, "creation_timestamp").unwrap_or(0),
         last_updated_time_ms: yaml::int(&meta, "last_updated_timestamp").unwrap_or(0),
-        tags: read_key_files(&dir.join("tags"))
+        tags: read_key_files(&dir.join("tags"))?
             .into_iter()
             .map(|(key, value)| Tag { key, value })
             .collect(),
@@ -640,7 +662,7 @@ fn read_registered_model(dir: &Path) -> IndexResult<ImportedRegisteredModel> {
         aliases: Vec::new(),
     };
     // `aliases/<alias>` files are authoritative; meta.yaml's `aliases:` is the fallback.
-    let alias_files = read_key_files(&dir.join("aliases"));
+    let alias_files = read_key_files(&dir.join("aliases"))?;
     if alias_files.is_empty() {
         if let Some(serde_yaml::Value::Mapping(aliases)) = meta.get("aliases") {
             for (alias, version) in aliases {
@@ -686,7 +708,7 @@ fn read_registered_model(dir: &Path) -> IndexResult<ImportedRegisteredModel> {
             status: yaml::text(&meta, "status").unwrap_or_else(|| "READY".into()),
             logged_model_id: yaml::text(&meta, "model_id"),
             storage_location: yaml::text(&meta, "storage_location"),
-            tags: read_key_files(&entry.path().join("tags"))
+            tags: read_key_files(&entry.path().join("tags"))?
                 .into_iter()
                 .map(|(key, value)| Tag { key, value })
                 .collect(),

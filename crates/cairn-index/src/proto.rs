@@ -19,11 +19,23 @@ pub enum Field<'a> {
 pub struct Fields<'a> {
     data: &'a [u8],
     position: usize,
+    malformed: bool,
 }
 
 /// The fields of `data`.
 pub fn fields(data: &[u8]) -> Fields<'_> {
-    Fields { data, position: 0 }
+    Fields {
+        data,
+        position: 0,
+        malformed: false,
+    }
+}
+
+impl Fields<'_> {
+    /// Whether the walk stopped at a malformed byte rather than at the end of the message.
+    pub fn is_malformed(&self) -> bool {
+        self.malformed
+    }
 }
 
 /// Reads a varint at `*position`.
@@ -50,6 +62,7 @@ impl<'a> Iterator for Fields<'a> {
         let parsed = self.parse_one();
         if parsed.is_none() {
             self.position = self.data.len();
+            self.malformed = true;
         }
         parsed
     }

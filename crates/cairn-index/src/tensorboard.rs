@@ -152,6 +152,16 @@ fn read_records(
     let bad = |error: std::io::Error| IndexError::bad(path, format!("cannot read: {error}"));
     file.seek(SeekFrom::Start(reader.offset)).map_err(bad)?;
     let mut buffer: Vec<u8> = Vec::new();
+    // Records of this file that were not events (the batch's count is reset by each flush).
+    let mut malformed = 0u64;
+    let report_malformed = |malformed: u64, report: &mut IndexReport| {
+        if malformed > 0 {
+            report.bad_files.push(crate::report::BadFile {
+                path: path.display().to_string(),
+                reason: format!("{malformed} records are not TensorBoard events (bad protobuf)"),
+            });
+        }
+    };
     loop {
         let before = buffer.len();
         let read = (&mut file)
@@ -161,7 +171,9 @@ fn read_records(
         let at_end = read == 0 || buffer.len() - before < CHUNK_BYTES;
         let decoder = &mut reader.decoder;
         let decoded = &mut batch.decoded;
+        let malformed_before = decoded.malformed_events;
         let scan = tfrecord::scan_records(&buffer, |record| decoder.decode(record, decoded));
+        malformed += decoded.malformed_events.saturating_sub(malformed_before);
         report.bad_records += scan.bad_records;
         reader.offset += scan.consumed as u64;
         buffer.drain(..scan.consumed);
@@ -170,6 +182,7 @@ fn read_records(
                 path: path.display().to_string(),
                 reason: format!("broken record framing at byte {}", reader.offset),
             });
+            report_malformed(malformed, report);
             return Ok(());
         }
         if batch.decoded.scalars.len() >= FLUSH_POINTS {
@@ -177,6 +190,7 @@ fn read_records(
             batch.flush(Some(state), report)?;
         }
         if at_end {
+            report_malformed(malformed, report);
             return Ok(());
         }
     }

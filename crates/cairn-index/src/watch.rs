@@ -1,7 +1,7 @@
 //! Following folders live: after a first pass, every change under the roots triggers another
 //! (incremental, so cheap) pass once the writes settle.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -17,8 +17,9 @@ const SETTLE: Duration = Duration::from_millis(300);
 const POLL: Duration = Duration::from_millis(200);
 
 /// Indexes `roots`, then again after every change under them, until `stop` is set. `on_pass`
-/// gets each pass's report (the first one included). Changes under `ignored` (the store's own
-/// folder, when it lies inside a root) do not trigger a pass.
+/// gets each pass's report (the first one included). Changes to a path in `ignored` or below it
+/// (the store's own files, when they lie inside a root) do not trigger a pass; paths are
+/// compared whole component by component, so `cairn.db` does not cover `cairn.db-wal`.
 pub fn watch(
     store: &dyn Store,
     roots: &[PathBuf],
@@ -28,10 +29,7 @@ pub fn watch(
     mut on_pass: impl FnMut(&IndexReport),
 ) -> StoreResult<()> {
     let (sender, receiver) = mpsc::channel();
-    let ignored: Vec<PathBuf> = ignored
-        .iter()
-        .map(|path| path.canonicalize().unwrap_or_else(|_| path.clone()))
-        .collect();
+    let ignored: Vec<PathBuf> = ignored.iter().map(|path| comparable(path)).collect();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         let Ok(event) = event else {
             return;
@@ -47,8 +45,9 @@ pub fn watch(
     .map_err(watch_error)?;
     for root in roots {
         if root.exists() {
+            // Watched by its canonical path, so events name paths the way `ignored` does.
             watcher
-                .watch(root, RecursiveMode::Recursive)
+                .watch(&comparable(root), RecursiveMode::Recursive)
                 .map_err(watch_error)?;
         }
         if root.is_dir() {
@@ -68,6 +67,19 @@ pub fn watch(
         }
     }
     Ok(())
+}
+
+/// `path` absolute with symbolic links resolved, as far as it exists: a file not created yet
+/// (the store's `-wal`) is its canonical folder joined with its name.
+fn comparable(path: &Path) -> PathBuf {
+    if let Ok(canonical) = path.canonicalize() {
+        return canonical;
+    }
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    match (absolute.parent(), absolute.file_name()) {
+        (Some(parent), Some(name)) => comparable(parent).join(name),
+        _ => absolute,
+    }
 }
 
 fn watch_error(error: notify::Error) -> StoreError {

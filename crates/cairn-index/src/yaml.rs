@@ -8,6 +8,9 @@ use crate::files::{IndexError, IndexResult};
 
 /// The top-level mapping of a YAML file.
 pub(crate) fn read_mapping(path: &Path) -> IndexResult<Mapping> {
+    if path.is_dir() {
+        return Err(IndexError::bad(path, "is a folder, not a YAML file"));
+    }
     let text = std::fs::read_to_string(path)
         .map_err(|error| IndexError::bad(path, format!("cannot read: {error}")))?;
     match serde_yaml::from_str::<Value>(&text) {

@@ -139,24 +139,26 @@ impl Args {
             .ok_or_else(|| missing("run_id"))
     }
 
-    /// An int64 field: a JSON number or a numeric string.
+    /// An int64 field: a JSON number or a numeric string. A whole-valued float such as `5.0`
+    /// is taken (MLflow's protobuf parser takes it too); anything outside int64's range, a
+    /// fraction, NaN or text that is not an integer is refused with the field's name, never
+    /// saturated.
     pub fn i64(&self, name: &str) -> Result<Option<i64>, ApiError> {
         let Some(value) = self.get(name) else {
             return Ok(None);
         };
         let parsed = match value {
-            Value::Number(number) => number.as_i64().or_else(|| {
-                number
-                    .as_f64()
-                    .filter(|f| f.fract() == 0.0)
-                    .map(|f| f as i64)
-            }),
+            Value::Number(number) => number
+                .as_i64()
+                .or_else(|| number.as_f64().and_then(whole_f64_to_i64)),
             Value::String(text) => text.trim().parse().ok(),
             _ => None,
         };
         parsed.map(Some).ok_or_else(|| {
             ApiError::invalid(format!(
-                "invalid value {value} for parameter '{name}': expected an integer"
+                "invalid value {value} for parameter '{name}': expected an integer between {} and {}",
+                i64::MIN,
+                i64::MAX
             ))
         })
     }
@@ -244,6 +246,15 @@ impl Args {
     }
 }
 
+/// `value` as an int64 when it is whole and exact: JSON integers beyond int64 arrive as floats,
+/// rounded (`-9223372036854775809` becomes `-2^63`), so only floats within ±2^53, where every
+/// integer is exact, are taken (`5.0`, `1e3`); others are refused, never saturated or rounded.
+fn whole_f64_to_i64(value: f64) -> Option<i64> {
+    const TWO_POW_53: f64 = 9_007_199_254_740_992.0;
+    let exact = (-TWO_POW_53..=TWO_POW_53).contains(&value);
+    (exact && value.fract() == 0.0).then_some(value as i64)
+}
+
 /// Reads a double in MLflow's JSON: a number or `NaN`/`Infinity`/`-Infinity` (as strings).
 pub fn double(value: &Value, name: &str) -> Result<f64, ApiError> {
     let parsed = match value {
@@ -286,4 +297,44 @@ pub fn decode_page_token(token: &str) -> Result<usize, ApiError> {
         .and_then(Value::as_u64)
         .and_then(|offset| usize::try_from(offset).ok())
         .ok_or_else(invalid)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::Args;
+
+    #[test]
+    fn int64_fields_take_exact_integers_and_refuse_the_rest_naming_the_field() {
+        // (JSON value, what `i64` gives: Some(n) taken, None refused)
+        let cases = [
+            (json!(5), Some(5)),
+            (json!(5.0), Some(5)),
+            (json!(-1e3), Some(-1000)),
+            (json!(i64::MAX), Some(i64::MAX)),
+            (json!(i64::MIN), Some(i64::MIN)),
+            (json!("42"), Some(42)),
+            (json!(9_223_372_036_854_775_808u64), None),
+            (json!(1e30), None),
+            (json!(-1e30), None),
+            (json!(1e300), None),
+            (json!(1.5), None),
+            (json!("NaN"), None),
+            (json!("1e3"), None),
+            (json!(true), None),
+            (json!([1]), None),
+        ];
+        for (value, expected) in cases {
+            let args = Args(serde_json::Map::from_iter([(
+                "step".to_owned(),
+                value.clone(),
+            )]));
+            match (args.i64("step"), expected) {
+                (Ok(Some(got)), Some(want)) => assert_eq!(got, want, "{value}"),
+                (Err(error), None) => assert!(error.message.contains("'step'"), "{value}"),
+                (got, _) => panic!("{value}: {got:?}"),
+            }
+        }
+    }
 }

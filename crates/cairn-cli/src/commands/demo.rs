@@ -20,14 +20,17 @@ pub fn seed(store: &SqliteStore, if_empty: bool, json: bool) -> anyhow::Result<(
         })),
         (None, true) => super::print_json(&serde_json::json!({ "seeded": false })),
         (Some(summary), false) => {
-            println!(
+            outln!(
                 "Seeded {location}: {} experiments, {} runs, {} metric points, model '{}'.",
-                summary.experiments, summary.runs, summary.metric_points, summary.model_name
-            );
+                summary.experiments,
+                summary.runs,
+                summary.metric_points,
+                summary.model_name
+            )?;
             Ok(())
         }
         (None, false) => {
-            println!("{location} already has runs; left as it is.");
+            outln!("{location} already has runs; left as it is.")?;
             Ok(())
         }
     }
@@ -45,9 +48,9 @@ pub fn sweep(store: &SqliteStore, runs: usize, json: bool) -> anyhow::Result<()>
             "runs": runs,
         }));
     }
-    println!(
+    outln!(
         "Added experiment '{name}' ({experiment}) with {runs} runs in {:.1} s.",
         started.elapsed().as_secs_f64()
-    );
+    )?;
     Ok(())
 }

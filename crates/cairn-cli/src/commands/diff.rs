@@ -25,28 +25,28 @@ pub fn diff(store: &dyn Store, run_a: &str, run_b: &str, json: bool) -> anyhow::
     }
     let side = |value: &Option<String>| value.clone().unwrap_or_else(|| "-".to_string());
     if !diff.params.is_empty() {
-        println!("params:");
+        outln!("params:")?;
         for change in &diff.params {
-            println!(
+            outln!(
                 "  {}: {} -> {}",
                 change.key,
                 side(&change.a),
                 side(&change.b)
-            );
+            )?;
         }
     }
     if let Some(code) = &diff.code {
-        println!("code:\n  {} -> {}", side(&code.a), side(&code.b));
+        outln!("code:\n  {} -> {}", side(&code.a), side(&code.b))?;
     }
     if !diff.data.is_empty() {
-        println!("data:");
+        outln!("data:")?;
         for change in &diff.data {
-            println!(
+            outln!(
                 "  {}: {} -> {}",
                 change.key,
                 side(&change.a),
                 side(&change.b)
-            );
+            )?;
         }
         for (path, files) in &diff.data_files {
             for file in files {
@@ -55,12 +55,12 @@ pub fn diff(store: &dyn Store, run_a: &str, run_b: &str, json: bool) -> anyhow::
                     (_, None) => "-",
                     _ => "M",
                 };
-                println!("    {mark} {path}/{}", file.rel_path);
+                outln!("    {mark} {path}/{}", file.rel_path)?;
             }
         }
     }
     if diff.params.is_empty() && diff.code.is_none() && diff.data.is_empty() {
-        println!("no differences in params, code or data");
+        outln!("no differences in params, code or data")?;
     }
     Ok(())
 }

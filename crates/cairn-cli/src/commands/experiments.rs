@@ -32,6 +32,6 @@ pub fn list(store: &dyn Store, all: bool, json: bool) -> anyhow::Result<()> {
             experiment.lifecycle_stage.to_string(),
         ]);
     }
-    table.print();
+    table.print()?;
     Ok(())
 }

@@ -20,10 +20,30 @@ pub fn run(store: &dyn Store, args: &GateArgs, json: bool) -> anyhow::Result<Exi
     match judge(store, args, json) {
         Ok(true) => Ok(ExitCode::SUCCESS),
         Ok(false) => Ok(ExitCode::from(1)),
-        Err(error) => {
+        Err(Failure::Gate(error)) => {
             eprintln!("error: {error}");
             Ok(ExitCode::from(ERROR_EXIT))
         }
+        // Stdout failed (a closed pipe): `main` decides, as for every other command.
+        Err(Failure::Output(error)) => Err(error.into()),
+    }
+}
+
+/// Why judging stopped: the gate could not be judged, or its answer could not be written.
+enum Failure {
+    Gate(GateError),
+    Output(std::io::Error),
+}
+
+impl From<GateError> for Failure {
+    fn from(error: GateError) -> Failure {
+        Failure::Gate(error)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(error: std::io::Error) -> Failure {
+        Failure::Output(error)
     }
 }
 
@@ -70,7 +90,7 @@ fn spec(args: &GateArgs) -> Result<(GateSpec, Option<ModelStage>), GateError> {
     Ok((spec, promote))
 }
 
-fn judge(store: &dyn Store, args: &GateArgs, json: bool) -> Result<bool, GateError> {
+fn judge(store: &dyn Store, args: &GateArgs, json: bool) -> Result<bool, Failure> {
     let (spec, promote) = spec(args)?;
     let report = evaluate(store, &spec)?;
     if let Some(path) = &args.report {
@@ -80,27 +100,27 @@ fn judge(store: &dyn Store, args: &GateArgs, json: bool) -> Result<bool, GateErr
         })?;
     }
     if json {
-        println!("{}", report.to_json());
+        outln!("{}", report.to_json())?;
     } else {
-        print_table(&report);
+        print_table(&report)?;
     }
     if report.passed
         && let Some(stage) = promote
     {
         let version = report.promote(store, stage, true, &super::models::current_user(), "")?;
         if !json {
-            println!(
+            outln!(
                 "promoted {} version {} to {}",
                 version.name,
                 version.version,
                 version.current_stage.as_str()
-            );
+            )?;
         }
     }
     Ok(report.passed)
 }
 
-fn print_table(report: &GateReport) {
+fn print_table(report: &GateReport) -> std::io::Result<()> {
     let describe = |side: Option<&cairn_core::registry::gate::GateSide>| match side {
         None => "none".to_owned(),
         Some(side) => match side.version {
@@ -108,18 +128,18 @@ fn print_table(report: &GateReport) {
             None => format!("run {}", side.run_id),
         },
     };
-    println!("candidate: {}", describe(Some(&report.candidate)));
-    println!(
+    outln!("candidate: {}", describe(Some(&report.candidate)))?;
+    outln!(
         "baseline ({}): {}",
         report.against,
         describe(report.baseline.as_ref())
-    );
+    )?;
     if !report.rules.is_empty() {
         let mut table = Table::new(["RULE", "CANDIDATE", "BASELINE", "THRESHOLD", "RESULT"]);
         for row in report.rule_rows() {
             table.row(row);
         }
-        table.print();
+        table.print()?;
     }
     if !report.requirements.is_empty() {
         let mut table = Table::new(["REQUIREMENT", "RESULT", "DETAIL"]);
@@ -130,7 +150,8 @@ fn print_table(report: &GateReport) {
                 requirement.detail.clone(),
             ]);
         }
-        table.print();
+        table.print()?;
     }
-    println!("{}", if report.passed { "PASSED" } else { "FAILED" });
+    outln!("{}", if report.passed { "PASSED" } else { "FAILED" })?;
+    Ok(())
 }

@@ -39,7 +39,7 @@ pub fn hash(store: &dyn Store, paths: &[PathBuf], json: bool) -> anyhow::Result<
         return super::print_json(&outputs);
     }
     for output in &outputs {
-        println!("{}  {}", output.hash, output.path);
+        outln!("{}  {}", output.hash, output.path)?;
     }
     Ok(())
 }

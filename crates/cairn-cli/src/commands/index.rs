@@ -32,6 +32,7 @@ impl Progress for SpinnerProgress {
 }
 
 pub fn index(store: &SqliteStore, paths: &[PathBuf], json: bool) -> anyhow::Result<()> {
+    check_paths_exist(paths)?;
     let started = Instant::now();
     let report = if std::io::stderr().is_terminal() && !json {
         let bar = ProgressBar::new_spinner();
@@ -57,18 +58,16 @@ pub fn index(store: &SqliteStore, paths: &[PathBuf], json: bool) -> anyhow::Resu
 /// `--watch`: a first pass, then one per burst of changes, each summarised (JSON: one object
 /// per line). Runs until interrupted; every pass is transactional, so Ctrl-C loses nothing.
 pub fn watch(store: &SqliteStore, paths: &[PathBuf], json: bool) -> anyhow::Result<()> {
+    check_paths_exist(paths)?;
     let stop = std::sync::atomic::AtomicBool::new(false);
     let mut first = true;
     let mut started = Instant::now();
     if !json {
         eprintln!("Watching {} path(s); Ctrl-C stops.", paths.len());
     }
-    // The store's own writes must not trigger passes when it lies inside a watched folder.
-    let ignored = [store
-        .database_path()
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()];
+    // The store's own writes must not trigger passes when it lies inside a watched folder; the
+    // rest of its folder (where the runs may be) is watched as usual.
+    let ignored = store_files(store);
     cairn_index::watch(
         store,
         paths,
@@ -78,8 +77,11 @@ pub fn watch(store: &SqliteStore, paths: &[PathBuf], json: bool) -> anyhow::Resu
         |report| {
             let changed = report.runs_new + report.runs_updated + report.runs_missing > 0
                 || !report.bad_files.is_empty();
-            if first || changed {
-                let _ = print_report(report, started.elapsed().as_secs_f64(), json, false);
+            if (first || changed)
+                && print_report(report, started.elapsed().as_secs_f64(), json, false).is_err()
+            {
+                // Nobody reads the summaries any more (a closed pipe): stop watching.
+                stop.store(true, std::sync::atomic::Ordering::Relaxed);
             }
             first = false;
             started = Instant::now();
@@ -87,6 +89,36 @@ pub fn watch(store: &SqliteStore, paths: &[PathBuf], json: bool) -> anyhow::Resu
     )
     .context("watching")?;
     Ok(())
+}
+
+/// A path to index that does not exist is a mistake (a typo, a folder not mounted), not an
+/// empty result: refuse it before anything is read.
+fn check_paths_exist(paths: &[PathBuf]) -> anyhow::Result<()> {
+    for path in paths {
+        // `symlink_metadata`: a dangling link exists (and is reported by the indexer).
+        match std::fs::symlink_metadata(path) {
+            Ok(_) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                anyhow::bail!("the path to index does not exist: {}", path.display())
+            }
+            Err(error) => anyhow::bail!("cannot read {error}: {}", path.display()),
+        }
+    }
+    Ok(())
+}
+
+/// The store's own files: the database with its `-wal`, `-shm` and `-journal`, and the
+/// folder of artifacts stored by Cairn. Changes to them are the store's own writes.
+fn store_files(store: &SqliteStore) -> Vec<PathBuf> {
+    let database = store.database_path();
+    let mut files = vec![database.to_path_buf()];
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let mut name = database.as_os_str().to_owned();
+        name.push(suffix);
+        files.push(PathBuf::from(name));
+    }
+    files.push(store.artifact_root().to_path_buf());
+    files
 }
 
 /// Prints a pass's summary; JSON is pretty for a single pass, one line per pass when watching.
@@ -117,10 +149,10 @@ fn print_report(
         if pretty {
             return super::print_json(&value);
         }
-        println!("{value}");
+        outln!("{value}")?;
         return Ok(());
     }
-    println!(
+    outln!(
         "Indexed in {seconds:.2} s: {} new, {} updated, {} unchanged runs; {} points; {} of {} files skipped as unchanged.",
         report.runs_new,
         report.runs_updated,
@@ -128,27 +160,28 @@ fn print_report(
         report.points,
         report.files_skipped,
         report.files_seen
-    );
+    )?;
     if report.registered_models + report.logged_models > 0 {
-        println!(
+        outln!(
             "Registered models: {}; logged models: {}.",
-            report.registered_models, report.logged_models
-        );
+            report.registered_models,
+            report.logged_models
+        )?;
     }
     if report.runs_missing > 0 {
-        println!(
+        outln!(
             "{} runs whose source is gone are kept and marked missing.",
             report.runs_missing
-        );
+        )?;
     }
     if report.bad_records > 0 {
-        println!(
+        outln!(
             "{} event records skipped (bad checksum).",
             report.bad_records
-        );
+        )?;
     }
     for bad in &report.bad_files {
-        println!("bad file: {}: {}", bad.reason, bad.path);
+        outln!("bad file: {}: {}", bad.reason, bad.path)?;
     }
     Ok(())
 }

@@ -31,7 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     let places = cairn_local::Places::from_env();
     let location = places.locate(cli.store.as_deref())?;
-    let store = open(&location.path)?;
+    let store = open(&location.path, cli.durability.into())?;
     match cli.command {
         Command::Experiments { all } => experiments::list(&store, all, cli.json)?,
         Command::Runs(RunsCommand::List(args)) => runs::list(&store, &args, cli.json)?,
@@ -56,13 +56,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn open(path: &std::path::Path) -> anyhow::Result<SqliteStore> {
-    cairn_local::open_store(Some(path))
+fn open(path: &std::path::Path, durability: cairn_core::Durability) -> anyhow::Result<SqliteStore> {
+    SqliteStore::open_with_durability(path, durability)
         .with_context(|| format!("opening the store {}", path.display()))
 }
 
 /// Prints a value as pretty JSON on stdout.
 fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    outln!("{}", serde_json::to_string_pretty(value)?)?;
     Ok(())
 }

@@ -110,7 +110,7 @@ pub fn run(store: &dyn Store, command: ModelsCommand, json: bool) -> anyhow::Res
                     format_time(model.last_updated_time_ms),
                 ]);
             }
-            table.print();
+            table.print()?;
         }
         ModelsCommand::Show { name } => {
             let model = store.get_registered_model(&name)?;
@@ -123,7 +123,7 @@ pub fn run(store: &dyn Store, command: ModelsCommand, json: bool) -> anyhow::Res
             overview.row(["stages".into(), stage_summary(&model)]);
             overview.row(["aliases".into(), alias_summary(&model)]);
             overview.row(["updated".into(), format_time(model.last_updated_time_ms)]);
-            overview.print();
+            overview.print()?;
         }
         ModelsCommand::Versions { name } => {
             let versions = store.list_model_versions(&name)?;
@@ -147,7 +147,7 @@ pub fn run(store: &dyn Store, command: ModelsCommand, json: bool) -> anyhow::Res
                     format_time(version.creation_time_ms),
                 ]);
             }
-            table.print();
+            table.print()?;
         }
         ModelsCommand::Register {
             run_id,
@@ -164,10 +164,12 @@ pub fn run(store: &dyn Store, command: ModelsCommand, json: bool) -> anyhow::Res
             if json {
                 return super::print_json(&VersionView::from(&version));
             }
-            println!(
+            outln!(
                 "registered {} version {} from {}",
-                version.name, version.version, version.source
-            );
+                version.name,
+                version.version,
+                version.source
+            )?;
         }
         ModelsCommand::Promote {
             name,
@@ -195,12 +197,12 @@ pub fn run(store: &dyn Store, command: ModelsCommand, json: bool) -> anyhow::Res
             if json {
                 return super::print_json(&VersionView::from(&moved));
             }
-            println!(
+            outln!(
                 "{} version {} is now in {}",
                 moved.name,
                 moved.version,
                 moved.current_stage.as_str()
-            );
+            )?;
         }
         ModelsCommand::Alias {
             name,
@@ -209,7 +211,7 @@ pub fn run(store: &dyn Store, command: ModelsCommand, json: bool) -> anyhow::Res
         } => {
             store.set_model_alias(&name, &alias, version, &current_user(), "cli")?;
             if !json {
-                println!("{name}@{alias} now points at version {version}");
+                outln!("{name}@{alias} now points at version {version}")?;
             } else {
                 super::print_json(&serde_json::json!({
                     "name": name, "alias": alias, "version": version
@@ -228,7 +230,7 @@ pub fn run(store: &dyn Store, command: ModelsCommand, json: bool) -> anyhow::Res
             overview.row(["source".into(), resolved.source.clone()]);
             overview.row(["run".into(), resolved.run_id.clone().unwrap_or_default()]);
             overview.row(["artifacts".into(), resolved.artifact_location.clone()]);
-            overview.print();
+            overview.print()?;
         }
         ModelsCommand::History { name } => {
             let history: Vec<HistoryView> = store
@@ -266,7 +268,7 @@ pub fn run(store: &dyn Store, command: ModelsCommand, json: bool) -> anyhow::Res
                     entry.comment.clone(),
                 ]);
             }
-            table.print();
+            table.print()?;
         }
     }
     Ok(())

@@ -91,7 +91,7 @@ pub fn plot(store: &dyn Store, command: PlotCommand, json: bool) -> anyhow::Resu
             "plot_area": geometry_json(&rendered.geometry),
         }));
     }
-    println!("wrote {} ({summary})", image.output.display());
+    outln!("wrote {} ({summary})", image.output.display())?;
     Ok(())
 }
 

@@ -83,7 +83,7 @@ pub fn run(store: &SqliteStore, args: &RunArgs) -> anyhow::Result<ExitCode> {
         return Err(error);
     }
 
-    let server_store = SqliteStore::open(store.database_path())
+    let server_store = SqliteStore::open_with_durability(store.database_path(), store.durability())
         .context("opening the store for the loopback endpoint")?;
     let server = EphemeralServer::start(server_store)?;
     eprintln!(

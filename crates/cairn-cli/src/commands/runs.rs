@@ -69,13 +69,13 @@ pub fn list(store: &dyn Store, args: &RunsListArgs, json: bool) -> anyhow::Resul
         );
         table.row(cells);
     }
-    table.print();
+    table.print()?;
     if page.total_count > page.runs.len() as u64 {
-        println!(
+        outln!(
             "({} of {} runs; raise --limit to see more)",
             page.runs.len(),
             page.total_count
-        );
+        )?;
     }
     Ok(())
 }
@@ -85,13 +85,13 @@ pub fn show(store: &dyn Store, run_id: &str, json: bool) -> anyhow::Result<()> {
     if json {
         return super::print_json(&detail);
     }
-    print_detail(&detail);
+    print_detail(&detail)?;
     Ok(())
 }
 
-fn print_detail(detail: &RunDetail) {
+fn print_detail(detail: &RunDetail) -> std::io::Result<()> {
     let run = &detail.row;
-    println!("Run {} ({})", run.run_name, run.run_id);
+    outln!("Run {} ({})", run.run_name, run.run_id)?;
     let mut overview = Table::plain();
     overview.row(["experiment".into(), run.experiment_id.clone()]);
     overview.row(["status".into(), run.status.to_string()]);
@@ -110,11 +110,11 @@ fn print_detail(detail: &RunDetail) {
         overview.row(["parent run".into(), parent.clone()]);
     }
     overview.row(["artifacts".into(), detail.artifact_uri.clone()]);
-    overview.print();
+    overview.print()?;
     section(
         "Params",
         run.params.iter().map(|(k, v)| [k.clone(), v.clone()]),
-    );
+    )?;
     let mut metrics = Table::new(["METRIC", "LATEST", "STEP", "POINTS"]);
     for metric in &detail.metrics {
         metrics.row([
@@ -125,10 +125,10 @@ fn print_detail(detail: &RunDetail) {
         ]);
     }
     if !detail.metrics.is_empty() {
-        println!("\nMetrics");
-        metrics.print();
+        outln!("\nMetrics")?;
+        metrics.print()?;
     }
-    section("Tags", run.tags.iter().map(|(k, v)| [k.clone(), v.clone()]));
+    section("Tags", run.tags.iter().map(|(k, v)| [k.clone(), v.clone()]))?;
     if let Some(git) = &detail.git {
         let mut rows = vec![
             ["commit".to_string(), git.commit.clone().unwrap_or_default()],
@@ -152,7 +152,7 @@ fn print_detail(detail: &RunDetail) {
             ["learned from".to_string(), git.origin.to_string()],
         ];
         rows.retain(|[_, value]| !value.is_empty());
-        section("Code", rows.into_iter());
+        section("Code", rows.into_iter())?;
     }
     section(
         "Data",
@@ -162,7 +162,7 @@ fn print_detail(detail: &RunDetail) {
                 format!("{} ({}, {} files)", data.hash, data.kind, data.file_count),
             ]
         }),
-    );
+    )?;
     section(
         "Registered versions",
         detail.model_versions.iter().map(|version| {
@@ -173,18 +173,19 @@ fn print_detail(detail: &RunDetail) {
                     .to_string(),
             ]
         }),
-    );
+    )
 }
 
-fn section(title: &str, rows: impl Iterator<Item = [String; 2]>) {
+fn section(title: &str, rows: impl Iterator<Item = [String; 2]>) -> std::io::Result<()> {
     let mut table = Table::plain();
     for row in rows {
         table.row(row);
     }
     if !table.is_empty() {
-        println!("\n{title}");
-        table.print();
+        outln!("\n{title}")?;
+        table.print()?;
     }
+    Ok(())
 }
 
 fn duration(run: &RunRow) -> String {

@@ -66,21 +66,21 @@ fn show(places: &Places, flag: Option<&Path>, json: bool) -> anyhow::Result<()> 
     if json {
         return super::print_json(&report);
     }
-    println!("store:       {}", report.path);
-    println!("from:        {}", why(location.origin));
+    outln!("store:       {}", report.path)?;
+    outln!("from:        {}", why(location.origin))?;
     match (&remembered, &report.remembered) {
-        (Err(error), _) => println!("remembered:  unreadable: {error}"),
+        (Err(error), _) => outln!("remembered:  unreadable: {error}")?,
         (Ok(_), Some(path)) if location.origin != StoreOrigin::Remembered => {
-            println!("remembered:  {path} (used by launches without --store and CAIRN_STORE)");
+            outln!("remembered:  {path} (used by launches without --store and CAIRN_STORE)")?;
         }
         (Ok(_), Some(_)) => {}
-        (Ok(_), None) => println!("remembered:  none"),
+        (Ok(_), None) => outln!("remembered:  none")?,
     }
     if let Some(default) = &report.default {
-        println!("default:     {default}");
+        outln!("default:     {default}")?;
     }
     if let Some(file) = &report.settings_file {
-        println!("settings:    {file}");
+        outln!("settings:    {file}")?;
     }
     Ok(())
 }
@@ -96,19 +96,19 @@ fn choose(places: &Places, path: Option<&Path>, json: bool) -> anyhow::Result<()
         }));
     }
     match &remembered {
-        Some(path) => println!("remembered {}", path.display()),
-        None => println!(
+        Some(path) => outln!("remembered {}", path.display())?,
+        None => outln!(
             "forgot the remembered store; launches use the default {}",
             text(&next.path)
-        ),
+        )?,
     }
     if next.origin == StoreOrigin::Env {
-        println!(
+        outln!(
             "note: CAIRN_STORE is set, so it is used instead: {} (unset it to use the \
              remembered store)",
             text(&next.path)
-        );
+        )?;
     }
-    println!("a running `cairn serve` or desktop app keeps its store until restarted");
+    outln!("a running `cairn serve` or desktop app keeps its store until restarted")?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 
 mod sqlite;
 
-pub use sqlite::{ChangeWatch, SqliteStore, StoreChange, latest_schema_version};
+pub use sqlite::{ChangeWatch, Durability, SqliteStore, StoreChange, latest_schema_version};
 
 use crate::error::StoreResult;
 use crate::model::{

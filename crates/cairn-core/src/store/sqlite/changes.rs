@@ -64,7 +64,7 @@ const FINGERPRINT_SQL: &str =
 impl SqliteStore {
     /// A watch over this store's commits, starting from what is committed now.
     pub fn watch_changes(&self) -> StoreResult<ChangeWatch> {
-        let connection = open_connection(self.database_path())?;
+        let connection = open_connection(self.database_path(), self.durability)?;
         let mut watch = ChangeWatch {
             connection,
             data_version: 0,

@@ -40,10 +40,34 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Idle read connections kept open.
 const MAX_IDLE_READERS: usize = 4;
 
+/// How hard a commit tries to survive a power cut: SQLite's `synchronous` setting on every
+/// connection of the store. Both keep the database uncorrupted (WAL); they differ in what a power
+/// loss or OS crash may take with it. A process crash loses no acknowledged commit with either.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// `synchronous=NORMAL` (the default): the WAL is synced at checkpoints, not at every
+    /// commit, so a power cut may lose the last commits; ingest is several times faster.
+    #[default]
+    Normal,
+    /// `synchronous=FULL`: every commit is synced to disk before it is acknowledged.
+    Full,
+}
+
+impl Durability {
+    /// The value of `PRAGMA synchronous` for it.
+    fn pragma_value(self) -> &'static str {
+        match self {
+            Durability::Normal => "NORMAL",
+            Durability::Full => "FULL",
+        }
+    }
+}
+
 /// The SQLite-backed store.
 pub struct SqliteStore {
     database_path: PathBuf,
     artifact_root: PathBuf,
+    durability: Durability,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
     /// The runs of recent searches' experiments, kept while no run was added or removed.
@@ -62,12 +86,28 @@ impl SqliteStore {
     /// Opens (creating if needed) the store whose database is `database_path`, and brings its
     /// schema up to date. Artifacts live in `<stem>-artifacts/` beside the database.
     pub fn open(database_path: &Path) -> StoreResult<SqliteStore> {
-        Self::open_at_version(database_path, migrate::latest_version())
+        Self::open_with_durability(database_path, Durability::default())
+    }
+
+    /// [`SqliteStore::open`] with every connection set to `durability`.
+    pub fn open_with_durability(
+        database_path: &Path,
+        durability: Durability,
+    ) -> StoreResult<SqliteStore> {
+        Self::open_inner(database_path, migrate::latest_version(), durability)
     }
 
     /// Opens the store migrated only up to `schema_version`; for upgrade tests.
     #[doc(hidden)]
     pub fn open_at_version(database_path: &Path, schema_version: i64) -> StoreResult<SqliteStore> {
+        Self::open_inner(database_path, schema_version, Durability::default())
+    }
+
+    fn open_inner(
+        database_path: &Path,
+        schema_version: i64,
+        durability: Durability,
+    ) -> StoreResult<SqliteStore> {
         if let Some(parent) = database_path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
                 action: "creating the store folder",
@@ -75,7 +115,7 @@ impl SqliteStore {
                 source,
             })?;
         }
-        let mut writer = open_connection(database_path)?;
+        let mut writer = open_connection(database_path, durability)?;
         migrate::migrate_to(&mut writer, database_path, schema_version)?;
         writer.pragma_update(None, "journal_mode", "WAL")?;
         let stem = database_path.file_stem().map_or_else(
@@ -86,6 +126,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             database_path: database_path.to_path_buf(),
             artifact_root,
+            durability,
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
             scope_cache: search::ScopeCache::default(),
@@ -102,6 +143,22 @@ impl SqliteStore {
         &self.artifact_root
     }
 
+    /// The durability every connection was opened with.
+    pub fn durability(&self) -> Durability {
+        self.durability
+    }
+
+    /// `PRAGMA synchronous` as the writer connection and a reader connection report it (0 OFF,
+    /// 1 NORMAL, 2 FULL): what is really in effect, for tests and diagnostics.
+    pub fn synchronous_in_effect(&self) -> StoreResult<(i64, i64)> {
+        let query = |connection: &Connection| -> StoreResult<i64> {
+            Ok(connection.query_row("PRAGMA synchronous", [], |row| row.get(0))?)
+        };
+        let writer = query(&lock(&self.writer))?;
+        let reader = self.read(query)?;
+        Ok((writer, reader))
+    }
+
     /// Runs `work` with a read connection.
     pub(crate) fn read<T>(
         &self,
@@ -110,7 +167,7 @@ impl SqliteStore {
         let pooled = lock(&self.readers).pop();
         let connection = match pooled {
             Some(connection) => connection,
-            None => open_connection(&self.database_path)?,
+            None => open_connection(&self.database_path, self.durability)?,
         };
         let result = work(&connection);
         let mut idle = lock(&self.readers);
@@ -133,7 +190,7 @@ impl SqliteStore {
     }
 }
 
-fn open_connection(path: &Path) -> StoreResult<Connection> {
+fn open_connection(path: &Path, durability: Durability) -> StoreResult<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX
@@ -144,9 +201,9 @@ fn open_connection(path: &Path) -> StoreResult<Connection> {
     // again each time a parameter it may plan by changes (an equality with an ORDER BY, such as
     // a series' points in order), which cost a chart of 20 runs a tenth of its time.
     connection.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    connection.pragma_update(None, "synchronous", durability.pragma_value())?;
     connection.execute_batch(
         "PRAGMA foreign_keys = ON;
-         PRAGMA synchronous = NORMAL;
          PRAGMA temp_store = MEMORY;
          PRAGMA cache_size = -32768;
          PRAGMA mmap_size = 268435456;",
@@ -167,12 +224,12 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 mod tests {
     use rusqlite::StatementStatus;
 
-    use super::open_connection;
+    use super::{Durability, open_connection};
 
     #[test]
     fn cached_statements_are_not_planned_again_for_new_parameters() {
         let dir = tempfile::tempdir().unwrap();
-        let connection = open_connection(&dir.path().join("plans.db")).unwrap();
+        let connection = open_connection(&dir.path().join("plans.db"), Durability::Normal).unwrap();
         connection
             .execute_batch(
                 "CREATE TABLE points (series INTEGER NOT NULL, seq INTEGER NOT NULL, v INTEGER,
