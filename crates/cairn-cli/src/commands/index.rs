@@ -67,7 +67,7 @@ pub fn watch(store: &SqliteStore, paths: &[PathBuf], json: bool) -> anyhow::Resu
     }
     // The store's own writes must not trigger passes when it lies inside a watched folder; the
     // rest of its folder (where the runs may be) is watched as usual.
-    let ignored = store_files(store);
+    let ignored = cairn_core::Store::own_paths(store);
     cairn_index::watch(
         store,
         paths,
@@ -105,20 +105,6 @@ fn check_paths_exist(paths: &[PathBuf]) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// The store's own files: the database with its `-wal`, `-shm` and `-journal`, and the
-/// folder of artifacts stored by Cairn. Changes to them are the store's own writes.
-fn store_files(store: &SqliteStore) -> Vec<PathBuf> {
-    let database = store.database_path();
-    let mut files = vec![database.to_path_buf()];
-    for suffix in ["-wal", "-shm", "-journal"] {
-        let mut name = database.as_os_str().to_owned();
-        name.push(suffix);
-        files.push(PathBuf::from(name));
-    }
-    files.push(store.artifact_root().to_path_buf());
-    files
 }
 
 /// Prints a pass's summary; JSON is pretty for a single pass, one line per pass when watching.
