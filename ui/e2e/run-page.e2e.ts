@@ -154,6 +154,8 @@ describe('the run page', () => {
     await expect.poll(() => preview.getByRole('cell', { name: 'a, quoted', exact: true }).count()).toBe(1);
     await page.getByRole('heading', { name: 'Artifacts' }).scrollIntoViewIfNeeded();
     await screenshot(page, 'run-page-artifact-csv');
+    // Only the desktop app may open a file manager: a browser is offered no "Open in folder".
+    expect(await page.getByRole('button', { name: 'Open in folder' }).count()).toBe(0);
 
     await tree.getByRole('button', { name: /config\.json/ }).click();
     const json = page.getByRole('region', { name: 'Preview of config.json' });

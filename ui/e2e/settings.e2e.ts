@@ -1,51 +1,75 @@
-// The settings view in Chromium: the store's location, origin and size as the CLI knows them (and,
-// in a browser, no way to switch stores under the running server), the theme
-// choice (remembered, applied as data-theme; "system" follows the OS as it changes), and a watched
-// folder added, indexed and removed.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// The settings view in Chromium: what the store holds as the CLI counts it, and none of the
+// server's paths (a browser is never told where anything is on the server's disk) nor a way to
+// switch stores under the running server; the theme choice (remembered, applied as data-theme;
+// "system" follows the OS as it changes); and, in place of watched folders, how to index folders
+// on the server's machine — the server refuses a page that tries.
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 
-import { screenshot, storePath, useBrowser } from './harness';
+import { cairnBinary, screenshot, storePath, useBrowser } from './harness';
 
 const open = useBrowser();
 
+/** What `POST /app/api/<command>` answers a page that sends `args`. */
+function askFromPage(page: Page, command: string, args: unknown): Promise<{ status: number; body: unknown }> {
+  return page.evaluate(
+    async ({ command, args }) => {
+      const response = await fetch(`/app/api/${command}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(args),
+      });
+      return { status: response.status, body: await response.json() };
+    },
+    { command, args },
+  );
+}
+
+/** Active runs in active experiments, as the CLI counts them. */
+function activeRunCount(): number {
+  const out = execFileSync(cairnBinary(), ['runs', 'list', '--store', storePath(), '--json', '--limit', '100000'], {
+    encoding: 'utf8',
+  });
+  return (JSON.parse(out) as unknown[]).length;
+}
+
 describe('the settings view', () => {
-  it('shows where the store is and what it holds', async () => {
+  it('shows what the store holds, and none of its paths on the server', async () => {
     const page = await open('#/settings');
-    await expect.poll(() => page.getByTestId('database-path').textContent()).toBe(storePath());
-    const artifacts = storePath().replace(/cairn\.db$/, 'cairn-artifacts');
-    await expect.poll(() => page.getByText(artifacts, { exact: true }).count()).toBe(1);
     await expect.poll(() => page.getByTestId('run-count').textContent()).toMatch(/^\d[\d,]* in \d+ experiments?$/);
+    const runs = Number((await page.getByTestId('run-count').textContent())!.split(' in ')[0]!.replace(/,/g, ''));
+    expect(runs).toBe(activeRunCount());
+    const store = page.getByRole('region', { name: 'Store' });
+    expect(await store.getByText('Schema version').count()).toBe(1);
+    expect((await store.getByTestId('store-howto').textContent())?.replace(/\s+/g, ' ')).toContain(
+      'This store is served by cairn serve',
+    );
+    expect(await page.getByTestId('database-path').count()).toBe(0);
+    expect(await page.getByText('Artifacts folder').count()).toBe(0);
+    const text = await page.locator('body').textContent();
+    expect(text).not.toContain(path.dirname(storePath()));
     await screenshot(page, 'settings');
   });
 
-  it('says where the store came from and, in a browser, how to open another', async () => {
+  it('in a browser, says how to serve another store and offers no way to switch', async () => {
     const page = await open('#/settings');
-    // The e2e server is started with --store.
-    await expect.poll(() => page.getByTestId('store-origin').textContent()).toBe('Opened with --store');
-    const note = await page.getByTestId('store-override').textContent();
-    expect(note).toMatch(/^This launch uses --store\. The default store, \/.+\/cairn\.db, applies only to launches without --store and CAIRN_STORE\.$/);
     const howto = (await page.getByTestId('store-howto').textContent())?.replace(/\s+/g, ' ');
     expect(howto).toContain('cairn store use PATH');
     expect(howto).toContain('restart cairn serve');
-    // A store cannot change under a running server: no buttons, and the command is refused.
+    expect(await page.getByTestId('store-origin').count()).toBe(0);
+    expect(await page.getByTestId('store-override').count()).toBe(0);
+    // A store cannot change under a running server: no buttons, and the command does not exist.
     for (const name of ['Open another store…', 'Open a store folder…', 'New store…', 'Use the default store']) {
       expect(await page.getByRole('button', { name }).count()).toBe(0);
     }
-    const refused = await page.evaluate(async () => {
-      const response = await fetch('/app/api/use_store', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ path: '/tmp/elsewhere.db' }),
-      });
-      return { status: response.status, body: await response.text() };
+    const refused = await askFromPage(page, 'use_store', { path: '/tmp/elsewhere.db' });
+    expect(refused).toEqual({
+      status: 404,
+      body: expect.objectContaining({ error_code: 'RESOURCE_DOES_NOT_EXIST', message: "no command 'use_store'" }),
     });
-    expect(refused.status).toBeGreaterThanOrEqual(400);
-    expect(refused.body).toContain('cairn store use PATH');
-    await screenshot(page, 'settings-store-origin');
   });
 
   it('remembers the theme and applies it to the page', async () => {
@@ -69,26 +93,23 @@ describe('the settings view', () => {
     expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(246, 247, 248)');
   });
 
-  it('adds a watched folder, indexes it and removes it', async () => {
+  it('tells how folders are indexed on the server, and the server refuses to watch one for a page', async () => {
     const page = await open('#/settings');
-    const folder = mkdtempSync(path.join(tmpdir(), 'cairn-watched-'));
-    // A browser cannot tell the page where a chosen folder is: the path is typed (the desktop
-    // app adds "Choose folder…").
-    await page.getByRole('button', { name: 'Watch folder' }).waitFor();
-    expect(await page.getByRole('button', { name: 'Choose folder…' }).count()).toBe(0);
-    await page.getByLabel('Folder to watch').fill(folder);
-    await page.getByRole('button', { name: 'Watch folder' }).click();
-    await expect.poll(() => page.getByText(folder, { exact: true }).count()).toBe(1);
-    const item = page.locator('li', { hasText: folder });
-    await expect.poll(() => item.textContent()).toMatch(/Watching/);
-    await item.getByRole('button', { name: 'Index now' }).click();
-    await expect.poll(() => item.textContent()).toMatch(/Last pass: 0 new/);
+    const howto = (await page.getByTestId('index-howto').textContent())?.replace(/\s+/g, ' ');
+    expect(howto).toContain('cairn index PATH');
+    expect(howto).toContain('cairn serve --index-root PATH');
+    expect(await page.getByRole('heading', { name: 'Watched folders' }).count()).toBe(0);
+    expect(await page.getByLabel('Folder to watch').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Watch folder' }).count()).toBe(0);
+    await page.getByTestId('index-howto').scrollIntoViewIfNeeded();
+    await screenshot(page, 'settings-folders');
 
-    await page.getByLabel('Folder to watch').fill(path.join(folder, 'missing'));
-    await page.getByRole('button', { name: 'Watch folder' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('missing');
-
-    await page.getByRole('button', { name: `Remove ${folder}` }).click();
-    await expect.poll(() => page.getByText(folder, { exact: true }).count()).toBe(0);
+    for (const command of ['add_watched_folder', 'list_watched_folders', 'index_folder']) {
+      const refused = await askFromPage(page, command, { path: path.dirname(storePath()) });
+      expect(refused).toEqual({
+        status: 404,
+        body: expect.objectContaining({ error_code: 'RESOURCE_DOES_NOT_EXIST', message: `no command '${command}'` }),
+      });
+    }
   });
 });

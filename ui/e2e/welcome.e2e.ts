@@ -1,7 +1,9 @@
 // A new user's first screen: a `cairn serve` of its own on an empty store shows the welcome with
-// three ways in. "Load demo data" fills the store and the runs table replaces the welcome;
-// "Index" reads a folder of real TensorBoard runs in place and follows it; the MLflow snippet
-// names the very server the page talks to. Expected runs come from the CLI.
+// three ways in. "Load demo data" fills the store and the runs table replaces the welcome; the
+// MLflow snippet names the very server the page talks to. A browser may not name a folder on the
+// server's machine, so instead of a folder box it shows `cairn index` and `--index-root`, and the
+// server answers a page that asks to index a folder anyway with 404, reading nothing. Expected runs
+// come from the CLI.
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,37 +63,42 @@ describe('an empty store', () => {
     await expect.poll(() => page.getByRole('link', { name: names[0]!, exact: true }).count()).toBeGreaterThan(0);
   });
 
-  it('indexes a folder typed into the welcome and follows it', async () => {
+  it('tells a browser user how to index folders instead of asking for one', async () => {
+    const { url } = await emptyServer();
+    const page = await open('#/runs', url);
+
+    await expect.poll(() => page.getByRole('heading', { name: 'Index runs you already have' }).count()).toBe(1);
+    expect(await page.getByLabel('Folder to index').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Choose folder…' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Index', exact: true }).count()).toBe(0);
+    expect(await page.getByTestId('index-command').textContent()).toBe('cairn index /path/to/experiments');
+    const follow = (await page.getByTestId('index-root-hint').textContent())?.replace(/\s+/g, ' ');
+    expect(follow).toContain('cairn serve --index-root /path/to/experiments');
+  });
+
+  it('refuses to index a folder a page names, and reads nothing from it', async () => {
     const { url, store } = await emptyServer();
     const page = await open('#/runs', url);
     const folder = path.join(repoRoot, 'tests', 'fixtures', 'real', 'tensorboard');
 
-    await page.getByLabel('Folder to index').fill(folder);
-    await page.getByRole('button', { name: 'Index', exact: true }).click();
-    await expect.poll(() => page.getByRole('heading', { name: 'No runs yet' }).count(), { timeout: 20_000 }).toBe(0);
-
+    const refused = await page.evaluate(async (target) => {
+      const response = await fetch('/app/api/index_folder', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ path: target }),
+      });
+      return { status: response.status, type: response.headers.get('content-type'), body: await response.json() };
+    }, folder);
+    expect(refused.status).toBe(404);
+    expect(refused.type).toContain('application/json');
+    expect(refused.body).toMatchObject({
+      error_code: 'RESOURCE_DOES_NOT_EXIST',
+      kind: 'not_found',
+      message: "no command 'index_folder'",
+    });
     const listed = JSON.parse(
       execFileSync(cairnBinary(), ['runs', 'list', '--store', store, '--json', '--limit', '1000'], { encoding: 'utf8' }),
-    ) as { run_name: string }[];
-    expect(listed.length).toBeGreaterThan(0);
-    await expect.poll(() => page.getByText(listed[0]!.run_name, { exact: true }).count()).toBeGreaterThan(0);
-    await screenshot(page, 'welcome-indexed');
-
-    const settings = await open('#/settings', url);
-    await expect.poll(() => settings.getByText(folder, { exact: true }).count()).toBe(1);
-  });
-
-  it('says plainly when a folder holds no runs', async () => {
-    const { url } = await emptyServer();
-    const page = await open('#/runs', url);
-    const folder = path.join(repoRoot, 'ui', 'src');
-
-    await page.getByLabel('Folder to index').fill(folder);
-    await page.getByLabel(/Follow it/).uncheck();
-    await page.getByRole('button', { name: 'Index', exact: true }).click();
-    await expect
-      .poll(() => page.getByRole('status').filter({ hasText: `No runs found in ${folder}` }).count(), { timeout: 20_000 })
-      .toBe(1);
-    await expect.poll(() => page.getByRole('heading', { name: 'No runs yet' }).count()).toBe(1);
+    ) as unknown[];
+    expect(listed).toEqual([]);
   });
 });

@@ -307,7 +307,11 @@ mod tests {
             assert!(first.starts_with('.'));
             let (_, suffix) = first.rsplit_once(".upload-").unwrap();
             assert_eq!(suffix.len(), 32);
-            assert!(suffix.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+            assert!(
+                suffix
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+            );
             assert_ne!(first, temporary_name(name));
         }
     }

@@ -171,7 +171,8 @@ fn http_callers_reach_no_local_shell_command_with_or_without_a_token() {
         let commands = local_commands(&canaries, &run_id, &sandbox);
         // The table covers every command only a local shell has.
         let mut named: Vec<&str> = commands.iter().map(|(name, _)| *name).collect();
-        named.push("app_info");
+        // These two the store has too, without host paths (checked below).
+        named.extend(["app_info", "get_run_page"]);
         for name in cairn_local::commands::names() {
             assert!(
                 named.contains(&name),
@@ -200,6 +201,9 @@ fn http_callers_reach_no_local_shell_command_with_or_without_a_token() {
         assert_eq!(info["local_shell"], false);
         let home = sandbox.home().to_string_lossy().into_owned();
         assert!(!info.to_string().contains(&home), "{info}");
+        let page = served.ok("/app/api/get_run_page", &json!({"runId": run_id}));
+        assert_eq!(page["artifact_dir"], Value::Null);
+        assert!(!page.to_string().contains(&home), "{page}");
 
         // Nothing reached the canaries.
         let store_dir = sandbox.path("store");

@@ -1,5 +1,10 @@
 //! "Open in folder": the folder holding a run's artifact is opened with the system's opener
 //! (here a shell script standing in for `xdg-open`, which records what it was given).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails loudly on any unexpected error"
+)]
 
 use std::fs;
 use std::path::PathBuf;
@@ -110,8 +115,8 @@ fn local_commands_are_absent_from_the_store_table() {
     let f = fixture();
     let store_commands: Vec<&str> = cairn_app::commands::names().collect();
     for name in cairn_local::commands::names() {
-        if name == "app_info" {
-            // The store has its own app_info, without host paths.
+        if ["app_info", "get_run_page"].contains(&name) {
+            // The store has its own, without host paths.
             continue;
         }
         assert!(!store_commands.contains(&name), "{name} is a store command");
@@ -124,4 +129,10 @@ fn local_commands_are_absent_from_the_store_table() {
     let info = f.local.app().call("app_info", json!({})).unwrap();
     assert!(info["database_path"].is_null());
     assert_eq!(info["local_shell"], false);
+    let page = json!({"runId": f.run_id});
+    let local = f.local.call("get_run_page", page.clone()).unwrap();
+    assert!(local["artifact_dir"].is_string(), "{local}");
+    let any = f.local.app().call("get_run_page", page).unwrap();
+    assert!(any["artifact_dir"].is_null(), "{any}");
+    assert_eq!(any["artifacts"], local["artifacts"]);
 }

@@ -32,11 +32,10 @@ struct RunIdArgs {
 fn get_run_page(app: &App, args: Value) -> Result<Value, AppError> {
     let args: RunIdArgs = arguments("get_run_page", args)?;
     let store = app.store();
-    reply(&run_page::get_run_page(
-        store,
-        store.artifact_root(),
-        &args.run_id,
-    )?)
+    let mut page = run_page::get_run_page(store, store.artifact_root(), &args.run_id)?;
+    // Where the folder is on the host is the local shell's to show (cairn-local).
+    page.artifact_dir = None;
+    reply(&page)
 }
 
 #[derive(Deserialize)]

@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 
-import { BackendError, TRANSPORT_ERROR, toBackendError, type Backend } from './backend';
+import { BackendError, TRANSPORT_ERROR, toBackendError, type Backend, type CommandName } from './backend';
 import { HttpBackend, type Fetch } from './http';
 import { createBackend, isTauri } from './index';
+import type { LocalCommandName } from './local';
 import { TauriBackend } from './tauri';
 
 const request = {
@@ -73,8 +74,12 @@ describe('HttpBackend', () => {
     expect(new HttpBackend('http://127.0.0.1:5000').trackingUri).toBe('http://127.0.0.1:5000');
   });
 
-  it("rejects with the backend's own error kind and message", async () => {
-    const error = { kind: 'invalid_filter', message: "unknown comparator '>>' at column 16" };
+  it("rejects with the backend's own error kind, message and MLflow error code", async () => {
+    const error = {
+      error_code: 'INVALID_PARAMETER_VALUE',
+      kind: 'invalid_filter',
+      message: "unknown comparator '>>' at column 16",
+    };
     const backend = new HttpBackend('', async () => jsonResponse(400, error));
 
     const thrown = await backend.call('list_runs', { request }).catch((e: unknown) => e);
@@ -174,6 +179,46 @@ describe('TauriBackend', () => {
   });
 });
 
+describe('the local shell', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it("is the desktop app's, and sends its commands through the shell's `call` too", async () => {
+    const calls: [string, unknown][] = [];
+    const internals = {
+      invoke: async (command: string, args: unknown) => {
+        calls.push([command, args]);
+        return { folder: '/home/me/runs/abc/artifacts' };
+      },
+      transformCallback: () => 0,
+    };
+    vi.stubGlobal('window', { __TAURI_INTERNALS__: internals });
+    const backend: Backend = new TauriBackend();
+
+    await expect(backend.local?.call('reveal_artifact', { runId: 'abc', path: 'model.pt' })).resolves.toEqual({
+      folder: '/home/me/runs/abc/artifacts',
+    });
+    expect(calls).toEqual([['call', { command: 'reveal_artifact', args: { runId: 'abc', path: 'model.pt' } }]]);
+  });
+
+  it('is absent in a browser, which reaches only the store', () => {
+    const backend: Backend = new HttpBackend('http://127.0.0.1:5000');
+    expect(backend.local).toBeUndefined();
+  });
+
+  it("keeps the store's commands and the desktop app's own apart", () => {
+    expectTypeOf<CommandName & LocalCommandName>().toBeNever();
+    expectTypeOf<'index_folder'>().toExtend<LocalCommandName>();
+    expectTypeOf<'upload_artifact'>().toExtend<CommandName>();
+    // A command naming a host path cannot even be written against the store's `call`.
+    const ask = (backend: Backend) =>
+      // @ts-expect-error index_folder is the desktop app's own
+      backend.call('index_folder', { path: '/etc' });
+    expect(typeof ask).toBe('function');
+  });
+});
+
 describe('choosing a folder', () => {
   afterEach(() => {
     vi.unstubAllGlobals();
@@ -190,25 +235,23 @@ describe('choosing a folder', () => {
       transformCallback: () => 0,
     };
     vi.stubGlobal('window', { __TAURI_INTERNALS__: internals });
-    const backend = new TauriBackend();
+    const { local } = new TauriBackend();
 
-    await expect(backend.chooseFolder('Choose a folder to watch')).resolves.toBe('/home/me/experiments');
+    await expect(local.chooseFolder('Choose a folder to watch')).resolves.toBe('/home/me/experiments');
     expect(asked).toEqual([
       ['plugin:dialog|open', { options: { directory: true, multiple: false, title: 'Choose a folder to watch' } }],
     ]);
     answer = null;
-    await expect(backend.chooseFolder('Choose a folder to watch')).resolves.toBeNull();
-  });
-
-  it('is not offered in a browser, where a path is typed', () => {
-    const backend: Backend = new HttpBackend('http://127.0.0.1:5000');
-    expect(backend.chooseFolder).toBeUndefined();
+    await expect(local.chooseFolder('Choose a folder to watch')).resolves.toBeNull();
   });
 });
 
 describe('toBackendError', () => {
   it('keeps AppErrors and wraps anything else as a transport error', () => {
     expect(toBackendError({ kind: 'not_found', message: 'no such run' })).toMatchObject({ kind: 'not_found' });
+    expect(toBackendError({ error_code: 'RESOURCE_DOES_NOT_EXIST', kind: 'not_found', message: 'no command' })).toMatchObject({
+      error_code: 'RESOURCE_DOES_NOT_EXIST',
+    });
     expect(toBackendError(new Error('boom'))).toMatchObject({ kind: TRANSPORT_ERROR, message: 'boom' });
     expect(toBackendError('oops')).toMatchObject({ kind: TRANSPORT_ERROR, message: 'oops' });
   });

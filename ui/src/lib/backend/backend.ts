@@ -1,12 +1,15 @@
 // The one seam between the UI and Cairn's backend. Components talk to a `Backend`; the Tauri
 // implementation (tauri.ts) and the HTTP one for `cairn serve` (http.ts) are the only code that
-// knows how a call travels. The types below are the JSON transport shapes (snake_case, as
-// serialised by the `cairn-app` crate); times are epoch milliseconds.
+// knows how a call travels. `call` takes the store's commands, which every caller has; what only
+// the desktop app may do is its `local` shell (local.ts), absent in a browser. The types below are
+// the JSON transport shapes (snake_case, as serialised by the `cairn-app` crate); times are epoch
+// milliseconds.
 import type { ChartCommands } from './charts';
 import type { DemoCommands } from './demo';
 import type { FilesCommands, ImportProgressEvent } from './files';
 import type { RegistryCommands, RegistryScreenCommands } from './registry';
 import type { RunPageCommands } from './runpage';
+import type { LocalShell } from './local';
 import type { IndexSummary, SettingsCommands } from './settings';
 
 /** An experiment as listed in the sidebar. */
@@ -65,6 +68,8 @@ export interface RunsPage {
 export interface AppError {
   kind: string;
   message: string;
+  /** MLflow's code for it, e.g. `RESOURCE_DOES_NOT_EXIST`; sent by `cairn serve`. */
+  error_code?: string;
 }
 
 /** Commands of the runs view. */
@@ -74,8 +79,9 @@ export interface RunsCommands {
 }
 
 /**
- * Every command the backend answers, by name: its argument object and its result. Each subject
- * declares its commands in its own file (registry.ts, ...) and is joined here.
+ * Every command of the store, by name: its argument object and its result. Any caller may send
+ * them (the desktop app, and a browser through `cairn serve`). Each subject declares its commands
+ * in its own file (registry.ts, ...) and is joined here; the desktop app's own are in local.ts.
  */
 export type Commands = RunsCommands &
   RegistryCommands &
@@ -95,56 +101,34 @@ export type AppEvent =
   | ({ type: 'index_progress'; finished: boolean; error: string | null } & IndexSummary)
   | ImportProgressEvent;
 
-/** Files dragged over or dropped on the desktop window, as local paths. */
-export type FileDropEvent = { type: 'enter'; paths: string[] } | { type: 'leave' } | { type: 'drop'; paths: string[] };
-
 /** Everything the UI can ask of the backend. */
 export interface Backend {
-  /** Runs one command; rejects with a `BackendError`. */
+  /** Runs one store command; rejects with a `BackendError`. */
   call<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<CommandResult<C>>;
   /** Delivers every backend event to `listener` until the returned function is called. */
   subscribe(listener: (event: AppEvent) => void): () => void;
-  /**
-   * Desktop only: the window's native file drops, with local paths, until the returned function
-   * is called. Absent in a browser, where the UI uses HTML5 drag and drop and uploads instead.
-   */
-  onFileDrop?(listener: (event: FileDropEvent) => void): () => void;
-  /**
-   * Desktop only: asks for a local folder with the system's folder chooser, titled `title`;
-   * resolves with its path, or null when the user cancels. Absent in a browser, which cannot
-   * tell the page where a chosen folder is; there a path is typed.
-   */
-  chooseFolder?(title: string): Promise<string | null>;
   /**
    * Where MLflow clients can log to: `cairn serve`'s address (it answers MLflow's REST API beside
    * the app's). Absent in the desktop app, which serves no HTTP.
    */
   readonly trackingUri?: string;
   /**
-   * Desktop only: asks for an existing store's database file (`*.db`) with the system's file
-   * chooser; resolves with its path, or null when the user cancels.
+   * The desktop app's own commands and window: host paths, native drops, system choosers,
+   * relaunch. Absent in a browser, which may reach only the store.
    */
-  chooseStoreFile?(title: string): Promise<string | null>;
-  /**
-   * Desktop only: asks where to create a new store with the system's save dialog; resolves with
-   * the database file's path, or null when the user cancels.
-   */
-  chooseNewStore?(title: string): Promise<string | null>;
-  /**
-   * Desktop only: starts the app again on the store remembered by `use_store`, and closes this
-   * window.
-   */
-  reopen?(): Promise<void>;
+  readonly local?: LocalShell;
 }
 
 /** What every backend call rejects with: the backend's own error, or a transport failure. */
 export class BackendError extends Error implements AppError {
   readonly kind: string;
+  readonly error_code?: string;
 
-  constructor(kind: string, message: string) {
+  constructor(kind: string, message: string, errorCode?: string) {
     super(message);
     this.name = 'BackendError';
     this.kind = kind;
+    if (errorCode !== undefined) this.error_code = errorCode;
   }
 }
 
@@ -154,7 +138,10 @@ export const TRANSPORT_ERROR = 'transport';
 /** Turns whatever a transport threw into a `BackendError`, keeping an `AppError`'s kind and message. */
 export function toBackendError(thrown: unknown): BackendError {
   if (thrown instanceof BackendError) return thrown;
-  if (isAppError(thrown)) return new BackendError(thrown.kind, thrown.message);
+  if (isAppError(thrown)) {
+    const code = typeof thrown.error_code === 'string' ? thrown.error_code : undefined;
+    return new BackendError(thrown.kind, thrown.message, code);
+  }
   if (thrown instanceof Error) return new BackendError(TRANSPORT_ERROR, thrown.message);
   return new BackendError(TRANSPORT_ERROR, String(thrown));
 }

@@ -38,15 +38,19 @@ export interface ImportProgressEvent {
 /** The largest file `upload_artifact` takes (cairn-app's `MAX_UPLOAD_BYTES`). */
 export const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
 
-/** Commands of drag and drop. */
+/** The drag-and-drop command any caller has: a file arrives as its bytes. */
 export interface FilesCommands {
-  /** Desktop: copies local files and folders into a run's artifacts (under `dest`). */
+  /** One file's content, base64, into a run's artifacts at `path` (a browser's drops and uploads). */
+  upload_artifact: { args: { runId: string; path: string; contentBase64: string }; result: AddedArtifact };
+}
+
+/** Drag-and-drop commands only the desktop app has: they read files and folders by host path. */
+export interface FilesLocalCommands {
+  /** Copies local files and folders into a run's artifacts (under `dest`). */
   add_artifacts: {
     args: { runId: string; paths: string[]; dest?: string };
     result: { run_id: string; files: AddedArtifact[] };
   };
-  /** Browser: one file's content, base64, into a run's artifacts at `path`. */
-  upload_artifact: { args: { runId: string; path: string; contentBase64: string }; result: AddedArtifact };
   /** Indexes local folders or logs (MLflow, TensorBoard, CSV); progress arrives as events under `job`. */
   import_paths: { args: { paths: string[]; job?: string }; result: ImportSummary };
 }

@@ -1,9 +1,11 @@
-// The Backend in a browser: the same commands as the desktop app, sent to `cairn serve` over HTTP
-// as `POST /app/api/<command>` with the command's argument object as the JSON body; events arrive
-// as server-sent events from `GET /app/events`.
+// The Backend in a browser: the store's commands, sent to `cairn serve` over HTTP as
+// `POST /app/api/<command>` with the command's argument object as the JSON body; events arrive as
+// server-sent events from `GET /app/events`. It has no `local` shell: the server refuses every
+// command that names a path on its machine, so a browser is never offered one.
 import {
   BackendError,
   TRANSPORT_ERROR,
+  toBackendError,
   isAppError,
   type AppEvent,
   type Backend,
@@ -71,7 +73,7 @@ export class HttpBackend implements Backend {
       body = undefined;
     }
     if (!response.ok) {
-      if (isAppError(body)) throw new BackendError(body.kind, body.message);
+      if (isAppError(body)) throw toBackendError(body);
       const detail = text.trim().slice(0, 200) || response.statusText;
       throw new BackendError(TRANSPORT_ERROR, `HTTP ${response.status} from ${url}: ${detail}`);
     }

@@ -9,6 +9,7 @@ export type * from './charts';
 export type * from './demo';
 export type * from './settings';
 export * from './files';
+export type * from './local';
 export type * from './registry';
 
 /** True inside the desktop app, where Tauri injects `__TAURI_INTERNALS__` before the page loads. */

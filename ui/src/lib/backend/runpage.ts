@@ -132,6 +132,10 @@ export interface RunPageCommands {
     args: { runId: string; path: string; maxBytes?: number; fromEnd?: boolean };
     result: ArtifactPreview;
   };
-  reveal_artifact: { args: { runId: string; path: string }; result: { folder: string } };
   data_manifest: { args: { rootHash: string; limit?: number }; result: ManifestView };
+}
+
+/** The run page's command only the desktop app has: it opens the host's file manager. */
+export interface RunPageLocalCommands {
+  reveal_artifact: { args: { runId: string; path: string }; result: { folder: string } };
 }

@@ -2,10 +2,15 @@
 // commands/runs_view.rs).
 import type { ListRunsRequest, MetricValue } from './backend';
 
-/** Where the store lives and what it holds. */
+/**
+ * What the store holds and, for the desktop app only, where it lives. Over HTTP every path and the
+ * store's origin are null: a browser is never told where anything is on the server's disk.
+ */
 export interface AppInfo {
-  database_path: string;
-  artifacts_path: string;
+  /** The database file; null over HTTP. */
+  database_path: string | null;
+  /** The folder of artifacts stored by Cairn; null over HTTP. */
+  artifacts_path: string | null;
   schema_version: number;
   /** Active runs in active experiments. */
   run_count: number;
@@ -23,6 +28,8 @@ export interface AppInfo {
   settings_error: string | null;
   /** This app can switch to another store (`use_store`): the desktop app. */
   can_switch_store: boolean;
+  /** The caller is the desktop app, which may name paths on this machine; false over HTTP. */
+  local_shell: boolean;
 }
 
 /** `--store`, `CAIRN_STORE`, the remembered store, or the user's data folder. */
@@ -81,14 +88,18 @@ export interface RunGroups {
 /** Commands of the settings view and of the runs table's grouping. */
 export interface SettingsCommands {
   app_info: { args: Record<string, never>; result: AppInfo };
-  /** Desktop only: remembers a store (a database file or a folder; null: the default). */
+  group_runs: {
+    args: { request: ListRunsRequest; groupBy: string; metric?: string | null };
+    result: RunGroups;
+  };
+}
+
+/** Settings commands only the desktop app has: each names a path on this machine. */
+export interface SettingsLocalCommands {
+  /** Remembers a store (a database file or a folder; null: the default). */
   use_store: { args: { path: string | null }; result: StoreChoice };
   list_watched_folders: { args: Record<string, never>; result: FolderView[] };
   add_watched_folder: { args: { path: string }; result: FolderView[] };
   remove_watched_folder: { args: { path: string }; result: FolderView[] };
   index_folder: { args: { path: string }; result: IndexSummary };
-  group_runs: {
-    args: { request: ListRunsRequest; groupBy: string; metric?: string | null };
-    result: RunGroups;
-  };
 }

@@ -1,10 +1,11 @@
-// The Backend inside the desktop app: every command goes through the shell's one `call` command
-// (src-tauri/src/main.rs), which runs the same cairn-app function as `cairn serve`; events arrive
-// as the Tauri event `cairn://event`; folders and stores are chosen with the dialog plugin's system
-// choosers, and the shell's `reopen` command starts the app again on another store. This is the
-// only file that imports `@tauri-apps`. Events, the webview's drops and the dialogs load their
-// part of `@tauri-apps` when first used, so that a browser (which never uses them) does not
-// download and parse it with the app.
+// The Backend inside the desktop app. The store's commands and the desktop app's own (`local`:
+// host paths, watched folders, "open in folder", store choice) all go through the shell's one
+// `call` command (src-tauri/src/main.rs); events arrive as the Tauri event `cairn://event`;
+// folders and stores are chosen with the dialog plugin's system choosers, and the shell's `reopen`
+// command starts the app again on another store. This is the only file that imports
+// `@tauri-apps`. Events, the webview's drops and the dialogs load their part of `@tauri-apps` when
+// first used, so that a browser (which never uses them) does not download and parse it with the
+// app.
 import { invoke } from '@tauri-apps/api/core';
 
 import {
@@ -14,19 +15,17 @@ import {
   type CommandArgs,
   type CommandName,
   type CommandResult,
-  type FileDropEvent,
 } from './backend';
+import type { FileDropEvent, LocalCommandArgs, LocalCommandName, LocalCommandResult, LocalShell } from './local';
 
 /** The Tauri event the shell emits each backend event as. */
 export const EVENT_NAME = 'cairn://event';
 
 export class TauriBackend implements Backend {
-  async call<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<CommandResult<C>> {
-    try {
-      return await invoke<CommandResult<C>>('call', { command, args });
-    } catch (thrown) {
-      throw toBackendError(thrown);
-    }
+  readonly local: LocalShell = new TauriLocalShell();
+
+  call<C extends CommandName>(command: C, args: CommandArgs<C>): Promise<CommandResult<C>> {
+    return callShell(command, args);
   }
 
   subscribe(listener: (event: AppEvent) => void): () => void {
@@ -36,6 +35,13 @@ export class TauriBackend implements Backend {
         listen<AppEvent>(EVENT_NAME, (event) => listener(event.payload)),
       ),
     );
+  }
+}
+
+/** What the desktop app may do beyond the store: host paths, native drops, choosers, relaunch. */
+class TauriLocalShell implements LocalShell {
+  call<C extends LocalCommandName>(command: C, args: LocalCommandArgs<C>): Promise<LocalCommandResult<C>> {
+    return callShell(command, args);
   }
 
   chooseFolder(title: string): Promise<string | null> {
@@ -78,6 +84,15 @@ export class TauriBackend implements Backend {
         }),
       ),
     );
+  }
+}
+
+/** Runs one command through the shell's `call`, rejecting with a `BackendError`. */
+async function callShell<R>(command: string, args: unknown): Promise<R> {
+  try {
+    return await invoke<R>('call', { command, args });
+  } catch (thrown) {
+    throw toBackendError(thrown);
   }
 }
 
