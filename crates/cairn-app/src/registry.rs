@@ -29,6 +29,37 @@ impl From<RegistryError> for AppError {
     }
 }
 
+/// A resolved `models:/` reference as JSON shows it (the UI's `ResolvedModel`, the CLI's
+/// `models resolve --json`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResolvedModelView {
+    /// The registered model.
+    pub name: String,
+    /// The version number.
+    pub version: u64,
+    /// The version's stage.
+    pub stage: String,
+    /// The version's source as registered.
+    pub source: String,
+    /// The run it came from.
+    pub run_id: Option<String>,
+    /// Where the files are.
+    pub artifact_location: String,
+}
+
+impl From<&ResolvedModel> for ResolvedModelView {
+    fn from(resolved: &ResolvedModel) -> Self {
+        ResolvedModelView {
+            name: resolved.name.clone(),
+            version: resolved.version,
+            stage: resolved.stage.clone(),
+            source: resolved.source.clone(),
+            run_id: resolved.run_id.clone(),
+            artifact_location: resolved.artifact_location.clone(),
+        }
+    }
+}
+
 /// One history entry as JSON shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HistoryView {

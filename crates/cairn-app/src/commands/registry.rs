@@ -121,7 +121,8 @@ struct UriArgs {
 
 fn resolve_model_uri(app: &App, args: Value) -> Result<Value, AppError> {
     let args: UriArgs = arguments("resolve_model_uri", args)?;
-    reply(&registry::resolve_model_uri(app.store(), &args.uri)?)
+    let resolved = registry::resolve_model_uri(app.store(), &args.uri)?;
+    reply(&registry::ResolvedModelView::from(&resolved))
 }
 
 /// The UI's user name when it sent one, else the app's.

@@ -1,5 +1,5 @@
 //! `cairn gate`: parses the flags, lets `cairn_core::registry::gate` judge, prints the table,
-//! writes the report, promotes when asked, and picks the exit code (0 pass, 1 fail, 2 error).
+//! writes the report (`gate_report.rs`), promotes when asked, and picks the exit code (0 pass, 1 fail, 2 error).
 
 use std::process::ExitCode;
 
@@ -10,6 +10,7 @@ use cairn_core::registry::gate::{
     Candidate, GateError, GateReport, GateSpec, MissingBaseline, Requirement, Rule, evaluate,
 };
 
+use super::gate_report;
 use crate::args::GateArgs;
 use crate::output::Table;
 
@@ -94,13 +95,13 @@ fn judge(store: &dyn Store, args: &GateArgs, json: bool) -> Result<bool, Failure
     let (spec, promote) = spec(args)?;
     let report = evaluate(store, &spec)?;
     if let Some(path) = &args.report {
-        let text = report.render_for(&path.to_string_lossy())?;
+        let text = gate_report::render_for(&report, &path.to_string_lossy())?;
         std::fs::write(path, text).map_err(|error| {
             GateError::Data(format!("writing the report {}: {error}", path.display()))
         })?;
     }
     if json {
-        outln!("{}", report.to_json())?;
+        outln!("{}", gate_report::to_json(&report))?;
     } else {
         print_table(&report)?;
     }

@@ -4,6 +4,7 @@ mod demo;
 mod diff;
 mod experiments;
 mod gate;
+mod gate_report;
 mod hash;
 mod index;
 mod log;

@@ -2,7 +2,7 @@
 //! shared with the server and the app; this file parses and prints.
 
 use anyhow::Context;
-use cairn_app::registry::HistoryView;
+use cairn_app::registry::{HistoryView, ResolvedModelView};
 use cairn_core::Store;
 use cairn_core::model::{ModelStage, ModelVersion, RegisteredModel};
 use cairn_core::registry::{self, Promotion};
@@ -221,7 +221,7 @@ pub fn run(store: &dyn Store, command: ModelsCommand, json: bool) -> anyhow::Res
         ModelsCommand::Resolve { uri } => {
             let resolved = registry::resolve_uri(store, &uri)?;
             if json {
-                return super::print_json(&resolved);
+                return super::print_json(&ResolvedModelView::from(&resolved));
             }
             let mut overview = Table::plain();
             overview.row(["name".into(), resolved.name.clone()]);

@@ -4,8 +4,6 @@
 
 pub mod gate;
 
-use serde::Serialize;
-
 use crate::error::StoreError;
 use crate::model::{ModelStage, ModelVersion, NewModelVersion, StageTransition};
 use crate::store::Store;
@@ -112,7 +110,7 @@ impl ModelUri {
 }
 
 /// A resolved model reference: the version and where its files are.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResolvedModel {
     /// The registered model.
     pub name: String,

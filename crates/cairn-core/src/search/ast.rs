@@ -15,21 +15,24 @@ pub struct Span {
 
 /// A filter: comparisons combined with AND and OR (OR and parentheses are Cairn's extension;
 /// MLflow accepts only AND).
+///
+/// `F` is what a comparison names: a run's [`Field`] by default, an
+/// [`EntityField`](super::EntityField) for the other searchable entities.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Filter {
+pub enum Filter<F = Field> {
     /// Every child holds. Has at least two children, none of them an `And`.
-    And(Vec<Filter>),
+    And(Vec<Filter<F>>),
     /// At least one child holds. Has at least two children, none of them an `Or`.
-    Or(Vec<Filter>),
+    Or(Vec<Filter<F>>),
     /// One comparison.
-    Compare(Comparison),
+    Compare(Comparison<F>),
 }
 
 /// One condition on one field: `metrics.acc > 0.9`, `params.lr IS NULL`, `run_id IN ('a')`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Comparison {
+pub struct Comparison<F = Field> {
     /// What is compared.
-    pub field: Field,
+    pub field: F,
     /// How it is compared.
     pub predicate: Predicate,
     /// Where the comparison was written, from the field's first byte to the value's last.
@@ -201,7 +204,7 @@ pub struct OrderBy {
 /// Writes the filter back in the grammar, normalised: prefixes spelled `metrics.`, `params.`,
 /// `tags.`, `attributes.`, `datasets.`; keywords in capitals; strings in single quotes.
 /// Parsing the output gives the same filter (spans aside).
-impl fmt::Display for Filter {
+impl<F: fmt::Display> fmt::Display for Filter<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Filter::And(children) => write_joined(f, children, " AND ", |child| {
@@ -216,11 +219,11 @@ impl fmt::Display for Filter {
     }
 }
 
-fn write_joined(
+fn write_joined<F: fmt::Display>(
     f: &mut fmt::Formatter<'_>,
-    children: &[Filter],
+    children: &[Filter<F>],
     separator: &str,
-    needs_parentheses: impl Fn(&Filter) -> bool,
+    needs_parentheses: impl Fn(&Filter<F>) -> bool,
 ) -> fmt::Result {
     for (index, child) in children.iter().enumerate() {
         if index > 0 {
@@ -235,7 +238,7 @@ fn write_joined(
     Ok(())
 }
 
-impl fmt::Display for Comparison {
+impl<F: fmt::Display> fmt::Display for Comparison<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} ", self.field)?;
         match &self.predicate {
@@ -303,7 +306,7 @@ impl fmt::Display for OrderBy {
 
 /// A key as written after a prefix: bare when it is a plain name (`acc`, `mlflow.runName`),
 /// otherwise in backticks.
-fn name_for_display(key: &str) -> String {
+pub(crate) fn name_for_display(key: &str) -> String {
     let is_plain_part =
         |part: &str| !part.is_empty() && part.chars().all(|c| c.is_alphanumeric() || c == '_');
     if key.split('.').all(is_plain_part) {

@@ -1,10 +1,120 @@
 //! Turns a written name (`metrics.acc`, ``tags.`mlflow.runName` ``, `created`, `"run name"`)
 //! into a [`Field`], with MLflow's prefixes, aliases and case rules: prefixes and attribute names
 //! are case-sensitive, and a name without a prefix is an attribute.
+//!
+//! [`FieldTable`] is what the one parser asks of an entity: how a written name resolves and what
+//! the field accepts. [`RunFields`] is the runs' table; `entity.rs` holds the others.
 
 use super::ast::{DatasetField, Field, RunAttribute};
 use super::error::SearchError;
 use super::lexer::{NamePart, Token, TokenKind};
+
+/// What the parser asks of the entity being searched.
+pub(crate) trait FieldTable {
+    /// What a resolved name is.
+    type Field;
+    /// Resolves the field written as `token` (a name or a double-quoted name).
+    fn resolve(&self, token: &Token, input: &str) -> Result<Self::Field, SearchError>;
+    /// What the field accepts.
+    fn rules(&self, field: &Self::Field) -> FieldRules;
+    /// Why a field refused `IS [NOT] NULL`, e.g. "IS NULL and IS NOT NULL work only on params and
+    /// tags".
+    fn null_note(&self) -> &'static str;
+    /// Why a field refused `[NOT] IN`, e.g. "only run_id and datasets take IN lists".
+    fn list_note(&self) -> &'static str;
+}
+
+/// What a field accepts, for checking and for error messages.
+pub(crate) struct FieldRules {
+    pub(crate) numeric: bool,
+    /// Whether a numeric field also takes a quoted number (`version_number = '2'`), as Cairn's
+    /// entity searches always have; run filters do not.
+    pub(crate) quoted_numbers: bool,
+    pub(crate) takes_lists: bool,
+    pub(crate) takes_null: bool,
+    /// The operators it accepts, as a message lists them.
+    pub(crate) operators: &'static str,
+    /// Why, e.g. "params are strings".
+    pub(crate) nature: String,
+}
+
+impl FieldRules {
+    pub(crate) fn numeric(nature: String) -> Self {
+        FieldRules {
+            numeric: true,
+            quoted_numbers: false,
+            takes_lists: false,
+            takes_null: false,
+            operators: "=, !=, <, <=, >, >=",
+            nature,
+        }
+    }
+
+    /// A key-value field (a param or tag): strings, present or absent.
+    pub(crate) fn param_or_tag(nature: &str) -> Self {
+        FieldRules {
+            numeric: false,
+            quoted_numbers: false,
+            takes_lists: false,
+            takes_null: true,
+            operators: "=, !=, LIKE, ILIKE, IS NULL, IS NOT NULL",
+            nature: nature.to_owned(),
+        }
+    }
+
+    pub(crate) fn string(takes_lists: bool, nature: String) -> Self {
+        let operators = if takes_lists {
+            "=, !=, LIKE, ILIKE, IN, NOT IN"
+        } else {
+            "=, !=, LIKE, ILIKE"
+        };
+        FieldRules {
+            numeric: false,
+            quoted_numbers: false,
+            takes_lists,
+            takes_null: false,
+            operators,
+            nature,
+        }
+    }
+}
+
+/// The runs' field table: metrics, params, tags, run attributes and datasets.
+pub(crate) struct RunFields;
+
+impl FieldTable for RunFields {
+    type Field = Field;
+
+    fn resolve(&self, token: &Token, input: &str) -> Result<Field, SearchError> {
+        resolve_field(token, input)
+    }
+
+    fn rules(&self, field: &Field) -> FieldRules {
+        match field {
+            Field::Metric(_) => FieldRules::numeric("metrics are numbers".to_owned()),
+            Field::Attribute(attribute) if attribute.is_numeric() => {
+                FieldRules::numeric(format!("{} is a number", attribute.name()))
+            }
+            Field::Param(_) => FieldRules::param_or_tag("params are strings"),
+            Field::Tag(_) => FieldRules::param_or_tag("tags are strings"),
+            Field::Attribute(attribute) => {
+                let nature = format!("{} is a string", attribute.name());
+                FieldRules::string(*attribute == RunAttribute::RunId, nature)
+            }
+            Field::Dataset(dataset) => {
+                FieldRules::string(true, format!("datasets.{} is a string", dataset.name()))
+            }
+        }
+    }
+
+    fn null_note(&self) -> &'static str {
+        "IS NULL and IS NOT NULL work only on params and tags"
+    }
+
+    fn list_note(&self) -> &'static str {
+        "only run_id and datasets take IN lists"
+    }
+}
 
 const PREFIXES_HINT: &str = "metrics., params., tags., attributes. or datasets.";
 
@@ -41,7 +151,11 @@ pub(crate) fn resolve_field(token: &Token, input: &str) -> Result<Field, SearchE
 
 /// The key after the prefix: one quoted part, or bare parts joined by dots
 /// (`tags.mlflow.runName` is the tag `mlflow.runName`, as in MLflow).
-fn join_key(parts: &[NamePart], written: &str, position: usize) -> Result<String, SearchError> {
+pub(crate) fn join_key(
+    parts: &[NamePart],
+    written: &str,
+    position: usize,
+) -> Result<String, SearchError> {
     let key = match parts {
         [only] => only.text.clone(),
         _ if parts.iter().all(|part| !part.quoted) => parts

@@ -35,6 +35,9 @@ pub(crate) enum TokenKind {
     RightParen,
     /// `,`
     Comma,
+    /// `+`, `-` or `*` standing alone; only from [`tokenize_arithmetic`] (a gate rule's
+    /// `baseline - 0.01`).
+    Sign(Sign),
     /// The end of the input (an empty span at its length).
     End,
 }
@@ -44,6 +47,14 @@ pub(crate) enum TokenKind {
 pub(crate) struct NamePart {
     pub(crate) text: String,
     pub(crate) quoted: bool,
+}
+
+/// An arithmetic sign of a gate rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sign {
+    Plus,
+    Minus,
+    Times,
 }
 
 /// A comparison operator as written.
@@ -112,7 +123,21 @@ impl Token {
 
 /// Splits `input` into tokens; the last token is always [`TokenKind::End`].
 pub(crate) fn tokenize(input: &str) -> Result<Vec<Token>, SearchError> {
-    let mut lexer = Lexer { input, position: 0 };
+    tokenize_with(input, false)
+}
+
+/// As [`tokenize`], with `+`, `*` and a `-` that starts no number read as [`TokenKind::Sign`]
+/// (also right after a name: `baseline-0.01`), for gate rules.
+pub(crate) fn tokenize_arithmetic(input: &str) -> Result<Vec<Token>, SearchError> {
+    tokenize_with(input, true)
+}
+
+fn tokenize_with(input: &str, arithmetic: bool) -> Result<Vec<Token>, SearchError> {
+    let mut lexer = Lexer {
+        input,
+        position: 0,
+        arithmetic,
+    };
     let mut tokens = Vec::new();
     loop {
         lexer.skip_whitespace();
@@ -138,6 +163,8 @@ struct Lexer<'a> {
     input: &'a str,
     /// Byte offset of the next character; always on a character boundary.
     position: usize,
+    /// Whether `+ - *` are signs rather than errors.
+    arithmetic: bool,
 }
 
 impl Lexer<'_> {
@@ -182,6 +209,9 @@ impl Lexer<'_> {
                 self.number()?
             }
             c if is_name_start(c) => self.name_or_string()?,
+            '+' if self.arithmetic => self.single(TokenKind::Sign(Sign::Plus)),
+            '-' if self.arithmetic => self.single(TokenKind::Sign(Sign::Minus)),
+            '*' if self.arithmetic => self.single(TokenKind::Sign(Sign::Times)),
             ';' => {
                 return Err(SearchError::new(
                     start,
@@ -318,7 +348,9 @@ impl Lexer<'_> {
                 break;
             }
         }
-        if let Some(c @ ('-' | '/' | ':')) = self.peek() {
+        if let Some(c @ ('-' | '/' | ':')) = self.peek()
+            && !(self.arithmetic && c == '-')
+        {
             let written = self.input.get(start..self.position).unwrap_or_default();
             return Err(SearchError::new(
                 self.position,

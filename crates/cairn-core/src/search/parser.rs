@@ -12,9 +12,9 @@
 //! list       := '(' text ( ',' text )* ')'
 //! ```
 
-use super::ast::{CompareOp, Comparison, Field, Filter, Literal, Predicate, RunAttribute, Span};
+use super::ast::{CompareOp, Comparison, Filter, Literal, Predicate, Span};
 use super::error::SearchError;
-use super::fields::{is_field_token, resolve_field};
+use super::fields::{FieldRules, FieldTable, RunFields, is_field_token};
 use super::lexer::{Keyword, Operator, Token, TokenKind, tokenize};
 
 /// How deeply parentheses may nest; deeper input is refused rather than risking the stack.
@@ -22,6 +22,14 @@ const MAX_NESTING: usize = 64;
 
 /// Parses a run filter. Empty or whitespace-only input means "no filter" and gives `None`.
 pub fn parse_filter(input: &str) -> Result<Option<Filter>, SearchError> {
+    parse_with(&RunFields, input)
+}
+
+/// Parses a filter over the fields of `table`. Empty or whitespace-only input gives `None`.
+pub(crate) fn parse_with<T: FieldTable>(
+    table: &T,
+    input: &str,
+) -> Result<Option<Filter<T::Field>>, SearchError> {
     if input.trim().is_empty() {
         return Ok(None);
     }
@@ -34,6 +42,7 @@ pub fn parse_filter(input: &str) -> Result<Option<Filter>, SearchError> {
         },
     };
     let mut parser = Parser {
+        table,
         input,
         tokens,
         index: 0,
@@ -68,7 +77,8 @@ pub fn parse_filter(input: &str) -> Result<Option<Filter>, SearchError> {
     }
 }
 
-struct Parser<'a> {
+struct Parser<'a, T> {
+    table: &'a T,
     input: &'a str,
     tokens: Vec<Token>,
     index: usize,
@@ -79,73 +89,7 @@ struct Parser<'a> {
     last_comparison: Option<Span>,
 }
 
-/// What a field accepts, for checking and for error messages.
-struct FieldRules {
-    numeric: bool,
-    takes_lists: bool,
-    takes_null: bool,
-    /// The operators it accepts, as a message lists them.
-    operators: &'static str,
-    /// Why, e.g. "params are strings".
-    nature: String,
-}
-
-impl FieldRules {
-    fn of(field: &Field) -> Self {
-        match field {
-            Field::Metric(_) => Self::numeric("metrics are numbers".to_owned()),
-            Field::Attribute(attribute) if attribute.is_numeric() => {
-                Self::numeric(format!("{} is a number", attribute.name()))
-            }
-            Field::Param(_) => Self::param_or_tag("params are strings"),
-            Field::Tag(_) => Self::param_or_tag("tags are strings"),
-            Field::Attribute(attribute) => {
-                let nature = format!("{} is a string", attribute.name());
-                Self::string(*attribute == RunAttribute::RunId, nature)
-            }
-            Field::Dataset(dataset) => {
-                Self::string(true, format!("datasets.{} is a string", dataset.name()))
-            }
-        }
-    }
-
-    fn numeric(nature: String) -> Self {
-        FieldRules {
-            numeric: true,
-            takes_lists: false,
-            takes_null: false,
-            operators: "=, !=, <, <=, >, >=",
-            nature,
-        }
-    }
-
-    fn param_or_tag(nature: &str) -> Self {
-        FieldRules {
-            numeric: false,
-            takes_lists: false,
-            takes_null: true,
-            operators: "=, !=, LIKE, ILIKE, IS NULL, IS NOT NULL",
-            nature: nature.to_owned(),
-        }
-    }
-
-    fn string(takes_lists: bool, nature: String) -> Self {
-        let operators = if takes_lists {
-            "=, !=, LIKE, ILIKE, IN, NOT IN"
-        } else {
-            "=, !=, LIKE, ILIKE"
-        };
-        FieldRules {
-            numeric: false,
-            takes_lists,
-            takes_null: false,
-            operators,
-            nature,
-        }
-    }
-}
-
-impl Parser<'_> {
+impl<T: FieldTable> Parser<'_, T> {
     fn peek(&self) -> &Token {
         self.tokens.get(self.index).unwrap_or(&self.end)
     }
@@ -173,7 +117,7 @@ impl Parser<'_> {
         self.input.get(span.start..span.end).unwrap_or_default()
     }
 
-    fn or_expression(&mut self) -> Result<Filter, SearchError> {
+    fn or_expression(&mut self) -> Result<Filter<T::Field>, SearchError> {
         let mut children = vec![self.and_expression()?];
         while self.peek_is_keyword(Keyword::Or) {
             self.advance();
@@ -184,7 +128,7 @@ impl Parser<'_> {
         }))
     }
 
-    fn and_expression(&mut self) -> Result<Filter, SearchError> {
+    fn and_expression(&mut self) -> Result<Filter<T::Field>, SearchError> {
         let mut children = vec![self.primary()?];
         while self.peek_is_keyword(Keyword::And) {
             self.advance();
@@ -195,7 +139,7 @@ impl Parser<'_> {
         }))
     }
 
-    fn primary(&mut self) -> Result<Filter, SearchError> {
+    fn primary(&mut self) -> Result<Filter<T::Field>, SearchError> {
         let token = self.peek().clone();
         if token.kind == TokenKind::LeftParen {
             if self.nesting >= MAX_NESTING {
@@ -252,10 +196,10 @@ impl Parser<'_> {
         )
     }
 
-    fn comparison(&mut self) -> Result<Comparison, SearchError> {
+    fn comparison(&mut self) -> Result<Comparison<T::Field>, SearchError> {
         let field_token = self.advance();
-        let field = resolve_field(&field_token, self.input)?;
-        let rules = FieldRules::of(&field);
+        let field = self.table.resolve(&field_token, self.input)?;
+        let rules = self.table.rules(&field);
         let start = field_token.span.start;
         let operator = self.advance();
         let predicate = match operator.kind {
@@ -308,7 +252,7 @@ impl Parser<'_> {
                         start,
                         &operator,
                         &rules,
-                        "IS NULL and IS NOT NULL work only on params and tags",
+                        self.table.null_note(),
                     ));
                 }
                 self.null_test(start)?
@@ -373,12 +317,7 @@ impl Parser<'_> {
         if rules.takes_lists {
             Ok(())
         } else {
-            Err(self.operator_refused(
-                start,
-                operator,
-                rules,
-                "only run_id and datasets take IN lists",
-            ))
+            Err(self.operator_refused(start, operator, rules, self.table.list_note()))
         }
     }
 
@@ -419,6 +358,13 @@ impl Parser<'_> {
         });
         match (&value.kind, rules.numeric) {
             (TokenKind::Number(number), true) => Ok(Literal::Number(*number)),
+            (TokenKind::SingleQuoted(text) | TokenKind::DoubleQuoted(text), true)
+                if rules.quoted_numbers && text.trim().parse::<f64>().is_ok() =>
+            {
+                Ok(Literal::Number(
+                    text.trim().parse::<f64>().unwrap_or_default(),
+                ))
+            }
             (TokenKind::SingleQuoted(text) | TokenKind::DoubleQuoted(text), false) => {
                 Ok(Literal::Text(text.clone()))
             }
@@ -545,11 +491,11 @@ impl Parser<'_> {
 
 /// One child stays itself; several become `make(children)`, with children of the same kind
 /// spliced in (`a AND (b AND c)` is `And[a, b, c]`).
-fn combine(
-    mut children: Vec<Filter>,
-    make: fn(Vec<Filter>) -> Filter,
-    same_kind: fn(&Filter) -> bool,
-) -> Filter {
+fn combine<F>(
+    mut children: Vec<Filter<F>>,
+    make: fn(Vec<Filter<F>>) -> Filter<F>,
+    same_kind: fn(&Filter<F>) -> bool,
+) -> Filter<F> {
     if children.len() == 1
         && let Some(only) = children.pop()
     {

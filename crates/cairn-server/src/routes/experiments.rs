@@ -5,11 +5,12 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use cairn_core::Store;
 use cairn_core::model::{ExperimentId, LifecycleStage, NewExperiment, Tag, ViewType};
+use cairn_core::search::{Entity, entities};
 use serde_json::{Value, json};
 
 use crate::args::{Args, encode_page_token};
 use crate::error::{ApiError, ApiResult};
-use crate::{Shared, filter, wire};
+use crate::{Shared, search_args, wire};
 
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -77,7 +78,8 @@ async fn search(State(state): State<Shared>, args: Args) -> ApiResult {
             "Invalid value {max_results} for parameter 'max_results' supplied: must be between 1 and 50000"
         )));
     }
-    let clauses = filter::parse(&args.str("filter").unwrap_or_default())?;
+    let filter =
+        search_args::entity_filter(Entity::Experiment, &args.str("filter").unwrap_or_default())?;
     let offset = args.page_offset()?;
     let order_by = args.str_list("order_by");
     let mut experiments: Vec<_> = state
@@ -86,52 +88,12 @@ async fn search(State(state): State<Shared>, args: Args) -> ApiResult {
         .into_iter()
         .map(|summary| summary.experiment)
         .filter(|experiment| {
-            filter::matches(&clauses, |field| match field {
-                "name" | "attribute.name" => Some(experiment.name.clone()),
-                "creation_time" | "attribute.creation_time" => {
-                    experiment.creation_time_ms.map(|t| t.to_string())
-                }
-                "last_update_time" | "attribute.last_update_time" => {
-                    experiment.last_update_time_ms.map(|t| t.to_string())
-                }
-                other => other.strip_prefix("tags.").and_then(|key| {
-                    experiment
-                        .tags
-                        .iter()
-                        .find(|t| t.key == key)
-                        .map(|t| t.value.clone())
-                }),
-            })
+            filter
+                .as_ref()
+                .is_none_or(|filter| entities::matches(filter, experiment))
         })
         .collect();
-    // MLflow's default: newest first, then by id.
-    experiments.sort_by(|a, b| {
-        b.creation_time_ms
-            .cmp(&a.creation_time_ms)
-            .then(a.experiment_id.cmp(&b.experiment_id))
-    });
-    for clause in order_by.iter().rev() {
-        let mut parts = clause.split_whitespace();
-        let field = parts.next().unwrap_or("");
-        let descending = parts
-            .next()
-            .is_some_and(|dir| dir.eq_ignore_ascii_case("desc"));
-        let field = field.trim_start_matches("attribute.");
-        experiments.sort_by(|a, b| {
-            let ordering = match field {
-                "name" => a.name.cmp(&b.name),
-                "experiment_id" => a.experiment_id.cmp(&b.experiment_id),
-                "creation_time" => a.creation_time_ms.cmp(&b.creation_time_ms),
-                "last_update_time" => a.last_update_time_ms.cmp(&b.last_update_time_ms),
-                _ => std::cmp::Ordering::Equal,
-            };
-            if descending {
-                ordering.reverse()
-            } else {
-                ordering
-            }
-        });
-    }
+    entities::sort_experiments(&mut experiments, &order_by);
     let total = experiments.len();
     let end = offset.saturating_add(max_results as usize).min(total);
     let page: Vec<Value> = experiments

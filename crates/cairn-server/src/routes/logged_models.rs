@@ -5,12 +5,13 @@ use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use cairn_core::Store;
 use cairn_core::model::{LoggedModelStatus, NewLoggedModel};
+use cairn_core::search::{Entity, entities};
 use serde_json::{Value, json};
 
 use super::experiments::experiment_id;
 use crate::args::{Args, encode_page_token};
 use crate::error::{ApiError, ApiResult};
-use crate::{Shared, filter, logged_model_order, wire};
+use crate::{Shared, search_args, wire};
 
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -111,8 +112,9 @@ async fn search(State(state): State<Shared>, args: Args) -> ApiResult {
         .iter()
         .map(|id| experiment_id(id))
         .collect::<Result<Vec<_>, _>>()?;
-    let clauses = filter::parse(&args.str("filter").unwrap_or_default())?;
-    let order_by = logged_model_order::parse(&args.list("order_by"))?;
+    let filter =
+        search_args::entity_filter(Entity::LoggedModel, &args.str("filter").unwrap_or_default())?;
+    let order_by = search_args::logged_model_order(&args.list("order_by"))?;
     let max_results = args.i64("max_results")?.unwrap_or(100).max(1) as usize;
     let offset = args.page_offset()?;
     let mut models: Vec<_> = state
@@ -120,25 +122,12 @@ async fn search(State(state): State<Shared>, args: Args) -> ApiResult {
         .await?
         .into_iter()
         .filter(|model| {
-            filter::matches(&clauses, |field| match field {
-                "name" => Some(model.name.clone()),
-                "model_id" => Some(model.model_id.clone()),
-                "source_run_id" => model.source_run_id.clone(),
-                "status" => Some(model.status.as_str().to_string()),
-                other => other
-                    .strip_prefix("tags.")
-                    .and_then(|key| model.tags.iter().find(|t| t.key == key))
-                    .map(|t| t.value.clone())
-                    .or_else(|| {
-                        other
-                            .strip_prefix("params.")
-                            .and_then(|key| model.params.iter().find(|p| p.key == key))
-                            .map(|p| p.value.clone())
-                    }),
-            })
+            filter
+                .as_ref()
+                .is_none_or(|filter| entities::matches(filter, model))
         })
         .collect();
-    logged_model_order::sort(&mut models, &order_by);
+    entities::sort_logged_models(&mut models, &order_by);
     let end = offset.saturating_add(max_results).min(models.len());
     let page: Vec<Value> = models
         .get(offset.min(models.len())..end)

@@ -4,12 +4,13 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use cairn_core::model::{ModelStage, ModelVersion, NewModelVersion, StageTransition, Tag};
+use cairn_core::search::{Entity, entities};
 use cairn_core::{SqliteStore, Store, StoreResult};
 use serde_json::{Value, json};
 
 use crate::args::{Args, encode_page_token};
 use crate::error::{ApiError, ApiResult};
-use crate::{Shared, filter, wire};
+use crate::{Shared, search_args, wire};
 
 /// Where registry changes made over REST are recorded as coming from.
 const ORIGIN: &str = "rest";
@@ -156,41 +157,22 @@ fn page<T>(
 }
 
 async fn search_models(State(state): State<Shared>, args: Args) -> ApiResult {
-    let clauses = filter::parse(&args.str("filter").unwrap_or_default())?;
+    let filter = search_args::entity_filter(
+        Entity::RegisteredModel,
+        &args.str("filter").unwrap_or_default(),
+    )?;
     let order_by = args.str_list("order_by");
     let mut models: Vec<_> = state
         .call(|store| store.list_registered_models())
         .await?
         .into_iter()
         .filter(|model| {
-            filter::matches(&clauses, |field| match field {
-                "name" => Some(model.name.clone()),
-                other => other
-                    .strip_prefix("tags.")
-                    .and_then(|key| model.tags.iter().find(|t| t.key == key))
-                    .map(|t| t.value.clone()),
-            })
+            filter
+                .as_ref()
+                .is_none_or(|filter| entities::matches(filter, model))
         })
         .collect();
-    for clause in order_by.iter().rev() {
-        let mut parts = clause.split_whitespace();
-        let field = parts.next().unwrap_or("");
-        let descending = parts
-            .next()
-            .is_some_and(|dir| dir.eq_ignore_ascii_case("desc"));
-        models.sort_by(|a, b| {
-            let ordering = match field {
-                "last_updated_timestamp" => a.last_updated_time_ms.cmp(&b.last_updated_time_ms),
-                "creation_timestamp" => a.creation_time_ms.cmp(&b.creation_time_ms),
-                _ => a.name.cmp(&b.name),
-            };
-            if descending {
-                ordering.reverse()
-            } else {
-                ordering
-            }
-        });
-    }
+    entities::sort_registered_models(&mut models, &order_by);
     page(
         models,
         &args,
@@ -380,26 +362,21 @@ fn all_versions(store: &SqliteStore) -> StoreResult<Vec<ModelVersion>> {
 }
 
 async fn search_versions(State(state): State<Shared>, args: Args) -> ApiResult {
-    let clauses = filter::parse(&args.str("filter").unwrap_or_default())?;
+    let filter = search_args::entity_filter(
+        Entity::ModelVersion,
+        &args.str("filter").unwrap_or_default(),
+    )?;
     let mut versions: Vec<_> = state
         .call(all_versions)
         .await?
         .into_iter()
         .filter(|version| {
-            filter::matches(&clauses, |field| match field {
-                "name" => Some(version.name.clone()),
-                "version_number" => Some(version.version.to_string()),
-                "run_id" => version.run_id.clone(),
-                "source_path" | "source" => Some(version.source.clone()),
-                "current_stage" => Some(version.current_stage.as_str().to_string()),
-                other => other
-                    .strip_prefix("tags.")
-                    .and_then(|key| version.tags.iter().find(|t| t.key == key))
-                    .map(|t| t.value.clone()),
-            })
+            filter
+                .as_ref()
+                .is_none_or(|filter| entities::matches(filter, version))
         })
         .collect();
-    versions.sort_by(|a, b| a.name.cmp(&b.name).then(b.version.cmp(&a.version)));
+    entities::sort_model_versions(&mut versions);
     page(
         versions,
         &args,

@@ -1,10 +1,12 @@
 use super::*;
 use crate::SqliteStore;
+use crate::Store;
+use crate::model::ModelStage;
 use crate::model::{
     DataHash, DataKind, GitOrigin, GitProvenance, LogBatch, MetricPoint, NamedMetricPoint,
     NewExperiment, NewRun, SourceKind,
 };
-use crate::registry::{Promotion, promote, register_run_model};
+use crate::registry::{ModelRef, Promotion, promote, register_run_model};
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -113,6 +115,26 @@ fn parses_rules_with_the_search_lexer() {
     assert_eq!(
         Rule::parse("metrics.`val auc` != 0").unwrap().metric,
         "val auc"
+    );
+    // Signs without spaces: the lexer's arithmetic mode reads them, no re-lexing.
+    assert_eq!(
+        threshold("metrics.a>=baseline-0.01"),
+        Threshold::BaselinePlus(-0.01)
+    );
+    assert_eq!(
+        threshold("metrics.a>=baseline+0.01"),
+        Threshold::BaselinePlus(0.01)
+    );
+    assert_eq!(
+        threshold("metrics.a<=baseline*2"),
+        Threshold::BaselineTimes(2.0)
+    );
+    assert_eq!(threshold("metrics.a > - 1"), Threshold::Number(-1.0));
+    let error = Rule::parse("metrics.a > baseline / 2").unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "rule 'metrics.a > baseline / 2': at position 21: expected a name, value, operator or \
+         parenthesis, found '/'"
     );
     for bad in [
         "params.lr > 1",
@@ -268,7 +290,7 @@ fn requirements_check_git_and_data() {
 }
 
 #[test]
-fn reports_in_markdown_html_and_json() {
+fn the_markdown_record_lists_each_rule() {
     let fixture = fixture();
     let report = evaluate(
         &fixture.store,
@@ -278,29 +300,16 @@ fn reports_in_markdown_html_and_json() {
         ]),
     )
     .unwrap();
-    let markdown = report.render_for("report.md").unwrap();
+    let markdown = report.to_markdown();
     assert!(markdown.starts_with("# Gate: m — PASSED"), "{markdown}");
     assert!(
         markdown.contains("| `metrics.val_auc >= baseline + 0.002` | 0.93 | 0.9 | 0.902 | pass |"),
         "{markdown}"
     );
     assert!(markdown.contains("Baseline (Production): version 1"));
-    let json: serde_json::Value =
-        serde_json::from_str(&report.render_for("out/report.json").unwrap()).unwrap();
-    assert_eq!(json["passed"], true);
-    assert_eq!(json["candidate"]["version"], 2);
-    assert_eq!(json["rules"][0]["baseline"], 0.9);
-    assert_eq!(json["rules"][1]["threshold"], 50.0);
-    assert!(
-        report
-            .render_for("r.html")
-            .unwrap()
-            .contains("<td>pass</td>")
-    );
-    assert!(matches!(
-        report.render_for("r.txt"),
-        Err(GateError::Usage(_))
-    ));
+    assert_eq!(report.rules[0].baseline, Some(0.9));
+    assert_eq!(report.rules[1].threshold, Some(50.0));
+    assert_eq!(report.candidate.version, Some(2));
 }
 
 #[test]
