@@ -2,6 +2,7 @@
 //! run's artifacts (drag and drop onto a run page) or handed to the indexer (folders and logs
 //! dropped on the runs view), which reports progress as [`AppEvent::ImportProgress`] events.
 
+use cairn_app::ErrorKind;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -13,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 fn invalid(message: String) -> AppError {
     AppError {
-        kind: "invalid",
+        kind: ErrorKind::Invalid,
         message,
     }
 }

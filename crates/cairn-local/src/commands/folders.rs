@@ -1,5 +1,6 @@
 //! Commands of the folders Cairn indexes on this machine: indexed once, or followed live.
 
+use cairn_app::ErrorKind;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -79,7 +80,7 @@ fn remove_watched_folder(local: &LocalApp, args: Value) -> Result<Value, AppErro
     local.folders().stop(path);
     if !local.store().remove_index_root(path)? {
         return Err(AppError {
-            kind: "not_found",
+            kind: ErrorKind::NotFound,
             message: format!("no such folder in the list: {path}"),
         });
     }

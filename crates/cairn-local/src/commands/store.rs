@@ -1,6 +1,7 @@
 //! Commands of Settings → Store on this machine: where the store lives and why, and choosing
 //! another store for the next launches.
 
+use cairn_app::ErrorKind;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -71,7 +72,7 @@ fn use_store(local: &LocalApp, args: Value) -> Result<Value, AppError> {
         Some(source) if local.store_switching() => source,
         _ => {
             return Err(AppError {
-                kind: "invalid",
+                kind: ErrorKind::Invalid,
                 message: "the store of a running `cairn serve` cannot change; run \
                           `cairn store use PATH` and restart `cairn serve`"
                     .to_owned(),
