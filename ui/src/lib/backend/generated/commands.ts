@@ -22,7 +22,8 @@ export type AddedArtifact = {
 /**
  * Something the UI should know about, as JSON `{"type": "...", ...}`.
  */
-export type AppEvent = { "type": "runs_changed",
+export type AppEvent = {
+  "type": "runs_changed",
   /**
    * The runs concerned; empty when unknown (refresh whatever is on screen).
    */
@@ -391,7 +392,8 @@ export type CompareRunsArgs = { runIds: Array<string>, };
 /**
  * Compare with `current`, else the other version in `stage`, else the holder of `alias`.
  */
-export type CompareVersionsArgs = { name: string, candidate: number,
+export type CompareVersionsArgs = {
+  name: string, candidate: number,
   /**
    * The version to compare with, when the UI knows it.
    */
@@ -609,7 +611,8 @@ export type GitView = {
  */
 export type GroupMetric = { min: MetricValue, max: MetricValue, mean: MetricValue, count: number, };
 
-export type GroupRunsArgs = { request: ListRunsRequest,
+export type GroupRunsArgs = {
+  request: ListRunsRequest,
   /**
    * The param key to group by.
    */
@@ -1576,7 +1579,8 @@ export type ScatterChartArgs = {
   theme?: 'light' | 'dark',
 };
 
-export type SetAliasArgs = { name: string, alias: string,
+export type SetAliasArgs = {
+  name: string, alias: string,
   /**
    * Required; `Option` so that leaving it out is the same `invalid` error as before.
    */

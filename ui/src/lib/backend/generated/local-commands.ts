@@ -43,7 +43,8 @@ export type FolderPathArgs = { path: string, };
 /**
  * A folder Cairn indexes; `watched` ones are followed live, `active` while their watcher runs.
  */
-export type FolderView = { path: string,
+export type FolderView = {
+  path: string,
   /**
    * Followed live.
    */
@@ -72,7 +73,8 @@ export type ImportError = {
   reason: string,
 };
 
-export type ImportPathsArgs = { paths: Array<string>,
+export type ImportPathsArgs = {
+  paths: Array<string>,
   /**
    * The UI's id for this import: progress events carry it.
    */
@@ -147,7 +149,8 @@ export type IndexSummary = {
   problems: Array<string>,
 };
 
-export type RevealArtifactArgs = { runId: string,
+export type RevealArtifactArgs = {
+  runId: string,
   /**
    * The file or folder inside the run's artifacts; the folder itself when empty.
    */
