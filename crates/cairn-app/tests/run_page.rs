@@ -501,7 +501,11 @@ fn artifact_locations_outside_the_store_roots_are_not_read() {
                 .app
                 .call("read_artifact", json!({"runId": run_id, "path": path}))
                 .unwrap_err();
-            assert_eq!(error.kind, ErrorKind::Forbidden, "{location} {path}: {error}");
+            assert_eq!(
+                error.kind,
+                ErrorKind::Forbidden,
+                "{location} {path}: {error}"
+            );
             let folder = location.trim_start_matches("file://");
             assert!(error.message.contains(folder), "{}", error.message);
         }

@@ -114,15 +114,16 @@ fn tidy(declaration: &str) -> String {
     let [first, middle @ .., last] = lines.as_slice() else {
         return declaration.to_owned();
     };
-    let mut out = format!("{first}
-");
+    let mut out = match first.split_once("{ ") {
+        Some((head, field)) if !field.is_empty() => format!("{head}{{\n  {field}\n"),
+        _ => format!("{first}\n"),
+    };
     for line in middle {
         let _ = writeln!(out, "  {line}");
     }
     match last.strip_suffix(" };") {
         Some(field) => {
-            let _ = write!(out, "  {field}
-}};");
+            let _ = write!(out, "  {field}\n}};");
         }
         None => {
             let _ = write!(out, "  {last}");
@@ -227,7 +228,8 @@ pub fn ensure_file(path: &Path, text: &str, regenerate: &str) -> Result<(), Stri
     }
     if std::env::var_os("UPDATE_TS").is_some() {
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|error| format!("{error}: {}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|error| format!("{error}: {}", parent.display()))?;
         }
         return std::fs::write(path, text).map_err(|error| format!("{error}: {}", path.display()));
     }

@@ -10,9 +10,13 @@ use cairn_app::events::AppEvent;
 use cairn_app::files::AddedArtifacts;
 use cairn_app::{AppError, command};
 
-pub(crate) const COMMANDS: &[Command<LocalApp>] = &[command!(add_artifacts), command!(import_paths)];
+pub(crate) const COMMANDS: &[Command<LocalApp>] =
+    &[command!(add_artifacts), command!(import_paths)];
 
-fn add_artifacts(local: &LocalApp, request: AddArtifactsRequest) -> Result<AddedArtifacts, AppError> {
+fn add_artifacts(
+    local: &LocalApp,
+    request: AddArtifactsRequest,
+) -> Result<AddedArtifacts, AppError> {
     let added = add_files::add_artifacts(local.store(), &request)?;
     local.app().events().publish(&AppEvent::RunsChanged {
         run_ids: vec![request.run_id],
