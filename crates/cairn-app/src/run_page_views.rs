@@ -1,6 +1,6 @@
 //! Transport types of the run page: the page itself, a run's artifact files, previews of one
-//! file and the file list behind a data hash. Field names are the contract with
-//! `ui/src/lib/backend/runpage.ts`; change both together.
+//! file and the file list behind a data hash. Field names are the contract with the UI, which
+//! gets their TypeScript twins generated (`ui/src/lib/backend/generated/commands.ts`).
 
 use serde::Serialize;
 use ts_rs::TS;

@@ -1,5 +1,6 @@
-//! The UI's transport types. Field names and shapes are the contract with
-//! `ui/src/lib/backend/backend.ts`; change both together.
+//! The UI's transport types. Field names and shapes are the contract with the UI, which gets
+//! their TypeScript twins generated (`ui/src/lib/backend/generated/commands.ts`, see
+//! [`crate::commands::typescript`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -131,3 +131,30 @@ impl<'de> Deserialize<'de> for NoArgs {
 #[derive(Debug, Clone, Copy, Default, Serialize, TS)]
 #[ts(type = "Record<string, never>")]
 pub struct Done {}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
+
+    use std::collections::BTreeSet;
+
+    use serde_json::json;
+
+    use super::{Done, NoArgs, arguments, names, reply};
+
+    #[test]
+    fn command_names_are_unique() {
+        let mut seen = BTreeSet::new();
+        for name in names() {
+            assert!(seen.insert(name), "two commands are called '{name}'");
+        }
+    }
+
+    #[test]
+    fn commands_without_arguments_ignore_what_they_are_sent() {
+        for args in [json!(null), json!({}), json!({"stray": 1}), json!([1, 2])] {
+            arguments::<NoArgs>("list_models", args).unwrap();
+        }
+        assert_eq!(reply(&Done {}).unwrap(), json!({}));
+    }
+}
