@@ -1,6 +1,7 @@
 //! [`App`]: the store and the event hub one UI session works with, and the one entry point for
 //! the store's commands — all any caller of the store may do (see [`crate::commands`]).
 
+use crate::ErrorKind;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use cairn_core::SqliteStore;
@@ -38,7 +39,7 @@ impl App {
             let watch = self.store.watch_changes()?;
             *watcher = Some(
                 StoreWatcher::start(watch, self.events.clone()).map_err(|error| AppError {
-                    kind: "internal",
+                    kind: ErrorKind::Internal,
                     message: format!("starting the store watcher: {error}"),
                 })?,
             );
@@ -67,7 +68,7 @@ impl App {
         match commands::find(name) {
             Some(command) => (command.run)(self, args),
             None => Err(AppError {
-                kind: "not_found",
+                kind: ErrorKind::NotFound,
                 message: format!("no command '{name}'"),
             }),
         }

@@ -2,6 +2,7 @@
 //! it, resolving untrusted relative paths inside it (`..`, absolute paths and symlinks that lead
 //! out are refused), previewing one file and showing a file's folder in the system file manager.
 
+use crate::ErrorKind;
 use std::fs::{self, File};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Component, Path, PathBuf};
@@ -100,7 +101,7 @@ pub(crate) fn run_folder(
     };
     if !ReadableRoots::of(store, artifact_root)?.contains(&folder.canonical_root) {
         return Err(AppError {
-            kind: "forbidden",
+            kind: ErrorKind::Forbidden,
             message: format!(
                 "run {run_id}: its artifact location {} is outside the store's artifact folder \
                  and the folders it indexes; files there are not read",
@@ -173,7 +174,7 @@ impl RunFolder {
     /// symlinks that lead out of the folder are `invalid`; a missing path is `not_found`.
     pub fn resolve(&self, relative: &str) -> Result<PathBuf, AppError> {
         let invalid = |why: &str| AppError {
-            kind: "invalid",
+            kind: ErrorKind::Invalid,
             message: format!("invalid artifact path '{relative}': {why}"),
         };
         if relative.contains('\0') || relative.contains('\\') {
@@ -200,7 +201,7 @@ impl RunFolder {
             }
             Err(_) => {
                 return Err(AppError {
-                    kind: "not_found",
+                    kind: ErrorKind::NotFound,
                     message: format!(
                         "no artifact '{relative}' in {}",
                         self.canonical_root.display()
@@ -226,7 +227,7 @@ impl RunFolder {
                 Ok(entries) => entries,
                 Err(error) if first => {
                     return Err(AppError {
-                        kind: "internal",
+                        kind: ErrorKind::Internal,
                         message: format!("listing {}: {error}", folder.display()),
                     });
                 }
@@ -396,7 +397,7 @@ pub fn read_text(
 fn open_file(path: &Path, relative: &str) -> Result<File, AppError> {
     if path.is_dir() {
         return Err(AppError {
-            kind: "invalid",
+            kind: ErrorKind::Invalid,
             message: format!("artifact '{relative}' is a folder, not a file"),
         });
     }
@@ -412,7 +413,7 @@ fn file_size(file: &File, path: &Path) -> Result<u64, AppError> {
 
 fn io_error(action: &str, path: &Path, error: &std::io::Error) -> AppError {
     AppError {
-        kind: "internal",
+        kind: ErrorKind::Internal,
         message: format!("{action} {}: {error}", path.display()),
     }
 }
@@ -465,7 +466,7 @@ pub fn folder_of(
     run_id: &str,
 ) -> Result<RunFolder, AppError> {
     run_folder(store, artifact_root, run_id)?.ok_or_else(|| AppError {
-        kind: "not_found",
+        kind: ErrorKind::NotFound,
         message: format!("run {run_id} has no artifact folder on this machine"),
     })
 }

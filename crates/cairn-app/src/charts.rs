@@ -4,6 +4,7 @@
 //! the plot's pixel columns, smoothed when smoothing is on) so the UI can read the value of
 //! every run under the cursor without another round trip.
 
+use crate::ErrorKind;
 use cairn_chart::{
     ChartError, Field, Format, HistogramOptions, LineOptions, ParallelOptions, PlotGeometry,
     RunSeries, Scale, ScatterOptions, Theme, XAxis, ema, m4_downsample, run_colours,
@@ -11,11 +12,12 @@ use cairn_chart::{
 use cairn_core::Store;
 use cairn_core::model::{MetricPoint, Run};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::AppError;
 
 /// The options every chart shares.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ChartFrame {
     /// The runs, in legend order.
@@ -26,12 +28,14 @@ pub struct ChartFrame {
     pub height: u32,
     /// `light` (default) or `dark`.
     #[serde(default)]
+    #[ts(optional, type = "'light' | 'dark'")]
     pub theme: Option<String>,
 }
 
 /// What a line chart shows.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "LineChartArgs")]
 pub struct LineChartRequest {
     /// Runs, size and theme.
     #[serde(flatten)]
@@ -40,18 +44,22 @@ pub struct LineChartRequest {
     pub metric: String,
     /// `step` (default), `time` (since each run's first point) or `wall`.
     #[serde(default)]
+    #[ts(optional, type = "'step' | 'time' | 'wall'")]
     pub x: Option<String>,
     /// EMA weight in [0, 1); absent or 0 draws the raw lines only.
     #[serde(default)]
+    #[ts(optional)]
     pub smoothing: Option<f64>,
     /// Log10 y axis.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub log_y: bool,
 }
 
 /// What a scatter chart shows.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "ScatterChartArgs")]
 pub struct ScatterChartRequest {
     /// Runs, size and theme.
     #[serde(flatten)]
@@ -63,8 +71,9 @@ pub struct ScatterChartRequest {
 }
 
 /// What a parallel-coordinates chart shows.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "ParallelChartArgs")]
 pub struct ParallelChartRequest {
     /// Runs, size and theme.
     #[serde(flatten)]
@@ -73,12 +82,14 @@ pub struct ParallelChartRequest {
     pub dimensions: Vec<String>,
     /// Colour lines by this field's value instead of by run.
     #[serde(default)]
+    #[ts(optional)]
     pub colour_by: Option<String>,
 }
 
 /// What a histogram shows.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "HistogramChartArgs")]
 pub struct HistogramChartRequest {
     /// Runs, size and theme.
     #[serde(flatten)]
@@ -87,11 +98,13 @@ pub struct HistogramChartRequest {
     pub field: String,
     /// Number of bins; chosen from the data when absent.
     #[serde(default)]
+    #[ts(optional)]
     pub bins: Option<usize>,
 }
 
 /// The plot area of a chart, as [`PlotGeometry`] describes it.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[ts(rename = "PlotGeometry")]
 pub struct GeometryView {
     /// Pixel column of the plot area's left edge.
     pub left_px: i32,
@@ -106,8 +119,10 @@ pub struct GeometryView {
     /// Data shown from bottom to top.
     pub y_range: [f64; 2],
     /// `linear` or `log10`.
+    #[ts(type = "'linear' | 'log10'")]
     pub x_scale: &'static str,
     /// `linear` or `log10`.
+    #[ts(type = "'linear' | 'log10'")]
     pub y_scale: &'static str,
 }
 
@@ -131,7 +146,7 @@ impl From<&PlotGeometry> for GeometryView {
 }
 
 /// A run on a chart and its colour there.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ChartRun {
     /// Run id.
     pub run_id: String,
@@ -142,7 +157,8 @@ pub struct ChartRun {
 }
 
 /// One run's line as drawn: finite `[x, y]` points in x order of logging, M4-reduced.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(rename = "ChartSeries")]
 pub struct SeriesView {
     /// Run id.
     pub run_id: String,
@@ -151,7 +167,7 @@ pub struct SeriesView {
 }
 
 /// A rendered chart.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ChartView {
     /// The SVG document.
     pub svg: String,
@@ -165,12 +181,13 @@ pub struct ChartView {
     pub runs: Vec<ChartRun>,
     /// Line charts: each run's drawn series, for reading values under the cursor.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional = nullable)]
     pub series: Vec<SeriesView>,
 }
 
 fn invalid(field: &str, message: impl std::fmt::Display) -> AppError {
     AppError {
-        kind: "invalid",
+        kind: ErrorKind::Invalid,
         message: format!("{field}: {message}"),
     }
 }
@@ -179,11 +196,11 @@ fn chart_error(error: ChartError) -> AppError {
     match error {
         ChartError::Store(error) => error.into(),
         ChartError::InvalidOptions(message) => AppError {
-            kind: "invalid",
+            kind: ErrorKind::Invalid,
             message,
         },
         other => AppError {
-            kind: "internal",
+            kind: ErrorKind::Internal,
             message: other.to_string(),
         },
     }
@@ -252,7 +269,7 @@ fn chart_runs(runs: &[Run], theme: Theme) -> Vec<ChartRun> {
 
 fn svg_text(rendered: cairn_chart::Rendered) -> Result<String, AppError> {
     String::from_utf8(rendered.bytes).map_err(|error| AppError {
-        kind: "internal",
+        kind: ErrorKind::Internal,
         message: format!("the chart's SVG is not UTF-8: {error}"),
     })
 }

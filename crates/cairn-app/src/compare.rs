@@ -1,6 +1,7 @@
 //! The compare view's data: several runs side by side with their colours and data inputs, and
 //! what differs between two of them (params, code, data).
 
+use crate::ErrorKind;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -8,13 +9,14 @@ use cairn_chart::{Theme, run_colours};
 use cairn_core::Store;
 use cairn_core::model::Run;
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::AppError;
 use crate::artifact_files;
 use crate::views::{DataView, GitView, RunRow};
 
 /// One compared run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct CompareRun {
     /// What the runs table shows (params, latest metrics, tags, commit).
     #[serde(flatten)]
@@ -32,7 +34,7 @@ pub struct CompareRun {
 }
 
 /// The compared runs in the order asked, with the union of their keys.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Comparison {
     /// The runs.
     pub runs: Vec<CompareRun>,
@@ -46,7 +48,7 @@ pub struct Comparison {
 pub fn compare_runs(store: &dyn Store, run_ids: &[String]) -> Result<Comparison, AppError> {
     if run_ids.is_empty() {
         return Err(AppError {
-            kind: "invalid",
+            kind: ErrorKind::Invalid,
             message: "runIds: give at least one run to compare".to_owned(),
         });
     }
@@ -94,7 +96,8 @@ pub fn compare_runs(store: &dyn Store, run_ids: &[String]) -> Result<Comparison,
 }
 
 /// A value on each side of a diff; `null` where a side lacks it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(rename = "Change")]
 pub struct ChangeView {
     /// Param key, `commit`, data path or file path.
     pub key: String,
@@ -105,7 +108,7 @@ pub struct ChangeView {
 }
 
 /// Files that differ inside one data input.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct DataFilesView {
     /// The data input's path.
     pub path: String,
@@ -114,7 +117,7 @@ pub struct DataFilesView {
 }
 
 /// What differs between runs A and B.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct RunDiffView {
     /// Run A's id.
     pub run_a: String,
@@ -135,7 +138,7 @@ pub struct RunDiffView {
 }
 
 /// The uncommitted diff a run recorded when it started.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct UncommittedView {
     /// The run.
     pub run_id: String,
@@ -213,7 +216,7 @@ fn uncommitted_diff(
     let folder = match artifact_files::run_folder(store, artifact_root, &run.info.run_id) {
         Ok(Some(folder)) => folder,
         Ok(None) => return Ok(None),
-        Err(error) if error.kind == "forbidden" => return Ok(None),
+        Err(error) if error.kind == ErrorKind::Forbidden => return Ok(None),
         Err(error) => return Err(error),
     };
     let limit = u64::try_from(UNCOMMITTED_MAX_BYTES).unwrap_or(u64::MAX);
@@ -223,7 +226,7 @@ fn uncommitted_diff(
             diff: excerpt.text,
             truncated: excerpt.truncated,
         })),
-        Err(error) if error.kind == "not_found" => Ok(None),
+        Err(error) if error.kind == ErrorKind::NotFound => Ok(None),
         Err(error) => Err(AppError {
             kind: error.kind,
             message: format!("run {}: {}", run.info.run_id, error.message),

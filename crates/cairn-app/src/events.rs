@@ -6,9 +6,10 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::Serialize;
+use ts_rs::TS;
 
 /// Something the UI should know about, as JSON `{"type": "...", ...}`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum AppEvent {
     /// Runs were written (logged to, created, imported): the UI refreshes what shows them.
@@ -31,7 +32,7 @@ pub enum AppEvent {
 }
 
 /// How far an import has got: running totals, and the source just handled.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ImportProgress {
     /// Which import (the UI's id for it), so concurrent imports are told apart.
     pub job: String,
@@ -78,7 +79,7 @@ impl EventHub {
 }
 
 /// What one index pass did, for the UI.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct IndexSummary {
     /// The folder.
     pub path: String,

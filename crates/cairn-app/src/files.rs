@@ -3,6 +3,7 @@
 //! Any caller may send bytes (`upload_artifact`); copying files named by a host path is a local
 //! shell's capability (`cairn-local`), which hands their content to [`write_artifact`].
 
+use crate::ErrorKind;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
@@ -10,6 +11,7 @@ use std::path::{Component, Path, PathBuf};
 use cairn_core::Store;
 use cairn_core::model::ArtifactFile;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::AppError;
 
@@ -22,7 +24,7 @@ pub const MAX_UPLOAD_BYTES: u64 = 16 * 1024 * 1024;
 const STORE_SCHEME: &str = "mlflow-artifacts:";
 
 /// One file that became an artifact.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct AddedArtifact {
     /// Path relative to the run's artifact root, `/`-separated.
     pub path: String,
@@ -33,7 +35,7 @@ pub struct AddedArtifact {
 }
 
 /// What `add_artifacts` and `upload_artifact` did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct AddedArtifacts {
     /// The run.
     pub run_id: String,
@@ -43,14 +45,14 @@ pub struct AddedArtifacts {
 
 fn invalid(message: String) -> AppError {
     AppError {
-        kind: "invalid",
+        kind: ErrorKind::Invalid,
         message,
     }
 }
 
 fn internal(message: String) -> AppError {
     AppError {
-        kind: "internal",
+        kind: ErrorKind::Internal,
         message,
     }
 }
@@ -242,7 +244,7 @@ pub fn write_artifact(
 }
 
 /// A file sent from a browser.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct UploadRequest {
     /// The run.
@@ -284,7 +286,7 @@ pub fn upload_artifact(
 
 fn too_large(path: &str, size: u64) -> AppError {
     AppError {
-        kind: "too_large",
+        kind: ErrorKind::TooLarge,
         message: format!(
             "'{path}' is {:.1} MB; uploads from the browser take up to {} MB per file. Add larger \
              files from the desktop app or log them with mlflow.log_artifact",

@@ -27,6 +27,6 @@ mod watch;
 
 pub use app::App;
 pub use cairn_core::Store;
-pub use error::AppError;
+pub use error::{AppError, ErrorKind};
 pub use run_detail::get_run_detail;
 pub use runs::{list_experiments, list_runs, run_search};

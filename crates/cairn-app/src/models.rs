@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use cairn_core::Store;
 use cairn_core::model::{ModelStage, ModelVersion, RegisteredModel, Run};
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::AppError;
 use crate::registry::HistoryView;
@@ -24,7 +25,7 @@ pub fn app_user() -> String {
 }
 
 /// The version a stage currently holds, as the models list shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct StageLatest {
     /// `Staging`, `Production`, `None` or `Archived`.
     pub stage: &'static str,
@@ -33,7 +34,7 @@ pub struct StageLatest {
 }
 
 /// One row of the models list.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ModelSummary {
     /// Unique name.
     pub name: String,
@@ -88,7 +89,7 @@ pub fn list_models(store: &dyn Store) -> Result<Vec<ModelSummary>, AppError> {
 
 /// What a version's source run contributes to comparisons; `None` fields when the run is not
 /// in the store (registered from elsewhere, or deleted).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct RunSummary {
     /// Run id.
     pub run_id: String,
@@ -136,7 +137,7 @@ impl From<&Run> for RunSummary {
 }
 
 /// One version on the model page.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct VersionDetail {
     /// Version number.
     pub version: u64,
@@ -165,7 +166,7 @@ pub struct VersionDetail {
 }
 
 /// A model with every version, newest first, and its registry history, oldest first.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ModelDetail {
     /// The list row.
     pub model: ModelSummary,
@@ -213,7 +214,7 @@ pub fn get_model(store: &dyn Store, name: &str) -> Result<ModelDetail, AppError>
 }
 
 /// One metric or param of the comparison: both sides' values and whether they differ.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct CompareRow<T> {
     /// Metric or param key.
     pub key: String,
@@ -226,7 +227,7 @@ pub struct CompareRow<T> {
 }
 
 /// The candidate version beside the one it would replace, for the confirmation dialog.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct VersionComparison {
     /// The version about to change.
     pub candidate: VersionDetail,

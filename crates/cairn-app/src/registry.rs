@@ -2,11 +2,13 @@
 //! forwards to `cairn_core::registry` with origin `app`, so the history says where a change
 //! was made.
 
+use crate::ErrorKind;
 use cairn_core::Store;
 use cairn_core::model::ModelStage;
 use cairn_core::model::RegistryHistoryEntry;
 use cairn_core::registry::{self, Promotion, RegistryError, ResolvedModel};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::AppError;
 
@@ -18,50 +20,19 @@ impl From<RegistryError> for AppError {
         match error {
             RegistryError::Store(error) => error.into(),
             RegistryError::Usage(message) => AppError {
-                kind: "invalid",
+                kind: ErrorKind::Invalid,
                 message,
             },
             RegistryError::NotFound(message) => AppError {
-                kind: "not_found",
+                kind: ErrorKind::NotFound,
                 message,
             },
-        }
-    }
-}
-
-/// A resolved `models:/` reference as JSON shows it (the UI's `ResolvedModel`, the CLI's
-/// `models resolve --json`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ResolvedModelView {
-    /// The registered model.
-    pub name: String,
-    /// The version number.
-    pub version: u64,
-    /// The version's stage.
-    pub stage: String,
-    /// The version's source as registered.
-    pub source: String,
-    /// The run it came from.
-    pub run_id: Option<String>,
-    /// Where the files are.
-    pub artifact_location: String,
-}
-
-impl From<&ResolvedModel> for ResolvedModelView {
-    fn from(resolved: &ResolvedModel) -> Self {
-        ResolvedModelView {
-            name: resolved.name.clone(),
-            version: resolved.version,
-            stage: resolved.stage.clone(),
-            source: resolved.source.clone(),
-            run_id: resolved.run_id.clone(),
-            artifact_location: resolved.artifact_location.clone(),
         }
     }
 }
 
 /// One history entry as JSON shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct HistoryView {
     /// Model name at the time.
     pub model: String,
@@ -115,7 +86,7 @@ pub fn model_history(store: &dyn Store, name: &str) -> Result<Vec<HistoryView>, 
 }
 
 /// What the UI sends to move a version to a stage.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PromoteRequest {
     /// Registered model.
@@ -126,12 +97,15 @@ pub struct PromoteRequest {
     pub stage: String,
     /// Archive the other versions in the target stage.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub archive_existing: bool,
     /// Why.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub comment: String,
     /// Who (the UI's user name, when it knows one).
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub user_id: String,
 }
 
@@ -141,7 +115,7 @@ pub fn promote_model_version(
     request: &PromoteRequest,
 ) -> Result<String, AppError> {
     let stage = ModelStage::parse(&request.stage).ok_or_else(|| AppError {
-        kind: "invalid",
+        kind: ErrorKind::Invalid,
         message: format!(
             "'{}' is not a stage: None, Staging, Production or Archived",
             request.stage
@@ -184,9 +158,40 @@ pub fn delete_model_alias(
     Ok(store.delete_model_alias(name, alias, user_id, ORIGIN)?)
 }
 
+/// A `models:/` URI resolved to a version and where its files are.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(rename = "ResolvedModel")]
+pub struct ResolvedModelView {
+    /// The registered model.
+    pub name: String,
+    /// The version number.
+    pub version: u64,
+    /// The version's stage.
+    pub stage: String,
+    /// The version's source as registered.
+    pub source: String,
+    /// The run it came from.
+    pub run_id: Option<String>,
+    /// Where the files are: `runs:/RUN/path` made absolute with the run's artifact root.
+    pub artifact_location: String,
+}
+
+impl From<ResolvedModel> for ResolvedModelView {
+    fn from(resolved: ResolvedModel) -> ResolvedModelView {
+        ResolvedModelView {
+            name: resolved.name,
+            version: resolved.version,
+            stage: resolved.stage,
+            source: resolved.source,
+            run_id: resolved.run_id,
+            artifact_location: resolved.artifact_location,
+        }
+    }
+}
+
 /// Resolves `models:/NAME/3`, `/Production`, `/latest` or `@alias`.
-pub fn resolve_model_uri(store: &dyn Store, uri: &str) -> Result<ResolvedModel, AppError> {
-    Ok(registry::resolve_uri(store, uri)?)
+pub fn resolve_model_uri(store: &dyn Store, uri: &str) -> Result<ResolvedModelView, AppError> {
+    Ok(registry::resolve_uri(store, uri)?.into())
 }
 
 #[cfg(test)]
@@ -245,8 +250,8 @@ mod tests {
             },
         )
         .unwrap_err();
-        assert_eq!(bad.kind, "invalid");
+        assert_eq!(bad.kind, ErrorKind::Invalid);
         let missing = resolve_model_uri(&store, &format!("models:/{model}@nobody")).unwrap_err();
-        assert_eq!(missing.kind, "not_found");
+        assert_eq!(missing.kind, ErrorKind::NotFound);
     }
 }

@@ -1,6 +1,7 @@
 //! The run page: one run with its artifact files, saved diff, output log, inputs and outputs;
 //! the file list behind a data hash.
 
+use crate::ErrorKind;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -35,7 +36,7 @@ pub fn get_run_page(
     // A location outside the store's roots shows the index's list only; reading a file names why.
     let folder = match artifact_files::run_folder(store, artifact_root, run_id) {
         Ok(folder) => folder,
-        Err(error) if error.kind == "forbidden" => None,
+        Err(error) if error.kind == ErrorKind::Forbidden => None,
         Err(error) => return Err(error),
     };
     let (artifacts, artifacts_truncated) = list_artifacts(folder.as_ref(), &indexed)?;
@@ -47,7 +48,7 @@ pub fn get_run_page(
         (Some(folder), Some(diff_path)) => {
             match artifact_files::read_text(folder, diff_path, MAX_DIFF_BYTES, false) {
                 Ok(excerpt) => Some(excerpt),
-                Err(error) if error.kind == "not_found" => None,
+                Err(error) if error.kind == ErrorKind::NotFound => None,
                 Err(error) => return Err(error),
             }
         }

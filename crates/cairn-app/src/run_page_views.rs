@@ -1,13 +1,14 @@
 //! Transport types of the run page: the page itself, a run's artifact files, previews of one
-//! file and the file list behind a data hash. Field names are the contract with
-//! `ui/src/lib/backend/runpage.ts`; change both together.
+//! file and the file list behind a data hash. Field names are the contract with the UI, which
+//! gets their TypeScript twins generated (`ui/src/lib/backend/generated/commands.ts`).
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::views::RunDetail;
 
 /// Everything the run page shows at first paint.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct RunPageView {
     /// The run, as `get_run_detail` gives it.
     #[serde(flatten)]
@@ -36,7 +37,7 @@ pub struct RunPageView {
 }
 
 /// One artifact file of a run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ArtifactEntry {
     /// Path relative to the run's artifact folder, `/`-separated.
     pub path: String,
@@ -47,13 +48,14 @@ pub struct ArtifactEntry {
     /// Last modification, epoch milliseconds.
     pub modified_ms: Option<i64>,
     /// How the page previews it, from its name: `image`, `text`, `json`, `csv` or `binary`.
+    #[ts(type = "'image' | 'text' | 'json' | 'csv' | 'binary'")]
     pub kind: &'static str,
     /// False when the store's index lists it but the file is gone.
     pub present: bool,
 }
 
 /// The start (or the end) of a text file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct TextExcerpt {
     /// The text, lossily decoded as UTF-8.
     pub text: String,
@@ -64,7 +66,7 @@ pub struct TextExcerpt {
 }
 
 /// A dataset a run used.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct DatasetInputView {
     /// Dataset name.
     pub name: String,
@@ -79,7 +81,7 @@ pub struct DatasetInputView {
 }
 
 /// A LoggedModel a run produced.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ModelOutputView {
     /// LoggedModel id.
     pub model_id: String,
@@ -88,11 +90,12 @@ pub struct ModelOutputView {
 }
 
 /// A preview of one artifact file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ArtifactPreview {
     /// Path relative to the run's artifact folder.
     pub path: String,
     /// `image`, `text`, `json`, `csv` or `binary`.
+    #[ts(type = "'image' | 'text' | 'json' | 'csv' | 'binary'")]
     pub kind: &'static str,
     /// MIME type, for images.
     pub mime: Option<&'static str>,
@@ -113,18 +116,19 @@ pub struct ArtifactPreview {
 }
 
 /// The folder `reveal_artifact` asked the system to open.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct RevealedFolder {
     /// The folder.
     pub folder: String,
 }
 
 /// One file of a directory's data hash.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ManifestEntryView {
     /// Path relative to the hashed directory.
     pub path: String,
     /// `file` or `symlink`.
+    #[ts(type = "'file' | 'symlink'")]
     pub kind: &'static str,
     /// Size in bytes.
     pub size_bytes: u64,
@@ -133,7 +137,7 @@ pub struct ManifestEntryView {
 }
 
 /// The file list behind a data hash, possibly cut short.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ManifestView {
     /// The root hash asked about.
     pub root_hash: String,

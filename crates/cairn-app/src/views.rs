@@ -1,19 +1,22 @@
-//! The UI's transport types. Field names and shapes are the contract with
-//! `ui/src/lib/backend/backend.ts`; change both together.
+//! The UI's transport types. Field names and shapes are the contract with the UI, which gets
+//! their TypeScript twins generated (`ui/src/lib/backend/generated/commands.ts`, see
+//! [`crate::commands::typescript`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use cairn_core::model::{ExperimentSummary, Run};
 use serde::{Deserialize, Serialize, Serializer};
+use ts_rs::TS;
 
 /// One experiment in the sidebar.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ExperimentView {
     /// The id, as a decimal string.
     pub experiment_id: String,
     /// Name.
     pub name: String,
     /// `active` or `deleted`.
+    #[ts(type = "'active' | 'deleted'")]
     pub lifecycle_stage: &'static str,
     /// Active runs in it.
     pub run_count: u64,
@@ -38,7 +41,7 @@ impl From<&ExperimentSummary> for ExperimentView {
 }
 
 /// What the runs table asks for.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
 #[serde(default)]
 pub struct ListRunsRequest {
     /// Experiments, as decimal strings; empty means all.
@@ -66,7 +69,8 @@ impl Default for ListRunsRequest {
 }
 
 /// A metric value; NaN and infinities travel as the strings `"NaN"`, `"Infinity"`, `"-Infinity"`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, TS)]
+#[ts(type = "number | 'NaN' | 'Infinity' | '-Infinity'")]
 pub struct MetricValue(pub f64);
 
 impl Serialize for MetricValue {
@@ -85,7 +89,7 @@ impl Serialize for MetricValue {
 }
 
 /// One row of the runs table.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct RunRow {
     /// Run id.
     pub run_id: String,
@@ -94,6 +98,7 @@ pub struct RunRow {
     /// Experiment id, as a decimal string.
     pub experiment_id: String,
     /// `RUNNING`, `FINISHED`...
+    #[ts(type = "'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED'")]
     pub status: &'static str,
     /// Epoch milliseconds.
     pub start_time: Option<i64>,
@@ -152,7 +157,7 @@ impl From<&Run> for RunRow {
 }
 
 /// One page of the runs table.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct RunsPage {
     /// The rows, in the requested order.
     pub runs: Vec<RunRow>,
@@ -190,7 +195,7 @@ impl RunsPage {
 }
 
 /// The latest point and size of one metric, for the run page.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct MetricSummary {
     /// Key.
     pub key: String,
@@ -217,7 +222,7 @@ impl From<&cairn_core::model::LatestMetric> for MetricSummary {
 }
 
 /// A run's code provenance.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct GitView {
     /// `repository` or `mlflow_tags`.
     pub origin: &'static str,
@@ -267,11 +272,12 @@ impl From<&cairn_core::model::GitProvenance> for GitView {
 }
 
 /// The content hash of one input.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct DataView {
     /// Path as given.
     pub path: String,
     /// `file` or `directory`.
+    #[ts(type = "'file' | 'directory'")]
     pub kind: &'static str,
     /// BLAKE3 root hash.
     pub hash: String,
@@ -297,7 +303,7 @@ impl From<&cairn_core::model::DataHash> for DataView {
 }
 
 /// A model version, as lists show it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ModelVersionView {
     /// Registered model.
     pub name: String,
@@ -327,7 +333,7 @@ impl From<&cairn_core::model::ModelVersion> for ModelVersionView {
 }
 
 /// Everything about one run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct RunDetail {
     /// What the table shows.
     #[serde(flatten)]
@@ -335,6 +341,7 @@ pub struct RunDetail {
     /// Artifact root.
     pub artifact_uri: String,
     /// `active` or `deleted`.
+    #[ts(type = "'active' | 'deleted'")]
     pub lifecycle_stage: &'static str,
     /// Where it was indexed from.
     pub source_path: Option<String>,

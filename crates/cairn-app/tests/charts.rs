@@ -1,6 +1,7 @@
 //! The chart and compare commands through `App::call`, over the demo store.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
+use cairn_app::ErrorKind;
 use std::sync::Arc;
 
 use cairn_app::{App, AppError};
@@ -168,7 +169,7 @@ fn unknown_run_is_not_found_and_names_it() {
             args[key] = value.clone();
         }
         let error = call(&demo.app, command, args).unwrap_err();
-        assert_eq!(error.kind, "not_found", "{command}: {error:?}");
+        assert_eq!(error.kind, ErrorKind::NotFound, "{command}: {error:?}");
         assert!(
             error.message.contains("no-such-run"),
             "{command}: {error:?}"
@@ -180,7 +181,7 @@ fn unknown_run_is_not_found_and_names_it() {
         json!({"runIds": ["no-such-run"]}),
     )
     .unwrap_err();
-    assert_eq!(error.kind, "not_found");
+    assert_eq!(error.kind, ErrorKind::NotFound);
     assert!(error.message.contains("no-such-run"));
 }
 
@@ -202,13 +203,13 @@ fn bad_options_are_invalid_and_name_the_field() {
         let mut args = base.clone();
         args[field] = value;
         let error = call(&demo.app, "line_chart", args).unwrap_err();
-        assert_eq!(error.kind, "invalid", "{field}: {error:?}");
+        assert_eq!(error.kind, ErrorKind::Invalid, "{field}: {error:?}");
         assert!(error.message.contains(field), "{field}: {}", error.message);
     }
     let mut missing = base.clone();
     missing.as_object_mut().unwrap().remove("metric");
     let error = call(&demo.app, "line_chart", missing).unwrap_err();
-    assert_eq!(error.kind, "invalid");
+    assert_eq!(error.kind, ErrorKind::Invalid);
     assert!(error.message.contains("metric"), "{}", error.message);
     let error = call(
         &demo.app,
@@ -344,7 +345,7 @@ fn diff_runs_reports_params_code_and_data() {
         json!({"runA": a.info.run_id, "runB": "missing-run"}),
     )
     .unwrap_err();
-    assert_eq!(error.kind, "not_found");
+    assert_eq!(error.kind, ErrorKind::NotFound);
     assert!(error.message.contains("missing-run"));
 }
 

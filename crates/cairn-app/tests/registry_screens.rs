@@ -3,6 +3,7 @@
 //! archive-existing, archive, aliases, and gate reports in the history.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
+use cairn_app::ErrorKind;
 use std::sync::Arc;
 
 use cairn_app::App;
@@ -81,7 +82,7 @@ fn a_model_lists_versions_newest_first_with_their_runs() {
     assert!(!model["history"].as_array().unwrap().is_empty());
 
     let missing = app.call("get_model", json!({"name": "nope"})).unwrap_err();
-    assert_eq!(missing.kind, "not_found");
+    assert_eq!(missing.kind, ErrorKind::NotFound);
 }
 
 #[test]
@@ -150,7 +151,7 @@ fn compare_finds_the_version_in_the_target_stage_or_holding_the_alias() {
             json!({"name": DEMO_MODEL, "candidate": 3, "stage": "prod"}),
         )
         .unwrap_err();
-    assert_eq!(bad.kind, "invalid");
+    assert_eq!(bad.kind, ErrorKind::Invalid);
 }
 
 #[test]

@@ -6,6 +6,7 @@
     reason = "tests fail loudly on anything unexpected; the fixture helpers are not #[test] code"
 )]
 
+use cairn_app::ErrorKind;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -277,7 +278,7 @@ fn a_run_without_artifacts_or_provenance_has_an_empty_page() {
         .app
         .call("get_run_page", json!({"runId": "no-such-run"}))
         .unwrap_err();
-    assert_eq!(error.kind, "not_found");
+    assert_eq!(error.kind, ErrorKind::NotFound);
 }
 
 fn preview(f: &Fixture, path: &str) -> Value {
@@ -389,7 +390,7 @@ fn hostile_paths_are_refused_naming_the_path() {
             .app
             .call("read_artifact", json!({"runId": f.run_id, "path": hostile}))
             .unwrap_err();
-        assert_eq!(error.kind, "invalid", "{hostile}: {error}");
+        assert_eq!(error.kind, ErrorKind::Invalid, "{hostile}: {error}");
         assert!(error.message.contains(hostile), "{}", error.message);
     }
     // A link that stays inside the run's folder is followed.
@@ -413,13 +414,13 @@ fn hostile_paths_are_refused_naming_the_path() {
             json!({"runId": f.run_id, "path": "nope.txt"}),
         )
         .unwrap_err();
-    assert_eq!(missing.kind, "not_found");
+    assert_eq!(missing.kind, ErrorKind::NotFound);
     assert!(missing.message.contains("nope.txt"));
     let folder = f
         .app
         .call("read_artifact", json!({"runId": f.run_id, "path": "plots"}))
         .unwrap_err();
-    assert_eq!(folder.kind, "invalid");
+    assert_eq!(folder.kind, ErrorKind::Invalid);
 }
 
 #[test]
@@ -498,7 +499,11 @@ fn artifact_locations_outside_the_store_roots_are_not_read() {
                 .app
                 .call("read_artifact", json!({"runId": run_id, "path": path}))
                 .unwrap_err();
-            assert_eq!(error.kind, "forbidden", "{location} {path}: {error}");
+            assert_eq!(
+                error.kind,
+                ErrorKind::Forbidden,
+                "{location} {path}: {error}"
+            );
             let folder = location.trim_start_matches("file://");
             assert!(error.message.contains(folder), "{}", error.message);
         }

@@ -2,6 +2,7 @@
 //! run's artifacts (drag and drop onto a run page) or handed to the indexer (folders and logs
 //! dropped on the runs view), which reports progress as [`AppEvent::ImportProgress`] events.
 
+use cairn_app::ErrorKind;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -10,16 +11,17 @@ use cairn_app::events::{AppEvent, EventHub, ImportProgress};
 use cairn_app::files::{AddedArtifacts, safe_relative, write_artifact};
 use cairn_app::{AppError, Store};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 fn invalid(message: String) -> AppError {
     AppError {
-        kind: "invalid",
+        kind: ErrorKind::Invalid,
         message,
     }
 }
 
 /// The local files and folders to copy into a run's artifacts.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AddArtifactsRequest {
     /// The run.
@@ -28,6 +30,7 @@ pub struct AddArtifactsRequest {
     pub paths: Vec<String>,
     /// Folder inside the run's artifacts to put them in; the root when empty.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub dest: String,
 }
 
@@ -100,7 +103,7 @@ fn collect_folder(
 }
 
 /// A source the indexer could not read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ImportError {
     /// The file or folder.
     pub path: String,
@@ -109,7 +112,7 @@ pub struct ImportError {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ImportSummary {
     /// Runs that were not in the store before.
     pub runs_new: u64,

@@ -3,6 +3,7 @@
 //! of changes — and folders indexed once on request. Progress and results are published as
 //! [`AppEvent::IndexProgress`] events; imported runs reach the UI through the store watcher.
 
+use cairn_app::ErrorKind;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -65,19 +66,19 @@ pub(crate) fn folder_path(path: &str) -> Result<String, AppError> {
     let trimmed = path.trim();
     if trimmed.is_empty() {
         return Err(AppError {
-            kind: "invalid",
+            kind: ErrorKind::Invalid,
             message: "the folder path is empty".to_owned(),
         });
     }
     let canonical = Path::new(trimmed)
         .canonicalize()
         .map_err(|error| AppError {
-            kind: "invalid",
+            kind: ErrorKind::Invalid,
             message: format!("cannot open the folder: {error}: {trimmed}"),
         })?;
     if !canonical.is_dir() {
         return Err(AppError {
-            kind: "invalid",
+            kind: ErrorKind::Invalid,
             message: format!("not a folder: {trimmed}"),
         });
     }
@@ -192,7 +193,7 @@ impl FolderWatchers {
                 }
             })
             .map_err(|error| AppError {
-                kind: "internal",
+                kind: ErrorKind::Internal,
                 message: format!("starting to watch {path}: {error}"),
             })?;
         self.watchers.insert(

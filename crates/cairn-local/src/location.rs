@@ -8,6 +8,7 @@
 //! valid is an error naming the file, never silently ignored: a launch that quietly opened the
 //! default store instead of the chosen one would look like lost data.
 
+use cairn_app::ErrorKind;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -136,7 +137,7 @@ impl Places {
                 origin: StoreOrigin::Default,
             }),
             None => Err(AppError {
-                kind: "invalid",
+                kind: ErrorKind::Invalid,
                 message: format!(
                     "no home folder to keep the store in; pass --store PATH or set {STORE_ENV}"
                 ),
@@ -158,7 +159,7 @@ impl Places {
     /// `<folder>/cairn.db`. Returns the database file remembered.
     pub fn use_store(&self, store: Option<&Path>) -> Result<Option<PathBuf>, AppError> {
         let file = self.settings_file.as_deref().ok_or_else(|| AppError {
-            kind: "invalid",
+            kind: ErrorKind::Invalid,
             message: format!(
                 "no config folder to remember the store in; set {CONFIG_DIR_ENV}, or pass \
                  --store PATH or set {STORE_ENV} at each launch"
@@ -172,7 +173,7 @@ impl Places {
             .filter(|parent| !parent.as_os_str().is_empty())
         {
             std::fs::create_dir_all(folder).map_err(|error| AppError {
-                kind: "invalid",
+                kind: ErrorKind::Invalid,
                 message: format!("creating the config folder {}: {error}", folder.display()),
             })?;
         }
@@ -234,12 +235,12 @@ pub fn check_store(path: &Path) -> Result<PathBuf, AppError> {
 fn store_file(path: &Path) -> Result<PathBuf, AppError> {
     if path.as_os_str().is_empty() {
         return Err(AppError {
-            kind: "invalid",
+            kind: ErrorKind::Invalid,
             message: "the store's path is empty".to_owned(),
         });
     }
     let text = path.to_str().ok_or_else(|| AppError {
-        kind: "invalid",
+        kind: ErrorKind::Invalid,
         message: format!(
             "the store path {} is not valid UTF-8 and cannot be remembered",
             path.display()
@@ -252,7 +253,7 @@ fn store_file(path: &Path) -> Result<PathBuf, AppError> {
         Some(rest) => directories::BaseDirs::new()
             .map(|dirs| dirs.home_dir().join(rest))
             .ok_or_else(|| AppError {
-                kind: "invalid",
+                kind: ErrorKind::Invalid,
                 message: format!("no home folder to expand {text} in"),
             })?,
         None => path.to_path_buf(),
@@ -262,7 +263,7 @@ fn store_file(path: &Path) -> Result<PathBuf, AppError> {
     } else {
         std::env::current_dir()
             .map_err(|error| AppError {
-                kind: "internal",
+                kind: ErrorKind::Internal,
                 message: format!("reading the current folder: {error}"),
             })?
             .join(expanded)
@@ -281,7 +282,7 @@ fn open_as_store(file: &Path) -> Result<(), AppError> {
         let message = error.to_string();
         let shown = file.display().to_string();
         AppError {
-            kind: "invalid",
+            kind: ErrorKind::Invalid,
             message: if message.contains(&shown) {
                 message
             } else {
@@ -307,7 +308,7 @@ fn remove_new_store(file: &Path) {
 
 fn settings_error(file: &Path, what: impl std::fmt::Display) -> AppError {
     AppError {
-        kind: "invalid",
+        kind: ErrorKind::Invalid,
         message: format!(
             "the settings file {} {what}; fix or delete it",
             file.display()
@@ -358,7 +359,7 @@ pub fn write_remembered_store(file: &Path, store: Option<&Path>) -> Result<(), A
     match store {
         Some(path) => {
             let path = path.to_str().ok_or_else(|| AppError {
-                kind: "invalid",
+                kind: ErrorKind::Invalid,
                 message: format!(
                     "the store path {} is not valid UTF-8 and cannot be remembered",
                     path.display()
@@ -372,7 +373,7 @@ pub fn write_remembered_store(file: &Path, store: Option<&Path>) -> Result<(), A
     }
     let mut text =
         serde_json::to_string_pretty(&Value::Object(settings)).map_err(|error| AppError {
-            kind: "internal",
+            kind: ErrorKind::Internal,
             message: format!("writing the settings: {error}"),
         })?;
     text.push('\n');
@@ -388,7 +389,7 @@ pub fn write_remembered_store(file: &Path, store: Option<&Path>) -> Result<(), A
         .filter(|parent| !parent.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let failed = |action: &str, path: &Path, error: std::io::Error| AppError {
-        kind: "invalid",
+        kind: ErrorKind::Invalid,
         message: format!("{action} {}: {error}", path.display()),
     };
     std::fs::create_dir_all(folder)
@@ -502,7 +503,7 @@ mod tests {
         ] {
             std::fs::write(&file, content).unwrap();
             let error = places.locate(None).unwrap_err();
-            assert_eq!(error.kind, "invalid");
+            assert_eq!(error.kind, ErrorKind::Invalid);
             assert!(
                 error.message.contains(&file.display().to_string()),
                 "{error}"

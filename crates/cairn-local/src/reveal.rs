@@ -1,6 +1,7 @@
 //! "Open in folder": shows a run's artifact in the system file manager of this machine. It starts
 //! a program, so only a local shell (the desktop app) offers it.
 
+use cairn_app::ErrorKind;
 use std::ffi::OsString;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -64,7 +65,7 @@ pub fn reveal_artifact(
         .stderr(Stdio::null())
         .spawn()
         .map_err(|error| AppError {
-            kind: "internal",
+            kind: ErrorKind::Internal,
             message: format!(
                 "starting {} to open {}: {error}",
                 opener.program.to_string_lossy(),

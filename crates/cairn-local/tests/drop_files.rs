@@ -3,6 +3,7 @@
 //! with progress events.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
+use cairn_app::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -109,7 +110,7 @@ fn hostile_destinations_and_relative_sources_are_refused() {
                 json!({"runId": run_id, "paths": [file], "dest": dest}),
             )
             .unwrap_err();
-        assert_eq!(error.kind, "invalid", "{dest}: {error}");
+        assert_eq!(error.kind, ErrorKind::Invalid, "{dest}: {error}");
     }
     let relative = app
         .call(
@@ -117,11 +118,11 @@ fn hostile_destinations_and_relative_sources_are_refused() {
             json!({"runId": run_id, "paths": ["a.txt"]}),
         )
         .unwrap_err();
-    assert_eq!(relative.kind, "invalid");
+    assert_eq!(relative.kind, ErrorKind::Invalid);
     let missing_run = app
         .call("add_artifacts", json!({"runId": "nope", "paths": [file]}))
         .unwrap_err();
-    assert_eq!(missing_run.kind, "not_found");
+    assert_eq!(missing_run.kind, ErrorKind::NotFound);
     assert!(app.store().list_artifacts(&run_id).unwrap().is_empty());
 }
 
@@ -142,7 +143,7 @@ fn symlinks_out_of_the_artifact_folder_are_not_followed() {
             json!({"runId": run_id, "paths": [file], "dest": "link"}),
         )
         .unwrap_err();
-    assert_eq!(escaped.kind, "invalid", "{escaped}");
+    assert_eq!(escaped.kind, ErrorKind::Invalid, "{escaped}");
     assert!(!outside.join("a.txt").exists());
 }
 
@@ -173,7 +174,7 @@ fn uploads_are_written_hashed_and_capped() {
                 json!({"runId": run_id, "path": path, "contentBase64": encoded}),
             )
             .unwrap_err();
-        assert_eq!(error.kind, "invalid", "{path:?}: {error}");
+        assert_eq!(error.kind, ErrorKind::Invalid, "{path:?}: {error}");
     }
     let not_base64 = app
         .call(
@@ -181,7 +182,7 @@ fn uploads_are_written_hashed_and_capped() {
             json!({"runId": run_id, "path": "x", "contentBase64": "***"}),
         )
         .unwrap_err();
-    assert_eq!(not_base64.kind, "invalid");
+    assert_eq!(not_base64.kind, ErrorKind::Invalid);
 
     let big = "A".repeat(usize::try_from(cairn_app::files::MAX_UPLOAD_BYTES / 3 * 4 + 16).unwrap());
     let error = app
@@ -190,7 +191,7 @@ fn uploads_are_written_hashed_and_capped() {
             json!({"runId": run_id, "path": "big.bin", "contentBase64": big}),
         )
         .unwrap_err();
-    assert_eq!(error.kind, "too_large");
+    assert_eq!(error.kind, ErrorKind::TooLarge);
     assert!(error.message.contains("16 MB"), "{}", error.message);
     assert!(!root.join("big.bin").exists());
 }

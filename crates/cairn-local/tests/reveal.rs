@@ -6,6 +6,7 @@
     reason = "a test fails loudly on any unexpected error"
 )]
 
+use cairn_app::ErrorKind;
 use std::fs;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -103,7 +104,7 @@ fn reveal_refuses_paths_that_leave_the_run_folder() {
                 json!({"runId": f.run_id, "path": hostile}),
             )
             .unwrap_err();
-        assert_eq!(error.kind, "invalid", "{hostile}: {error}");
+        assert_eq!(error.kind, ErrorKind::Invalid, "{hostile}: {error}");
         assert!(error.message.contains(hostile), "{}", error.message);
     }
 }
@@ -121,7 +122,7 @@ fn local_commands_are_absent_from_the_store_table() {
         }
         assert!(!store_commands.contains(&name), "{name} is a store command");
         let error = f.local.app().call(name, json!({})).unwrap_err();
-        assert_eq!(error.kind, "not_found", "{name}");
+        assert_eq!(error.kind, ErrorKind::NotFound, "{name}");
     }
     let info = f.local.call("app_info", json!({})).unwrap();
     assert!(info["database_path"].is_string());

@@ -6,6 +6,7 @@
     reason = "test code: a failure should stop the test with its error"
 )]
 
+use cairn_app::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -89,7 +90,7 @@ fn group_runs_counts_each_value_of_the_param_under_the_filter() {
     let error = app
         .call("group_runs", json!({"request": {}, "groupBy": " "}))
         .unwrap_err();
-    assert_eq!(error.kind, "invalid");
+    assert_eq!(error.kind, ErrorKind::Invalid);
 }
 
 #[test]
@@ -118,7 +119,7 @@ fn index_folder_imports_once_and_reports_progress() {
             json!({"path": dir.path().join("nope").to_string_lossy()}),
         )
         .unwrap_err();
-    assert_eq!(missing.kind, "invalid");
+    assert_eq!(missing.kind, ErrorKind::Invalid);
     assert!(missing.message.contains("nope"), "{}", missing.message);
 }
 
@@ -165,5 +166,5 @@ fn watched_folders_are_followed_listed_and_removed() {
     let again = app
         .call("remove_watched_folder", json!({"path": path}))
         .unwrap_err();
-    assert_eq!(again.kind, "not_found");
+    assert_eq!(again.kind, ErrorKind::NotFound);
 }

@@ -6,6 +6,7 @@
     reason = "test code: a failure should stop the test with its error"
 )]
 
+use cairn_app::ErrorKind;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -119,7 +120,7 @@ fn use_store_refuses_what_is_not_a_store_and_keeps_the_old_choice() {
     let error = app
         .call("use_store", json!({"path": text.to_str().unwrap()}))
         .unwrap_err();
-    assert_eq!(error.kind, "invalid");
+    assert_eq!(error.kind, ErrorKind::Invalid);
     assert!(error.message.contains("notes.db"), "{error}");
     let info = app.call("app_info", Value::Null).unwrap();
     assert_eq!(info["remembered_store"], Value::Null);

@@ -2,86 +2,59 @@
 //! histogram charts as SVG with their geometry, the compared runs, and a two-run diff.
 
 use serde::Deserialize;
-use serde_json::Value;
+use ts_rs::TS;
 
-use super::{Command, arguments, reply};
+use super::Command;
 use crate::charts::{
-    HistogramChartRequest, LineChartRequest, ParallelChartRequest, ScatterChartRequest,
+    ChartView, HistogramChartRequest, LineChartRequest, ParallelChartRequest, ScatterChartRequest,
 };
+use crate::command;
+use crate::compare::{Comparison, RunDiffView};
 use crate::{App, AppError};
 
-pub(crate) const COMMANDS: &[Command] = &[
-    Command {
-        name: "line_chart",
-        run: line_chart,
-    },
-    Command {
-        name: "scatter_chart",
-        run: scatter_chart,
-    },
-    Command {
-        name: "parallel_chart",
-        run: parallel_chart,
-    },
-    Command {
-        name: "histogram_chart",
-        run: histogram_chart,
-    },
-    Command {
-        name: "compare_runs",
-        run: compare_runs,
-    },
-    Command {
-        name: "diff_runs",
-        run: diff_runs,
-    },
+pub(crate) const COMMANDS: &[Command<App>] = &[
+    command!(line_chart),
+    command!(scatter_chart),
+    command!(parallel_chart),
+    command!(histogram_chart),
+    command!(compare_runs),
+    command!(diff_runs),
 ];
 
-fn line_chart(app: &App, args: Value) -> Result<Value, AppError> {
-    let request: LineChartRequest = arguments("line_chart", args)?;
-    reply(&crate::charts::line_chart(app.store(), &request)?)
+fn line_chart(app: &App, request: LineChartRequest) -> Result<ChartView, AppError> {
+    crate::charts::line_chart(app.store(), &request)
 }
 
-fn scatter_chart(app: &App, args: Value) -> Result<Value, AppError> {
-    let request: ScatterChartRequest = arguments("scatter_chart", args)?;
-    reply(&crate::charts::scatter_chart(app.store(), &request)?)
+fn scatter_chart(app: &App, request: ScatterChartRequest) -> Result<ChartView, AppError> {
+    crate::charts::scatter_chart(app.store(), &request)
 }
 
-fn parallel_chart(app: &App, args: Value) -> Result<Value, AppError> {
-    let request: ParallelChartRequest = arguments("parallel_chart", args)?;
-    reply(&crate::charts::parallel_chart(app.store(), &request)?)
+fn parallel_chart(app: &App, request: ParallelChartRequest) -> Result<ChartView, AppError> {
+    crate::charts::parallel_chart(app.store(), &request)
 }
 
-fn histogram_chart(app: &App, args: Value) -> Result<Value, AppError> {
-    let request: HistogramChartRequest = arguments("histogram_chart", args)?;
-    reply(&crate::charts::histogram_chart(app.store(), &request)?)
+fn histogram_chart(app: &App, request: HistogramChartRequest) -> Result<ChartView, AppError> {
+    crate::charts::histogram_chart(app.store(), &request)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-struct CompareArgs {
+struct CompareRunsArgs {
     run_ids: Vec<String>,
 }
 
-fn compare_runs(app: &App, args: Value) -> Result<Value, AppError> {
-    let args: CompareArgs = arguments("compare_runs", args)?;
-    reply(&crate::compare::compare_runs(app.store(), &args.run_ids)?)
+fn compare_runs(app: &App, args: CompareRunsArgs) -> Result<Comparison, AppError> {
+    crate::compare::compare_runs(app.store(), &args.run_ids)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-struct DiffArgs {
+struct DiffRunsArgs {
     run_a: String,
     run_b: String,
 }
 
-fn diff_runs(app: &App, args: Value) -> Result<Value, AppError> {
-    let args: DiffArgs = arguments("diff_runs", args)?;
+fn diff_runs(app: &App, args: DiffRunsArgs) -> Result<RunDiffView, AppError> {
     let store = app.store();
-    reply(&crate::compare::diff_runs(
-        store,
-        store.artifact_root(),
-        &args.run_a,
-        &args.run_b,
-    )?)
+    crate::compare::diff_runs(store, store.artifact_root(), &args.run_a, &args.run_b)
 }

@@ -1,19 +1,17 @@
 //! The empty store's first step: the demo experiments, on request.
 
 use serde::Serialize;
-use serde_json::Value;
+use ts_rs::TS;
 
-use super::{Command, reply};
+use super::{Command, NoArgs};
+use crate::command;
 use crate::demo::seed_demo_if_empty;
 use crate::{App, AppError};
 
-pub(crate) const COMMANDS: &[Command] = &[Command {
-    name: "load_demo",
-    run: load_demo,
-}];
+pub(crate) const COMMANDS: &[Command<App>] = &[command!(load_demo)];
 
 /// What `load_demo` did.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 struct DemoLoaded {
     /// False when the store already had runs: the demo is only added to an empty store.
     loaded: bool,
@@ -24,9 +22,9 @@ struct DemoLoaded {
     model_name: String,
 }
 
-fn load_demo(app: &App, _args: Value) -> Result<Value, AppError> {
+fn load_demo(app: &App, _: NoArgs) -> Result<DemoLoaded, AppError> {
     let made = seed_demo_if_empty(app.store())?;
-    reply(&match made {
+    Ok(match made {
         Some(summary) => DemoLoaded {
             loaded: true,
             experiments: summary.experiments,

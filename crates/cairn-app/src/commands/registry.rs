@@ -2,95 +2,73 @@
 
 use cairn_core::Store as _;
 use cairn_core::model::ModelStage;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-use super::{Command, arguments, reply};
-use crate::models;
-use crate::registry::{self, PromoteRequest};
-use crate::{App, AppError};
+use super::{Command, Done, NoArgs};
+use crate::command;
+use crate::models::{self, ModelDetail, ModelSummary, VersionComparison};
+use crate::registry::{self, HistoryView, PromoteRequest, ResolvedModelView};
+use crate::{App, AppError, ErrorKind};
 
-pub(crate) const COMMANDS: &[Command] = &[
-    Command {
-        name: "list_models",
-        run: list_models,
-    },
-    Command {
-        name: "get_model",
-        run: get_model,
-    },
-    Command {
-        name: "compare_versions",
-        run: compare_versions,
-    },
-    Command {
-        name: "archive_model_version",
-        run: archive_model_version,
-    },
-    Command {
-        name: "app_user",
-        run: app_user,
-    },
-    Command {
-        name: "model_history",
-        run: model_history,
-    },
-    Command {
-        name: "promote_model_version",
-        run: promote_model_version,
-    },
-    Command {
-        name: "set_model_alias",
-        run: set_model_alias,
-    },
-    Command {
-        name: "delete_model_alias",
-        run: delete_model_alias,
-    },
-    Command {
-        name: "resolve_model_uri",
-        run: resolve_model_uri,
-    },
+pub(crate) const COMMANDS: &[Command<App>] = &[
+    command!(list_models),
+    command!(get_model),
+    command!(compare_versions),
+    command!(archive_model_version),
+    command!(app_user),
+    command!(model_history),
+    command!(promote_model_version),
+    command!(set_model_alias),
+    command!(delete_model_alias),
+    command!(resolve_model_uri),
 ];
 
-#[derive(Deserialize)]
-struct NameArgs {
+/// The model a command is about.
+#[derive(Deserialize, TS)]
+struct ModelNameArgs {
     name: String,
 }
 
-fn model_history(app: &App, args: Value) -> Result<Value, AppError> {
-    let args: NameArgs = arguments("model_history", args)?;
-    reply(&registry::model_history(app.store(), &args.name)?)
+fn model_history(app: &App, args: ModelNameArgs) -> Result<Vec<HistoryView>, AppError> {
+    registry::model_history(app.store(), &args.name)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, TS)]
 struct PromoteArgs {
     request: PromoteRequest,
 }
 
-fn promote_model_version(app: &App, args: Value) -> Result<Value, AppError> {
-    let mut args: PromoteArgs = arguments("promote_model_version", args)?;
+/// A version's stage after a change.
+#[derive(Debug, Serialize, TS)]
+struct StageView {
+    stage: String,
+}
+
+fn promote_model_version(app: &App, mut args: PromoteArgs) -> Result<StageView, AppError> {
     if args.request.user_id.trim().is_empty() {
         args.request.user_id = models::app_user();
     }
     let stage = registry::promote_model_version(app.store(), &args.request)?;
-    Ok(json!({ "stage": stage }))
+    Ok(StageView { stage })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-struct AliasArgs {
+struct SetAliasArgs {
     name: String,
     alias: String,
+    /// Required; `Option` so that leaving it out is the same `invalid` error as before.
+    #[ts(type = "number")]
     version: Option<u64>,
     #[serde(default)]
+    #[ts(optional = nullable)]
     user_id: String,
 }
 
-fn set_model_alias(app: &App, args: Value) -> Result<Value, AppError> {
-    let args: AliasArgs = arguments("set_model_alias", args)?;
+fn set_model_alias(app: &App, args: SetAliasArgs) -> Result<Done, AppError> {
     let version = args.version.ok_or_else(|| AppError {
-        kind: "invalid",
+        kind: ErrorKind::Invalid,
         message: "arguments of 'set_model_alias': missing field `version`".to_owned(),
     })?;
     registry::set_model_alias(
@@ -100,29 +78,36 @@ fn set_model_alias(app: &App, args: Value) -> Result<Value, AppError> {
         version,
         &user_or_default(&args.user_id),
     )?;
-    Ok(json!({}))
+    Ok(Done {})
 }
 
-fn delete_model_alias(app: &App, args: Value) -> Result<Value, AppError> {
-    let args: AliasArgs = arguments("delete_model_alias", args)?;
+#[derive(Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+struct DeleteAliasArgs {
+    name: String,
+    alias: String,
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    user_id: String,
+}
+
+fn delete_model_alias(app: &App, args: DeleteAliasArgs) -> Result<Done, AppError> {
     registry::delete_model_alias(
         app.store(),
         &args.name,
         &args.alias,
         &user_or_default(&args.user_id),
     )?;
-    Ok(json!({}))
+    Ok(Done {})
 }
 
-#[derive(Deserialize)]
-struct UriArgs {
+#[derive(Deserialize, TS)]
+struct ResolveUriArgs {
     uri: String,
 }
 
-fn resolve_model_uri(app: &App, args: Value) -> Result<Value, AppError> {
-    let args: UriArgs = arguments("resolve_model_uri", args)?;
-    let resolved = registry::resolve_model_uri(app.store(), &args.uri)?;
-    reply(&registry::ResolvedModelView::from(&resolved))
+fn resolve_model_uri(app: &App, args: ResolveUriArgs) -> Result<ResolvedModelView, AppError> {
+    registry::resolve_model_uri(app.store(), &args.uri)
 }
 
 /// The UI's user name when it sent one, else the app's.
@@ -134,35 +119,37 @@ fn user_or_default(user_id: &str) -> String {
     }
 }
 
-fn list_models(app: &App, _args: Value) -> Result<Value, AppError> {
-    reply(&models::list_models(app.store())?)
+fn list_models(app: &App, _: NoArgs) -> Result<Vec<ModelSummary>, AppError> {
+    models::list_models(app.store())
 }
 
-fn get_model(app: &App, args: Value) -> Result<Value, AppError> {
-    let args: NameArgs = arguments("get_model", args)?;
-    reply(&models::get_model(app.store(), &args.name)?)
+fn get_model(app: &App, args: ModelNameArgs) -> Result<ModelDetail, AppError> {
+    models::get_model(app.store(), &args.name)
 }
 
-#[derive(Deserialize)]
-struct CompareArgs {
+/// Compare with `current`, else the other version in `stage`, else the holder of `alias`.
+#[derive(Deserialize, TS)]
+struct CompareVersionsArgs {
     name: String,
     candidate: u64,
     /// The version to compare with, when the UI knows it.
+    #[ts(optional)]
     current: Option<u64>,
     /// Otherwise: the highest other version in this stage...
+    #[ts(optional)]
     stage: Option<String>,
     /// ...or the version this alias points at.
+    #[ts(optional)]
     alias: Option<String>,
 }
 
-fn compare_versions(app: &App, args: Value) -> Result<Value, AppError> {
-    let args: CompareArgs = arguments("compare_versions", args)?;
+fn compare_versions(app: &App, args: CompareVersionsArgs) -> Result<VersionComparison, AppError> {
     let store = app.store();
     let current = match (args.current, &args.stage, &args.alias) {
         (Some(version), _, _) => Some(version),
         (None, Some(stage), _) => {
             let stage = ModelStage::parse(stage).ok_or_else(|| AppError {
-                kind: "invalid",
+                kind: ErrorKind::Invalid,
                 message: format!("'{stage}' is not a stage: None, Staging, Production or Archived"),
             })?;
             models::version_in_stage(store, &args.name, stage, args.candidate)?
@@ -174,27 +161,23 @@ fn compare_versions(app: &App, args: Value) -> Result<Value, AppError> {
         },
         (None, None, None) => None,
     };
-    reply(&models::compare_versions(
-        store,
-        &args.name,
-        args.candidate,
-        current,
-    )?)
+    models::compare_versions(store, &args.name, args.candidate, current)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 struct ArchiveArgs {
     name: String,
     version: u64,
     #[serde(default)]
+    #[ts(optional = nullable)]
     comment: String,
     #[serde(default)]
+    #[ts(optional = nullable)]
     user_id: String,
 }
 
-fn archive_model_version(app: &App, args: Value) -> Result<Value, AppError> {
-    let args: ArchiveArgs = arguments("archive_model_version", args)?;
+fn archive_model_version(app: &App, args: ArchiveArgs) -> Result<StageView, AppError> {
     let stage = registry::promote_model_version(
         app.store(),
         &PromoteRequest {
@@ -206,9 +189,17 @@ fn archive_model_version(app: &App, args: Value) -> Result<Value, AppError> {
             user_id: user_or_default(&args.user_id),
         },
     )?;
-    Ok(json!({ "stage": stage }))
+    Ok(StageView { stage })
 }
 
-fn app_user(_app: &App, _args: Value) -> Result<Value, AppError> {
-    Ok(json!({ "user": models::app_user() }))
+/// The user name registry changes are recorded under when the UI sends none.
+#[derive(Debug, Serialize, TS)]
+struct UserView {
+    user: String,
+}
+
+fn app_user(_app: &App, _: NoArgs) -> Result<UserView, AppError> {
+    Ok(UserView {
+        user: models::app_user(),
+    })
 }

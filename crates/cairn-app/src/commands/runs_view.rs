@@ -1,18 +1,16 @@
 //! Commands of the runs table beyond listing: grouping by a param.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use ts_rs::TS;
 
-use super::{Command, arguments, reply};
+use super::Command;
+use crate::command;
 use crate::views::{ListRunsRequest, MetricValue};
-use crate::{App, AppError, Store, run_search};
+use crate::{App, AppError, ErrorKind, Store, run_search};
 
-pub(crate) const COMMANDS: &[Command] = &[Command {
-    name: "group_runs",
-    run: group_runs,
-}];
+pub(crate) const COMMANDS: &[Command<App>] = &[command!(group_runs)];
 
-#[derive(Deserialize)]
+#[derive(Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 struct GroupRunsArgs {
     request: ListRunsRequest,
@@ -20,11 +18,13 @@ struct GroupRunsArgs {
     group_by: String,
     /// A metric to summarise per group (the sort column, when it is a metric).
     #[serde(default)]
+    #[ts(optional = nullable)]
     metric: Option<String>,
 }
 
-/// A group header of the runs table.
-#[derive(Debug, Serialize)]
+/// One group of the runs table: runs sharing a param value.
+#[derive(Debug, Serialize, TS)]
+#[ts(rename = "RunGroup")]
 struct RunGroupView {
     /// The param's value; null for runs without the param.
     value: Option<String>,
@@ -33,7 +33,9 @@ struct RunGroupView {
     metric: Option<GroupMetricView>,
 }
 
-#[derive(Debug, Serialize)]
+/// A metric summarised over a group's runs with a finite latest value.
+#[derive(Debug, Serialize, TS)]
+#[ts(rename = "GroupMetric")]
 struct GroupMetricView {
     min: MetricValue,
     max: MetricValue,
@@ -42,19 +44,19 @@ struct GroupMetricView {
 }
 
 /// Every group of the filtered runs, sorted by value, runs without the param last.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
+#[ts(rename = "RunGroups")]
 struct RunGroupsView {
     group_by: String,
     groups: Vec<RunGroupView>,
     total_count: u64,
 }
 
-fn group_runs(app: &App, args: Value) -> Result<Value, AppError> {
-    let args: GroupRunsArgs = arguments("group_runs", args)?;
+fn group_runs(app: &App, args: GroupRunsArgs) -> Result<RunGroupsView, AppError> {
     let key = args.group_by.trim();
     if key.is_empty() {
         return Err(AppError {
-            kind: "invalid",
+            kind: ErrorKind::Invalid,
             message: "arguments of 'group_runs': groupBy is empty".to_owned(),
         });
     }
@@ -66,7 +68,7 @@ fn group_runs(app: &App, args: Value) -> Result<Value, AppError> {
         .filter(|m| !m.is_empty());
     let groups = app.store().group_runs_by_param(&search, key, metric)?;
     let total_count = groups.iter().map(|group| group.run_count).sum();
-    reply(&RunGroupsView {
+    Ok(RunGroupsView {
         group_by: key.to_owned(),
         total_count,
         groups: groups

@@ -2,19 +2,17 @@
 //! Where the store lives on the host is the local shell's to tell (`cairn-local` fills it in).
 
 use serde::Serialize;
-use serde_json::Value;
+use ts_rs::TS;
 
-use super::{Command, reply};
+use super::{Command, NoArgs};
+use crate::command;
 use crate::{App, AppError};
 
-pub(crate) const COMMANDS: &[Command] = &[Command {
-    name: "app_info",
-    run: app_info,
-}];
+pub(crate) const COMMANDS: &[Command<App>] = &[command!(app_info)];
 
 /// Where the store lives and what it holds. The paths and the store's origin are `null` for a
 /// caller that is not a shell on the store's own machine.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct AppInfo {
     /// The database file.
     pub database_path: Option<String>,
@@ -29,6 +27,7 @@ pub struct AppInfo {
     /// Cairn's version.
     pub version: &'static str,
     /// Why the store is this one: `flag`, `env`, `remembered` or `default`.
+    #[ts(type = "'flag' | 'env' | 'remembered' | 'default' | null")]
     pub store_origin: Option<&'static str>,
     /// The store remembered in the settings file.
     pub remembered_store: Option<String>,
@@ -68,6 +67,6 @@ pub fn store_info(app: &App) -> Result<AppInfo, AppError> {
     })
 }
 
-fn app_info(app: &App, _args: Value) -> Result<Value, AppError> {
-    reply(&store_info(app)?)
+fn app_info(app: &App, _: NoArgs) -> Result<AppInfo, AppError> {
+    store_info(app)
 }

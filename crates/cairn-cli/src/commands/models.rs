@@ -221,7 +221,7 @@ pub fn run(store: &dyn Store, command: ModelsCommand, json: bool) -> anyhow::Res
         ModelsCommand::Resolve { uri } => {
             let resolved = registry::resolve_uri(store, &uri)?;
             if json {
-                return super::print_json(&ResolvedModelView::from(&resolved));
+                return super::print_json(&ResolvedModelView::from(resolved));
             }
             let mut overview = Table::plain();
             overview.row(["name".into(), resolved.name.clone()]);

@@ -1,48 +1,38 @@
 //! Commands of native drag and drop: local files copied into a run, folders and logs imported.
 
 use serde::Deserialize;
-use serde_json::Value;
+use ts_rs::TS;
 
-use super::Command;
 use crate::LocalApp;
-use crate::add_files::{self, AddArtifactsRequest};
-use cairn_app::AppError;
-use cairn_app::commands::{arguments, reply};
+use crate::add_files::{self, AddArtifactsRequest, ImportSummary};
+use cairn_app::commands::Command;
 use cairn_app::events::AppEvent;
+use cairn_app::files::AddedArtifacts;
+use cairn_app::{AppError, command};
 
-pub(crate) const COMMANDS: &[Command] = &[
-    Command {
-        name: "add_artifacts",
-        run: add_artifacts,
-    },
-    Command {
-        name: "import_paths",
-        run: import_paths,
-    },
-];
+pub(crate) const COMMANDS: &[Command<LocalApp>] =
+    &[command!(add_artifacts), command!(import_paths)];
 
-fn add_artifacts(local: &LocalApp, args: Value) -> Result<Value, AppError> {
-    let request: AddArtifactsRequest = arguments("add_artifacts", args)?;
+fn add_artifacts(
+    local: &LocalApp,
+    request: AddArtifactsRequest,
+) -> Result<AddedArtifacts, AppError> {
     let added = add_files::add_artifacts(local.store(), &request)?;
     local.app().events().publish(&AppEvent::RunsChanged {
         run_ids: vec![request.run_id],
     });
-    reply(&added)
+    Ok(added)
 }
 
-#[derive(Deserialize)]
-struct ImportArgs {
+#[derive(Deserialize, TS)]
+struct ImportPathsArgs {
     paths: Vec<String>,
+    /// The UI's id for this import: progress events carry it.
     #[serde(default)]
+    #[ts(optional = nullable)]
     job: String,
 }
 
-fn import_paths(local: &LocalApp, args: Value) -> Result<Value, AppError> {
-    let args: ImportArgs = arguments("import_paths", args)?;
-    reply(&add_files::import_paths(
-        local.store(),
-        local.app().events(),
-        &args.job,
-        &args.paths,
-    )?)
+fn import_paths(local: &LocalApp, args: ImportPathsArgs) -> Result<ImportSummary, AppError> {
+    add_files::import_paths(local.store(), local.app().events(), &args.job, &args.paths)
 }

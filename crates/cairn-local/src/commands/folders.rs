@@ -1,35 +1,23 @@
 //! Commands of the folders Cairn indexes on this machine: indexed once, or followed live.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use ts_rs::TS;
 
-use super::Command;
 use crate::LocalApp;
 use crate::folders::{folder_path, index_once, roots};
-use cairn_app::commands::{arguments, reply};
-use cairn_app::{AppError, Store};
+use cairn_app::commands::{Command, NoArgs};
+use cairn_app::events::IndexSummary;
+use cairn_app::{AppError, ErrorKind, Store, command};
 
-pub(crate) const COMMANDS: &[Command] = &[
-    Command {
-        name: "list_watched_folders",
-        run: list_watched_folders,
-    },
-    Command {
-        name: "add_watched_folder",
-        run: add_watched_folder,
-    },
-    Command {
-        name: "remove_watched_folder",
-        run: remove_watched_folder,
-    },
-    Command {
-        name: "index_folder",
-        run: index_folder,
-    },
+pub(crate) const COMMANDS: &[Command<LocalApp>] = &[
+    command!(list_watched_folders),
+    command!(add_watched_folder),
+    command!(remove_watched_folder),
+    command!(index_folder),
 ];
 
-/// A folder in the settings list.
-#[derive(Debug, Serialize)]
+/// A folder Cairn indexes; `watched` ones are followed live, `active` while their watcher runs.
+#[derive(Debug, Serialize, TS)]
 struct FolderView {
     path: String,
     /// Followed live.
@@ -53,41 +41,42 @@ fn list_folders(local: &LocalApp) -> Result<Vec<FolderView>, AppError> {
         .collect())
 }
 
-fn list_watched_folders(local: &LocalApp, _args: Value) -> Result<Value, AppError> {
-    reply(&list_folders(local)?)
+fn list_watched_folders(local: &LocalApp, _: NoArgs) -> Result<Vec<FolderView>, AppError> {
+    list_folders(local)
 }
 
-#[derive(Deserialize)]
-struct PathArgs {
+/// A folder on this machine.
+#[derive(Deserialize, TS)]
+struct FolderPathArgs {
     path: String,
 }
 
-fn add_watched_folder(local: &LocalApp, args: Value) -> Result<Value, AppError> {
-    let args: PathArgs = arguments("add_watched_folder", args)?;
+fn add_watched_folder(local: &LocalApp, args: FolderPathArgs) -> Result<Vec<FolderView>, AppError> {
     let path = folder_path(&args.path)?;
     local.store().set_index_root_watched(&path, true)?;
     local
         .folders()
         .start(local.app().shared_store(), local.app().events(), &path)?;
-    reply(&list_folders(local)?)
+    list_folders(local)
 }
 
-fn remove_watched_folder(local: &LocalApp, args: Value) -> Result<Value, AppError> {
-    let args: PathArgs = arguments("remove_watched_folder", args)?;
+fn remove_watched_folder(
+    local: &LocalApp,
+    args: FolderPathArgs,
+) -> Result<Vec<FolderView>, AppError> {
     let path = args.path.trim();
     // Stop the thread first, so a pass in progress does not add the folder back.
     local.folders().stop(path);
     if !local.store().remove_index_root(path)? {
         return Err(AppError {
-            kind: "not_found",
+            kind: ErrorKind::NotFound,
             message: format!("no such folder in the list: {path}"),
         });
     }
-    reply(&list_folders(local)?)
+    list_folders(local)
 }
 
-fn index_folder(local: &LocalApp, args: Value) -> Result<Value, AppError> {
-    let args: PathArgs = arguments("index_folder", args)?;
+fn index_folder(local: &LocalApp, args: FolderPathArgs) -> Result<IndexSummary, AppError> {
     let path = folder_path(&args.path)?;
-    reply(&index_once(local.store(), local.app().events(), &path)?)
+    index_once(local.store(), local.app().events(), &path)
 }

@@ -1,44 +1,41 @@
 //! The local shell's command table: operations that take a path on this machine, start a
 //! program or choose the store. [`LocalApp::call`](crate::LocalApp::call) looks here first, then
 //! in the store's table.
+//!
+//! Commands are written as in `cairn-app` (`fn name(&LocalApp, NameArgs) -> Result<View,
+//! AppError>`, listed with [`cairn_app::command!`]); [`typescript`] writes the UI's twin,
+//! `ui/src/lib/backend/generated/local-commands.ts`, and a test fails when it is stale. A local
+//! command with a store command's name (`get_run_page`, `app_info`) answers it with what only
+//! this machine may tell, and must keep the store command's argument and result types.
 
 mod files;
 mod folders;
 mod reveal;
 mod store;
+pub mod typescript;
 
-use serde_json::Value;
+use cairn_app::commands::Command;
 
 use crate::LocalApp;
-use cairn_app::AppError;
-
-/// One named operation of the local shell.
-pub(crate) struct Command {
-    /// The name the UI calls it by (`add_artifacts`).
-    pub name: &'static str,
-    /// Runs it with the call's argument object.
-    pub run: fn(&LocalApp, Value) -> Result<Value, AppError>,
-}
 
 /// Every subject's table, searched in order.
-const TABLES: &[&[Command]] = &[
+const TABLES: &[&[Command<LocalApp>]] = &[
     files::COMMANDS,
     folders::COMMANDS,
     reveal::COMMANDS,
     store::COMMANDS,
 ];
 
-pub(crate) fn find(name: &str) -> Option<&'static Command> {
-    TABLES
-        .iter()
-        .flat_map(|table| table.iter())
-        .find(|command| command.name == name)
+/// Every command of the local shell's table.
+pub fn all() -> impl Iterator<Item = &'static Command<LocalApp>> {
+    TABLES.iter().flat_map(|table| table.iter())
+}
+
+pub(crate) fn find(name: &str) -> Option<&'static Command<LocalApp>> {
+    all().find(|command| command.name == name)
 }
 
 /// Every local command's name, for tests that check no HTTP route reaches them.
 pub fn names() -> impl Iterator<Item = &'static str> {
-    TABLES
-        .iter()
-        .flat_map(|table| table.iter())
-        .map(|command| command.name)
+    all().map(|command| command.name)
 }

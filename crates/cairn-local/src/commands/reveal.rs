@@ -2,58 +2,40 @@
 //! starts the system file manager.
 
 use serde::Deserialize;
-use serde_json::Value;
+use ts_rs::TS;
 
-use super::Command;
 use crate::LocalApp;
-use crate::reveal::{Opener, reveal_artifact};
-use cairn_app::AppError;
-use cairn_app::commands::{arguments, reply};
+use crate::reveal::{Opener, reveal_artifact as reveal};
+use cairn_app::commands::{Command, RunIdArgs};
+use cairn_app::run_page_views::{RevealedFolder, RunPageView};
+use cairn_app::{AppError, command};
 
-pub(crate) const COMMANDS: &[Command] = &[
-    Command {
-        name: "get_run_page",
-        run: run_page,
-    },
-    Command {
-        name: "reveal_artifact",
-        run: reveal,
-    },
-];
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RunIdArgs {
-    run_id: String,
-}
+pub(crate) const COMMANDS: &[Command<LocalApp>] =
+    &[command!(get_run_page), command!(reveal_artifact)];
 
 /// The store's run page, with the artifact folder's path on this machine.
-fn run_page(local: &LocalApp, args: Value) -> Result<Value, AppError> {
-    let args: RunIdArgs = arguments("get_run_page", args)?;
+fn get_run_page(local: &LocalApp, args: RunIdArgs) -> Result<RunPageView, AppError> {
     let store = local.store();
-    reply(&cairn_app::run_page::get_run_page(
-        store,
-        store.artifact_root(),
-        &args.run_id,
-    )?)
+    cairn_app::run_page::get_run_page(store, store.artifact_root(), &args.run_id)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-struct RevealArgs {
+struct RevealArtifactArgs {
     run_id: String,
+    /// The file or folder inside the run's artifacts; the folder itself when empty.
     #[serde(default)]
+    #[ts(optional = nullable)]
     path: String,
 }
 
-fn reveal(local: &LocalApp, args: Value) -> Result<Value, AppError> {
-    let args: RevealArgs = arguments("reveal_artifact", args)?;
+fn reveal_artifact(local: &LocalApp, args: RevealArtifactArgs) -> Result<RevealedFolder, AppError> {
     let store = local.store();
-    reply(&reveal_artifact(
+    reveal(
         store,
         store.artifact_root(),
         &args.run_id,
         &args.path,
         &Opener::system(),
-    )?)
+    )
 }

@@ -2,23 +2,13 @@
 //! another store for the next launches.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use ts_rs::TS;
 
-use super::Command;
 use crate::LocalApp;
-use cairn_app::AppError;
-use cairn_app::commands::{arguments, reply, store_info};
+use cairn_app::commands::{AppInfo, Command, NoArgs, store_info};
+use cairn_app::{AppError, ErrorKind, command};
 
-pub(crate) const COMMANDS: &[Command] = &[
-    Command {
-        name: "app_info",
-        run: app_info,
-    },
-    Command {
-        name: "use_store",
-        run: use_store,
-    },
-];
+pub(crate) const COMMANDS: &[Command<LocalApp>] = &[command!(app_info), command!(use_store)];
 
 fn path_text(path: &std::path::Path) -> String {
     path.to_string_lossy().into_owned()
@@ -26,7 +16,7 @@ fn path_text(path: &std::path::Path) -> String {
 
 /// The store's `app_info` with what only this machine's shell may tell: the store's paths, why it
 /// is the one open, the remembered and default stores.
-fn app_info(local: &LocalApp, _args: Value) -> Result<Value, AppError> {
+fn app_info(local: &LocalApp, _: NoArgs) -> Result<AppInfo, AppError> {
     let mut info = store_info(local.app())?;
     let store = local.store();
     info.database_path = Some(path_text(store.database_path()));
@@ -43,17 +33,17 @@ fn app_info(local: &LocalApp, _args: Value) -> Result<Value, AppError> {
         info.settings_file = places.settings_file.as_deref().map(path_text);
         info.can_switch_store = local.store_switching();
     }
-    reply(&info)
+    Ok(info)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, TS)]
 struct UseStoreArgs {
     /// A database file or a folder (meaning `<folder>/cairn.db`); `null` forgets the choice.
     path: Option<String>,
 }
 
 /// What `use_store` remembered.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 struct StoreChoice {
     /// The database file launches without `--store` and `$CAIRN_STORE` now open.
     store: String,
@@ -65,13 +55,12 @@ struct StoreChoice {
 
 /// Remembers another store (or the default, for a `null` path) for the next launches, after
 /// checking it is, or can be created as, a Cairn store. Only for shells that can reopen.
-fn use_store(local: &LocalApp, args: Value) -> Result<Value, AppError> {
-    let args: UseStoreArgs = arguments("use_store", args)?;
+fn use_store(local: &LocalApp, args: UseStoreArgs) -> Result<StoreChoice, AppError> {
     let source = match local.store_source() {
         Some(source) if local.store_switching() => source,
         _ => {
             return Err(AppError {
-                kind: "invalid",
+                kind: ErrorKind::Invalid,
                 message: "the store of a running `cairn serve` cannot change; run \
                           `cairn store use PATH` and restart `cairn serve`"
                     .to_owned(),
@@ -86,7 +75,7 @@ fn use_store(local: &LocalApp, args: Value) -> Result<Value, AppError> {
     let remembered = source.places.use_store(path.map(std::path::Path::new))?;
     let store = source.places.without_overrides().locate(None)?.path;
     let reopen = !same_file(&store, local.store().database_path());
-    reply(&StoreChoice {
+    Ok(StoreChoice {
         store: path_text(&store),
         remembered: remembered.as_deref().map(path_text),
         reopen,

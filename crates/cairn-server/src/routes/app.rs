@@ -12,6 +12,7 @@ use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
+use cairn_app::ErrorKind;
 use serde_json::{Value, json};
 
 use crate::Shared;
@@ -55,10 +56,13 @@ fn reply(outcome: Result<Result<Value, cairn_app::AppError>, tokio::task::JoinEr
         Ok(Ok(value)) => Json(value).into_response(),
         Ok(Err(error)) => {
             let (status, error_code) = match error.kind {
-                "not_found" => (StatusCode::NOT_FOUND, "RESOURCE_DOES_NOT_EXIST"),
-                "forbidden" => (StatusCode::FORBIDDEN, "PERMISSION_DENIED"),
-                "internal" => (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR"),
-                _ => (StatusCode::BAD_REQUEST, "INVALID_PARAMETER_VALUE"),
+                ErrorKind::NotFound => (StatusCode::NOT_FOUND, "RESOURCE_DOES_NOT_EXIST"),
+                ErrorKind::Forbidden => (StatusCode::FORBIDDEN, "PERMISSION_DENIED"),
+                ErrorKind::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR"),
+                ErrorKind::Invalid
+                | ErrorKind::Search
+                | ErrorKind::Conflict
+                | ErrorKind::TooLarge => (StatusCode::BAD_REQUEST, "INVALID_PARAMETER_VALUE"),
             };
             (
                 status,

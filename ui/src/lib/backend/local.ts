@@ -2,12 +2,10 @@
 // file into a run, index or watch a folder, reveal a file, switch stores) and the window's native
 // drops, system choosers and relaunch. `cairn serve` has none of them (it answers these commands
 // 404), so a browser's `Backend` has no `local` at all and the UI offers none of this there.
-import type { FilesLocalCommands } from './files';
-import type { RunPageLocalCommands } from './runpage';
-import type { SettingsLocalCommands } from './settings';
+// The commands and their types are generated from cairn-local's table (generated/local-commands.ts).
+import type { LocalCommands } from './generated/local-commands';
 
-/** Every command only the desktop app answers, by name: its argument object and its result. */
-export type LocalCommands = FilesLocalCommands & SettingsLocalCommands & RunPageLocalCommands;
+export type { LocalCommands } from './generated/local-commands';
 export type LocalCommandName = keyof LocalCommands;
 export type LocalCommandArgs<C extends LocalCommandName> = LocalCommands[C]['args'];
 export type LocalCommandResult<C extends LocalCommandName> = LocalCommands[C]['result'];

@@ -1,0 +1,208 @@
+// Generated from cairn-local's command table (crates/cairn-local/src/commands/); do not edit.
+// Regenerate: UPDATE_TS=1 cargo test -p cairn-local typescript
+
+import type { AddedArtifact, NoArgs } from './commands';
+
+/**
+ * The local files and folders to copy into a run's artifacts.
+ */
+export type AddArtifactsRequest = {
+  /**
+   * The run.
+   */
+  runId: string,
+  /**
+   * Absolute paths of files or folders (folders are copied with their contents).
+   */
+  paths: Array<string>,
+  /**
+   * Folder inside the run's artifacts to put them in; the root when empty.
+   */
+  dest?: string,
+};
+
+/**
+ * What `add_artifacts` and `upload_artifact` did.
+ */
+export type AddedArtifacts = {
+  /**
+   * The run.
+   */
+  run_id: string,
+  /**
+   * Every file copied, sorted by path.
+   */
+  files: Array<AddedArtifact>,
+};
+
+/**
+ * A folder on this machine.
+ */
+export type FolderPathArgs = { path: string, };
+
+/**
+ * A folder Cairn indexes; `watched` ones are followed live, `active` while their watcher runs.
+ */
+export type FolderView = {
+  path: string,
+  /**
+   * Followed live.
+   */
+  watched: boolean,
+  /**
+   * A watcher thread is running for it now.
+   */
+  active: boolean,
+  /**
+   * Epoch milliseconds.
+   */
+  added_time: number,
+};
+
+/**
+ * A source the indexer could not read.
+ */
+export type ImportError = {
+  /**
+   * The file or folder.
+   */
+  path: string,
+  /**
+   * Why.
+   */
+  reason: string,
+};
+
+export type ImportPathsArgs = {
+  paths: Array<string>,
+  /**
+   * The UI's id for this import: progress events carry it.
+   */
+  job?: string,
+};
+
+/**
+ * What an import did.
+ */
+export type ImportSummary = {
+  /**
+   * Runs that were not in the store before.
+   */
+  runs_new: number,
+  /**
+   * Runs re-read because their source changed.
+   */
+  runs_updated: number,
+  /**
+   * Runs whose source had not changed.
+   */
+  runs_unchanged: number,
+  /**
+   * Metric points imported.
+   */
+  points: number,
+  /**
+   * Files looked at.
+   */
+  files_seen: number,
+  /**
+   * Registered models imported or refreshed.
+   */
+  registered_models: number,
+  /**
+   * Sources that could not be read.
+   */
+  errors: Array<ImportError>,
+};
+
+/**
+ * What one index pass did, for the UI.
+ */
+export type IndexSummary = {
+  /**
+   * The folder.
+   */
+  path: string,
+  /**
+   * Runs new to the store.
+   */
+  runs_new: number,
+  /**
+   * Runs re-read or grown.
+   */
+  runs_updated: number,
+  /**
+   * Runs whose source had not changed.
+   */
+  runs_unchanged: number,
+  /**
+   * Metric points imported.
+   */
+  points: number,
+  /**
+   * Files looked at.
+   */
+  files_seen: number,
+  /**
+   * Sources that could not be read: `path: reason`, sorted.
+   */
+  problems: Array<string>,
+};
+
+export type RevealArtifactArgs = {
+  runId: string,
+  /**
+   * The file or folder inside the run's artifacts; the folder itself when empty.
+   */
+  path?: string,
+};
+
+/**
+ * The folder `reveal_artifact` asked the system to open.
+ */
+export type RevealedFolder = {
+  /**
+   * The folder.
+   */
+  folder: string,
+};
+
+/**
+ * What `use_store` remembered.
+ */
+export type StoreChoice = {
+  /**
+   * The database file launches without `--store` and `$CAIRN_STORE` now open.
+   */
+  store: string,
+  /**
+   * The remembered database file; `null` when back to the default store.
+   */
+  remembered: string | null,
+  /**
+   * The running app has another store open and must reopen to use this one.
+   */
+  reopen: boolean,
+};
+
+export type UseStoreArgs = {
+  /**
+   * A database file or a folder (meaning `<folder>/cairn.db`); `null` forgets the choice.
+   */
+  path: string | null,
+};
+
+/**
+ * Every command only the desktop app answers, by name: its argument object and its result.
+ * `cairn serve` has none of them.
+ */
+export interface LocalCommands {
+  add_artifacts: { args: AddArtifactsRequest; result: AddedArtifacts };
+  import_paths: { args: ImportPathsArgs; result: ImportSummary };
+  list_watched_folders: { args: NoArgs; result: Array<FolderView> };
+  add_watched_folder: { args: FolderPathArgs; result: Array<FolderView> };
+  remove_watched_folder: { args: FolderPathArgs; result: Array<FolderView> };
+  index_folder: { args: FolderPathArgs; result: IndexSummary };
+  reveal_artifact: { args: RevealArtifactArgs; result: RevealedFolder };
+  use_store: { args: UseStoreArgs; result: StoreChoice };
+}
