@@ -6,6 +6,10 @@
     reason = "tests fail loudly on anything unexpected; the fixture helpers are not #[test] code"
 )]
 
+use cairn_core::IndexingStore;
+use cairn_core::ProvenanceStore;
+use cairn_core::RegistryStore;
+use cairn_core::TrackingStore;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -13,11 +17,11 @@ use std::sync::Arc;
 use base64::Engine;
 use cairn_app::App;
 use cairn_app::artifact_files;
+use cairn_core::SqliteStore;
 use cairn_core::model::{
     ArtifactFile, DataHash, DataKind, GitOrigin, GitProvenance, LogBatch, ManifestEntry,
     ManifestEntryKind, MetricPoint, NewExperiment, NewModelVersion, NewRun, Param, SourceKind, Tag,
 };
-use cairn_core::{SqliteStore, Store};
 use serde_json::{Value, json};
 
 /// A 1×1 PNG.

@@ -7,6 +7,8 @@
     reason = "a benchmark stops loudly on anything unexpected"
 )]
 
+use cairn_core::RunSearchStore;
+use cairn_core::TrackingStore;
 use std::time::{Duration, Instant};
 
 use cairn_core::model::{
@@ -14,7 +16,7 @@ use cairn_core::model::{
     RunUpdate, SourceKind,
 };
 use cairn_core::search::{parse_filter, parse_order_by};
-use cairn_core::{RunSearch, SqliteStore, Store};
+use cairn_core::{RunSearch, SqliteStore};
 
 struct Row {
     name: String,

@@ -26,6 +26,9 @@
     reason = "test code: a store operation that fails unexpectedly should stop the test with its error, and data-driven tables spell out their row types"
 )]
 
+use cairn_core::ProvenanceStore;
+use cairn_core::RegistryStore;
+use cairn_core::TrackingStore;
 use std::path::{Path, PathBuf};
 
 use cairn_core::model::{

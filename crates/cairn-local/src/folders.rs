@@ -3,6 +3,7 @@
 //! of changes — and folders indexed once on request. Progress and results are published as
 //! [`AppEvent::IndexProgress`] events; imported runs reach the UI through the store watcher.
 
+use cairn_core::IndexingStore;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -1,6 +1,6 @@
 //! Commands of the registry screens: history, promotion, aliases, `models:/` resolution.
 
-use cairn_core::Store as _;
+use cairn_core::RegistryStore as _;
 use cairn_core::model::ModelStage;
 use serde::Deserialize;
 use serde_json::{Value, json};

@@ -5,7 +5,8 @@ use serde_json::Value;
 
 use super::{Command, arguments, reply};
 use crate::views::{ListRunsRequest, MetricValue};
-use crate::{App, AppError, Store, run_search};
+use crate::{App, AppError, run_search};
+use cairn_core::RunSearchStore as _;
 
 pub(crate) const COMMANDS: &[Command] = &[Command {
     name: "group_runs",

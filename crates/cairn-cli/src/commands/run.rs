@@ -1,6 +1,7 @@
 //! `cairn run -- COMMAND...`: runs a command as a tracked run, with its provenance, its output
 //! as an artifact, and an ephemeral loopback MLflow endpoint for the child's own logging.
 
+use cairn_core::TrackingStore;
 use std::fs::{self, File};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};

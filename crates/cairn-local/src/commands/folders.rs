@@ -6,8 +6,9 @@ use serde_json::Value;
 use super::Command;
 use crate::LocalApp;
 use crate::folders::{folder_path, index_once, roots};
+use cairn_app::AppError;
 use cairn_app::commands::{arguments, reply};
-use cairn_app::{AppError, Store};
+use cairn_core::IndexingStore as _;
 
 pub(crate) const COMMANDS: &[Command] = &[
     Command {

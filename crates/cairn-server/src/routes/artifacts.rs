@@ -2,6 +2,8 @@
 //! deletes inside the store's artifact folder. Paths are untrusted: `..`, absolute paths and
 //! anything that resolves outside the folder (through symlinks too) are rejected with 400.
 
+use cairn_core::ProvenanceStore;
+use cairn_core::TrackingStore;
 use std::path::{Component, Path, PathBuf};
 
 use axum::body::Body;
@@ -10,7 +12,6 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use cairn_core::Store;
 use cairn_core::model::ArtifactFile;
 use futures_util::StreamExt as _;
 use serde_json::{Value, json};

@@ -5,6 +5,7 @@ use crate::model::{
     NewExperiment, NewRun, SourceKind,
 };
 use crate::registry::{Promotion, promote, register_run_model};
+use crate::store::{ProvenanceStore as _, RegistryStore as _, TrackingStore as _};
 
 struct Fixture {
     _dir: tempfile::TempDir,
