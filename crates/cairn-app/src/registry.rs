@@ -3,8 +3,8 @@
 //! was made.
 
 use cairn_core::Store;
-use cairn_core::model::ModelStage;
 use cairn_core::model::RegistryHistoryEntry;
+use cairn_core::model::{ModelStage, UnknownStage};
 use cairn_core::registry::{self, Promotion, RegistryError, ResolvedModel};
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +25,15 @@ impl From<RegistryError> for AppError {
                 kind: "not_found",
                 message,
             },
+        }
+    }
+}
+
+impl From<UnknownStage> for AppError {
+    fn from(error: UnknownStage) -> AppError {
+        AppError {
+            kind: "invalid",
+            message: error.to_string(),
         }
     }
 }
@@ -109,13 +118,7 @@ pub fn promote_model_version(
     store: &dyn Store,
     request: &PromoteRequest,
 ) -> Result<String, AppError> {
-    let stage = ModelStage::parse(&request.stage).ok_or_else(|| AppError {
-        kind: "invalid",
-        message: format!(
-            "'{}' is not a stage: None, Staging, Production or Archived",
-            request.stage
-        ),
-    })?;
+    let stage: ModelStage = request.stage.parse()?;
     let version = registry::promote(
         store,
         &Promotion {

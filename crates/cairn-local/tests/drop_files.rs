@@ -5,6 +5,7 @@
 
 use cairn_core::ProvenanceStore;
 use cairn_core::TrackingStore;
+use cairn_test_support::copy_tree;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -194,19 +195,6 @@ fn uploads_are_written_hashed_and_capped() {
     assert_eq!(error.kind, "too_large");
     assert!(error.message.contains("16 MB"), "{}", error.message);
     assert!(!root.join("big.bin").exists());
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -1,3 +1,5 @@
+//! The CI gate against a real store: rules, requirements, baselines and promotion.
+
 use super::*;
 use crate::SqliteStore;
 use crate::model::{
