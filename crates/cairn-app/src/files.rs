@@ -3,12 +3,12 @@
 //! Any caller may send bytes (`upload_artifact`); copying files named by a host path is a local
 //! shell's capability (`cairn-local`), which hands their content to [`write_artifact`].
 
-use cairn_core::TrackingStore;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 use cairn_core::Store;
+use cairn_core::TrackingStore;
 use cairn_core::model::ArtifactFile;
 use serde::{Deserialize, Serialize};
 

@@ -1,12 +1,10 @@
 //! The chart and compare commands through `App::call`, over the demo store.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
-use cairn_core::ProvenanceStore;
-use cairn_core::RunSearchStore;
-use cairn_core::TrackingStore;
 use std::sync::Arc;
 
 use cairn_app::{App, AppError};
+use cairn_core::{ProvenanceStore, RunSearchStore, TrackingStore};
 use cairn_core::{RunSearch, SqliteStore};
 use serde_json::{Value, json};
 

@@ -3,11 +3,11 @@
 //! archive-existing, archive, aliases, and gate reports in the history.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
-use cairn_core::RegistryStore;
 use std::sync::Arc;
 
 use cairn_app::App;
 use cairn_app::demo::{DEMO_MODEL, seed_demo};
+use cairn_core::RegistryStore;
 use cairn_core::model::{ModelStage, StageTransition};
 use serde_json::{Value, json};
 

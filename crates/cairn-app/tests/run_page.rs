@@ -6,10 +6,6 @@
     reason = "tests fail loudly on anything unexpected; the fixture helpers are not #[test] code"
 )]
 
-use cairn_core::IndexingStore;
-use cairn_core::ProvenanceStore;
-use cairn_core::RegistryStore;
-use cairn_core::TrackingStore;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -22,6 +18,7 @@ use cairn_core::model::{
     ArtifactFile, DataHash, DataKind, GitOrigin, GitProvenance, LogBatch, ManifestEntry,
     ManifestEntryKind, MetricPoint, NewExperiment, NewModelVersion, NewRun, Param, SourceKind, Tag,
 };
+use cairn_core::{IndexingStore, ProvenanceStore, RegistryStore, TrackingStore};
 use serde_json::{Value, json};
 
 /// A 1×1 PNG.

@@ -6,13 +6,13 @@
     reason = "test code: a failure should stop the test with its error"
 )]
 
-use cairn_core::TrackingStore;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cairn_app::App;
 use cairn_app::events::AppEvent;
 use cairn_core::SqliteStore;
+use cairn_core::TrackingStore;
 use cairn_core::model::{
     LogBatch, MetricPoint, NamedMetricPoint, NewExperiment, NewRun, SourceKind,
 };

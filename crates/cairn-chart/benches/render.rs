@@ -7,13 +7,13 @@
     reason = "a benchmark stops loudly on anything unexpected"
 )]
 
-use cairn_core::TrackingStore;
 use std::time::Instant;
 
 use cairn_chart::{
     LineData, LineOptions, RunSeries, load_histories, render_line, render_line_data,
 };
 use cairn_core::SqliteStore;
+use cairn_core::TrackingStore;
 use cairn_core::model::{ExperimentId, MetricPoint, NewRun, Run, RunStatus, RunUpdate, SourceKind};
 
 /// A noisy decaying curve with an occasional spike, 1-2 s between steps.

@@ -7,8 +7,6 @@
     reason = "a benchmark stops loudly on anything unexpected"
 )]
 
-use cairn_core::RunSearchStore;
-use cairn_core::TrackingStore;
 use std::time::{Duration, Instant};
 
 use cairn_core::model::{
@@ -17,6 +15,7 @@ use cairn_core::model::{
 };
 use cairn_core::search::{parse_filter, parse_order_by};
 use cairn_core::{RunSearch, SqliteStore};
+use cairn_core::{RunSearchStore, TrackingStore};
 
 struct Row {
     name: String,

@@ -26,9 +26,6 @@
     reason = "test code: a store operation that fails unexpectedly should stop the test with its error, and data-driven tables spell out their row types"
 )]
 
-use cairn_core::ProvenanceStore;
-use cairn_core::RegistryStore;
-use cairn_core::TrackingStore;
 use std::path::{Path, PathBuf};
 
 use cairn_core::model::{
@@ -37,6 +34,7 @@ use cairn_core::model::{
     SourceKind, StageTransition, Tag, ViewType,
 };
 use cairn_core::store::latest_schema_version;
+use cairn_core::{ProvenanceStore, RegistryStore, TrackingStore};
 use cairn_core::{SqliteStore, Store, StoreError};
 use expect_test::expect_file;
 use rusqlite::Connection;

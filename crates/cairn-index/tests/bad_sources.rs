@@ -9,11 +9,11 @@
 
 mod common;
 
-use cairn_core::RunSearchStore;
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use cairn_core::RunSearch;
+use cairn_core::RunSearchStore;
 use cairn_core::model::{SourceKind, ViewType};
 use cairn_index::tfrecord::{frame_record, scan_records};
 use common::Sandbox;

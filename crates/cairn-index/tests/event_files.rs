@@ -9,12 +9,11 @@
 
 mod common;
 
-use cairn_core::RunSearchStore;
-use cairn_core::TrackingStore;
 use std::io::Write;
 use std::path::Path;
 
 use cairn_core::model::SourceKind;
+use cairn_core::{RunSearchStore, TrackingStore};
 use cairn_index::event::{DecodedEvents, EventDecoder};
 use cairn_index::proto::Writer;
 use cairn_index::tfrecord::{frame_record, scan_records};

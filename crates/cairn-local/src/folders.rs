@@ -3,7 +3,6 @@
 //! of changes — and folders indexed once on request. Progress and results are published as
 //! [`AppEvent::IndexProgress`] events; imported runs reach the UI through the store watcher.
 
-use cairn_core::IndexingStore;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -11,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use cairn_core::IndexingStore;
 use cairn_core::{SqliteStore, Store};
 use cairn_index::{IndexReport, Progress};
 

@@ -1,9 +1,9 @@
 //! [`LocalApp`]: the store's operations plus the local shell's capabilities, behind one `call`.
 
-use cairn_core::IndexingStore;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use cairn_app::{App, AppError};
+use cairn_core::IndexingStore;
 use cairn_core::SqliteStore;
 use serde_json::Value;
 

@@ -3,16 +3,15 @@
 //! with progress events.
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
-use cairn_core::ProvenanceStore;
-use cairn_core::TrackingStore;
-use cairn_test_support::copy_tree;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use base64::Engine as _;
 use cairn_app::demo::seed_demo;
 use cairn_app::events::AppEvent;
+use cairn_core::{ProvenanceStore, TrackingStore};
 use cairn_local::LocalApp as App;
+use cairn_test_support::copy_tree;
 use serde_json::{Value, json};
 
 fn demo_app() -> (tempfile::TempDir, App, String) {

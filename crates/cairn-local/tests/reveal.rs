@@ -6,13 +6,13 @@
     reason = "a test fails loudly on any unexpected error"
 )]
 
-use cairn_core::TrackingStore;
 use std::fs;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cairn_core::SqliteStore;
+use cairn_core::TrackingStore;
 use cairn_core::model::{NewExperiment, NewRun, SourceKind};
 use cairn_local::LocalApp;
 use cairn_local::reveal::{Opener, reveal_artifact};

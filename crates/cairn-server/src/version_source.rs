@@ -4,9 +4,9 @@
 //! run that exists, and a local path (`file://` or a bare path) is taken only inside the artifact
 //! folder of the run given by `run_id`.
 
-use cairn_core::TrackingStore;
 use std::path::{Component, Path, PathBuf};
 
+use cairn_core::TrackingStore;
 use cairn_core::{SqliteStore, StoreError, StoreResult};
 
 fn refused(source: &str, why: &str) -> StoreError {

@@ -7,13 +7,13 @@
     reason = "test code: a failure should stop the test with its error"
 )]
 
-use cairn_core::TrackingStore;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::time::Duration;
 
 use cairn_core::SqliteStore;
+use cairn_core::TrackingStore;
 use cairn_core::model::{NewExperiment, NewRun, SourceKind};
 use cairn_server::{Auth, ServerConfig};
 

@@ -1,7 +1,6 @@
 //! `cairn run -- COMMAND...`: runs a command as a tracked run, with its provenance, its output
 //! as an artifact, and an ephemeral loopback MLflow endpoint for the child's own logging.
 
-use cairn_core::TrackingStore;
 use std::fs::{self, File};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -10,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, bail};
+use cairn_core::TrackingStore;
 use cairn_core::model::{
     GitOrigin, GitProvenance, LogBatch, NewExperiment, NewRun, Param, RunStatus, RunUpdate,
     SourceKind, Tag,

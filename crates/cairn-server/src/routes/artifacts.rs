@@ -2,8 +2,6 @@
 //! deletes inside the store's artifact folder. Paths are untrusted: `..`, absolute paths and
 //! anything that resolves outside the folder (through symlinks too) are rejected with 400.
 
-use cairn_core::ProvenanceStore;
-use cairn_core::TrackingStore;
 use std::path::{Component, Path, PathBuf};
 
 use axum::body::Body;
@@ -13,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use cairn_core::model::ArtifactFile;
+use cairn_core::{ProvenanceStore, TrackingStore};
 use futures_util::StreamExt as _;
 use serde_json::{Value, json};
 use tokio::io::AsyncWriteExt as _;

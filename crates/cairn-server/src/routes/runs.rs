@@ -1,8 +1,5 @@
 //! `runs/*` and `metrics/*`: creating, reading, searching and logging to runs.
 
-use cairn_core::LoggedModelStore;
-use cairn_core::RunSearchStore;
-use cairn_core::TrackingStore;
 use std::collections::HashSet;
 
 use axum::extract::State;
@@ -14,6 +11,7 @@ use cairn_core::model::{
 };
 use cairn_core::search::{parse_filter, parse_order_by_list};
 use cairn_core::time::now_millis;
+use cairn_core::{LoggedModelStore, RunSearchStore, TrackingStore};
 use cairn_core::{RunSearch, SqliteStore, StoreError, StoreResult};
 use serde_json::{Value, json};
 
