@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Fails when a core crate depends, even indirectly, on a GUI or HTTP framework.
-# cairn-core, cairn-app and cairn-chart are shared by the desktop shell, the server and the CLI: they must stay
-# free of Tauri, web servers and HTTP clients.
+# Fails when a crate crosses one of the boundaries ARCHITECTURE.md names: a core crate depending,
+# even indirectly, on a GUI or HTTP framework; an HTTP-facing crate reaching host-path operations;
+# a shell naming SQLite (rusqlite) instead of going through cairn-core's store.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -33,4 +33,20 @@ for crate in cairn-server cairn-app; do
     fi
 done
 [[ $status == 0 ]] && echo "boundaries: cairn-server and cairn-app reach neither cairn-local nor the indexer"
+
+# The store boundary: SQLite is cairn-core's business (and cairn-index's, which reads MLflow's own
+# mlflow.db). The shells see `StoreError::Busy`/`Full`/`Corrupt`/`Backend`, never rusqlite, so a
+# second backend changes nothing above the core. Only direct dependencies count: the shells
+# reach rusqlite through cairn-core (and the CLI through cairn-index), as they must.
+for crate in cairn-server cairn-app cairn-local cairn-cli; do
+    offenders="$(cargo tree --quiet -p "$crate" -e normal,build --prefix none --depth 1 \
+        | grep -E '^(rusqlite|libsqlite3-sys) v' | sort -u || true)"
+    if [[ -n $offenders ]]; then
+        echo "store boundary violation: $crate depends directly on:" >&2
+        echo "$offenders" | sed 's/^/  /' >&2
+        echo "  (match on cairn_core::StoreError's kinds instead; SQLite stays behind the Store trait)" >&2
+        status=1
+    fi
+done
+[[ $status == 0 ]] && echo "boundaries: cairn-server, cairn-app, cairn-local and cairn-cli do not depend on rusqlite"
 exit $status

@@ -9,6 +9,7 @@ use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 use cairn_core::Store;
+use cairn_core::TrackingStore;
 use cairn_core::model::ArtifactFile;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

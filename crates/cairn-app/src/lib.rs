@@ -17,6 +17,7 @@ pub mod events;
 pub mod files;
 pub mod models;
 pub mod registry;
+pub mod registry_views;
 mod run_detail;
 pub mod run_page;
 pub mod run_page_views;

@@ -13,8 +13,8 @@ use crate::AppError;
 use crate::registry::HistoryView;
 use crate::views::MetricValue;
 
-/// The user name registry changes made in the app are recorded under when the UI sends none:
-/// `$CAIRN_USER`, else `$USER`, else `$USERNAME`, else `app`.
+/// Who the registry history says made a change, for every shell (the UI when it sends no name,
+/// the CLI always): `$CAIRN_USER`, else `$USER`, else `$USERNAME`, else `app`.
 pub fn app_user() -> String {
     ["CAIRN_USER", "USER", "USERNAME"]
         .iter()

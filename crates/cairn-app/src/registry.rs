@@ -4,8 +4,8 @@
 
 use crate::ErrorKind;
 use cairn_core::Store;
-use cairn_core::model::ModelStage;
 use cairn_core::model::RegistryHistoryEntry;
+use cairn_core::model::{ModelStage, UnknownStage};
 use cairn_core::registry::{self, Promotion, RegistryError, ResolvedModel};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -27,6 +27,15 @@ impl From<RegistryError> for AppError {
                 kind: ErrorKind::NotFound,
                 message,
             },
+        }
+    }
+}
+
+impl From<UnknownStage> for AppError {
+    fn from(error: UnknownStage) -> AppError {
+        AppError {
+            kind: ErrorKind::Invalid,
+            message: error.to_string(),
         }
     }
 }
@@ -114,13 +123,7 @@ pub fn promote_model_version(
     store: &dyn Store,
     request: &PromoteRequest,
 ) -> Result<String, AppError> {
-    let stage = ModelStage::parse(&request.stage).ok_or_else(|| AppError {
-        kind: ErrorKind::Invalid,
-        message: format!(
-            "'{}' is not a stage: None, Staging, Production or Archived",
-            request.stage
-        ),
-    })?;
+    let stage: ModelStage = request.stage.parse()?;
     let version = registry::promote(
         store,
         &Promotion {

@@ -116,6 +116,7 @@ fn param(key: &str, value: String) -> Param {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cairn_core::RunSearchStore;
     use cairn_core::{RunSearch, SqliteStore};
 
     #[test]

@@ -5,7 +5,8 @@ use cairn_app::ErrorKind;
 use std::sync::Arc;
 
 use cairn_app::{App, AppError};
-use cairn_core::{RunSearch, SqliteStore, Store};
+use cairn_core::{ProvenanceStore, RunSearchStore, TrackingStore};
+use cairn_core::{RunSearch, SqliteStore};
 use serde_json::{Value, json};
 
 struct Demo {

@@ -14,11 +14,12 @@ use std::sync::Arc;
 use base64::Engine;
 use cairn_app::App;
 use cairn_app::artifact_files;
+use cairn_core::SqliteStore;
 use cairn_core::model::{
     ArtifactFile, DataHash, DataKind, GitOrigin, GitProvenance, LogBatch, ManifestEntry,
     ManifestEntryKind, MetricPoint, NewExperiment, NewModelVersion, NewRun, Param, SourceKind, Tag,
 };
-use cairn_core::{SqliteStore, Store};
+use cairn_core::{IndexingStore, ProvenanceStore, RegistryStore, TrackingStore};
 use serde_json::{Value, json};
 
 /// A 1×1 PNG.

@@ -11,10 +11,11 @@ use std::time::{Duration, Instant};
 
 use cairn_app::App;
 use cairn_app::events::AppEvent;
+use cairn_core::SqliteStore;
+use cairn_core::TrackingStore;
 use cairn_core::model::{
     LogBatch, MetricPoint, NamedMetricPoint, NewExperiment, NewRun, SourceKind,
 };
-use cairn_core::{SqliteStore, Store};
 
 #[test]
 fn a_write_through_another_handle_publishes_runs_changed_with_its_run() {

@@ -12,8 +12,9 @@ use std::time::Instant;
 use cairn_chart::{
     LineData, LineOptions, RunSeries, load_histories, render_line, render_line_data,
 };
+use cairn_core::SqliteStore;
+use cairn_core::TrackingStore;
 use cairn_core::model::{ExperimentId, MetricPoint, NewRun, Run, RunStatus, RunUpdate, SourceKind};
-use cairn_core::{SqliteStore, Store};
 
 /// A noisy decaying curve with an occasional spike, 1-2 s between steps.
 fn curve(points: usize, seed: u64) -> Vec<MetricPoint> {

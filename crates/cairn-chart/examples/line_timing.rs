@@ -14,8 +14,9 @@ use std::error::Error;
 use std::time::Instant;
 
 use cairn_chart::{LineData, LineOptions, render_line_data};
+use cairn_core::SqliteStore;
+use cairn_core::TrackingStore;
 use cairn_core::model::{ExperimentId, MetricPoint, NewRun, RunStatus, RunUpdate, SourceKind};
-use cairn_core::{SqliteStore, Store};
 
 fn median(mut samples: Vec<f64>) -> f64 {
     samples.sort_by(f64::total_cmp);

@@ -12,11 +12,12 @@ use cairn_chart::{
     ScatterOptions, Theme, XAxis, render_histogram, render_line, render_line_data,
     render_line_from_store, render_parallel, render_scatter,
 };
+use cairn_core::SqliteStore;
+use cairn_core::TrackingStore;
 use cairn_core::model::{
     ExperimentId, LatestMetric, LifecycleStage, MetricPoint, NewRun, Param, Run, RunInfo,
     RunStatus, SourceKind,
 };
-use cairn_core::{SqliteStore, Store};
 use expect_test::expect_file;
 
 fn point(step: i64, value: f64) -> MetricPoint {

@@ -192,6 +192,28 @@ fn register_promote_alias_and_history() {
     );
 }
 
+/// The CLI and the app record the same user: `$CAIRN_USER` first (the CLI used to skip it).
+#[test]
+fn registry_changes_are_recorded_under_cairn_user_before_user() {
+    let sandbox = demo().with_env("CAIRN_USER", "release-bot");
+    sandbox.ok(&["models", "promote", MODEL, "3", "production"]);
+    let history = sandbox.json(&["models", "history", MODEL]);
+    let last = history.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["origin"], "cli");
+    assert_eq!(last["user_id"], "release-bot");
+}
+
+/// One wording for a bad stage, from `cairn models promote` and `cairn gate --promote` alike.
+#[test]
+fn a_bad_stage_is_named_with_the_four_stages() {
+    let sandbox = demo();
+    let error = sandbox.fails(&["models", "promote", MODEL, "3", "Prod"]);
+    assert_eq!(
+        error.trim_end(),
+        "error: 'Prod' is not a stage: None, Staging, Production or Archived"
+    );
+}
+
 #[test]
 fn gate_passes_writes_the_report_and_promotes() {
     let sandbox = demo();

@@ -14,7 +14,8 @@ use cairn_core::model::{
     RunUpdate, SourceKind,
 };
 use cairn_core::search::{parse_filter, parse_order_by};
-use cairn_core::{RunSearch, SqliteStore, Store};
+use cairn_core::{RunSearch, SqliteStore};
+use cairn_core::{RunSearchStore, TrackingStore};
 
 struct Row {
     name: String,

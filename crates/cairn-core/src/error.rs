@@ -135,9 +135,30 @@ pub enum StoreError {
         /// The cause.
         source: std::io::Error,
     },
-    /// SQLite failed.
-    #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    /// The database is busy: another connection held its lock past the busy timeout.
+    #[error("database error: {message}")]
+    Busy {
+        /// The backend's own words.
+        message: String,
+    },
+    /// The disk holding the database (or its journal) is full.
+    #[error("database error: {message}")]
+    Full {
+        /// The backend's own words.
+        message: String,
+    },
+    /// The database file is damaged, or not a database at all.
+    #[error("database error: {message}")]
+    Corrupt {
+        /// The backend's own words.
+        message: String,
+    },
+    /// Any other failure of the storage backend.
+    #[error("database error: {message}")]
+    Backend {
+        /// The backend's own words.
+        message: String,
+    },
 }
 
 /// Result of store operations.
@@ -150,5 +171,70 @@ impl StoreError {
             field: field.into(),
             reason: reason.into(),
         }
+    }
+
+    /// Whether the store itself failed (its database or its files), rather than rejecting what
+    /// it was given: retrying with other input would fail the same way.
+    pub fn is_storage_failure(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Busy { .. }
+                | StoreError::Full { .. }
+                | StoreError::Corrupt { .. }
+                | StoreError::Backend { .. }
+                | StoreError::Io { .. }
+        )
+    }
+}
+
+/// SQLite's errors sorted into what callers act on; no crate above the store names SQLite.
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> StoreError {
+        use rusqlite::ErrorCode;
+        let message = error.to_string();
+        match error.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+                StoreError::Busy { message }
+            }
+            Some(ErrorCode::DiskFull) => StoreError::Full { message },
+            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
+                StoreError::Corrupt { message }
+            }
+            _ => StoreError::Backend { message },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StoreError;
+
+    fn sqlite_failure(code: std::ffi::c_int, message: &str) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), Some(message.into()))
+    }
+
+    #[test]
+    fn sqlite_errors_become_backend_neutral_kinds() {
+        use rusqlite::ffi;
+        let busy = StoreError::from(sqlite_failure(ffi::SQLITE_BUSY, "database is locked"));
+        assert!(matches!(busy, StoreError::Busy { .. }), "{busy:?}");
+        assert_eq!(busy.to_string(), "database error: database is locked");
+        let locked = StoreError::from(sqlite_failure(ffi::SQLITE_LOCKED, "table is locked"));
+        assert!(matches!(locked, StoreError::Busy { .. }), "{locked:?}");
+        let full = StoreError::from(sqlite_failure(ffi::SQLITE_FULL, "database or disk is full"));
+        assert!(matches!(full, StoreError::Full { .. }), "{full:?}");
+        assert_eq!(full.to_string(), "database error: database or disk is full");
+        let corrupt = StoreError::from(sqlite_failure(ffi::SQLITE_CORRUPT, "malformed"));
+        assert!(matches!(corrupt, StoreError::Corrupt { .. }), "{corrupt:?}");
+        let not_a_db = StoreError::from(sqlite_failure(ffi::SQLITE_NOTADB, "not a database"));
+        assert!(
+            matches!(not_a_db, StoreError::Corrupt { .. }),
+            "{not_a_db:?}"
+        );
+        let other = StoreError::from(rusqlite::Error::QueryReturnedNoRows);
+        assert!(matches!(other, StoreError::Backend { .. }), "{other:?}");
+        assert_eq!(other.to_string(), "database error: Query returned no rows");
+        assert!(other.is_storage_failure());
+        assert!(!StoreError::invalid("x", "y").is_storage_failure());
     }
 }

@@ -17,6 +17,7 @@ pub mod validate;
 
 pub use error::{StoreError, StoreResult};
 pub use store::{
-    Durability, GroupMetric, IndexRoot, MetricHistoryRange, ParamGroup, RunPage, RunSearch,
-    SqliteStore, Store,
+    Durability, GroupMetric, IndexRoot, IndexingStore, LoggedModelStore, MetricHistoryRange,
+    ParamGroup, ProvenanceStore, RegistryStore, RunPage, RunSearch, RunSearchStore, SqliteStore,
+    Store, TrackingStore,
 };

@@ -7,11 +7,12 @@
     reason = "test code: a store operation that fails unexpectedly should stop the test with its error"
 )]
 
+use cairn_core::SqliteStore;
+use cairn_core::TrackingStore;
 use cairn_core::model::{
     LogBatch, MetricPoint, NamedMetricPoint, NewExperiment, NewRun, RunStatus, RunUpdate,
     SourceKind, Tag,
 };
-use cairn_core::{SqliteStore, Store};
 
 fn metric(value: f64, step: i64) -> LogBatch {
     LogBatch {

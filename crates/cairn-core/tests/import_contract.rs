@@ -1,4 +1,4 @@
-//! The store's indexing methods (`// Indexing` in the `Store` trait): importing runs whole or by
+//! The store's indexing methods (`IndexingStore`): importing runs whole or by
 //! appending, experiments matched by name with source ids kept, registry imports with stages,
 //! aliases and history, and what the indexer remembers of files. Each test has a fresh store
 //! in a temp dir.
@@ -8,12 +8,15 @@
     reason = "test code: an unexpected store error should stop the test with its message"
 )]
 
+use cairn_core::IndexingStore;
+use cairn_core::RegistryStore;
+use cairn_core::SqliteStore;
+use cairn_core::TrackingStore;
 use cairn_core::model::{
     ExperimentId, ImportMode, ImportOutcome, ImportedExperiment, ImportedModelVersion,
     ImportedRegisteredModel, ImportedRun, IndexFileState, IndexedArtifact, LifecycleStage,
     MetricPoint, ModelStage, Param, RegistryChange, SourceKind, Tag,
 };
-use cairn_core::{SqliteStore, Store};
 
 fn store() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();

@@ -9,12 +9,14 @@
     reason = "test code: a store operation that fails unexpectedly should stop the test with its error"
 )]
 
+use cairn_core::RunSearchStore;
+use cairn_core::SqliteStore;
+use cairn_core::TrackingStore;
 use cairn_core::model::{
     ExperimentId, LifecycleStage, LogBatch, NewExperiment, NewRun, Param, SourceKind, ViewType,
 };
 use cairn_core::search::parse_filter;
 use cairn_core::store::RunSearch;
-use cairn_core::{SqliteStore, Store};
 
 fn experiment(store: &SqliteStore, name: &str) -> ExperimentId {
     store

@@ -251,7 +251,7 @@ pub(crate) fn import_batch(
             report.points += runs.iter().map(|run| run.point_count() as u64).sum::<u64>();
             Ok(())
         }
-        Err(error @ (StoreError::Sqlite(_) | StoreError::Io { .. })) => Err(error.into()),
+        Err(error) if error.is_storage_failure() => Err(error.into()),
         Err(error) if runs.len() == 1 => {
             report.bad_files.push(crate::report::BadFile {
                 path: runs[0].source_path.clone(),

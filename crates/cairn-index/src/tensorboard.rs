@@ -297,6 +297,8 @@ mod tests {
     use super::*;
     use crate::proto::Writer;
     use crate::tfrecord::frame_record;
+    use cairn_core::IndexingStore;
+    use cairn_core::TrackingStore;
 
     fn event(step: u64) -> Vec<u8> {
         let mut value = Writer::default();

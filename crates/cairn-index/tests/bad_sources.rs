@@ -12,8 +12,9 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use cairn_core::RunSearch;
+use cairn_core::RunSearchStore;
 use cairn_core::model::{SourceKind, ViewType};
-use cairn_core::{RunSearch, Store};
 use cairn_index::tfrecord::{frame_record, scan_records};
 use common::Sandbox;
 

@@ -12,8 +12,8 @@ mod common;
 use std::io::Write;
 use std::path::Path;
 
-use cairn_core::Store;
 use cairn_core::model::SourceKind;
+use cairn_core::{RunSearchStore, TrackingStore};
 use cairn_index::event::{DecodedEvents, EventDecoder};
 use cairn_index::proto::Writer;
 use cairn_index::tfrecord::{frame_record, scan_records};

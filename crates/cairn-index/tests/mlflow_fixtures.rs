@@ -7,7 +7,10 @@
 
 mod common;
 
-use cairn_core::Store;
+use cairn_core::LoggedModelStore;
+use cairn_core::RegistryStore;
+use cairn_core::RunSearchStore;
+use cairn_core::TrackingStore;
 use cairn_core::model::{GitOrigin, LifecycleStage, ModelStage, RunStatus, SourceKind};
 use common::{Sandbox, expected};
 

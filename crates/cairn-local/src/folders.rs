@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use cairn_core::IndexingStore;
 use cairn_core::{SqliteStore, Store};
 use cairn_index::{IndexReport, Progress};
 

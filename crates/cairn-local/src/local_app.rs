@@ -2,7 +2,8 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use cairn_app::{App, AppError, Store};
+use cairn_app::{App, AppError};
+use cairn_core::IndexingStore;
 use cairn_core::SqliteStore;
 use serde_json::Value;
 

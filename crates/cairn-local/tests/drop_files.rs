@@ -10,8 +10,9 @@ use std::sync::Arc;
 use base64::Engine as _;
 use cairn_app::demo::seed_demo;
 use cairn_app::events::AppEvent;
-use cairn_core::Store as _;
+use cairn_core::{ProvenanceStore, TrackingStore};
 use cairn_local::LocalApp as App;
+use cairn_test_support::copy_tree;
 use serde_json::{Value, json};
 
 fn demo_app() -> (tempfile::TempDir, App, String) {
@@ -194,19 +195,6 @@ fn uploads_are_written_hashed_and_capped() {
     assert_eq!(error.kind, ErrorKind::TooLarge);
     assert!(error.message.contains("16 MB"), "{}", error.message);
     assert!(!root.join("big.bin").exists());
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -12,8 +12,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use cairn_core::SqliteStore;
+use cairn_core::TrackingStore;
 use cairn_core::model::{NewExperiment, NewRun, SourceKind};
-use cairn_core::{SqliteStore, Store};
 use cairn_local::LocalApp;
 use cairn_local::reveal::{Opener, reveal_artifact};
 use serde_json::json;

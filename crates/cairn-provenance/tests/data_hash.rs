@@ -138,7 +138,8 @@ fn stat_cache_hits_when_unchanged_and_misses_after_a_change() {
     assert_ne!(modified.root_hash, first.root_hash);
 
     // The manifest is kept per root hash.
-    let manifest = cairn_core::Store::data_manifest(&store, &first_data.root_hash).unwrap();
+    let manifest =
+        cairn_core::ProvenanceStore::data_manifest(&store, &first_data.root_hash).unwrap();
     assert_eq!(manifest, first.entries);
 }
 

@@ -111,12 +111,8 @@ impl From<StoreError> for ApiError {
             | StoreError::ParamConflict { .. }
             | StoreError::Invalid { .. }
             | StoreError::Search(_) => "INVALID_PARAMETER_VALUE",
-            StoreError::Sqlite(rusqlite_error) if is_busy(rusqlite_error) => {
-                "TEMPORARILY_UNAVAILABLE"
-            }
-            StoreError::Sqlite(rusqlite_error) if is_full(rusqlite_error) => {
-                return insufficient_storage(message);
-            }
+            StoreError::Busy { .. } => "TEMPORARILY_UNAVAILABLE",
+            StoreError::Full { .. } => return insufficient_storage(message),
             StoreError::Io { source, .. } if io_cause(source) == IoCause::StorageFull => {
                 return insufficient_storage(message);
             }
@@ -124,7 +120,8 @@ impl From<StoreError> for ApiError {
             | StoreError::NotACairnStore { .. }
             | StoreError::CorruptMetric { .. }
             | StoreError::Io { .. }
-            | StoreError::Sqlite(_) => "INTERNAL_ERROR",
+            | StoreError::Corrupt { .. }
+            | StoreError::Backend { .. } => "INTERNAL_ERROR",
         };
         ApiError::new(code, message)
     }
@@ -155,18 +152,6 @@ fn io_cause(error: &std::io::Error) -> IoCause {
         }
         _ => IoCause::Other,
     }
-}
-
-/// SQLite's `SQLITE_FULL`: the disk holding the database (or its journal) is full.
-fn is_full(error: &rusqlite::Error) -> bool {
-    error.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull)
-}
-
-fn is_busy(error: &rusqlite::Error) -> bool {
-    matches!(
-        error.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked)
-    )
 }
 
 #[cfg(test)]
@@ -208,11 +193,9 @@ mod tests {
 
     #[test]
     fn a_full_disk_under_the_store_is_507() {
-        let sqlite_full = rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
-            Some("database or disk is full".into()),
-        );
-        let from_sqlite = ApiError::from(StoreError::Sqlite(sqlite_full));
+        let from_sqlite = ApiError::from(StoreError::Full {
+            message: "database or disk is full".into(),
+        });
         assert_eq!(from_sqlite.status(), StatusCode::INSUFFICIENT_STORAGE);
         assert!(
             from_sqlite.message.contains("full"),
@@ -230,6 +213,32 @@ mod tests {
             "{}",
             from_io.message
         );
+    }
+
+    #[test]
+    fn a_busy_store_is_503_and_other_backend_failures_500() {
+        let busy = ApiError::from(StoreError::Busy {
+            message: "database is locked".into(),
+        });
+        assert_eq!(
+            (busy.status(), busy.error_code),
+            (StatusCode::SERVICE_UNAVAILABLE, "TEMPORARILY_UNAVAILABLE")
+        );
+        assert_eq!(busy.message, "database error: database is locked");
+        for error in [
+            StoreError::Corrupt {
+                message: "database disk image is malformed".into(),
+            },
+            StoreError::Backend {
+                message: "no such table: runs".into(),
+            },
+        ] {
+            let error = ApiError::from(error);
+            assert_eq!(
+                (error.status(), error.error_code),
+                (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR")
+            );
+        }
     }
 
     #[test]

@@ -6,7 +6,8 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use cairn_core::{SqliteStore, Store, StoreError, StoreResult};
+use cairn_core::TrackingStore;
+use cairn_core::{SqliteStore, StoreError, StoreResult};
 
 fn refused(source: &str, why: &str) -> StoreError {
     StoreError::Invalid {

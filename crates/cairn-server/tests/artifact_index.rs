@@ -6,12 +6,13 @@
 
 mod support;
 
+use cairn_core::ProvenanceStore;
 use cairn_server::Auth;
 use support::start;
 
 #[test]
 fn uploads_to_a_run_are_indexed_in_the_store_and_deletes_forget_them() {
-    use cairn_core::{SqliteStore, Store};
+    use cairn_core::SqliteStore;
 
     let server = start(Auth::None);
     let created = server.post(

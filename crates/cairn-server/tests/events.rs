@@ -12,8 +12,9 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::time::Duration;
 
+use cairn_core::SqliteStore;
+use cairn_core::TrackingStore;
 use cairn_core::model::{NewExperiment, NewRun, SourceKind};
-use cairn_core::{SqliteStore, Store};
 use cairn_server::{Auth, ServerConfig};
 
 struct Running {

@@ -6,6 +6,7 @@
 )]
 mod support;
 
+use cairn_core::RegistryStore;
 use cairn_server::Auth;
 use serde_json::json;
 use support::start;
@@ -442,7 +443,6 @@ fn metric_history_routes_validate_their_arguments() {
 
 #[test]
 fn rest_registry_changes_are_in_the_history() {
-    use cairn_core::Store;
     use cairn_core::model::RegistryChange;
 
     let server = start(Auth::None);

@@ -1,6 +1,6 @@
 //! Commands of the registry screens: history, promotion, aliases, `models:/` resolution.
 
-use cairn_core::Store as _;
+use cairn_core::RegistryStore as _;
 use cairn_core::model::ModelStage;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -148,10 +148,7 @@ fn compare_versions(app: &App, args: CompareVersionsArgs) -> Result<VersionCompa
     let current = match (args.current, &args.stage, &args.alias) {
         (Some(version), _, _) => Some(version),
         (None, Some(stage), _) => {
-            let stage = ModelStage::parse(stage).ok_or_else(|| AppError {
-                kind: ErrorKind::Invalid,
-                message: format!("'{stage}' is not a stage: None, Staging, Production or Archived"),
-            })?;
+            let stage: ModelStage = stage.parse()?;
             models::version_in_stage(store, &args.name, stage, args.candidate)?
         }
         (None, None, Some(alias)) => match store.get_model_version_by_alias(&args.name, alias) {

@@ -6,7 +6,8 @@ use ts_rs::TS;
 use super::Command;
 use crate::command;
 use crate::views::{ListRunsRequest, MetricValue};
-use crate::{App, AppError, ErrorKind, Store, run_search};
+use crate::{App, AppError, ErrorKind, run_search};
+use cairn_core::RunSearchStore as _;
 
 pub(crate) const COMMANDS: &[Command<App>] = &[command!(group_runs)];
 

@@ -68,11 +68,9 @@ fn spec(args: &GateArgs) -> Result<(GateSpec, Option<ModelStage>), GateError> {
         .promote
         .as_deref()
         .map(|stage| {
-            ModelStage::parse(stage).ok_or_else(|| {
-                GateError::Usage(format!(
-                    "--promote '{stage}' is not a stage: None, Staging, Production or Archived"
-                ))
-            })
+            stage
+                .parse::<ModelStage>()
+                .map_err(|unknown| GateError::Usage(format!("--promote {unknown}")))
         })
         .transpose()?;
     let missing_baseline = match args.missing_baseline.as_deref() {
@@ -108,7 +106,7 @@ fn judge(store: &dyn Store, args: &GateArgs, json: bool) -> Result<bool, Failure
     if report.passed
         && let Some(stage) = promote
     {
-        let version = report.promote(store, stage, true, &super::models::current_user(), "")?;
+        let version = report.promote(store, stage, true, &cairn_app::models::app_user(), "")?;
         if !json {
             outln!(
                 "promoted {} version {} to {}",

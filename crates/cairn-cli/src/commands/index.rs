@@ -67,7 +67,7 @@ pub fn watch(store: &SqliteStore, paths: &[PathBuf], json: bool) -> anyhow::Resu
     }
     // The store's own writes must not trigger passes when it lies inside a watched folder; the
     // rest of its folder (where the runs may be) is watched as usual.
-    let ignored = cairn_core::Store::own_paths(store);
+    let ignored = cairn_core::IndexingStore::own_paths(store);
     cairn_index::watch(
         store,
         paths,

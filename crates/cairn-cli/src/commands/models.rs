@@ -1,90 +1,30 @@
-//! `cairn models`: the registry from a terminal. The work is done by `cairn_core::registry`,
-//! shared with the server and the app; this file parses and prints.
+//! `cairn models`: the registry from a terminal. Reads go through `cairn_app`'s registry views
+//! (the same records the app serves); changes through `cairn_core::registry` with origin `cli`,
+//! by `cairn_app::models::app_user`. This file parses and prints.
 
-use anyhow::Context;
-use cairn_app::registry::{HistoryView, ResolvedModelView};
+use cairn_app::models::app_user;
+use cairn_app::registry::{HistoryView, model_history, resolve_model_uri};
+use cairn_app::registry_views::{
+    ModelVersionView, RegisteredModelView, model_versions, registered_model, registered_models,
+};
 use cairn_core::Store;
-use cairn_core::model::{ModelStage, ModelVersion, RegisteredModel};
+use cairn_core::model::ModelStage;
 use cairn_core::registry::{self, Promotion};
-use serde::Serialize;
 
 use crate::args::ModelsCommand;
 use crate::output::{Table, format_time};
 
-/// Who the history says made a change: $USER, else `cairn`.
-pub fn current_user() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .ok()
-        .filter(|user| !user.is_empty())
-        .unwrap_or_else(|| "cairn".to_owned())
-}
-
-#[derive(Serialize)]
-struct VersionView {
-    name: String,
-    version: u64,
-    stage: String,
-    aliases: Vec<String>,
-    source: String,
-    run_id: Option<String>,
-    user_id: String,
-    description: String,
-    creation_time_ms: i64,
-    last_updated_time_ms: i64,
-}
-
-impl From<&ModelVersion> for VersionView {
-    fn from(version: &ModelVersion) -> Self {
-        VersionView {
-            name: version.name.clone(),
-            version: version.version,
-            stage: version.current_stage.as_str().to_owned(),
-            aliases: version.aliases.clone(),
-            source: version.source.clone(),
-            run_id: version.run_id.clone(),
-            user_id: version.user_id.clone(),
-            description: version.description.clone(),
-            creation_time_ms: version.creation_time_ms,
-            last_updated_time_ms: version.last_updated_time_ms,
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct ModelView {
-    name: String,
-    description: String,
-    creation_time_ms: i64,
-    last_updated_time_ms: i64,
-    aliases: std::collections::BTreeMap<String, u64>,
-    latest_versions: Vec<VersionView>,
-}
-
-impl From<&RegisteredModel> for ModelView {
-    fn from(model: &RegisteredModel) -> Self {
-        ModelView {
-            name: model.name.clone(),
-            description: model.description.clone(),
-            creation_time_ms: model.creation_time_ms,
-            last_updated_time_ms: model.last_updated_time_ms,
-            aliases: model.aliases.iter().cloned().collect(),
-            latest_versions: model.latest_versions.iter().map(Into::into).collect(),
-        }
-    }
-}
-
-fn stage_summary(model: &RegisteredModel) -> String {
+fn stage_summary(model: &RegisteredModelView) -> String {
     model
         .latest_versions
         .iter()
-        .filter(|version| version.current_stage != ModelStage::None)
-        .map(|version| format!("{}: v{}", version.current_stage.as_str(), version.version))
+        .filter(|version| version.stage != ModelStage::None.as_str())
+        .map(|version| format!("{}: v{}", version.stage, version.version))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-fn alias_summary(model: &RegisteredModel) -> String {
+fn alias_summary(model: &RegisteredModelView) -> String {
     model
         .aliases
         .iter()
@@ -96,10 +36,9 @@ fn alias_summary(model: &RegisteredModel) -> String {
 pub fn run(store: &dyn Store, command: ModelsCommand, json: bool) -> anyhow::Result<()> {
     match command {
         ModelsCommand::List => {
-            let models = store.list_registered_models()?;
+            let models = registered_models(store)?;
             if json {
-                let views: Vec<ModelView> = models.iter().map(Into::into).collect();
-                return super::print_json(&views);
+                return super::print_json(&models);
             }
             let mut table = Table::new(["NAME", "STAGES", "ALIASES", "UPDATED"]);
             for model in &models {
@@ -113,9 +52,9 @@ pub fn run(store: &dyn Store, command: ModelsCommand, json: bool) -> anyhow::Res
             table.print()?;
         }
         ModelsCommand::Show { name } => {
-            let model = store.get_registered_model(&name)?;
+            let model = registered_model(store, &name)?;
             if json {
-                return super::print_json(&ModelView::from(&model));
+                return super::print_json(&model);
             }
             let mut overview = Table::plain();
             overview.row(["name".into(), model.name.clone()]);
@@ -126,16 +65,15 @@ pub fn run(store: &dyn Store, command: ModelsCommand, json: bool) -> anyhow::Res
             overview.print()?;
         }
         ModelsCommand::Versions { name } => {
-            let versions = store.list_model_versions(&name)?;
+            let versions = model_versions(store, &name)?;
             if json {
-                let views: Vec<VersionView> = versions.iter().map(Into::into).collect();
-                return super::print_json(&views);
+                return super::print_json(&versions);
             }
             let mut table = Table::new(["VERSION", "STAGE", "ALIASES", "RUN", "SOURCE", "CREATED"]);
             for version in &versions {
                 table.row([
                     version.version.to_string(),
-                    version.current_stage.as_str().to_owned(),
+                    version.stage.clone(),
                     version
                         .aliases
                         .iter()
@@ -154,15 +92,10 @@ pub fn run(store: &dyn Store, command: ModelsCommand, json: bool) -> anyhow::Res
             artifact_path,
             name,
         } => {
-            let version = registry::register_run_model(
-                store,
-                &run_id,
-                &artifact_path,
-                &name,
-                &current_user(),
-            )?;
+            let version =
+                registry::register_run_model(store, &run_id, &artifact_path, &name, &app_user())?;
             if json {
-                return super::print_json(&VersionView::from(&version));
+                return super::print_json(&ModelVersionView::from(&version));
             }
             outln!(
                 "registered {} version {} from {}",
@@ -178,9 +111,7 @@ pub fn run(store: &dyn Store, command: ModelsCommand, json: bool) -> anyhow::Res
             archive_existing,
             comment,
         } => {
-            let stage = ModelStage::parse(&stage).with_context(|| {
-                format!("'{stage}' is not a stage: None, Staging, Production or Archived")
-            })?;
+            let stage: ModelStage = stage.parse()?;
             let moved = registry::promote(
                 store,
                 &Promotion {
@@ -189,13 +120,13 @@ pub fn run(store: &dyn Store, command: ModelsCommand, json: bool) -> anyhow::Res
                     stage,
                     archive_existing,
                     comment,
-                    user_id: current_user(),
+                    user_id: app_user(),
                     origin: "cli".to_owned(),
                     gate_report: None,
                 },
             )?;
             if json {
-                return super::print_json(&VersionView::from(&moved));
+                return super::print_json(&ModelVersionView::from(&moved));
             }
             outln!(
                 "{} version {} is now in {}",
@@ -209,7 +140,7 @@ pub fn run(store: &dyn Store, command: ModelsCommand, json: bool) -> anyhow::Res
             alias,
             version,
         } => {
-            store.set_model_alias(&name, &alias, version, &current_user(), "cli")?;
+            store.set_model_alias(&name, &alias, version, &app_user(), "cli")?;
             if !json {
                 outln!("{name}@{alias} now points at version {version}")?;
             } else {
@@ -219,9 +150,9 @@ pub fn run(store: &dyn Store, command: ModelsCommand, json: bool) -> anyhow::Res
             }
         }
         ModelsCommand::Resolve { uri } => {
-            let resolved = registry::resolve_uri(store, &uri)?;
+            let resolved = resolve_model_uri(store, &uri)?;
             if json {
-                return super::print_json(&ResolvedModelView::from(resolved));
+                return super::print_json(&resolved);
             }
             let mut overview = Table::plain();
             overview.row(["name".into(), resolved.name.clone()]);
@@ -233,11 +164,7 @@ pub fn run(store: &dyn Store, command: ModelsCommand, json: bool) -> anyhow::Res
             overview.print()?;
         }
         ModelsCommand::History { name } => {
-            let history: Vec<HistoryView> = store
-                .registry_history(&name)?
-                .iter()
-                .map(Into::into)
-                .collect();
+            let history: Vec<HistoryView> = model_history(store, &name)?;
             if json {
                 return super::print_json(&history);
             }

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, bail};
+use cairn_core::TrackingStore;
 use cairn_core::model::{
     GitOrigin, GitProvenance, LogBatch, NewExperiment, NewRun, Param, RunStatus, RunUpdate,
     SourceKind, Tag,

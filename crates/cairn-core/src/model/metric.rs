@@ -48,7 +48,7 @@ pub struct LatestMetric {
     pub point_count: u64,
 }
 
-/// Which columns [`crate::Store::visit_metric_history`] fills.
+/// Which columns [`crate::store::TrackingStore::visit_metric_history`] fills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MetricColumnSet {
     /// Steps, timestamps and values.
@@ -58,7 +58,7 @@ pub enum MetricColumnSet {
 }
 
 /// A stretch of a metric's history as columns of equal length, in logging order: what
-/// [`crate::Store::visit_metric_history`] hands out a chunk at a time, so a reader that only
+/// [`crate::store::TrackingStore::visit_metric_history`] hands out a chunk at a time, so a reader that only
 /// aggregates (a chart) never builds a [`MetricPoint`] per point.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MetricColumns {

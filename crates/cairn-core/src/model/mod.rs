@@ -26,7 +26,7 @@ pub use metric::{LatestMetric, MetricColumnSet, MetricColumns, MetricPoint, Name
 pub use provenance::{DataHash, DataKind, GitOrigin, GitProvenance};
 pub use registry::{
     ModelStage, ModelVersion, ModelVersionStatus, NewModelVersion, RegisteredModel, RegistryChange,
-    RegistryHistoryEntry, StageTransition,
+    RegistryHistoryEntry, StageTransition, UnknownStage,
 };
 pub use run::{
     LifecycleStage, LogBatch, NewRun, Param, Run, RunInfo, RunStatus, RunUpdate, SourceKind, Tag,

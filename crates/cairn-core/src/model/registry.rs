@@ -34,12 +34,31 @@ impl ModelStage {
         }
     }
 
-    /// Parses a stage name in any case, as MLflow does (`production` → `Production`).
+    /// Parses a stage name in any case, as MLflow does (`production` → `Production`); `None`
+    /// for anything else. [`str::parse`] gives the same with an error that names the stages.
     pub fn parse(text: &str) -> Option<ModelStage> {
         ModelStage::ALL
             .into_iter()
             .find(|stage| stage.as_str().eq_ignore_ascii_case(text))
     }
+}
+
+impl std::str::FromStr for ModelStage {
+    type Err = UnknownStage;
+
+    fn from_str(text: &str) -> Result<ModelStage, UnknownStage> {
+        ModelStage::parse(text).ok_or_else(|| UnknownStage {
+            text: text.to_owned(),
+        })
+    }
+}
+
+/// A stage name that is none of MLflow's four, in any case.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{text}' is not a stage: None, Staging, Production or Archived")]
+pub struct UnknownStage {
+    /// What was given.
+    pub text: String,
 }
 
 /// A version's registration status.

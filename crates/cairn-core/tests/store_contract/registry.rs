@@ -224,7 +224,13 @@ pub(crate) fn stage_names_are_canonical(store: &dyn Store) {
     ];
     for (text, expected) in parsed {
         assert_eq!(ModelStage::parse(text), expected, "{text:?}");
+        assert_eq!(text.parse::<ModelStage>().ok(), expected, "{text:?}");
     }
+    let unknown = "prod".parse::<ModelStage>().unwrap_err();
+    assert_eq!(
+        unknown.to_string(),
+        "'prod' is not a stage: None, Staging, Production or Archived"
+    );
     let canonical: Vec<&str> = ModelStage::ALL.iter().map(|stage| stage.as_str()).collect();
     assert_eq!(canonical, ["None", "Staging", "Production", "Archived"]);
 

@@ -18,19 +18,7 @@ pub fn expected() -> serde_json::Value {
     serde_json::from_str(&text).unwrap()
 }
 
-/// Copies a folder recursively.
-pub fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+pub use cairn_test_support::copy_tree;
 
 /// A temp dir holding a copy of `fixtures()/<name>` (or all of them for `""`) and a store.
 pub struct Sandbox {

@@ -7,7 +7,8 @@ use crate::LocalApp;
 use crate::folders::{folder_path, index_once, roots};
 use cairn_app::commands::{Command, NoArgs};
 use cairn_app::events::IndexSummary;
-use cairn_app::{AppError, ErrorKind, Store, command};
+use cairn_app::{AppError, ErrorKind, command};
+use cairn_core::IndexingStore as _;
 
 pub(crate) const COMMANDS: &[Command<LocalApp>] = &[
     command!(list_watched_folders),

@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use cairn_core::Store;
+use cairn_core::LoggedModelStore;
 use cairn_core::model::{LoggedModelStatus, NewLoggedModel};
 use cairn_core::search::{Entity, entities};
 use serde_json::{Value, json};

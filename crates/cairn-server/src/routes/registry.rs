@@ -3,9 +3,12 @@
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use cairn_core::LoggedModelStore;
+use cairn_core::RegistryStore;
+use cairn_core::TrackingStore;
 use cairn_core::model::{ModelStage, ModelVersion, NewModelVersion, StageTransition, Tag};
 use cairn_core::search::{Entity, entities};
-use cairn_core::{SqliteStore, Store, StoreResult};
+use cairn_core::{SqliteStore, StoreResult};
 use serde_json::{Value, json};
 
 use crate::args::{Args, encode_page_token};

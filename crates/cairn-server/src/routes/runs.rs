@@ -11,7 +11,8 @@ use cairn_core::model::{
 };
 use cairn_core::search::{parse_filter, parse_order_by_list};
 use cairn_core::time::now_millis;
-use cairn_core::{RunSearch, SqliteStore, Store, StoreError, StoreResult};
+use cairn_core::{LoggedModelStore, RunSearchStore, TrackingStore};
+use cairn_core::{RunSearch, SqliteStore, StoreError, StoreResult};
 use serde_json::{Value, json};
 
 use super::experiments::experiment_id;

@@ -1,12 +1,14 @@
+//! The CI gate against a real store: rules, requirements, baselines and promotion.
+
 use super::*;
 use crate::SqliteStore;
-use crate::Store;
 use crate::model::ModelStage;
 use crate::model::{
     DataHash, DataKind, GitOrigin, GitProvenance, LogBatch, MetricPoint, NamedMetricPoint,
     NewExperiment, NewRun, SourceKind,
 };
 use crate::registry::{ModelRef, Promotion, promote, register_run_model};
+use crate::store::{ProvenanceStore as _, RegistryStore as _, TrackingStore as _};
 
 struct Fixture {
     _dir: tempfile::TempDir,

@@ -2,6 +2,7 @@
 //! with many ties, missing values, NaN and infinities, deleted runs and two experiments: every
 //! random search must give the same page, next offset and count.
 
+use cairn_test_support::Random;
 use rusqlite::{Connection, params};
 
 use crate::model::{ExperimentId, ViewType};
@@ -10,29 +11,6 @@ use crate::search::{
     Span,
 };
 use crate::store::{RunPage, RunSearch, SqliteStore};
-
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, bound: usize) -> usize {
-        (self.next() % bound as u64) as usize
-    }
-
-    fn pick<T: Clone>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len())].clone()
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-}
 
 const TEXTS: &[&str] = &[
     "a", "b", "B", "ab", "a%", "%b", "_", "%", "", "x*y", "é", "0.1", "1e-3",
