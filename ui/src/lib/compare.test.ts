@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { CompareRun } from './backend/charts';
-import { dataMismatches, diffLines, uncommittedMismatches, lowerIsBetter, metricRows, numericParamKeys, paramRows, parallelDimensions, withoutRun } from './compare';
+import { dataMismatches, uncommittedMismatches, lowerIsBetter, metricRows, numericParamKeys, paramRows, parallelDimensions, withoutRun } from './compare';
 
 function run(id: string, params: Record<string, string>, metrics: Record<string, number | 'NaN'>, data: [string, string][] = []): CompareRun {
   return {
@@ -98,14 +98,6 @@ describe('parallel axes and chips', () => {
 
   it('removes a run', () => {
     expect(withoutRun(['a', 'b', 'c'], 'b')).toEqual(['a', 'c']);
-  });
-});
-
-describe('uncommitted diff', () => {
-  it('classifies unified diff lines', () => {
-    const text = 'diff --git a/t.py b/t.py\n--- a/t.py\n+++ b/t.py\n@@ -1,2 +1,2 @@\n-lr = 0.1\n+lr = 0.01\n epochs = 3\n';
-    expect(diffLines(text).map((line) => line.kind)).toEqual(['meta', 'meta', 'meta', 'hunk', 'del', 'add', 'context']);
-    expect(diffLines('')).toEqual([]);
   });
 });
 

@@ -115,24 +115,6 @@ export function withoutRun(runIds: readonly string[], runId: string): string[] {
   return runIds.filter((id) => id !== runId);
 }
 
-/** How a line of a unified diff is shown. */
-export type DiffLineKind = 'add' | 'del' | 'hunk' | 'meta' | 'context';
-
-/** Classifies the lines of a unified diff (`git diff` output) for colouring. */
-export function diffLines(text: string): { kind: DiffLineKind; text: string }[] {
-  const lines = text.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  return lines.map((line) => {
-    if (line.startsWith('+++') || line.startsWith('---') || line.startsWith('diff ') || line.startsWith('index ')) {
-      return { kind: 'meta', text: line };
-    }
-    if (line.startsWith('@@')) return { kind: 'hunk', text: line };
-    if (line.startsWith('+')) return { kind: 'add', text: line };
-    if (line.startsWith('-')) return { kind: 'del', text: line };
-    return { kind: 'context', text: line };
-  });
-}
-
 /** Runs built from one commit where some had uncommitted changes: their code may differ unseen. */
 export interface UncommittedMismatch {
   commit: string;
