@@ -26,7 +26,7 @@ describe('errorText', () => {
 
   it('gives the kind the backend reported, transport for anything else', () => {
     expect(errorKind({ kind: 'not_found', message: 'x' })).toBe('not_found');
-    expect(errorKind(new BackendError('invalid_argument', 'x'))).toBe('invalid_argument');
+    expect(errorKind(new BackendError('not_found', 'x'))).toBe('not_found');
     expect(errorKind(new Error('x'))).toBe('transport');
     expect(failureOf('boom')).toEqual({ kind: 'transport', message: 'boom' });
   });
