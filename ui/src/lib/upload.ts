@@ -1,6 +1,7 @@
 // Files dropped in a browser: which files a drop holds (folders read through the File and
 // Directory Entries API, with their relative paths) and how each travels to `upload_artifact`.
 import { MAX_UPLOAD_BYTES } from './backend/files';
+import { errorText } from './resource.svelte';
 
 /** A file to upload and its path inside the run's artifacts. */
 export interface PendingUpload {
@@ -135,7 +136,7 @@ export async function uploadAll(
         const added = await backend.call('upload_artifact', { runId, path, contentBase64: toBase64(bytes) });
         outcome.added.push(added.path);
       } catch (thrown) {
-        const message = thrown instanceof Error ? thrown.message : String(thrown);
+        const message = errorText(thrown);
         outcome.errors.push(message.includes(path) ? message : `${path}: ${message}`);
       }
     }
