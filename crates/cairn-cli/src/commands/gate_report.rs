@@ -2,7 +2,7 @@
 //! HTML and JSON, chosen by the file's extension. The JSON shape is a transport type here, so
 //! the core's `GateReport` carries no serde.
 
-use cairn_core::registry::gate::{GateError, GateReport, GateSide};
+use cairn_core::registry::gate::{GateError, GateReport, GateSide, side, verdict};
 use serde::Serialize;
 
 /// The report in the format a file name asks for (`.md`/`.markdown`, `.html`/`.htm`, `.json`).
@@ -93,24 +93,6 @@ pub fn to_json(report: &GateReport) -> String {
         passed: report.passed,
     };
     serde_json::to_string_pretty(&json).unwrap_or_default()
-}
-
-fn verdict(passed: bool) -> &'static str {
-    if passed { "pass" } else { "FAIL" }
-}
-
-fn side(side: Option<&GateSide>) -> String {
-    match side {
-        None => "none".to_owned(),
-        Some(GateSide {
-            version: Some(version),
-            run_id,
-        }) => format!("version {version} (run {run_id})"),
-        Some(GateSide {
-            version: None,
-            run_id,
-        }) => format!("run {run_id}"),
-    }
 }
 
 fn escape_html(text: &str) -> String {

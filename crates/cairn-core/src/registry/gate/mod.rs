@@ -9,7 +9,7 @@ mod report;
 mod rule;
 
 pub use evaluate::evaluate;
-pub use report::{GateReport, GateSide, RequirementOutcome, RuleOutcome};
+pub use report::{GateReport, GateSide, RequirementOutcome, RuleOutcome, side, verdict};
 pub use rule::{Candidate, Comparison, GateSpec, MissingBaseline, Requirement, Rule, Threshold};
 
 use super::RegistryError;

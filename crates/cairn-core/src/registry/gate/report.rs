@@ -67,11 +67,13 @@ fn number(value: Option<f64>) -> String {
     value.map_or_else(|| "—".to_owned(), |value| format!("{value}"))
 }
 
-fn verdict(passed: bool) -> &'static str {
+/// A requirement's verdict as every report spells it: `pass` or `FAIL`.
+pub fn verdict(passed: bool) -> &'static str {
     if passed { "pass" } else { "FAIL" }
 }
 
-fn side(side: Option<&GateSide>) -> String {
+/// One side of a comparison as every report names it: `version 3 (run …)`, `run …` or `none`.
+pub fn side(side: Option<&GateSide>) -> String {
     match side {
         None => "none".to_owned(),
         Some(GateSide {
