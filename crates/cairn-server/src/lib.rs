@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod args;
+pub mod body_timeout;
 pub mod connections;
 mod ephemeral;
 pub mod error;
@@ -48,6 +49,9 @@ pub struct ServerConfig {
     /// More Host names a server bound to one address answers to (`--allowed-host`), e.g. its
     /// DNS name, with or without a port.
     pub allowed_hosts: Vec<String>,
+    /// Longest pause between two pieces of a request body
+    /// ([`body_timeout::DEFAULT_BODY_READ_TIMEOUT`]).
+    pub body_read_timeout: std::time::Duration,
 }
 
 /// What every handler shares.
@@ -65,6 +69,8 @@ pub struct AppState {
     pub allowed_hosts: Option<Vec<String>>,
     /// Largest artifact upload, in bytes.
     pub max_artifact_bytes: u64,
+    /// Longest pause between two pieces of a request body.
+    pub body_read_timeout: std::time::Duration,
     /// The built UI, when there is one.
     pub ui_dir: Option<PathBuf>,
     /// Turns true when the server shuts down, ending open event streams (`/app/events`).
@@ -120,6 +126,7 @@ pub fn app_with_shutdown(
         auth: config.auth.clone(),
         allowed_hosts: security::allowed_hosts(bound, &config.allowed_hosts),
         max_artifact_bytes: config.max_artifact_bytes,
+        body_read_timeout: config.body_read_timeout,
         ui_dir: config.ui_dir.clone(),
         stopping,
     });

@@ -38,6 +38,7 @@ fn start(auth: Auth) -> Running {
         ui_dir: None,
         max_artifact_bytes: 1024,
         allowed_hosts: Vec::new(),
+        body_read_timeout: cairn_server::body_timeout::DEFAULT_BODY_READ_TIMEOUT,
     };
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let mut stopped = stopping.clone();

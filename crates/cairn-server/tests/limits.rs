@@ -193,3 +193,61 @@ fn a_name_of_255_bytes_uploads_although_its_temporary_name_would_be_longer() {
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert_eq!(server.get(&path).body, "weights");
 }
+
+/// A body that stops arriving ends its request after the server's pause limit (2 s for test
+/// servers): the client gets MLflow's JSON 400, the connection is closed, nothing of a stalled
+/// upload is kept, and the server goes on answering.
+#[test]
+fn a_body_that_stops_arriving_ends_its_request() {
+    let server = start(Auth::None);
+    let host = server.host();
+    let experiment = server.post(
+        "/api/2.0/mlflow/experiments/create",
+        serde_json::json!({"name": "stalls"}),
+    );
+    assert_eq!(experiment.status, 200, "{}", experiment.body);
+    let run = server.post(
+        "/api/2.0/mlflow/runs/create",
+        serde_json::json!({"experiment_id": "1"}),
+    );
+    assert_eq!(run.status, 200, "{}", run.body);
+    let run: serde_json::Value = serde_json::from_str(&run.body).unwrap();
+    let uri = run["run"]["info"]["artifact_uri"].as_str().unwrap();
+    let relative = uri.strip_prefix("mlflow-artifacts:/").unwrap().to_owned();
+    for (what, request_line, content_type) in [
+        (
+            "a JSON body",
+            "POST /api/2.0/mlflow/runs/log-batch HTTP/1.1".to_owned(),
+            "application/json",
+        ),
+        (
+            "an artifact upload",
+            format!("PUT /api/2.0/mlflow-artifacts/artifacts/{relative}/stalled.bin HTTP/1.1"),
+            "application/octet-stream",
+        ),
+    ] {
+        // 10 bytes of the 1,000 declared, then nothing.
+        let request = format!(
+            "{request_line}\r\nHost: {host}\r\nContent-Type: {content_type}\r\n\
+             Content-Length: 1000\r\n\r\n{{\"run_id\":"
+        );
+        let started = std::time::Instant::now();
+        let reply = exchange(server.address, request.as_bytes());
+        assert_eq!(reply.status, 400, "{what}: {} {}", reply.head, reply.body);
+        assert!(
+            reply.body.contains("stopped arriving"),
+            "{what}: {}",
+            reply.body
+        );
+        assert!(
+            started.elapsed() >= support::BODY_READ_TIMEOUT,
+            "{what}: answered before the limit"
+        );
+    }
+    let folder = server.artifact_root.join(&relative);
+    let left: Vec<_> = std::fs::read_dir(&folder)
+        .map(|entries| entries.flatten().map(|entry| entry.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "a stalled upload left {left:?}");
+    assert_eq!(server.get("/health").status, 200);
+}

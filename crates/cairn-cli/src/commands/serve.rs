@@ -34,6 +34,7 @@ pub fn serve(store: SqliteStore, args: &ServeArgs) -> anyhow::Result<()> {
         ui_dir: args.ui_dir.clone().or_else(default_ui_dir),
         max_artifact_bytes: DEFAULT_MAX_ARTIFACT_BYTES,
         allowed_hosts: args.allowed_hosts.clone(),
+        body_read_timeout: cairn_server::body_timeout::DEFAULT_BODY_READ_TIMEOUT,
     };
     let roots = index_roots(&args.index_roots)?;
     // The CLI is a local shell: it follows the folders the operator named and the store's

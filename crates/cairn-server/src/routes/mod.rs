@@ -46,8 +46,13 @@ pub fn router(state: Shared) -> Router {
         }
         None => router.fallback(not_found),
     };
-    // Layers run outside in: limits first (cheapest refusals), then Host and credentials.
+    // Layers run outside in: limits first (cheapest refusals), then Host and credentials, then
+    // the body's pauses bounded for whatever reads it.
     router
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::body_timeout::time_bodies,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::security::guard,

@@ -13,6 +13,9 @@ use std::sync::Arc;
 use cairn_core::SqliteStore;
 use cairn_server::{Auth, ServerConfig};
 
+/// How long test servers wait for a stalled request body (the real default is 30 s).
+pub const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
 pub struct TestServer {
     pub address: SocketAddr,
     pub artifact_root: PathBuf,
@@ -46,6 +49,7 @@ pub fn start_configured(
         ui_dir,
         max_artifact_bytes: 1024,
         allowed_hosts,
+        body_read_timeout: BODY_READ_TIMEOUT,
     };
     let router = cairn_server::app(Arc::new(store), &config, address);
     std::thread::spawn(move || {
