@@ -30,6 +30,7 @@ use cairn_core::{SqliteStore, StoreResult};
 
 pub use crate::ephemeral::EphemeralServer;
 use crate::error::ApiError;
+pub use crate::routes::MAX_EVENT_STREAMS;
 pub use crate::security::Auth;
 
 /// Largest artifact upload accepted, in bytes.
@@ -75,6 +76,9 @@ pub struct AppState {
     pub ui_dir: Option<PathBuf>,
     /// Turns true when the server shuts down, ending open event streams (`/app/events`).
     pub stopping: tokio::sync::watch::Receiver<bool>,
+    /// Room for open event streams: each holds a thread of the blocking pool, which store calls
+    /// need too.
+    pub event_streams: Arc<tokio::sync::Semaphore>,
 }
 
 /// Shared state of the handlers.
@@ -129,6 +133,7 @@ pub fn app_with_shutdown(
         body_read_timeout: config.body_read_timeout,
         ui_dir: config.ui_dir.clone(),
         stopping,
+        event_streams: Arc::new(tokio::sync::Semaphore::new(routes::MAX_EVENT_STREAMS)),
     });
     routes::router(state)
 }

@@ -251,3 +251,47 @@ fn a_body_that_stops_arriving_ends_its_request() {
     assert!(left.is_empty(), "a stalled upload left {left:?}");
     assert_eq!(server.get("/health").status, 200);
 }
+
+/// Each open event stream holds a thread the store calls need too: past the cap a new stream is
+/// refused with MLflow's JSON 503, and the server goes on answering everything else.
+#[test]
+fn event_streams_past_the_cap_are_refused_with_503() {
+    use std::io::{BufRead, BufReader, Write};
+    let server = start(Auth::None);
+    let host = server.host();
+    let open = || {
+        let mut stream = std::net::TcpStream::connect(server.address).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+        write!(stream, "GET /app/events HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+        let mut status = String::new();
+        BufReader::new(stream.try_clone().unwrap())
+            .read_line(&mut status)
+            .unwrap();
+        (stream, status)
+    };
+    let mut streams = Vec::new();
+    for _ in 0..cairn_server::MAX_EVENT_STREAMS {
+        let (stream, status) = open();
+        assert!(status.contains(" 200 "), "{status}");
+        streams.push(stream);
+    }
+    let refused = exchange(
+        server.address,
+        format!("GET /app/events HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+    );
+    assert_eq!(refused.status, 503, "{}", refused.head);
+    assert!(
+        refused.body.contains("TEMPORARILY_UNAVAILABLE") && refused.body.contains("event streams"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(server.get("/health").status, 200);
+    let experiments = server.post(
+        "/api/2.0/mlflow/experiments/search",
+        serde_json::json!({"max_results": 10}),
+    );
+    assert_eq!(experiments.status, 200, "{}", experiments.body);
+    drop(streams);
+}

@@ -17,7 +17,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::Shared;
+
 use crate::error::ApiError;
+pub use events::MAX_EVENT_STREAMS;
 
 /// The application router.
 pub fn router(state: Shared) -> Router {
