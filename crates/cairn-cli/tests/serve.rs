@@ -189,6 +189,11 @@ fn empty_or_malformed_credentials_are_refused_at_start() {
         all.extend(args.iter().map(String::as_str));
         let error = sandbox.fails(&all);
         assert!(error.contains(&expected), "{args:?} {env:?}: {error}");
+        // Refused before the store was opened: none was made.
+        assert!(
+            !sandbox.store().exists(),
+            "{args:?} {env:?}: a store was made"
+        );
     }
 }
 

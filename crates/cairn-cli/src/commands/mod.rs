@@ -32,13 +32,19 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     let places = cairn_local::Places::from_env();
     let location = places.locate(cli.store.as_deref())?;
+    // A server's options are checked before its store is opened: a refused credential or
+    // address leaves no store behind.
+    if let Command::Serve(args) = &cli.command {
+        let plan = serve::plan(args)?;
+        serve::serve(open(&location.path, cli.durability.into())?, plan)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let store = open(&location.path, cli.durability.into())?;
     match cli.command {
         Command::Experiments { all } => experiments::list(&store, all, cli.json)?,
         Command::Runs(RunsCommand::List(args)) => runs::list(&store, &args, cli.json)?,
         Command::Runs(RunsCommand::Show { run_id }) => runs::show(&store, &run_id, cli.json)?,
         Command::Log(command) => log::log(&store, command)?,
-        Command::Serve(args) => serve::serve(store, &args)?,
         Command::Index { paths, watch } if watch => index::watch(&store, &paths, cli.json)?,
         Command::Index { paths, .. } => index::index(&store, &paths, cli.json)?,
         Command::Plot(command) => plot::plot(&store, command, cli.json)?,
@@ -52,7 +58,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             sweep: Some(runs),
         } if !if_empty => demo::sweep(&store, runs, cli.json)?,
         Command::Demo { if_empty, .. } => demo::seed(&store, if_empty, cli.json)?,
-        Command::Store { .. } => {}
+        // Both were handled above.
+        Command::Store { .. } | Command::Serve(_) => {}
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -13,7 +13,15 @@ use crate::args::ServeArgs;
 const TOKEN_VARIABLE: &str = "CAIRN_AUTH_TOKEN";
 const BASIC_VARIABLE: &str = "CAIRN_BASIC_AUTH";
 
-pub fn serve(store: SqliteStore, args: &ServeArgs) -> anyhow::Result<()> {
+/// What `cairn serve` was asked for, checked before the store is opened: the address, the
+/// credentials, the Host names and the folders to index.
+pub struct Plan {
+    config: ServerConfig,
+    roots: Vec<String>,
+}
+
+/// Checks the arguments; every refusal names the option (and the file, for credentials).
+pub fn plan(args: &ServeArgs) -> anyhow::Result<Plan> {
     let host = if args.host == "localhost" {
         "127.0.0.1"
     } else {
@@ -37,6 +45,12 @@ pub fn serve(store: SqliteStore, args: &ServeArgs) -> anyhow::Result<()> {
         body_read_timeout: cairn_server::body_timeout::DEFAULT_BODY_READ_TIMEOUT,
     };
     let roots = index_roots(&args.index_roots)?;
+    Ok(Plan { config, roots })
+}
+
+/// Serves the store as planned until Ctrl-C or SIGTERM.
+pub fn serve(store: SqliteStore, plan: Plan) -> anyhow::Result<()> {
+    let Plan { config, roots } = plan;
     // The CLI is a local shell: it follows the folders the operator named and the store's
     // watched ones. The server gets only the store's operations (`App`), never these.
     let local = cairn_local::LocalApp::new(std::sync::Arc::new(store));
