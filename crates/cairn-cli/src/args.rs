@@ -57,6 +57,10 @@ pub enum Command {
         /// Include deleted experiments.
         #[arg(long)]
         all: bool,
+        /// Only experiments matching a filter, in MLflow's search grammar, e.g.
+        /// "name LIKE 'churn%' and tags.team = 'risk'".
+        #[arg(long, value_name = "EXPR")]
+        filter: Option<String>,
     },
     /// List and inspect runs.
     #[command(subcommand)]

@@ -756,3 +756,48 @@ fn durability_choice_is_parsed_from_the_flag_and_the_environment() {
         assert!(stderr.contains("--durability"), "{stderr}");
     }
 }
+
+/// `cairn experiments --filter` reads MLflow's experiment grammar through `cairn_core::search`,
+/// the same code `experiments/search` uses; a bad filter names the option and the position.
+#[test]
+fn experiments_filter_with_the_search_grammar() {
+    let sandbox = Sandbox::with_store("store/cairn.db");
+    sandbox.json(&["demo"]);
+    let names = |filter: &str| -> Vec<String> {
+        sandbox
+            .json(&["experiments", "--filter", filter])
+            .as_array()
+            .expect("experiments")
+            .iter()
+            .map(|experiment| experiment["name"].as_str().expect("name").to_owned())
+            .collect()
+    };
+    for (filter, expected) in [
+        ("name LIKE '%-res%'", vec!["cifar10-resnet"]),
+        (
+            "name = 'mnist-cnn' OR name = 'imdb-sentiment'",
+            vec!["imdb-sentiment", "mnist-cnn"],
+        ),
+        (
+            "name != 'Default' AND name ILIKE 'I%'",
+            vec!["imdb-sentiment"],
+        ),
+        ("tags.nothing = 'x'", vec![]),
+        (
+            "",
+            vec!["Default", "cifar10-resnet", "imdb-sentiment", "mnist-cnn"],
+        ),
+    ] {
+        assert_eq!(names(filter), expected, "{filter}");
+    }
+    for (filter, says) in [
+        ("experiment_id = '1'", "experiment_id"),
+        ("name = mnist", "mnist"),
+    ] {
+        let error = sandbox.fails(&["experiments", "--filter", filter]);
+        assert!(
+            error.contains("--filter") && error.contains(says),
+            "{filter}: {error}"
+        );
+    }
+}

@@ -1,21 +1,29 @@
-//! `cairn experiments`.
+//! `cairn experiments`: the store's experiments, optionally filtered as MLflow searches them.
 
 use cairn_core::Store;
 use cairn_core::model::ViewType;
+use cairn_core::search::entities::matches;
+use cairn_core::search::{Entity, parse_entity_filter};
 
 use crate::output::{Table, format_time};
 
-pub fn list(store: &dyn Store, all: bool, json: bool) -> anyhow::Result<()> {
+/// Lists the experiments, those matching `filter` only when one is given (the same grammar and
+/// fields as MLflow's `experiments/search`).
+pub fn list(store: &dyn Store, all: bool, filter: Option<&str>, json: bool) -> anyhow::Result<()> {
     let view = if all {
         ViewType::All
     } else {
         ViewType::ActiveOnly
     };
-    let experiments: Vec<cairn_app::views::ExperimentView> = store
-        .list_experiments(view)?
-        .iter()
-        .map(Into::into)
-        .collect();
+    let mut found = store.list_experiments(view)?;
+    if let Some(filter) = filter {
+        let parsed = parse_entity_filter(Entity::Experiment, filter)
+            .map_err(|error| anyhow::anyhow!("--filter: {error}"))?;
+        if let Some(parsed) = parsed {
+            found.retain(|summary| matches(&parsed, &summary.experiment));
+        }
+    }
+    let experiments: Vec<cairn_app::views::ExperimentView> = found.iter().map(Into::into).collect();
     if json {
         return super::print_json(&experiments);
     }

@@ -41,7 +41,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     let store = open(&location.path, cli.durability.into())?;
     match cli.command {
-        Command::Experiments { all } => experiments::list(&store, all, cli.json)?,
+        Command::Experiments { all, filter } => {
+            experiments::list(&store, all, filter.as_deref(), cli.json)?;
+        }
         Command::Runs(RunsCommand::List(args)) => runs::list(&store, &args, cli.json)?,
         Command::Runs(RunsCommand::Show { run_id }) => runs::show(&store, &run_id, cli.json)?,
         Command::Log(command) => log::log(&store, command)?,
