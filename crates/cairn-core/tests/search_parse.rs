@@ -10,6 +10,7 @@ use cairn_core::search::{
     SearchError, Span, compile_filter, compile_order_by, parse_filter, parse_order_by,
     parse_order_by_list,
 };
+use cairn_test_support::Random;
 use expect_test::{expect, expect_file};
 
 /// The non-comment, non-empty lines of a data file.
@@ -195,26 +196,6 @@ fn deeply_nested_parentheses_are_refused_not_overflowing() {
         .assert_eq(&error.to_string());
     let input = format!("{}metrics.a > 1{}", "(".repeat(64), ")".repeat(64));
     assert!(parse_filter(&input).is_ok());
-}
-
-/// A small deterministic pseudo-random generator (xorshift64*), so failures reproduce.
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, bound: usize) -> usize {
-        (self.next() % bound as u64) as usize
-    }
-
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len())]
-    }
 }
 
 /// Pieces that make likely-but-broken filters when glued at random.
@@ -611,7 +592,9 @@ fn arbitrary_text_never_panics_and_order_by_round_trips() {
     for round in 0..6_000 {
         let input = match round % 4 {
             0 => {
-                let bytes: Vec<u8> = (0..random.below(64)).map(|_| random.next() as u8).collect();
+                let bytes: Vec<u8> = (0..random.below(64))
+                    .map(|_| random.next_u64() as u8)
+                    .collect();
                 String::from_utf8_lossy(&bytes).into_owned()
             }
             1 => (0..random.below(32))

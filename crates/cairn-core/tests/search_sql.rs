@@ -15,6 +15,7 @@ use cairn_core::search::{
     CompareOp, Comparison, DatasetField, Field, Filter, Literal, OrderBy, Predicate, RunAttribute,
     Span, compile_filter, compile_order_by, parse_filter, parse_order_by_list,
 };
+use cairn_test_support::Random;
 use expect_test::expect_file;
 use rusqlite::Connection;
 
@@ -509,25 +510,6 @@ fn compare_sort_keys(a: &(bool, Value), b: &(bool, Value)) -> Ordering {
 }
 
 // ---- Random filters and orders: the SQL must agree with the reference. ----
-
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, bound: usize) -> usize {
-        (self.next() % bound as u64) as usize
-    }
-
-    fn pick<T: Clone>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len())].clone()
-    }
-}
 
 const TEXTS: &[&str] = &[
     "bert",

@@ -17,6 +17,7 @@ use cairn_core::{RunSearchStore, TrackingStore};
 use cairn_index::event::{DecodedEvents, EventDecoder};
 use cairn_index::proto::Writer;
 use cairn_index::tfrecord::{frame_record, scan_records};
+use cairn_test_support::Random;
 use common::{Sandbox, expected};
 
 fn run_id_of(sandbox: &Sandbox, name: &str) -> String {
@@ -164,34 +165,27 @@ fn corrupted_event_file_skips_bad_records_and_keeps_the_rest() {
     assert!(!history.is_empty() && history.len() <= 30);
 }
 
-fn xorshift(state: &mut u64) -> u64 {
-    *state ^= *state << 13;
-    *state ^= *state >> 7;
-    *state ^= *state << 17;
-    *state
-}
-
 #[test]
 fn event_reader_never_panics_on_random_or_mutated_bytes() {
     let real: Vec<Vec<u8>> = event_files(&common::fixtures().join("tensorboard"))
         .iter()
         .map(|p| std::fs::read(p).unwrap())
         .collect();
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut random = Random(0x9e37_79b9_7f4a_7c15);
     for round in 0..2000 {
         let mut bytes = if round % 2 == 0 {
             let source = &real[round % real.len()];
             let mut bytes = source.clone();
-            for _ in 0..(1 + xorshift(&mut state) % 16) {
-                let at = (xorshift(&mut state) as usize) % bytes.len();
-                bytes[at] = xorshift(&mut state) as u8;
+            for _ in 0..(1 + random.next_u64() % 16) {
+                let at = (random.next_u64() as usize) % bytes.len();
+                bytes[at] = random.next_u64() as u8;
             }
-            let keep = (xorshift(&mut state) as usize) % (bytes.len() + 1);
+            let keep = (random.next_u64() as usize) % (bytes.len() + 1);
             bytes.truncate(keep.max(bytes.len() / 2));
             bytes
         } else {
-            let len = (xorshift(&mut state) % 512) as usize;
-            (0..len).map(|_| xorshift(&mut state) as u8).collect()
+            let len = (random.next_u64() % 512) as usize;
+            (0..len).map(|_| random.next_u64() as u8).collect()
         };
         let mut decoder = EventDecoder::default();
         let mut out = DecodedEvents::default();
