@@ -17,56 +17,22 @@
 
 mod common;
 
-use std::io::{BufRead, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Stdio};
+use std::io::Write;
+use std::process::Stdio;
 
 use common::Sandbox;
+use common::served::Served;
 use serde_json::{Value, json};
 
-/// A `cairn serve` child on a free loopback port; killed when dropped.
-struct Server {
-    child: Child,
-    address: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+/// The catalogue's view of a `cairn serve` in the sandbox: MLflow paths, and answers as
+/// (status, body as JSON or else as a string).
+struct Server(Served);
 
 impl Server {
     fn start(sandbox: &Sandbox) -> Server {
-        let mut child = sandbox
-            .command()
-            .arg("--store")
-            .arg(sandbox.store())
-            .args(["serve", "--port", "0", "--ui-dir", "/nonexistent-ui"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-        let mut address = None;
-        let mut line = String::new();
-        while stderr.read_line(&mut line).unwrap() > 0 {
-            if let Some(rest) = line.split("listening on http://").nth(1) {
-                address = rest.split_whitespace().next().map(str::to_owned);
-                break;
-            }
-            line.clear();
-        }
-        // Keep draining stderr so the server never blocks on a full pipe.
-        std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
-        Server {
-            child,
-            address: address.expect("the server says where it listens"),
-        }
+        Server(sandbox.serve(&["--ui-dir", "/nonexistent-ui"], &[]))
     }
 
-    /// One HTTP/1.1 request; (status, body as JSON or as a string).
     fn request(
         &self,
         method: &str,
@@ -74,36 +40,15 @@ impl Server {
         content_type: Option<&str>,
         body: &[u8],
     ) -> (u16, Value) {
-        let mut stream = TcpStream::connect(&self.address).unwrap();
-        let mut head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
-            self.address,
-            body.len()
-        );
-        if let Some(content_type) = content_type {
-            head.push_str(&format!("Content-Type: {content_type}\r\n"));
-        }
-        head.push_str("\r\n");
-        stream.write_all(head.as_bytes()).unwrap();
-        stream.write_all(body).unwrap();
-        let mut answer = Vec::new();
-        stream.read_to_end(&mut answer).unwrap();
-        let split = answer
-            .windows(4)
-            .position(|window| window == b"\r\n\r\n")
-            .expect("an HTTP answer");
-        let head = String::from_utf8_lossy(&answer[..split]).to_string();
-        let mut body = answer[split + 4..].to_vec();
-        let status: u16 = head.split_whitespace().nth(1).unwrap().parse().unwrap();
-        if head
-            .to_ascii_lowercase()
-            .contains("transfer-encoding: chunked")
-        {
-            body = unchunk(&body);
-        }
-        let value = serde_json::from_slice(&body)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&body).into_owned()));
-        (status, value)
+        let headers: Vec<(&str, &str)> = content_type
+            .map(|content_type| ("Content-Type", content_type))
+            .into_iter()
+            .collect();
+        let reply = self.0.send(method, path, &headers, body);
+        assert!(reply.status != 0, "no HTTP answer to {method} {path}");
+        let value =
+            serde_json::from_str(&reply.body).unwrap_or_else(|_| Value::String(reply.body.clone()));
+        (reply.status, value)
     }
 
     fn post(&self, path: &str, body: &Value) -> (u16, Value) {
@@ -122,30 +67,6 @@ impl Server {
             None,
             b"",
         )
-    }
-}
-
-fn unchunk(mut body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let Some(line_end) = body.windows(2).position(|w| w == b"\r\n") else {
-            return out;
-        };
-        let size = usize::from_str_radix(
-            String::from_utf8_lossy(&body[..line_end])
-                .split(';')
-                .next()
-                .unwrap()
-                .trim(),
-            16,
-        )
-        .unwrap();
-        if size == 0 {
-            return out;
-        }
-        let start = line_end + 2;
-        out.extend_from_slice(&body[start..start + size]);
-        body = &body[start + size + 2..];
     }
 }
 

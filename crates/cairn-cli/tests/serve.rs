@@ -9,99 +9,19 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::Write;
+use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, SystemTime};
 
 use common::Sandbox;
+use common::served::Served;
 
-/// A `cairn serve` child on a port the OS picked; killed when dropped.
-struct RunningServer {
-    child: Child,
-    address: SocketAddr,
-}
-
-impl RunningServer {
-    /// Spawns `command` (a `cairn ... serve --port 0`) and waits for its "listening on" line.
-    fn start(mut command: Command) -> RunningServer {
-        let mut child = command
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        let mut seen = String::new();
-        let address = loop {
-            let mut line = String::new();
-            if stderr.read_line(&mut line).unwrap() == 0 {
-                let _ = child.kill();
-                panic!("cairn serve ended before listening: {seen}");
-            }
-            seen.push_str(&line);
-            if let Some(rest) = line.split("listening on http://").nth(1) {
-                let address = rest.split_whitespace().next().unwrap();
-                break address.parse::<SocketAddr>().unwrap();
-            }
-        };
-        // Keep reading, so the server never blocks on a full pipe.
-        std::thread::spawn(move || {
-            let mut rest = Vec::new();
-            let _ = stderr.read_to_end(&mut rest);
-        });
-        RunningServer { child, address }
-    }
-
-    /// `GET path` with the server's Host, extra headers, and `Connection: close`; the status and
-    /// the body. The read timeout bounds the wait for a server that never answers.
-    fn get(&self, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
-        let mut stream = TcpStream::connect(self.address).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(60)))
-            .unwrap();
-        let mut request = format!(
-            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
-            self.address
-        );
-        for (name, value) in headers {
-            request.push_str(&format!("{name}: {value}\r\n"));
-        }
-        request.push_str("\r\n");
-        stream.write_all(request.as_bytes()).unwrap();
-        let mut response = Vec::new();
-        let _ = stream.read_to_end(&mut response);
-        let text = String::from_utf8_lossy(&response).into_owned();
-        let status = text
-            .split_whitespace()
-            .nth(1)
-            .and_then(|code| code.parse().ok())
-            .unwrap_or(0);
-        let body = text
-            .split_once("\r\n\r\n")
-            .map(|(_, body)| body.to_string())
-            .unwrap_or_default();
-        (status, body)
-    }
-}
-
-impl Drop for RunningServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// `cairn --store STORE serve --port 0 ARGS` in the sandbox.
-fn serve_command(sandbox: &Sandbox, args: &[&str]) -> Command {
-    let mut command = sandbox.command();
-    command
-        .arg("--store")
-        .arg(sandbox.store())
-        .args(["serve", "--port", "0"])
-        .args(args);
-    command
+/// `GET path` with extra headers: the status and the body.
+fn get(server: &Served, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
+    let reply = server.send("GET", path, headers, b"");
+    (reply.status, reply.body)
 }
 
 const EXPERIMENT: &str = "/api/2.0/mlflow/experiments/get?experiment_id=0";
@@ -220,17 +140,15 @@ fn credentials_come_from_the_environment_or_a_file() {
             basic,
         ),
     ] {
-        let server = RunningServer::start(serve_command(sandbox, &args));
-        assert_eq!(server.get(EXPERIMENT, &[]).0, 401, "{args:?}");
+        let server = Served::start(sandbox.serve_command(&args));
+        assert_eq!(get(&server, EXPERIMENT, &[]).0, 401, "{args:?}");
         assert_eq!(
-            server
-                .get(EXPERIMENT, &[("Authorization", "Bearer wrong")])
-                .0,
+            get(&server, EXPERIMENT, &[("Authorization", "Bearer wrong")]).0,
             401,
             "{args:?}"
         );
         assert_eq!(
-            server.get(EXPERIMENT, &[("Authorization", good)]).0,
+            get(&server, EXPERIMENT, &[("Authorization", good)]).0,
             200,
             "{args:?}"
         );
@@ -279,8 +197,8 @@ fn unfinished_uploads_are_swept_from_the_artifact_folder_at_start() {
     std::os::unix::fs::symlink(&outside, &link).unwrap();
     let folder = run.join(".folder.upload-12345");
     std::fs::create_dir(&folder).unwrap();
-    let server = RunningServer::start(serve_command(&sandbox, &[]));
-    assert_eq!(server.get("/health", &[]).0, 200);
+    let server = Served::start(sandbox.serve_command(&[]));
+    assert_eq!(get(&server, "/health", &[]).0, 200);
     for (path, _, kept) in &planted {
         assert_eq!(path.exists(), *kept, "{}", path.display());
     }
@@ -315,7 +233,7 @@ fn a_server_limited_to_1024_descriptors_answers_health_while_1100_idle_and_slow_
         .arg("--store")
         .arg(sandbox.store())
         .args(["serve", "--port", "0"]);
-    let server = RunningServer::start(command);
+    let server = Served::start(command);
     // The limit is the server's own (`sh` exec'd into it).
     let limits = std::fs::read_to_string(format!("/proc/{}/limits", server.child.id())).unwrap();
     let open_files = limits
@@ -350,21 +268,21 @@ fn a_server_limited_to_1024_descriptors_answers_health_while_1100_idle_and_slow_
             .count()
     };
     assert!(open() <= 1024 - 128, "the server has {} files open", open());
-    let (status, body) = server.get("/health", &[]);
+    let (status, body) = get(&server, "/health", &[]);
     assert_eq!((status, body.as_str()), (200, "OK"));
     assert!(open() <= 1024 - 128, "the server has {} files open", open());
     // And it keeps answering.
-    assert_eq!(server.get(EXPERIMENT, &[]).0, 200);
+    assert_eq!(get(&server, EXPERIMENT, &[]).0, 200);
     drop(held);
 }
 
 #[test]
 fn sigterm_stops_the_server_after_its_requests() {
     let sandbox = Sandbox::with_store("cairn.db");
-    let mut server = RunningServer::start(serve_command(&sandbox, &[]));
+    let mut server = Served::start(sandbox.serve_command(&[]));
     // An idle keep-alive connection must not hold the shutdown up.
     let idle = TcpStream::connect(server.address).unwrap();
-    assert_eq!(server.get("/health", &[]).0, 200);
+    assert_eq!(get(&server, "/health", &[]).0, 200);
     let pid = server.child.id().to_string();
     assert!(
         Command::new("kill")

@@ -14,6 +14,7 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use cairn_test_support::copy_tree;
 use common::Sandbox;
 use common::served::Served;
 use serde_json::{Value, json};
@@ -59,19 +60,6 @@ fn canaries(sandbox: &Sandbox) -> Canaries {
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/real")
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn serve(sandbox: &Sandbox, canaries: &Canaries, token: Option<&str>, extra: &[&str]) -> Served {

@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -12,9 +12,9 @@ use super::Sandbox;
 
 /// A running `cairn serve`; killed when dropped.
 pub struct Served {
-    child: Child,
+    pub child: Child,
     pub address: SocketAddr,
-    /// `Authorization` header value sent by [`Served::call`], when the server wants one.
+    /// `Authorization` header value sent by [`Served::request`], when the server wants one.
     pub authorization: Option<String>,
 }
 
@@ -26,29 +26,63 @@ impl Drop for Served {
 }
 
 impl Sandbox {
-    /// Starts `cairn serve --port 0 EXTRA...` on the sandbox's store with extra environment
-    /// variables, and waits until it listens.
-    pub fn serve(&self, extra: &[&str], env: &[(&str, &str)]) -> Served {
+    /// `cairn --store STORE serve --port 0 EXTRA...` in the sandbox, not started yet.
+    pub fn serve_command(&self, extra: &[&str]) -> Command {
         let mut command = self.command();
         command
             .arg("--store")
             .arg(self.store())
             .args(["serve", "--port", "0"])
-            .args(extra)
-            .envs(env.iter().copied())
+            .args(extra);
+        command
+    }
+
+    /// Starts `cairn serve --port 0 EXTRA...` on the sandbox's store with extra environment
+    /// variables, and waits until it listens.
+    pub fn serve(&self, extra: &[&str], env: &[(&str, &str)]) -> Served {
+        let mut command = self.serve_command(extra);
+        command.envs(env.iter().copied());
+        Served::start(command)
+    }
+}
+
+/// One HTTP reply.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub head: String,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|error| panic!("not JSON ({error}): {}", self.body))
+    }
+}
+
+impl Served {
+    /// Spawns `command` (a `cairn ... serve --port 0`) and waits for its "listening on" line.
+    pub fn start(mut command: Command) -> Served {
+        let mut child = command
+            .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        let mut child = command.spawn().expect("start cairn serve");
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start cairn serve");
         let stderr = child.stderr.take().expect("stderr");
         let mut lines = BufReader::new(stderr).lines();
+        let mut seen = String::new();
         let address = loop {
             let line = match lines.next() {
                 Some(Ok(line)) => line,
                 _ => {
                     let _ = child.kill();
-                    panic!("cairn serve exited before listening");
+                    panic!("cairn serve ended before listening: {seen}");
                 }
             };
+            seen.push_str(&line);
+            seen.push('\n');
             if let Some(rest) = line.split("listening on http://").nth(1) {
                 let address = rest.split_whitespace().next().expect("address");
                 break address.parse().expect("socket address");
@@ -62,25 +96,10 @@ impl Sandbox {
             authorization: None,
         }
     }
-}
 
-/// One HTTP reply.
-#[derive(Debug)]
-pub struct Reply {
-    pub status: u16,
-    pub body: String,
-}
-
-impl Reply {
-    pub fn json(&self) -> Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|error| panic!("not JSON ({error}): {}", self.body))
-    }
-}
-
-impl Served {
-    /// Sends `method path` with a body (JSON when it parses as JSON) and returns the reply.
-    pub fn request(&self, method: &str, path: &str, body: &[u8]) -> Reply {
+    /// Sends `method path` with the server's Host, `Connection: close`, the body's length and
+    /// exactly `headers`; the read timeout bounds the wait for a server that never answers.
+    pub fn send(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
         let mut stream = TcpStream::connect(self.address).expect("connect");
         stream
             .set_read_timeout(Some(Duration::from_secs(60)))
@@ -90,33 +109,51 @@ impl Served {
             self.address,
             body.len()
         );
-        if serde_json::from_slice::<Value>(body).is_ok() {
-            head.push_str("Content-Type: application/json\r\n");
-        }
-        if let Some(authorization) = &self.authorization {
-            head.push_str(&format!("Authorization: {authorization}\r\n"));
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
         }
         head.push_str("\r\n");
-        stream.write_all(head.as_bytes()).expect("send head");
-        stream.write_all(body).expect("send body");
+        let _ = stream.write_all(head.as_bytes());
+        let _ = stream.write_all(body);
         let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).expect("read reply");
-        let text = String::from_utf8_lossy(&raw).into_owned();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let _ = stream.read_to_end(&mut raw);
+        let split = raw
+            .windows(4)
+            .position(|window| window == b"\r\n\r\n")
+            .unwrap_or(raw.len());
+        let head = String::from_utf8_lossy(raw.get(..split).unwrap_or_default()).into_owned();
+        let body = raw.get(split + 4..).unwrap_or_default();
         let status = head
             .split_whitespace()
             .nth(1)
             .and_then(|code| code.parse().ok())
-            .unwrap_or_else(|| panic!("no status line: {head}"));
+            .unwrap_or(0);
         let body = if head
             .to_ascii_lowercase()
             .contains("transfer-encoding: chunked")
         {
             unchunk(body)
         } else {
-            body.to_owned()
+            body.to_vec()
         };
-        Reply { status, body }
+        Reply {
+            status,
+            head,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        }
+    }
+
+    /// Sends `method path` with a body (JSON when it parses as JSON) and the server's
+    /// credentials, when it wants some.
+    pub fn request(&self, method: &str, path: &str, body: &[u8]) -> Reply {
+        let mut headers = Vec::new();
+        if serde_json::from_slice::<Value>(body).is_ok() {
+            headers.push(("Content-Type", "application/json"));
+        }
+        if let Some(authorization) = &self.authorization {
+            headers.push(("Authorization", authorization.as_str()));
+        }
+        self.send(method, path, &headers, body)
     }
 
     /// POSTs a JSON value.
@@ -132,18 +169,21 @@ impl Served {
     }
 }
 
-fn unchunk(body: &str) -> String {
-    let mut out = String::new();
-    let mut rest = body;
-    while let Some((size, after)) = rest.split_once("\r\n") {
-        let Ok(size) = usize::from_str_radix(size.trim(), 16) else {
+/// The bytes of a chunked body (sizes in hex, optional extensions after `;`).
+fn unchunk(mut body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(line_end) = body.windows(2).position(|window| window == b"\r\n") {
+        let size_line = String::from_utf8_lossy(body.get(..line_end).unwrap_or_default());
+        let size_text = size_line.split(';').next().unwrap_or_default().trim();
+        let Ok(size) = usize::from_str_radix(size_text, 16) else {
             break;
         };
-        if size == 0 {
+        let start = line_end + 2;
+        let Some(chunk) = body.get(start..start + size).filter(|_| size > 0) else {
             break;
-        }
-        out.push_str(after.get(..size).unwrap_or(after));
-        rest = after.get(size + 2..).unwrap_or("");
+        };
+        out.extend_from_slice(chunk);
+        body = body.get(start + size + 2..).unwrap_or_default();
     }
     out
 }
