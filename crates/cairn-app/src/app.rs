@@ -1,16 +1,15 @@
 //! [`App`]: the store and the event hub one UI session works with, and the one entry point for
 //! the store's commands — all any caller of the store may do (see [`crate::commands`]).
 
-use crate::ErrorKind;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use cairn_core::SqliteStore;
 use serde_json::Value;
 
-use crate::AppError;
 use crate::commands;
 use crate::events::EventHub;
 use crate::watch::StoreWatcher;
+use crate::{AppError, ErrorKind};
 
 /// What `cairn serve` holds to answer the UI; the desktop shell holds it inside a `LocalApp`.
 #[derive(Debug, Clone)]

@@ -2,7 +2,6 @@
 //! it, resolving untrusted relative paths inside it (`..`, absolute paths and symlinks that lead
 //! out are refused), previewing one file and showing a file's folder in the system file manager.
 
-use crate::ErrorKind;
 use std::fs::{self, File};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Component, Path, PathBuf};
@@ -10,9 +9,10 @@ use std::time::UNIX_EPOCH;
 
 use base64::Engine;
 use cairn_core::Store;
+use cairn_core::model::Run;
 
-use crate::AppError;
 use crate::run_page_views::{ArtifactPreview, TextExcerpt};
+use crate::{AppError, ErrorKind};
 
 /// The largest image a preview carries (base64 in the reply).
 pub const MAX_IMAGE_BYTES: u64 = 5 * 1024 * 1024;
@@ -79,9 +79,9 @@ impl ReadableRoots {
 pub(crate) fn run_folder(
     store: &dyn Store,
     artifact_root: &Path,
-    run_id: &str,
+    run: &Run,
 ) -> Result<Option<RunFolder>, AppError> {
-    let run = store.get_run(run_id)?;
+    let run_id = &run.info.run_id;
     let uri = &run.info.artifact_uri;
     let candidate = folder_from_uri(artifact_root, uri)
         .and_then(RunFolder::open)
@@ -112,7 +112,11 @@ pub(crate) fn run_folder(
     Ok(Some(folder))
 }
 
-fn folder_from_uri(artifact_root: &Path, uri: &str) -> Option<PathBuf> {
+/// The folder an artifact location names on this machine: `mlflow-artifacts:/X` is `X` in the
+/// store's artifact folder (`None` when it has `..`), `file://` URIs and absolute paths are
+/// themselves; other schemes are remote (`None`). Says nothing of whether it may be read: that
+/// is [`ReadableRoots`]'.
+pub fn folder_from_uri(artifact_root: &Path, uri: &str) -> Option<PathBuf> {
     if let Some(rest) = uri.strip_prefix("mlflow-artifacts:") {
         let mut folder = artifact_root.to_path_buf();
         for component in Path::new(rest.trim_start_matches('/')).components() {
@@ -133,7 +137,8 @@ fn folder_from_uri(artifact_root: &Path, uri: &str) -> Option<PathBuf> {
     path.is_absolute().then(|| path.to_path_buf())
 }
 
-fn percent_decode(text: &str) -> String {
+/// `%XX` escapes decoded; invalid UTF-8 is replaced.
+pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut index = 0;
@@ -465,7 +470,7 @@ pub fn folder_of(
     artifact_root: &Path,
     run_id: &str,
 ) -> Result<RunFolder, AppError> {
-    run_folder(store, artifact_root, run_id)?.ok_or_else(|| AppError {
+    run_folder(store, artifact_root, &store.get_run(run_id)?)?.ok_or_else(|| AppError {
         kind: ErrorKind::NotFound,
         message: format!("run {run_id} has no artifact folder on this machine"),
     })

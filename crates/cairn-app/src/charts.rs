@@ -4,7 +4,6 @@
 //! the plot's pixel columns, smoothed when smoothing is on) so the UI can read the value of
 //! every run under the cursor without another round trip.
 
-use crate::ErrorKind;
 use cairn_chart::{
     ChartError, Field, Format, HistogramOptions, LineOptions, ParallelOptions, PlotGeometry,
     RunSeries, Scale, ScatterOptions, Theme, XAxis, ema, m4_downsample, run_colours,
@@ -14,7 +13,7 @@ use cairn_core::model::{MetricPoint, Run};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::AppError;
+use crate::{AppError, ErrorKind};
 
 /// The options every chart shares.
 #[derive(Debug, Clone, PartialEq, Deserialize, TS)]

@@ -1,7 +1,6 @@
 //! The compare view's data: several runs side by side with their colours and data inputs, and
 //! what differs between two of them (params, code, data).
 
-use crate::ErrorKind;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -11,9 +10,9 @@ use cairn_core::model::Run;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::AppError;
 use crate::artifact_files;
 use crate::views::{DataView, GitView, RunRow};
+use crate::{AppError, ErrorKind};
 
 /// One compared run.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -213,7 +212,7 @@ fn uncommitted_diff(
     let Some(relative) = git.diff_artifact.as_deref() else {
         return Ok(None);
     };
-    let folder = match artifact_files::run_folder(store, artifact_root, &run.info.run_id) {
+    let folder = match artifact_files::run_folder(store, artifact_root, run) {
         Ok(Some(folder)) => folder,
         Ok(None) => return Ok(None),
         Err(error) if error.kind == ErrorKind::Forbidden => return Ok(None),

@@ -3,7 +3,6 @@
 //! Any caller may send bytes (`upload_artifact`); copying files named by a host path is a local
 //! shell's capability (`cairn-local`), which hands their content to [`write_artifact`].
 
-use crate::ErrorKind;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
@@ -14,7 +13,7 @@ use cairn_core::model::ArtifactFile;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::AppError;
+use crate::{AppError, ErrorKind};
 
 /// The largest file `upload_artifact` takes: its content travels base64-encoded in one JSON
 /// message, which must stay under `cairn serve`'s 32 MB body limit. Larger files are added from

@@ -2,7 +2,6 @@
 //! forwards to `cairn_core::registry` with origin `app`, so the history says where a change
 //! was made.
 
-use crate::ErrorKind;
 use cairn_core::Store;
 use cairn_core::model::RegistryHistoryEntry;
 use cairn_core::model::{ModelStage, UnknownStage};
@@ -10,7 +9,7 @@ use cairn_core::registry::{self, Promotion, RegistryError, ResolvedModel};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::AppError;
+use crate::{AppError, ErrorKind};
 
 /// The origin the registry history records for changes made in the app.
 pub const ORIGIN: &str = "app";

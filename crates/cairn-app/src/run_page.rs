@@ -1,18 +1,17 @@
 //! The run page: one run with its artifact files, saved diff, output log, inputs and outputs;
 //! the file list behind a data hash.
 
-use crate::ErrorKind;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use cairn_core::Store;
 use cairn_core::model::{ArtifactFile, RunIo};
 
-use crate::AppError;
 use crate::artifact_files::{self, RunFolder};
 use crate::run_page_views::{
     ArtifactEntry, DatasetInputView, ManifestEntryView, ManifestView, ModelOutputView, RunPageView,
 };
+use crate::{AppError, ErrorKind};
 
 /// Artifact path where `cairn run` keeps the command's interleaved stdout and stderr.
 pub const OUTPUT_LOG_ARTIFACT: &str = "cairn/output.log";
@@ -34,7 +33,7 @@ pub fn get_run_page(
     let run = store.get_run(run_id)?;
     let indexed = store.list_artifacts(run_id)?;
     // A location outside the store's roots shows the index's list only; reading a file names why.
-    let folder = match artifact_files::run_folder(store, artifact_root, run_id) {
+    let folder = match artifact_files::run_folder(store, artifact_root, &run) {
         Ok(folder) => folder,
         Err(error) if error.kind == ErrorKind::Forbidden => None,
         Err(error) => return Err(error),

@@ -4,8 +4,9 @@
 //! run that exists, and a local path (`file://` or a bare path) is taken only inside the artifact
 //! folder of the run given by `run_id`.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 
+use cairn_app::artifact_files::{folder_from_uri, percent_decode};
 use cairn_core::TrackingStore;
 use cairn_core::{SqliteStore, StoreError, StoreResult};
 
@@ -61,7 +62,7 @@ fn check_local(
     };
     let run_id = run_id.filter(|id| !id.is_empty()).ok_or_else(outside)?;
     let run = store.get_run(run_id)?;
-    let Some(folder) = local_folder(store.artifact_root(), &run.info.artifact_uri) else {
+    let Some(folder) = folder_from_uri(store.artifact_root(), &run.info.artifact_uri) else {
         return Err(outside());
     };
     let folder = folder.canonicalize().unwrap_or(folder);
@@ -76,18 +77,6 @@ fn check_local(
     } else {
         Err(outside())
     }
-}
-
-/// A run's artifact folder when it is on this machine.
-fn local_folder(artifact_root: &Path, artifact_uri: &str) -> Option<PathBuf> {
-    if let Some(rest) = artifact_uri.strip_prefix("mlflow-artifacts:") {
-        return Some(artifact_root.join(rest.trim_start_matches('/')));
-    }
-    let path = match artifact_uri.strip_prefix("file:") {
-        Some(rest) => PathBuf::from(strip_authority(rest)),
-        None => PathBuf::from(artifact_uri),
-    };
-    path.is_absolute().then_some(path)
 }
 
 /// `//localhost/a/b` and `///a/b` → `/a/b`.
@@ -105,27 +94,6 @@ fn has_parent_reference(path: &str) -> bool {
         || Path::new(path)
             .components()
             .any(|component| component == Component::ParentDir)
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while let Some(&byte) = bytes.get(index) {
-        if byte == b'%'
-            && let Some(value) = bytes
-                .get(index + 1..index + 3)
-                .and_then(|hex| std::str::from_utf8(hex).ok())
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
-        {
-            out.push(value);
-            index += 3;
-            continue;
-        }
-        out.push(byte);
-        index += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
