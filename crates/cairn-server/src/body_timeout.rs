@@ -23,6 +23,10 @@ pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 pub async fn time_bodies(State(state): State<Shared>, request: Request, next: Next) -> Response {
     let limit = state.body_read_timeout;
     let (parts, body) = request.into_parts();
+    if http_body::Body::is_end_stream(&body) {
+        // Nothing to wait for (most GETs).
+        return next.run(Request::from_parts(parts, body)).await;
+    }
     let body = Body::new(TimedBody {
         inner: body,
         pause: Box::pin(tokio::time::sleep(limit)),
