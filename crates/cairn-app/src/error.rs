@@ -67,7 +67,8 @@ impl From<StoreError> for AppError {
             | StoreError::ModelNotFound { .. }
             | StoreError::ModelVersionNotFound { .. }
             | StoreError::AliasNotFound { .. }
-            | StoreError::LoggedModelNotFound { .. } => ErrorKind::NotFound,
+            | StoreError::LoggedModelNotFound { .. }
+            | StoreError::TagNotFound { .. } => ErrorKind::NotFound,
             StoreError::Search(_) => ErrorKind::Search,
             StoreError::Invalid { .. } | StoreError::Deleted { .. } => ErrorKind::Invalid,
             StoreError::ExperimentExists { .. }

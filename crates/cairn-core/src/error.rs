@@ -12,7 +12,7 @@ pub enum StoreError {
     #[error("experiment {experiment} does not exist")]
     ExperimentNotFound {
         /// The id or name asked for.
-        experiment: String,
+        experiment: ExperimentLookup,
     },
     /// An experiment with that name exists already.
     #[error("an experiment named '{name}' already exists")]
@@ -33,10 +33,22 @@ pub enum StoreError {
         run_id: String,
     },
     /// The run or experiment is deleted and cannot be written to.
-    #[error("{what} is deleted; restore it before writing to it")]
+    #[error("{entity} '{id}' is deleted; restore it before writing to it")]
     Deleted {
-        /// What is deleted, e.g. `run 'abc'`.
-        what: String,
+        /// What kind of thing is deleted: `run` or `experiment`.
+        entity: &'static str,
+        /// Its id.
+        id: String,
+    },
+    /// A tag to delete is not there.
+    #[error("{owner} '{id}' has no tag '{key}'")]
+    TagNotFound {
+        /// What the tag would belong to: `run`, `experiment` or `logged model`.
+        owner: &'static str,
+        /// The owner's id.
+        id: String,
+        /// The tag's key.
+        key: String,
     },
     /// A param was logged again with a different value.
     #[error(
@@ -236,5 +248,23 @@ mod tests {
         assert_eq!(other.to_string(), "database error: Query returned no rows");
         assert!(other.is_storage_failure());
         assert!(!StoreError::invalid("x", "y").is_storage_failure());
+    }
+}
+
+/// How a missing experiment was asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExperimentLookup {
+    /// By id.
+    Id(i64),
+    /// By name.
+    Name(String),
+}
+
+impl std::fmt::Display for ExperimentLookup {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExperimentLookup::Id(id) => write!(formatter, "with id {id}"),
+            ExperimentLookup::Name(name) => write!(formatter, "'{name}'"),
+        }
     }
 }

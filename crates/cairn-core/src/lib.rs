@@ -15,7 +15,7 @@ pub mod store;
 pub mod time;
 pub mod validate;
 
-pub use error::{StoreError, StoreResult};
+pub use error::{ExperimentLookup, StoreError, StoreResult};
 pub use store::{
     Durability, GroupMetric, IndexRoot, IndexingStore, LoggedModelStore, MetricHistoryRange,
     ParamGroup, ProvenanceStore, RegistryStore, RunPage, RunSearch, RunSearchStore, SqliteStore,

@@ -1,6 +1,7 @@
 //! A request's arguments as one JSON object: the query string of a GET (repeated keys become
-//! arrays), the JSON body of anything else. Accessors are lenient as MLflow's parser is: int64
-//! as numbers or numeric strings, doubles as numbers or `"NaN"`/`"Infinity"`/`"-Infinity"`.
+//! arrays), the JSON body of anything else. Types are checked against each route's fields first
+//! (`schema.rs`); accessors then read as MLflow's parser does: int64 as numbers or numeric
+//! strings, doubles as numbers or `"NaN"`/`"Infinity"`/`"-Infinity"`.
 
 use axum::body::Body;
 use axum::extract::{FromRequest, Request};
@@ -11,13 +12,18 @@ use cairn_core::model::{Param, Tag};
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
+use crate::messages;
 
 /// Largest JSON body accepted (MLflow's largest batches are far smaller).
 pub const MAX_JSON_BODY_BYTES: usize = 32 * 1024 * 1024;
 
 /// The arguments of one request.
 #[derive(Debug, Default)]
-pub struct Args(pub Map<String, Value>);
+pub struct Args {
+    values: Map<String, Value>,
+    /// Read from a query string: every value is text, and a key given once is not a list.
+    from_query: bool,
+}
 
 impl<S: Send + Sync> FromRequest<S> for Args {
     type Rejection = ApiError;
@@ -26,37 +32,25 @@ impl<S: Send + Sync> FromRequest<S> for Args {
         let from_query = |query: Option<&str>| -> Result<Args, ApiError> {
             let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
                 .map_err(|error| ApiError::invalid(format!("malformed query string: {error}")))?;
-            let mut map = Map::new();
-            for (key, value) in pairs {
-                match map.get_mut(&key) {
-                    Some(Value::Array(items)) => items.push(Value::String(value)),
-                    Some(existing) => {
-                        let first = existing.take();
-                        *existing = Value::Array(vec![first, Value::String(value)]);
-                    }
-                    None => {
-                        map.insert(key, Value::String(value));
-                    }
-                }
-            }
-            Ok(Args(map))
+            Ok(Args::from_query_pairs(pairs))
         };
         if request.method() == Method::GET || request.method() == Method::HEAD {
             return from_query(request.uri().query());
         }
-        let is_json = request
+        let content_type = request
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        let is_json = content_type
+            .as_deref()
             .is_some_and(|value| value.trim_start().starts_with("application/json"));
         if !is_json {
+            // MLflow reads DELETE arguments from the query string and checks no content type.
             if request.method() == Method::DELETE {
                 return from_query(request.uri().query());
             }
-            return Err(ApiError::new(
-                "BAD_REQUEST",
-                "the request body must be JSON with the header 'Content-Type: application/json'",
-            ));
+            return Err(messages::content_type_not_json(content_type.as_deref()));
         }
         let bytes = axum::body::to_bytes(request.into_body(), MAX_JSON_BODY_BYTES)
             .await
@@ -64,18 +58,26 @@ impl<S: Send + Sync> FromRequest<S> for Args {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Args::default());
         }
-        match serde_json::from_slice::<Value>(&bytes) {
-            Ok(Value::Object(map)) => Ok(Args(map)),
-            Ok(_) => Err(ApiError::new(
-                "MALFORMED_REQUEST",
-                "the JSON body must be an object",
-            )),
-            Err(error) => Err(ApiError::new(
+        let malformed = |error: serde_json::Error| {
+            ApiError::new(
                 "MALFORMED_REQUEST",
                 format!("the body is not valid JSON: {error}"),
-            )),
+            )
+        };
+        match serde_json::from_slice::<Value>(&bytes).map_err(malformed)? {
+            Value::Object(map) => Ok(Args::from_body(map)),
+            // Older clients send their JSON encoded twice, as one JSON string.
+            Value::String(inner) => match serde_json::from_str::<Value>(&inner).map_err(malformed)? {
+                Value::Object(map) => Ok(Args::from_body(map)),
+                _ => Err(not_an_object()),
+            },
+            _ => Err(not_an_object()),
         }
     }
+}
+
+fn not_an_object() -> ApiError {
+    ApiError::new("MALFORMED_REQUEST", "the JSON body must be an object")
 }
 
 /// The 413 answer for a body over `limit` bytes.
@@ -103,13 +105,52 @@ pub fn body_error(error: &(dyn std::error::Error + 'static), limit: u64) -> ApiE
 }
 
 fn missing(name: &str) -> ApiError {
-    ApiError::invalid(format!("Missing value for required parameter '{name}'"))
+    messages::missing_parameter(name)
 }
 
 impl Args {
+    /// The arguments of a JSON body.
+    pub fn from_body(values: Map<String, Value>) -> Args {
+        Args {
+            values,
+            from_query: false,
+        }
+    }
+
+    /// The arguments of a query string: repeated keys become lists.
+    pub fn from_query_pairs(pairs: Vec<(String, String)>) -> Args {
+        let mut values = Map::new();
+        for (key, value) in pairs {
+            match values.get_mut(&key) {
+                Some(Value::Array(items)) => items.push(Value::String(value)),
+                Some(existing) => {
+                    let first = existing.take();
+                    *existing = Value::Array(vec![first, Value::String(value)]);
+                }
+                None => {
+                    values.insert(key, Value::String(value));
+                }
+            }
+        }
+        Args {
+            values,
+            from_query: true,
+        }
+    }
+
+    /// Whether the arguments came from a query string.
+    pub fn from_query(&self) -> bool {
+        self.from_query
+    }
+
+    /// All arguments, as one JSON object.
+    pub fn into_values(self) -> Map<String, Value> {
+        self.values
+    }
+
     /// A value, treating JSON null as absent.
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.0.get(name).filter(|value| !value.is_null())
+        self.values.get(name).filter(|value| !value.is_null())
     }
 
     /// A string field (numbers are turned into text).
@@ -126,9 +167,11 @@ impl Args {
         }
     }
 
-    /// A required string field.
+    /// A required string field: absent, null and empty are all missing, as in MLflow.
     pub fn req_str(&self, name: &str) -> Result<String, ApiError> {
-        self.str(name).ok_or_else(|| missing(name))
+        self.str(name)
+            .filter(|text| !text.is_empty())
+            .ok_or_else(|| missing(name))
     }
 
     /// The run id, from `run_id` or its older name `run_uuid`.
@@ -154,13 +197,9 @@ impl Args {
             Value::String(text) => text.trim().parse().ok(),
             _ => None,
         };
-        parsed.map(Some).ok_or_else(|| {
-            ApiError::invalid(format!(
-                "invalid value {value} for parameter '{name}': expected an integer between {} and {}",
-                i64::MIN,
-                i64::MAX
-            ))
-        })
+        parsed
+            .map(Some)
+            .ok_or_else(|| messages::invalid_parameter(name, value))
     }
 
     /// A required int64 field.
@@ -180,9 +219,7 @@ impl Args {
             Some(Value::Bool(flag)) => Ok(Some(*flag)),
             Some(Value::String(text)) if text.eq_ignore_ascii_case("true") => Ok(Some(true)),
             Some(Value::String(text)) if text.eq_ignore_ascii_case("false") => Ok(Some(false)),
-            Some(other) => Err(ApiError::invalid(format!(
-                "invalid value {other} for parameter '{name}': expected a boolean"
-            ))),
+            Some(other) => Err(messages::invalid_parameter(name, other)),
         }
     }
 
@@ -240,7 +277,7 @@ impl Args {
     /// A nested object's arguments.
     pub fn object(value: &Value) -> Args {
         match value {
-            Value::Object(map) => Args(map.clone()),
+            Value::Object(map) => Args::from_body(map.clone()),
             _ => Args::default(),
         }
     }
@@ -267,11 +304,7 @@ pub fn double(value: &Value, name: &str) -> Result<f64, ApiError> {
         },
         _ => None,
     };
-    parsed.ok_or_else(|| {
-        ApiError::invalid(format!(
-            "invalid value {value} for parameter '{name}': expected a number"
-        ))
-    })
+    parsed.ok_or_else(|| messages::invalid_parameter(name, value))
 }
 
 fn key_value(item: &Value, field: &str) -> Result<(String, String), ApiError> {
@@ -326,7 +359,7 @@ mod tests {
             (json!([1]), None),
         ];
         for (value, expected) in cases {
-            let args = Args(serde_json::Map::from_iter([(
+            let args = Args::from_body(serde_json::Map::from_iter([(
                 "step".to_owned(),
                 value.clone(),
             )]));

@@ -96,18 +96,20 @@ impl IntoResponse for ApiError {
 /// Core errors to MLflow codes: the only such mapping in Cairn.
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> ApiError {
-        let message = error.to_string();
+        let message = crate::messages::store_error(&error).unwrap_or_else(|| error.to_string());
         let code = match &error {
             StoreError::ExperimentNotFound { .. }
+            | StoreError::TagNotFound { .. }
             | StoreError::RunNotFound { .. }
             | StoreError::ModelNotFound { .. }
             | StoreError::ModelVersionNotFound { .. }
-            | StoreError::AliasNotFound { .. }
             | StoreError::LoggedModelNotFound { .. } => "RESOURCE_DOES_NOT_EXIST",
             StoreError::ExperimentExists { .. }
             | StoreError::RunExists { .. }
             | StoreError::ModelExists { .. } => "RESOURCE_ALREADY_EXISTS",
-            StoreError::Deleted { .. }
+            // MLflow answers a missing alias as a bad parameter, not a missing resource.
+            StoreError::AliasNotFound { .. }
+            | StoreError::Deleted { .. }
             | StoreError::ParamConflict { .. }
             | StoreError::Invalid { .. }
             | StoreError::Search(_) => "INVALID_PARAMETER_VALUE",

@@ -57,7 +57,11 @@ fn post_without_json_content_type_is_400() {
         br#"{"name": "x"}"#,
     );
     assert_eq!(reply.status, 400);
-    assert_eq!(reply.error_code(), "BAD_REQUEST");
+    assert_eq!(reply.error_code(), "INVALID_PARAMETER_VALUE");
+    assert_eq!(
+        reply.json()["message"],
+        "Bad Request. Content-Type must be one of [application/json]. Got 'text/plain'."
+    );
     let malformed = server.send(
         "POST",
         "/api/2.0/mlflow/experiments/create",
@@ -418,7 +422,11 @@ fn experiment_and_run_update_error_paths() {
         "/api/2.0/mlflow/runs/delete-tag",
         json!({"run_id": run_id, "key": "nope"}),
     );
-    assert_eq!(missing_tag.status, 400);
+    assert_eq!(missing_tag.status, 404);
+    assert_eq!(
+        missing_tag.json()["message"],
+        format!("No tag with name: nope in run with id {run_id}")
+    );
 }
 
 #[test]

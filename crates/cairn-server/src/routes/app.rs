@@ -27,7 +27,7 @@ const SERVER_TIMING: HeaderName = HeaderName::from_static("server-timing");
 async fn command(State(state): State<Shared>, Path(name): Path<String>, args: Args) -> Response {
     let arrived = Instant::now();
     let app = state.app.clone();
-    let arguments = Value::Object(args.0);
+    let arguments = Value::Object(args.into_values());
     let outcome = tokio::task::spawn_blocking(move || {
         let started = Instant::now();
         let result = app.call(&name, arguments);

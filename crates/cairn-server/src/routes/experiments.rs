@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::args::{Args, encode_page_token};
 use crate::error::{ApiError, ApiResult};
+use crate::schema::{Kind, optional, required};
 use crate::{Shared, search_args, wire};
 
 pub fn routes() -> Router<Shared> {
@@ -34,12 +35,12 @@ pub fn experiment_id(text: &str) -> Result<ExperimentId, ApiError> {
 }
 
 async fn create(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[
+        required("name", Kind::Str),
+        optional("artifact_location", Kind::Str),
+        optional("tags", Kind::List),
+    ])?;
     let name = args.req_str("name")?;
-    if name.is_empty() {
-        return Err(ApiError::invalid(
-            "Missing value for required parameter 'name'",
-        ));
-    }
     let new = NewExperiment {
         name,
         artifact_location: args.str("artifact_location").filter(|l| !l.is_empty()),
@@ -53,12 +54,14 @@ async fn create(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn get_experiment(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[required("experiment_id", Kind::Str)])?;
     let id = experiment_id(&args.req_str("experiment_id")?)?;
     let experiment = state.call(move |store| store.get_experiment(id)).await?;
     Ok(Json(json!({"experiment": wire::experiment(&experiment)})))
 }
 
 async fn get_by_name(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[required("experiment_name", Kind::Str)])?;
     let name = args.req_str("experiment_name")?;
     let experiment = state
         .call(move |store| store.get_experiment_by_name(&name))
@@ -67,17 +70,18 @@ async fn get_by_name(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn search(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[
+        optional("max_results", Kind::Int),
+        optional("order_by", Kind::List),
+        optional("filter", Kind::Str),
+        optional("page_token", Kind::Str),
+    ])?;
     let view = match args.str("view_type") {
         None => ViewType::ActiveOnly,
         Some(text) => ViewType::parse(&text)
             .ok_or_else(|| ApiError::invalid(format!("invalid view_type '{text}'")))?,
     };
-    let max_results = args.i64("max_results")?.unwrap_or(1000);
-    if !(1..=50_000).contains(&max_results) {
-        return Err(ApiError::invalid(format!(
-            "Invalid value {max_results} for parameter 'max_results' supplied: must be between 1 and 50000"
-        )));
-    }
+    let max_results = args.max_results(1000, 50_000)?;
     let filter =
         search_args::entity_filter(Entity::Experiment, &args.str("filter").unwrap_or_default())?;
     let offset = args.page_offset()?;
@@ -95,7 +99,7 @@ async fn search(State(state): State<Shared>, args: Args) -> ApiResult {
         .collect();
     entities::sort_experiments(&mut experiments, &order_by);
     let total = experiments.len();
-    let end = offset.saturating_add(max_results as usize).min(total);
+    let end = offset.saturating_add(max_results).min(total);
     let page: Vec<Value> = experiments
         .get(offset.min(total)..end)
         .unwrap_or_default()
@@ -110,6 +114,7 @@ async fn search(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn delete(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[required("experiment_id", Kind::Str)])?;
     let id = experiment_id(&args.req_str("experiment_id")?)?;
     state
         .call(move |store| store.set_experiment_lifecycle(id, LifecycleStage::Deleted))
@@ -118,6 +123,7 @@ async fn delete(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn restore(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[required("experiment_id", Kind::Str)])?;
     let id = experiment_id(&args.req_str("experiment_id")?)?;
     state
         .call(move |store| store.set_experiment_lifecycle(id, LifecycleStage::Active))
@@ -126,6 +132,10 @@ async fn restore(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn update(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[
+        required("experiment_id", Kind::Str),
+        required("new_name", Kind::Str),
+    ])?;
     let id = experiment_id(&args.req_str("experiment_id")?)?;
     if let Some(new_name) = args.str("new_name") {
         state
@@ -136,6 +146,11 @@ async fn update(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn set_tag(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[
+        required("experiment_id", Kind::Str),
+        required("key", Kind::Str),
+        optional("value", Kind::Str),
+    ])?;
     let id = experiment_id(&args.req_str("experiment_id")?)?;
     let tag = Tag::new(args.req_str("key")?, args.str("value").unwrap_or_default());
     state
@@ -145,6 +160,7 @@ async fn set_tag(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn delete_tag(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[required("experiment_id", Kind::Str), required("key", Kind::Str)])?;
     let id = experiment_id(&args.req_str("experiment_id")?)?;
     let key = args.req_str("key")?;
     state

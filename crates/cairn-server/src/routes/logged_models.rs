@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use super::experiments::experiment_id;
 use crate::args::{Args, encode_page_token};
 use crate::error::{ApiError, ApiResult};
+use crate::schema::{Kind, optional, required};
 use crate::{Shared, search_args, wire};
 
 pub fn routes() -> Router<Shared> {
@@ -30,6 +31,14 @@ pub fn routes() -> Router<Shared> {
 }
 
 async fn create(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[
+        required("experiment_id", Kind::Str),
+        optional("name", Kind::Str),
+        optional("model_type", Kind::Str),
+        optional("source_run_id", Kind::Str),
+        optional("params", Kind::List),
+        optional("tags", Kind::List),
+    ])?;
     let new = NewLoggedModel {
         experiment_id: experiment_id(&args.req_str("experiment_id")?)?,
         name: args.str("name").unwrap_or_default(),
@@ -77,6 +86,7 @@ async fn log_params(
     Path(model_id): Path<String>,
     args: Args,
 ) -> ApiResult {
+    args.check(&[optional("params", Kind::List)])?;
     let params = args.params("params")?;
     state
         .call(move |store| store.log_logged_model_params(&model_id, &params))
@@ -107,6 +117,14 @@ async fn delete_tag(
 }
 
 async fn search(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[
+        optional("experiment_ids", Kind::StrList),
+        optional("filter", Kind::Str),
+        optional("datasets", Kind::List),
+        optional("max_results", Kind::Int),
+        optional("order_by", Kind::List),
+        optional("page_token", Kind::Str),
+    ])?;
     let experiment_ids = args
         .str_list("experiment_ids")
         .iter()

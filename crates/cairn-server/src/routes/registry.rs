@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 use crate::args::{Args, encode_page_token};
 use crate::error::{ApiError, ApiResult};
+use crate::schema::{Kind, optional, required};
 use crate::{Shared, search_args, wire};
 
 /// Where registry changes made over REST are recorded as coming from.
@@ -71,6 +72,14 @@ pub fn routes() -> Router<Shared> {
         )
 }
 
+/// The fields of `registered-models/search` and `model-versions/search`.
+const SEARCH_FIELDS: [crate::schema::Field; 4] = [
+    optional("filter", Kind::Str),
+    optional("max_results", Kind::Int),
+    optional("order_by", Kind::StrList),
+    optional("page_token", Kind::Str),
+];
+
 fn version_number(args: &Args) -> Result<u64, ApiError> {
     let text = args.req_str("version")?;
     text.trim().parse().map_err(|_| {
@@ -79,6 +88,11 @@ fn version_number(args: &Args) -> Result<u64, ApiError> {
 }
 
 async fn create_model(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[
+        required("name", Kind::Str),
+        optional("tags", Kind::List),
+        optional("description", Kind::Str),
+    ])?;
     let name = args.req_str("name")?;
     let description = args.str("description").unwrap_or_default();
     let tags = args.tags("tags")?;
@@ -91,6 +105,7 @@ async fn create_model(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn get_model(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[required("name", Kind::Str)])?;
     let name = args.req_str("name")?;
     let model = state
         .call(move |store| store.get_registered_model(&name))
@@ -101,6 +116,7 @@ async fn get_model(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn rename_model(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[required("name", Kind::Str), required("new_name", Kind::Str)])?;
     let name = args.req_str("name")?;
     let new_name = args.req_str("new_name")?;
     let model = state
@@ -112,6 +128,7 @@ async fn rename_model(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn update_model(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[required("name", Kind::Str), optional("description", Kind::Str)])?;
     let name = args.req_str("name")?;
     let description = args.str("description").unwrap_or_default();
     let model = state
@@ -123,6 +140,7 @@ async fn update_model(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn delete_model(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[required("name", Kind::Str)])?;
     let name = args.req_str("name")?;
     state
         .call(move |store| store.delete_registered_model(&name))
@@ -133,19 +151,14 @@ async fn delete_model(State(state): State<Shared>, args: Args) -> ApiResult {
 fn page<T>(
     items: Vec<T>,
     args: &Args,
-    default_max: i64,
-    limit: i64,
+    default_max: usize,
+    limit: usize,
     to_json: impl Fn(&T) -> Value,
     field: &str,
 ) -> ApiResult {
-    let max_results = args.i64("max_results")?.unwrap_or(default_max);
-    if !(1..=limit).contains(&max_results) {
-        return Err(ApiError::invalid(format!(
-            "Invalid value {max_results} for parameter 'max_results' supplied: must be between 1 and {limit}"
-        )));
-    }
+    let max_results = args.max_results(default_max, limit)?;
     let offset = args.page_offset()?;
-    let end = offset.saturating_add(max_results as usize).min(items.len());
+    let end = offset.saturating_add(max_results).min(items.len());
     let page: Vec<Value> = items
         .get(offset.min(items.len())..end)
         .unwrap_or_default()
@@ -160,6 +173,7 @@ fn page<T>(
 }
 
 async fn search_models(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&SEARCH_FIELDS)?;
     let filter = search_args::entity_filter(
         Entity::RegisteredModel,
         &args.str("filter").unwrap_or_default(),
@@ -187,6 +201,7 @@ async fn search_models(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn latest_versions(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[required("name", Kind::Str), optional("stages", Kind::StrList)])?;
     let name = args.req_str("name")?;
     let stages = args
         .str_list("stages")
@@ -218,6 +233,11 @@ async fn latest_versions(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn set_model_tag(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[
+        required("name", Kind::Str),
+        required("key", Kind::Str),
+        optional("value", Kind::Str),
+    ])?;
     let name = args.req_str("name")?;
     let tag = Tag::new(args.req_str("key")?, args.str("value").unwrap_or_default());
     state
@@ -227,6 +247,7 @@ async fn set_model_tag(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn delete_model_tag(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[required("name", Kind::Str), required("key", Kind::Str)])?;
     let name = args.req_str("name")?;
     let key = args.req_str("key")?;
     state
@@ -236,6 +257,11 @@ async fn delete_model_tag(State(state): State<Shared>, args: Args) -> ApiResult 
 }
 
 async fn set_alias(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[
+        required("name", Kind::Str),
+        required("alias", Kind::Str),
+        required("version", Kind::Str),
+    ])?;
     let name = args.req_str("name")?;
     let alias = args.req_str("alias")?;
     let version = version_number(&args)?;
@@ -246,6 +272,7 @@ async fn set_alias(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn delete_alias(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[required("name", Kind::Str), required("alias", Kind::Str)])?;
     let name = args.req_str("name")?;
     let alias = args.req_str("alias")?;
     state
@@ -255,6 +282,7 @@ async fn delete_alias(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn get_by_alias(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[required("name", Kind::Str), required("alias", Kind::Str)])?;
     let name = args.req_str("name")?;
     let alias = args.req_str("alias")?;
     let version = state
@@ -266,6 +294,15 @@ async fn get_by_alias(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn create_version(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[
+        required("name", Kind::Str),
+        required("source", Kind::Str),
+        optional("run_id", Kind::Str),
+        optional("tags", Kind::List),
+        optional("run_link", Kind::Str),
+        optional("description", Kind::Str),
+        optional("model_id", Kind::Str),
+    ])?;
     let new = NewModelVersion {
         name: args.req_str("name")?,
         source: args.req_str("source")?,
@@ -303,6 +340,7 @@ async fn create_version(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn get_version(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[required("name", Kind::Str), required("version", Kind::Str)])?;
     let name = args.req_str("name")?;
     let number = version_number(&args)?;
     let version = state
@@ -314,6 +352,11 @@ async fn get_version(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn update_version(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[
+        required("name", Kind::Str),
+        required("version", Kind::Str),
+        optional("description", Kind::Str),
+    ])?;
     let name = args.req_str("name")?;
     let number = version_number(&args)?;
     let description = args.str("description").unwrap_or_default();
@@ -326,6 +369,7 @@ async fn update_version(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn delete_version(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[required("name", Kind::Str), required("version", Kind::Str)])?;
     let name = args.req_str("name")?;
     let number = version_number(&args)?;
     state
@@ -335,6 +379,12 @@ async fn delete_version(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn transition(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[
+        required("name", Kind::Str),
+        required("version", Kind::Str),
+        required("stage", Kind::Str),
+        optional("archive_existing_versions", Kind::Bool),
+    ])?;
     let stage_text = args.req_str("stage")?;
     let stage = ModelStage::parse(&stage_text)
         .ok_or_else(|| ApiError::invalid(format!("invalid model version stage '{stage_text}'")))?;
@@ -365,6 +415,7 @@ fn all_versions(store: &SqliteStore) -> StoreResult<Vec<ModelVersion>> {
 }
 
 async fn search_versions(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&SEARCH_FIELDS)?;
     let filter = search_args::entity_filter(
         Entity::ModelVersion,
         &args.str("filter").unwrap_or_default(),
@@ -391,6 +442,7 @@ async fn search_versions(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn download_uri(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[required("name", Kind::Str), required("version", Kind::Str)])?;
     let name = args.req_str("name")?;
     let number = version_number(&args)?;
     let artifact_uri = state
@@ -422,6 +474,12 @@ async fn download_uri(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn set_version_tag(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[
+        required("name", Kind::Str),
+        required("version", Kind::Str),
+        required("key", Kind::Str),
+        optional("value", Kind::Str),
+    ])?;
     let name = args.req_str("name")?;
     let number = version_number(&args)?;
     let tag = Tag::new(args.req_str("key")?, args.str("value").unwrap_or_default());
@@ -432,6 +490,11 @@ async fn set_version_tag(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn delete_version_tag(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[
+        required("name", Kind::Str),
+        required("version", Kind::Str),
+        required("key", Kind::Str),
+    ])?;
     let name = args.req_str("name")?;
     let number = version_number(&args)?;
     let key = args.req_str("key")?;

@@ -18,12 +18,17 @@ use serde_json::{Value, json};
 use super::experiments::experiment_id;
 use crate::args::{Args, double, encode_page_token};
 use crate::error::{ApiError, ApiResult};
+use crate::messages;
 use crate::json_body::{JsonAnswer, JsonArrayBody};
+use crate::schema::{Kind, optional, required};
 use crate::{Shared, wire};
 
 /// Runs loaded at a time while a search page is written: a page of 10,000 runs (what
 /// `mlflow.search_runs` asks for) never sits in memory whole.
 const SEARCH_SLICE_RUNS: usize = 500;
+
+/// Most runs one `get-history-bulk-interval` may name.
+const MAX_BULK_RUNS: usize = 100;
 
 /// MLflow's tag naming a nested run's parent.
 const PARENT_RUN_TAG: &str = "mlflow.parentRunId";
@@ -56,6 +61,12 @@ fn run_with_io(store: &SqliteStore, run_id: &str) -> StoreResult<(Run, RunIo)> {
 }
 
 async fn create(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[
+        optional("experiment_id", Kind::Str),
+        optional("start_time", Kind::Int),
+        optional("run_name", Kind::Str),
+        optional("tags", Kind::List),
+    ])?;
     let experiment = experiment_id(&args.str("experiment_id").unwrap_or_else(|| "0".into()))?;
     let tags = args.tags("tags")?;
     let mut new = NewRun::new(experiment, SourceKind::MlflowApi);
@@ -78,6 +89,12 @@ async fn create(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn update(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[
+        required("run_id", Kind::Str),
+        optional("end_time", Kind::Int),
+        optional("status", Kind::Str),
+        optional("run_name", Kind::Str),
+    ])?;
     let run_id = args.run_id()?;
     let status = match args.str("status") {
         None => None,
@@ -98,12 +115,14 @@ async fn update(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn get_run(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[required("run_id", Kind::Str)])?;
     let run_id = args.run_id()?;
     let (run, io) = state.call(move |store| run_with_io(store, &run_id)).await?;
     Ok(Json(json!({"run": wire::run(&run, &io)})))
 }
 
 async fn delete(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[required("run_id", Kind::Str)])?;
     let run_id = args.run_id()?;
     state
         .call(move |store| store.set_run_lifecycle(&run_id, LifecycleStage::Deleted))
@@ -112,6 +131,7 @@ async fn delete(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn restore(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[required("run_id", Kind::Str)])?;
     let run_id = args.run_id()?;
     state
         .call(move |store| store.set_run_lifecycle(&run_id, LifecycleStage::Active))
@@ -120,6 +140,13 @@ async fn restore(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn search(State(state): State<Shared>, args: Args) -> ApiResult<JsonAnswer> {
+    args.check(&[
+        optional("experiment_ids", Kind::List),
+        optional("filter", Kind::Str),
+        optional("max_results", Kind::Int),
+        optional("order_by", Kind::StrList),
+        optional("page_token", Kind::Str),
+    ])?;
     let experiment_ids = args
         .str_list("experiment_ids")
         .iter()
@@ -130,12 +157,7 @@ async fn search(State(state): State<Shared>, args: Args) -> ApiResult<JsonAnswer
         Some(text) => ViewType::parse(&text)
             .ok_or_else(|| ApiError::invalid(format!("invalid run_view_type '{text}'")))?,
     };
-    let max_results = args.i64("max_results")?.unwrap_or(1000);
-    if !(1..=50_000).contains(&max_results) {
-        return Err(ApiError::invalid(format!(
-            "Invalid value {max_results} for parameter 'max_results' supplied: must be between 1 and 50000"
-        )));
-    }
+    let max_results = args.max_results(1000, 50_000)?;
     let filter = parse_filter(&args.str("filter").unwrap_or_default()).map_err(StoreError::from)?;
     let order_by_text: Vec<String> = args
         .str_list("order_by")
@@ -148,7 +170,7 @@ async fn search(State(state): State<Shared>, args: Args) -> ApiResult<JsonAnswer
         filter,
         order_by,
         view,
-        max_results: max_results as usize,
+        max_results,
         offset: args.page_offset()?,
         count_total: false,
     };
@@ -290,6 +312,16 @@ fn log_deduplicated(
 }
 
 async fn log_metric(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[
+        required("run_id", Kind::Str),
+        required("key", Kind::Str),
+        required("value", Kind::Float),
+        required("timestamp", Kind::Int),
+        optional("step", Kind::Int),
+        optional("model_id", Kind::Str),
+        optional("dataset_name", Kind::Str),
+        optional("dataset_digest", Kind::Str),
+    ])?;
     let run_id = args.run_id()?;
     let (metric, link) = metric_from(&args)?;
     let batch = LogBatch {
@@ -303,6 +335,11 @@ async fn log_metric(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn log_parameter(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[
+        required("run_id", Kind::Str),
+        required("key", Kind::Str),
+        optional("value", Kind::Str),
+    ])?;
     let run_id = args.run_id()?;
     let param = Param {
         key: args.req_str("key")?,
@@ -319,6 +356,11 @@ async fn log_parameter(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn set_tag(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[
+        required("run_id", Kind::Str),
+        required("key", Kind::Str),
+        optional("value", Kind::Str),
+    ])?;
     let run_id = args.run_id()?;
     let tag = Tag::new(args.req_str("key")?, args.str("value").unwrap_or_default());
     let batch = LogBatch {
@@ -332,6 +374,7 @@ async fn set_tag(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn delete_tag(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[required("run_id", Kind::Str), required("key", Kind::Str)])?;
     let run_id = args.run_id()?;
     let key = args.req_str("key")?;
     state
@@ -341,6 +384,15 @@ async fn delete_tag(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn log_batch(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[
+        required("run_id", Kind::Str),
+        optional("metrics", Kind::List),
+        optional("params", Kind::List),
+        optional("tags", Kind::List),
+    ])?;
+    args.check_entries("metrics", &["key", "value", "timestamp"])?;
+    args.check_entries("params", &["key"])?;
+    args.check_entries("tags", &["key"])?;
     let run_id = args.run_id()?;
     let mut metrics = Vec::new();
     let mut links = Vec::new();
@@ -353,10 +405,7 @@ async fn log_batch(State(state): State<Shared>, args: Args) -> ApiResult {
     let mut keys = HashSet::new();
     for param in &params {
         if !keys.insert(param.key.as_str()) {
-            return Err(ApiError::invalid(format!(
-                "Duplicate parameter keys have been submitted: ['{}']",
-                param.key
-            )));
+            return Err(messages::duplicate_param_keys(&param.key));
         }
     }
     let batch = LogBatch {
@@ -371,6 +420,11 @@ async fn log_batch(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn log_inputs(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[
+        required("run_id", Kind::Str),
+        optional("datasets", Kind::List),
+        optional("models", Kind::List),
+    ])?;
     let run_id = args.run_id()?;
     let mut inputs = Vec::new();
     for item in args.list("datasets") {
@@ -395,6 +449,7 @@ async fn log_inputs(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn log_outputs(State(state): State<Shared>, args: Args) -> ApiResult {
+    args.check(&[required("run_id", Kind::Str), required("models", Kind::List)])?;
     let run_id = args.run_id()?;
     let outputs = args
         .list("models")
@@ -414,6 +469,12 @@ async fn log_outputs(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn get_history(State(state): State<Shared>, args: Args) -> ApiResult<JsonAnswer> {
+    args.check(&[
+        required("run_id", Kind::Str),
+        required("metric_key", Kind::Str),
+        optional("page_token", Kind::Str),
+        optional("max_results", Kind::Int),
+    ])?;
     let run_id = args.run_id()?;
     let key = args.req_str("metric_key")?;
     let max_results = args.i64("max_results")?.map(|n| n.max(1) as usize);
@@ -464,16 +525,23 @@ async fn get_history_bulk_interval(
     State(state): State<Shared>,
     args: Args,
 ) -> ApiResult<JsonAnswer> {
+    args.check(&[
+        required("run_ids", Kind::StrList),
+        required("metric_key", Kind::Str),
+        optional("start_step", Kind::Int),
+        optional("end_step", Kind::Int),
+        optional("max_results", Kind::Int),
+    ])?;
     let run_ids = args.str_list("run_ids");
-    if run_ids.is_empty() || run_ids.len() > 100 {
-        return Err(ApiError::invalid("run_ids must name 1 to 100 runs"));
+    if run_ids.len() > MAX_BULK_RUNS {
+        return Err(messages::too_many_bulk_runs(run_ids.len()));
     }
     let key = args.req_str("metric_key")?;
     let start_step = args.i64("start_step")?;
     let end_step = args.i64("end_step")?;
     let max_results = args.i64("max_results")?.unwrap_or(320);
     if !(1..=2500).contains(&max_results) {
-        return Err(ApiError::invalid("max_results must be between 1 and 2500"));
+        return Err(ApiError::invalid("max_results must be between 1 and 2500."));
     }
     let max_results = max_results as usize;
     state

@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use crate::error::{StoreError, StoreResult};
+use crate::error::{ExperimentLookup, StoreError, StoreResult};
 use crate::model::{
     Experiment, ExperimentId, ExperimentSummary, LifecycleStage, NewExperiment, Tag, ViewType,
 };
@@ -59,7 +59,7 @@ pub(super) fn create(
 pub(super) fn get(connection: &Connection, experiment_id: ExperimentId) -> StoreResult<Experiment> {
     find(connection, "experiment_id = ?1", &experiment_id.0)?.ok_or_else(|| {
         StoreError::ExperimentNotFound {
-            experiment: format!("with id {experiment_id}"),
+            experiment: ExperimentLookup::Id(experiment_id.0),
         }
     })
 }
@@ -72,7 +72,8 @@ pub(super) fn active(
     let experiment = get(connection, experiment_id)?;
     if experiment.lifecycle_stage == LifecycleStage::Deleted {
         return Err(StoreError::Deleted {
-            what: format!("experiment '{}'", experiment.name),
+            entity: "experiment",
+            id: experiment.experiment_id.to_string(),
         });
     }
     Ok(experiment)
@@ -80,7 +81,7 @@ pub(super) fn active(
 
 pub(super) fn get_by_name(connection: &Connection, name: &str) -> StoreResult<Experiment> {
     find(connection, "name = ?1", &name)?.ok_or_else(|| StoreError::ExperimentNotFound {
-        experiment: format!("'{name}'"),
+        experiment: ExperimentLookup::Name(name.to_string()),
     })
 }
 
@@ -234,10 +235,11 @@ pub(super) fn delete_tag(
         params![experiment_id.0, key],
     )?;
     if deleted == 0 {
-        return Err(StoreError::invalid(
-            format!("tag '{key}'"),
-            format!("experiment {experiment_id} has no such tag"),
-        ));
+        return Err(StoreError::TagNotFound {
+            owner: "experiment",
+            id: experiment_id.to_string(),
+            key: key.to_string(),
+        });
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use crate::error::{StoreError, StoreResult};
+use crate::error::{ExperimentLookup, StoreError, StoreResult};
 use crate::model::{
     ExperimentId, GitProvenance, ImportMode, ImportOutcome, ImportedExperiment, ImportedInput,
     ImportedRegisteredModel, ImportedRun, ModelStage, NewExperiment,
@@ -68,7 +68,7 @@ pub(super) fn import_run(
         .exists([run.experiment_id.0])?;
     if !experiment_exists {
         return Err(StoreError::ExperimentNotFound {
-            experiment: run.experiment_id.to_string(),
+            experiment: ExperimentLookup::Id(run.experiment_id.0),
         });
     }
     let existing: Option<i64> = transaction

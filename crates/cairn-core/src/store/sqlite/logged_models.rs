@@ -22,7 +22,8 @@ pub(super) fn create(
     let experiment = experiments::get(transaction, new.experiment_id)?;
     if experiment.lifecycle_stage == LifecycleStage::Deleted {
         return Err(StoreError::Deleted {
-            what: format!("experiment {}", new.experiment_id),
+            entity: "experiment",
+            id: new.experiment_id.to_string(),
         });
     }
     new.params.iter().try_for_each(validate::check_param)?;
@@ -174,10 +175,17 @@ pub(super) fn delete_tag(
     key: &str,
 ) -> StoreResult<()> {
     get(transaction, model_id)?;
-    transaction.execute(
+    let deleted = transaction.execute(
         "DELETE FROM logged_model_tags WHERE model_id = ?1 AND key = ?2",
         params![model_id, key],
     )?;
+    if deleted == 0 {
+        return Err(StoreError::TagNotFound {
+            owner: "logged model",
+            id: model_id.to_string(),
+            key: key.to_string(),
+        });
+    }
     Ok(())
 }
 

@@ -53,7 +53,8 @@ pub(super) fn writable_run(connection: &Connection, run_id: &str) -> StoreResult
     let (run_pk, info) = find_run(connection, run_id)?;
     if info.lifecycle_stage == LifecycleStage::Deleted {
         return Err(StoreError::Deleted {
-            what: format!("run '{run_id}'"),
+            entity: "run",
+            id: run_id.to_string(),
         });
     }
     Ok(run_pk)

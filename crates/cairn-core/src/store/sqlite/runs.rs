@@ -22,7 +22,8 @@ pub(super) fn create(transaction: &Transaction<'_>, new: &NewRun) -> StoreResult
     let experiment = experiments::get(transaction, new.experiment_id)?;
     if experiment.lifecycle_stage == LifecycleStage::Deleted {
         return Err(StoreError::Deleted {
-            what: format!("experiment '{}'", experiment.name),
+            entity: "experiment",
+            id: experiment.experiment_id.to_string(),
         });
     }
     new.tags.iter().try_for_each(validate::check_tag)?;

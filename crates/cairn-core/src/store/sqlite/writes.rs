@@ -109,10 +109,11 @@ pub(super) fn delete_tag(
         .query_row(params![run_pk, key], |_| Ok(()))
         .optional()?;
     if existed.is_none() {
-        return Err(StoreError::invalid(
-            format!("tag '{key}'"),
-            format!("run '{run_id}' has no such tag"),
-        ));
+        return Err(StoreError::TagNotFound {
+            owner: "run",
+            id: run_id.to_string(),
+            key: key.to_string(),
+        });
     }
     Ok(())
 }

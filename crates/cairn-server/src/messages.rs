@@ -1,0 +1,197 @@
+//! MLflow's error messages, word for word: the one table of the wording clients, scripts and
+//! CI jobs match (`Run '…' not found`, `Missing value for required parameter 'name'.`). Every
+//! MLflow-worded answer of `cairn serve` is made here; handlers name the case, not the words.
+
+use cairn_core::{ExperimentLookup, StoreError};
+use serde_json::Value;
+
+use crate::error::ApiError;
+use crate::python_json;
+
+/// What MLflow appends to every request-validation message.
+const SEE_THE_DOCS: &str = " See the API docs for more information about request parameters.";
+
+/// A required field is absent, null or empty.
+pub fn missing_parameter(name: &str) -> ApiError {
+    ApiError::invalid(format!(
+        "Missing value for required parameter '{name}'.{SEE_THE_DOCS}"
+    ))
+}
+
+/// A field of the wrong JSON type (a number where a string is expected, a string where a list
+/// is), or a value its type cannot hold (an integer beyond int64).
+pub fn invalid_parameter(name: &str, value: &Value) -> ApiError {
+    ApiError::invalid(format!(
+        "Invalid value {} for parameter '{name}' supplied:  Hint: Value was of type '{}'.{SEE_THE_DOCS}",
+        python_json::dumps(value),
+        python_json::type_name(value),
+    ))
+}
+
+/// A field outside its allowed range, e.g. `max_results` above its limit.
+pub fn out_of_range(name: &str, value: &Value, allowed: &str) -> ApiError {
+    ApiError::invalid(format!(
+        "Invalid value {} for parameter '{name}' supplied: {allowed}",
+        python_json::dumps(value),
+    ))
+}
+
+/// A POST/PUT/PATCH body that is not declared as JSON.
+pub fn content_type_not_json(got: Option<&str>) -> ApiError {
+    let mut message =
+        "Bad Request. Content-Type must be one of [application/json].".to_string();
+    // The type is echoed only when it is made of harmless characters, as MLflow does.
+    if let Some(got) = got.map(|value| value.split(';').next().unwrap_or("").trim())
+        && !got.is_empty()
+        && got
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-/;,+_ ".contains(c))
+    {
+        message.push_str(&format!(" Got '{got}'."));
+    }
+    ApiError::invalid(message)
+}
+
+/// A metric, param or tag given twice in one batch with different param values.
+pub fn duplicate_param_keys(key: &str) -> ApiError {
+    ApiError::invalid(format!(
+        "Duplicate parameter keys have been submitted: ['{key}']. Please ensure the request contains only one param value per param key."
+    ))
+}
+
+/// `get-history-bulk-interval` naming more runs than it may.
+pub fn too_many_bulk_runs(count: usize) -> ApiError {
+    ApiError::invalid(format!(
+        "GetMetricHistoryBulkInterval request must specify at most 100 run_ids. Received {count} run_ids."
+    ))
+}
+
+/// MLflow's words for a core error, when MLflow has its own; `None` keeps Cairn's.
+pub fn store_error(error: &StoreError) -> Option<String> {
+    Some(match error {
+        StoreError::ExperimentNotFound { experiment } => match experiment {
+            ExperimentLookup::Id(id) => format!("No Experiment with id={id} exists"),
+            ExperimentLookup::Name(name) => {
+                format!("Could not find experiment with name '{name}'")
+            }
+        },
+        StoreError::ExperimentExists { name } => {
+            format!("Experiment(name={name}) already exists.")
+        }
+        StoreError::RunNotFound { run_id } => format!("Run '{run_id}' not found"),
+        StoreError::Deleted { entity, id } => format!(
+            "The {entity} {id} must be in the 'active' state. Current state is deleted."
+        ),
+        StoreError::TagNotFound { owner, id, key } => match *owner {
+            "logged model" => {
+                format!("No tag with key '{key}' found for model with ID '{id}'.")
+            }
+            owner => format!("No tag with name: {key} in {owner} with id {id}"),
+        },
+        StoreError::ParamConflict {
+            run_id,
+            key,
+            old_value,
+            new_value,
+        } => format!(
+            "Changing param values is not allowed. Param with key='{key}' was already logged with value='{old_value}' for run ID='{run_id}'. Attempted logging new value '{new_value}'."
+        ),
+        StoreError::ModelNotFound { name } => {
+            format!("Registered Model with name={name} not found")
+        }
+        StoreError::ModelExists { name } => {
+            format!("Registered Model (name={name}) already exists.")
+        }
+        StoreError::ModelVersionNotFound { name, version } => {
+            format!("Model Version (name={name}, version={version}) not found")
+        }
+        StoreError::AliasNotFound { alias, .. } => {
+            format!("Registered model alias {alias} not found.")
+        }
+        StoreError::LoggedModelNotFound { model_id } => {
+            format!("Logged model with ID '{model_id}' not found.")
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn request_validation_reads_as_mlflow_writes_it() {
+        let cases = [
+            (
+                invalid_parameter("run_id", &json!(31)),
+                "Invalid value 31 for parameter 'run_id' supplied:  Hint: Value was of type 'int'. See the API docs for more information about request parameters.",
+            ),
+            (
+                invalid_parameter("experiment_ids", &json!("0")),
+                "Invalid value \"0\" for parameter 'experiment_ids' supplied:  Hint: Value was of type 'str'. See the API docs for more information about request parameters.",
+            ),
+            (
+                missing_parameter("name"),
+                "Missing value for required parameter 'name'. See the API docs for more information about request parameters.",
+            ),
+            (
+                content_type_not_json(Some("text/plain; charset=utf-8")),
+                "Bad Request. Content-Type must be one of [application/json]. Got 'text/plain'.",
+            ),
+            (
+                content_type_not_json(Some("text/<script>")),
+                "Bad Request. Content-Type must be one of [application/json].",
+            ),
+        ];
+        for (error, message) in cases {
+            assert_eq!(error.message, message);
+            assert_eq!(error.error_code, "INVALID_PARAMETER_VALUE");
+        }
+    }
+
+    #[test]
+    fn core_errors_take_mlflows_words() {
+        let cases = [
+            (
+                StoreError::RunNotFound {
+                    run_id: "abc".into(),
+                },
+                "Run 'abc' not found",
+            ),
+            (
+                StoreError::ModelNotFound { name: "m".into() },
+                "Registered Model with name=m not found",
+            ),
+            (
+                StoreError::ModelExists { name: "m".into() },
+                "Registered Model (name=m) already exists.",
+            ),
+            (
+                StoreError::TagNotFound {
+                    owner: "run",
+                    id: "abc".into(),
+                    key: "k".into(),
+                },
+                "No tag with name: k in run with id abc",
+            ),
+            (
+                StoreError::Deleted {
+                    entity: "run",
+                    id: "abc".into(),
+                },
+                "The run abc must be in the 'active' state. Current state is deleted.",
+            ),
+            (
+                StoreError::ExperimentNotFound {
+                    experiment: ExperimentLookup::Id(7),
+                },
+                "No Experiment with id=7 exists",
+            ),
+        ];
+        for (error, message) in cases {
+            assert_eq!(store_error(&error).as_deref(), Some(message));
+        }
+    }
+}
