@@ -63,6 +63,7 @@ pub fn get_run_page(
     let RunIo {
         dataset_inputs,
         model_outputs,
+        ..
     } = store.run_io(run_id)?;
     let inputs = dataset_inputs
         .iter()

@@ -67,10 +67,12 @@ impl<S: Send + Sync> FromRequest<S> for Args {
         match serde_json::from_slice::<Value>(&bytes).map_err(malformed)? {
             Value::Object(map) => Ok(Args::from_body(map)),
             // Older clients send their JSON encoded twice, as one JSON string.
-            Value::String(inner) => match serde_json::from_str::<Value>(&inner).map_err(malformed)? {
-                Value::Object(map) => Ok(Args::from_body(map)),
-                _ => Err(not_an_object()),
-            },
+            Value::String(inner) => {
+                match serde_json::from_str::<Value>(&inner).map_err(malformed)? {
+                    Value::Object(map) => Ok(Args::from_body(map)),
+                    _ => Err(not_an_object()),
+                }
+            }
             _ => Err(not_an_object()),
         }
     }

@@ -11,6 +11,7 @@ pub mod body_timeout;
 pub mod connections;
 mod ephemeral;
 pub mod error;
+mod history_order;
 mod json_body;
 pub mod limits;
 mod messages;
@@ -83,6 +84,10 @@ pub struct AppState {
     /// need too.
     pub event_streams: Arc<tokio::sync::Semaphore>,
 }
+
+/// The MLflow release whose REST API `cairn serve` implements, answered at `/version`: MLflow
+/// clients read it to decide which endpoints a server has (tests pin the same client).
+pub const MLFLOW_API_VERSION: &str = "3.17.2";
 
 /// Shared state of the handlers.
 pub type Shared = Arc<AppState>;

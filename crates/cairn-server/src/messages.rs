@@ -38,8 +38,7 @@ pub fn out_of_range(name: &str, value: &Value, allowed: &str) -> ApiError {
 
 /// A POST/PUT/PATCH body that is not declared as JSON.
 pub fn content_type_not_json(got: Option<&str>) -> ApiError {
-    let mut message =
-        "Bad Request. Content-Type must be one of [application/json].".to_string();
+    let mut message = "Bad Request. Content-Type must be one of [application/json].".to_string();
     // The type is echoed only when it is made of harmless characters, as MLflow does.
     if let Some(got) = got.map(|value| value.split(';').next().unwrap_or("").trim())
         && !got.is_empty()
@@ -79,9 +78,9 @@ pub fn store_error(error: &StoreError) -> Option<String> {
             format!("Experiment(name={name}) already exists.")
         }
         StoreError::RunNotFound { run_id } => format!("Run '{run_id}' not found"),
-        StoreError::Deleted { entity, id } => format!(
-            "The {entity} {id} must be in the 'active' state. Current state is deleted."
-        ),
+        StoreError::Deleted { entity, id } => {
+            format!("The {entity} {id} must be in the 'active' state. Current state is deleted.")
+        }
         StoreError::TagNotFound { owner, id, key } => match *owner {
             "logged model" => {
                 format!("No tag with key '{key}' found for model with ID '{id}'.")

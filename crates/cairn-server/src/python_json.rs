@@ -21,11 +21,35 @@ pub fn type_name(value: &Value) -> &'static str {
 /// escaped, floats as Python's `repr`.
 pub fn dumps(value: &Value) -> String {
     let mut out = String::new();
-    write(value, &mut out);
+    write(value, &mut out, Separators::COMPACT);
     out
 }
 
-fn write(value: &Value, out: &mut String) {
+/// `json.dumps(value)` with Python's default separators `", "` and `": "` (keys sorted).
+pub fn dumps_spaced(value: &Value) -> String {
+    let mut out = String::new();
+    write(value, &mut out, Separators::SPACED);
+    out
+}
+
+#[derive(Clone, Copy)]
+struct Separators {
+    item: &'static str,
+    key: &'static str,
+}
+
+impl Separators {
+    const COMPACT: Separators = Separators {
+        item: ",",
+        key: ":",
+    };
+    const SPACED: Separators = Separators {
+        item: ", ",
+        key: ": ",
+    };
+}
+
+fn write(value: &Value, out: &mut String, separators: Separators) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
@@ -40,9 +64,9 @@ fn write(value: &Value, out: &mut String) {
             out.push('[');
             for (index, item) in items.iter().enumerate() {
                 if index > 0 {
-                    out.push(',');
+                    out.push_str(separators.item);
                 }
-                write(item, out);
+                write(item, out, separators);
             }
             out.push(']');
         }
@@ -52,11 +76,11 @@ fn write(value: &Value, out: &mut String) {
             out.push('{');
             for (index, (key, item)) in entries.into_iter().enumerate() {
                 if index > 0 {
-                    out.push(',');
+                    out.push_str(separators.item);
                 }
                 write_string(key, out);
-                out.push(':');
-                write(item, out);
+                out.push_str(separators.key);
+                write(item, out, separators);
             }
             out.push('}');
         }
@@ -116,7 +140,7 @@ fn float_repr(value: f64) -> String {
 mod tests {
     use serde_json::json;
 
-    use super::{dumps, type_name};
+    use super::{dumps, dumps_spaced, type_name};
 
     #[test]
     fn values_are_written_as_python_writes_them() {
@@ -126,17 +150,29 @@ mod tests {
             (json!(0.1), "0.1", "float"),
             (json!(1e30), "1e+30", "float"),
             (json!(1.5e-7), "1.5e-07", "float"),
-            (json!(9_223_372_036_854_775_808u64), "9223372036854775808", "int"),
+            (
+                json!(9_223_372_036_854_775_808u64),
+                "9223372036854775808",
+                "int",
+            ),
             (json!("0"), "\"0\"", "str"),
             (json!("é\n"), "\"\\u00e9\\n\"", "str"),
             (json!(true), "true", "bool"),
             (json!(null), "null", "NoneType"),
             (json!([1, "a"]), "[1,\"a\"]", "list"),
-            (json!({"value": 1, "key": "k"}), "{\"key\":\"k\",\"value\":1}", "dict"),
+            (
+                json!({"value": 1, "key": "k"}),
+                "{\"key\":\"k\",\"value\":1}",
+                "dict",
+            ),
         ];
         for (value, written, name) in cases {
             assert_eq!(dumps(&value), written, "{value}");
             assert_eq!(type_name(&value), name, "{value}");
         }
+        assert_eq!(
+            dumps_spaced(&json!([{"version": 1, "name": "m"}])),
+            "[{\"name\": \"m\", \"version\": 1}]"
+        );
     }
 }

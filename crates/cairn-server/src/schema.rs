@@ -92,7 +92,9 @@ impl Args {
                     .get(key)
                     .is_some_and(|value| !value.is_null() && value.as_str() != Some(""));
                 if !present {
-                    return Err(messages::missing_parameter(&format!("{field}[{index}].{key}")));
+                    return Err(messages::missing_parameter(&format!(
+                        "{field}[{index}].{key}"
+                    )));
                 }
             }
         }
@@ -185,7 +187,9 @@ mod tests {
             ),
             (
                 json!({"run_id": 31, "key": "k"}),
-                Some("Invalid value 31 for parameter 'run_id' supplied:  Hint: Value was of type 'int'."),
+                Some(
+                    "Invalid value 31 for parameter 'run_id' supplied:  Hint: Value was of type 'int'.",
+                ),
             ),
             (
                 json!({"key": "k"}),
@@ -201,26 +205,38 @@ mod tests {
             ),
             (
                 json!({"run_id": "r", "key": "k", "step": "three"}),
-                Some("Invalid value \"three\" for parameter 'step' supplied:  Hint: Value was of type 'str'."),
+                Some(
+                    "Invalid value \"three\" for parameter 'step' supplied:  Hint: Value was of type 'str'.",
+                ),
             ),
             (
                 json!({"run_id": "r", "key": "k", "value": true}),
-                Some("Invalid value true for parameter 'value' supplied:  Hint: Value was of type 'bool'."),
+                Some(
+                    "Invalid value true for parameter 'value' supplied:  Hint: Value was of type 'bool'.",
+                ),
             ),
             (
                 json!({"run_id": "r", "key": "k", "tags": {"a": "b"}}),
-                Some("Invalid value {\"a\":\"b\"} for parameter 'tags' supplied:  Hint: Value was of type 'dict'."),
+                Some(
+                    "Invalid value {\"a\":\"b\"} for parameter 'tags' supplied:  Hint: Value was of type 'dict'.",
+                ),
             ),
             (
                 json!({"run_id": "r", "key": "k", "order_by": ["a", 1]}),
-                Some("Invalid value [\"a\",1] for parameter 'order_by' supplied:  Hint: Value was of type 'list'."),
+                Some(
+                    "Invalid value [\"a\",1] for parameter 'order_by' supplied:  Hint: Value was of type 'list'.",
+                ),
             ),
         ];
         for (request, expected) in cases {
             match (body(request.clone()).check(&fields), expected) {
                 (Ok(()), None) => {}
                 (Err(error), Some(start)) => {
-                    assert!(error.message.starts_with(start), "{request}: {}", error.message);
+                    assert!(
+                        error.message.starts_with(start),
+                        "{request}: {}",
+                        error.message
+                    );
                     assert_eq!(error.error_code, "INVALID_PARAMETER_VALUE");
                 }
                 (got, _) => panic!("{request}: {got:?}"),

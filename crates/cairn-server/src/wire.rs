@@ -260,7 +260,11 @@ impl Serialize for RunJson<'_> {
         #[derive(Serialize)]
         struct InputsJson<'a> {
             dataset_inputs: DatasetInputsJson<'a>,
-            model_inputs: [(); 0],
+            model_inputs: Vec<ModelIdJson<'a>>,
+        }
+        #[derive(Serialize)]
+        struct ModelIdJson<'a> {
+            model_id: &'a str,
         }
         #[derive(Serialize)]
         struct OutputJson<'a> {
@@ -286,7 +290,13 @@ impl Serialize for RunJson<'_> {
             "inputs",
             &InputsJson {
                 dataset_inputs: DatasetInputsJson(&io.dataset_inputs),
-                model_inputs: [],
+                model_inputs: io
+                    .model_inputs
+                    .iter()
+                    .map(|input| ModelIdJson {
+                        model_id: &input.model_id,
+                    })
+                    .collect(),
             },
         )?;
         let model_outputs = io

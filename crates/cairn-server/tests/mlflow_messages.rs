@@ -5,15 +5,12 @@
 
 mod support;
 
-use serde_json::{Value, json};
 use cairn_server::Auth;
+use serde_json::{Value, json};
 use support::{TestServer, start};
 
 fn new_run(server: &TestServer) -> String {
-    let reply = server.post(
-        "/api/2.0/mlflow/runs/create",
-        json!({"experiment_id": "0"}),
-    );
+    let reply = server.post("/api/2.0/mlflow/runs/create", json!({"experiment_id": "0"}));
     assert_eq!(reply.status, 200, "{}", reply.body);
     reply.json()["run"]["info"]["run_id"]
         .as_str()
@@ -32,7 +29,9 @@ fn wrongly_typed_and_missing_fields_are_refused_with_mlflows_words() {
         (
             "runs/delete",
             json!({"run_id": 31}),
-            format!("Invalid value 31 for parameter 'run_id' supplied:  Hint: Value was of type 'int'.{DOCS}"),
+            format!(
+                "Invalid value 31 for parameter 'run_id' supplied:  Hint: Value was of type 'int'.{DOCS}"
+            ),
         ),
         (
             "experiments/create",
@@ -47,17 +46,23 @@ fn wrongly_typed_and_missing_fields_are_refused_with_mlflows_words() {
         (
             "experiments/create",
             json!({"name": ["a"]}),
-            format!("Invalid value [\"a\"] for parameter 'name' supplied:  Hint: Value was of type 'list'.{DOCS}"),
+            format!(
+                "Invalid value [\"a\"] for parameter 'name' supplied:  Hint: Value was of type 'list'.{DOCS}"
+            ),
         ),
         (
             "runs/log-metric",
             json!({"run_id": run_id, "key": "m", "value": 1.0, "timestamp": 1, "step": 9_223_372_036_854_775_808u64}),
-            format!("Invalid value 9223372036854775808 for parameter 'step' supplied:  Hint: Value was of type 'int'.{DOCS}"),
+            format!(
+                "Invalid value 9223372036854775808 for parameter 'step' supplied:  Hint: Value was of type 'int'.{DOCS}"
+            ),
         ),
         (
             "runs/log-metric",
             json!({"run_id": run_id, "key": "m", "value": 1.0, "timestamp": 1e30}),
-            format!("Invalid value 1e+30 for parameter 'timestamp' supplied:  Hint: Value was of type 'float'.{DOCS}"),
+            format!(
+                "Invalid value 1e+30 for parameter 'timestamp' supplied:  Hint: Value was of type 'float'.{DOCS}"
+            ),
         ),
         (
             "runs/log-metric",
@@ -67,7 +72,9 @@ fn wrongly_typed_and_missing_fields_are_refused_with_mlflows_words() {
         (
             "runs/log-metric",
             json!({"run_id": run_id, "key": "m", "value": "high", "timestamp": 1}),
-            format!("Invalid value \"high\" for parameter 'value' supplied:  Hint: Value was of type 'str'.{DOCS}"),
+            format!(
+                "Invalid value \"high\" for parameter 'value' supplied:  Hint: Value was of type 'str'.{DOCS}"
+            ),
         ),
         (
             "runs/log-batch",
@@ -77,33 +84,47 @@ fn wrongly_typed_and_missing_fields_are_refused_with_mlflows_words() {
         (
             "runs/log-batch",
             json!({"run_id": run_id, "params": {"key": "p"}}),
-            format!("Invalid value {{\"key\":\"p\"}} for parameter 'params' supplied:  Hint: Value was of type 'dict'.{DOCS}"),
+            format!(
+                "Invalid value {{\"key\":\"p\"}} for parameter 'params' supplied:  Hint: Value was of type 'dict'.{DOCS}"
+            ),
         ),
         (
             "runs/search",
             json!({"experiment_ids": "0"}),
-            format!("Invalid value \"0\" for parameter 'experiment_ids' supplied:  Hint: Value was of type 'str'.{DOCS}"),
+            format!(
+                "Invalid value \"0\" for parameter 'experiment_ids' supplied:  Hint: Value was of type 'str'.{DOCS}"
+            ),
         ),
         (
             "runs/search",
             json!({"experiment_ids": ["0"], "max_results": 50_001}),
-            format!("Invalid value 50001 for parameter 'max_results' supplied:  Hint: Value was of type 'int'.{DOCS}"),
+            format!(
+                "Invalid value 50001 for parameter 'max_results' supplied:  Hint: Value was of type 'int'.{DOCS}"
+            ),
         ),
         (
             "registered-models/create",
             json!({"name": 7}),
-            format!("Invalid value 7 for parameter 'name' supplied:  Hint: Value was of type 'int'.{DOCS}"),
+            format!(
+                "Invalid value 7 for parameter 'name' supplied:  Hint: Value was of type 'int'.{DOCS}"
+            ),
         ),
         (
             "model-versions/transition-stage",
             json!({"name": "m", "version": "1", "stage": "Production", "archive_existing_versions": "yes"}),
-            format!("Invalid value \"yes\" for parameter 'archive_existing_versions' supplied:  Hint: Value was of type 'str'.{DOCS}"),
+            format!(
+                "Invalid value \"yes\" for parameter 'archive_existing_versions' supplied:  Hint: Value was of type 'str'.{DOCS}"
+            ),
         ),
     ];
     for (route, body, message) in cases {
         let reply = server.post(&format!("/api/2.0/mlflow/{route}"), body.clone());
         assert_eq!(reply.status, 400, "{route} {body}: {}", reply.body);
-        assert_eq!(reply.error_code(), "INVALID_PARAMETER_VALUE", "{route} {body}");
+        assert_eq!(
+            reply.error_code(),
+            "INVALID_PARAMETER_VALUE",
+            "{route} {body}"
+        );
         assert_eq!(reply.json()["message"], message, "{route} {body}");
     }
 }

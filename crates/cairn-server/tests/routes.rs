@@ -250,7 +250,7 @@ fn registry_error_paths() {
     );
     assert_eq!(missing_version.status, 404);
     let missing_alias = server.get("/api/2.0/mlflow/registered-models/alias?name=m&alias=nope");
-    assert_eq!(missing_alias.error_code(), "RESOURCE_DOES_NOT_EXIST");
+    assert_eq!(missing_alias.error_code(), "INVALID_PARAMETER_VALUE");
     let not_a_number = server.get("/api/2.0/mlflow/model-versions/get?name=m&version=one");
     assert_eq!(not_a_number.status, 400);
     let missing_name = server.post("/api/2.0/mlflow/registered-models/create", json!({}));

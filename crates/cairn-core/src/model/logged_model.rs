@@ -119,11 +119,20 @@ pub struct ModelOutput {
     pub step: i64,
 }
 
+/// A LoggedModel a run took as an input (e.g. the model `mlflow.evaluate` evaluated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelInput {
+    /// The LoggedModel.
+    pub model_id: String,
+}
+
 /// A run's inputs and outputs.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RunIo {
     /// Datasets used, sorted by name then digest.
     pub dataset_inputs: Vec<DatasetInput>,
+    /// LoggedModels used as inputs, sorted by model id.
+    pub model_inputs: Vec<ModelInput>,
     /// LoggedModels produced, sorted by model id.
     pub model_outputs: Vec<ModelOutput>,
 }

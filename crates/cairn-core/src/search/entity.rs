@@ -157,6 +157,9 @@ pub enum EntityField {
     Tag(String),
     /// A param (`params.<key>`), LoggedModels only.
     Param(String),
+    /// A metric (`metrics.<key>`), LoggedModels only: matches when any of the model's values of
+    /// it does.
+    Metric(String),
 }
 
 impl fmt::Display for EntityField {
@@ -165,6 +168,7 @@ impl fmt::Display for EntityField {
             EntityField::Attribute(spec) => write!(f, "attributes.{}", spec.name),
             EntityField::Tag(key) => write!(f, "tags.{}", name_for_display(key)),
             EntityField::Param(key) => write!(f, "params.{}", name_for_display(key)),
+            EntityField::Metric(key) => write!(f, "metrics.{}", name_for_display(key)),
         }
     }
 }
@@ -199,6 +203,7 @@ impl FieldTable for Entity {
                         "param" | "params" | "parameter" | "parameters" if entity.has_params() => {
                             Ok(EntityField::Param(key))
                         }
+                        "metric" | "metrics" if entity.has_params() => Ok(EntityField::Metric(key)),
                         "attribute" | "attributes" | "attr" => {
                             entity.resolve_attribute(&key, Some(written), position)
                         }
@@ -236,6 +241,7 @@ impl FieldTable for Entity {
             },
             EntityField::Tag(_) => FieldRules::param_or_tag("tags are strings"),
             EntityField::Param(_) => FieldRules::param_or_tag("params are strings"),
+            EntityField::Metric(_) => FieldRules::numeric("metrics are numbers".to_string()),
         }
     }
 

@@ -4,8 +4,8 @@
 use crate::error::StoreResult;
 use crate::model::{
     DatasetInput, Experiment, ExperimentId, ExperimentSummary, LifecycleStage, LogBatch,
-    MetricColumnSet, MetricColumns, MetricPoint, ModelOutput, NewExperiment, NewRun, Run, RunInfo,
-    RunIo, RunUpdate, Tag, ViewType,
+    MetricColumnSet, MetricColumns, MetricPoint, ModelInput, ModelOutput, NewExperiment, NewRun,
+    Run, RunInfo, RunIo, RunUpdate, Tag, ViewType,
 };
 use crate::store::MetricHistoryRange;
 
@@ -105,6 +105,9 @@ pub trait TrackingStore: Send + Sync {
 
     /// Records datasets a run used (idempotent).
     fn log_run_inputs(&self, run_id: &str, inputs: &[DatasetInput]) -> StoreResult<()>;
+
+    /// Records LoggedModels a run took as inputs (idempotent).
+    fn log_run_model_inputs(&self, run_id: &str, models: &[ModelInput]) -> StoreResult<()>;
 
     /// Records LoggedModels a run produced.
     fn log_run_outputs(&self, run_id: &str, outputs: &[ModelOutput]) -> StoreResult<()>;

@@ -43,7 +43,10 @@ async fn create(State(state): State<Shared>, args: Args) -> ApiResult {
     let name = args.req_str("name")?;
     let new = NewExperiment {
         name,
-        artifact_location: args.str("artifact_location").filter(|l| !l.is_empty()),
+        artifact_location: args
+            .str("artifact_location")
+            .filter(|location| !location.is_empty())
+            .map(|location| absolute_location(&location)),
         tags: args.tags("tags")?,
         experiment_id: None,
     };
@@ -51,6 +54,27 @@ async fn create(State(state): State<Shared>, args: Args) -> ApiResult {
         .call(move |store| store.create_experiment(&new))
         .await?;
     Ok(Json(json!({"experiment_id": id.to_string()})))
+}
+
+/// A relative local `artifact_location` made absolute against the server's working directory,
+/// as MLflow's server does; URIs (`s3://`, `file:///`...) and absolute paths are kept.
+fn absolute_location(location: &str) -> String {
+    let has_scheme = location
+        .split_once(':')
+        .is_some_and(|(scheme, _)| scheme.len() > 1 && !scheme.contains('/'));
+    let path = std::path::Path::new(location);
+    if has_scheme || path.is_absolute() {
+        return location.to_string();
+    }
+    match std::env::current_dir() {
+        Ok(cwd) => path
+            .components()
+            .filter(|part| *part != std::path::Component::CurDir)
+            .fold(cwd, |joined, part| joined.join(part))
+            .to_string_lossy()
+            .into_owned(),
+        Err(_) => location.to_string(),
+    }
 }
 
 async fn get_experiment(State(state): State<Shared>, args: Args) -> ApiResult {
@@ -160,7 +184,10 @@ async fn set_tag(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn delete_tag(State(state): State<Shared>, args: Args) -> ApiResult {
-    args.check(&[required("experiment_id", Kind::Str), required("key", Kind::Str)])?;
+    args.check(&[
+        required("experiment_id", Kind::Str),
+        required("key", Kind::Str),
+    ])?;
     let id = experiment_id(&args.req_str("experiment_id")?)?;
     let key = args.req_str("key")?;
     state

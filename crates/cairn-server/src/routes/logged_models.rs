@@ -5,6 +5,7 @@ use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use cairn_core::LoggedModelStore;
 use cairn_core::model::{LoggedModelStatus, NewLoggedModel};
+use cairn_core::search::entities::DatasetScope;
 use cairn_core::search::{Entity, entities};
 use serde_json::{Value, json};
 
@@ -133,6 +134,22 @@ async fn search(State(state): State<Shared>, args: Args) -> ApiResult {
     let filter =
         search_args::entity_filter(Entity::LoggedModel, &args.str("filter").unwrap_or_default())?;
     let order_by = search_args::logged_model_order(&args.list("order_by"))?;
+    let datasets = args
+        .list("datasets")
+        .iter()
+        .map(|item| {
+            let dataset = Args::object(item);
+            let name = dataset.str("dataset_name").filter(|name| !name.is_empty());
+            Ok(DatasetScope {
+                name: name.ok_or_else(|| {
+                    ApiError::invalid("`dataset_name` in the `datasets` clause must be specified.")
+                })?,
+                digest: dataset
+                    .str("dataset_digest")
+                    .filter(|digest| !digest.is_empty()),
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
     let max_results = args.i64("max_results")?.unwrap_or(100).max(1) as usize;
     let offset = args.page_offset()?;
     let mut models: Vec<_> = state
@@ -140,9 +157,14 @@ async fn search(State(state): State<Shared>, args: Args) -> ApiResult {
         .await?
         .into_iter()
         .filter(|model| {
-            filter
-                .as_ref()
-                .is_none_or(|filter| entities::matches(filter, model))
+            filter.as_ref().is_none_or(|filter| {
+                if datasets.is_empty() {
+                    entities::matches(filter, model)
+                } else {
+                    // Metric comparisons read only the metrics of the datasets asked for.
+                    entities::matches(filter, &entities::scope_metrics(model, &datasets))
+                }
+            })
         })
         .collect();
     entities::sort_logged_models(&mut models, &order_by);

@@ -39,7 +39,7 @@ pub fn router(state: Shared) -> Router {
         .nest("/app/api", app::routes().fallback(api_not_found))
         .nest("/app/events", events::routes())
         .route("/health", get(|| async { "OK" }))
-        .route("/version", get(|| async { env!("CARGO_PKG_VERSION") }));
+        .route("/version", get(|| async { crate::MLFLOW_API_VERSION }));
     router = match &state.ui_dir {
         Some(ui_dir) => {
             router.fallback_service(tower_http::services::ServeDir::new(ui_dir).fallback(

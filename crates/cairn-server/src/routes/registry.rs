@@ -128,7 +128,10 @@ async fn rename_model(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn update_model(State(state): State<Shared>, args: Args) -> ApiResult {
-    args.check(&[required("name", Kind::Str), optional("description", Kind::Str)])?;
+    args.check(&[
+        required("name", Kind::Str),
+        optional("description", Kind::Str),
+    ])?;
     let name = args.req_str("name")?;
     let description = args.str("description").unwrap_or_default();
     let model = state
@@ -201,7 +204,10 @@ async fn search_models(State(state): State<Shared>, args: Args) -> ApiResult {
 }
 
 async fn latest_versions(State(state): State<Shared>, args: Args) -> ApiResult {
-    args.check(&[required("name", Kind::Str), optional("stages", Kind::StrList)])?;
+    args.check(&[
+        required("name", Kind::Str),
+        optional("stages", Kind::StrList),
+    ])?;
     let name = args.req_str("name")?;
     let stages = args
         .str_list("stages")
@@ -331,12 +337,46 @@ async fn create_version(State(state): State<Shared>, args: Args) -> ApiResult {
                     new.run_id = model.source_run_id;
                 }
             }
-            store.create_model_version(&new)
+            let version = store.create_model_version(&new)?;
+            if let Some(model_id) = &version.logged_model_id {
+                record_version_on_model(store, model_id, &version)?;
+            }
+            Ok(version)
         })
         .await?;
     Ok(Json(
         json!({"model_version": wire::model_version(&version)}),
     ))
+}
+
+/// MLflow's tag on a LoggedModel listing the registered versions made from it.
+const MODEL_VERSIONS_TAG: &str = "mlflow.modelVersions";
+
+/// Adds `version` to the LoggedModel's `mlflow.modelVersions` tag, a JSON list of
+/// `{"name", "version"}` written as MLflow writes it.
+fn record_version_on_model(
+    store: &SqliteStore,
+    model_id: &str,
+    version: &ModelVersion,
+) -> StoreResult<()> {
+    let model = match store.get_logged_model(model_id) {
+        Ok(model) => model,
+        // The version may name a model this server never saw.
+        Err(cairn_core::StoreError::LoggedModelNotFound { .. }) => return Ok(()),
+        Err(error) => return Err(error),
+    };
+    let entry = json!({"name": version.name, "version": version.version});
+    let mut entries: Vec<Value> = model
+        .tags
+        .iter()
+        .find(|tag| tag.key == MODEL_VERSIONS_TAG)
+        .and_then(|tag| serde_json::from_str(&tag.value).ok())
+        .unwrap_or_default();
+    if !entries.contains(&entry) {
+        entries.push(entry);
+    }
+    let value = crate::python_json::dumps_spaced(&Value::Array(entries));
+    store.set_logged_model_tags(model_id, &[Tag::new(MODEL_VERSIONS_TAG, value)])
 }
 
 async fn get_version(State(state): State<Shared>, args: Args) -> ApiResult {
@@ -430,13 +470,20 @@ async fn search_versions(State(state): State<Shared>, args: Args) -> ApiResult {
                 .is_none_or(|filter| entities::matches(filter, version))
         })
         .collect();
-    entities::sort_model_versions(&mut versions);
+    entities::sort_model_versions(&mut versions, &args.str_list("order_by"));
+    // MLflow's search answers carry no aliases; `model-versions/get` does.
     page(
         versions,
         &args,
         10_000,
         200_000,
-        wire::model_version,
+        |version| {
+            let mut json = wire::model_version(version);
+            if let Some(fields) = json.as_object_mut() {
+                fields.remove("aliases");
+            }
+            json
+        },
         "model_versions",
     )
 }

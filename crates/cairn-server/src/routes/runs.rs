@@ -6,8 +6,9 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use cairn_core::model::{
-    Dataset, DatasetInput, LifecycleStage, LogBatch, LoggedModelMetric, MetricPoint, ModelOutput,
-    NamedMetricPoint, NewRun, Param, Run, RunIo, RunStatus, RunUpdate, SourceKind, Tag, ViewType,
+    Dataset, DatasetInput, LifecycleStage, LogBatch, LoggedModelMetric, MetricPoint, ModelInput,
+    ModelOutput, NamedMetricPoint, NewRun, Param, Run, RunIo, RunStatus, RunUpdate, SourceKind,
+    Tag, ViewType,
 };
 use cairn_core::search::{parse_filter, parse_order_by_list};
 use cairn_core::time::now_millis;
@@ -18,8 +19,8 @@ use serde_json::{Value, json};
 use super::experiments::experiment_id;
 use crate::args::{Args, double, encode_page_token};
 use crate::error::{ApiError, ApiResult};
-use crate::messages;
 use crate::json_body::{JsonAnswer, JsonArrayBody};
+use crate::messages;
 use crate::schema::{Kind, optional, required};
 use crate::{Shared, wire};
 
@@ -442,14 +443,29 @@ async fn log_inputs(State(state): State<Shared>, args: Args) -> ApiResult {
             tags: input.tags("tags")?,
         });
     }
+    let models = args
+        .list("models")
+        .iter()
+        .map(|item| {
+            Ok(ModelInput {
+                model_id: Args::object(item).req_str("model_id")?,
+            })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
     state
-        .call(move |store| store.log_run_inputs(&run_id, &inputs))
+        .call(move |store| {
+            store.log_run_inputs(&run_id, &inputs)?;
+            store.log_run_model_inputs(&run_id, &models)
+        })
         .await?;
     Ok(Json(json!({})))
 }
 
 async fn log_outputs(State(state): State<Shared>, args: Args) -> ApiResult {
-    args.check(&[required("run_id", Kind::Str), required("models", Kind::List)])?;
+    args.check(&[
+        required("run_id", Kind::Str),
+        required("models", Kind::List),
+    ])?;
     let run_id = args.run_id()?;
     let outputs = args
         .list("models")
@@ -481,22 +497,13 @@ async fn get_history(State(state): State<Shared>, args: Args) -> ApiResult<JsonA
     let offset = args.page_offset()?;
     state
         .call(move |store| {
-            let (points, end, total) = match max_results {
-                // A page: only the chunks holding it are decoded.
-                Some(limit) => {
-                    let range = store.metric_history_range(&run_id, &key, offset, limit)?;
-                    let end = offset.saturating_add(range.points.len());
-                    (range.points, end, range.total_points)
-                }
-                None => {
-                    let mut points = store.metric_history(&run_id, &key)?;
-                    let total = points.len();
-                    points.drain(..offset.min(total));
-                    (points, total, total)
-                }
-            };
-            let token = (end < total).then(|| encode_page_token(end));
-            Ok(metrics_answer(&key, &[(None, points)], token.as_deref()))
+            let page = crate::history_order::page(store, &run_id, &key, offset, max_results)?;
+            let token = (page.end < page.total).then(|| encode_page_token(page.end));
+            Ok(metrics_answer(
+                &key,
+                &[(None, page.points)],
+                token.as_deref(),
+            ))
         })
         .await?
 }

@@ -10,6 +10,7 @@ use crate::search::Entity;
 
 impl Searchable for Experiment {
     const ENTITY: Entity = Entity::Experiment;
+    const ABSENT_IS_NOT_EQUAL: bool = false;
 
     fn attribute(&self, name: &str) -> Option<AttributeValue<'_>> {
         match name {

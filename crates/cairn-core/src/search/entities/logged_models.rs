@@ -44,6 +44,42 @@ impl Searchable for LoggedModel {
             .find(|param| param.key == key)
             .map(|param| param.value.as_str())
     }
+
+    fn metric_values(&self, key: &str) -> Vec<f64> {
+        self.metrics
+            .iter()
+            .filter(|metric| metric.key == key)
+            .map(|metric| metric.point.value)
+            .collect()
+    }
+}
+
+/// A dataset a LoggedModel search restricts metric comparisons to: its name, and its digest
+/// when given (MLflow's `datasets` argument).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatasetScope {
+    /// The dataset's name.
+    pub name: String,
+    /// Its digest, when only one version counts.
+    pub digest: Option<String>,
+}
+
+/// Keeps only the metrics of `model` logged on one of `datasets`, so that a filter on metrics
+/// reads those alone; no datasets keeps every metric.
+pub fn scope_metrics(model: &LoggedModel, datasets: &[DatasetScope]) -> LoggedModel {
+    let mut scoped = model.clone();
+    if !datasets.is_empty() {
+        scoped.metrics.retain(|metric| {
+            datasets.iter().any(|dataset| {
+                metric.dataset_name.as_deref() == Some(dataset.name.as_str())
+                    && dataset
+                        .digest
+                        .as_ref()
+                        .is_none_or(|digest| metric.dataset_digest.as_deref() == Some(digest))
+            })
+        });
+    }
+    scoped
 }
 
 /// One `order_by` entry of a LoggedModel search.

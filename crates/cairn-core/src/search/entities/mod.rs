@@ -21,7 +21,9 @@ use super::entity::{Entity, EntityField, parse_entity_filter};
 use super::error::SearchError;
 
 pub use experiments::sort_experiments;
-pub use logged_models::{LoggedModelOrder, parse_logged_model_order, sort_logged_models};
+pub use logged_models::{
+    DatasetScope, LoggedModelOrder, parse_logged_model_order, scope_metrics, sort_logged_models,
+};
 pub use registry::{sort_model_versions, sort_registered_models};
 
 /// A value a record holds for an attribute.
@@ -37,6 +39,10 @@ pub enum AttributeValue<'a> {
 pub trait Searchable {
     /// Whose field table the filter is read against.
     const ENTITY: Entity;
+    /// Whether `!=` matches a record that lacks the field. MLflow's registry searches say yes
+    /// (its own client excludes prompts with `tag.mlflow.prompt.is_prompt != 'true'`, which
+    /// must keep every model without that tag); its experiment search, a SQL join, says no.
+    const ABSENT_IS_NOT_EQUAL: bool = true;
     /// The value of the attribute named `name` in the entity's table, `None` when absent.
     fn attribute(&self, name: &str) -> Option<AttributeValue<'_>>;
     /// The tag's value, `None` when the record has no such tag.
@@ -44,6 +50,10 @@ pub trait Searchable {
     /// The param's value, `None` when absent or when the entity has no params.
     fn param(&self, _key: &str) -> Option<&str> {
         None
+    }
+    /// Every value of the metric `key` the record holds (none when the entity has no metrics).
+    fn metric_values(&self, _key: &str) -> Vec<f64> {
+        Vec::new()
     }
 }
 
@@ -73,17 +83,32 @@ fn compare<R: Searchable>(comparison: &Comparison<EntityField>, record: &R) -> b
         EntityField::Attribute(spec) => record.attribute(spec.name),
         EntityField::Tag(key) => record.tag(key).map(|text| text_value(text)),
         EntityField::Param(key) => record.param(key).map(|text| text_value(text)),
+        EntityField::Metric(key) => {
+            // Any value of the metric may satisfy the comparison, as a SQL join on the
+            // model's metrics does; a model without the metric matches only `IS NULL`.
+            let values = record.metric_values(key);
+            return match comparison.predicate {
+                Predicate::IsNull => values.is_empty(),
+                _ => values
+                    .into_iter()
+                    .any(|value| compare_value(comparison, AttributeValue::Number(value))),
+            };
+        }
     };
     let Some(value) = value else {
-        return matches!(
-            comparison.predicate,
-            Predicate::IsNull
-                | Predicate::Compare {
-                    op: CompareOp::NotEq,
-                    ..
-                }
-        );
+        return match comparison.predicate {
+            Predicate::IsNull => true,
+            Predicate::Compare {
+                op: CompareOp::NotEq,
+                ..
+            } => R::ABSENT_IS_NOT_EQUAL,
+            _ => false,
+        };
     };
+    compare_value(comparison, value)
+}
+
+fn compare_value(comparison: &Comparison<EntityField>, value: AttributeValue<'_>) -> bool {
     match (&comparison.predicate, &value) {
         (Predicate::IsNull, _) => false,
         (Predicate::IsNotNull, _) => true,

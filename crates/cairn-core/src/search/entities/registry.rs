@@ -77,7 +77,44 @@ pub fn sort_registered_models<S: AsRef<str>>(models: &mut [RegisteredModel], ord
     }
 }
 
-/// Sorts model versions by name, then newest version first.
-pub fn sort_model_versions(versions: &mut [ModelVersion]) {
-    versions.sort_by(|a, b| a.name.cmp(&b.name).then(b.version.cmp(&a.version)));
+/// Sorts model versions as MLflow's `model-versions/search` does: by each `order_by` entry
+/// (`name`, `version_number`, `creation_timestamp`, `last_updated_timestamp`, each `ASC` or
+/// `DESC`), the first deciding first, then by MLflow's default order — last updated first, then
+/// name, then newest version. Unknown fields are skipped.
+pub fn sort_model_versions<S: AsRef<str>>(versions: &mut [ModelVersion], order_by: &[S]) {
+    let keys: Vec<(&str, bool)> = order_by
+        .iter()
+        .map(|entry| {
+            let mut parts = entry.as_ref().split_whitespace();
+            let field = parts.next().unwrap_or("");
+            let descending = parts
+                .next()
+                .is_some_and(|direction| direction.eq_ignore_ascii_case("desc"));
+            (field, descending)
+        })
+        .chain([
+            ("last_updated_timestamp", true),
+            ("name", false),
+            ("version_number", true),
+        ])
+        .collect();
+    versions.sort_by(|a, b| {
+        keys.iter()
+            .map(|&(field, descending)| {
+                let ordering = match field {
+                    "name" => a.name.cmp(&b.name),
+                    "version_number" | "version" => a.version.cmp(&b.version),
+                    "creation_timestamp" => a.creation_time_ms.cmp(&b.creation_time_ms),
+                    "last_updated_timestamp" => a.last_updated_time_ms.cmp(&b.last_updated_time_ms),
+                    _ => std::cmp::Ordering::Equal,
+                };
+                if descending {
+                    ordering.reverse()
+                } else {
+                    ordering
+                }
+            })
+            .find(|ordering| ordering.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
 }

@@ -81,9 +81,9 @@ fn experiment_field_table() {
             name LIKE 'b%' -> []
             name IN ('alpha', 'gamma') -> [alpha, gamma]
             creation_time > 150 -> [Beta]
-            creation_time != 100 -> [Beta, gamma]
+            creation_time != 100 -> [Beta]
             tags.team = 'nlp' OR tags.team = 'vision' -> [alpha, Beta]
-            tags.team != 'nlp' -> [alpha, gamma]
+            tags.team != 'nlp' -> [alpha]
             tags.team IS NULL -> [gamma]
             tag.`team` IS NOT NULL AND name != 'alpha' -> [Beta]
             name > 'a' -> at position 5: expected one of =, !=, LIKE, ILIKE, IN, NOT IN after 'name', found '>' (name is a string)
@@ -241,7 +241,7 @@ fn logged_model_field_table() {
             source_run_id IS NULL -> at position 14: expected one of =, !=, LIKE, ILIKE, IN, NOT IN after 'source_run_id', found 'IS' (IS NULL and IS NOT NULL work only on params and tags)
             source_run_id != 'r' -> [tree, forest]
             params.missing IS NULL -> [tree, forest]
-            metrics.acc > 1 -> at position 0: expected a prefix such as tags., params. or attributes., found 'metrics' in 'metrics.acc'"#]],
+            metrics.acc > 1 -> []"#]],
     );
 }
 

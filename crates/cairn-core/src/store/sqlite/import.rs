@@ -129,6 +129,7 @@ pub(super) fn import_run(
             "run_inputs",
             "git_provenance",
             "run_outputs",
+            "run_model_inputs",
         ] {
             transaction
                 .prepare_cached(&format!("DELETE FROM {table} WHERE run_id = ?1"))?
@@ -137,7 +138,8 @@ pub(super) fn import_run(
     }
     {
         let mut insert_param = transaction.prepare_cached(
-            "INSERT INTO params (run_id, key, value) VALUES (?1, ?2, ?3)
+            "INSERT INTO params (run_id, key, value, seq)
+             VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM params WHERE run_id = ?1))
              ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value",
         )?;
         for param in &run.params {

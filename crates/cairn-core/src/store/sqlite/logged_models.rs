@@ -29,6 +29,12 @@ pub(super) fn create(
     new.params.iter().try_for_each(validate::check_param)?;
     new.tags.iter().try_for_each(validate::check_tag)?;
     let model_id = format!("m-{}", uuid::Uuid::new_v4().simple());
+    // A model logged without a name gets one, as a run does.
+    let name = if new.name.is_empty() {
+        crate::names::random_run_name()
+    } else {
+        new.name.clone()
+    };
     let artifact_location = format!(
         "{}/models/{model_id}/artifacts",
         experiment.artifact_location.trim_end_matches('/')
@@ -42,7 +48,7 @@ pub(super) fn create(
         params![
             model_id,
             new.experiment_id.0,
-            new.name,
+            name,
             artifact_location,
             now,
             new.model_type,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::error::{StoreError, StoreResult};
-use crate::model::{Dataset, DatasetInput, ModelOutput, RunIo, Tag};
+use crate::model::{Dataset, DatasetInput, ModelInput, ModelOutput, RunIo, Tag};
 use crate::validate;
 
 use super::row::{find_run, writable_run};
@@ -65,6 +65,23 @@ pub(super) fn log_inputs(
                 )?
                 .execute(params![run_pk, dataset_id, tag.key, tag.value])?;
         }
+    }
+    Ok(())
+}
+
+pub(super) fn log_model_inputs(
+    transaction: &Transaction<'_>,
+    run_id: &str,
+    models: &[ModelInput],
+) -> StoreResult<()> {
+    let run_pk = writable_run(transaction, run_id)?;
+    for model in models {
+        transaction
+            .prepare_cached(
+                "INSERT INTO run_model_inputs (run_id, model_id) VALUES (?1, ?2)
+                 ON CONFLICT DO NOTHING",
+            )?
+            .execute(params![run_pk, model.model_id])?;
     }
     Ok(())
 }
@@ -167,6 +184,18 @@ pub(super) fn get_many(connection: &Connection, run_ids: &[String]) -> StoreResu
             input
                 .tags
                 .push(Tag::new(row.get::<_, String>(2)?, row.get::<_, String>(3)?));
+        }
+    }
+    let mut statement = connection.prepare_cached(&format!(
+        "SELECT run_id, model_id FROM run_model_inputs WHERE run_id {pks_in}
+         ORDER BY run_id, model_id"
+    ))?;
+    let mut rows = statement.query([&pks_json])?;
+    while let Some(row) = rows.next()? {
+        if let Some(io) = ios.get_mut(&row.get(0)?) {
+            io.model_inputs.push(ModelInput {
+                model_id: row.get(1)?,
+            });
         }
     }
     let mut statement = connection.prepare_cached(&format!(

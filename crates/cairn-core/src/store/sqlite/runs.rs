@@ -167,7 +167,7 @@ pub(super) fn load(connection: &Connection, infos: Vec<(i64, RunInfo)>) -> Store
         .collect();
     let ids_in = "run_id IN (SELECT value FROM json_each(?1))";
     let mut statement = connection.prepare_cached(&format!(
-        "SELECT run_id, key, value FROM params WHERE {ids_in} ORDER BY run_id, key"
+        "SELECT run_id, key, value FROM params WHERE {ids_in} ORDER BY run_id, seq, key"
     ))?;
     let mut rows = statement.query([&ids_json])?;
     while let Some(row) = rows.next()? {
@@ -179,7 +179,7 @@ pub(super) fn load(connection: &Connection, infos: Vec<(i64, RunInfo)>) -> Store
         }
     }
     let mut statement = connection.prepare_cached(&format!(
-        "SELECT run_id, key, value FROM tags WHERE {ids_in} ORDER BY run_id, key"
+        "SELECT run_id, key, value FROM tags WHERE {ids_in} ORDER BY run_id, seq, key"
     ))?;
     let mut rows = statement.query([&ids_json])?;
     while let Some(row) = rows.next()? {

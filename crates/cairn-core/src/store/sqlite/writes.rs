@@ -62,7 +62,8 @@ fn insert_param(
 ) -> StoreResult<()> {
     let inserted = transaction
         .prepare_cached(
-            "INSERT INTO params (run_id, key, value) VALUES (?1, ?2, ?3)
+            "INSERT INTO params (run_id, key, value, seq)
+             VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM params WHERE run_id = ?1))
              ON CONFLICT (run_id, key) DO NOTHING",
         )?
         .execute(params![run_pk, param.key, param.value])?;
@@ -86,7 +87,8 @@ fn insert_param(
 pub(super) fn upsert_tag(transaction: &Transaction<'_>, run_pk: i64, tag: &Tag) -> StoreResult<()> {
     transaction
         .prepare_cached(
-            "INSERT INTO tags (run_id, key, value) VALUES (?1, ?2, ?3)
+            "INSERT INTO tags (run_id, key, value, seq)
+             VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tags WHERE run_id = ?1))
              ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value",
         )?
         .execute(params![run_pk, tag.key, tag.value])?;

@@ -3,8 +3,8 @@
 use crate::error::StoreResult;
 use crate::model::{
     DatasetInput, Experiment, ExperimentId, ExperimentSummary, LifecycleStage, LogBatch,
-    MetricColumnSet, MetricColumns, MetricPoint, ModelOutput, NewExperiment, NewRun, Run, RunInfo,
-    RunIo, RunUpdate, Tag, ViewType,
+    MetricColumnSet, MetricColumns, MetricPoint, ModelInput, ModelOutput, NewExperiment, NewRun,
+    Run, RunInfo, RunIo, RunUpdate, Tag, ViewType,
 };
 use crate::store::{MetricHistoryRange, TrackingStore};
 use crate::validate;
@@ -117,6 +117,10 @@ impl TrackingStore for SqliteStore {
 
     fn log_run_inputs(&self, run_id: &str, inputs: &[DatasetInput]) -> StoreResult<()> {
         self.write(|tx| run_io::log_inputs(tx, run_id, inputs))
+    }
+
+    fn log_run_model_inputs(&self, run_id: &str, models: &[ModelInput]) -> StoreResult<()> {
+        self.write(|tx| run_io::log_model_inputs(tx, run_id, models))
     }
 
     fn log_run_outputs(&self, run_id: &str, outputs: &[ModelOutput]) -> StoreResult<()> {
