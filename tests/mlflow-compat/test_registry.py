@@ -64,7 +64,7 @@ def test_load_model_by_version_stage_and_alias(registered):
     client.delete_registered_model_alias(name, "champion")
     with pytest.raises(MlflowException) as error:
         client.get_model_version_by_alias(name, "champion")
-    assert error.value.error_code == "RESOURCE_DOES_NOT_EXIST"
+    assert error.value.error_code == "INVALID_PARAMETER_VALUE"
 
 
 def test_archive_existing_versions_and_latest(registered):
