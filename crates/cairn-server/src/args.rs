@@ -324,7 +324,7 @@ pub fn encode_page_token(offset: usize) -> String {
 
 /// The offset a page token stands for.
 pub fn decode_page_token(token: &str) -> Result<usize, ApiError> {
-    let invalid = || ApiError::invalid(format!("invalid page token '{token}'"));
+    let invalid = || messages::invalid_page_token(token);
     let bytes = BASE64.decode(token.trim()).map_err(|_| invalid())?;
     let value: Value = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
     value

@@ -58,6 +58,51 @@ pub fn duplicate_param_keys(key: &str) -> ApiError {
     ))
 }
 
+/// A model version that is not a number.
+pub fn version_not_integer(text: &str) -> ApiError {
+    ApiError::invalid(format!(
+        "Parameter 'version' must be an integer, got '{text}'."
+    ))
+}
+
+/// A stage that is not one of the four.
+pub fn invalid_stage(text: &str) -> ApiError {
+    ApiError::invalid(format!(
+        "Invalid Model Version stage: {text}. Value must be one of None, Staging, Production, Archived."
+    ))
+}
+
+/// An experiment id that is not an integer.
+pub fn invalid_experiment_id(text: &str) -> ApiError {
+    ApiError::invalid(format!(
+        "Invalid experiment ID '{text}'. Experiment ID must be a valid integer."
+    ))
+}
+
+/// A run status that is not one of MLflow's.
+pub fn invalid_run_status(text: &str) -> ApiError {
+    ApiError::invalid(format!(
+        "Could not get run status corresponding to string {text}. Valid run status strings: ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED']"
+    ))
+}
+
+/// A page token this server did not give out.
+pub fn invalid_page_token(token: &str) -> ApiError {
+    ApiError::invalid(format!(
+        "Invalid page token, could not base64-decode: '{token}'"
+    ))
+}
+
+/// A LoggedModel search's `datasets` entry without a name.
+pub fn dataset_name_required() -> ApiError {
+    ApiError::invalid("`dataset_name` in the `datasets` clause must be specified.")
+}
+
+/// `get-history-bulk-interval` asking for too many or too few points per run.
+pub fn bulk_interval_max_results() -> ApiError {
+    ApiError::invalid("max_results must be between 1 and 2500.")
+}
+
 /// `get-history-bulk-interval` naming more runs than it may.
 pub fn too_many_bulk_runs(count: usize) -> ApiError {
     ApiError::invalid(format!(

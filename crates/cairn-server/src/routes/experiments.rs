@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::args::{Args, encode_page_token};
 use crate::error::{ApiError, ApiResult};
+use crate::messages;
 use crate::schema::{Kind, optional, required};
 use crate::{Shared, search_args, wire};
 
@@ -31,7 +32,7 @@ pub fn experiment_id(text: &str) -> Result<ExperimentId, ApiError> {
     text.trim()
         .parse()
         .map(ExperimentId)
-        .map_err(|_| ApiError::invalid(format!("invalid experiment id '{text}'")))
+        .map_err(|_| messages::invalid_experiment_id(text))
 }
 
 async fn create(State(state): State<Shared>, args: Args) -> ApiResult {

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use super::experiments::experiment_id;
 use crate::args::{Args, encode_page_token};
 use crate::error::{ApiError, ApiResult};
+use crate::messages;
 use crate::schema::{Kind, optional, required};
 use crate::{Shared, search_args, wire};
 
@@ -141,9 +142,7 @@ async fn search(State(state): State<Shared>, args: Args) -> ApiResult {
             let dataset = Args::object(item);
             let name = dataset.str("dataset_name").filter(|name| !name.is_empty());
             Ok(DatasetScope {
-                name: name.ok_or_else(|| {
-                    ApiError::invalid("`dataset_name` in the `datasets` clause must be specified.")
-                })?,
+                name: name.ok_or_else(messages::dataset_name_required)?,
                 digest: dataset
                     .str("dataset_digest")
                     .filter(|digest| !digest.is_empty()),

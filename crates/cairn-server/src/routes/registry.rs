@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 use crate::args::{Args, encode_page_token};
 use crate::error::{ApiError, ApiResult};
+use crate::messages;
 use crate::schema::{Kind, optional, required};
 use crate::{Shared, search_args, wire};
 
@@ -82,9 +83,9 @@ const SEARCH_FIELDS: [crate::schema::Field; 4] = [
 
 fn version_number(args: &Args) -> Result<u64, ApiError> {
     let text = args.req_str("version")?;
-    text.trim().parse().map_err(|_| {
-        ApiError::invalid(format!("invalid model version '{text}': expected a number"))
-    })
+    text.trim()
+        .parse()
+        .map_err(|_| messages::version_not_integer(&text))
 }
 
 async fn create_model(State(state): State<Shared>, args: Args) -> ApiResult {
@@ -212,10 +213,7 @@ async fn latest_versions(State(state): State<Shared>, args: Args) -> ApiResult {
     let stages = args
         .str_list("stages")
         .iter()
-        .map(|text| {
-            ModelStage::parse(text)
-                .ok_or_else(|| ApiError::invalid(format!("invalid model version stage '{text}'")))
-        })
+        .map(|text| ModelStage::parse(text).ok_or_else(|| messages::invalid_stage(text)))
         .collect::<Result<Vec<_>, _>>()?;
     let versions = state
         .call(move |store| store.list_model_versions(&name))
@@ -426,8 +424,8 @@ async fn transition(State(state): State<Shared>, args: Args) -> ApiResult {
         optional("archive_existing_versions", Kind::Bool),
     ])?;
     let stage_text = args.req_str("stage")?;
-    let stage = ModelStage::parse(&stage_text)
-        .ok_or_else(|| ApiError::invalid(format!("invalid model version stage '{stage_text}'")))?;
+    let stage =
+        ModelStage::parse(&stage_text).ok_or_else(|| messages::invalid_stage(&stage_text))?;
     let request = StageTransition {
         name: args.req_str("name")?,
         version: version_number(&args)?,

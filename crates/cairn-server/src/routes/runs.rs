@@ -99,10 +99,9 @@ async fn update(State(state): State<Shared>, args: Args) -> ApiResult {
     let run_id = args.run_id()?;
     let status = match args.str("status") {
         None => None,
-        Some(text) => Some(
-            RunStatus::parse(&text)
-                .ok_or_else(|| ApiError::invalid(format!("invalid run status '{text}'")))?,
-        ),
+        Some(text) => {
+            Some(RunStatus::parse(&text).ok_or_else(|| messages::invalid_run_status(&text))?)
+        }
     };
     let update = RunUpdate {
         status,
@@ -548,7 +547,7 @@ async fn get_history_bulk_interval(
     let end_step = args.i64("end_step")?;
     let max_results = args.i64("max_results")?.unwrap_or(320);
     if !(1..=2500).contains(&max_results) {
-        return Err(ApiError::invalid("max_results must be between 1 and 2500."));
+        return Err(messages::bulk_interval_max_results());
     }
     let max_results = max_results as usize;
     state

@@ -57,11 +57,11 @@ pub(super) fn create(
 }
 
 pub(super) fn get(connection: &Connection, experiment_id: ExperimentId) -> StoreResult<Experiment> {
-    find(connection, "experiment_id = ?1", &experiment_id.0)?.ok_or_else(|| {
+    find(connection, "experiment_id = ?1", &experiment_id.0)?.ok_or(
         StoreError::ExperimentNotFound {
             experiment: ExperimentLookup::Id(experiment_id.0),
-        }
-    })
+        },
+    )
 }
 
 /// An experiment that may be written to: fails when it is missing or deleted.
