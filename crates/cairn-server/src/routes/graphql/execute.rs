@@ -82,39 +82,50 @@ impl<'a> Execution<'a> {
         }
     }
 
-    /// MLflow's limits on depth, selections, root fields and aliases.
+    /// MLflow's limits, checked in its order: depth and selections while scanning, then root
+    /// fields, then aliases on any one level.
     pub fn check_limits(&self) -> Result<(), String> {
         let mut total = 0;
-        let (roots, _) = self.scan(&self.operation.selection, 1, &mut total, &mut Vec::new())?;
+        let mut max_aliases = 0;
+        let roots = self.scan(
+            &self.operation.selection,
+            1,
+            &mut total,
+            &mut max_aliases,
+            &mut Vec::new(),
+        )?;
         if roots > MAX_ROOT_FIELDS {
             return Err(format!(
                 "GraphQL queries should have at most {MAX_ROOT_FIELDS} root fields, got {roots} \
                  root fields."
             ));
         }
+        if max_aliases > MAX_ALIASES {
+            return Err(format!(
+                "GraphQL queries should have at most {MAX_ALIASES} aliases, got {max_aliases} \
+                 aliases."
+            ));
+        }
         Ok(())
     }
 
-    /// Counts one level's fields (fragments merged in) and checks what is below; returns the
-    /// level's field count and its aliases.
+    /// Counts one level's fields (fragments merged in) and scans what is below; returns the
+    /// level's field count.
     fn scan(
         &self,
         selection: &'a [Selection],
         depth: usize,
         total: &mut usize,
+        max_aliases: &mut usize,
         fragments: &mut Vec<&'a str>,
-    ) -> Result<(usize, usize), String> {
+    ) -> Result<usize, String> {
         if depth > MAX_DEPTH {
             return Err(format!("Query exceeds maximum depth of {MAX_DEPTH}"));
         }
         let mut fields = Vec::new();
         self.flatten(selection, &mut fields, fragments);
         let aliases = fields.iter().filter(|field| field.alias.is_some()).count();
-        if aliases > MAX_ALIASES {
-            return Err(format!(
-                "GraphQL queries should have at most {MAX_ALIASES} aliases, got {aliases} aliases."
-            ));
-        }
+        *max_aliases = (*max_aliases).max(aliases);
         for field in &fields {
             *total += 1;
             if *total > MAX_SELECTIONS {
@@ -123,10 +134,10 @@ impl<'a> Execution<'a> {
                 ));
             }
             if !field.selection.is_empty() {
-                self.scan(&field.selection, depth + 1, total, fragments)?;
+                self.scan(&field.selection, depth + 1, total, max_aliases, fragments)?;
             }
         }
-        Ok((fields.len(), aliases))
+        Ok(fields.len())
     }
 
     /// The fields of one level, fragments spread in (each fragment once along a path).
