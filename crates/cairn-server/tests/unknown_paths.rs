@@ -19,7 +19,7 @@ const UNKNOWN_PATHS: [&str; 12] = [
     "/api/2.0/mlflow/no-such-thing",
     "/ajax-api/2.0/mlflow/runs/nope",
     "/api/2.0/mlflow-artifacts/nope",
-    "/app/api/no_such_command",
+    "/app/no-such-thing",
     "/ajax-api/graphql",
     "/assets",
     "/../etc/passwd",
