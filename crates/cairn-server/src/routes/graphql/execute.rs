@@ -342,11 +342,10 @@ impl<'a> Execution<'a> {
                 .iter()
                 .find(|(name, _)| name == "if")
                 .map(|(_, value)| literal(value, &self.variables));
-            match (directive.name.as_str(), condition) {
-                ("skip", Some(Json::Bool(true))) => false,
-                ("include", Some(Json::Bool(false))) => false,
-                _ => true,
-            }
+            !matches!(
+                (directive.name.as_str(), condition),
+                ("skip", Some(Json::Bool(true))) | ("include", Some(Json::Bool(false)))
+            )
         })
     }
 
