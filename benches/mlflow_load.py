@@ -6,6 +6,8 @@ a side-by-side table:
   * runs/search over N runs (default 10,000), each with params and metrics;
   * metrics/get-history of a 100,000-point metric, paged 25,000 at a time as the client does,
     and get-history-bulk-interval of it (the UI's sampled read, 2,500 points);
+  * metrics/get-history-bulk (the UI's chart read, /ajax-api only) of 10 runs x 100,000 points:
+    both servers answer at most 25,000 points, the first run's, in timestamp order;
   * the server's memory: resident set size of its processes (read from /proc/PID/status:
     VmHWM, the kernel's high-water mark, and VmRSS sampled every 100 ms), over the whole run.
 
@@ -13,6 +15,9 @@ Run from the repository root with the venv of scripts/test-mlflow-compat.sh:
 
   cargo build --release -p cairn-cli
   .venv/bin/python benches/mlflow_load.py --cairn target/release/cairn
+
+  # only the get-history-bulk workload:
+  .venv/bin/python benches/mlflow_load.py --cairn target/release/cairn --history-bulk-only
 
 Everything goes to 127.0.0.1 servers this script starts and stops; every loop is bounded.
 """
@@ -240,7 +245,45 @@ def bench_history(url, points):
     return sorted(samples)[1] * 1000, sorted(bulk)[1] * 1000
 
 
+def bench_history_bulk(url, run_count, points):
+    """Median ms of get-history-bulk over `run_count` runs of `points` points each (both servers
+    answer MLflow's cap of 25,000 points)."""
+    session = requests.Session()
+    experiment_id = new_experiment(session, url, "load-history-bulk")
+    run_ids = [new_run(session, url, experiment_id) for _ in range(run_count)]
+
+    def fill(run_id):
+        local = requests.Session()
+        for start in range(0, points, 1000):
+            api(local, url, "POST", "runs/log-batch",
+                json={"run_id": run_id, "metrics": metrics_batch("curve", start, 1000)})
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        list(pool.map(fill, run_ids))
+    samples = []
+    for _ in range(3):
+        started = time.perf_counter()
+        response = session.get(f"{url}/ajax-api/2.0/mlflow/metrics/get-history-bulk",
+                               params={"run_id": run_ids, "metric_key": "curve"}, timeout=600)
+        response.raise_for_status()
+        answered = len(response.json()["metrics"])
+        assert answered == min(25_000, run_count * points), answered
+        samples.append(time.perf_counter() - started)
+    return sorted(samples)[1] * 1000
+
+
+def measure_history_bulk(name, url, args, rows):
+    print(f"[{name}] history bulk ...", file=sys.stderr)
+    millis = bench_history_bulk(url, args.bulk_runs, args.points)
+    label = (f"get-history-bulk of {args.bulk_runs} runs x {args.points:,} points, "
+             f"25,000 answered (ms)")
+    rows[label] = f"{millis:.0f}"
+    return rows
+
+
 def measure(name, url, args):
+    if args.history_bulk_only:
+        return measure_history_bulk(name, url, args, {})
     print(f"[{name}] log-batch ...", file=sys.stderr)
     rows = {"log-batch, 1,000 metrics/request, 4 clients (metrics/s)":
             f"{bench_log_batch(url, args.batches):,.0f}"}
@@ -253,7 +296,7 @@ def measure(name, url, args):
     paged, bulk = bench_history(url, args.points)
     rows[f"get-history of a {args.points:,}-point metric, pages of 25,000 (ms)"] = f"{paged:.0f}"
     rows["get-history-bulk-interval of it, 2,500 points (ms)"] = f"{bulk:.1f}"
-    return rows
+    return measure_history_bulk(name, url, args, rows)
 
 
 def main():
@@ -263,6 +306,10 @@ def main():
     parser.add_argument("--runs", type=int, default=10_000)
     parser.add_argument("--points", type=int, default=100_000)
     parser.add_argument("--batches", type=int, default=25, help="log-batch requests per client")
+    parser.add_argument("--bulk-runs", type=int, default=10,
+                        help="runs read by get-history-bulk, each of --points points")
+    parser.add_argument("--history-bulk-only", action="store_true",
+                        help="measure only get-history-bulk")
     parser.add_argument("--only", choices=["cairn", "mlflow"], help="measure one server only")
     parser.add_argument("--big-page", action="store_true",
                         help="also search one page of 10,000 runs (mlflow.search_runs's page size)")

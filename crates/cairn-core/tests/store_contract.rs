@@ -175,6 +175,7 @@ contract_suite! {
         serving: [
             run_inputs_are_deduplicated_and_read_back_with_tags,
             runs_io_reads_many_runs_in_the_order_asked,
+            dataset_summaries_list_each_dataset_and_context_once_per_experiment,
             experiment_tags_can_be_removed,
         ]
     }

@@ -98,16 +98,71 @@ pub fn dataset_name_required() -> ApiError {
     ApiError::invalid("`dataset_name` in the `datasets` clause must be specified.")
 }
 
-/// `get-history-bulk-interval` asking for too many or too few points per run.
-pub fn bulk_interval_max_results() -> ApiError {
-    ApiError::invalid("max_results must be between 1 and 2500.")
+/// `get-history-bulk` naming no run.
+pub fn bulk_history_without_runs() -> ApiError {
+    ApiError::invalid("GetMetricHistoryBulk request must specify at least one run_id.")
+}
+
+/// `get-history-bulk` naming more runs than it may.
+pub fn bulk_history_too_many_runs(limit: usize, count: usize) -> ApiError {
+    ApiError::invalid(format!(
+        "GetMetricHistoryBulk request cannot specify more than {limit} run_ids. Received {count} run_ids."
+    ))
+}
+
+/// `get-history-bulk` naming no metric.
+pub fn bulk_history_without_key() -> ApiError {
+    ApiError::invalid("GetMetricHistoryBulk request must specify a metric_key.")
+}
+
+/// A negative `max_results`.
+pub fn negative_max_results(value: i64) -> ApiError {
+    ApiError::invalid(format!(
+        "Invalid value {value} for parameter 'max_results' supplied: it must not be negative"
+    ))
 }
 
 /// `get-history-bulk-interval` naming more runs than it may.
-pub fn too_many_bulk_runs(count: usize) -> ApiError {
+pub fn interval_too_many_runs(limit: usize, count: usize) -> ApiError {
     ApiError::invalid(format!(
-        "GetMetricHistoryBulkInterval request must specify at most 100 run_ids. Received {count} run_ids."
+        "GetMetricHistoryBulkInterval request must specify at most {limit} run_ids. Received {count} run_ids.{SEE_THE_DOCS}"
     ))
+}
+
+/// `get-history-bulk-interval` asking for too many or too few points per run.
+pub fn interval_max_results(limit: i64) -> ApiError {
+    ApiError::invalid(format!(
+        "max_results must be between 1 and {limit}.{SEE_THE_DOCS}"
+    ))
+}
+
+/// `get-history-bulk-interval` with its step range backwards.
+pub fn interval_steps_reversed(start: i64, end: i64) -> ApiError {
+    ApiError::invalid(format!(
+        "end_step must be greater than start_step. Found start_step={start} and end_step={end}."
+    ))
+}
+
+/// `get-history-bulk-interval` with one end of its step range.
+pub fn interval_one_step_bound() -> ApiError {
+    ApiError::invalid("If either start step or end step are specified, both must be specified.")
+}
+
+/// `experiments/search-datasets` naming no experiment.
+pub fn datasets_without_experiments() -> ApiError {
+    ApiError::invalid("SearchDatasets request must specify at least one experiment_id.")
+}
+
+/// `experiments/search-datasets` naming more experiments than it may.
+pub fn datasets_too_many_experiments(limit: usize, count: usize) -> ApiError {
+    ApiError::invalid(format!(
+        "SearchDatasets request cannot specify more than {limit} experiment_ids. Received {count} experiment_ids."
+    ))
+}
+
+/// `runs/create-promptlab-run` without one of its required fields.
+pub fn promptlab_missing(name: &str) -> ApiError {
+    ApiError::invalid(format!("CreatePromptlabRun request must specify {name}."))
 }
 
 /// MLflow's words for a core error, when MLflow has its own; `None` keeps Cairn's.

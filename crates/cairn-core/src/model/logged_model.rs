@@ -110,6 +110,20 @@ pub struct DatasetInput {
     pub tags: Vec<Tag>,
 }
 
+/// One dataset of an experiment as used by its runs, once per context it was used in (MLflow's
+/// `DatasetSummary`, what `experiments/search-datasets` lists).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatasetSummary {
+    /// The experiment holding the dataset.
+    pub experiment_id: ExperimentId,
+    /// Name.
+    pub name: String,
+    /// Content digest.
+    pub digest: String,
+    /// The use's `mlflow.data.context` tag (`training`, `eval`...), when it has one.
+    pub context: Option<String>,
+}
+
 /// A LoggedModel a run produced, at a step.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModelOutput {

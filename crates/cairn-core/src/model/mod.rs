@@ -20,8 +20,8 @@ pub use import::{
     LoggedModelMetric,
 };
 pub use logged_model::{
-    Dataset, DatasetInput, LoggedModel, LoggedModelStatus, ModelInput, ModelOutput, NewLoggedModel,
-    RunIo,
+    Dataset, DatasetInput, DatasetSummary, LoggedModel, LoggedModelStatus, ModelInput, ModelOutput,
+    NewLoggedModel, RunIo,
 };
 pub use metric::{LatestMetric, MetricColumnSet, MetricColumns, MetricPoint, NamedMetricPoint};
 pub use provenance::{DataHash, DataKind, GitOrigin, GitProvenance};

@@ -3,9 +3,9 @@
 
 use crate::error::StoreResult;
 use crate::model::{
-    DatasetInput, Experiment, ExperimentId, ExperimentSummary, LifecycleStage, LogBatch,
-    MetricColumnSet, MetricColumns, MetricPoint, ModelInput, ModelOutput, NewExperiment, NewRun,
-    Run, RunInfo, RunIo, RunUpdate, Tag, ViewType,
+    DatasetInput, DatasetSummary, Experiment, ExperimentId, ExperimentSummary, LifecycleStage,
+    LogBatch, MetricColumnSet, MetricColumns, MetricPoint, ModelInput, ModelOutput, NewExperiment,
+    NewRun, Run, RunInfo, RunIo, RunUpdate, Tag, ViewType,
 };
 use crate::store::MetricHistoryRange;
 
@@ -117,4 +117,13 @@ pub trait TrackingStore: Send + Sync {
 
     /// The inputs and outputs of many runs (a page of a search), in the order of `run_ids`.
     fn runs_io(&self, run_ids: &[String]) -> StoreResult<Vec<RunIo>>;
+
+    /// The datasets runs of `experiment_ids` used, each (experiment, name, digest, context)
+    /// once, at most `limit`, in the order the datasets were first logged (then by context, none
+    /// first). An experiment that does not exist has no datasets.
+    fn dataset_summaries(
+        &self,
+        experiment_ids: &[ExperimentId],
+        limit: usize,
+    ) -> StoreResult<Vec<DatasetSummary>>;
 }

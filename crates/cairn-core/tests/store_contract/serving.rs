@@ -4,9 +4,9 @@
 use cairn_core::Store;
 use cairn_core::StoreError;
 use cairn_core::model::{
-    ArtifactFile, Dataset, DatasetInput, ExperimentId, LoggedModelMetric, LoggedModelStatus,
-    MetricPoint, ModelOutput, NewLoggedModel, NewModelVersion, NewRun, Param, RunIo, SourceKind,
-    Tag,
+    ArtifactFile, Dataset, DatasetInput, DatasetSummary, ExperimentId, LoggedModelMetric,
+    LoggedModelStatus, MetricPoint, ModelOutput, NewExperiment, NewLoggedModel, NewModelVersion,
+    NewRun, Param, RunIo, SourceKind, Tag,
 };
 
 fn new_run(store: &dyn Store) -> String {
@@ -54,6 +54,100 @@ pub(crate) fn run_inputs_are_deduplicated_and_read_back_with_tags(store: &dyn St
             step: 3
         }]
     );
+}
+
+fn dataset_use(name: &str, digest: &str, context: Option<&str>) -> DatasetInput {
+    DatasetInput {
+        dataset: Dataset {
+            name: name.into(),
+            digest: digest.into(),
+            source_type: "local".into(),
+            source: "{}".into(),
+            schema: None,
+            profile: None,
+        },
+        tags: context
+            .map(|context| vec![Tag::new("mlflow.data.context", context)])
+            .unwrap_or_default(),
+    }
+}
+
+pub(crate) fn dataset_summaries_list_each_dataset_and_context_once_per_experiment(
+    store: &dyn Store,
+) {
+    let other = store
+        .create_experiment(&NewExperiment {
+            name: "other".into(),
+            ..NewExperiment::default()
+        })
+        .unwrap();
+    let first = new_run(store);
+    let second = new_run(store);
+    let elsewhere = store
+        .create_run(&NewRun::new(other, SourceKind::MlflowApi))
+        .unwrap()
+        .info
+        .run_id;
+    store
+        .log_run_inputs(
+            &first,
+            &[
+                dataset_use("train", "d1", Some("training")),
+                dataset_use("plain", "d2", None),
+            ],
+        )
+        .unwrap();
+    // The same dataset in the same context from another run is listed once; in another context
+    // it is listed again.
+    store
+        .log_run_inputs(
+            &second,
+            &[
+                dataset_use("train", "d1", Some("training")),
+                dataset_use("train", "d1", Some("eval")),
+            ],
+        )
+        .unwrap();
+    store
+        .log_run_inputs(&elsewhere, &[dataset_use("train", "d1", Some("training"))])
+        .unwrap();
+    let summary = |experiment_id, name: &str, digest: &str, context: Option<&str>| DatasetSummary {
+        experiment_id,
+        name: name.into(),
+        digest: digest.into(),
+        context: context.map(str::to_string),
+    };
+    let default = ExperimentId::DEFAULT;
+    assert_eq!(
+        store.dataset_summaries(&[default], 1000).unwrap(),
+        vec![
+            summary(default, "train", "d1", Some("eval")),
+            summary(default, "train", "d1", Some("training")),
+            summary(default, "plain", "d2", None),
+        ]
+    );
+    assert_eq!(
+        store
+            .dataset_summaries(&[default, other], 1000)
+            .unwrap()
+            .len(),
+        4
+    );
+    assert_eq!(
+        store.dataset_summaries(&[default, other], 2).unwrap().len(),
+        2
+    );
+    assert_eq!(
+        store.dataset_summaries(&[other], 1000).unwrap(),
+        vec![summary(other, "train", "d1", Some("training"))]
+    );
+    assert!(
+        store
+            .dataset_summaries(&[ExperimentId(999)], 1000)
+            .unwrap()
+            .is_empty()
+    );
+    assert!(store.dataset_summaries(&[], 1000).unwrap().is_empty());
 }
 
 pub(crate) fn runs_io_reads_many_runs_in_the_order_asked(store: &dyn Store) {

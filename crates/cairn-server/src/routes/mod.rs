@@ -1,53 +1,68 @@
-//! Every route: MLflow's under `/api/2.0/mlflow` and `/ajax-api/2.0/mlflow`, artifacts under
-//! `/api/2.0/mlflow-artifacts`, the UI's backend under `/app/api` and its events at `/app/events`, and the UI's files at `/`.
+//! Every route: MLflow's under `/api/2.0/mlflow` and `/ajax-api/2.0/mlflow` (and the UI-only ones
+//! under `/ajax-api` alone, as MLflow mounts them), artifacts under `/api/2.0/mlflow-artifacts`,
+//! MLflow's GraphQL at `/graphql`, the UI's backend under `/app/api` and its events at
+//! `/app/events`, the UI's files at `/`, and MLflow's JSON 404 for everything else.
 
 mod app;
 mod artifacts;
+mod datasets;
 mod events;
 mod experiments;
+mod fallback;
+mod graphql;
 mod logged_models;
+mod metric_bulk;
+mod promptlab;
+mod promptlab_files;
 mod registry;
 mod runs;
 
 use axum::Router;
-use axum::extract::OriginalUri;
-use axum::http::{StatusCode, Uri};
 use axum::middleware;
-use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::Shared;
 
-use crate::error::ApiError;
 pub use events::MAX_EVENT_STREAMS;
+use fallback::api_not_found;
 
-/// The application router.
-pub fn router(state: Shared) -> Router {
-    let mlflow = Router::new()
+/// MLflow's tracking and registry routes, as served under `/api/2.0/mlflow` (and, with
+/// [`ajax_only`], under `/ajax-api/2.0/mlflow`).
+fn mlflow_api() -> Router<Shared> {
+    Router::new()
         .merge(experiments::routes())
         .merge(runs::routes())
+        .merge(metric_bulk::routes())
         .merge(logged_models::routes())
         .merge(registry::routes())
         .merge(artifacts::tracking_routes())
-        .fallback(api_not_found);
+}
+
+/// The routes MLflow serves to its UI under `/ajax-api/2.0/mlflow` only.
+fn ajax_only() -> Router<Shared> {
+    Router::new()
+        .merge(metric_bulk::ajax_routes())
+        .merge(datasets::routes())
+        .merge(promptlab::routes())
+}
+
+/// The application router.
+pub fn router(state: Shared) -> Router {
     let artifacts = artifacts::routes().fallback(api_not_found);
-    let mut router = Router::new()
-        .nest("/api/2.0/mlflow", mlflow.clone())
-        .nest("/ajax-api/2.0/mlflow", mlflow)
+    let router = Router::new()
+        .nest("/api/2.0/mlflow", mlflow_api().fallback(api_not_found))
+        .nest(
+            "/ajax-api/2.0/mlflow",
+            mlflow_api().merge(ajax_only()).fallback(api_not_found),
+        )
         .nest("/api/2.0/mlflow-artifacts", artifacts.clone())
         .nest("/ajax-api/2.0/mlflow-artifacts", artifacts)
         .nest("/app/api", app::routes().fallback(api_not_found))
         .nest("/app/events", events::routes())
+        .merge(graphql::routes())
         .route("/health", get(|| async { "OK" }))
-        .route("/version", get(|| async { crate::MLFLOW_API_VERSION }));
-    router = match &state.ui_dir {
-        Some(ui_dir) => {
-            router.fallback_service(tower_http::services::ServeDir::new(ui_dir).fallback(
-                tower_http::services::ServeFile::new(ui_dir.join("index.html")),
-            ))
-        }
-        None => router.fallback(not_found),
-    };
+        .route("/version", get(|| async { crate::MLFLOW_API_VERSION }))
+        .fallback(fallback::ui_file_or_not_found);
     // Layers run outside in: limits first (cheapest refusals), then Host and credentials, then
     // the body's pauses bounded for whatever reads it.
     router
@@ -64,22 +79,4 @@ pub fn router(state: Shared) -> Router {
             crate::limits::refuse_oversized,
         ))
         .with_state(state)
-}
-
-/// Unknown routes under an API prefix: always MLflow's JSON 404, even when the UI is served.
-async fn api_not_found(OriginalUri(uri): OriginalUri) -> Response {
-    ApiError::new(
-        "ENDPOINT_NOT_FOUND",
-        format!("no such endpoint: {}", uri.path()),
-    )
-    .into_response()
-}
-
-async fn not_found(uri: Uri) -> Response {
-    let path = uri.path();
-    if path.starts_with("/api/") || path.starts_with("/ajax-api/") || path.starts_with("/app/") {
-        ApiError::new("ENDPOINT_NOT_FOUND", format!("no such endpoint: {path}")).into_response()
-    } else {
-        (StatusCode::NOT_FOUND, "not found").into_response()
-    }
 }

@@ -28,9 +28,6 @@ use crate::{Shared, wire};
 /// `mlflow.search_runs` asks for) never sits in memory whole.
 const SEARCH_SLICE_RUNS: usize = 500;
 
-/// Most runs one `get-history-bulk-interval` may name.
-const MAX_BULK_RUNS: usize = 100;
-
 /// MLflow's tag naming a nested run's parent.
 const PARENT_RUN_TAG: &str = "mlflow.parentRunId";
 
@@ -51,10 +48,6 @@ pub fn routes() -> Router<Shared> {
         .route("/runs/outputs", post(log_outputs))
         .route("/runs/log-model", post(|| async { Json(json!({})) }))
         .route("/metrics/get-history", get(get_history))
-        .route(
-            "/metrics/get-history-bulk-interval",
-            get(get_history_bulk_interval),
-        )
 }
 
 fn run_with_io(store: &SqliteStore, run_id: &str) -> StoreResult<(Run, RunIo)> {
@@ -525,53 +518,4 @@ fn metrics_answer(
         }
     }
     body.finish(next_page_token)
-}
-
-async fn get_history_bulk_interval(
-    State(state): State<Shared>,
-    args: Args,
-) -> ApiResult<JsonAnswer> {
-    args.check(&[
-        required("run_ids", Kind::StrList),
-        required("metric_key", Kind::Str),
-        optional("start_step", Kind::Int),
-        optional("end_step", Kind::Int),
-        optional("max_results", Kind::Int),
-    ])?;
-    let run_ids = args.str_list("run_ids");
-    if run_ids.len() > MAX_BULK_RUNS {
-        return Err(messages::too_many_bulk_runs(run_ids.len()));
-    }
-    let key = args.req_str("metric_key")?;
-    let start_step = args.i64("start_step")?;
-    let end_step = args.i64("end_step")?;
-    let max_results = args.i64("max_results")?.unwrap_or(320);
-    if !(1..=2500).contains(&max_results) {
-        return Err(messages::bulk_interval_max_results());
-    }
-    let max_results = max_results as usize;
-    state
-        .call(move |store| {
-            let mut series = Vec::with_capacity(run_ids.len());
-            for run_id in run_ids {
-                let mut points = store.metric_history(&run_id, &key)?;
-                points.retain(|point| {
-                    start_step.is_none_or(|start| point.step >= start)
-                        && end_step.is_none_or(|end| point.step <= end)
-                });
-                points.sort_by_key(|point| (point.step, point.timestamp_ms));
-                if points.len() > max_results {
-                    // Evenly spaced, always keeping the first and last points.
-                    let last = points.len() - 1;
-                    let mut picked: Vec<usize> = (0..max_results)
-                        .map(|i| i * last / (max_results - 1).max(1))
-                        .collect();
-                    picked.dedup();
-                    points = picked.iter().map(|&i| points[i]).collect();
-                }
-                series.push((Some(run_id), points));
-            }
-            Ok(metrics_answer(&key, &series, None))
-        })
-        .await?
 }

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::error::{StoreError, StoreResult};
-use crate::model::{Dataset, DatasetInput, ModelInput, ModelOutput, RunIo, Tag};
+use crate::model::{
+    Dataset, DatasetInput, DatasetSummary, ExperimentId, ModelInput, ModelOutput, RunIo, Tag,
+};
 use crate::validate;
 
 use super::row::{find_run, writable_run};
@@ -224,4 +226,48 @@ pub(super) fn get_many(connection: &Connection, run_ids: &[String]) -> StoreResu
                 })
         })
         .collect()
+}
+
+/// The tag naming what a run used a dataset for (`training`, `eval`...).
+const DATASET_CONTEXT_TAG: &str = "mlflow.data.context";
+
+/// Each (experiment, name, digest, context) of the datasets runs of `experiment_ids` used, once,
+/// in the order the datasets were first logged, at most `limit`.
+pub(super) fn dataset_summaries(
+    connection: &Connection,
+    experiment_ids: &[ExperimentId],
+    limit: usize,
+) -> StoreResult<Vec<DatasetSummary>> {
+    if experiment_ids.is_empty() || limit == 0 {
+        return Ok(Vec::new());
+    }
+    let ids_json = format!(
+        "[{}]",
+        experiment_ids
+            .iter()
+            .map(|id| id.0.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let mut statement = connection.prepare_cached(
+        "SELECT d.experiment_id, d.name, d.digest, t.value
+         FROM datasets d
+         JOIN run_inputs i ON i.dataset_id = d.id
+         LEFT JOIN run_input_tags t
+           ON t.run_id = i.run_id AND t.dataset_id = d.id AND t.key = ?2
+         WHERE d.experiment_id IN (SELECT value FROM json_each(?1))
+         GROUP BY d.id, t.value
+         ORDER BY d.id, t.value
+         LIMIT ?3",
+    )?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = statement.query_map(params![ids_json, DATASET_CONTEXT_TAG, limit], |row| {
+        Ok(DatasetSummary {
+            experiment_id: ExperimentId(row.get(0)?),
+            name: row.get(1)?,
+            digest: row.get(2)?,
+            context: row.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -2,9 +2,9 @@
 
 use crate::error::StoreResult;
 use crate::model::{
-    DatasetInput, Experiment, ExperimentId, ExperimentSummary, LifecycleStage, LogBatch,
-    MetricColumnSet, MetricColumns, MetricPoint, ModelInput, ModelOutput, NewExperiment, NewRun,
-    Run, RunInfo, RunIo, RunUpdate, Tag, ViewType,
+    DatasetInput, DatasetSummary, Experiment, ExperimentId, ExperimentSummary, LifecycleStage,
+    LogBatch, MetricColumnSet, MetricColumns, MetricPoint, ModelInput, ModelOutput, NewExperiment,
+    NewRun, Run, RunInfo, RunIo, RunUpdate, Tag, ViewType,
 };
 use crate::store::{MetricHistoryRange, TrackingStore};
 use crate::validate;
@@ -133,5 +133,13 @@ impl TrackingStore for SqliteStore {
 
     fn runs_io(&self, run_ids: &[String]) -> StoreResult<Vec<RunIo>> {
         self.read(|db| run_io::get_many(db, run_ids))
+    }
+
+    fn dataset_summaries(
+        &self,
+        experiment_ids: &[ExperimentId],
+        limit: usize,
+    ) -> StoreResult<Vec<DatasetSummary>> {
+        self.read(|db| run_io::dataset_summaries(db, experiment_ids, limit))
     }
 }

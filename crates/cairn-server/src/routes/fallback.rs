@@ -1,0 +1,65 @@
+//! What answers a path no route claims: a file of the built UI (GET and HEAD; `/` is its
+//! `index.html`), and MLflow's JSON `ENDPOINT_NOT_FOUND` 404 for everything else, whatever the
+//! method. The UI routes with `#/...`, so no client-side path needs the index as a fallback.
+
+use axum::extract::{OriginalUri, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tower::ServiceExt as _;
+use tower_http::services::ServeDir;
+
+use crate::Shared;
+use crate::error::ApiError;
+
+/// MLflow's 404 for a path nothing serves.
+fn not_found(path: &str) -> Response {
+    ApiError::new("ENDPOINT_NOT_FOUND", format!("no such endpoint: {path}")).into_response()
+}
+
+/// Unknown routes under a prefix of the API: always MLflow's JSON 404.
+pub async fn api_not_found(OriginalUri(uri): OriginalUri) -> Response {
+    not_found(uri.path())
+}
+
+/// A file of the UI when there is one at the path, else the JSON 404. Another method on a UI
+/// file is a JSON 405 naming GET and HEAD.
+pub async fn ui_file_or_not_found(State(state): State<Shared>, request: Request) -> Response {
+    let path = request.uri().path().to_string();
+    let Some(ui_dir) = state.ui_dir.clone() else {
+        return not_found(&path);
+    };
+    let method = request.method().clone();
+    let reading = method == Method::GET || method == Method::HEAD;
+    // Only the path and the conditional/range headers matter to the file server; another
+    // method is asked as HEAD, to learn whether the file exists.
+    let mut probe = Request::new(axum::body::Body::empty());
+    *probe.uri_mut() = request.uri().clone();
+    *probe.headers_mut() = request.headers().clone();
+    *probe.method_mut() = if reading {
+        method.clone()
+    } else {
+        Method::HEAD
+    };
+    let served = match ServeDir::new(&ui_dir).oneshot(probe).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    };
+    // A folder (which the file server would redirect to with a `/`) is not a file of the UI.
+    let status = served.status();
+    if status == StatusCode::NOT_FOUND || status.is_redirection() {
+        return not_found(&path);
+    }
+    if !reading {
+        let mut refused = ApiError::new(
+            "ENDPOINT_NOT_FOUND",
+            format!("method {method} is not allowed on {path} (allowed: GET,HEAD)"),
+        )
+        .with_status(StatusCode::METHOD_NOT_ALLOWED)
+        .into_response();
+        refused
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET,HEAD"));
+        return refused;
+    }
+    served.into_response()
+}
