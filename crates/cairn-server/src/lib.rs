@@ -14,6 +14,7 @@ pub mod error;
 mod json_body;
 pub mod limits;
 mod routes;
+pub mod run_creation;
 mod search_args;
 pub mod security;
 pub mod stale_uploads;
@@ -31,6 +32,7 @@ use cairn_core::{SqliteStore, StoreResult};
 pub use crate::ephemeral::EphemeralServer;
 use crate::error::ApiError;
 pub use crate::routes::MAX_EVENT_STREAMS;
+pub use crate::run_creation::RunCreator;
 pub use crate::security::Auth;
 
 /// Largest artifact upload accepted, in bytes.
@@ -79,6 +81,8 @@ pub struct AppState {
     /// Room for open event streams: each holds a thread of the blocking pool, which store calls
     /// need too.
     pub event_streams: Arc<tokio::sync::Semaphore>,
+    /// Makes the runs `runs/create` asks for, when not the store itself.
+    pub run_creator: Option<Arc<dyn RunCreator>>,
 }
 
 /// Shared state of the handlers.
@@ -122,6 +126,17 @@ pub fn app_with_shutdown(
     bound: SocketAddr,
     stopping: tokio::sync::watch::Receiver<bool>,
 ) -> Router {
+    app_with_run_creator(app, config, bound, stopping, None)
+}
+
+/// [`app_with_shutdown`] whose `runs/create` goes through `run_creator` when there is one.
+pub fn app_with_run_creator(
+    app: cairn_app::App,
+    config: &ServerConfig,
+    bound: SocketAddr,
+    stopping: tokio::sync::watch::Receiver<bool>,
+    run_creator: Option<Arc<dyn RunCreator>>,
+) -> Router {
     let store = Arc::clone(app.shared_store());
     let state = Arc::new(AppState {
         artifact_root: store.artifact_root().to_path_buf(),
@@ -134,6 +149,7 @@ pub fn app_with_shutdown(
         ui_dir: config.ui_dir.clone(),
         stopping,
         event_streams: Arc::new(tokio::sync::Semaphore::new(routes::MAX_EVENT_STREAMS)),
+        run_creator,
     });
     routes::router(state)
 }
