@@ -135,3 +135,52 @@ post runs/create '{"experiment_id":"0","run_name":"asked"}' > top.json
     assert_eq!(tag(nested, "mlflow.parentRunId"), Some(wrapper_id));
     assert_ne!(nested["info"]["run_id"], wrapper_id);
 }
+
+#[test]
+fn without_experiment_the_wrapper_starts_where_the_clients_variables_point() {
+    let sandbox = Sandbox::with_store("store/cairn.db");
+    sandbox.ok(&[
+        "run",
+        "--experiment",
+        "by-id",
+        "--system-metrics-interval",
+        "0",
+        "--",
+        "true",
+    ]);
+    let experiments = sandbox.json(&["experiments"]);
+    let by_id = experiments
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|experiment| experiment["name"] == "by-id")
+        .unwrap()["experiment_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let run = |experiment_id: &str| {
+        sandbox
+            .command()
+            .current_dir(sandbox.home())
+            .env_remove("MLFLOW_EXPERIMENT_NAME")
+            .env("MLFLOW_EXPERIMENT_ID", experiment_id)
+            .arg("--store")
+            .arg(sandbox.store())
+            .args(["run", "--system-metrics-interval", "0", "--", "true"])
+            .output()
+            .unwrap()
+    };
+    let placed = run(&by_id);
+    assert!(
+        placed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&placed.stderr)
+    );
+    let runs = sandbox.json(&["runs", "list", "--experiment", "by-id"]);
+    assert_eq!(runs.as_array().unwrap().len(), 2);
+
+    let missing = run("424242");
+    assert!(!missing.status.success());
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(stderr.contains("MLFLOW_EXPERIMENT_ID"), "{stderr}");
+}

@@ -5,6 +5,7 @@
 mod account;
 mod adoption;
 mod child;
+mod experiment;
 
 use std::fs::{self, File};
 use std::io::{Read, Write};
@@ -16,15 +17,15 @@ use std::sync::{Arc, Mutex};
 use anyhow::{Context, bail};
 use cairn_core::TrackingStore;
 use cairn_core::model::{
-    ExperimentId, GitOrigin, GitProvenance, LogBatch, NewExperiment, NewRun, Param, RunStatus,
-    RunUpdate, SourceKind, Tag,
+    GitOrigin, GitProvenance, LogBatch, NewRun, Param, RunStatus, RunUpdate, SourceKind, Tag,
 };
-use cairn_core::{SqliteStore, Store, StoreError};
+use cairn_core::{SqliteStore, Store};
 use cairn_provenance::GitLookup;
 use cairn_server::EphemeralServer;
 
 use self::adoption::Adoption;
 use self::child::Child;
+use self::experiment::WrapperExperiment;
 use crate::args::RunArgs;
 
 /// Artifact holding the child's interleaved stdout and stderr.
@@ -118,65 +119,6 @@ pub fn run(store: &SqliteStore, args: &RunArgs) -> anyhow::Result<ExitCode> {
     adoption.end_left_running(store, status, ended.end_time_ms.unwrap_or_default());
     report_unit(store, &run_id, &adoption.unit(), status);
     Ok(ExitCode::from(exit_code))
-}
-
-/// The experiment the wrapper starts in, and the name the child is told, if any.
-struct WrapperExperiment {
-    id: ExperimentId,
-    name: String,
-    /// `--experiment`: the child gets it as `MLFLOW_EXPERIMENT_NAME` (and no
-    /// `MLFLOW_EXPERIMENT_ID`); otherwise the child's environment says as the user's does.
-    pass_name: Option<String>,
-}
-
-impl WrapperExperiment {
-    /// `--experiment`, else `$MLFLOW_EXPERIMENT_NAME`, else `$MLFLOW_EXPERIMENT_ID`, else
-    /// Default: what the mlflow client in the child picks when the script does not choose.
-    fn choose(store: &SqliteStore, flag: Option<&str>) -> anyhow::Result<WrapperExperiment> {
-        let from_env = |key: &str| std::env::var(key).ok().filter(|value| !value.is_empty());
-        if let Some(name) = flag
-            .map(str::to_string)
-            .or_else(|| from_env("MLFLOW_EXPERIMENT_NAME"))
-        {
-            let id = experiment_named(store, &name)?;
-            let pass_name = flag.map(|_| name.clone());
-            return Ok(WrapperExperiment {
-                id,
-                name,
-                pass_name,
-            });
-        }
-        let id = match from_env("MLFLOW_EXPERIMENT_ID") {
-            Some(text) => ExperimentId(text.trim().parse().with_context(|| {
-                format!("MLFLOW_EXPERIMENT_ID must be an experiment id, got '{text}'")
-            })?),
-            None => ExperimentId::DEFAULT,
-        };
-        let experiment = store
-            .get_experiment(id)
-            .with_context(|| format!("finding experiment {} (MLFLOW_EXPERIMENT_ID)", id.0))?;
-        Ok(WrapperExperiment {
-            id,
-            name: experiment.name,
-            pass_name: None,
-        })
-    }
-}
-
-/// The experiment named `name`, created when missing.
-fn experiment_named(store: &SqliteStore, name: &str) -> anyhow::Result<ExperimentId> {
-    match store.get_experiment_by_name(name) {
-        Ok(experiment) => Ok(experiment.experiment_id),
-        Err(StoreError::ExperimentNotFound { .. }) => store
-            .create_experiment(&NewExperiment {
-                name: name.to_string(),
-                artifact_location: None,
-                tags: Vec::new(),
-                experiment_id: None,
-            })
-            .with_context(|| format!("creating experiment {name}")),
-        Err(error) => Err(error).with_context(|| format!("finding experiment {name}")),
-    }
 }
 
 /// One closing line when the command's runs went beyond the wrapper: where it ended up and how
