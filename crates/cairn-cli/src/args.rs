@@ -463,7 +463,9 @@ pub struct GateArgs {
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Experiment name (created when missing; default: $MLFLOW_EXPERIMENT_NAME, else Default).
+    /// Experiment to start in (created when missing; default: $MLFLOW_EXPERIMENT_NAME, else
+    /// $MLFLOW_EXPERIMENT_ID, else Default). The run moves into the experiment the command's
+    /// first run asks for (e.g. `mlflow.set_experiment`).
     #[arg(long, value_name = "NAME")]
     pub experiment: Option<String>,
     /// Run name.

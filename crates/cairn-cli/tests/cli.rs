@@ -444,7 +444,7 @@ fn run_records_provenance_output_and_maps_exit_codes() {
     };
     let ok = run(
         "ok",
-        "echo \"to stdout $MLFLOW_EXPERIMENT_NAME $MLFLOW_RUN_ID\"; echo to-stderr >&2; \
+        "echo \"to stdout $MLFLOW_EXPERIMENT_NAME $CAIRN_RUN_ID\"; echo to-stderr >&2; \
          case $MLFLOW_TRACKING_URI in http://127.0.0.1:*) exit 0;; *) exit 9;; esac",
     );
     assert_eq!(
@@ -580,7 +580,7 @@ fn run_child_logs_through_the_ephemeral_endpoint() {
     }
     let sandbox = Sandbox::with_store("store/cairn.db");
     let script = r#"curl -sf -X POST -H 'Content-Type: application/json' \
-        -d "{\"run_id\":\"$MLFLOW_RUN_ID\",\"key\":\"loss\",\"value\":0.5,\"timestamp\":1,\"step\":0}" \
+        -d "{\"run_id\":\"$CAIRN_RUN_ID\",\"key\":\"loss\",\"value\":0.5,\"timestamp\":1,\"step\":0}" \
         "$MLFLOW_TRACKING_URI/api/2.0/mlflow/runs/log-metric""#;
     let output = sandbox
         .command()

@@ -145,6 +145,7 @@ contract_suite! {
             writes_to_a_deleted_run_are_refused,
             finished_run_still_accepts_writes,
             parent_run_id_is_kept,
+            run_moves_into_another_experiment,
             concurrent_writers_lose_nothing,
         ]
         logging: [

@@ -8,7 +8,7 @@ use anyhow::Context;
 use cairn_core::SqliteStore;
 
 use crate::connections::{ConnectionLimits, serve_connections};
-use crate::{Auth, DEFAULT_MAX_ARTIFACT_BYTES, ServerConfig, app_with_shutdown};
+use crate::{Auth, DEFAULT_MAX_ARTIFACT_BYTES, RunCreator, ServerConfig, app_with_run_creator};
 
 /// A running loopback server; dropping it (or [`EphemeralServer::stop`]) shuts it down.
 #[derive(Debug)]
@@ -19,8 +19,12 @@ pub struct EphemeralServer {
 }
 
 impl EphemeralServer {
-    /// Binds `127.0.0.1:0` and serves `store` on a background thread.
-    pub fn start(store: SqliteStore) -> anyhow::Result<EphemeralServer> {
+    /// Binds `127.0.0.1:0` and serves `store` on a background thread; `runs/create` goes
+    /// through `run_creator` when there is one.
+    pub fn start(
+        store: SqliteStore,
+        run_creator: Option<Arc<dyn RunCreator>>,
+    ) -> anyhow::Result<EphemeralServer> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -39,11 +43,12 @@ impl EphemeralServer {
             body_read_timeout: crate::body_timeout::DEFAULT_BODY_READ_TIMEOUT,
         };
         let (stop_streams, stopping) = tokio::sync::watch::channel(false);
-        let router = app_with_shutdown(
+        let router = app_with_run_creator(
             cairn_app::App::new(Arc::new(store)),
             &config,
             address,
             stopping,
+            run_creator,
         );
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::Builder::new()

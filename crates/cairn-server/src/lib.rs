@@ -17,6 +17,7 @@ pub mod limits;
 mod messages;
 mod python_json;
 mod routes;
+pub mod run_creation;
 mod schema;
 mod search_args;
 pub mod security;
@@ -35,6 +36,7 @@ use cairn_core::{SqliteStore, StoreResult};
 pub use crate::ephemeral::EphemeralServer;
 use crate::error::ApiError;
 pub use crate::routes::MAX_EVENT_STREAMS;
+pub use crate::run_creation::RunCreator;
 pub use crate::security::Auth;
 
 /// Largest artifact upload accepted, in bytes.
@@ -83,6 +85,8 @@ pub struct AppState {
     /// Room for open event streams: each holds a thread of the blocking pool, which store calls
     /// need too.
     pub event_streams: Arc<tokio::sync::Semaphore>,
+    /// Makes the runs `runs/create` asks for, when not the store itself.
+    pub run_creator: Option<Arc<dyn RunCreator>>,
 }
 
 /// The MLflow release whose REST API `cairn serve` implements, answered at `/version`: MLflow
@@ -130,6 +134,17 @@ pub fn app_with_shutdown(
     bound: SocketAddr,
     stopping: tokio::sync::watch::Receiver<bool>,
 ) -> Router {
+    app_with_run_creator(app, config, bound, stopping, None)
+}
+
+/// [`app_with_shutdown`] whose `runs/create` goes through `run_creator` when there is one.
+pub fn app_with_run_creator(
+    app: cairn_app::App,
+    config: &ServerConfig,
+    bound: SocketAddr,
+    stopping: tokio::sync::watch::Receiver<bool>,
+    run_creator: Option<Arc<dyn RunCreator>>,
+) -> Router {
     let store = Arc::clone(app.shared_store());
     let state = Arc::new(AppState {
         artifact_root: store.artifact_root().to_path_buf(),
@@ -142,6 +157,7 @@ pub fn app_with_shutdown(
         ui_dir: config.ui_dir.clone(),
         stopping,
         event_streams: Arc::new(tokio::sync::Semaphore::new(routes::MAX_EVENT_STREAMS)),
+        run_creator,
     });
     routes::router(state)
 }

@@ -48,6 +48,10 @@ pub trait TrackingStore: Send + Sync {
     /// Changes a run's status, end time or name. Ending a run compacts its metric histories.
     fn update_run(&self, run_id: &str, update: &RunUpdate) -> StoreResult<RunInfo>;
 
+    /// Moves a run into another active experiment, keeping everything it holds and its
+    /// artifact location (`cairn run` follows the experiment its command chose).
+    fn move_run(&self, run_id: &str, experiment_id: ExperimentId) -> StoreResult<()>;
+
     /// Deletes (soft) or restores a run.
     fn set_run_lifecycle(&self, run_id: &str, stage: LifecycleStage) -> StoreResult<()>;
 

@@ -577,3 +577,48 @@ pub(crate) fn concurrent_writers_lose_nothing(store: &dyn Store) {
         assert!(history.iter().all(|point| point.value == thread as f64));
     }
 }
+
+pub(crate) fn run_moves_into_another_experiment(store: &dyn Store) {
+    let from = experiment(store, "from");
+    let to = experiment(store, "to");
+    let id = store
+        .create_run(&new_run(from, "moving", T0))
+        .unwrap()
+        .info
+        .run_id;
+    store.log_batch(&id, &params(&[("lr", "0.1")])).unwrap();
+    let before = store.get_run(&id).unwrap();
+    store.move_run(&id, to).unwrap();
+    let after = store.get_run(&id).unwrap();
+    assert_eq!(after.info.experiment_id, to);
+    assert_eq!(
+        after.info.artifact_uri, before.info.artifact_uri,
+        "the artifacts stay where they are"
+    );
+    assert_eq!(param_value(&after, "lr"), Some("0.1"));
+    let search = |experiment_id: ExperimentId| {
+        store
+            .search_runs(&cairn_core::store::RunSearch {
+                experiment_ids: vec![experiment_id],
+                ..cairn_core::store::RunSearch::default()
+            })
+            .unwrap()
+            .runs
+            .len()
+    };
+    assert_eq!((search(from), search(to)), (0, 1), "searches see the move");
+
+    assert_err!(
+        store.move_run(&id, ExperimentId(9999)),
+        StoreError::ExperimentNotFound { .. }
+    );
+    store
+        .set_experiment_lifecycle(from, LifecycleStage::Deleted)
+        .unwrap();
+    assert_err!(store.move_run(&id, from), StoreError::Deleted { .. });
+    assert_err!(
+        store.move_run("0123456789abcdef0123456789abcdef", to),
+        StoreError::RunNotFound { .. }
+    );
+    assert_eq!(store.get_run(&id).unwrap().info.experiment_id, to);
+}

@@ -72,9 +72,13 @@ async fn create(State(state): State<Shared>, args: Args) -> ApiResult {
         .find(|tag| tag.key == PARENT_RUN_TAG)
         .map(|tag| tag.value.clone());
     new.tags = tags;
+    let creator = state.run_creator.clone();
     let (run, io) = state
         .call(move |store| {
-            let run = store.create_run(&new)?;
+            let run = match creator {
+                Some(creator) => creator.create_run(store, new)?,
+                None => store.create_run(&new)?,
+            };
             let io = store.run_io(&run.info.run_id)?;
             Ok((run, io))
         })

@@ -6,7 +6,8 @@ use rusqlite::{Connection, Transaction, params};
 
 use crate::error::{StoreError, StoreResult};
 use crate::model::{
-    LatestMetric, LifecycleStage, MetricPoint, NewRun, Param, Run, RunInfo, RunUpdate, Tag,
+    ExperimentId, LatestMetric, LifecycleStage, MetricPoint, NewRun, Param, Run, RunInfo,
+    RunUpdate, Tag,
 };
 use crate::names::random_run_name;
 use crate::time::now_millis;
@@ -123,6 +124,21 @@ pub(super) fn update(
         writes::upsert_tag(transaction, run_pk, &Tag::new(RUN_NAME_TAG, name))?;
     }
     Ok(find_run(transaction, run_id)?.1)
+}
+
+/// Moves a run into another experiment (which must be active); its artifact location stays.
+pub(super) fn move_to(
+    transaction: &Transaction<'_>,
+    run_id: &str,
+    experiment_id: ExperimentId,
+) -> StoreResult<()> {
+    let run_pk = writable_run(transaction, run_id)?;
+    experiments::active(transaction, experiment_id)?;
+    transaction.execute(
+        "UPDATE runs SET experiment_id = ?2 WHERE id = ?1",
+        params![run_pk, experiment_id.0],
+    )?;
+    Ok(())
 }
 
 pub(super) fn set_lifecycle(

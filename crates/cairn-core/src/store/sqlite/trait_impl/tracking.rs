@@ -59,6 +59,10 @@ impl TrackingStore for SqliteStore {
         self.write(|tx| runs::update(tx, run_id, update))
     }
 
+    fn move_run(&self, run_id: &str, experiment_id: ExperimentId) -> StoreResult<()> {
+        self.write(|tx| runs::move_to(tx, run_id, experiment_id))
+    }
+
     fn set_run_lifecycle(&self, run_id: &str, stage: LifecycleStage) -> StoreResult<()> {
         self.write(|tx| runs::set_lifecycle(tx, run_id, stage))
     }

@@ -1,49 +1,44 @@
 //! `cairn run -- COMMAND...`: runs a command as a tracked run, with its provenance, its output
-//! as an artifact, and an ephemeral loopback MLflow endpoint for the child's own logging.
+//! as an artifact, and an ephemeral loopback MLflow endpoint for the child's own logging, which
+//! makes the runs the child creates one unit with it ([`adoption`]).
+
+mod account;
+mod adoption;
+mod child;
+mod experiment;
 
 use std::fs::{self, File};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{ExitCode, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, bail};
 use cairn_core::TrackingStore;
 use cairn_core::model::{
-    GitOrigin, GitProvenance, LogBatch, NewExperiment, NewRun, Param, RunStatus, RunUpdate,
-    SourceKind, Tag,
+    GitOrigin, GitProvenance, LogBatch, NewRun, Param, RunStatus, RunUpdate, SourceKind, Tag,
 };
-use cairn_core::{SqliteStore, Store, StoreError};
+use cairn_core::{SqliteStore, Store};
 use cairn_provenance::GitLookup;
 use cairn_server::EphemeralServer;
 
+use self::adoption::Adoption;
+use self::child::Child;
+use self::experiment::WrapperExperiment;
 use crate::args::RunArgs;
 
 /// Artifact holding the child's interleaved stdout and stderr.
 const OUTPUT_ARTIFACT: &str = "cairn/output.log";
 /// Artifact holding the uncommitted diff of tracked files.
 const DIFF_ARTIFACT: &str = "cairn/git.diff";
+/// Tag naming the `cairn run` a run belongs to (the wrapper's id, on the wrapper too), so
+/// `tags.cairn.run = 'ID'` finds the whole unit.
+const UNIT_TAG: &str = "cairn.run";
 
 pub fn run(store: &SqliteStore, args: &RunArgs) -> anyhow::Result<ExitCode> {
     let params = parse_params(&args.params)?;
-    let experiment_name = args
-        .experiment
-        .clone()
-        .or_else(|| std::env::var("MLFLOW_EXPERIMENT_NAME").ok())
-        .unwrap_or_else(|| "Default".to_string());
-    let experiment_id = match store.get_experiment_by_name(&experiment_name) {
-        Ok(experiment) => experiment.experiment_id,
-        Err(StoreError::ExperimentNotFound { .. }) => store
-            .create_experiment(&NewExperiment {
-                name: experiment_name.clone(),
-                artifact_location: None,
-                tags: Vec::new(),
-                experiment_id: None,
-            })
-            .with_context(|| format!("creating experiment {experiment_name}"))?,
-        Err(error) => return Err(error).context("finding the experiment"),
-    };
+    let experiment = WrapperExperiment::choose(store, args.experiment.as_deref())?;
     let cwd = std::env::current_dir().context("reading the working directory")?;
     let command_line = args
         .command
@@ -51,29 +46,26 @@ pub fn run(store: &SqliteStore, args: &RunArgs) -> anyhow::Result<ExitCode> {
         .map(|word| shell_quote(word))
         .collect::<Vec<_>>()
         .join(" ");
-    let user = std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .unwrap_or_default();
+    let user = account::user_name();
     let host = fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|name| name.trim().to_string())
         .or_else(|_| std::env::var("HOSTNAME"))
         .unwrap_or_default();
-    let tag = |key: &str, value: &str| Tag {
-        key: key.to_string(),
-        value: value.to_string(),
-    };
-    let mut new_run = NewRun::new(experiment_id, SourceKind::CairnRun);
+    let command_tags = vec![
+        Tag::new("cairn.command", command_line.as_str()),
+        Tag::new("cairn.cwd", cwd.display().to_string()),
+        Tag::new("cairn.host", host),
+    ];
+    let mut new_run = NewRun::new(experiment.id, SourceKind::CairnRun);
     new_run.run_name = args.name.clone().unwrap_or_default();
     new_run.user_id = user.clone();
     new_run.source_path = Some(cwd.display().to_string());
     new_run.tags = vec![
-        tag("mlflow.source.type", "LOCAL"),
-        tag("mlflow.source.name", &command_line),
-        tag("mlflow.user", &user),
-        tag("cairn.command", &command_line),
-        tag("cairn.cwd", &cwd.display().to_string()),
-        tag("cairn.host", &host),
+        Tag::new("mlflow.source.type", "LOCAL"),
+        Tag::new("mlflow.source.name", command_line.as_str()),
+        Tag::new("mlflow.user", user),
     ];
+    new_run.tags.extend(command_tags.iter().cloned());
     let run = store.create_run(&new_run).context("creating the run")?;
     let run_id = run.info.run_id.clone();
     let artifact_dir = local_artifact_dir(store, &run.info.artifact_uri)?;
@@ -84,35 +76,71 @@ pub fn run(store: &SqliteStore, args: &RunArgs) -> anyhow::Result<ExitCode> {
         return Err(error);
     }
 
+    let mut unit_tags = command_tags;
+    unit_tags.push(Tag::new(UNIT_TAG, run_id.as_str()));
+    let adoption = Arc::new(Adoption::new(
+        run_id.clone(),
+        args.name.is_some(),
+        unit_tags,
+        artifact_dir.clone(),
+    ));
     let server_store = SqliteStore::open_with_durability(store.database_path(), store.durability())
         .context("opening the store for the loopback endpoint")?;
-    let server = EphemeralServer::start(server_store)?;
+    let server = EphemeralServer::start(
+        server_store,
+        Some(Arc::clone(&adoption) as Arc<dyn cairn_server::RunCreator>),
+    )?;
     eprintln!(
-        "cairn run: run {run_id} in experiment {experiment_name} ({})",
+        "cairn run: run {run_id} in experiment {} ({})",
+        experiment.name,
         server.url()
     );
 
-    let outcome = supervise(
-        store,
-        &args.command,
-        &server.url(),
-        &run_id,
-        &experiment_name,
-        &artifact_dir,
-        args.system_metrics_interval,
-    );
+    let child = Child {
+        command: &args.command,
+        tracking_uri: server.url(),
+        run_id: &run_id,
+        experiment_name: experiment.pass_name.as_deref(),
+    };
+    let outcome = supervise(store, &child, &artifact_dir, args.system_metrics_interval);
     server.stop();
     let (status, exit_code) = match outcome {
         Ok(outcome) => outcome,
         Err(error) => {
             let _ = store.update_run(&run_id, &finished(RunStatus::Failed));
+            adoption.end_left_running(store, RunStatus::Failed, cairn_core::time::now_millis());
             return Err(error);
         }
     };
+    let ended = finished(status);
     store
-        .update_run(&run_id, &finished(status))
+        .update_run(&run_id, &ended)
         .context("recording the run's end")?;
+    adoption.end_left_running(store, status, ended.end_time_ms.unwrap_or_default());
+    report_unit(store, &run_id, &adoption.unit(), status);
     Ok(ExitCode::from(exit_code))
+}
+
+/// One closing line when the command's runs went beyond the wrapper: where it ended up and how
+/// many runs hang under it.
+fn report_unit(store: &SqliteStore, run_id: &str, unit: &adoption::Unit, status: RunStatus) {
+    if !unit.wrapper_taken && unit.created.is_empty() {
+        return;
+    }
+    let experiment = store
+        .get_run(run_id)
+        .and_then(|run| store.get_experiment(run.info.experiment_id))
+        .map(|experiment| experiment.name)
+        .unwrap_or_default();
+    let more = match unit.created.len() {
+        0 => String::new(),
+        1 => "; 1 more run of the command is linked to it".to_string(),
+        count => format!("; {count} more runs of the command are linked to it"),
+    };
+    eprintln!(
+        "cairn run: run {run_id} {} in experiment {experiment}{more}",
+        status.as_str()
+    );
 }
 
 fn finished(status: RunStatus) -> RunUpdate {
@@ -131,17 +159,16 @@ fn record_provenance(
     data: &[PathBuf],
     params: &[Param],
 ) -> anyhow::Result<()> {
-    if !params.is_empty() {
-        store
-            .log_batch(
-                run_id,
-                &LogBatch {
-                    params: params.to_vec(),
-                    ..LogBatch::default()
-                },
-            )
-            .context("recording params")?;
-    }
+    store
+        .log_batch(
+            run_id,
+            &LogBatch {
+                params: params.to_vec(),
+                tags: vec![Tag::new(UNIT_TAG, run_id)],
+                ..LogBatch::default()
+            },
+        )
+        .context("recording params")?;
     if let GitLookup::Found(snapshot) = cairn_provenance::inspect_git(cwd)? {
         let mut git = GitProvenance::empty(GitOrigin::Repository);
         git.repo_root = Some(snapshot.repo_root.display().to_string());
@@ -176,16 +203,18 @@ fn record_provenance(
 /// status and the exit code to pass on.
 fn supervise(
     store: &SqliteStore,
-    command: &[String],
-    tracking_uri: &str,
-    run_id: &str,
-    experiment_name: &str,
+    child: &Child<'_>,
     artifact_dir: &Path,
     system_metrics_interval_secs: f64,
 ) -> anyhow::Result<(RunStatus, u8)> {
-    let Some((program, arguments)) = command.split_first() else {
+    let Some(mut command) = child.command() else {
         bail!("no command given after --");
     };
+    let program = child
+        .command
+        .first()
+        .map(String::as_str)
+        .unwrap_or_default();
     let log_path = artifact_dir.join(OUTPUT_ARTIFACT);
     if let Some(parent) = log_path.parent() {
         fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
@@ -196,11 +225,8 @@ fn supervise(
     // While the child runs, Ctrl-C reaches it through the terminal's process group; Cairn
     // itself must outlive it to record the ending.
     let interrupts = Interrupts::catch();
-    let mut child = Command::new(program)
-        .args(arguments)
-        .env("MLFLOW_TRACKING_URI", tracking_uri)
-        .env("MLFLOW_RUN_ID", run_id)
-        .env("MLFLOW_EXPERIMENT_NAME", experiment_name)
+    let run_id = child.run_id;
+    let mut child = command
         .stdin(Stdio::inherit())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -333,6 +359,16 @@ fn write_artifact(artifact_dir: &Path, relative: &str, bytes: &[u8]) -> anyhow::
         fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
     }
     fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))
+}
+
+/// Copies one artifact file of a run to the same place in another's folder.
+fn copy_artifact(from: &Path, to: &Path) -> anyhow::Result<()> {
+    if let Some(parent) = to.parent() {
+        fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    }
+    fs::copy(from, to)
+        .map(|_| ())
+        .with_context(|| format!("copying {} to {}", from.display(), to.display()))
 }
 
 /// The folder behind a run's artifact URI, for the store's own locations and local paths.
