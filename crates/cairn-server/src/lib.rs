@@ -7,12 +7,14 @@
 #![warn(missing_docs)]
 
 pub mod args;
+mod artifact_http;
 pub mod body_timeout;
 pub mod connections;
 mod ephemeral;
 pub mod error;
 mod json_body;
 pub mod limits;
+pub mod multipart;
 mod routes;
 mod search_args;
 pub mod security;
@@ -64,6 +66,8 @@ pub struct AppState {
     pub app: cairn_app::App,
     /// The folder holding `mlflow-artifacts:/` files.
     pub artifact_root: PathBuf,
+    /// Where proxy multipart uploads (`mlflow-artifacts/mpu/*`) are kept and joined.
+    pub multipart: Arc<dyn multipart::MultipartUploads>,
     /// Who may call.
     pub auth: Auth,
     /// Host header values accepted (DNS-rebinding protection); `None` accepts any.
@@ -123,8 +127,13 @@ pub fn app_with_shutdown(
     stopping: tokio::sync::watch::Receiver<bool>,
 ) -> Router {
     let store = Arc::clone(app.shared_store());
+    let artifact_root = store.artifact_root().to_path_buf();
     let state = Arc::new(AppState {
-        artifact_root: store.artifact_root().to_path_buf(),
+        multipart: Arc::new(multipart::LocalMultipart::new(
+            artifact_root.clone(),
+            config.max_artifact_bytes,
+        )),
+        artifact_root,
         app,
         store,
         auth: config.auth.clone(),

@@ -1,12 +1,16 @@
 //! Every route: MLflow's under `/api/2.0/mlflow` and `/ajax-api/2.0/mlflow`, artifacts under
-//! `/api/2.0/mlflow-artifacts`, the UI's backend under `/app/api` and its events at `/app/events`, and the UI's files at `/`.
+//! `/api/2.0/mlflow-artifacts`, MLflow's `/get-artifact` and `/model-versions/get-artifact` at the
+//! root, the UI's backend under `/app/api` and its events at `/app/events`, and the UI's files at `/`.
 
 mod app;
 mod artifacts;
 mod events;
 mod experiments;
+mod logged_model_files;
 mod logged_models;
+mod multipart;
 mod registry;
+mod run_files;
 mod runs;
 
 use axum::Router;
@@ -29,15 +33,21 @@ pub fn router(state: Shared) -> Router {
         .merge(logged_models::routes())
         .merge(registry::routes())
         .merge(artifacts::tracking_routes())
+        .merge(logged_model_files::routes())
         .fallback(api_not_found);
-    let artifacts = artifacts::routes().fallback(api_not_found);
+    // MLflow serves these to its UI under the ajax prefix only.
+    let ajax_only = run_files::ajax_routes().merge(logged_model_files::ajax_routes());
+    let artifacts = artifacts::routes()
+        .merge(multipart::routes())
+        .fallback(api_not_found);
     let mut router = Router::new()
         .nest("/api/2.0/mlflow", mlflow.clone())
-        .nest("/ajax-api/2.0/mlflow", mlflow)
+        .nest("/ajax-api/2.0/mlflow", mlflow.merge(ajax_only))
         .nest("/api/2.0/mlflow-artifacts", artifacts.clone())
         .nest("/ajax-api/2.0/mlflow-artifacts", artifacts)
         .nest("/app/api", app::routes().fallback(api_not_found))
         .nest("/app/events", events::routes())
+        .merge(run_files::root_routes())
         .route("/health", get(|| async { "OK" }))
         .route("/version", get(|| async { env!("CARGO_PKG_VERSION") }));
     router = match &state.ui_dir {
