@@ -200,18 +200,18 @@ def test_logged_model_files_are_listed_and_read_as_mlflows_ui_does(tracking, tmp
     body = listing.json()
     assert body["root_uri"] == mlflow.get_logged_model(model_id).artifact_location
     files = {entry["path"]: entry for entry in body["files"]}
-    assert {"MLmodel", "model.pkl", "requirements.txt"} <= set(files)
+    assert {"MLmodel", "model.skops", "requirements.txt"} <= set(files)
     assert files["MLmodel"]["is_dir"] is False and files["MLmodel"]["file_size"] > 0
     mlmodel = requests.get(f"{base}/files", params={"artifact_file_path": "MLmodel"})
     assert_attachment(mlmodel, "text/plain", "MLmodel")
     assert "sklearn" in mlmodel.text
     assert len(mlmodel.content) == files["MLmodel"]["file_size"]
-    pickle = requests.get(f"{base}/files", params={"artifact_file_path": "model.pkl"})
-    assert_attachment(pickle, "application/octet-stream", "model.pkl")
+    weights = requests.get(f"{base}/files", params={"artifact_file_path": "model.skops"})
+    assert_attachment(weights, "application/octet-stream", "model.skops")
     downloaded = mlflow.artifacts.download_artifacts(
-        artifact_uri=f"{body['root_uri']}/model.pkl", dst_path=str(tmp_path / "m")
+        artifact_uri=f"{body['root_uri']}/model.skops", dst_path=str(tmp_path / "m")
     )
-    assert open(downloaded, "rb").read() == pickle.content
+    assert open(downloaded, "rb").read() == weights.content
     hostile = requests.get(f"{base}/files", params={"artifact_file_path": "../../../cairn.db"})
     assert hostile.status_code == 400
     with mlflow.start_run():

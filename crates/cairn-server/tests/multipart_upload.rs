@@ -22,10 +22,17 @@ fn header(reply: &Reply, name: &str) -> Option<String> {
     })
 }
 
+/// The folder in the URL and the local file in the body, as the client sends them.
+fn split(path: &str) -> (&str, String) {
+    let (folder, name) = path.rsplit_once('/').unwrap();
+    (folder, format!("/tmp/local/{name}"))
+}
+
 fn create(server: &TestServer, path: &str, num_parts: u64) -> Value {
+    let (folder, local) = split(path);
     let reply = server.post(
-        &format!("{MPU}/create/{path}"),
-        json!({"path": "/tmp/local/file.bin", "num_parts": num_parts}),
+        &format!("{MPU}/create/{folder}"),
+        json!({"path": local, "num_parts": num_parts}),
     );
     assert_eq!(reply.status, 200, "{}", reply.body);
     reply.json()
@@ -46,9 +53,10 @@ fn put_part(server: &TestServer, credential: &Value, bytes: &[u8]) -> String {
 }
 
 fn complete(server: &TestServer, path: &str, upload_id: &str, parts: Value) -> Reply {
+    let (folder, local) = split(path);
     server.post(
-        &format!("{MPU}/complete/{path}"),
-        json!({"path": "/tmp/local/file.bin", "upload_id": upload_id, "parts": parts}),
+        &format!("{MPU}/complete/{folder}"),
+        json!({"path": local, "upload_id": upload_id, "parts": parts}),
     )
 }
 
@@ -235,19 +243,21 @@ fn upload_ids_part_numbers_and_paths_are_checked() {
         (json!({"path": "f", "num_parts": -1}), "num_parts"),
         (json!({"path": "f", "num_parts": 10001}), "num_parts"),
         (json!({"num_parts": 1}), "'path'"),
+        (json!({"path": "/tmp/", "num_parts": 1}), "'path'"),
+        (json!({"path": "/tmp/..", "num_parts": 1}), "'path'"),
     ] {
-        let reply = server.post(&format!("{MPU}/create/{path}"), body.clone());
+        let reply = server.post(&format!("{MPU}/create/0/run3/artifacts"), body.clone());
         assert_eq!(reply.status, 400, "{body}: {}", reply.body);
         assert!(reply.body.contains(field), "{body}: {}", reply.body);
     }
-    for hostile in [
-        "0/%2e%2e/%2e%2e/escape.bin",
-        "%2Fetc%2Fescape.bin",
-        "0/run3/artifacts/a%5Cb.bin",
+    for (hostile, local) in [
+        ("0/%2e%2e/%2e%2e", "escape.bin"),
+        ("%2Fetc", "escape.bin"),
+        ("0/run3/artifacts/a%5Cb", "escape.bin"),
     ] {
         let reply = server.post(
             &format!("{MPU}/create/{hostile}"),
-            json!({"path": "f", "num_parts": 1}),
+            json!({"path": local, "num_parts": 1}),
         );
         assert_eq!(reply.status, 400, "{hostile}: {}", reply.body);
     }
@@ -277,8 +287,8 @@ fn abort_removes_the_staged_parts() {
     assert_eq!(staging_folders(&folder).len(), 1);
     let abort = |id: &str| {
         server.post(
-            &format!("{MPU}/abort/{path}"),
-            json!({"path": "/tmp/big.bin", "upload_id": id}),
+            &format!("{MPU}/abort/0/run4/artifacts"),
+            json!({"path": "C:\\Users\\me\\big.bin", "upload_id": id}),
         )
     };
     let reply = abort(&upload_id);
@@ -290,7 +300,7 @@ fn abort_removes_the_staged_parts() {
     assert_eq!(twice.error_code(), "RESOURCE_DOES_NOT_EXIST");
     let late_part = server.send("PUT", &target(&created["credentials"][1]), &[], b"late");
     assert_eq!(late_part.status, 404);
-    let missing_id = server.post(&format!("{MPU}/abort/{path}"), json!({"path": "f"}));
+    let missing_id = server.post(&format!("{MPU}/abort/0/run4/artifacts"), json!({"path": "big.bin"}));
     assert_eq!(missing_id.status, 400);
     assert!(missing_id.body.contains("upload_id"));
 }
@@ -299,10 +309,9 @@ fn abort_removes_the_staged_parts() {
 fn part_credentials_carry_the_callers_authorization_when_the_server_checks_it() {
     let server = start(Auth::Token("s3cret".into()));
     let bearer = [("Authorization", "Bearer s3cret")];
-    let path = "0/run5/artifacts/w.bin";
     let reply = server.send(
         "POST",
-        &format!("{MPU}/create/{path}"),
+        &format!("{MPU}/create/0/run5/artifacts"),
         &[("Content-Type", "application/json"), bearer[0]],
         json!({"path": "w.bin", "num_parts": 1})
             .to_string()

@@ -1,5 +1,6 @@
-//! `mlflow-artifacts/mpu/create|complete|abort/<path>` and the part uploads they hand out: the
-//! HTTP side of `crate::multipart`, which does the work. Bodies and answers as MLflow's
+//! `mlflow-artifacts/mpu/create|complete|abort/<folder>` and the part uploads they hand out: the
+//! HTTP side of `crate::multipart`, which does the work. The file is `<folder>/<name>`, the name
+//! being that of the client's local file (the body's `path`), as in MLflow. Bodies and answers as MLflow's
 //! `CreateMultipartUpload`, `CompleteMultipartUpload` and `AbortMultipartUpload`; each error
 //! names the field it is about.
 
@@ -82,7 +83,7 @@ async fn create(
 ) -> ApiResult {
     let origin = origin(&state, request.headers());
     let args = Args::from_request(request, &state).await?;
-    args.req_str("path")?;
+    let path = file_path(&path, &args)?;
     let num_parts = args.i64("num_parts")?.unwrap_or(0);
     let num_parts = u32::try_from(num_parts)
         .ok()
@@ -115,7 +116,7 @@ async fn complete(
     UrlPath(path): UrlPath<String>,
     args: Args,
 ) -> ApiResult {
-    args.req_str("path")?;
+    let path = file_path(&path, &args)?;
     let upload_id = args.req_str("upload_id")?;
     let parts = uploaded_parts(&args)?;
     let size_bytes = state.multipart.complete(&path, &upload_id, &parts).await?;
@@ -128,10 +129,29 @@ async fn abort(
     UrlPath(path): UrlPath<String>,
     args: Args,
 ) -> ApiResult {
-    args.req_str("path")?;
+    let path = file_path(&path, &args)?;
     let upload_id = args.req_str("upload_id")?;
     state.multipart.abort(&path, &upload_id).await?;
     Ok(Json(json!({})))
+}
+
+/// The artifact an upload writes: the folder in the URL joined with the name of the client's
+/// local file (the body's `path`), as MLflow's artifact repositories join them. Either separator
+/// ends a folder, so a Windows client's `C:\\data\\model.ckpt` names `model.ckpt`.
+fn file_path(folder: &str, args: &Args) -> Result<String, ApiError> {
+    let local = args.req_str("path")?;
+    let name = local.rsplit(['/', '\\']).next().unwrap_or_default();
+    if name.is_empty() || name == "." || name == ".." || name.contains('\0') {
+        return Err(ApiError::invalid(format!(
+            "invalid value '{local}' for parameter 'path': it does not end in a file name"
+        )));
+    }
+    let folder = folder.trim_end_matches('/');
+    Ok(if folder.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{folder}/{name}")
+    })
 }
 
 /// `parts`: at least one, part numbers ascending without repeats, each with its etag.
