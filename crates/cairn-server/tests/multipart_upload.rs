@@ -300,7 +300,10 @@ fn abort_removes_the_staged_parts() {
     assert_eq!(twice.error_code(), "RESOURCE_DOES_NOT_EXIST");
     let late_part = server.send("PUT", &target(&created["credentials"][1]), &[], b"late");
     assert_eq!(late_part.status, 404);
-    let missing_id = server.post(&format!("{MPU}/abort/0/run4/artifacts"), json!({"path": "big.bin"}));
+    let missing_id = server.post(
+        &format!("{MPU}/abort/0/run4/artifacts"),
+        json!({"path": "big.bin"}),
+    );
     assert_eq!(missing_id.status, 400);
     assert!(missing_id.body.contains("upload_id"));
 }
