@@ -9,7 +9,12 @@ a side-by-side table:
   * metrics/get-history-bulk (the UI's chart read, /ajax-api only) of 10 runs x 100,000 points:
     both servers answer at most 25,000 points, the first run's, in timestamp order;
   * the server's memory: resident set size of its processes (read from /proc/PID/status:
-    VmHWM, the kernel's high-water mark, and VmRSS sampled every 100 ms), over the whole run.
+    VmHWM, the kernel's high-water mark, and VmRSS sampled every 100 ms), over the whole run;
+  * `mlflow.log_artifact` of a 1 GB file (`--upload-mb`) with the real client and
+    MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD=true (default 10 MB parts): MB/s, the server's peak
+    sampled RSS during the upload, and which way the bytes went — `mlflow server` with a local
+    `--artifacts-destination` answers mpu/create with NOT_IMPLEMENTED and the client falls back
+    to one proxied PUT; `--only-upload` measures just this.
 
 Run from the repository root with the venv of scripts/test-mlflow-compat.sh:
 
@@ -25,6 +30,7 @@ Everything goes to 127.0.0.1 servers this script starts and stops; every loop is
 import argparse
 import concurrent.futures
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -281,6 +287,70 @@ def measure_history_bulk(name, url, args, rows):
     return rows
 
 
+def write_random_file(path, size_mb):
+    """`size_mb` MiB of random bytes, written 16 MiB at a time."""
+    rng = random.Random(15)
+    with open(path, "wb") as file:
+        for _ in range(0, size_mb, 16):
+            file.write(rng.randbytes(16 * 1024 * 1024))
+
+
+def bench_upload(url, pid, size_mb, folder):
+    """Logs a `size_mb` MiB file with the real client, proxy multipart upload on; answers
+    (MB/s, server RSS before it and its peak sampled during it in MB, how it travelled)."""
+    import mlflow
+    from mlflow.store.artifact.http_artifact_repo import HttpArtifactRepository
+
+    os.environ["MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD"] = "true"
+    os.environ["MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"] = "false"
+    local = os.path.join(folder, "checkpoint.bin")
+    write_random_file(local, size_mb)
+    outcome = {}
+    original = HttpArtifactRepository.create_multipart_upload
+
+    def recording(self, local_file, num_parts=1, artifact_path=None):
+        try:
+            created = original(self, local_file, num_parts, artifact_path)
+        except Exception as error:
+            outcome["refused"] = getattr(getattr(error, "response", None), "status_code", error)
+            raise
+        outcome["parts"] = len(created.credentials)
+        return created
+
+    HttpArtifactRepository.create_multipart_upload = recording
+    mlflow.set_tracking_uri(url)
+    mlflow.set_experiment("load-upload")
+    try:
+        with mlflow.start_run():
+            sampler = RssSampler(pid)
+            sampler.sample()
+            before_rss = sampler.peak_rss_kib / 1024
+            sampler.start()
+            started = time.perf_counter()
+            mlflow.log_artifact(local)
+            seconds = time.perf_counter() - started
+            peak_rss, _ = sampler.stop()
+    finally:
+        HttpArtifactRepository.create_multipart_upload = original
+        os.remove(local)
+    if "parts" in outcome:
+        how = f"mpu, {outcome['parts']} parts"
+    else:
+        how = f"plain PUT (mpu: {outcome.get('refused', 'not tried')})"
+    return size_mb * 1024 * 1024 / 1e6 / seconds, before_rss, peak_rss, how
+
+
+def measure_upload(name, url, pid, args, folder):
+    print(f"[{name}] upload of {args.upload_mb} MiB ...", file=sys.stderr)
+    rate, before_rss, peak_rss, how = bench_upload(url, pid, args.upload_mb, folder)
+    return {
+        f"log_artifact of {args.upload_mb:,} MiB, proxy multipart on (MB/s)": f"{rate:.0f}",
+        "  server RSS before it (MB)": f"{before_rss:.1f}",
+        "  peak sampled server RSS during it (MB)": f"{peak_rss:.1f}",
+        "  how the bytes travelled": how,
+    }
+
+
 def measure(name, url, args):
     if args.history_bulk_only:
         return measure_history_bulk(name, url, args, {})
@@ -313,6 +383,10 @@ def main():
     parser.add_argument("--only", choices=["cairn", "mlflow"], help="measure one server only")
     parser.add_argument("--big-page", action="store_true",
                         help="also search one page of 10,000 runs (mlflow.search_runs's page size)")
+    parser.add_argument("--upload-mb", type=int, default=1024,
+                        help="size of the file logged through proxy multipart upload (0: skip)")
+    parser.add_argument("--only-upload", action="store_true",
+                        help="measure only the multipart upload")
     args = parser.parse_args()
     results = {}
     for name in ["mlflow", "cairn"]:
@@ -323,12 +397,17 @@ def main():
                         else start_cairn(os.path.abspath(args.cairn), folder))
         try:
             wait_healthy(url, process)
-            sampler = RssSampler(process.pid)
-            sampler.start()
-            results[name] = measure(name, url, args)
-            peak_rss, hwm = sampler.stop()
-            results[name]["server memory: peak sampled RSS (MB)"] = f"{peak_rss:.1f}"
-            results[name]["server memory: VmHWM, summed over its processes (MB)"] = f"{hwm:.1f}"
+            results[name] = {}
+            if not args.only_upload:
+                sampler = RssSampler(process.pid)
+                sampler.start()
+                results[name] = measure(name, url, args)
+                peak_rss, hwm = sampler.stop()
+                results[name]["server memory: peak sampled RSS (MB)"] = f"{peak_rss:.1f}"
+                results[name]["server memory: VmHWM, summed over its processes (MB)"] = (
+                    f"{hwm:.1f}")
+            if args.upload_mb > 0 and not args.history_bulk_only:
+                results[name].update(measure_upload(name, url, process.pid, args, folder))
         finally:
             process.terminate()
             try:
@@ -339,9 +418,11 @@ def main():
     labels = list(next(iter(results.values())).keys())
     width = max(len(label) for label in labels)
     names = list(results)
-    print(f"{'workload':<{width}}  " + "  ".join(f"{n:>14}" for n in names))
+    column = max([14] + [len(str(value)) for rows in results.values() for value in rows.values()])
+    print(f"{'workload':<{width}}  " + "  ".join(f"{n:>{column}}" for n in names))
     for label in labels:
-        print(f"{label:<{width}}  " + "  ".join(f"{results[n][label]:>14}" for n in names))
+        print(f"{label:<{width}}  "
+              + "  ".join(f"{results[n][label]:>{column}}" for n in names))
 
 
 if __name__ == "__main__":

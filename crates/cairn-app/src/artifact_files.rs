@@ -76,7 +76,7 @@ impl ReadableRoots {
 /// artifact folder, `file://` URIs and absolute paths as they are. When that folder is gone (an
 /// indexed run whose files moved), the folder the store's index recorded for its files. `None`
 /// when no such folder exists here; `forbidden` when it lies outside the [`ReadableRoots`].
-pub(crate) fn run_folder(
+pub fn run_folder(
     store: &dyn Store,
     artifact_root: &Path,
     run: &Run,
@@ -106,6 +106,30 @@ pub(crate) fn run_folder(
                 "run {run_id}: its artifact location {} is outside the store's artifact folder \
                  and the folders it indexes; files there are not read",
                 folder.canonical_root.display()
+            ),
+        });
+    }
+    Ok(Some(folder))
+}
+
+/// The folder behind any artifact location (a model version's, a LoggedModel's), as
+/// [`run_folder`] finds a run's but without the index's fallback. `None` when no such folder
+/// exists here (or the location is remote); `forbidden` when it lies outside the
+/// [`ReadableRoots`].
+pub fn location_folder(
+    store: &dyn Store,
+    artifact_root: &Path,
+    uri: &str,
+) -> Result<Option<RunFolder>, AppError> {
+    let Some(folder) = folder_from_uri(artifact_root, uri).and_then(RunFolder::open) else {
+        return Ok(None);
+    };
+    if !ReadableRoots::of(store, artifact_root)?.contains(&folder.canonical_root) {
+        return Err(AppError {
+            kind: ErrorKind::Forbidden,
+            message: format!(
+                "artifact location {uri} is outside the store's artifact folder and the folders \
+                 it indexes; files there are not read"
             ),
         });
     }

@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod args;
+mod artifact_http;
 pub mod body_timeout;
 pub mod connections;
 mod ephemeral;
@@ -15,6 +16,7 @@ mod history_order;
 mod json_body;
 pub mod limits;
 mod messages;
+pub mod multipart;
 mod python_json;
 mod routes;
 pub mod run_creation;
@@ -70,6 +72,8 @@ pub struct AppState {
     pub app: cairn_app::App,
     /// The folder holding `mlflow-artifacts:/` files.
     pub artifact_root: PathBuf,
+    /// Where proxy multipart uploads (`mlflow-artifacts/mpu/*`) are kept and joined.
+    pub multipart: Arc<dyn multipart::MultipartUploads>,
     /// Who may call.
     pub auth: Auth,
     /// Host header values accepted (DNS-rebinding protection); `None` accepts any.
@@ -146,8 +150,13 @@ pub fn app_with_run_creator(
     run_creator: Option<Arc<dyn RunCreator>>,
 ) -> Router {
     let store = Arc::clone(app.shared_store());
+    let artifact_root = store.artifact_root().to_path_buf();
     let state = Arc::new(AppState {
-        artifact_root: store.artifact_root().to_path_buf(),
+        multipart: Arc::new(multipart::LocalMultipart::new(
+            artifact_root.clone(),
+            config.max_artifact_bytes,
+        )),
+        artifact_root,
         app,
         store,
         auth: config.auth.clone(),

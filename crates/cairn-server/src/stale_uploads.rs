@@ -7,6 +7,9 @@
 //! changed for [`STALE_AFTER`], are removed: a younger one may be an upload in flight in another
 //! process on the same store (the desktop app, or `cairn run`'s server). Symlinks are neither
 //! followed nor removed.
+//!
+//! A multipart upload's staging folder (`.NAME.mpu-UPLOAD_ID`, see `crate::multipart`) goes the
+//! same way once neither it nor any part in it has changed for [`STALE_AFTER`].
 
 use std::path::Path;
 use std::time::{Duration, SystemTime};
@@ -30,7 +33,8 @@ pub fn is_upload_temp_name(name: &str) -> bool {
     !target.is_empty() && (uuid || pid)
 }
 
-/// Removes abandoned uploads under `root` (every depth); returns how many. Folders that cannot be
+/// Removes abandoned uploads and multipart staging folders under `root` (every depth); returns
+/// how many. Folders that cannot be
 /// read are skipped.
 pub fn sweep(root: &Path) -> usize {
     sweep_older_than(root, SystemTime::now() - STALE_AFTER)
@@ -50,7 +54,17 @@ pub fn sweep_older_than(root: &Path, cutoff: SystemTime) -> usize {
                 continue;
             };
             if file_type.is_dir() {
-                folders.push(entry.path());
+                let is_staging = entry
+                    .file_name()
+                    .to_str()
+                    .is_some_and(crate::multipart::is_staging_dir_name);
+                if !is_staging {
+                    folders.push(entry.path());
+                } else if last_change(&entry.path()).is_some_and(|changed| changed < cutoff)
+                    && std::fs::remove_dir_all(entry.path()).is_ok()
+                {
+                    removed += 1;
+                }
                 continue;
             }
             if !file_type.is_file() || !entry.file_name().to_str().is_some_and(is_upload_temp_name)
@@ -66,6 +80,16 @@ pub fn sweep_older_than(root: &Path, cutoff: SystemTime) -> usize {
         }
     }
     removed
+}
+
+/// When a folder or any entry directly in it last changed; `None` when it cannot be read.
+fn last_change(folder: &Path) -> Option<SystemTime> {
+    let mut newest = std::fs::symlink_metadata(folder).ok()?.modified().ok()?;
+    for entry in std::fs::read_dir(folder).ok()?.flatten() {
+        let modified = entry.metadata().ok()?.modified().ok()?;
+        newest = newest.max(modified);
+    }
+    Some(newest)
 }
 
 #[cfg(test)]

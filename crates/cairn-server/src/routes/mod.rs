@@ -1,7 +1,8 @@
 //! Every route: MLflow's under `/api/2.0/mlflow` and `/ajax-api/2.0/mlflow` (and the UI-only ones
 //! under `/ajax-api` alone, as MLflow mounts them), artifacts under `/api/2.0/mlflow-artifacts`,
-//! MLflow's GraphQL at `/graphql`, the UI's backend under `/app/api` and its events at
-//! `/app/events`, the UI's files at `/`, and MLflow's JSON 404 for everything else.
+//! MLflow's `/get-artifact` and `/model-versions/get-artifact` and its GraphQL at `/graphql` at
+//! the root, the UI's backend under `/app/api` and its events at `/app/events`, the UI's files at
+//! `/`, and MLflow's JSON 404 for everything else.
 
 mod app;
 mod artifacts;
@@ -10,11 +11,14 @@ mod events;
 mod experiments;
 mod fallback;
 mod graphql;
+mod logged_model_files;
 mod logged_models;
 mod metric_bulk;
+mod multipart;
 mod promptlab;
 mod promptlab_files;
 mod registry;
+mod run_files;
 mod runs;
 
 use axum::Router;
@@ -36,6 +40,7 @@ fn mlflow_api() -> Router<Shared> {
         .merge(logged_models::routes())
         .merge(registry::routes())
         .merge(artifacts::tracking_routes())
+        .merge(logged_model_files::routes())
 }
 
 /// The routes MLflow serves to its UI under `/ajax-api/2.0/mlflow` only.
@@ -44,11 +49,15 @@ fn ajax_only() -> Router<Shared> {
         .merge(metric_bulk::ajax_routes())
         .merge(datasets::routes())
         .merge(promptlab::routes())
+        .merge(run_files::ajax_routes())
+        .merge(logged_model_files::ajax_routes())
 }
 
 /// The application router.
 pub fn router(state: Shared) -> Router {
-    let artifacts = artifacts::routes().fallback(api_not_found);
+    let artifacts = artifacts::routes()
+        .merge(multipart::routes())
+        .fallback(api_not_found);
     let router = Router::new()
         .nest("/api/2.0/mlflow", mlflow_api().fallback(api_not_found))
         .nest(
@@ -60,6 +69,7 @@ pub fn router(state: Shared) -> Router {
         .nest("/app/api", app::routes().fallback(api_not_found))
         .nest("/app/events", events::routes())
         .merge(graphql::routes())
+        .merge(run_files::root_routes())
         .route("/health", get(|| async { "OK" }))
         .route("/version", get(|| async { crate::MLFLOW_API_VERSION }))
         .fallback(fallback::ui_file_or_not_found);

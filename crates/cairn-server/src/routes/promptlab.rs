@@ -14,10 +14,10 @@ use cairn_core::time::{civil_from_days, now_millis};
 use cairn_core::{ProvenanceStore, SqliteStore, StoreError, StoreResult, TrackingStore};
 use serde_json::{Value, json};
 
-use super::artifacts::resolve;
 use super::experiments::experiment_id;
 use super::promptlab_files::{EVAL_TABLE, Promptlab, TextParam};
 use crate::args::Args;
+use crate::artifact_http::folder::resolve;
 use crate::error::{ApiError, ApiResult};
 use crate::messages;
 use crate::{Shared, wire};

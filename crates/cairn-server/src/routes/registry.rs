@@ -81,7 +81,7 @@ const SEARCH_FIELDS: [crate::schema::Field; 4] = [
     optional("page_token", Kind::Str),
 ];
 
-fn version_number(args: &Args) -> Result<u64, ApiError> {
+pub(super) fn version_number(args: &Args) -> Result<u64, ApiError> {
     let text = args.req_str("version")?;
     text.trim()
         .parse()
@@ -491,31 +491,40 @@ async fn download_uri(State(state): State<Shared>, args: Args) -> ApiResult {
     let name = args.req_str("name")?;
     let number = version_number(&args)?;
     let artifact_uri = state
-        .call(move |store| {
-            let version = store.get_model_version(&name, number)?;
-            match &version.logged_model_id {
-                Some(model_id) => match store.get_logged_model(model_id) {
-                    Ok(model) => Ok(model.artifact_location),
-                    Err(_) => Ok(version.source),
-                },
-                None => match version.source.strip_prefix("runs:/") {
-                    // runs:/<run_id>/<path> lives under that run's artifact root.
-                    Some(rest) => {
-                        let (run_id, path) = rest.split_once('/').unwrap_or((rest, ""));
-                        let run = store.get_run(run_id)?;
-                        let root = run.info.artifact_uri.trim_end_matches('/').to_string();
-                        Ok(if path.is_empty() {
-                            root
-                        } else {
-                            format!("{root}/{path}")
-                        })
-                    }
-                    None => Ok(version.source),
-                },
-            }
-        })
+        .call(move |store| download_location(store, &name, number))
         .await?;
     Ok(Json(json!({"artifact_uri": artifact_uri})))
+}
+
+/// Where version `number` of model `name` keeps its files (what `get-download-uri` answers and
+/// `model-versions/get-artifact` reads): its LoggedModel's location, a `runs:/` source joined
+/// to the run's artifact root, any other source as it is.
+pub(super) fn download_location(
+    store: &SqliteStore,
+    name: &str,
+    number: u64,
+) -> StoreResult<String> {
+    let version = store.get_model_version(name, number)?;
+    match &version.logged_model_id {
+        Some(model_id) => match store.get_logged_model(model_id) {
+            Ok(model) => Ok(model.artifact_location),
+            Err(_) => Ok(version.source),
+        },
+        None => match version.source.strip_prefix("runs:/") {
+            // runs:/<run_id>/<path> lives under that run's artifact root.
+            Some(rest) => {
+                let (run_id, path) = rest.split_once('/').unwrap_or((rest, ""));
+                let run = store.get_run(run_id)?;
+                let root = run.info.artifact_uri.trim_end_matches('/').to_string();
+                Ok(if path.is_empty() {
+                    root
+                } else {
+                    format!("{root}/{path}")
+                })
+            }
+            None => Ok(version.source),
+        },
+    }
 }
 
 async fn set_version_tag(State(state): State<Shared>, args: Args) -> ApiResult {

@@ -1,0 +1,111 @@
+//! A LoggedModel's files, as MLflow's UI reads them: `GET logged-models/{model_id}/artifacts/
+//! directories?artifact_directory_path=` lists one folder (`{root_uri, files[{path, is_dir,
+//! file_size}]}`, paths relative to the model's root) under both API prefixes, and
+//! `GET /ajax-api/2.0/mlflow/logged-models/{model_id}/artifacts/files?artifact_file_path=` sends
+//! one file with the download headers. Read only inside
+//! `cairn_app::artifact_files::ReadableRoots`.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Json, Router};
+use cairn_app::ErrorKind;
+use cairn_app::artifact_files::location_folder;
+use cairn_core::LoggedModelStore;
+use serde_json::json;
+
+use super::artifacts::entries;
+use super::run_files::{Owner, send_owned_file};
+use crate::Shared;
+use crate::args::Args;
+use crate::artifact_http::file_error;
+use crate::artifact_http::safe_path::safe_relative_path;
+use crate::error::{ApiError, ApiResult};
+
+/// Under `/api/2.0/mlflow` and `/ajax-api/2.0/mlflow`.
+pub fn routes() -> Router<Shared> {
+    Router::new().route(
+        "/logged-models/{model_id}/artifacts/directories",
+        get(list_directory),
+    )
+}
+
+/// Under `/ajax-api/2.0/mlflow` only, as in MLflow.
+pub fn ajax_routes() -> Router<Shared> {
+    Router::new().route("/logged-models/{model_id}/artifacts/files", get(send_file))
+}
+
+async fn list_directory(
+    State(state): State<Shared>,
+    Path(model_id): Path<String>,
+    args: Args,
+) -> ApiResult {
+    let directory = match args.str("artifact_directory_path") {
+        Some(raw) => safe_relative_path("artifact_directory_path", &raw)?,
+        None => String::new(),
+    };
+    let model = state
+        .call(move |store| store.get_logged_model(&model_id))
+        .await?;
+    let root_uri = model.artifact_location;
+    let store = Arc::clone(&state.store);
+    let artifact_root = state.artifact_root.clone();
+    let uri = root_uri.clone();
+    let relative = directory.clone();
+    let folder = tokio::task::spawn_blocking(move || {
+        let Some(folder) = location_folder(&*store, &artifact_root, &uri).map_err(file_error)?
+        else {
+            return Ok(None);
+        };
+        match folder.resolve(&relative) {
+            Ok(found) => Ok(Some(found)),
+            Err(error) if error.kind == ErrorKind::NotFound => Ok(None),
+            Err(error) => Err(file_error(error)),
+        }
+    })
+    .await
+    .map_err(|error| {
+        ApiError::new(
+            "INTERNAL_ERROR",
+            format!("listing artifacts failed: {error}"),
+        )
+    })??;
+    let prefix = if directory.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", directory.trim_end_matches('/'))
+    };
+    let files = match folder {
+        Some(folder) => entries(&folder, &prefix).await?,
+        None => Vec::new(),
+    };
+    Ok(Json(json!({"root_uri": root_uri, "files": files})))
+}
+
+async fn send_file(
+    State(state): State<Shared>,
+    Path(model_id): Path<String>,
+    args: Args,
+) -> ApiResult<Response> {
+    let raw = args
+        .str("artifact_file_path")
+        .filter(|path| !path.is_empty())
+        .ok_or_else(|| {
+            ApiError::new(
+                "BAD_REQUEST",
+                "Request must include the \"artifact_file_path\" query parameter.",
+            )
+        })?;
+    let path = safe_relative_path("artifact_file_path", &raw)?;
+    let owner = format!("LoggedModel '{model_id}'");
+    let model = state
+        .call(move |store| store.get_logged_model(&model_id))
+        .await?;
+    let location = Owner::Location {
+        uri: model.artifact_location,
+        owner,
+    };
+    send_owned_file(&state, location, path).await
+}

@@ -1,0 +1,181 @@
+//! The MLflow UI's own file routes: `GET /get-artifact?path=&run_uuid=` (or `run_id`) and
+//! `GET /model-versions/get-artifact?path=&name=&version=` at the server's root, as MLflow
+//! mounts them, and `POST /ajax-api/2.0/mlflow/upload-artifact?run_uuid=&path=` (a small file as
+//! the body). Files are read only inside `cairn_app::artifact_files::ReadableRoots` and written
+//! only inside the store's artifact folder; paths are checked as MLflow checks them
+//! (`artifact_http::safe_path`), then resolved without following symlinks out.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use cairn_app::artifact_files::{folder_from_uri, location_folder, run_folder};
+use cairn_core::TrackingStore;
+use cairn_core::model::Run;
+
+use super::artifacts::record_upload;
+use super::registry::{download_location, version_number};
+use crate::Shared;
+use crate::args::Args;
+use crate::artifact_http::folder::{
+    file_name_of, prepare_target, resolve, stream_to_file, upload_temp_name,
+};
+use crate::artifact_http::safe_path::safe_relative_path;
+use crate::artifact_http::send::send_artifact;
+use crate::artifact_http::{file_error, query_pairs};
+use crate::error::{ApiError, ApiResult};
+
+/// Largest file `upload-artifact` takes, as in MLflow.
+pub const MAX_UI_UPLOAD_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Routes at the server's root.
+pub fn root_routes() -> Router<Shared> {
+    Router::new()
+        .route("/get-artifact", get(get_artifact))
+        .route("/model-versions/get-artifact", get(get_version_artifact))
+}
+
+/// Routes MLflow has under `/ajax-api/2.0/mlflow` only.
+pub fn ajax_routes() -> Router<Shared> {
+    Router::new().route("/upload-artifact", post(upload_artifact))
+}
+
+/// Whose files a download reads.
+pub(super) enum Owner {
+    /// A run's artifact folder (or, for an indexed run, where its files were recorded).
+    Run(Box<Run>),
+    /// Any other artifact location (a model version's, a LoggedModel's), and who has it.
+    Location { uri: String, owner: String },
+}
+
+/// The file at the relative `path` (already checked by `safe_relative_path`) of `owner`, sent
+/// as a download.
+pub(super) async fn send_owned_file(
+    state: &Shared,
+    owner: Owner,
+    path: String,
+) -> ApiResult<Response> {
+    let store = Arc::clone(&state.store);
+    let artifact_root = state.artifact_root.clone();
+    let relative = path.clone();
+    let found = tokio::task::spawn_blocking(move || -> Result<PathBuf, ApiError> {
+        let (folder, who) = match owner {
+            Owner::Run(run) => {
+                let who = format!("run '{}'", run.info.run_id);
+                (run_folder(&*store, &artifact_root, &run), who)
+            }
+            Owner::Location { uri, owner } => {
+                let who = format!("{owner} (artifact location '{uri}')");
+                (location_folder(&*store, &artifact_root, &uri), who)
+            }
+        };
+        let folder = folder.map_err(file_error)?.ok_or_else(|| {
+            ApiError::not_found(format!(
+                "artifact '{relative}' does not exist: {who} has no artifact folder on this server"
+            ))
+        })?;
+        folder.resolve(&relative).map_err(file_error)
+    })
+    .await
+    .map_err(|error| {
+        ApiError::new(
+            "INTERNAL_ERROR",
+            format!("reading artifact failed: {error}"),
+        )
+    })??;
+    send_artifact(&found, &path).await
+}
+
+async fn get_artifact(State(state): State<Shared>, args: Args) -> ApiResult<Response> {
+    let run_id = args.run_id()?;
+    let path = safe_relative_path("path", &args.req_str("path")?)?;
+    let run = state.call(move |store| store.get_run(&run_id)).await?;
+    send_owned_file(&state, Owner::Run(Box::new(run)), path).await
+}
+
+async fn get_version_artifact(State(state): State<Shared>, args: Args) -> ApiResult<Response> {
+    let name = args.req_str("name")?;
+    let number = version_number(&args)?;
+    let path = safe_relative_path("path", &args.req_str("path")?)?;
+    let owner = format!("model '{name}' version {number}");
+    let uri = state
+        .call(move |store| download_location(store, &name, number))
+        .await?;
+    send_owned_file(&state, Owner::Location { uri, owner }, path).await
+}
+
+/// MLflow's checks and messages, in its order; the run's folder must be in the store's artifact
+/// folder (a run logged elsewhere is not written to over HTTP).
+async fn upload_artifact(State(state): State<Shared>, request: Request) -> ApiResult<Response> {
+    let query = query_pairs(request.uri().query())?;
+    let value = |name: &str| {
+        query
+            .iter()
+            .find(|(key, value)| key == name && !value.is_empty())
+            .map(|(_, value)| value.clone())
+    };
+    let run_id =
+        value("run_uuid").ok_or_else(|| ApiError::invalid("Request must specify run_uuid."))?;
+    let raw_path = value("path").ok_or_else(|| ApiError::invalid("Request must specify path."))?;
+    let path = safe_relative_path("path", &raw_path)?;
+    let too_large = || ApiError::invalid("Artifact size is too large. Max size is 10MB.");
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_UI_UPLOAD_BYTES) {
+        return Err(too_large());
+    }
+    let run = state.call(move |store| store.get_run(&run_id)).await?;
+    let uri = run.info.artifact_uri.clone();
+    let relative_root = uri
+        .strip_prefix("mlflow-artifacts:")
+        .filter(|_| folder_from_uri(&state.artifact_root, &uri).is_some())
+        .map(|rest| rest.trim_matches('/').to_owned())
+        .ok_or_else(|| {
+            ApiError::invalid(format!(
+                "run '{}' keeps its artifacts at '{uri}', outside this server's artifact folder; \
+                 upload-artifact writes only there",
+                run.info.run_id
+            ))
+        })?;
+    let in_root = format!("{relative_root}/{path}");
+    let target = resolve(&state.artifact_root, &in_root)?;
+    prepare_target(&target, &path).await?;
+    let temporary = target.with_file_name(upload_temp_name(&file_name_of(&target)));
+    let written = stream_to_file(
+        request.into_body(),
+        &temporary,
+        MAX_UI_UPLOAD_BYTES,
+        None,
+        &path,
+    )
+    .await
+    .map_err(|error| {
+        if error.error_code == "PAYLOAD_TOO_LARGE" {
+            too_large()
+        } else {
+            error
+        }
+    })?;
+    if written == 0 {
+        let _ = tokio::fs::remove_file(&temporary).await;
+        return Err(ApiError::invalid("Request must specify data."));
+    }
+    tokio::fs::rename(&temporary, &target)
+        .await
+        .map_err(|error| ApiError::from_io(&format!("writing artifact '{path}'"), &error))?;
+    record_upload(&state, &in_root, written).await?;
+    let mut response = Response::new(Body::empty());
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Ok(response.into_response())
+}
