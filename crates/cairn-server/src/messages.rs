@@ -160,6 +160,16 @@ pub fn datasets_too_many_experiments(limit: usize, count: usize) -> ApiError {
     ))
 }
 
+/// `upload-artifact` without one of its query arguments or its body.
+pub fn request_must_specify(name: &str) -> ApiError {
+    ApiError::invalid(format!("Request must specify {name}."))
+}
+
+/// `upload-artifact` with a body over its 10 MB.
+pub fn upload_too_large() -> ApiError {
+    ApiError::invalid("Artifact size is too large. Max size is 10MB.")
+}
+
 /// `runs/create-promptlab-run` without one of its required fields.
 pub fn promptlab_missing(name: &str) -> ApiError {
     ApiError::invalid(format!("CreatePromptlabRun request must specify {name}."))

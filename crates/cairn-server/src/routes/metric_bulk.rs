@@ -26,8 +26,6 @@ const MAX_INTERVAL_RUNS: usize = 100;
 /// Most points per run `get-history-bulk-interval` answers, and its default.
 const MAX_INTERVAL_POINTS_PER_RUN: i64 = 2500;
 
-/// MLflow's tail on messages from a request's parameter checks.
-
 /// `get-history-bulk`, which MLflow serves under `/ajax-api` only.
 pub fn ajax_routes() -> Router<Shared> {
     Router::new().route("/metrics/get-history-bulk", get(get_history_bulk))

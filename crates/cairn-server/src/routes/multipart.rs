@@ -16,6 +16,7 @@ use super::artifacts::record_upload;
 use crate::Shared;
 use crate::args::Args;
 use crate::error::{ApiError, ApiResult};
+use crate::messages;
 use crate::multipart::{MAX_PARTS, ServerOrigin, UploadedPart};
 use crate::security::Auth;
 
@@ -159,9 +160,7 @@ fn uploaded_parts(args: &Args) -> Result<Vec<UploadedPart>, ApiError> {
     let listed = match args.get("parts") {
         Some(Value::Array(listed)) if !listed.is_empty() => listed,
         Some(Value::Array(_)) | None | Some(Value::Null) => {
-            return Err(ApiError::invalid(
-                "Missing value for required parameter 'parts'",
-            ));
+            return Err(messages::missing_parameter("parts"));
         }
         Some(other) => {
             return Err(ApiError::invalid(format!(
@@ -182,9 +181,7 @@ fn uploaded_parts(args: &Args) -> Result<Vec<UploadedPart>, ApiError> {
         let field = format!("parts[{index}].part_number");
         let number = match part.get("part_number") {
             None => {
-                return Err(ApiError::invalid(format!(
-                    "Missing value for required parameter '{field}'"
-                )));
+                return Err(messages::missing_parameter(&field));
             }
             Some(value) => part.i64("part_number").ok().flatten().ok_or_else(|| {
                 ApiError::invalid(format!(
@@ -205,11 +202,7 @@ fn uploaded_parts(args: &Args) -> Result<Vec<UploadedPart>, ApiError> {
         let etag = part
             .str("etag")
             .filter(|etag| !etag.is_empty())
-            .ok_or_else(|| {
-                ApiError::invalid(format!(
-                    "Missing value for required parameter 'parts[{index}].etag'"
-                ))
-            })?;
+            .ok_or_else(|| messages::missing_parameter(&format!("parts[{index}].etag")))?;
         parts.push(UploadedPart { part_number, etag });
     }
     Ok(parts)

@@ -29,6 +29,7 @@ use crate::artifact_http::safe_path::safe_relative_path;
 use crate::artifact_http::send::send_artifact;
 use crate::artifact_http::{file_error, query_pairs};
 use crate::error::{ApiError, ApiResult};
+use crate::messages;
 
 /// Largest file `upload-artifact` takes, as in MLflow.
 pub const MAX_UI_UPLOAD_BYTES: u64 = 10 * 1024 * 1024;
@@ -119,11 +120,10 @@ async fn upload_artifact(State(state): State<Shared>, request: Request) -> ApiRe
             .find(|(key, value)| key == name && !value.is_empty())
             .map(|(_, value)| value.clone())
     };
-    let run_id =
-        value("run_uuid").ok_or_else(|| ApiError::invalid("Request must specify run_uuid."))?;
-    let raw_path = value("path").ok_or_else(|| ApiError::invalid("Request must specify path."))?;
+    let run_id = value("run_uuid").ok_or_else(|| messages::request_must_specify("run_uuid"))?;
+    let raw_path = value("path").ok_or_else(|| messages::request_must_specify("path"))?;
     let path = safe_relative_path("path", &raw_path)?;
-    let too_large = || ApiError::invalid("Artifact size is too large. Max size is 10MB.");
+    let too_large = messages::upload_too_large;
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -166,7 +166,7 @@ async fn upload_artifact(State(state): State<Shared>, request: Request) -> ApiRe
     })?;
     if written == 0 {
         let _ = tokio::fs::remove_file(&temporary).await;
-        return Err(ApiError::invalid("Request must specify data."));
+        return Err(messages::request_must_specify("data"));
     }
     tokio::fs::rename(&temporary, &target)
         .await

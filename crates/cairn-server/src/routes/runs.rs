@@ -215,9 +215,7 @@ fn metric_from(args: &Args) -> Result<(NamedMetricPoint, Option<ModelLink>), Api
         }
         Some(value) => double(value, "value")?,
         None => {
-            return Err(ApiError::invalid(
-                "Missing value for required parameter 'value'",
-            ));
+            return Err(messages::missing_parameter("value"));
         }
     };
     let timestamp_ms = args.i64("timestamp")?.unwrap_or_else(now_millis);
