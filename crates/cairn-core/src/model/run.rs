@@ -239,9 +239,9 @@ pub struct RunInfo {
 pub struct Run {
     /// Descriptive fields.
     pub info: RunInfo,
-    /// Params, sorted by key.
+    /// Params, in the order first logged (rows from stores older than schema 3 first, by key).
     pub params: Vec<Param>,
-    /// Tags, sorted by key.
+    /// Tags, in the order first logged (rows from stores older than schema 3 first, by key).
     pub tags: Vec<Tag>,
     /// The latest point of each metric, sorted by key.
     pub metrics: Vec<LatestMetric>,

@@ -168,7 +168,11 @@ pub(crate) fn tags_upsert_and_delete(store: &dyn Store) {
         "tags are upserted"
     );
     let keys: Vec<&str> = fetched.tags.iter().map(|tag| tag.key.as_str()).collect();
-    assert_eq!(keys, ["color", "mlflow.runName", "size"], "sorted by key");
+    assert_eq!(
+        keys,
+        ["mlflow.runName", "color", "size"],
+        "in the order first logged"
+    );
 
     store.delete_tag(&id, "color").unwrap();
     assert_eq!(tag_value(&store.get_run(&id).unwrap(), "color"), None);
