@@ -24,6 +24,14 @@ TRAIN = textwrap.dedent(
 )
 
 
+@pytest.fixture(autouse=True)
+def no_experiment_chosen_by_earlier_tests(monkeypatch):
+    """`mlflow.set_experiment` in other tests exports the experiment it chose; `cairn run` would
+    honour it, and it names an experiment of another store."""
+    monkeypatch.delenv("MLFLOW_EXPERIMENT_ID", raising=False)
+    monkeypatch.delenv("MLFLOW_EXPERIMENT_NAME", raising=False)
+
+
 def cairn(store, *args):
     return subprocess.run(
         [os.environ["CAIRN_BIN"], "--store", str(store), *args],
