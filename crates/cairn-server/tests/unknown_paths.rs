@@ -83,6 +83,17 @@ fn the_uis_files_are_served_and_other_methods_on_them_are_json_405() {
     }
     assert_eq!(server.get("/app.js").body, "console.log(1)");
     assert_eq!(server.get("/assets/style.css").body, "body{}");
+    // A reload asks again with the date the browser has: the page is unchanged, not missing.
+    let first = server.get("/");
+    let modified = first
+        .head
+        .lines()
+        .find_map(|line| line.strip_prefix("last-modified: "))
+        .expect("the page says when it changed")
+        .trim()
+        .to_string();
+    let again = server.send("GET", "/", &[("If-Modified-Since", &modified)], b"");
+    assert_eq!(again.status, 304, "{}", again.head);
     for method in ["POST", "PUT", "DELETE"] {
         let reply = server.send(method, "/app.js", &[], b"");
         assert_eq!(reply.status, 405, "{method}");

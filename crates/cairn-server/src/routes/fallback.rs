@@ -44,9 +44,12 @@ pub async fn ui_file_or_not_found(State(state): State<Shared>, request: Request)
         Ok(response) => response,
         Err(never) => match never {},
     };
-    // A folder (which the file server would redirect to with a `/`) is not a file of the UI.
+    // A folder (which the file server would redirect to with a `/`) is not a file of the UI;
+    // 304 Not Modified is a file the browser already holds.
     let status = served.status();
-    if status == StatusCode::NOT_FOUND || status.is_redirection() {
+    if status == StatusCode::NOT_FOUND
+        || (status.is_redirection() && status != StatusCode::NOT_MODIFIED)
+    {
         return not_found(&path);
     }
     if !reading {
