@@ -7,10 +7,14 @@ import {
   moveColumn,
   saveChoice,
   setHidden,
+  emptyColumns,
+  isNoChoice,
+  showAll,
   toggleColumn,
   visibleColumns,
   type KeyValueStorage,
 } from './columnChoice';
+import type { RunRow } from './backend/backend';
 import { buildColumns } from './columns';
 
 const columns = buildColumns(['lr', 'optimizer'], ['val_acc']);
@@ -42,19 +46,19 @@ describe('column choice', () => {
     choice = toggleColumn(choice, 'param:lr');
     expect(ids(choice)).toContain('param:lr');
     const metricsOnly = setHidden(NO_CHOICE, ['param:lr', 'param:optimizer', 'attr:name'], true);
-    expect(ids(metricsOnly)).toEqual(['attr:name', 'attr:status', 'attr:start', 'attr:duration', 'attr:source', 'attr:commit', 'attr:data', 'metric:val_acc'].filter((id) => columns.some((c) => c.id === id)));
+    expect(ids(metricsOnly)).toEqual(['attr:name', 'attr:status', 'attr:start', 'attr:duration', 'metric:val_acc', 'attr:source', 'attr:commit', 'attr:data']);
   });
 
   it('moves columns and keeps the name first', () => {
-    const up = moveColumn(columns, NO_CHOICE, 'metric:val_acc', -1);
-    const order = ids(up);
-    expect(order.indexOf('metric:val_acc')).toBe(order.indexOf('param:optimizer') - 1);
+    const down = moveColumn(columns, NO_CHOICE, 'metric:val_acc', 1);
+    const order = ids(down);
+    expect(order.indexOf('metric:val_acc')).toBe(order.indexOf('param:lr') + 1);
     expect(moveColumn(columns, NO_CHOICE, 'attr:status', -1)).toBe(NO_CHOICE);
     expect(moveColumn(columns, NO_CHOICE, 'attr:name', 1)).toBe(NO_CHOICE);
   });
 
   it('puts columns the choice does not know after the chosen ones', () => {
-    const choice = moveColumn(columns, NO_CHOICE, 'metric:val_acc', -1);
+    const choice = moveColumn(columns, NO_CHOICE, 'metric:val_acc', 1);
     const more = buildColumns(['lr', 'optimizer', 'seed'], ['val_acc']);
     const order = visibleColumns(more, choice).map((c) => c.id);
     expect(order.at(-1)).toBe('param:seed');
@@ -72,5 +76,47 @@ describe('column choice', () => {
     storage.setItem('bad', '{not json');
     expect(loadChoice(storage, 'bad')).toEqual(NO_CHOICE);
     expect(loadChoice(undefined, 'x')).toEqual(NO_CHOICE);
+  });
+});
+
+describe('columns hidden by default', () => {
+  const run = (fields: Partial<RunRow>): RunRow => ({ source_kind: '', git_commit: null, data_hash: null, ...fields }) as RunRow;
+  const cases: [string, RunRow[], string[]][] = [
+    ['no runs: nothing to judge by', [], []],
+    ['runs logged through MLflow', [run({}), run({})], ['attr:source', 'attr:commit', 'attr:data']],
+    ['one run with a commit', [run({}), run({ git_commit: 'abc', source_kind: 'git' })], ['attr:data']],
+    ['every field somewhere', [run({ data_hash: 'd' }), run({ git_commit: 'abc', source_kind: 'git' })], []],
+  ];
+  it.each(cases)('%s', (_, runs, empty) => {
+    expect(emptyColumns(runs)).toEqual(empty);
+  });
+
+  const empty = ['attr:commit', 'attr:data'];
+  const shown = (choice = NO_CHOICE) => visibleColumns(columns, choice, empty).map((c) => c.id);
+
+  it('hides empty columns until the user shows one, and hides it again on request', () => {
+    expect(shown()).not.toContain('attr:commit');
+    const withCommit = toggleColumn(NO_CHOICE, 'attr:commit', empty);
+    expect(withCommit.shown).toEqual(['attr:commit']);
+    expect(shown(withCommit)).toContain('attr:commit');
+    expect(shown(withCommit)).not.toContain('attr:data');
+    const without = toggleColumn(withCommit, 'attr:commit', empty);
+    expect(shown(without)).not.toContain('attr:commit');
+    expect(isNoChoice(toggleColumn(NO_CHOICE, 'param:lr'))).toBe(false);
+  });
+
+  it('shows all, the empty ones included, and remembers that', () => {
+    const all = showAll(toggleColumn(NO_CHOICE, 'param:lr'), empty);
+    expect(shown(all)).toEqual(columns.map((c) => c.id));
+    const storage = new MemoryStorage();
+    saveChoice(storage, 'k', all);
+    expect(loadChoice(storage, 'k')).toEqual(all);
+  });
+
+  it.each(['null', '[]', '"text"', '{"hidden":[1,"a"],"shown":"x"}'])('reads a stored %s as a sensible choice', (text) => {
+    const storage = new MemoryStorage();
+    storage.setItem('k', text);
+    const choice = loadChoice(storage, 'k');
+    expect(Array.isArray(choice.hidden) && Array.isArray(choice.order)).toBe(true);
   });
 });

@@ -1,15 +1,38 @@
 // Which columns the runs table shows, and in what order: the user's choice, remembered per
 // experiment selection (localStorage). Columns the choice does not mention (a param that first
 // appears later) show after the chosen ones, in their natural order; the name column always shows.
+// Provenance columns empty for every loaded run (Commit, Data hash of runs logged through MLflow)
+// are hidden by default, until the user shows them.
+import type { RunRow } from './backend/backend';
 import type { Column } from './columns';
 
-/** The user's choice: column ids hidden, and the order of the columns they moved. */
+/** The user's choice: column ids hidden, the order of the columns they moved, and the columns
+ *  hidden by default (empty) that they chose to show. */
 export interface ColumnChoice {
   hidden: string[];
   order: string[];
+  shown?: string[];
 }
 
 export const NO_CHOICE: ColumnChoice = { hidden: [], order: [] };
+
+/** Columns hidden unless the user shows them: provenance columns no loaded run has a value in.
+ *  With no runs loaded there is nothing to judge by, and nothing is hidden. */
+export function emptyColumns(runs: readonly RunRow[]): string[] {
+  if (runs.length === 0) return [];
+  const empty: string[] = [];
+  if (runs.every((run) => !run.source_kind)) empty.push('attr:source');
+  if (runs.every((run) => !run.git_commit)) empty.push('attr:commit');
+  if (runs.every((run) => !run.data_hash)) empty.push('attr:data');
+  return empty;
+}
+
+/** Whether a column is hidden under `choice`, given the columns hidden by default. */
+export function isHidden(choice: ColumnChoice, columnId: string, hiddenByDefault: readonly string[] = []): boolean {
+  if (columnId === PINNED_COLUMN) return false;
+  if (choice.hidden.includes(columnId)) return true;
+  return hiddenByDefault.includes(columnId) && !(choice.shown ?? []).includes(columnId);
+}
 
 /** The column that can be neither hidden nor moved. */
 export const PINNED_COLUMN = 'attr:name';
@@ -36,18 +59,42 @@ export function orderedColumns(columns: readonly Column[], choice: ColumnChoice)
 }
 
 /** The columns to show, in order. */
-export function visibleColumns(columns: readonly Column[], choice: ColumnChoice): Column[] {
-  const hidden = new Set(choice.hidden);
-  return orderedColumns(columns, choice).filter((c) => c.id === PINNED_COLUMN || !hidden.has(c.id));
+export function visibleColumns(
+  columns: readonly Column[],
+  choice: ColumnChoice,
+  hiddenByDefault: readonly string[] = [],
+): Column[] {
+  return orderedColumns(columns, choice).filter((c) => !isHidden(choice, c.id, hiddenByDefault));
 }
 
-/** Shows or hides a column. */
-export function toggleColumn(choice: ColumnChoice, columnId: string): ColumnChoice {
+/** Shows or hides a column (showing one hidden by default remembers that it was asked for). */
+export function toggleColumn(
+  choice: ColumnChoice,
+  columnId: string,
+  hiddenByDefault: readonly string[] = [],
+): ColumnChoice {
   if (columnId === PINNED_COLUMN) return choice;
-  const hidden = choice.hidden.includes(columnId)
-    ? choice.hidden.filter((id) => id !== columnId)
-    : [...choice.hidden, columnId];
-  return { ...choice, hidden };
+  const shown = (choice.shown ?? []).filter((id) => id !== columnId);
+  const hidden = choice.hidden.filter((id) => id !== columnId);
+  if (isHidden(choice, columnId, hiddenByDefault)) {
+    return withShown({ ...choice, hidden }, hiddenByDefault.includes(columnId) ? [...shown, columnId] : shown);
+  }
+  return withShown({ ...choice, hidden: [...hidden, columnId] }, shown);
+}
+
+/** Shows every column, the ones hidden by default included. */
+export function showAll(choice: ColumnChoice, hiddenByDefault: readonly string[]): ColumnChoice {
+  return withShown({ hidden: [], order: choice.order }, [...hiddenByDefault]);
+}
+
+function withShown(choice: ColumnChoice, shown: string[]): ColumnChoice {
+  const bare: ColumnChoice = { hidden: choice.hidden, order: choice.order };
+  return shown.length > 0 ? { ...bare, shown } : bare;
+}
+
+/** True when the choice says nothing (the defaults apply). */
+export function isNoChoice(choice: ColumnChoice): boolean {
+  return choice.hidden.length === 0 && choice.order.length === 0 && (choice.shown ?? []).length === 0;
 }
 
 /** Shows only the columns of one kind group, or all of them. */
@@ -75,6 +122,11 @@ export function moveColumn(
   return { ...choice, order: ids.filter((id) => id !== PINNED_COLUMN) };
 }
 
+/** Keeps only the strings of a list read from outside (storage, a URL). */
+export function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
 /** The minimal storage interface (window.localStorage satisfies it). */
 export interface KeyValueStorage {
   getItem(key: string): string | null;
@@ -87,10 +139,9 @@ export function loadChoice(storage: KeyValueStorage | undefined, key: string): C
   try {
     const text = storage?.getItem(key);
     if (!text) return NO_CHOICE;
-    const parsed = JSON.parse(text) as Partial<ColumnChoice>;
-    const strings = (value: unknown) =>
-      Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-    return { hidden: strings(parsed.hidden), order: strings(parsed.order) };
+    const parsed = JSON.parse(text) as Partial<ColumnChoice> | null;
+    if (parsed === null || typeof parsed !== 'object') return NO_CHOICE;
+    return withShown({ hidden: stringList(parsed.hidden), order: stringList(parsed.order) }, stringList(parsed.shown));
   } catch {
     return NO_CHOICE;
   }
@@ -99,7 +150,7 @@ export function loadChoice(storage: KeyValueStorage | undefined, key: string): C
 /** Remembers a choice; an empty choice is forgotten. */
 export function saveChoice(storage: KeyValueStorage | undefined, key: string, choice: ColumnChoice): void {
   try {
-    if (choice.hidden.length === 0 && choice.order.length === 0) storage?.removeItem(key);
+    if (isNoChoice(choice)) storage?.removeItem(key);
     else storage?.setItem(key, JSON.stringify(choice));
   } catch {
     // Storage full or disabled: the choice lasts for this session only.

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import {
   ATTRIBUTE_COLUMNS,
+  PROVENANCE_COLUMNS,
   buildColumns,
   parseOrderBy,
   quoteKey,
@@ -17,19 +18,19 @@ function column(id: string, columns: Column[] = buildColumns(['lr', 'optimizer']
 }
 
 describe('buildColumns', () => {
-  it('puts attributes first, then one column per param, then one per metric', () => {
+  it('puts attributes first, then metrics, then params, then provenance', () => {
     const ids = buildColumns(['lr', 'optimizer'], ['val_acc']).map((c) => c.id);
     expect(ids).toEqual([
       'attr:name',
       'attr:status',
       'attr:start',
       'attr:duration',
+      'metric:val_acc',
+      'param:lr',
+      'param:optimizer',
       'attr:source',
       'attr:commit',
       'attr:data',
-      'param:lr',
-      'param:optimizer',
-      'metric:val_acc',
     ]);
   });
 
@@ -40,7 +41,7 @@ describe('buildColumns', () => {
   });
 
   it('leaves duration, source, commit and data hash unsortable', () => {
-    const unsortable = ATTRIBUTE_COLUMNS.filter((c) => c.sortField === null).map((c) => c.key);
+    const unsortable = [...ATTRIBUTE_COLUMNS, ...PROVENANCE_COLUMNS].filter((c) => c.sortField === null).map((c) => c.key);
     expect(unsortable).toEqual(['duration', 'source', 'commit', 'data']);
   });
 });

@@ -20,12 +20,17 @@ export interface Column {
   align: 'left' | 'right';
 }
 
-/** The fixed columns before params and metrics. */
+/** The fixed columns before metrics and params. */
 export const ATTRIBUTE_COLUMNS: readonly Column[] = [
   attribute('name', 'Name', 'attributes.run_name', 220),
   attribute('status', 'Status', 'attributes.status', 104),
   attribute('start', 'Start', 'attributes.start_time', 148),
   attribute('duration', 'Duration', null, 100, 'right'),
+];
+
+/** Where a run came from: after metrics and params, since runs logged through MLflow leave
+ *  them empty. */
+export const PROVENANCE_COLUMNS: readonly Column[] = [
   attribute('source', 'Source', null, 112),
   attribute('commit', 'Commit', null, 92),
   attribute('data', 'Data hash', null, 96),
@@ -44,21 +49,11 @@ function attribute(
   return { id: `attr:${key}`, kind: 'attribute', key, label, sortField, width, align };
 }
 
-/** All columns for a page of runs: the attributes, then one per param, then one per metric. */
+/** All columns for a page of runs: the attributes, one per metric, one per param, then
+ *  provenance (source, commit, data hash). */
 export function buildColumns(paramKeys: readonly string[], metricKeys: readonly string[]): Column[] {
   return [
     ...ATTRIBUTE_COLUMNS,
-    ...paramKeys.map(
-      (key): Column => ({
-        id: `param:${key}`,
-        kind: 'param',
-        key,
-        label: key,
-        sortField: `params.${quoteKey(key)}`,
-        width: PARAM_COLUMN_WIDTH,
-        align: 'left',
-      }),
-    ),
     ...metricKeys.map(
       (key): Column => ({
         id: `metric:${key}`,
@@ -70,6 +65,18 @@ export function buildColumns(paramKeys: readonly string[], metricKeys: readonly 
         align: 'right',
       }),
     ),
+    ...paramKeys.map(
+      (key): Column => ({
+        id: `param:${key}`,
+        kind: 'param',
+        key,
+        label: key,
+        sortField: `params.${quoteKey(key)}`,
+        width: PARAM_COLUMN_WIDTH,
+        align: 'left',
+      }),
+    ),
+    ...PROVENANCE_COLUMNS,
   ];
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { parseRoute, routeHash, type Route } from './route';
+import { EMPTY_PLACE, parseRoute, routeHash, type Route, type RunsPlace } from './route';
 
 describe('routes', () => {
   const cases: [string, Route][] = [
@@ -25,5 +25,64 @@ describe('routes', () => {
     expect(parseRoute('#/runs/%E0%A4%A')).toEqual({ view: 'run', runId: '%E0%A4%A' });
     expect(parseRoute('#/compare?runs=a,,b,')).toEqual({ view: 'compare', runIds: ['a', 'b'] });
     expect(parseRoute('#/compare')).toEqual({ view: 'compare', runIds: [] });
+  });
+});
+
+describe('the runs view place', () => {
+  const places: [string, RunsPlace][] = [
+    ['experiments', { ...EMPTY_PLACE, experiments: ['1', '2'] }],
+    ['a filter with quotes, ampersands and equals', { ...EMPTY_PLACE, filter: "params.opt = 'a&b' and metrics.x >= 0.5" }],
+    ['a sort on a backticked key with a comma', { ...EMPTY_PLACE, orderBy: ['metrics.`loss, smooth` DESC'] }],
+    ['a group-by', { ...EMPTY_PLACE, groupBy: 'optimizer' }],
+    ['columns hidden, moved and shown', { ...EMPTY_PLACE, columns: { hidden: ['param:lr'], order: ['metric:a,b', 'attr:start'], shown: ['attr:commit'] } }],
+    ['an empty column choice', { ...EMPTY_PLACE, columns: { hidden: [], order: [] } }],
+    [
+      'everything at once',
+      {
+        experiments: ['0', '17'],
+        filter: 'adamw',
+        orderBy: ['attributes.start_time ASC'],
+        groupBy: 'lr',
+        columns: { hidden: ['attr:source'], order: [] },
+      },
+    ],
+  ];
+
+  it.each(places)('%s goes through the hash and back', (_, place) => {
+    const hash = routeHash({ view: 'runs', place });
+    expect(parseRoute(hash)).toEqual({ view: 'runs', place });
+    expect(parseRoute(hash.slice(1))).toEqual({ view: 'runs', place });
+  });
+
+  it('prints a place of defaults as the bare runs route', () => {
+    expect(routeHash({ view: 'runs', place: EMPTY_PLACE })).toBe('#/runs');
+  });
+
+  const garbled: [string, RunsPlace][] = [
+    ['#/runs?&&&', EMPTY_PLACE],
+    ['#/runs?junk=1&=2&exp', EMPTY_PLACE],
+    ['#/runs?exp=,,1,,1,%ZZ', { ...EMPTY_PLACE, experiments: ['1', '%ZZ'] }],
+    ['#/runs?q=%E0%A4%A', { ...EMPTY_PLACE, filter: '%E0%A4%A' }],
+    ['#/runs?q=a+b&q=second', { ...EMPTY_PLACE, filter: 'a+b' }],
+    ['#/runs?sort=&group=', EMPTY_PLACE],
+    ['#/runs?hide=&order=,', { ...EMPTY_PLACE, columns: { hidden: [], order: [] } }],
+    ['#/runs?q=%20%20spaced%20%20', { ...EMPTY_PLACE, filter: 'spaced' }],
+    ['#/runs?exp=1?exp=2', { ...EMPTY_PLACE, experiments: ['1?exp=2'] }],
+    ['#/runs?group=a=b', { ...EMPTY_PLACE, groupBy: 'a=b' }],
+  ];
+
+  it.each(garbled)('%s reads as sensible defaults', (hash, place) => {
+    expect(parseRoute(hash)).toEqual({ view: 'runs', place });
+  });
+
+  it('reads an empty query as the bare runs route (the view keeps its place)', () => {
+    expect(parseRoute('#/runs?')).toEqual({ view: 'runs' });
+    expect(parseRoute('#/runs?  ')).toEqual({ view: 'runs' });
+  });
+
+  it('never throws on hostile hashes', () => {
+    for (const hash of ['#/runs?%', '#/runs?exp=%', '#/runs?' + '&'.repeat(1000), '#/runs?q=' + '%'.repeat(50), '#/runs?__proto__=1&constructor=2']) {
+      expect(() => parseRoute(hash)).not.toThrow();
+    }
   });
 });

@@ -1,9 +1,29 @@
 // Where the UI is, as the URL's hash: `#/runs`, `#/runs/<run id>`, `#/compare?runs=a,b`,
 // `#/models`, `#/models/<name>`, `#/settings`. Hash routes work the same in the desktop window
 // (a file-like origin) and under `cairn serve`, and survive reloads and the back button.
+// The runs view keeps its place in the query: `#/runs?exp=1,2&q=…&sort=…&group=…&hide=…&order=…&show=…`
+// (each list item escaped on its own, so a comma inside a key survives). Anything garbled reads
+// as the defaults, never as an error.
+import type { ColumnChoice } from './columnChoice';
+
+/** The runs view's place: what a reload or a shared link restores. */
+export interface RunsPlace {
+  /** The selected experiments' ids. */
+  experiments: string[];
+  /** The filter as the user typed it. */
+  filter: string;
+  /** MLflow `order_by` clauses. */
+  orderBy: string[];
+  /** The param the table is grouped by ('' for none). */
+  groupBy: string;
+  /** The column choice, or null when the URL names none (the remembered one applies). */
+  columns: ColumnChoice | null;
+}
+
+export const EMPTY_PLACE: RunsPlace = { experiments: [], filter: '', orderBy: [], groupBy: '', columns: null };
 
 export type Route =
-  | { view: 'runs' }
+  | { view: 'runs'; place?: RunsPlace }
   | { view: 'run'; runId: string }
   | { view: 'compare'; runIds: string[] }
   | { view: 'models' }
@@ -13,7 +33,9 @@ export type Route =
 /** The route a hash (`#/runs/abc`, with or without `#`) names; anything unknown is the runs view. */
 export function parseRoute(hash: string): Route {
   const text = hash.replace(/^#/, '');
-  const [path = '', query = ''] = text.split('?', 2);
+  const at = text.indexOf('?');
+  const path = at < 0 ? text : text.slice(0, at);
+  const query = at < 0 ? '' : text.slice(at + 1);
   const parts = path
     .split('/')
     .filter((part) => part !== '')
@@ -21,7 +43,8 @@ export function parseRoute(hash: string): Route {
   const params = new URLSearchParams(query);
   switch (parts[0]) {
     case 'runs':
-      return parts[1] !== undefined ? { view: 'run', runId: parts[1] } : { view: 'runs' };
+      if (parts[1] !== undefined) return { view: 'run', runId: parts[1] };
+      return query.trim() === '' ? { view: 'runs' } : { view: 'runs', place: parsePlace(query) };
     case 'compare': {
       const runIds = (params.get('runs') ?? '').split(',').filter((id) => id !== '');
       return { view: 'compare', runIds };
@@ -39,7 +62,7 @@ export function parseRoute(hash: string): Route {
 export function routeHash(route: Route): string {
   switch (route.view) {
     case 'runs':
-      return '#/runs';
+      return route.place === undefined ? '#/runs' : `#/runs${placeQuery(route.place)}`;
     case 'run':
       return `#/runs/${encodeURIComponent(route.runId)}`;
     case 'compare':
@@ -59,4 +82,61 @@ function decodeSegment(segment: string): string {
   } catch {
     return segment;
   }
+}
+
+/** The runs view's place from a query string (`exp=1,2&q=…`); unknown or repeated fields are
+ *  ignored (the first wins), a malformed escape is kept as typed. */
+export function parsePlace(query: string): RunsPlace {
+  const raw = new Map<string, string>();
+  for (const pair of query.split('&')) {
+    const at = pair.indexOf('=');
+    const name = at < 0 ? pair : pair.slice(0, at);
+    if (name !== '' && !raw.has(name)) raw.set(name, at < 0 ? '' : pair.slice(at + 1));
+  }
+  const text = (name: string) => decodeSegment(raw.get(name) ?? '');
+  const list = (name: string) =>
+    (raw.get(name) ?? '')
+      .split(',')
+      .map(decodeSegment)
+      .filter((item) => item.trim() !== '');
+  const hasColumns = raw.has('hide') || raw.has('order') || raw.has('show');
+  let columns: ColumnChoice | null = null;
+  if (hasColumns) {
+    const shown = list('show');
+    columns = { hidden: list('hide'), order: list('order'), ...(shown.length > 0 ? { shown } : {}) };
+  }
+  return {
+    experiments: unique(list('exp')),
+    filter: text('q').trim(),
+    orderBy: list('sort'),
+    groupBy: text('group'),
+    columns,
+  };
+}
+
+/** The query (`?exp=1&q=…`, or '' when every field is a default) that `parsePlace` reads back. */
+export function placeQuery(place: RunsPlace): string {
+  const fields: string[] = [];
+  const list = (name: string, items: readonly string[]) => {
+    if (items.length > 0) fields.push(`${name}=${items.map(encodeURIComponent).join(',')}`);
+  };
+  const text = (name: string, value: string) => {
+    if (value !== '') fields.push(`${name}=${encodeURIComponent(value)}`);
+  };
+  list('exp', place.experiments);
+  text('q', place.filter);
+  list('sort', place.orderBy);
+  text('group', place.groupBy);
+  if (place.columns !== null) {
+    const { hidden, order, shown = [] } = place.columns;
+    if (hidden.length + order.length + shown.length === 0) fields.push('hide=');
+    list('hide', hidden);
+    list('order', order);
+    list('show', shown);
+  }
+  return fields.length > 0 ? `?${fields.join('&')}` : '';
+}
+
+function unique(items: readonly string[]): string[] {
+  return [...new Set(items)];
 }
