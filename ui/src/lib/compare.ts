@@ -2,6 +2,7 @@
 // metric's best run, and whether the runs were trained on different data. Pure: no DOM.
 import type { MetricValue } from './backend';
 import type { CompareRun } from './backend/charts';
+import { goalOf, type Goal } from './metricGoal';
 
 /** One param across the compared runs. */
 export interface ParamRow {
@@ -22,10 +23,7 @@ export function paramRows(runs: readonly CompareRun[], keys: readonly string[], 
   return onlyDifferences ? rows.filter((row) => row.differs) : rows;
 }
 
-/** Whether lower is better for a metric, judged by its name (loss, error, perplexity, time…). */
-export function lowerIsBetter(key: string): boolean {
-  return /(loss|err|error|mae|mse|rmse|perplexity|latency|duration|time|wer|cer)(?![a-z])/i.test(key);
-}
+export { lowerIsBetter } from './metricGoal';
 
 /** One metric across the compared runs, with the best run(s) marked. */
 export interface MetricRow {
@@ -34,18 +32,23 @@ export interface MetricRow {
   /** Indexes of the runs with the best finite value (all of them on a tie); empty when < 2 values. */
   best: number[];
   /** Which way is better for this metric. */
-  goal: 'min' | 'max';
+  goal: Goal;
 }
 
 function finite(value: MetricValue | null | undefined): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
-/** The latest value of each metric per run, with the best highlighted. */
-export function metricRows(runs: readonly CompareRun[], keys: readonly string[]): MetricRow[] {
+/** The latest value of each metric per run, with the best (by `goalFor`, the user's choice or
+ *  the guess from the name) highlighted. */
+export function metricRows(
+  runs: readonly CompareRun[],
+  keys: readonly string[],
+  goalFor: (key: string) => Goal = (key) => goalOf({}, key),
+): MetricRow[] {
   return keys.map((key) => {
     const values = runs.map((run) => run.metrics[key] ?? null);
-    const goal = lowerIsBetter(key) ? 'min' : 'max';
+    const goal = goalFor(key);
     const numbers = values.map(finite);
     const present = numbers.filter((value): value is number => value !== null);
     let best: number[] = [];

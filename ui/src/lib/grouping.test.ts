@@ -40,9 +40,9 @@ describe('grouping', () => {
   });
 
   it('summarises the sorted metric by its direction', () => {
-    expect(groupMetricText(groups[0]!.metric, 'DESC')).toBe('best 0.9 · mean 0.7');
-    expect(groupMetricText(groups[0]!.metric, 'ASC')).toBe('best 0.5 · mean 0.7');
-    expect(groupMetricText(null, 'ASC')).toBeNull();
+    expect(groupMetricText(groups[0]!.metric, 'max')).toBe('best 0.9 · mean 0.7');
+    expect(groupMetricText(groups[0]!.metric, 'min')).toBe('best 0.5 · mean 0.7');
+    expect(groupMetricText(null, 'min')).toBeNull();
   });
 
   it('lists headers, the runs of open groups and what is left to load', () => {

@@ -3,8 +3,9 @@
 // filters and sorts), and the table shows one list of group headers, runs and "more" rows.
 import type { MetricValue, RunRow } from './backend/backend';
 import type { GroupMetric, RunGroup } from './backend/settings';
-import { quoteKey, type SortDirection } from './columns';
+import { quoteKey } from './columns';
 import { formatMetric } from './format';
+import { bestValue, type Goal } from './metricGoal';
 
 /** A string literal of the search grammar (a quote inside is doubled). */
 export function quoteValue(value: string): string {
@@ -29,10 +30,11 @@ export function groupLabel(value: string | null): string {
   return value === null ? '(not set)' : value;
 }
 
-/** The group's summary of the sorted metric: best by the sort direction, and the mean. */
-export function groupMetricText(metric: GroupMetric | null, direction: SortDirection): string | null {
+/** The group's summary of the sorted metric: best by the metric's goal (never by the sort
+ *  direction: sorting a loss high-to-low does not make the highest loss the best), and the mean. */
+export function groupMetricText(metric: GroupMetric | null, goal: Goal): string | null {
   if (metric === null || metric.count === 0) return null;
-  const best: MetricValue = direction === 'DESC' ? metric.max : metric.min;
+  const best: MetricValue = bestValue(goal, metric.min, metric.max);
   return `best ${formatMetric(best)} · mean ${formatMetric(metric.mean)}`;
 }
 

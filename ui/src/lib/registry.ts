@@ -2,6 +2,7 @@
 // deltas for the confirmation dialog, and how history entries read.
 import type { HistoryView, RegistryMetricValue, VersionComparison } from './backend/registry';
 import { formatMetric } from './format';
+import { goalOf, type Goal } from './metricGoal';
 
 /** Something the model page can do to a version; each goes through the confirmation dialog. */
 export type VersionAction =
@@ -82,19 +83,18 @@ function numeric(value: RegistryMetricValue | null): number | null {
   return null;
 }
 
-/** True for metrics where lower is better (losses, errors), judged by name. */
-export function lowerIsBetter(key: string): boolean {
-  return /loss|err|mse|mae|rmse|perplexity|latency|time|cost|regret/i.test(key);
-}
+export { lowerIsBetter } from './metricGoal';
 
 /**
  * The candidate minus the current value, signed and formatted (`+0.012 (+1.4%)`), its sign, and
- * whether that is better, worse or neither for this metric (by its name: losses go down).
+ * whether that is better, worse or neither for this metric (by `goal`: the user's choice, or
+ * guessed from its name: losses go down).
  */
 export function metricDelta(
   candidate: RegistryMetricValue | null,
   current: RegistryMetricValue | null,
   key = '',
+  goal: Goal = goalOf({}, key),
 ): { text: string; sign: 'up' | 'down' | 'same' | null; verdict: 'better' | 'worse' | null } {
   const a = numeric(candidate);
   const b = numeric(current);
@@ -104,7 +104,7 @@ export function metricDelta(
   const sign = delta > 0 ? 'up' : 'down';
   const magnitude = formatMetric(Math.abs(delta));
   const percent = b !== 0 ? ` (${delta > 0 ? '+' : '−'}${formatMetric(Math.abs((delta / b) * 100))}%)` : '';
-  const better = (delta > 0) !== lowerIsBetter(key);
+  const better = (delta > 0) === (goal === 'max');
   return { text: `${delta > 0 ? '+' : '−'}${magnitude}${percent}`, sign, verdict: better ? 'better' : 'worse' };
 }
 
