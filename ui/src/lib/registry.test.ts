@@ -11,6 +11,7 @@ import {
   keyMetrics,
   metricDelta,
   provenanceWarnings,
+  staleAliases,
 } from './registry';
 
 function version(number: number, commit: string | null, data: Record<string, string> = {}): VersionDetail {
@@ -138,5 +139,25 @@ describe('key metrics', () => {
     expect(keyMetrics(runs, 3)).toEqual(['acc', 'f1', 'loss']);
     expect(keyMetrics(runs, 5)).toEqual(['acc', 'f1', 'loss', 'system/cpu']);
     expect(keyMetrics([], 3)).toEqual([]);
+  });
+});
+
+describe('aliases left on archived versions', () => {
+  it.each([
+    [[], []],
+    [[{ version: 1, stage: 'Production', aliases: ['champion'] }], []],
+    [
+      [
+        { version: 2, stage: 'Production', aliases: [] },
+        { version: 1, stage: 'Archived', aliases: ['champion', 'old'] },
+        { version: 0, stage: 'Archived', aliases: [] },
+      ],
+      [
+        { alias: 'champion', version: 1 },
+        { alias: 'old', version: 1 },
+      ],
+    ],
+  ])('%j', (versions, stale) => {
+    expect(staleAliases(versions)).toEqual(stale);
   });
 });

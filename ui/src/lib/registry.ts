@@ -169,3 +169,16 @@ export function keyMetrics(runs: ({ metrics: Record<string, unknown> } | null)[]
     .slice(0, limit)
     .map(([key]) => key);
 }
+
+/** An alias still pointing at an archived version (left behind by a promotion). */
+export interface StaleAlias {
+  alias: string;
+  version: number;
+}
+
+/** Aliases on archived versions: loading `models:/name@alias` would give a retired model. */
+export function staleAliases(versions: readonly { version: number; stage: string; aliases: readonly string[] }[]): StaleAlias[] {
+  return versions
+    .filter((v) => v.stage === 'Archived')
+    .flatMap((v) => v.aliases.map((alias) => ({ alias, version: v.version })));
+}
