@@ -139,6 +139,15 @@ describe('keeping your place in the runs view', () => {
     await expect.poll(async () => close(await bestOf(), Math.max(...losses))).toBe(true);
     await page.getByTestId('metric-goal').click();
     await expect.poll(async () => close(await bestOf(), Math.min(...losses))).toBe(true);
+    // Compare marks the best by the same goal, and flips it with the same memory.
+    const [low, high] = cliRuns(['mnist-cnn'], `params.optimizer = '${group}'`).sort((x, y) => x.metrics.val_loss! - y.metrics.val_loss!);
+    await page.goto(page.url().replace(/#.*$/, `#/compare?runs=${high!.run_id},${low!.run_id}`));
+    const row = page.getByTestId('metrics-table').locator('tr', { has: page.getByTestId('goal-val_loss') });
+    const bestIndex = () => row.locator('td').evaluateAll((cells) => cells.findIndex((cell) => cell.classList.contains('best')));
+    await expect.poll(bestIndex).toBe(1);
+    await page.getByTestId('goal-val_loss').click();
+    await expect.poll(bestIndex).toBe(0);
+    await page.getByTestId('goal-val_loss').click();
   });
 
   it('wraps the toolbar at 900 px, light and dark, without squeezing the filter', async () => {
