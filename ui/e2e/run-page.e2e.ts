@@ -215,7 +215,8 @@ describe('the run page', () => {
     await expect.poll(() => page.evaluate(() => window.location.hash)).toBe(`#/runs/${run.run_id}`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(run.run_name);
     await page.getByRole('link', { name: '← Runs' }).click();
-    await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/runs');
+    // The runs view writes its place (the experiment chosen) back into the URL.
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toMatch(/^#\/runs\?exp=[^/]+$/);
   });
 
   it('shows the uncommitted diff, data file list and output log of a cairn run', async () => {
