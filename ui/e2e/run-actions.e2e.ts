@@ -2,16 +2,21 @@
 // `mlflow` client are renamed, tagged and described on the run page (then read back through the
 // CLI's `cairn runs show --json` and through `MlflowClient().get_run`), a model is registered from
 // an artifact folder holding an MLmodel (`MlflowClient().get_model_version` sees the version), and
-// runs selected in the table are deleted, then restored from the deleted runs. Every run here is
-// this file's own, in an experiment of its own.
+// runs selected in the table are deleted, then restored from the deleted runs. The file has a
+// `cairn serve` and a store of its own, so its writes never refresh the tables other files are
+// looking at.
+import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { baseUrl, cairnBinary, screenshot, storePath, useBrowser } from './harness';
+import { cairnBinary, screenshot, useBrowser } from './harness';
+import { startServer, stopServer } from './server';
 
 const repoRoot = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 /** The repo's Python with mlflow (scripts/test-mlflow-compat.sh makes it); CAIRN_PYTHON overrides. */
@@ -22,7 +27,7 @@ const EXPERIMENT = 'e2e-run-actions';
 function mlflow<T>(code: string, ...args: string[]): T {
   const out = execFileSync(python, ['-c', code, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, MLFLOW_TRACKING_URI: baseUrl(), GIT_PYTHON_REFRESH: 'quiet' },
+    env: { ...process.env, MLFLOW_TRACKING_URI: server.url, GIT_PYTHON_REFRESH: 'quiet' },
   });
   return JSON.parse(out.trim().split('\n').pop()!) as T;
 }
@@ -68,15 +73,31 @@ interface MlflowRun {
 }
 
 function cliShow(runId: string): { run_name: string; tags: Record<string, string> } {
-  const out = execFileSync(cairnBinary(), ['runs', 'show', runId, '--store', storePath(), '--json'], { encoding: 'utf8' });
+  const out = execFileSync(cairnBinary(), ['runs', 'show', runId, '--store', server.store, '--json'], { encoding: 'utf8' });
   return JSON.parse(out) as { run_name: string; tags: Record<string, string> };
 }
 
-const open = useBrowser();
+const browse = useBrowser();
 let runs: string[] = [];
+const server = { url: '', store: '', dir: '', child: undefined as ChildProcess | undefined };
 
-beforeAll(() => {
+/** A page of this file's server. */
+function open(hash: string): Promise<Page> {
+  return browse(hash, server.url);
+}
+
+beforeAll(async () => {
+  server.dir = mkdtempSync(path.join(tmpdir(), 'cairn-e2e-actions-'));
+  server.store = path.join(server.dir, 'cairn.db');
+  const started = await startServer(cairnBinary(), server.store, path.join(server.dir, 'config'));
+  server.url = started.url;
+  server.child = started.child;
   runs = mlflow<string[]>(SEED, EXPERIMENT);
+});
+
+afterAll(async () => {
+  if (server.child !== undefined) await stopServer(server.child);
+  rmSync(server.dir, { recursive: true, force: true });
 });
 
 async function views(page: Page, name: string): Promise<void> {

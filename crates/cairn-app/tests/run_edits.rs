@@ -166,20 +166,20 @@ fn deleted_runs_leave_the_active_view_and_come_back_when_restored() {
     fixture
         .call("delete_runs", json!({"runIds": [a, b]}))
         .unwrap();
-    assert_eq!(fixture.listed(false), [c.clone()]);
+    assert_eq!(fixture.listed(false), vec![c.clone()]);
     let mut deleted = vec![a.clone(), b.clone()];
     deleted.sort();
     assert_eq!(fixture.listed(true), deleted);
     fixture
         .call("restore_runs", json!({"runIds": [a]}))
         .unwrap();
-    assert_eq!(fixture.listed(true), [b.clone()]);
+    assert_eq!(fixture.listed(true), vec![b.clone()]);
     // An unknown id among known ones changes nothing.
     let error = fixture
         .call("restore_runs", json!({"runIds": [b, "nope"]}))
         .unwrap_err();
     assert_eq!(error.kind, ErrorKind::NotFound);
-    assert_eq!(fixture.listed(true), [b.clone()]);
+    assert_eq!(fixture.listed(true), vec![b.clone()]);
 }
 
 #[test]

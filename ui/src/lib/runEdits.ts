@@ -37,7 +37,7 @@ export function tagKeyProblem(key: string): string | null {
   if (trimmed === '') return 'The key is empty.';
   if (trimmed.length > MAX_TAG_KEY_CHARS) return `The key is longer than ${MAX_TAG_KEY_CHARS} characters.`;
   if (!/^[\w\-. /]+$/u.test(trimmed)) {
-    return `The key '${trimmed}' may hold only letters, digits, '_', '-', '.', ' ' and '/'.`;
+    return `The key '${trimmed}' may hold only letters, digits, spaces and _ - . /`;
   }
   if (trimmed.split('/').some((part) => part === '..' || part === '.') || trimmed.startsWith('/')) {
     return `The key '${trimmed}' may not be a path that leaves its folder.`;

@@ -98,7 +98,8 @@ pub fn run(store: &dyn Store, command: ModelsCommand, json: bool) -> anyhow::Res
                 &artifact_path,
                 &name,
                 &app_user(),
-                "cli",
+                // Recorded under the store's own origin, as before.
+                "",
             )?;
             if json {
                 return super::print_json(&ModelVersionView::from(&version));

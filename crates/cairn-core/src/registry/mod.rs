@@ -201,7 +201,7 @@ pub fn artifact_location(
 
 /// Registers `runs:/RUN/ARTIFACT_PATH` as a new version of `name`, creating the model when it
 /// does not exist (the creation and the version are recorded in the history, from `origin`:
-/// `cli`, `app`...).
+/// `app`...; empty records the store's own, `store`).
 pub fn register_run_model(
     store: &dyn Store,
     run_id: &str,
