@@ -52,7 +52,11 @@ pub fn run_search(request: &ListRunsRequest) -> Result<RunSearch, AppError> {
         experiment_ids,
         filter,
         order_by,
-        view: ViewType::ActiveOnly,
+        view: if request.deleted {
+            ViewType::DeletedOnly
+        } else {
+            ViewType::ActiveOnly
+        },
         max_results: request.max_results,
         offset: request.offset,
         count_total: true,

@@ -54,6 +54,9 @@ pub struct ListRunsRequest {
     pub max_results: usize,
     /// Rows to skip.
     pub offset: usize,
+    /// Deleted runs instead of active ones (MLflow's `DELETED_ONLY` view).
+    #[ts(optional = nullable)]
+    pub deleted: bool,
 }
 
 impl Default for ListRunsRequest {
@@ -64,6 +67,7 @@ impl Default for ListRunsRequest {
             order_by: Vec::new(),
             max_results: 1000,
             offset: 0,
+            deleted: false,
         }
     }
 }

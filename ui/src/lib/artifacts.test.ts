@@ -57,6 +57,10 @@ describe('splitTags', () => {
       ],
     });
   });
+
+  it('leaves the description out of both: the run page shows it on its own', () => {
+    expect(splitTags({ 'mlflow.note.content': '# Notes', team: 'a' })).toEqual({ user: [['team', 'a']], system: [] });
+  });
 });
 
 describe('baseName', () => {

@@ -1,6 +1,7 @@
 // Artifact listings and previews on the run page: the folder tree of a run's files, sizes,
 // pretty JSON, and the split between a run's own tags and the ones tools set.
 import type { ArtifactEntry } from './backend/runpage';
+import { DESCRIPTION_TAG } from './runEdits';
 
 /** A folder of the artifact tree, with its subfolders and files sorted by name. */
 export interface ArtifactFolder {
@@ -95,11 +96,13 @@ export function prettyJson(text: string): { text: string; valid: boolean } {
 /** Tag prefixes that tools set (MLflow, Cairn), shown apart from the user's own tags. */
 const SYSTEM_TAG_PREFIXES = ['mlflow.', 'cairn.'];
 
-/** A run's tags split into the user's and the tools', each sorted by key. */
+/** A run's tags split into the user's and the tools', each sorted by key; the description
+ *  (`mlflow.note.content`) is in neither: the run page shows it on its own. */
 export function splitTags(tags: Record<string, string>): { user: [string, string][]; system: [string, string][] } {
   const user: [string, string][] = [];
   const system: [string, string][] = [];
   for (const key of Object.keys(tags).sort()) {
+    if (key === DESCRIPTION_TAG) continue;
     const pair: [string, string] = [key, tags[key]!];
     (SYSTEM_TAG_PREFIXES.some((prefix) => key.startsWith(prefix)) ? system : user).push(pair);
   }

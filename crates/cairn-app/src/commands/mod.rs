@@ -14,6 +14,7 @@
 mod charts;
 mod demo;
 mod registry;
+mod run_edits;
 mod run_page;
 mod runs;
 mod runs_view;
@@ -63,6 +64,7 @@ const TABLES: &[&[Command<App>]] = &[
     registry::COMMANDS,
     charts::COMMANDS,
     run_page::COMMANDS,
+    run_edits::COMMANDS,
     runs_view::COMMANDS,
     store_info::COMMANDS,
     uploads::COMMANDS,

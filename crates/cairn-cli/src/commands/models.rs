@@ -92,8 +92,15 @@ pub fn run(store: &dyn Store, command: ModelsCommand, json: bool) -> anyhow::Res
             artifact_path,
             name,
         } => {
-            let version =
-                registry::register_run_model(store, &run_id, &artifact_path, &name, &app_user())?;
+            let version = registry::register_run_model(
+                store,
+                &run_id,
+                &artifact_path,
+                &name,
+                &app_user(),
+                // Recorded under the store's own origin, as before.
+                "",
+            )?;
             if json {
                 return super::print_json(&ModelVersionView::from(&version));
             }

@@ -124,6 +124,7 @@ fn select_runs(store: &dyn Store, selection: &RunSelection) -> anyhow::Result<Ve
             .limit
             .clamp(1, cairn_core::store::MAX_RESULTS_LIMIT),
         offset: 0,
+        ..ListRunsRequest::default()
     };
     let search = cairn_app::run_search(&request)?;
     let runs = store.search_runs(&search)?.runs;

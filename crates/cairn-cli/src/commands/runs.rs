@@ -22,6 +22,7 @@ pub fn list(store: &dyn Store, args: &RunsListArgs, json: bool) -> anyhow::Resul
         order_by: args.order_by.clone(),
         max_results: args.limit.clamp(1, cairn_core::store::MAX_RESULTS_LIMIT),
         offset: 0,
+        ..ListRunsRequest::default()
     };
     let mut search = cairn_app::run_search(&request)?;
     if args.all {

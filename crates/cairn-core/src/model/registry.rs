@@ -167,6 +167,8 @@ pub struct NewModelVersion {
     pub tags: Vec<Tag>,
     /// Who registers it.
     pub user_id: String,
+    /// Where the registration was made (`cli`, `app`...), for the history; empty means `store`.
+    pub origin: String,
 }
 
 /// A request to move a version to another stage.

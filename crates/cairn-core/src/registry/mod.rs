@@ -200,13 +200,15 @@ pub fn artifact_location(
 }
 
 /// Registers `runs:/RUN/ARTIFACT_PATH` as a new version of `name`, creating the model when it
-/// does not exist (the creation and the version are recorded in the history).
+/// does not exist (the creation and the version are recorded in the history, from `origin`:
+/// `app`...; empty records the store's own, `store`).
 pub fn register_run_model(
     store: &dyn Store,
     run_id: &str,
     artifact_path: &str,
     name: &str,
     user_id: &str,
+    origin: &str,
 ) -> Result<ModelVersion, RegistryError> {
     store.get_run(run_id)?;
     match store.get_registered_model(name) {
@@ -222,6 +224,7 @@ pub fn register_run_model(
         source: format!("runs:/{run_id}/{artifact_path}"),
         run_id: Some(run_id.to_owned()),
         user_id: user_id.to_owned(),
+        origin: origin.to_owned(),
         ..NewModelVersion::default()
     })?)
 }

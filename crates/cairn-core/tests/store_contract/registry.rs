@@ -142,9 +142,17 @@ pub(crate) fn versions_are_numbered_from_one_and_never_reused(store: &dyn Store)
             logged_model_id: Some("m-0123".into()),
             tags: vec![Tag::new("z", "1"), Tag::new("a", "2")],
             user_id: "ada".into(),
+            origin: "cli".into(),
         })
         .unwrap();
     assert_eq!(first.version, 1);
+    // The history says where the version was made.
+    let history = store.registry_history("numbered").unwrap();
+    let created = history
+        .iter()
+        .find(|entry| entry.version == Some(1))
+        .unwrap();
+    assert_eq!(created.origin, "cli");
     assert_eq!(first.name, "numbered");
     assert_eq!(
         first.current_stage,

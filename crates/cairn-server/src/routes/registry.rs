@@ -316,6 +316,7 @@ async fn create_version(State(state): State<Shared>, args: Args) -> ApiResult {
         logged_model_id: args.str("model_id").filter(|id| !id.is_empty()),
         tags: args.tags("tags")?,
         user_id: String::new(),
+        origin: String::new(),
     };
     let version = state
         .call(move |store| {

@@ -51,6 +51,8 @@ export interface RunsQueryInput {
   groupBy: string;
   /** The metric group headers summarise (the one sorted by), or null. */
   sortMetric: string | null;
+  /** The deleted runs instead of the active ones. */
+  deleted?: boolean;
 }
 
 /** The runs of the current query, page by page, and its groups. */
@@ -85,6 +87,7 @@ export class RunsQuery {
       order_by: [...this.#input.orderBy],
       max_results: offset === 0 ? FIRST_PAGE_SIZE : PAGE_SIZE,
       offset,
+      deleted: this.#input.deleted ?? false,
     };
   }
 

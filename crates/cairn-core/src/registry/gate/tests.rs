@@ -49,7 +49,7 @@ fn fixture() -> Fixture {
                 },
             )
             .unwrap();
-        register_run_model(&store, &id, "model", "m", "ada").unwrap();
+        register_run_model(&store, &id, "model", "m", "ada", "cli").unwrap();
         runs.push(id);
     }
     for (version, stage) in [(1, ModelStage::Production), (2, ModelStage::Staging)] {

@@ -146,7 +146,11 @@ pub(super) fn create_version(
             user_id: new.user_id.clone(),
             time_ms: now,
             comment: String::new(),
-            origin: "store".to_string(),
+            origin: if new.origin.is_empty() {
+                "store".to_string()
+            } else {
+                new.origin.clone()
+            },
             gate_report: None,
         },
     )?;

@@ -500,6 +500,8 @@ export type DatasetInputView = {
 
 export type DeleteAliasArgs = { name: string, alias: string, userId?: string, };
 
+export type DeleteTagArgs = { runIds: Array<string>, key: string, };
+
 /**
  * What `load_demo` did.
  */
@@ -512,6 +514,14 @@ export type DemoLoaded = {
    * The registered model the demo makes ("" when nothing was loaded).
    */
   model_name: string,
+};
+
+export type DescriptionArgs = {
+  runId: string,
+  /**
+   * The description; blank removes it.
+   */
+  text: string,
 };
 
 export type DiffRunsArgs = { runA: string, runB: string, };
@@ -805,6 +815,10 @@ export type ListRunsRequest = {
    * Rows to skip.
    */
   offset: number,
+  /**
+   * Deleted runs instead of active ones (MLflow's `DELETED_ONLY` view).
+   */
+  deleted?: boolean,
 };
 
 /**
@@ -1090,6 +1104,21 @@ export type PromoteRequest = {
 
 export type ReadArtifactArgs = { runId: string, path: string, maxBytes?: number, fromEnd?: boolean, };
 
+export type RegisterArgs = {
+  runId: string,
+  /**
+   * The artifact folder holding the model's `MLmodel`, relative to the run's artifacts; empty
+   * for the artifact root.
+   */
+  path: string,
+  /**
+   * The registered model: an existing one gets a new version, a new name is created.
+   */
+  name: string,
+};
+
+export type RenameRunArgs = { runId: string, name: string, };
+
 export type ResolveUriArgs = { uri: string, };
 
 /**
@@ -1282,6 +1311,8 @@ export type RunIdArgs = {
    */
   runId: string,
 };
+
+export type RunIdsArgs = { runIds: Array<string>, };
 
 /**
  * Everything the run page shows at first paint.
@@ -1587,6 +1618,13 @@ export type SetAliasArgs = {
   version: number, userId?: string,
 };
 
+export type SetTagArgs = {
+  /**
+   * The runs to tag: one (the run page) or the rows selected in the runs table.
+   */
+  runIds: Array<string>, key: string, value: string,
+};
+
 /**
  * The version a stage currently holds, as the models list shows it.
  */
@@ -1777,6 +1815,13 @@ export interface Commands {
   get_run_page: { args: RunIdArgs; result: RunPageView };
   read_artifact: { args: ReadArtifactArgs; result: ArtifactPreview };
   data_manifest: { args: DataManifestArgs; result: ManifestView };
+  rename_run: { args: RenameRunArgs; result: Done };
+  set_run_description: { args: DescriptionArgs; result: Done };
+  set_runs_tag: { args: SetTagArgs; result: Done };
+  delete_runs_tag: { args: DeleteTagArgs; result: Done };
+  delete_runs: { args: RunIdsArgs; result: Done };
+  restore_runs: { args: RunIdsArgs; result: Done };
+  register_run_model: { args: RegisterArgs; result: ModelVersionView };
   group_runs: { args: GroupRunsArgs; result: RunGroups };
   app_info: { args: NoArgs; result: AppInfo };
   upload_artifact: { args: UploadRequest; result: AddedArtifact };
