@@ -10,6 +10,7 @@ mod datasets;
 mod events;
 mod experiments;
 mod fallback;
+mod folder_zip;
 mod graphql;
 mod logged_model_files;
 mod logged_models;
@@ -70,6 +71,7 @@ pub fn router(state: Shared) -> Router {
         .nest("/app/events", events::routes())
         .merge(graphql::routes())
         .merge(run_files::root_routes())
+        .merge(folder_zip::routes())
         .route("/health", get(|| async { "OK" }))
         .route("/version", get(|| async { crate::MLFLOW_API_VERSION }))
         .fallback(fallback::ui_file_or_not_found);
