@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 
-import { ancestorFolders, baseName, buildArtifactTree, formatBytes, prettyJson, splitTags } from './artifacts';
+import {
+  ancestorFolders,
+  baseName,
+  buildArtifactTree,
+  fileDownloadUrl,
+  folderZipUrl,
+  formatBytes,
+  prettyJson,
+  splitTags,
+} from './artifacts';
 import type { ArtifactEntry } from './backend/runpage';
 
 function entry(path: string, size_bytes = 10): ArtifactEntry {
@@ -75,5 +84,23 @@ describe('ancestorFolders', () => {
     expect(ancestorFolders('plots/roc/curve.png')).toEqual(['plots', 'plots/roc']);
     expect(ancestorFolders('notes.txt')).toEqual([]);
     expect(ancestorFolders('/a//b.txt')).toEqual(['a']);
+  });
+});
+
+describe('download addresses', () => {
+  it.each([
+    ['model/MLmodel', '/get-artifact?run_uuid=r1&path=model%2FMLmodel'],
+    ['a b&c.txt', '/get-artifact?run_uuid=r1&path=a+b%26c.txt'],
+    ['é/#.png', '/get-artifact?run_uuid=r1&path=%C3%A9%2F%23.png'],
+  ])('a file %s downloads from %s', (path, url) => {
+    expect(fileDownloadUrl('r1', path)).toBe(url);
+  });
+
+  it.each([
+    ['', '/app/artifacts.zip?run_id=r1'],
+    ['model', '/app/artifacts.zip?run_id=r1&path=model'],
+    ['a b/c', '/app/artifacts.zip?run_id=r1&path=a+b%2Fc'],
+  ])('the folder "%s" downloads as a zip from %s', (folder, url) => {
+    expect(folderZipUrl('r1', folder)).toBe(url);
   });
 });

@@ -108,3 +108,15 @@ export function splitTags(tags: Record<string, string>): { user: [string, string
   }
   return { user, system };
 }
+
+/** Where a browser downloads one artifact file: MLflow's `/get-artifact`, served as an attachment. */
+export function fileDownloadUrl(runId: string, path: string): string {
+  return `/get-artifact?${new URLSearchParams({ run_uuid: runId, path })}`;
+}
+
+/** Where a browser downloads a folder of a run's artifacts (`''`: all of them) as one zip. */
+export function folderZipUrl(runId: string, folder: string): string {
+  const query = new URLSearchParams({ run_id: runId });
+  if (folder !== '') query.set('path', folder);
+  return `/app/artifacts.zip?${query}`;
+}
