@@ -213,3 +213,16 @@ def test_version_answers_the_mlflow_api_version(server):
     reply = requests.get(f"{server}/version", timeout=10)
     assert reply.status_code == 200
     assert reply.text == mlflow.__version__
+
+
+def test_get_download_uri_returns_the_stored_source():
+    client = MlflowClient()
+    run_id = client.create_run(experiment_id="0").info.run_id
+    name = unique("download-uri")
+    client.create_registered_model(name)
+    client.create_model_version(name, f"runs:/{run_id}/model", run_id=run_id)
+    assert client.get_model_version_download_uri(name, "1") == f"runs:/{run_id}/model"
+    experiment_id = client.create_experiment(unique("download-uri-logged"))
+    logged = client.create_logged_model(experiment_id=experiment_id)
+    client.create_model_version(name, f"models:/{logged.model_id}", model_id=logged.model_id)
+    assert client.get_model_version_download_uri(name, "2") == logged.artifact_location

@@ -492,14 +492,41 @@ async fn download_uri(State(state): State<Shared>, args: Args) -> ApiResult {
     let name = args.req_str("name")?;
     let number = version_number(&args)?;
     let artifact_uri = state
-        .call(move |store| download_location(store, &name, number))
+        .call(move |store| stored_download_uri(store, &name, number, 0))
         .await?;
     Ok(Json(json!({"artifact_uri": artifact_uri})))
 }
 
-/// Where version `number` of model `name` keeps its files (what `get-download-uri` answers and
-/// `model-versions/get-artifact` reads): its LoggedModel's location, a `runs:/` source joined
-/// to the run's artifact root, any other source as it is.
+/// What MLflow's `get-download-uri` answers: the location stored for the version — its
+/// LoggedModel's artifact location, another version's for a `models:/NAME/N` source, and any
+/// other source (`runs:/…` included) as it was given; clients resolve `runs:/` themselves.
+fn stored_download_uri(
+    store: &SqliteStore,
+    name: &str,
+    number: u64,
+    depth: u8,
+) -> StoreResult<String> {
+    let version = store.get_model_version(name, number)?;
+    if let Some(model_id) = &version.logged_model_id
+        && let Ok(model) = store.get_logged_model(model_id)
+    {
+        return Ok(model.artifact_location);
+    }
+    let copied = version
+        .source
+        .strip_prefix("models:/")
+        .and_then(|rest| rest.rsplit_once('/'))
+        .and_then(|(model, number)| Some((model.to_string(), number.parse::<u64>().ok()?)));
+    match copied {
+        // A version copied from another (a chain is followed a few links deep).
+        Some((model, number)) if depth < 8 => stored_download_uri(store, &model, number, depth + 1),
+        _ => Ok(version.source),
+    }
+}
+
+/// Where version `number` of model `name` keeps its files (what `model-versions/get-artifact`
+/// reads): its LoggedModel's location, a `runs:/` source joined to the run's artifact root, any
+/// other source as it is.
 pub(super) fn download_location(
     store: &SqliteStore,
     name: &str,
