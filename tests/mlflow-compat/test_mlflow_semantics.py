@@ -226,3 +226,23 @@ def test_get_download_uri_returns_the_stored_source():
     logged = client.create_logged_model(experiment_id=experiment_id)
     client.create_model_version(name, f"models:/{logged.model_id}", model_id=logged.model_id)
     assert client.get_model_version_download_uri(name, "2") == logged.artifact_location
+
+
+def test_log_model_appends_to_the_runs_model_history():
+    """`runs/log-model` as MLflow 2.x clients (and Spark's flavor) call it on every log_model."""
+    from mlflow.models import Model
+
+    client = MlflowClient()
+    run_id = client.create_run(experiment_id="0").info.run_id
+    for path in ["first", "second"]:
+        model = Model(artifact_path=path, run_id=run_id)
+        model.add_flavor("python_function", loader_module="m", config={"dropped": True})
+        client._record_logged_model(run_id, model)
+    history = json.loads(client.get_run(run_id).data.tags["mlflow.log-model.history"])
+    assert [entry["artifact_path"] for entry in history] == ["first", "second"]
+    assert all(entry["run_id"] == run_id for entry in history)
+    assert history[0]["flavors"] == {"python_function": {"loader_module": "m"}}
+    reply = post(MlflowClient().tracking_uri, "runs/log-model",
+                 {"run_id": run_id, "model_json": json.dumps({"run_id": run_id})})
+    assert reply.status_code == 400
+    assert reply.json()["message"].startswith("Model json is missing mandatory fields")

@@ -12,6 +12,7 @@ mod experiments;
 mod fallback;
 mod folder_zip;
 mod graphql;
+mod log_model;
 mod logged_model_files;
 mod logged_models;
 mod metric_bulk;
@@ -37,6 +38,7 @@ fn mlflow_api() -> Router<Shared> {
     Router::new()
         .merge(experiments::routes())
         .merge(runs::routes())
+        .merge(log_model::routes())
         .merge(metric_bulk::routes())
         .merge(logged_models::routes())
         .merge(registry::routes())

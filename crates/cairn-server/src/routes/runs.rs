@@ -46,7 +46,6 @@ pub fn routes() -> Router<Shared> {
         .route("/runs/log-batch", post(log_batch))
         .route("/runs/log-inputs", post(log_inputs))
         .route("/runs/outputs", post(log_outputs))
-        .route("/runs/log-model", post(|| async { Json(json!({})) }))
         .route("/metrics/get-history", get(get_history))
 }
 
