@@ -442,14 +442,23 @@ fn line_chart_zoomed_to_a_range_reduces_that_range_only() {
     assert_eq!(zoomed["point_count"], 10_001, "the count covers the range");
     assert_eq!(zoomed["geometry"]["x_range"], json!([120_000.0, 130_000.0]));
     let points = zoomed["series"][0]["points"].as_array().unwrap();
-    assert!(points.iter().all(|p| (120_000.0..=130_000.0).contains(&f(&p[0]))));
     assert!(
-        points.iter().any(|p| f(&p[0]) == 123_457.0 && f(&p[1]) == 50.0),
+        points
+            .iter()
+            .all(|p| (120_000.0..=130_000.0).contains(&f(&p[0])))
+    );
+    assert!(
+        points
+            .iter()
+            .any(|p| f(&p[0]) == 123_457.0 && f(&p[1]) == 50.0),
         "the spike survives"
     );
     assert!(f(&zoomed["geometry"]["y_range"][1]) >= 50.0);
     let away = call(&demo.app, "line_chart", args(Some([0.0, 1_000.0]))).unwrap();
-    assert!(f(&away["geometry"]["y_range"][1]) < 50.0, "the spike is outside");
+    assert!(
+        f(&away["geometry"]["y_range"][1]) < 50.0,
+        "the spike is outside"
+    );
     let error = call(&demo.app, "line_chart", args(Some([5.0, 5.0]))).unwrap_err();
     assert_eq!(error.kind, ErrorKind::Invalid);
     assert!(error.message.starts_with("xRange"), "{}", error.message);
@@ -464,7 +473,10 @@ fn line_chart_hides_runs_but_keeps_their_colours() {
     let mut hiding = args.clone();
     hiding["hiddenRunIds"] = json!([runs[1]]);
     let hidden = call(&demo.app, "line_chart", hiding).unwrap();
-    assert_eq!(hidden["runs"], all["runs"], "every run keeps its place and colour");
+    assert_eq!(
+        hidden["runs"], all["runs"],
+        "every run keeps its place and colour"
+    );
     let drawn: Vec<&str> = hidden["series"]
         .as_array()
         .unwrap()
@@ -476,5 +488,9 @@ fn line_chart_hides_runs_but_keeps_their_colours() {
     let mut unknown = args;
     unknown["hiddenRunIds"] = json!(["nope"]);
     let error = call(&demo.app, "line_chart", unknown).unwrap_err();
-    assert!(error.message.starts_with("hiddenRunIds"), "{}", error.message);
+    assert!(
+        error.message.starts_with("hiddenRunIds"),
+        "{}",
+        error.message
+    );
 }
