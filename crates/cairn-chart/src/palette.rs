@@ -34,7 +34,8 @@ impl Rgb {
 /// smallest perceptual distance between any two as large as possible (CIEDE2000 ≥ 15.8, CIE76
 /// ≥ 22 on either theme), among colourful sRGB colours with at least 3:1 contrast on the light
 /// background and 4.5:1 on the dark one; a slot's dark colour has its light colour's hue where
-/// the two lists allowed.
+/// the two lists allowed. Slots are in the order the light list was picked: each next colour is
+/// the furthest from all before it, so the first few are the most distinct.
 const PALETTE: [(Rgb, Rgb); 20] = [
     (Rgb(0x11, 0x77, 0xbb), Rgb(0x55, 0xaa, 0xee)),
     (Rgb(0x99, 0x99, 0x00), Rgb(0xee, 0xee, 0x00)),
@@ -133,36 +134,23 @@ fn preferred_slot(run_id: &str) -> usize {
 
 /// The colour of a run on its own: a palette colour picked by an FNV-1a hash of its id
 /// (in the theme's variant). Two runs may share it; charts of several runs use
-/// [`run_colours`].
+/// [`run_colours`], which keeps them apart.
 pub fn run_colour(run_id: &str, theme: Theme) -> Rgb {
     theme.palette(preferred_slot(run_id))
 }
 
-/// Colours for a set of runs, one per id in the order given, derived from the ids alone (not
-/// their order), so every chart of the same runs colours each run the same way. Each run takes
-/// its [`run_colour`] unless a run with a smaller id already has it, then the next free palette
-/// colour: up to twenty runs never share a colour; beyond twenty, colours repeat.
+/// Colours for a set of runs, one per id in the order given, derived from the set of ids alone
+/// (not their order), so every chart of the same runs colours each run the same way: the runs
+/// take the palette's colours in the order of their ids. The palette is ordered so that its
+/// first colours are the furthest apart, so a few runs get the most distinct colours; up to
+/// twenty runs never share a colour; beyond twenty, colours repeat.
 pub fn run_colours(run_ids: &[&str], theme: Theme) -> Vec<Rgb> {
     let mut sorted: Vec<&str> = run_ids.to_vec();
     sorted.sort_unstable();
     sorted.dedup();
-    let mut taken = [false; PALETTE.len()];
-    let mut slots = std::collections::HashMap::with_capacity(sorted.len());
-    for id in sorted {
-        let preferred = preferred_slot(id);
-        let slot = (0..PALETTE.len())
-            .map(|offset| (preferred + offset) % PALETTE.len())
-            .find(|slot| !taken[*slot])
-            .unwrap_or(preferred);
-        taken[slot] = true;
-        if taken.iter().all(|taken| *taken) {
-            taken = [false; PALETTE.len()];
-        }
-        slots.insert(id, slot);
-    }
     run_ids
         .iter()
-        .map(|id| theme.palette(slots.get(id).copied().unwrap_or(0)))
+        .map(|id| theme.palette(sorted.binary_search(id).unwrap_or(0)))
         .collect()
 }
 
