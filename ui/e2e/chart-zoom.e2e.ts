@@ -83,6 +83,14 @@ describe('chart zoom and legend', () => {
     expect(Number(maxStop)).toBeLessThanOrEqual(high);
     await screenshot(page, 'chart-zoomed-light-1400');
 
+    // Another y scale keeps the zoom: the chart is asked for again over the same range.
+    const zoomedSvg = await chart.locator('svg').first().innerHTML();
+    await page.getByLabel('log y').check();
+    await expect.poll(() => chart.locator('svg').first().innerHTML()).not.toBe(zoomedSvg);
+    expect(await image.getAttribute('data-zoomed')).toBe(`${low} ${high}`);
+    await expect.poll(() => shownPoints(chart)).toBe(inRange);
+    await page.getByLabel('log y').uncheck();
+
     // Double-click: everything again.
     const box = (await image.boundingBox())!;
     await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
