@@ -100,6 +100,7 @@ describe('compare view', () => {
 
     // Hovering early in training (every run has points there) shows each run's value.
     const image = first.locator('.image');
+    await image.scrollIntoViewIfNeeded();
     const box = (await image.boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.25, box.y + box.height * 0.5);
     const readout = first.getByTestId('chart-readout');

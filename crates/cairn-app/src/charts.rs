@@ -5,11 +5,11 @@
 //! every run under the cursor without another round trip.
 
 use cairn_chart::{
-    ChartError, Field, Format, HistogramOptions, LineOptions, ParallelOptions, PlotGeometry,
-    RunSeries, Scale, ScatterOptions, Theme, XAxis, ema, m4_downsample, run_colours,
+    ChartError, Field, Format, HistogramOptions, LineData, LineOptions, ParallelOptions,
+    PlotGeometry, Rgb, Scale, ScatterOptions, Theme, XAxis, run_colours,
 };
 use cairn_core::Store;
-use cairn_core::model::{MetricPoint, Run};
+use cairn_core::model::Run;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -53,6 +53,16 @@ pub struct LineChartRequest {
     #[serde(default)]
     #[ts(optional = nullable)]
     pub log_y: bool,
+    /// Zoom: only the points whose x lies in `[low, high]`, reduced per pixel over that range
+    /// alone (a spike inside it stays visible); the x axis spans exactly this range.
+    #[serde(default)]
+    #[ts(optional)]
+    pub x_range: Option<[f64; 2]>,
+    /// Runs left off the chart (toggled off in its legend); they keep their colour and their
+    /// place in `runs`, but are not read or drawn and do not count in `point_count`.
+    #[serde(default)]
+    #[ts(as = "Option<Vec<String>>", optional)]
+    pub hidden_run_ids: Vec<String>,
 }
 
 /// What a scatter chart shows.
@@ -273,7 +283,8 @@ fn svg_text(rendered: cairn_chart::Rendered) -> Result<String, AppError> {
     })
 }
 
-/// One metric's history for several runs.
+/// One metric's history for several runs, over the whole history or, zoomed, over `x_range`
+/// only.
 pub fn line_chart(store: &dyn Store, request: &LineChartRequest) -> Result<ChartView, AppError> {
     let x_axis = match request.x.as_deref() {
         None => XAxis::Step,
@@ -288,12 +299,42 @@ pub fn line_chart(store: &dyn Store, request: &LineChartRequest) -> Result<Chart
             format!("{weight} must be at least 0 and below 1"),
         ));
     }
+    if let Some([low, high]) = request.x_range
+        && !(low.is_finite() && high.is_finite() && low < high)
+    {
+        return Err(invalid(
+            "xRange",
+            format!("[{low}, {high}]: give two finite ends, the first below the second"),
+        ));
+    }
     if request.metric.trim().is_empty() {
         return Err(invalid("metric", "give a metric key"));
     }
+    if let Some(unknown) = request
+        .hidden_run_ids
+        .iter()
+        .find(|id| !request.frame.run_ids.contains(id))
+    {
+        return Err(invalid(
+            "hiddenRunIds",
+            format!("'{unknown}' is not one of runIds"),
+        ));
+    }
     let frame = load_frame(store, &request.frame)?;
-    let histories =
-        cairn_chart::load_histories(store, &frame.runs, &request.metric).map_err(chart_error)?;
+    let runs = chart_runs(&frame.runs, frame.theme);
+    // Colours are taken over every run, hidden or not, so toggling one changes no other.
+    let ids: Vec<&str> = frame
+        .runs
+        .iter()
+        .map(|run| run.info.run_id.as_str())
+        .collect();
+    let (shown, colours): (Vec<Run>, Vec<Rgb>) = frame
+        .runs
+        .iter()
+        .zip(run_colours(&ids, frame.theme))
+        .filter(|(run, _)| !request.hidden_run_ids.contains(&run.info.run_id))
+        .map(|(run, colour)| (run.clone(), colour))
+        .unzip();
     let options = LineOptions {
         metric: request.metric.clone(),
         title: None,
@@ -304,59 +345,30 @@ pub fn line_chart(store: &dyn Store, request: &LineChartRequest) -> Result<Chart
         height: request.frame.height,
         theme: frame.theme,
         format: Format::Svg,
+        x_range: request.x_range.map(|[low, high]| (low, high)),
+        // The UI shows both itself: the legend as toggles, the counts in the caption.
+        legend: false,
+        note: false,
+        colours,
     };
-    let line = cairn_chart::render_line(&histories, &options).map_err(chart_error)?;
-    let geometry = line.chart.geometry;
-    let columns = u32::try_from(geometry.width_px() + 1).unwrap_or(1).max(1);
-    let series = histories
+    let data = LineData::load(store, &shown, &options).map_err(chart_error)?;
+    let line = cairn_chart::render_line_data(&data, &options).map_err(chart_error)?;
+    let series = shown
         .iter()
-        .map(|history| SeriesView {
-            run_id: history.run_id.clone(),
-            points: hover_series(history, &options, geometry.x_range, columns),
+        .zip(line.drawn)
+        .map(|(run, points)| SeriesView {
+            run_id: run.info.run_id.clone(),
+            points: points.into_iter().map(|(x, y)| [x, y]).collect(),
         })
         .collect();
     Ok(ChartView {
-        geometry: (&geometry).into(),
+        geometry: (&line.chart.geometry).into(),
         point_count: line.stats.points_total,
         downsampled: line.stats.downsampled,
-        runs: chart_runs(&frame.runs, frame.theme),
+        runs,
         series,
         svg: svg_text(line.chart)?,
     })
-}
-
-/// A run's line as the chart draws it (smoothed when smoothing), finite points only, reduced
-/// to the plot's pixel columns.
-fn hover_series(
-    history: &RunSeries,
-    options: &LineOptions,
-    x_range: (f64, f64),
-    columns: u32,
-) -> Vec<[f64; 2]> {
-    let smoothed;
-    let points: &[MetricPoint] = match options.smoothing {
-        Some(weight) => {
-            smoothed = ema(&history.points, weight);
-            &smoothed
-        }
-        None => &history.points,
-    };
-    let origin_ms = points.first().map_or(0, |point| point.timestamp_ms);
-    let pairs: Vec<(f64, f64)> = points
-        .iter()
-        .filter(|point| point.value.is_finite() && (!options.log_y || point.value > 0.0))
-        .map(|point| {
-            let x = match options.x_axis {
-                XAxis::Step => point.step as f64,
-                XAxis::RelativeTime => (point.timestamp_ms as f64 - origin_ms as f64) / 1000.0,
-                XAxis::WallTime => point.timestamp_ms as f64 / 1000.0,
-            };
-            (x, point.value)
-        })
-        .collect();
-    let mut reduced = Vec::with_capacity(pairs.len().min(columns as usize * 4));
-    m4_downsample(&pairs, x_range, columns, &mut reduced);
-    reduced.into_iter().map(|(x, y)| [x, y]).collect()
 }
 
 /// One point per run: a param or metric against a metric.

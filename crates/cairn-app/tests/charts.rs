@@ -401,3 +401,96 @@ fn diff_runs_shows_the_uncommitted_changes_a_dirty_run_saved() {
         json!([{"run_id": ids[1], "diff": "-lr = 0.1\n+lr = 0.01\n", "truncated": false}])
     );
 }
+
+/// A run of `demo` with `points` of `zoom_loss`: flat but for a spike of 50 at `spike_at`.
+fn run_with_spike(demo: &Demo, points: i64, spike_at: i64) -> String {
+    use cairn_core::model::{ExperimentId, MetricPoint, NewRun, SourceKind};
+    let store = demo.app.store();
+    let run = store
+        .create_run(&NewRun {
+            run_name: "spiky".to_string(),
+            ..NewRun::new(ExperimentId::DEFAULT, SourceKind::Cli)
+        })
+        .unwrap();
+    let history: Vec<MetricPoint> = (0..points)
+        .map(|step| MetricPoint {
+            step,
+            timestamp_ms: 1_700_000_000_000 + step,
+            value: if step == spike_at { 50.0 } else { 1.0 },
+        })
+        .collect();
+    store
+        .append_metric(&run.info.run_id, "zoom_loss", &history)
+        .unwrap();
+    run.info.run_id
+}
+
+#[test]
+fn line_chart_zoomed_to_a_range_reduces_that_range_only() {
+    let demo = demo();
+    let run = run_with_spike(&demo, 200_000, 123_457);
+    let args = |range: Option<[f64; 2]>| {
+        let mut args = json!({"runIds": [run], "metric": "zoom_loss", "width": 400, "height": 200});
+        if let Some(range) = range {
+            args["xRange"] = json!(range);
+        }
+        args
+    };
+    let whole = call(&demo.app, "line_chart", args(None)).unwrap();
+    assert_eq!(whole["point_count"], 200_000);
+    let zoomed = call(&demo.app, "line_chart", args(Some([120_000.0, 130_000.0]))).unwrap();
+    assert_eq!(zoomed["point_count"], 10_001, "the count covers the range");
+    assert_eq!(zoomed["geometry"]["x_range"], json!([120_000.0, 130_000.0]));
+    let points = zoomed["series"][0]["points"].as_array().unwrap();
+    assert!(
+        points
+            .iter()
+            .all(|p| (120_000.0..=130_000.0).contains(&f(&p[0])))
+    );
+    assert!(
+        points
+            .iter()
+            .any(|p| f(&p[0]) == 123_457.0 && f(&p[1]) == 50.0),
+        "the spike survives"
+    );
+    assert!(f(&zoomed["geometry"]["y_range"][1]) >= 50.0);
+    let away = call(&demo.app, "line_chart", args(Some([0.0, 1_000.0]))).unwrap();
+    assert!(
+        f(&away["geometry"]["y_range"][1]) < 50.0,
+        "the spike is outside"
+    );
+    let error = call(&demo.app, "line_chart", args(Some([5.0, 5.0]))).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Invalid);
+    assert!(error.message.starts_with("xRange"), "{}", error.message);
+}
+
+#[test]
+fn line_chart_hides_runs_but_keeps_their_colours() {
+    let demo = demo();
+    let runs = &demo.mnist[..3];
+    let args = json!({"runIds": runs, "metric": "val_acc", "width": 400, "height": 200});
+    let all = call(&demo.app, "line_chart", args.clone()).unwrap();
+    let mut hiding = args.clone();
+    hiding["hiddenRunIds"] = json!([runs[1]]);
+    let hidden = call(&demo.app, "line_chart", hiding).unwrap();
+    assert_eq!(
+        hidden["runs"], all["runs"],
+        "every run keeps its place and colour"
+    );
+    let drawn: Vec<&str> = hidden["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["run_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(drawn, vec![runs[0].as_str(), runs[2].as_str()]);
+    assert!(hidden["point_count"].as_u64() < all["point_count"].as_u64());
+    let mut unknown = args;
+    unknown["hiddenRunIds"] = json!(["nope"]);
+    let error = call(&demo.app, "line_chart", unknown).unwrap_err();
+    assert!(
+        error.message.starts_with("hiddenRunIds"),
+        "{}",
+        error.message
+    );
+}

@@ -15,6 +15,7 @@ pub mod font;
 mod frame;
 mod geometry;
 mod histogram;
+mod legend;
 mod line;
 mod line_data;
 mod output;

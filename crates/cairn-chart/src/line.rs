@@ -3,10 +3,8 @@
 //! width.
 
 use plotters::backend::DrawingBackend;
-use plotters::chart::SeriesLabelPosition;
 use plotters::coord::Shift;
 use plotters::drawing::DrawingArea;
-use plotters::element::PathElement;
 use plotters::series::LineSeries;
 use plotters::style::Color;
 
@@ -14,6 +12,7 @@ use crate::axis::{
     format_duration, format_number, format_wall, log_ticks, nice_ticks, padded_range,
 };
 use crate::frame::{self, Frame, PlotAxis, thousands};
+use crate::legend;
 use crate::line_data::{LineData, parallel_map, shaping};
 use crate::output::{Drawing, render};
 use crate::series::Segments;
@@ -22,9 +21,6 @@ use crate::{
 };
 use cairn_core::Store;
 use cairn_core::model::Run;
-
-/// Most runs named in the legend; the rest are summed up as "+N more".
-const LEGEND_MAX_RUNS: usize = 12;
 
 /// How to draw a line chart.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +43,17 @@ pub struct LineOptions {
     pub theme: Theme,
     /// SVG or PNG.
     pub format: Format,
+    /// Only the points whose x lies in `(low, high)` (ends included), M4-reduced to the pixel
+    /// columns of that range: a zoom. The x axis spans exactly this range. `None`: every point.
+    pub x_range: Option<(f64, f64)>,
+    /// Draw the legend (below the plot, never over the lines). Off when the caller shows its
+    /// own, as the app does.
+    pub legend: bool,
+    /// Write the point counts in the top right corner. Off when the caller shows them itself.
+    pub note: bool,
+    /// Each run's colour, in the runs' order; empty: derived from the run ids (see
+    /// [`crate::run_colours`]). Lets a chart that hides some runs keep everyone's colours.
+    pub colours: Vec<Rgb>,
 }
 
 impl Default for LineOptions {
@@ -61,6 +68,10 @@ impl Default for LineOptions {
             height: 600,
             theme: Theme::Light,
             format: Format::Svg,
+            x_range: None,
+            legend: true,
+            note: true,
+            colours: Vec::new(),
         }
     }
 }
@@ -87,6 +98,9 @@ pub struct RenderedLine {
     pub chart: Rendered,
     /// Point counts.
     pub stats: LineStats,
+    /// Each run's line as drawn (smoothed when smoothing), in the runs' order: `(x, value)`,
+    /// M4-reduced, gaps and restarts joined; values as logged (not log10 on a log axis).
+    pub drawn: Vec<Vec<(f64, f64)>>,
 }
 
 /// Renders one metric's history for every run in `runs`, in their order.
@@ -117,14 +131,29 @@ pub fn render_line_data(
             "the line data was prepared for another x axis, y scale or smoothing".to_string(),
         ));
     }
-    let ids: Vec<&str> = data.runs.iter().map(|run| run.run_id.as_str()).collect();
+    let colours = if options.colours.is_empty() {
+        let ids: Vec<&str> = data.runs.iter().map(|run| run.run_id.as_str()).collect();
+        run_colours(&ids, options.theme)
+    } else if options.colours.len() == data.runs.len() {
+        options.colours.clone()
+    } else {
+        return Err(ChartError::InvalidOptions(format!(
+            "{} colours for {} runs",
+            options.colours.len(),
+            data.runs.len()
+        )));
+    };
     let prepared = Prepared {
-        colours: run_colours(&ids, options.theme),
+        colours,
         data,
         options,
     };
-    let (chart, stats) = render(&prepared, options.width, options.height, options.format)?;
-    Ok(RenderedLine { chart, stats })
+    let (chart, (stats, drawn)) = render(&prepared, options.width, options.height, options.format)?;
+    Ok(RenderedLine {
+        chart,
+        stats,
+        drawn,
+    })
 }
 
 struct Prepared<'a> {
@@ -134,20 +163,20 @@ struct Prepared<'a> {
 }
 
 impl Drawing for Prepared<'_> {
-    type Extra = LineStats;
+    type Extra = (LineStats, Vec<Vec<(f64, f64)>>);
 
     fn draw<DB: DrawingBackend>(
         &self,
         root: &DrawingArea<DB, Shift>,
-    ) -> Result<(PlotGeometry, LineStats), ChartError> {
+    ) -> Result<(PlotGeometry, Self::Extra), ChartError> {
         let options = self.options;
         let theme = options.theme;
         let extent = self.data.extent();
         let (x_data, y_plot) = extent.unwrap_or(((0.0, 1.0), (0.0, 1.0)));
-        let x_range = if x_data.0 == x_data.1 {
-            padded_range(x_data.0, x_data.1).unwrap_or((0.0, 1.0))
-        } else {
-            x_data
+        let x_range = match options.x_range {
+            Some(range) => range,
+            None if x_data.0 == x_data.1 => padded_range(x_data.0, x_data.1).unwrap_or((0.0, 1.0)),
+            None => x_data,
         };
         let mut y_range = padded_range(y_plot.0, y_plot.1).unwrap_or((0.0, 1.0));
         if options.log_y {
@@ -194,7 +223,31 @@ impl Drawing for Prepared<'_> {
             y_desc: &options.metric,
             theme,
         };
-        let area = frame::prepare(root, &frame)?;
+        // The legend goes in rows below the plot, never over the lines.
+        let (width, height) = root.dim_in_pixel();
+        let legend_entries = if options.legend && !runs.is_empty() {
+            let entries = runs
+                .iter()
+                .zip(&self.colours)
+                .map(|(run, colour)| legend::Entry {
+                    name: legend_name(&run.run_name),
+                    colour: Some(*colour),
+                })
+                .collect();
+            Some(legend::fit(entries, width))
+        } else {
+            None
+        };
+        let legend_px = legend_entries
+            .as_ref()
+            .map_or(0, |(_, layout)| legend::ROW_PX * layout.rows as u32 + 6)
+            .min(height / 3);
+        root.fill(&theme.background().plotters())?;
+        let (upper, strip) = root.split_vertically(height - legend_px);
+        if let Some((entries, layout)) = &legend_entries {
+            legend::draw(&strip, entries, layout, theme)?;
+        }
+        let area = frame::prepare(&upper, &frame)?;
         let mut chart = frame::build(
             &area,
             &frame,
@@ -240,11 +293,25 @@ impl Drawing for Prepared<'_> {
             stats.points_drawn += raw.segments.iter().map(Vec::len).sum::<usize>();
         }
         stats.downsampled = stats.points_drawn < drawable;
-        frame::draw_note(root, &note(&stats), theme)?;
+        if options.note {
+            frame::draw_note(root, &note(&stats), theme)?;
+        }
+        let drawn: Vec<Vec<(f64, f64)>> = downsampled
+            .iter()
+            .map(|(raw, smoothed)| {
+                let shown = smoothed.as_ref().unwrap_or(raw);
+                let points = shown.segments.iter().flatten();
+                if log_y {
+                    points.map(|&(x, y)| (x, 10f64.powf(y))).collect()
+                } else {
+                    points.copied().collect()
+                }
+            })
+            .collect();
 
         if extent.is_none() {
             frame::draw_empty(&chart, theme, "no data")?;
-            return Ok((geometry, stats));
+            return Ok((geometry, (stats, drawn)));
         }
 
         let line_width = if runs.len() <= 10 { 2 } else { 1 };
@@ -273,31 +340,7 @@ impl Drawing for Prepared<'_> {
             }
         }
 
-        // Legend: entries are attached to empty series so they do not depend on drawn data.
-        for (run, colour) in runs.iter().zip(&self.colours).take(LEGEND_MAX_RUNS) {
-            let colour = colour.plotters();
-            chart
-                .draw_series(LineSeries::new(std::iter::empty(), colour))?
-                .label(legend_name(&run.run_name))
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(3))
-                });
-        }
-        if runs.len() > LEGEND_MAX_RUNS {
-            let muted = theme.muted_text().plotters();
-            chart
-                .draw_series(LineSeries::new(std::iter::empty(), muted))?
-                .label(format!("+{} more runs", runs.len() - LEGEND_MAX_RUNS))
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], muted));
-        }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(theme.background().plotters().mix(0.85))
-            .border_style(theme.grid_bold().plotters())
-            .label_font(frame::text_style(12.0, theme.text()))
-            .draw()?;
-        Ok((geometry, stats))
+        Ok((geometry, (stats, drawn)))
     }
 }
 

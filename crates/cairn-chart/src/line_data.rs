@@ -80,7 +80,7 @@ impl LineData {
         self.runs.len()
     }
 
-    /// How many points the histories have in all.
+    /// How many points the histories have in all (inside the x range, when there is one).
     pub fn points_total(&self) -> usize {
         self.runs.iter().map(RunLine::len).sum()
     }
@@ -93,8 +93,8 @@ impl LineData {
     }
 }
 
-/// The x axis, y scale and smoothing that `options` ask for; a smoothing weight outside [0, 1)
-/// is refused.
+/// The x axis, y scale, smoothing and x range that `options` ask for; a smoothing weight
+/// outside [0, 1) or an empty or non-finite range is refused.
 pub(crate) fn shaping(options: &LineOptions) -> Result<Shaping, ChartError> {
     if let Some(weight) = options.smoothing
         && !(0.0..1.0).contains(&weight)
@@ -103,10 +103,19 @@ pub(crate) fn shaping(options: &LineOptions) -> Result<Shaping, ChartError> {
             "smoothing {weight}: the weight must be at least 0 and below 1"
         )));
     }
+    let x_range = match options.x_range {
+        Some((low, high)) if !(low.is_finite() && high.is_finite() && low < high) => {
+            return Err(ChartError::InvalidOptions(format!(
+                "x range {low}..{high}: give two finite ends, the first below the second"
+            )));
+        }
+        range => range,
+    };
     Ok(Shaping {
         x_axis: options.x_axis,
         log_y: options.log_y,
         smoothing: options.smoothing.filter(|weight| *weight > 0.0),
+        x_range,
     })
 }
 

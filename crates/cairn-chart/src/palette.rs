@@ -1,5 +1,5 @@
-//! Colours: one per run, derived from the run id so a run looks the same on every chart, from
-//! Paul Tol's colour-blind-safe "muted" scheme; and the light and dark themes.
+//! Colours: one per run, derived from the run id so a run looks the same on every chart, from a
+//! palette of twenty kept apart and readable on both themes; and the light and dark themes.
 
 use plotters::style::RGBColor;
 
@@ -30,17 +30,33 @@ impl Rgb {
     }
 }
 
-/// Paul Tol's "muted" qualitative scheme (distinct for the common colour-vision deficiencies).
-const TOL_MUTED: [Rgb; 9] = [
-    Rgb(0x33, 0x22, 0x88), // indigo
-    Rgb(0x88, 0xcc, 0xee), // cyan
-    Rgb(0x44, 0xaa, 0x99), // teal
-    Rgb(0x11, 0x77, 0x33), // green
-    Rgb(0x99, 0x99, 0x33), // olive
-    Rgb(0xdd, 0xcc, 0x77), // sand
-    Rgb(0xcc, 0x66, 0x77), // rose
-    Rgb(0x88, 0x22, 0x55), // wine
-    Rgb(0xaa, 0x44, 0x99), // purple
+/// Twenty run colours as `(on light, on dark)`. Each list was picked greedily to keep the
+/// smallest perceptual distance between any two as large as possible (CIEDE2000 ≥ 15.8, CIE76
+/// ≥ 22 on either theme), among colourful sRGB colours with at least 3:1 contrast on the light
+/// background and 4.5:1 on the dark one; a slot's dark colour has its light colour's hue where
+/// the two lists allowed. Slots are in the order the light list was picked: each next colour is
+/// the furthest from all before it, so the first few are the most distinct.
+const PALETTE: [(Rgb, Rgb); 20] = [
+    (Rgb(0x11, 0x77, 0xbb), Rgb(0x55, 0xaa, 0xee)),
+    (Rgb(0x99, 0x99, 0x00), Rgb(0xee, 0xee, 0x00)),
+    (Rgb(0xff, 0x00, 0x11), Rgb(0xff, 0x33, 0x33)),
+    (Rgb(0xee, 0x00, 0xff), Rgb(0xff, 0xcc, 0xff)),
+    (Rgb(0x00, 0x55, 0x33), Rgb(0x00, 0x99, 0x66)),
+    (Rgb(0x77, 0x33, 0x55), Rgb(0xff, 0x11, 0x99)),
+    (Rgb(0x66, 0x44, 0x00), Rgb(0xdd, 0x99, 0x11)),
+    (Rgb(0x11, 0x00, 0xee), Rgb(0xaa, 0x77, 0xff)),
+    (Rgb(0x33, 0x99, 0x88), Rgb(0x88, 0xdd, 0xbb)),
+    (Rgb(0xcc, 0x77, 0x00), Rgb(0xff, 0xcc, 0x99)),
+    (Rgb(0xcc, 0x77, 0x88), Rgb(0xbb, 0x88, 0x66)),
+    (Rgb(0x88, 0x22, 0x11), Rgb(0xff, 0x77, 0x00)),
+    (Rgb(0x11, 0x88, 0x00), Rgb(0x77, 0xbb, 0x00)),
+    (Rgb(0x88, 0x77, 0xaa), Rgb(0x33, 0xff, 0x88)),
+    (Rgb(0x44, 0x44, 0x77), Rgb(0x00, 0xff, 0xff)),
+    (Rgb(0xaa, 0x00, 0xaa), Rgb(0xcc, 0x88, 0xbb)),
+    (Rgb(0xcc, 0x00, 0x44), Rgb(0xff, 0x99, 0x99)),
+    (Rgb(0x77, 0x55, 0xff), Rgb(0xcc, 0xdd, 0x99)),
+    (Rgb(0x66, 0x66, 0x00), Rgb(0x99, 0x88, 0x22)),
+    (Rgb(0x00, 0x99, 0xbb), Rgb(0x44, 0xaa, 0xaa)),
 ];
 
 /// A chart's colour scheme.
@@ -89,11 +105,20 @@ impl Theme {
         self.text().mix(self.background(), 0.93)
     }
 
-    /// A palette colour adjusted for this background (lightened on dark).
+    /// A fixed colour adjusted for this background (lightened on dark).
     pub(crate) fn adapt(self, colour: Rgb) -> Rgb {
         match self {
             Theme::Light => colour,
             Theme::Dark => colour.mix(Rgb(0xff, 0xff, 0xff), 0.3),
+        }
+    }
+
+    /// Palette slot `slot`'s colour on this background.
+    fn palette(self, slot: usize) -> Rgb {
+        let (light, dark) = PALETTE[slot % PALETTE.len()];
+        match self {
+            Theme::Light => light,
+            Theme::Dark => dark,
         }
     }
 }
@@ -104,42 +129,45 @@ fn preferred_slot(run_id: &str) -> usize {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    usize::try_from(hash % TOL_MUTED.len() as u64).unwrap_or(0)
+    usize::try_from(hash % PALETTE.len() as u64).unwrap_or(0)
 }
 
-/// The colour of a run on its own: a Tol "muted" colour picked by an FNV-1a hash of its id
-/// (adapted to the theme's background). Two runs may share it; charts of several runs use
-/// [`run_colours`].
+/// The colour of a run on its own: a palette colour picked by an FNV-1a hash of its id
+/// (in the theme's variant). Two runs may share it; charts of several runs use
+/// [`run_colours`], which keeps them apart.
 pub fn run_colour(run_id: &str, theme: Theme) -> Rgb {
-    theme.adapt(TOL_MUTED[preferred_slot(run_id)])
+    theme.palette(preferred_slot(run_id))
 }
 
-/// Colours for a set of runs, one per id in the order given, derived from the ids alone (not
-/// their order), so every chart of the same runs colours each run the same way. Each run takes
-/// its [`run_colour`] unless a run with a smaller id already has it, then the next free palette
-/// colour: up to nine runs never share a colour; beyond nine, colours repeat.
+/// Colours for a set of runs, one per id in the order given, derived from the set of ids alone
+/// (not their order), so every chart of the same runs colours each run the same way: the runs
+/// take the palette's colours in the order of their ids. The palette is ordered so that its
+/// first colours are the furthest apart, so a few runs get the most distinct colours; up to
+/// twenty runs never share a colour; beyond twenty, colours repeat.
 pub fn run_colours(run_ids: &[&str], theme: Theme) -> Vec<Rgb> {
     let mut sorted: Vec<&str> = run_ids.to_vec();
     sorted.sort_unstable();
     sorted.dedup();
-    let mut taken = [false; TOL_MUTED.len()];
-    let mut slots = std::collections::HashMap::with_capacity(sorted.len());
-    for id in sorted {
-        let preferred = preferred_slot(id);
-        let slot = (0..TOL_MUTED.len())
-            .map(|offset| (preferred + offset) % TOL_MUTED.len())
-            .find(|slot| !taken[*slot])
-            .unwrap_or(preferred);
-        taken[slot] = true;
-        if taken.iter().all(|taken| *taken) {
-            taken = [false; TOL_MUTED.len()];
-        }
-        slots.insert(id, slot);
-    }
     run_ids
         .iter()
-        .map(|id| theme.adapt(TOL_MUTED[slots.get(id).copied().unwrap_or(0)]))
+        .map(|id| theme.palette(sorted.binary_search(id).unwrap_or(0)))
         .collect()
+}
+
+/// The sequential scale as drawn on `theme`: on dark, viridis' darkest 42% is left out so
+/// the lowest value's line stays visible on the background.
+pub(crate) fn sequential_on(theme: Theme, t: f64) -> Rgb {
+    match theme {
+        Theme::Light => sequential(t),
+        Theme::Dark => sequential(
+            0.42 + 0.58
+                * if t.is_finite() {
+                    t.clamp(0.0, 1.0)
+                } else {
+                    0.0
+                },
+        ),
+    }
 }
 
 /// A colour-blind-safe sequential scale (viridis, five stops interpolated) for `t` in [0, 1].
@@ -169,30 +197,111 @@ mod tests {
     fn a_run_keeps_its_colour() {
         let id = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
         assert_eq!(run_colour(id, Theme::Light), run_colour(id, Theme::Light));
-        assert_ne!(run_colour(id, Theme::Light), run_colour(id, Theme::Dark));
-        let distinct: std::collections::BTreeSet<String> = (0..40)
+        let distinct: std::collections::BTreeSet<String> = (0..400)
             .map(|i| run_colour(&format!("run-{i}"), Theme::Light).hex())
             .collect();
         assert_eq!(
             distinct.len(),
-            TOL_MUTED.len(),
+            PALETTE.len(),
             "every palette colour is used"
         );
     }
 
     #[test]
-    fn up_to_nine_runs_get_distinct_colours_whatever_their_order() {
-        let ids: Vec<String> = (0..9).map(|i| format!("{i:032x}")).collect();
+    fn up_to_twenty_runs_get_distinct_colours_whatever_their_order() {
+        let ids: Vec<String> = (0..20).map(|i| format!("{i:032x}")).collect();
         let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
-        let colours = run_colours(&refs, Theme::Light);
-        let distinct: std::collections::BTreeSet<String> =
-            colours.iter().map(|c| c.hex()).collect();
-        assert_eq!(distinct.len(), 9);
-        let mut reversed = refs.clone();
-        reversed.reverse();
-        let mut again = run_colours(&reversed, Theme::Light);
-        again.reverse();
-        assert_eq!(colours, again);
+        for theme in [Theme::Light, Theme::Dark] {
+            let colours = run_colours(&refs, theme);
+            let distinct: std::collections::BTreeSet<String> =
+                colours.iter().map(|c| c.hex()).collect();
+            assert_eq!(distinct.len(), 20, "{theme:?}");
+            let mut reversed = refs.clone();
+            reversed.reverse();
+            let mut again = run_colours(&reversed, theme);
+            again.reverse();
+            assert_eq!(colours, again);
+        }
+    }
+
+    fn linear(channel: u8) -> f64 {
+        let c = f64::from(channel) / 255.0;
+        if c <= 0.040_45 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    }
+
+    fn luminance(colour: Rgb) -> f64 {
+        0.2126 * linear(colour.0) + 0.7152 * linear(colour.1) + 0.0722 * linear(colour.2)
+    }
+
+    fn contrast(a: Rgb, b: Rgb) -> f64 {
+        let (a, b) = (luminance(a), luminance(b));
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+
+    fn lab(colour: Rgb) -> [f64; 3] {
+        let (r, g, b) = (linear(colour.0), linear(colour.1), linear(colour.2));
+        let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.950_47;
+        let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.088_83;
+        let f = |t: f64| {
+            if t > 0.008_856 {
+                t.cbrt()
+            } else {
+                7.787 * t + 16.0 / 116.0
+            }
+        };
+        [
+            116.0 * f(y) - 16.0,
+            500.0 * (f(x) - f(y)),
+            200.0 * (f(y) - f(z)),
+        ]
+    }
+
+    #[test]
+    fn palette_colours_are_apart_and_readable_on_both_themes() {
+        for (theme, least_contrast) in [(Theme::Light, 3.0), (Theme::Dark, 4.5)] {
+            let colours: Vec<Rgb> = (0..PALETTE.len()).map(|slot| theme.palette(slot)).collect();
+            for colour in &colours {
+                let ratio = contrast(*colour, theme.background());
+                assert!(
+                    ratio >= least_contrast,
+                    "{theme:?} {}: {ratio:.2}",
+                    colour.hex()
+                );
+            }
+            for (i, a) in colours.iter().enumerate() {
+                for b in &colours[i + 1..] {
+                    let (la, lb) = (lab(*a), lab(*b));
+                    let distance = la
+                        .iter()
+                        .zip(lb)
+                        .map(|(p, q)| (p - q).powi(2))
+                        .sum::<f64>()
+                        .sqrt();
+                    assert!(
+                        distance >= 22.0,
+                        "{theme:?} {} and {}: ΔE {distance:.1}",
+                        a.hex(),
+                        b.hex()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_lowest_parallel_line_is_visible_on_dark() {
+        let lowest = sequential_on(Theme::Dark, 0.0);
+        assert!(
+            contrast(lowest, Theme::Dark.background()) >= 3.0,
+            "{}",
+            lowest.hex()
+        );
+        assert_eq!(sequential_on(Theme::Light, 0.0), sequential(0.0));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use cairn_core::model::Run;
 use crate::axis::format_number;
 use crate::frame::{self, Frame, PlotAxis, thousands};
 use crate::output::{Drawing, render};
-use crate::palette::sequential;
+use crate::palette::sequential_on;
 use crate::{
     ChartError, Field, FieldValue, Format, PlotGeometry, Rendered, Rgb, Scale, Theme, field_value,
     run_colours,
@@ -467,7 +467,7 @@ impl Drawing for Parallel<'_> {
                     } else {
                         0.5
                     };
-                    sequential(t)
+                    sequential_on(theme, t)
                 }
                 (None, Some(_)) => theme.grid_bold(),
                 (_, None) => *run_colour,

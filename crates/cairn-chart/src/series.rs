@@ -210,12 +210,14 @@ macro_rules! with_xs {
     };
 }
 
-/// What shapes a [`RunLine`]: the x axis, the y scale and the EMA weight (`None`: no smoothing).
+/// What shapes a [`RunLine`]: the x axis, the y scale, the EMA weight (`None`: no smoothing)
+/// and the x range kept (`None`: every point).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Shaping {
     pub x_axis: XAxis,
     pub log_y: bool,
     pub smoothing: Option<f64>,
+    pub x_range: Option<(f64, f64)>,
 }
 
 /// Running min/max of drawable points.
@@ -287,6 +289,8 @@ pub(crate) struct RunLineBuilder {
     raw: Bounds,
     smooth: Bounds,
     capacity: usize,
+    /// With an x range: the last step seen, kept or not (the EMA restarts where it goes back).
+    seen_step: Option<i64>,
 }
 
 impl RunLineBuilder {
@@ -320,6 +324,7 @@ impl RunLineBuilder {
             raw: Bounds::EMPTY,
             smooth: Bounds::EMPTY,
             capacity,
+            seen_step: None,
         }
     }
 
@@ -332,7 +337,9 @@ impl RunLineBuilder {
     }
 
     /// Adds the next stretch of the history (columns of equal length, timestamps only needed
-    /// on a time axis; extra entries in a longer column are ignored).
+    /// on a time axis; extra entries in a longer column are ignored). With an x range, only the
+    /// points inside it are kept; the smoothing still runs over every point, so a smoothed
+    /// line inside the range is the same as on the whole history.
     pub(crate) fn push(&mut self, steps: &[i64], timestamps_ms: &[i64], values: &[f64]) {
         let mut len = steps.len().min(values.len());
         if self.shaping.x_axis != XAxis::Step {
@@ -341,6 +348,77 @@ impl RunLineBuilder {
         if len == 0 {
             return;
         }
+        match self.shaping.x_range {
+            None => self.push_kept(&steps[..len], timestamps_ms, &values[..len], None),
+            Some(range) => self.push_in_range(range, &steps[..len], timestamps_ms, &values[..len]),
+        }
+    }
+
+    /// [`RunLineBuilder::push`] with an x range: the points inside `(low, high)` (ends
+    /// included), with their smoothed values taken over every point.
+    fn push_in_range(
+        &mut self,
+        (low, high): (f64, f64),
+        steps: &[i64],
+        timestamps_ms: &[i64],
+        values: &[f64],
+    ) {
+        let x_axis = self.shaping.x_axis;
+        let origin_ms = match x_axis {
+            XAxis::RelativeTime => *self.origin_ms.get_or_insert(timestamps_ms[0]) as f64,
+            _ => 0.0,
+        };
+        let x_of = |index: usize| match x_axis {
+            XAxis::Step => steps[index] as f64,
+            XAxis::RelativeTime => (timestamps_ms[index] as f64 - origin_ms) / 1000.0,
+            XAxis::WallTime => timestamps_ms[index] as f64 / 1000.0,
+        };
+        let (mut kept_steps, mut kept_times, mut kept_values) =
+            (Vec::new(), Vec::new(), Vec::new());
+        let mut kept_smoothed = self.ema.map(|_| Vec::new());
+        let mut previous = self.seen_step.unwrap_or(i64::MIN);
+        for (index, (&step, &value)) in steps.iter().zip(values).enumerate() {
+            let smoothed = self.ema.as_mut().map(|ema| {
+                if step < previous {
+                    ema.restart();
+                }
+                ema.next(value)
+            });
+            previous = step;
+            let x = x_of(index);
+            if !(low..=high).contains(&x) {
+                continue;
+            }
+            kept_steps.push(step);
+            if x_axis != XAxis::Step {
+                kept_times.push(timestamps_ms[index]);
+            }
+            kept_values.push(value);
+            if let (Some(kept), Some(smoothed)) = (&mut kept_smoothed, smoothed) {
+                kept.push(smoothed);
+            }
+        }
+        self.seen_step = Some(previous);
+        if !kept_values.is_empty() {
+            self.push_kept(
+                &kept_steps,
+                &kept_times,
+                &kept_values,
+                kept_smoothed.as_deref(),
+            );
+        }
+    }
+
+    /// Appends points already chosen (columns at least `steps.len()` long, `smoothed`: their
+    /// smoothed values when worked out already).
+    fn push_kept(
+        &mut self,
+        steps: &[i64],
+        timestamps_ms: &[i64],
+        values: &[f64],
+        smoothed_given: Option<&[f64]>,
+    ) {
+        let len = steps.len();
         let (steps, values) = (&steps[..len], &values[..len]);
         let line = &mut self.line;
         let start = line.values.len();
@@ -377,13 +455,18 @@ impl RunLineBuilder {
             .raw
             .add_drawable(log_y, xs, values));
         if let (Some(ema), Some(smoothed)) = (&mut self.ema, &mut line.smoothed) {
-            let mut restarts = line.restarts[restarts_before..].iter().peekable();
-            smoothed.extend(values.iter().enumerate().map(|(index, &value)| {
-                if restarts.next_if_eq(&&(start + index)).is_some() {
-                    ema.restart();
+            match smoothed_given {
+                Some(given) => smoothed.extend_from_slice(&given[..len]),
+                None => {
+                    let mut restarts = line.restarts[restarts_before..].iter().peekable();
+                    smoothed.extend(values.iter().enumerate().map(|(index, &value)| {
+                        if restarts.next_if_eq(&&(start + index)).is_some() {
+                            ema.restart();
+                        }
+                        ema.next(value)
+                    }));
                 }
-                ema.next(value)
-            }));
+            }
             let smoothed = &smoothed[range.clone()];
             with_xs!(&line.x, range, |xs| self
                 .smooth
@@ -664,6 +747,7 @@ mod tests {
             x_axis,
             log_y,
             smoothing,
+            x_range: None,
         };
         RunLine::from_points("r".into(), "r".into(), points, shaping)
     }
@@ -734,6 +818,7 @@ mod tests {
                     x_axis,
                     log_y,
                     smoothing: Some(0.9),
+                    x_range: None,
                 };
                 let whole = RunLine::from_points("r".into(), "r".into(), &points, shaping);
                 let mut builder = RunLineBuilder::new("r".into(), "r".into(), shaping, 0);
@@ -798,6 +883,7 @@ mod tests {
                 x_axis: XAxis::Step,
                 log_y: false,
                 smoothing: Some(0.5),
+                x_range: None,
             };
             let mut builder = RunLineBuilder::new("r".into(), "r".into(), shaping, 0);
             // Stretches of 4,096 points, the first of one point in the last case.
@@ -867,6 +953,7 @@ mod tests {
                     x_axis: XAxis::Step,
                     log_y,
                     smoothing: Some(0.3),
+                    x_range: None,
                 };
                 let line = RunLine::from_points("r".into(), "r".into(), &points, shaping);
                 assert!(matches!(line.x, XColumn::Stride { .. }));

@@ -27,6 +27,7 @@ pub fn plot(store: &dyn Store, command: PlotCommand, json: bool) -> anyhow::Resu
                 height: args.image.height,
                 theme: theme(&args.image),
                 format: format(&args.image.output)?,
+                ..LineOptions::default()
             };
             // Histories stream from the store into the chart's columns (no point-by-point copy).
             let data = cairn_chart::LineData::load(store, &runs, &options)?;

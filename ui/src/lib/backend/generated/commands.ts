@@ -772,6 +772,16 @@ export type LineChartArgs = {
    */
   logY?: boolean,
   /**
+   * Zoom: only the points whose x lies in `[low, high]`, reduced per pixel over that range
+   * alone (a spike inside it stays visible); the x axis spans exactly this range.
+   */
+  xRange?: [number, number],
+  /**
+   * Runs left off the chart (toggled off in its legend); they keep their colour and their
+   * place in `runs`, but are not read or drawn and do not count in `point_count`.
+   */
+  hiddenRunIds?: Array<string>,
+  /**
    * The runs, in legend order.
    */
   runIds: Array<string>,
