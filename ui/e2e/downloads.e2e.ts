@@ -1,15 +1,40 @@
 // Downloads from a run's artifacts in a browser: the chosen file with the artifact's exact
 // bytes, a folder and the whole run as zips holding every file with its bytes. (The desktop app
-// opens the folder in the file manager instead; a browser cannot.)
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+// opens the folder in the file manager instead; a browser cannot.) On a server and store of
+// its own, so its new runs never reach the views other files watch.
+import { type ChildProcess, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { baseUrl, screenshot, useBrowser } from './harness';
+import { cairnBinary, screenshot, useBrowser } from './harness';
+import { startServer, stopServer } from './server';
 
-const open = useBrowser();
+const browse = useBrowser();
+const server = { url: '', dir: '', child: undefined as ChildProcess | undefined };
+
+function baseUrl(): string {
+  return server.url;
+}
+
+function open(hash: string): Promise<Page> {
+  return browse(hash, server.url);
+}
+
+beforeAll(async () => {
+  server.dir = mkdtempSync(path.join(tmpdir(), 'cairn-e2e-downloads-'));
+  const started = await startServer(cairnBinary(), path.join(server.dir, 'cairn.db'), path.join(server.dir, 'config'));
+  server.url = started.url;
+  server.child = started.child;
+});
+
+afterAll(async () => {
+  if (server.child !== undefined) await stopServer(server.child);
+  rmSync(server.dir, { recursive: true, force: true });
+});
 
 async function api(route: string, body: unknown): Promise<Record<string, unknown>> {
   const response = await fetch(`${baseUrl()}/api/2.0/mlflow/${route}`, {
@@ -30,7 +55,7 @@ async function runWithFiles(files: Record<string, Buffer>): Promise<string> {
   for (const [name, bytes] of Object.entries(files)) {
     const response = await fetch(`${baseUrl()}/api/2.0/mlflow-artifacts/artifacts/${folder}/${name}`, {
       method: 'PUT',
-      body: bytes,
+      body: new Uint8Array(bytes),
     });
     expect(response.status, name).toBe(200);
   }
