@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { figureFiles, fullImage, groupLoggedImages, nearestStepIndex, parseLoggedImageName, stripImage } from './media';
+import { figureFiles, fullImage, groupLoggedImages, nearestStepIndex, parseLoggedImageName, stripImage, type MediaStep } from './media';
 
 describe('parseLoggedImageName', () => {
   const cases: [string, string, ReturnType<typeof parseLoggedImageName>][] = [
@@ -87,8 +87,8 @@ describe('groupLoggedImages', () => {
   });
 
   it('uses the compressed copy in the strip and the full image when opened', () => {
-    const both = { step: 0, timestamp: 0, full: 'f.png', compressed: 'c.webp' };
-    const cases: [typeof both, string, string][] = [
+    const both: MediaStep = { step: 0, timestamp: 0, full: 'f.png', compressed: 'c.webp' };
+    const cases: [MediaStep, string, string][] = [
       [both, 'c.webp', 'f.png'],
       [{ ...both, compressed: null }, 'f.png', 'f.png'],
       [{ ...both, full: null }, 'c.webp', 'c.webp'],
