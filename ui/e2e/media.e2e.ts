@@ -115,7 +115,7 @@ describe('media logged by mlflow', () => {
     const figure = page.getByRole('list', { name: 'Figures' }).getByRole('button', { name: /plot\.png/ });
     await expect.poll(() => figure.locator('img').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
 
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate(() => document.querySelector('.page')?.scrollTo(0, 0));
     await views(page, 'media-run-page');
     await page.locator('#section-media').scrollIntoViewIfNeeded();
     await views(page, 'media-strips');
