@@ -2,7 +2,8 @@
 // steps 0 and 5 under one key (`mlflow.log_image`), a table (`mlflow.log_table`) and a figure
 // (`mlflow.log_figure`). The Media strip shows the compressed copy and moves between the steps
 // with the keyboard, the full-size image opens on click, the table sorts numbers numerically and
-// the figure is a thumbnail in the overview. The file has a `cairn serve` and a store of its own.
+// the figure is a thumbnail in the overview. The compare view shows the key of both runs side by
+// side at one slider over the steps either logged. The file has a `cairn serve` and a store of its own.
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -37,12 +38,16 @@ with mlflow.start_run(run_name="media") as run:
     figure, axes = plt.subplots(figsize=(3, 2))
     axes.plot([0, 1, 2], [1, 0, 2])
     mlflow.log_figure(figure, "plot.png")
-print(json.dumps(run.info.run_id))
+with mlflow.start_run(run_name="media-b") as other:
+    for step in (0, 10):
+        mlflow.log_image(np.full((48, 64, 3), 120, dtype=np.uint8), key="samples/val", step=step)
+print(json.dumps([run.info.run_id, other.info.run_id]))
 `;
 
 const browse = useBrowser();
 const server = { url: '', dir: '', child: undefined as ChildProcess | undefined };
 let runId = '';
+let otherId = '';
 
 beforeAll(async () => {
   server.dir = mkdtempSync(path.join(tmpdir(), 'cairn-e2e-media-'));
@@ -53,7 +58,7 @@ beforeAll(async () => {
     encoding: 'utf8',
     env: { ...process.env, MLFLOW_TRACKING_URI: server.url, GIT_PYTHON_REFRESH: 'quiet' },
   });
-  runId = JSON.parse(out.trim().split('\n').pop()!) as string;
+  [runId, otherId] = JSON.parse(out.trim().split('\n').pop()!) as [string, string];
 });
 
 afterAll(async () => {
@@ -119,5 +124,31 @@ describe('media logged by mlflow', () => {
     await views(page, 'media-run-page');
     await page.locator('#section-media').scrollIntoViewIfNeeded();
     await views(page, 'media-strips');
+  });
+
+  it('compares a key across runs at one step slider', async () => {
+    const page = await browse(`#/compare?runs=${runId},${otherId}`, server.url);
+    const group = page.getByRole('group', { name: 'Images of samples/val across runs' });
+    await group.waitFor();
+    const step = group.getByTestId('compare-media-step');
+    // The shared slider runs over steps 0, 5 and 10 and starts at the last.
+    await expect.poll(() => step.textContent()).toBe('Step 10');
+    const images = group.locator('img');
+    await expect.poll(() => images.evaluateAll((all) => all.map((img) => img.getAttribute('alt')))).toEqual([
+      'samples/val of media at step 5',
+      'samples/val of media-b at step 10',
+    ]);
+    expect(await group.getByText('nearest: step 5').count()).toBe(1);
+    const slider = group.getByRole('slider', { name: 'Step of samples/val across runs' });
+    await slider.focus();
+    await page.keyboard.press('Home');
+    await expect.poll(() => step.textContent()).toBe('Step 0');
+    await expect.poll(() => images.evaluateAll((all) => all.map((img) => img.getAttribute('alt')))).toEqual([
+      'samples/val of media at step 0',
+      'samples/val of media-b at step 0',
+    ]);
+    expect(await group.getByText(/nearest/).count()).toBe(0);
+    await group.scrollIntoViewIfNeeded();
+    await views(page, 'media-compare');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { figureFiles, fullImage, groupLoggedImages, nearestStepIndex, parseLoggedImageName, stripImage, type MediaStep } from './media';
+import { figureFiles, fullImage, groupLoggedImages, imageAtStep, keysAcrossRuns, nearestStepIndex, parseLoggedImageName, stepsAcrossRuns, stripImage, type MediaKey, type MediaStep } from './media';
 
 describe('parseLoggedImageName', () => {
   const cases: [string, string, ReturnType<typeof parseLoggedImageName>][] = [
@@ -128,5 +128,35 @@ describe('figureFiles', () => {
       { path: 'imagesx/a.png', kind: 'image' as const, present: true },
     ];
     expect(figureFiles(entries).map((e) => e.path)).toEqual(['eval/confusion.svg', 'imagesx/a.png', 'plot.png']);
+  });
+});
+
+describe('across runs', () => {
+  const strip = (key: string, steps: number[]): MediaKey => ({
+    key,
+    steps: steps.map((step) => ({ step, timestamp: step, full: `${key}-${step}.png`, compressed: null })),
+  });
+  const a = [strip('masks', [0, 5]), strip('samples', [0, 10])];
+  const b = [strip('samples', [0, 5, 20])];
+
+  it('unites the keys of every run, sorted', () => {
+    expect(keysAcrossRuns([a, b, []])).toEqual(['masks', 'samples']);
+  });
+
+  it('unites the steps of a key, ascending', () => {
+    expect(stepsAcrossRuns([a[1], b[0], undefined])).toEqual([0, 5, 10, 20]);
+    expect(stepsAcrossRuns([undefined])).toEqual([]);
+  });
+
+  const cases: [string, MediaKey | undefined, number, { step: number; exact: boolean } | null][] = [
+    ['the exact step', a[1], 10, { step: 10, exact: true }],
+    ['the nearest step when the run lacks it', a[1], 5, { step: 0, exact: false }],
+    ['past the last step', a[1], 20, { step: 10, exact: false }],
+    ['no such key in the run', undefined, 5, null],
+    ['a key without steps', { key: 'x', steps: [] }, 5, null],
+  ];
+  it.each(cases)('imageAtStep: %s', (_, strip, step, expected) => {
+    const found = imageAtStep(strip, step);
+    expect(found === null ? null : { step: found.image.step, exact: found.exact }).toEqual(expected);
   });
 });

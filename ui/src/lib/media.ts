@@ -109,3 +109,29 @@ export function figureFiles<T extends Pick<ArtifactEntry, 'path' | 'kind' | 'pre
     .filter((entry) => entry.kind === 'image' && entry.present && !entry.path.startsWith(`${IMAGES_FOLDER}/`))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
+
+/** The tag `mlflow.log_image` sets on a run: only runs with it are searched for images. */
+export const LOGGED_IMAGES_TAG = 'mlflow.loggedImages';
+
+/** The keys logged by any of several runs, sorted, each once. */
+export function keysAcrossRuns(perRun: readonly (readonly MediaKey[])[]): string[] {
+  return [...new Set(perRun.flatMap((keys) => keys.map((item) => item.key)))].sort();
+}
+
+/** The steps of one key across several runs (a run without the key counts as none), ascending,
+ *  each once: what a shared slider moves over. */
+export function stepsAcrossRuns(strips: readonly (MediaKey | undefined)[]): number[] {
+  const steps = new Set<number>();
+  for (const strip of strips) for (const item of strip?.steps ?? []) steps.add(item.step);
+  return [...steps].sort((a, b) => a - b);
+}
+
+/** A run's image for a shared slider at `step`: its image at that step, or else at the nearest
+ *  step it logged (said by `exact: false`); `null` when it has no image of the key. */
+export function imageAtStep(strip: MediaKey | undefined, step: number): { image: MediaStep; exact: boolean } | null {
+  if (strip === undefined) return null;
+  const index = nearestStepIndex(strip.steps, step);
+  if (index < 0) return null;
+  const image = strip.steps[index]!;
+  return { image, exact: image.step === step };
+}
