@@ -14,6 +14,8 @@ if [[ ${1:-} == --no-build ]]; then
 fi
 
 "$repo_root/scripts/setup.sh" --no-apt
+# Some tests log through the real mlflow client.
+"$repo_root/scripts/mlflow-venv.sh"
 if [[ $build == 1 ]]; then
     (cd "$repo_root/ui" && npm run --silent build -- --logLevel warn)
     (cd "$repo_root" && cargo build --quiet --locked -p cairn-cli)

@@ -1,19 +1,10 @@
 #!/usr/bin/env bash
 # Runs the real mlflow Python client (tests/mlflow-compat/, pinned in requirements.txt) against a
-# real `cairn serve`. Keeps a venv in .venv/ and reinstalls only when requirements.txt changes.
+# real `cairn serve`, with the venv scripts/mlflow-venv.sh keeps in .venv/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-requirements=tests/mlflow-compat/requirements.txt
-stamp=.venv/.requirements.sha256
-wanted="$(sha256sum "$requirements" | cut -d' ' -f1)"
-if [[ ! -x .venv/bin/python ]]; then
-    python3 -m venv .venv
-fi
-if [[ ! -f $stamp || "$(cat "$stamp")" != "$wanted" ]]; then
-    .venv/bin/pip install --quiet --disable-pip-version-check -r "$requirements"
-    echo "$wanted" > "$stamp"
-fi
+scripts/mlflow-venv.sh
 
 cargo build --quiet -p cairn-cli
 target_dir="${CARGO_TARGET_DIR:-target}"

@@ -19,7 +19,7 @@ import { cairnBinary, screenshot, useBrowser } from './harness';
 import { startServer, stopServer } from './server';
 
 const repoRoot = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-/** The repo's Python with mlflow (scripts/test-mlflow-compat.sh makes it); CAIRN_PYTHON overrides. */
+/** The repo's Python with mlflow (scripts/mlflow-venv.sh makes it); CAIRN_PYTHON overrides. */
 const python = process.env.CAIRN_PYTHON ?? path.join(repoRoot, '.venv', 'bin', 'python');
 const EXPERIMENT = 'e2e-run-actions';
 
