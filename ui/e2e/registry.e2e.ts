@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 
-import { cairnBinary, screenshot, storePath, useBrowser } from './harness';
+import { baseUrl, cairnBinary, screenshot, storePath, useBrowser } from './harness';
 
 interface CliVersion {
   version: number;
@@ -110,8 +110,19 @@ describe('the registry', () => {
   });
 
   it('sets, then removes, an alias through the dialog', async () => {
-    const versions = cli<CliVersion[]>('versions', MODEL);
-    const target = versions.find((v) => v.stage === 'Archived') ?? versions[0]!;
+    let versions = cli<CliVersion[]>('versions', MODEL);
+    if (!versions.some((v) => v.stage === 'Archived')) {
+      // An archived version to put the alias on (the promotion above usually leaves one).
+      const oldest = versions.reduce((a, b) => (a.version < b.version ? a : b));
+      const response = await fetch(`${baseUrl()}/api/2.0/mlflow/model-versions/transition-stage`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: MODEL, version: String(oldest.version), stage: 'Archived' }),
+      });
+      expect(response.status).toBe(200);
+      versions = cli<CliVersion[]>('versions', MODEL);
+    }
+    const target = versions.find((v) => v.stage === 'Archived')!;
     const page = await open(`#/models/${MODEL}`);
     const row = page.locator(`table[aria-label=Versions] tr[data-version="${target.version}"]`);
     await row.getByRole('button', { name: 'Alias…' }).click();
@@ -125,6 +136,10 @@ describe('the registry', () => {
     await expect.poll(() => dialog.count()).toBe(0);
     await expect.poll(() => row.locator('[data-alias="e2e-pick"]').count()).toBe(1);
     expect(cli<CliModel>('show', MODEL).aliases['e2e-pick']).toBe(target.version);
+    // An alias on an archived version loads a retired model: the page says so until it moves.
+    const stale = page.getByTestId('stale-aliases');
+    await expect.poll(() => stale.textContent()).toContain(`@e2e-pick points at archived v${target.version}`);
+    await expect.poll(() => row.getByText('⚠ archived').count()).toBe(1);
 
     await row.getByRole('button', { name: 'Remove alias @e2e-pick' }).click();
     await expect.poll(() => dialog.getByRole('heading').textContent()).toBe(`Remove @e2e-pick from v${target.version}`);
@@ -133,5 +148,6 @@ describe('the registry', () => {
     const newest = page.locator('ol[aria-label=History] li').first();
     await expect.poll(() => newest.locator('.what').textContent()).toBe(`@e2e-pick removed from v${target.version}`);
     expect(cli<CliModel>('show', MODEL).aliases['e2e-pick']).toBeUndefined();
+    expect(await stale.filter({ hasText: '@e2e-pick' }).count()).toBe(0);
   });
 });
