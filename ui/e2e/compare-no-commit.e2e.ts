@@ -1,30 +1,12 @@
 // The compare view's code diff for runs logged without git provenance (as through the mlflow
 // client outside a repository): it says no commit was recorded, never "Same commit". On a server
 // and store of its own.
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { describe, expect, it } from 'vitest';
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-import { cairnBinary, useBrowser } from './harness';
-import { startServer, stopServer } from './server';
+import { useBrowser, useOwnServer } from './harness';
 
 const browse = useBrowser();
-const server = { url: '', dir: '', child: undefined as ChildProcess | undefined };
-
-beforeAll(async () => {
-  server.dir = mkdtempSync(path.join(tmpdir(), 'cairn-e2e-no-commit-'));
-  const started = await startServer(cairnBinary(), path.join(server.dir, 'cairn.db'), path.join(server.dir, 'config'));
-  server.url = started.url;
-  server.child = started.child;
-});
-
-afterAll(async () => {
-  if (server.child !== undefined) await stopServer(server.child);
-  rmSync(server.dir, { recursive: true, force: true });
-});
+const server = useOwnServer('no-commit');
 
 async function newRun(name: string): Promise<string> {
   const response = await fetch(`${server.url}/api/2.0/mlflow/runs/create`, {

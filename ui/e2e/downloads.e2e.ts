@@ -2,19 +2,16 @@
 // bytes, a folder and the whole run as zips holding every file with its bytes. (The desktop app
 // opens the folder in the file manager instead; a browser cannot.) On a server and store of
 // its own, so its new runs never reach the views other files watch.
-import { type ChildProcess, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { cairnBinary, screenshot, useBrowser } from './harness';
-import { startServer, stopServer } from './server';
+import { screenshot, useBrowser, useOwnServer } from './harness';
 
 const browse = useBrowser();
-const server = { url: '', dir: '', child: undefined as ChildProcess | undefined };
+const server = useOwnServer('downloads');
 
 function baseUrl(): string {
   return server.url;
@@ -23,18 +20,6 @@ function baseUrl(): string {
 function open(hash: string): Promise<Page> {
   return browse(hash, server.url);
 }
-
-beforeAll(async () => {
-  server.dir = mkdtempSync(path.join(tmpdir(), 'cairn-e2e-downloads-'));
-  const started = await startServer(cairnBinary(), path.join(server.dir, 'cairn.db'), path.join(server.dir, 'config'));
-  server.url = started.url;
-  server.child = started.child;
-});
-
-afterAll(async () => {
-  if (server.child !== undefined) await stopServer(server.child);
-  rmSync(server.dir, { recursive: true, force: true });
-});
 
 async function api(route: string, body: unknown): Promise<Record<string, unknown>> {
   const response = await fetch(`${baseUrl()}/api/2.0/mlflow/${route}`, {

@@ -1,11 +1,15 @@
 // What every end-to-end file uses: one Chromium per file (Debian's, never a downloaded one),
 // a fresh page per test on the seeded `cairn serve`, and screenshots kept as CI artifacts.
-import { mkdirSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
+
+import { startServer, stopServer } from './server';
 
 const repoRoot = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
@@ -87,4 +91,33 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 function slug(text: string): string {
   return text.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').slice(0, 80);
+}
+
+/** A `cairn serve` of a file's own, on an empty store: its URL and store file, set once it runs. */
+export interface OwnServer {
+  url: string;
+  store: string;
+}
+
+/**
+ * Starts a server on a fresh store before the calling file's tests (and before the file's own
+ * `beforeAll` hooks registered after this call) and stops it after them, so the file's writes
+ * never reach the views other files watch on the seeded server.
+ */
+export function useOwnServer(name: string): OwnServer {
+  const server: OwnServer = { url: '', store: '' };
+  let dir = '';
+  let child: ChildProcess | undefined;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), `cairn-e2e-${name}-`));
+    server.store = path.join(dir, 'cairn.db');
+    const started = await startServer(cairnBinary(), server.store, path.join(dir, 'config'));
+    server.url = started.url;
+    child = started.child;
+  });
+  afterAll(async () => {
+    if (child !== undefined) await stopServer(child);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return server;
 }

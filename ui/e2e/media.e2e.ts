@@ -4,18 +4,14 @@
 // with the keyboard, the full-size image opens on click, the table sorts numbers numerically and
 // the figure is a thumbnail in the overview. The compare view shows the key of both runs side by
 // side at one slider over the steps either logged. The file has a `cairn serve` and a store of its own.
-import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-import { cairnBinary, screenshot, useBrowser } from './harness';
-import { startServer, stopServer } from './server';
+import { screenshot, useBrowser, useOwnServer } from './harness';
 
 const repoRoot = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 /** The repo's Python with mlflow (scripts/mlflow-venv.sh makes it); CAIRN_PYTHON overrides. */
@@ -45,25 +41,16 @@ print(json.dumps([run.info.run_id, other.info.run_id]))
 `;
 
 const browse = useBrowser();
-const server = { url: '', dir: '', child: undefined as ChildProcess | undefined };
+const server = useOwnServer('media');
 let runId = '';
 let otherId = '';
 
 beforeAll(async () => {
-  server.dir = mkdtempSync(path.join(tmpdir(), 'cairn-e2e-media-'));
-  const started = await startServer(cairnBinary(), path.join(server.dir, 'cairn.db'), path.join(server.dir, 'config'));
-  server.url = started.url;
-  server.child = started.child;
   const out = execFileSync(python, ['-c', LOG, 'e2e-media'], {
     encoding: 'utf8',
     env: { ...process.env, MLFLOW_TRACKING_URI: server.url, GIT_PYTHON_REFRESH: 'quiet' },
   });
   [runId, otherId] = JSON.parse(out.trim().split('\n').pop()!) as [string, string];
-});
-
-afterAll(async () => {
-  if (server.child !== undefined) await stopServer(server.child);
-  rmSync(server.dir, { recursive: true, force: true });
 });
 
 async function views(page: Page, name: string): Promise<void> {

@@ -5,18 +5,14 @@
 // runs selected in the table are deleted, then restored from the deleted runs. The file has a
 // `cairn serve` and a store of its own, so its writes never refresh the tables other files are
 // looking at.
-import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-import { cairnBinary, screenshot, useBrowser } from './harness';
-import { startServer, stopServer } from './server';
+import { cairnBinary, screenshot, useBrowser, useOwnServer } from './harness';
 
 const repoRoot = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 /** The repo's Python with mlflow (scripts/mlflow-venv.sh makes it); CAIRN_PYTHON overrides. */
@@ -79,7 +75,7 @@ function cliShow(runId: string): { run_name: string; tags: Record<string, string
 
 const browse = useBrowser();
 let runs: string[] = [];
-const server = { url: '', store: '', dir: '', child: undefined as ChildProcess | undefined };
+const server = useOwnServer('actions');
 
 /** A page of this file's server. */
 function open(hash: string): Promise<Page> {
@@ -87,17 +83,7 @@ function open(hash: string): Promise<Page> {
 }
 
 beforeAll(async () => {
-  server.dir = mkdtempSync(path.join(tmpdir(), 'cairn-e2e-actions-'));
-  server.store = path.join(server.dir, 'cairn.db');
-  const started = await startServer(cairnBinary(), server.store, path.join(server.dir, 'config'));
-  server.url = started.url;
-  server.child = started.child;
   runs = mlflow<string[]>(SEED, EXPERIMENT);
-});
-
-afterAll(async () => {
-  if (server.child !== undefined) await stopServer(server.child);
-  rmSync(server.dir, { recursive: true, force: true });
 });
 
 async function views(page: Page, name: string): Promise<void> {
