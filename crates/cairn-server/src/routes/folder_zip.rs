@@ -133,10 +133,12 @@ fn write_zip(folder: &Path, out: Pieces) -> io::Result<()> {
     files.sort();
     let mut chunk = vec![0u8; 64 * 1024];
     for (name, path) in files {
-        let mut file = match std::fs::File::open(&path) {
+        let mut file = match open_no_follow(&path) {
             Ok(file) => file,
-            // Removed while the archive was being written: leave it out.
-            Err(error) if error.kind() == io::ErrorKind::NotFound => continue,
+            // Removed, or swapped for a symlink, while the archive was being written: left out.
+            Err(error) if error.kind() == io::ErrorKind::NotFound || is_symlink_refusal(&error) => {
+                continue;
+            }
             Err(error) => return Err(error),
         };
         zip.start_file(name, options).map_err(io::Error::other)?;
@@ -149,6 +151,35 @@ fn write_zip(folder: &Path, out: Pieces) -> io::Result<()> {
         }
     }
     zip.finish().map_err(io::Error::other)?.into_inner().flush()
+}
+
+/// Opens `path` for reading, refusing to follow it if it is a symlink (so a file swapped for a
+/// link after the folder was listed is never read through it).
+#[cfg(unix)]
+fn open_no_follow(path: &Path) -> io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_no_follow(path: &Path) -> io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+/// Whether opening failed because the path is a symlink that was not followed.
+fn is_symlink_refusal(error: &io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        error.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = error;
+        false
+    }
 }
 
 /// The regular files under `folder` (symlinks and Cairn's unfinished uploads left out), as
