@@ -81,6 +81,11 @@ describe('downloading artifacts in a browser', () => {
     await artifacts.getByTestId('download-all').waitFor();
     await artifacts.getByRole('button', { name: /metrics\.json/ }).click();
     await screenshot(page, 'downloads-run-page');
+    await page.setViewportSize({ width: 900, height: 900 });
+    await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'));
+    await artifacts.getByRole('treeitem').first().hover();
+    await screenshot(page, 'downloads-run-page-900-dark');
+    await page.setViewportSize({ width: 1400, height: 900 });
 
     const file = await download(page, 'download-file');
     expect(file.name).toBe('metrics.json');
