@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use cairn_core::SqliteStore;
+use cairn_core::Store;
 use serde_json::Value;
 
 use crate::commands;
@@ -14,7 +14,7 @@ use crate::{AppError, ErrorKind};
 /// What `cairn serve` holds to answer the UI; the desktop shell holds it inside a `LocalApp`.
 #[derive(Debug, Clone)]
 pub struct App {
-    store: Arc<SqliteStore>,
+    store: Arc<dyn Store>,
     events: EventHub,
     /// The store watcher, once started; shared by clones, stopped with the last one.
     watcher: Arc<Mutex<Option<StoreWatcher>>>,
@@ -22,7 +22,7 @@ pub struct App {
 
 impl App {
     /// An app over an open store.
-    pub fn new(store: Arc<SqliteStore>) -> App {
+    pub fn new(store: Arc<dyn Store>) -> App {
         App {
             store,
             events: EventHub::default(),
@@ -47,12 +47,12 @@ impl App {
     }
 
     /// The store.
-    pub fn store(&self) -> &SqliteStore {
-        &self.store
+    pub fn store(&self) -> &dyn Store {
+        &*self.store
     }
 
     /// The store, shared.
-    pub fn shared_store(&self) -> &Arc<SqliteStore> {
+    pub fn shared_store(&self) -> &Arc<dyn Store> {
         &self.store
     }
 

@@ -8,7 +8,6 @@ use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 use cairn_core::Store;
-use cairn_core::TrackingStore;
 use cairn_core::model::ArtifactFile;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -89,7 +88,7 @@ pub(crate) fn in_store_artifacts(artifact_uri: &str) -> bool {
 /// The folder the run's artifacts live in, when it is inside the store's artifact folder.
 /// Runs indexed in place keep their artifacts where the tool that made them wrote them; Cairn
 /// does not write into those folders.
-fn run_artifact_dir(store: &cairn_core::SqliteStore, run_id: &str) -> Result<PathBuf, AppError> {
+fn run_artifact_dir(store: &dyn cairn_core::Store, run_id: &str) -> Result<PathBuf, AppError> {
     let run = store.get_run(run_id)?;
     let uri = &run.info.artifact_uri;
     let Some(relative) = uri.strip_prefix(STORE_SCHEME) else {
@@ -228,7 +227,7 @@ fn record(
 /// logged to Cairn, hashed and indexed. The run's folder must be in the store's artifact folder;
 /// nothing is written outside it, even through symlinks.
 pub fn write_artifact(
-    store: &cairn_core::SqliteStore,
+    store: &dyn cairn_core::Store,
     run_id: &str,
     parts: &[String],
     content: &mut dyn std::io::Read,
@@ -257,7 +256,7 @@ pub struct UploadRequest {
 
 /// Writes one uploaded file into a run's artifacts, hashed and indexed.
 pub fn upload_artifact(
-    store: &cairn_core::SqliteStore,
+    store: &dyn cairn_core::Store,
     request: &UploadRequest,
 ) -> Result<AddedArtifact, AppError> {
     let parts = safe_relative(&request.path)?;

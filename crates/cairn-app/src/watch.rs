@@ -1,4 +1,4 @@
-//! The store watcher: a background thread that polls the store's [`ChangeWatch`] a few times a
+//! The store watcher: a background thread that polls the store's [`ChangeWatcher`] a few times a
 //! second and publishes [`AppEvent::RunsChanged`] on the app's hub when any process committed.
 //! One per [`App`](crate::App) that serves a UI (the desktop shell, `cairn serve`); it stops
 //! when the last clone of that app is dropped.
@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use cairn_core::store::ChangeWatch;
+use cairn_core::store::ChangeWatcher;
 
 use crate::events::{AppEvent, EventHub};
 
@@ -24,7 +24,10 @@ pub(crate) struct StoreWatcher {
 
 impl StoreWatcher {
     /// Starts polling `watch`, publishing to `events`.
-    pub(crate) fn start(mut watch: ChangeWatch, events: EventHub) -> std::io::Result<StoreWatcher> {
+    pub(crate) fn start(
+        mut watch: Box<dyn ChangeWatcher>,
+        events: EventHub,
+    ) -> std::io::Result<StoreWatcher> {
         let stop = Arc::new(AtomicBool::new(false));
         let stopping = Arc::clone(&stop);
         let thread = std::thread::Builder::new()

@@ -8,7 +8,6 @@ use std::sync::Arc;
 
 use cairn_app::App;
 use cairn_app::demo::{DEMO_MODEL, seed_demo};
-use cairn_core::RegistryStore;
 use cairn_core::model::{ModelStage, StageTransition};
 use serde_json::{Value, json};
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use cairn_app::{App, ErrorKind};
 use cairn_core::model::{NewExperiment, NewRun, SourceKind};
-use cairn_core::{RegistryStore, SqliteStore, TrackingStore};
+use cairn_core::{SqliteStore, TrackingStore};
 use serde_json::{Value, json};
 
 struct Fixture {

@@ -19,7 +19,7 @@ use cairn_core::model::{
     ArtifactFile, DataHash, DataKind, GitOrigin, GitProvenance, LogBatch, ManifestEntry,
     ManifestEntryKind, MetricPoint, NewExperiment, NewModelVersion, NewRun, Param, SourceKind, Tag,
 };
-use cairn_core::{IndexingStore, ProvenanceStore, RegistryStore, TrackingStore};
+use cairn_core::{ProvenanceStore, RegistryStore, TrackingStore};
 use serde_json::{Value, json};
 
 /// A 1×1 PNG.

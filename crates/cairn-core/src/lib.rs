@@ -19,5 +19,5 @@ pub use error::{ExperimentLookup, StoreError, StoreResult};
 pub use store::{
     Durability, GroupMetric, IndexRoot, IndexingStore, LoggedModelStore, MetricHistoryRange,
     ParamGroup, ProvenanceStore, RegistryStore, RunPage, RunSearch, RunSearchStore, SqliteStore,
-    Store, TrackingStore,
+    Store, StoreSite, TrackingStore,
 };

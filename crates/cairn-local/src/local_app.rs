@@ -16,6 +16,8 @@ use crate::location::{Places, StoreOrigin};
 #[derive(Debug, Clone)]
 pub struct LocalApp {
     app: App,
+    /// The app's store as the local file it is: the desktop shell always works on one.
+    sqlite: Arc<SqliteStore>,
     /// Threads following watched folders, by path; shared by clones.
     folders: Arc<Mutex<FolderWatchers>>,
     /// Why the store is this one and where a new choice is remembered, when the shell said.
@@ -36,13 +38,9 @@ pub struct StoreSource {
 impl LocalApp {
     /// A local app over an open store.
     pub fn new(store: Arc<SqliteStore>) -> LocalApp {
-        LocalApp::over(App::new(store))
-    }
-
-    /// A local app over an app (sharing its store and event hub).
-    pub fn over(app: App) -> LocalApp {
         LocalApp {
-            app,
+            app: App::new(Arc::clone(&store) as Arc<dyn cairn_core::Store>),
+            sqlite: store,
             folders: Arc::new(Mutex::new(FolderWatchers::default())),
             source: None,
             store_switching: false,
@@ -69,7 +67,12 @@ impl LocalApp {
 
     /// The store.
     pub fn store(&self) -> &SqliteStore {
-        self.app.store()
+        &self.sqlite
+    }
+
+    /// The store, shared.
+    pub fn shared_store(&self) -> &Arc<SqliteStore> {
+        &self.sqlite
     }
 
     /// Where the app announces changes and progress.
@@ -106,7 +109,7 @@ impl LocalApp {
     /// burst of changes, with progress as events.
     pub fn follow(&self, path: &str) -> Result<(), AppError> {
         self.folders()
-            .start(self.app.shared_store(), self.app.events(), path)
+            .start(&self.sqlite, self.app.events(), path)
     }
 
     /// Runs the command `name`: one of the local shell's own, or else the store's

@@ -33,7 +33,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use axum::Router;
-use cairn_core::{SqliteStore, StoreResult};
+use cairn_core::{Store, StoreResult};
 
 pub use crate::ephemeral::EphemeralServer;
 use crate::error::ApiError;
@@ -67,7 +67,7 @@ pub struct ServerConfig {
 #[derive(Debug)]
 pub struct AppState {
     /// The store.
-    pub store: Arc<SqliteStore>,
+    pub store: Arc<dyn Store>,
     /// The UI's operations over the same store (`/app/api/<command>`, `/app/events`).
     pub app: cairn_app::App,
     /// The folder holding `mlflow-artifacts:/` files.
@@ -104,10 +104,10 @@ impl AppState {
     /// Runs a store call on the blocking pool.
     pub async fn call<T: Send + 'static>(
         self: &Arc<Self>,
-        work: impl FnOnce(&SqliteStore) -> StoreResult<T> + Send + 'static,
+        work: impl FnOnce(&dyn Store) -> StoreResult<T> + Send + 'static,
     ) -> Result<T, ApiError> {
         let store = Arc::clone(&self.store);
-        match tokio::task::spawn_blocking(move || work(&store)).await {
+        match tokio::task::spawn_blocking(move || work(&*store)).await {
             Ok(result) => result.map_err(ApiError::from),
             Err(join_error) => Err(ApiError::new(
                 "INTERNAL_ERROR",
@@ -173,14 +173,14 @@ pub fn app_with_run_creator(
 
 /// The whole application for a store and an address, without a store watcher: event streams
 /// carry only what the app itself publishes.
-pub fn app(store: Arc<SqliteStore>, config: &ServerConfig, bound: SocketAddr) -> Router {
+pub fn app(store: Arc<dyn Store>, config: &ServerConfig, bound: SocketAddr) -> Router {
     let (_, stopping) = tokio::sync::watch::channel(false);
     app_with_shutdown(cairn_app::App::new(store), config, bound, stopping)
 }
 
 /// Listens and serves until Ctrl-C or SIGTERM.
-pub async fn serve(store: SqliteStore, config: ServerConfig) -> anyhow::Result<()> {
-    serve_app(cairn_app::App::new(Arc::new(store)), config).await
+pub async fn serve(store: Arc<dyn Store>, config: ServerConfig) -> anyhow::Result<()> {
+    serve_app(cairn_app::App::new(store), config).await
 }
 
 /// [`serve`] with an app the caller made (e.g. told where its store came from).
@@ -236,7 +236,7 @@ async fn shutdown_signal() {
 }
 
 /// [`serve`] on a new multi-threaded runtime, for the CLI.
-pub fn serve_blocking(store: SqliteStore, config: ServerConfig) -> anyhow::Result<()> {
+pub fn serve_blocking(store: Arc<dyn Store>, config: ServerConfig) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

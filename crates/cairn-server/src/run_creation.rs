@@ -2,12 +2,12 @@
 //! child process that decides otherwise (`cairn run` adopts the runs its command creates).
 
 use cairn_core::model::{NewRun, Run};
-use cairn_core::{SqliteStore, StoreResult};
+use cairn_core::{Store, StoreResult};
 
 /// Makes the runs `runs/create` asks for on a server started with it
 /// ([`crate::EphemeralServer::start`]).
 pub trait RunCreator: Send + Sync + std::fmt::Debug {
     /// The run to answer `new` with: a new one, or one the creator chose (the request's
     /// arguments are already checked).
-    fn create_run(&self, store: &SqliteStore, new: NewRun) -> StoreResult<Run>;
+    fn create_run(&self, store: &dyn Store, new: NewRun) -> StoreResult<Run>;
 }

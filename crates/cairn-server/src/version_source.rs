@@ -7,8 +7,7 @@
 use std::path::{Component, Path};
 
 use cairn_app::artifact_files::{folder_from_uri, percent_decode};
-use cairn_core::TrackingStore;
-use cairn_core::{SqliteStore, StoreError, StoreResult};
+use cairn_core::{Store, StoreError, StoreResult};
 
 fn refused(source: &str, why: &str) -> StoreError {
     StoreError::Invalid {
@@ -18,7 +17,7 @@ fn refused(source: &str, why: &str) -> StoreError {
 }
 
 /// Checks a `model-versions/create` source against the store (see the module's rules).
-pub fn check(store: &SqliteStore, source: &str, run_id: Option<&str>) -> StoreResult<()> {
+pub fn check(store: &dyn Store, source: &str, run_id: Option<&str>) -> StoreResult<()> {
     let decoded = percent_decode(source);
     let (scheme, rest) = match decoded.split_once(':') {
         // A one-letter "scheme" is a Windows drive, a local path.
@@ -49,7 +48,7 @@ pub fn check(store: &SqliteStore, source: &str, run_id: Option<&str>) -> StoreRe
 
 /// A local source must lie inside the artifact folder of the run `run_id` names.
 fn check_local(
-    store: &SqliteStore,
+    store: &dyn Store,
     source: &str,
     path: &Path,
     run_id: Option<&str>,

@@ -1,6 +1,5 @@
 //! Commands of the registry screens: history, promotion, aliases, `models:/` resolution.
 
-use cairn_core::RegistryStore as _;
 use cairn_core::model::ModelStage;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

@@ -4,7 +4,7 @@
 
 use cairn_core::model::{LifecycleStage, LogBatch, RunUpdate, Tag};
 use cairn_core::registry;
-use cairn_core::{StoreError, TrackingStore as _};
+use cairn_core::StoreError;
 use serde::Deserialize;
 use ts_rs::TS;
 

@@ -7,7 +7,6 @@ use super::Command;
 use crate::command;
 use crate::views::{ListRunsRequest, MetricValue};
 use crate::{App, AppError, ErrorKind, run_search};
-use cairn_core::RunSearchStore as _;
 
 pub(crate) const COMMANDS: &[Command<App>] = &[command!(group_runs)];
 

@@ -6,6 +6,7 @@ mod logged_models;
 mod provenance;
 mod registry;
 mod run_search;
+mod site;
 mod sqlite;
 mod tracking;
 
@@ -14,9 +15,10 @@ pub use logged_models::LoggedModelStore;
 pub use provenance::ProvenanceStore;
 pub use registry::RegistryStore;
 pub use run_search::RunSearchStore;
+pub use site::{ChangeWatcher, StoreChange, StoreSite};
 pub use tracking::TrackingStore;
 
-pub use sqlite::{ChangeWatch, Durability, SqliteStore, StoreChange, latest_schema_version};
+pub use sqlite::{ChangeWatch, Durability, SqliteStore, latest_schema_version};
 
 use crate::model::{ExperimentId, MetricPoint, Run, ViewType};
 use crate::search::{Filter, OrderBy};
@@ -116,12 +118,18 @@ pub struct IndexRoot {
 
 /// Cairn's storage, behind one interface so that another backend is an addition: the traits
 /// below, each a subject a backend can implement and test on its own, together. Callers write
-/// `store: &dyn Store`; anything implementing all six is a `Store`.
+/// `store: &dyn Store`; anything implementing all seven is a `Store`.
 ///
 /// Every method validates its input the same way (see [`crate::validate`]); implementations
 /// must pass the contract suite in `tests/store_contract.rs`, grouped by these traits.
 pub trait Store:
-    TrackingStore + RunSearchStore + RegistryStore + LoggedModelStore + IndexingStore + ProvenanceStore
+    TrackingStore
+    + RunSearchStore
+    + RegistryStore
+    + LoggedModelStore
+    + IndexingStore
+    + ProvenanceStore
+    + StoreSite
 {
 }
 
@@ -132,6 +140,7 @@ impl<T> Store for T where
         + LoggedModelStore
         + IndexingStore
         + ProvenanceStore
+        + StoreSite
         + ?Sized
 {
 }

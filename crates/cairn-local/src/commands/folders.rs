@@ -57,7 +57,7 @@ fn add_watched_folder(local: &LocalApp, args: FolderPathArgs) -> Result<Vec<Fold
     local.store().set_index_root_watched(&path, true)?;
     local
         .folders()
-        .start(local.app().shared_store(), local.app().events(), &path)?;
+        .start(local.shared_store(), local.app().events(), &path)?;
     list_folders(local)
 }
 

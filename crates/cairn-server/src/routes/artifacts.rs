@@ -12,7 +12,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use cairn_core::model::ArtifactFile;
-use cairn_core::{ProvenanceStore, TrackingStore};
 use serde_json::{Value, json};
 
 use crate::Shared;

@@ -4,7 +4,6 @@
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
-use cairn_core::TrackingStore;
 use cairn_core::model::DatasetSummary;
 use serde_json::{Map, Value, json};
 

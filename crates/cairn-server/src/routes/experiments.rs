@@ -3,7 +3,6 @@
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use cairn_core::TrackingStore;
 use cairn_core::model::{ExperimentId, LifecycleStage, NewExperiment, Tag, ViewType};
 use cairn_core::search::{Entity, entities};
 use serde_json::{Value, json};

@@ -6,7 +6,6 @@
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
-use cairn_core::TrackingStore;
 use cairn_core::model::{LogBatch, Tag};
 use serde_json::{Map, Value, json};
 

@@ -13,7 +13,6 @@ use axum::routing::get;
 use axum::{Json, Router};
 use cairn_app::ErrorKind;
 use cairn_app::artifact_files::location_folder;
-use cairn_core::LoggedModelStore;
 use serde_json::json;
 
 use super::artifacts::entries;

@@ -3,7 +3,6 @@
 use axum::extract::{Path, State};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use cairn_core::LoggedModelStore;
 use cairn_core::model::{LoggedModelStatus, NewLoggedModel};
 use cairn_core::search::entities::DatasetScope;
 use cairn_core::search::{Entity, entities};

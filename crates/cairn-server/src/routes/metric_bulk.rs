@@ -8,7 +8,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 use cairn_core::model::MetricPoint;
-use cairn_core::{SqliteStore, StoreError, StoreResult, TrackingStore};
+use cairn_core::{Store, StoreError, StoreResult};
 
 use crate::args::Args;
 use crate::error::ApiResult;
@@ -54,7 +54,7 @@ fn by_step(a: &MetricPoint, b: &MetricPoint) -> Ordering {
 }
 
 /// A run's history of `key`; a run that does not exist has none (as in MLflow's bulk query).
-fn history_or_none(store: &SqliteStore, run_id: &str, key: &str) -> StoreResult<Vec<MetricPoint>> {
+fn history_or_none(store: &dyn Store, run_id: &str, key: &str) -> StoreResult<Vec<MetricPoint>> {
     match store.metric_history(run_id, key) {
         Err(StoreError::RunNotFound { .. }) => Ok(Vec::new()),
         other => other,

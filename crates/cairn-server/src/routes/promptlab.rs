@@ -11,7 +11,7 @@ use cairn_core::model::{
     ArtifactFile, LogBatch, NewRun, Param, RunStatus, RunUpdate, SourceKind, Tag,
 };
 use cairn_core::time::{civil_from_days, now_millis};
-use cairn_core::{ProvenanceStore, SqliteStore, StoreError, StoreResult, TrackingStore};
+use cairn_core::{Store, StoreError, StoreResult};
 use serde_json::{Value, json};
 
 use super::experiments::experiment_id;
@@ -146,7 +146,7 @@ async fn create_promptlab_run(State(state): State<Shared>, args: Args) -> ApiRes
 
 /// Logs the params and tags of a prompt-engineering run and writes its files.
 fn record(
-    store: &SqliteStore,
+    store: &dyn Store,
     artifact_root: &Path,
     artifact_uri: &str,
     lab: &Promptlab,

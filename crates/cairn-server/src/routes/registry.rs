@@ -3,12 +3,9 @@
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use cairn_core::LoggedModelStore;
-use cairn_core::RegistryStore;
-use cairn_core::TrackingStore;
 use cairn_core::model::{ModelStage, ModelVersion, NewModelVersion, StageTransition, Tag};
 use cairn_core::search::{Entity, entities};
-use cairn_core::{SqliteStore, StoreResult};
+use cairn_core::{Store, StoreResult};
 use serde_json::{Value, json};
 
 use crate::args::{Args, encode_page_token};
@@ -354,7 +351,7 @@ const MODEL_VERSIONS_TAG: &str = "mlflow.modelVersions";
 /// Adds `version` to the LoggedModel's `mlflow.modelVersions` tag, a JSON list of
 /// `{"name", "version"}` written as MLflow writes it.
 fn record_version_on_model(
-    store: &SqliteStore,
+    store: &dyn Store,
     model_id: &str,
     version: &ModelVersion,
 ) -> StoreResult<()> {
@@ -445,7 +442,7 @@ async fn transition(State(state): State<Shared>, args: Args) -> ApiResult {
     ))
 }
 
-fn all_versions(store: &SqliteStore) -> StoreResult<Vec<ModelVersion>> {
+fn all_versions(store: &dyn Store) -> StoreResult<Vec<ModelVersion>> {
     let mut versions = Vec::new();
     for model in store.list_registered_models()? {
         versions.extend(store.list_model_versions(&model.name)?);
@@ -501,7 +498,7 @@ async fn download_uri(State(state): State<Shared>, args: Args) -> ApiResult {
 /// LoggedModel's artifact location, another version's for a `models:/NAME/N` source, and any
 /// other source (`runs:/…` included) as it was given; clients resolve `runs:/` themselves.
 fn stored_download_uri(
-    store: &SqliteStore,
+    store: &dyn Store,
     name: &str,
     number: u64,
     depth: u8,
@@ -528,7 +525,7 @@ fn stored_download_uri(
 /// reads): its LoggedModel's location, a `runs:/` source joined to the run's artifact root, any
 /// other source as it is.
 pub(super) fn download_location(
-    store: &SqliteStore,
+    store: &dyn Store,
     name: &str,
     number: u64,
 ) -> StoreResult<String> {

@@ -15,7 +15,6 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use cairn_app::artifact_files::{folder_from_uri, location_folder, run_folder};
-use cairn_core::TrackingStore;
 use cairn_core::model::Run;
 
 use super::artifacts::record_upload;

@@ -12,8 +12,7 @@ use cairn_core::model::{
 };
 use cairn_core::search::{parse_filter, parse_order_by_list};
 use cairn_core::time::now_millis;
-use cairn_core::{LoggedModelStore, RunSearchStore, TrackingStore};
-use cairn_core::{RunSearch, SqliteStore, StoreError, StoreResult};
+use cairn_core::{RunSearch, Store, StoreError, StoreResult};
 use serde_json::{Value, json};
 
 use super::experiments::experiment_id;
@@ -49,7 +48,7 @@ pub fn routes() -> Router<Shared> {
         .route("/metrics/get-history", get(get_history))
 }
 
-fn run_with_io(store: &SqliteStore, run_id: &str) -> StoreResult<(Run, RunIo)> {
+fn run_with_io(store: &dyn Store, run_id: &str) -> StoreResult<(Run, RunIo)> {
     Ok((store.get_run(run_id)?, store.run_io(run_id)?))
 }
 
@@ -246,7 +245,7 @@ fn metric_from(args: &Args) -> Result<(NamedMetricPoint, Option<ModelLink>), Api
 /// skipped in the run's history when the run has that exact point already (MLflow's metric
 /// table ignores exact duplicates; Cairn's histories would repeat them).
 fn log_deduplicated(
-    store: &SqliteStore,
+    store: &dyn Store,
     run_id: &str,
     mut batch: LogBatch,
     links: &[Option<ModelLink>],

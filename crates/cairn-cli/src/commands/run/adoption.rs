@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use cairn_core::model::{LogBatch, NewRun, Run, RunStatus, RunUpdate, Tag};
-use cairn_core::{ProvenanceStore, SqliteStore, StoreResult, TrackingStore};
+use cairn_core::StoreResult;
 use cairn_server::RunCreator;
 
 use super::local_artifact_dir;
@@ -82,7 +82,7 @@ impl Adoption {
 
     /// The wrapper, moved into `new`'s experiment and given the tags (and, without `--name`,
     /// the name) the command asked for; the wrapper's own tags stay.
-    fn take_wrapper(&self, store: &SqliteStore, new: NewRun) -> StoreResult<Run> {
+    fn take_wrapper(&self, store: &dyn cairn_core::Store, new: NewRun) -> StoreResult<Run> {
         let wrapper_id = &self.wrapper_run_id;
         let wrapper = store.get_run(wrapper_id)?;
         if wrapper.info.experiment_id != new.experiment_id {
@@ -127,7 +127,7 @@ impl Adoption {
 
     /// A new run, under the wrapper when the command gave it no parent, with the unit's tags
     /// and the wrapper's provenance.
-    fn create_linked(&self, store: &SqliteStore, mut new: NewRun) -> StoreResult<Run> {
+    fn create_linked(&self, store: &dyn cairn_core::Store, mut new: NewRun) -> StoreResult<Run> {
         if new.parent_run_id.is_none() {
             new.parent_run_id = Some(self.wrapper_run_id.clone());
             new.tags.retain(|tag| tag.key != PARENT_RUN_TAG);
@@ -148,7 +148,7 @@ impl Adoption {
         store.get_run(&run_id)
     }
 
-    fn copy_provenance(&self, store: &SqliteStore, run: &Run) -> anyhow::Result<()> {
+    fn copy_provenance(&self, store: &dyn cairn_core::Store, run: &Run) -> anyhow::Result<()> {
         let wrapper = store.get_run(&self.wrapper_run_id)?;
         let run_id = &run.info.run_id;
         if let Some(mut git) = wrapper.git {
@@ -169,7 +169,7 @@ impl Adoption {
     }
 
     /// Ends the runs the command created and left running, with the command's outcome.
-    pub(super) fn end_left_running(&self, store: &SqliteStore, status: RunStatus, end_ms: i64) {
+    pub(super) fn end_left_running(&self, store: &dyn cairn_core::Store, status: RunStatus, end_ms: i64) {
         for run_id in self.unit().created {
             let running = store
                 .get_run(&run_id)
@@ -192,7 +192,7 @@ impl Adoption {
 }
 
 impl RunCreator for Adoption {
-    fn create_run(&self, store: &SqliteStore, new: NewRun) -> StoreResult<Run> {
+    fn create_run(&self, store: &dyn cairn_core::Store, new: NewRun) -> StoreResult<Run> {
         // One creation at a time: two first runs racing must not both take the wrapper.
         let mut state = self.lock();
         if new.parent_run_id.is_none() && !state.wrapper_taken {

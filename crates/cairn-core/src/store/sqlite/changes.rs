@@ -14,6 +14,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{SqliteStore, open_connection};
 use crate::error::StoreResult;
+use crate::store::StoreChange;
 
 /// What can move on a run while it trains or finishes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,13 +28,6 @@ struct RunFingerprint {
     tags: i64,
 }
 
-/// A commit noticed by [`ChangeWatch::poll`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoreChange {
-    /// Runs created or changed since the last poll, sorted; empty when the commit touched
-    /// nothing the watch can attribute to a run (a finished run's tag, a deletion, the registry).
-    pub run_ids: Vec<String>,
-}
 
 /// Notices commits to one store; see the module documentation. Owns a read connection.
 pub struct ChangeWatch {

@@ -32,7 +32,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::error::{StoreError, StoreResult};
 
-pub use changes::{ChangeWatch, StoreChange};
+pub use changes::ChangeWatch;
 pub use migrate::latest_version as latest_schema_version;
 
 /// How long a connection waits for another process's write lock before failing.

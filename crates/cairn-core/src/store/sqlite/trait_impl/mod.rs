@@ -6,4 +6,5 @@ mod logged_models;
 mod provenance;
 mod registry;
 mod run_search;
+mod site;
 mod tracking;

@@ -1,0 +1,36 @@
+//! Where a store lives and how its readers learn of commits: what a server or an app needs of
+//! any backend besides its data — the folder its artifacts default to, a name to print, and a
+//! watch that reports commits made by any process.
+
+use std::path::Path;
+
+use crate::error::StoreResult;
+
+/// A commit noticed by a [`ChangeWatcher`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreChange {
+    /// Runs created or changed since the last poll, sorted; empty when the commit touched
+    /// nothing the watch can attribute to a run (a finished run's tag, a deletion, the registry).
+    pub run_ids: Vec<String>,
+}
+
+/// Notices commits to one store, by this process or any other.
+pub trait ChangeWatcher: Send {
+    /// `None` when nothing was committed since the last poll; otherwise which runs changed.
+    /// Never blocks for long: callers poll it a few times a second.
+    fn poll(&mut self) -> StoreResult<Option<StoreChange>>;
+}
+
+/// Where a store lives.
+pub trait StoreSite: Send + Sync + std::fmt::Debug {
+    /// The store as a person would name it: a file path, or a database URL without its
+    /// password.
+    fn location(&self) -> String;
+
+    /// The folder holding artifacts stored by Cairn itself when no other artifact storage is
+    /// configured.
+    fn artifact_root(&self) -> &Path;
+
+    /// A watch over this store's commits, starting from what is committed now.
+    fn watch_changes(&self) -> StoreResult<Box<dyn ChangeWatcher>>;
+}
