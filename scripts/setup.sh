@@ -44,6 +44,8 @@ apt_packages=(
     fonts-dejavu-core
     # browser tests of the web UI, Python tooling (mlflow client tests)
     chromium python3-venv
+    # team storage tests: a real PostgreSQL server (started per test run, scripts/test-postgres.sh)
+    postgresql
 )
 
 if [[ $want_apt == 1 ]]; then

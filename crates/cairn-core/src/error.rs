@@ -165,6 +165,13 @@ pub enum StoreError {
         /// The backend's own words.
         message: String,
     },
+    /// The database server cannot be reached, or dropped the connection (restarting, network
+    /// down): worth retrying once it is back.
+    #[error("database unavailable: {message}")]
+    Unavailable {
+        /// Which server, and the backend's own words.
+        message: String,
+    },
     /// Any other failure of the storage backend.
     #[error("database error: {message}")]
     Backend {
@@ -191,6 +198,7 @@ impl StoreError {
         matches!(
             self,
             StoreError::Busy { .. }
+                | StoreError::Unavailable { .. }
                 | StoreError::Full { .. }
                 | StoreError::Corrupt { .. }
                 | StoreError::Backend { .. }

@@ -18,6 +18,6 @@ pub mod validate;
 pub use error::{ExperimentLookup, StoreError, StoreResult};
 pub use store::{
     Durability, GroupMetric, IndexRoot, IndexingStore, LoggedModelStore, MetricHistoryRange,
-    ParamGroup, ProvenanceStore, RegistryStore, RunPage, RunSearch, RunSearchStore, SqliteStore,
+    ParamGroup, PostgresStore, ProvenanceStore, RegistryStore, RunPage, RunSearch, RunSearchStore, SqliteStore,
     Store, StoreSite, TrackingStore,
 };

@@ -113,7 +113,7 @@ impl From<StoreError> for ApiError {
             | StoreError::ParamConflict { .. }
             | StoreError::Invalid { .. }
             | StoreError::Search(_) => "INVALID_PARAMETER_VALUE",
-            StoreError::Busy { .. } => "TEMPORARILY_UNAVAILABLE",
+            StoreError::Busy { .. } | StoreError::Unavailable { .. } => "TEMPORARILY_UNAVAILABLE",
             StoreError::Full { .. } => return insufficient_storage(message),
             StoreError::Io { source, .. } if io_cause(source) == IoCause::StorageFull => {
                 return insufficient_storage(message);

@@ -3,6 +3,7 @@
 //! a dev-dependency; never published.
 #![warn(missing_docs)]
 
+pub mod postgres;
 pub mod tidy;
 
 use std::path::Path;

@@ -3,6 +3,7 @@
 
 mod indexing;
 mod logged_models;
+mod postgres;
 mod provenance;
 mod registry;
 mod run_search;
@@ -18,6 +19,7 @@ pub use run_search::RunSearchStore;
 pub use site::{ChangeWatcher, StoreChange, StoreSite};
 pub use tracking::TrackingStore;
 
+pub use postgres::{PostgresStore, latest_postgres_schema_version};
 pub use sqlite::{ChangeWatch, Durability, SqliteStore, latest_schema_version};
 
 use crate::model::{ExperimentId, MetricPoint, Run, ViewType};

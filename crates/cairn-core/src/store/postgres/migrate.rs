@@ -1,0 +1,60 @@
+//! The PostgreSQL schema's numbered migrations (`migrations/postgres/NNNN_*.sql`, embedded in
+//! the binary), applied in order on connect, each in its own transaction. A transaction-level
+//! advisory lock makes servers starting at once take turns; the applied version is kept in
+//! `cairn_schema`.
+
+use postgres::Client;
+
+use super::errors::from_postgres;
+use crate::error::{StoreError, StoreResult};
+
+/// The migrations, in order: (version, SQL).
+const MIGRATIONS: &[(i64, &str)] = &[(
+    1,
+    include_str!("../../../../../migrations/postgres/0001_initial.sql"),
+)];
+
+/// An arbitrary constant naming Cairn's migration lock among the database's advisory locks.
+const MIGRATION_LOCK: i64 = 0x6361_6972_6e5f_6d67;
+
+/// The newest schema version this build knows.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |(version, _)| *version)
+}
+
+/// Brings the database's schema to `target`; refuses a database from a newer Cairn.
+pub(crate) fn migrate(client: &mut Client, target: i64) -> StoreResult<()> {
+    let mut transaction = client.transaction().map_err(from_postgres)?;
+    transaction
+        .execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .map_err(from_postgres)?;
+    transaction
+        .batch_execute("CREATE TABLE IF NOT EXISTS cairn_schema (version BIGINT NOT NULL)")
+        .map_err(from_postgres)?;
+    let current: i64 = transaction
+        .query_one("SELECT COALESCE(MAX(version), 0) FROM cairn_schema", &[])
+        .map_err(from_postgres)?
+        .get(0);
+    if current > latest_version() {
+        return Err(StoreError::invalid(
+            "database",
+            format!(
+                "the database's schema is version {current}, newer than this Cairn knows \
+                 ({}); upgrade Cairn",
+                latest_version()
+            ),
+        ));
+    }
+    for (version, sql) in MIGRATIONS {
+        if *version <= current || *version > target {
+            continue;
+        }
+        transaction.batch_execute(sql).map_err(|error| StoreError::Backend {
+            message: format!("applying PostgreSQL migration {version}: {error}"),
+        })?;
+        transaction
+            .execute("INSERT INTO cairn_schema (version) VALUES ($1)", &[version])
+            .map_err(from_postgres)?;
+    }
+    transaction.commit().map_err(from_postgres)
+}

@@ -1,0 +1,168 @@
+//! [`PostgresStore`]: the store in a PostgreSQL database, for a team's `cairn serve`.
+//!
+//! Every operation is one transaction on a pooled connection: reads in `REPEATABLE READ, READ
+//! ONLY` (one snapshot per answer), writes in `READ COMMITTED` with the rows they change locked.
+//! A write that loses a serialization race or a deadlock is retried; a connection the server
+//! dropped (a restart) is replaced on the next call, and the call that found it broken fails
+//! with [`StoreError::Unavailable`] — never a hang.
+
+mod changes;
+mod errors;
+mod migrate;
+mod pool;
+mod trait_impl;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use postgres::{Client, IsolationLevel, Transaction};
+
+use crate::error::{StoreError, StoreResult};
+
+pub use migrate::latest_version as latest_postgres_schema_version;
+
+/// How long a connection attempt may take before the server is called unreachable.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How many times a write that lost a serialization race or a deadlock is tried in all.
+const WRITE_ATTEMPTS: usize = 5;
+
+/// The PostgreSQL-backed store.
+pub struct PostgresStore {
+    config: postgres::Config,
+    location: String,
+    artifact_root: PathBuf,
+    pool: pool::Pool,
+}
+
+impl std::fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresStore")
+            .field("location", &self.location)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (`postgresql://user:password@host:port/database`),
+    /// brings its schema up to date, and keeps Cairn's own artifacts in `artifact_root`.
+    pub fn connect(url: &str, artifact_root: &Path) -> StoreResult<PostgresStore> {
+        let mut config: postgres::Config = url.parse().map_err(|error| {
+            StoreError::invalid(
+                "database",
+                format!("'{}' is not a PostgreSQL URL: {error}", redact(url)),
+            )
+        })?;
+        config.connect_timeout(CONNECT_TIMEOUT);
+        config.keepalives(true);
+        config.keepalives_idle(Duration::from_secs(30));
+        if config.get_application_name().is_none() {
+            config.application_name("cairn");
+        }
+        let location = describe(&config);
+        let pool = pool::Pool::new(config.clone(), location.clone());
+        let store = PostgresStore {
+            config,
+            location,
+            artifact_root: artifact_root.to_path_buf(),
+            pool,
+        };
+        store.with_client(|client| migrate::migrate(client, migrate::latest_version()))?;
+        Ok(store)
+    }
+
+    /// The database, as a URL without its password.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// The folder holding artifacts stored by Cairn itself.
+    pub fn artifact_root(&self) -> &Path {
+        &self.artifact_root
+    }
+
+    /// How many connections the pool holds now: (idle, in use).
+    pub fn pool_use(&self) -> (usize, usize) {
+        self.pool.usage()
+    }
+
+    /// Runs `work` on a pooled connection, outside any transaction.
+    pub(crate) fn with_client<T>(
+        &self,
+        work: impl FnOnce(&mut Client) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        let mut client = self.pool.get()?;
+        let result = work(&mut client);
+        if let Err(error) = &result {
+            client.note_failure(error);
+        }
+        result
+    }
+
+    /// Runs `work` in a read-only transaction on one snapshot.
+    pub(crate) fn read<T>(
+        &self,
+        work: impl FnOnce(&mut Transaction<'_>) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        self.with_client(|client| {
+            let mut transaction = client
+                .build_transaction()
+                .isolation_level(IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()
+                .map_err(errors::from_postgres)?;
+            let value = work(&mut transaction)?;
+            transaction.commit().map_err(errors::from_postgres)?;
+            Ok(value)
+        })
+    }
+
+    /// Runs `work` in a read-write transaction and commits it; tried again from the start when
+    /// PostgreSQL reports a serialization failure or a deadlock, so `work` must only touch the
+    /// database.
+    pub(crate) fn write<T>(
+        &self,
+        mut work: impl FnMut(&mut Transaction<'_>) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        let mut attempt = 1;
+        loop {
+            let result = self.with_client(|client| {
+                let mut transaction = client.transaction().map_err(errors::from_postgres)?;
+                let value = work(&mut transaction)?;
+                transaction.commit().map_err(errors::from_postgres)?;
+                Ok(value)
+            });
+            match result {
+                Err(StoreError::Busy { .. }) if attempt < WRITE_ATTEMPTS => {
+                    std::thread::sleep(Duration::from_millis(10 << attempt));
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+/// `url` with any password replaced by `***`, for messages.
+pub(crate) fn redact(url: &str) -> String {
+    match url.parse::<postgres::Config>() {
+        Ok(config) => describe(&config),
+        Err(_) => "(the given database URL)".to_owned(),
+    }
+}
+
+/// The database a configuration names, as a URL without its password.
+fn describe(config: &postgres::Config) -> String {
+    let user = config.get_user().map(|user| format!("{user}@")).unwrap_or_default();
+    let host = config
+        .get_hosts()
+        .first()
+        .map(|host| match host {
+            postgres::config::Host::Tcp(name) => name.clone(),
+            #[cfg(unix)]
+            postgres::config::Host::Unix(path) => path.display().to_string(),
+        })
+        .unwrap_or_else(|| "localhost".to_owned());
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let database = config.get_dbname().unwrap_or("");
+    format!("postgresql://{user}{host}:{port}/{database}")
+}
