@@ -6,7 +6,9 @@
 # window (scripts/drag-source.py) offers files as a file manager does, and xdotool drags them
 # with the pointer onto the window:
 #   1. copies of the TensorBoard logs and the MLflow mlruns/ of tests/fixtures/real dropped on the
-#      runs view are imported (checked with `cairn runs list/show`);
+#      runs view are imported (checked with `cairn runs list/show`); then the desktop shortcuts
+#      as real key presses: Ctrl+F focuses the filter, Alt+← goes back, Ctrl+R reloads (each
+#      checked by the table rows the window shows);
 #   2. a file and a folder dropped on a run page (the app started with `--route '#/runs/ID'`)
 #      become its artifacts, indexed with the size and BLAKE3 hash `cairn hash` gives
 #      (scripts/desktop-drop-check.py).
@@ -19,7 +21,7 @@
 #     scripts/test-desktop-smoke.sh [--no-build]
 #
 # Screenshots of each step are kept in $CAIRN_SMOKE_ARTIFACTS (default tests/artifacts):
-# desktop-smoke.png, desktop-drop-*.png, and the app's output in desktop-smoke*.log.
+# desktop-smoke.png, desktop-keys-*.png, desktop-drop-*.png, and the app's output in desktop-smoke*.log.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -247,6 +249,72 @@ wait_for "the dropped folders were not imported within 20 s (see $artifacts/desk
 sleep 0.5
 shot desktop-drop-folders-imported
 echo "drop: folders imported: ok" >&2
+
+# 1b. The desktop shortcuts, as real key presses into the window (xdotool): the runs view shows
+#     imdb-sentiment's 12 runs here. The rows the window shows are counted on screenshots
+#     (scripts/screenshot-check.py), so each step checks what the user sees.
+# table_rows: the number of evenly spaced table rows the window shows now.
+table_rows() {
+    xwd -id "$window" -silent >"$work_dir/keys.xwd" || fail "xwd could not take a screenshot of the window"
+    # The check fails (exit 1) when there is no table: its summary still counts the rows.
+    { python3 "$repo_root/scripts/screenshot-check.py" "$work_dir/keys.xwd" 2>&1 || true; } |
+        sed -nE 's/.* ([0-9]+) table rows at .*/\1/p'
+}
+# wait_rows WHAT TEST VALUE: waits until `table_rows` TEST VALUE holds (-eq, -lt, ...), 20 s at most.
+wait_rows() {
+    local what="$1" test="$2" value="$3" rows=""
+    for _ in $(seq 40); do
+        rows="$(table_rows)"
+        [[ -n $rows ]] && [ "$rows" "$test" "$value" ] && return 0
+        sleep 0.5
+    done
+    shot desktop-keys-failed
+    fail "$what: the window shows ${rows:-no} table rows, wanted $test $value (see $artifacts/desktop-keys-failed.png)"
+}
+# Keys go to the window under the pointer (no window manager): rest it on the table's empty part.
+xdotool mousemove 800 700
+xdotool windowfocus --sync "$window" 2>/dev/null || true
+sleep 0.5
+base_rows="$(table_rows)"
+[[ -n $base_rows && $base_rows -ge 10 ]] || fail "the runs view shows ${base_rows:-no} table rows before the shortcuts"
+
+# Ctrl+F focuses the filter: text typed and Enter there searches run names; no run matches.
+xdotool key ctrl+f
+sleep 0.3
+xdotool type --delay 20 'zzz-no-such-run'
+xdotool key Return
+wait_rows "Ctrl+F then a search for no run's name" -lt 3
+shot desktop-keys-filtered
+xdotool key ctrl+f ctrl+a BackSpace Return
+wait_rows "clearing the filter after Ctrl+F" -eq "$base_rows"
+echo "keys: Ctrl+F focuses the filter: ok" >&2
+
+# Alt+← goes back: choosing mnist-cnn in the sidebar (18 runs) adds a history entry; back returns
+# to imdb-sentiment's rows.
+xdotool mousemove 68 231 click 1
+wait_rows "a click on mnist-cnn in the sidebar" -gt "$base_rows"
+xdotool mousemove 800 700
+sleep 0.3
+xdotool key alt+Left
+wait_rows "Alt+← after choosing mnist-cnn" -eq "$base_rows"
+shot desktop-keys-back
+echo "keys: Alt+← goes back: ok" >&2
+
+# Ctrl+R reloads the page: a search typed but not yet submitted is gone after it, so Enter in the
+# filter (Ctrl+F) then searches nothing and the rows stay.
+xdotool key ctrl+f
+sleep 0.3
+xdotool type --delay 20 'zzz-no-such-run'
+xdotool key ctrl+r
+sleep 3
+wait_rows "the reload after Ctrl+R" -eq "$base_rows"
+xdotool key ctrl+f
+sleep 0.3
+xdotool key Return
+sleep 2
+wait_rows "Enter in the filter after Ctrl+R (the typed search should be gone with the reload)" -eq "$base_rows"
+echo "keys: Ctrl+R reloads: ok" >&2
+echo "desktop shortcuts test: ok (screenshots: $artifacts/desktop-keys-*.png)"
 
 # 2. A file and a folder dropped on a run page become the run's artifacts.
 run_id="$("$cairn_bin" runs list --json --experiment mnist-cnn --limit 1 |

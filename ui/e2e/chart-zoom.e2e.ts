@@ -1,8 +1,9 @@
 // Exploring line charts in Chromium: a drag across a compare chart selects a step range (a
 // rectangle shows it while dragging) and the chart comes back from the store for just that
 // range, its point count equal to the points the runs logged in it (read through the MLflow
-// REST API); a double-click shows everything again; a click on a legend entry hides that run's
-// line. Screenshots of the compare and run page charts in light and dark, at 1400 and 900 px.
+// REST API), and every other line chart of the compare view zooms to the same range; a
+// double-click shows everything again; a click on a legend entry hides that run's line; focused,
+// + / − / Shift+→ / 0 zoom, pan and reset from the keyboard. Screenshots of the compare and run page charts in light and dark, at 1400 and 900 px.
 import { execFileSync } from 'node:child_process';
 
 import type { Locator, Page } from 'playwright-core';
@@ -45,6 +46,11 @@ async function dragAcross(page: Page, chart: Locator, from: number, to: number, 
   await page.mouse.up();
 }
 
+/** The zoomed range of every line chart drawn so far (null: not zoomed). */
+function zoomsOf(page: Page): Promise<(string | null)[]> {
+  return page.locator('figure[data-chart-kind=line] .image[role=slider]').evaluateAll((images) => images.map((image) => image.getAttribute('data-zoomed')));
+}
+
 const open = useBrowser();
 
 describe('chart zoom and legend', () => {
@@ -82,6 +88,10 @@ describe('chart zoom and legend', () => {
     expect(Number(minStop)).toBeGreaterThanOrEqual(low);
     expect(Number(maxStop)).toBeLessThanOrEqual(high);
     await screenshot(page, 'chart-zoomed-light-1400');
+    // The compare view's charts share the zoom.
+    const charts = (await zoomsOf(page)).length;
+    expect(charts).toBeGreaterThan(1);
+    await expect.poll(() => zoomsOf(page)).toEqual(Array(charts).fill(`${low} ${high}`));
 
     // Another y scale keeps the zoom: the chart is asked for again over the same range.
     const zoomedSvg = await chart.locator('svg').first().innerHTML();
@@ -96,6 +106,7 @@ describe('chart zoom and legend', () => {
     await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
     await expect.poll(() => image.getAttribute('data-zoomed')).toBeNull();
     await expect.poll(() => shownPoints(chart)).toBe(total);
+    await expect.poll(() => zoomsOf(page)).toEqual(Array(charts).fill(null));
 
     // The legend, below the plot: toggling a run off leaves its line and points out.
     const legend = chart.locator('.legend button');
@@ -106,6 +117,25 @@ describe('chart zoom and legend', () => {
     await expect.poll(() => shownPoints(chart)).toBe(total - history[1]!.length);
     await expect.poll(() => chart.locator('svg polyline').count()).toBeLessThan(before);
     await legend.nth(1).click();
+    await expect.poll(() => shownPoints(chart)).toBe(total);
+
+    // The keyboard: + zooms into the middle half, Shift+→ pans, − and 0 go back, on every chart.
+    await image.focus();
+    await page.keyboard.press('+');
+    await expect.poll(() => image.getAttribute('data-zoomed')).not.toBeNull();
+    const [keyLow, keyHigh] = (await image.getAttribute('data-zoomed'))!.split(' ').map(Number) as [number, number];
+    await expect.poll(() => shownPoints(chart)).toBeLessThan(total);
+    await expect.poll(() => zoomsOf(page)).toEqual(Array(charts).fill(`${keyLow} ${keyHigh}`));
+    await page.keyboard.press('Shift+ArrowRight');
+    await expect.poll(() => image.getAttribute('data-zoomed')).not.toBe(`${keyLow} ${keyHigh}`);
+    const [panLow, panHigh] = (await image.getAttribute('data-zoomed'))!.split(' ').map(Number) as [number, number];
+    expect(panLow).toBeGreaterThan(keyLow);
+    expect(panHigh - panLow).toBe(keyHigh - keyLow);
+    await page.keyboard.press('+');
+    await expect.poll(async () => Number((await image.getAttribute('data-zoomed'))?.split(' ')[1])).toBeLessThan(panHigh);
+    await page.keyboard.press('-');
+    await page.keyboard.press('0');
+    await expect.poll(() => image.getAttribute('data-zoomed')).toBeNull();
     await expect.poll(() => shownPoints(chart)).toBe(total);
   });
 

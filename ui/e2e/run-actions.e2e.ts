@@ -115,10 +115,18 @@ describe('acting on runs', () => {
     await page.getByRole('button', { name: 'Add tag' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain("'bad key?'");
 
+    const description = '# Baseline\n\nAdamW, **40 epochs**. [paper](https://example.com/p)\n\n<img src=x onerror="window.__injected = 1">';
     await page.getByRole('button', { name: 'Add a description' }).click();
-    await page.getByRole('textbox', { name: 'Description' }).fill('# Baseline\n\nAdamW, 40 epochs.');
+    await page.getByRole('textbox', { name: 'Description' }).fill(description);
     await page.getByRole('textbox', { name: 'Description' }).press('Control+Enter');
-    await expect.poll(() => page.getByTestId('run-description').textContent()).toBe('# Baseline\n\nAdamW, 40 epochs.');
+    // Shown as Markdown; raw HTML in it is shown as text, never run.
+    const shown = page.getByTestId('run-description');
+    await expect.poll(() => shown.locator('h1').textContent()).toBe('Baseline');
+    expect(await shown.locator('strong').textContent()).toBe('40 epochs');
+    expect(await shown.getByRole('link', { name: 'paper' }).getAttribute('href')).toBe('https://example.com/p');
+    expect(await shown.locator('img, script').count()).toBe(0);
+    expect(await shown.textContent()).toContain('<img src=x onerror="window.__injected = 1">');
+    expect(await page.evaluate(() => (window as { __injected?: number }).__injected)).toBeUndefined();
     // The description is not listed again among the tags set by tools.
     await page.getByRole('button', { name: /tags set by MLflow and Cairn/ }).click();
     expect(await page.getByRole('table', { name: 'System tags' }).textContent()).not.toContain('mlflow.note.content');
@@ -126,10 +134,10 @@ describe('acting on runs', () => {
 
     const cli = cliShow(runId);
     expect(cli.run_name).toBe('adamw-long');
-    expect(cli.tags).toMatchObject({ team: 'vision', 'mlflow.note.content': '# Baseline\n\nAdamW, 40 epochs.' });
+    expect(cli.tags).toMatchObject({ team: 'vision', 'mlflow.note.content': description });
     const client = mlflow<MlflowRun>(GET_RUN, runId);
     expect(client.name).toBe('adamw-long');
-    expect(client.tags).toMatchObject({ team: 'vision', 'mlflow.note.content': '# Baseline\n\nAdamW, 40 epochs.' });
+    expect(client.tags).toMatchObject({ team: 'vision', 'mlflow.note.content': description });
 
     await tags.getByRole('button', { name: 'Remove tag team' }).click();
     await expect.poll(() => page.getByText('No tags of its own.').count()).toBe(1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { PlotGeometry } from './backend/charts';
-import { DRAG_THRESHOLD_PX, clampToPlot, dragRange, keepHidden, selectionBox, toggleRun } from './chartZoom';
+import { DRAG_THRESHOLD_PX, clampToPlot, dragRange, keepHidden, keyZoom, selectionBox, toggleRun } from './chartZoom';
 
 // Plot from pixel 100 to 500 showing steps 0..1000: 2.5 steps per pixel.
 const g: PlotGeometry = {
@@ -69,5 +69,47 @@ describe('legend toggles', () => {
 
   it('forgets runs no longer on the chart', () => {
     expect(keepHidden(['a', 'x', 'c'], runs)).toEqual(['a', 'c']);
+  });
+});
+
+describe('keyZoom', () => {
+  type Case = {
+    name: string;
+    key: string;
+    shift?: boolean;
+    zoom: [number, number] | null;
+    centre?: number | null;
+    whole?: boolean;
+    result: { range: [number, number] | null } | null;
+  };
+  const full: [number, number] = [0, 1000];
+  it.each<Case>([
+    { name: '+ halves everything around the middle', key: '+', zoom: null, result: { range: [250, 750] } },
+    { name: '= is + without Shift', key: '=', zoom: null, result: { range: [250, 750] } },
+    { name: '+ zooms around the readout', key: '+', zoom: [200, 600], centre: 300, result: { range: [200, 400] } },
+    { name: '+ near the start stays inside', key: '+', zoom: null, centre: 10, result: { range: [0, 500] } },
+    { name: '- doubles around the middle', key: '-', zoom: [400, 500], result: { range: [350, 550] } },
+    { name: '- slides back inside at the end', key: '-', zoom: [900, 1000], result: { range: [800, 1000] } },
+    { name: '- back to everything', key: '-', zoom: [100, 700], result: { range: null } },
+    { name: '- on everything does nothing', key: '-', zoom: null, result: null },
+    { name: 'Shift+→ pans a quarter', key: 'ArrowRight', shift: true, zoom: [200, 600], result: { range: [300, 700] } },
+    { name: 'Shift+← stops at the start', key: 'ArrowLeft', shift: true, zoom: [50, 450], result: { range: [0, 400] } },
+    { name: 'Shift+← at the start does nothing', key: 'ArrowLeft', shift: true, zoom: [0, 400], result: null },
+    { name: 'Shift+→ without a zoom does nothing', key: 'ArrowRight', shift: true, zoom: null, result: null },
+    { name: '← alone is the readout’s', key: 'ArrowLeft', zoom: [200, 600], result: null },
+    { name: '0 shows everything', key: '0', zoom: [200, 600], result: { range: null } },
+    { name: 'Esc shows everything', key: 'Escape', zoom: [200, 600], result: { range: null } },
+    { name: 'Esc without a zoom does nothing', key: 'Escape', zoom: null, result: null },
+    { name: 'other keys do nothing', key: 'a', zoom: [200, 600], result: null },
+    { name: 'whole steps round outward', key: '+', zoom: [0, 5], whole: true, result: { range: [1, 4] } },
+    { name: 'a pan on a step axis keeps the width', key: 'ArrowRight', shift: true, zoom: [250, 401], whole: true, result: { range: [288, 439] } },
+    { name: 'a pan moves at least one step', key: 'ArrowLeft', shift: true, zoom: [10, 12], whole: true, result: { range: [9, 11] } },
+    { name: 'a step range keeps one step', key: '+', zoom: [10, 11], centre: 10.5, whole: true, result: null },
+  ])('$name', ({ key, shift = false, zoom, centre = null, whole = false, result }) => {
+    expect(keyZoom(key, shift, zoom, full, centre, whole)).toEqual(result);
+  });
+
+  it('does nothing on an empty range', () => {
+    expect(keyZoom('+', false, null, [5, 5], null)).toBeNull();
   });
 });

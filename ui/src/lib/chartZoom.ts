@@ -56,3 +56,59 @@ export function toggleRun(hidden: readonly string[], runId: string, runIds: read
 export function keepHidden(hidden: readonly string[], runIds: readonly string[]): string[] {
   return hidden.filter((id) => runIds.includes(id));
 }
+
+/** Keys that zoom a focused line chart: in, out, pan (with Shift), and back to everything. */
+const ZOOM_IN = new Set(['+', '=']);
+const ZOOM_OUT = new Set(['-', '_']);
+const RESET = new Set(['0', 'Escape']);
+
+/**
+ * What a key does to a focused line chart's zoom. `zoom` is the range shown now (null: all of
+ * `full`, the chart's whole x range); `centre` where to zoom in around (the keyboard readout's x,
+ * else the middle). + (or =) halves the width, − doubles it (everything again once it covers
+ * `full`), Shift+←/→ pans a quarter of the width (whole steps on a step axis) within `full`, 0 or Esc shows everything. With
+ * `wholeUnits` (a step axis) the ends round outward to whole steps and a range keeps at least
+ * one step. Null when the key is not one of these or changes nothing.
+ */
+export function keyZoom(
+  key: string,
+  shift: boolean,
+  zoom: readonly [number, number] | null,
+  full: readonly [number, number],
+  centre: number | null,
+  wholeUnits = false,
+): { range: [number, number] | null } | null {
+  const [fullLow, fullHigh] = full;
+  if (!(fullLow < fullHigh)) return null;
+  const [low, high] = zoom ?? full;
+  const width = high - low;
+  if (RESET.has(key)) return zoom === null ? null : { range: null };
+  let next: [number, number];
+  if (ZOOM_IN.has(key) && !shift) {
+    const at = Math.min(high, Math.max(low, centre ?? (low + high) / 2));
+    const half = width / 4;
+    next = [at - half, at + half];
+  } else if (ZOOM_OUT.has(key)) {
+    const middle = (low + high) / 2;
+    next = [middle - width, middle + width];
+  } else if (shift && (key === 'ArrowLeft' || key === 'ArrowRight')) {
+    if (zoom === null) return null;
+    // Whole steps on a step axis, so a pan keeps the width.
+    const quarter = wholeUnits ? Math.max(1, Math.round(width / 4)) : width / 4;
+    const by = key === 'ArrowLeft' ? -quarter : quarter;
+    next = [low + by, high + by];
+  } else {
+    return null;
+  }
+  // Keep the width, slid back inside the whole range; whole steps on a step axis.
+  const nextWidth = Math.min(next[1] - next[0], fullHigh - fullLow);
+  if (next[0] < fullLow) next = [fullLow, fullLow + nextWidth];
+  if (next[1] > fullHigh) next = [fullHigh - nextWidth, fullHigh];
+  if (wholeUnits) {
+    next = [Math.floor(next[0]), Math.ceil(next[1])];
+    if (next[1] - next[0] < 1) next = [next[0], next[0] + 1];
+  }
+  if (next[0] <= fullLow && next[1] >= fullHigh) return zoom === null ? null : { range: null };
+  if (zoom !== null && next[0] === zoom[0] && next[1] === zoom[1]) return null;
+  return { range: next };
+}
