@@ -24,6 +24,7 @@ mod schema;
 mod search_args;
 pub mod security;
 pub mod stale_uploads;
+pub mod telemetry;
 mod version_source;
 pub mod wire;
 
@@ -91,6 +92,10 @@ pub struct AppState {
     pub event_streams: Arc<tokio::sync::Semaphore>,
     /// Makes the runs `runs/create` asks for, when not the store itself.
     pub run_creator: Option<Arc<dyn RunCreator>>,
+    /// What the server counts about itself (`/metrics`).
+    pub telemetry: telemetry::Telemetry,
+    /// When the server started.
+    pub started: std::time::Instant,
 }
 
 /// The MLflow release whose REST API `cairn serve` implements, answered at `/version`: MLflow
@@ -167,6 +172,8 @@ pub fn app_with_run_creator(
         stopping,
         event_streams: Arc::new(tokio::sync::Semaphore::new(routes::MAX_EVENT_STREAMS)),
         run_creator,
+        telemetry: telemetry::Telemetry::default(),
+        started: std::time::Instant::now(),
     });
     routes::router(state)
 }

@@ -33,4 +33,10 @@ pub trait StoreSite: Send + Sync + std::fmt::Debug {
 
     /// A watch over this store's commits, starting from what is committed now.
     fn watch_changes(&self) -> StoreResult<Box<dyn ChangeWatcher>>;
+
+    /// The store's pooled connections to a database server as (idle, busy), for a store that
+    /// has them.
+    fn connections(&self) -> Option<(usize, usize)> {
+        None
+    }
 }

@@ -17,6 +17,7 @@ mod logged_model_files;
 mod logged_models;
 mod metric_bulk;
 mod multipart;
+mod operations;
 mod promptlab;
 mod promptlab_files;
 mod registry;
@@ -74,8 +75,12 @@ pub fn router(state: Shared) -> Router {
         .merge(graphql::routes())
         .merge(run_files::root_routes())
         .merge(folder_zip::routes())
-        .route("/health", get(|| async { "OK" }))
+        .merge(operations::routes())
         .route("/version", get(|| async { crate::MLFLOW_API_VERSION }))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::telemetry::record_requests,
+        ))
         .fallback(fallback::ui_file_or_not_found);
     // Layers run outside in: limits first (cheapest refusals), then Host and credentials, then
     // the body's pauses bounded for whatever reads it.

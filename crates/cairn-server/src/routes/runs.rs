@@ -324,6 +324,7 @@ async fn log_metric(State(state): State<Shared>, args: Args) -> ApiResult {
     state
         .call(move |store| log_deduplicated(store, &run_id, batch, &[link]))
         .await?;
+    state.telemetry.points_ingested(1);
     Ok(Json(json!({})))
 }
 
@@ -406,9 +407,11 @@ async fn log_batch(State(state): State<Shared>, args: Args) -> ApiResult {
         params,
         tags: args.tags("tags")?,
     };
+    let points = batch.metrics.len();
     state
         .call(move |store| log_deduplicated(store, &run_id, batch, &links))
         .await?;
+    state.telemetry.points_ingested(points);
     Ok(Json(json!({})))
 }
 

@@ -20,4 +20,8 @@ impl StoreSite for PostgresStore {
     fn watch_changes(&self) -> StoreResult<Box<dyn ChangeWatcher>> {
         Ok(Box::new(PostgresChangeWatch::start(self)?))
     }
+
+    fn connections(&self) -> Option<(usize, usize)> {
+        Some(self.pool_use())
+    }
 }
