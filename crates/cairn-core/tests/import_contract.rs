@@ -255,6 +255,7 @@ fn registry_import_sets_stages_aliases_and_history() {
             version(4, None),
         ],
         aliases: vec![("champion".into(), 3), ("challenger".into(), 1)],
+        history: None,
     };
     store.import_registered_model(&model).unwrap();
     let v3 = store.get_model_version("clf", 3).unwrap();

@@ -567,6 +567,7 @@ fn import_registry(
                 tags: Vec::new(),
                 versions: Vec::new(),
                 aliases: Vec::new(),
+                history: None,
             })
         })
         .map_err(bad)?

@@ -660,6 +660,7 @@ fn read_registered_model(dir: &Path) -> IndexResult<ImportedRegisteredModel> {
             .collect(),
         versions: Vec::new(),
         aliases: Vec::new(),
+        history: None,
     };
     // `aliases/<alias>` files are authoritative; meta.yaml's `aliases:` is the fallback.
     let alias_files = read_key_files(&dir.join("aliases"))?;

@@ -2,8 +2,8 @@
 //! tool's files, and what the indexer remembers about each file it has read.
 
 use super::{
-    ExperimentId, GitProvenance, LifecycleStage, MetricPoint, ModelStage, Param, RunStatus,
-    SourceKind, Tag,
+    ExperimentId, GitProvenance, LifecycleStage, MetricPoint, ModelStage, Param,
+    RegistryHistoryEntry, RunStatus, SourceKind, Tag,
 };
 
 /// How [`crate::Store::import_run`] treats a run that is already in the store.
@@ -83,7 +83,8 @@ pub struct ImportedRun {
     pub artifact_uri: String,
     /// The kind of source.
     pub source_kind: SourceKind,
-    /// The file or folder the run was found in.
+    /// The file or folder the run was found in; empty for a run that was logged, not indexed
+    /// (a copy of another store's run).
     pub source_path: String,
     /// Parent run, for nested runs.
     pub parent_run_id: Option<String>,
@@ -206,6 +207,10 @@ pub struct ImportedRegisteredModel {
     pub versions: Vec<ImportedModelVersion>,
     /// Aliases as (alias, version).
     pub aliases: Vec<(String, u64)>,
+    /// The model's whole history, when the source kept one (another Cairn store): it replaces
+    /// the destination's history of the model. `None` records the differences this import
+    /// makes, as changes made by `import`.
+    pub history: Option<Vec<RegistryHistoryEntry>>,
 }
 
 /// What the indexer remembers about one source file (or folder fingerprint).

@@ -82,7 +82,7 @@ pub(super) fn import_run(
             "INSERT INTO runs (run_uuid, experiment_id, name, user_id, status,
                  start_time_ms, end_time_ms, lifecycle_stage, deleted_time_ms,
                  artifact_uri, source_kind, source_path, parent_run_uuid)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULLIF(?12, ''), ?13)
              ON CONFLICT (run_uuid) DO UPDATE SET
                  experiment_id = excluded.experiment_id, name = excluded.name,
                  user_id = excluded.user_id, status = excluded.status,
@@ -361,6 +361,9 @@ pub(super) fn import_registered_model(
                     time_ms
                 ])
         };
+        if model.history.is_some() {
+            continue;
+        }
         match old_stage {
             None => {
                 history("create_version", None, None, version.creation_time_ms)?;
@@ -387,15 +390,27 @@ pub(super) fn import_registered_model(
             )?
             .execute(params![model.name, version, action, alias, now])
     };
-    for (alias, version) in &old_aliases {
-        if !model.aliases.iter().any(|(new, _)| new == alias) {
-            alias_history("delete_alias", alias, *version)?;
+    match &model.history {
+        None => {
+            for (alias, version) in &old_aliases {
+                if !model.aliases.iter().any(|(new, _)| new == alias) {
+                    alias_history("delete_alias", alias, *version)?;
+                }
+            }
+            for (alias, version) in &model.aliases {
+                let version = *version as i64;
+                if !old_aliases.contains(&(alias.clone(), version)) {
+                    alias_history("set_alias", alias, version)?;
+                }
+            }
         }
-    }
-    for (alias, version) in &model.aliases {
-        let version = *version as i64;
-        if !old_aliases.contains(&(alias.clone(), version)) {
-            alias_history("set_alias", alias, version)?;
+        Some(entries) => {
+            transaction
+                .prepare_cached("DELETE FROM registry_history WHERE model_name = ?1")?
+                .execute([&model.name])?;
+            for entry in entries {
+                super::registry::record(transaction, entry)?;
+            }
         }
     }
     transaction

@@ -1,0 +1,135 @@
+//! The runs of a copy, a batch at a time: each run read whole (histories, inputs, outputs,
+//! provenance, artifact index) and written with its ids in one import transaction per batch.
+
+use crate::error::StoreResult;
+use crate::model::{
+    ExperimentId, ImportMode, ImportedInput, ImportedRun, IndexedArtifact, Run, ViewType,
+};
+use crate::store::{RunSearch, Store};
+
+use super::{Progress, RUNS_PER_BATCH};
+
+/// Copies every run of `experiment_ids`; returns (copied, skipped).
+pub(super) fn copy_runs(
+    source: &dyn Store,
+    destination: &dyn Store,
+    experiment_ids: &[ExperimentId],
+    progress: Progress<'_>,
+) -> StoreResult<(u64, u64)> {
+    let search = RunSearch {
+        experiment_ids: experiment_ids.to_vec(),
+        view: ViewType::All,
+        max_results: RUNS_PER_BATCH,
+        count_total: true,
+        ..RunSearch::default()
+    };
+    let (mut copied, mut skipped, mut offset) = (0_u64, 0_u64, 0_usize);
+    loop {
+        let page = source.search_runs(&RunSearch {
+            offset,
+            ..search.clone()
+        })?;
+        let total = page.total_count.unwrap_or_default();
+        let mut batch = Vec::with_capacity(page.runs.len());
+        let mut extras = Vec::new();
+        for run in &page.runs {
+            if already_there(destination, run) {
+                skipped += 1;
+                continue;
+            }
+            batch.push(read_run(source, run)?);
+            extras.push(run);
+        }
+        if !batch.is_empty() {
+            destination.import_runs(&batch, ImportMode::Replace, &[])?;
+            for run in extras {
+                for data in &run.data {
+                    destination.set_data_hash(&run.info.run_id, data)?;
+                }
+                let io = source.run_io(&run.info.run_id)?;
+                if !io.model_inputs.is_empty() {
+                    destination.log_run_model_inputs(&run.info.run_id, &io.model_inputs)?;
+                }
+            }
+            copied += batch.len() as u64;
+        }
+        progress(copied + skipped, total);
+        match page.next_offset {
+            Some(next) if !page.runs.is_empty() => offset = next,
+            _ => break,
+        }
+    }
+    Ok((copied, skipped))
+}
+
+/// Whether `destination` holds `run` as it is: same fields, params, tags, latest metrics,
+/// provenance.
+fn already_there(destination: &dyn Store, run: &Run) -> bool {
+    destination
+        .get_run(&run.info.run_id)
+        .is_ok_and(|there| there == *run)
+}
+
+/// Everything of `run` an import writes.
+fn read_run(source: &dyn Store, run: &Run) -> StoreResult<ImportedRun> {
+    let run_id = &run.info.run_id;
+    let mut metrics = Vec::with_capacity(run.metrics.len());
+    for metric in &run.metrics {
+        metrics.push((
+            metric.key.clone(),
+            source.metric_history(run_id, &metric.key)?,
+        ));
+    }
+    let io = source.run_io(run_id)?;
+    let inputs = io
+        .dataset_inputs
+        .into_iter()
+        .map(|input| ImportedInput {
+            name: input.dataset.name,
+            digest: input.dataset.digest,
+            source_type: input.dataset.source_type,
+            source: input.dataset.source,
+            schema: input.dataset.schema,
+            profile: input.dataset.profile,
+            tags: input.tags,
+        })
+        .collect();
+    let artifacts = source
+        .list_artifacts(run_id)?
+        .into_iter()
+        .map(|file| IndexedArtifact {
+            path: file.path,
+            size_bytes: file.size_bytes,
+            mime: None,
+            location: file.location.unwrap_or_default(),
+            modified_ms: file.modified_ms,
+        })
+        .collect();
+    let info = &run.info;
+    Ok(ImportedRun {
+        run_id: run_id.clone(),
+        experiment_id: info.experiment_id,
+        run_name: info.run_name.clone(),
+        user_id: info.user_id.clone(),
+        status: info.status,
+        start_time_ms: info.start_time_ms,
+        end_time_ms: info.end_time_ms,
+        lifecycle_stage: info.lifecycle_stage,
+        deleted_time_ms: None,
+        artifact_uri: info.artifact_uri.clone(),
+        source_kind: info.source_kind,
+        source_path: info.source_path.clone().unwrap_or_default(),
+        parent_run_id: info.parent_run_id.clone(),
+        params: run.params.clone(),
+        tags: run.tags.clone(),
+        metrics,
+        artifacts,
+        inputs,
+        git: run.git.clone(),
+        outputs: io
+            .model_outputs
+            .into_iter()
+            .map(|output| (output.model_id, output.step))
+            .collect(),
+    })
+}
