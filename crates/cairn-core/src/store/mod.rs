@@ -1,6 +1,7 @@
 //! The store: the one interface through which every part of Cairn reads and writes what it
 //! knows. It speaks domain types; [`SqliteStore`] keeps them in one SQLite file.
 
+pub mod copy;
 mod indexing;
 mod logged_models;
 mod postgres;
@@ -19,7 +20,7 @@ pub use run_search::RunSearchStore;
 pub use site::{ChangeWatcher, StoreChange, StoreSite};
 pub use tracking::TrackingStore;
 
-pub use postgres::{PostgresStore, latest_postgres_schema_version};
+pub use postgres::{PostgresStore, latest_postgres_schema_version, redacted_url};
 pub use sqlite::{ChangeWatch, Durability, SqliteStore, latest_schema_version};
 
 use crate::model::{ExperimentId, MetricPoint, Run, ViewType};

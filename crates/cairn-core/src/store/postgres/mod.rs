@@ -49,7 +49,7 @@ impl PostgresStore {
         let mut config: postgres::Config = url.parse().map_err(|error| {
             StoreError::invalid(
                 "database",
-                format!("'{}' is not a PostgreSQL URL: {error}", redact(url)),
+                format!("'{}' is not a PostgreSQL URL: {error}", redacted_url(url)),
             )
         })?;
         config.connect_timeout(CONNECT_TIMEOUT);
@@ -142,8 +142,8 @@ impl PostgresStore {
     }
 }
 
-/// `url` with any password replaced by `***`, for messages.
-pub(crate) fn redact(url: &str) -> String {
+/// A database URL fit for messages and logs: the database it names, without its password.
+pub fn redacted_url(url: &str) -> String {
     match url.parse::<postgres::Config>() {
         Ok(config) => describe(&config),
         Err(_) => "(the given database URL)".to_owned(),
@@ -152,7 +152,10 @@ pub(crate) fn redact(url: &str) -> String {
 
 /// The database a configuration names, as a URL without its password.
 fn describe(config: &postgres::Config) -> String {
-    let user = config.get_user().map(|user| format!("{user}@")).unwrap_or_default();
+    let user = config
+        .get_user()
+        .map(|user| format!("{user}@"))
+        .unwrap_or_default();
     let host = config
         .get_hosts()
         .first()
