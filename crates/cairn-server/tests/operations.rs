@@ -43,7 +43,10 @@ fn metrics_count_requests_by_route_and_points_ingested() {
         json!({"run_id": run_id, "key": "acc", "value": 0.5, "timestamp": 1}),
     );
     assert_eq!(one.status, 200);
-    let missing = server.get(&format!("/api/2.0/mlflow/runs/get?run_id={}", "f".repeat(32)));
+    let missing = server.get(&format!(
+        "/api/2.0/mlflow/runs/get?run_id={}",
+        "f".repeat(32)
+    ));
     assert_eq!(missing.status, 404);
 
     let reply = server.get("/metrics");
@@ -57,7 +60,10 @@ fn metrics_count_requests_by_route_and_points_ingested() {
         reply.head
     );
     let page = reply.body.clone();
-    assert_eq!(sample(&page, "cairn_metric_points_ingested_total"), Some(6.0));
+    assert_eq!(
+        sample(&page, "cairn_metric_points_ingested_total"),
+        Some(6.0)
+    );
     assert_eq!(sample(&page, "cairn_store_writes_total"), Some(3.0));
     assert_eq!(
         sample(
@@ -77,7 +83,10 @@ fn metrics_count_requests_by_route_and_points_ingested() {
     assert!(!page.contains(&run_id), "a run id never becomes a label");
     // The histogram's +Inf bucket equals its count, and buckets never decrease.
     let labels = "route=\"/api/2.0/mlflow/runs/log-batch\",method=\"POST\"";
-    let count = sample(&page, &format!("cairn_http_request_duration_seconds_count{{{labels}}}"));
+    let count = sample(
+        &page,
+        &format!("cairn_http_request_duration_seconds_count{{{labels}}}"),
+    );
     let infinite = sample(
         &page,
         &format!("cairn_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}}"),
@@ -86,10 +95,17 @@ fn metrics_count_requests_by_route_and_points_ingested() {
     assert_eq!(infinite, count);
     let buckets: Vec<f64> = page
         .lines()
-        .filter(|line| line.starts_with(&format!("cairn_http_request_duration_seconds_bucket{{{labels}")))
+        .filter(|line| {
+            line.starts_with(&format!(
+                "cairn_http_request_duration_seconds_bucket{{{labels}"
+            ))
+        })
         .map(|line| line.rsplit(' ').next().unwrap().parse().unwrap())
         .collect();
-    assert!(buckets.windows(2).all(|pair| pair[0] <= pair[1]), "{buckets:?}");
+    assert!(
+        buckets.windows(2).all(|pair| pair[0] <= pair[1]),
+        "{buckets:?}"
+    );
     // Every line is a comment or `name{labels} value`.
     for line in page.lines().filter(|line| !line.starts_with('#')) {
         let (_, value) = line.rsplit_once(' ').expect(line);

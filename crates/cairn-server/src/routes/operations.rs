@@ -46,9 +46,16 @@ async fn metrics(State(state): State<Shared>) -> Response {
         idle_connections: idle,
         busy_connections: busy,
     };
-    let body = render(&state.telemetry, gauges, state.started.elapsed().as_secs_f64());
+    let body = render(
+        &state.telemetry,
+        gauges,
+        state.started.elapsed().as_secs_f64(),
+    );
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         body,
     )
         .into_response()

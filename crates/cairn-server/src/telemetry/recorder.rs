@@ -82,7 +82,11 @@ impl Telemetry {
 
 /// Middleware: times each request and counts it under its route template (`unmatched` for
 /// paths no route claims: they are not made into series).
-pub async fn record_requests(State(state): State<Shared>, request: Request, next: Next) -> Response {
+pub async fn record_requests(
+    State(state): State<Shared>,
+    request: Request,
+    next: Next,
+) -> Response {
     let route = request
         .extensions()
         .get::<MatchedPath>()
