@@ -128,3 +128,39 @@ fn metrics_need_the_servers_credentials_and_health_does_not() {
     assert_eq!(health.status, 200);
     assert_eq!(health.body, "OK");
 }
+
+#[test]
+fn every_series_the_sample_dashboard_plots_is_exported() {
+    let server = support::start(Auth::None);
+    assert_eq!(server.get("/health").status, 200);
+    let page = server.get("/metrics").body;
+    let dashboard = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../docs/grafana/cairn-dashboard.json"),
+    )
+    .unwrap();
+    let mut names: Vec<&str> = dashboard
+        .match_indices("cairn_")
+        .map(|(start, _)| {
+            let rest = &dashboard[start..];
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            &rest[..end]
+        })
+        .filter(|name| name.len() > "cairn_".len() && *name != "cairn_server" && *name != "cairn_")
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    assert!(names.len() >= 5, "{names:?}");
+    for name in names {
+        // Pool gauges exist only for a store with a connection pool (PostgreSQL).
+        if name == "cairn_store_connections" {
+            continue;
+        }
+        assert!(
+            page.lines().any(|line| line.starts_with(name)),
+            "the dashboard plots {name}, which /metrics does not export"
+        );
+    }
+}
