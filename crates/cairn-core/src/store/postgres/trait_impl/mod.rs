@@ -1,3 +1,4 @@
 //! The store's traits for [`PostgresStore`](super::PostgresStore), one file per trait.
 
+mod placeholder_search;
 mod site;
