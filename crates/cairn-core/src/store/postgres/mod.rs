@@ -8,8 +8,13 @@
 
 mod changes;
 mod errors;
+mod key_values;
+mod logged_models;
 mod migrate;
 mod pool;
+mod registry;
+mod registry_edit;
+mod registry_read;
 mod trait_impl;
 
 use std::path::{Path, PathBuf};
