@@ -1,3 +1,5 @@
 //! The store's traits for [`PostgresStore`](super::PostgresStore), one file per trait.
 
+mod placeholder_indexing;
+mod placeholder_search;
 mod site;
