@@ -2,4 +2,6 @@
 
 mod placeholder_indexing;
 mod placeholder_search;
+mod provenance;
 mod site;
+mod tracking;
