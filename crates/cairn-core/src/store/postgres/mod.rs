@@ -6,16 +6,27 @@
 //! dropped (a restart) is replaced on the next call, and the call that found it broken fails
 //! with [`StoreError::Unavailable`] — never a hang.
 
+mod artifacts;
 mod changes;
+mod data_hashes;
 mod errors;
+mod experiments;
 mod key_values;
 mod logged_models;
+mod metric_reads;
+mod metrics;
 mod migrate;
 mod pool;
+mod provenance;
 mod registry;
 mod registry_edit;
 mod registry_read;
+mod row;
+mod run_io;
+mod runs;
+mod sql;
 mod trait_impl;
+mod writes;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

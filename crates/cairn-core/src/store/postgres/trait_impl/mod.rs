@@ -1,6 +1,8 @@
 //! The store's traits for [`PostgresStore`](super::PostgresStore), one file per trait.
 
 mod logged_models;
-mod placeholder_search;
+mod placeholder_indexing;
+mod provenance;
 mod registry;
 mod site;
+mod tracking;

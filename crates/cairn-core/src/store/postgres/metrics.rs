@@ -1,0 +1,379 @@
+//! Writing metric histories: compressed chunks (`metric_chunks`, Cairn's metric codec) plus a
+//! short uncompressed tail (`metric_tail`) for points logged a few at a time, folded into a
+//! chunk once it is long enough or the run ends. A batch locks its series rows (`FOR UPDATE`,
+//! in id order) so concurrent writers of one series take turns, and writes each table with one
+//! set-based statement whatever the number of keys.
+
+use std::collections::HashMap;
+
+use postgres::{Row, Transaction};
+
+use super::sql::{args, big, execute, query};
+use crate::error::StoreResult;
+use crate::metric_codec;
+use crate::model::MetricPoint;
+
+/// Most points in one chunk.
+pub(crate) const CHUNK_POINTS: usize = 4096;
+/// A write of at least this many points to one series goes straight into chunks.
+const DIRECT_CHUNK_MIN_POINTS: usize = 64;
+/// The tail is folded into a chunk once it holds this many points.
+const TAIL_FLUSH_POINTS: usize = 256;
+/// Chunks sent in one statement (a few MB at most).
+const CHUNKS_PER_STATEMENT: usize = 256;
+
+/// A series row as locked for writing.
+struct Series {
+    id: i64,
+    key: String,
+    latest: Option<MetricPoint>,
+    point_count: usize,
+    tail_count: usize,
+}
+
+const SERIES_COLUMNS: &str = "id, key, latest_value, latest_is_nan, latest_step, \
+     latest_timestamp_ms, point_count, tail_count";
+
+fn series_row(row: &Row) -> StoreResult<Series> {
+    let point_count = usize::try_from(row.try_get::<_, i64>(6)?).unwrap_or(0);
+    let latest = if point_count == 0 {
+        None
+    } else {
+        let is_nan: bool = row.try_get(3)?;
+        Some(MetricPoint {
+            step: row.try_get(4)?,
+            timestamp_ms: row.try_get(5)?,
+            value: match row.try_get::<_, Option<f64>>(2)? {
+                Some(value) if !is_nan => value,
+                _ => f64::NAN,
+            },
+        })
+    };
+    Ok(Series {
+        id: row.try_get(0)?,
+        key: row.try_get(1)?,
+        latest,
+        point_count,
+        tail_count: usize::try_from(row.try_get::<_, i32>(7)?).unwrap_or(0),
+    })
+}
+
+/// Locks the series `keys` of a run, creating the missing ones; by key.
+fn lock_series(
+    tx: &mut Transaction<'_>,
+    run_pk: i64,
+    keys: &[&str],
+) -> StoreResult<HashMap<String, Series>> {
+    let select = format!(
+        "SELECT {SERIES_COLUMNS} FROM metric_series WHERE run_id = $1 AND key = ANY($2)
+         ORDER BY id FOR UPDATE"
+    );
+    let mut found = HashMap::with_capacity(keys.len());
+    for row in query(tx, &select, args![run_pk, keys.to_vec()])? {
+        let series = series_row(&row)?;
+        found.insert(series.key.clone(), series);
+    }
+    let mut missing: Vec<&str> = keys
+        .iter()
+        .copied()
+        .filter(|key| !found.contains_key(*key))
+        .collect();
+    if missing.is_empty() {
+        return Ok(found);
+    }
+    missing.sort_unstable();
+    // New rows are ours (locked) until commit; a key another writer created meanwhile is
+    // skipped here and locked by the select after it.
+    let inserted = query(
+        tx,
+        &format!(
+            "INSERT INTO metric_series (run_id, key, latest_step, latest_timestamp_ms)
+             SELECT $1, key, 0, 0 FROM UNNEST($2::TEXT[]) AS k (key) ORDER BY key
+             ON CONFLICT (run_id, key) DO NOTHING
+             RETURNING {SERIES_COLUMNS}"
+        ),
+        args![run_pk, missing.clone()],
+    )?;
+    for row in &inserted {
+        let series = series_row(row)?;
+        found.insert(series.key.clone(), series);
+    }
+    let raced: Vec<&str> = missing
+        .into_iter()
+        .filter(|key| !found.contains_key(*key))
+        .collect();
+    if !raced.is_empty() {
+        for row in query(tx, &select, args![run_pk, raced])? {
+            let series = series_row(&row)?;
+            found.insert(series.key.clone(), series);
+        }
+    }
+    Ok(found)
+}
+
+/// Rows for `metric_chunks`, as columns.
+#[derive(Default)]
+struct ChunkRows {
+    series_ids: Vec<i64>,
+    first_points: Vec<i64>,
+    point_counts: Vec<i32>,
+    min_steps: Vec<i64>,
+    max_steps: Vec<i64>,
+    data: Vec<Vec<u8>>,
+}
+
+impl ChunkRows {
+    /// Encodes `points`, the history of `series_id` from point `first_point` on.
+    fn add(&mut self, series_id: i64, first_point: usize, points: &[MetricPoint]) {
+        for (index, chunk) in points.chunks(CHUNK_POINTS).enumerate() {
+            let mut buffer = Vec::new();
+            metric_codec::encode(chunk, &mut buffer);
+            self.series_ids.push(series_id);
+            self.first_points
+                .push(big(first_point + index * CHUNK_POINTS));
+            self.point_counts
+                .push(i32::try_from(chunk.len()).unwrap_or(i32::MAX));
+            self.min_steps
+                .push(chunk.iter().map(|point| point.step).min().unwrap_or(0));
+            self.max_steps
+                .push(chunk.iter().map(|point| point.step).max().unwrap_or(0));
+            self.data.push(buffer);
+        }
+    }
+
+    fn write(self, tx: &mut Transaction<'_>) -> StoreResult<()> {
+        let total = self.series_ids.len();
+        let mut start = 0;
+        while start < total {
+            let end = (start + CHUNKS_PER_STATEMENT).min(total);
+            execute(
+                tx,
+                "INSERT INTO metric_chunks (series_id, first_point, point_count, min_step,
+                                            max_step, data)
+                 SELECT * FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::INTEGER[], $4::BIGINT[],
+                                      $5::BIGINT[], $6::BYTEA[])",
+                args![
+                    self.series_ids[start..end].to_vec(),
+                    self.first_points[start..end].to_vec(),
+                    self.point_counts[start..end].to_vec(),
+                    self.min_steps[start..end].to_vec(),
+                    self.max_steps[start..end].to_vec(),
+                    self.data[start..end].to_vec(),
+                ],
+            )?;
+            start = end;
+        }
+        Ok(())
+    }
+}
+
+/// Removes the tails of `series_ids` and returns their points by series, in logging order.
+fn take_tails(
+    tx: &mut Transaction<'_>,
+    series_ids: &[i64],
+) -> StoreResult<HashMap<i64, Vec<MetricPoint>>> {
+    let mut tails: HashMap<i64, Vec<(i64, MetricPoint)>> = HashMap::new();
+    if series_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = query(
+        tx,
+        "DELETE FROM metric_tail WHERE series_id = ANY($1)
+         RETURNING series_id, seq, step, timestamp_ms, value_bits",
+        args![series_ids.to_vec()],
+    )?;
+    for row in &rows {
+        tails.entry(row.try_get(0)?).or_default().push((
+            row.try_get(1)?,
+            MetricPoint {
+                step: row.try_get(2)?,
+                timestamp_ms: row.try_get(3)?,
+                value: f64::from_bits(row.try_get::<_, i64>(4)? as u64),
+            },
+        ));
+    }
+    Ok(tails
+        .into_iter()
+        .map(|(series_id, mut points)| {
+            points.sort_unstable_by_key(|(seq, _)| *seq);
+            (
+                series_id,
+                points.into_iter().map(|(_, point)| point).collect(),
+            )
+        })
+        .collect())
+}
+
+/// Appends points (each key's in logging order) to the series of run `run_pk`.
+pub(crate) fn append(
+    tx: &mut Transaction<'_>,
+    run_pk: i64,
+    by_key: Vec<(&str, Vec<MetricPoint>)>,
+) -> StoreResult<()> {
+    // One entry per key (a caller may name a key twice), in logging order.
+    let mut writes: Vec<(&str, Vec<MetricPoint>)> = Vec::with_capacity(by_key.len());
+    let mut index_of: HashMap<&str, usize> = HashMap::with_capacity(by_key.len());
+    for (key, points) in by_key {
+        if points.is_empty() {
+            continue;
+        }
+        match index_of.get(key) {
+            Some(&index) => writes[index].1.extend(points),
+            None => {
+                index_of.insert(key, writes.len());
+                writes.push((key, points));
+            }
+        }
+    }
+    if writes.is_empty() {
+        return Ok(());
+    }
+    let keys: Vec<&str> = writes.iter().map(|(key, _)| *key).collect();
+    let mut series = lock_series(tx, run_pk, &keys)?;
+
+    let mut tail_rows: (Vec<i64>, Vec<i64>, Vec<i64>, Vec<i64>, Vec<i64>) = Default::default();
+    let mut flushes: Vec<(i64, usize, &[MetricPoint])> = Vec::new();
+    for (key, points) in &writes {
+        let Some(series) = series.get_mut(*key) else {
+            continue;
+        };
+        for point in points {
+            if series
+                .latest
+                .is_none_or(|latest| point.is_later_than(&latest))
+            {
+                series.latest = Some(*point);
+            }
+        }
+        if series.tail_count + points.len() >= TAIL_FLUSH_POINTS
+            || points.len() >= DIRECT_CHUNK_MIN_POINTS
+        {
+            flushes.push((series.id, series.point_count - series.tail_count, points));
+            series.tail_count = 0;
+        } else {
+            for (offset, point) in points.iter().enumerate() {
+                tail_rows.0.push(series.id);
+                tail_rows.1.push(big(series.point_count + offset));
+                tail_rows.2.push(point.step);
+                tail_rows.3.push(point.timestamp_ms);
+                tail_rows.4.push(point.value.to_bits() as i64);
+            }
+            series.tail_count += points.len();
+        }
+        series.point_count += points.len();
+    }
+
+    if !flushes.is_empty() {
+        let ids: Vec<i64> = flushes.iter().map(|(id, _, _)| *id).collect();
+        let mut tails = take_tails(tx, &ids)?;
+        let mut chunks = ChunkRows::default();
+        for (series_id, first_point, points) in flushes {
+            match tails.remove(&series_id) {
+                Some(mut pending) => {
+                    pending.extend_from_slice(points);
+                    chunks.add(series_id, first_point, &pending);
+                }
+                None => chunks.add(series_id, first_point, points),
+            }
+        }
+        chunks.write(tx)?;
+    }
+    if !tail_rows.0.is_empty() {
+        execute(
+            tx,
+            "INSERT INTO metric_tail (series_id, seq, step, timestamp_ms, value_bits)
+             SELECT * FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::BIGINT[],
+                                  $5::BIGINT[])",
+            args![
+                tail_rows.0,
+                tail_rows.1,
+                tail_rows.2,
+                tail_rows.3,
+                tail_rows.4
+            ],
+        )?;
+    }
+    save_series(tx, series.values())
+}
+
+/// Writes the latest points and counts of `series` back, in one statement.
+fn save_series<'a>(
+    tx: &mut Transaction<'_>,
+    series: impl Iterator<Item = &'a Series>,
+) -> StoreResult<()> {
+    let mut columns: (
+        Vec<i64>,
+        Vec<Option<f64>>,
+        Vec<bool>,
+        Vec<i64>,
+        Vec<i64>,
+        Vec<i64>,
+        Vec<i32>,
+    ) = Default::default();
+    for series in series {
+        let Some(latest) = series.latest else {
+            continue;
+        };
+        columns.0.push(series.id);
+        columns
+            .1
+            .push((!latest.value.is_nan()).then_some(latest.value));
+        columns.2.push(latest.value.is_nan());
+        columns.3.push(latest.step);
+        columns.4.push(latest.timestamp_ms);
+        columns.5.push(big(series.point_count));
+        columns
+            .6
+            .push(i32::try_from(series.tail_count).unwrap_or(i32::MAX));
+    }
+    execute(
+        tx,
+        "UPDATE metric_series s
+         SET latest_value = u.value, latest_is_nan = u.is_nan, latest_step = u.step,
+             latest_timestamp_ms = u.timestamp_ms, point_count = u.point_count,
+             tail_count = u.tail_count
+         FROM UNNEST($1::BIGINT[], $2::DOUBLE PRECISION[], $3::BOOLEAN[], $4::BIGINT[],
+                     $5::BIGINT[], $6::BIGINT[], $7::INTEGER[])
+              AS u (id, value, is_nan, step, timestamp_ms, point_count, tail_count)
+         WHERE s.id = u.id",
+        args![
+            columns.0, columns.1, columns.2, columns.3, columns.4, columns.5, columns.6
+        ],
+    )?;
+    Ok(())
+}
+
+/// Folds every tail of a run into chunks; called when the run ends.
+pub(crate) fn compact_run(tx: &mut Transaction<'_>, run_pk: i64) -> StoreResult<()> {
+    let rows = query(
+        tx,
+        "SELECT id, point_count - tail_count FROM metric_series
+         WHERE run_id = $1 AND tail_count > 0 ORDER BY id FOR UPDATE",
+        args![run_pk],
+    )?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut starts = Vec::with_capacity(rows.len());
+    for row in &rows {
+        starts.push((
+            row.try_get::<_, i64>(0)?,
+            usize::try_from(row.try_get::<_, i64>(1)?).unwrap_or(0),
+        ));
+    }
+    let ids: Vec<i64> = starts.iter().map(|(id, _)| *id).collect();
+    let mut tails = take_tails(tx, &ids)?;
+    let mut chunks = ChunkRows::default();
+    for (series_id, first_point) in starts {
+        if let Some(points) = tails.remove(&series_id) {
+            chunks.add(series_id, first_point, &points);
+        }
+    }
+    chunks.write(tx)?;
+    execute(
+        tx,
+        "UPDATE metric_series SET tail_count = 0 WHERE id = ANY($1)",
+        args![ids],
+    )?;
+    Ok(())
+}
