@@ -325,6 +325,43 @@ contract_suite! {
             artifact_index_records_updates_and_forgets_folders,
         ]
     }
+    run_search {
+        search: [
+            filters_and_order_by,
+            nan_latest_is_filtered_out_and_sorted_after_values,
+            paging_and_count_total,
+            slices_hand_over_the_page_in_order,
+            view_types_and_experiment_restriction,
+            max_results_bounds,
+        ]
+        grouping: [
+            runs_group_by_param_value_with_a_metric_summary,
+        ]
+    }
+    registry {
+        registry: [
+            create_and_get_registered_model,
+            model_names_are_validated,
+            versions_are_numbered_from_one_and_never_reused,
+            stage_names_are_canonical,
+            archive_existing_versions_follows_mlflow,
+            latest_versions_are_the_highest_per_stage,
+            aliases_are_set_and_moved,
+            bad_aliases_are_refused,
+            registry_history_records_every_change_in_order,
+            gate_reports_and_alias_removals_are_in_the_history,
+        ]
+        serving: [
+            deleted_versions_keep_their_numbers_and_lose_their_aliases,
+            registry_rename_describe_tag_and_delete,
+        ]
+    }
+    logged_models {
+        serving: [
+            logged_models_have_ids_locations_status_params_and_tags,
+            logged_model_metrics_ignore_exact_duplicates,
+        ]
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -514,7 +551,7 @@ mod sqlite_storage_paths {
     use std::path::Path;
 
     use cairn_core::model::{RunStatus, RunUpdate};
-    use cairn_core::{PostgresStore, SqliteStore, Store};
+    use cairn_core::{SqliteStore, Store};
 
     use crate::{metrics, run, sample_points};
 

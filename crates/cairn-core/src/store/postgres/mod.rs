@@ -24,6 +24,7 @@ mod registry_read;
 mod row;
 mod run_io;
 mod runs;
+mod search;
 mod sql;
 mod trait_impl;
 mod writes;
@@ -94,6 +95,12 @@ impl PostgresStore {
     /// The folder holding artifacts stored by Cairn itself.
     pub fn artifact_root(&self) -> &Path {
         &self.artifact_root
+    }
+
+    /// PostgreSQL's plan of a run search as it ran (`EXPLAIN ANALYZE`, one line per row), to
+    /// check that a slow search uses the indexes.
+    pub fn explain_search(&self, search: &crate::store::RunSearch) -> StoreResult<Vec<String>> {
+        self.read(|tx| search::explain(tx, search))
     }
 
     /// How many connections the pool holds now: (idle, in use).

@@ -4,5 +4,6 @@ mod logged_models;
 mod placeholder_indexing;
 mod provenance;
 mod registry;
+mod run_search;
 mod site;
 mod tracking;
