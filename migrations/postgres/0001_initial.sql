@@ -40,9 +40,10 @@ CREATE TABLE runs (
     -- by uuid, so a child can be stored before its parent is imported
     parent_run_uuid  TEXT
 );
--- The runs table's default page: an experiment's live runs, newest first.
-CREATE INDEX runs_by_experiment ON runs (experiment_id, lifecycle_stage, start_time_ms DESC, run_uuid);
-CREATE INDEX runs_by_start ON runs (start_time_ms DESC, run_uuid);
+-- The runs table's default page: an experiment's live runs, newest first (MLflow puts runs
+-- without a start time last), ties by id; a search's LIMIT reads just the page from it.
+CREATE INDEX runs_by_experiment ON runs (experiment_id, lifecycle_stage, start_time_ms DESC NULLS LAST, run_uuid);
+CREATE INDEX runs_by_start ON runs (start_time_ms DESC NULLS LAST, run_uuid);
 CREATE INDEX runs_by_parent ON runs (parent_run_uuid) WHERE parent_run_uuid IS NOT NULL;
 CREATE INDEX runs_by_source ON runs (source_path) WHERE source_path IS NOT NULL;
 CREATE INDEX runs_running ON runs (id) WHERE status = 'RUNNING';

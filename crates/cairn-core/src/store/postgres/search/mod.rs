@@ -74,12 +74,19 @@ pub(super) fn search_runs_in_slices(
 /// first in `statement`.
 fn write_conditions(search: &RunSearch, statement: &mut Statement) {
     statement.push("TRUE");
-    if !search.experiment_ids.is_empty() {
-        statement.push(" AND r.experiment_id = ANY(");
-        statement.bind(SqlValue::IntList(
-            search.experiment_ids.iter().map(|id| id.0).collect(),
-        ));
-        statement.push(")");
+    match search.experiment_ids.as_slice() {
+        [] => {}
+        // One experiment as `=`, so that `runs_by_experiment` hands over its runs already in
+        // the default order and a page stops reading when it is full.
+        [only] => {
+            statement.push(" AND r.experiment_id = ");
+            statement.bind(SqlValue::Int(only.0));
+        }
+        many => {
+            statement.push(" AND r.experiment_id = ANY(");
+            statement.bind(SqlValue::IntList(many.iter().map(|id| id.0).collect()));
+            statement.push(")");
+        }
     }
     let stage = match search.view {
         ViewType::ActiveOnly => Some("active"),

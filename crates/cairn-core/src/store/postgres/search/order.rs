@@ -33,12 +33,11 @@ pub(super) fn compile_order(order: &[OrderBy], statement: &mut Statement) -> Com
                 joins.push_str(&format!(
                     " LEFT JOIN metric_series {alias} ON {alias}.run_id = r.id AND {alias}.key = {key}"
                 ));
-                // Values, then NaN (a row without a value), then runs without the metric.
-                terms.push(format!(
-                    "CASE WHEN {alias}.run_id IS NULL THEN 2 \
-                     WHEN {alias}.latest_is_nan OR {alias}.latest_value IS NULL THEN 1 ELSE 0 END"
-                ));
-                terms.push(format!("{alias}.latest_value {direction}"));
+                // Values, then NaN (stored as a row with a NULL value), then runs without the
+                // metric (no row): both columns come from the `(key, latest_value) INCLUDE
+                // (run_id)` index, so the join reads no table rows.
+                terms.push(format!("{alias}.latest_value {direction} NULLS LAST"));
+                terms.push(format!("{alias}.run_id IS NULL"));
             }
             Field::Param(key) | Field::Tag(key) => {
                 let table = if matches!(entry.field, Field::Param(_)) {

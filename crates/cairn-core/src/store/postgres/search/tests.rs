@@ -114,8 +114,8 @@ fn the_page_and_the_count_share_the_conditions() {
         ]
     );
     assert!(page.sql.contains(
-        "ORDER BY CASE WHEN o0.run_id IS NULL THEN 2 WHEN o0.latest_is_nan OR o0.latest_value IS NULL \
-         THEN 1 ELSE 0 END, o0.latest_value DESC, o1.value COLLATE \"C\" ASC NULLS LAST, \
-         r.start_time_ms DESC NULLS LAST, r.run_uuid LIMIT $7::int8 OFFSET $8::int8"
+        "ORDER BY o0.latest_value DESC NULLS LAST, o0.run_id IS NULL, \
+         o1.value COLLATE \"C\" ASC NULLS LAST, r.start_time_ms DESC NULLS LAST, r.run_uuid \
+         LIMIT $7::int8 OFFSET $8::int8"
     ), "{}", page.sql);
 }
