@@ -53,11 +53,17 @@ fn main() {
     let cold: Vec<f64> = CASES
         .iter()
         .map(|(_, filter, order_by)| {
-            time_search(&postgres, &bench_search(postgres_experiment, filter, order_by)).0
+            time_search(
+                &postgres,
+                &bench_search(postgres_experiment, filter, order_by),
+            )
+            .0
         })
         .collect();
     let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("admin connection");
-    admin.batch_execute("VACUUM ANALYZE").expect("vacuum analyze");
+    admin
+        .batch_execute("VACUUM ANALYZE")
+        .expect("vacuum analyze");
     figures.push((
         format!("setup: {runs} runs × 20 params × 10 metrics × 2 tags"),
         format!("{:.1} s", sqlite_setup.as_secs_f64()),
@@ -74,9 +80,16 @@ fn main() {
             },
         );
         let (postgres_ms, postgres_total) = time_search(&postgres, &search);
-        assert_eq!(sqlite_total, postgres_total, "{label}: both stores count alike");
+        assert_eq!(
+            sqlite_total, postgres_total,
+            "{label}: both stores count alike"
+        );
         figures.push((
-            format!("{label}: {} / {} ({postgres_total} match)", shown(filter), order_by.join(", ")),
+            format!(
+                "{label}: {} / {} ({postgres_total} match)",
+                shown(filter),
+                order_by.join(", ")
+            ),
             format!("{sqlite_ms:.1} ms"),
             format!("{postgres_ms:.1} ms"),
             format!("{cold_ms:.1} ms"),
@@ -109,7 +122,11 @@ fn bench_search(experiment_id: ExperimentId, filter: &str, order_by: &[&str]) ->
 }
 
 fn shown(filter: &str) -> &str {
-    if filter.is_empty() { "(no filter)" } else { filter }
+    if filter.is_empty() {
+        "(no filter)"
+    } else {
+        filter
+    }
 }
 
 /// Logs `runs` runs into a new experiment, 1,000 runs per batch call; returns the experiment
@@ -194,7 +211,10 @@ fn point(index: usize, value: f64) -> MetricPoint {
 /// The median time of 7 searches (after one warm-up), and the total they counted.
 fn time_search(store: &dyn Store, search: &RunSearch) -> (f64, u64) {
     let first = store.search_runs(search).expect("search");
-    assert_eq!(first.runs.len(), 100.min(first.total_count.unwrap_or(0) as usize));
+    assert_eq!(
+        first.runs.len(),
+        100.min(first.total_count.unwrap_or(0) as usize)
+    );
     let mut timings: Vec<Duration> = (0..7)
         .map(|_| {
             let started = Instant::now();

@@ -4,11 +4,7 @@
 //! runs, two experiments), then thousands of random filters, orders and pages, each of which must
 //! give the same page, next offset and count on both; and the same for grouping by a param.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "tests fail loudly"
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
 use cairn_core::model::{
     Dataset, DatasetInput, ExperimentId, LifecycleStage, LogBatch, MetricPoint, NamedMetricPoint,
@@ -57,7 +53,8 @@ struct Stores {
 fn stores(seed: u64, runs: usize) -> Stores {
     let dir = tempfile::tempdir().unwrap();
     let sqlite = SqliteStore::open(&dir.path().join("reference.db")).unwrap();
-    let postgres = PostgresStore::connect(&fresh_database(), &dir.path().join("artifacts")).unwrap();
+    let postgres =
+        PostgresStore::connect(&fresh_database(), &dir.path().join("artifacts")).unwrap();
     let sqlite_experiments = fill(&sqlite, &mut Random(seed), runs);
     let postgres_experiments = fill(&postgres, &mut Random(seed), runs);
     Stores {
@@ -140,7 +137,10 @@ fn fill(store: &dyn Store, random: &mut Random, runs: usize) -> [ExperimentId; 2
                     ..Dataset::default()
                 },
                 tags: if random.chance(60) {
-                    vec![Tag::new("mlflow.data.context", random.pick(&["train", "eval"]))]
+                    vec![Tag::new(
+                        "mlflow.data.context",
+                        random.pick(&["train", "eval"]),
+                    )]
                 } else {
                     Vec::new()
                 },
@@ -175,7 +175,12 @@ fn random_comparison(random: &mut Random) -> Filter {
         CompareOp::Gt,
         CompareOp::GtEq,
     ]);
-    let textual = random.pick(&[CompareOp::Eq, CompareOp::NotEq, CompareOp::Like, CompareOp::ILike]);
+    let textual = random.pick(&[
+        CompareOp::Eq,
+        CompareOp::NotEq,
+        CompareOp::Like,
+        CompareOp::ILike,
+    ]);
     let number = Literal::Number(random.pick(&[0.0, 0.5, 1.0, -1.0, 1020.0, 30.0, f64::INFINITY]));
     let text = Literal::Text(random.pick(TEXTS).to_owned());
     let list: Vec<String> = (0..1 + random.below(3))
@@ -219,7 +224,14 @@ fn random_comparison(random: &mut Random) -> Filter {
                 RunAttribute::UserId,
                 RunAttribute::Status,
             ])),
-            compare(textual, Literal::Text(random.pick(&["alpha", "u_", "U%", "%TA", "É%", "ünter"]).to_owned())),
+            compare(
+                textual,
+                Literal::Text(
+                    random
+                        .pick(&["alpha", "u_", "U%", "%TA", "É%", "ünter"])
+                        .to_owned(),
+                ),
+            ),
         ),
         7 => comparison(
             Field::Attribute(RunAttribute::Status),
@@ -250,7 +262,10 @@ fn random_comparison(random: &mut Random) -> Filter {
         ),
         _ => comparison(
             Field::Attribute(RunAttribute::UserId),
-            compare(random.pick(&[CompareOp::Lt, CompareOp::GtEq]), Literal::Text("u".into())),
+            compare(
+                random.pick(&[CompareOp::Lt, CompareOp::GtEq]),
+                Literal::Text("u".into()),
+            ),
         ),
     }
 }
@@ -324,7 +339,10 @@ fn in_experiments(search: &RunSearch, indexes: &[usize], ids: [ExperimentId; 2])
 
 fn summary(page: &RunPage) -> (Vec<String>, Option<usize>, Option<u64>) {
     (
-        page.runs.iter().map(|run| run.info.run_id.clone()).collect(),
+        page.runs
+            .iter()
+            .map(|run| run.info.run_id.clone())
+            .collect(),
         page.next_offset,
         page.total_count,
     )
@@ -339,16 +357,27 @@ fn postgres_searches_agree_with_sqlite_on_random_searches() {
         let (search, experiments) = random_search(&mut random);
         let reference = stores
             .sqlite
-            .search_runs(&in_experiments(&search, &experiments, stores.sqlite_experiments))
+            .search_runs(&in_experiments(
+                &search,
+                &experiments,
+                stores.sqlite_experiments,
+            ))
             .unwrap();
         let found = stores
             .postgres
-            .search_runs(&in_experiments(&search, &experiments, stores.postgres_experiments))
+            .search_runs(&in_experiments(
+                &search,
+                &experiments,
+                stores.postgres_experiments,
+            ))
             .unwrap_or_else(|error| panic!("{search:?}: {error}"));
         assert_eq!(summary(&found), summary(&reference), "{search:?}");
         non_empty += usize::from(found.runs.len() > 1);
     }
-    assert!(non_empty > 400, "only {non_empty} searches found more than one run");
+    assert!(
+        non_empty > 400,
+        "only {non_empty} searches found more than one run"
+    );
 }
 
 #[test]

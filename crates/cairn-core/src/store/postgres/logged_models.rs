@@ -126,7 +126,10 @@ pub(super) fn log_metrics(
         .iter()
         .map(|metric| metric.point.timestamp_ms)
         .collect();
-    let runs: Vec<Option<&str>> = metrics.iter().map(|metric| metric.run_id.as_deref()).collect();
+    let runs: Vec<Option<&str>> = metrics
+        .iter()
+        .map(|metric| metric.run_id.as_deref())
+        .collect();
     let names: Vec<Option<&str>> = metrics
         .iter()
         .map(|metric| metric.dataset_name.as_deref())
@@ -143,7 +146,9 @@ pub(super) fn log_metrics(
                      $8::text[])
               AS m (key, value_bits, step, timestamp_ms, run_uuid, dataset_name, dataset_digest)
          ON CONFLICT DO NOTHING",
-        &[&model_id, &keys, &bits, &steps, &times, &runs, &names, &digests],
+        &[
+            &model_id, &keys, &bits, &steps, &times, &runs, &names, &digests,
+        ],
     )?;
     Ok(())
 }
@@ -230,7 +235,9 @@ pub(super) fn list(
 
 /// How many LoggedModels the store holds (deleted ones too).
 pub(super) fn count(db: &mut impl GenericClient) -> StoreResult<u64> {
-    let count: i64 = db.query_one("SELECT count(*) FROM logged_models", &[])?.get(0);
+    let count: i64 = db
+        .query_one("SELECT count(*) FROM logged_models", &[])?
+        .get(0);
     Ok(count.unsigned_abs())
 }
 

@@ -218,7 +218,10 @@ pub(super) fn set_alias(
 }
 
 /// Appends entries to the registry history, in order, in one statement.
-pub(super) fn record(tx: &mut Transaction<'_>, entries: &[RegistryHistoryEntry]) -> StoreResult<()> {
+pub(super) fn record(
+    tx: &mut Transaction<'_>,
+    entries: &[RegistryHistoryEntry],
+) -> StoreResult<()> {
     if entries.is_empty() {
         return Ok(());
     }
@@ -228,7 +231,11 @@ pub(super) fn record(tx: &mut Transaction<'_>, entries: &[RegistryHistoryEntry])
     let names = column(|entry| Some(entry.model_name.clone()));
     let versions: Vec<Option<i64>> = entries
         .iter()
-        .map(|entry| entry.version.and_then(|version| i64::try_from(version).ok()))
+        .map(|entry| {
+            entry
+                .version
+                .and_then(|version| i64::try_from(version).ok())
+        })
         .collect();
     let actions = column(|entry| Some(entry.change.as_str().to_owned()));
     let from = column(|entry| entry.from_stage.map(|stage| stage.as_str().to_owned()));
@@ -251,8 +258,8 @@ pub(super) fn record(tx: &mut Transaction<'_>, entries: &[RegistryHistoryEntry])
                                     user_id, time_ms, comment, origin, gate_report, position)
          ORDER BY position",
         &[
-            &names, &versions, &actions, &from, &to, &aliases, &users, &times, &comments,
-            &origins, &reports,
+            &names, &versions, &actions, &from, &to, &aliases, &users, &times, &comments, &origins,
+            &reports,
         ],
     )?;
     Ok(())

@@ -114,7 +114,9 @@ pub(super) fn models(
         &[&ids],
     )? {
         if let Some(&index) = position.get(&row.get::<_, i64>(0)) {
-            found[index].tags.push(Tag::new(row.get::<_, String>(1), row.get::<_, String>(2)));
+            found[index]
+                .tags
+                .push(Tag::new(row.get::<_, String>(1), row.get::<_, String>(2)));
         }
     }
     for row in db.query(
@@ -128,24 +130,25 @@ pub(super) fn models(
         }
     }
     // The highest live version in each stage of each model.
-    let mut latest = db.query(
-        &format!(
-            "SELECT DISTINCT ON (v.model_id, v.current_stage) {VERSION_COLUMNS}
+    let mut latest = db
+        .query(
+            &format!(
+                "SELECT DISTINCT ON (v.model_id, v.current_stage) {VERSION_COLUMNS}
              FROM model_versions v WHERE v.model_id = ANY($1) AND NOT v.deleted
              ORDER BY v.model_id, v.current_stage, v.version DESC"
-        ),
-        &[&ids],
-    )?
-    .iter()
-    .map(|row| {
-        let model_id: i64 = row.get(0);
-        let name = position
-            .get(&model_id)
-            .map(|&index| found[index].name.clone())
-            .unwrap_or_default();
-        (model_id, version_row(&name, row))
-    })
-    .collect::<Vec<_>>();
+            ),
+            &[&ids],
+        )?
+        .iter()
+        .map(|row| {
+            let model_id: i64 = row.get(0);
+            let name = position
+                .get(&model_id)
+                .map(|&index| found[index].name.clone())
+                .unwrap_or_default();
+            (model_id, version_row(&name, row))
+        })
+        .collect::<Vec<_>>();
     attach_details(db, &mut latest)?;
     for (model_id, version) in latest {
         if let Some(&index) = position.get(&model_id) {

@@ -80,7 +80,13 @@ fn write_comparison(comparison: &Comparison, out: &mut Statement) {
 
 /// A test on a key-value table (`params`, `tags`, `metric_series`): the run must have a row
 /// for the key whose value passes; `IS NULL` asks for no row at all.
-fn write_keyed(table: &str, key: &str, kind: ColumnKind, predicate: &Predicate, out: &mut Statement) {
+fn write_keyed(
+    table: &str,
+    key: &str,
+    kind: ColumnKind,
+    predicate: &Predicate,
+    out: &mut Statement,
+) {
     let value_column = if table == "metric_series" {
         "k.latest_value"
     } else {
@@ -158,7 +164,13 @@ fn write_test(column: &str, kind: ColumnKind, predicate: &Predicate, out: &mut S
 }
 
 /// `column <op> value` (op is not LIKE or ILIKE).
-fn write_compare(column: &str, kind: ColumnKind, op: CompareOp, value: &Literal, out: &mut Statement) {
+fn write_compare(
+    column: &str,
+    kind: ColumnKind,
+    op: CompareOp,
+    value: &Literal,
+    out: &mut Statement,
+) {
     let sql_op = op.as_str();
     match kind {
         ColumnKind::Text => {

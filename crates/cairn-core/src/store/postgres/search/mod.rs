@@ -138,7 +138,9 @@ fn page_statement(search: &RunSearch) -> Statement {
 fn search_infos(tx: &mut Transaction<'_>, search: &RunSearch) -> StoreResult<InfoPage> {
     let total_count = if search.count_total {
         let count = count_statement(search);
-        let total: i64 = tx.query_typed_one(&count.sql, &count.typed_values())?.get(0);
+        let total: i64 = tx
+            .query_typed_one(&count.sql, &count.typed_values())?
+            .get(0);
         Some(total.unsigned_abs())
     } else {
         None

@@ -12,7 +12,10 @@ use super::{count_statement, filter, page_statement};
 fn compiled(text: &str) -> Statement {
     let filter = parse_filter(text).unwrap_or_else(|error| panic!("{text}: {error:?}"));
     let mut statement = Statement::default();
-    filter::write_filter(&filter.unwrap_or_else(|| panic!("{text}: no filter")), &mut statement);
+    filter::write_filter(
+        &filter.unwrap_or_else(|| panic!("{text}: no filter")),
+        &mut statement,
+    );
     statement
 }
 
@@ -36,9 +39,16 @@ fn values_are_bound_never_written_into_the_text() {
             SqlValue::Float(0.5),
         ]
     );
-    for (index, cast) in ["text", "text", "text", "text", "text", "float8"].iter().enumerate() {
+    for (index, cast) in ["text", "text", "text", "text", "text", "float8"]
+        .iter()
+        .enumerate()
+    {
         let placeholder = format!("${}::{cast}", index + 1);
-        assert!(statement.sql.contains(&placeholder), "{placeholder} in {}", statement.sql);
+        assert!(
+            statement.sql.contains(&placeholder),
+            "{placeholder} in {}",
+            statement.sql
+        );
     }
 }
 
@@ -46,15 +56,26 @@ fn values_are_bound_never_written_into_the_text() {
 fn ilike_folds_the_pattern_in_ascii_and_nothing_escapes() {
     let statement = compiled("params.model ILIKE 'TRÉe%'");
     assert_eq!(statement.params[1], SqlValue::Text("trÉe%".into()));
-    assert!(statement.sql.contains("lower(k.value COLLATE \"C\") LIKE $2::text ESCAPE ''"));
+    assert!(
+        statement
+            .sql
+            .contains("lower(k.value COLLATE \"C\") LIKE $2::text ESCAPE ''")
+    );
 }
 
 #[test]
 fn is_null_on_a_key_is_a_not_exists_and_in_lists_are_arrays() {
     let statement = compiled("params.lr IS NULL and attributes.run_id IN ('a', 'b')");
-    assert!(statement.sql.starts_with("(NOT EXISTS (SELECT 1 FROM params k"));
+    assert!(
+        statement
+            .sql
+            .starts_with("(NOT EXISTS (SELECT 1 FROM params k")
+    );
     assert!(statement.sql.contains("r.run_uuid = ANY($2::text[])"));
-    assert_eq!(statement.params[1], SqlValue::TextList(vec!["a".into(), "b".into()]));
+    assert_eq!(
+        statement.params[1],
+        SqlValue::TextList(vec!["a".into(), "b".into()])
+    );
 }
 
 #[test]
@@ -86,7 +107,10 @@ fn constants_for_what_can_never_or_always_match() {
 #[test]
 fn whole_times_compare_as_integers_and_fractions_as_doubles() {
     let statement = compiled("attributes.start_time > 1700000001500 and attributes.end_time < 2.5");
-    assert_eq!(statement.params, [SqlValue::Int(1_700_000_001_500), SqlValue::Float(2.5)]);
+    assert_eq!(
+        statement.params,
+        [SqlValue::Int(1_700_000_001_500), SqlValue::Float(2.5)]
+    );
     assert!(statement.sql.contains("r.end_time_ms::float8 < $2::float8"));
 }
 
@@ -113,9 +137,13 @@ fn the_page_and_the_count_share_the_conditions() {
             SqlValue::Int(20),
         ]
     );
-    assert!(page.sql.contains(
-        "ORDER BY o0.latest_value DESC NULLS LAST, o0.run_id IS NULL, \
+    assert!(
+        page.sql.contains(
+            "ORDER BY o0.latest_value DESC NULLS LAST, o0.run_id IS NULL, \
          o1.value COLLATE \"C\" ASC NULLS LAST, r.start_time_ms DESC NULLS LAST, r.run_uuid \
          LIMIT $7::int8 OFFSET $8::int8"
-    ), "{}", page.sql);
+        ),
+        "{}",
+        page.sql
+    );
 }
