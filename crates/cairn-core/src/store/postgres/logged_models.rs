@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use postgres::{GenericClient, Row, Transaction};
+use postgres::{Row, Transaction};
 
 use crate::error::{ExperimentLookup, StoreError, StoreResult};
 use crate::model::{
@@ -15,20 +15,21 @@ use crate::time::now_millis;
 use crate::validate;
 
 use super::key_values::last_value_per_key;
+use super::sql::{args, execute, query, query_one, query_opt};
 
 const COLUMNS: &str = "model_id, experiment_id, name, artifact_location, creation_time_ms, \
      last_updated_time_ms, status, status_message, model_type, source_run_uuid";
 
 pub(super) fn create(tx: &mut Transaction<'_>, new: &NewLoggedModel) -> StoreResult<LoggedModel> {
-    let experiment = tx
-        .query_opt(
-            "SELECT COALESCE(artifact_location, ''), lifecycle_stage FROM experiments
+    let experiment = query_opt(
+        tx,
+        "SELECT COALESCE(artifact_location, ''), lifecycle_stage FROM experiments
              WHERE experiment_id = $1",
-            &[&new.experiment_id.0],
-        )?
-        .ok_or(StoreError::ExperimentNotFound {
-            experiment: ExperimentLookup::Id(new.experiment_id.0),
-        })?;
+        args![new.experiment_id.0],
+    )?
+    .ok_or(StoreError::ExperimentNotFound {
+        experiment: ExperimentLookup::Id(new.experiment_id.0),
+    })?;
     let experiment_location: String = experiment.get(0);
     if experiment.get::<_, String>(1) == "deleted" {
         return Err(StoreError::Deleted {
@@ -49,19 +50,20 @@ pub(super) fn create(tx: &mut Transaction<'_>, new: &NewLoggedModel) -> StoreRes
         "{}/models/{model_id}/artifacts",
         experiment_location.trim_end_matches('/')
     );
-    tx.execute(
+    execute(
+        tx,
         "INSERT INTO logged_models (model_id, experiment_id, name, artifact_location,
                                     creation_time_ms, last_updated_time_ms, model_type,
                                     source_run_uuid)
          VALUES ($1, $2, $3, $4, $5, $5, $6, $7)",
-        &[
-            &model_id,
-            &new.experiment_id.0,
-            &name,
-            &artifact_location,
-            &now_millis(),
-            &new.model_type,
-            &new.source_run_id,
+        args![
+            model_id,
+            new.experiment_id.0,
+            name,
+            artifact_location,
+            now_millis(),
+            new.model_type,
+            new.source_run_id
         ],
     )?;
     upsert_params(tx, &model_id, &new.params)?;
@@ -70,12 +72,13 @@ pub(super) fn create(tx: &mut Transaction<'_>, new: &NewLoggedModel) -> StoreRes
 }
 
 /// A LoggedModel that is not deleted, with its params, tags and metrics.
-pub(super) fn get(db: &mut impl GenericClient, model_id: &str) -> StoreResult<LoggedModel> {
-    let row = db.query_opt(
+pub(super) fn get(db: &mut Transaction<'_>, model_id: &str) -> StoreResult<LoggedModel> {
+    let row = query_opt(
+        db,
         &format!(
             "SELECT {COLUMNS} FROM logged_models WHERE model_id = $1 AND lifecycle_stage = 'active'"
         ),
-        &[&model_id],
+        args![model_id],
     )?;
     let Some(row) = row else {
         return Err(not_found(model_id));
@@ -88,10 +91,11 @@ pub(super) fn get(db: &mut impl GenericClient, model_id: &str) -> StoreResult<Lo
 /// Fails with [`StoreError::LoggedModelNotFound`] unless the model exists and is not deleted;
 /// locks its row, so writes to one model take turns.
 fn require_active(tx: &mut Transaction<'_>, model_id: &str) -> StoreResult<()> {
-    let found = tx.query_opt(
+    let found = query_opt(
+        tx,
         "SELECT 1 FROM logged_models WHERE model_id = $1 AND lifecycle_stage = 'active'
          FOR UPDATE",
-        &[&model_id],
+        args![model_id],
     )?;
     match found {
         Some(_) => Ok(()),
@@ -138,7 +142,8 @@ pub(super) fn log_metrics(
         .iter()
         .map(|metric| metric.dataset_digest.as_deref())
         .collect();
-    tx.execute(
+    execute(
+        tx,
         "INSERT INTO logged_model_metrics
            (model_id, key, value_bits, step, timestamp_ms, run_uuid, dataset_name, dataset_digest)
          SELECT $1, key, value_bits, step, timestamp_ms, run_uuid, dataset_name, dataset_digest
@@ -146,9 +151,7 @@ pub(super) fn log_metrics(
                      $8::text[])
               AS m (key, value_bits, step, timestamp_ms, run_uuid, dataset_name, dataset_digest)
          ON CONFLICT DO NOTHING",
-        &[
-            &model_id, &keys, &bits, &steps, &times, &runs, &names, &digests,
-        ],
+        args![model_id, keys, bits, steps, times, runs, names, digests],
     )?;
     Ok(())
 }
@@ -158,10 +161,11 @@ pub(super) fn set_status(
     model_id: &str,
     status: LoggedModelStatus,
 ) -> StoreResult<LoggedModel> {
-    let updated = tx.execute(
+    let updated = execute(
+        tx,
         "UPDATE logged_models SET status = $2, last_updated_time_ms = $3
          WHERE model_id = $1 AND lifecycle_stage = 'active'",
-        &[&model_id, &status.as_str(), &now_millis()],
+        args![model_id, status.as_str(), now_millis()],
     )?;
     if updated == 0 {
         return Err(not_found(model_id));
@@ -187,9 +191,10 @@ pub(super) fn set_tags(tx: &mut Transaction<'_>, model_id: &str, tags: &[Tag]) -
 
 pub(super) fn delete_tag(tx: &mut Transaction<'_>, model_id: &str, key: &str) -> StoreResult<()> {
     require_active(tx, model_id)?;
-    let deleted = tx.execute(
+    let deleted = execute(
+        tx,
         "DELETE FROM logged_model_tags WHERE model_id = $1 AND key = $2",
-        &[&model_id, &key],
+        args![model_id, key],
     )?;
     if deleted == 0 {
         return Err(StoreError::TagNotFound {
@@ -202,10 +207,11 @@ pub(super) fn delete_tag(tx: &mut Transaction<'_>, model_id: &str, key: &str) ->
 }
 
 pub(super) fn delete(tx: &mut Transaction<'_>, model_id: &str) -> StoreResult<()> {
-    let deleted = tx.execute(
+    let deleted = execute(
+        tx,
         "UPDATE logged_models SET lifecycle_stage = 'deleted', last_updated_time_ms = $2
          WHERE model_id = $1 AND lifecycle_stage = 'active'",
-        &[&model_id, &now_millis()],
+        args![model_id, now_millis()],
     )?;
     if deleted == 0 {
         return Err(not_found(model_id));
@@ -215,18 +221,19 @@ pub(super) fn delete(tx: &mut Transaction<'_>, model_id: &str) -> StoreResult<()
 
 /// Active LoggedModels of the given experiments (all when empty), newest first.
 pub(super) fn list(
-    db: &mut impl GenericClient,
+    db: &mut Transaction<'_>,
     experiment_ids: &[ExperimentId],
 ) -> StoreResult<Vec<LoggedModel>> {
     let ids: Vec<i64> = experiment_ids.iter().map(|id| id.0).collect();
-    let rows = db.query(
+    let rows = query(
+        db,
         &format!(
             "SELECT {COLUMNS} FROM logged_models
              WHERE lifecycle_stage = 'active'
                AND (cardinality($1::int8[]) = 0 OR experiment_id = ANY($1))
              ORDER BY creation_time_ms DESC, model_id COLLATE \"C\""
         ),
-        &[&ids],
+        args![ids],
     )?;
     let mut models: Vec<LoggedModel> = rows.iter().map(model_row).collect();
     attach_details(db, &mut models)?;
@@ -234,15 +241,13 @@ pub(super) fn list(
 }
 
 /// How many LoggedModels the store holds (deleted ones too).
-pub(super) fn count(db: &mut impl GenericClient) -> StoreResult<u64> {
-    let count: i64 = db
-        .query_one("SELECT count(*) FROM logged_models", &[])?
-        .get(0);
+pub(super) fn count(db: &mut Transaction<'_>) -> StoreResult<u64> {
+    let count: i64 = query_one(db, "SELECT count(*) FROM logged_models", args![])?.try_get(0)?;
     Ok(count.unsigned_abs())
 }
 
 /// Fills the params and tags (by key) and metrics (by key, step, time) of `models`.
-fn attach_details(db: &mut impl GenericClient, models: &mut [LoggedModel]) -> StoreResult<()> {
+fn attach_details(db: &mut Transaction<'_>, models: &mut [LoggedModel]) -> StoreResult<()> {
     if models.is_empty() {
         return Ok(());
     }
@@ -253,9 +258,10 @@ fn attach_details(db: &mut impl GenericClient, models: &mut [LoggedModel]) -> St
         .map(|(index, id)| (id.clone(), index))
         .collect();
     let index_of = |row: &Row| position.get(row.get::<_, &str>(0)).copied();
-    for row in db.query(
+    for row in query(
+        db,
         "SELECT model_id, key, value FROM logged_model_params WHERE model_id = ANY($1)",
-        &[&ids],
+        args![ids],
     )? {
         if let Some(index) = index_of(&row) {
             models[index].params.push(Param {
@@ -264,9 +270,10 @@ fn attach_details(db: &mut impl GenericClient, models: &mut [LoggedModel]) -> St
             });
         }
     }
-    for row in db.query(
+    for row in query(
+        db,
         "SELECT model_id, key, value FROM logged_model_tags WHERE model_id = ANY($1)",
-        &[&ids],
+        args![ids],
     )? {
         if let Some(index) = index_of(&row) {
             models[index]
@@ -274,11 +281,12 @@ fn attach_details(db: &mut impl GenericClient, models: &mut [LoggedModel]) -> St
                 .push(Tag::new(row.get::<_, String>(1), row.get::<_, String>(2)));
         }
     }
-    for row in db.query(
+    for row in query(
+        db,
         "SELECT model_id, key, value_bits, step, timestamp_ms, run_uuid, dataset_name,
                 dataset_digest
          FROM logged_model_metrics WHERE model_id = ANY($1)",
-        &[&ids],
+        args![ids],
     )? {
         if let Some(index) = index_of(&row) {
             models[index].metrics.push(LoggedModelMetric {
@@ -311,22 +319,24 @@ fn attach_details(db: &mut impl GenericClient, models: &mut [LoggedModel]) -> St
 
 fn upsert_params(tx: &mut Transaction<'_>, model_id: &str, params: &[Param]) -> StoreResult<()> {
     let (keys, values) = last_value_per_key(params.iter().map(|param| (&param.key, &param.value)));
-    tx.execute(
+    execute(
+        tx,
         "INSERT INTO logged_model_params (model_id, key, value)
          SELECT $1, key, value FROM unnest($2::text[], $3::text[]) AS p (key, value)
          ON CONFLICT (model_id, key) DO UPDATE SET value = excluded.value",
-        &[&model_id, &keys, &values],
+        args![model_id, keys, values],
     )?;
     Ok(())
 }
 
 fn upsert_tags(tx: &mut Transaction<'_>, model_id: &str, tags: &[Tag]) -> StoreResult<()> {
     let (keys, values) = last_value_per_key(tags.iter().map(|tag| (&tag.key, &tag.value)));
-    tx.execute(
+    execute(
+        tx,
         "INSERT INTO logged_model_tags (model_id, key, value)
          SELECT $1, key, value FROM unnest($2::text[], $3::text[]) AS t (key, value)
          ON CONFLICT (model_id, key) DO UPDATE SET value = excluded.value",
-        &[&model_id, &keys, &values],
+        args![model_id, keys, values],
     )?;
     Ok(())
 }

@@ -15,6 +15,7 @@ use crate::validate;
 
 use super::key_values::last_value_per_key;
 use super::registry_read::{get_model, get_version, lock_model, version_number};
+use super::sql::{args, execute, query, query_one, query_opt};
 
 pub(super) fn create_model(
     tx: &mut Transaction<'_>,
@@ -25,10 +26,11 @@ pub(super) fn create_model(
     validate::check_model_name(name)?;
     tags.iter().try_for_each(validate::check_tag)?;
     let now = now_millis();
-    let created = tx.query_opt(
+    let created = query_opt(
+        tx,
         "INSERT INTO registered_models (name, description, creation_time_ms, last_updated_time_ms)
          VALUES ($1, $2, $3, $3) ON CONFLICT (name) DO NOTHING RETURNING id",
-        &[&name, &description, &now],
+        args![name, description, now],
     )?;
     let Some(created) = created else {
         return Err(StoreError::ModelExists {
@@ -37,10 +39,11 @@ pub(super) fn create_model(
     };
     let model_id: i64 = created.get(0);
     let (keys, values) = last_value_per_key(tags.iter().map(|tag| (&tag.key, &tag.value)));
-    tx.execute(
+    execute(
+        tx,
         "INSERT INTO registered_model_tags (model_id, key, value)
          SELECT $1, key, value FROM unnest($2::text[], $3::text[]) AS t (key, value)",
-        &[&model_id, &keys, &values],
+        args![model_id, keys, values],
     )?;
     get_model(tx, name)
 }
@@ -54,31 +57,32 @@ pub(super) fn create_version(
     let now = now_millis();
     // The model's row is locked, so max + 1 is this version's alone; deleted versions count,
     // so a number is never given twice.
-    let number: i64 = tx
-        .query_one(
-            "INSERT INTO model_versions
+    let number: i64 = query_one(
+        tx,
+        "INSERT INTO model_versions
                (model_id, version, creation_time_ms, last_updated_time_ms, user_id, description,
                 source, run_uuid, run_link, status, logged_model_id)
              SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $2, $3, $4, $5, $6, $7, 'READY', $8
              FROM model_versions WHERE model_id = $1
              RETURNING version",
-            &[
-                &model_id,
-                &now,
-                &new.user_id,
-                &new.description,
-                &new.source,
-                &new.run_id,
-                &new.run_link,
-                &new.logged_model_id,
-            ],
-        )?
-        .get(0);
+        args![
+            model_id,
+            now,
+            new.user_id,
+            new.description,
+            new.source,
+            new.run_id,
+            new.run_link,
+            new.logged_model_id,
+        ],
+    )?
+    .try_get(0)?;
     let (keys, values) = last_value_per_key(new.tags.iter().map(|tag| (&tag.key, &tag.value)));
-    tx.execute(
+    execute(
+        tx,
         "INSERT INTO model_version_tags (model_id, version, key, value)
          SELECT $1, $2, key, value FROM unnest($3::text[], $4::text[]) AS t (key, value)",
-        &[&model_id, &number, &keys, &values],
+        args![model_id, number, keys, values],
     )?;
     touch_model(tx, model_id, now)?;
     let version = number.unsigned_abs();
@@ -118,16 +122,16 @@ pub(super) fn transition(
     let archives_others = request.archive_existing_versions
         && matches!(request.stage, ModelStage::Staging | ModelStage::Production);
     if archives_others {
-        let mut archived: Vec<i64> = tx
-            .query(
-                "UPDATE model_versions SET current_stage = 'Archived', last_updated_time_ms = $4
+        let mut archived: Vec<i64> = query(
+            tx,
+            "UPDATE model_versions SET current_stage = 'Archived', last_updated_time_ms = $4
                  WHERE model_id = $1 AND current_stage = $2 AND version <> $3 AND NOT deleted
                  RETURNING version",
-                &[&model_id, &request.stage.as_str(), &number, &now],
-            )?
-            .iter()
-            .map(|row| row.get(0))
-            .collect();
+            args![model_id, request.stage.as_str(), number, now],
+        )?
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<Result<_, _>>()?;
         archived.sort_unstable();
         entries.extend(archived.into_iter().map(|other| RegistryHistoryEntry {
             model_name: request.name.clone(),
@@ -147,10 +151,11 @@ pub(super) fn transition(
             gate_report: None,
         }));
     }
-    tx.execute(
+    execute(
+        tx,
         "UPDATE model_versions SET current_stage = $3, last_updated_time_ms = $4
          WHERE model_id = $1 AND version = $2",
-        &[&model_id, &number, &request.stage.as_str(), &now],
+        args![model_id, number, request.stage.as_str(), now],
     )?;
     touch_model(tx, model_id, now)?;
     entries.push(RegistryHistoryEntry {
@@ -183,18 +188,18 @@ pub(super) fn set_alias(
     get_version(tx, model_id, name, version)?;
     let number = version_number(name, version)?;
     // The CTE reads the alias as it was before the upsert.
-    let previous: Option<i64> = tx
-        .query_one(
-            "WITH before AS (
+    let previous: Option<i64> = query_one(
+        tx,
+        "WITH before AS (
                  SELECT version FROM model_aliases WHERE model_id = $1 AND alias = $2
              ), upsert AS (
                  INSERT INTO model_aliases (model_id, alias, version) VALUES ($1, $2, $3)
                  ON CONFLICT (model_id, alias) DO UPDATE SET version = excluded.version
              )
              SELECT (SELECT version FROM before)",
-            &[&model_id, &alias, &number],
-        )?
-        .get(0);
+        args![model_id, alias, number],
+    )?
+    .try_get(0)?;
     let now = now_millis();
     touch_model(tx, model_id, now)?;
     record(
@@ -246,7 +251,8 @@ pub(super) fn record(
     let comments = column(|entry| Some(entry.comment.clone()));
     let origins = column(|entry| Some(entry.origin.clone()));
     let reports = column(|entry| entry.gate_report.clone());
-    tx.execute(
+    execute(
+        tx,
         "INSERT INTO registry_history
            (model_name, version, action, from_stage, to_stage, alias, user_id, time_ms, comment,
             origin, gate_report)
@@ -257,9 +263,8 @@ pub(super) fn record(
               WITH ORDINALITY AS e (model_name, version, action, from_stage, to_stage, alias,
                                     user_id, time_ms, comment, origin, gate_report, position)
          ORDER BY position",
-        &[
-            &names, &versions, &actions, &from, &to, &aliases, &users, &times, &comments, &origins,
-            &reports,
+        args![
+            names, versions, actions, from, to, aliases, users, times, comments, origins, reports
         ],
     )?;
     Ok(())
@@ -267,9 +272,10 @@ pub(super) fn record(
 
 /// Marks a registered model as changed now.
 pub(super) fn touch_model(tx: &mut Transaction<'_>, model_id: i64, now: i64) -> StoreResult<()> {
-    tx.execute(
+    execute(
+        tx,
         "UPDATE registered_models SET last_updated_time_ms = $2 WHERE id = $1",
-        &[&model_id, &now],
+        args![model_id, now],
     )?;
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! Registry edits in PostgreSQL beyond registering and staging: renames, descriptions, tags,
 //! aliases removed or resolved, and deletes (versions soft-deleted so numbers are never reused).
 
+use postgres::Transaction;
 use postgres::error::SqlState;
-use postgres::{GenericClient, Transaction};
 
 use crate::error::{StoreError, StoreResult};
 use crate::model::{ModelVersion, RegisteredModel, RegistryChange, RegistryHistoryEntry, Tag};
@@ -14,6 +14,7 @@ use super::registry_read::{
     get_model, get_version, lock_model, require_model, require_version, version_not_found,
     version_number,
 };
+use super::sql::{args, execute, query_opt};
 
 pub(super) fn rename_model(
     tx: &mut Transaction<'_>,
@@ -23,9 +24,10 @@ pub(super) fn rename_model(
     validate::check_model_name(new_name)?;
     let model_id = lock_model(tx, name)?;
     if name != new_name {
-        let renamed = tx.execute(
+        // Unchecked beforehand: the name's unique index decides, so two renames cannot both win.
+        let renamed = tx.execute_typed(
             "UPDATE registered_models SET name = $2, last_updated_time_ms = $3 WHERE id = $1",
-            &[&model_id, &new_name, &now_millis()],
+            args![model_id, new_name, now_millis()],
         );
         match renamed {
             Err(error) if error.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
@@ -46,10 +48,11 @@ pub(super) fn update_model_description(
     name: &str,
     description: &str,
 ) -> StoreResult<RegisteredModel> {
-    let updated = tx.execute(
+    let updated = execute(
+        tx,
         "UPDATE registered_models SET description = $2, last_updated_time_ms = $3
          WHERE name = $1",
-        &[&name, &description, &now_millis()],
+        args![name, description, now_millis()],
     )?;
     if updated == 0 {
         return Err(StoreError::ModelNotFound {
@@ -62,7 +65,11 @@ pub(super) fn update_model_description(
 /// Deletes a registered model with its versions, tags and aliases (by cascade); the history
 /// stays.
 pub(super) fn delete_model(tx: &mut Transaction<'_>, name: &str) -> StoreResult<()> {
-    let deleted = tx.execute("DELETE FROM registered_models WHERE name = $1", &[&name])?;
+    let deleted = execute(
+        tx,
+        "DELETE FROM registered_models WHERE name = $1",
+        args![name],
+    )?;
     if deleted == 0 {
         return Err(StoreError::ModelNotFound {
             name: name.to_string(),
@@ -74,19 +81,21 @@ pub(super) fn delete_model(tx: &mut Transaction<'_>, name: &str) -> StoreResult<
 pub(super) fn set_model_tag(tx: &mut Transaction<'_>, name: &str, tag: &Tag) -> StoreResult<()> {
     validate::check_tag(tag)?;
     let model_id = require_model(tx, name)?;
-    tx.execute(
+    execute(
+        tx,
         "INSERT INTO registered_model_tags (model_id, key, value) VALUES ($1, $2, $3)
          ON CONFLICT (model_id, key) DO UPDATE SET value = excluded.value",
-        &[&model_id, &tag.key, &tag.value],
+        args![model_id, tag.key, tag.value],
     )?;
     touch_model(tx, model_id, now_millis())
 }
 
 pub(super) fn delete_model_tag(tx: &mut Transaction<'_>, name: &str, key: &str) -> StoreResult<()> {
     let model_id = require_model(tx, name)?;
-    tx.execute(
+    execute(
+        tx,
         "DELETE FROM registered_model_tags WHERE model_id = $1 AND key = $2",
-        &[&model_id, &key],
+        args![model_id, key],
     )?;
     Ok(())
 }
@@ -99,10 +108,11 @@ pub(super) fn update_version_description(
 ) -> StoreResult<ModelVersion> {
     let model_id = require_model(tx, name)?;
     let number = version_number(name, version)?;
-    let updated = tx.execute(
+    let updated = execute(
+        tx,
         "UPDATE model_versions SET description = $3, last_updated_time_ms = $4
          WHERE model_id = $1 AND version = $2 AND NOT deleted",
-        &[&model_id, &number, &description, &now_millis()],
+        args![model_id, number, description, now_millis()],
     )?;
     if updated == 0 {
         return Err(version_not_found(name, version));
@@ -121,18 +131,20 @@ pub(super) fn delete_version(
     let model_id = lock_model(tx, name)?;
     let number = version_number(name, version)?;
     let now = now_millis();
-    let deleted = tx.execute(
+    let deleted = execute(
+        tx,
         "UPDATE model_versions
          SET deleted = true, current_stage = 'Archived', last_updated_time_ms = $3
          WHERE model_id = $1 AND version = $2 AND NOT deleted",
-        &[&model_id, &number, &now],
+        args![model_id, number, now],
     )?;
     if deleted == 0 {
         return Err(version_not_found(name, version));
     }
-    tx.execute(
+    execute(
+        tx,
         "DELETE FROM model_aliases WHERE model_id = $1 AND version = $2",
-        &[&model_id, &number],
+        args![model_id, number],
     )?;
     touch_model(tx, model_id, now)?;
     record(
@@ -163,10 +175,11 @@ pub(super) fn set_version_tag(
     let model_id = require_model(tx, name)?;
     require_version(tx, model_id, name, version)?;
     let number = version_number(name, version)?;
-    tx.execute(
+    execute(
+        tx,
         "INSERT INTO model_version_tags (model_id, version, key, value) VALUES ($1, $2, $3, $4)
          ON CONFLICT (model_id, version, key) DO UPDATE SET value = excluded.value",
-        &[&model_id, &number, &tag.key, &tag.value],
+        args![model_id, number, tag.key, tag.value],
     )?;
     Ok(())
 }
@@ -180,9 +193,10 @@ pub(super) fn delete_version_tag(
     let model_id = require_model(tx, name)?;
     require_version(tx, model_id, name, version)?;
     let number = version_number(name, version)?;
-    tx.execute(
+    execute(
+        tx,
         "DELETE FROM model_version_tags WHERE model_id = $1 AND version = $2 AND key = $3",
-        &[&model_id, &number, &key],
+        args![model_id, number, key],
     )?;
     Ok(())
 }
@@ -195,9 +209,10 @@ pub(super) fn delete_alias(
     origin: &str,
 ) -> StoreResult<()> {
     let model_id = lock_model(tx, name)?;
-    let removed = tx.query_opt(
+    let removed = query_opt(
+        tx,
         "DELETE FROM model_aliases WHERE model_id = $1 AND alias = $2 RETURNING version",
-        &[&model_id, &alias],
+        args![model_id, alias],
     )?;
     let Some(removed) = removed else {
         return Err(alias_not_found(name, alias));
@@ -224,14 +239,15 @@ pub(super) fn delete_alias(
 }
 
 pub(super) fn version_by_alias(
-    db: &mut impl GenericClient,
+    db: &mut Transaction<'_>,
     name: &str,
     alias: &str,
 ) -> StoreResult<ModelVersion> {
     let model_id = require_model(db, name)?;
-    let found = db.query_opt(
+    let found = query_opt(
+        db,
         "SELECT version FROM model_aliases WHERE model_id = $1 AND alias = $2",
-        &[&model_id, &alias],
+        args![model_id, alias],
     )?;
     match found {
         Some(row) => get_version(db, model_id, name, row.get::<_, i64>(0).unsigned_abs()),

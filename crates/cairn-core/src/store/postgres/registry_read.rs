@@ -5,8 +5,9 @@
 
 use std::collections::HashMap;
 
-use postgres::{GenericClient, Row};
+use postgres::{Row, Transaction};
 
+use super::sql::{args, query, query_opt};
 use crate::error::{StoreError, StoreResult};
 use crate::model::{
     ModelStage, ModelVersion, ModelVersionStatus, RegisteredModel, RegistryChange,
@@ -19,22 +20,27 @@ const VERSION_COLUMNS: &str = "v.model_id, v.version, v.creation_time_ms, \
      v.run_link, v.status, v.status_message, v.logged_model_id";
 
 /// A registered model's key, if it exists.
-pub(super) fn model_id(db: &mut impl GenericClient, name: &str) -> StoreResult<Option<i64>> {
-    let row = db.query_opt("SELECT id FROM registered_models WHERE name = $1", &[&name])?;
+pub(super) fn model_id(db: &mut Transaction<'_>, name: &str) -> StoreResult<Option<i64>> {
+    let row = query_opt(
+        db,
+        "SELECT id FROM registered_models WHERE name = $1",
+        args![name],
+    )?;
     Ok(row.map(|row| row.get(0)))
 }
 
 /// A registered model's key, or [`StoreError::ModelNotFound`].
-pub(super) fn require_model(db: &mut impl GenericClient, name: &str) -> StoreResult<i64> {
+pub(super) fn require_model(db: &mut Transaction<'_>, name: &str) -> StoreResult<i64> {
     model_id(db, name)?.ok_or_else(|| model_not_found(name))
 }
 
 /// A registered model's key with its row locked until the transaction ends, so that writers of
 /// one model (new version numbers, stage moves) take turns; or [`StoreError::ModelNotFound`].
-pub(super) fn lock_model(db: &mut impl GenericClient, name: &str) -> StoreResult<i64> {
-    let row = db.query_opt(
+pub(super) fn lock_model(db: &mut Transaction<'_>, name: &str) -> StoreResult<i64> {
+    let row = query_opt(
+        db,
         "SELECT id FROM registered_models WHERE name = $1 FOR UPDATE",
-        &[&name],
+        args![name],
     )?;
     row.map(|row| row.get(0))
         .ok_or_else(|| model_not_found(name))
@@ -61,15 +67,16 @@ pub(super) fn version_number(name: &str, version: u64) -> StoreResult<i64> {
 
 /// Fails with [`StoreError::ModelVersionNotFound`] unless the live version exists.
 pub(super) fn require_version(
-    db: &mut impl GenericClient,
+    db: &mut Transaction<'_>,
     model_id: i64,
     name: &str,
     version: u64,
 ) -> StoreResult<()> {
     let number = version_number(name, version)?;
-    let found = db.query_opt(
+    let found = query_opt(
+        db,
         "SELECT 1 FROM model_versions WHERE model_id = $1 AND version = $2 AND NOT deleted",
-        &[&model_id, &number],
+        args![model_id, number],
     )?;
     match found {
         Some(_) => Ok(()),
@@ -78,7 +85,7 @@ pub(super) fn require_version(
 }
 
 /// A registered model with its tags, aliases and latest version per stage.
-pub(super) fn get_model(db: &mut impl GenericClient, name: &str) -> StoreResult<RegisteredModel> {
+pub(super) fn get_model(db: &mut Transaction<'_>, name: &str) -> StoreResult<RegisteredModel> {
     models(db, Some(name))?
         .pop()
         .ok_or_else(|| model_not_found(name))
@@ -86,13 +93,14 @@ pub(super) fn get_model(db: &mut impl GenericClient, name: &str) -> StoreResult<
 
 /// Every registered model (or the one named), sorted by name.
 pub(super) fn models(
-    db: &mut impl GenericClient,
+    db: &mut Transaction<'_>,
     name: Option<&str>,
 ) -> StoreResult<Vec<RegisteredModel>> {
-    let rows = db.query(
+    let rows = query(
+        db,
         "SELECT id, name, description, creation_time_ms, last_updated_time_ms
          FROM registered_models WHERE $1::text IS NULL OR name = $1",
-        &[&name],
+        args![name],
     )?;
     let mut ids: Vec<i64> = Vec::with_capacity(rows.len());
     let mut found: Vec<RegisteredModel> = Vec::with_capacity(rows.len());
@@ -109,9 +117,10 @@ pub(super) fn models(
         });
     }
     let position: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-    for row in db.query(
+    for row in query(
+        db,
         "SELECT model_id, key, value FROM registered_model_tags WHERE model_id = ANY($1)",
-        &[&ids],
+        args![ids],
     )? {
         if let Some(&index) = position.get(&row.get::<_, i64>(0)) {
             found[index]
@@ -119,9 +128,10 @@ pub(super) fn models(
                 .push(Tag::new(row.get::<_, String>(1), row.get::<_, String>(2)));
         }
     }
-    for row in db.query(
+    for row in query(
+        db,
         "SELECT model_id, alias, version FROM model_aliases WHERE model_id = ANY($1)",
-        &[&ids],
+        args![ids],
     )? {
         if let Some(&index) = position.get(&row.get::<_, i64>(0)) {
             found[index]
@@ -130,25 +140,25 @@ pub(super) fn models(
         }
     }
     // The highest live version in each stage of each model.
-    let mut latest = db
-        .query(
-            &format!(
-                "SELECT DISTINCT ON (v.model_id, v.current_stage) {VERSION_COLUMNS}
+    let mut latest = query(
+        db,
+        &format!(
+            "SELECT DISTINCT ON (v.model_id, v.current_stage) {VERSION_COLUMNS}
              FROM model_versions v WHERE v.model_id = ANY($1) AND NOT v.deleted
              ORDER BY v.model_id, v.current_stage, v.version DESC"
-            ),
-            &[&ids],
-        )?
-        .iter()
-        .map(|row| {
-            let model_id: i64 = row.get(0);
-            let name = position
-                .get(&model_id)
-                .map(|&index| found[index].name.clone())
-                .unwrap_or_default();
-            (model_id, version_row(&name, row))
-        })
-        .collect::<Vec<_>>();
+        ),
+        args![ids],
+    )?
+    .iter()
+    .map(|row| {
+        let model_id: i64 = row.get(0);
+        let name = position
+            .get(&model_id)
+            .map(|&index| found[index].name.clone())
+            .unwrap_or_default();
+        (model_id, version_row(&name, row))
+    })
+    .collect::<Vec<_>>();
     attach_details(db, &mut latest)?;
     for (model_id, version) in latest {
         if let Some(&index) = position.get(&model_id) {
@@ -176,7 +186,7 @@ fn stage_rank(stage: ModelStage) -> usize {
 
 /// One live version with its tags and aliases, or [`StoreError::ModelVersionNotFound`].
 pub(super) fn get_version(
-    db: &mut impl GenericClient,
+    db: &mut Transaction<'_>,
     model_id: i64,
     name: &str,
     version: u64,
@@ -189,23 +199,23 @@ pub(super) fn get_version(
 
 /// The live versions of a model (or the one numbered), by version number.
 pub(super) fn versions(
-    db: &mut impl GenericClient,
+    db: &mut Transaction<'_>,
     model_id: i64,
     name: &str,
     number: Option<i64>,
 ) -> StoreResult<Vec<ModelVersion>> {
-    let mut found: Vec<(i64, ModelVersion)> = db
-        .query(
-            &format!(
-                "SELECT {VERSION_COLUMNS} FROM model_versions v
-                 WHERE v.model_id = $1 AND NOT v.deleted AND ($2::int8 IS NULL OR v.version = $2)
-                 ORDER BY v.version"
-            ),
-            &[&model_id, &number],
-        )?
-        .iter()
-        .map(|row| (model_id, version_row(name, row)))
-        .collect();
+    let mut found: Vec<(i64, ModelVersion)> = query(
+        db,
+        &format!(
+            "SELECT {VERSION_COLUMNS} FROM model_versions v
+             WHERE v.model_id = $1 AND NOT v.deleted AND ($2::int8 IS NULL OR v.version = $2)
+             ORDER BY v.version"
+        ),
+        args![model_id, number],
+    )?
+    .iter()
+    .map(|row| (model_id, version_row(name, row)))
+    .collect();
     attach_details(db, &mut found)?;
     Ok(found.into_iter().map(|(_, version)| version).collect())
 }
@@ -213,7 +223,7 @@ pub(super) fn versions(
 /// Fills the tags (by key) and aliases (by name) of `(model key, version)` pairs, in two
 /// statements.
 fn attach_details(
-    db: &mut impl GenericClient,
+    db: &mut Transaction<'_>,
     versions: &mut [(i64, ModelVersion)],
 ) -> StoreResult<()> {
     if versions.is_empty() {
@@ -231,9 +241,10 @@ fn attach_details(
         .map(|(index, (model_id, number))| ((*model_id, *number), index))
         .collect();
     let wanted = "(model_id, version) IN (SELECT * FROM unnest($1::int8[], $2::int8[]))";
-    for row in db.query(
+    for row in query(
+        db,
         &format!("SELECT model_id, version, key, value FROM model_version_tags WHERE {wanted}"),
-        &[&model_ids, &numbers],
+        args![model_ids, numbers],
     )? {
         if let Some(&index) = position.get(&(row.get(0), row.get(1))) {
             versions[index]
@@ -242,9 +253,10 @@ fn attach_details(
                 .push(Tag::new(row.get::<_, String>(2), row.get::<_, String>(3)));
         }
     }
-    for row in db.query(
+    for row in query(
+        db,
         &format!("SELECT model_id, version, alias FROM model_aliases WHERE {wanted}"),
-        &[&model_ids, &numbers],
+        args![model_ids, numbers],
     )? {
         if let Some(&index) = position.get(&(row.get(0), row.get(1))) {
             versions[index].1.aliases.push(row.get(2));
@@ -282,14 +294,15 @@ fn version_row(name: &str, row: &Row) -> ModelVersion {
 
 /// The registry history of a model name, oldest first.
 pub(super) fn history(
-    db: &mut impl GenericClient,
+    db: &mut Transaction<'_>,
     name: &str,
 ) -> StoreResult<Vec<RegistryHistoryEntry>> {
-    let rows = db.query(
+    let rows = query(
+        db,
         "SELECT model_name, version, action, from_stage, to_stage, alias, user_id, time_ms,
                 comment, origin, gate_report
          FROM registry_history WHERE model_name = $1 ORDER BY id",
-        &[&name],
+        args![name],
     )?;
     Ok(rows
         .iter()

@@ -54,6 +54,6 @@ impl LoggedModelStore for PostgresStore {
     }
 
     fn logged_model_count(&self) -> StoreResult<u64> {
-        self.read(|tx| logged_models::count(tx))
+        self.read(logged_models::count)
     }
 }
