@@ -167,6 +167,28 @@ impl ChunkRows {
     }
 }
 
+/// Rows for `metric_tail`, as columns.
+#[derive(Default)]
+struct TailRows {
+    series_ids: Vec<i64>,
+    seqs: Vec<i64>,
+    steps: Vec<i64>,
+    timestamps_ms: Vec<i64>,
+    value_bits: Vec<i64>,
+}
+
+/// New latest points and counts of series, as columns.
+#[derive(Default)]
+struct SeriesUpdates {
+    ids: Vec<i64>,
+    values: Vec<Option<f64>>,
+    is_nan: Vec<bool>,
+    steps: Vec<i64>,
+    timestamps_ms: Vec<i64>,
+    point_counts: Vec<i64>,
+    tail_counts: Vec<i32>,
+}
+
 /// Removes the tails of `series_ids` and returns their points by series, in logging order.
 fn take_tails(
     tx: &mut Transaction<'_>,
@@ -231,7 +253,7 @@ pub(crate) fn append(
     let keys: Vec<&str> = writes.iter().map(|(key, _)| *key).collect();
     let mut series = lock_series(tx, run_pk, &keys)?;
 
-    let mut tail_rows: (Vec<i64>, Vec<i64>, Vec<i64>, Vec<i64>, Vec<i64>) = Default::default();
+    let mut tail_rows = TailRows::default();
     let mut flushes: Vec<(i64, usize, &[MetricPoint])> = Vec::new();
     for (key, points) in &writes {
         let Some(series) = series.get_mut(*key) else {
@@ -252,11 +274,11 @@ pub(crate) fn append(
             series.tail_count = 0;
         } else {
             for (offset, point) in points.iter().enumerate() {
-                tail_rows.0.push(series.id);
-                tail_rows.1.push(big(series.point_count + offset));
-                tail_rows.2.push(point.step);
-                tail_rows.3.push(point.timestamp_ms);
-                tail_rows.4.push(point.value.to_bits() as i64);
+                tail_rows.series_ids.push(series.id);
+                tail_rows.seqs.push(big(series.point_count + offset));
+                tail_rows.steps.push(point.step);
+                tail_rows.timestamps_ms.push(point.timestamp_ms);
+                tail_rows.value_bits.push(point.value.to_bits() as i64);
             }
             series.tail_count += points.len();
         }
@@ -278,18 +300,18 @@ pub(crate) fn append(
         }
         chunks.write(tx)?;
     }
-    if !tail_rows.0.is_empty() {
+    if !tail_rows.series_ids.is_empty() {
         execute(
             tx,
             "INSERT INTO metric_tail (series_id, seq, step, timestamp_ms, value_bits)
              SELECT * FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::BIGINT[],
                                   $5::BIGINT[])",
             args![
-                tail_rows.0,
-                tail_rows.1,
-                tail_rows.2,
-                tail_rows.3,
-                tail_rows.4
+                tail_rows.series_ids,
+                tail_rows.seqs,
+                tail_rows.steps,
+                tail_rows.timestamps_ms,
+                tail_rows.value_bits
             ],
         )?;
     }
@@ -301,29 +323,21 @@ fn save_series<'a>(
     tx: &mut Transaction<'_>,
     series: impl Iterator<Item = &'a Series>,
 ) -> StoreResult<()> {
-    let mut columns: (
-        Vec<i64>,
-        Vec<Option<f64>>,
-        Vec<bool>,
-        Vec<i64>,
-        Vec<i64>,
-        Vec<i64>,
-        Vec<i32>,
-    ) = Default::default();
+    let mut columns = SeriesUpdates::default();
     for series in series {
         let Some(latest) = series.latest else {
             continue;
         };
-        columns.0.push(series.id);
+        columns.ids.push(series.id);
         columns
-            .1
+            .values
             .push((!latest.value.is_nan()).then_some(latest.value));
-        columns.2.push(latest.value.is_nan());
-        columns.3.push(latest.step);
-        columns.4.push(latest.timestamp_ms);
-        columns.5.push(big(series.point_count));
+        columns.is_nan.push(latest.value.is_nan());
+        columns.steps.push(latest.step);
+        columns.timestamps_ms.push(latest.timestamp_ms);
+        columns.point_counts.push(big(series.point_count));
         columns
-            .6
+            .tail_counts
             .push(i32::try_from(series.tail_count).unwrap_or(i32::MAX));
     }
     execute(
@@ -337,7 +351,13 @@ fn save_series<'a>(
               AS u (id, value, is_nan, step, timestamp_ms, point_count, tail_count)
          WHERE s.id = u.id",
         args![
-            columns.0, columns.1, columns.2, columns.3, columns.4, columns.5, columns.6
+            columns.ids,
+            columns.values,
+            columns.is_nan,
+            columns.steps,
+            columns.timestamps_ms,
+            columns.point_counts,
+            columns.tail_counts
         ],
     )?;
     Ok(())
