@@ -314,6 +314,11 @@ contract_suite! {
             experiment_tags_can_be_removed,
         ]
     }
+    indexing {
+        grouping: [
+            index_roots_are_listed_watched_and_removed,
+        ]
+    }
     provenance {
         provenance: [
             git_provenance_round_trips_and_is_replaced,
@@ -514,7 +519,7 @@ mod sqlite_storage_paths {
     use std::path::Path;
 
     use cairn_core::model::{RunStatus, RunUpdate};
-    use cairn_core::{PostgresStore, SqliteStore, Store};
+    use cairn_core::{SqliteStore, Store};
 
     use crate::{metrics, run, sample_points};
 

@@ -1,6 +1,6 @@
 //! The store's traits for [`PostgresStore`](super::PostgresStore), one file per trait.
 
-mod placeholder_indexing;
+mod indexing;
 mod placeholder_search;
 mod provenance;
 mod site;
