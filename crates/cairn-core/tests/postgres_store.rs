@@ -1,7 +1,8 @@
 //! The PostgreSQL store's own behaviour against a real server (see
 //! `cairn_test_support::postgres`): its migrations and their golden schema, how it names the
 //! database without the password, what an unreachable server is called, and the change watch.
-//! What it shares with the SQLite store is checked by `store_contract.rs`.
+//! What it shares with the SQLite store is checked by `store_contract.rs`; here, what only a
+//! shared server sees: many writers logging to one run at once.
 
 #![allow(
     clippy::unwrap_used,
@@ -9,8 +10,13 @@
     reason = "test code: a failing setup step should stop the test with its error"
 )]
 
+use std::collections::HashMap;
+
+use cairn_core::model::{
+    ExperimentId, LogBatch, MetricPoint, NamedMetricPoint, NewRun, RunStatus, RunUpdate, SourceKind,
+};
 use cairn_core::store::latest_postgres_schema_version;
-use cairn_core::{PostgresStore, StoreError};
+use cairn_core::{PostgresStore, StoreError, TrackingStore};
 use cairn_test_support::postgres::fresh_database;
 use expect_test::expect_file;
 
@@ -48,7 +54,10 @@ fn servers_starting_together_migrate_once() {
             .map(|_| scope.spawn(|| PostgresStore::connect(&url, dir.path()).map(drop)))
             .collect();
         for start in starts {
-            start.join().expect("no panic").expect("each server connects");
+            start
+                .join()
+                .expect("no panic")
+                .expect("each server connects");
         }
     });
     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
@@ -83,7 +92,11 @@ fn the_location_never_shows_the_password() {
     // The test server trusts loopback, so the password is accepted and ignored.
     let store = PostgresStore::connect(&with_password, dir.path()).unwrap();
     assert!(!store.location().contains("s3cret"), "{}", store.location());
-    assert!(store.location().starts_with("postgresql://cairn@127.0.0.1:"));
+    assert!(
+        store
+            .location()
+            .starts_with("postgresql://cairn@127.0.0.1:")
+    );
 }
 
 #[test]
@@ -106,7 +119,8 @@ fn an_unreachable_server_is_unavailable_and_named_without_password() {
 #[test]
 fn a_malformed_url_is_an_error_naming_the_option() {
     let dir = artifacts();
-    let error = PostgresStore::connect("postgresql://a:b@host:notaport/db", dir.path()).unwrap_err();
+    let error =
+        PostgresStore::connect("postgresql://a:b@host:notaport/db", dir.path()).unwrap_err();
     let message = error.to_string();
     assert!(message.contains("database"), "{message}");
     assert!(!message.contains(":b@"), "{message}");
@@ -185,4 +199,150 @@ fn golden_schema_matches_the_migrations() {
     drop(PostgresStore::connect(&url, dir.path()).unwrap());
     // UPDATE_EXPECT=1 cargo test -p cairn-core --test postgres_store rewrites it: review the diff.
     expect_file!["golden/postgres_schema.txt"].assert_eq(&schema_dump(&url));
+}
+
+/// Writers logging to one run at once through one store.
+const WRITERS: usize = 16;
+/// Batches each writer logs.
+const BATCHES: usize = 60;
+
+/// The points writer `writer` logs to `key` in batch `batch`: values say who logged them, in
+/// which batch and at which position, so every stored point can be traced to its batch.
+fn writer_points(writer: usize, batch: usize, count: usize) -> Vec<MetricPoint> {
+    (0..count)
+        .map(|index| MetricPoint {
+            step: (batch * 1000 + index) as i64,
+            timestamp_ms: 1_700_000_000_000 + (batch * 1000 + index) as i64,
+            value: (writer * 1_000_000 + batch * 1000 + index) as f64,
+        })
+        .collect()
+}
+
+#[test]
+fn concurrent_batches_to_one_run_store_every_acknowledged_point_once_in_order() {
+    let url = fresh_database();
+    let dir = artifacts();
+    let store = PostgresStore::connect(&url, dir.path()).unwrap();
+    let run_id = store
+        .create_run(&NewRun::new(ExperimentId::DEFAULT, SourceKind::MlflowApi))
+        .unwrap()
+        .info
+        .run_id;
+    // Each writer logs its own key (small batches go to the tail, every third one is big enough
+    // for a chunk of its own) and the shared key (two points per batch, so the shared tail is
+    // folded into chunks while others append to it).
+    let acknowledged: Vec<Vec<usize>> = std::thread::scope(|scope| {
+        let writers: Vec<_> = (0..WRITERS)
+            .map(|writer| {
+                let store = &store;
+                let run_id = &run_id;
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    for batch in 0..BATCHES {
+                        let own = if batch % 3 == 0 { 70 } else { 3 };
+                        let mut metrics: Vec<NamedMetricPoint> = Vec::new();
+                        for point in writer_points(writer, batch, own) {
+                            metrics.push(NamedMetricPoint {
+                                key: format!("own_{writer}"),
+                                point,
+                            });
+                        }
+                        for point in writer_points(writer, batch, 2) {
+                            metrics.push(NamedMetricPoint {
+                                key: "shared".into(),
+                                point,
+                            });
+                        }
+                        let logged = store.log_batch(
+                            run_id,
+                            &LogBatch {
+                                metrics,
+                                ..LogBatch::default()
+                            },
+                        );
+                        match logged {
+                            Ok(()) => done.push(batch),
+                            Err(StoreError::Busy { .. }) => {}
+                            Err(error) => panic!("writer {writer}, batch {batch}: {error}"),
+                        }
+                    }
+                    done
+                })
+            })
+            .collect();
+        writers
+            .into_iter()
+            .map(|writer| writer.join().expect("no writer panics"))
+            .collect()
+    });
+    let acknowledged_batches: usize = acknowledged.iter().map(Vec::len).sum();
+    assert!(
+        acknowledged_batches >= WRITERS * BATCHES * 9 / 10,
+        "most batches are acknowledged: {acknowledged_batches}"
+    );
+
+    // Each writer's own key holds exactly its acknowledged batches, in order.
+    for (writer, batches) in acknowledged.iter().enumerate() {
+        let expected: Vec<MetricPoint> = batches
+            .iter()
+            .flat_map(|&batch| writer_points(writer, batch, if batch % 3 == 0 { 70 } else { 3 }))
+            .collect();
+        let history = store
+            .metric_history(&run_id, &format!("own_{writer}"))
+            .unwrap();
+        assert_eq!(history, expected, "own_{writer}");
+    }
+
+    // The shared key holds every acknowledged point once; each writer's points keep their order.
+    let shared = store.metric_history(&run_id, "shared").unwrap();
+    assert_eq!(shared.len(), acknowledged_batches * 2);
+    let mut by_writer: HashMap<usize, Vec<MetricPoint>> = HashMap::new();
+    for point in &shared {
+        by_writer
+            .entry(point.value as usize / 1_000_000)
+            .or_default()
+            .push(*point);
+    }
+    for (writer, batches) in acknowledged.iter().enumerate() {
+        let expected: Vec<MetricPoint> = batches
+            .iter()
+            .flat_map(|&batch| writer_points(writer, batch, 2))
+            .collect();
+        assert_eq!(
+            by_writer.remove(&writer).unwrap_or_default(),
+            expected,
+            "shared points of writer {writer}"
+        );
+    }
+    // A range read across chunks and tail agrees with the whole history.
+    let middle = store
+        .metric_history_range(&run_id, "shared", 100, 500)
+        .unwrap();
+    assert_eq!(middle.total_points, shared.len());
+    assert_eq!(middle.points, shared[100..600.min(shared.len())]);
+
+    // The run's latest values and counts agree with the histories, also after it ends (which
+    // folds every tail into chunks).
+    store
+        .update_run(
+            &run_id,
+            &RunUpdate {
+                status: Some(RunStatus::Finished),
+                ..RunUpdate::default()
+            },
+        )
+        .unwrap();
+    let run = store.get_run(&run_id).unwrap();
+    assert_eq!(run.metrics.len(), WRITERS + 1);
+    for latest in &run.metrics {
+        let history = store.metric_history(&run_id, &latest.key).unwrap();
+        assert_eq!(latest.point_count, history.len() as u64, "{}", latest.key);
+        let newest = history
+            .iter()
+            .copied()
+            .reduce(|a, b| if b.is_later_than(&a) { b } else { a })
+            .unwrap();
+        assert_eq!(latest.latest, newest, "{}", latest.key);
+    }
+    assert_eq!(store.metric_history(&run_id, "shared").unwrap(), shared);
 }
