@@ -8,10 +8,11 @@ use std::collections::HashMap;
 
 use postgres::{Row, Transaction};
 
+use super::row::writable_run;
 use super::sql::{args, big, execute, query};
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 use crate::metric_codec;
-use crate::model::MetricPoint;
+use crate::model::{LifecycleStage, MetricPoint};
 
 /// Most points in one chunk.
 pub(crate) const CHUNK_POINTS: usize = 4096;
@@ -58,28 +59,75 @@ fn series_row(row: &Row) -> StoreResult<Series> {
     })
 }
 
-/// Locks the series `keys` of a run, creating the missing ones; by key.
+/// The run a write goes to: its surrogate key when already checked, or its id, checked to be
+/// writable by the same statement that locks its series (one round trip less).
+#[derive(Clone, Copy)]
+pub(crate) enum RunRef<'a> {
+    /// A run already checked to be writable.
+    Key(i64),
+    /// A run to check: it must exist and not be deleted.
+    Writable(&'a str),
+}
+
+/// Locks the series `keys` of a run, creating the missing ones; by key, with the run's key.
 fn lock_series(
     tx: &mut Transaction<'_>,
-    run_pk: i64,
+    run: RunRef<'_>,
     keys: &[&str],
-) -> StoreResult<HashMap<String, Series>> {
+) -> StoreResult<(i64, HashMap<String, Series>)> {
     let select = format!(
         "SELECT {SERIES_COLUMNS} FROM metric_series WHERE run_id = $1 AND key = ANY($2)
          ORDER BY id FOR UPDATE"
     );
     let mut found = HashMap::with_capacity(keys.len());
-    for row in query(tx, &select, args![run_pk, keys.to_vec()])? {
-        let series = series_row(&row)?;
-        found.insert(series.key.clone(), series);
-    }
+    let run_pk = match run {
+        RunRef::Key(run_pk) => {
+            for row in query(tx, &select, args![run_pk, keys.to_vec()])? {
+                let series = series_row(&row)?;
+                found.insert(series.key.clone(), series);
+            }
+            run_pk
+        }
+        RunRef::Writable(run_id) => {
+            let rows = query(
+                tx,
+                &format!(
+                    "SELECT s.*, r.id, r.lifecycle_stage FROM runs r
+                     LEFT JOIN LATERAL (
+                         SELECT {SERIES_COLUMNS} FROM metric_series
+                         WHERE run_id = r.id AND key = ANY($2) ORDER BY id FOR UPDATE
+                     ) s ON true
+                     WHERE r.run_uuid = $1"
+                ),
+                args![run_id, keys.to_vec()],
+            )?;
+            let Some(first) = rows.first() else {
+                return Err(StoreError::RunNotFound {
+                    run_id: run_id.to_string(),
+                });
+            };
+            if first.try_get::<_, &str>(9)? == LifecycleStage::Deleted.as_str() {
+                return Err(StoreError::Deleted {
+                    entity: "run",
+                    id: run_id.to_string(),
+                });
+            }
+            for row in &rows {
+                if row.try_get::<_, Option<i64>>(0)?.is_some() {
+                    let series = series_row(row)?;
+                    found.insert(series.key.clone(), series);
+                }
+            }
+            first.try_get(8)?
+        }
+    };
     let mut missing: Vec<&str> = keys
         .iter()
         .copied()
         .filter(|key| !found.contains_key(*key))
         .collect();
     if missing.is_empty() {
-        return Ok(found);
+        return Ok((run_pk, found));
     }
     missing.sort_unstable();
     // New rows are ours (locked) until commit; a key another writer created meanwhile is
@@ -108,7 +156,7 @@ fn lock_series(
             found.insert(series.key.clone(), series);
         }
     }
-    Ok(found)
+    Ok((run_pk, found))
 }
 
 /// Rows for `metric_chunks`, as columns.
@@ -226,10 +274,10 @@ fn take_tails(
         .collect())
 }
 
-/// Appends points (each key's in logging order) to the series of run `run_pk`.
+/// Appends points (each key's in logging order) to the series of `run`.
 pub(crate) fn append(
     tx: &mut Transaction<'_>,
-    run_pk: i64,
+    run: RunRef<'_>,
     by_key: Vec<(&str, Vec<MetricPoint>)>,
 ) -> StoreResult<()> {
     // One entry per key (a caller may name a key twice), in logging order.
@@ -248,10 +296,13 @@ pub(crate) fn append(
         }
     }
     if writes.is_empty() {
+        if let RunRef::Writable(run_id) = run {
+            writable_run(tx, run_id)?;
+        }
         return Ok(());
     }
     let keys: Vec<&str> = writes.iter().map(|(key, _)| *key).collect();
-    let mut series = lock_series(tx, run_pk, &keys)?;
+    let (_, mut series) = lock_series(tx, run, &keys)?;
 
     let mut tail_rows = TailRows::default();
     let mut flushes: Vec<(i64, usize, &[MetricPoint])> = Vec::new();
@@ -300,27 +351,14 @@ pub(crate) fn append(
         }
         chunks.write(tx)?;
     }
-    if !tail_rows.series_ids.is_empty() {
-        execute(
-            tx,
-            "INSERT INTO metric_tail (series_id, seq, step, timestamp_ms, value_bits)
-             SELECT * FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::BIGINT[],
-                                  $5::BIGINT[])",
-            args![
-                tail_rows.series_ids,
-                tail_rows.seqs,
-                tail_rows.steps,
-                tail_rows.timestamps_ms,
-                tail_rows.value_bits
-            ],
-        )?;
-    }
-    save_series(tx, series.values())
+    save_series(tx, &tail_rows, series.values())
 }
 
-/// Writes the latest points and counts of `series` back, in one statement.
+/// Adds `tail_rows` to the tails and writes the latest points and counts of `series` back,
+/// in one statement.
 fn save_series<'a>(
     tx: &mut Transaction<'_>,
+    tail_rows: &TailRows,
     series: impl Iterator<Item = &'a Series>,
 ) -> StoreResult<()> {
     let mut columns = SeriesUpdates::default();
@@ -342,7 +380,12 @@ fn save_series<'a>(
     }
     execute(
         tx,
-        "UPDATE metric_series s
+        "WITH tail AS (
+             INSERT INTO metric_tail (series_id, seq, step, timestamp_ms, value_bits)
+             SELECT * FROM UNNEST($8::BIGINT[], $9::BIGINT[], $10::BIGINT[], $11::BIGINT[],
+                                  $12::BIGINT[])
+         )
+         UPDATE metric_series s
          SET latest_value = u.value, latest_is_nan = u.is_nan, latest_step = u.step,
              latest_timestamp_ms = u.timestamp_ms, point_count = u.point_count,
              tail_count = u.tail_count
@@ -357,7 +400,12 @@ fn save_series<'a>(
             columns.steps,
             columns.timestamps_ms,
             columns.point_counts,
-            columns.tail_counts
+            columns.tail_counts,
+            tail_rows.series_ids,
+            tail_rows.seqs,
+            tail_rows.steps,
+            tail_rows.timestamps_ms,
+            tail_rows.value_bits
         ],
     )?;
     Ok(())
