@@ -346,3 +346,136 @@ fn concurrent_batches_to_one_run_store_every_acknowledged_point_once_in_order() 
     }
     assert_eq!(store.metric_history(&run_id, "shared").unwrap(), shared);
 }
+
+/// (tail_count recorded on the series, rows in metric_tail, point counts of the chunks in
+/// order) of one series, read straight from the tables.
+fn layout(url: &str, run_id: &str, key: &str) -> (i32, i64, Vec<i32>) {
+    let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    let row = client
+        .query_one(
+            "SELECT s.id, s.tail_count FROM metric_series s JOIN runs r ON r.id = s.run_id
+             WHERE r.run_uuid = $1 AND s.key = $2",
+            &[&run_id, &key],
+        )
+        .unwrap();
+    let (series_id, tail_count): (i64, i32) = (row.get(0), row.get(1));
+    let tail_rows: i64 = client
+        .query_one(
+            "SELECT count(*) FROM metric_tail WHERE series_id = $1",
+            &[&series_id],
+        )
+        .unwrap()
+        .get(0);
+    let chunks = client
+        .query(
+            "SELECT point_count FROM metric_chunks WHERE series_id = $1 ORDER BY first_point",
+            &[&series_id],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    (tail_count, tail_rows, chunks)
+}
+
+fn points(count: usize) -> Vec<MetricPoint> {
+    (0..count)
+        .map(|index| MetricPoint {
+            step: index as i64,
+            timestamp_ms: 1_700_000_000_000 + index as i64,
+            value: index as f64 / 7.0,
+        })
+        .collect()
+}
+
+fn one_key(key: &str, points: &[MetricPoint]) -> LogBatch {
+    LogBatch {
+        metrics: points
+            .iter()
+            .map(|point| NamedMetricPoint {
+                key: key.into(),
+                point: *point,
+            })
+            .collect(),
+        ..LogBatch::default()
+    }
+}
+
+/// The history sizes of `store_contract/histories.rs` take each storage path here too: single
+/// points wait in the tail until 256 of them make a chunk, 64 points in one write make a chunk
+/// directly, chunks hold at most 4,096 points, and ending the run folds what is left.
+#[test]
+fn histories_take_the_tail_and_chunk_paths_the_sqlite_store_takes() {
+    let url = fresh_database();
+    let dir = artifacts();
+    let store = PostgresStore::connect(&url, dir.path()).unwrap();
+    let id = store
+        .create_run(&NewRun::new(ExperimentId::DEFAULT, SourceKind::MlflowApi))
+        .unwrap()
+        .info
+        .run_id;
+    let source = points(10_000);
+
+    for (index, single) in source[..255].iter().enumerate() {
+        store
+            .log_batch(&id, &one_key("singles", &[*single]))
+            .unwrap();
+        if index % 50 == 0 {
+            let logged = index as i32 + 1;
+            assert_eq!(
+                layout(&url, &id, "singles"),
+                (logged, i64::from(logged), vec![])
+            );
+        }
+    }
+    assert_eq!(layout(&url, &id, "singles"), (255, 255, vec![]));
+    store
+        .log_batch(&id, &one_key("singles", &source[255..256]))
+        .unwrap();
+    assert_eq!(
+        layout(&url, &id, "singles"),
+        (0, 0, vec![256]),
+        "folded at 256"
+    );
+    store
+        .log_batch(&id, &one_key("singles", &source[256..257]))
+        .unwrap();
+    assert_eq!(layout(&url, &id, "singles"), (1, 1, vec![256]));
+
+    store
+        .log_batch(&id, &one_key("batch63", &source[..63]))
+        .unwrap();
+    assert_eq!(layout(&url, &id, "batch63"), (63, 63, vec![]));
+    store
+        .log_batch(&id, &one_key("batch64", &source[..64]))
+        .unwrap();
+    assert_eq!(layout(&url, &id, "batch64"), (0, 0, vec![64]));
+    store
+        .log_batch(&id, &one_key("batch63", &source[63..127]))
+        .unwrap();
+    assert_eq!(
+        layout(&url, &id, "batch63"),
+        (0, 0, vec![127]),
+        "the tail joins the chunk"
+    );
+
+    store.append_metric(&id, "append", &source).unwrap();
+    assert_eq!(layout(&url, &id, "append"), (0, 0, vec![4096, 4096, 1808]));
+
+    store
+        .update_run(
+            &id,
+            &RunUpdate {
+                status: Some(RunStatus::Finished),
+                ..RunUpdate::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        layout(&url, &id, "singles"),
+        (0, 0, vec![256, 1]),
+        "folded at the end"
+    );
+    assert_eq!(store.metric_history(&id, "singles").unwrap(), source[..257]);
+    assert_eq!(store.metric_history(&id, "append").unwrap(), source);
+}
