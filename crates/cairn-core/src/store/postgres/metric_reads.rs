@@ -2,11 +2,10 @@
 //! streamed as columns a chunk at a time. Chunks and tail are read by one statement, so both
 //! come from the same snapshot.
 
-use fallible_iterator::FallibleIterator;
 use postgres::Transaction;
 
 use super::metrics::CHUNK_POINTS;
-use super::sql::{args, big, query_opt, typed};
+use super::sql::{args, big, for_each_row, query_opt};
 use crate::error::{StoreError, StoreResult};
 use crate::metric_codec;
 use crate::model::{MetricColumnSet, MetricColumns, MetricPoint};
@@ -37,8 +36,8 @@ fn find_series(
 
 /// One stored piece of a history: a compressed chunk starting at a point index, or one tail
 /// point at its index.
-enum Piece {
-    Chunk { first_point: i64, data: Vec<u8> },
+enum Piece<'a> {
+    Chunk { first_point: i64, data: &'a [u8] },
     Point(MetricPoint),
 }
 
@@ -49,16 +48,11 @@ fn for_each_piece(
     series_id: i64,
     first: i64,
     last: i64,
-    mut each: impl FnMut(Piece) -> StoreResult<()>,
+    mut each: impl FnMut(Piece<'_>) -> StoreResult<()>,
 ) -> StoreResult<()> {
     let lowest_chunk_start = first.saturating_sub(big(CHUNK_POINTS));
-    let params = [
-        typed(&series_id),
-        typed(&first),
-        typed(&last),
-        typed(&lowest_chunk_start),
-    ];
-    let mut rows = tx.query_typed_raw(
+    for_each_row(
+        tx,
         "SELECT * FROM (
              SELECT 0 AS part, first_point AS seq, data, NULL::BIGINT AS step,
                     NULL::BIGINT AS timestamp_ms, NULL::BIGINT AS value_bits
@@ -69,24 +63,23 @@ fn for_each_piece(
              SELECT 1, seq, NULL, step, timestamp_ms, value_bits FROM metric_tail
              WHERE series_id = $1 AND seq >= $2 AND seq < $3
          ) pieces ORDER BY part, seq",
-        params.iter().map(|(value, kind)| (*value, kind.clone())),
+        args![series_id, first, last, lowest_chunk_start],
+        |row| {
+            let part: i32 = row.try_get(0)?;
+            if part == 0 {
+                each(Piece::Chunk {
+                    first_point: row.try_get(1)?,
+                    data: row.try_get(2)?,
+                })
+            } else {
+                each(Piece::Point(MetricPoint {
+                    step: row.try_get(3)?,
+                    timestamp_ms: row.try_get(4)?,
+                    value: f64::from_bits(row.try_get::<_, i64>(5)? as u64),
+                }))
+            }
+        },
     )?;
-    while let Some(row) = rows.next()? {
-        let part: i32 = row.try_get(0)?;
-        let seq: i64 = row.try_get(1)?;
-        if part == 0 {
-            each(Piece::Chunk {
-                first_point: seq,
-                data: row.try_get(2)?,
-            })?;
-        } else {
-            each(Piece::Point(MetricPoint {
-                step: row.try_get(3)?,
-                timestamp_ms: row.try_get(4)?,
-                value: f64::from_bits(row.try_get::<_, i64>(5)? as u64),
-            }))?;
-        }
-    }
     Ok(())
 }
 
@@ -136,7 +129,7 @@ pub(crate) fn history_range(
         match piece {
             Piece::Chunk { first_point, data } => {
                 decoded.clear();
-                metric_codec::decode(&data, &mut decoded)
+                metric_codec::decode(data, &mut decoded)
                     .map_err(|error| corrupt(run_id, key, error))?;
                 // The part of this chunk inside [first, last), as indexes into the chunk.
                 let from = usize::try_from(first.saturating_sub(first_point)).unwrap_or(0);
@@ -173,7 +166,7 @@ pub(crate) fn visit_history(
         match piece {
             Piece::Chunk { data, .. } => {
                 columns.clear();
-                metric_codec::decode_columns(&data, set, &mut columns)
+                metric_codec::decode_columns(data, set, &mut columns)
                     .map_err(|error| corrupt(run_id, key, error))?;
                 visit(&columns);
             }

@@ -24,6 +24,7 @@ mod row;
 mod run_io;
 mod runs;
 mod sql;
+mod statements;
 mod trait_impl;
 mod writes;
 
@@ -106,7 +107,9 @@ impl PostgresStore {
         work: impl FnOnce(&mut Client) -> StoreResult<T>,
     ) -> StoreResult<T> {
         let mut client = self.pool.get()?;
-        let result = work(&mut client);
+        let mut statements = client.take_statements();
+        let result = statements::with_cache(&mut statements, || work(&mut client));
+        client.restore_statements(statements);
         if let Err(error) = &result {
             client.note_failure(error);
         }
