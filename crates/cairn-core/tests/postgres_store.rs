@@ -479,3 +479,28 @@ fn histories_take_the_tail_and_chunk_paths_the_sqlite_store_takes() {
     assert_eq!(store.metric_history(&id, "singles").unwrap(), source[..257]);
     assert_eq!(store.metric_history(&id, "append").unwrap(), source);
 }
+
+/// An import longer than one statement's share of chunks (256 of 4,096 points) is written in
+/// several statements, in order.
+#[test]
+fn a_million_point_append_spans_several_chunk_statements() {
+    let url = fresh_database();
+    let dir = artifacts();
+    let store = PostgresStore::connect(&url, dir.path()).unwrap();
+    let id = store
+        .create_run(&NewRun::new(ExperimentId::DEFAULT, SourceKind::MlflowApi))
+        .unwrap()
+        .info
+        .run_id;
+    let source = points(256 * 4096 + 5_000);
+    store.append_metric(&id, "long", &source).unwrap();
+    let (_, _, chunks) = layout(&url, &id, "long");
+    assert_eq!(chunks.len(), 258);
+    assert!(chunks[..257].iter().all(|&count| count == 4096));
+    let tail = store
+        .metric_history_range(&id, "long", source.len() - 10, 100)
+        .unwrap();
+    assert_eq!(tail.total_points, source.len());
+    assert_eq!(tail.points, source[source.len() - 10..]);
+    assert_eq!(store.metric_history(&id, "long").unwrap(), source);
+}

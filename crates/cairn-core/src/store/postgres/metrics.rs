@@ -189,28 +189,53 @@ impl ChunkRows {
         }
     }
 
+    /// Writes all chunks, a statement's share at a time.
     fn write(self, tx: &mut Transaction<'_>) -> StoreResult<()> {
-        let total = self.series_ids.len();
-        let mut start = 0;
-        while start < total {
-            let end = (start + CHUNKS_PER_STATEMENT).min(total);
-            execute(
-                tx,
-                "INSERT INTO metric_chunks (series_id, first_point, point_count, min_step,
-                                            max_step, data)
-                 SELECT * FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::INTEGER[], $4::BIGINT[],
-                                      $5::BIGINT[], $6::BYTEA[])",
-                args![
-                    self.series_ids[start..end].to_vec(),
-                    self.first_points[start..end].to_vec(),
-                    self.point_counts[start..end].to_vec(),
-                    self.min_steps[start..end].to_vec(),
-                    self.max_steps[start..end].to_vec(),
-                    self.data[start..end].to_vec(),
-                ],
-            )?;
-            start = end;
+        let last = self.write_all_but_last(tx)?;
+        last.insert(tx)
+    }
+
+    /// Writes every statement's share of chunks but the last, and returns that one (for a
+    /// statement that writes more than chunks).
+    fn write_all_but_last(mut self, tx: &mut Transaction<'_>) -> StoreResult<ChunkRows> {
+        while self.series_ids.len() > CHUNKS_PER_STATEMENT {
+            let rest = self.split_off(CHUNKS_PER_STATEMENT);
+            self.insert(tx)?;
+            self = rest;
         }
+        Ok(self)
+    }
+
+    fn split_off(&mut self, at: usize) -> ChunkRows {
+        ChunkRows {
+            series_ids: self.series_ids.split_off(at),
+            first_points: self.first_points.split_off(at),
+            point_counts: self.point_counts.split_off(at),
+            min_steps: self.min_steps.split_off(at),
+            max_steps: self.max_steps.split_off(at),
+            data: self.data.split_off(at),
+        }
+    }
+
+    fn insert(self, tx: &mut Transaction<'_>) -> StoreResult<()> {
+        if self.series_ids.is_empty() {
+            return Ok(());
+        }
+        execute(
+            tx,
+            "INSERT INTO metric_chunks (series_id, first_point, point_count, min_step,
+                                        max_step, data)
+             SELECT * FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::INTEGER[], $4::BIGINT[],
+                                  $5::BIGINT[], $6::BYTEA[])",
+            args![
+                self.series_ids,
+                self.first_points,
+                self.point_counts,
+                self.min_steps,
+                self.max_steps,
+                self.data,
+            ],
+        )?;
         Ok(())
     }
 }
@@ -306,6 +331,8 @@ pub(crate) fn append(
 
     let mut tail_rows = TailRows::default();
     let mut flushes: Vec<(i64, usize, &[MetricPoint])> = Vec::new();
+    // Series whose tail is folded into the chunks written now.
+    let mut with_tail: Vec<i64> = Vec::new();
     for (key, points) in &writes {
         let Some(series) = series.get_mut(*key) else {
             continue;
@@ -321,6 +348,9 @@ pub(crate) fn append(
         if series.tail_count + points.len() >= TAIL_FLUSH_POINTS
             || points.len() >= DIRECT_CHUNK_MIN_POINTS
         {
+            if series.tail_count > 0 {
+                with_tail.push(series.id);
+            }
             flushes.push((series.id, series.point_count - series.tail_count, points));
             series.tail_count = 0;
         } else {
@@ -336,10 +366,9 @@ pub(crate) fn append(
         series.point_count += points.len();
     }
 
+    let mut chunks = ChunkRows::default();
     if !flushes.is_empty() {
-        let ids: Vec<i64> = flushes.iter().map(|(id, _, _)| *id).collect();
-        let mut tails = take_tails(tx, &ids)?;
-        let mut chunks = ChunkRows::default();
+        let mut tails = take_tails(tx, &with_tail)?;
         for (series_id, first_point, points) in flushes {
             match tails.remove(&series_id) {
                 Some(mut pending) => {
@@ -349,18 +378,19 @@ pub(crate) fn append(
                 None => chunks.add(series_id, first_point, points),
             }
         }
-        chunks.write(tx)?;
     }
-    save_series(tx, &tail_rows, series.values())
+    save_series(tx, chunks, &tail_rows, series.values())
 }
 
-/// Adds `tail_rows` to the tails and writes the latest points and counts of `series` back,
-/// in one statement.
+/// Writes `chunks`, adds `tail_rows` to the tails and writes the latest points and counts of
+/// `series` back: one statement (more only for chunks beyond one statement's share).
 fn save_series<'a>(
     tx: &mut Transaction<'_>,
+    chunks: ChunkRows,
     tail_rows: &TailRows,
     series: impl Iterator<Item = &'a Series>,
 ) -> StoreResult<()> {
+    let chunks = chunks.write_all_but_last(tx)?;
     let mut columns = SeriesUpdates::default();
     for series in series {
         let Some(latest) = series.latest else {
@@ -380,7 +410,13 @@ fn save_series<'a>(
     }
     execute(
         tx,
-        "WITH tail AS (
+        "WITH chunks AS (
+             INSERT INTO metric_chunks (series_id, first_point, point_count, min_step,
+                                        max_step, data)
+             SELECT * FROM UNNEST($13::BIGINT[], $14::BIGINT[], $15::INTEGER[], $16::BIGINT[],
+                                  $17::BIGINT[], $18::BYTEA[])
+         ),
+         tail AS (
              INSERT INTO metric_tail (series_id, seq, step, timestamp_ms, value_bits)
              SELECT * FROM UNNEST($8::BIGINT[], $9::BIGINT[], $10::BIGINT[], $11::BIGINT[],
                                   $12::BIGINT[])
@@ -405,7 +441,13 @@ fn save_series<'a>(
             tail_rows.seqs,
             tail_rows.steps,
             tail_rows.timestamps_ms,
-            tail_rows.value_bits
+            tail_rows.value_bits,
+            chunks.series_ids,
+            chunks.first_points,
+            chunks.point_counts,
+            chunks.min_steps,
+            chunks.max_steps,
+            chunks.data
         ],
     )?;
     Ok(())
