@@ -4,7 +4,7 @@
 
 use fallible_iterator::FallibleIterator;
 use postgres::types::{ToSql, Type};
-use postgres::{Row, Statement, Transaction};
+use postgres::{GenericClient, Row, Statement};
 
 use super::statements::prepared;
 use crate::error::StoreResult;
@@ -59,7 +59,7 @@ type Params<'a> = [(&'a (dyn ToSql + Sync), Type)];
 
 /// `sql` prepared on this connection, when a statement cache is installed.
 fn statement(
-    tx: &mut Transaction<'_>,
+    tx: &mut impl GenericClient,
     sql: &str,
     params: &Params<'_>,
 ) -> StoreResult<Option<Statement>> {
@@ -74,7 +74,7 @@ fn values<'a>(params: &'a Params<'a>) -> Vec<&'a (dyn ToSql + Sync)> {
 
 /// Runs a statement that returns rows.
 pub(crate) fn query(
-    tx: &mut Transaction<'_>,
+    tx: &mut impl GenericClient,
     sql: &str,
     params: &Params<'_>,
 ) -> StoreResult<Vec<Row>> {
@@ -86,7 +86,7 @@ pub(crate) fn query(
 
 /// The one row a statement returns, if any.
 pub(crate) fn query_opt(
-    tx: &mut Transaction<'_>,
+    tx: &mut impl GenericClient,
     sql: &str,
     params: &Params<'_>,
 ) -> StoreResult<Option<Row>> {
@@ -98,7 +98,7 @@ pub(crate) fn query_opt(
 
 /// The one row a statement must return.
 pub(crate) fn query_one(
-    tx: &mut Transaction<'_>,
+    tx: &mut impl GenericClient,
     sql: &str,
     params: &Params<'_>,
 ) -> StoreResult<Row> {
@@ -110,7 +110,7 @@ pub(crate) fn query_one(
 
 /// Runs a statement; returns how many rows it changed.
 pub(crate) fn execute(
-    tx: &mut Transaction<'_>,
+    tx: &mut impl GenericClient,
     sql: &str,
     params: &Params<'_>,
 ) -> StoreResult<u64> {
@@ -122,7 +122,7 @@ pub(crate) fn execute(
 
 /// Hands each row of a statement to `each` as it arrives, without holding them all.
 pub(crate) fn for_each_row(
-    tx: &mut Transaction<'_>,
+    tx: &mut impl GenericClient,
     sql: &str,
     params: &Params<'_>,
     mut each: impl FnMut(&Row) -> StoreResult<()>,

@@ -11,7 +11,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use postgres::types::Type;
-use postgres::{Statement, Transaction};
+use postgres::{GenericClient, Statement};
 
 /// Statements kept per connection; a connection that needs more (a long-lived server seeing
 /// many different search filters) starts over.
@@ -52,7 +52,7 @@ pub(crate) fn with_cache<T>(cache: &mut StatementCache, work: impl FnOnce() -> T
 /// The prepared form of `sql` on the current connection, preparing it on first use; `None`
 /// when no cache is installed (the caller then sends the text).
 pub(crate) fn prepared(
-    tx: &mut Transaction<'_>,
+    tx: &mut impl GenericClient,
     sql: &str,
     types: impl FnOnce() -> Vec<Type>,
 ) -> Result<Option<Statement>, postgres::Error> {
