@@ -5,7 +5,7 @@
 //! TCP, fsync off), SQLite on a file in a temporary folder with its default durability.
 //!
 //! Run with `cargo bench -p cairn-core --bench tracking_backends`; `CAIRN_BENCH_BATCHES`
-//! overrides the number of 1,000-point batches (default 200). Each figure is the best of three.
+//! overrides the number of 1,000-point batches (default 200). Each figure is the best of five.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -27,7 +27,7 @@ const HISTORY_POINTS: usize = 10_000;
 const READS: u32 = 50;
 /// Each figure is the best of this many runs (the machine is shared: the best is the least
 /// disturbed).
-const TRIES: usize = 3;
+const TRIES: usize = 5;
 
 fn main() {
     let batches: usize = std::env::var("CAIRN_BENCH_BATCHES")
