@@ -99,6 +99,9 @@ CREATE TABLE metric_chunks (
     data        BYTEA   NOT NULL,
     PRIMARY KEY (series_id, first_point)
 );
+-- The codec has compressed the chunks already: TOAST stores large ones out of line as they are
+-- instead of trying pglz on them again on every write and read.
+ALTER TABLE metric_chunks ALTER COLUMN data SET STORAGE EXTERNAL;
 
 -- The newest points of a history logged a few at a time, one row each (point index `seq`),
 -- folded into a chunk once there are 256 of them or the run ends: single-point logging stays

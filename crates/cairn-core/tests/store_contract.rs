@@ -314,6 +314,11 @@ contract_suite! {
             experiment_tags_can_be_removed,
         ]
     }
+    indexing {
+        grouping: [
+            index_roots_are_listed_watched_and_removed,
+        ]
+    }
     provenance {
         provenance: [
             git_provenance_round_trips_and_is_replaced,

@@ -8,10 +8,11 @@ use std::collections::HashMap;
 
 use postgres::{Row, Transaction};
 
+use super::row::writable_run;
 use super::sql::{args, big, execute, query};
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 use crate::metric_codec;
-use crate::model::MetricPoint;
+use crate::model::{LifecycleStage, MetricPoint};
 
 /// Most points in one chunk.
 pub(crate) const CHUNK_POINTS: usize = 4096;
@@ -58,28 +59,75 @@ fn series_row(row: &Row) -> StoreResult<Series> {
     })
 }
 
-/// Locks the series `keys` of a run, creating the missing ones; by key.
+/// The run a write goes to: its surrogate key when already checked, or its id, checked to be
+/// writable by the same statement that locks its series (one round trip less).
+#[derive(Clone, Copy)]
+pub(crate) enum RunRef<'a> {
+    /// A run already checked to be writable.
+    Key(i64),
+    /// A run to check: it must exist and not be deleted.
+    Writable(&'a str),
+}
+
+/// Locks the series `keys` of a run, creating the missing ones; by key, with the run's key.
 fn lock_series(
     tx: &mut Transaction<'_>,
-    run_pk: i64,
+    run: RunRef<'_>,
     keys: &[&str],
-) -> StoreResult<HashMap<String, Series>> {
+) -> StoreResult<(i64, HashMap<String, Series>)> {
     let select = format!(
         "SELECT {SERIES_COLUMNS} FROM metric_series WHERE run_id = $1 AND key = ANY($2)
          ORDER BY id FOR UPDATE"
     );
     let mut found = HashMap::with_capacity(keys.len());
-    for row in query(tx, &select, args![run_pk, keys.to_vec()])? {
-        let series = series_row(&row)?;
-        found.insert(series.key.clone(), series);
-    }
+    let run_pk = match run {
+        RunRef::Key(run_pk) => {
+            for row in query(tx, &select, args![run_pk, keys.to_vec()])? {
+                let series = series_row(&row)?;
+                found.insert(series.key.clone(), series);
+            }
+            run_pk
+        }
+        RunRef::Writable(run_id) => {
+            let rows = query(
+                tx,
+                &format!(
+                    "SELECT s.*, r.id, r.lifecycle_stage FROM runs r
+                     LEFT JOIN LATERAL (
+                         SELECT {SERIES_COLUMNS} FROM metric_series
+                         WHERE run_id = r.id AND key = ANY($2) ORDER BY id FOR UPDATE
+                     ) s ON true
+                     WHERE r.run_uuid = $1"
+                ),
+                args![run_id, keys.to_vec()],
+            )?;
+            let Some(first) = rows.first() else {
+                return Err(StoreError::RunNotFound {
+                    run_id: run_id.to_string(),
+                });
+            };
+            if first.try_get::<_, &str>(9)? == LifecycleStage::Deleted.as_str() {
+                return Err(StoreError::Deleted {
+                    entity: "run",
+                    id: run_id.to_string(),
+                });
+            }
+            for row in &rows {
+                if row.try_get::<_, Option<i64>>(0)?.is_some() {
+                    let series = series_row(row)?;
+                    found.insert(series.key.clone(), series);
+                }
+            }
+            first.try_get(8)?
+        }
+    };
     let mut missing: Vec<&str> = keys
         .iter()
         .copied()
         .filter(|key| !found.contains_key(*key))
         .collect();
     if missing.is_empty() {
-        return Ok(found);
+        return Ok((run_pk, found));
     }
     missing.sort_unstable();
     // New rows are ours (locked) until commit; a key another writer created meanwhile is
@@ -108,7 +156,7 @@ fn lock_series(
             found.insert(series.key.clone(), series);
         }
     }
-    Ok(found)
+    Ok((run_pk, found))
 }
 
 /// Rows for `metric_chunks`, as columns.
@@ -141,30 +189,77 @@ impl ChunkRows {
         }
     }
 
+    /// Writes all chunks, a statement's share at a time.
     fn write(self, tx: &mut Transaction<'_>) -> StoreResult<()> {
-        let total = self.series_ids.len();
-        let mut start = 0;
-        while start < total {
-            let end = (start + CHUNKS_PER_STATEMENT).min(total);
-            execute(
-                tx,
-                "INSERT INTO metric_chunks (series_id, first_point, point_count, min_step,
-                                            max_step, data)
-                 SELECT * FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::INTEGER[], $4::BIGINT[],
-                                      $5::BIGINT[], $6::BYTEA[])",
-                args![
-                    self.series_ids[start..end].to_vec(),
-                    self.first_points[start..end].to_vec(),
-                    self.point_counts[start..end].to_vec(),
-                    self.min_steps[start..end].to_vec(),
-                    self.max_steps[start..end].to_vec(),
-                    self.data[start..end].to_vec(),
-                ],
-            )?;
-            start = end;
+        let last = self.write_all_but_last(tx)?;
+        last.insert(tx)
+    }
+
+    /// Writes every statement's share of chunks but the last, and returns that one (for a
+    /// statement that writes more than chunks).
+    fn write_all_but_last(mut self, tx: &mut Transaction<'_>) -> StoreResult<ChunkRows> {
+        while self.series_ids.len() > CHUNKS_PER_STATEMENT {
+            let rest = self.split_off(CHUNKS_PER_STATEMENT);
+            self.insert(tx)?;
+            self = rest;
         }
+        Ok(self)
+    }
+
+    fn split_off(&mut self, at: usize) -> ChunkRows {
+        ChunkRows {
+            series_ids: self.series_ids.split_off(at),
+            first_points: self.first_points.split_off(at),
+            point_counts: self.point_counts.split_off(at),
+            min_steps: self.min_steps.split_off(at),
+            max_steps: self.max_steps.split_off(at),
+            data: self.data.split_off(at),
+        }
+    }
+
+    fn insert(self, tx: &mut Transaction<'_>) -> StoreResult<()> {
+        if self.series_ids.is_empty() {
+            return Ok(());
+        }
+        execute(
+            tx,
+            "INSERT INTO metric_chunks (series_id, first_point, point_count, min_step,
+                                        max_step, data)
+             SELECT * FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::INTEGER[], $4::BIGINT[],
+                                  $5::BIGINT[], $6::BYTEA[])",
+            args![
+                self.series_ids,
+                self.first_points,
+                self.point_counts,
+                self.min_steps,
+                self.max_steps,
+                self.data,
+            ],
+        )?;
         Ok(())
     }
+}
+
+/// Rows for `metric_tail`, as columns.
+#[derive(Default)]
+struct TailRows {
+    series_ids: Vec<i64>,
+    seqs: Vec<i64>,
+    steps: Vec<i64>,
+    timestamps_ms: Vec<i64>,
+    value_bits: Vec<i64>,
+}
+
+/// New latest points and counts of series, as columns.
+#[derive(Default)]
+struct SeriesUpdates {
+    ids: Vec<i64>,
+    values: Vec<Option<f64>>,
+    is_nan: Vec<bool>,
+    steps: Vec<i64>,
+    timestamps_ms: Vec<i64>,
+    point_counts: Vec<i64>,
+    tail_counts: Vec<i32>,
 }
 
 /// Removes the tails of `series_ids` and returns their points by series, in logging order.
@@ -204,10 +299,10 @@ fn take_tails(
         .collect())
 }
 
-/// Appends points (each key's in logging order) to the series of run `run_pk`.
+/// Appends points (each key's in logging order) to the series of `run`.
 pub(crate) fn append(
     tx: &mut Transaction<'_>,
-    run_pk: i64,
+    run: RunRef<'_>,
     by_key: Vec<(&str, Vec<MetricPoint>)>,
 ) -> StoreResult<()> {
     // One entry per key (a caller may name a key twice), in logging order.
@@ -226,13 +321,18 @@ pub(crate) fn append(
         }
     }
     if writes.is_empty() {
+        if let RunRef::Writable(run_id) = run {
+            writable_run(tx, run_id)?;
+        }
         return Ok(());
     }
     let keys: Vec<&str> = writes.iter().map(|(key, _)| *key).collect();
-    let mut series = lock_series(tx, run_pk, &keys)?;
+    let (_, mut series) = lock_series(tx, run, &keys)?;
 
-    let mut tail_rows: (Vec<i64>, Vec<i64>, Vec<i64>, Vec<i64>, Vec<i64>) = Default::default();
+    let mut tail_rows = TailRows::default();
     let mut flushes: Vec<(i64, usize, &[MetricPoint])> = Vec::new();
+    // Series whose tail is folded into the chunks written now.
+    let mut with_tail: Vec<i64> = Vec::new();
     for (key, points) in &writes {
         let Some(series) = series.get_mut(*key) else {
             continue;
@@ -248,25 +348,27 @@ pub(crate) fn append(
         if series.tail_count + points.len() >= TAIL_FLUSH_POINTS
             || points.len() >= DIRECT_CHUNK_MIN_POINTS
         {
+            if series.tail_count > 0 {
+                with_tail.push(series.id);
+            }
             flushes.push((series.id, series.point_count - series.tail_count, points));
             series.tail_count = 0;
         } else {
             for (offset, point) in points.iter().enumerate() {
-                tail_rows.0.push(series.id);
-                tail_rows.1.push(big(series.point_count + offset));
-                tail_rows.2.push(point.step);
-                tail_rows.3.push(point.timestamp_ms);
-                tail_rows.4.push(point.value.to_bits() as i64);
+                tail_rows.series_ids.push(series.id);
+                tail_rows.seqs.push(big(series.point_count + offset));
+                tail_rows.steps.push(point.step);
+                tail_rows.timestamps_ms.push(point.timestamp_ms);
+                tail_rows.value_bits.push(point.value.to_bits() as i64);
             }
             series.tail_count += points.len();
         }
         series.point_count += points.len();
     }
 
+    let mut chunks = ChunkRows::default();
     if !flushes.is_empty() {
-        let ids: Vec<i64> = flushes.iter().map(|(id, _, _)| *id).collect();
-        let mut tails = take_tails(tx, &ids)?;
-        let mut chunks = ChunkRows::default();
+        let mut tails = take_tails(tx, &with_tail)?;
         for (series_id, first_point, points) in flushes {
             match tails.remove(&series_id) {
                 Some(mut pending) => {
@@ -276,59 +378,50 @@ pub(crate) fn append(
                 None => chunks.add(series_id, first_point, points),
             }
         }
-        chunks.write(tx)?;
     }
-    if !tail_rows.0.is_empty() {
-        execute(
-            tx,
-            "INSERT INTO metric_tail (series_id, seq, step, timestamp_ms, value_bits)
-             SELECT * FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::BIGINT[], $4::BIGINT[],
-                                  $5::BIGINT[])",
-            args![
-                tail_rows.0,
-                tail_rows.1,
-                tail_rows.2,
-                tail_rows.3,
-                tail_rows.4
-            ],
-        )?;
-    }
-    save_series(tx, series.values())
+    save_series(tx, chunks, &tail_rows, series.values())
 }
 
-/// Writes the latest points and counts of `series` back, in one statement.
+/// Writes `chunks`, adds `tail_rows` to the tails and writes the latest points and counts of
+/// `series` back: one statement (more only for chunks beyond one statement's share).
 fn save_series<'a>(
     tx: &mut Transaction<'_>,
+    chunks: ChunkRows,
+    tail_rows: &TailRows,
     series: impl Iterator<Item = &'a Series>,
 ) -> StoreResult<()> {
-    let mut columns: (
-        Vec<i64>,
-        Vec<Option<f64>>,
-        Vec<bool>,
-        Vec<i64>,
-        Vec<i64>,
-        Vec<i64>,
-        Vec<i32>,
-    ) = Default::default();
+    let chunks = chunks.write_all_but_last(tx)?;
+    let mut columns = SeriesUpdates::default();
     for series in series {
         let Some(latest) = series.latest else {
             continue;
         };
-        columns.0.push(series.id);
+        columns.ids.push(series.id);
         columns
-            .1
+            .values
             .push((!latest.value.is_nan()).then_some(latest.value));
-        columns.2.push(latest.value.is_nan());
-        columns.3.push(latest.step);
-        columns.4.push(latest.timestamp_ms);
-        columns.5.push(big(series.point_count));
+        columns.is_nan.push(latest.value.is_nan());
+        columns.steps.push(latest.step);
+        columns.timestamps_ms.push(latest.timestamp_ms);
+        columns.point_counts.push(big(series.point_count));
         columns
-            .6
+            .tail_counts
             .push(i32::try_from(series.tail_count).unwrap_or(i32::MAX));
     }
     execute(
         tx,
-        "UPDATE metric_series s
+        "WITH chunks AS (
+             INSERT INTO metric_chunks (series_id, first_point, point_count, min_step,
+                                        max_step, data)
+             SELECT * FROM UNNEST($13::BIGINT[], $14::BIGINT[], $15::INTEGER[], $16::BIGINT[],
+                                  $17::BIGINT[], $18::BYTEA[])
+         ),
+         tail AS (
+             INSERT INTO metric_tail (series_id, seq, step, timestamp_ms, value_bits)
+             SELECT * FROM UNNEST($8::BIGINT[], $9::BIGINT[], $10::BIGINT[], $11::BIGINT[],
+                                  $12::BIGINT[])
+         )
+         UPDATE metric_series s
          SET latest_value = u.value, latest_is_nan = u.is_nan, latest_step = u.step,
              latest_timestamp_ms = u.timestamp_ms, point_count = u.point_count,
              tail_count = u.tail_count
@@ -337,7 +430,24 @@ fn save_series<'a>(
               AS u (id, value, is_nan, step, timestamp_ms, point_count, tail_count)
          WHERE s.id = u.id",
         args![
-            columns.0, columns.1, columns.2, columns.3, columns.4, columns.5, columns.6
+            columns.ids,
+            columns.values,
+            columns.is_nan,
+            columns.steps,
+            columns.timestamps_ms,
+            columns.point_counts,
+            columns.tail_counts,
+            tail_rows.series_ids,
+            tail_rows.seqs,
+            tail_rows.steps,
+            tail_rows.timestamps_ms,
+            tail_rows.value_bits,
+            chunks.series_ids,
+            chunks.first_points,
+            chunks.point_counts,
+            chunks.min_steps,
+            chunks.max_steps,
+            chunks.data
         ],
     )?;
     Ok(())

@@ -11,8 +11,12 @@ mod changes;
 mod data_hashes;
 mod errors;
 mod experiments;
+mod import;
+mod import_registry;
+mod index_state;
 mod key_values;
 mod logged_models;
+mod logged_models_import;
 mod metric_reads;
 mod metrics;
 mod migrate;
@@ -26,6 +30,7 @@ mod run_io;
 mod runs;
 mod search;
 mod sql;
+mod statements;
 mod trait_impl;
 mod writes;
 
@@ -119,7 +124,9 @@ impl PostgresStore {
         work: impl FnOnce(&mut Client) -> StoreResult<T>,
     ) -> StoreResult<T> {
         let mut client = self.pool.get()?;
-        let result = work(&mut client);
+        let mut statements = client.take_statements();
+        let result = statements::with_cache(&mut statements, || work(&mut client));
+        client.restore_statements(statements);
         if let Err(error) = &result {
             client.note_failure(error);
         }

@@ -1,10 +1,12 @@
-//! Statements sent in one round trip: [`query`] and [`execute`] name each parameter's
-//! PostgreSQL type (from its Rust type, [`PgArg`]), so no separate prepare is needed, and
-//! [`args!`] builds the parameter list.
+//! Running the store's statements: [`query`], [`execute`] and friends take each parameter with
+//! its PostgreSQL type (from its Rust type, [`PgArg`]; [`args!`] builds the list), so a statement
+//! is prepared once per connection (see [`super::statements`]) and then costs one round trip.
 
-use postgres::Transaction;
+use fallible_iterator::FallibleIterator;
 use postgres::types::{ToSql, Type};
+use postgres::{GenericClient, Row, Statement};
 
+use super::statements::prepared;
 use crate::error::StoreResult;
 
 /// A Rust value with the PostgreSQL type it is sent as.
@@ -52,40 +54,91 @@ macro_rules! args {
 }
 pub(crate) use args;
 
-/// Runs a statement that returns rows, in one round trip.
-pub(crate) fn query(
-    tx: &mut Transaction<'_>,
+/// A parameter list as [`query`] takes it.
+type Params<'a> = [(&'a (dyn ToSql + Sync), Type)];
+
+/// `sql` prepared on this connection, when a statement cache is installed.
+fn statement(
+    tx: &mut impl GenericClient,
     sql: &str,
-    params: &[(&(dyn ToSql + Sync), Type)],
-) -> StoreResult<Vec<postgres::Row>> {
-    Ok(tx.query_typed(sql, params)?)
+    params: &Params<'_>,
+) -> StoreResult<Option<Statement>> {
+    Ok(prepared(tx, sql, || {
+        params.iter().map(|(_, kind)| kind.clone()).collect()
+    })?)
+}
+
+fn values<'a>(params: &'a Params<'a>) -> Vec<&'a (dyn ToSql + Sync)> {
+    params.iter().map(|(value, _)| *value).collect()
+}
+
+/// Runs a statement that returns rows.
+pub(crate) fn query(
+    tx: &mut impl GenericClient,
+    sql: &str,
+    params: &Params<'_>,
+) -> StoreResult<Vec<Row>> {
+    match statement(tx, sql, params)? {
+        Some(statement) => Ok(tx.query(&statement, &values(params))?),
+        None => Ok(tx.query_typed(sql, params)?),
+    }
 }
 
 /// The one row a statement returns, if any.
 pub(crate) fn query_opt(
-    tx: &mut Transaction<'_>,
+    tx: &mut impl GenericClient,
     sql: &str,
-    params: &[(&(dyn ToSql + Sync), Type)],
-) -> StoreResult<Option<postgres::Row>> {
-    Ok(tx.query_typed_opt(sql, params)?)
+    params: &Params<'_>,
+) -> StoreResult<Option<Row>> {
+    match statement(tx, sql, params)? {
+        Some(statement) => Ok(tx.query_opt(&statement, &values(params))?),
+        None => Ok(tx.query_typed_opt(sql, params)?),
+    }
 }
 
 /// The one row a statement must return.
 pub(crate) fn query_one(
-    tx: &mut Transaction<'_>,
+    tx: &mut impl GenericClient,
     sql: &str,
-    params: &[(&(dyn ToSql + Sync), Type)],
-) -> StoreResult<postgres::Row> {
-    Ok(tx.query_typed_one(sql, params)?)
+    params: &Params<'_>,
+) -> StoreResult<Row> {
+    match statement(tx, sql, params)? {
+        Some(statement) => Ok(tx.query_one(&statement, &values(params))?),
+        None => Ok(tx.query_typed_one(sql, params)?),
+    }
 }
 
 /// Runs a statement; returns how many rows it changed.
 pub(crate) fn execute(
-    tx: &mut Transaction<'_>,
+    tx: &mut impl GenericClient,
     sql: &str,
-    params: &[(&(dyn ToSql + Sync), Type)],
+    params: &Params<'_>,
 ) -> StoreResult<u64> {
-    Ok(tx.execute_typed(sql, params)?)
+    match statement(tx, sql, params)? {
+        Some(statement) => Ok(tx.execute(&statement, &values(params))?),
+        None => Ok(tx.execute_typed(sql, params)?),
+    }
+}
+
+/// Hands each row of a statement to `each` as it arrives, without holding them all.
+pub(crate) fn for_each_row(
+    tx: &mut impl GenericClient,
+    sql: &str,
+    params: &Params<'_>,
+    mut each: impl FnMut(&Row) -> StoreResult<()>,
+) -> StoreResult<()> {
+    let prepared = statement(tx, sql, params)?;
+    let mut rows = match &prepared {
+        Some(statement) => tx.query_raw(statement, values(params))?,
+        None => tx.query_typed_raw(
+            sql,
+            params.iter().map(|(value, kind)| (*value, kind.clone())),
+        )?,
+    };
+    while let Some(row) = rows.next()? {
+        each(&row)?;
+    }
+    Ok(())
 }
 
 /// A count or size as a BIGINT (no history or file is anywhere near `i64::MAX`).

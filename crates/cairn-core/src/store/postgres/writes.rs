@@ -3,7 +3,7 @@
 use postgres::Transaction;
 
 use super::experiments::last_per_key;
-use super::metrics;
+use super::metrics::{self, RunRef};
 use super::row::writable_run;
 use super::runs::RUN_NAME_TAG;
 use super::sql::{args, execute, query};
@@ -17,9 +17,6 @@ pub(crate) fn log_batch(
     run_id: &str,
     batch: &LogBatch,
 ) -> StoreResult<()> {
-    let run_pk = writable_run(tx, run_id)?;
-    insert_params(tx, run_pk, run_id, &batch.params)?;
-    upsert_tags(tx, run_pk, &batch.tags)?;
     let mut by_key: Vec<(&str, Vec<MetricPoint>)> = Vec::new();
     let mut index_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for metric in &batch.metrics {
@@ -29,7 +26,15 @@ pub(crate) fn log_batch(
         });
         by_key[index].1.push(metric.point);
     }
-    metrics::append(tx, run_pk, by_key)
+    if batch.params.is_empty() && batch.tags.is_empty() {
+        // Metrics only (what a training loop sends): the run is checked while its series
+        // are locked.
+        return metrics::append(tx, RunRef::Writable(run_id), by_key);
+    }
+    let run_pk = writable_run(tx, run_id)?;
+    insert_params(tx, run_pk, run_id, &batch.params)?;
+    upsert_tags(tx, run_pk, &batch.tags)?;
+    metrics::append(tx, RunRef::Key(run_pk), by_key)
 }
 
 /// Logs a whole metric history (or a large part of one) to a run, without the batch limits of
@@ -41,8 +46,7 @@ pub(crate) fn append_metric(
     points: &[MetricPoint],
 ) -> StoreResult<()> {
     validate::check_metric_points(key, points)?;
-    let run_pk = writable_run(tx, run_id)?;
-    metrics::append(tx, run_pk, vec![(key, points.to_vec())])
+    metrics::append(tx, RunRef::Writable(run_id), vec![(key, points.to_vec())])
 }
 
 /// Params are immutable: the same value again is fine, a different one is an error. The

@@ -1,7 +1,7 @@
 //! The store's traits for [`PostgresStore`](super::PostgresStore), one file per trait.
 
+mod indexing;
 mod logged_models;
-mod placeholder_indexing;
 mod provenance;
 mod registry;
 mod run_search;

@@ -93,7 +93,7 @@ impl TrackingStore for PostgresStore {
     }
 
     fn metric_history(&self, run_id: &str, key: &str) -> StoreResult<Vec<MetricPoint>> {
-        self.read(|tx| metric_reads::history(tx, run_id, key))
+        self.with_client(|client| metric_reads::history(client, run_id, key))
     }
 
     fn metric_history_range(
@@ -103,7 +103,7 @@ impl TrackingStore for PostgresStore {
         offset: usize,
         limit: usize,
     ) -> StoreResult<MetricHistoryRange> {
-        self.read(|tx| metric_reads::history_range(tx, run_id, key, offset, limit))
+        self.with_client(|client| metric_reads::history_range(client, run_id, key, offset, limit))
     }
 
     fn visit_metric_history(
@@ -113,7 +113,7 @@ impl TrackingStore for PostgresStore {
         set: MetricColumnSet,
         visit: &mut dyn FnMut(&MetricColumns),
     ) -> StoreResult<()> {
-        self.read(|tx| metric_reads::visit_history(tx, run_id, key, set, visit))
+        self.with_client(|client| metric_reads::visit_history(client, run_id, key, set, visit))
     }
 
     fn delete_experiment_tag(&self, experiment_id: ExperimentId, key: &str) -> StoreResult<()> {
