@@ -1,30 +1,48 @@
 //! The store's indexing methods (`IndexingStore`): importing runs whole or by
 //! appending, experiments matched by name with source ids kept, registry imports with stages,
 //! aliases and history, and what the indexer remembers of files. Each test has a fresh store
-//! in a temp dir.
+//! in a temp dir; the suite runs on SQLite and on PostgreSQL.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
     reason = "test code: an unexpected store error should stop the test with its message"
 )]
 
-use cairn_core::IndexingStore;
-use cairn_core::RegistryStore;
-use cairn_core::SqliteStore;
-use cairn_core::TrackingStore;
 use cairn_core::model::{
     ExperimentId, ImportMode, ImportOutcome, ImportedExperiment, ImportedModelVersion,
     ImportedRegisteredModel, ImportedRun, IndexFileState, IndexedArtifact, LifecycleStage,
     MetricPoint, ModelStage, Param, RegistryChange, SourceKind, Tag,
 };
+use cairn_core::{PostgresStore, SqliteStore, Store};
 
-fn store() -> (tempfile::TempDir, SqliteStore) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("cairn.db")).unwrap();
-    (dir, store)
+/// A store under test and whatever keeps it alive (its temporary directory).
+struct Backend {
+    _dir: tempfile::TempDir,
+    store: Box<dyn Store>,
 }
 
-fn experiment(store: &SqliteStore, name: &str, source_id: i64) -> ExperimentId {
+impl Backend {
+    fn sqlite() -> Backend {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("cairn.db")).unwrap();
+        Backend {
+            _dir: dir,
+            store: Box::new(store),
+        }
+    }
+
+    fn postgres() -> Backend {
+        let dir = tempfile::tempdir().unwrap();
+        let url = cairn_test_support::postgres::fresh_database();
+        let store = PostgresStore::connect(&url, &dir.path().join("artifacts")).unwrap();
+        Backend {
+            _dir: dir,
+            store: Box::new(store),
+        }
+    }
+}
+
+fn experiment(store: &dyn Store, name: &str, source_id: i64) -> ExperimentId {
     store
         .import_experiment(&ImportedExperiment {
             name: name.into(),
@@ -74,28 +92,24 @@ fn run(experiment_id: ExperimentId) -> ImportedRun {
     run
 }
 
-#[test]
-fn experiments_match_by_name_and_keep_free_source_ids() {
-    let (_dir, store) = store();
-    let first = experiment(&store, "churn", 42);
+fn experiments_match_by_name_and_keep_free_source_ids(store: &dyn Store) {
+    let first = experiment(store, "churn", 42);
     assert_eq!(first, ExperimentId(42));
     assert_eq!(
-        experiment(&store, "churn", 7),
+        experiment(store, "churn", 7),
         ExperimentId(42),
         "matched by name"
     );
     // Id 0 is taken by Default: another id is chosen.
-    let other = experiment(&store, "other", 0);
+    let other = experiment(store, "other", 0);
     assert_ne!(other, ExperimentId(0));
     let stored = store.get_experiment(first).unwrap();
     assert_eq!(stored.creation_time_ms, Some(1_000));
     assert_eq!(stored.tags, vec![Tag::new("team", "a")]);
 }
 
-#[test]
-fn replace_rewrites_a_run_and_keeps_its_id() {
-    let (_dir, store) = store();
-    let experiment_id = experiment(&store, "e", 1);
+fn replace_rewrites_a_run_and_keeps_its_id(store: &dyn Store) {
+    let experiment_id = experiment(store, "e", 1);
     let outcomes = store
         .import_runs(&[run(experiment_id)], ImportMode::Replace, &[])
         .unwrap();
@@ -123,10 +137,8 @@ fn replace_rewrites_a_run_and_keeps_its_id() {
     assert_eq!(store.metric_history("abc123", "loss").unwrap().len(), 3);
 }
 
-#[test]
-fn append_adds_points_and_keeps_the_earliest_start() {
-    let (_dir, store) = store();
-    let experiment_id = experiment(&store, "e", 1);
+fn append_adds_points_and_keeps_the_earliest_start(store: &dyn Store) {
+    let experiment_id = experiment(store, "e", 1);
     store
         .import_runs(&[run(experiment_id)], ImportMode::Append, &[])
         .unwrap();
@@ -148,10 +160,8 @@ fn append_adds_points_and_keeps_the_earliest_start() {
     assert_eq!(history[109].value, 0.5);
 }
 
-#[test]
-fn a_failed_import_leaves_neither_runs_nor_file_states() {
-    let (_dir, store) = store();
-    let experiment_id = experiment(&store, "e", 1);
+fn a_failed_import_leaves_neither_runs_nor_file_states(store: &dyn Store) {
+    let experiment_id = experiment(store, "e", 1);
     let mut bad = run(experiment_id);
     bad.run_id = "not a valid id!".into();
     let state = IndexFileState {
@@ -169,10 +179,8 @@ fn a_failed_import_leaves_neither_runs_nor_file_states() {
     assert!(store.index_file_states_under("/data").unwrap().is_empty());
 }
 
-#[test]
-fn index_file_states_round_trip_and_sources_can_go_missing() {
-    let (_dir, store) = store();
-    let experiment_id = experiment(&store, "e", 1);
+fn index_file_states_round_trip_and_sources_can_go_missing(store: &dyn Store) {
+    let experiment_id = experiment(store, "e", 1);
     let state = IndexFileState {
         path: "/data/mlruns/1/abc123".into(),
         source_kind: SourceKind::Mlruns,
@@ -225,9 +233,7 @@ fn index_file_states_round_trip_and_sources_can_go_missing() {
     );
 }
 
-#[test]
-fn registry_import_sets_stages_aliases_and_history() {
-    let (_dir, store) = store();
+fn registry_import_sets_stages_aliases_and_history(store: &dyn Store) {
     let version = |number: u64, stage: Option<ModelStage>| ImportedModelVersion {
         version: number,
         creation_time_ms: 1_000 + number as i64,
@@ -310,4 +316,39 @@ fn registry_import_sets_stages_aliases_and_history() {
             (RegistryChange::SetAlias, Some("champion".into()), Some(1)),
         ]
     );
+}
+
+/// Instantiates every test above for one backend: `cargo test --test import_contract postgres::`.
+macro_rules! import_suite {
+    ($backend:ident => $make:expr; $($test:ident),* $(,)?) => {
+        mod $backend {
+            $(
+                #[test]
+                fn $test() {
+                    let backend = $make;
+                    crate::$test(&*backend.store);
+                }
+            )*
+        }
+    };
+}
+
+import_suite! {
+    sqlite => crate::Backend::sqlite();
+    experiments_match_by_name_and_keep_free_source_ids,
+    replace_rewrites_a_run_and_keeps_its_id,
+    append_adds_points_and_keeps_the_earliest_start,
+    a_failed_import_leaves_neither_runs_nor_file_states,
+    index_file_states_round_trip_and_sources_can_go_missing,
+    registry_import_sets_stages_aliases_and_history,
+}
+
+import_suite! {
+    postgres => crate::Backend::postgres();
+    experiments_match_by_name_and_keep_free_source_ids,
+    replace_rewrites_a_run_and_keeps_its_id,
+    append_adds_points_and_keeps_the_earliest_start,
+    a_failed_import_leaves_neither_runs_nor_file_states,
+    index_file_states_round_trip_and_sources_can_go_missing,
+    registry_import_sets_stages_aliases_and_history,
 }

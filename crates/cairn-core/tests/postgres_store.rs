@@ -1,7 +1,8 @@
 //! The PostgreSQL store's own behaviour against a real server (see
 //! `cairn_test_support::postgres`): its migrations and their golden schema, how it names the
 //! database without the password, what an unreachable server is called, and the change watch.
-//! What it shares with the SQLite store is checked by `store_contract.rs`.
+//! What it shares with the SQLite store is checked by `store_contract.rs`; here, what only a
+//! shared server sees: many writers logging to one run at once.
 
 #![allow(
     clippy::unwrap_used,
@@ -9,8 +10,13 @@
     reason = "test code: a failing setup step should stop the test with its error"
 )]
 
+use std::collections::HashMap;
+
+use cairn_core::model::{
+    ExperimentId, LogBatch, MetricPoint, NamedMetricPoint, NewRun, RunStatus, RunUpdate, SourceKind,
+};
 use cairn_core::store::latest_postgres_schema_version;
-use cairn_core::{PostgresStore, StoreError};
+use cairn_core::{PostgresStore, StoreError, TrackingStore};
 use cairn_test_support::postgres::fresh_database;
 use expect_test::expect_file;
 
@@ -193,4 +199,308 @@ fn golden_schema_matches_the_migrations() {
     drop(PostgresStore::connect(&url, dir.path()).unwrap());
     // UPDATE_EXPECT=1 cargo test -p cairn-core --test postgres_store rewrites it: review the diff.
     expect_file!["golden/postgres_schema.txt"].assert_eq(&schema_dump(&url));
+}
+
+/// Writers logging to one run at once through one store.
+const WRITERS: usize = 16;
+/// Batches each writer logs.
+const BATCHES: usize = 60;
+
+/// The points writer `writer` logs to `key` in batch `batch`: values say who logged them, in
+/// which batch and at which position, so every stored point can be traced to its batch.
+fn writer_points(writer: usize, batch: usize, count: usize) -> Vec<MetricPoint> {
+    (0..count)
+        .map(|index| MetricPoint {
+            step: (batch * 1000 + index) as i64,
+            timestamp_ms: 1_700_000_000_000 + (batch * 1000 + index) as i64,
+            value: (writer * 1_000_000 + batch * 1000 + index) as f64,
+        })
+        .collect()
+}
+
+#[test]
+fn concurrent_batches_to_one_run_store_every_acknowledged_point_once_in_order() {
+    let url = fresh_database();
+    let dir = artifacts();
+    let store = PostgresStore::connect(&url, dir.path()).unwrap();
+    let run_id = store
+        .create_run(&NewRun::new(ExperimentId::DEFAULT, SourceKind::MlflowApi))
+        .unwrap()
+        .info
+        .run_id;
+    // Each writer logs its own key (small batches go to the tail, every third one is big enough
+    // for a chunk of its own) and the shared key (two points per batch, so the shared tail is
+    // folded into chunks while others append to it).
+    let acknowledged: Vec<Vec<usize>> = std::thread::scope(|scope| {
+        let writers: Vec<_> = (0..WRITERS)
+            .map(|writer| {
+                let store = &store;
+                let run_id = &run_id;
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    for batch in 0..BATCHES {
+                        let own = if batch % 3 == 0 { 70 } else { 3 };
+                        let mut metrics: Vec<NamedMetricPoint> = Vec::new();
+                        for point in writer_points(writer, batch, own) {
+                            metrics.push(NamedMetricPoint {
+                                key: format!("own_{writer}"),
+                                point,
+                            });
+                        }
+                        for point in writer_points(writer, batch, 2) {
+                            metrics.push(NamedMetricPoint {
+                                key: "shared".into(),
+                                point,
+                            });
+                        }
+                        let logged = store.log_batch(
+                            run_id,
+                            &LogBatch {
+                                metrics,
+                                ..LogBatch::default()
+                            },
+                        );
+                        match logged {
+                            Ok(()) => done.push(batch),
+                            Err(StoreError::Busy { .. }) => {}
+                            Err(error) => panic!("writer {writer}, batch {batch}: {error}"),
+                        }
+                    }
+                    done
+                })
+            })
+            .collect();
+        writers
+            .into_iter()
+            .map(|writer| writer.join().expect("no writer panics"))
+            .collect()
+    });
+    let acknowledged_batches: usize = acknowledged.iter().map(Vec::len).sum();
+    assert!(
+        acknowledged_batches >= WRITERS * BATCHES * 9 / 10,
+        "most batches are acknowledged: {acknowledged_batches}"
+    );
+
+    // Each writer's own key holds exactly its acknowledged batches, in order.
+    for (writer, batches) in acknowledged.iter().enumerate() {
+        let expected: Vec<MetricPoint> = batches
+            .iter()
+            .flat_map(|&batch| writer_points(writer, batch, if batch % 3 == 0 { 70 } else { 3 }))
+            .collect();
+        let history = store
+            .metric_history(&run_id, &format!("own_{writer}"))
+            .unwrap();
+        assert_eq!(history, expected, "own_{writer}");
+    }
+
+    // The shared key holds every acknowledged point once; each writer's points keep their order.
+    let shared = store.metric_history(&run_id, "shared").unwrap();
+    assert_eq!(shared.len(), acknowledged_batches * 2);
+    let mut by_writer: HashMap<usize, Vec<MetricPoint>> = HashMap::new();
+    for point in &shared {
+        by_writer
+            .entry(point.value as usize / 1_000_000)
+            .or_default()
+            .push(*point);
+    }
+    for (writer, batches) in acknowledged.iter().enumerate() {
+        let expected: Vec<MetricPoint> = batches
+            .iter()
+            .flat_map(|&batch| writer_points(writer, batch, 2))
+            .collect();
+        assert_eq!(
+            by_writer.remove(&writer).unwrap_or_default(),
+            expected,
+            "shared points of writer {writer}"
+        );
+    }
+    // A range read across chunks and tail agrees with the whole history.
+    let middle = store
+        .metric_history_range(&run_id, "shared", 100, 500)
+        .unwrap();
+    assert_eq!(middle.total_points, shared.len());
+    assert_eq!(middle.points, shared[100..600.min(shared.len())]);
+
+    // The run's latest values and counts agree with the histories, also after it ends (which
+    // folds every tail into chunks).
+    store
+        .update_run(
+            &run_id,
+            &RunUpdate {
+                status: Some(RunStatus::Finished),
+                ..RunUpdate::default()
+            },
+        )
+        .unwrap();
+    let run = store.get_run(&run_id).unwrap();
+    assert_eq!(run.metrics.len(), WRITERS + 1);
+    for latest in &run.metrics {
+        let history = store.metric_history(&run_id, &latest.key).unwrap();
+        assert_eq!(latest.point_count, history.len() as u64, "{}", latest.key);
+        let newest = history
+            .iter()
+            .copied()
+            .reduce(|a, b| if b.is_later_than(&a) { b } else { a })
+            .unwrap();
+        assert_eq!(latest.latest, newest, "{}", latest.key);
+    }
+    assert_eq!(store.metric_history(&run_id, "shared").unwrap(), shared);
+}
+
+/// (tail_count recorded on the series, rows in metric_tail, point counts of the chunks in
+/// order) of one series, read straight from the tables.
+fn layout(url: &str, run_id: &str, key: &str) -> (i32, i64, Vec<i32>) {
+    let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    let row = client
+        .query_one(
+            "SELECT s.id, s.tail_count FROM metric_series s JOIN runs r ON r.id = s.run_id
+             WHERE r.run_uuid = $1 AND s.key = $2",
+            &[&run_id, &key],
+        )
+        .unwrap();
+    let (series_id, tail_count): (i64, i32) = (row.get(0), row.get(1));
+    let tail_rows: i64 = client
+        .query_one(
+            "SELECT count(*) FROM metric_tail WHERE series_id = $1",
+            &[&series_id],
+        )
+        .unwrap()
+        .get(0);
+    let chunks = client
+        .query(
+            "SELECT point_count FROM metric_chunks WHERE series_id = $1 ORDER BY first_point",
+            &[&series_id],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    (tail_count, tail_rows, chunks)
+}
+
+fn points(count: usize) -> Vec<MetricPoint> {
+    (0..count)
+        .map(|index| MetricPoint {
+            step: index as i64,
+            timestamp_ms: 1_700_000_000_000 + index as i64,
+            value: index as f64 / 7.0,
+        })
+        .collect()
+}
+
+fn one_key(key: &str, points: &[MetricPoint]) -> LogBatch {
+    LogBatch {
+        metrics: points
+            .iter()
+            .map(|point| NamedMetricPoint {
+                key: key.into(),
+                point: *point,
+            })
+            .collect(),
+        ..LogBatch::default()
+    }
+}
+
+/// The history sizes of `store_contract/histories.rs` take each storage path here too: single
+/// points wait in the tail until 256 of them make a chunk, 64 points in one write make a chunk
+/// directly, chunks hold at most 4,096 points, and ending the run folds what is left.
+#[test]
+fn histories_take_the_tail_and_chunk_paths_the_sqlite_store_takes() {
+    let url = fresh_database();
+    let dir = artifacts();
+    let store = PostgresStore::connect(&url, dir.path()).unwrap();
+    let id = store
+        .create_run(&NewRun::new(ExperimentId::DEFAULT, SourceKind::MlflowApi))
+        .unwrap()
+        .info
+        .run_id;
+    let source = points(10_000);
+
+    for (index, single) in source[..255].iter().enumerate() {
+        store
+            .log_batch(&id, &one_key("singles", &[*single]))
+            .unwrap();
+        if index % 50 == 0 {
+            let logged = index as i32 + 1;
+            assert_eq!(
+                layout(&url, &id, "singles"),
+                (logged, i64::from(logged), vec![])
+            );
+        }
+    }
+    assert_eq!(layout(&url, &id, "singles"), (255, 255, vec![]));
+    store
+        .log_batch(&id, &one_key("singles", &source[255..256]))
+        .unwrap();
+    assert_eq!(
+        layout(&url, &id, "singles"),
+        (0, 0, vec![256]),
+        "folded at 256"
+    );
+    store
+        .log_batch(&id, &one_key("singles", &source[256..257]))
+        .unwrap();
+    assert_eq!(layout(&url, &id, "singles"), (1, 1, vec![256]));
+
+    store
+        .log_batch(&id, &one_key("batch63", &source[..63]))
+        .unwrap();
+    assert_eq!(layout(&url, &id, "batch63"), (63, 63, vec![]));
+    store
+        .log_batch(&id, &one_key("batch64", &source[..64]))
+        .unwrap();
+    assert_eq!(layout(&url, &id, "batch64"), (0, 0, vec![64]));
+    store
+        .log_batch(&id, &one_key("batch63", &source[63..127]))
+        .unwrap();
+    assert_eq!(
+        layout(&url, &id, "batch63"),
+        (0, 0, vec![127]),
+        "the tail joins the chunk"
+    );
+
+    store.append_metric(&id, "append", &source).unwrap();
+    assert_eq!(layout(&url, &id, "append"), (0, 0, vec![4096, 4096, 1808]));
+
+    store
+        .update_run(
+            &id,
+            &RunUpdate {
+                status: Some(RunStatus::Finished),
+                ..RunUpdate::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        layout(&url, &id, "singles"),
+        (0, 0, vec![256, 1]),
+        "folded at the end"
+    );
+    assert_eq!(store.metric_history(&id, "singles").unwrap(), source[..257]);
+    assert_eq!(store.metric_history(&id, "append").unwrap(), source);
+}
+
+/// An import longer than one statement's share of chunks (256 of 4,096 points) is written in
+/// several statements, in order.
+#[test]
+fn a_million_point_append_spans_several_chunk_statements() {
+    let url = fresh_database();
+    let dir = artifacts();
+    let store = PostgresStore::connect(&url, dir.path()).unwrap();
+    let id = store
+        .create_run(&NewRun::new(ExperimentId::DEFAULT, SourceKind::MlflowApi))
+        .unwrap()
+        .info
+        .run_id;
+    let source = points(256 * 4096 + 5_000);
+    store.append_metric(&id, "long", &source).unwrap();
+    let (_, _, chunks) = layout(&url, &id, "long");
+    assert_eq!(chunks.len(), 258);
+    assert!(chunks[..257].iter().all(|&count| count == 4096));
+    let tail = store
+        .metric_history_range(&id, "long", source.len() - 10, 100)
+        .unwrap();
+    assert_eq!(tail.total_points, source.len());
+    assert_eq!(tail.points, source[source.len() - 10..]);
+    assert_eq!(store.metric_history(&id, "long").unwrap(), source);
 }

@@ -18,7 +18,7 @@ use cairn_core::model::{
     ExperimentId, LogBatch, MetricPoint, NamedMetricPoint, NewExperiment, NewRun, Param, Run,
     SourceKind, Tag,
 };
-use cairn_core::{SqliteStore, Store};
+use cairn_core::{PostgresStore, SqliteStore, Store};
 use tempfile::TempDir;
 
 /// Fails unless `result` is an error matching `pattern`; returns the error.
@@ -74,6 +74,19 @@ impl Backend {
             store.artifact_root().starts_with(dir.path()),
             "artifacts must stay in the temp dir"
         );
+        Backend {
+            _dir: dir,
+            store: Box::new(store),
+        }
+    }
+
+    /// A [`PostgresStore`] on a fresh database of the throwaway test cluster, its artifacts in a
+    /// fresh temporary directory.
+    fn postgres() -> Backend {
+        let dir = tempfile::tempdir().expect("creating a temporary directory");
+        let url = cairn_test_support::postgres::fresh_database();
+        let store = PostgresStore::connect(&url, &dir.path().join("artifacts"))
+            .expect("connecting to a fresh PostgreSQL database");
         Backend {
             _dir: dir,
             store: Box::new(store),
@@ -231,6 +244,127 @@ contract_suite! {
         ]
         serving: [
             artifact_index_records_updates_and_forgets_folders,
+        ]
+    }
+}
+
+contract_suite! {
+    postgres => crate::Backend::postgres();
+    tracking {
+        experiments: [
+            default_experiment_exists,
+            create_get_and_get_by_name,
+            experiment_names_are_validated,
+            duplicate_experiment_name_is_rejected,
+            list_is_sorted_by_name_with_active_run_counts_and_views,
+            rename_experiment,
+            renaming_a_deleted_experiment_is_refused,
+            delete_and_restore_experiment,
+            deleting_an_experiment_deletes_its_runs_and_restoring_restores_them,
+            default_experiment_cannot_be_deleted,
+            experiment_tags_upsert_and_are_validated,
+            tagging_a_deleted_experiment_is_refused,
+            experiment_id_is_kept_when_free_and_replaced_when_taken,
+        ]
+        runs: [
+            created_run_gets_a_random_32_hex_id_and_mlflow_defaults,
+            given_run_id_is_kept_and_duplicates_refused,
+            run_ids_are_validated,
+            run_name_follows_mlflow_rules,
+            runs_in_missing_or_deleted_experiments_are_refused,
+            missing_run_is_not_found,
+            update_run_changes_status_end_time_and_name,
+            run_name_tag_renames_the_run,
+            delete_and_restore_run,
+            writes_to_a_deleted_run_are_refused,
+            finished_run_still_accepts_writes,
+            parent_run_id_is_kept,
+            run_moves_into_another_experiment,
+            concurrent_writers_lose_nothing,
+        ]
+        logging: [
+            params_are_immutable,
+            a_failed_batch_stores_nothing,
+            log_batches_is_atomic_across_runs,
+            tags_upsert_and_delete,
+            batch_limits,
+            duplicate_param_key_in_one_batch_is_refused,
+            keys_are_validated_everywhere,
+            value_lengths_are_validated,
+            metric_timestamps_must_not_be_negative,
+            latest_metric_follows_mlflow_rule,
+            latest_metric_keeps_special_values,
+        ]
+        histories: [
+            special_values_survive_bit_for_bit_on_every_path,
+            one_point_per_call_through_tail_and_compaction,
+            batches_of_63_and_64_points,
+            one_append_of_10000_points,
+            mixed_writes_interleave_in_logging_order,
+            histories_survive_finishing_the_run,
+            batch_with_interleaved_keys_keeps_each_order,
+            missing_history_is_empty,
+            history_ranges_page_through_chunks_and_tail,
+            visited_history_streams_the_same_points_in_stretches,
+        ]
+        serving: [
+            run_inputs_are_deduplicated_and_read_back_with_tags,
+            runs_io_reads_many_runs_in_the_order_asked,
+            dataset_summaries_list_each_dataset_and_context_once_per_experiment,
+            experiment_tags_can_be_removed,
+        ]
+    }
+    indexing {
+        grouping: [
+            index_roots_are_listed_watched_and_removed,
+        ]
+    }
+    provenance {
+        provenance: [
+            git_provenance_round_trips_and_is_replaced,
+            data_hashes_round_trip_sorted_and_replaced_by_path,
+            provenance_of_missing_run_is_refused,
+            untracked_file_names_with_newlines_round_trip,
+        ]
+        serving: [
+            artifact_index_records_updates_and_forgets_folders,
+        ]
+    }
+    run_search {
+        search: [
+            filters_and_order_by,
+            nan_latest_is_filtered_out_and_sorted_after_values,
+            paging_and_count_total,
+            slices_hand_over_the_page_in_order,
+            view_types_and_experiment_restriction,
+            max_results_bounds,
+        ]
+        grouping: [
+            runs_group_by_param_value_with_a_metric_summary,
+        ]
+    }
+    registry {
+        registry: [
+            create_and_get_registered_model,
+            model_names_are_validated,
+            versions_are_numbered_from_one_and_never_reused,
+            stage_names_are_canonical,
+            archive_existing_versions_follows_mlflow,
+            latest_versions_are_the_highest_per_stage,
+            aliases_are_set_and_moved,
+            bad_aliases_are_refused,
+            registry_history_records_every_change_in_order,
+            gate_reports_and_alias_removals_are_in_the_history,
+        ]
+        serving: [
+            deleted_versions_keep_their_numbers_and_lose_their_aliases,
+            registry_rename_describe_tag_and_delete,
+        ]
+    }
+    logged_models {
+        serving: [
+            logged_models_have_ids_locations_status_params_and_tags,
+            logged_model_metrics_ignore_exact_duplicates,
         ]
     }
 }

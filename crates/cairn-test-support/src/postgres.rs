@@ -80,6 +80,10 @@ fn start_cluster() -> String {
         script = script.display(),
         dir = dir.display()
     );
+    #[allow(
+        clippy::zombie_processes,
+        reason = "the watchdog outlives this process on purpose; init reaps it"
+    )]
     Command::new("sh")
         .arg("-c")
         .arg(watchdog)

@@ -7,6 +7,7 @@ use std::sync::{Mutex, PoisonError};
 
 use postgres::{Client, NoTls};
 
+use super::statements::StatementCache;
 use crate::error::{StoreError, StoreResult};
 
 /// Idle connections kept open.
@@ -16,7 +17,7 @@ const MAX_IDLE: usize = 8;
 pub(crate) struct Pool {
     config: postgres::Config,
     location: String,
-    idle: Mutex<Vec<Client>>,
+    idle: Mutex<Vec<(Client, StatementCache)>>,
     in_use: Mutex<usize>,
 }
 
@@ -48,18 +49,22 @@ impl Pool {
                 .unwrap_or_else(PoisonError::into_inner)
                 .pop();
             match candidate {
-                Some(client) if client.is_closed() => {}
+                Some((client, _)) if client.is_closed() => {}
                 other => break other,
             }
         };
-        let client = match reused {
-            Some(client) => client,
-            None => connect(&self.config, &self.location)?,
+        let (client, statements) = match reused {
+            Some(reused) => reused,
+            None => (
+                connect(&self.config, &self.location)?,
+                StatementCache::default(),
+            ),
         };
         *self.in_use.lock().unwrap_or_else(PoisonError::into_inner) += 1;
         Ok(Pooled {
             pool: self,
             client: Some(client),
+            statements,
             broken: false,
         })
     }
@@ -76,14 +81,27 @@ impl Pool {
     }
 }
 
-/// A checked-out connection, returned to the pool when dropped.
+/// A checked-out connection with the statements prepared on it, returned to the pool when
+/// dropped.
 pub(crate) struct Pooled<'pool> {
     pool: &'pool Pool,
     client: Option<Client>,
+    statements: StatementCache,
     broken: bool,
 }
 
 impl Pooled<'_> {
+    /// The statements prepared on this connection, taken out while it runs a call (see
+    /// [`super::statements::with_cache`]); [`Pooled::restore_statements`] puts them back.
+    pub(crate) fn take_statements(&mut self) -> StatementCache {
+        std::mem::take(&mut self.statements)
+    }
+
+    /// Puts back what [`Pooled::take_statements`] took.
+    pub(crate) fn restore_statements(&mut self, statements: StatementCache) {
+        self.statements = statements;
+    }
+
     /// Marks the connection as not to be reused when `error` says the server went away.
     pub(crate) fn note_failure(&mut self, error: &StoreError) {
         if matches!(error, StoreError::Unavailable { .. }) {
@@ -127,7 +145,7 @@ impl Drop for Pooled<'_> {
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
             if idle.len() < MAX_IDLE {
-                idle.push(client);
+                idle.push((client, std::mem::take(&mut self.statements)));
             }
         }
     }

@@ -267,7 +267,7 @@ pub(super) fn set_alias(
     user_id: &str,
     origin: &str,
 ) -> StoreResult<()> {
-    check_alias(alias)?;
+    validate::check_alias(alias)?;
     let id = require_model(transaction, name)?;
     get_version(transaction, name, version)?;
     let previous: Option<i64> = transaction
@@ -333,36 +333,6 @@ pub(super) fn history(
         })?
         .collect::<Result<_, _>>()?;
     Ok(entries)
-}
-
-/// MLflow's alias rules: `^[\w\-]*$`, at most 255 characters, not `latest` nor `v<digits>`.
-fn check_alias(alias: &str) -> StoreResult<()> {
-    let field = || format!("alias '{alias}'");
-    if alias.is_empty() || alias.chars().count() > 255 {
-        return Err(StoreError::invalid(
-            field(),
-            "must have 1 to 255 characters",
-        ));
-    }
-    if !alias
-        .chars()
-        .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
-    {
-        return Err(StoreError::invalid(
-            field(),
-            "may contain only letters, digits, _ and -",
-        ));
-    }
-    let lower = alias.to_ascii_lowercase();
-    let version_like =
-        lower.len() > 1 && lower.starts_with('v') && lower[1..].chars().all(|c| c.is_ascii_digit());
-    if lower == "latest" || version_like {
-        return Err(StoreError::invalid(
-            field(),
-            "'latest' and 'v<number>' are reserved",
-        ));
-    }
-    Ok(())
 }
 
 pub(super) fn record(

@@ -1,3 +1,9 @@
 //! The store's traits for [`PostgresStore`](super::PostgresStore), one file per trait.
 
+mod indexing;
+mod logged_models;
+mod provenance;
+mod registry;
+mod run_search;
 mod site;
+mod tracking;

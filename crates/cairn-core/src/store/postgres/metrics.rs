@@ -1,0 +1,489 @@
+//! Writing metric histories: compressed chunks (`metric_chunks`, Cairn's metric codec) plus a
+//! short uncompressed tail (`metric_tail`) for points logged a few at a time, folded into a
+//! chunk once it is long enough or the run ends. A batch locks its series rows (`FOR UPDATE`,
+//! in id order) so concurrent writers of one series take turns, and writes each table with one
+//! set-based statement whatever the number of keys.
+
+use std::collections::HashMap;
+
+use postgres::{Row, Transaction};
+
+use super::row::writable_run;
+use super::sql::{args, big, execute, query};
+use crate::error::{StoreError, StoreResult};
+use crate::metric_codec;
+use crate::model::{LifecycleStage, MetricPoint};
+
+/// Most points in one chunk.
+pub(crate) const CHUNK_POINTS: usize = 4096;
+/// A write of at least this many points to one series goes straight into chunks.
+const DIRECT_CHUNK_MIN_POINTS: usize = 64;
+/// The tail is folded into a chunk once it holds this many points.
+const TAIL_FLUSH_POINTS: usize = 256;
+/// Chunks sent in one statement (a few MB at most).
+const CHUNKS_PER_STATEMENT: usize = 256;
+
+/// A series row as locked for writing.
+struct Series {
+    id: i64,
+    key: String,
+    latest: Option<MetricPoint>,
+    point_count: usize,
+    tail_count: usize,
+}
+
+const SERIES_COLUMNS: &str = "id, key, latest_value, latest_is_nan, latest_step, \
+     latest_timestamp_ms, point_count, tail_count";
+
+fn series_row(row: &Row) -> StoreResult<Series> {
+    let point_count = usize::try_from(row.try_get::<_, i64>(6)?).unwrap_or(0);
+    let latest = if point_count == 0 {
+        None
+    } else {
+        let is_nan: bool = row.try_get(3)?;
+        Some(MetricPoint {
+            step: row.try_get(4)?,
+            timestamp_ms: row.try_get(5)?,
+            value: match row.try_get::<_, Option<f64>>(2)? {
+                Some(value) if !is_nan => value,
+                _ => f64::NAN,
+            },
+        })
+    };
+    Ok(Series {
+        id: row.try_get(0)?,
+        key: row.try_get(1)?,
+        latest,
+        point_count,
+        tail_count: usize::try_from(row.try_get::<_, i32>(7)?).unwrap_or(0),
+    })
+}
+
+/// The run a write goes to: its surrogate key when already checked, or its id, checked to be
+/// writable by the same statement that locks its series (one round trip less).
+#[derive(Clone, Copy)]
+pub(crate) enum RunRef<'a> {
+    /// A run already checked to be writable.
+    Key(i64),
+    /// A run to check: it must exist and not be deleted.
+    Writable(&'a str),
+}
+
+/// Locks the series `keys` of a run, creating the missing ones; by key, with the run's key.
+fn lock_series(
+    tx: &mut Transaction<'_>,
+    run: RunRef<'_>,
+    keys: &[&str],
+) -> StoreResult<(i64, HashMap<String, Series>)> {
+    let select = format!(
+        "SELECT {SERIES_COLUMNS} FROM metric_series WHERE run_id = $1 AND key = ANY($2)
+         ORDER BY id FOR UPDATE"
+    );
+    let mut found = HashMap::with_capacity(keys.len());
+    let run_pk = match run {
+        RunRef::Key(run_pk) => {
+            for row in query(tx, &select, args![run_pk, keys.to_vec()])? {
+                let series = series_row(&row)?;
+                found.insert(series.key.clone(), series);
+            }
+            run_pk
+        }
+        RunRef::Writable(run_id) => {
+            let rows = query(
+                tx,
+                &format!(
+                    "SELECT s.*, r.id, r.lifecycle_stage FROM runs r
+                     LEFT JOIN LATERAL (
+                         SELECT {SERIES_COLUMNS} FROM metric_series
+                         WHERE run_id = r.id AND key = ANY($2) ORDER BY id FOR UPDATE
+                     ) s ON true
+                     WHERE r.run_uuid = $1"
+                ),
+                args![run_id, keys.to_vec()],
+            )?;
+            let Some(first) = rows.first() else {
+                return Err(StoreError::RunNotFound {
+                    run_id: run_id.to_string(),
+                });
+            };
+            if first.try_get::<_, &str>(9)? == LifecycleStage::Deleted.as_str() {
+                return Err(StoreError::Deleted {
+                    entity: "run",
+                    id: run_id.to_string(),
+                });
+            }
+            for row in &rows {
+                if row.try_get::<_, Option<i64>>(0)?.is_some() {
+                    let series = series_row(row)?;
+                    found.insert(series.key.clone(), series);
+                }
+            }
+            first.try_get(8)?
+        }
+    };
+    let mut missing: Vec<&str> = keys
+        .iter()
+        .copied()
+        .filter(|key| !found.contains_key(*key))
+        .collect();
+    if missing.is_empty() {
+        return Ok((run_pk, found));
+    }
+    missing.sort_unstable();
+    // New rows are ours (locked) until commit; a key another writer created meanwhile is
+    // skipped here and locked by the select after it.
+    let inserted = query(
+        tx,
+        &format!(
+            "INSERT INTO metric_series (run_id, key, latest_step, latest_timestamp_ms)
+             SELECT $1, key, 0, 0 FROM UNNEST($2::TEXT[]) AS k (key) ORDER BY key
+             ON CONFLICT (run_id, key) DO NOTHING
+             RETURNING {SERIES_COLUMNS}"
+        ),
+        args![run_pk, missing.clone()],
+    )?;
+    for row in &inserted {
+        let series = series_row(row)?;
+        found.insert(series.key.clone(), series);
+    }
+    let raced: Vec<&str> = missing
+        .into_iter()
+        .filter(|key| !found.contains_key(*key))
+        .collect();
+    if !raced.is_empty() {
+        for row in query(tx, &select, args![run_pk, raced])? {
+            let series = series_row(&row)?;
+            found.insert(series.key.clone(), series);
+        }
+    }
+    Ok((run_pk, found))
+}
+
+/// Rows for `metric_chunks`, as columns.
+#[derive(Default)]
+struct ChunkRows {
+    series_ids: Vec<i64>,
+    first_points: Vec<i64>,
+    point_counts: Vec<i32>,
+    min_steps: Vec<i64>,
+    max_steps: Vec<i64>,
+    data: Vec<Vec<u8>>,
+}
+
+impl ChunkRows {
+    /// Encodes `points`, the history of `series_id` from point `first_point` on.
+    fn add(&mut self, series_id: i64, first_point: usize, points: &[MetricPoint]) {
+        for (index, chunk) in points.chunks(CHUNK_POINTS).enumerate() {
+            let mut buffer = Vec::new();
+            metric_codec::encode(chunk, &mut buffer);
+            self.series_ids.push(series_id);
+            self.first_points
+                .push(big(first_point + index * CHUNK_POINTS));
+            self.point_counts
+                .push(i32::try_from(chunk.len()).unwrap_or(i32::MAX));
+            self.min_steps
+                .push(chunk.iter().map(|point| point.step).min().unwrap_or(0));
+            self.max_steps
+                .push(chunk.iter().map(|point| point.step).max().unwrap_or(0));
+            self.data.push(buffer);
+        }
+    }
+
+    /// Writes all chunks, a statement's share at a time.
+    fn write(self, tx: &mut Transaction<'_>) -> StoreResult<()> {
+        let last = self.write_all_but_last(tx)?;
+        last.insert(tx)
+    }
+
+    /// Writes every statement's share of chunks but the last, and returns that one (for a
+    /// statement that writes more than chunks).
+    fn write_all_but_last(mut self, tx: &mut Transaction<'_>) -> StoreResult<ChunkRows> {
+        while self.series_ids.len() > CHUNKS_PER_STATEMENT {
+            let rest = self.split_off(CHUNKS_PER_STATEMENT);
+            self.insert(tx)?;
+            self = rest;
+        }
+        Ok(self)
+    }
+
+    fn split_off(&mut self, at: usize) -> ChunkRows {
+        ChunkRows {
+            series_ids: self.series_ids.split_off(at),
+            first_points: self.first_points.split_off(at),
+            point_counts: self.point_counts.split_off(at),
+            min_steps: self.min_steps.split_off(at),
+            max_steps: self.max_steps.split_off(at),
+            data: self.data.split_off(at),
+        }
+    }
+
+    fn insert(self, tx: &mut Transaction<'_>) -> StoreResult<()> {
+        if self.series_ids.is_empty() {
+            return Ok(());
+        }
+        execute(
+            tx,
+            "INSERT INTO metric_chunks (series_id, first_point, point_count, min_step,
+                                        max_step, data)
+             SELECT * FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::INTEGER[], $4::BIGINT[],
+                                  $5::BIGINT[], $6::BYTEA[])",
+            args![
+                self.series_ids,
+                self.first_points,
+                self.point_counts,
+                self.min_steps,
+                self.max_steps,
+                self.data,
+            ],
+        )?;
+        Ok(())
+    }
+}
+
+/// Rows for `metric_tail`, as columns.
+#[derive(Default)]
+struct TailRows {
+    series_ids: Vec<i64>,
+    seqs: Vec<i64>,
+    steps: Vec<i64>,
+    timestamps_ms: Vec<i64>,
+    value_bits: Vec<i64>,
+}
+
+/// New latest points and counts of series, as columns.
+#[derive(Default)]
+struct SeriesUpdates {
+    ids: Vec<i64>,
+    values: Vec<Option<f64>>,
+    is_nan: Vec<bool>,
+    steps: Vec<i64>,
+    timestamps_ms: Vec<i64>,
+    point_counts: Vec<i64>,
+    tail_counts: Vec<i32>,
+}
+
+/// Removes the tails of `series_ids` and returns their points by series, in logging order.
+fn take_tails(
+    tx: &mut Transaction<'_>,
+    series_ids: &[i64],
+) -> StoreResult<HashMap<i64, Vec<MetricPoint>>> {
+    let mut tails: HashMap<i64, Vec<(i64, MetricPoint)>> = HashMap::new();
+    if series_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = query(
+        tx,
+        "DELETE FROM metric_tail WHERE series_id = ANY($1)
+         RETURNING series_id, seq, step, timestamp_ms, value_bits",
+        args![series_ids.to_vec()],
+    )?;
+    for row in &rows {
+        tails.entry(row.try_get(0)?).or_default().push((
+            row.try_get(1)?,
+            MetricPoint {
+                step: row.try_get(2)?,
+                timestamp_ms: row.try_get(3)?,
+                value: f64::from_bits(row.try_get::<_, i64>(4)? as u64),
+            },
+        ));
+    }
+    Ok(tails
+        .into_iter()
+        .map(|(series_id, mut points)| {
+            points.sort_unstable_by_key(|(seq, _)| *seq);
+            (
+                series_id,
+                points.into_iter().map(|(_, point)| point).collect(),
+            )
+        })
+        .collect())
+}
+
+/// Appends points (each key's in logging order) to the series of `run`.
+pub(crate) fn append(
+    tx: &mut Transaction<'_>,
+    run: RunRef<'_>,
+    by_key: Vec<(&str, Vec<MetricPoint>)>,
+) -> StoreResult<()> {
+    // One entry per key (a caller may name a key twice), in logging order.
+    let mut writes: Vec<(&str, Vec<MetricPoint>)> = Vec::with_capacity(by_key.len());
+    let mut index_of: HashMap<&str, usize> = HashMap::with_capacity(by_key.len());
+    for (key, points) in by_key {
+        if points.is_empty() {
+            continue;
+        }
+        match index_of.get(key) {
+            Some(&index) => writes[index].1.extend(points),
+            None => {
+                index_of.insert(key, writes.len());
+                writes.push((key, points));
+            }
+        }
+    }
+    if writes.is_empty() {
+        if let RunRef::Writable(run_id) = run {
+            writable_run(tx, run_id)?;
+        }
+        return Ok(());
+    }
+    let keys: Vec<&str> = writes.iter().map(|(key, _)| *key).collect();
+    let (_, mut series) = lock_series(tx, run, &keys)?;
+
+    let mut tail_rows = TailRows::default();
+    let mut flushes: Vec<(i64, usize, &[MetricPoint])> = Vec::new();
+    // Series whose tail is folded into the chunks written now.
+    let mut with_tail: Vec<i64> = Vec::new();
+    for (key, points) in &writes {
+        let Some(series) = series.get_mut(*key) else {
+            continue;
+        };
+        for point in points {
+            if series
+                .latest
+                .is_none_or(|latest| point.is_later_than(&latest))
+            {
+                series.latest = Some(*point);
+            }
+        }
+        if series.tail_count + points.len() >= TAIL_FLUSH_POINTS
+            || points.len() >= DIRECT_CHUNK_MIN_POINTS
+        {
+            if series.tail_count > 0 {
+                with_tail.push(series.id);
+            }
+            flushes.push((series.id, series.point_count - series.tail_count, points));
+            series.tail_count = 0;
+        } else {
+            for (offset, point) in points.iter().enumerate() {
+                tail_rows.series_ids.push(series.id);
+                tail_rows.seqs.push(big(series.point_count + offset));
+                tail_rows.steps.push(point.step);
+                tail_rows.timestamps_ms.push(point.timestamp_ms);
+                tail_rows.value_bits.push(point.value.to_bits() as i64);
+            }
+            series.tail_count += points.len();
+        }
+        series.point_count += points.len();
+    }
+
+    let mut chunks = ChunkRows::default();
+    if !flushes.is_empty() {
+        let mut tails = take_tails(tx, &with_tail)?;
+        for (series_id, first_point, points) in flushes {
+            match tails.remove(&series_id) {
+                Some(mut pending) => {
+                    pending.extend_from_slice(points);
+                    chunks.add(series_id, first_point, &pending);
+                }
+                None => chunks.add(series_id, first_point, points),
+            }
+        }
+    }
+    save_series(tx, chunks, &tail_rows, series.values())
+}
+
+/// Writes `chunks`, adds `tail_rows` to the tails and writes the latest points and counts of
+/// `series` back: one statement (more only for chunks beyond one statement's share).
+fn save_series<'a>(
+    tx: &mut Transaction<'_>,
+    chunks: ChunkRows,
+    tail_rows: &TailRows,
+    series: impl Iterator<Item = &'a Series>,
+) -> StoreResult<()> {
+    let chunks = chunks.write_all_but_last(tx)?;
+    let mut columns = SeriesUpdates::default();
+    for series in series {
+        let Some(latest) = series.latest else {
+            continue;
+        };
+        columns.ids.push(series.id);
+        columns
+            .values
+            .push((!latest.value.is_nan()).then_some(latest.value));
+        columns.is_nan.push(latest.value.is_nan());
+        columns.steps.push(latest.step);
+        columns.timestamps_ms.push(latest.timestamp_ms);
+        columns.point_counts.push(big(series.point_count));
+        columns
+            .tail_counts
+            .push(i32::try_from(series.tail_count).unwrap_or(i32::MAX));
+    }
+    execute(
+        tx,
+        "WITH chunks AS (
+             INSERT INTO metric_chunks (series_id, first_point, point_count, min_step,
+                                        max_step, data)
+             SELECT * FROM UNNEST($13::BIGINT[], $14::BIGINT[], $15::INTEGER[], $16::BIGINT[],
+                                  $17::BIGINT[], $18::BYTEA[])
+         ),
+         tail AS (
+             INSERT INTO metric_tail (series_id, seq, step, timestamp_ms, value_bits)
+             SELECT * FROM UNNEST($8::BIGINT[], $9::BIGINT[], $10::BIGINT[], $11::BIGINT[],
+                                  $12::BIGINT[])
+         )
+         UPDATE metric_series s
+         SET latest_value = u.value, latest_is_nan = u.is_nan, latest_step = u.step,
+             latest_timestamp_ms = u.timestamp_ms, point_count = u.point_count,
+             tail_count = u.tail_count
+         FROM UNNEST($1::BIGINT[], $2::DOUBLE PRECISION[], $3::BOOLEAN[], $4::BIGINT[],
+                     $5::BIGINT[], $6::BIGINT[], $7::INTEGER[])
+              AS u (id, value, is_nan, step, timestamp_ms, point_count, tail_count)
+         WHERE s.id = u.id",
+        args![
+            columns.ids,
+            columns.values,
+            columns.is_nan,
+            columns.steps,
+            columns.timestamps_ms,
+            columns.point_counts,
+            columns.tail_counts,
+            tail_rows.series_ids,
+            tail_rows.seqs,
+            tail_rows.steps,
+            tail_rows.timestamps_ms,
+            tail_rows.value_bits,
+            chunks.series_ids,
+            chunks.first_points,
+            chunks.point_counts,
+            chunks.min_steps,
+            chunks.max_steps,
+            chunks.data
+        ],
+    )?;
+    Ok(())
+}
+
+/// Folds every tail of a run into chunks; called when the run ends.
+pub(crate) fn compact_run(tx: &mut Transaction<'_>, run_pk: i64) -> StoreResult<()> {
+    let rows = query(
+        tx,
+        "SELECT id, point_count - tail_count FROM metric_series
+         WHERE run_id = $1 AND tail_count > 0 ORDER BY id FOR UPDATE",
+        args![run_pk],
+    )?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut starts = Vec::with_capacity(rows.len());
+    for row in &rows {
+        starts.push((
+            row.try_get::<_, i64>(0)?,
+            usize::try_from(row.try_get::<_, i64>(1)?).unwrap_or(0),
+        ));
+    }
+    let ids: Vec<i64> = starts.iter().map(|(id, _)| *id).collect();
+    let mut tails = take_tails(tx, &ids)?;
+    let mut chunks = ChunkRows::default();
+    for (series_id, first_point) in starts {
+        if let Some(points) = tails.remove(&series_id) {
+            chunks.add(series_id, first_point, &points);
+        }
+    }
+    chunks.write(tx)?;
+    execute(
+        tx,
+        "UPDATE metric_series SET tail_count = 0 WHERE id = ANY($1)",
+        args![ids],
+    )?;
+    Ok(())
+}

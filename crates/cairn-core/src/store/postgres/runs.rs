@@ -1,0 +1,233 @@
+//! Runs: creating, reading (with everything attached), updating and deleting.
+
+use std::collections::HashMap;
+
+use postgres::Transaction;
+
+use super::row::{find_run, writable_run};
+use super::sql::{args, execute, query, query_opt};
+use super::{experiments, metrics, provenance, writes};
+use crate::error::{StoreError, StoreResult};
+use crate::model::{
+    ExperimentId, LatestMetric, LifecycleStage, MetricPoint, NewRun, Param, Run, RunInfo,
+    RunUpdate, Tag,
+};
+use crate::names::random_run_name;
+use crate::time::now_millis;
+use crate::validate;
+
+/// The tag MLflow keeps in step with the run name.
+pub(crate) const RUN_NAME_TAG: &str = "mlflow.runName";
+
+pub(crate) fn create(tx: &mut Transaction<'_>, new: &NewRun) -> StoreResult<Run> {
+    let experiment = experiments::active(tx, new.experiment_id)?;
+    new.tags.iter().try_for_each(validate::check_tag)?;
+    let run_id = match &new.run_id {
+        Some(run_id) => {
+            validate::check_run_id(run_id)?;
+            run_id.clone()
+        }
+        None => uuid::Uuid::new_v4().simple().to_string(),
+    };
+    let tagged_name = new
+        .tags
+        .iter()
+        .find(|tag| tag.key == RUN_NAME_TAG)
+        .map(|tag| tag.value.clone());
+    let run_name = match (new.run_name.trim(), tagged_name) {
+        ("", Some(tagged)) => tagged,
+        ("", None) => random_run_name(),
+        (given, Some(tagged)) if given != tagged => {
+            return Err(StoreError::invalid(
+                "run name",
+                format!("'{given}' differs from the '{RUN_NAME_TAG}' tag '{tagged}'"),
+            ));
+        }
+        (given, _) => given.to_string(),
+    };
+    let artifact_uri = new.artifact_uri.clone().unwrap_or_else(|| {
+        format!(
+            "{}/{run_id}/artifacts",
+            experiment.artifact_location.trim_end_matches('/')
+        )
+    });
+    let inserted = query_opt(
+        tx,
+        "INSERT INTO runs (run_uuid, experiment_id, name, user_id, status, start_time_ms,
+                           artifact_uri, source_kind, source_path, parent_run_uuid)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (run_uuid) DO NOTHING
+         RETURNING id",
+        args![
+            run_id,
+            new.experiment_id.0,
+            run_name,
+            new.user_id,
+            new.status.as_str(),
+            new.start_time_ms.unwrap_or_else(now_millis),
+            artifact_uri,
+            new.source_kind.as_str(),
+            new.source_path,
+            new.parent_run_id,
+        ],
+    )?;
+    let Some(inserted) = inserted else {
+        return Err(StoreError::RunExists { run_id });
+    };
+    let run_pk: i64 = inserted.try_get(0)?;
+    let mut tags = new.tags.clone();
+    if !tags.iter().any(|tag| tag.key == RUN_NAME_TAG) {
+        tags.push(Tag::new(RUN_NAME_TAG, run_name));
+    }
+    writes::upsert_tags(tx, run_pk, &tags)?;
+    get(tx, &run_id)
+}
+
+pub(crate) fn get(tx: &mut Transaction<'_>, run_id: &str) -> StoreResult<Run> {
+    let found = find_run(tx, run_id)?;
+    let mut runs = load(tx, vec![found])?;
+    runs.pop().ok_or_else(|| StoreError::RunNotFound {
+        run_id: run_id.to_string(),
+    })
+}
+
+pub(crate) fn update(
+    tx: &mut Transaction<'_>,
+    run_id: &str,
+    update: &RunUpdate,
+) -> StoreResult<RunInfo> {
+    let run_pk = writable_run(tx, run_id)?;
+    execute(
+        tx,
+        "UPDATE runs SET status = COALESCE($2, status), end_time_ms = COALESCE($3, end_time_ms)
+         WHERE id = $1",
+        args![
+            run_pk,
+            update.status.map(|status| status.as_str()),
+            update.end_time_ms
+        ],
+    )?;
+    if update.status.is_some_and(|status| status.is_terminal()) {
+        metrics::compact_run(tx, run_pk)?;
+    }
+    if let Some(name) = update.run_name.as_deref().filter(|name| !name.is_empty()) {
+        writes::upsert_tags(tx, run_pk, &[Tag::new(RUN_NAME_TAG, name)])?;
+    }
+    Ok(find_run(tx, run_id)?.1)
+}
+
+/// Moves a run into another experiment (which must be active); its artifact location stays.
+pub(crate) fn move_to(
+    tx: &mut Transaction<'_>,
+    run_id: &str,
+    experiment_id: ExperimentId,
+) -> StoreResult<()> {
+    let run_pk = writable_run(tx, run_id)?;
+    experiments::active(tx, experiment_id)?;
+    execute(
+        tx,
+        "UPDATE runs SET experiment_id = $2 WHERE id = $1",
+        args![run_pk, experiment_id.0],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn set_lifecycle(
+    tx: &mut Transaction<'_>,
+    run_id: &str,
+    stage: LifecycleStage,
+) -> StoreResult<()> {
+    let deleted_time_ms = (stage == LifecycleStage::Deleted).then(now_millis);
+    let changed = execute(
+        tx,
+        "UPDATE runs SET lifecycle_stage = $2, deleted_time_ms = $3 WHERE run_uuid = $1",
+        args![run_id, stage.as_str(), deleted_time_ms],
+    )?;
+    if changed == 0 {
+        return Err(StoreError::RunNotFound {
+            run_id: run_id.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// Attaches params, tags, latest metrics and provenance to runs, keeping their order: one
+/// query per table, whatever the number of runs.
+pub(crate) fn load(tx: &mut Transaction<'_>, infos: Vec<(i64, RunInfo)>) -> StoreResult<Vec<Run>> {
+    let position: HashMap<i64, usize> = infos
+        .iter()
+        .enumerate()
+        .map(|(index, (run_pk, _))| (*run_pk, index))
+        .collect();
+    let run_pks: Vec<i64> = infos.iter().map(|(run_pk, _)| *run_pk).collect();
+    let mut runs: Vec<Run> = infos
+        .into_iter()
+        .map(|(_, info)| Run {
+            info,
+            params: Vec::new(),
+            tags: Vec::new(),
+            metrics: Vec::new(),
+            git: None,
+            data: Vec::new(),
+        })
+        .collect();
+    if runs.is_empty() {
+        return Ok(runs);
+    }
+    let rows = query(
+        tx,
+        "SELECT run_id, key, value FROM params WHERE run_id = ANY($1)
+         ORDER BY run_id, seq, key COLLATE \"C\"",
+        args![run_pks],
+    )?;
+    for row in &rows {
+        if let Some(&index) = position.get(&row.try_get::<_, i64>(0)?) {
+            runs[index].params.push(Param {
+                key: row.try_get(1)?,
+                value: row.try_get(2)?,
+            });
+        }
+    }
+    let rows = query(
+        tx,
+        "SELECT run_id, key, value FROM tags WHERE run_id = ANY($1)
+         ORDER BY run_id, seq, key COLLATE \"C\"",
+        args![run_pks],
+    )?;
+    for row in &rows {
+        if let Some(&index) = position.get(&row.try_get::<_, i64>(0)?) {
+            runs[index].tags.push(Tag {
+                key: row.try_get(1)?,
+                value: row.try_get(2)?,
+            });
+        }
+    }
+    let rows = query(
+        tx,
+        "SELECT run_id, key, latest_value, latest_is_nan, latest_step, latest_timestamp_ms,
+                point_count
+         FROM metric_series WHERE run_id = ANY($1) AND point_count > 0
+         ORDER BY run_id, key COLLATE \"C\"",
+        args![run_pks],
+    )?;
+    for row in &rows {
+        if let Some(&index) = position.get(&row.try_get::<_, i64>(0)?) {
+            let is_nan: bool = row.try_get(3)?;
+            let value = match row.try_get::<_, Option<f64>>(2)? {
+                Some(value) if !is_nan => value,
+                _ => f64::NAN,
+            };
+            runs[index].metrics.push(LatestMetric {
+                key: row.try_get(1)?,
+                latest: MetricPoint {
+                    step: row.try_get(4)?,
+                    timestamp_ms: row.try_get(5)?,
+                    value,
+                },
+                point_count: row.try_get::<_, i64>(6)?.unsigned_abs(),
+            });
+        }
+    }
+    provenance::attach(tx, &run_pks, &position, &mut runs)?;
+    Ok(runs)
+}

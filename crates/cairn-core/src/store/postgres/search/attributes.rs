@@ -1,0 +1,27 @@
+//! The `runs` columns behind a run's searchable attributes, and what kind of value each holds.
+
+use crate::search::RunAttribute;
+
+/// How a column's values compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ColumnKind {
+    /// `text`: compared by bytes.
+    Text,
+    /// `float8` (a metric's latest value).
+    Float,
+    /// `int8` (start and end times); `NULL` when absent.
+    Integer,
+}
+
+/// The column of `runs` holding an attribute, and its kind.
+pub(super) fn attribute_column(attribute: RunAttribute) -> (&'static str, ColumnKind) {
+    match attribute {
+        RunAttribute::RunId => ("run_uuid", ColumnKind::Text),
+        RunAttribute::RunName => ("name", ColumnKind::Text),
+        RunAttribute::UserId => ("user_id", ColumnKind::Text),
+        RunAttribute::Status => ("status", ColumnKind::Text),
+        RunAttribute::ArtifactUri => ("artifact_uri", ColumnKind::Text),
+        RunAttribute::StartTime => ("start_time_ms", ColumnKind::Integer),
+        RunAttribute::EndTime => ("end_time_ms", ColumnKind::Integer),
+    }
+}

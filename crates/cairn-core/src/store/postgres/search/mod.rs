@@ -1,0 +1,180 @@
+//! Run search in PostgreSQL: the filter, order and page of a [`RunSearch`] as one statement over
+//! `runs` (the filter compiled by `filter.rs`, sort keys joined by `order.rs`), a separate
+//! `count(*)` when the total is asked for, and the page's runs loaded in a fixed number of
+//! statements. Everything is read in the caller's one read-only snapshot.
+
+mod attributes;
+mod filter;
+mod groups;
+mod order;
+mod sql;
+#[cfg(test)]
+mod tests;
+
+use postgres::Transaction;
+
+use crate::error::{StoreError, StoreResult};
+use crate::model::{Run, RunInfo, RunIo, ViewType};
+use crate::store::{MAX_RESULTS_LIMIT, RunPage, RunSearch};
+
+use super::row::{RUN_INFO_COLUMNS, run_info};
+use super::{run_io, runs};
+use sql::{SqlValue, Statement};
+
+pub(super) use groups::group_by_param;
+
+/// A page before its runs are loaded: their keys and infos, in order.
+struct InfoPage {
+    infos: Vec<(i64, RunInfo)>,
+    next_offset: Option<usize>,
+    total_count: Option<u64>,
+}
+
+pub(super) fn search_runs(tx: &mut Transaction<'_>, search: &RunSearch) -> StoreResult<RunPage> {
+    let mut runs = Vec::new();
+    let mut page = search_runs_in_slices(tx, search, usize::MAX, &mut |slice, _| {
+        runs.extend(slice);
+        Ok(())
+    })?;
+    page.runs = runs;
+    Ok(page)
+}
+
+/// Runs the search and hands its runs to `each` in slices of at most `slice_runs`, with their
+/// inputs and outputs; the returned page's `runs` is empty.
+pub(super) fn search_runs_in_slices(
+    tx: &mut Transaction<'_>,
+    search: &RunSearch,
+    slice_runs: usize,
+    each: &mut dyn FnMut(Vec<Run>, Vec<RunIo>) -> StoreResult<()>,
+) -> StoreResult<RunPage> {
+    if search.max_results == 0 || search.max_results > MAX_RESULTS_LIMIT {
+        return Err(StoreError::invalid(
+            "max_results",
+            format!("{} is outside 1..={MAX_RESULTS_LIMIT}", search.max_results),
+        ));
+    }
+    let page = search_infos(tx, search)?;
+    let mut infos = page.infos.into_iter().peekable();
+    while infos.peek().is_some() {
+        let slice: Vec<(i64, RunInfo)> = infos.by_ref().take(slice_runs.max(1)).collect();
+        let run_ids: Vec<String> = slice.iter().map(|(_, info)| info.run_id.clone()).collect();
+        let loaded = runs::load(tx, slice)?;
+        let ios = run_io::get_many(tx, &run_ids)?;
+        each(loaded, ios)?;
+    }
+    Ok(RunPage {
+        runs: Vec::new(),
+        next_offset: page.next_offset,
+        total_count: page.total_count,
+    })
+}
+
+/// The `WHERE` condition of a search (experiments, view and filter) on `runs r`, its parameters
+/// first in `statement`.
+fn write_conditions(search: &RunSearch, statement: &mut Statement) {
+    statement.push("TRUE");
+    match search.experiment_ids.as_slice() {
+        [] => {}
+        // One experiment as `=`, so that `runs_by_experiment` hands over its runs already in
+        // the default order and a page stops reading when it is full.
+        [only] => {
+            statement.push(" AND r.experiment_id = ");
+            statement.bind(SqlValue::Int(only.0));
+        }
+        many => {
+            statement.push(" AND r.experiment_id = ANY(");
+            statement.bind(SqlValue::IntList(many.iter().map(|id| id.0).collect()));
+            statement.push(")");
+        }
+    }
+    let stage = match search.view {
+        ViewType::ActiveOnly => Some("active"),
+        ViewType::DeletedOnly => Some("deleted"),
+        ViewType::All => None,
+    };
+    if let Some(stage) = stage {
+        statement.push(" AND r.lifecycle_stage = ");
+        statement.bind(SqlValue::Text(stage.to_owned()));
+    }
+    if let Some(filter) = &search.filter {
+        statement.push(" AND ");
+        filter::write_filter(filter, statement);
+    }
+}
+
+/// The statement counting a search's runs.
+fn count_statement(search: &RunSearch) -> Statement {
+    let mut statement = Statement::default();
+    statement.push("SELECT count(*) FROM runs r WHERE ");
+    write_conditions(search, &mut statement);
+    statement
+}
+
+/// The statement reading one page of a search's run infos (one row more than the page, to
+/// tell whether another page follows).
+fn page_statement(search: &RunSearch) -> Statement {
+    let mut conditions = Statement::default();
+    write_conditions(search, &mut conditions);
+    let mut statement = conditions.clone();
+    let order = order::compile_order(&search.order_by, &mut statement);
+    let limit = statement.placeholder(SqlValue::Int(
+        i64::try_from(search.max_results.saturating_add(1)).unwrap_or(i64::MAX),
+    ));
+    let offset = statement.placeholder(SqlValue::Int(
+        i64::try_from(search.offset).unwrap_or(i64::MAX),
+    ));
+    statement.sql = format!(
+        "SELECT {RUN_INFO_COLUMNS} FROM runs r{joins} WHERE {conditions}
+         ORDER BY {terms} LIMIT {limit} OFFSET {offset}",
+        joins = order.joins,
+        conditions = conditions.sql,
+        terms = order.terms,
+    );
+    statement
+}
+
+/// One page of `search` (already validated), before its runs are loaded.
+fn search_infos(tx: &mut Transaction<'_>, search: &RunSearch) -> StoreResult<InfoPage> {
+    let total_count = if search.count_total {
+        let count = count_statement(search);
+        let total: i64 = tx
+            .query_typed_one(&count.sql, &count.typed_values())?
+            .get(0);
+        Some(total.unsigned_abs())
+    } else {
+        None
+    };
+    let page = page_statement(search);
+    let rows = tx.query_typed(&page.sql, &page.typed_values())?;
+    let mut infos = rows
+        .iter()
+        .map(|row| run_info(row, 0))
+        .collect::<StoreResult<Vec<_>>>()?;
+    let next_offset = (infos.len() > search.max_results).then(|| {
+        infos.truncate(search.max_results);
+        search.offset.saturating_add(search.max_results)
+    });
+    Ok(InfoPage {
+        infos,
+        next_offset,
+        total_count,
+    })
+}
+
+/// PostgreSQL's plan of a search, as it ran (`EXPLAIN ANALYZE`): the page's statement, then the
+/// count's when the total is asked for.
+pub(super) fn explain(tx: &mut Transaction<'_>, search: &RunSearch) -> StoreResult<Vec<String>> {
+    let mut statements = vec![page_statement(search)];
+    if search.count_total {
+        statements.push(count_statement(search));
+    }
+    let mut lines = Vec::new();
+    for statement in statements {
+        let sql = format!("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {}", statement.sql);
+        for row in tx.query_typed(&sql, &statement.typed_values())? {
+            lines.push(row.get(0));
+        }
+    }
+    Ok(lines)
+}

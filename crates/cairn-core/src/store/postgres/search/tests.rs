@@ -1,0 +1,149 @@
+//! The PostgreSQL compiler's text and parameters: values are only ever bound, placeholders are
+//! numbered in binding order with their casts, and the edge cases compile to constants.
+//! What the statements select is checked against a real server by the store contract suite.
+
+use crate::model::ExperimentId;
+use crate::search::{Comparison, Field, Filter, Literal, Predicate, Span, parse_filter};
+use crate::store::RunSearch;
+
+use super::sql::{SqlValue, Statement};
+use super::{count_statement, filter, page_statement};
+
+fn compiled(text: &str) -> Statement {
+    let filter = parse_filter(text).unwrap_or_else(|error| panic!("{text}: {error:?}"));
+    let mut statement = Statement::default();
+    filter::write_filter(
+        &filter.unwrap_or_else(|| panic!("{text}: no filter")),
+        &mut statement,
+    );
+    statement
+}
+
+#[test]
+fn values_are_bound_never_written_into_the_text() {
+    let hostile = "x'); DROP TABLE runs; --";
+    let statement = compiled(&format!(
+        "params.model = '{}' and tags.`we'ird` LIKE 'a%' and metrics.acc > 0.5",
+        hostile.replace('\'', "''")
+    ));
+    assert!(!statement.sql.contains("DROP"), "{}", statement.sql);
+    assert!(!statement.sql.contains("we'ird"), "{}", statement.sql);
+    assert_eq!(
+        statement.params,
+        [
+            SqlValue::Text("model".into()),
+            SqlValue::Text(hostile.into()),
+            SqlValue::Text("we'ird".into()),
+            SqlValue::Text("a%".into()),
+            SqlValue::Text("acc".into()),
+            SqlValue::Float(0.5),
+        ]
+    );
+    for (index, cast) in ["text", "text", "text", "text", "text", "float8"]
+        .iter()
+        .enumerate()
+    {
+        let placeholder = format!("${}::{cast}", index + 1);
+        assert!(
+            statement.sql.contains(&placeholder),
+            "{placeholder} in {}",
+            statement.sql
+        );
+    }
+}
+
+#[test]
+fn ilike_folds_the_pattern_in_ascii_and_nothing_escapes() {
+    let statement = compiled("params.model ILIKE 'TRÉe%'");
+    assert_eq!(statement.params[1], SqlValue::Text("trÉe%".into()));
+    assert!(
+        statement
+            .sql
+            .contains("lower(k.value COLLATE \"C\") LIKE $2::text ESCAPE ''")
+    );
+}
+
+#[test]
+fn is_null_on_a_key_is_a_not_exists_and_in_lists_are_arrays() {
+    let statement = compiled("params.lr IS NULL and attributes.run_id IN ('a', 'b')");
+    assert!(
+        statement
+            .sql
+            .starts_with("(NOT EXISTS (SELECT 1 FROM params k")
+    );
+    assert!(statement.sql.contains("r.run_uuid = ANY($2::text[])"));
+    assert_eq!(
+        statement.params[1],
+        SqlValue::TextList(vec!["a".into(), "b".into()])
+    );
+}
+
+#[test]
+fn constants_for_what_can_never_or_always_match() {
+    let compare = |field: Field, predicate: Predicate| {
+        let mut statement = Statement::default();
+        filter::write_filter(
+            &Filter::Compare(Comparison {
+                field,
+                predicate,
+                span: Span::default(),
+            }),
+            &mut statement,
+        );
+        statement.sql
+    };
+    let nan = Predicate::Compare {
+        op: crate::search::CompareOp::Lt,
+        value: Literal::Number(f64::NAN),
+    };
+    assert!(compare(Field::Metric("m".into()), nan).ends_with("AND FALSE)"));
+    assert!(compare(Field::Param("p".into()), Predicate::In(Vec::new())).ends_with("AND FALSE)"));
+    assert!(compare(Field::Tag("t".into()), Predicate::NotIn(Vec::new())).ends_with("AND TRUE)"));
+    let mut statement = Statement::default();
+    filter::write_filter(&Filter::Or(Vec::new()), &mut statement);
+    assert_eq!(statement.sql, "FALSE");
+}
+
+#[test]
+fn whole_times_compare_as_integers_and_fractions_as_doubles() {
+    let statement = compiled("attributes.start_time > 1700000001500 and attributes.end_time < 2.5");
+    assert_eq!(
+        statement.params,
+        [SqlValue::Int(1_700_000_001_500), SqlValue::Float(2.5)]
+    );
+    assert!(statement.sql.contains("r.end_time_ms::float8 < $2::float8"));
+}
+
+#[test]
+fn the_page_and_the_count_share_the_conditions() {
+    let search = RunSearch {
+        experiment_ids: vec![ExperimentId(3)],
+        filter: parse_filter("params.a = 'b'").unwrap_or_default(),
+        order_by: crate::search::parse_order_by_list(&["metrics.acc DESC", "tags.t"])
+            .unwrap_or_default(),
+        max_results: 10,
+        offset: 20,
+        ..RunSearch::default()
+    };
+    let count = count_statement(&search);
+    let page = page_statement(&search);
+    assert_eq!(page.params[..count.params.len()], count.params[..]);
+    assert_eq!(
+        page.params[count.params.len()..],
+        [
+            SqlValue::Text("acc".into()),
+            SqlValue::Text("t".into()),
+            SqlValue::Int(11),
+            SqlValue::Int(20),
+        ]
+    );
+    assert!(
+        page.sql.contains(
+            "ORDER BY o0.latest_value DESC NULLS LAST, o0.run_id IS NULL, \
+         o1.value COLLATE \"C\" ASC NULLS LAST, r.start_time_ms DESC NULLS LAST, r.run_uuid \
+         LIMIT $7::int8 OFFSET $8::int8"
+        ),
+        "{}",
+        page.sql
+    );
+}

@@ -1,0 +1,81 @@
+//! Prepared statements kept per pooled connection: the first use of a statement's text on a
+//! connection prepares it, later uses only bind and execute it, so PostgreSQL parses and plans
+//! each of the store's statements once per connection instead of on every call (a
+//! single-point metric write spends most of its server time planning otherwise).
+//!
+//! [`PostgresStore::with_client`](super::PostgresStore) installs the cache of the connection it
+//! checked out for the duration of the call (a thread-local: the connection is used by this
+//! thread only meanwhile); [`prepared`] finds or adds a statement in it.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use postgres::types::Type;
+use postgres::{GenericClient, Statement};
+
+/// Statements kept per connection; a connection that needs more (a long-lived server seeing
+/// many different search filters) starts over.
+const MAX_STATEMENTS: usize = 256;
+
+/// One connection's prepared statements, by SQL text.
+#[derive(Default)]
+pub(crate) struct StatementCache {
+    statements: HashMap<String, Statement>,
+}
+
+thread_local! {
+    static CURRENT: RefCell<Option<StatementCache>> = const { RefCell::new(None) };
+}
+
+/// Puts the previous cache back even when `work` panics, and hands the connection's back.
+struct Installed<'a> {
+    cache: &'a mut StatementCache,
+    previous: Option<StatementCache>,
+}
+
+impl Drop for Installed<'_> {
+    fn drop(&mut self) {
+        let previous = self.previous.take();
+        let used = CURRENT.with(|current| current.replace(previous));
+        *self.cache = used.unwrap_or_default();
+    }
+}
+
+/// Runs `work` with `cache` (the statements of the connection it uses) installed.
+pub(crate) fn with_cache<T>(cache: &mut StatementCache, work: impl FnOnce() -> T) -> T {
+    let taken = std::mem::take(cache);
+    let previous = CURRENT.with(|current| current.replace(Some(taken)));
+    let _installed = Installed { cache, previous };
+    work()
+}
+
+/// The prepared form of `sql` on the current connection, preparing it on first use; `None`
+/// when no cache is installed (the caller then sends the text).
+pub(crate) fn prepared(
+    tx: &mut impl GenericClient,
+    sql: &str,
+    types: impl FnOnce() -> Vec<Type>,
+) -> Result<Option<Statement>, postgres::Error> {
+    let known = CURRENT.with(|current| {
+        current
+            .borrow()
+            .as_ref()
+            .map(|cache| cache.statements.get(sql).cloned())
+    });
+    match known {
+        None => Ok(None),
+        Some(Some(statement)) => Ok(Some(statement)),
+        Some(None) => {
+            let statement = tx.prepare_typed(sql, &types())?;
+            CURRENT.with(|current| {
+                if let Some(cache) = current.borrow_mut().as_mut() {
+                    if cache.statements.len() >= MAX_STATEMENTS {
+                        cache.statements.clear();
+                    }
+                    cache.statements.insert(sql.to_owned(), statement.clone());
+                }
+            });
+            Ok(Some(statement))
+        }
+    }
+}
