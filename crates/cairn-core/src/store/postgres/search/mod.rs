@@ -32,7 +32,7 @@ struct InfoPage {
 
 pub(super) fn search_runs(tx: &mut Transaction<'_>, search: &RunSearch) -> StoreResult<RunPage> {
     let mut runs = Vec::new();
-    let mut page = search_runs_in_slices(tx, search, usize::MAX, &mut |slice, _| {
+    let mut page = walk_page(tx, search, usize::MAX, false, &mut |slice, _| {
         runs.extend(slice);
         Ok(())
     })?;
@@ -48,6 +48,18 @@ pub(super) fn search_runs_in_slices(
     slice_runs: usize,
     each: &mut dyn FnMut(Vec<Run>, Vec<RunIo>) -> StoreResult<()>,
 ) -> StoreResult<RunPage> {
+    walk_page(tx, search, slice_runs, true, each)
+}
+
+/// The page of `search`, its runs handed to `each` in slices, with their inputs and outputs
+/// when `with_io` (five statements a slice that a plain page does not need).
+fn walk_page(
+    tx: &mut Transaction<'_>,
+    search: &RunSearch,
+    slice_runs: usize,
+    with_io: bool,
+    each: &mut dyn FnMut(Vec<Run>, Vec<RunIo>) -> StoreResult<()>,
+) -> StoreResult<RunPage> {
     if search.max_results == 0 || search.max_results > MAX_RESULTS_LIMIT {
         return Err(StoreError::invalid(
             "max_results",
@@ -58,9 +70,13 @@ pub(super) fn search_runs_in_slices(
     let mut infos = page.infos.into_iter().peekable();
     while infos.peek().is_some() {
         let slice: Vec<(i64, RunInfo)> = infos.by_ref().take(slice_runs.max(1)).collect();
-        let run_ids: Vec<String> = slice.iter().map(|(_, info)| info.run_id.clone()).collect();
+        let ios = if with_io {
+            let run_ids: Vec<String> = slice.iter().map(|(_, info)| info.run_id.clone()).collect();
+            run_io::get_many(tx, &run_ids)?
+        } else {
+            Vec::new()
+        };
         let loaded = runs::load(tx, slice)?;
-        let ios = run_io::get_many(tx, &run_ids)?;
         each(loaded, ios)?;
     }
     Ok(RunPage {
