@@ -9,7 +9,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 step() { printf '\n== %s\n' "$*" >&2; }
 log_dir="$(mktemp -d)"
-trap 'rm -rf "$log_dir"' EXIT
+servers_dir="$(mktemp -d)"
+cleanup() {
+    scripts/test-postgres.sh stop "$servers_dir/postgres" >/dev/null 2>&1 || true
+    rm -rf "$log_dir" "$servers_dir"
+}
+trap cleanup EXIT
 
 step "set-up"
 scripts/setup.sh
@@ -29,6 +34,13 @@ scripts/check-boundaries.sh
 step "ui: type check and unit tests"
 scripts/test-ui.sh 2>&1 | tee "$log_dir/ui.log"
 
+step "test servers: PostgreSQL"
+# One throwaway cluster for the whole run; each test makes a database of its own on it.
+pg_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+CAIRN_TEST_POSTGRES_URL="$(scripts/test-postgres.sh start "$servers_dir/postgres" "$pg_port")"
+export CAIRN_TEST_POSTGRES_URL
+echo "PostgreSQL at $CAIRN_TEST_POSTGRES_URL" >&2
+
 step "rust tests"
 cargo test --workspace --locked --lib --bins --tests 2>&1 | tee "$log_dir/rust.log"
 
@@ -46,5 +58,5 @@ step "all tests passed"
 rust_passed=$(grep -oE 'test result: ok\. [0-9]+ passed' "$log_dir/rust.log" | awk '{s += $4} END {print s + 0}')
 ui_passed=$(grep -oE 'Tests +[0-9]+ passed' "$log_dir/ui.log" | awk '{s += $2} END {print s + 0}')
 e2e_passed=$(grep -oE 'Tests +[0-9]+ passed' "$log_dir/e2e.log" | awk '{s += $2} END {print s + 0}')
-mlflow_passed=$(grep -oE '[0-9]+ passed' "$log_dir/mlflow.log" | tail -1 | awk '{print $1 + 0}')
+mlflow_passed=$(grep -oE '^[0-9]+ passed' "$log_dir/mlflow.log" | awk '{s += $1} END {print s + 0}')
 echo "summary: $((rust_passed + ui_passed + e2e_passed + ${mlflow_passed:-0} + 1)) passed, 0 failed"

@@ -1,5 +1,9 @@
 """Starts a real `cairn serve` (binary from $CAIRN_BIN) on a free loopback port with a store in a
-temp dir, and points the real mlflow client at it."""
+temp dir, and points the real mlflow client at it.
+
+With $CAIRN_COMPAT_POSTGRES (an admin URL of a PostgreSQL server) the server keeps its runs in a
+new database there instead of a store file (`cairn serve --database`): the same tests then check
+the team backend."""
 
 import os
 import socket
@@ -22,14 +26,16 @@ def server(tmp_path_factory):
     binary = os.environ.get("CAIRN_BIN")
     if not binary:
         raise RuntimeError("set CAIRN_BIN to the cairn binary (scripts/test-mlflow-compat.sh does)")
-    store = tmp_path_factory.mktemp("store") / "cairn.db"
-    port = _free_port()
+    store_dir = tmp_path_factory.mktemp("store")
+    command = [binary, "--store", str(store_dir / "cairn.db"), "serve", "--port", str(_free_port())]
+    admin = os.environ.get("CAIRN_COMPAT_POSTGRES")
+    if admin:
+        database = f"compat_{os.getpid()}_{int(time.time())}"
+        subprocess.run(["psql", admin, "-q", "-c", f"CREATE DATABASE {database}"], check=True)
+        command[1:3] = ["--database", admin.rsplit("/", 1)[0] + "/" + database]
+    port = int(command[-1])
     log = open(tmp_path_factory.mktemp("log") / "serve.log", "w+")
-    process = subprocess.Popen(
-        [binary, "--store", str(store), "serve", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=store_dir)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
     while True:

@@ -12,6 +12,18 @@ pub struct Cli {
     /// `cairn store use`, else ~/.local/share/cairn/cairn.db).
     #[arg(long, global = true, value_name = "PATH")]
     pub store: Option<PathBuf>,
+    /// Use a team database instead of the store file:
+    /// `postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE` (prefer CAIRN_DATABASE_URL for a
+    /// password: the command line is visible to every user in `ps`). Cairn creates its tables on
+    /// first use.
+    #[arg(
+        long,
+        global = true,
+        env = "CAIRN_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database: Option<String>,
     /// Print JSON instead of a table.
     #[arg(long, global = true)]
     pub json: bool,
@@ -139,6 +151,29 @@ pub enum StoreCommand {
         #[arg(long, conflicts_with = "path")]
         default: bool,
     },
+    /// Copy everything in one store into another: a store file or a PostgreSQL database
+    /// (`postgresql://...`) on either side, ids, metric histories, provenance and the registry
+    /// kept, and the artifact files Cairn stores with them.
+    ///
+    /// Resumable: run it again after an interruption and runs already copied are skipped. At
+    /// the end both stores are counted and every metric point checksummed; exits 1 when they
+    /// differ.
+    Copy(StoreCopyArgs),
+}
+
+/// `cairn store copy`.
+#[derive(Debug, Args)]
+pub struct StoreCopyArgs {
+    /// The store to copy from: a store file, or a database URL.
+    #[arg(value_name = "SOURCE")]
+    pub source: String,
+    /// The store to copy into: a store file (created when missing), or a database URL.
+    #[arg(value_name = "DESTINATION")]
+    pub destination: String,
+    /// The folder a database store keeps artifact files in (default: ./cairn-artifacts); a
+    /// store file keeps them beside itself.
+    #[arg(long, value_name = "PATH")]
+    pub database_artifacts: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

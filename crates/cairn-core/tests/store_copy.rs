@@ -278,3 +278,20 @@ fn sqlite_to_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     copy_and_check(&sqlite(&dir, "a.db"), &sqlite(&dir, "b.db"));
 }
+
+fn postgres(dir: &tempfile::TempDir, name: &str) -> cairn_core::PostgresStore {
+    let url = cairn_test_support::postgres::fresh_database();
+    cairn_core::PostgresStore::connect(&url, &dir.path().join(name)).unwrap()
+}
+
+#[test]
+fn sqlite_to_postgres() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_and_check(&sqlite(&dir, "a.db"), &postgres(&dir, "pg-artifacts"));
+}
+
+#[test]
+fn postgres_to_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_and_check(&postgres(&dir, "pg-artifacts"), &sqlite(&dir, "b.db"));
+}

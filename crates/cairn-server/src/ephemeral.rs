@@ -5,7 +5,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use anyhow::Context;
-use cairn_core::SqliteStore;
+use cairn_core::Store;
 
 use crate::connections::{ConnectionLimits, serve_connections};
 use crate::{Auth, DEFAULT_MAX_ARTIFACT_BYTES, RunCreator, ServerConfig, app_with_run_creator};
@@ -22,7 +22,7 @@ impl EphemeralServer {
     /// Binds `127.0.0.1:0` and serves `store` on a background thread; `runs/create` goes
     /// through `run_creator` when there is one.
     pub fn start(
-        store: SqliteStore,
+        store: Arc<dyn Store>,
         run_creator: Option<Arc<dyn RunCreator>>,
     ) -> anyhow::Result<EphemeralServer> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -44,7 +44,7 @@ impl EphemeralServer {
         };
         let (stop_streams, stopping) = tokio::sync::watch::channel(false);
         let router = app_with_run_creator(
-            cairn_app::App::new(Arc::new(store)),
+            cairn_app::App::new(store),
             &config,
             address,
             stopping,

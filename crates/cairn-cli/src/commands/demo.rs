@@ -1,15 +1,15 @@
 //! `cairn demo`: seeds demo data, or a synthetic sweep of any size (`--sweep N`).
 
 use cairn_app::demo::{seed_demo, seed_demo_if_empty};
-use cairn_core::SqliteStore;
+use cairn_core::Store;
 
-pub fn seed(store: &SqliteStore, if_empty: bool, json: bool) -> anyhow::Result<()> {
+pub fn seed(store: &dyn Store, if_empty: bool, json: bool) -> anyhow::Result<()> {
     let made = if if_empty {
         seed_demo_if_empty(store)?
     } else {
         Some(seed_demo(store)?)
     };
-    let location = store.database_path().display();
+    let location = store.location();
     match (made, json) {
         (Some(summary), true) => super::print_json(&serde_json::json!({
             "seeded": true,
@@ -37,7 +37,7 @@ pub fn seed(store: &SqliteStore, if_empty: bool, json: bool) -> anyhow::Result<(
 }
 
 /// `--sweep N`: an experiment of N synthetic runs.
-pub fn sweep(store: &SqliteStore, runs: usize, json: bool) -> anyhow::Result<()> {
+pub fn sweep(store: &dyn Store, runs: usize, json: bool) -> anyhow::Result<()> {
     let name = format!("sweep-{runs}");
     let started = std::time::Instant::now();
     let experiment = cairn_app::sweep::seed_sweep(store, &name, runs)?;

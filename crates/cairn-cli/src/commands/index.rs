@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use cairn_core::SqliteStore;
+use cairn_core::Store;
 use cairn_index::{IndexReport, Progress, index_paths};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -31,7 +31,7 @@ impl Progress for SpinnerProgress {
     }
 }
 
-pub fn index(store: &SqliteStore, paths: &[PathBuf], json: bool) -> anyhow::Result<()> {
+pub fn index(store: &dyn Store, paths: &[PathBuf], json: bool) -> anyhow::Result<()> {
     check_paths_exist(paths)?;
     let started = Instant::now();
     let report = if std::io::stderr().is_terminal() && !json {
@@ -57,7 +57,7 @@ pub fn index(store: &SqliteStore, paths: &[PathBuf], json: bool) -> anyhow::Resu
 
 /// `--watch`: a first pass, then one per burst of changes, each summarised (JSON: one object
 /// per line). Runs until interrupted; every pass is transactional, so Ctrl-C loses nothing.
-pub fn watch(store: &SqliteStore, paths: &[PathBuf], json: bool) -> anyhow::Result<()> {
+pub fn watch(store: &dyn Store, paths: &[PathBuf], json: bool) -> anyhow::Result<()> {
     check_paths_exist(paths)?;
     let stop = std::sync::atomic::AtomicBool::new(false);
     let mut first = true;

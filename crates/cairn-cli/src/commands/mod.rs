@@ -14,12 +14,17 @@ mod run;
 mod runs;
 mod serve;
 mod store;
+mod store_copy;
 mod system_metrics;
 
 use std::process::ExitCode;
 
+use std::path::Path;
+use std::sync::Arc;
+
 use anyhow::Context;
-use cairn_core::SqliteStore;
+use cairn_core::store::redacted_url;
+use cairn_core::{PostgresStore, SqliteStore, Store};
 
 use crate::args::{Cli, Command, RunsCommand};
 
@@ -36,39 +41,75 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     // address leaves no store behind.
     if let Command::Serve(args) = &cli.command {
         let plan = serve::plan(args)?;
-        serve::serve(open(&location.path, cli.durability.into())?, plan)?;
+        serve::serve(open(&cli, &location.path)?, plan)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let store = open(&location.path, cli.durability.into())?;
+    let opened = open(&cli, &location.path)?;
+    let shared = opened.store();
+    let store: &dyn Store = &*shared;
     match cli.command {
         Command::Experiments { all, filter } => {
-            experiments::list(&store, all, filter.as_deref(), cli.json)?;
+            experiments::list(store, all, filter.as_deref(), cli.json)?;
         }
-        Command::Runs(RunsCommand::List(args)) => runs::list(&store, &args, cli.json)?,
-        Command::Runs(RunsCommand::Show { run_id }) => runs::show(&store, &run_id, cli.json)?,
-        Command::Log(command) => log::log(&store, command)?,
-        Command::Index { paths, watch } if watch => index::watch(&store, &paths, cli.json)?,
-        Command::Index { paths, .. } => index::index(&store, &paths, cli.json)?,
-        Command::Plot(command) => plot::plot(&store, command, cli.json)?,
-        Command::Models(command) => models::run(&store, command, cli.json)?,
-        Command::Gate(args) => return gate::run(&store, &args, cli.json),
-        Command::Run(args) => return run::run(&store, &args),
-        Command::Diff { run_a, run_b } => diff::diff(&store, &run_a, &run_b, cli.json)?,
-        Command::Hash { paths } => hash::hash(&store, &paths, cli.json)?,
+        Command::Runs(RunsCommand::List(args)) => runs::list(store, &args, cli.json)?,
+        Command::Runs(RunsCommand::Show { run_id }) => runs::show(store, &run_id, cli.json)?,
+        Command::Log(command) => log::log(store, command)?,
+        Command::Index { paths, watch } if watch => index::watch(store, &paths, cli.json)?,
+        Command::Index { paths, .. } => index::index(store, &paths, cli.json)?,
+        Command::Plot(command) => plot::plot(store, command, cli.json)?,
+        Command::Models(command) => models::run(store, command, cli.json)?,
+        Command::Gate(args) => return gate::run(store, &args, cli.json),
+        Command::Run(args) => return run::run(&shared, &args),
+        Command::Diff { run_a, run_b } => diff::diff(store, &run_a, &run_b, cli.json)?,
+        Command::Hash { paths } => hash::hash(store, &paths, cli.json)?,
         Command::Demo {
             if_empty,
             sweep: Some(runs),
-        } if !if_empty => demo::sweep(&store, runs, cli.json)?,
-        Command::Demo { if_empty, .. } => demo::seed(&store, if_empty, cli.json)?,
+        } if !if_empty => demo::sweep(store, runs, cli.json)?,
+        Command::Demo { if_empty, .. } => demo::seed(store, if_empty, cli.json)?,
         // Both were handled above.
         Command::Store { .. } | Command::Serve(_) => {}
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn open(path: &std::path::Path, durability: cairn_core::Durability) -> anyhow::Result<SqliteStore> {
-    SqliteStore::open_with_durability(path, durability)
-        .with_context(|| format!("opening the store {}", path.display()))
+/// A store the command line opened: the local file, or a team database.
+pub enum Opened {
+    /// The SQLite store file (`--store`, `CAIRN_STORE`, remembered or default).
+    Local(Arc<SqliteStore>),
+    /// A database server (`--database`, `CAIRN_DATABASE_URL`).
+    Database(Arc<dyn Store>),
+}
+
+impl Opened {
+    /// The store, whichever it is.
+    pub fn store(&self) -> Arc<dyn Store> {
+        match self {
+            Opened::Local(store) => Arc::clone(store) as Arc<dyn Store>,
+            Opened::Database(store) => Arc::clone(store),
+        }
+    }
+}
+
+/// Opens the database `--database` names, else the store file at `path`.
+fn open(cli: &Cli, path: &Path) -> anyhow::Result<Opened> {
+    if let Some(url) = &cli.database {
+        let artifacts = database_artifacts()?;
+        let store = PostgresStore::connect(url, &artifacts)
+            .with_context(|| format!("opening the store in {}", redacted_url(url)))?;
+        return Ok(Opened::Database(Arc::new(store)));
+    }
+    let store = SqliteStore::open_with_durability(path, cli.durability.into())
+        .with_context(|| format!("opening the store {}", path.display()))?;
+    Ok(Opened::Local(Arc::new(store)))
+}
+
+/// Where a database store keeps artifacts stored by Cairn itself: `./cairn-artifacts` of the
+/// directory the command runs in, as MLflow's server uses `./mlartifacts`.
+pub(crate) fn database_artifacts() -> anyhow::Result<std::path::PathBuf> {
+    Ok(std::env::current_dir()
+        .context("reading the working directory")?
+        .join("cairn-artifacts"))
 }
 
 /// Prints a value as pretty JSON on stdout.

@@ -4,9 +4,9 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use cairn_core::SqliteStore;
 use cairn_server::{Auth, DEFAULT_MAX_ARTIFACT_BYTES, ServerConfig};
 
+use super::Opened;
 use crate::args::ServeArgs;
 
 /// The environment variables that carry credentials (argv is visible to every user in `ps`).
@@ -49,11 +49,26 @@ pub fn plan(args: &ServeArgs) -> anyhow::Result<Plan> {
 }
 
 /// Serves the store as planned until Ctrl-C or SIGTERM.
-pub fn serve(store: SqliteStore, plan: Plan) -> anyhow::Result<()> {
+pub fn serve(store: Opened, plan: Plan) -> anyhow::Result<()> {
     let Plan { config, roots } = plan;
+    let store = match store {
+        Opened::Local(store) => store,
+        Opened::Database(store) => {
+            anyhow::ensure!(
+                roots.is_empty(),
+                "--index-root indexes folders into a local store file; a server on a database \
+                 takes runs through its API (or `cairn store copy`)"
+            );
+            let app = cairn_app::App::new(store);
+            if let Err(error) = app.start_watching() {
+                eprintln!("cairn serve: live updates are off: {error}");
+            }
+            return cairn_server::serve_app_blocking(app, config);
+        }
+    };
     // The CLI is a local shell: it follows the folders the operator named and the store's
     // watched ones. The server gets only the store's operations (`App`), never these.
-    let local = cairn_local::LocalApp::new(std::sync::Arc::new(store));
+    let local = cairn_local::LocalApp::new(store);
     for root in &roots {
         local
             .follow(root)

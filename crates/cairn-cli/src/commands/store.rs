@@ -34,6 +34,7 @@ pub fn run(flag: Option<&Path>, command: Option<&StoreCommand>, json: bool) -> a
             let path = if *default { None } else { path.as_deref() };
             choose(&places, path, json)
         }
+        Some(StoreCommand::Copy(args)) => super::store_copy::copy(args, json),
     }
 }
 

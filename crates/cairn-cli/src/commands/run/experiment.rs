@@ -4,7 +4,7 @@
 
 use anyhow::Context;
 use cairn_core::model::{ExperimentId, NewExperiment};
-use cairn_core::{SqliteStore, StoreError, TrackingStore};
+use cairn_core::{Store, StoreError};
 
 /// The experiment the wrapper starts in, and the name the child is told, if any.
 pub(super) struct WrapperExperiment {
@@ -19,7 +19,7 @@ impl WrapperExperiment {
     /// `--experiment`, else `$MLFLOW_EXPERIMENT_NAME`, else `$MLFLOW_EXPERIMENT_ID`, else
     /// Default: what the mlflow client in the child picks when the script does not choose.
     pub(super) fn choose(
-        store: &SqliteStore,
+        store: &dyn Store,
         flag: Option<&str>,
     ) -> anyhow::Result<WrapperExperiment> {
         let from_env = |key: &str| std::env::var(key).ok().filter(|value| !value.is_empty());
@@ -53,7 +53,7 @@ impl WrapperExperiment {
 }
 
 /// The experiment named `name`, created when missing.
-fn experiment_named(store: &SqliteStore, name: &str) -> anyhow::Result<ExperimentId> {
+fn experiment_named(store: &dyn Store, name: &str) -> anyhow::Result<ExperimentId> {
     match store.get_experiment_by_name(name) {
         Ok(experiment) => Ok(experiment.experiment_id),
         Err(StoreError::ExperimentNotFound { .. }) => store

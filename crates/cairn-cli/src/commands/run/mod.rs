@@ -15,11 +15,10 @@ use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, bail};
-use cairn_core::TrackingStore;
+use cairn_core::Store;
 use cairn_core::model::{
     GitOrigin, GitProvenance, LogBatch, NewRun, Param, RunStatus, RunUpdate, SourceKind, Tag,
 };
-use cairn_core::{SqliteStore, Store};
 use cairn_provenance::GitLookup;
 use cairn_server::EphemeralServer;
 
@@ -36,7 +35,8 @@ const DIFF_ARTIFACT: &str = "cairn/git.diff";
 /// `tags.cairn.run = 'ID'` finds the whole unit.
 const UNIT_TAG: &str = "cairn.run";
 
-pub fn run(store: &SqliteStore, args: &RunArgs) -> anyhow::Result<ExitCode> {
+pub fn run(shared: &Arc<dyn Store>, args: &RunArgs) -> anyhow::Result<ExitCode> {
+    let store: &dyn Store = &**shared;
     let params = parse_params(&args.params)?;
     let experiment = WrapperExperiment::choose(store, args.experiment.as_deref())?;
     let cwd = std::env::current_dir().context("reading the working directory")?;
@@ -84,10 +84,8 @@ pub fn run(store: &SqliteStore, args: &RunArgs) -> anyhow::Result<ExitCode> {
         unit_tags,
         artifact_dir.clone(),
     ));
-    let server_store = SqliteStore::open_with_durability(store.database_path(), store.durability())
-        .context("opening the store for the loopback endpoint")?;
     let server = EphemeralServer::start(
-        server_store,
+        Arc::clone(shared),
         Some(Arc::clone(&adoption) as Arc<dyn cairn_server::RunCreator>),
     )?;
     eprintln!(
@@ -123,7 +121,7 @@ pub fn run(store: &SqliteStore, args: &RunArgs) -> anyhow::Result<ExitCode> {
 
 /// One closing line when the command's runs went beyond the wrapper: where it ended up and how
 /// many runs hang under it.
-fn report_unit(store: &SqliteStore, run_id: &str, unit: &adoption::Unit, status: RunStatus) {
+fn report_unit(store: &dyn Store, run_id: &str, unit: &adoption::Unit, status: RunStatus) {
     if !unit.wrapper_taken && unit.created.is_empty() {
         return;
     }
@@ -202,7 +200,7 @@ fn record_provenance(
 /// Runs the child with its output teed to the terminal and the log artifact; returns the run
 /// status and the exit code to pass on.
 fn supervise(
-    store: &SqliteStore,
+    store: &dyn Store,
     child: &Child<'_>,
     artifact_dir: &Path,
     system_metrics_interval_secs: f64,
@@ -372,7 +370,10 @@ fn copy_artifact(from: &Path, to: &Path) -> anyhow::Result<()> {
 }
 
 /// The folder behind a run's artifact URI, for the store's own locations and local paths.
-fn local_artifact_dir(store: &dyn cairn_core::Store, artifact_uri: &str) -> anyhow::Result<PathBuf> {
+fn local_artifact_dir(
+    store: &dyn cairn_core::Store,
+    artifact_uri: &str,
+) -> anyhow::Result<PathBuf> {
     if let Some(rest) = artifact_uri.strip_prefix("mlflow-artifacts:") {
         return Ok(store.artifact_root().join(rest.trim_start_matches('/')));
     }

@@ -82,7 +82,7 @@ pub(crate) fn import_run(
         "INSERT INTO runs AS r (run_uuid, experiment_id, name, user_id, status,
              start_time_ms, end_time_ms, lifecycle_stage, deleted_time_ms,
              artifact_uri, source_kind, source_path, parent_run_uuid)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULLIF($12, ''), $13)
          ON CONFLICT (run_uuid) DO UPDATE SET
              experiment_id = excluded.experiment_id, name = excluded.name,
              user_id = excluded.user_id, status = excluded.status,

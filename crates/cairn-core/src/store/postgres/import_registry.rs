@@ -48,10 +48,21 @@ pub(crate) fn import_registered_model(
         )?;
     }
     let now = now_millis();
+    let record_changes = model.history.is_none();
     for version in &model.versions {
-        import_version(tx, model_pk, &model.name, version, now)?;
+        import_version(tx, model_pk, &model.name, version, now, record_changes)?;
     }
-    import_aliases(tx, model_pk, model, now)
+    import_aliases(tx, model_pk, model, now)?;
+    if let Some(entries) = &model.history {
+        // The source's own history replaces whatever this store recorded of the model.
+        execute(
+            tx,
+            "DELETE FROM registry_history WHERE model_name = $1",
+            args![model.name],
+        )?;
+        super::registry::record(tx, entries)?;
+    }
+    Ok(())
 }
 
 fn import_version(
@@ -60,6 +71,7 @@ fn import_version(
     model_name: &str,
     version: &ImportedModelVersion,
     now: i64,
+    record_changes: bool,
 ) -> StoreResult<()> {
     let number = big(version.version);
     let old_stage: Option<String> = query_opt(
@@ -136,6 +148,9 @@ fn import_version(
             ],
         )
     };
+    if !record_changes {
+        return Ok(());
+    }
     match old_stage {
         None => {
             history("create_version", None, None, version.creation_time_ms)?;
@@ -187,7 +202,7 @@ fn import_aliases(
             history.push(("set_alias", alias, *version));
         }
     }
-    if !history.is_empty() {
+    if !history.is_empty() && model.history.is_none() {
         let actions: Vec<&str> = history.iter().map(|(action, _, _)| *action).collect();
         let names: Vec<&str> = history.iter().map(|(_, alias, _)| *alias).collect();
         let versions: Vec<i64> = history.iter().map(|(_, _, version)| *version).collect();

@@ -21,13 +21,36 @@ pub(crate) struct Pool {
     in_use: Mutex<usize>,
 }
 
-/// Opens one connection to the configured server.
+/// Opens one connection to the configured server. A server that refuses who or what was asked
+/// for (no such database, wrong password) is a configuration error naming it; one that cannot be
+/// reached is [`StoreError::Unavailable`].
 pub(crate) fn connect(config: &postgres::Config, location: &str) -> StoreResult<Client> {
-    config
-        .connect(NoTls)
-        .map_err(|error| StoreError::Unavailable {
-            message: format!("cannot connect to PostgreSQL at {location}: {error}"),
-        })
+    config.connect(NoTls).map_err(|error| {
+        if let Some(db) = error.as_db_error() {
+            let class = &db.code().code()[..2];
+            // 3D: invalid catalog name (no such database); 28: authorization failed.
+            if class == "3D" || class == "28" {
+                return StoreError::invalid(
+                    "database",
+                    format!(
+                        "PostgreSQL at {location} refused the connection: {}",
+                        db.message()
+                    ),
+                );
+            }
+            return StoreError::Unavailable {
+                message: format!(
+                    "cannot connect to PostgreSQL at {location}: {}",
+                    db.message()
+                ),
+            };
+        }
+        let cause = std::error::Error::source(&error)
+            .map_or_else(|| error.to_string(), |source| format!("{error}: {source}"));
+        StoreError::Unavailable {
+            message: format!("cannot connect to PostgreSQL at {location}: {cause}"),
+        }
+    })
 }
 
 impl Pool {
