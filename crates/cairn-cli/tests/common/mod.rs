@@ -65,6 +65,7 @@ impl Sandbox {
         let mut command = Command::new(env!("CARGO_BIN_EXE_cairn"));
         command
             .env_remove("CAIRN_STORE")
+            .env_remove("CAIRN_DATABASE_URL")
             .env_remove("CAIRN_USER")
             .env("HOME", self.home.path())
             .env("XDG_DATA_HOME", self.path("xdg-data"))
@@ -82,6 +83,7 @@ impl Sandbox {
             .arg(format!("ulimit -n {open_files} && exec \"$0\" \"$@\""))
             .arg(env!("CARGO_BIN_EXE_cairn"))
             .env_remove("CAIRN_STORE")
+            .env_remove("CAIRN_DATABASE_URL")
             .env_remove("CAIRN_USER")
             .env("HOME", self.home.path())
             .env("XDG_DATA_HOME", self.path("xdg-data"))

@@ -62,12 +62,26 @@ pub(super) fn copy_runs(
     Ok((copied, skipped))
 }
 
-/// Whether `destination` holds `run` as it is: same fields, params, tags, latest metrics,
-/// provenance.
+/// Whether `destination` holds `run` as it is: same fields, params, tags, latest metrics
+/// (bit for bit, so a NaN equals itself), provenance.
 fn already_there(destination: &dyn Store, run: &Run) -> bool {
-    destination
-        .get_run(&run.info.run_id)
-        .is_ok_and(|there| there == *run)
+    let Ok(there) = destination.get_run(&run.info.run_id) else {
+        return false;
+    };
+    let same_metrics = there.metrics.len() == run.metrics.len()
+        && there.metrics.iter().zip(&run.metrics).all(|(a, b)| {
+            a.key == b.key
+                && a.point_count == b.point_count
+                && a.latest.step == b.latest.step
+                && a.latest.timestamp_ms == b.latest.timestamp_ms
+                && a.latest.value.to_bits() == b.latest.value.to_bits()
+        });
+    same_metrics
+        && there.info == run.info
+        && there.params == run.params
+        && there.tags == run.tags
+        && there.git == run.git
+        && there.data == run.data
 }
 
 /// Everything of `run` an import writes.

@@ -1,0 +1,65 @@
+//! The CLI on a team database (a real PostgreSQL server, see `cairn_test_support::postgres`):
+//! `cairn store copy` from a store file into a database and back, verified; `--database` and
+//! `CAIRN_DATABASE_URL` for store commands; what a wrong database URL says.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails loudly on anything unexpected"
+)]
+
+mod common;
+
+use cairn_test_support::postgres::fresh_database;
+use common::Sandbox;
+
+#[test]
+fn a_store_file_goes_to_a_database_and_back_verified() {
+    let sandbox = Sandbox::with_store("laptop.db");
+    sandbox.ok(&["demo"]);
+    let laptop = sandbox.store();
+    let team = fresh_database();
+
+    let there = sandbox.json(&["store", "copy", laptop.to_str().unwrap(), &team]);
+    assert_eq!(there["verified"], true, "{there}");
+    assert!(there["runs_copied"].as_u64().unwrap() > 10, "{there}");
+    assert_eq!(there["source_census"], there["destination_census"]);
+
+    // Store commands read the database through --database and CAIRN_DATABASE_URL alike.
+    let listed = sandbox.json(&["--database", &team, "runs", "list"]);
+    let from_file = sandbox.json(&["runs", "list"]);
+    assert_eq!(listed, from_file, "the database lists what the file does");
+    let output = sandbox
+        .command()
+        .env("CAIRN_DATABASE_URL", &team)
+        .args(["experiments", "--json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+
+    // A second copy finds every run there already.
+    let again = sandbox.json(&["store", "copy", laptop.to_str().unwrap(), &team]);
+    assert_eq!(again["runs_copied"], 0, "{again}");
+    assert_eq!(again["verified"], true);
+
+    let back = sandbox.path("back.db");
+    let returned = sandbox.json(&["store", "copy", &team, back.to_str().unwrap()]);
+    assert_eq!(returned["verified"], true, "{returned}");
+    assert_eq!(returned["destination_census"], there["source_census"]);
+}
+
+#[test]
+fn a_wrong_database_is_a_clear_error_without_the_password() {
+    let sandbox = Sandbox::with_store("laptop.db");
+    let team = fresh_database();
+    let missing = team.rsplit_once('/').unwrap().0.to_owned() + "/no_such_database";
+    let with_password = missing.replacen("cairn@", "cairn:sw0rdfish@", 1);
+    let output = sandbox.run(&["--database", &with_password, "runs", "list"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("\"no_such_database\" does not exist"), "{stderr}");
+    assert!(!stderr.contains("sw0rdfish"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    let copy = sandbox.run(&["store", "copy", "laptop.db", "laptop.db"]);
+    assert_eq!(copy.status.code(), Some(1));
+}
