@@ -2,6 +2,7 @@
 # A throwaway PostgreSQL cluster for tests, on loopback with fsync off.
 #   scripts/test-postgres.sh start DIR PORT   initialises and starts it in DIR (created), prints
 #                                             its admin URL (user cairn, database postgres)
+#   scripts/test-postgres.sh restart DIR      restarts it (fast: open sessions are cut off)
 #   scripts/test-postgres.sh stop DIR         stops it and removes DIR
 # As root the server runs as the `postgres` user (PostgreSQL refuses to run as root).
 set -euo pipefail
@@ -30,6 +31,10 @@ start)
             -c full_page_writes=off -c max_connections=300" start >/dev/null
     echo "postgresql://cairn@127.0.0.1:$port/postgres"
     ;;
+restart)
+    # A fast restart: sessions are cut off, as when an operator restarts the server.
+    as_owner "$pgbin/pg_ctl" -D "$2/data" -l "$2/server.log" -m fast -w -t 30 restart >/dev/null
+    ;;
 stop)
     dir="$2"
     if [[ -d "$dir/data" ]]; then
@@ -38,7 +43,7 @@ stop)
     rm -rf "$dir"
     ;;
 *)
-    echo "usage: $0 start DIR PORT | stop DIR" >&2
+    echo "usage: $0 start DIR PORT | restart DIR | stop DIR" >&2
     exit 2
     ;;
 esac

@@ -34,7 +34,11 @@ fn a_store_file_goes_to_a_database_and_back_verified() {
         .args(["experiments", "--json"])
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 
     // A second copy finds every run there already.
     let again = sandbox.json(&["store", "copy", laptop.to_str().unwrap(), &team]);
@@ -56,7 +60,10 @@ fn a_wrong_database_is_a_clear_error_without_the_password() {
     let output = sandbox.run(&["--database", &with_password, "runs", "list"]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("\"no_such_database\" does not exist"), "{stderr}");
+    assert!(
+        stderr.contains("\"no_such_database\" does not exist"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("sw0rdfish"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 
