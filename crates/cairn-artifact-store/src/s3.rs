@@ -124,6 +124,20 @@ pub fn classify(store: &str, key: &str, error: object_store::Error) -> ArtifactE
                     store: store.to_owned(),
                     detail: format!("it answered with a server error for '{key}'"),
                 }
+            } else if [
+                "403 Forbidden",
+                "401 Unauthorized",
+                "SignatureDoesNotMatch",
+                "InvalidAccessKeyId",
+                "AccessDenied",
+            ]
+            .iter()
+            .any(|sign| text.contains(sign))
+            {
+                ArtifactError::Denied {
+                    store: store.to_owned(),
+                    detail: format!("the request for '{key}' was refused"),
+                }
             } else if text.contains("NoSuchBucket") {
                 ArtifactError::Unavailable {
                     store: store.to_owned(),
@@ -299,16 +313,37 @@ impl ArtifactStore for S3Store {
                 "artifact '{key}' does not exist"
             )));
         }
-        let doomed = inside
-            .into_iter()
-            .chain(file.then_some(path))
-            .map(Ok)
-            .collect::<Vec<_>>();
+        // A store that keeps folders as entries of their own (SeaweedFS) keeps listing an emptied
+        // folder until it is deleted too: the folders between the key and each object go after
+        // the objects, deepest first (on AWS these deletes find nothing and do nothing).
+        let depth = path.parts().count();
+        let mut folders: Vec<ObjectPath> = vec![path.clone()];
+        for object in &inside {
+            let parts: Vec<_> = object.parts().collect();
+            for end in depth + 1..parts.len() {
+                let folder: ObjectPath = parts[..end].iter().cloned().collect();
+                if !folders.contains(&folder) {
+                    folders.push(folder);
+                }
+            }
+        }
+        folders.sort_by_key(|folder| std::cmp::Reverse(folder.parts().count()));
+        let mut doomed = inside;
+        if file {
+            doomed.push(path.clone());
+            folders.retain(|folder| *folder != path);
+        }
         self.store
-            .delete_stream(futures_util::stream::iter(doomed).boxed())
+            .delete_stream(futures_util::stream::iter(doomed.into_iter().map(Ok)).boxed())
             .try_collect::<Vec<_>>()
             .await
             .map_err(|error| self.error(key, error))?;
+        for folder in folders {
+            match self.store.delete(&folder).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(error) => return Err(self.error(key, error)),
+            }
+        }
         Ok(())
     }
 
