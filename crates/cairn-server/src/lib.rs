@@ -33,6 +33,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use axum::Router;
+use cairn_artifact_store::{ArtifactStore, FolderStore};
 use cairn_core::{Store, StoreResult};
 
 pub use crate::ephemeral::EphemeralServer;
@@ -61,6 +62,8 @@ pub struct ServerConfig {
     /// Longest pause between two pieces of a request body
     /// ([`body_timeout::DEFAULT_BODY_READ_TIMEOUT`]).
     pub body_read_timeout: std::time::Duration,
+    /// Where `mlflow-artifacts:/` bytes live (`--artifacts`); `None` is the store's own folder.
+    pub artifacts: Option<Arc<dyn ArtifactStore>>,
 }
 
 /// What every handler shares.
@@ -70,7 +73,10 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// The UI's operations over the same store (`/app/api/<command>`, `/app/events`).
     pub app: cairn_app::App,
-    /// The folder holding `mlflow-artifacts:/` files.
+    /// Where `mlflow-artifacts:/` bytes live: every route reading or writing them goes here.
+    pub artifacts: Arc<dyn ArtifactStore>,
+    /// The store's own artifact folder (runs indexed or logged there by a local shell are read
+    /// from it, inside `cairn_app::artifact_files::ReadableRoots`).
     pub artifact_root: PathBuf,
     /// Where proxy multipart uploads (`mlflow-artifacts/mpu/*`) are kept and joined.
     pub multipart: Arc<dyn multipart::MultipartUploads>,
@@ -150,12 +156,15 @@ pub fn app_with_run_creator(
     run_creator: Option<Arc<dyn RunCreator>>,
 ) -> Router {
     let store = Arc::clone(app.shared_store());
-    let artifact_root = store.artifact_root().to_path_buf();
+    let artifacts = artifact_store(config, store.artifact_root());
+    // A local --artifacts folder is where this server's runs keep their files.
+    let artifact_root = artifacts
+        .local_root()
+        .unwrap_or(store.artifact_root())
+        .to_path_buf();
     let state = Arc::new(AppState {
-        multipart: Arc::new(multipart::LocalMultipart::new(
-            artifact_root.clone(),
-            config.max_artifact_bytes,
-        )),
+        multipart: multipart::for_store(&artifacts, config.max_artifact_bytes),
+        artifacts,
         artifact_root,
         app,
         store,
@@ -169,6 +178,14 @@ pub fn app_with_run_creator(
         run_creator,
     });
     routes::router(state)
+}
+
+/// The artifact store `config` names, else the store's own folder.
+fn artifact_store(config: &ServerConfig, artifact_root: &std::path::Path) -> Arc<dyn ArtifactStore> {
+    config
+        .artifacts
+        .clone()
+        .unwrap_or_else(|| Arc::new(FolderStore::new(artifact_root.to_path_buf())))
 }
 
 /// The whole application for a store and an address, without a store watcher: event streams
@@ -186,10 +203,16 @@ pub async fn serve(store: Arc<dyn Store>, config: ServerConfig) -> anyhow::Resul
 /// [`serve`] with an app the caller made (e.g. told where its store came from).
 pub async fn serve_app(app: cairn_app::App, config: ServerConfig) -> anyhow::Result<()> {
     check_config(&config)?;
-    let artifact_root = app.shared_store().artifact_root().to_path_buf();
-    let swept = tokio::task::spawn_blocking(move || stale_uploads::sweep(&artifact_root))
-        .await
-        .unwrap_or_default();
+    let artifacts = artifact_store(&config, app.shared_store().artifact_root());
+    artifacts.check().await.map_err(|error| {
+        anyhow::anyhow!("cairn serve cannot use its artifact store: {error}")
+    })?;
+    let swept = match artifacts.local_root().map(std::path::Path::to_path_buf) {
+        Some(root) => tokio::task::spawn_blocking(move || stale_uploads::sweep(&root))
+            .await
+            .unwrap_or_default(),
+        None => 0,
+    };
     if swept > 0 {
         eprintln!("cairn serve: removed {swept} unfinished upload(s) left by a stopped server");
     }

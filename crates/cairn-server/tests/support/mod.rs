@@ -50,6 +50,7 @@ pub fn start_configured(
         max_artifact_bytes: 1024,
         allowed_hosts,
         body_read_timeout: BODY_READ_TIMEOUT,
+        artifacts: None,
     };
     let router = cairn_server::app(Arc::new(store), &config, address);
     std::thread::spawn(move || {
