@@ -387,13 +387,13 @@ impl ArtifactWriter for S3Writer {
         let Some(mut writer) = self.writer.take() else {
             return Err(self.closed());
         };
-        match writer.shutdown().await {
-            Ok(()) => Ok(self.written),
-            Err(error) => {
-                let _ = writer.abort().await;
-                Err(io_failure(&self.described, &self.key, error))
-            }
-        }
+        // A failed shutdown cannot be aborted any more (the writer is spent): the store drops
+        // the unfinished upload's parts by its own rules (a lifecycle rule on AWS).
+        writer
+            .shutdown()
+            .await
+            .map(|()| self.written)
+            .map_err(|error| io_failure(&self.described, &self.key, error))
     }
 
     async fn abort(mut self: Box<Self>) {

@@ -181,7 +181,10 @@ pub fn app_with_run_creator(
 }
 
 /// The artifact store `config` names, else the store's own folder.
-fn artifact_store(config: &ServerConfig, artifact_root: &std::path::Path) -> Arc<dyn ArtifactStore> {
+fn artifact_store(
+    config: &ServerConfig,
+    artifact_root: &std::path::Path,
+) -> Arc<dyn ArtifactStore> {
     config
         .artifacts
         .clone()
@@ -204,9 +207,10 @@ pub async fn serve(store: Arc<dyn Store>, config: ServerConfig) -> anyhow::Resul
 pub async fn serve_app(app: cairn_app::App, config: ServerConfig) -> anyhow::Result<()> {
     check_config(&config)?;
     let artifacts = artifact_store(&config, app.shared_store().artifact_root());
-    artifacts.check().await.map_err(|error| {
-        anyhow::anyhow!("cairn serve cannot use its artifact store: {error}")
-    })?;
+    artifacts
+        .check()
+        .await
+        .map_err(|error| anyhow::anyhow!("cairn serve cannot use its artifact store: {error}"))?;
     let swept = match artifacts.local_root().map(std::path::Path::to_path_buf) {
         Some(root) => tokio::task::spawn_blocking(move || stale_uploads::sweep(&root))
             .await

@@ -39,7 +39,9 @@ pub fn requested_range(headers: &HeaderMap) -> Option<ByteRange> {
     let (start, end) = spec.split_once('-')?;
     let number = |text: &str| text.trim().parse::<u64>().ok();
     match (start.trim().is_empty(), end.trim().is_empty()) {
-        (true, false) => number(end).filter(|count| *count > 0).map(ByteRange::Suffix),
+        (true, false) => number(end)
+            .filter(|count| *count > 0)
+            .map(ByteRange::Suffix),
         (false, true) => number(start).map(ByteRange::From),
         (false, false) => {
             let (start, end) = (number(start)?, number(end)?);
@@ -102,10 +104,10 @@ pub async fn send_stored(
     );
     headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
-    if partial && let Ok(value) = HeaderValue::from_str(&format!(
-        "bytes {start}-{}/{size}",
-        end.saturating_sub(1)
-    )) {
+    if partial
+        && let Ok(value) =
+            HeaderValue::from_str(&format!("bytes {start}-{}/{size}", end.saturating_sub(1)))
+    {
         headers.insert(header::CONTENT_RANGE, value);
     }
     Ok(response)
@@ -165,13 +167,22 @@ mod tests {
     fn single_byte_ranges_are_read_and_the_rest_ignored() {
         let range = |text: &str| {
             let mut headers = HeaderMap::new();
-            headers.insert(header::RANGE, HeaderValue::from_str(text).unwrap_or(HeaderValue::from_static("")));
+            headers.insert(
+                header::RANGE,
+                HeaderValue::from_str(text).unwrap_or(HeaderValue::from_static("")),
+            );
             requested_range(&headers)
         };
         assert_eq!(range("bytes=0-9"), Some(ByteRange::Bounded(0, 10)));
         assert_eq!(range("bytes=5-"), Some(ByteRange::From(5)));
         assert_eq!(range("bytes=-3"), Some(ByteRange::Suffix(3)));
-        for ignored in ["bytes=0-1,4-5", "items=0-1", "bytes=9-2", "bytes=-", "bytes=a-b"] {
+        for ignored in [
+            "bytes=0-1,4-5",
+            "items=0-1",
+            "bytes=9-2",
+            "bytes=-",
+            "bytes=a-b",
+        ] {
             assert_eq!(range(ignored), None, "{ignored}");
         }
     }

@@ -14,7 +14,9 @@ use axum::body::Bytes;
 use cairn_artifact_store::{ArtifactStore, StoreMultipart, StoredPart};
 use futures_util::StreamExt as _;
 
-use super::{CreatedUpload, MultipartUploads, Pending, ServerOrigin, UploadedPart, part_credentials};
+use super::{
+    CreatedUpload, MultipartUploads, Pending, ServerOrigin, UploadedPart, part_credentials,
+};
 use crate::error::ApiError;
 
 /// Largest part taken, in bytes.
@@ -86,7 +88,8 @@ impl MultipartUploads for ObjectMultipart {
             let mut received: u64 = 0;
             let mut stream = body.into_data_stream();
             while let Some(piece) = stream.next().await {
-                let piece = piece.map_err(|error| crate::args::body_error(&error, MAX_PART_BYTES))?;
+                let piece =
+                    piece.map_err(|error| crate::args::body_error(&error, MAX_PART_BYTES))?;
                 received += piece.len() as u64;
                 if received > MAX_PART_BYTES {
                     return Err(ApiError::new(

@@ -28,7 +28,6 @@ struct RunFingerprint {
     tags: i64,
 }
 
-
 /// Notices commits to one store; see the module documentation. Owns a read connection.
 pub struct ChangeWatch {
     connection: Connection,
