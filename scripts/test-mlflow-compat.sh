@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Runs the real mlflow Python client (tests/mlflow-compat/, pinned in requirements.txt) against a
-# real `cairn serve`, with the venv scripts/mlflow-venv.sh keeps in .venv/.
+# real `cairn serve`, with the venv scripts/mlflow-venv.sh keeps in .venv/. Without arguments the
+# artifact tests run a second time with the server's artifacts in a real S3-compatible store
+# (SeaweedFS from scripts/s3-venv.sh); CAIRN_COMPAT_ARTIFACTS=s3 runs any selection that way.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 scripts/mlflow-venv.sh
+scripts/s3-venv.sh
 
 cargo build --quiet -p cairn-cli
 target_dir="${CARGO_TARGET_DIR:-target}"
@@ -13,3 +16,7 @@ export CAIRN_BIN="$(cd "$target_dir/debug" && pwd)/cairn"
 unset MLFLOW_TRACKING_URI MLFLOW_TRACKING_TOKEN MLFLOW_TRACKING_USERNAME MLFLOW_TRACKING_PASSWORD
 export MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR=false
 .venv/bin/python -m pytest -q -p no:cacheprovider tests/mlflow-compat "$@"
+if [[ $# == 0 && -z "${CAIRN_COMPAT_ARTIFACTS:-}" ]]; then
+    CAIRN_COMPAT_ARTIFACTS=s3 .venv/bin/python -m pytest -q -p no:cacheprovider \
+        tests/mlflow-compat/test_artifacts.py
+fi

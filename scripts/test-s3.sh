@@ -63,20 +63,24 @@ PY
         -s3.port="$port" -s3.port.grpc="$s3_grpc" -admin.port="$admin" \
         </dev/null >>"$dir/weed.log" 2>&1 &
     echo $! >"$dir/weed.pid"
-    # Ready when the S3 port answers HTTP and the bucket exists (an anonymous HEAD of it is 403,
-    # a missing bucket 404).
+    # Ready when the S3 port answers HTTP and the bucket exists (SeaweedFS keeps buckets as
+    # folders of its filer, which answers 200 for /buckets/NAME/ once it is made).
     for _ in $(seq 1 300); do
-        status="$("$python" - "$port" <<'PY'
+        ready="$("$python" - "$port" "$filer" <<'PY'
 import http.client, sys
-try:
-    c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=1)
-    c.request("HEAD", "/cairn-test")
-    print(c.getresponse().status)
-except OSError:
-    print(0)
+def status(port, method, path, headers={}):
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", int(port), timeout=1)
+        c.request(method, path, headers=headers)
+        return c.getresponse().status
+    except OSError:
+        return 0
+s3 = status(sys.argv[1], "HEAD", "/")
+bucket = status(sys.argv[2], "GET", "/buckets/cairn-test/", {"Accept": "application/json"})
+print("yes" if s3 != 0 and bucket == 200 else "no")
 PY
 )"
-        if [[ "$status" != 0 && "$status" != 404 && "$status" != 5* ]]; then
+        if [[ "$ready" == yes ]]; then
             echo "http://127.0.0.1:$port"
             exit 0
         fi

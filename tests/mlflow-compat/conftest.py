@@ -1,7 +1,10 @@
 """Starts a real `cairn serve` (binary from $CAIRN_BIN) on a free loopback port with a store in a
-temp dir, and points the real mlflow client at it."""
+temp dir, and points the real mlflow client at it. With CAIRN_COMPAT_ARTIFACTS=s3 the server keeps
+its artifacts in a bucket of a real S3-compatible server (SeaweedFS, started here with
+scripts/test-s3.sh and stopped after): `cairn serve --artifacts s3://cairn-test/compat`."""
 
 import os
+import pathlib
 import socket
 import subprocess
 import time
@@ -17,6 +20,27 @@ def _free_port():
         return sock.getsockname()[1]
 
 
+REPOSITORY = pathlib.Path(__file__).resolve().parents[2]
+S3_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "cairntest", "AWS_SECRET_ACCESS_KEY": "cairntestsecret"}
+
+
+def _start_s3(tmp_path_factory):
+    """SeaweedFS on a free port; answers its folder and the variables `cairn serve` needs."""
+    folder = tmp_path_factory.mktemp("s3")
+    script = REPOSITORY / "scripts" / "test-s3.sh"
+    started = subprocess.run(
+        [str(script), "start", str(folder), str(_free_port())],
+        env={**os.environ, **S3_CREDENTIALS},
+        capture_output=True,
+        text=True,
+    )
+    if started.returncode != 0:
+        raise RuntimeError("SeaweedFS did not start:\n" + started.stderr)
+    endpoint = started.stdout.strip()
+    env = {**S3_CREDENTIALS, "MLFLOW_S3_ENDPOINT_URL": endpoint, "AWS_DEFAULT_REGION": "us-east-1"}
+    return folder, env
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     binary = os.environ.get("CAIRN_BIN")
@@ -25,11 +49,14 @@ def server(tmp_path_factory):
     store = tmp_path_factory.mktemp("store") / "cairn.db"
     port = _free_port()
     log = open(tmp_path_factory.mktemp("log") / "serve.log", "w+")
-    process = subprocess.Popen(
-        [binary, "--store", str(store), "serve", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    command = [binary, "--store", str(store), "serve", "--port", str(port)]
+    env = dict(os.environ)
+    s3_folder = None
+    if os.environ.get("CAIRN_COMPAT_ARTIFACTS") == "s3":
+        s3_folder, s3_env = _start_s3(tmp_path_factory)
+        env.update(s3_env)
+        command += ["--artifacts", "s3://cairn-test/compat"]
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
     while True:
@@ -49,6 +76,8 @@ def server(tmp_path_factory):
     yield url
     process.terminate()
     process.wait(timeout=10)
+    if s3_folder is not None:
+        subprocess.run([str(REPOSITORY / "scripts" / "test-s3.sh"), "stop", str(s3_folder)])
 
 
 @pytest.fixture(autouse=True)

@@ -135,6 +135,18 @@ fn artifacts_round_trip_through_the_bucket_with_ranges_listings_and_deletes() {
     let escape = server.get(&format!("/get-artifact?path=../../x&run_uuid={run_id}"));
     assert_eq!(escape.status, 400, "{}", escape.body);
 
+    // The UI's folder download packs the bucket's objects.
+    let zip = server.get(&format!("/app/artifacts.zip?run_id={run_id}"));
+    assert_eq!(zip.status, 200, "{}", zip.body);
+    assert!(zip.head.contains("application/zip"), "{}", zip.head);
+    assert!(
+        zip.body.contains("PK") && zip.body.contains("dir/a.txt") && zip.body.contains("b.txt"),
+        "{}",
+        zip.body
+    );
+    let no_folder = server.get(&format!("/app/artifacts.zip?run_id={run_id}&path=nope"));
+    assert_eq!(no_folder.status, 404, "{}", no_folder.body);
+
     let deleted = server.send("DELETE", &format!("{ARTIFACTS}/{relative}/dir"), &[], b"");
     assert_eq!(deleted.status, 200, "{}", deleted.body);
     let listing = server.get(&format!("/api/2.0/mlflow/artifacts/list?run_id={run_id}"));
