@@ -6,6 +6,7 @@
 //! behind a mutex, so async tasks never hold it and readers never wait (WAL).
 #![warn(missing_docs)]
 
+mod app_artifacts;
 pub mod args;
 mod artifact_http;
 pub mod body_timeout;
@@ -157,6 +158,13 @@ pub fn app_with_run_creator(
 ) -> Router {
     let store = Arc::clone(app.shared_store());
     let artifacts = artifact_store(config, store.artifact_root());
+    // The UI's run page reads files that are not on this machine through the same store.
+    let app = match tokio::runtime::Handle::try_current() {
+        Ok(runtime) if artifacts.local_root().is_none() => app.with_remote_artifacts(Arc::new(
+            app_artifacts::BridgedArtifacts::new(Arc::clone(&artifacts), runtime),
+        )),
+        _ => app,
+    };
     // A local --artifacts folder is where this server's runs keep their files.
     let artifact_root = artifacts
         .local_root()

@@ -135,6 +135,52 @@ fn artifacts_round_trip_through_the_bucket_with_ranges_listings_and_deletes() {
     let escape = server.get(&format!("/get-artifact?path=../../x&run_uuid={run_id}"));
     assert_eq!(escape.status, 400, "{}", escape.body);
 
+    // The UI's run page lists and previews the bucket's files.
+    let page = server.post("/app/api/get_run_page", json!({"runId": run_id}));
+    assert_eq!(page.status, 200, "{}", page.body);
+    let listed: Vec<(String, u64, bool)> = page.json()["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| {
+            (
+                entry["path"].as_str().unwrap().to_owned(),
+                entry["size_bytes"].as_u64().unwrap(),
+                entry["present"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        vec![("b.txt".into(), 3, true), ("dir/a.txt".into(), 10, true)]
+    );
+    let preview = server.post(
+        "/app/api/read_artifact",
+        json!({"runId": run_id, "path": "dir/a.txt", "maxBytes": 4, "fromEnd": true}),
+    );
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert_eq!(preview.json()["text"], "6789");
+    assert_eq!(preview.json()["truncated"], true);
+    assert_eq!(
+        preview.json()["blake3"],
+        blake3::hash(b"0123456789").to_hex().to_string()
+    );
+    let hostile = server.post(
+        "/app/api/read_artifact",
+        json!({"runId": run_id, "path": "../../x"}),
+    );
+    assert_eq!(hostile.status, 400, "{}", hostile.body);
+    // The browser's "Add files…" writes into the bucket too.
+    let added = server.post(
+        "/app/api/upload_artifact",
+        json!({"runId": run_id, "path": "notes/n.txt", "contentBase64": "aGk="}),
+    );
+    assert_eq!(added.status, 200, "{}", added.body);
+    let note = server.get(&format!("{ARTIFACTS}/{relative}/notes/n.txt"));
+    assert_eq!((note.status, note.body.as_str()), (200, "hi"));
+    assert!(!server.artifact_root.join(relative).exists());
+    server.send("DELETE", &format!("{ARTIFACTS}/{relative}/notes"), &[], b"");
+
     // The UI's folder download packs the bucket's objects.
     let zip = server.get(&format!("/app/artifacts.zip?run_id={run_id}"));
     assert_eq!(zip.status, 200, "{}", zip.body);
@@ -276,21 +322,23 @@ fn a_stopped_store_is_503_naming_it_while_runs_and_metrics_work_and_it_comes_bac
     assert_eq!(search.status, 200, "{}", search.body);
 
     s3.resume();
-    let deadline = Instant::now() + Duration::from_secs(20);
+    // Back without restarting cairn serve: reads, then writes, once SeaweedFS has its volume up.
+    let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let reply = server.get(&file);
-        if reply.status == 200 {
-            assert_eq!(reply.body, "weights");
+        let read = server.get(&file);
+        let write = server.send("PUT", &file, &[], b"again");
+        if read.status == 200 && write.status == 200 {
+            assert_eq!(read.body, "weights");
             break;
         }
         assert!(
             Instant::now() < deadline,
-            "the store did not come back: {}",
-            reply.body
+            "the store did not come back: {} / {}",
+            read.body,
+            write.body
         );
-        std::thread::sleep(Duration::from_millis(200));
+        std::thread::sleep(Duration::from_millis(250));
     }
-    assert_eq!(server.send("PUT", &file, &[], b"again").status, 200);
     assert_eq!(server.get(&file).body, "again");
 }
 

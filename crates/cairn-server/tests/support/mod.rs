@@ -77,7 +77,6 @@ fn start_full(
         body_read_timeout: BODY_READ_TIMEOUT,
         artifacts,
     };
-    let router = cairn_server::app(Arc::new(store), &config, address);
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -85,6 +84,8 @@ fn start_full(
             .build()
             .unwrap();
         runtime.block_on(async move {
+            // Built inside the runtime, as `cairn serve` builds it.
+            let router = cairn_server::app(Arc::new(store), &config, address);
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
             let limits = cairn_server::connections::ConnectionLimits::for_this_process();
             cairn_server::connections::serve_connections(
