@@ -158,9 +158,11 @@ pub fn app_with_run_creator(
 ) -> Router {
     let store = Arc::clone(app.shared_store());
     let artifacts = artifact_store(config, store.artifact_root());
-    // The UI's run page reads files that are not on this machine through the same store.
+    // The UI's run page reads files that are not in the store's own folder (an object store, or
+    // another folder) through the same artifact store.
+    let elsewhere = artifacts.local_root() != Some(store.artifact_root());
     let app = match tokio::runtime::Handle::try_current() {
-        Ok(runtime) if artifacts.local_root().is_none() => app.with_remote_artifacts(Arc::new(
+        Ok(runtime) if elsewhere => app.with_remote_artifacts(Arc::new(
             app_artifacts::BridgedArtifacts::new(Arc::clone(&artifacts), runtime),
         )),
         _ => app,

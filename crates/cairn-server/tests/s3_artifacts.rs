@@ -324,21 +324,20 @@ fn a_stopped_store_is_503_naming_it_while_runs_and_metrics_work_and_it_comes_bac
     s3.resume();
     // Back without restarting cairn serve: reads, then writes, once SeaweedFS has its volume up.
     let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let read = server.get(&file);
-        let write = server.send("PUT", &file, &[], b"again");
-        if read.status == 200 && write.status == 200 {
-            assert_eq!(read.body, "weights");
-            break;
+    let wait_for = |what: &str, attempt: &dyn Fn() -> support::Reply| loop {
+        let reply = attempt();
+        if reply.status == 200 {
+            return reply;
         }
         assert!(
             Instant::now() < deadline,
-            "the store did not come back: {} / {}",
-            read.body,
-            write.body
+            "{what} did not come back: {}",
+            reply.body
         );
         std::thread::sleep(Duration::from_millis(250));
-    }
+    };
+    assert_eq!(wait_for("reading", &|| server.get(&file)).body, "weights");
+    wait_for("writing", &|| server.send("PUT", &file, &[], b"again"));
     assert_eq!(server.get(&file).body, "again");
 }
 
@@ -370,4 +369,41 @@ fn cairn_serve_refuses_to_start_when_the_bucket_refuses_its_secret() {
         message.contains("denied access") && !message.contains("wrong-secret"),
         "{message}"
     );
+}
+
+#[test]
+fn another_local_folder_serves_the_api_and_the_run_page() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let folder = elsewhere.path().join("team-artifacts");
+    let artifacts: Arc<dyn ArtifactStore> =
+        Arc::new(cairn_artifact_store::FolderStore::new(folder.clone()));
+    let server = support::start_with_artifacts(artifacts, 1024 * 1024);
+    let (run_id, uri) = create_run(&server);
+    let relative = uri.strip_prefix("mlflow-artifacts:/").unwrap();
+    let put = server.send(
+        "PUT",
+        &format!("{ARTIFACTS}/{relative}/a.txt"),
+        &[],
+        b"here",
+    );
+    assert_eq!(put.status, 200, "{}", put.body);
+    assert_eq!(
+        std::fs::read(folder.join(relative).join("a.txt")).unwrap(),
+        b"here"
+    );
+    assert!(!server.artifact_root.join(relative).exists());
+    let page = server.post("/app/api/get_run_page", json!({"runId": run_id}));
+    assert_eq!(
+        page.json()["artifacts"][0]["path"],
+        "a.txt",
+        "{}",
+        page.body
+    );
+    let preview = server.post(
+        "/app/api/read_artifact",
+        json!({"runId": run_id, "path": "a.txt"}),
+    );
+    assert_eq!(preview.json()["text"], "here", "{}", preview.body);
+    let file = server.get(&format!("/get-artifact?path=a.txt&run_uuid={run_id}"));
+    assert_eq!((file.status, file.body.as_str()), (200, "here"));
 }
