@@ -115,7 +115,7 @@ pub fn for_store(artifacts: &Arc<dyn ArtifactStore>, max_bytes: u64) -> Arc<dyn 
         Some(root) if artifacts.multipart().is_none() => {
             Arc::new(LocalMultipart::new(root.to_path_buf(), max_bytes))
         }
-        _ => Arc::new(ObjectMultipart::new(Arc::clone(artifacts))),
+        _ => Arc::new(ObjectMultipart::new(Arc::clone(artifacts), max_bytes)),
     }
 }
 

@@ -26,12 +26,14 @@ pub const MAX_PART_BYTES: u64 = 128 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct ObjectMultipart {
     store: Arc<dyn ArtifactStore>,
+    max_bytes: u64,
 }
 
 impl ObjectMultipart {
-    /// Uploads into `store` (which must have multipart uploads).
-    pub fn new(store: Arc<dyn ArtifactStore>) -> ObjectMultipart {
-        ObjectMultipart { store }
+    /// Uploads into `store` (which must have multipart uploads), each whole file at most
+    /// `max_bytes`.
+    pub fn new(store: Arc<dyn ArtifactStore>, max_bytes: u64) -> ObjectMultipart {
+        ObjectMultipart { store, max_bytes }
     }
 
     fn multipart(&self) -> Result<&dyn StoreMultipart, ApiError> {
@@ -84,19 +86,19 @@ impl MultipartUploads for ObjectMultipart {
         Box::pin(async move {
             check_upload_id(upload_id)?;
             let multipart = self.multipart()?;
+            let limit = MAX_PART_BYTES.min(self.max_bytes);
             let mut pieces: Vec<Bytes> = Vec::new();
             let mut received: u64 = 0;
             let mut stream = body.into_data_stream();
             while let Some(piece) = stream.next().await {
-                let piece =
-                    piece.map_err(|error| crate::args::body_error(&error, MAX_PART_BYTES))?;
+                let piece = piece.map_err(|error| crate::args::body_error(&error, limit))?;
                 received += piece.len() as u64;
-                if received > MAX_PART_BYTES {
+                if received > limit {
                     return Err(ApiError::new(
                         "PAYLOAD_TOO_LARGE",
                         format!(
                             "part {part_number} of the upload of '{path}' is larger than \
-                             {MAX_PART_BYTES} bytes; upload smaller parts \
+                             {limit} bytes; upload smaller parts \
                              (MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE)"
                         ),
                     ));
@@ -124,7 +126,13 @@ impl MultipartUploads for ObjectMultipart {
                     etag: part.etag.clone(),
                 })
                 .collect();
-            Ok(self.multipart()?.complete(path, upload_id, &parts).await?)
+            let size = self.multipart()?.complete(path, upload_id, &parts).await?;
+            if size > self.max_bytes {
+                // Joined past the limit: the file does not stay.
+                let _ = self.store.delete(path).await;
+                return Err(crate::args::too_large(self.max_bytes));
+            }
+            Ok(size)
         })
     }
 
