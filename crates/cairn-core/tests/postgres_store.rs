@@ -48,10 +48,7 @@ fn servers_starting_together_migrate_once() {
             .map(|_| scope.spawn(|| PostgresStore::connect(&url, dir.path()).map(drop)))
             .collect();
         for start in starts {
-            start
-                .join()
-                .expect("no panic")
-                .expect("each server connects");
+            start.join().expect("no panic").expect("each server connects");
         }
     });
     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
@@ -86,11 +83,7 @@ fn the_location_never_shows_the_password() {
     // The test server trusts loopback, so the password is accepted and ignored.
     let store = PostgresStore::connect(&with_password, dir.path()).unwrap();
     assert!(!store.location().contains("s3cret"), "{}", store.location());
-    assert!(
-        store
-            .location()
-            .starts_with("postgresql://cairn@127.0.0.1:")
-    );
+    assert!(store.location().starts_with("postgresql://cairn@127.0.0.1:"));
 }
 
 #[test]
@@ -113,8 +106,7 @@ fn an_unreachable_server_is_unavailable_and_named_without_password() {
 #[test]
 fn a_malformed_url_is_an_error_naming_the_option() {
     let dir = artifacts();
-    let error =
-        PostgresStore::connect("postgresql://a:b@host:notaport/db", dir.path()).unwrap_err();
+    let error = PostgresStore::connect("postgresql://a:b@host:notaport/db", dir.path()).unwrap_err();
     let message = error.to_string();
     assert!(message.contains("database"), "{message}");
     assert!(!message.contains(":b@"), "{message}");

@@ -108,7 +108,8 @@ impl LocalApp {
     /// Follows `path` (already canonical) until the app is dropped: a first pass, then one per
     /// burst of changes, with progress as events.
     pub fn follow(&self, path: &str) -> Result<(), AppError> {
-        self.folders().start(&self.sqlite, self.app.events(), path)
+        self.folders()
+            .start(&self.sqlite, self.app.events(), path)
     }
 
     /// Runs the command `name`: one of the local shell's own, or else the store's

@@ -2,9 +2,9 @@
 //! or many), delete and restore, and register a model from a run's artifact folder. Each is a
 //! thin call to the store's own operation, and announces the runs it changed.
 
-use cairn_core::StoreError;
 use cairn_core::model::{LifecycleStage, LogBatch, RunUpdate, Tag};
 use cairn_core::registry;
+use cairn_core::StoreError;
 use serde::Deserialize;
 use ts_rs::TS;
 

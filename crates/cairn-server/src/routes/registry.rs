@@ -524,7 +524,11 @@ fn stored_download_uri(
 /// Where version `number` of model `name` keeps its files (what `model-versions/get-artifact`
 /// reads): its LoggedModel's location, a `runs:/` source joined to the run's artifact root, any
 /// other source as it is.
-pub(super) fn download_location(store: &dyn Store, name: &str, number: u64) -> StoreResult<String> {
+pub(super) fn download_location(
+    store: &dyn Store,
+    name: &str,
+    number: u64,
+) -> StoreResult<String> {
     let version = store.get_model_version(name, number)?;
     match &version.logged_model_id {
         Some(model_id) => match store.get_logged_model(model_id) {

@@ -7,8 +7,8 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use cairn_core::StoreResult;
 use cairn_core::model::{LogBatch, NewRun, Run, RunStatus, RunUpdate, Tag};
+use cairn_core::StoreResult;
 use cairn_server::RunCreator;
 
 use super::local_artifact_dir;
@@ -169,12 +169,7 @@ impl Adoption {
     }
 
     /// Ends the runs the command created and left running, with the command's outcome.
-    pub(super) fn end_left_running(
-        &self,
-        store: &dyn cairn_core::Store,
-        status: RunStatus,
-        end_ms: i64,
-    ) {
+    pub(super) fn end_left_running(&self, store: &dyn cairn_core::Store, status: RunStatus, end_ms: i64) {
         for run_id in self.unit().created {
             let running = store
                 .get_run(&run_id)

@@ -372,10 +372,7 @@ fn copy_artifact(from: &Path, to: &Path) -> anyhow::Result<()> {
 }
 
 /// The folder behind a run's artifact URI, for the store's own locations and local paths.
-fn local_artifact_dir(
-    store: &dyn cairn_core::Store,
-    artifact_uri: &str,
-) -> anyhow::Result<PathBuf> {
+fn local_artifact_dir(store: &dyn cairn_core::Store, artifact_uri: &str) -> anyhow::Result<PathBuf> {
     if let Some(rest) = artifact_uri.strip_prefix("mlflow-artifacts:") {
         return Ok(store.artifact_root().join(rest.trim_start_matches('/')));
     }

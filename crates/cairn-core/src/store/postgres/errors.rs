@@ -17,7 +17,8 @@ pub(crate) fn from_postgres(error: postgres::Error) -> StoreError {
             message: format!("the connection to PostgreSQL failed: {message}"),
         };
     };
-    if *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED {
+    if *code == SqlState::T_R_SERIALIZATION_FAILURE || *code == SqlState::T_R_DEADLOCK_DETECTED
+    {
         return StoreError::Busy { message };
     }
     if *code == SqlState::DISK_FULL

@@ -49,11 +49,9 @@ pub(crate) fn migrate(client: &mut Client, target: i64) -> StoreResult<()> {
         if *version <= current || *version > target {
             continue;
         }
-        transaction
-            .batch_execute(sql)
-            .map_err(|error| StoreError::Backend {
-                message: format!("applying PostgreSQL migration {version}: {error}"),
-            })?;
+        transaction.batch_execute(sql).map_err(|error| StoreError::Backend {
+            message: format!("applying PostgreSQL migration {version}: {error}"),
+        })?;
         transaction
             .execute("INSERT INTO cairn_schema (version) VALUES ($1)", &[version])
             .map_err(from_postgres)?;

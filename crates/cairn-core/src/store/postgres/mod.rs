@@ -152,10 +152,7 @@ pub(crate) fn redact(url: &str) -> String {
 
 /// The database a configuration names, as a URL without its password.
 fn describe(config: &postgres::Config) -> String {
-    let user = config
-        .get_user()
-        .map(|user| format!("{user}@"))
-        .unwrap_or_default();
+    let user = config.get_user().map(|user| format!("{user}@")).unwrap_or_default();
     let host = config
         .get_hosts()
         .first()

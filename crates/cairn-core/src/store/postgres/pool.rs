@@ -22,11 +22,9 @@ pub(crate) struct Pool {
 
 /// Opens one connection to the configured server.
 pub(crate) fn connect(config: &postgres::Config, location: &str) -> StoreResult<Client> {
-    config
-        .connect(NoTls)
-        .map_err(|error| StoreError::Unavailable {
-            message: format!("cannot connect to PostgreSQL at {location}: {error}"),
-        })
+    config.connect(NoTls).map_err(|error| StoreError::Unavailable {
+        message: format!("cannot connect to PostgreSQL at {location}: {error}"),
+    })
 }
 
 impl Pool {
@@ -42,11 +40,7 @@ impl Pool {
     /// An open connection: an idle one that is still open, or a new one.
     pub(crate) fn get(&self) -> StoreResult<Pooled<'_>> {
         let reused = loop {
-            let candidate = self
-                .idle
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .pop();
+            let candidate = self.idle.lock().unwrap_or_else(PoisonError::into_inner).pop();
             match candidate {
                 Some(client) if client.is_closed() => {}
                 other => break other,
@@ -66,11 +60,7 @@ impl Pool {
 
     /// (idle, in use) connections.
     pub(crate) fn usage(&self) -> (usize, usize) {
-        let idle = self
-            .idle
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len();
+        let idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner).len();
         let in_use = *self.in_use.lock().unwrap_or_else(PoisonError::into_inner);
         (idle, in_use)
     }
@@ -96,36 +86,24 @@ impl Deref for Pooled<'_> {
     type Target = Client;
 
     fn deref(&self) -> &Client {
-        self.client
-            .as_ref()
-            .unwrap_or_else(|| unreachable!("taken only on drop"))
+        self.client.as_ref().unwrap_or_else(|| unreachable!("taken only on drop"))
     }
 }
 
 impl DerefMut for Pooled<'_> {
     fn deref_mut(&mut self) -> &mut Client {
-        self.client
-            .as_mut()
-            .unwrap_or_else(|| unreachable!("taken only on drop"))
+        self.client.as_mut().unwrap_or_else(|| unreachable!("taken only on drop"))
     }
 }
 
 impl Drop for Pooled<'_> {
     fn drop(&mut self) {
-        *self
-            .pool
-            .in_use
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) -= 1;
+        *self.pool.in_use.lock().unwrap_or_else(PoisonError::into_inner) -= 1;
         if let Some(client) = self.client.take() {
             if self.broken || client.is_closed() {
                 return;
             }
-            let mut idle = self
-                .pool
-                .idle
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
+            let mut idle = self.pool.idle.lock().unwrap_or_else(PoisonError::into_inner);
             if idle.len() < MAX_IDLE {
                 idle.push(client);
             }

@@ -28,6 +28,7 @@ struct RunFingerprint {
     tags: i64,
 }
 
+
 /// Notices commits to one store; see the module documentation. Owns a read connection.
 pub struct ChangeWatch {
     connection: Connection,
