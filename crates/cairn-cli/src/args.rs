@@ -283,6 +283,12 @@ pub struct ServeArgs {
     /// name a folder of this machine.
     #[arg(long = "index-root", value_name = "PATH")]
     pub index_roots: Vec<PathBuf>,
+    /// Where `mlflow-artifacts:/` files go: a folder, or `s3://bucket/prefix` on an S3-compatible
+    /// store (endpoint from MLFLOW_S3_ENDPOINT_URL or AWS_ENDPOINT_URL, credentials from
+    /// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, region from AWS_DEFAULT_REGION or AWS_REGION).
+    /// Default: the store's own artifact folder.
+    #[arg(long, value_name = "LOCATION", env = "CAIRN_ARTIFACTS")]
+    pub artifacts: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,5 +1,5 @@
 //! `cairn serve` as an operator starts it: credentials checked at start and taken from the
-//! environment or a file, unfinished uploads swept at start, and a server under `ulimit -n 1024`
+//! environment or a file, an artifact store that cannot be used refused at start, unfinished uploads swept at start, and a server under `ulimit -n 1024`
 //! that still answers `/health` while 1,100 idle and slow connections are open.
 #![allow(
     clippy::unwrap_used,
@@ -25,6 +25,37 @@ fn get(server: &Served, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
 }
 
 const EXPERIMENT: &str = "/api/2.0/mlflow/experiments/get?experiment_id=0";
+
+#[test]
+fn an_artifact_store_that_cannot_be_used_is_refused_at_start_naming_it() {
+    let sandbox = Sandbox::with_store("cairn.db");
+    let error = sandbox.fails(&["serve", "--port", "0", "--artifacts", "gs://bucket/x"]);
+    assert!(
+        error.contains("--artifacts: invalid artifact location 'gs://bucket/x'"),
+        "{error}"
+    );
+    // Nothing listens on port 1: the start-up check names the bucket and the endpoint, never
+    // the secret.
+    let sandbox = Sandbox::with_store("cairn.db")
+        .with_env("MLFLOW_S3_ENDPOINT_URL", "http://127.0.0.1:1")
+        .with_env("AWS_ACCESS_KEY_ID", "cairn")
+        .with_env("AWS_SECRET_ACCESS_KEY", "not-printed");
+    let error = sandbox.fails(&[
+        "serve",
+        "--port",
+        "0",
+        "--artifacts",
+        "s3://team-bucket/runs",
+    ]);
+    assert!(
+        error.contains(
+            "cannot use its artifact store: the artifact store (S3 bucket 'team-bucket' (prefix \
+             'runs') at http://127.0.0.1:1) cannot be reached"
+        ),
+        "{error}"
+    );
+    assert!(!error.contains("not-printed"), "{error}");
+}
 
 #[test]
 fn empty_or_malformed_credentials_are_refused_at_start() {

@@ -41,6 +41,7 @@ impl EphemeralServer {
             max_artifact_bytes: DEFAULT_MAX_ARTIFACT_BYTES,
             allowed_hosts: Vec::new(),
             body_read_timeout: crate::body_timeout::DEFAULT_BODY_READ_TIMEOUT,
+            artifacts: None,
         };
         let (stop_streams, stopping) = tokio::sync::watch::channel(false);
         let router = app_with_run_creator(

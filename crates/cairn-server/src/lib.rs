@@ -6,6 +6,7 @@
 //! behind a mutex, so async tasks never hold it and readers never wait (WAL).
 #![warn(missing_docs)]
 
+mod app_artifacts;
 pub mod args;
 mod artifact_http;
 pub mod body_timeout;
@@ -34,6 +35,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use axum::Router;
+use cairn_artifact_store::{ArtifactStore, FolderStore};
 use cairn_core::{Store, StoreResult};
 
 pub use crate::ephemeral::EphemeralServer;
@@ -62,6 +64,8 @@ pub struct ServerConfig {
     /// Longest pause between two pieces of a request body
     /// ([`body_timeout::DEFAULT_BODY_READ_TIMEOUT`]).
     pub body_read_timeout: std::time::Duration,
+    /// Where `mlflow-artifacts:/` bytes live (`--artifacts`); `None` is the store's own folder.
+    pub artifacts: Option<Arc<dyn ArtifactStore>>,
 }
 
 /// What every handler shares.
@@ -71,7 +75,10 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// The UI's operations over the same store (`/app/api/<command>`, `/app/events`).
     pub app: cairn_app::App,
-    /// The folder holding `mlflow-artifacts:/` files.
+    /// Where `mlflow-artifacts:/` bytes live: every route reading or writing them goes here.
+    pub artifacts: Arc<dyn ArtifactStore>,
+    /// The store's own artifact folder (runs indexed or logged there by a local shell are read
+    /// from it, inside `cairn_app::artifact_files::ReadableRoots`).
     pub artifact_root: PathBuf,
     /// Where proxy multipart uploads (`mlflow-artifacts/mpu/*`) are kept and joined.
     pub multipart: Arc<dyn multipart::MultipartUploads>,
@@ -155,12 +162,24 @@ pub fn app_with_run_creator(
     run_creator: Option<Arc<dyn RunCreator>>,
 ) -> Router {
     let store = Arc::clone(app.shared_store());
-    let artifact_root = store.artifact_root().to_path_buf();
-    let state = Arc::new(AppState {
-        multipart: Arc::new(multipart::LocalMultipart::new(
-            artifact_root.clone(),
-            config.max_artifact_bytes,
+    let artifacts = artifact_store(config, store.artifact_root());
+    // The UI's run page reads files that are not in the store's own folder (an object store, or
+    // another folder) through the same artifact store.
+    let elsewhere = artifacts.local_root() != Some(store.artifact_root());
+    let app = match tokio::runtime::Handle::try_current() {
+        Ok(runtime) if elsewhere => app.with_remote_artifacts(Arc::new(
+            app_artifacts::BridgedArtifacts::new(Arc::clone(&artifacts), runtime),
         )),
+        _ => app,
+    };
+    // A local --artifacts folder is where this server's runs keep their files.
+    let artifact_root = artifacts
+        .local_root()
+        .unwrap_or(store.artifact_root())
+        .to_path_buf();
+    let state = Arc::new(AppState {
+        multipart: multipart::for_store(&artifacts, config.max_artifact_bytes),
+        artifacts,
         artifact_root,
         app,
         store,
@@ -178,6 +197,17 @@ pub fn app_with_run_creator(
     routes::router(state)
 }
 
+/// The artifact store `config` names, else the store's own folder.
+fn artifact_store(
+    config: &ServerConfig,
+    artifact_root: &std::path::Path,
+) -> Arc<dyn ArtifactStore> {
+    config
+        .artifacts
+        .clone()
+        .unwrap_or_else(|| Arc::new(FolderStore::new(artifact_root.to_path_buf())))
+}
+
 /// The whole application for a store and an address, without a store watcher: event streams
 /// carry only what the app itself publishes.
 pub fn app(store: Arc<dyn Store>, config: &ServerConfig, bound: SocketAddr) -> Router {
@@ -193,10 +223,17 @@ pub async fn serve(store: Arc<dyn Store>, config: ServerConfig) -> anyhow::Resul
 /// [`serve`] with an app the caller made (e.g. told where its store came from).
 pub async fn serve_app(app: cairn_app::App, config: ServerConfig) -> anyhow::Result<()> {
     check_config(&config)?;
-    let artifact_root = app.shared_store().artifact_root().to_path_buf();
-    let swept = tokio::task::spawn_blocking(move || stale_uploads::sweep(&artifact_root))
+    let artifacts = artifact_store(&config, app.shared_store().artifact_root());
+    artifacts
+        .check()
         .await
-        .unwrap_or_default();
+        .map_err(|error| anyhow::anyhow!("cairn serve cannot use its artifact store: {error}"))?;
+    let swept = match artifacts.local_root().map(std::path::Path::to_path_buf) {
+        Some(root) => tokio::task::spawn_blocking(move || stale_uploads::sweep(&root))
+            .await
+            .unwrap_or_default(),
+        None => 0,
+    };
     if swept > 0 {
         eprintln!("cairn serve: removed {swept} unfinished upload(s) left by a stopped server");
     }

@@ -39,6 +39,7 @@ fn start(auth: Auth) -> Running {
         max_artifact_bytes: 1024,
         allowed_hosts: Vec::new(),
         body_read_timeout: cairn_server::body_timeout::DEFAULT_BODY_READ_TIMEOUT,
+        artifacts: None,
     };
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let mut stopped = stopping.clone();

@@ -4,6 +4,7 @@
 #![warn(missing_docs)]
 
 pub mod postgres;
+pub mod s3;
 pub mod tidy;
 
 use std::path::Path;

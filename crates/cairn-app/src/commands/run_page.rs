@@ -7,7 +7,7 @@ use ts_rs::TS;
 use super::{Command, RunIdArgs};
 use crate::command;
 use crate::run_page_views::{ArtifactPreview, ManifestView, RunPageView};
-use crate::{App, AppError, artifact_files, run_page};
+use crate::{App, AppError, artifact_files, remote_artifacts, run_page};
 
 pub(crate) const COMMANDS: &[Command<App>] = &[
     command!(get_run_page),
@@ -17,7 +17,12 @@ pub(crate) const COMMANDS: &[Command<App>] = &[
 
 fn get_run_page(app: &App, args: RunIdArgs) -> Result<RunPageView, AppError> {
     let store = app.store();
-    let mut page = run_page::get_run_page(store, store.artifact_root(), &args.run_id)?;
+    let mut page = run_page::get_run_page_with(
+        store,
+        store.artifact_root(),
+        app.remote_artifacts(),
+        &args.run_id,
+    )?;
     // Where the folder is on the host is the local shell's to show (cairn-local).
     page.artifact_dir = None;
     Ok(page)
@@ -38,6 +43,19 @@ struct ReadArtifactArgs {
 
 fn read_artifact(app: &App, args: ReadArtifactArgs) -> Result<ArtifactPreview, AppError> {
     let store = app.store();
+    if let Some(remote) = app.remote_artifacts() {
+        let run = store.get_run(&args.run_id)?;
+        if let Some(root) = remote_artifacts::store_key(&run.info.artifact_uri) {
+            let key = remote_artifacts::join(&root, &args.path);
+            return remote_artifacts::preview(
+                remote,
+                &key,
+                &args.path,
+                args.max_bytes,
+                args.from_end,
+            );
+        }
+    }
     artifact_files::read_artifact(
         store,
         store.artifact_root(),

@@ -10,7 +10,7 @@ use crate::{App, AppError};
 pub(crate) const COMMANDS: &[Command<App>] = &[command!(upload_artifact)];
 
 fn upload_artifact(app: &App, request: UploadRequest) -> Result<AddedArtifact, AppError> {
-    let added = files::upload_artifact(app.store(), &request)?;
+    let added = files::upload_artifact_with(app.store(), app.remote_artifacts(), &request)?;
     app.events().publish(&AppEvent::RunsChanged {
         run_ids: vec![request.run_id],
     });

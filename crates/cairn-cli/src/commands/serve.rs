@@ -43,9 +43,26 @@ pub fn plan(args: &ServeArgs) -> anyhow::Result<Plan> {
         max_artifact_bytes: DEFAULT_MAX_ARTIFACT_BYTES,
         allowed_hosts: args.allowed_hosts.clone(),
         body_read_timeout: cairn_server::body_timeout::DEFAULT_BODY_READ_TIMEOUT,
+        artifacts: artifact_store(args.artifacts.as_deref())?,
     };
     let roots = index_roots(&args.index_roots)?;
     Ok(Plan { config, roots })
+}
+
+/// The artifact store `--artifacts` names (checked when the server starts), or `None` for the
+/// store's own folder.
+fn artifact_store(
+    location: Option<&str>,
+) -> anyhow::Result<Option<std::sync::Arc<dyn cairn_artifact_store::ArtifactStore>>> {
+    let Some(text) = location.filter(|text| !text.is_empty()) else {
+        return Ok(None);
+    };
+    let location = cairn_artifact_store::ArtifactLocation::parse(text)
+        .map_err(|error| anyhow::anyhow!("--artifacts: {error}"))?;
+    let settings = cairn_artifact_store::S3Settings::from_env();
+    cairn_artifact_store::open(&location, &settings)
+        .map(Some)
+        .map_err(|error| anyhow::anyhow!("--artifacts {text}: {error}"))
 }
 
 /// Serves the store as planned until Ctrl-C or SIGTERM.

@@ -1,12 +1,14 @@
 //! How artifact files travel over HTTP, whatever route asks: the headers a download carries
 //! (`content_type`), the streamed file response (`send`), MLflow's check of a relative path
-//! given in a query (`safe_path`), and file-access errors as MLflow error codes.
+//! given in a query (`safe_path`), bytes through the server's artifact store (`stored`), and
+//! file-access errors as MLflow error codes.
 
 pub mod content_type;
 pub mod folder;
 mod mime_table;
 pub mod safe_path;
 pub mod send;
+pub mod stored;
 
 use cairn_app::{AppError, ErrorKind};
 

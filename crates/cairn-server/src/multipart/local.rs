@@ -2,7 +2,6 @@
 //! `PUT mlflow-artifacts/artifacts/<path>?upload_id=&part_number=` and are streamed to the
 //! upload's staging folder; `complete` joins them (see `staging`), `abort` removes the folder.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use axum::body::Body;
@@ -10,7 +9,9 @@ use axum::body::Body;
 use super::staging::{
     check_upload_id, etag_of, join_parts, new_upload_id, part_file, part_temp_file, staging_dir,
 };
-use super::{CreatedUpload, MultipartUploads, PartCredential, Pending, ServerOrigin, UploadedPart};
+use super::{
+    CreatedUpload, MultipartUploads, Pending, ServerOrigin, UploadedPart, part_credentials,
+};
 use crate::artifact_http::folder::{check_name_lengths, prepare_target, resolve, stream_to_file};
 use crate::error::ApiError;
 
@@ -69,22 +70,7 @@ impl MultipartUploads for LocalMultipart {
                 .map_err(|error| {
                     ApiError::from_io(&format!("starting an upload of '{path}'"), &error)
                 })?;
-            let mut headers = BTreeMap::new();
-            if let Some(authorization) = &origin.authorization {
-                headers.insert("Authorization".to_owned(), authorization.clone());
-            }
-            let artifact_url = format!(
-                "{}/api/2.0/mlflow-artifacts/artifacts/{}",
-                origin.base_url,
-                encode_path(path)
-            );
-            let credentials = (1..=num_parts)
-                .map(|part_number| PartCredential {
-                    part_number,
-                    url: format!("{artifact_url}?upload_id={upload_id}&part_number={part_number}"),
-                    headers: headers.clone(),
-                })
-                .collect();
+            let credentials = part_credentials(origin, path, &upload_id, num_parts);
             Ok(CreatedUpload {
                 upload_id,
                 credentials,
@@ -157,32 +143,4 @@ impl MultipartUploads for LocalMultipart {
 /// Removes a staging folder whose file is complete; what cannot be removed now is swept later.
 async fn remove_staging(staging: &Path) {
     let _ = tokio::fs::remove_dir_all(staging).await;
-}
-
-/// A relative artifact path as a URL path: every byte outside RFC 3986's unreserved set (and
-/// `/`) percent-encoded.
-fn encode_path(path: &str) -> String {
-    let mut encoded = String::with_capacity(path.len());
-    for byte in path.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    encoded
-}
-
-#[cfg(test)]
-mod tests {
-    use super::encode_path;
-
-    #[test]
-    fn paths_are_encoded_byte_by_byte_keeping_slashes() {
-        assert_eq!(
-            encode_path("1/abc/artifacts/m.ckpt"),
-            "1/abc/artifacts/m.ckpt"
-        );
-        assert_eq!(encode_path("a b/c?d#é"), "a%20b/c%3Fd%23%C3%A9");
-    }
 }

@@ -1,7 +1,8 @@
 //! Proxy multipart uploads (`mlflow-artifacts/mpu/create|complete|abort`), behind one small
 //! interface so that another place artifacts are kept (S3, whose parts go to presigned URLs) can
 //! implement the same four operations. [`LocalMultipart`] keeps them in the store's artifact
-//! folder: its part URLs point back at this server's own artifact `PUT` route.
+//! folder; [`ObjectMultipart`] hands them to an object store's own multipart upload. The part
+//! URLs of both point back at this server's own artifact `PUT` route.
 //!
 //! The client's sequence (mlflow's `HttpArtifactRepository._try_multipart_upload`): `create`
 //! with `num_parts` → one `PUT` of each part to its credential's `url`, with the credential's
@@ -9,16 +10,21 @@
 //! order; on any failure `abort`.
 
 mod local;
+mod object;
 mod staging;
 
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use axum::body::Body;
 
 pub use local::LocalMultipart;
+pub use object::ObjectMultipart;
 pub use staging::{check_part_number, is_staging_dir_name};
+
+use cairn_artifact_store::ArtifactStore;
 
 use crate::error::ApiError;
 
@@ -100,4 +106,70 @@ pub trait MultipartUploads: Send + Sync + std::fmt::Debug {
 
     /// Drops the upload and whatever parts it received.
     fn abort<'a>(&'a self, path: &'a str, upload_id: &'a str) -> Pending<'a, ()>;
+}
+
+/// The multipart uploads of an artifact store: its own when it has them (object stores), else
+/// staged in its folder.
+pub fn for_store(artifacts: &Arc<dyn ArtifactStore>, max_bytes: u64) -> Arc<dyn MultipartUploads> {
+    match artifacts.local_root() {
+        Some(root) if artifacts.multipart().is_none() => {
+            Arc::new(LocalMultipart::new(root.to_path_buf(), max_bytes))
+        }
+        _ => Arc::new(ObjectMultipart::new(Arc::clone(artifacts), max_bytes)),
+    }
+}
+
+/// One credential per part, each a URL of this server's artifact `PUT` route naming the upload
+/// and the part, with the client's own `Authorization` when the server checks credentials.
+pub fn part_credentials(
+    origin: &ServerOrigin,
+    path: &str,
+    upload_id: &str,
+    num_parts: u32,
+) -> Vec<PartCredential> {
+    let mut headers = BTreeMap::new();
+    if let Some(authorization) = &origin.authorization {
+        headers.insert("Authorization".to_owned(), authorization.clone());
+    }
+    let artifact_url = format!(
+        "{}/api/2.0/mlflow-artifacts/artifacts/{}",
+        origin.base_url,
+        encode_path(path)
+    );
+    let upload = encode_path(upload_id).replace('/', "%2F");
+    (1..=num_parts)
+        .map(|part_number| PartCredential {
+            part_number,
+            url: format!("{artifact_url}?upload_id={upload}&part_number={part_number}"),
+            headers: headers.clone(),
+        })
+        .collect()
+}
+
+/// A relative artifact path as a URL path: every byte outside RFC 3986's unreserved set (and
+/// `/`) percent-encoded.
+fn encode_path(path: &str) -> String {
+    let mut encoded = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode_path;
+
+    #[test]
+    fn paths_are_encoded_byte_by_byte_keeping_slashes() {
+        assert_eq!(
+            encode_path("1/abc/artifacts/m.ckpt"),
+            "1/abc/artifacts/m.ckpt"
+        );
+        assert_eq!(encode_path("a b/c?d#é"), "a%20b/c%3Fd%23%C3%A9");
+    }
 }

@@ -1,13 +1,11 @@
 //! Proxied artifacts (`mlflow-artifacts:/...`): streamed uploads and downloads (with MLflow's
-//! download headers), listings and deletes inside the store's artifact folder; a `PUT` with
-//! `upload_id` and `part_number` is a multipart upload's part (`super::multipart`). Paths are
-//! untrusted: `..`, absolute paths and anything that resolves outside the folder (through
-//! symlinks too) are rejected with 400.
-
-use std::path::Path;
+//! download headers and byte ranges), listings and deletes, all through the server's artifact
+//! store (a folder or an object store); a `PUT` with `upload_id` and `part_number` is a multipart
+//! upload's part (`super::multipart`). Paths are untrusted: `..`, absolute paths and anything
+//! that resolves outside the store's root (through symlinks too) are rejected with 400.
 
 use axum::extract::{Path as UrlPath, Request, State};
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -16,12 +14,8 @@ use serde_json::{Value, json};
 
 use crate::Shared;
 use crate::args::Args;
-use crate::artifact_http::folder::{
-    check_name_lengths, file_name_of, prepare_target, resolve, stream_to_file, upload_temp_name,
-};
-use crate::artifact_http::send::send_artifact;
+use crate::artifact_http::stored::{requested_range, send_stored, store_body};
 use crate::error::{ApiError, ApiResult};
-use crate::multipart::is_staging_dir_name;
 
 /// The scheme of artifact locations that live in the store's artifact folder.
 const SCHEME: &str = "mlflow-artifacts:";
@@ -80,9 +74,9 @@ async fn index_change(
 async fn download(
     State(state): State<Shared>,
     UrlPath(path): UrlPath<String>,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let file_path = resolve(&state.artifact_root, &path)?;
-    send_artifact(&file_path, &path).await
+    send_stored(&*state.artifacts, &path, &path, requested_range(&headers)).await
 }
 
 async fn upload(
@@ -102,14 +96,7 @@ async fn upload(
     if declared.is_some_and(|length| length > limit) {
         return Err(crate::args::too_large(limit));
     }
-    let file_path = resolve(&state.artifact_root, &path)?;
-    check_name_lengths(&path)?;
-    prepare_target(&file_path, &path).await?;
-    let temporary = file_path.with_file_name(upload_temp_name(&file_name_of(&file_path)));
-    let written = stream_to_file(request.into_body(), &temporary, limit, None, &path).await?;
-    tokio::fs::rename(&temporary, &file_path)
-        .await
-        .map_err(|error| ApiError::from_io(&format!("writing artifact '{path}'"), &error))?;
+    let written = store_body(&*state.artifacts, &path, request.into_body(), limit).await?;
     record_upload(&state, &path, written).await?;
     Ok(Json(json!({})).into_response())
 }
@@ -127,51 +114,36 @@ pub async fn record_upload(state: &Shared, path: &str, size_bytes: u64) -> Resul
 }
 
 async fn delete(State(state): State<Shared>, UrlPath(path): UrlPath<String>) -> ApiResult {
-    let file_path = resolve(&state.artifact_root, &path)?;
-    let metadata = tokio::fs::metadata(&file_path)
-        .await
-        .map_err(|_| ApiError::not_found(format!("artifact '{path}' does not exist")))?;
-    let removed = if metadata.is_dir() {
-        tokio::fs::remove_dir_all(&file_path).await
-    } else {
-        tokio::fs::remove_file(&file_path).await
-    };
-    removed.map_err(|error| ApiError::from_io(&format!("deleting '{path}'"), &error))?;
+    state.artifacts.delete(&path).await?;
     index_change(&state, &path, None).await?;
     Ok(Json(json!({})))
 }
 
-/// Entries of a folder, sorted by name; `prefix` is put before each name. Unfinished uploads
-/// are left out.
-pub(super) async fn entries(folder: &Path, prefix: &str) -> Result<Vec<Value>, ApiError> {
-    let mut listing = match tokio::fs::read_dir(folder).await {
-        Ok(listing) => listing,
-        Err(_) => return Ok(Vec::new()),
-    };
-    let mut files = Vec::new();
-    while let Ok(Some(entry)) = listing.next_entry().await {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if (name.starts_with('.') && name.contains(".upload-")) || is_staging_dir_name(&name) {
-            continue;
-        }
-        let Ok(metadata) = entry.metadata().await else {
-            continue;
-        };
-        let path = format!("{prefix}{name}");
-        files.push(if metadata.is_dir() {
-            json!({"path": path, "is_dir": true})
-        } else {
-            json!({"path": path, "is_dir": false, "file_size": metadata.len()})
-        });
-    }
-    files.sort_by(|a, b| a["path"].as_str().cmp(&b["path"].as_str()));
-    Ok(files)
+/// The entries of the store's folder at `folder`, sorted by name, as MLflow lists them;
+/// `prefix` is put before each name.
+pub(super) async fn entries(
+    state: &Shared,
+    folder: &str,
+    prefix: &str,
+) -> Result<Vec<Value>, ApiError> {
+    let listed = state.artifacts.list(folder).await?;
+    Ok(listed
+        .into_iter()
+        .map(|entry| {
+            let path = format!("{prefix}{}", entry.name);
+            match entry.size {
+                Some(size) if !entry.is_dir => {
+                    json!({"path": path, "is_dir": false, "file_size": size})
+                }
+                _ => json!({"path": path, "is_dir": true}),
+            }
+        })
+        .collect())
 }
 
 async fn list(State(state): State<Shared>, args: Args) -> ApiResult {
     let path = args.str("path").unwrap_or_default();
-    let folder = resolve(&state.artifact_root, &path)?;
-    Ok(Json(json!({"files": entries(&folder, "").await?})))
+    Ok(Json(json!({"files": entries(&state, &path, "").await?})))
 }
 
 async fn list_run_artifacts(State(state): State<Shared>, args: Args) -> ApiResult {
@@ -182,15 +154,15 @@ async fn list_run_artifacts(State(state): State<Shared>, args: Args) -> ApiResul
     let Some(relative_root) = root_uri.strip_prefix(SCHEME) else {
         return Ok(Json(json!({"root_uri": root_uri, "files": []})));
     };
-    let relative_root = relative_root.trim_start_matches('/');
-    let run_root = resolve(&state.artifact_root, relative_root)?;
-    let folder = resolve(&run_root, &path)?;
+    let relative_root = relative_root.trim_matches('/');
+    cairn_artifact_store::key::segments(&path).map_err(ApiError::from)?;
+    let folder = format!("{relative_root}/{path}");
     let prefix = if path.is_empty() {
         String::new()
     } else {
         format!("{}/", path.trim_end_matches('/'))
     };
     Ok(Json(
-        json!({"root_uri": root_uri, "files": entries(&folder, &prefix).await?}),
+        json!({"root_uri": root_uri, "files": entries(&state, &folder, &prefix).await?}),
     ))
 }

@@ -3,7 +3,8 @@
 //! blocking thread, through a bounded channel, so a folder of many gigabytes never sits in memory
 //! and a client that stops reading stops the writing. Only regular files inside the run's folder
 //! are packed: symlinks are skipped (never followed out), as are unfinished uploads and
-//! multipart staging.
+//! multipart staging. When the server's artifacts are in an object store, a run's
+//! `mlflow-artifacts:/` folder is listed there and each object streamed into the archive.
 
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -16,6 +17,8 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use cairn_app::artifact_files::run_folder;
+use cairn_artifact_store::ArtifactStore;
+use futures_util::StreamExt as _;
 use tokio::sync::mpsc;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
@@ -51,6 +54,26 @@ async fn folder_zip(State(state): State<Shared>, args: Args) -> ApiResult<Respon
             move |store| store.get_run(&run_id)
         })
         .await?;
+    let base = match relative.rsplit('/').next().filter(|name| !name.is_empty()) {
+        Some(name) => name.to_string(),
+        None => format!("{}-artifacts", &run_id[..run_id.len().min(8)]),
+    };
+    if state.artifacts.local_root().is_none()
+        && let Some(root) = super::run_files::store_key(&run.info.artifact_uri)
+    {
+        let folder = super::run_files::join_key(&root, &relative);
+        let files = stored_files(&*state.artifacts, &folder).await?;
+        if files.is_empty() {
+            return Err(ApiError::not_found(format!(
+                "artifact folder '{relative}' of run '{run_id}' does not exist"
+            )));
+        }
+        let artifacts = Arc::clone(&state.artifacts);
+        let runtime = tokio::runtime::Handle::current();
+        return Ok(zip_response(&base, move |pieces| {
+            write_stored_zip(&*artifacts, &runtime, files, pieces)
+        }));
+    }
     let store = Arc::clone(&state.store);
     let artifact_root = state.artifact_root.clone();
     let wanted = relative.clone();
@@ -80,25 +103,28 @@ async fn folder_zip(State(state): State<Shared>, args: Args) -> ApiResult<Respon
         )
     })??;
 
-    let base = match relative.rsplit('/').next().filter(|name| !name.is_empty()) {
-        Some(name) => name.to_string(),
-        None => format!("{}-artifacts", &run_id[..run_id.len().min(8)]),
-    };
+    Ok(zip_response(&base, move |pieces| {
+        write_zip(&folder, pieces)
+    }))
+}
+
+/// The response of a zip named `base.zip` that `write` writes on a blocking thread.
+fn zip_response(
+    base: &str,
+    write: impl FnOnce(Pieces) -> io::Result<()> + Send + 'static,
+) -> Response {
     let (sender, receiver) = mpsc::channel::<Result<Bytes, io::Error>>(PIECES_AHEAD);
     tokio::task::spawn_blocking(move || {
         let pieces = Pieces {
             sender,
             buffer: Vec::with_capacity(PIECE_BYTES),
         };
-        match write_zip(&folder, pieces) {
+        match write(pieces) {
             // The client went away: nothing to tell.
             Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {}
             // A file could not be read midway: the archive is cut short, which unzip reports
             // as damaged rather than complete.
-            Err(error) => eprintln!(
-                "cairn serve: the zip of {} stopped: {error}",
-                folder.display()
-            ),
+            Err(error) => eprintln!("cairn serve: a folder's zip stopped: {error}"),
             Ok(()) => {}
         }
     });
@@ -118,7 +144,57 @@ async fn folder_zip(State(state): State<Shared>, args: Args) -> ApiResult<Respon
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    Ok(response)
+    response
+}
+
+/// Every file under `folder` of the artifact store, by path, as (name in the archive, key).
+async fn stored_files(
+    store: &dyn ArtifactStore,
+    folder: &str,
+) -> Result<Vec<(String, String)>, ApiError> {
+    let mut files = Vec::new();
+    let mut pending = vec![(folder.to_owned(), String::new())];
+    while let Some((key, prefix)) = pending.pop() {
+        for entry in store.list(&key).await? {
+            let inside = format!("{prefix}{}", entry.name);
+            let child = super::run_files::join_key(&key, &entry.name);
+            if entry.is_dir {
+                pending.push((child, format!("{inside}/")));
+            } else {
+                files.push((inside, child));
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Packs `files` of the artifact store into a zip written to `out`, reading each object as a
+/// stream through `runtime` (this runs on a blocking thread).
+fn write_stored_zip(
+    store: &dyn ArtifactStore,
+    runtime: &tokio::runtime::Handle,
+    files: Vec<(String, String)>,
+    out: Pieces,
+) -> io::Result<()> {
+    let mut zip = ZipWriter::new_stream(out);
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .large_file(true);
+    for (name, key) in files {
+        let mut read = match runtime.block_on(store.read(&key, None)) {
+            Ok(read) => read,
+            // Deleted while the archive was being written: left out.
+            Err(cairn_artifact_store::ArtifactError::NotFound(_)) => continue,
+            Err(error) => return Err(io::Error::other(error.to_string())),
+        };
+        zip.start_file(name, options).map_err(io::Error::other)?;
+        while let Some(piece) = runtime.block_on(read.stream.next()) {
+            let piece = piece.map_err(|error| io::Error::other(error.to_string()))?;
+            zip.write_all(&piece)?;
+        }
+    }
+    zip.finish().map_err(io::Error::other)?.into_inner().flush()
 }
 
 /// Packs every regular file under `folder`, by path, into a zip written to `out`.

@@ -16,7 +16,7 @@ use cairn_app::artifact_files::location_folder;
 use serde_json::json;
 
 use super::artifacts::entries;
-use super::run_files::{Owner, send_owned_file};
+use super::run_files::{Owner, join_key, send_owned_file, store_key};
 use crate::Shared;
 use crate::args::Args;
 use crate::artifact_http::file_error;
@@ -49,6 +49,15 @@ async fn list_directory(
         .call(move |store| store.get_logged_model(&model_id))
         .await?;
     let root_uri = model.artifact_location;
+    let prefix = if directory.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", directory.trim_end_matches('/'))
+    };
+    if let Some(root) = store_key(&root_uri) {
+        let files = entries(&state, &join_key(&root, &directory), &prefix).await?;
+        return Ok(Json(json!({"root_uri": root_uri, "files": files})));
+    }
     let store = Arc::clone(&state.store);
     let artifact_root = state.artifact_root.clone();
     let uri = root_uri.clone();
@@ -71,13 +80,8 @@ async fn list_directory(
             format!("listing artifacts failed: {error}"),
         )
     })??;
-    let prefix = if directory.is_empty() {
-        String::new()
-    } else {
-        format!("{}/", directory.trim_end_matches('/'))
-    };
     let files = match folder {
-        Some(folder) => entries(&folder, &prefix).await?,
+        Some(folder) => folder_entries(&folder, &prefix).await,
         None => Vec::new(),
     };
     Ok(Json(json!({"root_uri": root_uri, "files": files})))
@@ -107,4 +111,32 @@ async fn send_file(
         owner,
     };
     send_owned_file(&state, location, path).await
+}
+
+/// The entries of a local folder outside the artifact store (a LoggedModel indexed from a
+/// local folder), sorted by name; `prefix` is put before each name. Unfinished uploads are left
+/// out.
+async fn folder_entries(folder: &std::path::Path, prefix: &str) -> Vec<serde_json::Value> {
+    let mut listing = match tokio::fs::read_dir(folder).await {
+        Ok(listing) => listing,
+        Err(_) => return Vec::new(),
+    };
+    let mut files = Vec::new();
+    while let Ok(Some(entry)) = listing.next_entry().await {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if cairn_artifact_store::folder::is_unfinished_upload(&name) {
+            continue;
+        }
+        let Ok(metadata) = entry.metadata().await else {
+            continue;
+        };
+        let path = format!("{prefix}{name}");
+        files.push(if metadata.is_dir() {
+            json!({"path": path, "is_dir": true})
+        } else {
+            json!({"path": path, "is_dir": false, "file_size": metadata.len()})
+        });
+    }
+    files.sort_by(|a, b| a["path"].as_str().cmp(&b["path"].as_str()));
+    files
 }

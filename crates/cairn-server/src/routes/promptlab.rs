@@ -2,8 +2,6 @@
 //! MLflow's UI — the model's parameters, route and template as params, its evaluation table and
 //! promptlab model as artifacts — answered as `{"run": ...}`.
 
-use std::path::Path;
-
 use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
@@ -11,13 +9,12 @@ use cairn_core::model::{
     ArtifactFile, LogBatch, NewRun, Param, RunStatus, RunUpdate, SourceKind, Tag,
 };
 use cairn_core::time::{civil_from_days, now_millis};
-use cairn_core::{Store, StoreError, StoreResult};
+use cairn_core::{Store, StoreResult};
 use serde_json::{Value, json};
 
 use super::experiments::experiment_id;
 use super::promptlab_files::{EVAL_TABLE, Promptlab, TextParam};
 use crate::args::Args;
-use crate::artifact_http::folder::resolve;
 use crate::error::{ApiError, ApiResult};
 use crate::messages;
 use crate::{Shared, wire};
@@ -108,8 +105,7 @@ async fn create_promptlab_run(State(state): State<Shared>, args: Args) -> ApiRes
     new.start_time_ms = Some(args.i64("start_time")?.unwrap_or_else(now_millis));
     new.run_name = run_name.clone().unwrap_or_default();
     new.tags = tags;
-    let artifact_root = state.artifact_root.clone();
-    let (run, io) = state
+    let (run, lab, logged) = state
         .call(move |store| {
             let run = store.create_run(&new)?;
             let run_id = run.info.run_id.clone();
@@ -126,11 +122,27 @@ async fn create_promptlab_run(State(state): State<Shared>, args: Args) -> ApiRes
                 utc_time_created: utc_time_text(now_micros()),
                 model_uuid: uuid::Uuid::new_v4().simple().to_string(),
             };
-            // As in MLflow, a failure after the run exists ends it FAILED instead of failing the
-            // request.
-            let status = match record(store, &artifact_root, &run.info.artifact_uri, &lab) {
-                Ok(()) => RunStatus::Finished,
-                Err(_) => RunStatus::Failed,
+            let logged = log_params(store, &lab).is_ok();
+            Ok((run, lab, logged))
+        })
+        .await?;
+    // As in MLflow, a failure after the run exists ends it FAILED instead of failing the
+    // request.
+    let written = match logged {
+        true => write_files(&state, &run.info.artifact_uri, &lab).await.ok(),
+        false => None,
+    };
+    let run_id = run.info.run_id.clone();
+    let (run, io) = state
+        .call(move |store| {
+            let status = match written {
+                Some(files) => {
+                    for file in &files {
+                        store.record_artifact(&run_id, file)?;
+                    }
+                    RunStatus::Finished
+                }
+                None => RunStatus::Failed,
             };
             let update = RunUpdate {
                 status: Some(status),
@@ -144,13 +156,8 @@ async fn create_promptlab_run(State(state): State<Shared>, args: Args) -> ApiRes
     Ok(Json(json!({"run": wire::run(&run, &io)})))
 }
 
-/// Logs the params and tags of a prompt-engineering run and writes its files.
-fn record(
-    store: &dyn Store,
-    artifact_root: &Path,
-    artifact_uri: &str,
-    lab: &Promptlab,
-) -> StoreResult<()> {
+/// Logs the params and tags of a prompt-engineering run.
+fn log_params(store: &dyn Store, lab: &Promptlab) -> StoreResult<()> {
     let mut params: Vec<Param> = lab
         .model_parameters
         .iter()
@@ -180,39 +187,37 @@ fn record(
         tags,
         ..LogBatch::default()
     };
-    store.log_batch(&lab.run_id, &batch)?;
+    store.log_batch(&lab.run_id, &batch)
+}
+
+/// Writes a prompt-engineering run's files into the server's artifact store; answers them as the
+/// store's index records them.
+async fn write_files(
+    state: &Shared,
+    artifact_uri: &str,
+    lab: &Promptlab,
+) -> Result<Vec<ArtifactFile>, ApiError> {
     let Some(relative_root) = artifact_uri.strip_prefix(STORE_ARTIFACTS) else {
-        return Err(StoreError::invalid(
-            "artifact location",
-            format!("'{artifact_uri}' is not in the store's artifact folder"),
-        ));
+        return Err(ApiError::invalid(format!(
+            "artifact location '{artifact_uri}' is not in the server's artifact store"
+        )));
     };
-    let invalid = |error: ApiError| StoreError::invalid("artifact location", error.message);
-    let run_root =
-        resolve(artifact_root, relative_root.trim_start_matches('/')).map_err(invalid)?;
+    let relative_root = relative_root.trim_matches('/');
+    let mut written = Vec::new();
     for (relative, content) in lab.files() {
-        let path = resolve(&run_root, &relative).map_err(invalid)?;
-        let io_error = |source| StoreError::Io {
-            action: "writing a prompt-engineering run's artifact",
-            path: path.clone(),
-            source,
-        };
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io_error)?;
-        }
-        std::fs::write(&path, content.as_bytes()).map_err(io_error)?;
-        store.record_artifact(
-            &lab.run_id,
-            &ArtifactFile {
-                path: relative,
-                size_bytes: content.len() as u64,
-                blake3: None,
-                location: None,
-                modified_ms: Some(now_millis()),
-            },
-        )?;
+        let key = format!("{relative_root}/{relative}");
+        let mut writer = state.artifacts.writer(&key).await?;
+        writer.write(content.clone().into_bytes().into()).await?;
+        writer.finish().await?;
+        written.push(ArtifactFile {
+            path: relative,
+            size_bytes: content.len() as u64,
+            blake3: None,
+            location: None,
+            modified_ms: Some(now_millis()),
+        });
     }
-    Ok(())
+    Ok(written)
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 //! The MLflow UI's own file routes: `GET /get-artifact?path=&run_uuid=` (or `run_id`) and
 //! `GET /model-versions/get-artifact?path=&name=&version=` at the server's root, as MLflow
 //! mounts them, and `POST /ajax-api/2.0/mlflow/upload-artifact?run_uuid=&path=` (a small file as
-//! the body). Files are read only inside `cairn_app::artifact_files::ReadableRoots` and written
-//! only inside the store's artifact folder; paths are checked as MLflow checks them
+//! the body). `mlflow-artifacts:/` locations are read and written through the server's artifact
+//! store (a folder or an object store); other local locations are read only inside
+//! `cairn_app::artifact_files::ReadableRoots`. Paths are checked as MLflow checks them
 //! (`artifact_http::safe_path`), then resolved without following symlinks out.
 
 use std::path::PathBuf;
@@ -21,11 +22,9 @@ use super::artifacts::record_upload;
 use super::registry::{download_location, version_number};
 use crate::Shared;
 use crate::args::Args;
-use crate::artifact_http::folder::{
-    file_name_of, prepare_target, resolve, stream_to_file, upload_temp_name,
-};
 use crate::artifact_http::safe_path::safe_relative_path;
 use crate::artifact_http::send::send_artifact;
+use crate::artifact_http::stored::{copy_body, send_stored};
 use crate::artifact_http::{file_error, query_pairs};
 use crate::error::{ApiError, ApiResult};
 use crate::messages;
@@ -53,6 +52,24 @@ pub(super) enum Owner {
     Location { uri: String, owner: String },
 }
 
+/// The key in the artifact store of an `mlflow-artifacts:/` location, when `uri` is one.
+pub(super) fn store_key(uri: &str) -> Option<String> {
+    uri.strip_prefix(STORE_SCHEME)
+        .map(|rest| rest.trim_matches('/').to_owned())
+}
+
+/// `relative` inside the store folder `root` (either may be empty).
+pub(super) fn join_key(root: &str, relative: &str) -> String {
+    match (root.is_empty(), relative.trim_matches('/')) {
+        (_, "") => root.to_owned(),
+        (true, relative) => relative.to_owned(),
+        (false, relative) => format!("{root}/{relative}"),
+    }
+}
+
+/// The scheme of locations in the server's artifact store.
+const STORE_SCHEME: &str = "mlflow-artifacts:";
+
 /// The file at the relative `path` (already checked by `safe_relative_path`) of `owner`, sent
 /// as a download.
 pub(super) async fn send_owned_file(
@@ -60,6 +77,13 @@ pub(super) async fn send_owned_file(
     owner: Owner,
     path: String,
 ) -> ApiResult<Response> {
+    let uri = match &owner {
+        Owner::Run(run) => run.info.artifact_uri.as_str(),
+        Owner::Location { uri, .. } => uri.as_str(),
+    };
+    if let Some(root) = store_key(uri) {
+        return send_stored(&*state.artifacts, &join_key(&root, &path), &path, None).await;
+    }
     let store = Arc::clone(&state.store);
     let artifact_root = state.artifact_root.clone();
     let relative = path.clone();
@@ -133,43 +157,31 @@ async fn upload_artifact(State(state): State<Shared>, request: Request) -> ApiRe
     }
     let run = state.call(move |store| store.get_run(&run_id)).await?;
     let uri = run.info.artifact_uri.clone();
-    let relative_root = uri
-        .strip_prefix("mlflow-artifacts:")
+    let relative_root = store_key(&uri)
         .filter(|_| folder_from_uri(&state.artifact_root, &uri).is_some())
-        .map(|rest| rest.trim_matches('/').to_owned())
         .ok_or_else(|| {
             ApiError::invalid(format!(
-                "run '{}' keeps its artifacts at '{uri}', outside this server's artifact folder; \
+                "run '{}' keeps its artifacts at '{uri}', outside this server's artifact store; \
                  upload-artifact writes only there",
                 run.info.run_id
             ))
         })?;
-    let in_root = format!("{relative_root}/{path}");
-    let target = resolve(&state.artifact_root, &in_root)?;
-    prepare_target(&target, &path).await?;
-    let temporary = target.with_file_name(upload_temp_name(&file_name_of(&target)));
-    let written = stream_to_file(
-        request.into_body(),
-        &temporary,
-        MAX_UI_UPLOAD_BYTES,
-        None,
-        &path,
-    )
-    .await
-    .map_err(|error| {
-        if error.error_code == "PAYLOAD_TOO_LARGE" {
-            too_large()
-        } else {
-            error
-        }
-    })?;
+    let in_root = join_key(&relative_root, &path);
+    let writer = state.artifacts.writer(&in_root).await?;
+    let (writer, written) = copy_body(writer, request.into_body(), MAX_UI_UPLOAD_BYTES)
+        .await
+        .map_err(|error| {
+            if error.error_code == "PAYLOAD_TOO_LARGE" {
+                too_large()
+            } else {
+                error
+            }
+        })?;
     if written == 0 {
-        let _ = tokio::fs::remove_file(&temporary).await;
+        writer.abort().await;
         return Err(messages::request_must_specify("data"));
     }
-    tokio::fs::rename(&temporary, &target)
-        .await
-        .map_err(|error| ApiError::from_io(&format!("writing artifact '{path}'"), &error))?;
+    writer.finish().await?;
     record_upload(&state, &in_root, written).await?;
     let mut response = Response::new(Body::empty());
     response.headers_mut().insert(

@@ -36,6 +36,31 @@ pub fn start_configured(
     ui_dir: Option<PathBuf>,
     allowed_hosts: Vec<String>,
 ) -> TestServer {
+    start_full(auth, ui_dir, allowed_hosts, None, 1024)
+}
+
+/// A server keeping `mlflow-artifacts:/` bytes in `artifacts`, taking uploads up to
+/// `max_artifact_bytes`.
+pub fn start_with_artifacts(
+    artifacts: Arc<dyn cairn_artifact_store::ArtifactStore>,
+    max_artifact_bytes: u64,
+) -> TestServer {
+    start_full(
+        Auth::None,
+        None,
+        Vec::new(),
+        Some(artifacts),
+        max_artifact_bytes,
+    )
+}
+
+fn start_full(
+    auth: Auth,
+    ui_dir: Option<PathBuf>,
+    allowed_hosts: Vec<String>,
+    artifacts: Option<Arc<dyn cairn_artifact_store::ArtifactStore>>,
+    max_artifact_bytes: u64,
+) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("cairn.db")).unwrap();
     let artifact_root = store.artifact_root().to_path_buf();
@@ -47,11 +72,11 @@ pub fn start_configured(
         address,
         auth,
         ui_dir,
-        max_artifact_bytes: 1024,
+        max_artifact_bytes,
         allowed_hosts,
         body_read_timeout: BODY_READ_TIMEOUT,
+        artifacts,
     };
-    let router = cairn_server::app(Arc::new(store), &config, address);
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -59,6 +84,8 @@ pub fn start_configured(
             .build()
             .unwrap();
         runtime.block_on(async move {
+            // Built inside the runtime, as `cairn serve` builds it.
+            let router = cairn_server::app(Arc::new(store), &config, address);
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
             let limits = cairn_server::connections::ConnectionLimits::for_this_process();
             cairn_server::connections::serve_connections(
