@@ -320,6 +320,16 @@ fn a_stopped_store_is_503_naming_it_while_runs_and_metrics_work_and_it_comes_bac
         json!({"experiment_ids": ["0"]}),
     );
     assert_eq!(search.status, 200, "{}", search.body);
+    // /health says which half is down.
+    let health = server.get("/health");
+    assert_eq!(health.status, 503, "{}", health.body);
+    assert_eq!(health.json()["store_ok"], true, "{}", health.body);
+    assert_eq!(health.json()["artifacts_ok"], false, "{}", health.body);
+    assert!(
+        !health.body.contains(&bucket.secret_access_key),
+        "{}",
+        health.body
+    );
 
     s3.resume();
     // Back without restarting cairn serve: reads, then writes, once SeaweedFS has its volume up.
@@ -339,6 +349,7 @@ fn a_stopped_store_is_503_naming_it_while_runs_and_metrics_work_and_it_comes_bac
     assert_eq!(wait_for("reading", &|| server.get(&file)).body, "weights");
     wait_for("writing", &|| server.send("PUT", &file, &[], b"again"));
     assert_eq!(server.get(&file).body, "again");
+    assert_eq!(server.get("/health").status, 200);
 }
 
 #[test]

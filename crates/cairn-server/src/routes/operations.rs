@@ -1,4 +1,5 @@
-//! What an operator's tools call: `GET /health` (the store answers; 503 naming what does not)
+//! What an operator's tools call: `GET /health` (the store and the artifact store answer; 503
+//! naming what does not)
 //! and `GET /metrics` (Prometheus' text format, see [`crate::telemetry`]).
 
 use std::time::Duration;
@@ -23,19 +24,46 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/metrics", get(metrics))
 }
 
-/// `OK` when the store answers a read; otherwise 503 with what failed, naming the store.
+/// `OK` when the store answers a read and the artifact store is reachable; otherwise 503 with
+/// what failed, naming each (never a credential).
 async fn health(State(state): State<Shared>) -> Response {
     let location = state.store.location();
-    let check = state.call(|store| store.get_experiment(ExperimentId::DEFAULT).map(drop));
-    let failure = match tokio::time::timeout(HEALTH_TIMEOUT, check).await {
-        Ok(Ok(())) => return (StatusCode::OK, "OK").into_response(),
-        Ok(Err(error)) => error.message,
-        Err(_) => format!("no answer within {} s", HEALTH_TIMEOUT.as_secs()),
+    let store_check = state.call(|store| store.get_experiment(ExperimentId::DEFAULT).map(drop));
+    let store_check = async {
+        match tokio::time::timeout(HEALTH_TIMEOUT, store_check).await {
+            Ok(Ok(())) => None,
+            Ok(Err(error)) => Some(error.message),
+            Err(_) => Some(format!("no answer within {} s", HEALTH_TIMEOUT.as_secs())),
+        }
     };
+    let artifacts_check = async {
+        match tokio::time::timeout(HEALTH_TIMEOUT, state.artifacts.check()).await {
+            Ok(Ok(())) => None,
+            Ok(Err(error)) => Some(error.to_string()),
+            Err(_) => Some(format!("no answer within {} s", HEALTH_TIMEOUT.as_secs())),
+        }
+    };
+    let (store_failure, artifacts_failure) = tokio::join!(store_check, artifacts_check);
+    if store_failure.is_none() && artifacts_failure.is_none() {
+        return (StatusCode::OK, "OK").into_response();
+    }
+    let mut problems = Vec::new();
+    if let Some(failure) = &store_failure {
+        problems.push(format!("the store {location} is not answering: {failure}"));
+    }
+    if let Some(failure) = &artifacts_failure {
+        problems.push(format!(
+            "the artifact store {} is not usable: {failure}",
+            state.artifacts.describe()
+        ));
+    }
     let body = json!({
         "status": "unavailable",
         "store": location,
-        "message": format!("the store {location} is not answering: {failure}"),
+        "store_ok": store_failure.is_none(),
+        "artifacts": state.artifacts.describe(),
+        "artifacts_ok": artifacts_failure.is_none(),
+        "message": problems.join("; "),
     });
     (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response()
 }
