@@ -504,3 +504,34 @@ fn a_million_point_append_spans_several_chunk_statements() {
     assert_eq!(tail.points, source[source.len() - 10..]);
     assert_eq!(store.metric_history(&id, "long").unwrap(), source);
 }
+
+#[test]
+fn a_database_that_is_not_cairns_is_refused_and_left_alone() {
+    let url = fresh_database();
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    // What an MLflow server's database starts with.
+    client
+        .batch_execute(
+            "CREATE TABLE alembic_version (version_num TEXT);
+             CREATE TABLE experiments (experiment_id INTEGER PRIMARY KEY, name TEXT);",
+        )
+        .unwrap();
+    let dir = artifacts();
+    let error = PostgresStore::connect(&url, dir.path()).unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.contains("not Cairn's (alembic_version, experiments)"),
+        "{message}"
+    );
+    let untouched: i64 = client
+        .query_one(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        untouched, 2,
+        "nothing was created beside the foreign tables"
+    );
+}

@@ -28,6 +28,7 @@ pub(crate) fn migrate(client: &mut Client, target: i64) -> StoreResult<()> {
     transaction
         .execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .map_err(from_postgres)?;
+    refuse_foreign(&mut transaction)?;
     transaction
         .batch_execute("CREATE TABLE IF NOT EXISTS cairn_schema (version BIGINT NOT NULL)")
         .map_err(from_postgres)?;
@@ -59,4 +60,43 @@ pub(crate) fn migrate(client: &mut Client, target: i64) -> StoreResult<()> {
             .map_err(from_postgres)?;
     }
     transaction.commit().map_err(from_postgres)
+}
+
+/// Refuses a database that holds tables but no Cairn schema: another application's (an MLflow
+/// server's, say), whose tables Cairn must neither touch nor mistake for its own.
+fn refuse_foreign(transaction: &mut postgres::Transaction<'_>) -> StoreResult<()> {
+    let ours: bool = transaction
+        .query_one("SELECT to_regclass('cairn_schema') IS NOT NULL", &[])
+        .map_err(from_postgres)?
+        .get(0);
+    if ours {
+        return Ok(());
+    }
+    let foreign: Vec<String> = transaction
+        .query(
+            "SELECT table_name::TEXT FROM information_schema.tables
+             WHERE table_schema = current_schema() ORDER BY table_name LIMIT 6",
+            &[],
+        )
+        .map_err(from_postgres)?
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    Err(StoreError::invalid(
+        "database",
+        format!(
+            "the database holds tables that are not Cairn's ({}{}): Cairn needs a database of \
+             its own — create an empty one (createdb) and point --database at it",
+            foreign
+                .iter()
+                .take(5)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
+            if foreign.len() > 5 { ", ..." } else { "" }
+        ),
+    ))
 }
