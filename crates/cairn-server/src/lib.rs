@@ -237,6 +237,16 @@ pub async fn serve_app(app: cairn_app::App, config: ServerConfig) -> anyhow::Res
     if swept > 0 {
         eprintln!("cairn serve: removed {swept} unfinished upload(s) left by a stopped server");
     }
+    match multipart::abort_abandoned(&*artifacts).await {
+        Ok(0) => {}
+        Ok(aborted) => eprintln!(
+            "cairn serve: aborted {aborted} multipart upload(s) a stopped server left in {}",
+            artifacts.describe()
+        ),
+        Err(error) => {
+            eprintln!("cairn serve: unfinished multipart uploads were not checked: {error}")
+        }
+    }
     let listener = tokio::net::TcpListener::bind(config.address)
         .await
         .with_context(|| format!("listening on {}", config.address))?;

@@ -418,3 +418,58 @@ fn another_local_folder_serves_the_api_and_the_run_page() {
     let file = server.get(&format!("/get-artifact?path=a.txt&run_uuid={run_id}"));
     assert_eq!((file.status, file.body.as_str()), (200, "here"));
 }
+
+#[test]
+fn uploads_a_killed_server_left_unfinished_are_aborted_by_the_next_one() {
+    let bucket = fresh_bucket();
+    let store = s3_store(&bucket, "");
+    let server = support::start_with_artifacts(Arc::clone(&store), 64 * 1024 * 1024);
+    let created = server.post(
+        "/api/2.0/mlflow-artifacts/mpu/create/models/m2",
+        json!({"path": "/tmp/weights.bin", "num_parts": 2}),
+    );
+    assert_eq!(created.status, 200, "{}", created.body);
+    let upload_id = created.json()["upload_id"].as_str().unwrap().to_owned();
+    let credential = &created.json()["credentials"][0];
+    let url = credential["url"].as_str().unwrap().to_owned();
+    let part = vec![b'x'; 5 * 1024 * 1024];
+    let reply = server.send("PUT", &url[url.find("/api/").unwrap()..], &[], &part);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let etag = reply
+        .head
+        .lines()
+        .find_map(|line| {
+            line.strip_prefix("etag: ")
+                .or_else(|| line.strip_prefix("ETag: "))
+        })
+        .unwrap()
+        .to_owned();
+    // The server is gone before `complete`; the next one to start on the bucket cleans up.
+    let journal = block_on(store.list(cairn_server::multipart::JOURNAL_DIR)).unwrap();
+    assert_eq!(journal.len(), 1, "the upload is journaled: {journal:?}");
+    let aborted = block_on(cairn_server::multipart::abort_abandoned(&*store)).unwrap();
+    assert_eq!(aborted, 1);
+    assert!(
+        block_on(store.list(cairn_server::multipart::JOURNAL_DIR))
+            .unwrap()
+            .is_empty()
+    );
+    // The upload is gone: completing it fails, and nothing is visible at its path.
+    let completed = server.post(
+        "/api/2.0/mlflow-artifacts/mpu/complete/models/m2",
+        json!({"path": "/tmp/weights.bin", "upload_id": upload_id,
+               "parts": [{"part_number": 1, "etag": etag}]}),
+    );
+    assert_ne!(completed.status, 200, "{}", completed.body);
+    assert_eq!(
+        server
+            .get(&format!("{ARTIFACTS}/models/m2/weights.bin"))
+            .status,
+        404
+    );
+    // A finished upload leaves no marker behind.
+    assert_eq!(
+        block_on(cairn_server::multipart::abort_abandoned(&*store)).unwrap(),
+        0
+    );
+}

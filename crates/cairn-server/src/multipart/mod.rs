@@ -9,6 +9,7 @@
 //! `headers`, taking the reply's `ETag` → `complete` with every part's number and etag, in
 //! order; on any failure `abort`.
 
+mod journal;
 mod local;
 mod object;
 mod staging;
@@ -20,6 +21,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 
+pub use journal::{JOURNAL_DIR, abort_abandoned};
 pub use local::LocalMultipart;
 pub use object::ObjectMultipart;
 pub use staging::{check_part_number, is_staging_dir_name};

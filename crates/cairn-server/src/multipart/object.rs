@@ -69,6 +69,10 @@ impl MultipartUploads for ObjectMultipart {
     ) -> Pending<'a, CreatedUpload> {
         Box::pin(async move {
             let upload_id = self.multipart()?.create(path).await?;
+            if let Err(error) = super::journal::record(&*self.store, path, &upload_id).await {
+                let _ = self.multipart()?.abort(path, &upload_id).await;
+                return Err(error.into());
+            }
             Ok(CreatedUpload {
                 credentials: part_credentials(origin, path, &upload_id, num_parts),
                 upload_id,
@@ -127,6 +131,7 @@ impl MultipartUploads for ObjectMultipart {
                 })
                 .collect();
             let size = self.multipart()?.complete(path, upload_id, &parts).await?;
+            super::journal::forget(&*self.store, upload_id).await;
             if size > self.max_bytes {
                 // Joined past the limit: the file does not stay.
                 let _ = self.store.delete(path).await;
@@ -139,7 +144,9 @@ impl MultipartUploads for ObjectMultipart {
     fn abort<'a>(&'a self, path: &'a str, upload_id: &'a str) -> Pending<'a, ()> {
         Box::pin(async move {
             check_upload_id(upload_id)?;
-            Ok(self.multipart()?.abort(path, upload_id).await?)
+            self.multipart()?.abort(path, upload_id).await?;
+            super::journal::forget(&*self.store, upload_id).await;
+            Ok(())
         })
     }
 }
