@@ -175,10 +175,10 @@ fn create_version(
 
 /// `runs:/<old>/path` or a location inside the old run's artifacts as `runs:/<new>/path`.
 pub fn rewrite_source(source: &str, old_run: &str, new_run: &str) -> String {
-    if let Some(rest) = source.strip_prefix(&format!("runs:/{old_run}")) {
-        if rest.is_empty() || rest.starts_with('/') {
-            return format!("runs:/{new_run}{rest}");
-        }
+    if let Some(rest) = source.strip_prefix(&format!("runs:/{old_run}"))
+        && (rest.is_empty() || rest.starts_with('/'))
+    {
+        return format!("runs:/{new_run}{rest}");
     }
     let marker = format!("/{old_run}/artifacts");
     if let Some(at) = source.find(&marker) {

@@ -100,6 +100,7 @@ impl RunCopier<'_> {
             || there.params != run.params.len()
             || !run.tags.iter().all(|tag| {
                 tag.key == "mlflow.parentRunId"
+                    || tag.key == COPIED_FROM
                     || there
                         .tags
                         .iter()
@@ -181,9 +182,11 @@ impl RunCopier<'_> {
                 .collect();
             self.log_batch(&new_id, json!({ "params": params }), &entity)?;
         }
+        // A store that was itself copied from elsewhere may carry the marker: this copy's wins.
         let tags: Vec<Value> = run
             .tags
             .iter()
+            .filter(|tag| tag.key != COPIED_FROM)
             .map(|tag| {
                 let value = match tag.key.as_str() {
                     "mlflow.parentRunId" => self.mapping.get(&tag.value).unwrap_or(&tag.value),

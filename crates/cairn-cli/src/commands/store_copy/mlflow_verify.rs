@@ -87,7 +87,8 @@ pub fn verify(
             let id = &run.info.run_id;
             check.source.runs += 1;
             check.source.params += run.params.len() as u64;
-            check.source.tags += run.tags.len() as u64;
+            let source_tags = run.tags.iter().filter(|tag| tag.key != COPIED_FROM).count();
+            check.source.tags += source_tags as u64;
             check.source.metric_points += run.metrics.iter().map(|m| m.point_count).sum::<u64>();
             let Some(new_id) = runs.get(id) else {
                 check.differ(format!("run {id} was not copied"));
@@ -115,10 +116,10 @@ pub fn verify(
                     there.params
                 ));
             }
-            if tags != run.tags.len() {
+            if tags != source_tags {
                 check.differ(format!(
                     "run {id}: {} tags, its copy {new_id} {tags}",
-                    run.tags.len()
+                    source_tags
                 ));
             }
             for metric in &run.metrics {
