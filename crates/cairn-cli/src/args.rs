@@ -158,6 +158,12 @@ pub enum StoreCommand {
     /// Resumable: run it again after an interruption and runs already copied are skipped. At
     /// the end both stores are counted and every metric point checksummed; exits 1 when they
     /// differ.
+    ///
+    /// The destination may also be an MLflow tracking server (`http(s)://HOST[:PORT]`, a real
+    /// `mlflow server` included), as a way out: experiments, runs with full metric histories,
+    /// dataset inputs, artifact files (through the server's artifact proxy) and the registry
+    /// go through its REST API; each copy carries the tag `cairn.copied_from`, so a second copy
+    /// skips what is there; runs, params, tags and metric points are read back and compared.
     Copy(StoreCopyArgs),
 }
 
@@ -167,7 +173,9 @@ pub struct StoreCopyArgs {
     /// The store to copy from: a store file, or a database URL.
     #[arg(value_name = "SOURCE")]
     pub source: String,
-    /// The store to copy into: a store file (created when missing), or a database URL.
+    /// The store to copy into: a store file (created when missing), a database URL, or an
+    /// MLflow tracking server's `http(s)://HOST[:PORT]` (credentials from
+    /// MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD).
     #[arg(value_name = "DESTINATION")]
     pub destination: String,
     /// The folder a database store keeps artifact files in (default: ./cairn-artifacts); a

@@ -1,5 +1,12 @@
 //! `cairn store copy SOURCE DESTINATION`: one store into another (store files and PostgreSQL
-//! databases alike), with the artifact files Cairn keeps, verified at the end.
+//! databases alike), with the artifact files Cairn keeps, verified at the end; or, when the
+//! destination is an `http(s)://` URL, into an MLflow tracking server ([`to_mlflow`]).
+
+mod mlflow_client;
+mod mlflow_registry;
+mod mlflow_runs;
+mod mlflow_verify;
+mod to_mlflow;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,6 +26,9 @@ pub fn copy(args: &StoreCopyArgs, json: bool) -> anyhow::Result<()> {
         None => super::database_artifacts()?,
     };
     let source = open(&args.source, &artifacts, "source")?;
+    if to_mlflow::is_server(&args.destination) {
+        return to_mlflow::copy(&*source, &args.destination, json);
+    }
     let destination = open(&args.destination, &artifacts, "destination")?;
     anyhow::ensure!(
         source.location() != destination.location(),

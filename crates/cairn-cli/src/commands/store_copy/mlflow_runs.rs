@@ -1,0 +1,509 @@
+//! The runs of a copy into an MLflow server: each created with its start time, name and user
+//! and the tag [`COPIED_FROM`], its params, tags and full metric histories sent with log-batch
+//! within MLflow's limits, its dataset inputs with log-inputs, its artifact files uploaded
+//! through the server's proxy, then brought to its status and end time (and deleted when it
+//! is). A copy found already there and complete is kept; one left half-copied is deleted and
+//! copied again.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use cairn_core::Store;
+use cairn_core::model::{ExperimentId, LifecycleStage, MetricPoint, Run, ViewType};
+use cairn_core::store::RunSearch;
+use serde_json::{Value, json};
+
+use super::mlflow_client::MlflowClient;
+
+/// The tag each copied run (and model version) carries: the source's id.
+pub const COPIED_FROM: &str = "cairn.copied_from";
+/// MLflow's log-batch limits: params and tags per request, metrics per request.
+const PARAMS_TAGS_PER_BATCH: usize = 100;
+const METRICS_PER_BATCH: usize = 1000;
+/// Dataset inputs per log-inputs request.
+const DATASETS_PER_BATCH: usize = 1000;
+/// Runs per search page, at both ends.
+const PAGE: usize = 1000;
+
+/// A run already in the destination carrying [`COPIED_FROM`].
+#[derive(Debug, Clone)]
+pub struct DestinationRun {
+    pub run_id: String,
+    pub status: String,
+    pub deleted: bool,
+    pub params: usize,
+    pub tags: Vec<(String, String)>,
+    pub metric_keys: Vec<String>,
+}
+
+/// What the runs of a copy came to.
+#[derive(Debug, Default)]
+pub struct RunsReport {
+    pub copied: u64,
+    pub skipped: u64,
+    /// Half-copied runs deleted (and copied again).
+    pub discarded: u64,
+    pub artifact_files: u64,
+    /// Artifact files not uploaded: the destination keeps them elsewhere than its proxy.
+    pub artifact_files_skipped: u64,
+    /// Why files were skipped, once per destination location kind.
+    pub notes: Vec<String>,
+}
+
+/// Copies runs into one destination experiment, remembering source → destination run ids.
+pub struct RunCopier<'a> {
+    pub client: &'a MlflowClient,
+    pub source: &'a dyn Store,
+    pub artifact_root: &'a Path,
+    /// Source run id → destination run id.
+    pub mapping: HashMap<String, String>,
+    pub report: RunsReport,
+}
+
+impl RunCopier<'_> {
+    /// Copies every run of the source experiment `from` into the destination experiment `to`.
+    pub fn copy_experiment(&mut self, from: ExperimentId, to: &str) -> anyhow::Result<()> {
+        let mut existing = copies_in(self.client, to)?;
+        let mut runs = source_runs(self.source, from)?;
+        // Parents usually start before their children: their new ids are known in time.
+        runs.sort_by_key(|run| run.info.start_time_ms.unwrap_or(i64::MAX));
+        for run in &runs {
+            let candidates = existing.remove(&run.info.run_id).unwrap_or_default();
+            let mut kept = None;
+            for candidate in candidates {
+                if kept.is_none() && self.is_complete(run, &candidate)? {
+                    kept = Some(candidate);
+                } else {
+                    self.discard(&candidate)?;
+                    self.report.discarded += 1;
+                }
+            }
+            match kept {
+                Some(there) => {
+                    self.align_lifecycle(run, &there)?;
+                    self.mapping.insert(run.info.run_id.clone(), there.run_id);
+                    self.report.skipped += 1;
+                }
+                None => {
+                    self.copy_run(run, to)?;
+                    self.report.copied += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `there` holds all of `run`: its status, params, tags and every metric point.
+    fn is_complete(&self, run: &Run, there: &DestinationRun) -> anyhow::Result<bool> {
+        if there.status != run.info.status.as_str()
+            || there.params != run.params.len()
+            || !run.tags.iter().all(|tag| {
+                tag.key == "mlflow.parentRunId"
+                    || tag.key == COPIED_FROM
+                    || there
+                        .tags
+                        .iter()
+                        .any(|(key, value)| *key == tag.key && *value == tag.value)
+            })
+            || there.metric_keys.len() != run.metrics.len()
+        {
+            return Ok(false);
+        }
+        for metric in &run.metrics {
+            let count = history_len(self.client, &there.run_id, &metric.key)?;
+            if count != metric.point_count {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Deletes a half-copied run, its [`COPIED_FROM`] tag first so that no later copy finds it.
+    fn discard(&self, there: &DestinationRun) -> anyhow::Result<()> {
+        let entity = format!("half-copied run {}", there.run_id);
+        let id = json!({ "run_id": there.run_id });
+        if there.deleted {
+            self.client.post("runs/restore", &id, &entity)?;
+        }
+        self.client.post(
+            "runs/delete-tag",
+            &json!({ "run_id": there.run_id, "key": COPIED_FROM }),
+            &entity,
+        )?;
+        self.client.post("runs/delete", &id, &entity)?;
+        Ok(())
+    }
+
+    fn align_lifecycle(&self, run: &Run, there: &DestinationRun) -> anyhow::Result<()> {
+        let deleted = run.info.lifecycle_stage == LifecycleStage::Deleted;
+        let entity = format!("run {} (copy of {})", there.run_id, run.info.run_id);
+        let id = json!({ "run_id": there.run_id });
+        match (deleted, there.deleted) {
+            (true, false) => self.client.post("runs/delete", &id, &entity).map(|_| ()),
+            (false, true) => self.client.post("runs/restore", &id, &entity).map(|_| ()),
+            _ => Ok(()),
+        }
+    }
+
+    fn copy_run(&mut self, run: &Run, experiment_id: &str) -> anyhow::Result<()> {
+        let info = &run.info;
+        let entity = format!("run {}", info.run_id);
+        let mut create = json!({
+            "experiment_id": experiment_id,
+            "user_id": info.user_id,
+            "run_name": info.run_name,
+            "tags": [{ "key": COPIED_FROM, "value": info.run_id }],
+        });
+        if let Some(start) = info.start_time_ms {
+            create["start_time"] = json!(start);
+        }
+        let created = self.client.post("runs/create", &create, &entity)?;
+        let new_id = created["run"]["info"]["run_id"]
+            .as_str()
+            .with_context(|| {
+                format!(
+                    "{}: {entity}: runs/create answered no run id",
+                    self.client.server()
+                )
+            })?
+            .to_owned();
+        let artifact_uri = created["run"]["info"]["artifact_uri"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let entity = format!("run {} (copy {new_id})", info.run_id);
+        self.mapping.insert(info.run_id.clone(), new_id.clone());
+
+        for chunk in run.params.chunks(PARAMS_TAGS_PER_BATCH) {
+            let params: Vec<Value> = chunk
+                .iter()
+                .map(|param| json!({ "key": param.key, "value": param.value }))
+                .collect();
+            self.log_batch(&new_id, json!({ "params": params }), &entity)?;
+        }
+        // A store that was itself copied from elsewhere may carry the marker: this copy's wins.
+        let tags: Vec<Value> = run
+            .tags
+            .iter()
+            .filter(|tag| tag.key != COPIED_FROM)
+            .map(|tag| {
+                let value = match tag.key.as_str() {
+                    "mlflow.parentRunId" => self.mapping.get(&tag.value).unwrap_or(&tag.value),
+                    _ => &tag.value,
+                };
+                json!({ "key": tag.key, "value": value })
+            })
+            .collect();
+        for chunk in tags.chunks(PARAMS_TAGS_PER_BATCH) {
+            self.log_batch(&new_id, json!({ "tags": chunk }), &entity)?;
+        }
+        for metric in &run.metrics {
+            let history = self
+                .source
+                .metric_history(&info.run_id, &metric.key)
+                .with_context(|| format!("reading metric '{}' of {entity}", metric.key))?;
+            for chunk in history.chunks(METRICS_PER_BATCH) {
+                let metrics: Vec<Value> = chunk
+                    .iter()
+                    .map(|point| metric_json(&metric.key, point))
+                    .collect();
+                self.log_batch(&new_id, json!({ "metrics": metrics }), &entity)?;
+            }
+        }
+        let io = self
+            .source
+            .run_io(&info.run_id)
+            .with_context(|| format!("reading the inputs of {entity}"))?;
+        for chunk in io.dataset_inputs.chunks(DATASETS_PER_BATCH) {
+            let datasets: Vec<Value> = chunk
+                .iter()
+                .map(|input| {
+                    let dataset = &input.dataset;
+                    let mut body = json!({
+                        "name": dataset.name,
+                        "digest": dataset.digest,
+                        "source_type": dataset.source_type,
+                        "source": dataset.source,
+                    });
+                    if let Some(schema) = &dataset.schema {
+                        body["schema"] = json!(schema);
+                    }
+                    if let Some(profile) = &dataset.profile {
+                        body["profile"] = json!(profile);
+                    }
+                    let tags: Vec<Value> = input
+                        .tags
+                        .iter()
+                        .map(|tag| json!({ "key": tag.key, "value": tag.value }))
+                        .collect();
+                    json!({ "tags": tags, "dataset": body })
+                })
+                .collect();
+            self.client.post(
+                "runs/log-inputs",
+                &json!({ "run_id": new_id, "datasets": datasets }),
+                &entity,
+            )?;
+        }
+        self.upload_artifacts(run, &artifact_uri, &entity)?;
+
+        let mut update = json!({
+            "run_id": new_id,
+            "status": info.status.as_str(),
+            "run_name": info.run_name,
+        });
+        if let Some(end) = info.end_time_ms {
+            update["end_time"] = json!(end);
+        }
+        self.client.post("runs/update", &update, &entity)?;
+        if info.lifecycle_stage == LifecycleStage::Deleted {
+            self.client
+                .post("runs/delete", &json!({ "run_id": new_id }), &entity)?;
+        }
+        Ok(())
+    }
+
+    fn log_batch(&self, run_id: &str, mut body: Value, entity: &str) -> anyhow::Result<()> {
+        body["run_id"] = json!(run_id);
+        self.client
+            .post("runs/log-batch", &body, entity)
+            .map(|_| ())
+    }
+
+    /// Uploads the files Cairn keeps for `run` in its artifact folder.
+    fn upload_artifacts(
+        &mut self,
+        run: &Run,
+        destination_uri: &str,
+        entity: &str,
+    ) -> anyhow::Result<()> {
+        let Some(rest) = run.info.artifact_uri.strip_prefix("mlflow-artifacts:") else {
+            return Ok(());
+        };
+        let Some(folder) = cairn_app::artifact_files::folder_from_uri(
+            self.artifact_root,
+            &format!("mlflow-artifacts:{rest}"),
+        ) else {
+            return Ok(());
+        };
+        let files = files_under(&folder)?;
+        if files.is_empty() {
+            return Ok(());
+        }
+        let Some(prefix) = proxy_path(destination_uri) else {
+            self.report.artifact_files_skipped += files.len() as u64;
+            let note = format!(
+                "the destination keeps artifacts at '{destination_uri}', not behind its \
+                 mlflow-artifacts proxy: artifact files were skipped (first: {entity})"
+            );
+            if self.report.notes.is_empty() {
+                self.report.notes.push(note);
+            }
+            return Ok(());
+        };
+        for relative in files {
+            let path = format!("{prefix}/{relative}");
+            self.client.put_artifact(
+                &path,
+                &folder.join(&relative),
+                &format!("artifact '{relative}' of {entity}"),
+            )?;
+            self.report.artifact_files += 1;
+        }
+        Ok(())
+    }
+}
+
+/// A metric point as log-batch takes it: NaN and infinities as protobuf's JSON spells them.
+fn metric_json(key: &str, point: &MetricPoint) -> Value {
+    let value = if point.value.is_nan() {
+        json!("NaN")
+    } else if point.value == f64::INFINITY {
+        json!("Infinity")
+    } else if point.value == f64::NEG_INFINITY {
+        json!("-Infinity")
+    } else {
+        json!(point.value)
+    };
+    json!({ "key": key, "value": value, "timestamp": point.timestamp_ms, "step": point.step })
+}
+
+/// The path behind the proxy of an `mlflow-artifacts:/path` or `mlflow-artifacts://host/path`
+/// URI; `None` for any other kind of location.
+pub fn proxy_path(uri: &str) -> Option<String> {
+    let rest = uri.strip_prefix("mlflow-artifacts:")?;
+    let path = match rest.strip_prefix("//") {
+        Some(with_authority) => with_authority.split_once('/').map_or("", |(_, path)| path),
+        None => rest,
+    };
+    Some(path.trim_matches('/').to_owned())
+}
+
+/// Regular files under `folder`, `/`-separated relative paths, sorted; symlinks not followed.
+fn files_under(folder: &Path) -> anyhow::Result<Vec<String>> {
+    let mut files = Vec::new();
+    if !folder.is_dir() {
+        return Ok(files);
+    }
+    let mut pending: Vec<PathBuf> = vec![PathBuf::new()];
+    while let Some(relative) = pending.pop() {
+        let here = folder.join(&relative);
+        for entry in
+            std::fs::read_dir(&here).with_context(|| format!("reading {}", here.display()))?
+        {
+            let entry = entry.with_context(|| format!("reading {}", here.display()))?;
+            let kind = entry.file_type()?;
+            let name = relative.join(entry.file_name());
+            if kind.is_dir() {
+                pending.push(name);
+            } else if kind.is_file() {
+                let parts: Vec<String> = name
+                    .components()
+                    .map(|part| part.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                files.push(parts.join("/"));
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Every run of the source experiment, deleted ones included.
+pub fn source_runs(source: &dyn Store, experiment: ExperimentId) -> anyhow::Result<Vec<Run>> {
+    let mut runs = Vec::new();
+    let mut offset = 0;
+    loop {
+        let page = source.search_runs(&RunSearch {
+            experiment_ids: vec![experiment],
+            view: ViewType::All,
+            max_results: PAGE,
+            offset,
+            ..RunSearch::default()
+        })?;
+        let empty = page.runs.is_empty();
+        runs.extend(page.runs);
+        match page.next_offset {
+            Some(next) if !empty => offset = next,
+            _ => return Ok(runs),
+        }
+    }
+}
+
+/// The runs of destination experiment `experiment_id` that carry [`COPIED_FROM`], by source id.
+pub fn copies_in(
+    client: &MlflowClient,
+    experiment_id: &str,
+) -> anyhow::Result<HashMap<String, Vec<DestinationRun>>> {
+    let mut found: HashMap<String, Vec<DestinationRun>> = HashMap::new();
+    let mut token: Option<String> = None;
+    loop {
+        let mut body = json!({
+            "experiment_ids": [experiment_id],
+            "filter": format!("tags.`{COPIED_FROM}` LIKE '%'"),
+            "run_view_type": "ALL",
+            "max_results": PAGE,
+        });
+        if let Some(token) = &token {
+            body["page_token"] = json!(token);
+        }
+        let page = client.post(
+            "runs/search",
+            &body,
+            &format!("the copied runs of experiment {experiment_id}"),
+        )?;
+        for run in page["runs"].as_array().into_iter().flatten() {
+            let there = destination_run(run);
+            let source_id = there
+                .tags
+                .iter()
+                .find(|(key, _)| key == COPIED_FROM)
+                .map(|(_, value)| value.clone());
+            if let Some(source_id) = source_id {
+                found.entry(source_id).or_default().push(there);
+            }
+        }
+        match page["next_page_token"].as_str() {
+            Some(next) if !next.is_empty() => token = Some(next.to_owned()),
+            _ => return Ok(found),
+        }
+    }
+}
+
+/// A run as MLflow's JSON gives it.
+pub fn destination_run(run: &Value) -> DestinationRun {
+    let pairs = |field: &str| -> Vec<(String, String)> {
+        run["data"][field]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|pair| {
+                (
+                    pair["key"].as_str().unwrap_or_default().to_owned(),
+                    pair["value"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let mut metric_keys: Vec<String> = run["data"]["metrics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|metric| metric["key"].as_str().map(str::to_owned))
+        .collect();
+    metric_keys.sort();
+    metric_keys.dedup();
+    DestinationRun {
+        run_id: run["info"]["run_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        status: run["info"]["status"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        deleted: run["info"]["lifecycle_stage"].as_str() == Some("deleted"),
+        params: pairs("params").len(),
+        tags: pairs("tags"),
+        metric_keys,
+    }
+}
+
+/// How many points the destination holds for one metric of one run.
+pub fn history_len(client: &MlflowClient, run_id: &str, key: &str) -> anyhow::Result<u64> {
+    let entity = format!("metric '{key}' of run {run_id}");
+    let mut count = 0_u64;
+    let mut token: Option<String> = None;
+    loop {
+        let mut query = vec![("run_id", run_id), ("metric_key", key)];
+        if let Some(token) = &token {
+            query.push(("page_token", token.as_str()));
+        }
+        let page = client.get("metrics/get-history", &query, &entity)?;
+        count += page["metrics"].as_array().map_or(0, Vec::len) as u64;
+        match page["next_page_token"].as_str() {
+            Some(next) if !next.is_empty() => token = Some(next.to_owned()),
+            _ => return Ok(count),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::proxy_path;
+
+    #[test]
+    fn only_proxied_locations_have_a_path() {
+        assert_eq!(
+            proxy_path("mlflow-artifacts:/1/abc/artifacts").as_deref(),
+            Some("1/abc/artifacts")
+        );
+        assert_eq!(
+            proxy_path("mlflow-artifacts://host:5000/1/abc/artifacts").as_deref(),
+            Some("1/abc/artifacts")
+        );
+        assert_eq!(proxy_path("s3://bucket/1/abc/artifacts"), None);
+        assert_eq!(proxy_path("/tmp/mlruns/1/abc/artifacts"), None);
+    }
+}
