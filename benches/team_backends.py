@@ -64,11 +64,15 @@ class TeamBackends:
                             aws_secret_access_key=S3_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
 
     def delete_prefix(self, prefix):
-        """Deletes every object under `prefix` (so that the disk holds one 1 GB copy at a time)."""
+        """Deletes every object under `prefix` and has SeaweedFS give the space back at once
+        (its master's vacuum), so that the disk holds one 1 GB copy at a time."""
         client = self.s3_client()
         for page in client.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix):
             for item in page.get("Contents", []):
                 client.delete_object(Bucket=BUCKET, Key=item["Key"])
+        with open(os.path.join(self.s3_dir, "ports")) as ports:
+            master = ports.read().split()[0]
+        requests.get(f"http://127.0.0.1:{master}/vol/vacuum?garbageThreshold=0.0001", timeout=300)
 
 
 def direct_transfer(backends, local, size_mb):
