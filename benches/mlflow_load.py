@@ -24,6 +24,22 @@ Run from the repository root with the venv of scripts/test-mlflow-compat.sh:
   # only the get-history-bulk workload:
   .venv/bin/python benches/mlflow_load.py --cairn target/release/cairn --history-bulk-only
 
+With `--team` both servers run on the same team backends instead: one throwaway PostgreSQL
+cluster (scripts/test-postgres.sh; a database per server) and one SeaweedFS S3 server
+(scripts/test-s3.sh; a prefix per server of one bucket), `mlflow server --backend-store-uri
+postgresql+psycopg2://... --artifacts-destination s3://... --serve-artifacts` beside `cairn serve
+--database postgresql://... --artifacts s3://...`. It measures log-batch, runs/search over
+--runs runs (default 100,000: Cairn's all made through REST by 16 clients; MLflow's first
+--mlflow-rest-runs through REST the same way, the rest inserted into MLflow's own tables in SQL,
+see team_backends.py), get-history of a --points metric (default 1,000,000: Cairn's logged through
+log-batch, MLflow's inserted in SQL), the 1 GB upload and download through each server and
+straight to SeaweedFS with boto3, and, on Cairn only, 16 concurrent writers for 60 s verified
+point by point. It needs psycopg2-binary and boto3 (benches/requirements.txt) and SeaweedFS
+(scripts/s3-venv.sh):
+
+  scripts/mlflow-venv.sh && scripts/s3-venv.sh && .venv/bin/pip install -r benches/requirements.txt
+  .venv/bin/python benches/mlflow_load.py --cairn target/release/cairn --team
+
 Everything goes to 127.0.0.1 servers this script starts and stops; every loop is bounded.
 """
 
@@ -40,6 +56,8 @@ import threading
 import time
 
 import requests
+
+import team_backends
 
 
 def free_port():
@@ -62,25 +80,51 @@ def wait_healthy(url, process, seconds=120):
     raise RuntimeError(f"{url} did not become healthy")
 
 
-def start_mlflow(folder):
+def start_mlflow(folder, team=None):
+    """`mlflow server` on SQLite and a folder, or with `team` = (database URL, artifact URI,
+    environment) on PostgreSQL and S3."""
     port = free_port()
+    backend, artifacts, env = (f"sqlite:///{folder}/mlflow.db", f"{folder}/artifacts", {})
+    if team:
+        database, artifacts, env = team
+        # SQLAlchemy 2.1 reads a bare postgresql:// as psycopg 3: name the driver installed.
+        backend = database.replace("postgresql://", "postgresql+psycopg2://", 1)
     command = [
         sys.executable, "-m", "mlflow", "server",
-        "--backend-store-uri", f"sqlite:///{folder}/mlflow.db",
-        "--artifacts-destination", f"{folder}/artifacts",
+        "--backend-store-uri", backend, "--artifacts-destination", artifacts,
         "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
-    ]
+    ] + (["--serve-artifacts"] if team else [])
     log = open(os.path.join(folder, "mlflow.log"), "w")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
+                               env={**os.environ, **env})
     return process, f"http://127.0.0.1:{port}"
 
 
-def start_cairn(binary, folder):
+def start_cairn(binary, folder, team=None):
+    """`cairn serve` on a store file, or with `team` on PostgreSQL and S3."""
     port = free_port()
     command = [binary, "--store", f"{folder}/cairn.db", "serve", "--port", str(port)]
+    env = {}
+    if team:
+        database, artifacts, env = team
+        command = [binary, "--database", database, "serve", "--port", str(port),
+                   "--artifacts", artifacts]
     log = open(os.path.join(folder, "cairn.log"), "w")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
+                               env={**os.environ, **env})
     return process, f"http://127.0.0.1:{port}"
+
+
+def median_timed(call, samples, budget_seconds):
+    """Median seconds of `call()` over `samples` calls, fewer when they pass `budget_seconds`
+    (at least one); answers (median, how many)."""
+    times, spent = [], 0.0
+    while len(times) < samples and (not times or spent < budget_seconds):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+        spent += times[-1]
+    return sorted(times)[len(times) // 2], len(times)
 
 
 def process_tree(pid):
@@ -180,9 +224,14 @@ def bench_log_batch(url, requests_per_client, clients=4):
     return clients * requests_per_client * 1000 / elapsed
 
 
-def bench_search(url, run_count, workers=4, big_page=False):
+def bench_search(url, run_count, workers=4, big_page=False, rest_runs=None, seed=None,
+                 samples=5, budget_seconds=600):
+    """Fills an experiment with `run_count` runs, the first `rest_runs` (default all) through
+    REST and the rest by `seed(experiment_id, first, last)`; answers (seconds the REST fill took,
+    runs made through REST, {query: median ms})."""
     session = requests.Session()
     experiment_id = new_experiment(session, url, "load-search")
+    rest_runs = run_count if rest_runs is None else min(rest_runs, run_count)
 
     def make(index):
         local = requests.Session()
@@ -195,8 +244,10 @@ def bench_search(url, run_count, workers=4, big_page=False):
 
     started = time.perf_counter()
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        list(pool.map(make, range(run_count)))
+        list(pool.map(make, range(rest_runs)))
     fill_seconds = time.perf_counter() - started
+    if rest_runs < run_count:
+        seed(experiment_id, rest_runs, run_count)
     queries = {
         "search: metrics.m1 > 0.5 and params.p1 = 'v3', order metrics.m2 DESC": {
             "filter": "metrics.m1 > 0.5 and params.p1 = 'v3'", "order_by": ["metrics.m2 DESC"]},
@@ -210,25 +261,27 @@ def bench_search(url, run_count, workers=4, big_page=False):
     for label, query in queries.items():
         body = {"experiment_ids": [experiment_id], "max_results": 100, **query}
         api(session, url, "POST", "runs/search", json=body)  # warm
-        samples = []
-        for _ in range(5):
-            started = time.perf_counter()
-            api(session, url, "POST", "runs/search", json=body)
-            samples.append(time.perf_counter() - started)
-        timings[label] = sorted(samples)[len(samples) // 2] * 1000
-    return fill_seconds, timings
+        median, _ = median_timed(lambda: api(session, url, "POST", "runs/search", json=body),
+                                 samples, budget_seconds)
+        timings[label] = median * 1000
+    return fill_seconds, rest_runs, timings
 
 
-def bench_history(url, points):
+def bench_history(url, points, seed=None, budget_seconds=1e9):
+    """Logs a `points`-point metric (through log-batch, or by `seed(run_id, key, points)`);
+    answers (median ms of reading it all in pages of 25,000, median ms of the sampled read,
+    how many full reads were timed)."""
     session = requests.Session()
     experiment_id = new_experiment(session, url, "load-history")
     run_id = new_run(session, url, experiment_id)
-    for start in range(0, points, 1000):
-        api(session, url, "POST", "runs/log-batch",
-            json={"run_id": run_id, "metrics": metrics_batch("long", start, 1000)})
-    samples = []
-    for _ in range(3):
-        started = time.perf_counter()
+    if seed:
+        seed(run_id, "long", points)
+    else:
+        for start in range(0, points, 1000):
+            api(session, url, "POST", "runs/log-batch",
+                json={"run_id": run_id, "metrics": metrics_batch("long", start, 1000)})
+
+    def read_all():
         token, received = None, 0
         for _ in range(points // 25000 + 2):
             params = {"run_id": run_id, "metric_key": "long", "max_results": 25000}
@@ -240,7 +293,8 @@ def bench_history(url, points):
             if not token:
                 break
         assert received == points, received
-        samples.append(time.perf_counter() - started)
+
+    paged, reads = median_timed(read_all, 3, budget_seconds)
     bulk = []
     for _ in range(3):
         started = time.perf_counter()
@@ -248,7 +302,7 @@ def bench_history(url, points):
                    params={"run_ids": [run_id], "metric_key": "long", "max_results": 2500})
         assert 0 < len(page.get("metrics", [])) <= 2 * 2500, len(page.get("metrics", []))
         bulk.append(time.perf_counter() - started)
-    return sorted(samples)[1] * 1000, sorted(bulk)[1] * 1000
+    return paged * 1000, sorted(bulk)[1] * 1000, reads
 
 
 def bench_history_bulk(url, run_count, points):
@@ -295,16 +349,16 @@ def write_random_file(path, size_mb):
             file.write(rng.randbytes(16 * 1024 * 1024))
 
 
-def bench_upload(url, pid, size_mb, folder):
-    """Logs a `size_mb` MiB file with the real client, proxy multipart upload on; answers
-    (MB/s, server RSS before it and its peak sampled during it in MB, how it travelled)."""
+def bench_upload(url, pid, local, size_mb, download_to=None):
+    """Logs the `size_mb` MiB file `local` with the real client, proxy multipart upload on, and
+    with `download_to` (a folder) downloads it back with the client; answers a dict: upload and
+    download MB/s, the server's RSS before and its peak sampled during each, how the parts
+    travelled."""
     import mlflow
     from mlflow.store.artifact.http_artifact_repo import HttpArtifactRepository
 
     os.environ["MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD"] = "true"
     os.environ["MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"] = "false"
-    local = os.path.join(folder, "checkpoint.bin")
-    write_random_file(local, size_mb)
     outcome = {}
     original = HttpArtifactRepository.create_multipart_upload
 
@@ -315,39 +369,60 @@ def bench_upload(url, pid, size_mb, folder):
             outcome["refused"] = getattr(getattr(error, "response", None), "status_code", error)
             raise
         outcome["parts"] = len(created.credentials)
+        part_url = created.credentials[0].url if created.credentials else ""
+        outcome["through"] = ("the server" if part_url.startswith(url) or "/mlflow-artifacts/"
+                              in part_url else "straight to the S3 server (presigned)")
         return created
 
     HttpArtifactRepository.create_multipart_upload = recording
     mlflow.set_tracking_uri(url)
     mlflow.set_experiment("load-upload")
+    megabytes = size_mb * 1024 * 1024 / 1e6
+    found = {}
     try:
-        with mlflow.start_run():
+        with mlflow.start_run() as run:
             sampler = RssSampler(pid)
             sampler.sample()
-            before_rss = sampler.peak_rss_kib / 1024
+            found["before_rss"] = sampler.peak_rss_kib / 1024
             sampler.start()
             started = time.perf_counter()
             mlflow.log_artifact(local)
-            seconds = time.perf_counter() - started
-            peak_rss, _ = sampler.stop()
+            found["up"] = megabytes / (time.perf_counter() - started)
+            found["up_rss"], _ = sampler.stop()
+            if download_to:
+                sampler = RssSampler(pid)
+                sampler.start()
+                started = time.perf_counter()
+                back = mlflow.artifacts.download_artifacts(
+                    run_id=run.info.run_id, artifact_path=os.path.basename(local),
+                    dst_path=download_to)
+                found["down"] = megabytes / (time.perf_counter() - started)
+                found["down_rss"], _ = sampler.stop()
+                if os.path.getsize(back) != os.path.getsize(local):
+                    raise RuntimeError(f"{back} differs in size from {local}")
+                os.remove(back)
     finally:
         HttpArtifactRepository.create_multipart_upload = original
-        os.remove(local)
     if "parts" in outcome:
-        how = f"mpu, {outcome['parts']} parts"
+        found["how"] = f"mpu, {outcome['parts']} parts, {outcome['through']}"
     else:
-        how = f"plain PUT (mpu: {outcome.get('refused', 'not tried')})"
-    return size_mb * 1024 * 1024 / 1e6 / seconds, before_rss, peak_rss, how
+        found["how"] = f"plain PUT (mpu: {outcome.get('refused', 'not tried')})"
+    return found
 
 
 def measure_upload(name, url, pid, args, folder):
     print(f"[{name}] upload of {args.upload_mb} MiB ...", file=sys.stderr)
-    rate, before_rss, peak_rss, how = bench_upload(url, pid, args.upload_mb, folder)
+    local = os.path.join(folder, "checkpoint.bin")
+    write_random_file(local, args.upload_mb)
+    try:
+        found = bench_upload(url, pid, local, args.upload_mb)
+    finally:
+        os.remove(local)
     return {
-        f"log_artifact of {args.upload_mb:,} MiB, proxy multipart on (MB/s)": f"{rate:.0f}",
-        "  server RSS before it (MB)": f"{before_rss:.1f}",
-        "  peak sampled server RSS during it (MB)": f"{peak_rss:.1f}",
-        "  how the bytes travelled": how,
+        f"log_artifact of {args.upload_mb:,} MiB, proxy multipart on (MB/s)": f"{found['up']:.0f}",
+        "  server RSS before it (MB)": f"{found['before_rss']:.1f}",
+        "  peak sampled server RSS during it (MB)": f"{found['up_rss']:.1f}",
+        "  how the bytes travelled": found["how"],
     }
 
 
@@ -358,23 +433,151 @@ def measure(name, url, args):
     rows = {"log-batch, 1,000 metrics/request, 4 clients (metrics/s)":
             f"{bench_log_batch(url, args.batches):,.0f}"}
     print(f"[{name}] filling {args.runs} runs ...", file=sys.stderr)
-    fill, searches = bench_search(url, args.runs, big_page=args.big_page)
+    fill, _, searches = bench_search(url, args.runs, big_page=args.big_page)
     rows[f"create {args.runs:,} runs with 5 params + 5 metrics, 4 clients (s)"] = f"{fill:.1f}"
     for label, millis in searches.items():
         rows[f"{label} (ms)"] = f"{millis:.1f}"
     print(f"[{name}] history ...", file=sys.stderr)
-    paged, bulk = bench_history(url, args.points)
+    paged, bulk, _ = bench_history(url, args.points)
     rows[f"get-history of a {args.points:,}-point metric, pages of 25,000 (ms)"] = f"{paged:.0f}"
     rows["get-history-bulk-interval of it, 2,500 points (ms)"] = f"{bulk:.1f}"
     return measure_history_bulk(name, url, args, rows)
+
+
+def measure_team(name, url, pid, args, team, database, direct):
+    """The team workloads (see the module's doc) against one server on the shared backends."""
+    seed_runs = seed_history = None
+    rest_runs = args.runs
+    if name == "mlflow":
+        rest_runs = args.mlflow_rest_runs
+        seed_runs = lambda e, first, last: team_backends.seed_mlflow_runs(database, e, first, last)
+        seed_history = lambda run_id, key, n: team_backends.seed_mlflow_history(
+            database, run_id, key, n)
+    print(f"[{name}] log-batch ...", file=sys.stderr)
+    rows = {"log-batch, 1,000 metrics/request, 4 clients (metrics/s)":
+            f"{bench_log_batch(url, args.batches):,.0f}"}
+    print(f"[{name}] filling {args.runs} runs ...", file=sys.stderr)
+    fill, made, searches = bench_search(url, args.runs, workers=16, rest_runs=rest_runs,
+                                        seed=seed_runs, samples=5, budget_seconds=60)
+    rows["runs made through REST (5 params + 5 metrics), 16 clients; rest in SQL"] = (
+        f"{made:,}; {args.runs - made:,}")
+    rows["  REST runs made per second"] = f"{made / fill:,.0f}"
+    for label, millis in searches.items():
+        rows[f"{label.replace('search:', f'search {args.runs:,} runs:')} (ms)"] = f"{millis:.1f}"
+    print(f"[{name}] history of {args.points} points ...", file=sys.stderr)
+    paged, bulk, reads = bench_history(url, args.points, seed=seed_history, budget_seconds=240)
+    rows[f"get-history of a {args.points:,}-point metric, pages of 25,000 (ms)"] = f"{paged:,.0f}"
+    rows["  full reads timed (median taken)"] = str(reads)
+    rows["  points logged through log-batch or inserted in SQL"] = (
+        "SQL" if seed_history else "log-batch")
+    rows["get-history-bulk-interval of it, 2,500 points (ms)"] = f"{bulk:.1f}"
+    if args.upload_mb > 0:
+        print(f"[{name}] upload and download of {args.upload_mb} MiB ...", file=sys.stderr)
+        found = team_backends_transfer(url, pid, args, name, team)
+        up, down = direct
+        rows[f"log_artifact of {args.upload_mb:,} MiB, proxy multipart on (MB/s)"] = (
+            f"{found['up']:.0f} ({100 * found['up'] / up:.0f}%)")
+        rows["  how the bytes travelled"] = found["how"]
+        rows["download_artifacts of it (MB/s)"] = f"{found['down']:.0f} ({100 * found['down'] / down:.0f}%)"
+        rows["  peak sampled server RSS: upload / download (MB)"] = (
+            f"{found['up_rss']:.0f} / {found['down_rss']:.0f}")
+    if name == "cairn" and args.writers_seconds > 0:
+        print(f"[{name}] 16 writers for {args.writers_seconds} s ...", file=sys.stderr)
+        found = team_backends.concurrent_writers(url, api, new_experiment, new_run, writers=16,
+                                                 seconds=args.writers_seconds)
+        rows[f"16 writers x {args.writers_seconds} s, 100 points/request: points stored"] = (
+            f"{found['points']:,}")
+        rows["  points/s; requests refused or failed"] = f"{found['rate']:,.0f}; {found['errors']}"
+        rows["  every acknowledged point stored once (get-history)"] = (
+            "yes" if found["exact"] else "NO")
+    return rows
+
+
+def team_backends_transfer(url, pid, args, name, team):
+    folder = tempfile.mkdtemp(prefix=f"load-{name}-download-")
+    try:
+        return bench_upload(url, pid, args.team_file, args.upload_mb, download_to=folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        args.team_backends.delete_prefix(f"{name}/")
+
+
+def run_team(args):
+    """Both servers on one PostgreSQL cluster and one S3 server; answers {server: rows}."""
+    backends = team_backends.TeamBackends(free_port)
+    args.team_backends = backends
+    results = {}
+    try:
+        direct = (0.0, 0.0)
+        if args.upload_mb > 0:
+            args.team_file = os.path.join(backends.folder, "checkpoint.bin")
+            write_random_file(args.team_file, args.upload_mb)
+            print(f"[s3] direct upload and download of {args.upload_mb} MiB ...", file=sys.stderr)
+            direct = team_backends.direct_transfer(backends, args.team_file, args.upload_mb)
+        for name in ["mlflow", "cairn"]:
+            if args.only and args.only != name:
+                continue
+            folder = tempfile.mkdtemp(prefix=f"load-{name}-")
+            database = backends.database(f"{name}_bench")
+            team = (database, f"s3://{team_backends.BUCKET}/{name}", backends.env)
+            process, url = (start_mlflow(folder, team) if name == "mlflow"
+                            else start_cairn(os.path.abspath(args.cairn), folder, team))
+            try:
+                wait_healthy(url, process)
+                sampler = RssSampler(process.pid)
+                sampler.start()
+                results[name] = measure_team(name, url, process.pid, args, team, database,
+                                             direct)
+                peak_rss, hwm = sampler.stop()
+                results[name]["server memory: peak sampled RSS over all of it (MB)"] = (
+                    f"{peak_rss:.1f}")
+                results[name]["server memory: VmHWM, summed over its processes (MB)"] = (
+                    f"{hwm:.1f}")
+            finally:
+                process.terminate()
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                shutil.rmtree(folder, ignore_errors=True)
+        if args.upload_mb > 0:
+            results["S3 alone (boto3)"] = {
+                f"log_artifact of {args.upload_mb:,} MiB, proxy multipart on (MB/s)":
+                    f"{direct[0]:.0f}",
+                "download_artifacts of it (MB/s)": f"{direct[1]:.0f}"}
+    finally:
+        backends.stop()
+    return results
+
+
+def print_table(results):
+    labels = []
+    for rows in results.values():
+        labels.extend(label for label in rows if label not in labels)
+    width = max(len(label) for label in labels)
+    names = list(results)
+    column = max([14] + [len(str(value)) for rows in results.values() for value in rows.values()]
+                 + [len(n) for n in names])
+    print(f"{'workload':<{width}}  " + "  ".join(f"{n:>{column}}" for n in names))
+    for label in labels:
+        print(f"{label:<{width}}  "
+              + "  ".join(f"{results[n].get(label, '-'):>{column}}" for n in names))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cairn", default="target/release/cairn", help="the cairn binary")
-    parser.add_argument("--runs", type=int, default=10_000)
-    parser.add_argument("--points", type=int, default=100_000)
+    parser.add_argument("--runs", type=int,
+                        help="runs searched (default 10,000; with --team 100,000)")
+    parser.add_argument("--points", type=int,
+                        help="points of the history read (default 100,000; with --team 1,000,000)")
+    parser.add_argument("--team", action="store_true",
+                        help="both servers on one PostgreSQL cluster and one S3 server (SeaweedFS)")
+    parser.add_argument("--mlflow-rest-runs", type=int, default=200,
+                        help="with --team: MLflow's runs made through REST; the rest in SQL")
+    parser.add_argument("--writers-seconds", type=int, default=60,
+                        help="with --team: how long Cairn's 16 concurrent writers write (0: skip)")
     parser.add_argument("--batches", type=int, default=25, help="log-batch requests per client")
     parser.add_argument("--bulk-runs", type=int, default=10,
                         help="runs read by get-history-bulk, each of --points points")
@@ -388,6 +591,13 @@ def main():
     parser.add_argument("--only-upload", action="store_true",
                         help="measure only the multipart upload")
     args = parser.parse_args()
+    if args.runs is None:
+        args.runs = 100_000 if args.team else 10_000
+    if args.points is None:
+        args.points = 1_000_000 if args.team else 100_000
+    if args.team:
+        print_table(run_team(args))
+        return
     results = {}
     for name in ["mlflow", "cairn"]:
         if args.only and args.only != name:
@@ -415,14 +625,7 @@ def main():
             except subprocess.TimeoutExpired:
                 process.kill()
             shutil.rmtree(folder, ignore_errors=True)
-    labels = list(next(iter(results.values())).keys())
-    width = max(len(label) for label in labels)
-    names = list(results)
-    column = max([14] + [len(str(value)) for rows in results.values() for value in rows.values()])
-    print(f"{'workload':<{width}}  " + "  ".join(f"{n:>{column}}" for n in names))
-    for label in labels:
-        print(f"{label:<{width}}  "
-              + "  ".join(f"{results[n][label]:>{column}}" for n in names))
+    print_table(results)
 
 
 if __name__ == "__main__":
