@@ -110,8 +110,15 @@ def source(tmp_path_factory):
     client.log_artifact(run_id, str(notes), artifact_path="notes")
     frame = pd.DataFrame({"a": [1, 2, 3]})
     mlflow.set_tracking_uri(url)
-    with mlflow.start_run(run_id=run_id):
-        mlflow.log_input(mlflow.data.from_pandas(frame, name="train-set"), context="training")
+    # Resuming a run checks it against the active experiment an earlier test may have set.
+    fluent = mlflow.tracking.fluent
+    active = fluent._active_experiment_id
+    fluent._active_experiment_id = None
+    try:
+        with mlflow.start_run(run_id=run_id):
+            mlflow.log_input(mlflow.data.from_pandas(frame, name="train-set"), context="training")
+    finally:
+        fluent._active_experiment_id = active
     client.set_terminated(run_id, "FINISHED")
     gone = client.create_run(experiment_id, run_name="deleted-one")
     client.log_metric(gone.info.run_id, "x", 1.0)
