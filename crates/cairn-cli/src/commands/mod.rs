@@ -94,14 +94,24 @@ impl Opened {
 /// Opens the database `--database` names, else the store file at `path`.
 fn open(cli: &Cli, path: &Path) -> anyhow::Result<Opened> {
     if let Some(url) = &cli.database {
-        let artifacts = database_artifacts()?;
-        let store = PostgresStore::connect(url, &artifacts)
-            .with_context(|| format!("opening the store in {}", redacted_url(url)))?;
-        return Ok(Opened::Database(Arc::new(store)));
+        let store = open_database(url, &database_artifacts()?, "the store in")?;
+        return Ok(Opened::Database(store));
     }
     let store = SqliteStore::open_with_durability(path, cli.durability.into())
         .with_context(|| format!("opening the store {}", path.display()))?;
     Ok(Opened::Local(Arc::new(store)))
+}
+
+/// Connects to the database at `url` (named `what` in errors, without its password), keeping
+/// Cairn's own artifacts in `artifacts`.
+pub(crate) fn open_database(
+    url: &str,
+    artifacts: &Path,
+    what: &str,
+) -> anyhow::Result<Arc<dyn Store>> {
+    let store = PostgresStore::connect(url, artifacts)
+        .with_context(|| format!("opening {what} {}", redacted_url(url)))?;
+    Ok(Arc::new(store))
 }
 
 /// Where a database store keeps artifacts stored by Cairn itself: `./cairn-artifacts` of the

@@ -13,8 +13,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use cairn_core::store::copy::{Census, copy_store};
-use cairn_core::store::redacted_url;
-use cairn_core::{PostgresStore, SqliteStore, Store};
+use cairn_core::{SqliteStore, Store};
 use serde_json::json;
 
 use crate::args::StoreCopyArgs;
@@ -118,9 +117,7 @@ fn census_json(census: &Census) -> serde_json::Value {
 /// A database URL opens a PostgreSQL store; anything else is a store file.
 fn open(target: &str, artifacts: &Path, role: &str) -> anyhow::Result<Arc<dyn Store>> {
     if target.starts_with("postgresql://") || target.starts_with("postgres://") {
-        let store = PostgresStore::connect(target, artifacts)
-            .with_context(|| format!("opening the {role} {}", redacted_url(target)))?;
-        return Ok(Arc::new(store));
+        return super::open_database(target, artifacts, &format!("the {role}"));
     }
     let store = SqliteStore::open(Path::new(target))
         .with_context(|| format!("opening the {role} store file {target}"))?;

@@ -29,21 +29,10 @@ pub(crate) fn routes() -> Router<Shared> {
 async fn health(State(state): State<Shared>) -> Response {
     let location = state.store.location();
     let store_check = state.call(|store| store.get_experiment(ExperimentId::DEFAULT).map(drop));
-    let store_check = async {
-        match tokio::time::timeout(HEALTH_TIMEOUT, store_check).await {
-            Ok(Ok(())) => None,
-            Ok(Err(error)) => Some(error.message),
-            Err(_) => Some(format!("no answer within {} s", HEALTH_TIMEOUT.as_secs())),
-        }
-    };
-    let artifacts_check = async {
-        match tokio::time::timeout(HEALTH_TIMEOUT, state.artifacts.check()).await {
-            Ok(Ok(())) => None,
-            Ok(Err(error)) => Some(error.to_string()),
-            Err(_) => Some(format!("no answer within {} s", HEALTH_TIMEOUT.as_secs())),
-        }
-    };
-    let (store_failure, artifacts_failure) = tokio::join!(store_check, artifacts_check);
+    let (store_failure, artifacts_failure) = tokio::join!(
+        failure_within(store_check, |error| error.message),
+        failure_within(state.artifacts.check(), |error| error.to_string()),
+    );
     if store_failure.is_none() && artifacts_failure.is_none() {
         return (StatusCode::OK, "OK").into_response();
     }
@@ -66,6 +55,18 @@ async fn health(State(state): State<Shared>) -> Response {
         "message": problems.join("; "),
     });
     (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response()
+}
+
+/// What went wrong with `check`, if anything, waiting at most [`HEALTH_TIMEOUT`].
+async fn failure_within<E>(
+    check: impl std::future::Future<Output = Result<(), E>>,
+    describe: impl FnOnce(E) -> String,
+) -> Option<String> {
+    match tokio::time::timeout(HEALTH_TIMEOUT, check).await {
+        Ok(Ok(())) => None,
+        Ok(Err(error)) => Some(describe(error)),
+        Err(_) => Some(format!("no answer within {} s", HEALTH_TIMEOUT.as_secs())),
+    }
 }
 
 async fn metrics(State(state): State<Shared>) -> Response {

@@ -3,7 +3,8 @@
 
 use crate::error::StoreResult;
 use crate::model::{
-    ExperimentId, ImportMode, ImportedInput, ImportedRun, IndexedArtifact, Run, ViewType,
+    ExperimentId, ImportMode, ImportedInput, ImportedRun, IndexedArtifact, ModelInput, Run,
+    ViewType,
 };
 use crate::store::{RunSearch, Store};
 
@@ -37,18 +38,18 @@ pub(super) fn copy_runs(
                 skipped += 1;
                 continue;
             }
-            batch.push(read_run(source, run)?);
-            extras.push(run);
+            let (imported, model_inputs) = read_run(source, run)?;
+            batch.push(imported);
+            extras.push((run, model_inputs));
         }
         if !batch.is_empty() {
             destination.import_runs(&batch, ImportMode::Replace, &[])?;
-            for run in extras {
+            for (run, model_inputs) in extras {
                 for data in &run.data {
                     destination.set_data_hash(&run.info.run_id, data)?;
                 }
-                let io = source.run_io(&run.info.run_id)?;
-                if !io.model_inputs.is_empty() {
-                    destination.log_run_model_inputs(&run.info.run_id, &io.model_inputs)?;
+                if !model_inputs.is_empty() {
+                    destination.log_run_model_inputs(&run.info.run_id, &model_inputs)?;
                 }
             }
             copied += batch.len() as u64;
@@ -84,8 +85,9 @@ fn already_there(destination: &dyn Store, run: &Run) -> bool {
         && there.data == run.data
 }
 
-/// Everything of `run` an import writes.
-fn read_run(source: &dyn Store, run: &Run) -> StoreResult<ImportedRun> {
+/// Everything of `run` an import writes, and the LoggedModels it used as inputs (written after
+/// the import: the import has no field for them).
+fn read_run(source: &dyn Store, run: &Run) -> StoreResult<(ImportedRun, Vec<ModelInput>)> {
     let run_id = &run.info.run_id;
     let mut metrics = Vec::with_capacity(run.metrics.len());
     for metric in &run.metrics {
@@ -95,6 +97,7 @@ fn read_run(source: &dyn Store, run: &Run) -> StoreResult<ImportedRun> {
         ));
     }
     let io = source.run_io(run_id)?;
+    let model_inputs = io.model_inputs;
     let inputs = io
         .dataset_inputs
         .into_iter()
@@ -120,7 +123,7 @@ fn read_run(source: &dyn Store, run: &Run) -> StoreResult<ImportedRun> {
         })
         .collect();
     let info = &run.info;
-    Ok(ImportedRun {
+    let imported = ImportedRun {
         run_id: run_id.clone(),
         experiment_id: info.experiment_id,
         run_name: info.run_name.clone(),
@@ -145,5 +148,6 @@ fn read_run(source: &dyn Store, run: &Run) -> StoreResult<ImportedRun> {
             .into_iter()
             .map(|output| (output.model_id, output.step))
             .collect(),
-    })
+    };
+    Ok((imported, model_inputs))
 }

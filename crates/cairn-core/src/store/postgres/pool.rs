@@ -3,6 +3,7 @@
 //! restart of Cairn.
 
 use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use postgres::{Client, NoTls};
@@ -18,7 +19,7 @@ pub(crate) struct Pool {
     config: postgres::Config,
     location: String,
     idle: Mutex<Vec<(Client, StatementCache)>>,
-    in_use: Mutex<usize>,
+    in_use: AtomicUsize,
 }
 
 /// Opens one connection to the configured server. A server that refuses who or what was asked
@@ -59,7 +60,7 @@ impl Pool {
             config,
             location,
             idle: Mutex::new(Vec::new()),
-            in_use: Mutex::new(0),
+            in_use: AtomicUsize::new(0),
         }
     }
 
@@ -83,7 +84,7 @@ impl Pool {
                 StatementCache::default(),
             ),
         };
-        *self.in_use.lock().unwrap_or_else(PoisonError::into_inner) += 1;
+        self.in_use.fetch_add(1, Ordering::Relaxed);
         Ok(Pooled {
             pool: self,
             client: Some(client),
@@ -99,7 +100,7 @@ impl Pool {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .len();
-        let in_use = *self.in_use.lock().unwrap_or_else(PoisonError::into_inner);
+        let in_use = self.in_use.load(Ordering::Relaxed);
         (idle, in_use)
     }
 }
@@ -153,11 +154,7 @@ impl DerefMut for Pooled<'_> {
 
 impl Drop for Pooled<'_> {
     fn drop(&mut self) {
-        *self
-            .pool
-            .in_use
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) -= 1;
+        self.pool.in_use.fetch_sub(1, Ordering::Relaxed);
         if let Some(client) = self.client.take() {
             if self.broken || client.is_closed() {
                 return;
