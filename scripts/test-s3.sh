@@ -38,6 +38,10 @@ start)
         exit 2
     fi
     mkdir -p "$dir/data"
+    # Each bucket is a collection with volumes of its own; SeaweedFS's default limit on volumes
+    # is the free disk divided by the volume size, which on a nearly full disk leaves no volume
+    # for a new bucket and every write waits. Volumes are not preallocated, so a fixed count
+    # costs nothing.
     # SeaweedFS's other servers (master, volume, filer, their gRPC ports) on free ports of their
     # own, chosen once per DIR so that a restart finds its data where it left it.
     if [[ ! -f "$dir/ports" ]]; then
@@ -56,7 +60,7 @@ PY
     AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-cairntestsecret}" \
     setsid "$weed" mini -dir="$dir/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
         -master.telemetry=false -admin.ui=false -webdav=false \
-        -s3.port.iceberg=0 -s3.port.lance=0 -bucket=cairn-test \
+        -s3.port.iceberg=0 -s3.port.lance=0 -bucket=cairn-test -volume.max=500 \
         -master.port="$master" -master.port.grpc="$master_grpc" \
         -volume.port="$volume" -volume.port.grpc="$volume_grpc" \
         -filer.port="$filer" -filer.port.grpc="$filer_grpc" \
