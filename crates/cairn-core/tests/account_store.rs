@@ -54,7 +54,10 @@ fn users_tokens_and_removal(store: &dyn Store) {
         .unwrap();
     let (found, _) = store.user_for_token("h1", 5_000).unwrap().unwrap();
     assert_eq!(found.username, "ana");
-    assert!(store.user_for_token("h2", 5_000).unwrap().is_none(), "expired");
+    assert!(
+        store.user_for_token("h2", 5_000).unwrap().is_none(),
+        "expired"
+    );
     assert_eq!(store.list_tokens(ana.id).unwrap(), vec![token.clone()]);
     store.set_admin("ana", true).unwrap();
     assert!(store.get_user("ana").unwrap().is_admin);
@@ -87,20 +90,42 @@ fn grants_groups_and_history(store: &dyn Store) {
         permission,
     };
     store
-        .set_grant(&grant(&experiment, Principal::User("bo".into()), Permission::Read), "root", 1)
+        .set_grant(
+            &grant(&experiment, Principal::User("bo".into()), Permission::Read),
+            "root",
+            1,
+        )
         .unwrap();
     store
-        .set_grant(&grant(&experiment, Principal::User("bo".into()), Permission::Edit), "root", 2)
+        .set_grant(
+            &grant(&experiment, Principal::User("bo".into()), Permission::Edit),
+            "root",
+            2,
+        )
         .unwrap();
     store
-        .set_grant(&grant(&experiment, Principal::Group("ml".into()), Permission::Manage), "root", 3)
+        .set_grant(
+            &grant(
+                &experiment,
+                Principal::Group("ml".into()),
+                Permission::Manage,
+            ),
+            "root",
+            3,
+        )
         .unwrap();
     store
-        .set_grant(&grant(&model, Principal::Group("ml".into()), Permission::Read), "root", 4)
+        .set_grant(
+            &grant(&model, Principal::Group("ml".into()), Permission::Read),
+            "root",
+            4,
+        )
         .unwrap();
     let on = store.grants_on(&experiment).unwrap();
     assert_eq!(
-        on.iter().map(|g| (g.principal.clone(), g.permission)).collect::<Vec<_>>(),
+        on.iter()
+            .map(|g| (g.principal.clone(), g.permission))
+            .collect::<Vec<_>>(),
         vec![
             (Principal::User("bo".into()), Permission::Edit),
             (Principal::Group("ml".into()), Permission::Manage)
@@ -138,10 +163,34 @@ fn grants_groups_and_history(store: &dyn Store) {
     assert_eq!(
         history,
         vec![
-            change(1, "root", Principal::User("bo".into()), None, Some(Permission::Read)),
-            change(2, "root", Principal::User("bo".into()), Some(Permission::Read), Some(Permission::Edit)),
-            change(3, "root", Principal::Group("ml".into()), None, Some(Permission::Manage)),
-            change(5, "ana", Principal::User("bo".into()), Some(Permission::Edit), None),
+            change(
+                1,
+                "root",
+                Principal::User("bo".into()),
+                None,
+                Some(Permission::Read)
+            ),
+            change(
+                2,
+                "root",
+                Principal::User("bo".into()),
+                Some(Permission::Read),
+                Some(Permission::Edit)
+            ),
+            change(
+                3,
+                "root",
+                Principal::Group("ml".into()),
+                None,
+                Some(Permission::Manage)
+            ),
+            change(
+                5,
+                "ana",
+                Principal::User("bo".into()),
+                Some(Permission::Edit),
+                None
+            ),
         ]
     );
     store.delete_group("ml").unwrap();

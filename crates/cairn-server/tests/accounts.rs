@@ -205,7 +205,7 @@ fn a_user_without_permission_is_refused_on_every_route_family_and_sees_nothing()
         Some(json!({"max_results": 100})),
     ));
     assert!(
-        searched["experiments"].as_array().map_or(true, |list| list
+        searched["experiments"].as_array().is_none_or(|list| list
             .iter()
             .all(|e| e["experiment_id"] != experiment.as_str())),
         "{searched}"
@@ -220,7 +220,7 @@ fn a_user_without_permission_is_refused_on_every_route_family_and_sees_nothing()
     assert!(
         models["registered_models"]
             .as_array()
-            .map_or(true, Vec::is_empty),
+            .is_none_or(Vec::is_empty),
         "{models}"
     );
     let listed = ok(call(

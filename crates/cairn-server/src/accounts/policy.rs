@@ -32,12 +32,11 @@ pub fn unauthenticated() -> Response {
     .into_response()
 }
 
-fn denied(what: &str, needed: Permission) -> Response {
+fn denied(what: &str, needed: Permission) -> ApiError {
     ApiError::new(
         "PERMISSION_DENIED",
         format!("permission denied: {what} needs {needed}"),
     )
-    .into_response()
 }
 
 /// Applies the route's policy to a request (on a server with accounts; others pass).
@@ -103,17 +102,26 @@ pub async fn authorize(State(state): State<Shared>, request: Request, next: Next
         caller: &caller,
         path_params: &path_params,
         args: args.as_mut(),
+        created: Vec::new(),
     };
     for need in std::iter::once(need).chain(also) {
-        if let Err(response) = context.check(need).await {
-            return response;
+        if let Err(error) = context.check(need).await {
+            return error.into_response();
         }
     }
+    let created = std::mem::take(&mut context.created);
     let mut request = request;
     if let Some(args) = args {
         request.extensions_mut().insert(PreparsedArgs::new(args));
     }
     let response = next.run(request).await;
+    if response.status().is_success() {
+        for resource in created {
+            if let Err(error) = accounts.grant_creator(&caller, resource).await {
+                return error.into_response();
+            }
+        }
+    }
     match need {
         Need::Filtered(listing) => filter_reply(response, listing, &caller).await,
         _ => response,
@@ -183,6 +191,8 @@ struct Context<'a> {
     caller: &'a Caller,
     path_params: &'a [(String, String)],
     args: Option<&'a mut Args>,
+    /// What the request makes, if it succeeds: its maker gets MANAGE on it.
+    created: Vec<Resource>,
 }
 
 impl Context<'_> {
@@ -204,7 +214,7 @@ impl Context<'_> {
     }
 
     /// Refuses unless the caller has `needed` on `resource`.
-    fn require(&self, resource: &Resource, needed: Permission) -> Result<(), Response> {
+    fn require(&self, resource: &Resource, needed: Permission) -> Result<(), ApiError> {
         if self.caller.permission(resource) >= needed {
             return Ok(());
         }
@@ -215,14 +225,13 @@ impl Context<'_> {
         Err(denied(&what, needed))
     }
 
-    async fn check(&mut self, need: Need) -> Result<(), Response> {
+    async fn check(&mut self, need: Need) -> Result<(), ApiError> {
         match need {
             Need::Open | Need::SignedIn | Need::Filtered(_) | Need::Command => Ok(()),
             Need::Admin => Err(ApiError::new(
                 "PERMISSION_DENIED",
                 "permission denied: only an admin may do this",
-            )
-            .into_response()),
+            )),
             Need::Experiment(needed, field) => {
                 for id in self.values(field) {
                     let id = parse_experiment(&id)?;
@@ -276,6 +285,22 @@ impl Context<'_> {
                 }
                 Ok(())
             }
+            Need::ModelOrNew(needed, field) => {
+                for name in self.values(field) {
+                    let lookup = name.clone();
+                    let exists = self
+                        .state
+                        .call(move |store| store.get_registered_model(&lookup))
+                        .await
+                        .is_ok();
+                    if exists {
+                        self.require(&Resource::RegisteredModel(name), needed)?;
+                    } else {
+                        self.created.push(Resource::RegisteredModel(name));
+                    }
+                }
+                Ok(())
+            }
             Need::ModelUri(needed, field) => {
                 for uri in self.values(field) {
                     if let Some(name) = model_uri_name(&uri) {
@@ -325,20 +350,18 @@ impl Context<'_> {
                     None => Err(ApiError::invalid(format!(
                         "resource_type must be 'experiment' or 'registered_model' with a \
                          resource_id (an experiment id or a model name); got '{kind}' '{id}'"
-                    ))
-                    .into_response()),
+                    ))),
                 }
             }
         }
     }
 
     /// Fills an empty experiment list with the experiments the caller may read.
-    async fn restrict_to_readable(&mut self, field: &str) -> Result<(), Response> {
+    async fn restrict_to_readable(&mut self, field: &str) -> Result<(), ApiError> {
         let experiments = self
             .state
             .call(|store| store.list_experiments(ViewType::All))
-            .await
-            .map_err(IntoResponse::into_response)?;
+            .await?;
         let readable: Vec<Value> = experiments
             .into_iter()
             .map(|summary| summary.experiment.experiment_id)
@@ -360,11 +383,11 @@ impl Context<'_> {
     }
 }
 
-fn parse_experiment(text: &str) -> Result<ExperimentId, Response> {
+fn parse_experiment(text: &str) -> Result<ExperimentId, ApiError> {
     text.trim()
         .parse()
         .map(ExperimentId)
-        .map_err(|_| crate::messages::invalid_experiment_id(text).into_response())
+        .map_err(|_| crate::messages::invalid_experiment_id(text))
 }
 
 /// The registered model of `models:/NAME/VERSION`, `models:/NAME@ALIAS` or `models:/NAME/STAGE`.

@@ -40,6 +40,9 @@ pub enum Need {
     Runs(Permission, Field),
     /// The permission on the registered model named in the field.
     Model(Permission, Field),
+    /// The permission on the registered model named in the field when it exists; when it does
+    /// not, any signed-in user may make it, and gets MANAGE on it.
+    ModelOrNew(Permission, Field),
     /// The permission on the registered model of a `models:/NAME...` URI in the field.
     ModelUri(Permission, Field),
     /// The permission on the experiment of the LoggedModel whose id is in the field.
@@ -524,8 +527,9 @@ pub const COMMANDS: &[(&str, Need)] = &[
 ];
 
 /// Extra requirements some routes have beyond their entry: (template or command, need).
-/// `register_run_model` reads a run and writes a registered model: EDIT on the model too.
-pub const ALSO: &[(&str, Need)] = &[("register_run_model", Model(Edit, "name"))];
+/// `register_run_model` reads a run and writes a registered model, which it makes when there is
+/// none: EDIT on the model too, or a new model of the caller's own.
+pub const ALSO: &[(&str, Need)] = &[("register_run_model", ModelOrNew(Edit, "name"))];
 
 /// What a route requires: its entry for the method, else its entry for any method.
 pub fn route(method: &str, template: &str) -> Option<Need> {

@@ -28,7 +28,7 @@ impl AccountStore for PostgresStore {
     }
 
     fn list_users(&self) -> StoreResult<Vec<User>> {
-        self.read(|tx| accounts::list_users(tx))
+        self.read(accounts::list_users)
     }
 
     fn set_password_hash(&self, username: &str, password_hash: &str) -> StoreResult<()> {
@@ -80,7 +80,7 @@ impl AccountStore for PostgresStore {
     }
 
     fn list_groups(&self) -> StoreResult<Vec<Group>> {
-        self.read(|tx| accounts::list_groups(tx))
+        self.read(accounts::list_groups)
     }
 
     fn set_grant(&self, grant: &Grant, actor: &str, time_ms: i64) -> StoreResult<()> {
