@@ -238,6 +238,21 @@ fn a_user_without_permission_is_refused_on_every_route_family_and_sees_nothing()
             .all(|e| e["id"] != experiment.as_str()),
         "{listed}"
     );
+    // GraphQL answers through the same policy.
+    let query = json!({"query": format!("{{ mlflowGetRun(input: {{runId: \"{run_id}\"}}) {{ run {{ info {{ runId }} }} }} }}")});
+    let theirs = call(&server, "bob", "POST", "/graphql", Some(query.clone()));
+    assert!(theirs.body.contains("permission denied"), "{}", theirs.body);
+    assert!(
+        !theirs.body.contains(&format!("\"runId\":\"{run_id}\"")),
+        "{}",
+        theirs.body
+    );
+    let own = call(&server, "alice", "POST", "/graphql", Some(query));
+    assert!(
+        own.body.contains(&format!("\"runId\":\"{run_id}\"")),
+        "{}",
+        own.body
+    );
     // Nobody signed in reaches nothing but the open routes.
     assert_eq!(
         server

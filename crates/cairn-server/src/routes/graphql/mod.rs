@@ -16,6 +16,7 @@ use axum::{Json, Router};
 use serde_json::{Map, Value, json};
 
 use crate::Shared;
+use crate::accounts::Caller;
 use crate::args::Args;
 use execute::Execution;
 
@@ -41,7 +42,12 @@ fn refused(message: String) -> Response {
 
 /// The request's `query`, `operationName` and `variables` (a JSON body, or the query string of
 /// a GET, where `variables` is JSON text).
-async fn graphql(State(state): State<Shared>, args: Args) -> Response {
+async fn graphql(
+    State(state): State<Shared>,
+    caller: Option<axum::Extension<Caller>>,
+    args: Args,
+) -> Response {
+    let caller = caller.map_or(Caller::Anonymous, |axum::Extension(caller)| caller);
     let Some(Value::String(query)) = args.get("query") else {
         return refused("Must provide query string.".into());
     };
@@ -96,7 +102,7 @@ async fn graphql(State(state): State<Shared>, args: Args) -> Response {
         let extras = resolve::Extras::from_names(&execution.names_at(type_name, &fields, run_path));
         let input = execution.argument(fields[0], "input");
         let input_string = execution.argument(fields[0], "inputString");
-        match resolve::root_field(&state, name, &input, &input_string, &extras).await {
+        match resolve::root_field(&state, &caller, name, &input, &input_string, &extras).await {
             Ok(value) => {
                 data.insert(key, execution.project(type_name, &value, &fields));
             }

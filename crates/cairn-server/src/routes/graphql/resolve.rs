@@ -13,6 +13,10 @@ use tower::ServiceExt as _;
 
 use super::schema;
 use crate::Shared;
+use crate::accounts::Caller;
+
+/// Where the REST routes a query is answered by are mounted.
+const API: &str = "/api/2.0/mlflow";
 
 /// Largest REST answer a resolver reads (a page of 50,000 runs is far smaller).
 const MAX_ANSWER_BYTES: usize = 256 * 1024 * 1024;
@@ -37,6 +41,7 @@ impl Extras {
 /// MLflow's JSON for a root field; the error message otherwise.
 pub async fn root_field(
     state: &Shared,
+    caller: &Caller,
     name: &str,
     input: &Value,
     input_string: &Value,
@@ -60,18 +65,18 @@ pub async fn root_field(
         "mlflowSearchDatasets" => (Method::POST, "/experiments/search-datasets"),
         other => return Err(format!("Cannot query field '{other}'.")),
     };
-    let mut answer = rest(state, method, path, args).await?;
+    let mut answer = rest(state, caller, method, path, args).await?;
     let mut experiments = HashMap::new();
     match (name, &mut answer) {
         ("mlflowGetRun", Value::Object(fields)) => {
             if let Some(run) = fields.get_mut("run") {
-                add_extras(state, run, extras, &mut experiments).await?;
+                add_extras(state, caller, run, extras, &mut experiments).await?;
             }
         }
         ("mlflowSearchRuns", Value::Object(fields)) => {
             if let Some(Value::Array(runs)) = fields.get_mut("runs") {
                 for run in runs {
-                    add_extras(state, run, extras, &mut experiments).await?;
+                    add_extras(state, caller, run, extras, &mut experiments).await?;
                 }
             }
         }
@@ -110,6 +115,7 @@ fn input_args(name: &str, input: &Value) -> Result<Map<String, Value>, String> {
 /// Adds `experiment` and `model_versions` to a run's JSON when selected.
 async fn add_extras(
     state: &Shared,
+    caller: &Caller,
     run: &mut Value,
     extras: &Extras,
     experiments: &mut HashMap<String, Value>,
@@ -134,7 +140,7 @@ async fn add_extras(
             None => {
                 let mut args = Map::new();
                 args.insert("experiment_id".into(), Value::String(experiment_id.clone()));
-                let answer = rest(state, Method::GET, "/experiments/get", args).await?;
+                let answer = rest(state, caller, Method::GET, "/experiments/get", args).await?;
                 let experiment = answer.get("experiment").cloned().unwrap_or(Value::Null);
                 experiments.insert(experiment_id, experiment.clone());
                 experiment
@@ -145,7 +151,7 @@ async fn add_extras(
     if extras.model_versions {
         let mut args = Map::new();
         args.insert("filter".into(), Value::String(format!("run_id='{run_id}'")));
-        let answer = rest(state, Method::GET, "/model-versions/search", args).await?;
+        let answer = rest(state, caller, Method::GET, "/model-versions/search", args).await?;
         let versions = answer
             .get("model_versions")
             .cloned()
@@ -159,6 +165,7 @@ async fn add_extras(
 /// repeated keys) or the JSON body of a POST. A non-200 answer is its message.
 async fn rest(
     state: &Shared,
+    caller: &Caller,
     method: Method,
     path: &str,
     args: Map<String, Value>,
@@ -182,18 +189,28 @@ async fn rest(
         let query = serde_urlencoded::to_string(&pairs).map_err(|error| error.to_string())?;
         Request::builder()
             .method(Method::GET)
-            .uri(format!("{path}?{query}"))
+            .uri(format!("{API}{path}?{query}"))
             .body(Body::empty())
     } else {
         Request::builder()
             .method(method)
-            .uri(path)
+            .uri(format!("{API}{path}"))
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::from(Value::Object(args).to_string()))
     }
     .map_err(|error| format!("building the request for {path}: {error}"))?;
-    let router = super::super::mlflow_api()
-        .merge(super::super::ajax_only())
+    let mut request = request;
+    request.extensions_mut().insert(caller.clone());
+    // The same access policy as the REST routes: a query reads only what its caller may.
+    let router = axum::Router::new()
+        .nest(
+            API,
+            super::super::mlflow_api().merge(super::super::ajax_only()),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::accounts::policy::authorize,
+        ))
         .with_state(state.clone());
     let response = match router.oneshot(request).await {
         Ok(response) => response,
