@@ -235,8 +235,23 @@ fn a_user_without_permission_is_refused_on_every_route_family_and_sees_nothing()
             .as_array()
             .unwrap()
             .iter()
-            .all(|e| e["id"] != experiment.as_str()),
+            .all(|e| e["experiment_id"] != experiment.as_str()),
         "{listed}"
+    );
+    let owners = ok(call(
+        &server,
+        "alice",
+        "POST",
+        "/app/api/list_experiments",
+        Some(json!({})),
+    ));
+    assert!(
+        owners
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["experiment_id"] == experiment.as_str()),
+        "{owners}"
     );
     // GraphQL answers through the same policy.
     let query = json!({"query": format!("{{ mlflowGetRun(input: {{runId: \"{run_id}\"}}) {{ run {{ info {{ runId }} }} }} }}")});
@@ -438,6 +453,23 @@ fn runs_and_the_registry_record_the_signed_in_user() {
         "/api/2.0/mlflow/model-versions/transition-stage",
         Some(json!({"name": "churn-model", "version": "1", "stage": "Production"})),
     ));
+    ok(call(
+        &server,
+        "alice",
+        "POST",
+        "/app/api/set_model_alias",
+        Some(
+            json!({"name": "churn-model", "alias": "champion", "version": 1, "userId": "mallory"}),
+        ),
+    ));
+    let me = ok(call(
+        &server,
+        "alice",
+        "POST",
+        "/app/api/app_user",
+        Some(json!({})),
+    ));
+    assert_eq!(me["user"], "alice");
     let history = ok(call(
         &server,
         "alice",
@@ -446,7 +478,8 @@ fn runs_and_the_registry_record_the_signed_in_user() {
         Some(json!({"name": "churn-model"})),
     ));
     let entries = history.as_array().unwrap();
-    assert!(entries.len() >= 2, "{history}");
+    assert!(entries.len() >= 3, "{history}");
+    assert!(!history.to_string().contains("mallory"), "{history}");
     assert!(
         entries
             .iter()

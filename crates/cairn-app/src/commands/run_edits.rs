@@ -180,6 +180,10 @@ struct RegisterArgs {
     path: String,
     /// The registered model: an existing one gets a new version, a new name is created.
     name: String,
+    /// Who registers it, for the history; the app's user when absent.
+    #[serde(default)]
+    #[ts(optional)]
+    user_id: Option<String>,
 }
 
 /// Registers `runs:/<run>/<path>` as a new version of `name`, recorded in the registry history
@@ -197,7 +201,7 @@ fn register_run_model(app: &App, args: RegisterArgs) -> Result<ModelVersionView,
         &args.run_id,
         &args.path,
         name,
-        &models::app_user(),
+        &args.user_id.clone().unwrap_or_else(models::app_user),
         crate::registry::ORIGIN,
     )?;
     changed(app, vec![args.run_id]);

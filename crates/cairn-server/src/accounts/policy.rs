@@ -70,6 +70,7 @@ pub async fn authorize(State(state): State<Shared>, request: Request, next: Next
     let mut request = request;
     let mut path_params = params_of(&mut request).await;
     let mut also: Vec<Need> = policy_table::also(&template).collect();
+    let mut actor_field = None;
     if need == Need::Command {
         let name = path_params
             .iter()
@@ -88,14 +89,34 @@ pub async fn authorize(State(state): State<Shared>, request: Request, next: Next
         }
         also.extend(policy_table::also(&name));
         path_params.retain(|(key, _)| key != "command");
+        if name == "app_user"
+            && let Some(signed_in) = caller.user()
+        {
+            // The UI's "who am I" is the signed-in user, not the server's account.
+            return axum::Json(serde_json::json!({"user": signed_in.user.username}))
+                .into_response();
+        }
+        actor_field = policy_table::actor_field(&name);
     }
-    if caller.is_admin() {
+    let actor = caller
+        .user()
+        .map(|signed_in| signed_in.user.username.clone());
+    let names_actor = actor_field.is_some() && actor.is_some();
+    if caller.is_admin() && !names_actor {
         return next.run(request).await;
     }
-    let (request, mut args) = match arguments(request, need, &also).await {
+    let checked: Vec<Need> = if caller.is_admin() {
+        Vec::new()
+    } else {
+        std::iter::once(need).chain(also).collect()
+    };
+    let (request, mut args) = match arguments(request, &checked, names_actor).await {
         Ok(found) => found,
         Err(response) => return *response,
     };
+    if let (Some(field), Some(actor), Some(args)) = (actor_field, actor, args.as_mut()) {
+        args.set_path(field, Value::String(actor));
+    }
     let mut context = Context {
         state: &state,
         accounts: &accounts,
@@ -104,7 +125,7 @@ pub async fn authorize(State(state): State<Shared>, request: Request, next: Next
         args: args.as_mut(),
         created: Vec::new(),
     };
-    for need in std::iter::once(need).chain(also) {
+    for need in checked {
         if let Err(error) = context.check(need).await {
             return error.into_response();
         }
@@ -156,13 +177,10 @@ fn reads_arguments(need: Need) -> bool {
 /// then handed on to the handler). Other bodies (artifact bytes) are left untouched.
 async fn arguments(
     request: Request,
-    need: Need,
-    also: &[Need],
+    needs: &[Need],
+    always: bool,
 ) -> Result<(Request, Option<Args>), Box<Response>> {
-    if !std::iter::once(need)
-        .chain(also.iter().copied())
-        .any(reads_arguments)
-    {
+    if !always && !needs.iter().copied().any(reads_arguments) {
         return Ok((request, None));
     }
     let is_json = request

@@ -494,7 +494,10 @@ pub const COMMANDS: &[(&str, Need)] = &[
     ("app_info", SignedIn),
     ("app_user", SignedIn),
     ("load_demo", Admin),
-    ("list_experiments", Filtered(Listing::Experiments("", "id"))),
+    (
+        "list_experiments",
+        Filtered(Listing::Experiments("", "experiment_id")),
+    ),
     ("list_runs", Experiments(Read, "request.experiment_ids")),
     ("group_runs", Experiments(Read, "request.experiment_ids")),
     ("get_run_detail", Run(Read, "runId")),
@@ -530,6 +533,24 @@ pub const COMMANDS: &[(&str, Need)] = &[
 /// `register_run_model` reads a run and writes a registered model, which it makes when there is
 /// none: EDIT on the model too, or a new model of the caller's own.
 pub const ALSO: &[(&str, Need)] = &[("register_run_model", ModelOrNew(Edit, "name"))];
+
+/// The arguments of UI commands that say who acts, for the registry's history: with accounts,
+/// they are set to the signed-in user whatever the request says.
+pub const ACTOR_FIELDS: &[(&str, &str)] = &[
+    ("promote_model_version", "request.userId"),
+    ("archive_model_version", "userId"),
+    ("set_model_alias", "userId"),
+    ("delete_model_alias", "userId"),
+    ("register_run_model", "userId"),
+];
+
+/// The actor argument of a UI command, if it has one.
+pub fn actor_field(command: &str) -> Option<&'static str> {
+    ACTOR_FIELDS
+        .iter()
+        .find(|(name, _)| *name == command)
+        .map(|(_, field)| *field)
+}
 
 /// What a route requires: its entry for the method, else its entry for any method.
 pub fn route(method: &str, template: &str) -> Option<Need> {

@@ -1125,6 +1125,10 @@ export type RegisterArgs = {
    * The registered model: an existing one gets a new version, a new name is created.
    */
   name: string,
+  /**
+   * Who registers it, for the history; the app's user when absent.
+   */
+  userId?: string,
 };
 
 export type RenameRunArgs = { runId: string, name: string, };
