@@ -3,7 +3,7 @@
 // accounts, or undefined in the desktop app and whenever accounts are off.
 import { getContext, setContext } from 'svelte';
 
-import type { Accounts, SessionUser } from '../backend/accounts';
+import { AccountsError, type Accounts, type SessionUser } from '../backend/accounts';
 import { INITIAL_SESSION, features, nextSession, signInProblem, type SessionEvent, type SessionState } from './session';
 
 const KEY = Symbol('cairn-auth');
@@ -14,7 +14,8 @@ export class Auth {
   readonly user = $derived(this.state.phase === 'signed_in' ? this.state.user : null);
 
   constructor(readonly accounts: Accounts | undefined) {
-    if (accounts !== undefined) accounts.onUnauthorized = () => this.apply({ type: 'unauthorized' });
+    if (accounts === undefined) this.state = { phase: 'open', mode: 'desktop' };
+    else accounts.onUnauthorized = () => this.apply({ type: 'unauthorized' });
   }
 
   apply(event: SessionEvent): void {
@@ -23,14 +24,13 @@ export class Auth {
 
   /** Asks the server who is signed in (the desktop app has no accounts: open at once). */
   async start(): Promise<void> {
-    if (this.accounts === undefined) {
-      this.state = { phase: 'open', mode: 'desktop' };
-      return;
-    }
+    if (this.accounts === undefined) return;
     try {
       this.apply({ type: 'answered', session: await this.accounts.session() });
     } catch (thrown) {
-      this.apply({ type: 'failed', problem: signInProblem(thrown) });
+      // A server from before accounts has no session endpoint: it is open.
+      if (thrown instanceof AccountsError && thrown.status === 404) this.apply({ type: 'answered', session: { mode: 'none', user: null } });
+      else this.apply({ type: 'failed', problem: signInProblem(thrown) });
     }
   }
 
