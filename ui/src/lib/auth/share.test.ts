@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { Grant, PermissionChange } from '../backend/accounts';
-import { allows, candidates, changeText, manageProblem, newestFirst, sortedGrants } from './share';
+import { allows, candidates, changeText, editProblem, manageProblem, newestFirst, sortedGrants } from './share';
 
 const grants: Grant[] = [
   { principal_type: 'group', principal: 'ml', permission: 'READ' },
@@ -74,5 +74,19 @@ describe('the permission history', () => {
   it('shows the newest first', () => {
     const entries = [1, 3, 2].map((time_ms) => ({ ...change(null, 'READ'), time_ms }));
     expect(newestFirst(entries).map((e) => e.time_ms)).toEqual([3, 2, 1]);
+  });
+});
+
+describe('read-only screens', () => {
+  it.each<[string, Parameters<typeof editProblem>[0], boolean, string | null]>([
+    ['EDIT may edit', ['EDIT'], false, null],
+    ['MANAGE may edit', ['MANAGE'], false, null],
+    ['READ may not', ['READ'], false, 'Read only: you have READ on this experiment.'],
+    ['an admin may', ['READ'], true, null],
+    ['unknown hides nothing', [undefined], false, null],
+    ['one READ among several', ['EDIT', 'READ'], false, 'Read only: you have READ on one of these experiments.'],
+    ['nothing selected', [], false, null],
+  ])('%s', (_name, permissions, isAdmin, expected) => {
+    expect(editProblem(permissions, isAdmin, 'experiment')).toBe(expected);
   });
 });

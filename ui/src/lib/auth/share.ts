@@ -70,3 +70,16 @@ export function changeText(entry: PermissionChange): string {
 export function newestFirst(entries: readonly PermissionChange[]): PermissionChange[] {
   return [...entries].sort((a, b) => b.time_ms - a.time_ms);
 }
+
+/**
+ * Why the viewer may not change what they see (logging, tagging, deleting), or null when they
+ * may: an admin may; otherwise every permission must include EDIT. An unknown permission (not
+ * loaded yet, or its request failed) does not hide anything: the server still refuses.
+ */
+export function editProblem(permissions: readonly (Permission | undefined)[], isAdmin: boolean, type: ResourceType): string | null {
+  if (isAdmin) return null;
+  const lacking = permissions.find((p) => p !== undefined && !allows(p, 'EDIT'));
+  if (lacking === undefined) return null;
+  const which = permissions.length > 1 ? `one of these ${resourceNoun(type)}s` : `this ${resourceNoun(type)}`;
+  return `Read only: you have ${lacking === 'NO_PERMISSIONS' ? 'no permission' : lacking} on ${which}.`;
+}

@@ -80,9 +80,10 @@ export class Accounts {
   /** Told about a 401 from any request but signing in: the session expired or was revoked. */
   onUnauthorized: (() => void) | undefined;
 
+  /** `fetchImpl` is the HTTP backend's (http.ts is where the UI's requests leave). */
   constructor(
-    private readonly baseUrl = '',
-    private readonly fetchImpl: Fetch = (input, init) => globalThis.fetch(input, init),
+    private readonly baseUrl: string,
+    private readonly fetchImpl: Fetch,
   ) {}
 
   // --- the session ---
