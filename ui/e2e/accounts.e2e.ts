@@ -2,10 +2,10 @@
 // the first admin made by `cairn users create --admin`: a wrong password is refused with the
 // server's message, the right one signs in; the admin creates a user and shares an experiment
 // with them READ (the grant and its history show in the share dialog); signed out, the new user
-// signs in, sees the experiment but no edit actions and a share dialog they may not change; a
-// session that ends (the cookie gone) returns to the sign-in page and, signed in again, to the
-// same screen. Screenshots: the sign-in page, the users screen and the share dialog at 1400 px
-// light and 900 px dark.
+// signs in, sees the experiment and its run but no edit actions and a share dialog they may not
+// change; a session that ends (the cookie gone) returns to the sign-in page and, signed in
+// again, to the same screen. Screenshots: the sign-in page, the users screen and the share
+// dialog at 1400 px light and 900 px dark.
 import { execFileSync } from 'node:child_process';
 
 import type { Page } from 'playwright-core';
@@ -30,6 +30,7 @@ const server = useOwnServer('accounts', {
 });
 const browse = useBrowser();
 let experimentId = '';
+let runId = '';
 
 /** An MLflow REST call as the admin (HTTP Basic). */
 async function asAdmin<T>(path: string, body: unknown): Promise<T> {
@@ -52,6 +53,7 @@ beforeAll(async () => {
     run_name: 'shared-run',
     start_time: Date.now(),
   });
+  runId = run.info.run_id;
   await asAdmin('runs/log-metric', { run_id: run.info.run_id, key: 'acc', value: 0.9, timestamp: Date.now(), step: 0 });
 });
 
@@ -145,6 +147,12 @@ describe('accounts in the browser', () => {
     await expect.poll(() => page.getByRole('dialog').getByTestId('share-read-only').textContent()).toContain('only someone with MANAGE');
     expect(await page.getByRole('dialog').getByLabel(`Permission of ${USER}`).isDisabled()).toBe(true);
     await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
+    // Nor on the run's own page.
+    await page.goto(`${server.url}/#/runs/${runId}`);
+    await expect.poll(() => page.getByTestId('read-only').textContent()).toContain('you have READ');
+    expect(await page.getByRole('button', { name: 'Rename' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Delete' }).count()).toBe(0);
+    expect(await page.getByRole('form', { name: 'Set a tag' }).count()).toBe(0);
   });
 
   it('returns to the sign-in page when the session ends, then to the same screen', async () => {

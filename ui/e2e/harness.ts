@@ -79,6 +79,9 @@ export function useBrowser(): (hash?: string, origin?: string) => Promise<Page> 
     page.on('pageerror', (error) => errors.push(error.message));
     pages.push({ page, errors });
     await page.goto(`${origin}/${hash}`);
+    // The app draws once the server said whether someone must sign in: the window or the
+    // sign-in page.
+    await page.waitForSelector('.shell, .login');
     return page;
   };
 }
