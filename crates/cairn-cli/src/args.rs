@@ -124,6 +124,9 @@ pub enum Command {
         #[command(subcommand)]
         command: Option<StoreCommand>,
     },
+    /// Manage the user accounts of a team server (`cairn serve --auth users`).
+    #[command(subcommand)]
+    Users(UsersCommand),
     /// Fill the store with demo experiments, runs and a registered model.
     Demo {
         /// Do nothing when the store already has runs.
@@ -262,6 +265,15 @@ pub struct ServeArgs {
     /// Port to listen on (0 picks a free one).
     #[arg(long, default_value_t = 5000)]
     pub port: u16,
+    /// `users`: user accounts kept in the store, each with their own permissions per
+    /// experiment and registered model (create the first admin with `cairn users create NAME
+    /// --admin`, or set CAIRN_ADMIN_USERNAME and CAIRN_ADMIN_PASSWORD when starting).
+    #[arg(long, value_name = "MODE", value_parser = ["users"], conflicts_with_all = ["auth_token", "auth_token_file", "basic_auth", "basic_auth_file"])]
+    pub auth: Option<String>,
+    /// With `--auth users`: what users may do with experiments and models nobody gave them a
+    /// permission on (MLflow's default is READ).
+    #[arg(long, value_name = "PERMISSION", default_value = "READ", value_parser = ["READ", "EDIT", "MANAGE", "NO_PERMISSIONS"], requires = "auth")]
+    pub default_permission: String,
     /// Require `Authorization: Bearer TOKEN` (what MLflow sends from MLFLOW_TRACKING_TOKEN).
     /// The command line is visible to every user in `ps`: prefer CAIRN_AUTH_TOKEN or
     /// --auth-token-file.
@@ -533,4 +545,49 @@ pub struct RunArgs {
     /// The command and its arguments, after `--`.
     #[arg(required = true, last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Create a user. The password is read from CAIRN_PASSWORD, else from standard input
+    /// (one line), never from the command line.
+    Create {
+        /// The user name.
+        username: String,
+        /// Make the user an admin (who manages users, groups and every permission).
+        #[arg(long)]
+        admin: bool,
+    },
+    /// List the users.
+    List,
+    /// Set a user's password (from CAIRN_PASSWORD or standard input); their browser sessions end.
+    SetPassword {
+        /// The user name.
+        username: String,
+    },
+    /// Make a user an admin, or not (`--revoke`).
+    Admin {
+        /// The user name.
+        username: String,
+        /// Take admin away instead.
+        #[arg(long)]
+        revoke: bool,
+    },
+    /// Delete a user with their tokens, sessions, memberships and permissions.
+    Delete {
+        /// The user name.
+        username: String,
+    },
+    /// Make a personal access token for a user and print it (once): clients send it as
+    /// MLFLOW_TRACKING_TOKEN.
+    Token {
+        /// The user name.
+        username: String,
+        /// What the token is for.
+        #[arg(long, default_value = "cli")]
+        name: String,
+        /// Days until it stops working (default: never).
+        #[arg(long, value_name = "DAYS")]
+        expires_in_days: Option<u32>,
+    },
 }

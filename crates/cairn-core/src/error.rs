@@ -109,6 +109,22 @@ pub enum StoreError {
         /// The id asked for.
         model_id: String,
     },
+    /// No user, group or token of that name (`kind` says which).
+    #[error("{kind} '{name}' does not exist")]
+    AccountNotFound {
+        /// `user`, `group`, `token` or `grant`.
+        kind: &'static str,
+        /// The name asked for.
+        name: String,
+    },
+    /// A user or group of that name exists already.
+    #[error("{kind} '{name}' already exists")]
+    AccountExists {
+        /// `user` or `group`.
+        kind: &'static str,
+        /// The name.
+        name: String,
+    },
     /// The database was written by a newer Cairn.
     #[error(
         "the store at {path} has schema version {found}, newer than this Cairn supports ({supported}); upgrade Cairn"

@@ -25,10 +25,36 @@ pub struct Args {
     from_query: bool,
 }
 
+/// Arguments the access policy has read already (a request body can be read once): the
+/// handler takes them instead of reading again.
+#[derive(Debug, Clone)]
+pub struct PreparsedArgs(std::sync::Arc<std::sync::Mutex<Option<Args>>>);
+
+impl PreparsedArgs {
+    /// Hands `args` on to the handler.
+    pub fn new(args: Args) -> PreparsedArgs {
+        PreparsedArgs(std::sync::Arc::new(std::sync::Mutex::new(Some(args))))
+    }
+
+    fn take(&self) -> Option<Args> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+    }
+}
+
 impl<S: Send + Sync> FromRequest<S> for Args {
     type Rejection = ApiError;
 
     async fn from_request(request: Request<Body>, _state: &S) -> Result<Args, ApiError> {
+        if let Some(args) = request
+            .extensions()
+            .get::<PreparsedArgs>()
+            .and_then(PreparsedArgs::take)
+        {
+            return Ok(args);
+        }
         let from_query = |query: Option<&str>| -> Result<Args, ApiError> {
             let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
                 .map_err(|error| ApiError::invalid(format!("malformed query string: {error}")))?;
@@ -148,6 +174,28 @@ impl Args {
     /// All arguments, as one JSON object.
     pub fn into_values(self) -> Map<String, Value> {
         self.values
+    }
+
+    /// Replaces the value at a (possibly dotted) name, making nested objects as needed.
+    pub fn set_path(&mut self, name: &str, value: Value) {
+        let mut parts: Vec<&str> = name.split('.').collect();
+        let Some(last) = parts.pop() else {
+            return;
+        };
+        let mut map = &mut self.values;
+        for part in parts {
+            let entry = map
+                .entry(part.to_owned())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if !entry.is_object() {
+                *entry = Value::Object(Map::new());
+            }
+            let Value::Object(inner) = entry else {
+                return;
+            };
+            map = inner;
+        }
+        map.insert(last.to_owned(), value);
     }
 
     /// A value, treating JSON null as absent.

@@ -111,10 +111,10 @@ pub async fn serve_connections(
         .max_headers(MAX_PARSED_HEADERS);
     tokio::pin!(shutdown);
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             () = &mut shutdown => break,
             accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => stream,
+                Ok((stream, peer)) => (stream, peer),
                 // Out of descriptors (the cap makes this rare) or a connection reset before it was
                 // accepted: wait a moment rather than spin.
                 Err(_) => {
@@ -140,7 +140,8 @@ pub async fn serve_connections(
         let connection_state = ConnectionState::new(&idle);
         let service_state = Arc::clone(&connection_state);
         let router = router.clone();
-        let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+        let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+            request.extensions_mut().insert(ClientAddress(peer.ip()));
             let in_flight = InFlight::start(&service_state);
             let router = router.clone();
             async move {
@@ -171,6 +172,10 @@ pub async fn serve_connections(
     drop(listener);
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await;
 }
+
+/// The address a request came from (its TCP peer), for slowing down guessing per address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddress(pub std::net::IpAddr);
 
 /// The connections with no request in flight, by when they became idle.
 #[derive(Debug, Default)]

@@ -103,10 +103,12 @@ impl From<StoreError> for ApiError {
             | StoreError::RunNotFound { .. }
             | StoreError::ModelNotFound { .. }
             | StoreError::ModelVersionNotFound { .. }
-            | StoreError::LoggedModelNotFound { .. } => "RESOURCE_DOES_NOT_EXIST",
+            | StoreError::LoggedModelNotFound { .. }
+            | StoreError::AccountNotFound { .. } => "RESOURCE_DOES_NOT_EXIST",
             StoreError::ExperimentExists { .. }
             | StoreError::RunExists { .. }
-            | StoreError::ModelExists { .. } => "RESOURCE_ALREADY_EXISTS",
+            | StoreError::ModelExists { .. }
+            | StoreError::AccountExists { .. } => "RESOURCE_ALREADY_EXISTS",
             // MLflow answers a missing alias as a bad parameter, not a missing resource.
             StoreError::AliasNotFound { .. }
             | StoreError::Deleted { .. }

@@ -6,6 +6,7 @@
 //! behind a mutex, so async tasks never hold it and readers never wait (WAL).
 #![warn(missing_docs)]
 
+pub mod accounts;
 mod app_artifacts;
 pub mod args;
 mod artifact_http;
@@ -84,6 +85,8 @@ pub struct AppState {
     pub multipart: Arc<dyn multipart::MultipartUploads>,
     /// Who may call.
     pub auth: Auth,
+    /// The user accounts, on a server with them (`--auth users`).
+    pub accounts: Option<Arc<accounts::Accounts>>,
     /// Host header values accepted (DNS-rebinding protection); `None` accepts any.
     pub allowed_hosts: Option<Vec<String>>,
     /// Largest artifact upload, in bytes.
@@ -177,7 +180,15 @@ pub fn app_with_run_creator(
         .local_root()
         .unwrap_or(store.artifact_root())
         .to_path_buf();
+    let accounts = match &config.auth {
+        Auth::Users { default_permission } => Some(Arc::new(accounts::Accounts::new(
+            Arc::clone(&store),
+            *default_permission,
+        ))),
+        _ => None,
+    };
     let state = Arc::new(AppState {
+        accounts,
         multipart: multipart::for_store(&artifacts, config.max_artifact_bytes),
         artifacts,
         artifact_root,

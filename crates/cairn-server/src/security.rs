@@ -22,6 +22,13 @@ pub enum Auth {
     Token(String),
     /// `Authorization: Basic` with this `user:pass` (`MLFLOW_TRACKING_USERNAME`/`PASSWORD`).
     Basic(String),
+    /// User accounts kept in the store (`--auth users`): each user signs in with a password, a
+    /// personal token or a browser session, and may do what their permissions allow; users
+    /// without a grant on something get `default_permission`.
+    Users {
+        /// The permission of users on what nobody granted them anything on.
+        default_permission: cairn_core::model::Permission,
+    },
 }
 
 impl std::fmt::Debug for Auth {
@@ -30,6 +37,7 @@ impl std::fmt::Debug for Auth {
             Auth::None => "Auth::None",
             Auth::Token(_) => "Auth::Token(..)",
             Auth::Basic(_) => "Auth::Basic(..)",
+            Auth::Users { .. } => "Auth::Users",
         })
     }
 }
@@ -47,7 +55,7 @@ pub fn constant_time_eq(left: &[u8], right: &[u8]) -> bool {
 impl Auth {
     fn accepts(&self, authorization: Option<&str>) -> bool {
         match self {
-            Auth::None => true,
+            Auth::None | Auth::Users { .. } => true,
             Auth::Token(token) => authorization
                 .and_then(|value| credentials(value, "Bearer"))
                 .is_some_and(|given| constant_time_eq(given.as_bytes(), token.as_bytes())),
@@ -61,7 +69,7 @@ impl Auth {
 
 /// The credentials of an `Authorization` value in `scheme`, which is matched without regard to
 /// case (RFC 7235: `bearer`, `BEARER` and `Bearer` are one scheme).
-fn credentials<'a>(authorization: &'a str, scheme: &str) -> Option<&'a str> {
+pub fn credentials<'a>(authorization: &'a str, scheme: &str) -> Option<&'a str> {
     let (given_scheme, rest) = authorization.trim_start().split_once([' ', '\t'])?;
     given_scheme
         .eq_ignore_ascii_case(scheme)
@@ -136,6 +144,13 @@ pub async fn guard(State(state): State<Shared>, request: Request, next: Next) ->
             .into_response();
         }
     }
+    if let Some(accounts) = state.accounts.clone() {
+        return crate::accounts::sign_in::guard(&accounts, request, next).await;
+    }
+    let mut request = request;
+    request
+        .extensions_mut()
+        .insert(crate::accounts::Caller::Operator);
     let authorization = request
         .headers()
         .get(header::AUTHORIZATION)

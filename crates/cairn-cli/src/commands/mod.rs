@@ -16,6 +16,7 @@ mod serve;
 mod store;
 mod store_copy;
 mod system_metrics;
+mod users;
 
 use std::process::ExitCode;
 
@@ -67,6 +68,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             sweep: Some(runs),
         } if !if_empty => demo::sweep(store, runs, cli.json)?,
         Command::Demo { if_empty, .. } => demo::seed(store, if_empty, cli.json)?,
+        Command::Users(command) => users::run(store, command, cli.json)?,
         // Both were handled above.
         Command::Store { .. } | Command::Serve(_) => {}
     }

@@ -68,6 +68,16 @@ fn artifact_store(
 /// Serves the store as planned until Ctrl-C or SIGTERM.
 pub fn serve(store: Opened, plan: Plan) -> anyhow::Result<()> {
     let Plan { config, roots } = plan;
+    if matches!(config.auth, Auth::Users { .. }) {
+        let shared = store.store();
+        super::users::bootstrap_admin(&*shared)?;
+        if shared.list_users()?.is_empty() {
+            eprintln!(
+                "cairn serve: accounts are on but there is no user yet: create an admin with \
+                 `cairn users create NAME --admin` (the same --store/--database)"
+            );
+        }
+    }
     let store = match store {
         Opened::Local(store) => store,
         Opened::Database(store) => {
@@ -122,6 +132,11 @@ fn index_roots(paths: &[PathBuf]) -> anyhow::Result<Vec<String>> {
 /// (`CAIRN_AUTH_TOKEN`, `CAIRN_BASIC_AUTH`). Empty ones are refused: an empty token must never
 /// mean "no authentication".
 fn auth(args: &ServeArgs, env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Auth> {
+    if args.auth.as_deref() == Some("users") {
+        let default_permission = cairn_core::model::Permission::parse(&args.default_permission)
+            .with_context(|| format!("--default-permission {}", args.default_permission))?;
+        return Ok(Auth::Users { default_permission });
+    }
     if let Some(token) = &args.auth_token {
         return token_auth(token, "--auth-token");
     }

@@ -1,6 +1,7 @@
 //! The domain model: what Cairn knows about experiments, runs, metrics, provenance and the
 //! model registry, independent of any wire format.
 
+mod account;
 mod artifact;
 mod data_manifest;
 mod experiment;
@@ -11,6 +12,10 @@ mod provenance;
 mod registry;
 mod run;
 
+pub use account::{
+    AccessToken, Grant, Group, NewAccessToken, Permission, PermissionChange, Principal, Resource,
+    TokenKind, User, UserCredentials, UserGrants,
+};
 pub use artifact::ArtifactFile;
 pub use data_manifest::{FileStatKey, ManifestEntry, ManifestEntryKind};
 pub use experiment::{Experiment, ExperimentId, ExperimentSummary, NewExperiment};

@@ -1,6 +1,8 @@
 //! The store: the one interface through which every part of Cairn reads and writes what it
 //! knows. It speaks domain types; [`SqliteStore`] keeps them in one SQLite file.
 
+mod account_rules;
+mod accounts;
 pub mod copy;
 mod indexing;
 mod logged_models;
@@ -12,6 +14,7 @@ mod site;
 mod sqlite;
 mod tracking;
 
+pub use accounts::AccountStore;
 pub use indexing::IndexingStore;
 pub use logged_models::LoggedModelStore;
 pub use provenance::ProvenanceStore;
@@ -121,7 +124,7 @@ pub struct IndexRoot {
 
 /// Cairn's storage, behind one interface so that another backend is an addition: the traits
 /// below, each a subject a backend can implement and test on its own, together. Callers write
-/// `store: &dyn Store`; anything implementing all seven is a `Store`.
+/// `store: &dyn Store`; anything implementing all eight is a `Store`.
 ///
 /// Every method validates its input the same way (see [`crate::validate`]); implementations
 /// must pass the contract suite in `tests/store_contract.rs`, grouped by these traits.
@@ -132,6 +135,7 @@ pub trait Store:
     + LoggedModelStore
     + IndexingStore
     + ProvenanceStore
+    + AccountStore
     + StoreSite
 {
 }
@@ -143,6 +147,7 @@ impl<T> Store for T where
         + LoggedModelStore
         + IndexingStore
         + ProvenanceStore
+        + AccountStore
         + StoreSite
         + ?Sized
 {

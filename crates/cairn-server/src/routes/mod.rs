@@ -4,6 +4,7 @@
 //! the root, the UI's backend under `/app/api` and its events at `/app/events`, the UI's files at
 //! `/`, and MLflow's JSON 404 for everything else.
 
+mod account_routes;
 mod app;
 mod artifacts;
 mod datasets;
@@ -76,7 +77,17 @@ pub fn router(state: Shared) -> Router {
         .merge(run_files::root_routes())
         .merge(folder_zip::routes())
         .merge(operations::routes())
-        .route("/version", get(|| async { crate::MLFLOW_API_VERSION }))
+        .route("/version", get(|| async { crate::MLFLOW_API_VERSION }));
+    // Accounts exist only on a server with them: elsewhere their routes are not there at all.
+    let router = match &state.accounts {
+        Some(_) => router.merge(account_routes::routes()),
+        None => router,
+    };
+    let router = router
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::accounts::policy::authorize,
+        ))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             crate::telemetry::record_requests,

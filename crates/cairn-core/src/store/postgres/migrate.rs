@@ -9,10 +9,16 @@ use super::errors::from_postgres;
 use crate::error::{StoreError, StoreResult};
 
 /// The migrations, in order: (version, SQL).
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    include_str!("../../../../../migrations/postgres/0001_initial.sql"),
-)];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        include_str!("../../../../../migrations/postgres/0001_initial.sql"),
+    ),
+    (
+        2,
+        include_str!("../../../../../migrations/postgres/0002_accounts.sql"),
+    ),
+];
 
 /// An arbitrary constant naming Cairn's migration lock among the database's advisory locks.
 const MIGRATION_LOCK: i64 = 0x6361_6972_6e5f_6d67;

@@ -6,6 +6,7 @@
 //! dropped (a restart) is replaced on the next call, and the call that found it broken fails
 //! with [`StoreError::Unavailable`] — never a hang.
 
+mod accounts;
 mod artifacts;
 mod changes;
 mod data_hashes;

@@ -3,6 +3,7 @@
 //! One writer connection behind a mutex takes every write, in `BEGIN IMMEDIATE` transactions;
 //! readers come from a small pool and, thanks to WAL, never wait for the writer.
 
+mod accounts;
 mod artifacts;
 mod changes;
 mod data_hashes;

@@ -1,5 +1,6 @@
 //! The store's traits for [`PostgresStore`](super::PostgresStore), one file per trait.
 
+mod accounts;
 mod indexing;
 mod logged_models;
 mod provenance;
