@@ -149,7 +149,7 @@ describe('accounts in the browser', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
     // Nor on the run's own page.
     await page.goto(`${server.url}/#/runs/${runId}`);
-    await expect.poll(() => page.getByTestId('read-only').textContent()).toContain('you have READ');
+    await expect.poll(() => page.getByTestId('run-read-only').textContent()).toContain('you have READ');
     expect(await page.getByRole('button', { name: 'Rename' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Delete' }).count()).toBe(0);
     expect(await page.getByRole('form', { name: 'Set a tag' }).count()).toBe(0);

@@ -9,6 +9,8 @@ import { editProblem } from './share';
 export class ResourceAccess {
   /** The permission per resource id, for those loaded. */
   permissions = $state.raw<ReadonlyMap<string, Permission>>(new Map());
+  /** True while signed in and the permissions are being asked for: edit controls wait. */
+  pending = $state(false);
   readonly #loads = new Latest();
 
   constructor(
@@ -22,8 +24,10 @@ export class ResourceAccess {
     const session = this.session();
     if (session === null || ids.length === 0) {
       this.permissions = new Map();
+      this.pending = false;
       return;
     }
+    this.pending = true;
     const answers = await Promise.all(
       ids.map(async (id) => {
         try {
@@ -35,6 +39,7 @@ export class ResourceAccess {
     );
     if (!this.#loads.isCurrent(seq)) return;
     this.permissions = new Map(answers.filter((answer) => answer !== null));
+    this.pending = false;
   }
 
   /** Why the user may not change these resources, or null (see share.ts's `editProblem`). */
