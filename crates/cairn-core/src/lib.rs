@@ -17,7 +17,7 @@ pub mod validate;
 
 pub use error::{ExperimentLookup, StoreError, StoreResult};
 pub use store::{
-    Durability, GroupMetric, IndexRoot, IndexingStore, LoggedModelStore, MetricHistoryRange,
-    ParamGroup, PostgresStore, ProvenanceStore, RegistryStore, RunPage, RunSearch, RunSearchStore,
-    SqliteStore, Store, StoreSite, TrackingStore,
+    AccountStore, Durability, GroupMetric, IndexRoot, IndexingStore, LoggedModelStore,
+    MetricHistoryRange, ParamGroup, PostgresStore, ProvenanceStore, RegistryStore, RunPage,
+    RunSearch, RunSearchStore, SqliteStore, Store, StoreSite, TrackingStore,
 };

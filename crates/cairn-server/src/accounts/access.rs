@@ -129,3 +129,25 @@ mod tests {
         assert_eq!(admin.on(&experiment(3)), Permission::Manage);
     }
 }
+
+/// The signed-in user's name, as a handler argument: who did what, for runs (`mlflow.user`)
+/// and the registry's history. `None` on a server without accounts.
+#[derive(Debug, Clone, Default)]
+pub struct Actor(pub Option<String>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Actor {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Actor, Self::Rejection> {
+        Ok(Actor(
+            parts
+                .extensions
+                .get::<Caller>()
+                .and_then(Caller::user)
+                .map(|signed_in| signed_in.user.username.clone()),
+        ))
+    }
+}

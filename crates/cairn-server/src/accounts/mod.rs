@@ -5,7 +5,7 @@
 
 pub mod access;
 pub mod policy;
-mod policy_table;
+pub mod policy_table;
 pub mod secrets;
 pub mod sign_in;
 pub mod throttle;
@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use cairn_core::Store;
 use cairn_core::model::{ExperimentId, Grant, Permission, Principal, Resource, User};
 
-pub use access::{Access, Caller, SignedIn};
+pub use access::{Access, Actor, Caller, SignedIn};
 
 use crate::error::ApiError;
 

@@ -7,6 +7,7 @@ use cairn_core::model::{ExperimentId, LifecycleStage, NewExperiment, Tag, ViewTy
 use cairn_core::search::{Entity, entities};
 use serde_json::{Value, json};
 
+use crate::accounts::Caller;
 use crate::args::{Args, encode_page_token};
 use crate::error::{ApiError, ApiResult};
 use crate::messages;
@@ -34,7 +35,11 @@ pub fn experiment_id(text: &str) -> Result<ExperimentId, ApiError> {
         .map_err(|_| messages::invalid_experiment_id(text))
 }
 
-async fn create(State(state): State<Shared>, args: Args) -> ApiResult {
+async fn create(
+    State(state): State<Shared>,
+    caller: Option<axum::Extension<Caller>>,
+    args: Args,
+) -> ApiResult {
     args.check(&[
         required("name", Kind::Str),
         optional("artifact_location", Kind::Str),
@@ -53,6 +58,11 @@ async fn create(State(state): State<Shared>, args: Args) -> ApiResult {
     let id = state
         .call(move |store| store.create_experiment(&new))
         .await?;
+    if let (Some(accounts), Some(axum::Extension(caller))) = (&state.accounts, caller) {
+        accounts
+            .grant_creator(&caller, cairn_core::model::Resource::Experiment(id))
+            .await?;
+    }
     Ok(Json(json!({"experiment_id": id.to_string()})))
 }
 

@@ -8,6 +8,7 @@ use cairn_core::search::{Entity, entities};
 use cairn_core::{Store, StoreResult};
 use serde_json::{Value, json};
 
+use crate::accounts::{Actor, Caller};
 use crate::args::{Args, encode_page_token};
 use crate::error::{ApiError, ApiResult};
 use crate::messages;
@@ -85,7 +86,11 @@ pub(super) fn version_number(args: &Args) -> Result<u64, ApiError> {
         .map_err(|_| messages::version_not_integer(&text))
 }
 
-async fn create_model(State(state): State<Shared>, args: Args) -> ApiResult {
+async fn create_model(
+    State(state): State<Shared>,
+    caller: Option<axum::Extension<Caller>>,
+    args: Args,
+) -> ApiResult {
     args.check(&[
         required("name", Kind::Str),
         optional("tags", Kind::List),
@@ -97,6 +102,14 @@ async fn create_model(State(state): State<Shared>, args: Args) -> ApiResult {
     let model = state
         .call(move |store| store.create_registered_model(&name, &description, &tags))
         .await?;
+    if let (Some(accounts), Some(axum::Extension(caller))) = (&state.accounts, caller) {
+        accounts
+            .grant_creator(
+                &caller,
+                cairn_core::model::Resource::RegisteredModel(model.name.clone()),
+            )
+            .await?;
+    }
     Ok(Json(
         json!({"registered_model": wire::registered_model(&model)}),
     ))
@@ -118,8 +131,16 @@ async fn rename_model(State(state): State<Shared>, args: Args) -> ApiResult {
     let name = args.req_str("name")?;
     let new_name = args.req_str("new_name")?;
     let model = state
-        .call(move |store| store.rename_registered_model(&name, &new_name))
+        .call(move |store| {
+            let model = store.rename_registered_model(&name, &new_name)?;
+            // Who may do what with the model follows it to its new name.
+            store.rename_model_grants(&name, &new_name)?;
+            Ok(model)
+        })
         .await?;
+    if let Some(accounts) = &state.accounts {
+        accounts.changed();
+    }
     Ok(Json(
         json!({"registered_model": wire::registered_model(&model)}),
     ))
@@ -257,7 +278,7 @@ async fn delete_model_tag(State(state): State<Shared>, args: Args) -> ApiResult 
     Ok(Json(json!({})))
 }
 
-async fn set_alias(State(state): State<Shared>, args: Args) -> ApiResult {
+async fn set_alias(State(state): State<Shared>, Actor(actor): Actor, args: Args) -> ApiResult {
     args.check(&[
         required("name", Kind::Str),
         required("alias", Kind::Str),
@@ -267,17 +288,27 @@ async fn set_alias(State(state): State<Shared>, args: Args) -> ApiResult {
     let alias = args.req_str("alias")?;
     let version = version_number(&args)?;
     state
-        .call(move |store| store.set_model_alias(&name, &alias, version, "", ORIGIN))
+        .call(move |store| {
+            store.set_model_alias(
+                &name,
+                &alias,
+                version,
+                actor.as_deref().unwrap_or(""),
+                ORIGIN,
+            )
+        })
         .await?;
     Ok(Json(json!({})))
 }
 
-async fn delete_alias(State(state): State<Shared>, args: Args) -> ApiResult {
+async fn delete_alias(State(state): State<Shared>, Actor(actor): Actor, args: Args) -> ApiResult {
     args.check(&[required("name", Kind::Str), required("alias", Kind::Str)])?;
     let name = args.req_str("name")?;
     let alias = args.req_str("alias")?;
     state
-        .call(move |store| store.delete_model_alias(&name, &alias, "", ORIGIN))
+        .call(move |store| {
+            store.delete_model_alias(&name, &alias, actor.as_deref().unwrap_or(""), ORIGIN)
+        })
         .await?;
     Ok(Json(json!({})))
 }
@@ -294,7 +325,7 @@ async fn get_by_alias(State(state): State<Shared>, args: Args) -> ApiResult {
     ))
 }
 
-async fn create_version(State(state): State<Shared>, args: Args) -> ApiResult {
+async fn create_version(State(state): State<Shared>, Actor(actor): Actor, args: Args) -> ApiResult {
     args.check(&[
         required("name", Kind::Str),
         required("source", Kind::Str),
@@ -312,7 +343,7 @@ async fn create_version(State(state): State<Shared>, args: Args) -> ApiResult {
         description: args.str("description").unwrap_or_default(),
         logged_model_id: args.str("model_id").filter(|id| !id.is_empty()),
         tags: args.tags("tags")?,
-        user_id: String::new(),
+        user_id: actor.unwrap_or_default(),
         origin: String::new(),
     };
     let version = state
@@ -414,7 +445,7 @@ async fn delete_version(State(state): State<Shared>, args: Args) -> ApiResult {
     Ok(Json(json!({})))
 }
 
-async fn transition(State(state): State<Shared>, args: Args) -> ApiResult {
+async fn transition(State(state): State<Shared>, Actor(actor): Actor, args: Args) -> ApiResult {
     args.check(&[
         required("name", Kind::Str),
         required("version", Kind::Str),
@@ -429,7 +460,7 @@ async fn transition(State(state): State<Shared>, args: Args) -> ApiResult {
         version: version_number(&args)?,
         stage,
         archive_existing_versions: args.bool("archive_existing_versions")?.unwrap_or(false),
-        user_id: String::new(),
+        user_id: actor.unwrap_or_default(),
         comment: String::new(),
         origin: ORIGIN.to_string(),
         gate_report: None,

@@ -16,12 +16,16 @@ use cairn_core::{RunSearch, Store, StoreError, StoreResult};
 use serde_json::{Value, json};
 
 use super::experiments::experiment_id;
+use crate::accounts::Actor;
 use crate::args::{Args, double, encode_page_token};
 use crate::error::{ApiError, ApiResult};
 use crate::json_body::{JsonAnswer, JsonArrayBody};
 use crate::messages;
 use crate::schema::{Kind, optional, required};
 use crate::{Shared, wire};
+
+/// The tag MLflow keeps a run's user in.
+const USER_TAG: &str = "mlflow.user";
 
 /// Runs loaded at a time while a search page is written: a page of 10,000 runs (what
 /// `mlflow.search_runs` asks for) never sits in memory whole.
@@ -52,7 +56,7 @@ fn run_with_io(store: &dyn Store, run_id: &str) -> StoreResult<(Run, RunIo)> {
     Ok((store.get_run(run_id)?, store.run_io(run_id)?))
 }
 
-async fn create(State(state): State<Shared>, args: Args) -> ApiResult {
+async fn create(State(state): State<Shared>, Actor(actor): Actor, args: Args) -> ApiResult {
     args.check(&[
         optional("experiment_id", Kind::Str),
         optional("start_time", Kind::Int),
@@ -70,6 +74,15 @@ async fn create(State(state): State<Shared>, args: Args) -> ApiResult {
         .find(|tag| tag.key == PARENT_RUN_TAG)
         .map(|tag| tag.value.clone());
     new.tags = tags;
+    if let Some(actor) = actor {
+        // With accounts, a run records who signed in, not what the client says it is.
+        new.user_id.clone_from(&actor);
+        new.tags.retain(|tag| tag.key != USER_TAG);
+        new.tags.push(Tag {
+            key: USER_TAG.to_owned(),
+            value: actor,
+        });
+    }
     let creator = state.run_creator.clone();
     let (run, io) = state
         .call(move |store| {
