@@ -4,14 +4,15 @@
 // with them READ (the grant and its history show in the share dialog); signed out, the new user
 // signs in, sees the experiment and its run but no edit actions and a share dialog they may not
 // change; a session that ends (the cookie gone) returns to the sign-in page and, signed in
-// again, to the same screen. Screenshots: the sign-in page, the users screen and the share
-// dialog at 1400 px light and 900 px dark.
+// again, to the same screen. The suite's seeded server (no accounts) shows none of it.
+// Screenshots: the sign-in page, the users screen and the share dialog at 1400 px light and
+// 900 px dark.
 import { execFileSync } from 'node:child_process';
 
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { cairnBinary, screenshot, useBrowser, useOwnServer } from './harness';
+import { baseUrl, cairnBinary, screenshot, useBrowser, useOwnServer } from './harness';
 
 const ADMIN = 'root';
 const ADMIN_PASSWORD = 'correct horse battery';
@@ -168,5 +169,19 @@ describe('accounts in the browser', () => {
     expect(page.url()).toContain('#/settings');
     await signIn(page, USER, USER_PASSWORD);
     await expect.poll(() => page.getByRole('link', { name: 'Settings' }).getAttribute('aria-current')).toBe('page');
+  });
+});
+
+describe('a server without accounts', () => {
+  it('shows no sign-in, user menu, sharing or administration', async () => {
+    const page = await browse('#/runs');
+    await expect.poll(() => page.locator('[role=table] .row[data-run-id]').count()).toBeGreaterThan(0);
+    expect(await page.getByRole('heading', { name: 'Sign in to Cairn' }).count()).toBe(0);
+    expect(await page.locator('.user-menu').count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Administration' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Share', exact: true }).count()).toBe(0);
+    await page.goto(`${baseUrl()}/#/admin/users`);
+    await expect.poll(() => page.getByRole('heading', { name: 'Administration' }).count()).toBe(1);
+    expect(await page.getByRole('table', { name: 'Users' }).count()).toBe(0);
   });
 });

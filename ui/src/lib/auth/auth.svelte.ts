@@ -46,13 +46,15 @@ export class Auth {
     }
   }
 
-  /** Signs out (the server revokes the session); the sign-in page shows even if it failed. */
+  /** Signs out (the server revokes the session). The sign-in page shows even if the server
+   *  could not be told: the session then ends when it expires. */
   async signOut(): Promise<void> {
     try {
       await this.accounts?.logout();
-    } finally {
-      this.apply({ type: 'signed_out' });
+    } catch {
+      // Nothing more to do here: the page is signed out either way.
     }
+    this.apply({ type: 'signed_out' });
   }
 }
 
