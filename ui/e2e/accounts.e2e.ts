@@ -4,7 +4,8 @@
 // with them READ (the grant and its history show in the share dialog); signed out, the new user
 // signs in, sees the experiment and its run but no edit actions and a share dialog they may not
 // change; a session that ends (the cookie gone) returns to the sign-in page and, signed in
-// again, to the same screen. The suite's seeded server (no accounts) shows none of it.
+// again, to the same screen. On a model page, a stage change is recorded and shown under the
+// signed-in user, and a reader gets no actions. The suite's seeded server (no accounts) shows none of it.
 // Screenshots: the sign-in page, the users screen and the share dialog at 1400 px light and
 // 900 px dark.
 import { execFileSync } from 'node:child_process';
@@ -19,6 +20,7 @@ const ADMIN_PASSWORD = 'correct horse battery';
 const USER = 'bo';
 const USER_PASSWORD = 'bo-password-1';
 const EXPERIMENT = 'e2e-shared';
+const MODEL = 'e2e-model';
 
 const server = useOwnServer('accounts', {
   args: ['--auth', 'users'],
@@ -56,6 +58,8 @@ beforeAll(async () => {
   });
   runId = run.info.run_id;
   await asAdmin('runs/log-metric', { run_id: run.info.run_id, key: 'acc', value: 0.9, timestamp: Date.now(), step: 0 });
+  await asAdmin('registered-models/create', { name: MODEL });
+  await asAdmin('model-versions/create', { name: MODEL, source: `runs:/${runId}/model`, run_id: runId });
 });
 
 const experimentHash = () => `#/runs?exp=${experimentId}`;
@@ -154,6 +158,27 @@ describe('accounts in the browser', () => {
     expect(await page.getByRole('button', { name: 'Rename' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Delete' }).count()).toBe(0);
     expect(await page.getByRole('form', { name: 'Set a tag' }).count()).toBe(0);
+  });
+
+  it("records the signed-in user for a stage change made in the model page's history", async () => {
+    const page = await browse(`#/models/${MODEL}`, server.url);
+    await signIn(page, ADMIN, ADMIN_PASSWORD);
+    const row = page.locator('tr[data-version="1"]');
+    await row.getByRole('button', { name: 'To Staging' }).click();
+    const dialog = page.getByRole('dialog');
+    await expect.poll(() => dialog.textContent()).toContain(`Recorded as ${ADMIN}`);
+    await dialog.getByRole('textbox').fill('e2e: who moved it');
+    await dialog.getByRole('textbox').press('Control+Enter');
+    await expect.poll(() => dialog.count()).toBe(0);
+    const newest = page.locator('ol[aria-label=History] li').first();
+    await expect.poll(() => newest.locator('.what').textContent()).toContain('Staging');
+    expect(await newest.locator('.meta').textContent()).toContain(ADMIN);
+    // The reader sees who did it, and no actions on a model they may only read.
+    await signOut(page, ADMIN);
+    await signIn(page, USER, USER_PASSWORD);
+    await expect.poll(() => page.getByTestId('read-only').textContent()).toContain('you have READ on this model');
+    expect(await row.getByRole('button', { name: 'To Production' }).count()).toBe(0);
+    expect(await page.locator('ol[aria-label=History] li').first().locator('.meta').textContent()).toContain(ADMIN);
   });
 
   it('returns to the sign-in page when the session ends, then to the same screen', async () => {
