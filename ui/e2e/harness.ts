@@ -79,6 +79,9 @@ export function useBrowser(): (hash?: string, origin?: string) => Promise<Page> 
     page.on('pageerror', (error) => errors.push(error.message));
     pages.push({ page, errors });
     await page.goto(`${origin}/${hash}`);
+    // The app draws once the server said whether someone must sign in: the window or the
+    // sign-in page.
+    await page.waitForSelector('.shell, .login');
     return page;
   };
 }
@@ -99,19 +102,27 @@ export interface OwnServer {
   store: string;
 }
 
+/** How a file's own server starts: `prepare` runs on the new store before it (e.g. `cairn users
+ *  create`), `args` are added to `cairn serve`'s. */
+export interface OwnServerOptions {
+  args?: readonly string[];
+  prepare?: (store: string) => void;
+}
+
 /**
  * Starts a server on a fresh store before the calling file's tests (and before the file's own
  * `beforeAll` hooks registered after this call) and stops it after them, so the file's writes
  * never reach the views other files watch on the seeded server.
  */
-export function useOwnServer(name: string): OwnServer {
+export function useOwnServer(name: string, options: OwnServerOptions = {}): OwnServer {
   const server: OwnServer = { url: '', store: '' };
   let dir = '';
   let child: ChildProcess | undefined;
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), `cairn-e2e-${name}-`));
     server.store = path.join(dir, 'cairn.db');
-    const started = await startServer(cairnBinary(), server.store, path.join(dir, 'config'));
+    options.prepare?.(server.store);
+    const started = await startServer(cairnBinary(), server.store, path.join(dir, 'config'), options.args);
     server.url = started.url;
     child = started.child;
   });

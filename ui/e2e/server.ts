@@ -9,15 +9,17 @@ const repoRoot = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../
 
 /**
  * Starts `cairn serve` on `store`, with `configDir` as its settings folder (never the user's), and
- * resolves with its URL once it says where it listens.
+ * resolves with its URL once it says where it listens. `extraArgs` go after the usual ones (e.g.
+ * `--auth users`).
  */
 export function startServer(
   cairn: string,
   store: string,
   configDir: string,
+  extraArgs: readonly string[] = [],
 ): Promise<{ url: string; child: ChildProcess }> {
   const uiDir = path.join(repoRoot, 'ui', 'dist');
-  const child = spawn(cairn, ['serve', '--store', store, '--port', '0', '--ui-dir', uiDir], {
+  const child = spawn(cairn, ['serve', '--store', store, '--port', '0', '--ui-dir', uiDir, ...extraArgs], {
     stdio: ['ignore', 'inherit', 'pipe'],
     // Settings → Store reads the remembered store: from a config folder of the test's own.
     env: { ...process.env, CAIRN_CONFIG_DIR: configDir },

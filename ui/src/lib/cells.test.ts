@@ -34,6 +34,8 @@ describe('cellText', () => {
     expect(cellText(run, col('attr:duration'), 0)).toBe('3 m 05 s');
     expect(cellText(run, col('attr:commit'), 0)).toBe('a1b2c3d');
     expect(cellText(run, col('attr:source'), 0)).toBe('mlflow');
+    expect(cellText(run, col('attr:user'), 0)).toBe(run.user_id || '—');
+    expect(cellText({ ...run, user_id: 'ana' }, col('attr:user'), 0)).toBe('ana');
     expect(cellText(run, col('param:lr'), 0)).toBe('0.01');
     expect(cellText(run, col('param:batch_size'), 0)).toBe('—');
     expect(cellText(run, col('metric:val_acc'), 0)).toBe('0.9123');

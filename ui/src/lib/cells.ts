@@ -62,6 +62,8 @@ function attributeText(run: RunRow, key: string, nowMillis: number): string {
       return formatDuration(
         runDurationMillis(run.start_time, run.end_time, run.status === 'RUNNING', nowMillis),
       );
+    case 'user':
+      return run.user_id || MISSING;
     case 'source':
       return run.source_kind || MISSING;
     case 'commit':

@@ -46,7 +46,7 @@ describe('column choice', () => {
     choice = toggleColumn(choice, 'param:lr');
     expect(ids(choice)).toContain('param:lr');
     const metricsOnly = setHidden(NO_CHOICE, ['param:lr', 'param:optimizer', 'attr:name'], true);
-    expect(ids(metricsOnly)).toEqual(['attr:name', 'attr:status', 'attr:start', 'attr:duration', 'metric:val_acc', 'attr:source', 'attr:commit', 'attr:data']);
+    expect(ids(metricsOnly)).toEqual(['attr:name', 'attr:status', 'attr:start', 'attr:duration', 'metric:val_acc', 'attr:user', 'attr:source', 'attr:commit', 'attr:data']);
   });
 
   it('moves columns and keeps the name first', () => {
@@ -83,9 +83,10 @@ describe('columns hidden by default', () => {
   const run = (fields: Partial<RunRow>): RunRow => ({ source_kind: '', git_commit: null, data_hash: null, ...fields }) as RunRow;
   const cases: [string, RunRow[], string[]][] = [
     ['no runs: nothing to judge by', [], []],
-    ['runs logged through MLflow', [run({}), run({})], ['attr:source', 'attr:commit', 'attr:data']],
-    ['one run with a commit', [run({}), run({ git_commit: 'abc', source_kind: 'git' })], ['attr:data']],
-    ['every field somewhere', [run({ data_hash: 'd' }), run({ git_commit: 'abc', source_kind: 'git' })], []],
+    ['runs logged through MLflow', [run({}), run({})], ['attr:user', 'attr:source', 'attr:commit', 'attr:data']],
+    ['one run with a commit', [run({}), run({ git_commit: 'abc', source_kind: 'git' })], ['attr:user', 'attr:data']],
+    ['one user for every run', [run({ user_id: 'ana' }), run({ user_id: 'ana' })], ['attr:user', 'attr:source', 'attr:commit', 'attr:data']],
+    ['every field somewhere', [run({ data_hash: 'd', user_id: 'ana' }), run({ git_commit: 'abc', source_kind: 'git', user_id: 'bo' })], []],
   ];
   it.each(cases)('%s', (_, runs, empty) => {
     expect(emptyColumns(runs)).toEqual(empty);

@@ -16,11 +16,13 @@ export interface ColumnChoice {
 
 export const NO_CHOICE: ColumnChoice = { hidden: [], order: [] };
 
-/** Columns hidden unless the user shows them: provenance columns no loaded run has a value in.
+/** Columns hidden unless the user shows them: provenance columns no loaded run has a value in,
+ *  and the user when every loaded run has the same one (one person's store says nothing new).
  *  With no runs loaded there is nothing to judge by, and nothing is hidden. */
 export function emptyColumns(runs: readonly RunRow[]): string[] {
   if (runs.length === 0) return [];
   const empty: string[] = [];
+  if (new Set(runs.map((run) => run.user_id ?? '')).size < 2) empty.push('attr:user');
   if (runs.every((run) => !run.source_kind)) empty.push('attr:source');
   if (runs.every((run) => !run.git_commit)) empty.push('attr:commit');
   if (runs.every((run) => !run.data_hash)) empty.push('attr:data');

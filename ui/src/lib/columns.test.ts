@@ -28,6 +28,7 @@ describe('buildColumns', () => {
       'metric:val_acc',
       'param:lr',
       'param:optimizer',
+      'attr:user',
       'attr:source',
       'attr:commit',
       'attr:data',

@@ -28,9 +28,10 @@ export const ATTRIBUTE_COLUMNS: readonly Column[] = [
   attribute('duration', 'Duration', null, 100, 'right'),
 ];
 
-/** Where a run came from: after metrics and params, since runs logged through MLflow leave
- *  them empty. */
+/** Who ran it and where it came from: after metrics and params, since runs logged through
+ *  MLflow may leave them empty (then they are hidden by default). */
 export const PROVENANCE_COLUMNS: readonly Column[] = [
+  attribute('user', 'User', 'attributes.user_id', 96),
   attribute('source', 'Source', null, 112),
   attribute('commit', 'Commit', null, 92),
   attribute('data', 'Data hash', null, 96),

@@ -10,6 +10,9 @@ describe('routes', () => {
     ['#/models', { view: 'models' }],
     ['#/models/fraud%20detector%2Fv2', { view: 'model', name: 'fraud detector/v2' }],
     ['#/settings', { view: 'settings' }],
+    ['#/admin/users', { view: 'admin', tab: 'users' }],
+    ['#/admin/users/ana%20b', { view: 'admin', tab: 'users', user: 'ana b' }],
+    ['#/admin/groups', { view: 'admin', tab: 'groups' }],
   ];
 
   it.each(cases)('%s parses and prints back', (hash, route) => {

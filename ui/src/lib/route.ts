@@ -1,5 +1,6 @@
 // Where the UI is, as the URL's hash: `#/runs`, `#/runs/<run id>`, `#/compare?runs=a,b`,
-// `#/models`, `#/models/<name>`, `#/settings`. Hash routes work the same in the desktop window
+// `#/models`, `#/models/<name>`, `#/settings`, and with accounts `#/admin/users`,
+// `#/admin/users/<name>`, `#/admin/groups`. Hash routes work the same in the desktop window
 // (a file-like origin) and under `cairn serve`, and survive reloads and the back button.
 // The runs view keeps its place in the query: `#/runs?exp=1,2&q=…&sort=…&group=…&hide=…&order=…&show=…`
 // (each list item escaped on its own, so a comma inside a key survives). Anything garbled reads
@@ -28,7 +29,11 @@ export type Route =
   | { view: 'compare'; runIds: string[] }
   | { view: 'models' }
   | { view: 'model'; name: string }
-  | { view: 'settings' };
+  | { view: 'settings' }
+  | { view: 'admin'; tab: AdminTab; user?: string };
+
+/** The administration screens' tabs. */
+export type AdminTab = 'users' | 'groups';
 
 /** The route a hash (`#/runs/abc`, with or without `#`) names; anything unknown is the runs view. */
 export function parseRoute(hash: string): Route {
@@ -53,6 +58,9 @@ export function parseRoute(hash: string): Route {
       return parts[1] !== undefined ? { view: 'model', name: parts[1] } : { view: 'models' };
     case 'settings':
       return { view: 'settings' };
+    case 'admin':
+      if (parts[1] === 'groups') return { view: 'admin', tab: 'groups' };
+      return parts[1] === 'users' && parts[2] !== undefined ? { view: 'admin', tab: 'users', user: parts[2] } : { view: 'admin', tab: 'users' };
     default:
       return { view: 'runs' };
   }
@@ -73,6 +81,9 @@ export function routeHash(route: Route): string {
       return `#/models/${encodeURIComponent(route.name)}`;
     case 'settings':
       return '#/settings';
+    case 'admin':
+      if (route.tab === 'groups') return '#/admin/groups';
+      return route.user === undefined ? '#/admin/users' : `#/admin/users/${encodeURIComponent(route.user)}`;
   }
 }
 

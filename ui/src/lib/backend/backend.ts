@@ -6,6 +6,7 @@
 // generated from the Rust command table into generated/commands.ts: a `cargo test` fails when it
 // is stale.
 import type { AppEvent, Commands, ErrorKind, RunRow } from './generated/commands';
+import type { Accounts } from './accounts';
 import type { LocalShell } from './local';
 
 export type {
@@ -49,6 +50,11 @@ export interface Backend {
    * relaunch. Absent in a browser, which may reach only the store.
    */
   readonly local?: LocalShell;
+  /**
+   * `cairn serve`'s users, groups, tokens and grants (browser only). Present in every browser;
+   * whether accounts are on is the session's `mode` (only `users` has them).
+   */
+  readonly accounts?: Accounts;
 }
 
 /** What every backend call rejects with: the backend's own error, or a transport failure. */

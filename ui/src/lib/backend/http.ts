@@ -1,7 +1,10 @@
 // The Backend in a browser: the store's commands, sent to `cairn serve` over HTTP as
 // `POST /app/api/<command>` with the command's argument object as the JSON body; events arrive as
 // server-sent events from `GET /app/events`. It has no `local` shell: the server refuses every
-// command that names a path on its machine, so a browser is never offered one.
+// command that names a path on its machine, so a browser is never offered one. Its `accounts`
+// (accounts.ts) reach the server's users and grants; a 401 from a command tells
+// `accounts.onUnauthorized` (the session ended) before the call rejects.
+import { Accounts } from './accounts';
 import {
   BackendError,
   TRANSPORT_ERROR,
@@ -24,6 +27,8 @@ export interface EventStream {
 export type OpenEventStream = (url: string) => EventStream;
 
 export class HttpBackend implements Backend {
+  readonly accounts: Accounts;
+
   /**
    * @param baseUrl where `cairn serve` answers, without a trailing slash; '' means this page's origin
    * @param fetchImpl the fetch to use (tests pass a stub)
@@ -32,7 +37,9 @@ export class HttpBackend implements Backend {
     private readonly baseUrl = '',
     private readonly fetchImpl: Fetch = (input, init) => globalThis.fetch(input, init),
     private readonly openEvents: OpenEventStream = (url) => new EventSource(url),
-  ) {}
+  ) {
+    this.accounts = new Accounts(baseUrl, fetchImpl);
+  }
 
   /** `cairn serve` answers MLflow's REST API at the same address as the app. */
   get trackingUri(): string {
@@ -57,6 +64,7 @@ export class HttpBackend implements Backend {
     try {
       response = await this.fetchImpl(url, {
         method: 'POST',
+        credentials: 'same-origin',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify(args),
       });
@@ -73,6 +81,10 @@ export class HttpBackend implements Backend {
       body = undefined;
     }
     if (!response.ok) {
+      if (response.status === 401) {
+        this.accounts.onUnauthorized?.();
+        throw new BackendError(TRANSPORT_ERROR, 'Signed out: sign in again to continue.', 'UNAUTHENTICATED');
+      }
       if (isAppError(body)) throw toBackendError(body);
       const detail = text.trim().slice(0, 200) || response.statusText;
       throw new BackendError(TRANSPORT_ERROR, `HTTP ${response.status} from ${url}: ${detail}`);
