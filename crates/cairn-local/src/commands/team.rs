@@ -57,6 +57,7 @@ fn get_team_server(local: &LocalApp, _: NoArgs) -> Result<TeamServerView, AppErr
 
 /// A new URL and, optionally, a new token.
 #[derive(Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 struct SetTeamServerArgs {
     /// `http(s)://HOST[:PORT]`; empty forgets the server (and its token).
     url: String,
@@ -64,7 +65,8 @@ struct SetTeamServerArgs {
     token: Option<String>,
     /// Forget the saved token.
     #[serde(default)]
-    forget_token: bool,
+    #[ts(optional)]
+    forget_token: Option<bool>,
 }
 
 fn set_team_server(local: &LocalApp, args: SetTeamServerArgs) -> Result<TeamServerView, AppError> {
@@ -83,7 +85,7 @@ fn set_team_server(local: &LocalApp, args: SetTeamServerArgs) -> Result<TeamServ
             ));
         }
         settings.url = Some(url.to_owned());
-        if args.forget_token {
+        if args.forget_token == Some(true) {
             settings.token = None;
         }
         if let Some(token) = args.token.as_deref().map(str::trim)
@@ -98,6 +100,7 @@ fn set_team_server(local: &LocalApp, args: SetTeamServerArgs) -> Result<TeamServ
 
 /// The runs to push.
 #[derive(Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 struct PushToTeamArgs {
     run_ids: Vec<String>,
 }

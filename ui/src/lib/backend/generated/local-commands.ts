@@ -172,7 +172,7 @@ export type PushResultView = {
 /**
  * The runs to push.
  */
-export type PushToTeamArgs = { run_ids: Array<string>, };
+export type PushToTeamArgs = { runIds: Array<string>, };
 
 /**
  * One run pushed.
@@ -212,7 +212,7 @@ export type SetTeamServerArgs = {
   /**
    * Forget the saved token.
    */
-  forget_token: boolean,
+  forgetToken?: boolean,
 };
 
 /**
