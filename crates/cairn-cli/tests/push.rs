@@ -451,3 +451,65 @@ fn a_server_asking_for_a_token_gets_it_and_a_wrong_one_is_never_shown() {
     assert_eq!(again["totals"]["created"], 0);
     assert_eq!(again["totals"]["points"], 0);
 }
+
+#[test]
+fn the_desktop_apps_push_to_team_command_pushes_with_the_saved_token() {
+    use std::sync::Arc;
+
+    let laptop = laptop(2, 300);
+    let team_sandbox = Sandbox::with_store("team.db");
+    let team = team_sandbox.serve(&["--auth-token", "desk-token-789"], &[]);
+    let store = cairn_core::SqliteStore::open(&laptop.sandbox.store()).unwrap();
+    let places = cairn_local::Places {
+        settings_file: Some(laptop.sandbox.path("config/settings.json")),
+        ..cairn_local::Places::default()
+    };
+    let local = cairn_local::LocalApp::new(Arc::new(store))
+        .with_store_source(cairn_local::StoreSource {
+            origin: cairn_local::StoreOrigin::Flag,
+            places,
+        })
+        .with_team_connector(Arc::new(cairn_push::http::connect));
+
+    let url = format!("http://{}", team.address);
+    let saved = local
+        .call(
+            "set_team_server",
+            json!({ "url": url, "token": "desk-token-789" }),
+        )
+        .unwrap();
+    assert_eq!(saved["token_saved"], true);
+    assert!(!saved.to_string().contains("desk-token-789"), "{saved}");
+    let file = laptop.sandbox.path("config/team.json");
+    use std::os::unix::fs::PermissionsExt as _;
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let shown = local.call("get_team_server", json!({})).unwrap();
+    assert!(!shown.to_string().contains("desk-token-789"), "{shown}");
+
+    let pushed = local
+        .call("push_to_team", json!({ "runIds": laptop.runs }))
+        .unwrap();
+    assert_eq!(pushed["pushed"].as_array().unwrap().len(), 2, "{pushed}");
+    assert_eq!(pushed["points"], 2.0 * 2.0 * 300.0);
+    assert!(pushed["failed"].as_array().unwrap().is_empty());
+    let again = local
+        .call("push_to_team", json!({ "runIds": laptop.runs }))
+        .unwrap();
+    assert_eq!(again["points"], 0.0, "{again}");
+
+    // A wrong token: each run fails, by id, and no token shows.
+    local
+        .call("set_team_server", json!({ "url": url, "token": "bad-token" }))
+        .unwrap();
+    let refused = local
+        .call("push_to_team", json!({ "runIds": laptop.runs }))
+        .unwrap();
+    let failed = refused["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 2, "{refused}");
+    assert!(failed[0]["error"].as_str().unwrap().contains("401"));
+    assert!(!refused.to_string().contains("bad-token"));
+    assert!(!refused.to_string().contains("desk-token-789"));
+}
