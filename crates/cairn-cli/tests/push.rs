@@ -56,7 +56,10 @@ fn laptop(runs: usize, points: usize) -> Laptop {
                 "tags": [{ "key": "mlflow.note.content", "value": format!("notes of trial {index}") }],
             }),
         );
-        let id = created["run"]["info"]["run_id"].as_str().unwrap().to_owned();
+        let id = created["run"]["info"]["run_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         let params: Vec<Value> = (0..12)
             .map(|p| json!({ "key": format!("p{p}"), "value": format!("{}", p * index) }))
             .collect();
@@ -84,7 +87,9 @@ fn laptop(runs: usize, points: usize) -> Laptop {
         }
         if index == 0 {
             let uri = created["run"]["info"]["artifact_uri"].as_str().unwrap();
-            let prefix = uri.trim_start_matches("mlflow-artifacts:").trim_matches('/');
+            let prefix = uri
+                .trim_start_matches("mlflow-artifacts:")
+                .trim_matches('/');
             for (path, body) in [
                 ("report.txt", b"accuracy 0.93\n".repeat(100)),
                 ("model/weights.bin", vec![7_u8; 70_000]),
@@ -228,9 +233,19 @@ fn assert_same(local: &Value, team: &Value, run_id: &str) {
         if field == "metrics" {
             for (key, points) in mine.as_object().unwrap() {
                 let (a, b) = (points.as_array().unwrap(), theirs[key].as_array());
-                assert_eq!(Some(a.len()), b.map(Vec::len), "run {run_id}: points of '{key}'");
-                let first = a.iter().zip(b.unwrap()).position(|(x, y)| !same_point(x, y));
-                assert_eq!(first, None, "run {run_id}: '{key}' differs from point {first:?}");
+                assert_eq!(
+                    Some(a.len()),
+                    b.map(Vec::len),
+                    "run {run_id}: points of '{key}'"
+                );
+                let first = a
+                    .iter()
+                    .zip(b.unwrap())
+                    .position(|(x, y)| !same_point(x, y));
+                assert_eq!(
+                    first, None,
+                    "run {run_id}: '{key}' differs from point {first:?}"
+                );
             }
         }
         if field != "metrics" {
@@ -247,7 +262,12 @@ fn same_point(a: &Value, b: &Value) -> bool {
     a[0] == b[0] && a[1] == b[1] && (x == y || x.to_bits().abs_diff(y.to_bits()) <= 1)
 }
 
-fn push(laptop: &Laptop, to: &Served, env: &[(&str, &str)], extra: &[&str]) -> std::process::Output {
+fn push(
+    laptop: &Laptop,
+    to: &Served,
+    env: &[(&str, &str)],
+    extra: &[&str],
+) -> std::process::Output {
     let mut command = laptop.sandbox.command();
     command
         .arg("--store")
@@ -308,7 +328,10 @@ fn a_push_arrives_record_by_record_and_a_second_push_sends_nothing() {
 
     // The registry: the version once, pointing at the team's run, with its stage and alias.
     let team_first = team_run(&team, &laptop.runs[0]).remove(0);
-    let versions = get(&team, &api("model-versions/search?filter=name%3D%27detector%27"));
+    let versions = get(
+        &team,
+        &api("model-versions/search?filter=name%3D%27detector%27"),
+    );
     let versions = versions["model_versions"].as_array().unwrap();
     assert_eq!(versions.len(), 1, "{versions:?}");
     assert_eq!(versions[0]["run_id"], team_first);
@@ -316,14 +339,24 @@ fn a_push_arrives_record_by_record_and_a_second_push_sends_nothing() {
     assert_eq!(versions[0]["current_stage"], "Staging");
     let model = get(&team, &api("registered-models/get?name=detector"));
     assert_eq!(model["registered_model"]["aliases"][0]["alias"], "champion");
-    let experiment = get(&team, &api("experiments/get-by-name?experiment_name=vision"));
+    let experiment = get(
+        &team,
+        &api("experiments/get-by-name?experiment_name=vision"),
+    );
     assert_eq!(experiment["experiment"]["tags"][0]["key"], "team");
 
     // Again: nothing is sent, nothing is created, no point doubles.
     drop(local);
     let second = push_json(&laptop, &team, &[]);
     let totals = &second["totals"];
-    for field in ["created", "params", "tags", "points", "files", "model_versions"] {
+    for field in [
+        "created",
+        "params",
+        "tags",
+        "points",
+        "files",
+        "model_versions",
+    ] {
         assert_eq!(totals[field], 0, "{field}: {second}");
     }
     let local = laptop.sandbox.serve(&[], &[]);
@@ -332,7 +365,10 @@ fn a_push_arrives_record_by_record_and_a_second_push_sends_nothing() {
         assert_eq!(there.len(), 1);
         assert_same(&record(&local, run_id), &record(&team, &there[0]), run_id);
     }
-    let versions = get(&team, &api("model-versions/search?filter=name%3D%27detector%27"));
+    let versions = get(
+        &team,
+        &api("model-versions/search?filter=name%3D%27detector%27"),
+    );
     assert_eq!(versions["model_versions"].as_array().unwrap().len(), 1);
 
     // Local memory lost (the tag deleted): the tag on the team's run still finds it.
@@ -396,7 +432,10 @@ fn a_push_killed_mid_way_finishes_when_run_again_with_no_duplicate() {
     let resumed = push_json(&laptop, &team, &[]);
     assert_eq!(resumed["totals"]["runs"], 2, "{resumed}");
     let first = &resumed["runs"][0];
-    assert_eq!(first["created"], false, "the interrupted run is continued: {resumed}");
+    assert_eq!(
+        first["created"], false,
+        "the interrupted run is continued: {resumed}"
+    );
     let local = laptop.sandbox.serve(&[], &[]);
     for run_id in &laptop.runs {
         let there = team_run(&team, run_id);
@@ -502,7 +541,10 @@ fn the_desktop_apps_push_to_team_command_pushes_with_the_saved_token() {
 
     // A wrong token: each run fails, by id, and no token shows.
     local
-        .call("set_team_server", json!({ "url": url, "token": "bad-token" }))
+        .call(
+            "set_team_server",
+            json!({ "url": url, "token": "bad-token" }),
+        )
         .unwrap();
     let refused = local
         .call("push_to_team", json!({ "runIds": laptop.runs }))

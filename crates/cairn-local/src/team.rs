@@ -126,7 +126,11 @@ pub fn write_team_settings(file: &Path, settings: &TeamSettings) -> Result<(), A
     });
     if let Err(error) = written {
         let _ = std::fs::remove_file(&temporary);
-        return Err(failed("writing the team server settings", &temporary, error));
+        return Err(failed(
+            "writing the team server settings",
+            &temporary,
+            error,
+        ));
     }
     std::fs::rename(&temporary, file).map_err(|error| {
         let _ = std::fs::remove_file(&temporary);
@@ -142,7 +146,10 @@ mod tests {
     fn the_token_is_kept_for_its_owner_only_and_never_shown() {
         let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
         let file = team_file(&dir.path().join("config"));
-        assert_eq!(read_team_settings(&file).ok(), Some(TeamSettings::default()));
+        assert_eq!(
+            read_team_settings(&file).ok(),
+            Some(TeamSettings::default())
+        );
         let settings = TeamSettings {
             url: Some("http://team:5000".to_owned()),
             token: Some("secret-token".to_owned()),

@@ -91,9 +91,8 @@ impl MlflowApi for MlflowClient {
     }
 
     fn try_put_file(&self, path: &str, file: &Path) -> Result<(), CallError> {
-        let opened = File::open(file).map_err(|error| {
-            CallError::Other(anyhow!("opening {}: {error}", file.display()))
-        })?;
+        let opened = File::open(file)
+            .map_err(|error| CallError::Other(anyhow!("opening {}: {error}", file.display())))?;
         let url = format!(
             "{}/api/2.0/mlflow-artifacts/artifacts/{}",
             self.base,

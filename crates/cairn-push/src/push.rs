@@ -79,7 +79,11 @@ impl RunPushed {
     /// Whether this push sent nothing (the server had it all).
     pub fn nothing_new(&self) -> bool {
         !self.created
-            && self.params + self.tags + self.points + self.datasets + self.files
+            && self.params
+                + self.tags
+                + self.points
+                + self.datasets
+                + self.files
                 + self.model_versions
                 == 0
     }
@@ -164,7 +168,10 @@ impl Shared<'_> {
             Ok(answer) => {
                 let id = id_text(&answer["experiment"]["experiment_id"]);
                 let id = id.with_context(|| {
-                    format!("{}: {entity}: the answer has no experiment id", self.api.server())
+                    format!(
+                        "{}: {entity}: the answer has no experiment id",
+                        self.api.server()
+                    )
                 })?;
                 anyhow::ensure!(
                     answer["experiment"]["lifecycle_stage"].as_str() != Some("deleted"),
@@ -187,7 +194,10 @@ impl Shared<'_> {
                 );
                 match created {
                     Ok(created) => id_text(&created["experiment_id"]).with_context(|| {
-                        format!("{}: {entity}: the answer has no experiment id", self.api.server())
+                        format!(
+                            "{}: {entity}: the answer has no experiment id",
+                            self.api.server()
+                        )
                     })?,
                     // Another push created it meanwhile.
                     Err(_) => {
@@ -260,12 +270,13 @@ pub fn push_runs(
                         let Some(run_id) = wave.get(index) else {
                             break;
                         };
-                        let result = RunPusher::new(&shared, run_id).push().map_err(|error| {
-                            RunFailed {
-                                run_id: run_id.clone(),
-                                error: format!("{error:#}"),
-                            }
-                        });
+                        let result =
+                            RunPusher::new(&shared, run_id)
+                                .push()
+                                .map_err(|error| RunFailed {
+                                    run_id: run_id.clone(),
+                                    error: format!("{error:#}"),
+                                });
                         results
                             .lock()
                             .unwrap_or_else(PoisonError::into_inner)
@@ -345,9 +356,9 @@ fn versions_by_run(
 ) -> anyhow::Result<HashMap<String, Vec<(RegisteredModel, ModelVersion)>>> {
     let mut found: HashMap<String, Vec<(RegisteredModel, ModelVersion)>> = HashMap::new();
     for model in store.list_registered_models()? {
-        let versions = store
-            .list_model_versions(&model.name)
-            .with_context(|| format!("reading the versions of registered model '{}'", model.name))?;
+        let versions = store.list_model_versions(&model.name).with_context(|| {
+            format!("reading the versions of registered model '{}'", model.name)
+        })?;
         for version in versions {
             if let Some(run_id) = version.run_id.clone() {
                 found

@@ -210,11 +210,7 @@ impl RunPusher<'_, '_> {
         if aliases.is_empty() {
             return Ok(());
         }
-        let current = api.get(
-            "registered-models/get",
-            &[("name", &version.name)],
-            &entity,
-        )?;
+        let current = api.get("registered-models/get", &[("name", &version.name)], &entity)?;
         let set: HashMap<String, String> = current["registered_model"]["aliases"]
             .as_array()
             .into_iter()

@@ -55,7 +55,10 @@ pub fn push(store: &dyn Store, args: &PushArgs, json: bool) -> anyhow::Result<Ex
         return Ok(ExitCode::SUCCESS);
     }
     for failed in &report.failed {
-        eprintln!("error: run {} was not pushed: {}", failed.run_id, failed.error);
+        eprintln!(
+            "error: run {} was not pushed: {}",
+            failed.run_id, failed.error
+        );
     }
     let ids: Vec<&str> = report.failed.iter().map(|f| f.run_id.as_str()).collect();
     eprintln!(
@@ -69,9 +72,18 @@ pub fn push(store: &dyn Store, args: &PushArgs, json: bool) -> anyhow::Result<Ex
 }
 
 fn print_lines(report: &PushReport, seconds: f64) -> anyhow::Result<()> {
-    let verb = if report.dry_run { "would push" } else { "pushed" };
+    let verb = if report.dry_run {
+        "would push"
+    } else {
+        "pushed"
+    };
     for run in &report.pushed {
-        outln!("{verb} {} -> {} {}", run.run_id, report.server, describe(run))?;
+        outln!(
+            "{verb} {} -> {} {}",
+            run.run_id,
+            report.server,
+            describe(run)
+        )?;
     }
     let totals = report.totals();
     let rate = if seconds > 0.0 {

@@ -9,9 +9,9 @@ use cairn_core::Store;
 use cairn_core::model::{ModelVersion, RegisteredModel};
 use serde_json::{Value, json};
 
+use super::mlflow_runs::COPIED_FROM;
 use cairn_push::MlflowApi;
 use cairn_push::wire::{id_text as version_number, rewrite_source};
-use super::mlflow_runs::COPIED_FROM;
 
 /// What the registry part did.
 #[derive(Debug, Default)]

@@ -8,10 +8,10 @@ use cairn_core::Store;
 use cairn_core::model::ViewType;
 use serde::Serialize;
 
-use cairn_push::MlflowApi;
-use cairn_push::wire::history_len;
 use super::mlflow_registry::copied_versions;
 use super::mlflow_runs::{COPIED_FROM, destination_run, source_runs};
+use cairn_push::MlflowApi;
+use cairn_push::wire::history_len;
 
 /// Differences listed at most; past that only their number.
 const MAX_LISTED: usize = 20;

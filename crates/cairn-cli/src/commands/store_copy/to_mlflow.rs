@@ -10,11 +10,11 @@ use cairn_core::Store;
 use cairn_core::model::{Experiment, LifecycleStage, ViewType};
 use serde_json::json;
 
-use cairn_push::MlflowApi;
-use cairn_push::http::MlflowClient;
 use super::mlflow_registry::copy_registry;
 use super::mlflow_runs::RunCopier;
 use super::mlflow_verify::verify;
+use cairn_push::MlflowApi;
+use cairn_push::http::MlflowClient;
 
 /// Whether `destination` names an MLflow server rather than a store.
 pub fn is_server(destination: &str) -> bool {
@@ -175,7 +175,11 @@ fn ensure_experiment(client: &dyn MlflowApi, experiment: &Experiment) -> anyhow:
     Ok(id)
 }
 
-fn id_of(client: &dyn MlflowApi, value: &serde_json::Value, entity: &str) -> anyhow::Result<String> {
+fn id_of(
+    client: &dyn MlflowApi,
+    value: &serde_json::Value,
+    entity: &str,
+) -> anyhow::Result<String> {
     match value {
         serde_json::Value::String(id) => Ok(id.clone()),
         serde_json::Value::Number(id) => Ok(id.to_string()),
