@@ -235,7 +235,9 @@ fn main() -> ExitCode {
             origin: location.origin,
             places,
         })
-        .with_store_switching();
+        .with_store_switching()
+        // "Push to team": the push engine reaches the team server over HTTP.
+        .with_team_connector(Arc::new(cairn_push::http::connect));
     // Commits by any process (an mlflow client, `cairn index`) reach the window as events.
     if let Err(err) = app.start_watching() {
         eprintln!("warning: live updates are off: {err}");

@@ -127,6 +127,16 @@ pub enum Command {
     /// Manage the user accounts of a team server (`cairn serve --auth users`).
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Send runs to a team's MLflow-compatible tracking server (a `cairn serve`, a real
+    /// `mlflow server`) through its REST API: params, tags, provenance, full metric histories,
+    /// dataset inputs, artifact files and the run's registered model versions.
+    ///
+    /// Idempotent and resumable: the server's run carries the tag `cairn.source_run_id`, so a
+    /// second push sends only what is missing (a metric's missing points, missing files) and
+    /// creates nothing new. The local run remembers where it went in its tag `cairn.pushed_to`.
+    /// Credentials: --token-file, else MLFLOW_TRACKING_TOKEN, else
+    /// MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD.
+    Push(PushArgs),
     /// Fill the store with demo experiments, runs and a registered model.
     Demo {
         /// Do nothing when the store already has runs.
@@ -168,6 +178,30 @@ pub enum StoreCommand {
     /// go through its REST API; each copy carries the tag `cairn.copied_from`, so a second copy
     /// skips what is there; runs, params, tags and metric points are read back and compared.
     Copy(StoreCopyArgs),
+}
+
+/// `cairn push`.
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// The local runs to send.
+    #[arg(required = true, value_name = "RUN_ID")]
+    pub run_ids: Vec<String>,
+    /// The server: `http(s)://HOST[:PORT][/PREFIX]`.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// The server's experiment to push into (created when missing); default: each run's own
+    /// experiment's name.
+    #[arg(long, value_name = "NAME")]
+    pub experiment: Option<String>,
+    /// A file holding the server's access token (sent as a bearer token).
+    #[arg(long, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+    /// Only read the server and print what would be sent.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Runs sent at once.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub workers: usize,
 }
 
 /// `cairn store copy`.

@@ -15,6 +15,7 @@ pub mod folders;
 mod local_app;
 mod location;
 pub mod reveal;
+pub mod team;
 
 pub use local_app::{LocalApp, StoreSource};
 pub use location::{

@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::commands;
 use crate::folders::FolderWatchers;
 use crate::location::{Places, StoreOrigin};
+use crate::team::{Connect, TeamConnector};
 
 /// What the desktop shell holds: an [`App`] over the store, the folders it follows, and how its
 /// store was chosen.
@@ -24,6 +25,8 @@ pub struct LocalApp {
     source: Option<StoreSource>,
     /// The shell can reopen on another store (the desktop app).
     store_switching: bool,
+    /// How the shell reaches a team server ("Push to team"), when it can.
+    team_connector: Option<TeamConnector>,
 }
 
 /// How the shell chose the app's store: its origin, and the places a choice is looked up in.
@@ -44,7 +47,30 @@ impl LocalApp {
             folders: Arc::new(Mutex::new(FolderWatchers::default())),
             source: None,
             store_switching: false,
+            team_connector: None,
         }
+    }
+
+    /// The app, able to push runs to a team server through clients `connect` makes.
+    pub fn with_team_connector(mut self, connect: std::sync::Arc<Connect>) -> LocalApp {
+        self.team_connector = Some(TeamConnector(connect));
+        self
+    }
+
+    /// How the shell reaches a team server, when it can.
+    pub fn team_connector(&self) -> Option<&TeamConnector> {
+        self.team_connector.as_ref()
+    }
+
+    /// The team server settings file (`team.json` in the config folder), when there is a config
+    /// folder.
+    pub fn team_file(&self) -> Option<std::path::PathBuf> {
+        let places = match &self.source {
+            Some(source) => source.places.clone(),
+            None => Places::from_env(),
+        };
+        let folder = places.settings_file?.parent()?.to_path_buf();
+        Some(crate::team::team_file(&folder))
     }
 
     /// The app, told how its store was chosen (shown in Settings → Store).

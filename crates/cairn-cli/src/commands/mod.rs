@@ -10,6 +10,7 @@ mod index;
 mod log;
 mod models;
 mod plot;
+mod push;
 mod run;
 mod runs;
 mod serve;
@@ -63,6 +64,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run(args) => return run::run(&shared, &args),
         Command::Diff { run_a, run_b } => diff::diff(store, &run_a, &run_b, cli.json)?,
         Command::Hash { paths } => hash::hash(store, &paths, cli.json)?,
+        Command::Push(args) => return push::push(store, &args, cli.json),
         Command::Demo {
             if_empty,
             sweep: Some(runs),

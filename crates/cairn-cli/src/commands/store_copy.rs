@@ -2,7 +2,6 @@
 //! databases alike), with the artifact files Cairn keeps, verified at the end; or, when the
 //! destination is an `http(s)://` URL, into an MLflow tracking server ([`to_mlflow`]).
 
-mod mlflow_client;
 mod mlflow_registry;
 mod mlflow_runs;
 mod mlflow_verify;

@@ -12,6 +12,7 @@ mod files;
 mod folders;
 mod reveal;
 mod store;
+mod team;
 pub mod typescript;
 
 use cairn_app::commands::Command;
@@ -24,6 +25,7 @@ const TABLES: &[&[Command<LocalApp>]] = &[
     folders::COMMANDS,
     reveal::COMMANDS,
     store::COMMANDS,
+    team::COMMANDS,
 ];
 
 /// Every command of the local shell's table.

@@ -9,8 +9,9 @@ use cairn_core::Store;
 use cairn_core::model::{ModelVersion, RegisteredModel};
 use serde_json::{Value, json};
 
-use super::mlflow_client::MlflowClient;
 use super::mlflow_runs::COPIED_FROM;
+use cairn_push::MlflowApi;
+use cairn_push::wire::{id_text as version_number, rewrite_source};
 
 /// What the registry part did.
 #[derive(Debug, Default)]
@@ -24,7 +25,7 @@ pub struct RegistryReport {
 
 /// Copies every registered model of `source`; `runs` maps source to destination run ids.
 pub fn copy_registry(
-    client: &MlflowClient,
+    client: &dyn MlflowApi,
     source: &dyn Store,
     runs: &HashMap<String, String>,
 ) -> anyhow::Result<RegistryReport> {
@@ -41,7 +42,7 @@ pub fn copy_registry(
 }
 
 fn copy_model(
-    client: &MlflowClient,
+    client: &dyn MlflowApi,
     model: &RegisteredModel,
     versions: &[ModelVersion],
     runs: &HashMap<String, String>,
@@ -133,7 +134,7 @@ fn report_mapping(report: &mut RegistryReport, name: &str, from: u64, to: &str) 
 
 /// Creates the copy of `version`; answers its number and stage.
 fn create_version(
-    client: &MlflowClient,
+    client: &dyn MlflowApi,
     version: &ModelVersion,
     runs: &HashMap<String, String>,
     entity: &str,
@@ -173,27 +174,10 @@ fn create_version(
     Ok((number, stage))
 }
 
-/// `runs:/<old>/path` or a location inside the old run's artifacts as `runs:/<new>/path`.
-pub fn rewrite_source(source: &str, old_run: &str, new_run: &str) -> String {
-    if let Some(rest) = source.strip_prefix(&format!("runs:/{old_run}"))
-        && (rest.is_empty() || rest.starts_with('/'))
-    {
-        return format!("runs:/{new_run}{rest}");
-    }
-    let marker = format!("/{old_run}/artifacts");
-    if let Some(at) = source.find(&marker) {
-        let rest = &source[at + marker.len()..];
-        if rest.is_empty() || rest.starts_with('/') {
-            return format!("runs:/{new_run}{rest}");
-        }
-    }
-    source.to_owned()
-}
-
 /// The destination's versions of `name` carrying [`COPIED_FROM`]: source version →
 /// (destination version, stage).
 pub fn copied_versions(
-    client: &MlflowClient,
+    client: &dyn MlflowApi,
     name: &str,
 ) -> anyhow::Result<HashMap<u64, (String, String)>> {
     let mut found = HashMap::new();
@@ -229,36 +213,5 @@ pub fn copied_versions(
             Some(next) if !next.is_empty() => token = Some(next.to_owned()),
             _ => return Ok(found),
         }
-    }
-}
-
-/// A version number, which MLflow's JSON gives as a string (or a number).
-fn version_number(value: &Value) -> Option<String> {
-    match value {
-        Value::String(text) => Some(text.clone()),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::rewrite_source;
-
-    #[test]
-    fn sources_of_copied_runs_point_at_the_copies() {
-        assert_eq!(
-            rewrite_source("runs:/old/model", "old", "new"),
-            "runs:/new/model"
-        );
-        assert_eq!(
-            rewrite_source("mlflow-artifacts:/1/old/artifacts/model", "old", "new"),
-            "runs:/new/model"
-        );
-        assert_eq!(
-            rewrite_source("runs:/older/model", "old", "new"),
-            "runs:/older/model"
-        );
-        assert_eq!(rewrite_source("s3://b/model", "old", "new"), "s3://b/model");
     }
 }

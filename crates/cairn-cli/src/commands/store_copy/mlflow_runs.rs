@@ -6,15 +6,16 @@
 //! copied again.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Context;
 use cairn_core::Store;
-use cairn_core::model::{ExperimentId, LifecycleStage, MetricPoint, Run, ViewType};
+use cairn_core::model::{ExperimentId, LifecycleStage, Run, ViewType};
 use cairn_core::store::RunSearch;
 use serde_json::{Value, json};
 
-use super::mlflow_client::MlflowClient;
+use cairn_push::MlflowApi;
+use cairn_push::wire::{files_under, metric_json, proxy_path};
 
 /// The tag each copied run (and model version) carries: the source's id.
 pub const COPIED_FROM: &str = "cairn.copied_from";
@@ -53,7 +54,7 @@ pub struct RunsReport {
 
 /// Copies runs into one destination experiment, remembering source → destination run ids.
 pub struct RunCopier<'a> {
-    pub client: &'a MlflowClient,
+    pub client: &'a dyn MlflowApi,
     pub source: &'a dyn Store,
     pub artifact_root: &'a Path,
     /// Source run id → destination run id.
@@ -111,7 +112,7 @@ impl RunCopier<'_> {
             return Ok(false);
         }
         for metric in &run.metrics {
-            let count = history_len(self.client, &there.run_id, &metric.key)?;
+            let count = cairn_push::wire::history_len(self.client, &there.run_id, &metric.key)?;
             if count != metric.point_count {
                 return Ok(false);
             }
@@ -302,7 +303,7 @@ impl RunCopier<'_> {
             }
             return Ok(());
         };
-        for relative in files {
+        for (relative, _) in files {
             let path = format!("{prefix}/{relative}");
             self.client.put_artifact(
                 &path,
@@ -313,61 +314,6 @@ impl RunCopier<'_> {
         }
         Ok(())
     }
-}
-
-/// A metric point as log-batch takes it: NaN and infinities as protobuf's JSON spells them.
-fn metric_json(key: &str, point: &MetricPoint) -> Value {
-    let value = if point.value.is_nan() {
-        json!("NaN")
-    } else if point.value == f64::INFINITY {
-        json!("Infinity")
-    } else if point.value == f64::NEG_INFINITY {
-        json!("-Infinity")
-    } else {
-        json!(point.value)
-    };
-    json!({ "key": key, "value": value, "timestamp": point.timestamp_ms, "step": point.step })
-}
-
-/// The path behind the proxy of an `mlflow-artifacts:/path` or `mlflow-artifacts://host/path`
-/// URI; `None` for any other kind of location.
-pub fn proxy_path(uri: &str) -> Option<String> {
-    let rest = uri.strip_prefix("mlflow-artifacts:")?;
-    let path = match rest.strip_prefix("//") {
-        Some(with_authority) => with_authority.split_once('/').map_or("", |(_, path)| path),
-        None => rest,
-    };
-    Some(path.trim_matches('/').to_owned())
-}
-
-/// Regular files under `folder`, `/`-separated relative paths, sorted; symlinks not followed.
-fn files_under(folder: &Path) -> anyhow::Result<Vec<String>> {
-    let mut files = Vec::new();
-    if !folder.is_dir() {
-        return Ok(files);
-    }
-    let mut pending: Vec<PathBuf> = vec![PathBuf::new()];
-    while let Some(relative) = pending.pop() {
-        let here = folder.join(&relative);
-        for entry in
-            std::fs::read_dir(&here).with_context(|| format!("reading {}", here.display()))?
-        {
-            let entry = entry.with_context(|| format!("reading {}", here.display()))?;
-            let kind = entry.file_type()?;
-            let name = relative.join(entry.file_name());
-            if kind.is_dir() {
-                pending.push(name);
-            } else if kind.is_file() {
-                let parts: Vec<String> = name
-                    .components()
-                    .map(|part| part.as_os_str().to_string_lossy().into_owned())
-                    .collect();
-                files.push(parts.join("/"));
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
 }
 
 /// Every run of the source experiment, deleted ones included.
@@ -393,7 +339,7 @@ pub fn source_runs(source: &dyn Store, experiment: ExperimentId) -> anyhow::Resu
 
 /// The runs of destination experiment `experiment_id` that carry [`COPIED_FROM`], by source id.
 pub fn copies_in(
-    client: &MlflowClient,
+    client: &dyn MlflowApi,
     experiment_id: &str,
 ) -> anyhow::Result<HashMap<String, Vec<DestinationRun>>> {
     let mut found: HashMap<String, Vec<DestinationRun>> = HashMap::new();
@@ -467,43 +413,5 @@ pub fn destination_run(run: &Value) -> DestinationRun {
         params: pairs("params").len(),
         tags: pairs("tags"),
         metric_keys,
-    }
-}
-
-/// How many points the destination holds for one metric of one run.
-pub fn history_len(client: &MlflowClient, run_id: &str, key: &str) -> anyhow::Result<u64> {
-    let entity = format!("metric '{key}' of run {run_id}");
-    let mut count = 0_u64;
-    let mut token: Option<String> = None;
-    loop {
-        let mut query = vec![("run_id", run_id), ("metric_key", key)];
-        if let Some(token) = &token {
-            query.push(("page_token", token.as_str()));
-        }
-        let page = client.get("metrics/get-history", &query, &entity)?;
-        count += page["metrics"].as_array().map_or(0, Vec::len) as u64;
-        match page["next_page_token"].as_str() {
-            Some(next) if !next.is_empty() => token = Some(next.to_owned()),
-            _ => return Ok(count),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::proxy_path;
-
-    #[test]
-    fn only_proxied_locations_have_a_path() {
-        assert_eq!(
-            proxy_path("mlflow-artifacts:/1/abc/artifacts").as_deref(),
-            Some("1/abc/artifacts")
-        );
-        assert_eq!(
-            proxy_path("mlflow-artifacts://host:5000/1/abc/artifacts").as_deref(),
-            Some("1/abc/artifacts")
-        );
-        assert_eq!(proxy_path("s3://bucket/1/abc/artifacts"), None);
-        assert_eq!(proxy_path("/tmp/mlruns/1/abc/artifacts"), None);
     }
 }

@@ -8,9 +8,10 @@ use cairn_core::Store;
 use cairn_core::model::ViewType;
 use serde::Serialize;
 
-use super::mlflow_client::MlflowClient;
 use super::mlflow_registry::copied_versions;
-use super::mlflow_runs::{COPIED_FROM, destination_run, history_len, source_runs};
+use super::mlflow_runs::{COPIED_FROM, destination_run, source_runs};
+use cairn_push::MlflowApi;
+use cairn_push::wire::history_len;
 
 /// Differences listed at most; past that only their number.
 const MAX_LISTED: usize = 20;
@@ -54,7 +55,7 @@ impl Verification {
 
 /// Counts both sides; `runs` maps source to destination run ids.
 pub fn verify(
-    client: &MlflowClient,
+    client: &dyn MlflowApi,
     source: &dyn Store,
     runs: &HashMap<String, String>,
 ) -> anyhow::Result<Verification> {

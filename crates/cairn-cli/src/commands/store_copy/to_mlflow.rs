@@ -10,10 +10,11 @@ use cairn_core::Store;
 use cairn_core::model::{Experiment, LifecycleStage, ViewType};
 use serde_json::json;
 
-use super::mlflow_client::MlflowClient;
 use super::mlflow_registry::copy_registry;
 use super::mlflow_runs::RunCopier;
 use super::mlflow_verify::verify;
+use cairn_push::MlflowApi;
+use cairn_push::http::MlflowClient;
 
 /// Whether `destination` names an MLflow server rather than a store.
 pub fn is_server(destination: &str) -> bool {
@@ -23,7 +24,7 @@ pub fn is_server(destination: &str) -> bool {
 /// Copies `source` into the server at `url`, prints what it did, and fails when the check at
 /// the end finds a difference.
 pub fn copy(source: &dyn Store, url: &str, json: bool) -> anyhow::Result<()> {
-    let client = MlflowClient::new(url)?;
+    let client = MlflowClient::new(url, None)?;
     let server = client.server().to_owned();
     let interactive = !json && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let experiments = source.list_experiments(ViewType::All)?;
@@ -131,7 +132,7 @@ pub fn copy(source: &dyn Store, url: &str, json: bool) -> anyhow::Result<()> {
 
 /// The destination experiment of the same name, created (with its tags) when missing, restored
 /// when deleted so that runs can be added (deleted again after, when the source's is).
-fn ensure_experiment(client: &MlflowClient, experiment: &Experiment) -> anyhow::Result<String> {
+fn ensure_experiment(client: &dyn MlflowApi, experiment: &Experiment) -> anyhow::Result<String> {
     let name = &experiment.name;
     let entity = format!("experiment '{name}'");
     let tags: Vec<_> = experiment
@@ -174,7 +175,11 @@ fn ensure_experiment(client: &MlflowClient, experiment: &Experiment) -> anyhow::
     Ok(id)
 }
 
-fn id_of(client: &MlflowClient, value: &serde_json::Value, entity: &str) -> anyhow::Result<String> {
+fn id_of(
+    client: &dyn MlflowApi,
+    value: &serde_json::Value,
+    entity: &str,
+) -> anyhow::Result<String> {
     match value {
         serde_json::Value::String(id) => Ok(id.clone()),
         serde_json::Value::Number(id) => Ok(id.to_string()),

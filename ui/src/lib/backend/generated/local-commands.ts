@@ -149,6 +149,36 @@ export type IndexSummary = {
   problems: Array<string>,
 };
 
+/**
+ * One run not pushed, and why.
+ */
+export type PushFailureView = { run_id: string, error: string, };
+
+/**
+ * What "Push to team" did.
+ */
+export type PushResultView = {
+  server: string, pushed: Array<PushedRunView>, failed: Array<PushFailureView>,
+  /**
+   * Points sent, over all runs.
+   */
+  points: number,
+  /**
+   * Files uploaded, over all runs.
+   */
+  files: number,
+};
+
+/**
+ * The runs to push.
+ */
+export type PushToTeamArgs = { runIds: Array<string>, };
+
+/**
+ * One run pushed.
+ */
+export type PushedRunView = { run_id: string, remote_run_id: string | null, experiment: string, created: boolean, params: number, tags: number, points: number, files: number, model_versions: number, notes: Array<string>, };
+
 export type RevealArtifactArgs = {
   runId: string,
   /**
@@ -168,6 +198,24 @@ export type RevealedFolder = {
 };
 
 /**
+ * A new URL and, optionally, a new token.
+ */
+export type SetTeamServerArgs = {
+  /**
+   * `http(s)://HOST[:PORT]`; empty forgets the server (and its token).
+   */
+  url: string,
+  /**
+   * A new token; `null` keeps the saved one.
+   */
+  token: string | null,
+  /**
+   * Forget the saved token.
+   */
+  forgetToken?: boolean,
+};
+
+/**
  * What `use_store` remembered.
  */
 export type StoreChoice = {
@@ -183,6 +231,24 @@ export type StoreChoice = {
    * The running app has another store open and must reopen to use this one.
    */
   reopen: boolean,
+};
+
+/**
+ * The team server as Settings shows it: never the token itself.
+ */
+export type TeamServerView = {
+  /**
+   * `null` when none is set.
+   */
+  url: string | null,
+  /**
+   * A token is saved (it is never shown).
+   */
+  token_saved: boolean,
+  /**
+   * The file the settings are kept in (readable by its owner only).
+   */
+  settings_file: string | null,
 };
 
 export type UseStoreArgs = {
@@ -205,4 +271,7 @@ export interface LocalCommands {
   index_folder: { args: FolderPathArgs; result: IndexSummary };
   reveal_artifact: { args: RevealArtifactArgs; result: RevealedFolder };
   use_store: { args: UseStoreArgs; result: StoreChoice };
+  get_team_server: { args: NoArgs; result: TeamServerView };
+  set_team_server: { args: SetTeamServerArgs; result: TeamServerView };
+  push_to_team: { args: PushToTeamArgs; result: PushResultView };
 }

@@ -1,0 +1,452 @@
+//! One run's push: find the server's run ([`SOURCE_RUN_TAG`], or what the local run remembers),
+//! else create it; then send what it lacks — params, tags (provenance included), the missing
+//! tail of each metric's history in log-batch requests, dataset inputs, artifact files, model
+//! versions — and bring it to the local run's status and end time last.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::PoisonError;
+
+use anyhow::Context;
+use cairn_core::model::{LifecycleStage, MetricPoint, Run};
+use serde_json::{Value, json};
+
+use crate::push::{RunPushed, SOURCE_RUN_TAG, Shared};
+use crate::pushed_to::{PUSHED_TO_TAG, remember, remembered};
+use crate::wire::{history_len, id_text, metric_json, pairs};
+
+/// MLflow's log-batch limit of params, and of tags, per request.
+const PARAMS_TAGS_PER_BATCH: usize = 100;
+/// Dataset inputs per log-inputs request.
+const DATASETS_PER_BATCH: usize = 100;
+/// Local tags that describe the local copy, never sent.
+const LOCAL_ONLY_TAGS: &[&str] = &[PUSHED_TO_TAG, SOURCE_RUN_TAG, "cairn.copied_from"];
+
+/// The server's run as the push needs to know it.
+#[derive(Debug, Default)]
+pub(crate) struct RemoteRun {
+    pub run_id: String,
+    pub artifact_uri: String,
+    pub run_name: String,
+    pub status: String,
+    pub end_time: Option<i64>,
+    pub params: HashMap<String, String>,
+    pub tags: HashMap<String, String>,
+    pub metric_keys: HashSet<String>,
+    /// (name, digest) of its dataset inputs.
+    pub datasets: HashSet<(String, String)>,
+    /// Created by this push: nothing to compare.
+    pub fresh: bool,
+}
+
+impl RemoteRun {
+    fn from_json(run: &Value, fresh: bool) -> RemoteRun {
+        let info = &run["info"];
+        let data = &run["data"];
+        RemoteRun {
+            run_id: info["run_id"].as_str().unwrap_or_default().to_owned(),
+            artifact_uri: info["artifact_uri"].as_str().unwrap_or_default().to_owned(),
+            run_name: info["run_name"].as_str().unwrap_or_default().to_owned(),
+            status: info["status"].as_str().unwrap_or_default().to_owned(),
+            end_time: info["end_time"]
+                .as_i64()
+                .or_else(|| info["end_time"].as_str().and_then(|text| text.parse().ok())),
+            params: pairs(&data["params"]).into_iter().collect(),
+            tags: pairs(&data["tags"]).into_iter().collect(),
+            metric_keys: data["metrics"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|metric| metric["key"].as_str().map(str::to_owned))
+                .collect(),
+            datasets: run["inputs"]["dataset_inputs"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|input| {
+                    let dataset = &input["dataset"];
+                    (
+                        dataset["name"].as_str().unwrap_or_default().to_owned(),
+                        dataset["digest"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect(),
+            fresh,
+        }
+    }
+
+    fn is_deleted(run: &Value) -> bool {
+        run["info"]["lifecycle_stage"].as_str() == Some("deleted")
+    }
+}
+
+/// Pushes one run.
+pub(crate) struct RunPusher<'s, 'a> {
+    pub shared: &'s Shared<'a>,
+    pub run_id: &'s str,
+    pub result: RunPushed,
+    /// `run <id>` (and its server run, once known), as errors name it.
+    pub entity: String,
+}
+
+impl<'s, 'a> RunPusher<'s, 'a> {
+    pub fn new(shared: &'s Shared<'a>, run_id: &'s str) -> RunPusher<'s, 'a> {
+        RunPusher {
+            shared,
+            run_id,
+            result: RunPushed {
+                run_id: run_id.to_owned(),
+                ..RunPushed::default()
+            },
+            entity: format!("run {run_id}"),
+        }
+    }
+
+    fn dry(&self) -> bool {
+        self.shared.options.dry_run
+    }
+
+    /// Pushes the run; what was sent, or the first error (naming the run).
+    pub fn push(mut self) -> anyhow::Result<RunPushed> {
+        let store = self.shared.store;
+        let run = store
+            .get_run(self.run_id)
+            .with_context(|| format!("run {}: reading it from the local store", self.run_id))?;
+        anyhow::ensure!(
+            run.info.lifecycle_stage != LifecycleStage::Deleted,
+            "run {} is deleted in the local store; restore it to push it",
+            self.run_id
+        );
+        let local_experiment = store
+            .get_experiment(run.info.experiment_id)
+            .with_context(|| format!("run {}: reading its experiment", self.run_id))?;
+        let (name, tags) = match &self.shared.options.experiment {
+            Some(name) => (name.clone(), Vec::new()),
+            None => (
+                local_experiment.name.clone(),
+                local_experiment
+                    .tags
+                    .iter()
+                    .map(|tag| (tag.key.clone(), tag.value.clone()))
+                    .collect(),
+            ),
+        };
+        let experiment_id = self.shared.experiment_id(&name, &tags)?;
+        self.result.experiment = name;
+        let remote = match self.find_remote(&run, &experiment_id)? {
+            Some(remote) => remote,
+            None if self.dry() => RemoteRun {
+                fresh: true,
+                ..RemoteRun::default()
+            },
+            None => self.create(&run, &experiment_id)?,
+        };
+        if !remote.run_id.is_empty() {
+            self.result.remote_run_id = Some(remote.run_id.clone());
+            self.entity = format!("run {} (server run {})", self.run_id, remote.run_id);
+        }
+        self.push_params(&run, &remote)?;
+        self.push_tags(&run, &remote)?;
+        self.push_metrics(&run, &remote)?;
+        self.push_datasets(&remote)?;
+        self.push_artifacts(&run, &remote)?;
+        self.finish(&run, &remote)?;
+        self.push_versions(&remote)?;
+        if !self.dry() {
+            self.shared
+                .remote_ids
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(self.run_id.to_owned(), remote.run_id.clone());
+            remember(store, &run, &self.shared.server_key, &remote.run_id).with_context(|| {
+                format!(
+                    "run {}: pushed, but remembering where in the local store",
+                    self.run_id
+                )
+            })?;
+        }
+        Ok(self.result)
+    }
+
+    /// The server's run for this one: the one the local run remembers, else the active run of
+    /// the experiment tagged with its id.
+    fn find_remote(&self, run: &Run, experiment_id: &str) -> anyhow::Result<Option<RemoteRun>> {
+        let api = self.shared.api;
+        if let Some(remote_id) = remembered(&run.tags, &self.shared.server_key) {
+            match api.try_get("runs/get", &[("run_id", &remote_id)]) {
+                Ok(answer) => {
+                    let there = &answer["run"];
+                    let ours = pairs(&there["data"]["tags"])
+                        .iter()
+                        .any(|(key, value)| key == SOURCE_RUN_TAG && value == self.run_id);
+                    if ours && !RemoteRun::is_deleted(there) {
+                        return Ok(Some(RemoteRun::from_json(there, false)));
+                    }
+                }
+                Err(error) if error.is_missing() => {}
+                Err(error) => {
+                    return Err(crate::api::explain(
+                        api.server(),
+                        error,
+                        "GET",
+                        "runs/get",
+                        &self.entity,
+                    ));
+                }
+            }
+        }
+        if experiment_id.is_empty() {
+            return Ok(None);
+        }
+        let filter = format!(
+            "tags.`{SOURCE_RUN_TAG}` = '{}'",
+            self.run_id.replace('\'', "\\'")
+        );
+        let page = api.post(
+            "runs/search",
+            &json!({
+                "experiment_ids": [experiment_id],
+                "filter": filter,
+                "run_view_type": "ACTIVE_ONLY",
+                "max_results": 10,
+            }),
+            &self.entity,
+        )?;
+        let Some(found) = page["runs"].as_array().and_then(|runs| runs.first()) else {
+            return Ok(None);
+        };
+        let remote_id = found["info"]["run_id"].as_str().unwrap_or_default();
+        // A search's runs carry no inputs: the run in full.
+        let answer = api.get("runs/get", &[("run_id", remote_id)], &self.entity)?;
+        Ok(Some(RemoteRun::from_json(&answer["run"], false)))
+    }
+
+    fn create(&mut self, run: &Run, experiment_id: &str) -> anyhow::Result<RemoteRun> {
+        let info = &run.info;
+        let mut body = json!({
+            "experiment_id": experiment_id,
+            "user_id": info.user_id,
+            "run_name": info.run_name,
+            "tags": [{ "key": SOURCE_RUN_TAG, "value": info.run_id }],
+        });
+        if let Some(start) = info.start_time_ms {
+            body["start_time"] = json!(start);
+        }
+        let created = self.shared.api.post("runs/create", &body, &self.entity)?;
+        let remote = RemoteRun::from_json(&created["run"], true);
+        anyhow::ensure!(
+            !remote.run_id.is_empty(),
+            "{}: {}: runs/create answered no run id",
+            self.shared.api.server(),
+            self.entity
+        );
+        self.result.created = true;
+        Ok(remote)
+    }
+
+    fn log_batch(&self, remote: &RemoteRun, mut body: Value) -> anyhow::Result<()> {
+        body["run_id"] = json!(remote.run_id);
+        self.shared
+            .api
+            .post("runs/log-batch", &body, &self.entity)
+            .map(|_| ())
+    }
+
+    fn push_params(&mut self, run: &Run, remote: &RemoteRun) -> anyhow::Result<()> {
+        let mut missing = Vec::new();
+        for param in &run.params {
+            match remote.params.get(&param.key) {
+                Some(value) if *value == param.value => {}
+                Some(value) => anyhow::bail!(
+                    "{}: param '{}' is '{}' here but '{value}' on {} (params cannot change)",
+                    self.entity,
+                    param.key,
+                    param.value,
+                    self.shared.api.server()
+                ),
+                None => missing.push(json!({ "key": param.key, "value": param.value })),
+            }
+        }
+        self.result.params = missing.len() as u64;
+        if !self.dry() {
+            for chunk in missing.chunks(PARAMS_TAGS_PER_BATCH) {
+                self.log_batch(remote, json!({ "params": chunk }))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The tags the server's run should have: the local run's (its parent's id mapped to the
+    /// parent's server run), plus its provenance as tags.
+    fn wanted_tags(&mut self, run: &Run) -> Vec<(String, String)> {
+        let mut tags: Vec<(String, String)> = Vec::new();
+        for tag in &run.tags {
+            if LOCAL_ONLY_TAGS.contains(&tag.key.as_str()) {
+                continue;
+            }
+            if tag.key == "mlflow.parentRunId" {
+                match self.parent_remote_id(&tag.value) {
+                    Some(remote) => tags.push((tag.key.clone(), remote)),
+                    None => self.result.notes.push(format!(
+                        "its parent run {} is not on the server: mlflow.parentRunId left out",
+                        tag.value
+                    )),
+                }
+                continue;
+            }
+            tags.push((tag.key.clone(), tag.value.clone()));
+        }
+        crate::provenance::provenance_tags(run, &mut tags, &mut self.result.notes);
+        tags
+    }
+
+    fn parent_remote_id(&self, parent: &str) -> Option<String> {
+        let pushed = self
+            .shared
+            .remote_ids
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(parent)
+            .cloned();
+        pushed.or_else(|| {
+            let run = self.shared.store.get_run(parent).ok()?;
+            remembered(&run.tags, &self.shared.server_key)
+        })
+    }
+
+    fn push_tags(&mut self, run: &Run, remote: &RemoteRun) -> anyhow::Result<()> {
+        let missing: Vec<Value> = self
+            .wanted_tags(run)
+            .into_iter()
+            .filter(|(key, value)| match remote.tags.get(key) {
+                // A server with accounts names the user itself.
+                Some(_) if key == "mlflow.user" => false,
+                Some(there) => there != value,
+                None => true,
+            })
+            .map(|(key, value)| json!({ "key": key, "value": value }))
+            .collect();
+        self.result.tags = missing.len() as u64;
+        if !self.dry() {
+            for chunk in missing.chunks(PARAMS_TAGS_PER_BATCH) {
+                self.log_batch(remote, json!({ "tags": chunk }))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Each metric's points the server lacks: it holds a prefix of the local history (pushes
+    /// send each history in order), so the tail after its count, in batches across keys.
+    fn push_metrics(&mut self, run: &Run, remote: &RemoteRun) -> anyhow::Result<()> {
+        let per_batch = self.shared.options.metrics_per_batch.max(1);
+        let mut batch: Vec<Value> = Vec::with_capacity(per_batch);
+        for metric in &run.metrics {
+            let there = if remote.fresh || !remote.metric_keys.contains(&metric.key) {
+                0
+            } else {
+                history_len(self.shared.api, &remote.run_id, &metric.key)
+                    .with_context(|| format!("{}: counting its points", self.entity))?
+            };
+            if there >= metric.point_count {
+                continue;
+            }
+            if self.dry() {
+                self.result.points += metric.point_count - there;
+                continue;
+            }
+            let history: Vec<MetricPoint> = self
+                .shared
+                .store
+                .metric_history(self.run_id, &metric.key)
+                .with_context(|| format!("{}: reading metric '{}'", self.entity, metric.key))?;
+            let skip = usize::try_from(there).unwrap_or(usize::MAX);
+            for point in history.iter().skip(skip) {
+                batch.push(metric_json(&metric.key, point));
+                self.result.points += 1;
+                if batch.len() == per_batch {
+                    self.log_batch(remote, json!({ "metrics": batch }))?;
+                    batch.clear();
+                }
+            }
+        }
+        if !batch.is_empty() {
+            self.log_batch(remote, json!({ "metrics": batch }))?;
+        }
+        Ok(())
+    }
+
+    fn push_datasets(&mut self, remote: &RemoteRun) -> anyhow::Result<()> {
+        let io = self
+            .shared
+            .store
+            .run_io(self.run_id)
+            .with_context(|| format!("{}: reading its inputs", self.entity))?;
+        let missing: Vec<Value> = io
+            .dataset_inputs
+            .iter()
+            .filter(|input| {
+                let key = (input.dataset.name.clone(), input.dataset.digest.clone());
+                !remote.datasets.contains(&key)
+            })
+            .map(|input| {
+                let dataset = &input.dataset;
+                let mut body = json!({
+                    "name": dataset.name,
+                    "digest": dataset.digest,
+                    "source_type": dataset.source_type,
+                    "source": dataset.source,
+                });
+                if let Some(schema) = &dataset.schema {
+                    body["schema"] = json!(schema);
+                }
+                if let Some(profile) = &dataset.profile {
+                    body["profile"] = json!(profile);
+                }
+                let tags: Vec<Value> = input
+                    .tags
+                    .iter()
+                    .map(|tag| json!({ "key": tag.key, "value": tag.value }))
+                    .collect();
+                json!({ "tags": tags, "dataset": body })
+            })
+            .collect();
+        self.result.datasets = missing.len() as u64;
+        if !self.dry() {
+            for chunk in missing.chunks(DATASETS_PER_BATCH) {
+                self.shared.api.post(
+                    "runs/log-inputs",
+                    &json!({ "run_id": remote.run_id, "datasets": chunk }),
+                    &self.entity,
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The local run's status, end time and name, when the server's differ.
+    fn finish(&mut self, run: &Run, remote: &RemoteRun) -> anyhow::Result<()> {
+        let info = &run.info;
+        let same = remote.status == info.status.as_str()
+            && remote.end_time == info.end_time_ms
+            && remote.run_name == info.run_name;
+        if same || self.dry() {
+            return Ok(());
+        }
+        let mut update = json!({
+            "run_id": remote.run_id,
+            "status": info.status.as_str(),
+            "run_name": info.run_name,
+        });
+        if let Some(end) = info.end_time_ms {
+            update["end_time"] = json!(end);
+        }
+        self.shared
+            .api
+            .post("runs/update", &update, &self.entity)
+            .map(|_| ())
+    }
+}
+
+/// The id in a JSON value, or an empty string.
+pub(crate) fn text_id(value: &Value) -> String {
+    id_text(value).unwrap_or_default()
+}
