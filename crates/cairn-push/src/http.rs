@@ -74,9 +74,12 @@ impl MlflowApi for MlflowClient {
     }
 
     fn try_post(&self, endpoint: &str, body: &Value) -> Result<Value, CallError> {
-        let request = self
-            .agent
-            .post(format!("{}/api/2.0/mlflow/{endpoint}", self.base));
+        // An endpoint starting with `/` is a path of the server's own (a Cairn route).
+        let url = match endpoint.strip_prefix('/') {
+            Some(path) => format!("{}/{path}", self.base),
+            None => format!("{}/api/2.0/mlflow/{endpoint}", self.base),
+        };
+        let request = self.agent.post(url);
         answer(self.authorize(request).send_json(body))
     }
 

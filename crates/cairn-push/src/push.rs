@@ -148,6 +148,9 @@ pub(crate) struct Shared<'a> {
     pub remote_ids: Mutex<HashMap<String, String>>,
     /// Local registered models (with their versions) by the run id of their versions.
     pub versions_by_run: HashMap<String, Vec<(RegisteredModel, ModelVersion)>>,
+    /// Whether the server may take metric histories column by column (a Cairn server does;
+    /// turned off at the first server that does not know the route).
+    pub columnar: std::sync::atomic::AtomicBool,
 }
 
 impl Shared<'_> {
@@ -250,6 +253,7 @@ pub fn push_runs(
         experiments: Mutex::new(HashMap::new()),
         remote_ids: Mutex::new(HashMap::new()),
         versions_by_run: versions_by_run(store).context("reading the local registry")?,
+        columnar: std::sync::atomic::AtomicBool::new(true),
     };
     let mut report = PushReport {
         server: api.server().to_owned(),

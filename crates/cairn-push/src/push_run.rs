@@ -5,14 +5,22 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::PoisonError;
+use std::sync::atomic::Ordering;
 
 use anyhow::Context;
 use cairn_core::model::{LifecycleStage, MetricPoint, Run};
 use serde_json::{Value, json};
 
+use crate::api::CallError;
 use crate::push::{RunPushed, SOURCE_RUN_TAG, Shared};
 use crate::pushed_to::{PUSHED_TO_TAG, remember, remembered};
-use crate::wire::{history_len, id_text, metric_json, pairs};
+use crate::wire::{columns, history_len, id_text, metric_json, pairs};
+
+/// Cairn's route for whole stretches of metric histories.
+const APPEND_METRICS: &str = "/api/2.0/cairn/runs/append-metrics";
+
+/// Most points in one `append-metrics` request (the server takes up to 200,000).
+const COLUMNAR_POINTS: usize = 100_000;
 
 /// MLflow's log-batch limit of params, and of tags, per request.
 const PARAMS_TAGS_PER_BATCH: usize = 100;
@@ -335,10 +343,10 @@ impl<'s, 'a> RunPusher<'s, 'a> {
     }
 
     /// Each metric's points the server lacks: it holds a prefix of the local history (pushes
-    /// send each history in order), so the tail after its count, in batches across keys.
+    /// send each history in order), so the tail after its count — column by column to a Cairn
+    /// server, else in `log-batch` requests across keys.
     fn push_metrics(&mut self, run: &Run, remote: &RemoteRun) -> anyhow::Result<()> {
-        let per_batch = self.shared.options.metrics_per_batch.max(1);
-        let mut batch: Vec<Value> = Vec::with_capacity(per_batch);
+        let mut tails: Vec<(String, Vec<MetricPoint>)> = Vec::new();
         for metric in &run.metrics {
             let there = if remote.fresh || !remote.metric_keys.contains(&metric.key) {
                 0
@@ -349,8 +357,8 @@ impl<'s, 'a> RunPusher<'s, 'a> {
             if there >= metric.point_count {
                 continue;
             }
+            self.result.points += metric.point_count - there;
             if self.dry() {
-                self.result.points += metric.point_count - there;
                 continue;
             }
             let history: Vec<MetricPoint> = self
@@ -359,9 +367,19 @@ impl<'s, 'a> RunPusher<'s, 'a> {
                 .metric_history(self.run_id, &metric.key)
                 .with_context(|| format!("{}: reading metric '{}'", self.entity, metric.key))?;
             let skip = usize::try_from(there).unwrap_or(usize::MAX);
-            for point in history.iter().skip(skip) {
-                batch.push(metric_json(&metric.key, point));
-                self.result.points += 1;
+            tails.push((metric.key.clone(), history.into_iter().skip(skip).collect()));
+        }
+        if tails.is_empty() {
+            return Ok(());
+        }
+        if self.shared.columnar.load(Ordering::Relaxed) && self.append_columns(remote, &tails)? {
+            return Ok(());
+        }
+        let per_batch = self.shared.options.metrics_per_batch.max(1);
+        let mut batch: Vec<Value> = Vec::with_capacity(per_batch);
+        for (key, points) in &tails {
+            for point in points {
+                batch.push(metric_json(key, point));
                 if batch.len() == per_batch {
                     self.log_batch(remote, json!({ "metrics": batch }))?;
                     batch.clear();
@@ -372,6 +390,54 @@ impl<'s, 'a> RunPusher<'s, 'a> {
             self.log_batch(remote, json!({ "metrics": batch }))?;
         }
         Ok(())
+    }
+
+    /// Sends the tails through Cairn's `append-metrics`, in requests of at most
+    /// [`COLUMNAR_POINTS`] points. `false` (nothing sent) when the server does not have the route.
+    fn append_columns(
+        &self,
+        remote: &RemoteRun,
+        tails: &[(String, Vec<MetricPoint>)],
+    ) -> anyhow::Result<bool> {
+        let mut requests: Vec<Vec<Value>> = vec![Vec::new()];
+        let mut in_request = 0;
+        for (key, points) in tails {
+            for piece in points.chunks(COLUMNAR_POINTS) {
+                if in_request + piece.len() > COLUMNAR_POINTS && in_request > 0 {
+                    requests.push(Vec::new());
+                    in_request = 0;
+                }
+                in_request += piece.len();
+                if let Some(last) = requests.last_mut() {
+                    last.push(columns(key, piece));
+                }
+            }
+        }
+        for (index, metrics) in requests.into_iter().enumerate() {
+            let body = json!({ "run_id": remote.run_id, "metrics": metrics });
+            match self.shared.api.try_post(APPEND_METRICS, &body) {
+                Ok(_) => {}
+                // A server without the route (MLflow's) answers the first request 404.
+                Err(CallError::Api(error))
+                    if index == 0
+                        && error.status == 404
+                        && error.code != "RESOURCE_DOES_NOT_EXIST" =>
+                {
+                    self.shared.columnar.store(false, Ordering::Relaxed);
+                    return Ok(false);
+                }
+                Err(error) => {
+                    return Err(crate::api::explain(
+                        self.shared.api.server(),
+                        error,
+                        "POST",
+                        APPEND_METRICS,
+                        &self.entity,
+                    ));
+                }
+            }
+        }
+        Ok(true)
     }
 
     fn push_datasets(&mut self, remote: &RemoteRun) -> anyhow::Result<()> {

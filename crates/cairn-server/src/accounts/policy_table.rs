@@ -189,6 +189,11 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
     ),
     (
         "*",
+        "/api/2.0/cairn/runs/append-metrics",
+        Run(Edit, "run_id"),
+    ),
+    (
+        "*",
         "/api/2.0/mlflow/metrics/get-history",
         Run(Read, "run_id|run_uuid"),
     ),

@@ -16,6 +16,7 @@ mod graphql;
 mod log_model;
 mod logged_model_files;
 mod logged_models;
+mod metric_append;
 mod metric_bulk;
 mod multipart;
 mod operations;
@@ -71,6 +72,7 @@ pub fn router(state: Shared) -> Router {
         )
         .nest("/api/2.0/mlflow-artifacts", artifacts.clone())
         .nest("/ajax-api/2.0/mlflow-artifacts", artifacts)
+        .nest("/api/2.0/cairn", metric_append::routes())
         .nest("/app/api", app::routes().fallback(api_not_found))
         .nest("/app/events", events::routes())
         .merge(graphql::routes())
