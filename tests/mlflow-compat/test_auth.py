@@ -112,6 +112,22 @@ def test_users_log_with_passwords_and_tokens_and_see_only_what_they_may(team, mo
         mlflow.log_metric("loss", 0.2)
     assert MlflowClient(team).get_run(second.info.run_id).data.tags["mlflow.user"] == "ana"
 
+    # The admin's other client methods: password and admin changes, deletion.
+    as_user(monkeypatch, ADMIN, ADMIN_PASSWORD)
+    auth = AuthServiceClient(team)
+    auth.update_user_password("bo", "bo's new passphrase")
+    auth.update_user_admin("bo", True)
+    assert auth.get_user("bo").is_admin
+    as_user(monkeypatch, "bo", "bo's new passphrase")
+    assert "ana-churn" in [e.name for e in MlflowClient(team).search_experiments()]
+    as_user(monkeypatch, ADMIN, ADMIN_PASSWORD)
+    auth.delete_user("bo")
+    with pytest.raises(MlflowException):
+        auth.get_user("bo")
+    as_user(monkeypatch, "bo", "bo's new passphrase")
+    with pytest.raises(MlflowException):
+        MlflowClient(team).search_experiments()
+
     # A wrong password is refused without echoing it.
     as_user(monkeypatch, "ana", "not the passphrase")
     with pytest.raises(MlflowException) as wrong:
