@@ -142,6 +142,26 @@ pub fn history_len(api: &dyn MlflowApi, run_id: &str, key: &str) -> anyhow::Resu
     }
 }
 
+/// One key's points as Cairn's `append-metrics` takes them: three columns; values that JSON
+/// cannot hold as numbers as MLflow's strings (`NaN`, `Infinity`, `-Infinity`).
+pub fn columns(key: &str, points: &[MetricPoint]) -> Value {
+    let value = |value: f64| {
+        if value.is_nan() {
+            json!("NaN")
+        } else if value.is_infinite() {
+            json!(if value > 0.0 { "Infinity" } else { "-Infinity" })
+        } else {
+            json!(value)
+        }
+    };
+    json!({
+        "key": key,
+        "steps": points.iter().map(|point| point.step).collect::<Vec<_>>(),
+        "timestamps": points.iter().map(|point| point.timestamp_ms).collect::<Vec<_>>(),
+        "values": points.iter().map(|point| value(point.value)).collect::<Vec<_>>(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::{encode_path, proxy_path, rewrite_source};
@@ -180,24 +200,4 @@ mod tests {
         );
         assert_eq!(rewrite_source("s3://b/model", "old", "new"), "s3://b/model");
     }
-}
-
-/// One key's points as Cairn's `append-metrics` takes them: three columns; values that JSON
-/// cannot hold as numbers as MLflow's strings (`NaN`, `Infinity`, `-Infinity`).
-pub fn columns(key: &str, points: &[MetricPoint]) -> Value {
-    let value = |value: f64| {
-        if value.is_nan() {
-            json!("NaN")
-        } else if value.is_infinite() {
-            json!(if value > 0.0 { "Infinity" } else { "-Infinity" })
-        } else {
-            json!(value)
-        }
-    };
-    json!({
-        "key": key,
-        "steps": points.iter().map(|point| point.step).collect::<Vec<_>>(),
-        "timestamps": points.iter().map(|point| point.timestamp_ms).collect::<Vec<_>>(),
-        "values": points.iter().map(|point| value(point.value)).collect::<Vec<_>>(),
-    })
 }
