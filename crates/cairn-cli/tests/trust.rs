@@ -146,6 +146,12 @@ fn local_commands(
         ("list_watched_folders", json!({})),
         ("reveal_artifact", json!({"runId": run_id, "path": ""})),
         ("use_store", json!({"path": other_store})),
+        ("get_team_server", json!({})),
+        (
+            "set_team_server",
+            json!({"url": "http://127.0.0.1:9", "token": "a-token"}),
+        ),
+        ("push_to_team", json!({"runIds": [run_id]})),
     ]
 }
 
