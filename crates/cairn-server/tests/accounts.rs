@@ -253,6 +253,38 @@ fn a_user_without_permission_is_refused_on_every_route_family_and_sees_nothing()
             .any(|e| e["experiment_id"] == experiment.as_str()),
         "{owners}"
     );
+    // A run without an experiment id goes to the Default experiment, which bob may not write.
+    let default = call(
+        &server,
+        "bob",
+        "POST",
+        "/api/2.0/mlflow/runs/create",
+        Some(json!({})),
+    );
+    assert_eq!(default.status, 403, "{}", default.body);
+    // bob's own model may not point at alice's run.
+    ok(call(
+        &server,
+        "bob",
+        "POST",
+        "/api/2.0/mlflow/registered-models/create",
+        Some(json!({"name": "bobs"})),
+    ));
+    for body in [
+        json!({"name": "bobs", "source": format!("runs:/{run_id}/model")}),
+        json!({"name": "bobs", "source": format!("mlflow-artifacts:/{experiment}/{run_id}/artifacts/model")}),
+        json!({"name": "bobs", "source": "models:/churn-model/1"}),
+        json!({"name": "bobs", "source": "s3://bucket/model", "run_id": run_id}),
+    ] {
+        let refused = call(
+            &server,
+            "bob",
+            "POST",
+            "/api/2.0/mlflow/model-versions/create",
+            Some(body.clone()),
+        );
+        assert_eq!(refused.status, 403, "{body}: {}", refused.body);
+    }
     // GraphQL answers through the same policy.
     let query = json!({"query": format!("{{ mlflowGetRun(input: {{runId: \"{run_id}\"}}) {{ run {{ info {{ runId }} }} }} }}")});
     let theirs = call(&server, "bob", "POST", "/graphql", Some(query.clone()));

@@ -69,7 +69,7 @@ pub async fn authorize(State(state): State<Shared>, request: Request, next: Next
     }
     let mut request = request;
     let mut path_params = params_of(&mut request).await;
-    let mut also: Vec<Need> = policy_table::also(&template).collect();
+    let mut also: Vec<Need> = policy_table::also(&template);
     let mut actor_field = None;
     if need == Need::Command {
         let name = path_params
@@ -214,8 +214,13 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
-    /// The values of the first of a field's names that is given (a list gives them all).
+    /// The values of the first of a field's names that is given (a list gives them all), else
+    /// the field's default.
     fn values(&self, field: &str) -> Vec<String> {
+        let (field, default) = match field.split_once('=') {
+            Some((field, default)) => (field, Some(default)),
+            None => (field, None),
+        };
         for name in field.split('|') {
             if let Some((_, value)) = self.path_params.iter().find(|(key, _)| key == name) {
                 return vec![value.clone()];
@@ -228,7 +233,9 @@ impl Context<'_> {
                 return found;
             }
         }
-        Vec::new()
+        default
+            .map(|value| vec![value.to_owned()])
+            .unwrap_or_default()
     }
 
     /// Refuses unless the caller has `needed` on `resource`.
@@ -315,6 +322,26 @@ impl Context<'_> {
                         self.require(&Resource::RegisteredModel(name), needed)?;
                     } else {
                         self.created.push(Resource::RegisteredModel(name));
+                    }
+                }
+                Ok(())
+            }
+            Need::Source(needed, field) => {
+                for source in self.values(field) {
+                    if let Some(rest) = source.strip_prefix("runs:/") {
+                        let run_id = rest.trim_start_matches('/').split('/').next().unwrap_or("");
+                        if let Some(experiment) =
+                            self.accounts.run_experiment(self.state, run_id).await
+                        {
+                            self.require(&Resource::Experiment(experiment), needed)?;
+                        }
+                    } else if let Some(rest) = source.strip_prefix("mlflow-artifacts:") {
+                        let first = rest.trim_start_matches('/').split('/').next().unwrap_or("");
+                        if let Ok(id) = first.parse::<i64>() {
+                            self.require(&Resource::Experiment(ExperimentId(id)), needed)?;
+                        }
+                    } else if let Some(name) = model_uri_name(&source) {
+                        self.require(&Resource::RegisteredModel(name), needed)?;
                     }
                 }
                 Ok(())

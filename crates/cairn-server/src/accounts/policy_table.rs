@@ -6,7 +6,8 @@
 use cairn_core::model::Permission::{self, Edit, Manage, Read};
 
 /// Where a resource's id is found: `|`-separated argument names, tried in order — a path
-/// parameter, then the query string or JSON body; a `.` goes into a nested object.
+/// parameter, then the query string or JSON body; a `.` goes into a nested object; a final
+/// `=VALUE` is the value the handler takes when none is given.
 pub type Field = &'static str;
 
 /// How the entries of a listing reply name what they are about.
@@ -43,6 +44,10 @@ pub enum Need {
     /// The permission on the registered model named in the field when it exists; when it does
     /// not, any signed-in user may make it, and gets MANAGE on it.
     ModelOrNew(Permission, Field),
+    /// The permission on what a model version's source names: the run of a `runs:/RUN/...`
+    /// URI, the experiment of a `mlflow-artifacts:/EXPERIMENT/...` URI, the registered model of
+    /// a `models:/NAME...` URI (other sources are checked by the handler's own rules).
+    Source(Permission, Field),
     /// The permission on the registered model of a `models:/NAME...` URI in the field.
     ModelUri(Permission, Field),
     /// The permission on the experiment of the LoggedModel whose id is in the field.
@@ -115,7 +120,8 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
     (
         "*",
         "/api/2.0/mlflow/runs/create",
-        Experiment(Edit, "experiment_id"),
+        // Without an experiment id, a run goes to the Default experiment.
+        Experiment(Edit, "experiment_id=0"),
     ),
     (
         "*",
@@ -537,7 +543,15 @@ pub const COMMANDS: &[(&str, Need)] = &[
 /// Extra requirements some routes have beyond their entry: (template or command, need).
 /// `register_run_model` reads a run and writes a registered model, which it makes when there is
 /// none: EDIT on the model too, or a new model of the caller's own.
-pub const ALSO: &[(&str, Need)] = &[("register_run_model", ModelOrNew(Edit, "name"))];
+pub const ALSO: &[(&str, Need)] = &[
+    ("register_run_model", ModelOrNew(Edit, "name")),
+    // A version may not point at files its maker may not read.
+    ("/api/2.0/mlflow/model-versions/create", Run(Read, "run_id")),
+    (
+        "/api/2.0/mlflow/model-versions/create",
+        Source(Read, "source"),
+    ),
+];
 
 /// The arguments of UI commands that say who acts, for the registry's history: with accounts,
 /// they are set to the signed-in user whatever the request says.
@@ -578,11 +592,13 @@ pub fn command(name: &str) -> Option<Need> {
         .map(|(_, need)| *need)
 }
 
-/// The further requirements of a route template or command.
-pub fn also(name: &str) -> impl Iterator<Item = Need> + '_ {
+/// The further requirements of a route template (as [`route`] takes it) or command.
+pub fn also(name: &str) -> Vec<Need> {
+    let name = normalise(name);
     ALSO.iter()
-        .filter(move |(entry, _)| *entry == name)
+        .filter(|(entry, _)| *entry == name)
         .map(|(_, need)| *need)
+        .collect()
 }
 
 /// A template as the table names it: `/ajax-api/` is the same route as `/api/`.
