@@ -3,8 +3,8 @@
 # Sets up what is missing first (scripts/setup.sh), then: formatting, lints, the dependency
 # boundary check, the UI's type check and unit tests, every Rust test of the workspace (the
 # desktop shell included), the web UI end to end in Chromium, the real mlflow client against
-# `cairn serve`, the Python wheel installed into a fresh venv, and a smoke and native
-# drag-and-drop test of the real desktop binary under Xvfb.
+# `cairn serve`, the Python wheel installed into a fresh venv, and the desktop app's .deb:
+# inspected, then a smoke and native drag-and-drop test of its packaged binary under Xvfb.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -55,8 +55,10 @@ step "Python wheel: installed into a fresh venv, the mlflow client against its c
 # About 10 s: packs the debug binary the Rust tests built (no second compile).
 scripts/test-wheel.sh
 
-step "desktop smoke and drag-and-drop test"
-scripts/test-desktop-smoke.sh
+step "desktop .deb: built, inspected, and its binaries through the smoke and drag-and-drop test"
+# Builds both binaries (as the smoke test did) and packs them in about 5 s; the Xvfb smoke and
+# drag-and-drop test then runs on the binaries extracted from the package.
+scripts/test-deb.sh --build
 
 step "all tests passed"
 # One plain total for whoever reads the end of the log.
