@@ -72,6 +72,8 @@ def main() -> None:
     parser.add_argument("--mlflow", default=str(ROOT / ".venv/bin/mlflow"))
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    # The commands run in temp folders: relative paths are taken from here.
+    args.cairn, args.mlflow = str(Path(args.cairn).resolve()), str(Path(args.mlflow).resolve())
     if Path(args.cairn).exists():
         measure(f"cairn ui ({args.cairn})",
                 lambda folder, port: [args.cairn, "--store", f"{folder}/cairn.db", "ui", "--no-browser", "--port", str(port)],
