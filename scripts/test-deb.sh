@@ -37,7 +37,8 @@ done
 contents="$(dpkg-deb -c "$deb" | awk '{print $NF}' | sed 's#^\./##')"
 for path in usr/bin/cairn-desktop usr/bin/cairn usr/share/applications/Cairn.desktop \
     usr/share/icons/hicolor/32x32/apps/cairn-desktop.png \
-    usr/share/icons/hicolor/128x128/apps/cairn-desktop.png; do
+    usr/share/icons/hicolor/128x128/apps/cairn-desktop.png \
+    usr/share/icons/hicolor/512x512/apps/cairn-desktop.png; do
     grep -qx "$path" <<<"$contents" || fail "the package lacks $path"
 done
 
