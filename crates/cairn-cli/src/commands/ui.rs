@@ -33,7 +33,8 @@ pub fn plan(args: &UiArgs) -> anyhow::Result<(serve::Plan, SocketAddr)> {
         allowed_hosts: Vec::new(),
         ui_dir: args.ui_dir.clone(),
         index_roots: Vec::new(),
-        artifacts: None,
+        // As `cairn serve` reads it: where the store's `mlflow-artifacts:/` files live.
+        artifacts: std::env::var("CAIRN_ARTIFACTS").ok(),
     };
     let plan = serve::plan(&serve_args)?;
     Ok((plan, SocketAddr::from((Ipv4Addr::LOCALHOST, port))))
