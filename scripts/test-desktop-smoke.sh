@@ -18,7 +18,10 @@
 # And a store it cannot open stops it with a native message box naming the file.
 # Exits non-zero with a message saying what failed.
 #
-#     scripts/test-desktop-smoke.sh [--no-build]
+#     scripts/test-desktop-smoke.sh [--no-build] [--bin-dir DIR]
+#
+# --bin-dir tests the `cairn` and `cairn-desktop` in DIR instead of target/debug (and builds
+# nothing): e.g. the usr/bin of the .deb extracted by scripts/test-deb.sh.
 #
 # Screenshots of each step are kept in $CAIRN_SMOKE_ARTIFACTS (default tests/artifacts):
 # desktop-smoke.png, desktop-keys-*.png, desktop-drop-*.png, and the app's output in desktop-smoke*.log.
@@ -26,11 +29,14 @@ set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build=1
-for arg in "$@"; do
-    case "$arg" in
+bin_dir=""
+while [[ $# -gt 0 ]]; do
+    case "$1" in
         --no-build) build=0 ;;
-        *) echo "test-desktop-smoke.sh: unknown argument: $arg" >&2; exit 2 ;;
+        --bin-dir) bin_dir="$(cd "$2" && pwd)"; build=0; shift ;;
+        *) echo "test-desktop-smoke.sh: unknown argument: $1" >&2; exit 2 ;;
     esac
+    shift
 done
 
 fail() {
@@ -50,13 +56,14 @@ rm -f "$screenshot_png" "$artifacts"/desktop-smoke*.log "$artifacts"/desktop-dro
 "$repo_root/scripts/setup.sh"
 
 target_dir="${CARGO_TARGET_DIR:-$repo_root/target}"
+[[ -n $bin_dir ]] || bin_dir="$target_dir/debug"
 if [[ $build == 1 ]]; then
     echo "smoke: building the UI and the app" >&2
     (cd "$repo_root/ui" && npm run --silent build -- --logLevel warn)
     (cd "$repo_root" && cargo build --quiet -p cairn-cli -p cairn-desktop)
 fi
 for binary in cairn cairn-desktop; do
-    [[ -x "$target_dir/debug/$binary" ]] || fail "$target_dir/debug/$binary is missing; build it first"
+    [[ -x "$bin_dir/$binary" ]] || fail "$bin_dir/$binary is missing; build it first"
 done
 
 work_dir="$(mktemp -d -t cairn-smoke.XXXXXX)"
@@ -98,7 +105,7 @@ trap cleanup EXIT
 # A store of our own: never the user's.
 export CAIRN_STORE="$work_dir/store/cairn.db"
 mkdir -p "$(dirname "$CAIRN_STORE")"
-"$target_dir/debug/cairn" demo >"$work_dir/demo.log" 2>&1 ||
+"$bin_dir/cairn" demo >"$work_dir/demo.log" 2>&1 ||
     fail "cairn demo could not seed $CAIRN_STORE: $(cat "$work_dir/demo.log")"
 
 # A virtual screen wider than the 1280x800 window, with room for the drag source on its right;
@@ -121,7 +128,7 @@ export WEBKIT_DISABLE_DMABUF_RENDERER=1 WEBKIT_DISABLE_COMPOSITING_MODE=1
 # A home of its own too, so WebKit's caches and storage stay out of the user's data directory.
 app_home="$work_dir/home"
 mkdir -p "$app_home"
-cairn_bin="$target_dir/debug/cairn"
+cairn_bin="$bin_dir/cairn"
 window=""
 
 # start_app LOG [ARGS...]: starts cairn-desktop and waits for its window (its id in $window).
@@ -130,7 +137,7 @@ start_app() {
     shift
     HOME="$app_home" XDG_DATA_HOME="$app_home/.local/share" XDG_CACHE_HOME="$app_home/.cache" \
         XDG_CONFIG_HOME="$app_home/.config" XDG_STATE_HOME="$app_home/.local/state" \
-        "$target_dir/debug/cairn-desktop" "$@" >"$log" 2>&1 &
+        "$bin_dir/cairn-desktop" "$@" >"$log" 2>&1 &
     app_pid=$!
     echo "smoke: waiting for the Cairn window on $DISPLAY" >&2
     window=""
@@ -404,7 +411,7 @@ not_a_store="$work_dir/notes.txt"
 echo "not a database" >"$not_a_store"
 failed_log="$artifacts/desktop-smoke-bad-store.log"
 HOME="$app_home" XDG_CONFIG_HOME="$app_home/.config" \
-    "$target_dir/debug/cairn-desktop" --store "$not_a_store" >"$failed_log" 2>&1 &
+    "$bin_dir/cairn-desktop" --store "$not_a_store" >"$failed_log" 2>&1 &
 app_pid=$!
 box=""
 for _ in $(seq 40); do

@@ -3,7 +3,8 @@
 # Sets up what is missing first (scripts/setup.sh), then: formatting, lints, the dependency
 # boundary check, the UI's type check and unit tests, every Rust test of the workspace (the
 # desktop shell included), the web UI end to end in Chromium, the real mlflow client against
-# `cairn serve`, and a smoke and native drag-and-drop test of the real desktop binary under Xvfb.
+# `cairn serve`, the Python wheel installed into a fresh venv, and the desktop app's .deb:
+# inspected, then a smoke and native drag-and-drop test of its packaged binary under Xvfb.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -50,8 +51,14 @@ scripts/test-e2e.sh 2>&1 | tee "$log_dir/e2e.log"
 step "mlflow client against cairn serve"
 scripts/test-mlflow-compat.sh 2>&1 | tee "$log_dir/mlflow.log"
 
-step "desktop smoke and drag-and-drop test"
-scripts/test-desktop-smoke.sh
+step "Python wheel: installed into a fresh venv, the mlflow client against its cairn serve"
+# About 10 s: packs the debug binary the Rust tests built (no second compile).
+scripts/test-wheel.sh
+
+step "desktop .deb: built, inspected, and its binaries through the smoke and drag-and-drop test"
+# Builds both binaries (as the smoke test did) and packs them in about 5 s; the Xvfb smoke and
+# drag-and-drop test then runs on the binaries extracted from the package.
+scripts/test-deb.sh --build
 
 step "all tests passed"
 # One plain total for whoever reads the end of the log.

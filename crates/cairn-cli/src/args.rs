@@ -4,9 +4,18 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// What `cairn --version` prints after the name: the version and the git commit the binary was
+/// built from (`build.rs`).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("CAIRN_BUILD_COMMIT"),
+    ")"
+);
+
 /// Cairn: experiment tracking and a model registry in one local SQLite file.
 #[derive(Debug, Parser)]
-#[command(name = "cairn", version, about, max_term_width = 100)]
+#[command(name = "cairn", version = VERSION, about, max_term_width = 100)]
 pub struct Cli {
     /// The store's database file (default: $CAIRN_STORE, else the store remembered by
     /// `cairn store use`, else ~/.local/share/cairn/cairn.db).
@@ -82,6 +91,15 @@ pub enum Command {
     Log(LogCommand),
     /// Serve the store over HTTP: MLflow's tracking, artifact and registry API, and the web UI.
     Serve(ServeArgs),
+    /// Open the web UI: serve the store on loopback (the first free port from 5000, as
+    /// `mlflow ui`) and open the default browser on it ($BROWSER, else xdg-open).
+    Ui(UiArgs),
+    /// Print a shell completion script: `cairn completions bash > ~/.local/share/bash-completion/completions/cairn`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Import runs from folders: MLflow mlruns/ and mlflow.db, TensorBoard event files,
     /// Lightning and Keras CSV logs. Incremental: unchanged files are skipped.
     Index {
@@ -328,7 +346,8 @@ pub struct ServeArgs {
     /// answers only to that address and localhost (DNS rebinding protection).
     #[arg(long = "allowed-host", value_name = "NAME")]
     pub allowed_hosts: Vec<String>,
-    /// The built web UI to serve at / (default: ui/dist of the workspace, when it exists).
+    /// A built web UI to serve at / instead of the one built into the binary (for UI
+    /// development: `npm run build` in ui/ and reload, without rebuilding cairn).
     #[arg(long, value_name = "DIR")]
     pub ui_dir: Option<PathBuf>,
     /// A folder of runs written by other tools (mlruns/, mlflow.db, TensorBoard, CSV logs) to
@@ -343,6 +362,20 @@ pub struct ServeArgs {
     /// Default: the store's own artifact folder.
     #[arg(long, value_name = "LOCATION", env = "CAIRN_ARTIFACTS")]
     pub artifacts: Option<String>,
+}
+
+/// `cairn ui`.
+#[derive(Debug, Args)]
+pub struct UiArgs {
+    /// Port to listen on (default: the first free one from 5000 up).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Only serve; do not open a browser.
+    #[arg(long)]
+    pub no_browser: bool,
+    /// A built web UI to serve instead of the one built into the binary.
+    #[arg(long, value_name = "DIR")]
+    pub ui_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

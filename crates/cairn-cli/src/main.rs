@@ -15,6 +15,7 @@ macro_rules! outln {
 
 mod args;
 mod commands;
+mod embedded_ui;
 mod output;
 
 use std::process::ExitCode;

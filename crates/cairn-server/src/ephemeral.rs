@@ -38,6 +38,7 @@ impl EphemeralServer {
             address,
             auth: Auth::None,
             ui_dir: None,
+            embedded_ui: None,
             max_artifact_bytes: DEFAULT_MAX_ARTIFACT_BYTES,
             allowed_hosts: Vec::new(),
             body_read_timeout: crate::body_timeout::DEFAULT_BODY_READ_TIMEOUT,

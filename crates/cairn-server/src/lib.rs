@@ -12,6 +12,7 @@ pub mod args;
 mod artifact_http;
 pub mod body_timeout;
 pub mod connections;
+pub mod embedded_ui;
 mod ephemeral;
 pub mod error;
 mod history_order;
@@ -55,8 +56,11 @@ pub struct ServerConfig {
     pub address: SocketAddr,
     /// Who may call it.
     pub auth: Auth,
-    /// The built UI to serve at `/`, when there is one.
+    /// The built UI to serve at `/` from a folder (`--ui-dir`); it wins over `embedded_ui`.
     pub ui_dir: Option<PathBuf>,
+    /// The UI built into the binary, served when there is no `ui_dir`; `None` (a server without
+    /// a UI, as in tests) answers every unrouted path with MLflow's JSON 404.
+    pub embedded_ui: Option<embedded_ui::EmbeddedUi>,
     /// Largest artifact upload, in bytes.
     pub max_artifact_bytes: u64,
     /// More Host names a server bound to one address answers to (`--allowed-host`), e.g. its
@@ -93,8 +97,10 @@ pub struct AppState {
     pub max_artifact_bytes: u64,
     /// Longest pause between two pieces of a request body.
     pub body_read_timeout: std::time::Duration,
-    /// The built UI, when there is one.
+    /// The built UI in a folder, when there is one.
     pub ui_dir: Option<PathBuf>,
+    /// The UI built into the binary, used when there is no folder.
+    pub embedded_ui: Option<embedded_ui::EmbeddedUi>,
     /// Turns true when the server shuts down, ending open event streams (`/app/events`).
     pub stopping: tokio::sync::watch::Receiver<bool>,
     /// Room for open event streams: each holds a thread of the blocking pool, which store calls
@@ -199,6 +205,7 @@ pub fn app_with_run_creator(
         max_artifact_bytes: config.max_artifact_bytes,
         body_read_timeout: config.body_read_timeout,
         ui_dir: config.ui_dir.clone(),
+        embedded_ui: config.embedded_ui,
         stopping,
         event_streams: Arc::new(tokio::sync::Semaphore::new(routes::MAX_EVENT_STREAMS)),
         run_creator,

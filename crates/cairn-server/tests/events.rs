@@ -36,6 +36,7 @@ fn start(auth: Auth) -> Running {
         address,
         auth,
         ui_dir: None,
+        embedded_ui: None,
         max_artifact_bytes: 1024,
         allowed_hosts: Vec::new(),
         body_read_timeout: cairn_server::body_timeout::DEFAULT_BODY_READ_TIMEOUT,

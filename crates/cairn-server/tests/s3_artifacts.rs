@@ -363,6 +363,7 @@ fn cairn_serve_refuses_to_start_when_the_bucket_refuses_its_secret() {
         address: "127.0.0.1:0".parse().unwrap(),
         auth: cairn_server::Auth::None,
         ui_dir: None,
+        embedded_ui: None,
         max_artifact_bytes: 1024,
         allowed_hosts: Vec::new(),
         body_read_timeout: support::BODY_READ_TIMEOUT,

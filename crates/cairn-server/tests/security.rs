@@ -19,6 +19,7 @@ fn listening_off_loopback_requires_authentication() {
         address: address.parse::<SocketAddr>().unwrap(),
         auth,
         ui_dir: None,
+        embedded_ui: None,
         max_artifact_bytes: DEFAULT_MAX_ARTIFACT_BYTES,
         allowed_hosts: Vec::new(),
         body_read_timeout: cairn_server::body_timeout::DEFAULT_BODY_READ_TIMEOUT,

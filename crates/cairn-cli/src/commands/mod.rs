@@ -17,6 +17,7 @@ mod serve;
 mod store;
 mod store_copy;
 mod system_metrics;
+mod ui;
 mod users;
 
 use std::process::ExitCode;
@@ -37,6 +38,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         store::run(cli.store.as_deref(), command.as_ref(), cli.json)?;
         return Ok(ExitCode::SUCCESS);
     }
+    if let Command::Completions { shell } = &cli.command {
+        // Written whole, so a closed pipe is an error `main` handles, never a panic.
+        let mut script = Vec::new();
+        let mut command = <Cli as clap::CommandFactory>::command();
+        clap_complete::generate(*shell, &mut command, "cairn", &mut script);
+        std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let places = cairn_local::Places::from_env();
     let location = places.locate(cli.store.as_deref())?;
     // A server's options are checked before its store is opened: a refused credential or
@@ -44,6 +53,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Command::Serve(args) = &cli.command {
         let plan = serve::plan(args)?;
         serve::serve(open(&cli, &location.path)?, plan)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Command::Ui(args) = &cli.command {
+        let (plan, address) = ui::plan(args)?;
+        let store = open(&cli, &location.path)?;
+        if !args.no_browser {
+            ui::open_browser_when_listening(address);
+        }
+        serve::serve(store, plan)?;
         return Ok(ExitCode::SUCCESS);
     }
     let opened = open(&cli, &location.path)?;
@@ -71,8 +89,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } if !if_empty => demo::sweep(store, runs, cli.json)?,
         Command::Demo { if_empty, .. } => demo::seed(store, if_empty, cli.json)?,
         Command::Users(command) => users::run(store, command, cli.json)?,
-        // Both were handled above.
-        Command::Store { .. } | Command::Serve(_) => {}
+        // Handled above.
+        Command::Store { .. }
+        | Command::Serve(_)
+        | Command::Ui(_)
+        | Command::Completions { .. } => {}
     }
     Ok(ExitCode::SUCCESS)
 }

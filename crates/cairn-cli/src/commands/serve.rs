@@ -39,7 +39,8 @@ pub fn plan(args: &ServeArgs) -> anyhow::Result<Plan> {
     let config = ServerConfig {
         address: SocketAddr::new(ip, args.port),
         auth,
-        ui_dir: args.ui_dir.clone().or_else(default_ui_dir),
+        ui_dir: args.ui_dir.clone(),
+        embedded_ui: Some(crate::embedded_ui::UI),
         max_artifact_bytes: DEFAULT_MAX_ARTIFACT_BYTES,
         allowed_hosts: args.allowed_hosts.clone(),
         body_read_timeout: cairn_server::body_timeout::DEFAULT_BODY_READ_TIMEOUT,
@@ -212,11 +213,4 @@ fn check_host_name(name: &str) -> anyhow::Result<()> {
          optionally ':PORT')"
     );
     Ok(())
-}
-
-/// `ui/dist` of the workspace the binary was built in, when it has been built.
-fn default_ui_dir() -> Option<PathBuf> {
-    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let dist = workspace.join("ui/dist");
-    dist.join("index.html").is_file().then_some(dist)
 }

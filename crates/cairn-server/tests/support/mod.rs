@@ -36,7 +36,7 @@ pub fn start_configured(
     ui_dir: Option<PathBuf>,
     allowed_hosts: Vec<String>,
 ) -> TestServer {
-    start_full(auth, ui_dir, allowed_hosts, None, 1024)
+    start_full(auth, ui_dir, allowed_hosts, None, 1024, None)
 }
 
 /// A server keeping `mlflow-artifacts:/` bytes in `artifacts`, taking uploads up to
@@ -51,7 +51,13 @@ pub fn start_with_artifacts(
         Vec::new(),
         Some(artifacts),
         max_artifact_bytes,
+        None,
     )
+}
+
+/// A server with a UI built into it (and no `ui_dir`), as `cairn serve` runs with one.
+pub fn start_with_embedded_ui(embedded_ui: cairn_server::embedded_ui::EmbeddedUi) -> TestServer {
+    start_full(Auth::None, None, Vec::new(), None, 1024, Some(embedded_ui))
 }
 
 fn start_full(
@@ -60,6 +66,7 @@ fn start_full(
     allowed_hosts: Vec<String>,
     artifacts: Option<Arc<dyn cairn_artifact_store::ArtifactStore>>,
     max_artifact_bytes: u64,
+    embedded_ui: Option<cairn_server::embedded_ui::EmbeddedUi>,
 ) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("cairn.db")).unwrap();
@@ -72,6 +79,7 @@ fn start_full(
         address,
         auth,
         ui_dir,
+        embedded_ui,
         max_artifact_bytes,
         allowed_hosts,
         body_read_timeout: BODY_READ_TIMEOUT,
