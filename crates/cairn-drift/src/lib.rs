@@ -7,6 +7,7 @@
 //! Nothing here knows about a terminal, HTTP or the store.
 
 pub mod engine;
+pub mod markdown;
 pub mod stats;
 pub mod table;
 

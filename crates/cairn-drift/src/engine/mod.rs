@@ -33,6 +33,33 @@ pub struct DriftOptions {
     pub share: f64,
 }
 
+impl DriftOptions {
+    /// Checks the share and the threshold (before any file is read).
+    pub fn validate(&self) -> Result<(), DriftError> {
+        let options = self;
+        if !(options.share > 0.0 && options.share <= 1.0) {
+            return Err(DriftError::Usage(format!(
+                "the drift share must be in (0, 1], not {}",
+                options.share
+            )));
+        }
+        if let Some(threshold) = options.threshold {
+            if options.test.is_none() {
+                return Err(DriftError::Usage(
+                    "a threshold needs a test (--test ks|chi2|psi|wasserstein|jensenshannon)"
+                        .into(),
+                ));
+            }
+            if !(threshold.is_finite() && threshold > 0.0) {
+                return Err(DriftError::Usage(format!(
+                    "the threshold must be a positive number, not {threshold}"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Default for DriftOptions {
     fn default() -> Self {
         DriftOptions {
@@ -154,24 +181,7 @@ pub fn compare(
     current: &Table,
     options: &DriftOptions,
 ) -> Result<DriftReport, DriftError> {
-    if !(options.share > 0.0 && options.share <= 1.0) {
-        return Err(DriftError::Usage(format!(
-            "the drift share must be in (0, 1], not {}",
-            options.share
-        )));
-    }
-    if let Some(threshold) = options.threshold {
-        if options.test.is_none() {
-            return Err(DriftError::Usage(
-                "a threshold needs a test (--test ks|chi2|psi|wasserstein|jensenshannon)".into(),
-            ));
-        }
-        if !(threshold.is_finite() && threshold > 0.0) {
-            return Err(DriftError::Usage(format!(
-                "the threshold must be a positive number, not {threshold}"
-            )));
-        }
-    }
+    options.validate()?;
     let mut columns = Vec::new();
     let mut skipped = Vec::new();
     for column in &reference.columns {
