@@ -254,3 +254,13 @@ fn bad_input_is_an_error_naming_the_place() {
     std::fs::write(&empty, "").unwrap();
     assert!(read_table(&empty, ReadOptions::default()).is_err());
 }
+
+#[test]
+fn a_byte_order_mark_does_not_rename_the_first_column() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("1.csv"), "\u{feff}a,b\n1,x\n").unwrap();
+    std::fs::write(dir.path().join("2.csv"), "a,b\n2,y\n").unwrap();
+    let table = read_table(dir.path(), ReadOptions::default()).unwrap();
+    assert_eq!(table.columns[0].name, "a");
+    assert_eq!(table.rows, 2);
+}

@@ -53,8 +53,8 @@ const MISSING: &[&str] = &[
 pub fn is_missing_text(text: &str) -> bool {
     let text = text.trim();
     MISSING.contains(&text) || {
-        let bare = text.trim_start_matches(['+', '-']).to_ascii_lowercase();
-        bare == "inf" || bare == "infinity"
+        let bare = text.trim_start_matches(['+', '-']);
+        bare.eq_ignore_ascii_case("inf") || bare.eq_ignore_ascii_case("infinity")
     }
 }
 

@@ -1,4 +1,4 @@
-//! CSV: the first row is the header; every row must have as many fields; bytes that are not
+//! CSV: the first row is the header (a UTF-8 byte order mark is dropped); every row must have as many fields; bytes that are not
 //! UTF-8 are read lossily. Errors name the file and the row (1 = the header).
 
 use std::path::Path;
@@ -27,7 +27,12 @@ pub(super) fn read(file: &Path, builder: &mut TableBuilder) -> Result<(), DriftE
     }
     let names: Vec<String> = headers
         .iter()
-        .map(|name| String::from_utf8_lossy(name).trim().to_owned())
+        .map(|name| {
+            String::from_utf8_lossy(name)
+                .trim_start_matches('\u{feff}')
+                .trim()
+                .to_owned()
+        })
         .collect();
     let order = builder.header(file, &names)?;
     let mut record = csv::ByteRecord::new();
