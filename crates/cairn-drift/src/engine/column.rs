@@ -68,10 +68,25 @@ fn distinct_sorted(values: &[f64]) -> usize {
     count
 }
 
+/// Distinct values of two sorted samples together, by merging them.
 fn merged_distinct(a: &[f64], b: &[f64]) -> u64 {
-    let mut all: Vec<f64> = a.iter().chain(b).copied().collect();
-    all.sort_by(f64::total_cmp);
-    distinct_sorted(&all) as u64
+    let (mut i, mut j, mut count) = (0usize, 0usize, 0u64);
+    loop {
+        let value = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) => x.min(*y),
+            (Some(x), None) => *x,
+            (None, Some(y)) => *y,
+            (None, None) => break,
+        };
+        count += 1;
+        while i < a.len() && a[i] <= value {
+            i += 1;
+        }
+        while j < b.len() && b[j] <= value {
+            j += 1;
+        }
+    }
+    count
 }
 
 fn default_test(tested_as: ColumnKind, reference_values: u64, distinct: u64) -> TestKind {

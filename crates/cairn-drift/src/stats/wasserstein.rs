@@ -2,47 +2,44 @@
 //! `wasserstein_distance`): the area between their CDFs, and Evidently's normalised form
 //! (divided by the larger of the reference's population std and 0.001).
 
-/// W1 of two **sorted**, non-empty samples: `∫ |F_a − F_b|` over the merged values.
+/// W1 of two **sorted**, non-empty samples: `∫ |F_a − F_b|` over the merged values, in one
+/// pass (between two consecutive distinct values both CDFs are constant).
 pub fn wasserstein_sorted(a: &[f64], b: &[f64]) -> f64 {
     if a.is_empty() || b.is_empty() {
         return f64::NAN;
     }
     let (n1, n2) = (a.len() as f64, b.len() as f64);
     let (mut i, mut j) = (0usize, 0usize);
-    let mut terms = Vec::new();
+    let mut total = 0.0_f64;
+    let mut compensation = 0.0_f64;
     let mut previous: Option<f64> = None;
-    while i < a.len() || j < b.len() {
+    loop {
         let value = match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) if x <= y => {
-                i += 1;
-                *x
-            }
-            (Some(_), Some(y)) => {
-                j += 1;
-                *y
-            }
-            (Some(x), None) => {
-                i += 1;
-                *x
-            }
-            (None, Some(y)) => {
-                j += 1;
-                *y
-            }
+            (Some(x), Some(y)) => x.min(*y),
+            (Some(x), None) => *x,
+            (None, Some(y)) => *y,
             (None, None) => break,
         };
         if let Some(previous) = previous {
-            let delta = value - previous;
-            if delta != 0.0 {
-                // The CDFs as they were just before `value`: everything up to `previous`.
-                let ia = a.partition_point(|x| *x <= previous);
-                let ib = b.partition_point(|x| *x <= previous);
-                terms.push((ia as f64 / n1 - ib as f64 / n2).abs() * delta);
+            // Both CDFs as they stand after `previous`: i and j values are ≤ it.
+            let term = (i as f64 / n1 - j as f64 / n2).abs() * (value - previous);
+            let next = total + term;
+            if total.abs() >= term.abs() {
+                compensation += (total - next) + term;
+            } else {
+                compensation += (term - next) + total;
             }
+            total = next;
+        }
+        while i < a.len() && a[i] <= value {
+            i += 1;
+        }
+        while j < b.len() && b[j] <= value {
+            j += 1;
         }
         previous = Some(value);
     }
-    super::sum(terms)
+    total + compensation
 }
 
 /// W1 of two samples in any order.

@@ -1,9 +1,11 @@
 //! Accumulating rows from one or more files into columns: the header check across files, the
 //! reservoir (which row slot a new row takes, if any), missing-value counts over every row and
-//! each column's text dictionary.
+//! each column's text dictionary. Kept cells are stored row by row (a sampled row replaces one
+//! contiguous slot, not one cell in each of fifty columns) and read back column by column.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::cell::{Cell, is_missing_text, parse_number};
 use super::sample::SplitMix64;
@@ -17,17 +19,23 @@ pub struct RawColumn {
     pub name: String,
     /// Missing values over every row read (not only the kept ones).
     pub missing: u64,
-    cells: Vec<f64>,
+    /// The table's kept cells, row by row (shared by its columns).
+    rows: Arc<Vec<f64>>,
+    /// This column's position in a row, and the row's width.
+    index: usize,
+    width: usize,
     dictionary: Vec<String>,
     lookup: HashMap<String, u32>,
 }
 
 impl RawColumn {
-    fn new(name: String) -> Self {
+    fn new(name: String, index: usize, width: usize) -> Self {
         RawColumn {
             name,
             missing: 0,
-            cells: Vec::new(),
+            rows: Arc::new(Vec::new()),
+            index,
+            width,
             dictionary: Vec::new(),
             lookup: HashMap::new(),
         }
@@ -35,7 +43,11 @@ impl RawColumn {
 
     /// The kept values.
     pub fn cells(&self) -> impl Iterator<Item = Cell> + '_ {
-        self.cells.iter().map(|packed| Cell::decode(*packed))
+        self.rows
+            .iter()
+            .skip(self.index)
+            .step_by(self.width.max(1))
+            .map(|packed| Cell::decode(*packed))
     }
 
     /// The text of a [`Cell::Text`].
@@ -82,6 +94,8 @@ pub(crate) struct TableBuilder {
     rng: SplitMix64,
     rows: u64,
     columns: Vec<RawColumn>,
+    /// Kept cells, row by row.
+    cells: Vec<f64>,
     started: bool,
 }
 
@@ -92,6 +106,7 @@ impl TableBuilder {
             rng: SplitMix64::new(options.seed),
             rows: 0,
             columns: Vec::new(),
+            cells: Vec::new(),
             started: false,
         }
     }
@@ -113,7 +128,11 @@ impl TableBuilder {
         }
         if !self.started {
             self.started = true;
-            self.columns = names.iter().cloned().map(RawColumn::new).collect();
+            self.columns = names
+                .iter()
+                .enumerate()
+                .map(|(index, name)| RawColumn::new(name.clone(), index, names.len()))
+                .collect();
             return Ok((0..names.len()).collect());
         }
         let mut order = Vec::with_capacity(names.len());
@@ -149,9 +168,9 @@ impl TableBuilder {
         self.rows += 1;
         let limit = self.options.max_rows as u64;
         if self.rows <= limit {
-            for column in &mut self.columns {
-                column.cells.push(Cell::Missing.encode());
-            }
+            let width = self.columns.len();
+            self.cells
+                .extend(std::iter::repeat_n(Cell::Missing.encode(), width));
             return Some(self.rows as usize - 1);
         }
         let slot = self.rng.below(self.rows);
@@ -167,22 +186,28 @@ impl TableBuilder {
 
     /// Stores a value of a kept row.
     pub(crate) fn set(&mut self, slot: usize, column: usize, value: Value<'_>) {
-        let Some(column) = self.columns.get_mut(column) else {
+        let width = self.columns.len();
+        let Some(entry) = self.columns.get_mut(column) else {
             return;
         };
         let cell = match value {
             Value::Missing => Cell::Missing,
             Value::Number(number) if number.is_finite() => Cell::Number(number),
             Value::Number(_) => Cell::Missing,
-            Value::Text(text) => Cell::Text(column.intern(text)),
+            Value::Text(text) => Cell::Text(entry.intern(text)),
         };
-        if let Some(packed) = column.cells.get_mut(slot) {
+        if let Some(packed) = self.cells.get_mut(slot * width + column) {
             *packed = cell.encode();
         }
     }
 
-    pub(crate) fn finish(self, source: String, files: Vec<PathBuf>) -> Table {
-        let kept_rows = self.columns.first().map_or(0, |column| column.cells.len());
+    pub(crate) fn finish(mut self, source: String, files: Vec<PathBuf>) -> Table {
+        let width = self.columns.len();
+        let kept_rows = if width == 0 { 0 } else { self.cells.len() / width };
+        let rows = Arc::new(std::mem::take(&mut self.cells));
+        for column in &mut self.columns {
+            column.rows = Arc::clone(&rows);
+        }
         Table {
             source,
             files,

@@ -51,10 +51,21 @@ const MISSING: &[&str] = &[
 
 /// Whether a text reads as a missing value.
 pub fn is_missing_text(text: &str) -> bool {
-    let text = text.trim();
-    MISSING.contains(&text) || {
-        let bare = text.trim_start_matches(['+', '-']);
-        bare.eq_ignore_ascii_case("inf") || bare.eq_ignore_ascii_case("infinity")
+    is_missing_bytes(text.as_bytes())
+}
+
+/// [`is_missing_text`] on raw bytes (a CSV field before any UTF-8 check).
+pub fn is_missing_bytes(bytes: &[u8]) -> bool {
+    let bytes = bytes.trim_ascii();
+    if bytes.len() > 9 {
+        return false;
+    }
+    MISSING.iter().any(|missing| missing.as_bytes() == bytes) || {
+        let bare = match bytes.first() {
+            Some(b'+' | b'-') => &bytes[1..],
+            _ => bytes,
+        };
+        bare.eq_ignore_ascii_case(b"inf") || bare.eq_ignore_ascii_case(b"infinity")
     }
 }
 

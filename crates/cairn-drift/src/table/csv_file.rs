@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::builder::{TableBuilder, Value};
-use super::cell::is_missing_text;
+use super::cell::is_missing_bytes;
 use crate::DriftError;
 
 pub(super) fn read(file: &Path, builder: &mut TableBuilder) -> Result<(), DriftError> {
@@ -53,12 +53,11 @@ pub(super) fn read(file: &Path, builder: &mut TableBuilder) -> Result<(), DriftE
         }
         let slot = builder.next_row();
         for (index, field) in record.iter().enumerate() {
-            let text = String::from_utf8_lossy(field);
             let column = order[index];
-            if is_missing_text(&text) {
+            if is_missing_bytes(field) {
                 builder.count_missing(column);
             } else if let Some(slot) = slot {
-                builder.set(slot, column, Value::from_text(&text));
+                builder.set(slot, column, Value::from_text(&String::from_utf8_lossy(field)));
             }
         }
     }
