@@ -203,7 +203,7 @@ impl TableBuilder {
 
     pub(crate) fn finish(mut self, source: String, files: Vec<PathBuf>) -> Table {
         let width = self.columns.len();
-        let kept_rows = if width == 0 { 0 } else { self.cells.len() / width };
+        let kept_rows = self.cells.len().checked_div(width).unwrap_or(0);
         let rows = Arc::new(std::mem::take(&mut self.cells));
         for column in &mut self.columns {
             column.rows = Arc::clone(&rows);

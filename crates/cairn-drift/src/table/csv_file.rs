@@ -57,7 +57,11 @@ pub(super) fn read(file: &Path, builder: &mut TableBuilder) -> Result<(), DriftE
             if is_missing_bytes(field) {
                 builder.count_missing(column);
             } else if let Some(slot) = slot {
-                builder.set(slot, column, Value::from_text(&String::from_utf8_lossy(field)));
+                builder.set(
+                    slot,
+                    column,
+                    Value::from_text(&String::from_utf8_lossy(field)),
+                );
             }
         }
     }
