@@ -1,9 +1,10 @@
 """Writes the drift engine's reference fixtures: generated samples and scipy's answers on them.
 
 Run with the compat venv (scipy, numpy, pandas, pyarrow):
-    .venv/bin/python tests/drift/make_expected.py
-It rewrites crates/cairn-drift/tests/fixtures/{stats.json,mixed_*.csv,typed.parquet}; the Rust
-test `stats_scipy` reads them (no Python at test time) and re-runs this script when .venv exists.
+    .venv/bin/python tests/drift/make_expected.py [OUTDIR]
+It rewrites crates/cairn-drift/tests/fixtures/{stats.json,mixed_*.csv,typed.parquet} (or writes
+them to OUTDIR); the Rust test `stats_scipy` reads the committed ones (no Python at test time)
+and, when .venv exists, also runs this script into a temporary folder and checks its answers.
 """
 
 import json
@@ -42,6 +43,7 @@ def fill(p):
 
 
 def main():
+    out = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
     rng = np.random.default_rng(20261206)
     ks_cases = []
     for n1, n2, kind, shift in [
@@ -95,8 +97,8 @@ def main():
         z = (p1 - p2) / np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
         z_cases.append({"hits_a": h1, "n_a": n1, "hits_b": h2, "n_b": n2,
                         "p_value": float(2 * stats.norm.sf(abs(z)))})
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "stats.json").write_text(json.dumps({
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "stats.json").write_text(json.dumps({
         "scipy": __import__("scipy").__version__, "ks": ks_cases, "chisquare": chi_cases,
         "wasserstein": w_cases, "jensenshannon": js_cases, "binned": binned, "ztest": z_cases,
     }))
@@ -114,14 +116,14 @@ def main():
         "code": ["1", "2", "3", "3", "1", "2", "3", "1", "2", "3"],
         "flag": ["true", "true", "true", "true", "false", "true", "true", "true", "true", "true"],
     })
-    ref.to_csv(OUT / "mixed_reference.csv", index=False)
-    cur.to_csv(OUT / "mixed_current.csv", index=False)
+    ref.to_csv(out / "mixed_reference.csv", index=False)
+    cur.to_csv(out / "mixed_current.csv", index=False)
     typed = pd.DataFrame({
         "amount": pd.array([1.5, 2.25, None, 4.0, 5.5, 6.0], dtype="Float64"),
         "count": pd.array([1, 2, 3, None, 5, 6], dtype="Int64"),
         "label": ["a", "b", None, "a", "c", "b"],
     })
-    typed.to_parquet(OUT / "typed.parquet", compression="snappy", index=False)
+    typed.to_parquet(out / "typed.parquet", compression="snappy", index=False)
     return 0
 
 

@@ -1,6 +1,6 @@
-//! The statistics against scipy's answers on the same samples (fixtures written by
-//! `tests/drift/make_expected.py`; when the repository's `.venv` exists the script is re-run
-//! first, so the fixtures cannot go stale unnoticed).
+//! The statistics against scipy's answers on the same samples: the committed fixtures written by
+//! `tests/drift/make_expected.py`, and, when the repository's `.venv` exists, a fresh run of the
+//! script into a temporary folder (so the script and the installed scipy are checked too).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
 use std::path::{Path, PathBuf};
@@ -18,18 +18,27 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-fn load() -> Value {
+fn read(dir: &Path) -> Value {
+    let text = std::fs::read_to_string(dir.join("stats.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The committed fixtures, and a fresh run of the script when the venv is there.
+fn load() -> Vec<Value> {
+    let mut all = vec![read(&fixtures())];
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let python = root.join(".venv/bin/python");
     if python.exists() {
+        let fresh = tempfile::tempdir().unwrap();
         let status = std::process::Command::new(&python)
             .arg(root.join("tests/drift/make_expected.py"))
+            .arg(fresh.path())
             .status()
             .expect("running make_expected.py");
         assert!(status.success(), "make_expected.py failed");
+        all.push(read(fresh.path()));
     }
-    let text = std::fs::read_to_string(fixtures().join("stats.json")).unwrap();
-    serde_json::from_str(&text).unwrap()
+    all
 }
 
 fn floats(value: &Value) -> Vec<f64> {
@@ -52,7 +61,12 @@ fn close(what: &str, ours: f64, theirs: f64, tolerance: f64) {
 
 #[test]
 fn statistics_match_scipy() {
-    let fixtures = load();
+    for fixtures in load() {
+        check(&fixtures);
+    }
+}
+
+fn check(fixtures: &Value) {
     for (index, case) in fixtures["ks"].as_array().unwrap().iter().enumerate() {
         let (a, b) = (floats(&case["a"]), floats(&case["b"]));
         let result = ks::ks_2samp(&a, &b).unwrap();
