@@ -1,5 +1,6 @@
 //! Cairn's charts, rendered by plotters to SVG (for the app and export) and PNG (export): a
-//! metric's history for many runs, scatter, parallel coordinates and histograms.
+//! metric's history for many runs, scatter, parallel coordinates, histograms and two
+//! distributions side by side (drift reports).
 //!
 //! Nothing here knows about Tauri, HTTP or a terminal. Every renderer takes plain data and
 //! options and returns the image together with its [`PlotGeometry`] (where the plot area is in
@@ -10,6 +11,7 @@
 #![warn(missing_docs)]
 
 mod axis;
+mod distribution;
 mod downsample;
 pub mod font;
 mod frame;
@@ -25,6 +27,7 @@ mod scatter;
 mod series;
 mod source;
 
+pub use distribution::{DistributionData, DistributionOptions, render_distribution};
 pub use downsample::m4_downsample;
 pub use geometry::{PlotGeometry, Scale};
 pub use histogram::{HistogramOptions, render_histogram};

@@ -119,6 +119,10 @@ pub enum Command {
     /// Judge a candidate version against a baseline with metric rules (CI); exits 0 when every
     /// rule passes, 1 when one fails, 2 on a usage or data error.
     Gate(GateArgs),
+    /// Compare two data versions column by column (CSV or Parquet files or folders, or the data
+    /// two runs used with --runs); exits 0 without drift, 1 with drift, 2 on a usage or data
+    /// error.
+    Drift(DriftArgs),
     /// Run a command as a tracked run: records the command, git provenance and data hashes,
     /// captures stdout/stderr, and points the child's mlflow client at this store.
     Run(RunArgs),
@@ -574,8 +578,10 @@ pub struct GateArgs {
     /// (repeatable; all must pass).
     #[arg(long = "rule", value_name = "RULE")]
     pub rules: Vec<String>,
-    /// A requirement: clean-git, data-hash or same-data (repeatable).
-    #[arg(long = "require", value_name = "WHAT", value_parser = ["clean-git", "data-hash", "same-data"])]
+    /// A requirement: clean-git, data-hash, same-data or no-drift[:SHARE] (the candidate's
+    /// data against the baseline's; the dataset drifts when SHARE of its columns do, default
+    /// 0.5) (repeatable).
+    #[arg(long = "require", value_name = "WHAT")]
     pub requires: Vec<String>,
     /// Promote the candidate to this stage when everything passes (archiving the stage's
     /// other versions), recording the report in the history.
@@ -587,6 +593,38 @@ pub struct GateArgs {
     /// What a missing baseline means (default: an error, exit 2).
     #[arg(long, value_name = "pass|fail", value_parser = ["pass", "fail"])]
     pub missing_baseline: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    /// The reference and the current data: CSV or Parquet files, or folders of them (with
+    /// --runs: two run ids, the first the reference).
+    #[arg(required = true, num_args = 2, value_names = ["REFERENCE", "CURRENT"])]
+    pub inputs: Vec<String>,
+    /// Compare the data two runs used: their `--data` paths or logged dataset sources.
+    #[arg(long)]
+    pub runs: bool,
+    /// The test for every column (default: Evidently's rules by column kind and size).
+    #[arg(long, value_name = "TEST", value_parser = ["ks", "chi2", "z", "psi", "wasserstein", "jensenshannon"])]
+    pub test: Option<String>,
+    /// The test's threshold: a p-value (ks, chi2, z: drift below it) or a distance (psi,
+    /// wasserstein, jensenshannon: drift at or above it). Needs --test.
+    #[arg(long, value_name = "NUMBER")]
+    pub threshold: Option<f64>,
+    /// The dataset drifts when at least this share of its columns drift.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.5)]
+    pub share: f64,
+    /// Write the report here: .html (charts inline), .md (charts as SVG files beside it) or
+    /// .json.
+    #[arg(long, value_name = "PATH")]
+    pub report: Option<PathBuf>,
+    /// Rows kept per table; larger tables are streamed and a seeded reservoir sample of this
+    /// many rows is tested.
+    #[arg(long, value_name = "ROWS", default_value_t = 250_000)]
+    pub max_rows: usize,
+    /// The sample's seed.
+    #[arg(long, value_name = "SEED", default_value_t = 0)]
+    pub seed: u64,
 }
 
 #[derive(Debug, Args)]

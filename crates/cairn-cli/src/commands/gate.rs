@@ -5,12 +5,14 @@ use std::process::ExitCode;
 
 use cairn_core::Store;
 use cairn_core::model::ModelStage;
+use cairn_core::model::Run;
 use cairn_core::registry::ModelRef;
 use cairn_core::registry::gate::{
-    Candidate, GateError, GateReport, GateSpec, MissingBaseline, Requirement, Rule, evaluate,
+    Candidate, DriftJudge, DriftOutcome, GateError, GateReport, GateSpec, MissingBaseline,
+    Requirement, Rule, evaluate_with,
 };
 
-use super::gate_report;
+use super::{drift, gate_report};
 use crate::args::GateArgs;
 use crate::output::Table;
 
@@ -91,7 +93,7 @@ fn spec(args: &GateArgs) -> Result<(GateSpec, Option<ModelStage>), GateError> {
 
 fn judge(store: &dyn Store, args: &GateArgs, json: bool) -> Result<bool, Failure> {
     let (spec, promote) = spec(args)?;
-    let report = evaluate(store, &spec)?;
+    let report = evaluate_with(store, &spec, Some(&EngineJudge { store }))?;
     if let Some(path) = &args.report {
         let text = gate_report::render_for(&report, &path.to_string_lossy())?;
         std::fs::write(path, text).map_err(|error| {
@@ -117,6 +119,33 @@ fn judge(store: &dyn Store, args: &GateArgs, json: bool) -> Result<bool, Failure
         }
     }
     Ok(report.passed)
+}
+
+/// `no-drift`: the candidate's data against the baseline's, with the drift engine's defaults.
+struct EngineJudge<'a> {
+    store: &'a dyn Store,
+}
+
+impl DriftJudge for EngineJudge<'_> {
+    fn judge(&self, candidate: &Run, baseline: &Run, share: f64) -> Result<DriftOutcome, String> {
+        let (reference, current) =
+            drift::sources::paired_data(self.store, &baseline.info.run_id, &candidate.info.run_id)?;
+        let options = cairn_drift::DriftOptions {
+            share,
+            ..cairn_drift::DriftOptions::default()
+        };
+        let report = drift::compare_paths(
+            &reference.path,
+            &current.path,
+            cairn_drift::ReadOptions::default(),
+            &options,
+        )?;
+        Ok(DriftOutcome {
+            passed: !report.drifted,
+            detail: cairn_drift::markdown::summary(&report),
+            report: cairn_drift::markdown::markdown(&report, &|_, _| None),
+        })
+    }
 }
 
 fn print_table(report: &GateReport) -> std::io::Result<()> {

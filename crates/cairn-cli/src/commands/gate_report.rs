@@ -53,6 +53,8 @@ struct RequirementJson<'a> {
     requirement: &'a str,
     passed: bool,
     detail: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<&'a str>,
 }
 
 fn side_json(side: &GateSide) -> SideJson<'_> {
@@ -88,6 +90,7 @@ pub fn to_json(report: &GateReport) -> String {
                 requirement: &requirement.requirement,
                 passed: requirement.passed,
                 detail: &requirement.detail,
+                report: requirement.report.as_deref(),
             })
             .collect(),
         passed: report.passed,
@@ -139,6 +142,15 @@ pub fn to_html(report: &GateReport) -> String {
             ));
         }
         out.push_str("</table>\n");
+        for requirement in &report.requirements {
+            if let Some(text) = &requirement.report {
+                out.push_str(&format!(
+                    "<h2>{}</h2>\n<pre>{}</pre>\n",
+                    escape_html(&requirement.requirement),
+                    escape_html(text)
+                ));
+            }
+        }
     }
     out.push_str("</body></html>\n");
     out
@@ -184,6 +196,7 @@ mod tests {
                 requirement: "data-hash".into(),
                 passed: true,
                 detail: "1 data hash(es) <recorded>".into(),
+                report: None,
             }],
             passed: true,
         }

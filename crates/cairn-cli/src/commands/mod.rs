@@ -2,6 +2,7 @@
 
 mod demo;
 mod diff;
+mod drift;
 mod experiments;
 mod gate;
 mod gate_report;
@@ -46,6 +47,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
         return Ok(ExitCode::SUCCESS);
     }
+    // Comparing two paths needs no store.
+    if let Command::Drift(args) = &cli.command
+        && !args.runs
+    {
+        return Ok(drift::run(None, args, cli.json));
+    }
     let places = cairn_local::Places::from_env();
     let location = places.locate(cli.store.as_deref())?;
     // A server's options are checked before its store is opened: a refused credential or
@@ -79,6 +86,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plot(command) => plot::plot(store, command, cli.json)?,
         Command::Models(command) => models::run(store, command, cli.json)?,
         Command::Gate(args) => return gate::run(store, &args, cli.json),
+        Command::Drift(args) => return Ok(drift::run(Some(store), &args, cli.json)),
         Command::Run(args) => return run::run(&shared, &args),
         Command::Diff { run_a, run_b } => diff::diff(store, &run_a, &run_b, cli.json)?,
         Command::Hash { paths } => hash::hash(store, &paths, cli.json)?,

@@ -2,7 +2,7 @@
 //! metrics, each rule and requirement, into a [`GateReport`].
 
 use super::{
-    Candidate, GateError, GateReport, GateSide, GateSpec, MissingBaseline, Requirement,
+    Candidate, DriftJudge, GateError, GateReport, GateSide, GateSpec, MissingBaseline, Requirement,
     RequirementOutcome, RuleOutcome, Threshold,
 };
 use crate::error::StoreError;
@@ -18,7 +18,17 @@ fn latest_metric(run: &Run, key: &str) -> Option<f64> {
 }
 
 /// Evaluates a gate against the store: the candidate's and the baseline's runs' latest metrics.
+/// A `no-drift` requirement needs a drift engine: see [`evaluate_with`].
 pub fn evaluate(store: &dyn Store, spec: &GateSpec) -> Result<GateReport, GateError> {
+    evaluate_with(store, spec, None)
+}
+
+/// [`evaluate`], with the judge of `no-drift` requirements.
+pub fn evaluate_with(
+    store: &dyn Store,
+    spec: &GateSpec,
+    drift: Option<&dyn DriftJudge>,
+) -> Result<GateReport, GateError> {
     store
         .get_registered_model(&spec.model)
         .map_err(|error| match error {
@@ -85,7 +95,10 @@ pub fn evaluate(store: &dyn Store, spec: &GateSpec) -> Result<GateReport, GateEr
         .rules
         .iter()
         .any(|rule| rule.threshold.needs_baseline())
-        || spec.requirements.contains(&Requirement::SameData);
+        || spec
+            .requirements
+            .iter()
+            .any(|requirement| requirement.needs_baseline());
     if baseline.is_none() && needs_baseline && spec.missing_baseline == MissingBaseline::Error {
         return Err(GateError::Data(format!(
             "model '{}' has no baseline ({}) to compare with; pass --missing-baseline pass|fail \
@@ -136,18 +149,32 @@ pub fn evaluate(store: &dyn Store, spec: &GateSpec) -> Result<GateReport, GateEr
         });
     }
 
-    let requirements = spec
-        .requirements
-        .iter()
-        .map(|requirement| {
-            check(
+    let mut requirements = Vec::new();
+    for requirement in &spec.requirements {
+        let outcome = match (requirement, &baseline_run) {
+            (Requirement::NoDrift { share }, Some(baseline)) => {
+                let judge = drift.ok_or_else(|| {
+                    GateError::Usage("no-drift needs the drift engine (use the cairn CLI)".into())
+                })?;
+                let found = judge
+                    .judge(&candidate_run, baseline, *share)
+                    .map_err(GateError::Data)?;
+                RequirementOutcome {
+                    requirement: requirement.describe(),
+                    passed: found.passed,
+                    detail: found.detail,
+                    report: Some(found.report),
+                }
+            }
+            _ => check(
                 *requirement,
                 &candidate_run,
                 baseline_run.as_ref(),
                 missing_passes,
-            )
-        })
-        .collect::<Vec<_>>();
+            ),
+        };
+        requirements.push(outcome);
+    }
     let passed = rules.iter().all(|rule| rule.passed)
         && requirements.iter().all(|requirement| requirement.passed);
     Ok(GateReport {
@@ -198,6 +225,10 @@ fn check(
                 )
             }
         }
+        Requirement::NoDrift { .. } => match baseline {
+            None => (missing_passes, "no baseline".to_owned()),
+            Some(_) => (false, "not judged".to_owned()),
+        },
         Requirement::SameData => match baseline {
             None => (missing_passes, "no baseline".to_owned()),
             Some(baseline) => {
@@ -222,8 +253,9 @@ fn check(
         },
     };
     RequirementOutcome {
-        requirement: requirement.as_str().to_owned(),
+        requirement: requirement.describe(),
         passed,
         detail,
+        report: None,
     }
 }

@@ -4,13 +4,18 @@
 //! `rule.rs` (what is asked: [`Rule`], [`Requirement`], [`GateSpec`]) → `evaluate.rs`
 //! ([`evaluate`]) → `report.rs` ([`GateReport`], its Markdown history record, promotion).
 
+mod drift;
 mod evaluate;
 mod report;
 mod rule;
 
-pub use evaluate::evaluate;
+pub use drift::{DriftJudge, DriftOutcome};
+pub use evaluate::{evaluate, evaluate_with};
 pub use report::{GateReport, GateSide, RequirementOutcome, RuleOutcome, side, verdict};
-pub use rule::{Candidate, Comparison, GateSpec, MissingBaseline, Requirement, Rule, Threshold};
+pub use rule::{
+    Candidate, Comparison, DEFAULT_DRIFT_SHARE, GateSpec, MissingBaseline, Requirement, Rule,
+    Threshold,
+};
 
 use super::RegistryError;
 use crate::error::StoreError;

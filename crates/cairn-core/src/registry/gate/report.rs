@@ -42,6 +42,8 @@ pub struct RequirementOutcome {
     pub passed: bool,
     /// Why.
     pub detail: String,
+    /// A longer report behind the verdict (`no-drift`'s drift report, Markdown).
+    pub report: Option<String>,
 }
 
 /// The result of a gate: what was compared, each rule and requirement, and the verdict.
@@ -138,6 +140,19 @@ impl GateReport {
                     verdict(requirement.passed),
                     requirement.detail
                 ));
+            }
+            for requirement in &self.requirements {
+                if let Some(report) = &requirement.report {
+                    // The drift report's headings move one level down, under the gate's.
+                    out.push('\n');
+                    for line in report.lines() {
+                        if line.starts_with('#') {
+                            out.push('#');
+                        }
+                        out.push_str(line);
+                        out.push('\n');
+                    }
+                }
             }
         }
         out

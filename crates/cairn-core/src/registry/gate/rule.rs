@@ -155,7 +155,7 @@ impl Rule {
 }
 
 /// A provenance requirement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Requirement {
     /// The candidate's run was logged from a git checkout with no uncommitted changes.
     CleanGit,
@@ -163,28 +163,63 @@ pub enum Requirement {
     DataHash,
     /// The candidate's data hashes equal the baseline's.
     SameData,
+    /// The candidate's data has not drifted from the baseline's: fewer than `share` of its
+    /// columns drift (judged by a [`super::DriftJudge`]).
+    NoDrift {
+        /// The share of drifted columns at which the data counts as drifted.
+        share: f64,
+    },
 }
 
+/// The share of drifted columns at which `no-drift` fails by default (Evidently's).
+pub const DEFAULT_DRIFT_SHARE: f64 = 0.5;
+
 impl Requirement {
-    /// Parses `clean-git`, `data-hash` or `same-data`.
+    /// Parses `clean-git`, `data-hash`, `same-data` or `no-drift[:SHARE]`.
     pub fn parse(text: &str) -> Result<Requirement, GateError> {
         match text {
             "clean-git" => Ok(Requirement::CleanGit),
             "data-hash" => Ok(Requirement::DataHash),
             "same-data" => Ok(Requirement::SameData),
-            other => Err(GateError::Usage(format!(
-                "unknown requirement '{other}': expected clean-git, data-hash or same-data"
-            ))),
+            "no-drift" => Ok(Requirement::NoDrift {
+                share: DEFAULT_DRIFT_SHARE,
+            }),
+            other => match other.strip_prefix("no-drift:") {
+                Some(share) => match share.parse::<f64>() {
+                    Ok(share) if share > 0.0 && share <= 1.0 => Ok(Requirement::NoDrift { share }),
+                    _ => Err(GateError::Usage(format!(
+                        "requirement '{other}': the share must be a number in (0, 1]"
+                    ))),
+                },
+                None => Err(GateError::Usage(format!(
+                    "unknown requirement '{other}': expected clean-git, data-hash, same-data or \
+                     no-drift[:SHARE]"
+                ))),
+            },
         }
     }
 
-    /// The name as written.
+    /// The name as written (without a share).
     pub fn as_str(self) -> &'static str {
         match self {
             Requirement::CleanGit => "clean-git",
             Requirement::DataHash => "data-hash",
             Requirement::SameData => "same-data",
+            Requirement::NoDrift { .. } => "no-drift",
         }
+    }
+
+    /// The requirement as reports name it (`no-drift:0.3`).
+    pub fn describe(self) -> String {
+        match self {
+            Requirement::NoDrift { share } => format!("no-drift:{share}"),
+            other => other.as_str().to_owned(),
+        }
+    }
+
+    /// Whether it compares the candidate with the baseline.
+    pub fn needs_baseline(self) -> bool {
+        matches!(self, Requirement::SameData | Requirement::NoDrift { .. })
     }
 }
 

@@ -344,3 +344,25 @@ fn promotion_records_the_report_in_the_history() {
             .is_err()
     );
 }
+
+#[test]
+fn no_drift_parses_its_share_and_needs_a_judge() {
+    assert_eq!(
+        Requirement::parse("no-drift").unwrap(),
+        Requirement::NoDrift { share: 0.5 }
+    );
+    let custom = Requirement::parse("no-drift:0.25").unwrap();
+    assert_eq!(custom, Requirement::NoDrift { share: 0.25 });
+    assert_eq!(custom.describe(), "no-drift:0.25");
+    for bad in ["no-drift:0", "no-drift:1.5", "no-drift:x", "drift"] {
+        assert!(
+            matches!(Requirement::parse(bad), Err(GateError::Usage(_))),
+            "{bad}"
+        );
+    }
+    let fixture = fixture();
+    let mut gate = spec(&[]);
+    gate.requirements = vec![Requirement::NoDrift { share: 0.5 }];
+    let error = evaluate(&fixture.store, &gate).unwrap_err();
+    assert!(error.to_string().contains("drift engine"), "{error}");
+}

@@ -1,0 +1,26 @@
+//! Cairn's data drift engine: two tables (CSV or Parquet files, or folders of them) in, a
+//! per-column verdict and a dataset verdict out.
+//!
+//! `table` reads a table (streamed; above a row limit, a seeded reservoir sample) and infers each
+//! column's kind; `stats` holds the statistics, each checked against scipy; `engine` picks a test
+//! per column (Evidently's default rules unless the user names one) and judges the dataset.
+//! Nothing here knows about a terminal, HTTP or the store.
+
+pub mod engine;
+pub mod markdown;
+pub mod stats;
+pub mod table;
+
+pub use engine::{ColumnDrift, Distribution, DriftOptions, DriftReport, TestKind, compare};
+pub use table::{ColumnKind, ReadOptions, Table, read_table};
+
+/// Why a drift check could not be made (bad input: the CLI exits 2).
+#[derive(Debug, thiserror::Error)]
+pub enum DriftError {
+    /// A file could not be read or parsed; the message names the file (and row and column).
+    #[error("{0}")]
+    Data(String),
+    /// An option or a combination of tables makes no check.
+    #[error("{0}")]
+    Usage(String),
+}
