@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use crate::api::CallError;
 use crate::push::{RunPushed, SOURCE_RUN_TAG, Shared};
 use crate::pushed_to::{PUSHED_TO_TAG, remember, remembered};
-use crate::wire::{columns, history_len, id_text, metric_json, pairs};
+use crate::wire::{columns, dataset_input_json, history_len, id_text, metric_json, pairs};
 
 /// Cairn's route for whole stretches of metric histories.
 const APPEND_METRICS: &str = "/api/2.0/cairn/runs/append-metrics";
@@ -453,27 +453,7 @@ impl<'s, 'a> RunPusher<'s, 'a> {
                 let key = (input.dataset.name.clone(), input.dataset.digest.clone());
                 !remote.datasets.contains(&key)
             })
-            .map(|input| {
-                let dataset = &input.dataset;
-                let mut body = json!({
-                    "name": dataset.name,
-                    "digest": dataset.digest,
-                    "source_type": dataset.source_type,
-                    "source": dataset.source,
-                });
-                if let Some(schema) = &dataset.schema {
-                    body["schema"] = json!(schema);
-                }
-                if let Some(profile) = &dataset.profile {
-                    body["profile"] = json!(profile);
-                }
-                let tags: Vec<Value> = input
-                    .tags
-                    .iter()
-                    .map(|tag| json!({ "key": tag.key, "value": tag.value }))
-                    .collect();
-                json!({ "tags": tags, "dataset": body })
-            })
+            .map(dataset_input_json)
             .collect();
         self.result.datasets = missing.len() as u64;
         if !self.dry() {

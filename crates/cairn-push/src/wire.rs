@@ -162,6 +162,29 @@ pub fn columns(key: &str, points: &[MetricPoint]) -> Value {
     })
 }
 
+/// A dataset input as `runs/log-inputs` takes it.
+pub fn dataset_input_json(input: &cairn_core::model::DatasetInput) -> Value {
+    let dataset = &input.dataset;
+    let mut body = json!({
+        "name": dataset.name,
+        "digest": dataset.digest,
+        "source_type": dataset.source_type,
+        "source": dataset.source,
+    });
+    if let Some(schema) = &dataset.schema {
+        body["schema"] = json!(schema);
+    }
+    if let Some(profile) = &dataset.profile {
+        body["profile"] = json!(profile);
+    }
+    let tags: Vec<Value> = input
+        .tags
+        .iter()
+        .map(|tag| json!({ "key": tag.key, "value": tag.value }))
+        .collect();
+    json!({ "tags": tags, "dataset": body })
+}
+
 #[cfg(test)]
 mod tests {
     use super::{encode_path, proxy_path, rewrite_source};

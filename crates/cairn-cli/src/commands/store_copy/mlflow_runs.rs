@@ -15,7 +15,7 @@ use cairn_core::store::RunSearch;
 use serde_json::{Value, json};
 
 use cairn_push::MlflowApi;
-use cairn_push::wire::{files_under, metric_json, proxy_path};
+use cairn_push::wire::{dataset_input_json, files_under, metric_json, proxy_path};
 
 /// The tag each copied run (and model version) carries: the source's id.
 pub const COPIED_FROM: &str = "cairn.copied_from";
@@ -217,30 +217,7 @@ impl RunCopier<'_> {
             .run_io(&info.run_id)
             .with_context(|| format!("reading the inputs of {entity}"))?;
         for chunk in io.dataset_inputs.chunks(DATASETS_PER_BATCH) {
-            let datasets: Vec<Value> = chunk
-                .iter()
-                .map(|input| {
-                    let dataset = &input.dataset;
-                    let mut body = json!({
-                        "name": dataset.name,
-                        "digest": dataset.digest,
-                        "source_type": dataset.source_type,
-                        "source": dataset.source,
-                    });
-                    if let Some(schema) = &dataset.schema {
-                        body["schema"] = json!(schema);
-                    }
-                    if let Some(profile) = &dataset.profile {
-                        body["profile"] = json!(profile);
-                    }
-                    let tags: Vec<Value> = input
-                        .tags
-                        .iter()
-                        .map(|tag| json!({ "key": tag.key, "value": tag.value }))
-                        .collect();
-                    json!({ "tags": tags, "dataset": body })
-                })
-                .collect();
+            let datasets: Vec<Value> = chunk.iter().map(dataset_input_json).collect();
             self.client.post(
                 "runs/log-inputs",
                 &json!({ "run_id": new_id, "datasets": datasets }),

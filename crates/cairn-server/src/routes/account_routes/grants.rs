@@ -16,32 +16,133 @@ use crate::error::{ApiError, ApiResult};
 
 pub fn mlflow_routes() -> Router<Shared> {
     Router::new()
-        .route("/experiments/permissions/create", post(create_experiment))
-        .route("/experiments/permissions/get", get(get_experiment))
+        .route(
+            "/experiments/permissions/create",
+            post(|s: State<Shared>, c: Extension<Caller>, a: Args| {
+                create_grant(s, c, a, experiment_of)
+            }),
+        )
+        .route(
+            "/experiments/permissions/get",
+            get(|s: State<Shared>, a: Args| read_grant(s, a, experiment_of)),
+        )
         .route(
             "/experiments/permissions/update",
-            patch(update_experiment).post(update_experiment),
+            patch(|s: State<Shared>, c: Extension<Caller>, a: Args| {
+                update_grant(s, c, a, experiment_of)
+            })
+            .post(|s: State<Shared>, c: Extension<Caller>, a: Args| {
+                update_grant(s, c, a, experiment_of)
+            }),
         )
         .route(
             "/experiments/permissions/delete",
-            delete(delete_experiment).post(delete_experiment),
+            delete(|s: State<Shared>, c: Extension<Caller>, a: Args| {
+                delete_grant(s, c, a, experiment_of)
+            })
+            .post(|s: State<Shared>, c: Extension<Caller>, a: Args| {
+                delete_grant(s, c, a, experiment_of)
+            }),
         )
-        .route("/registered-models/permissions/create", post(create_model))
-        .route("/registered-models/permissions/get", get(get_model))
+        .route(
+            "/registered-models/permissions/create",
+            post(|s: State<Shared>, c: Extension<Caller>, a: Args| create_grant(s, c, a, model_of)),
+        )
+        .route(
+            "/registered-models/permissions/get",
+            get(|s: State<Shared>, a: Args| read_grant(s, a, model_of)),
+        )
         .route(
             "/registered-models/permissions/update",
-            patch(update_model).post(update_model),
+            patch(|s: State<Shared>, c: Extension<Caller>, a: Args| {
+                update_grant(s, c, a, model_of)
+            })
+            .post(|s: State<Shared>, c: Extension<Caller>, a: Args| {
+                update_grant(s, c, a, model_of)
+            }),
         )
         .route(
             "/registered-models/permissions/delete",
-            delete(delete_model).post(delete_model),
+            delete(|s: State<Shared>, c: Extension<Caller>, a: Args| {
+                delete_grant(s, c, a, model_of)
+            })
+            .post(|s: State<Shared>, c: Extension<Caller>, a: Args| {
+                delete_grant(s, c, a, model_of)
+            }),
         )
+}
+
+/// How a route names the resource of a grant.
+type Locate = fn(&Args) -> Result<Resource, ApiError>;
+
+/// MLflow's `.../permissions/create`: refused when the user has a grant there already.
+async fn create_grant(
+    State(state): State<Shared>,
+    Extension(caller): Extension<Caller>,
+    args: Args,
+    locate: Locate,
+) -> ApiResult {
+    let resource = locate(&args)?;
+    let permission = permission_arg(&args.req_str("permission")?, "permission")?;
+    let user_id = set(
+        &state,
+        &caller,
+        resource.clone(),
+        args.req_str("username")?,
+        permission,
+        Mode::Create,
+    )
+    .await?;
+    Ok(Json(grant_json(&resource, user_id, permission)))
+}
+
+/// MLflow's `.../permissions/get`.
+async fn read_grant(State(state): State<Shared>, args: Args, locate: Locate) -> ApiResult {
+    read(&state, locate(&args)?, args.req_str("username")?).await
+}
+
+/// MLflow's `.../permissions/update`: refused when the user has no grant there.
+async fn update_grant(
+    State(state): State<Shared>,
+    Extension(caller): Extension<Caller>,
+    args: Args,
+    locate: Locate,
+) -> ApiResult {
+    let permission = permission_arg(&args.req_str("permission")?, "permission")?;
+    set(
+        &state,
+        &caller,
+        locate(&args)?,
+        args.req_str("username")?,
+        permission,
+        Mode::Update,
+    )
+    .await?;
+    Ok(Json(json!({})))
+}
+
+/// MLflow's `.../permissions/delete`, and MLflow 3's revoke.
+async fn delete_grant(
+    State(state): State<Shared>,
+    Extension(caller): Extension<Caller>,
+    args: Args,
+    locate: Locate,
+) -> ApiResult {
+    remove(&state, &caller, locate(&args)?, args.req_str("username")?).await
 }
 
 pub fn mlflow3_routes() -> Router<Shared> {
     Router::new()
         .route("/users/permissions/grant", post(grant))
-        .route("/users/permissions/revoke", post(revoke).delete(revoke))
+        .route(
+            "/users/permissions/revoke",
+            post(|s: State<Shared>, c: Extension<Caller>, a: Args| {
+                delete_grant(s, c, a, resource_of)
+            })
+            .delete(|s: State<Shared>, c: Extension<Caller>, a: Args| {
+                delete_grant(s, c, a, resource_of)
+            }),
+        )
         .route("/users/permissions/get", get(get_grant))
         .route("/users/current/permissions", get(current_permissions))
 }
@@ -163,110 +264,6 @@ async fn read(state: &Shared, resource: Resource, username: String) -> ApiResult
     Ok(Json(grant_json(&resource, user.id, permission)))
 }
 
-async fn create_experiment(
-    State(state): State<Shared>,
-    Extension(caller): Extension<Caller>,
-    args: Args,
-) -> ApiResult {
-    let resource = experiment_of(&args)?;
-    let permission = permission_arg(&args.req_str("permission")?, "permission")?;
-    let user_id = set(
-        &state,
-        &caller,
-        resource.clone(),
-        args.req_str("username")?,
-        permission,
-        Mode::Create,
-    )
-    .await?;
-    Ok(Json(grant_json(&resource, user_id, permission)))
-}
-
-async fn get_experiment(State(state): State<Shared>, args: Args) -> ApiResult {
-    read(&state, experiment_of(&args)?, args.req_str("username")?).await
-}
-
-async fn update_experiment(
-    State(state): State<Shared>,
-    Extension(caller): Extension<Caller>,
-    args: Args,
-) -> ApiResult {
-    let permission = permission_arg(&args.req_str("permission")?, "permission")?;
-    set(
-        &state,
-        &caller,
-        experiment_of(&args)?,
-        args.req_str("username")?,
-        permission,
-        Mode::Update,
-    )
-    .await?;
-    Ok(Json(json!({})))
-}
-
-async fn delete_experiment(
-    State(state): State<Shared>,
-    Extension(caller): Extension<Caller>,
-    args: Args,
-) -> ApiResult {
-    remove(
-        &state,
-        &caller,
-        experiment_of(&args)?,
-        args.req_str("username")?,
-    )
-    .await
-}
-
-async fn create_model(
-    State(state): State<Shared>,
-    Extension(caller): Extension<Caller>,
-    args: Args,
-) -> ApiResult {
-    let resource = model_of(&args)?;
-    let permission = permission_arg(&args.req_str("permission")?, "permission")?;
-    let user_id = set(
-        &state,
-        &caller,
-        resource.clone(),
-        args.req_str("username")?,
-        permission,
-        Mode::Create,
-    )
-    .await?;
-    Ok(Json(grant_json(&resource, user_id, permission)))
-}
-
-async fn get_model(State(state): State<Shared>, args: Args) -> ApiResult {
-    read(&state, model_of(&args)?, args.req_str("username")?).await
-}
-
-async fn update_model(
-    State(state): State<Shared>,
-    Extension(caller): Extension<Caller>,
-    args: Args,
-) -> ApiResult {
-    let permission = permission_arg(&args.req_str("permission")?, "permission")?;
-    set(
-        &state,
-        &caller,
-        model_of(&args)?,
-        args.req_str("username")?,
-        permission,
-        Mode::Update,
-    )
-    .await?;
-    Ok(Json(json!({})))
-}
-
-async fn delete_model(
-    State(state): State<Shared>,
-    Extension(caller): Extension<Caller>,
-    args: Args,
-) -> ApiResult {
-    remove(&state, &caller, model_of(&args)?, args.req_str("username")?).await
-}
-
 /// The resource named by `resource_type` and `resource_id`.
 pub fn resource_of(args: &Args) -> Result<Resource, ApiError> {
     let kind = args.req_str("resource_type")?;
@@ -295,20 +292,6 @@ async fn grant(
     )
     .await?;
     Ok(Json(json!({})))
-}
-
-async fn revoke(
-    State(state): State<Shared>,
-    Extension(caller): Extension<Caller>,
-    args: Args,
-) -> ApiResult {
-    remove(
-        &state,
-        &caller,
-        resource_of(&args)?,
-        args.req_str("username")?,
-    )
-    .await
 }
 
 async fn get_grant(State(state): State<Shared>, args: Args) -> ApiResult {
