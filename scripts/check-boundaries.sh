@@ -10,7 +10,7 @@ status=0
 # The PostgreSQL store's client (`postgres`, over `tokio-postgres`) drives a runtime of its own
 # inside the store's synchronous calls: no async or HTTP type reaches the store's interface, so
 # what it pulls in is not counted.
-for crate in cairn-core cairn-app cairn-local cairn-index cairn-chart cairn-provenance cairn-drift; do
+for crate in cairn-core cairn-app cairn-local cairn-index cairn-chart cairn-provenance cairn-drift cairn-monitor; do
     offenders="$(cargo tree --quiet -p "$crate" -e normal,build --prefix none --no-dedupe \
         --prune postgres --prune tokio-postgres \
         | grep -E "$forbidden" | sort -u || true)"
@@ -21,7 +21,7 @@ for crate in cairn-core cairn-app cairn-local cairn-index cairn-chart cairn-prov
         status=1
     fi
 done
-[[ $status == 0 ]] && echo "boundaries: cairn-core, cairn-app, cairn-local, cairn-index, cairn-chart, cairn-provenance and cairn-drift are free of GUI and HTTP frameworks"
+[[ $status == 0 ]] && echo "boundaries: cairn-core, cairn-app, cairn-local, cairn-index, cairn-chart, cairn-provenance, cairn-drift and cairn-monitor are free of GUI and HTTP frameworks"
 
 # The trust boundary (SECURITY.md): what an HTTP caller reaches is cairn-app's store commands.
 # The local shell's capabilities (host paths, the indexer, "open in folder", the store choice)

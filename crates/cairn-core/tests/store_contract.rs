@@ -43,6 +43,8 @@ mod grouping;
 mod histories;
 #[path = "store_contract/logging.rs"]
 mod logging;
+#[path = "store_contract/monitoring.rs"]
+mod monitoring;
 #[path = "store_contract/provenance.rs"]
 mod provenance;
 #[path = "store_contract/registry.rs"]
@@ -224,6 +226,13 @@ contract_suite! {
             registry_rename_describe_tag_and_delete,
         ]
     }
+    monitoring {
+        monitoring: [
+            reference_is_set_replaced_and_checked_against_the_version,
+            batches_are_listed_in_arrival_order_and_read_whole,
+            latest_batches_follow_renames_and_go_with_their_version,
+        ]
+    }
     logged_models {
         serving: [
             logged_models_have_ids_locations_status_params_and_tags,
@@ -359,6 +368,13 @@ contract_suite! {
         serving: [
             deleted_versions_keep_their_numbers_and_lose_their_aliases,
             registry_rename_describe_tag_and_delete,
+        ]
+    }
+    monitoring {
+        monitoring: [
+            reference_is_set_replaced_and_checked_against_the_version,
+            batches_are_listed_in_arrival_order_and_read_whole,
+            latest_batches_follow_renames_and_go_with_their_version,
         ]
     }
     logged_models {

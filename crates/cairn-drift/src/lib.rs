@@ -8,11 +8,13 @@
 
 pub mod engine;
 pub mod markdown;
+pub mod performance;
 pub mod stats;
 pub mod table;
 
 pub use engine::{ColumnDrift, Distribution, DriftOptions, DriftReport, TestKind, compare};
-pub use table::{ColumnKind, ReadOptions, Table, read_table};
+pub use performance::{Performance, Task, performance};
+pub use table::{ColumnKind, ReadOptions, Table, read_table, read_table_bytes};
 
 /// Why a drift check could not be made (bad input: the CLI exits 2).
 #[derive(Debug, thiserror::Error)]

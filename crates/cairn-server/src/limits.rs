@@ -91,9 +91,18 @@ fn check(state: &Shared, request: &Request) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// The largest body a route takes: artifact uploads the server's upload limit, the rest JSON.
+/// The routes that take monitoring data as bytes (a reference or a batch).
+const MONITORING_UPLOADS: [&str; 2] = [
+    "/api/2.0/cairn/monitoring/reference",
+    "/api/2.0/cairn/monitoring/batches",
+];
+
+/// The largest body a route takes: artifact uploads the server's upload limit, monitoring data
+/// its own, the rest JSON.
 fn body_limit(state: &Shared, method: &Method, path: &str) -> u64 {
-    if method == Method::PUT
+    if method == Method::POST && MONITORING_UPLOADS.contains(&path) {
+        crate::routes::MAX_MONITORING_BODY_BYTES as u64
+    } else if method == Method::PUT
         && ARTIFACT_PREFIXES
             .iter()
             .any(|prefix| path.starts_with(prefix))

@@ -8,6 +8,7 @@ mod experiment;
 mod import;
 mod logged_model;
 mod metric;
+mod monitoring;
 mod provenance;
 mod registry;
 mod run;
@@ -29,6 +30,9 @@ pub use logged_model::{
     NewLoggedModel, RunIo,
 };
 pub use metric::{LatestMetric, MetricColumnSet, MetricColumns, MetricPoint, NamedMetricPoint};
+pub use monitoring::{
+    ColumnScore, MonitoringBatch, MonitoringReference, MonitoringReferenceSummary, NewMonitoringBatch,
+};
 pub use provenance::{DataHash, DataKind, GitOrigin, GitProvenance};
 pub use registry::{
     ModelStage, ModelVersion, ModelVersionStatus, NewModelVersion, RegisteredModel, RegistryChange,

@@ -6,6 +6,8 @@ mod accounts;
 pub mod copy;
 mod indexing;
 mod logged_models;
+mod monitoring;
+mod monitoring_json;
 mod postgres;
 mod provenance;
 mod registry;
@@ -17,6 +19,7 @@ mod tracking;
 pub use accounts::AccountStore;
 pub use indexing::IndexingStore;
 pub use logged_models::LoggedModelStore;
+pub use monitoring::MonitoringStore;
 pub use provenance::ProvenanceStore;
 pub use registry::RegistryStore;
 pub use run_search::RunSearchStore;
@@ -124,7 +127,7 @@ pub struct IndexRoot {
 
 /// Cairn's storage, behind one interface so that another backend is an addition: the traits
 /// below, each a subject a backend can implement and test on its own, together. Callers write
-/// `store: &dyn Store`; anything implementing all eight is a `Store`.
+/// `store: &dyn Store`; anything implementing all nine is a `Store`.
 ///
 /// Every method validates its input the same way (see [`crate::validate`]); implementations
 /// must pass the contract suite in `tests/store_contract.rs`, grouped by these traits.
@@ -136,6 +139,7 @@ pub trait Store:
     + IndexingStore
     + ProvenanceStore
     + AccountStore
+    + MonitoringStore
     + StoreSite
 {
 }
@@ -148,6 +152,7 @@ impl<T> Store for T where
         + IndexingStore
         + ProvenanceStore
         + AccountStore
+        + MonitoringStore
         + StoreSite
         + ?Sized
 {

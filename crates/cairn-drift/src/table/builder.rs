@@ -50,6 +50,13 @@ impl RawColumn {
             .map(|packed| Cell::decode(*packed))
     }
 
+    /// The kept value of row `row` (missing past the end).
+    pub fn cell(&self, row: usize) -> Cell {
+        self.rows
+            .get(row * self.width + self.index)
+            .map_or(Cell::Missing, |packed| Cell::decode(*packed))
+    }
+
     /// The text of a [`Cell::Text`].
     pub fn text(&self, index: u32) -> &str {
         self.dictionary
@@ -161,6 +168,11 @@ impl TableBuilder {
             )));
         }
         Ok(order)
+    }
+
+    /// Whether a header was declared.
+    pub(crate) fn has_header(&self) -> bool {
+        self.started
     }
 
     /// Starts a row: the slot it is kept in, or `None` when the sample passes it by.

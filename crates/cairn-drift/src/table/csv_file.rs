@@ -1,6 +1,7 @@
 //! CSV: the first row is the header (a UTF-8 byte order mark is dropped); every row must have as many fields; bytes that are not
 //! UTF-8 are read lossily. Errors name the file and the row (1 = the header).
 
+use std::io::Read;
 use std::path::Path;
 
 use super::builder::{TableBuilder, Value};
@@ -8,11 +9,21 @@ use super::cell::is_missing_bytes;
 use crate::DriftError;
 
 pub(super) fn read(file: &Path, builder: &mut TableBuilder) -> Result<(), DriftError> {
+    let handle = std::fs::File::open(file)
+        .map_err(|error| DriftError::Data(format!("{}: {error}", file.display())))?;
+    read_from(file, std::io::BufReader::new(handle), builder)
+}
+
+/// Reads CSV from `input`; `file` names it in errors.
+pub(super) fn read_from(
+    file: &Path,
+    input: impl Read,
+    builder: &mut TableBuilder,
+) -> Result<(), DriftError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
-        .from_path(file)
-        .map_err(|error| DriftError::Data(format!("{}: {error}", file.display())))?;
+        .from_reader(input);
     let headers = reader
         .byte_headers()
         .map_err(|error| {

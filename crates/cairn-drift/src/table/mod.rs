@@ -10,6 +10,7 @@ mod csv_file;
 #[cfg(feature = "parquet")]
 mod parquet_file;
 mod sample;
+mod write;
 
 use std::path::{Path, PathBuf};
 
@@ -151,6 +152,50 @@ pub fn read_table(path: &Path, options: ReadOptions) -> Result<Table, DriftError
         }
     }
     Ok(builder.finish(path.display().to_string(), files))
+}
+
+/// Reads a table held in memory (an uploaded batch): Parquet when it starts with Parquet's
+/// magic bytes, CSV otherwise; `name` names it in errors and reports.
+pub fn read_table_bytes(
+    name: &str,
+    bytes: Vec<u8>,
+    options: ReadOptions,
+) -> Result<Table, DriftError> {
+    if options.max_rows == 0 {
+        return Err(DriftError::Usage("the row limit must be at least 1".into()));
+    }
+    let label = Path::new(name);
+    let mut builder = TableBuilder::new(options);
+    if bytes.starts_with(b"PAR1") {
+        read_parquet_bytes(label, bytes, &mut builder)?;
+    } else {
+        csv_file::read_from(label, bytes.as_slice(), &mut builder)?;
+    }
+    if !builder.has_header() {
+        return Err(DriftError::Data(format!("{name}: no header row")));
+    }
+    Ok(builder.finish(name.to_owned(), Vec::new()))
+}
+
+#[cfg(feature = "parquet")]
+fn read_parquet_bytes(
+    name: &Path,
+    bytes: Vec<u8>,
+    builder: &mut TableBuilder,
+) -> Result<(), DriftError> {
+    parquet_file::read_bytes(name, bytes, builder)
+}
+
+#[cfg(not(feature = "parquet"))]
+fn read_parquet_bytes(
+    name: &Path,
+    _bytes: Vec<u8>,
+    _builder: &mut TableBuilder,
+) -> Result<(), DriftError> {
+    Err(DriftError::Usage(format!(
+        "{}: this build reads no Parquet (cairn-drift's `parquet` feature is off)",
+        name.display()
+    )))
 }
 
 #[cfg(feature = "parquet")]

@@ -5,7 +5,7 @@
 use std::fs::File;
 use std::path::Path;
 
-use parquet::file::reader::{FileReader, SerializedFileReader};
+use parquet::file::reader::{ChunkReader, FileReader, SerializedFileReader};
 use parquet::record::Field;
 
 use super::builder::{TableBuilder, Value};
@@ -29,9 +29,27 @@ fn number(field: &Field) -> Option<f64> {
 }
 
 pub(super) fn read(file: &Path, builder: &mut TableBuilder) -> Result<(), DriftError> {
+    let handle = File::open(file)
+        .map_err(|error| DriftError::Data(format!("{}: {error}", file.display())))?;
+    read_from(file, handle, builder)
+}
+
+/// Reads a Parquet file held in memory; `name` names it in errors.
+pub(super) fn read_bytes(
+    name: &Path,
+    bytes: Vec<u8>,
+    builder: &mut TableBuilder,
+) -> Result<(), DriftError> {
+    read_from(name, bytes::Bytes::from(bytes), builder)
+}
+
+fn read_from<R: ChunkReader + 'static>(
+    file: &Path,
+    input: R,
+    builder: &mut TableBuilder,
+) -> Result<(), DriftError> {
     let fail = |what: String| DriftError::Data(format!("{}: {what}", file.display()));
-    let handle = File::open(file).map_err(|error| fail(error.to_string()))?;
-    let reader = SerializedFileReader::new(handle)
+    let reader = SerializedFileReader::new(input)
         .map_err(|error| fail(format!("not a readable Parquet file: {error}")))?;
     let names: Vec<String> = reader
         .metadata()

@@ -198,6 +198,32 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
         "/api/2.0/cairn/runs/append-metrics",
         Run(Edit, "run_id"),
     ),
+    // Monitoring: sending data needs EDIT on the registered model, reading it READ.
+    (
+        "POST",
+        "/api/2.0/cairn/monitoring/reference",
+        Model(Edit, "name"),
+    ),
+    (
+        "GET",
+        "/api/2.0/cairn/monitoring/reference",
+        Model(Read, "name"),
+    ),
+    (
+        "POST",
+        "/api/2.0/cairn/monitoring/batches",
+        Model(Edit, "name"),
+    ),
+    (
+        "GET",
+        "/api/2.0/cairn/monitoring/batches",
+        Model(Read, "name"),
+    ),
+    (
+        "GET",
+        "/api/2.0/cairn/monitoring/batches/get",
+        Model(Read, "name"),
+    ),
     (
         "*",
         "/api/2.0/mlflow/metrics/get-history",

@@ -18,6 +18,7 @@ mod logged_model_files;
 mod logged_models;
 mod metric_append;
 mod metric_bulk;
+mod monitoring;
 mod multipart;
 mod operations;
 mod promptlab;
@@ -33,6 +34,7 @@ use axum::routing::get;
 use crate::Shared;
 
 pub use events::MAX_EVENT_STREAMS;
+pub use monitoring::MAX_MONITORING_BODY_BYTES;
 use fallback::api_not_found;
 
 /// MLflow's tracking and registry routes, as served under `/api/2.0/mlflow` (and, with
@@ -72,7 +74,10 @@ pub fn router(state: Shared) -> Router {
         )
         .nest("/api/2.0/mlflow-artifacts", artifacts.clone())
         .nest("/ajax-api/2.0/mlflow-artifacts", artifacts)
-        .nest("/api/2.0/cairn", metric_append::routes())
+        .nest(
+            "/api/2.0/cairn",
+            metric_append::routes().merge(monitoring::routes()),
+        )
         .nest("/app/api", app::routes().fallback(api_not_found))
         .nest("/app/events", events::routes())
         .merge(graphql::routes())

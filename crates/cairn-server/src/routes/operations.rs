@@ -1,6 +1,7 @@
 //! What an operator's tools call: `GET /health` (the store and the artifact store answer; 503
 //! naming what does not)
-//! and `GET /metrics` (Prometheus' text format, see [`crate::telemetry`]).
+//! and `GET /metrics` (Prometheus' text format, see [`crate::telemetry`], followed by the
+//! monitored model versions' gauges, see [`cairn_monitor::prometheus_text`]).
 
 use std::time::Duration;
 
@@ -75,11 +76,19 @@ async fn metrics(State(state): State<Shared>) -> Response {
         idle_connections: idle,
         busy_connections: busy,
     };
-    let body = render(
+    let mut body = render(
         &state.telemetry,
         gauges,
         state.started.elapsed().as_secs_f64(),
     );
+    // The monitored model versions' drift and performance; a store that does not answer leaves
+    // them out (the server's own figures still help whoever is looking).
+    if let Ok(monitoring) = state
+        .call(|store| cairn_monitor::prometheus_text(store))
+        .await
+    {
+        body.push_str(&monitoring);
+    }
     (
         [(
             header::CONTENT_TYPE,

@@ -18,6 +18,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         2,
         include_str!("../../../../../migrations/postgres/0002_accounts.sql"),
     ),
+    (
+        3,
+        include_str!("../../../../../migrations/postgres/0003_monitoring.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming Cairn's migration lock among the database's advisory locks.

@@ -21,6 +21,7 @@ mod logged_models_import;
 mod metric_reads;
 mod metrics;
 mod migrate;
+mod monitoring;
 mod pool;
 mod provenance;
 mod registry;

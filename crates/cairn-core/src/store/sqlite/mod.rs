@@ -14,6 +14,7 @@ mod logged_models;
 mod logged_models_import;
 mod metrics;
 mod migrate;
+mod monitoring;
 mod provenance;
 mod registry;
 mod registry_edit;

@@ -4,6 +4,7 @@
 mod accounts;
 mod indexing;
 mod logged_models;
+mod monitoring;
 mod provenance;
 mod registry;
 mod run_search;
