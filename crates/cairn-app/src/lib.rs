@@ -16,6 +16,7 @@ mod error;
 pub mod events;
 pub mod files;
 pub mod models;
+pub mod monitoring;
 pub mod registry;
 pub mod registry_views;
 pub mod remote_artifacts;

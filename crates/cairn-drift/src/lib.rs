@@ -26,3 +26,21 @@ pub enum DriftError {
     #[error("{0}")]
     Usage(String),
 }
+
+/// Reads both tables (at once, one thread each) and compares them.
+pub fn compare_files(
+    reference: &std::path::Path,
+    current: &std::path::Path,
+    read: ReadOptions,
+    options: &DriftOptions,
+) -> Result<DriftReport, DriftError> {
+    let (reference, current) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| read_table(current, read));
+        let reference = read_table(reference, read);
+        let current = other
+            .join()
+            .unwrap_or_else(|_| Err(DriftError::Data("reading the current data failed".into())));
+        (reference, current)
+    });
+    compare(&reference?, &current?, options)
+}

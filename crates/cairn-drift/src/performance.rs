@@ -12,7 +12,7 @@
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::DriftError;
 use crate::table::{Cell, RawColumn, Table};
@@ -21,7 +21,7 @@ use crate::table::{Cell, RawColumn, Table};
 pub const MAX_INFERRED_CLASSES: usize = 20;
 
 /// What kind of model made the predictions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Task {
     /// Predicts a class.
@@ -50,7 +50,7 @@ impl Task {
 }
 
 /// The performance on one batch.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Performance {
     /// The task (as given or inferred).
     pub task: Task,

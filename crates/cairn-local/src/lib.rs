@@ -1,6 +1,7 @@
 //! What only a shell on the user's own machine may do — the desktop app and the CLI, never an
 //! HTTP caller: take a path on this machine (copy files into a run, import dropped folders and
-//! logs, index and watch folders), open the system file manager, and choose which store to open.
+//! logs, index and watch folders, read the data a run used), open the system file manager, and
+//! choose which store to open.
 //!
 //! The boundary is in the crates: `cairn serve` (`cairn-server`) depends on `cairn-app`, whose
 //! command table ([`cairn_app::App::call`]) holds only operations on the store, and not on this
@@ -15,6 +16,7 @@ pub mod folders;
 mod local_app;
 mod location;
 pub mod reveal;
+pub mod run_data;
 pub mod team;
 
 pub use local_app::{LocalApp, StoreSource};

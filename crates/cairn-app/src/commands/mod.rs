@@ -13,6 +13,7 @@
 
 mod charts;
 mod demo;
+mod monitoring;
 mod registry;
 mod run_edits;
 mod run_page;
@@ -62,6 +63,7 @@ macro_rules! command {
 const TABLES: &[&[Command<App>]] = &[
     runs::COMMANDS,
     registry::COMMANDS,
+    monitoring::COMMANDS,
     charts::COMMANDS,
     run_page::COMMANDS,
     run_edits::COMMANDS,

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::stats::binning::{histogram, shares, sturges_edges};
 
@@ -12,7 +12,7 @@ use crate::stats::binning::{histogram, shares, sturges_edges};
 const MAX_CATEGORIES: usize = 15;
 
 /// Reference and current shares over common bins or categories.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Distribution {
     /// The bins' edges (numeric; one more than the shares), or none for categories.
     pub edges: Option<Vec<f64>>,

@@ -11,13 +11,18 @@ mod column;
 mod distribution;
 mod test_kind;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use distribution::Distribution;
 pub use test_kind::TestKind;
 
 use crate::DriftError;
 use crate::table::{ColumnKind, Table};
+
+/// Reads a number that JSON holds as null when it was NaN.
+fn nan_when_null<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(deserializer)?.unwrap_or(f64::NAN))
+}
 
 /// Evidently's default dataset share.
 pub const DEFAULT_SHARE: f64 = 0.5;
@@ -71,7 +76,7 @@ impl Default for DriftOptions {
 }
 
 /// Counts of one column on one side.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct SideCounts {
     /// Non-missing values tested (of the kept rows).
     pub values: u64,
@@ -80,7 +85,7 @@ pub struct SideCounts {
 }
 
 /// The verdict on one column.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnDrift {
     /// The column.
     pub name: String,
@@ -93,7 +98,9 @@ pub struct ColumnDrift {
     pub distinct: u64,
     /// The test.
     pub test: TestKind,
-    /// Its score: a p-value (KS, chi-square, Z) or a distance (the others).
+    /// Its score: a p-value (KS, chi-square, Z) or a distance (the others); NaN (JSON null)
+    /// when it cannot be computed.
+    #[serde(deserialize_with = "nan_when_null")]
     pub score: f64,
     /// The threshold.
     pub threshold: f64,
@@ -114,7 +121,7 @@ pub struct ColumnDrift {
 }
 
 /// A column that could not be tested.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SkippedColumn {
     /// The column.
     pub name: String,
@@ -123,7 +130,7 @@ pub struct SkippedColumn {
 }
 
 /// How a table was read.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TableSummary {
     /// The path as given.
     pub source: String,
@@ -153,7 +160,7 @@ impl TableSummary {
 }
 
 /// The whole verdict.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DriftReport {
     /// The reference table.
     pub reference: TableSummary,

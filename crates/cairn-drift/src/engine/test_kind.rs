@@ -1,11 +1,11 @@
 //! The tests a user can name, their default thresholds and which column kinds they fit.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::table::ColumnKind;
 
 /// A drift test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TestKind {
     /// Two-sample Kolmogorov–Smirnov (numeric; p-value).

@@ -43,7 +43,7 @@ impl Default for ReadOptions {
 }
 
 /// A column's kind, decided over both tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ColumnKind {
     /// Every non-missing value is a number.

@@ -8,6 +8,7 @@
 //! command with a store command's name (`get_run_page`, `app_info`) answers it with what only
 //! this machine may tell, and must keep the store command's argument and result types.
 
+mod drift;
 mod files;
 mod folders;
 mod reveal;
@@ -21,6 +22,7 @@ use crate::LocalApp;
 
 /// Every subject's table, searched in order.
 const TABLES: &[&[Command<LocalApp>]] = &[
+    drift::COMMANDS,
     files::COMMANDS,
     folders::COMMANDS,
     reveal::COMMANDS,

@@ -558,6 +558,8 @@ pub const COMMANDS: &[(&str, Need)] = &[
     ("list_models", Filtered(Listing::Models("", "name"))),
     ("get_model", Model(Read, "name")),
     ("model_history", Model(Read, "name")),
+    ("get_monitoring", Model(Read, "name")),
+    ("get_monitoring_batch", Model(Read, "name")),
     ("compare_versions", Model(Read, "name")),
     ("resolve_model_uri", ModelUri(Read, "uri")),
     ("archive_model_version", Model(Edit, "name")),

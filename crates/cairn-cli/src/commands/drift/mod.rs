@@ -3,14 +3,13 @@
 //! drift, 1 drift, 2 usage or data error).
 
 pub mod report;
-pub mod sources;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use cairn_core::Store;
 use cairn_drift::markdown::{format_score, rule, summary, unseen, verdict};
-use cairn_drift::{DriftOptions, DriftReport, ReadOptions, TestKind, compare, read_table};
+use cairn_drift::{DriftOptions, DriftReport, ReadOptions, TestKind};
 
 use crate::args::DriftArgs;
 use crate::output::Table;
@@ -46,28 +45,14 @@ pub fn options(args: &DriftArgs) -> Result<DriftOptions, String> {
     Ok(options)
 }
 
-/// Reads both tables (at once, one thread each) and compares them.
+/// Reads both tables (at once) and compares them.
 pub fn compare_paths(
     reference: &Path,
     current: &Path,
     read: ReadOptions,
     options: &DriftOptions,
 ) -> Result<DriftReport, String> {
-    let (reference, current) = std::thread::scope(|scope| {
-        let other = scope.spawn(|| read_table(current, read));
-        let reference = read_table(reference, read);
-        let current = other.join().unwrap_or_else(|_| {
-            Err(cairn_drift::DriftError::Data(
-                "reading the current data failed".into(),
-            ))
-        });
-        (reference, current)
-    });
-    let (reference, current) = (
-        reference.map_err(|error| error.to_string())?,
-        current.map_err(|error| error.to_string())?,
-    );
-    compare(&reference, &current, options).map_err(|error| error.to_string())
+    cairn_drift::compare_files(reference, current, read, options).map_err(|error| error.to_string())
 }
 
 fn judge(store: Option<&dyn Store>, args: &DriftArgs, json: bool) -> Result<bool, String> {
@@ -78,7 +63,7 @@ fn judge(store: Option<&dyn Store>, args: &DriftArgs, json: bool) -> Result<bool
     };
     let (reference, current): (PathBuf, PathBuf) = if args.runs {
         let store = store.ok_or("--runs needs a store")?;
-        let pair = sources::paired_data(store, &args.inputs[0], &args.inputs[1])?;
+        let pair = cairn_local::run_data::paired_data(store, &args.inputs[0], &args.inputs[1])?;
         if !json {
             println!(
                 "reference: run {} — {} ({})",

@@ -20,6 +20,24 @@ export type AddedArtifact = {
 };
 
 /**
+ * A threshold drawn on a metric's chart.
+ */
+export type AlertView = {
+  /**
+   * `accuracy`, `f1`, `auc`, `mae`, `rmse` or `drift_share`.
+   */
+  metric: string,
+  /**
+   * `>=` (healthy at or above) or `<=`.
+   */
+  op: string,
+  /**
+   * The threshold.
+   */
+  value: number,
+};
+
+/**
  * Something the UI should know about, as JSON `{"type": "...", ...}`.
  */
 export type AppEvent = {
@@ -204,6 +222,85 @@ export type ArtifactPreview = {
 };
 
 /**
+ * A batch of a model version.
+ */
+export type BatchArgs = { name: string, version: number, id: string, };
+
+/**
+ * One batch with its whole report.
+ */
+export type BatchDetailView = {
+  /**
+   * The batch.
+   */
+  batch: BatchView,
+  /**
+   * Its drift report.
+   */
+  drift: DriftView | null,
+  /**
+   * Its performance, when it had labels.
+   */
+  performance: PerformanceView | null,
+};
+
+/**
+ * A named number of a batch.
+ */
+export type BatchMetric = {
+  /**
+   * `accuracy`, `f1`, `auc`, `mae`, `rmse`.
+   */
+  name: string,
+  /**
+   * Its value; null when not finite.
+   */
+  value: number | null,
+};
+
+/**
+ * One batch, as the tab's charts and table show it.
+ */
+export type BatchView = {
+  /**
+   * Its id.
+   */
+  id: string,
+  /**
+   * Received at, epoch milliseconds.
+   */
+  received_ms: number,
+  /**
+   * Its name.
+   */
+  label: string,
+  /**
+   * Rows in it.
+   */
+  rows: number,
+  /**
+   * Share of tested columns that drifted.
+   */
+  drift_share: number,
+  /**
+   * Whether the dataset drifted.
+   */
+  dataset_drift: boolean,
+  /**
+   * Each tested column's score.
+   */
+  scores: Array<ScoreView>,
+  /**
+   * Performance metrics, when it had labels.
+   */
+  metrics: Array<BatchMetric>,
+  /**
+   * The alerts it breaks, in words.
+   */
+  broken_alerts: Array<string>,
+};
+
+/**
  * A value on each side of a diff; `null` where a side lacks it.
  */
 export type Change = {
@@ -281,6 +378,76 @@ export type ChartView = {
    * Line charts: each run's drawn series, for reading values under the cursor.
    */
   series?: Array<ChartSeries>,
+};
+
+/**
+ * One column's verdict.
+ */
+export type ColumnDriftView = {
+  /**
+   * The column.
+   */
+  name: string,
+  /**
+   * `numeric` or `categorical`.
+   */
+  kind: string,
+  /**
+   * How it was tested (`categorical` for numbers with few values).
+   */
+  tested_as: string,
+  /**
+   * The test (`ks`, `chi2`, `z`, `psi`, `wasserstein`, `jensenshannon`).
+   */
+  test: string,
+  /**
+   * Whether the score is a p-value (drift below the threshold) or a distance (at or above).
+   */
+  score_is_p_value: boolean,
+  /**
+   * The score; null when it could not be computed.
+   */
+  score: number | null,
+  /**
+   * The threshold.
+   */
+  threshold: number,
+  /**
+   * Whether the column drifted.
+   */
+  drifted: boolean,
+  /**
+   * Values tested on the reference side.
+   */
+  reference_values: number,
+  /**
+   * Values tested on the current side.
+   */
+  current_values: number,
+  /**
+   * Missing values on the reference side.
+   */
+  reference_missing: number,
+  /**
+   * Missing values on the current side.
+   */
+  current_missing: number,
+  /**
+   * Current categories the reference never had (at most 20).
+   */
+  unseen_categories: Array<string>,
+  /**
+   * Current rows holding one of them.
+   */
+  unseen_rows: number,
+  /**
+   * Anything worth saying.
+   */
+  note: string,
+  /**
+   * Both distributions.
+   */
+  distribution: DistributionView,
 };
 
 /**
@@ -527,9 +694,99 @@ export type DescriptionArgs = {
 export type DiffRunsArgs = { runA: string, runB: string, };
 
 /**
+ * Both sides' distributions of a column over common bins or categories (shares).
+ */
+export type DistributionView = {
+  /**
+   * Bin edges (numeric columns; one more than the shares).
+   */
+  edges: Array<number> | null,
+  /**
+   * Categories (categorical columns).
+   */
+  categories: Array<string>,
+  /**
+   * The reference's shares.
+   */
+  reference: Array<number>,
+  /**
+   * The current data's shares.
+   */
+  current: Array<number>,
+};
+
+/**
  * The result of a command that returns nothing to show: `{}`.
  */
 export type Done = Record<string, never>;
+
+/**
+ * How one side of a comparison was read.
+ */
+export type DriftTableView = {
+  /**
+   * What was read.
+   */
+  source: string,
+  /**
+   * Rows read.
+   */
+  rows: number,
+  /**
+   * Rows tested.
+   */
+  kept_rows: number,
+  /**
+   * Whether they were a sample.
+   */
+  sampled: boolean,
+  /**
+   * The same in words.
+   */
+  reading: string,
+};
+
+/**
+ * A drift report.
+ */
+export type DriftView = {
+  /**
+   * The reference side.
+   */
+  reference: DriftTableView,
+  /**
+   * The current side.
+   */
+  current: DriftTableView,
+  /**
+   * The tests used, in words.
+   */
+  method: string,
+  /**
+   * Tested columns.
+   */
+  columns: Array<ColumnDriftView>,
+  /**
+   * Columns not tested.
+   */
+  skipped: Array<SkippedColumnView>,
+  /**
+   * How many drifted.
+   */
+  drifted_columns: number,
+  /**
+   * Their share.
+   */
+  drift_share: number,
+  /**
+   * The share at which the dataset drifts.
+   */
+  share_threshold: number,
+  /**
+   * Whether it did.
+   */
+  drifted: boolean,
+};
 
 /**
  * What kind of failure an [`AppError`] is; the UI branches on it (`"not_found"`, ...).
@@ -1008,6 +1265,32 @@ export type ModelVersionView = {
 };
 
 /**
+ * The Monitoring tab of a version.
+ */
+export type MonitoringView = {
+  /**
+   * The model.
+   */
+  name: string,
+  /**
+   * The version.
+   */
+  version: number,
+  /**
+   * Its reference, if one is set.
+   */
+  reference: ReferenceView | null,
+  /**
+   * Its alerts.
+   */
+  alerts: Array<AlertView>,
+  /**
+   * Its newest batches, oldest first.
+   */
+  batches: Array<BatchView>,
+};
+
+/**
  * The arguments of a command that takes none: whatever the caller sends is ignored.
  */
 export type NoArgs = Record<string, never>;
@@ -1040,6 +1323,28 @@ export type ParallelChartArgs = {
    * `light` (default) or `dark`.
    */
   theme?: 'light' | 'dark',
+};
+
+/**
+ * A batch's performance.
+ */
+export type PerformanceView = {
+  /**
+   * `classification` or `regression`.
+   */
+  task: string,
+  /**
+   * Rows with a label and a prediction.
+   */
+  rows: number,
+  /**
+   * Rows without one of them.
+   */
+  skipped: number,
+  /**
+   * The metrics.
+   */
+  metrics: Array<BatchMetric>,
 };
 
 /**
@@ -1113,6 +1418,52 @@ export type PromoteRequest = {
 };
 
 export type ReadArtifactArgs = { runId: string, path: string, maxBytes?: number, fromEnd?: boolean, };
+
+/**
+ * How a version's batches are judged, and from what data.
+ */
+export type ReferenceView = {
+  /**
+   * Where the reference data came from.
+   */
+  source: string,
+  /**
+   * Rows of that data.
+   */
+  rows: number,
+  /**
+   * Size of the kept sample.
+   */
+  sample_bytes: number,
+  /**
+   * Set at, epoch milliseconds.
+   */
+  created_ms: number,
+  /**
+   * The drift test, when one is chosen (Evidently's rules otherwise).
+   */
+  test: string | null,
+  /**
+   * Its threshold, when chosen.
+   */
+  threshold: number | null,
+  /**
+   * The share of drifted columns at which a batch drifts.
+   */
+  share: number,
+  /**
+   * The labels' column, when named.
+   */
+  label_column: string | null,
+  /**
+   * The predictions' column, when named.
+   */
+  prediction_column: string | null,
+  /**
+   * `classification` or `regression`, when named.
+   */
+  task: string | null,
+};
 
 export type RegisterArgs = {
   runId: string,
@@ -1624,6 +1975,28 @@ export type ScatterChartArgs = {
   theme?: 'light' | 'dark',
 };
 
+/**
+ * One column's score in a batch.
+ */
+export type ScoreView = {
+  /**
+   * The column.
+   */
+  column: string,
+  /**
+   * The test.
+   */
+  test: string,
+  /**
+   * The score; null when it could not be computed.
+   */
+  score: number | null,
+  /**
+   * Whether it drifted.
+   */
+  drifted: boolean,
+};
+
 export type SetAliasArgs = {
   name: string, alias: string,
   /**
@@ -1637,6 +2010,20 @@ export type SetTagArgs = {
    * The runs to tag: one (the run page) or the rows selected in the runs table.
    */
   runIds: Array<string>, key: string, value: string,
+};
+
+/**
+ * A column left out, and why.
+ */
+export type SkippedColumnView = {
+  /**
+   * The column.
+   */
+  name: string,
+  /**
+   * Why.
+   */
+  reason: string,
 };
 
 /**
@@ -1716,6 +2103,11 @@ export type UploadRequest = {
  * The user name registry changes are recorded under when the UI sends none.
  */
 export type UserView = { user: string, };
+
+/**
+ * A model version.
+ */
+export type VersionArgs = { name: string, version: number, };
 
 /**
  * The candidate version beside the one it would replace, for the confirmation dialog.
@@ -1820,6 +2212,8 @@ export interface Commands {
   set_model_alias: { args: SetAliasArgs; result: Done };
   delete_model_alias: { args: DeleteAliasArgs; result: Done };
   resolve_model_uri: { args: ResolveUriArgs; result: ResolvedModel };
+  get_monitoring: { args: VersionArgs; result: MonitoringView };
+  get_monitoring_batch: { args: BatchArgs; result: BatchDetailView };
   line_chart: { args: LineChartArgs; result: ChartView };
   scatter_chart: { args: ScatterChartArgs; result: ChartView };
   parallel_chart: { args: ParallelChartArgs; result: ChartView };

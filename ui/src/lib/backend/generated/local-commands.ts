@@ -1,7 +1,7 @@
 // Generated from cairn-local's command table (crates/cairn-local/src/commands/); do not edit.
 // Regenerate: UPDATE_TS=1 cargo test -p cairn-local typescript
 
-import type { AddedArtifact, NoArgs } from './commands';
+import type { AddedArtifact, ColumnDriftView, DistributionView, DriftTableView, DriftView, NoArgs, SkippedColumnView } from './commands';
 
 /**
  * The local files and folders to copy into a run's artifacts.
@@ -33,6 +33,17 @@ export type AddedArtifacts = {
    * Every file copied, sorted by path.
    */
   files: Array<AddedArtifact>,
+};
+
+export type CompareRunDataArgs = {
+  /**
+   * The reference run (the left of the comparison).
+   */
+  referenceRun: string,
+  /**
+   * The run compared with it.
+   */
+  currentRun: string,
 };
 
 /**
@@ -198,6 +209,24 @@ export type RevealedFolder = {
 };
 
 /**
+ * The drift between two runs' data.
+ */
+export type RunDataDrift = {
+  /**
+   * The reference run's table and how it was found.
+   */
+  reference_data: string,
+  /**
+   * The current run's table and how it was found.
+   */
+  current_data: string,
+  /**
+   * The report.
+   */
+  drift: DriftView,
+};
+
+/**
  * A new URL and, optionally, a new token.
  */
 export type SetTeamServerArgs = {
@@ -263,6 +292,7 @@ export type UseStoreArgs = {
  * `cairn serve` has none of them.
  */
 export interface LocalCommands {
+  compare_run_data: { args: CompareRunDataArgs; result: RunDataDrift };
   add_artifacts: { args: AddArtifactsRequest; result: AddedArtifacts };
   import_paths: { args: ImportPathsArgs; result: ImportSummary };
   list_watched_folders: { args: NoArgs; result: Array<FolderView> };

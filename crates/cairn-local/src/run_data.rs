@@ -1,4 +1,5 @@
-//! The data a run used, for `cairn drift --runs` and the gate's `no-drift`: its `--data` paths
+//! The data a run used, for `cairn drift --runs`, the gate's `no-drift`, the desktop compare
+//! view's drift section and a model version's monitoring reference: its `--data` paths
 //! (with the BLAKE3 hash recorded then, re-checked now so a changed file is not compared in
 //! the old one's name) and the local sources of its logged datasets. Relative paths are read
 //! from the current directory, then from the run's git checkout.
