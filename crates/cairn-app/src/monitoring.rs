@@ -302,7 +302,10 @@ impl DriftView {
     }
 }
 
-fn reference_view(summary: &MonitoringReferenceSummary, settings: &MonitorSettings) -> ReferenceView {
+fn reference_view(
+    summary: &MonitoringReferenceSummary,
+    settings: &MonitorSettings,
+) -> ReferenceView {
     ReferenceView {
         source: summary.source.clone(),
         rows: summary.rows,
@@ -371,7 +374,11 @@ fn batch_view(batch: &MonitoringBatch, settings: &MonitorSettings) -> BatchView 
     }
 }
 
-fn settings_of(store: &dyn Store, name: &str, version: u64) -> Result<(Option<MonitoringReferenceSummary>, MonitorSettings), AppError> {
+fn settings_of(
+    store: &dyn Store,
+    name: &str,
+    version: u64,
+) -> Result<(Option<MonitoringReferenceSummary>, MonitorSettings), AppError> {
     let summary = store.monitoring_reference_summary(name, version)?;
     let settings = summary
         .as_ref()
@@ -381,7 +388,11 @@ fn settings_of(store: &dyn Store, name: &str, version: u64) -> Result<(Option<Mo
 }
 
 /// The Monitoring tab of `name` version `version`.
-pub fn monitoring_view(store: &dyn Store, name: &str, version: u64) -> Result<MonitoringView, AppError> {
+pub fn monitoring_view(
+    store: &dyn Store,
+    name: &str,
+    version: u64,
+) -> Result<MonitoringView, AppError> {
     let (summary, settings) = settings_of(store, name, version)?;
     let batches = store.list_monitoring_batches(name, version, TAB_BATCHES)?;
     Ok(MonitoringView {
@@ -427,7 +438,9 @@ pub fn monitoring_batch(
         .ok_or_else(|| {
             AppError::new(
                 ErrorKind::NotFound,
-                format!("version {version} of registered model '{name}' has no monitoring batch {id}"),
+                format!(
+                    "version {version} of registered model '{name}' has no monitoring batch {id}"
+                ),
             )
         })?;
     let stored: Option<StoredReport> = serde_json::from_str(&batch.batch.report).ok();

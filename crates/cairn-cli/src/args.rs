@@ -123,6 +123,12 @@ pub enum Command {
     /// two runs used with --runs); exits 0 without drift, 1 with drift, 2 on a usage or data
     /// error.
     Drift(DriftArgs),
+    /// Monitor a registered model version in production: give it a reference (its training
+    /// data), then log production batches against it; each batch's drift (and, with labels, the
+    /// model's accuracy/F1/AUC or MAE/RMSE) is stored with its time, shown on the version's
+    /// Monitoring tab and exported on `cairn serve`'s /metrics.
+    #[command(subcommand)]
+    Monitor(MonitorCommand),
     /// Run a command as a tracked run: records the command, git provenance and data hashes,
     /// captures stdout/stderr, and points the child's mlflow client at this store.
     Run(RunArgs),
@@ -625,6 +631,77 @@ pub struct DriftArgs {
     /// The sample's seed.
     #[arg(long, value_name = "SEED", default_value_t = 0)]
     pub seed: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MonitorCommand {
+    /// Set a model version's reference: the data batches are compared with (CSV or Parquet
+    /// files or a folder; without DATA, the data the version's run recorded with `cairn run
+    /// --data` or as a logged dataset), and how they are judged. Above 50,000 rows a seeded
+    /// sample is kept.
+    Reference(MonitorReferenceArgs),
+    /// Judge production batches (CSV or Parquet files or folders) against a version's reference
+    /// and store the outcomes. Exits 0 when no batch drifted or broke an alert, 1 when one did,
+    /// 2 on a usage or data error.
+    Log(MonitorLogArgs),
+    /// List a version's monitored batches: time, rows, drift share, metrics.
+    Show {
+        /// The model version: models:/NAME/VERSION or models:/NAME@ALIAS.
+        #[arg(value_name = "MODEL_URI")]
+        model: String,
+        /// Show at most this many of the newest batches.
+        #[arg(long, value_name = "N", default_value_t = 50)]
+        last: usize,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct MonitorReferenceArgs {
+    /// The model version: models:/NAME/VERSION or models:/NAME@ALIAS.
+    #[arg(value_name = "MODEL_URI")]
+    pub model: String,
+    /// The reference data; default: the data the version's run used.
+    #[arg(value_name = "DATA")]
+    pub data: Option<PathBuf>,
+    /// The drift test for every column (default: Evidently's rules by column kind and size).
+    #[arg(long, value_name = "TEST", value_parser = ["ks", "chi2", "z", "psi", "wasserstein", "jensenshannon"])]
+    pub test: Option<String>,
+    /// The test's threshold (needs --test).
+    #[arg(long, value_name = "NUMBER")]
+    pub threshold: Option<f64>,
+    /// A batch drifts when at least this share of its columns drift.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.5)]
+    pub share: f64,
+    /// The column holding the true labels (default: label, target, y or actual).
+    #[arg(long, value_name = "COLUMN")]
+    pub label_column: Option<String>,
+    /// The column holding the model's predictions (default: prediction, predictions,
+    /// predicted or pred).
+    #[arg(long, value_name = "COLUMN")]
+    pub prediction_column: Option<String>,
+    /// classification or regression (default: inferred from the labels).
+    #[arg(long, value_name = "TASK", value_parser = ["classification", "regression"])]
+    pub task: Option<String>,
+    /// An alert threshold drawn on the Monitoring tab, METRIC>=VALUE or METRIC<=VALUE
+    /// (accuracy, f1, auc, mae, rmse, drift_share); repeatable.
+    #[arg(long = "alert", value_name = "RULE")]
+    pub alerts: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MonitorLogArgs {
+    /// The model version: models:/NAME/VERSION or models:/NAME@ALIAS.
+    #[arg(value_name = "MODEL_URI")]
+    pub model: String,
+    /// The batches, in the order they arrived.
+    #[arg(required = true, value_name = "BATCH")]
+    pub batches: Vec<PathBuf>,
+    /// The labels' column in these batches (default: the reference's setting).
+    #[arg(long, value_name = "COLUMN")]
+    pub label_column: Option<String>,
+    /// The predictions' column in these batches (default: the reference's setting).
+    #[arg(long, value_name = "COLUMN")]
+    pub prediction_column: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -18,6 +18,6 @@ pub mod validate;
 pub use error::{ExperimentLookup, StoreError, StoreResult};
 pub use store::{
     AccountStore, Durability, GroupMetric, IndexRoot, IndexingStore, LoggedModelStore,
-    MetricHistoryRange, MonitoringStore, ParamGroup, PostgresStore, ProvenanceStore, RegistryStore, RunPage,
-    RunSearch, RunSearchStore, SqliteStore, Store, StoreSite, TrackingStore,
+    MetricHistoryRange, MonitoringStore, ParamGroup, PostgresStore, ProvenanceStore, RegistryStore,
+    RunPage, RunSearch, RunSearchStore, SqliteStore, Store, StoreSite, TrackingStore,
 };

@@ -238,7 +238,9 @@ fn classification(pairs: &[(Value, Value)]) -> Vec<(String, f64)> {
         .count();
     let mut metrics = vec![("accuracy".to_owned(), correct as f64 / pairs.len() as f64)];
     let f1 = if label_classes.len() == 2 {
-        positive.as_ref().map(|positive| f1_of(&truths, &predicted, positive))
+        positive
+            .as_ref()
+            .map(|positive| f1_of(&truths, &predicted, positive))
     } else {
         let classes: BTreeSet<&String> = truths.iter().chain(&predicted).collect();
         let total: f64 = classes

@@ -23,7 +23,12 @@ pub fn prometheus_text(store: &dyn MonitoringStore) -> Result<String, StoreError
     );
     for batch in &latest {
         let model = labels(&batch.batch.name, batch.batch.version);
-        sample(&mut out, "cairn_drift_share", &model, batch.batch.drift_share);
+        sample(
+            &mut out,
+            "cairn_drift_share",
+            &model,
+            batch.batch.drift_share,
+        );
     }
     family(
         &mut out,

@@ -23,5 +23,5 @@ pub use error::MonitorError;
 pub use gauges::prometheus_text;
 pub use model_ref::{ModelRef, resolve_version};
 pub use records::records_to_csv;
-pub use reference::{REFERENCE_MAX_ROWS, set_reference};
+pub use reference::{REFERENCE_MAX_ROWS, reference_reading, set_reference, set_reference_table};
 pub use settings::{Alert, AlertOp, MonitorSettings};

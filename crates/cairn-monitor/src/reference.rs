@@ -3,7 +3,7 @@
 
 use cairn_core::Store;
 use cairn_core::model::{MonitoringReference, MonitoringReferenceSummary};
-use cairn_drift::{ReadOptions, read_table_bytes};
+use cairn_drift::{ReadOptions, Table, read_table_bytes};
 
 use crate::{ModelRef, MonitorError, MonitorSettings, resolve_version};
 
@@ -22,15 +22,30 @@ pub fn set_reference(
     now_ms: i64,
 ) -> Result<MonitoringReferenceSummary, MonitorError> {
     settings.check()?;
+    let table = read_table_bytes(source, data, reference_reading())?;
+    set_reference_table(store, model, source, &table, settings, now_ms)
+}
+
+/// How reference data is read: at most [`REFERENCE_MAX_ROWS`] rows, sampled with seed 0.
+pub fn reference_reading() -> ReadOptions {
+    ReadOptions {
+        max_rows: REFERENCE_MAX_ROWS,
+        seed: 0,
+    }
+}
+
+/// Makes a table already read (with [`reference_reading`], by a caller that may read files)
+/// the reference of `model`.
+pub fn set_reference_table(
+    store: &dyn Store,
+    model: &ModelRef,
+    source: &str,
+    table: &Table,
+    settings: &MonitorSettings,
+    now_ms: i64,
+) -> Result<MonitoringReferenceSummary, MonitorError> {
+    settings.check()?;
     let version = resolve_version(store, model)?;
-    let table = read_table_bytes(
-        source,
-        data,
-        ReadOptions {
-            max_rows: REFERENCE_MAX_ROWS,
-            seed: 0,
-        },
-    )?;
     if table.kept_rows == 0 {
         return Err(MonitorError::Invalid(format!(
             "{source}: the reference data has a header and no rows"

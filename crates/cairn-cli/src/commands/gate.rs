@@ -128,8 +128,11 @@ struct EngineJudge<'a> {
 
 impl DriftJudge for EngineJudge<'_> {
     fn judge(&self, candidate: &Run, baseline: &Run, share: f64) -> Result<DriftOutcome, String> {
-        let (reference, current) =
-            cairn_local::run_data::paired_data(self.store, &baseline.info.run_id, &candidate.info.run_id)?;
+        let (reference, current) = cairn_local::run_data::paired_data(
+            self.store,
+            &baseline.info.run_id,
+            &candidate.info.run_id,
+        )?;
         let options = cairn_drift::DriftOptions {
             share,
             ..cairn_drift::DriftOptions::default()

@@ -10,6 +10,7 @@ mod hash;
 mod index;
 mod log;
 mod models;
+mod monitor;
 mod plot;
 mod push;
 mod run;
@@ -87,6 +88,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Models(command) => models::run(store, command, cli.json)?,
         Command::Gate(args) => return gate::run(store, &args, cli.json),
         Command::Drift(args) => return Ok(drift::run(Some(store), &args, cli.json)),
+        Command::Monitor(command) => return Ok(monitor::run(store, command, cli.json)),
         Command::Run(args) => return run::run(&shared, &args),
         Command::Diff { run_a, run_b } => diff::diff(store, &run_a, &run_b, cli.json)?,
         Command::Hash { paths } => hash::hash(store, &paths, cli.json)?,

@@ -31,7 +31,8 @@ pub use logged_model::{
 };
 pub use metric::{LatestMetric, MetricColumnSet, MetricColumns, MetricPoint, NamedMetricPoint};
 pub use monitoring::{
-    ColumnScore, MonitoringBatch, MonitoringReference, MonitoringReferenceSummary, NewMonitoringBatch,
+    ColumnScore, MonitoringBatch, MonitoringReference, MonitoringReferenceSummary,
+    NewMonitoringBatch,
 };
 pub use provenance::{DataHash, DataKind, GitOrigin, GitProvenance};
 pub use registry::{

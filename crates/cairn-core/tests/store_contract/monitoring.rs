@@ -2,9 +2,7 @@
 //! version — checked against it, listed in arrival order, kept through a model rename and gone
 //! with the version.
 
-use cairn_core::model::{
-    ColumnScore, MonitoringReference, NewModelVersion, NewMonitoringBatch,
-};
+use cairn_core::model::{ColumnScore, MonitoringReference, NewModelVersion, NewMonitoringBatch};
 use cairn_core::{Store, StoreError};
 
 fn model_with_versions(store: &dyn Store, name: &str, versions: usize) {
@@ -79,7 +77,10 @@ pub(crate) fn reference_is_set_replaced_and_checked_against_the_version(store: &
         (summary.source.as_str(), summary.sample_bytes, summary.rows),
         ("train-v2.parquet", 12, 1234)
     );
-    assert_eq!(store.monitoring_reference_summary("churn", 2).unwrap(), None);
+    assert_eq!(
+        store.monitoring_reference_summary("churn", 2).unwrap(),
+        None
+    );
     assert_err!(
         store.set_monitoring_reference(&reference("churn", 3, "a\n1\n")),
         StoreError::ModelVersionNotFound { .. }
@@ -113,7 +114,10 @@ pub(crate) fn batches_are_listed_in_arrival_order_and_read_whole(store: &dyn Sto
     assert_eq!(whole.batch.metrics, expected.metrics);
     assert_eq!(whole.batch.scores[0], expected.scores[0]);
     assert_eq!(whole.batch.scores[1].column, "plan \"pro\"");
-    assert!(whole.batch.scores[1].score.is_nan(), "a NaN score stays NaN");
+    assert!(
+        whole.batch.scores[1].score.is_nan(),
+        "a NaN score stays NaN"
+    );
     assert!(whole.batch.dataset_drift);
     assert_eq!(store.monitoring_batch(ids[2] + 1000).unwrap(), None);
     assert_err!(
@@ -140,7 +144,13 @@ pub(crate) fn latest_batches_follow_renames_and_go_with_their_version(store: &dy
             .latest_monitoring_batches()
             .unwrap()
             .into_iter()
-            .map(|batch| (batch.batch.name, batch.batch.version, batch.batch.received_ms))
+            .map(|batch| {
+                (
+                    batch.batch.name,
+                    batch.batch.version,
+                    batch.batch.received_ms,
+                )
+            })
             .collect()
     };
     assert_eq!(
@@ -155,8 +165,19 @@ pub(crate) fn latest_batches_follow_renames_and_go_with_their_version(store: &dy
         .set_monitoring_reference(&reference("churn", 2, "a\n1\n"))
         .unwrap();
     store.rename_registered_model("churn", "attrition").unwrap();
-    assert_eq!(store.list_monitoring_batches("attrition", 2, 10).unwrap().len(), 2);
-    assert!(store.monitoring_reference("attrition", 2).unwrap().is_some());
+    assert_eq!(
+        store
+            .list_monitoring_batches("attrition", 2, 10)
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(
+        store
+            .monitoring_reference("attrition", 2)
+            .unwrap()
+            .is_some()
+    );
     store
         .delete_model_version("attrition", 2, "ada", "test")
         .unwrap();

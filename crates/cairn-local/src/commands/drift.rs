@@ -36,8 +36,8 @@ struct RunDataDrift {
 
 fn compare_run_data(local: &LocalApp, args: CompareRunDataArgs) -> Result<RunDataDrift, AppError> {
     let invalid = |message: String| AppError::new(ErrorKind::Invalid, message);
-    let (reference, current) = paired_data(local.store(), &args.reference_run, &args.current_run)
-        .map_err(invalid)?;
+    let (reference, current) =
+        paired_data(local.store(), &args.reference_run, &args.current_run).map_err(invalid)?;
     let report = cairn_drift::compare_files(
         &reference.path,
         &current.path,

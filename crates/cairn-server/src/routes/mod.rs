@@ -34,8 +34,8 @@ use axum::routing::get;
 use crate::Shared;
 
 pub use events::MAX_EVENT_STREAMS;
-pub use monitoring::MAX_MONITORING_BODY_BYTES;
 use fallback::api_not_found;
+pub use monitoring::MAX_MONITORING_BODY_BYTES;
 
 /// MLflow's tracking and registry routes, as served under `/api/2.0/mlflow` (and, with
 /// [`ajax_only`], under `/ajax-api/2.0/mlflow`).

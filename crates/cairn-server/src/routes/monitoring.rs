@@ -110,7 +110,9 @@ fn settings(args: &Args) -> Result<MonitorSettings, ApiError> {
         threshold: args.f64("threshold")?,
         share: args.f64("share")?.unwrap_or(defaults.share),
         label_column: args.str("label_column").filter(|name| !name.is_empty()),
-        prediction_column: args.str("prediction_column").filter(|name| !name.is_empty()),
+        prediction_column: args
+            .str("prediction_column")
+            .filter(|name| !name.is_empty()),
         task: args.str("task").filter(|task| !task.is_empty()),
         alerts,
     };
@@ -207,7 +209,9 @@ async fn post_batch(State(state): State<Shared>, request: Request) -> ApiResult 
     let options = BatchOptions {
         label: args.str("label").unwrap_or_default(),
         label_column: args.str("label_column").filter(|name| !name.is_empty()),
-        prediction_column: args.str("prediction_column").filter(|name| !name.is_empty()),
+        prediction_column: args
+            .str("prediction_column")
+            .filter(|name| !name.is_empty()),
     };
     let report = monitor(&state, move |store| {
         log_batch(store, &model, data, &options, now_millis())

@@ -180,7 +180,11 @@ pub(super) fn list_batches(
     );
     let mut statement = connection.prepare_cached(&sql)?;
     let rows = statement.query_map(
-        params![model_id, version as i64, limit.min(i64::MAX as usize) as i64],
+        params![
+            model_id,
+            version as i64,
+            limit.min(i64::MAX as usize) as i64
+        ],
         batch_row,
     )?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
