@@ -133,6 +133,31 @@ fn metrics_need_the_servers_credentials_and_health_does_not() {
 fn every_series_the_sample_dashboard_plots_is_exported() {
     let server = support::start(Auth::None);
     assert_eq!(server.get("/health").status, 200);
+    // A monitored model version, so that its gauges are there too.
+    let post = |path: &str, body: serde_json::Value| {
+        let reply = server.post(path, body);
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    };
+    post(
+        "/api/2.0/mlflow/registered-models/create",
+        serde_json::json!({"name": "m"}),
+    );
+    post(
+        "/api/2.0/mlflow/model-versions/create",
+        serde_json::json!({"name": "m", "source": "models:/m/source"}),
+    );
+    for (path, body) in [
+        ("reference", "x,label\n1,0\n2,1\n3,0\n"),
+        ("batches", "x,label,prediction\n1,0,0\n5,1,1\n"),
+    ] {
+        let reply = server.send(
+            "POST",
+            &format!("/api/2.0/cairn/monitoring/{path}?name=m&version=1"),
+            &[("Content-Type", "text/csv")],
+            body.as_bytes(),
+        );
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    }
     let page = server.get("/metrics").body;
     let dashboard = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
