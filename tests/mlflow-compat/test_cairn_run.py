@@ -288,3 +288,50 @@ def test_without_user_variables_mlflow_user_is_the_os_account(tmp_path):
     assert finished.returncode == 0, finished.stderr
     run = only_run(store, "nobody-set")
     assert run["tags"]["mlflow.user"] == pwd.getpwuid(os.getuid()).pw_name
+
+
+LOG_DATASET = textwrap.dedent(
+    """
+    import sys
+    import mlflow
+    import pandas as pd
+
+    frame = pd.read_csv(sys.argv[1])
+    mlflow.log_input(mlflow.data.from_pandas(frame, source=sys.argv[1], name="train"), context="training")
+    """
+)
+
+
+def test_drift_between_runs_reads_the_files_their_logged_datasets_name(tmp_path):
+    """`cairn drift --runs` with two runs whose scripts logged a dataset through the real client
+    (`mlflow.log_input`, a local file as its source) and recorded no `--data`."""
+    import numpy as np
+    import pandas as pd
+
+    store = tmp_path / "cairn.db"
+    script = tmp_path / "log_dataset.py"
+    script.write_text(LOG_DATASET)
+    rng = np.random.default_rng(3)
+    ids = []
+    for name, shift in [("before", 0.0), ("after", 1.5)]:
+        data = tmp_path / name
+        data.mkdir()
+        frame = pd.DataFrame({
+            "amount": rng.normal(50 + 10 * shift, 10, 2000).round(2),
+            "channel": rng.choice(["web", "shop", "phone"], 2000, p=[0.5, 0.3, 0.2] if not shift else [0.2, 0.3, 0.5]),
+        })
+        frame.to_csv(data / "train.csv", index=False)
+        done = cairn(store, "run", "--experiment", "datasets", "--name", name,
+                     "--system-metrics-interval", "0", "--",
+                     sys.executable, str(script), str(data / "train.csv"))
+        assert done.returncode == 0, done.stderr
+        listed = json.loads(cairn(store, "runs", "list", "--filter", f"run_name = '{name}'", "--json").stdout)
+        ids.append(listed[0]["run_id"])
+    compared = cairn(store, "drift", "--runs", *ids)
+    assert compared.returncode == 1, compared.stdout + compared.stderr
+    assert "logged dataset source" in compared.stdout, compared.stdout
+    assert "amount" in compared.stdout and "DRIFT" in compared.stdout
+    (tmp_path / "after" / "train.csv").unlink()
+    gone = cairn(store, "drift", "--runs", *ids)
+    assert gone.returncode == 2
+    assert "no longer on disk" in gone.stderr and "train" in gone.stderr, gone.stderr
