@@ -589,6 +589,13 @@ pub struct GateArgs {
     /// 0.5) (repeatable).
     #[arg(long = "require", value_name = "WHAT")]
     pub requires: Vec<String>,
+    /// The drift test `no-drift` uses for every column (default: Evidently's rules by column
+    /// kind and size), as `cairn drift --test`.
+    #[arg(long, value_name = "TEST", value_parser = ["ks", "chi2", "z", "psi", "wasserstein", "jensenshannon"])]
+    pub drift_test: Option<String>,
+    /// That test's threshold (needs --drift-test), as `cairn drift --threshold`.
+    #[arg(long, value_name = "NUMBER", requires = "drift_test")]
+    pub drift_threshold: Option<f64>,
     /// Promote the candidate to this stage when everything passes (archiving the stage's
     /// other versions), recording the report in the history.
     #[arg(long, value_name = "STAGE")]

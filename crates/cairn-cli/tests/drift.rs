@@ -221,6 +221,29 @@ fn runs_data_and_the_no_drift_gate() {
         stdout.contains("no-drift:0.5") && stdout.contains("DRIFT"),
         "{stdout}"
     );
+    // The gate's own choice of test: a PSI that no shift reaches passes the drifted data.
+    let (code, stdout, stderr) = in_home(&[
+        "gate",
+        "churn",
+        "--candidate",
+        "2",
+        "--require",
+        "no-drift",
+        "--drift-test",
+        "psi",
+        "--drift-threshold",
+        "1000",
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let (code, _, stderr) = in_home(&[
+        "gate",
+        "churn",
+        "--candidate",
+        "2",
+        "--drift-threshold",
+        "0.2",
+    ]);
+    assert_eq!(code, 2, "a threshold needs a test: {stderr}");
     let report = sandbox.path("gate.md");
     let (code, stdout, stderr) = in_home(&[
         "gate",

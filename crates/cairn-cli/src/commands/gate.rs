@@ -93,7 +93,15 @@ fn spec(args: &GateArgs) -> Result<(GateSpec, Option<ModelStage>), GateError> {
 
 fn judge(store: &dyn Store, args: &GateArgs, json: bool) -> Result<bool, Failure> {
     let (spec, promote) = spec(args)?;
-    let report = evaluate_with(store, &spec, Some(&EngineJudge { store }))?;
+    let judge = EngineJudge {
+        store,
+        test: args
+            .drift_test
+            .as_deref()
+            .and_then(cairn_drift::TestKind::parse),
+        threshold: args.drift_threshold,
+    };
+    let report = evaluate_with(store, &spec, Some(&judge))?;
     if let Some(path) = &args.report {
         let text = gate_report::render_for(&report, &path.to_string_lossy())?;
         std::fs::write(path, text).map_err(|error| {
@@ -121,9 +129,12 @@ fn judge(store: &dyn Store, args: &GateArgs, json: bool) -> Result<bool, Failure
     Ok(report.passed)
 }
 
-/// `no-drift`: the candidate's data against the baseline's, with the drift engine's defaults.
+/// `no-drift`: the candidate's data against the baseline's, with the test the gate names
+/// (Evidently's rules by default).
 struct EngineJudge<'a> {
     store: &'a dyn Store,
+    test: Option<cairn_drift::TestKind>,
+    threshold: Option<f64>,
 }
 
 impl DriftJudge for EngineJudge<'_> {
@@ -134,9 +145,11 @@ impl DriftJudge for EngineJudge<'_> {
             &candidate.info.run_id,
         )?;
         let options = cairn_drift::DriftOptions {
+            test: self.test,
+            threshold: self.threshold,
             share,
-            ..cairn_drift::DriftOptions::default()
         };
+        options.validate().map_err(|error| error.to_string())?;
         let report = drift::compare_paths(
             &reference.path,
             &current.path,
