@@ -41,6 +41,12 @@ describe('drift numbers', () => {
     expect(formatScore(score)).toBe(text);
   });
 
+  it('reads a p-value of 0 as too small to compute, a distance of 0 as 0', () => {
+    expect(formatScore(0, true)).toBe('≈0');
+    expect(formatScore(0, false)).toBe('0');
+    expect(formatScore(2e-9, true)).toBe('2e-9');
+  });
+
   it('says the rule by the kind of score', () => {
     expect(thresholdText({ score_is_p_value: true, threshold: 0.05 })).toBe('p < 0.05');
     expect(thresholdText({ score_is_p_value: false, threshold: 0.1 })).toBe('≥ 0.1');

@@ -16,12 +16,13 @@ export function formatShare(share: number | null | undefined): string {
 
 /**
  * A test's score (a p-value or a distance) with three significant digits, in exponent form when
- * tiny or huge: `0.0432`, `0.5`, `3.2e-7`; `—` when it could not be computed.
+ * tiny or huge: `0.0432`, `0.5`, `3.2e-7`; `—` when it could not be computed. A p-value of
+ * exactly 0 is one too small to compute: `≈0`.
  */
-export function formatScore(score: number | null | undefined): string {
+export function formatScore(score: number | null | undefined, isPValue = false): string {
   if (score === null || score === undefined) return MISSING;
   if (!Number.isFinite(score)) return String(score);
-  if (score === 0) return '0';
+  if (score === 0) return isPValue ? '≈0' : '0';
   const magnitude = Math.abs(score);
   if (magnitude < 1e-3 || magnitude >= 1e5) {
     const [mantissa = '', exponent = ''] = score.toExponential(1).split('e');

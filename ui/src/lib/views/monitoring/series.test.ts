@@ -9,6 +9,7 @@ import {
   driftSharePoints,
   driftedColumns,
   labelStride,
+  labelWidth,
   metricNames,
   metricPoints,
   niceTicks,
@@ -108,5 +109,7 @@ describe('trend chart geometry', () => {
   it('labels fewer batches when they would not fit', () => {
     expect(labelStride(5, 600)).toBe(1);
     expect(labelStride(30, 600)).toBe(5);
+    expect(labelStride(4, 330, labelWidth('day-1.csv'.length))).toBe(1);
+    expect(labelStride(4, 250, labelWidth('day-1.csv'.length))).toBe(2);
   });
 });

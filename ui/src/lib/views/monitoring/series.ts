@@ -147,8 +147,13 @@ export function niceTicks(low: number, high: number, target = 4): number[] {
   return ticks;
 }
 
+/** About how wide a batch label of `chars` characters is drawn (10.5 px text), with room around it. */
+export function labelWidth(chars: number): number {
+  return chars * 6.2 + 14;
+}
+
 /** Label every n-th batch on x so that labels `labelPx` wide fit in `plotWidth` pixels. */
-export function labelStride(count: number, plotWidth: number, labelPx = 84): number {
+export function labelStride(count: number, plotWidth: number, labelPx = labelWidth(12)): number {
   if (count <= 0 || plotWidth <= 0) return 1;
   return Math.max(1, Math.ceil((count * labelPx) / plotWidth));
 }
