@@ -7,12 +7,14 @@ import {
   alertLines,
   alertText,
   driftSharePoints,
+  dotted,
   driftedColumns,
   labelStride,
   labelWidth,
   metricNames,
   metricPoints,
   niceTicks,
+  tableBatches,
   trendGeometry,
 } from './series';
 
@@ -75,6 +77,29 @@ describe('series over batches', () => {
 
   it('names the drifted columns', () => {
     expect(batches.map(driftedColumns)).toEqual([[], ['age'], ['age', 'plan']]);
+  });
+});
+
+describe('the batch table', () => {
+  const many = Array.from({ length: 8 }, (_, i) => batch(String(i + 1), 0, {}));
+  const ids = (batches: BatchView[]) => batches.map((b) => b.id);
+
+  it('lists the newest first, up to the limit unless all are asked for', () => {
+    expect(ids(tableBatches(many, 3, false))).toEqual(['8', '7', '6']);
+    expect(ids(tableBatches(many, 3, true))).toHaveLength(8);
+    expect(ids(tableBatches(many.slice(0, 2), 3, false))).toEqual(['2', '1']);
+  });
+
+  it('keeps an older selected batch in the list', () => {
+    expect(ids(tableBatches(many, 3, false, '2'))).toEqual(['8', '7', '6', '2']);
+    expect(ids(tableBatches(many, 3, false, '7'))).toEqual(['8', '7', '6']);
+  });
+
+  it('draws every dot while they fit, then only the broken and selected ones', () => {
+    const points = driftSharePoints([batch('1', 0, {}), batch('2', 0.9, {}), batch('3', 0, {})]);
+    expect(dotted(points, 300)).toHaveLength(3);
+    expect(dotted(points, 20).map((p) => p.batch.id)).toEqual(['2']);
+    expect(dotted(points, 20, '3').map((p) => p.batch.id)).toEqual(['2', '3']);
   });
 });
 

@@ -85,6 +85,24 @@ export function driftedColumns(batch: BatchView): string[] {
   return batch.scores.filter((score) => score.drifted).map((score) => score.column);
 }
 
+/**
+ * The batches the table lists, newest first: the newest `limit` unless `all`, and always the
+ * selected one (an older batch opened from a link).
+ */
+export function tableBatches(batches: readonly BatchView[], limit: number, all: boolean, selected?: string): BatchView[] {
+  const newestFirst = [...batches].reverse();
+  if (all || newestFirst.length <= limit) return newestFirst;
+  const shown = newestFirst.slice(0, limit);
+  const chosen = selected === undefined ? undefined : newestFirst.slice(limit).find((batch) => batch.id === selected);
+  return chosen === undefined ? shown : [...shown, chosen];
+}
+
+/** The points drawn as dots: all of them while there is room, else only those that break an alert or are selected. */
+export function dotted(points: readonly TrendPoint[], plotWidth: number, selected?: string): TrendPoint[] {
+  if (points.length * 10 <= plotWidth) return [...points];
+  return points.filter((point) => point.broken || point.batch.id === selected);
+}
+
 /** Room around a trend chart's plot for its axis labels, in pixels. */
 export const TREND_MARGIN = { left: 46, right: 14, top: 12, bottom: 26 };
 
