@@ -9,6 +9,9 @@ describe('routes', () => {
     ['#/compare?runs=a,b,c', { view: 'compare', runIds: ['a', 'b', 'c'] }],
     ['#/models', { view: 'models' }],
     ['#/models/fraud%20detector%2Fv2', { view: 'model', name: 'fraud detector/v2' }],
+    ['#/models/churn/versions/3', { view: 'version', name: 'churn', version: 3, tab: 'overview' }],
+    ['#/models/a%2Fb/versions/1/monitoring', { view: 'version', name: 'a/b', version: 1, tab: 'monitoring' }],
+    ['#/models/m/versions/2/monitoring?batch=17', { view: 'version', name: 'm', version: 2, tab: 'monitoring', batch: '17' }],
     ['#/settings', { view: 'settings' }],
     ['#/admin/users', { view: 'admin', tab: 'users' }],
     ['#/admin/users/ana%20b', { view: 'admin', tab: 'users', user: 'ana b' }],
@@ -28,6 +31,14 @@ describe('routes', () => {
     expect(parseRoute('#/runs/%E0%A4%A')).toEqual({ view: 'run', runId: '%E0%A4%A' });
     expect(parseRoute('#/compare?runs=a,,b,')).toEqual({ view: 'compare', runIds: ['a', 'b'] });
     expect(parseRoute('#/compare')).toEqual({ view: 'compare', runIds: [] });
+  });
+
+  it('reads a version that is not a positive integer as the model page', () => {
+    expect(parseRoute('#/models/m/versions/x')).toEqual({ view: 'model', name: 'm' });
+    expect(parseRoute('#/models/m/versions/0/monitoring')).toEqual({ view: 'model', name: 'm' });
+    expect(parseRoute('#/models/m/versions')).toEqual({ view: 'model', name: 'm' });
+    expect(parseRoute('#/models/m/versions/4/elsewhere')).toEqual({ view: 'version', name: 'm', version: 4, tab: 'overview' });
+    expect(parseRoute('#/models/m/versions/4/monitoring?batch=')).toEqual({ view: 'version', name: 'm', version: 4, tab: 'monitoring' });
   });
 });
 

@@ -1,5 +1,6 @@
 // Where the UI is, as the URL's hash: `#/runs`, `#/runs/<run id>`, `#/compare?runs=a,b`,
-// `#/models`, `#/models/<name>`, `#/settings`, and with accounts `#/admin/users`,
+// `#/models`, `#/models/<name>`, a version's page `#/models/<name>/versions/<n>` and its
+// Monitoring tab `#/models/<name>/versions/<n>/monitoring[?batch=<id>]`, `#/settings`, and with accounts `#/admin/users`,
 // `#/admin/users/<name>`, `#/admin/groups`. Hash routes work the same in the desktop window
 // (a file-like origin) and under `cairn serve`, and survive reloads and the back button.
 // The runs view keeps its place in the query: `#/runs?exp=1,2&q=…&sort=…&group=…&hide=…&order=…&show=…`
@@ -29,8 +30,12 @@ export type Route =
   | { view: 'compare'; runIds: string[] }
   | { view: 'models' }
   | { view: 'model'; name: string }
+  | { view: 'version'; name: string; version: number; tab: VersionTab; batch?: string }
   | { view: 'settings' }
   | { view: 'admin'; tab: AdminTab; user?: string };
+
+/** A model version page's tabs. */
+export type VersionTab = 'overview' | 'monitoring';
 
 /** The administration screens' tabs. */
 export type AdminTab = 'users' | 'groups';
@@ -55,7 +60,8 @@ export function parseRoute(hash: string): Route {
       return { view: 'compare', runIds };
     }
     case 'models':
-      return parts[1] !== undefined ? { view: 'model', name: parts[1] } : { view: 'models' };
+      if (parts[1] === undefined) return { view: 'models' };
+      return parts[2] === 'versions' ? versionRoute(parts[1], parts.slice(3), params) : { view: 'model', name: parts[1] };
     case 'settings':
       return { view: 'settings' };
     case 'admin':
@@ -79,12 +85,26 @@ export function routeHash(route: Route): string {
       return '#/models';
     case 'model':
       return `#/models/${encodeURIComponent(route.name)}`;
+    case 'version': {
+      const page = `#/models/${encodeURIComponent(route.name)}/versions/${route.version}`;
+      if (route.tab === 'overview') return page;
+      return route.batch === undefined ? `${page}/monitoring` : `${page}/monitoring?batch=${encodeURIComponent(route.batch)}`;
+    }
     case 'settings':
       return '#/settings';
     case 'admin':
       if (route.tab === 'groups') return '#/admin/groups';
       return route.user === undefined ? '#/admin/users' : `#/admin/users/${encodeURIComponent(route.user)}`;
   }
+}
+
+/** `versions/<n>[/monitoring]` of model `name`; a version that is not a positive integer is the model's page. */
+function versionRoute(name: string, rest: string[], params: URLSearchParams): Route {
+  const version = Number(rest[0]);
+  if (rest[0] === undefined || !Number.isSafeInteger(version) || version < 1) return { view: 'model', name };
+  if (rest[1] !== 'monitoring') return { view: 'version', name, version, tab: 'overview' };
+  const batch = params.get('batch');
+  return batch === null || batch === '' ? { view: 'version', name, version, tab: 'monitoring' } : { view: 'version', name, version, tab: 'monitoring', batch };
 }
 
 function decodeSegment(segment: string): string {

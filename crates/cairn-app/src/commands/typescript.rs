@@ -198,6 +198,11 @@ pub fn render_table<'a, C: 'static>(
             clashes.join(", ")
         ));
     }
+    // Declarations the kept ones depend on arrive with them; import only the names this file's
+    // own text uses (TypeScript's `noUnusedLocals` rejects the others).
+    imported.retain(|name| {
+        declarations.values().any(|text| mentions(text, name)) || mentions(&map, name)
+    });
     let mut out = String::new();
     for line in header.lines() {
         let _ = writeln!(out, "// {line}");
@@ -217,6 +222,16 @@ pub fn render_table<'a, C: 'static>(
     }
     let _ = write!(out, "\n{map_doc}export interface {map_name} {{\n{map}}}\n");
     Ok(out)
+}
+
+/// Whether `text` names the type `name` (as a whole identifier).
+fn mentions(text: &str, name: &str) -> bool {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
+    text.match_indices(name).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + name.len()..].chars().next();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
 }
 
 /// Checks that `path` holds `text`: when it does not and `$UPDATE_TS` is set, writes it; else

@@ -11,6 +11,7 @@ export type * from './settings';
 export * from './files';
 export type * from './local';
 export type * from './registry';
+export type * from './monitoring';
 export type * from './accounts';
 
 /** True inside the desktop app, where Tauri injects `__TAURI_INTERNALS__` before the page loads. */

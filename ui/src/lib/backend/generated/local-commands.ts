@@ -1,7 +1,7 @@
 // Generated from cairn-local's command table (crates/cairn-local/src/commands/); do not edit.
 // Regenerate: UPDATE_TS=1 cargo test -p cairn-local typescript
 
-import type { AddedArtifact, ColumnDriftView, DistributionView, DriftTableView, DriftView, NoArgs, SkippedColumnView } from './commands';
+import type { AddedArtifact, DriftView, NoArgs } from './commands';
 
 /**
  * The local files and folders to copy into a run's artifacts.
