@@ -11,7 +11,8 @@ use crate::DriftError;
 pub(super) fn read(file: &Path, builder: &mut TableBuilder) -> Result<(), DriftError> {
     let handle = std::fs::File::open(file)
         .map_err(|error| DriftError::Data(format!("{}: {error}", file.display())))?;
-    read_from(file, std::io::BufReader::new(handle), builder)
+    // The CSV reader buffers on its own.
+    read_from(file, handle, builder)
 }
 
 /// Reads CSV from `input`; `file` names it in errors.

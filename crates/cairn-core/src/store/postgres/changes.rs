@@ -29,9 +29,10 @@ impl PostgresChangeWatch {
     /// A watch over `store`, starting from what is committed now.
     pub(crate) fn start(store: &PostgresStore) -> StoreResult<PostgresChangeWatch> {
         let config = store.config.clone();
+        let tls = store.tls.clone();
         let location = store.location.clone();
         let mut watch = PostgresChangeWatch {
-            connect: Box::new(move || super::pool::connect(&config, &location)),
+            connect: Box::new(move || super::pool::connect(&config, &tls, &location)),
             client: None,
         };
         watch.client = Some(watch.listen()?);

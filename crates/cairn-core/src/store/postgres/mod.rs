@@ -33,6 +33,7 @@ mod runs;
 mod search;
 mod sql;
 mod statements;
+mod tls;
 mod trait_impl;
 mod writes;
 
@@ -53,6 +54,7 @@ const WRITE_ATTEMPTS: usize = 5;
 /// The PostgreSQL-backed store.
 pub struct PostgresStore {
     config: postgres::Config,
+    tls: tls::Tls,
     location: String,
     artifact_root: PathBuf,
     pool: pool::Pool,
@@ -70,7 +72,8 @@ impl PostgresStore {
     /// Connects to the database at `url` (`postgresql://user:password@host:port/database`),
     /// brings its schema up to date, and keeps Cairn's own artifacts in `artifact_root`.
     pub fn connect(url: &str, artifact_root: &Path) -> StoreResult<PostgresStore> {
-        let mut config: postgres::Config = url.parse().map_err(|error| {
+        let parsed = tls::parse(url)?;
+        let mut config: postgres::Config = parsed.url.parse().map_err(|error| {
             StoreError::invalid(
                 "database",
                 format!("'{}' is not a PostgreSQL URL: {error}", redacted_url(url)),
@@ -87,10 +90,13 @@ impl PostgresStore {
             // `jit_above_cost` and spent 8 ms compiling for 4 ms of work (measured).
             config.options("-c jit=off");
         }
+        config.ssl_mode(tls::client_mode(parsed.mode));
+        let tls = tls::connector(&parsed)?;
         let location = describe(&config);
-        let pool = pool::Pool::new(config.clone(), location.clone());
+        let pool = pool::Pool::new(config.clone(), tls.clone(), location.clone());
         let store = PostgresStore {
             config,
+            tls,
             location,
             artifact_root: artifact_root.to_path_buf(),
             pool,
@@ -181,7 +187,8 @@ impl PostgresStore {
 
 /// A database URL fit for messages and logs: the database it names, without its password.
 pub fn redacted_url(url: &str) -> String {
-    match url.parse::<postgres::Config>() {
+    let stripped = tls::parse(url).map_or_else(|_| url.to_owned(), |parsed| parsed.url);
+    match stripped.parse::<postgres::Config>() {
         Ok(config) => describe(&config),
         Err(_) => "(the given database URL)".to_owned(),
     }

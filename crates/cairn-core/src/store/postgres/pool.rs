@@ -8,6 +8,8 @@ use std::sync::{Mutex, PoisonError};
 
 use postgres::{Client, NoTls};
 
+use super::tls::Tls;
+
 use super::statements::StatementCache;
 use crate::error::{StoreError, StoreResult};
 
@@ -17,6 +19,7 @@ const MAX_IDLE: usize = 8;
 /// The pool.
 pub(crate) struct Pool {
     config: postgres::Config,
+    tls: Tls,
     location: String,
     idle: Mutex<Vec<(Client, StatementCache)>>,
     in_use: AtomicUsize,
@@ -25,8 +28,12 @@ pub(crate) struct Pool {
 /// Opens one connection to the configured server. A server that refuses who or what was asked
 /// for (no such database, wrong password) is a configuration error naming it; one that cannot be
 /// reached is [`StoreError::Unavailable`].
-pub(crate) fn connect(config: &postgres::Config, location: &str) -> StoreResult<Client> {
-    config.connect(NoTls).map_err(|error| {
+pub(crate) fn connect(config: &postgres::Config, tls: &Tls, location: &str) -> StoreResult<Client> {
+    let connected = match tls {
+        Tls::Off => config.connect(NoTls),
+        Tls::Rustls(connector) => config.connect(connector.clone()),
+    };
+    connected.map_err(|error| {
         if let Some(db) = error.as_db_error() {
             let class = &db.code().code()[..2];
             // 3D: invalid catalog name (no such database); 28: authorization failed.
@@ -55,9 +62,10 @@ pub(crate) fn connect(config: &postgres::Config, location: &str) -> StoreResult<
 }
 
 impl Pool {
-    pub(crate) fn new(config: postgres::Config, location: String) -> Pool {
+    pub(crate) fn new(config: postgres::Config, tls: Tls, location: String) -> Pool {
         Pool {
             config,
+            tls,
             location,
             idle: Mutex::new(Vec::new()),
             in_use: AtomicUsize::new(0),
@@ -80,7 +88,7 @@ impl Pool {
         let (client, statements) = match reused {
             Some(reused) => reused,
             None => (
-                connect(&self.config, &self.location)?,
+                connect(&self.config, &self.tls, &self.location)?,
                 StatementCache::default(),
             ),
         };
