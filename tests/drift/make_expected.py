@@ -2,7 +2,7 @@
 
 Run with the compat venv (scipy, numpy, pandas, pyarrow):
     .venv/bin/python tests/drift/make_expected.py [OUTDIR]
-It rewrites crates/cairn-drift/tests/fixtures/{stats.json,mixed_*.csv,typed.parquet} (or writes
+It rewrites crates/cairn-drift/tests/fixtures/{stats.json,mixed_*.csv,typed*.parquet} (or writes
 them to OUTDIR); the Rust test `stats_scipy` reads the committed ones (no Python at test time)
 and, when .venv exists, also runs this script into a temporary folder and checks its answers.
 """
@@ -124,6 +124,9 @@ def main():
         "label": ["a", "b", None, "a", "c", "b"],
     })
     typed.to_parquet(out / "typed.parquet", compression="snappy", index=False)
+    # The same table with each other codec pandas users pick.
+    for codec in ["gzip", "zstd", "lz4", "brotli"]:
+        typed.to_parquet(out / f"typed_{codec}.parquet", compression=codec, index=False)
     return 0
 
 

@@ -1,5 +1,6 @@
-//! Tables held in memory: CSV and Parquet bytes read as their files are, and a table's kept rows
-//! written back as CSV reading as the same cells (how a monitoring reference is stored).
+//! Tables held in memory: CSV and Parquet bytes read as their files are (Parquet in every codec
+//! pandas writes), and a table's kept rows written back as CSV reading as the same cells (how a
+//! monitoring reference is stored).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
 use std::path::Path;
@@ -97,5 +98,16 @@ fn bad_bytes_are_refused_naming_the_table() {
             .unwrap_err()
             .to_string();
         assert!(error.contains(words), "'{error}' should say '{words}'");
+    }
+}
+
+#[test]
+fn every_parquet_codec_reads_the_same_table() {
+    let snappy = read_table(&fixture("typed.parquet"), ReadOptions::default()).unwrap();
+    for codec in ["gzip", "zstd", "lz4", "brotli"] {
+        let name = format!("typed_{codec}.parquet");
+        let table = read_table(&fixture(&name), ReadOptions::default())
+            .unwrap_or_else(|error| panic!("{name}: {error}"));
+        assert_eq!(cells(&table), cells(&snappy), "{name}");
     }
 }
