@@ -152,6 +152,10 @@ fn local_commands(
             json!({"url": "http://127.0.0.1:9", "token": "a-token"}),
         ),
         ("push_to_team", json!({"runIds": [run_id]})),
+        (
+            "compare_run_data",
+            json!({"referenceRun": run_id, "currentRun": run_id}),
+        ),
     ]
 }
 
