@@ -127,30 +127,27 @@ fn count_statement(search: &RunSearch) -> Statement {
     statement
 }
 
-/// The statement reading one page of a search's run infos (one row more than the page, to
-/// tell whether another page follows).
-fn page_statement(search: &RunSearch) -> Statement {
+/// The statement reading `limit` of a search's run infos in `part`, from its first.
+fn page_statement(search: &RunSearch, part: order::Part, limit: usize) -> Statement {
     let mut conditions = Statement::default();
     write_conditions(search, &mut conditions);
     let mut statement = conditions.clone();
-    let order = order::compile_order(&search.order_by, &mut statement);
-    let limit = statement.placeholder(SqlValue::Int(
-        i64::try_from(search.max_results.saturating_add(1)).unwrap_or(i64::MAX),
-    ));
-    let offset = statement.placeholder(SqlValue::Int(
-        i64::try_from(search.offset).unwrap_or(i64::MAX),
-    ));
+    let order = order::compile_order(&search.order_by, part, &mut statement);
+    let limit = statement.placeholder(SqlValue::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
     statement.sql = format!(
-        "SELECT {RUN_INFO_COLUMNS} FROM runs r{joins} WHERE {conditions}
-         ORDER BY {terms} LIMIT {limit} OFFSET {offset}",
+        "SELECT {RUN_INFO_COLUMNS} FROM runs r{joins} WHERE {conditions} AND {part}
+         ORDER BY {terms} LIMIT {limit}",
         joins = order.joins,
         conditions = conditions.sql,
+        part = order.part_condition,
         terms = order.terms,
     );
     statement
 }
 
-/// One page of `search` (already validated), before its runs are loaded.
+/// One page of `search` (already validated), before its runs are loaded: its runs read part by
+/// part (see [`order::Part`]) until the page and one more run are there, the runs before the
+/// offset skipped.
 fn search_infos(tx: &mut Transaction<'_>, search: &RunSearch) -> StoreResult<InfoPage> {
     let total_count = if search.count_total {
         let count = count_statement(search);
@@ -161,12 +158,22 @@ fn search_infos(tx: &mut Transaction<'_>, search: &RunSearch) -> StoreResult<Inf
     } else {
         None
     };
-    let page = page_statement(search);
-    let rows = tx.query_typed(&page.sql, &page.typed_values())?;
-    let mut infos = rows
-        .iter()
-        .map(|row| run_info(row, 0))
-        .collect::<StoreResult<Vec<_>>>()?;
+    // One run more than the page tells whether another page follows.
+    let wanted = search
+        .offset
+        .saturating_add(search.max_results)
+        .saturating_add(1);
+    let mut infos = Vec::new();
+    for part in order::parts(&search.order_by) {
+        let page = page_statement(search, *part, wanted - infos.len());
+        for row in tx.query_typed(&page.sql, &page.typed_values())? {
+            infos.push(run_info(&row, 0)?);
+        }
+        if infos.len() >= wanted {
+            break;
+        }
+    }
+    let mut infos: Vec<(i64, RunInfo)> = infos.into_iter().skip(search.offset).collect();
     let next_offset = (infos.len() > search.max_results).then(|| {
         infos.truncate(search.max_results);
         search.offset.saturating_add(search.max_results)
@@ -181,7 +188,14 @@ fn search_infos(tx: &mut Transaction<'_>, search: &RunSearch) -> StoreResult<Inf
 /// PostgreSQL's plan of a search, as it ran (`EXPLAIN ANALYZE`): the page's statement, then the
 /// count's when the total is asked for.
 pub(super) fn explain(tx: &mut Transaction<'_>, search: &RunSearch) -> StoreResult<Vec<String>> {
-    let mut statements = vec![page_statement(search)];
+    let wanted = search
+        .offset
+        .saturating_add(search.max_results)
+        .saturating_add(1);
+    let mut statements: Vec<Statement> = order::parts(&search.order_by)
+        .iter()
+        .map(|part| page_statement(search, *part, wanted))
+        .collect();
     if search.count_total {
         statements.push(count_statement(search));
     }

@@ -16,28 +16,81 @@ pub(super) struct CompiledOrder {
     pub(super) joins: String,
     /// The `ORDER BY` list.
     pub(super) terms: String,
+    /// What the runs of a [`Part`] must also meet (`TRUE` for [`Part::Whole`]).
+    pub(super) part_condition: String,
+}
+
+/// Which of the runs a page statement reads, when the first sort key is a metric: MLflow puts
+/// the runs with a value first (in the metric's order), then those whose metric is NaN, then
+/// those without it. Reading each part on its own lets PostgreSQL walk the metric's
+/// `(key, latest_value)` index in order and stop when the page is full, instead of joining every
+/// run of the experiment to sort them. (A param or tag key sorts by its bytes, `COLLATE "C"`,
+/// which its index does not hold: those are read whole.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Part {
+    /// Every run, in one statement.
+    Whole,
+    /// Runs with a value of the first key's metric.
+    Valued,
+    /// Runs whose first key's metric is NaN.
+    Nan,
+    /// Runs without the first key's metric.
+    Missing,
+}
+
+/// The parts a search's page is read in, in MLflow's order.
+pub(super) fn parts(order: &[OrderBy]) -> &'static [Part] {
+    match order.first().map(|entry| &entry.field) {
+        Some(Field::Metric(_)) => &[Part::Valued, Part::Nan, Part::Missing],
+        _ => &[Part::Whole],
+    }
 }
 
 /// Compiles `order`, binding its keys into `statement` (whose other parameters may come before
 /// or after: placeholders are numbered, not positional). Dataset entries, which the parser
 /// refuses, are skipped.
-pub(super) fn compile_order(order: &[OrderBy], statement: &mut Statement) -> CompiledOrder {
+pub(super) fn compile_order(
+    order: &[OrderBy],
+    part: Part,
+    statement: &mut Statement,
+) -> CompiledOrder {
     let mut joins = String::new();
     let mut terms: Vec<String> = Vec::new();
+    let mut part_condition = "TRUE".to_owned();
     for (index, entry) in order.iter().enumerate() {
         let direction = if entry.descending { "DESC" } else { "ASC" };
         let alias = format!("o{index}");
+        // The first key of a part is an inner join when its runs have the key.
+        let join = match (index, part) {
+            (0, Part::Valued | Part::Nan) => "JOIN",
+            _ => "LEFT JOIN",
+        };
+        if index == 0 {
+            part_condition = match part {
+                Part::Whole => "TRUE".to_owned(),
+                Part::Valued => format!("{alias}.latest_value IS NOT NULL"),
+                Part::Nan => format!("{alias}.latest_value IS NULL"),
+                Part::Missing => format!("{alias}.run_id IS NULL"),
+            };
+        }
         match &entry.field {
             Field::Metric(key) => {
                 let key = statement.placeholder(SqlValue::Text(key.clone()));
                 joins.push_str(&format!(
-                    " LEFT JOIN metric_series {alias} ON {alias}.run_id = r.id AND {alias}.key = {key}"
+                    " {join} metric_series {alias} ON {alias}.run_id = r.id AND {alias}.key = {key}"
                 ));
                 // Values, then NaN (stored as a row with a NULL value), then runs without the
                 // metric (no row): both columns come from the `(key, latest_value) INCLUDE
-                // (run_id)` index, so the join reads no table rows.
-                terms.push(format!("{alias}.latest_value {direction} NULLS LAST"));
-                terms.push(format!("{alias}.run_id IS NULL"));
+                // (run_id)` index, so the join reads no table rows. In a part of valued runs
+                // only, the NULLs' place is moot: it is the one the index holds in that
+                // direction, so that the index hands the runs over in order.
+                if index == 0 && part == Part::Valued {
+                    let nulls = if entry.descending { "FIRST" } else { "LAST" };
+                    terms.push(format!("{alias}.latest_value {direction} NULLS {nulls}"));
+                } else {
+                    terms.push(format!("{alias}.latest_value {direction} NULLS LAST"));
+                    terms.push(format!("{alias}.run_id IS NULL"));
+                }
             }
             Field::Param(key) | Field::Tag(key) => {
                 let table = if matches!(entry.field, Field::Param(_)) {
@@ -47,7 +100,7 @@ pub(super) fn compile_order(order: &[OrderBy], statement: &mut Statement) -> Com
                 };
                 let key = statement.placeholder(SqlValue::Text(key.clone()));
                 joins.push_str(&format!(
-                    " LEFT JOIN {table} {alias} ON {alias}.run_id = r.id AND {alias}.key = {key}"
+                    " {join} {table} {alias} ON {alias}.run_id = r.id AND {alias}.key = {key}"
                 ));
                 terms.push(format!(
                     "{alias}.value COLLATE \"C\" {direction} NULLS LAST"
@@ -67,6 +120,7 @@ pub(super) fn compile_order(order: &[OrderBy], statement: &mut Statement) -> Com
     CompiledOrder {
         joins,
         terms: terms.join(", "),
+        part_condition,
     }
 }
 

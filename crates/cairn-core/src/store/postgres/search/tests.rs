@@ -6,6 +6,7 @@ use crate::model::ExperimentId;
 use crate::search::{Comparison, Field, Filter, Literal, Predicate, Span, parse_filter};
 use crate::store::RunSearch;
 
+use super::order::{self, Part};
 use super::sql::{SqlValue, Statement};
 use super::{count_statement, filter, page_statement};
 
@@ -126,24 +127,58 @@ fn the_page_and_the_count_share_the_conditions() {
         ..RunSearch::default()
     };
     let count = count_statement(&search);
-    let page = page_statement(&search);
-    assert_eq!(page.params[..count.params.len()], count.params[..]);
-    assert_eq!(
-        page.params[count.params.len()..],
-        [
-            SqlValue::Text("acc".into()),
-            SqlValue::Text("t".into()),
-            SqlValue::Int(11),
-            SqlValue::Int(20),
-        ]
-    );
-    assert!(
-        page.sql.contains(
-            "ORDER BY o0.latest_value DESC NULLS LAST, o0.run_id IS NULL, \
-         o1.value COLLATE \"C\" ASC NULLS LAST, r.start_time_ms DESC NULLS LAST, r.run_uuid \
-         LIMIT $7::int8 OFFSET $8::int8"
+    let parts = order::parts(&search.order_by);
+    assert_eq!(parts, [Part::Valued, Part::Nan, Part::Missing]);
+    let pages: Vec<Statement> = parts
+        .iter()
+        .map(|part| page_statement(&search, *part, 31))
+        .collect();
+    for page in &pages {
+        assert_eq!(page.params[..count.params.len()], count.params[..]);
+        assert_eq!(
+            page.params[count.params.len()..],
+            [
+                SqlValue::Text("acc".into()),
+                SqlValue::Text("t".into()),
+                SqlValue::Int(31),
+            ]
+        );
+    }
+    // Valued runs straight from the metric's index order; NaN and missing ones after, each
+    // with its own condition.
+    let expected = [
+        (
+            " JOIN metric_series o0",
+            "AND o0.latest_value IS NOT NULL",
+            "ORDER BY o0.latest_value DESC NULLS FIRST, o1.value COLLATE \"C\" ASC NULLS LAST, \
+             r.start_time_ms DESC NULLS LAST, r.run_uuid LIMIT $7::int8",
         ),
-        "{}",
-        page.sql
-    );
+        (
+            " JOIN metric_series o0",
+            "AND o0.latest_value IS NULL",
+            "ORDER BY o0.latest_value DESC NULLS LAST, o0.run_id IS NULL, \
+             o1.value COLLATE \"C\" ASC NULLS LAST, r.start_time_ms DESC NULLS LAST, r.run_uuid \
+             LIMIT $7::int8",
+        ),
+        (
+            " LEFT JOIN metric_series o0",
+            "AND o0.run_id IS NULL",
+            "ORDER BY o0.latest_value DESC NULLS LAST, o0.run_id IS NULL, \
+             o1.value COLLATE \"C\" ASC NULLS LAST, r.start_time_ms DESC NULLS LAST, r.run_uuid \
+             LIMIT $7::int8",
+        ),
+    ];
+    for (page, (join, condition, order)) in pages.iter().zip(expected) {
+        for part in [join, condition, order] {
+            assert!(page.sql.contains(part), "{part} in {}", page.sql);
+        }
+    }
+    // Other first keys read the page whole.
+    let by_param = RunSearch {
+        order_by: crate::search::parse_order_by_list(&["params.p"]).unwrap_or_default(),
+        ..search
+    };
+    assert_eq!(order::parts(&by_param.order_by), [Part::Whole]);
+    let whole = page_statement(&by_param, Part::Whole, 31);
+    assert!(whole.sql.contains("AND TRUE"), "{}", whole.sql);
 }
