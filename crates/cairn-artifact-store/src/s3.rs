@@ -33,6 +33,13 @@ pub const WRITE_CHUNK_BYTES: usize = 8 * 1024 * 1024;
 /// Parts of one write in flight to the store at once.
 const WRITE_CONCURRENCY: usize = 4;
 
+/// Reads go in parts of this size: a smaller artifact in one request, a larger one in parts
+/// fetched [`READ_CONCURRENCY`] at a time.
+const READ_PART_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Parts of a read in flight at once (each held until its turn comes).
+const READ_CONCURRENCY: usize = 4;
+
 /// Artifacts in one bucket, under one prefix.
 #[derive(Debug, Clone)]
 pub struct S3Store {
@@ -206,38 +213,84 @@ impl ArtifactStore for S3Store {
 
     async fn read(&self, key: &str, range: Option<ByteRange>) -> ArtifactResult<ArtifactRead> {
         let path = self.path(key)?;
-        let mut options = GetOptions::default();
-        if let Some(range) = range {
-            let size = self.head(key).await?.size;
-            let wanted = crate::folder::bounded(range, size, key)?;
-            if wanted.is_empty() {
-                return Ok(ArtifactRead {
-                    size,
-                    range: wanted,
-                    stream: futures_util::stream::empty().boxed(),
-                });
+        // The bytes wanted: a range is bounded against the size first; a whole read asks for
+        // its first part, which tells the size and is all of a small artifact.
+        let wanted = match range {
+            Some(range) => {
+                let size = self.head(key).await?.size;
+                let wanted = crate::folder::bounded(range, size, key)?;
+                if wanted.is_empty() {
+                    return Ok(ArtifactRead {
+                        size,
+                        range: wanted,
+                        stream: futures_util::stream::empty().boxed(),
+                    });
+                }
+                Some(wanted)
             }
-            options.range = Some(GetRange::Bounded(wanted));
-        }
+            None => None,
+        };
+        let first = match &wanted {
+            Some(wanted) => wanted.start..wanted.end.min(wanted.start + READ_PART_BYTES),
+            None => 0..READ_PART_BYTES,
+        };
+        let options = GetOptions {
+            range: Some(GetRange::Bounded(first)),
+            ..GetOptions::default()
+        };
         let result = match self.store.get_opts(&path, options).await {
             Ok(result) => result,
             Err(object_store::Error::NotFound { .. }) => {
                 return Err(self.missing(key, &path).await);
             }
+            // An empty object has no first byte to range over: read it whole.
+            Err(_) if wanted.is_none() => {
+                match self.store.get_opts(&path, GetOptions::default()).await {
+                    Ok(result) => result,
+                    Err(object_store::Error::NotFound { .. }) => {
+                        return Err(self.missing(key, &path).await);
+                    }
+                    Err(error) => return Err(self.error(key, error)),
+                }
+            }
             Err(error) => return Err(self.error(key, error)),
         };
         let size = result.meta.size;
-        let range = result.range.clone();
+        let wanted = wanted.unwrap_or(0..size);
         let described = self.described.clone();
         let owned = key.to_owned();
-        let stream = result
-            .into_stream()
-            .map_err(move |error| classify(&described, &owned, error))
-            .boxed();
+        let first_end = result.range.end;
+        let head = result.into_stream().map_err({
+            let described = described.clone();
+            let owned = owned.clone();
+            move |error| classify(&described, &owned, error)
+        });
+        if first_end >= wanted.end {
+            return Ok(ArtifactRead {
+                size,
+                range: wanted,
+                stream: head.boxed(),
+            });
+        }
+        // The rest in parts fetched a few at a time, handed over in order: one GET streams at
+        // what one connection carries, where parallel ranges go at what the store serves.
+        let parts: Vec<std::ops::Range<u64>> = (first_end..wanted.end)
+            .step_by(READ_PART_BYTES as usize)
+            .map(|start| start..(start + READ_PART_BYTES).min(wanted.end))
+            .collect();
+        let store = Arc::clone(&self.store);
+        let rest = futures_util::stream::iter(parts)
+            .map(move |part| {
+                let store = Arc::clone(&store);
+                let path = path.clone();
+                async move { store.get_range(&path, part).await }
+            })
+            .buffered(READ_CONCURRENCY)
+            .map_err(move |error| classify(&described, &owned, error));
         Ok(ArtifactRead {
             size,
-            range,
-            stream,
+            range: wanted,
+            stream: head.chain(rest).boxed(),
         })
     }
 

@@ -178,6 +178,27 @@ async fn large_write(store: &dyn ArtifactStore) {
     assert!(back == whole, "the large file came back different");
     let tail = get(store, "big/model.bin", Some(ByteRange::Suffix(1000))).await;
     assert_eq!(tail, whole[whole.len() - 1000..]);
+    // Ranges across the parts a large read is fetched in come back whole and in order.
+    let mib = 1024 * 1024;
+    for (start, end) in [
+        (7 * mib, 17 * mib + 5),
+        (8 * mib - 1, 8 * mib + 1),
+        (3, whole.len() as u64),
+    ] {
+        let part = get(store, "big/model.bin", Some(ByteRange::Bounded(start, end))).await;
+        assert!(
+            part == whole[start as usize..end as usize],
+            "bytes {start}..{end} came back different"
+        );
+    }
+    let read = store.read("big/model.bin", None).await.unwrap();
+    assert_eq!(
+        (read.size, read.range),
+        (whole.len() as u64, 0..whole.len() as u64)
+    );
+    put(store, "big/empty.bin", &[]).await;
+    assert_eq!(get(store, "big/empty.bin", None).await, b"");
+    assert_eq!(store.read("big/empty.bin", None).await.unwrap().range, 0..0);
     // An aborted write leaves nothing.
     let mut writer = store.writer("big/aborted.bin").await.unwrap();
     writer
