@@ -453,24 +453,27 @@ def measure_team(name, url, pid, args, team, database, direct):
         seed_runs = lambda e, first, last: team_backends.seed_mlflow_runs(database, e, first, last)
         seed_history = lambda run_id, key, n: team_backends.seed_mlflow_history(
             database, run_id, key, n)
-    print(f"[{name}] log-batch ...", file=sys.stderr)
-    rows = {"log-batch, 1,000 metrics/request, 4 clients (metrics/s)":
-            f"{bench_log_batch(url, args.batches):,.0f}"}
-    print(f"[{name}] filling {args.runs} runs ...", file=sys.stderr)
-    fill, made, searches = bench_search(url, args.runs, workers=16, rest_runs=rest_runs,
-                                        seed=seed_runs, samples=5, budget_seconds=60)
-    rows["runs made through REST (5 params + 5 metrics), 16 clients; rest in SQL"] = (
-        f"{made:,}; {args.runs - made:,}")
-    rows["  REST runs made per second"] = f"{made / fill:,.0f}"
-    for label, millis in searches.items():
-        rows[f"{label.replace('search:', f'search {args.runs:,} runs:')} (ms)"] = f"{millis:.1f}"
-    print(f"[{name}] history of {args.points} points ...", file=sys.stderr)
-    paged, bulk, reads = bench_history(url, args.points, seed=seed_history, budget_seconds=240)
-    rows[f"get-history of a {args.points:,}-point metric, pages of 25,000 (ms)"] = f"{paged:,.0f}"
-    rows["  full reads timed (median taken)"] = str(reads)
-    rows["  points logged through log-batch or inserted in SQL"] = (
-        "SQL" if seed_history else "log-batch")
-    rows["get-history-bulk-interval of it, 2,500 points (ms)"] = f"{bulk:.1f}"
+    rows = {}
+    # --only-upload: the transfer alone.
+    if not args.only_upload:
+        print(f"[{name}] log-batch ...", file=sys.stderr)
+        rows["log-batch, 1,000 metrics/request, 4 clients (metrics/s)"] = (
+            f"{bench_log_batch(url, args.batches):,.0f}")
+        print(f"[{name}] filling {args.runs} runs ...", file=sys.stderr)
+        fill, made, searches = bench_search(url, args.runs, workers=16, rest_runs=rest_runs,
+                                            seed=seed_runs, samples=5, budget_seconds=60)
+        rows["runs made through REST (5 params + 5 metrics), 16 clients; rest in SQL"] = (
+            f"{made:,}; {args.runs - made:,}")
+        rows["  REST runs made per second"] = f"{made / fill:,.0f}"
+        for label, millis in searches.items():
+            rows[f"{label.replace('search:', f'search {args.runs:,} runs:')} (ms)"] = f"{millis:.1f}"
+        print(f"[{name}] history of {args.points} points ...", file=sys.stderr)
+        paged, bulk, reads = bench_history(url, args.points, seed=seed_history, budget_seconds=240)
+        rows[f"get-history of a {args.points:,}-point metric, pages of 25,000 (ms)"] = f"{paged:,.0f}"
+        rows["  full reads timed (median taken)"] = str(reads)
+        rows["  points logged through log-batch or inserted in SQL"] = (
+            "SQL" if seed_history else "log-batch")
+        rows["get-history-bulk-interval of it, 2,500 points (ms)"] = f"{bulk:.1f}"
     if args.upload_mb > 0:
         print(f"[{name}] upload and download of {args.upload_mb} MiB ...", file=sys.stderr)
         found = team_backends_transfer(url, pid, args, name, team)
@@ -589,7 +592,7 @@ def main():
     parser.add_argument("--upload-mb", type=int, default=1024,
                         help="size of the file logged through proxy multipart upload (0: skip)")
     parser.add_argument("--only-upload", action="store_true",
-                        help="measure only the multipart upload")
+                        help="measure only the 1 GB upload and download (with --team: skip the other workloads)")
     args = parser.parse_args()
     if args.runs is None:
         args.runs = 100_000 if args.team else 10_000
