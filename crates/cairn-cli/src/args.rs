@@ -247,6 +247,15 @@ pub struct StoreCopyArgs {
     /// store file keeps them beside itself.
     #[arg(long, value_name = "PATH")]
     pub database_artifacts: Option<PathBuf>,
+    /// Where the source's artifact files are, when not in its own folder: the folder or
+    /// `s3://bucket/prefix` its server was started with (`cairn serve --artifacts`).
+    #[arg(long, value_name = "LOCATION")]
+    pub source_artifacts: Option<String>,
+    /// Where to put the artifact files, when not in the destination's own folder: the folder or
+    /// `s3://bucket/prefix` its server is started with (`cairn serve --artifacts`). Files
+    /// already there at the same size are skipped.
+    #[arg(long, value_name = "LOCATION")]
+    pub destination_artifacts: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,12 +2,13 @@
 //! databases alike), with the artifact files Cairn keeps, verified at the end; or, when the
 //! destination is an `http(s)://` URL, into an MLflow tracking server ([`to_mlflow`]).
 
+mod artifacts;
 mod mlflow_registry;
 mod mlflow_runs;
 mod mlflow_verify;
 mod to_mlflow;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -51,7 +52,19 @@ pub fn copy(args: &StoreCopyArgs, json: bool) -> anyhow::Result<()> {
     if interactive {
         eprintln!();
     }
-    let files = copy_artifact_files(source.artifact_root(), destination.artifact_root())?;
+    let from = match &args.source_artifacts {
+        Some(location) => artifacts::open(location, "--source-artifacts")?,
+        None => folder(source.artifact_root()),
+    };
+    let to = match &args.destination_artifacts {
+        Some(location) => artifacts::open(location, "--destination-artifacts")?,
+        None => folder(destination.artifact_root()),
+    };
+    let files = if from.describe() == to.describe() {
+        0
+    } else {
+        artifacts::copy(&*from, &*to)?
+    };
     if json {
         super::print_json(&json!({
             "source": source.location(),
@@ -123,40 +136,7 @@ fn open(target: &str, artifacts: &Path, role: &str) -> anyhow::Result<Arc<dyn St
     Ok(Arc::new(store))
 }
 
-/// Copies the files under `from` missing (or of another size) under `to`; returns how many.
-/// Symlinks are not followed.
-fn copy_artifact_files(from: &Path, to: &Path) -> anyhow::Result<u64> {
-    if from == to || !from.is_dir() {
-        return Ok(0);
-    }
-    let mut copied = 0;
-    let mut pending: Vec<PathBuf> = vec![PathBuf::new()];
-    while let Some(relative) = pending.pop() {
-        let folder = from.join(&relative);
-        let entries =
-            std::fs::read_dir(&folder).with_context(|| format!("reading {}", folder.display()))?;
-        for entry in entries {
-            let entry = entry.with_context(|| format!("reading {}", folder.display()))?;
-            let kind = entry.file_type()?;
-            let name = relative.join(entry.file_name());
-            if kind.is_dir() {
-                pending.push(name);
-            } else if kind.is_file() {
-                let target = to.join(&name);
-                let size = entry.metadata()?.len();
-                if target.metadata().is_ok_and(|there| there.len() == size) {
-                    continue;
-                }
-                if let Some(parent) = target.parent() {
-                    std::fs::create_dir_all(parent)
-                        .with_context(|| format!("creating {}", parent.display()))?;
-                }
-                std::fs::copy(entry.path(), &target).with_context(|| {
-                    format!("copying {} to {}", entry.path().display(), target.display())
-                })?;
-                copied += 1;
-            }
-        }
-    }
-    Ok(copied)
+/// A store's own artifact folder.
+fn folder(root: &Path) -> Arc<dyn cairn_artifact_store::ArtifactStore> {
+    Arc::new(cairn_artifact_store::FolderStore::new(root.to_path_buf()))
 }
