@@ -11,6 +11,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::artifact_files;
+use crate::remote_artifacts::{self, RemoteArtifacts};
 use crate::views::{DataView, GitView, RunRow};
 use crate::{AppError, ErrorKind};
 
@@ -151,10 +152,12 @@ pub struct UncommittedView {
 pub const UNCOMMITTED_MAX_BYTES: usize = 256 * 1024;
 
 /// Compares runs A and B (`cairn diff`); `artifact_root` is the store's artifact folder, where
-/// `mlflow-artifacts:/` locations (and so the runs' saved uncommitted diffs) live.
+/// `mlflow-artifacts:/` locations (and so the runs' saved uncommitted diffs) live, unless the
+/// server keeps them in an object store (`remote`).
 pub fn diff_runs(
     store: &dyn Store,
     artifact_root: &Path,
+    remote: Option<&dyn RemoteArtifacts>,
     run_a: &str,
     run_b: &str,
 ) -> Result<RunDiffView, AppError> {
@@ -163,7 +166,7 @@ pub fn diff_runs(
     if diff.code.is_some() || !diff.warnings.is_empty() {
         for run_id in [run_a, run_b] {
             let run = store.get_run(run_id)?;
-            if let Some(view) = uncommitted_diff(store, &run, artifact_root)? {
+            if let Some(view) = uncommitted_diff(store, &run, artifact_root, remote)? {
                 uncommitted.push(view);
             }
         }
@@ -200,11 +203,13 @@ pub fn diff_runs(
 }
 
 /// The uncommitted diff `run` saved, when it is dirty and the file is in its artifact folder on
-/// this machine (inside the store's roots: see [`artifact_files::run_folder`]).
+/// this machine (inside the store's roots: see [`artifact_files::run_folder`]) or, for an
+/// `mlflow-artifacts:/` location on a server that keeps them in an object store, there.
 fn uncommitted_diff(
     store: &dyn Store,
     run: &Run,
     artifact_root: &Path,
+    remote: Option<&dyn RemoteArtifacts>,
 ) -> Result<Option<UncommittedView>, AppError> {
     let Some(git) = run.git.as_ref().filter(|git| git.is_dirty == Some(true)) else {
         return Ok(None);
@@ -212,14 +217,23 @@ fn uncommitted_diff(
     let Some(relative) = git.diff_artifact.as_deref() else {
         return Ok(None);
     };
-    let folder = match artifact_files::run_folder(store, artifact_root, run) {
-        Ok(Some(folder)) => folder,
-        Ok(None) => return Ok(None),
-        Err(error) if error.kind == ErrorKind::Forbidden => return Ok(None),
-        Err(error) => return Err(error),
-    };
     let limit = u64::try_from(UNCOMMITTED_MAX_BYTES).unwrap_or(u64::MAX);
-    match artifact_files::read_text(&folder, relative, limit, false) {
+    let remote_root = remote.zip(remote_artifacts::store_key(&run.info.artifact_uri));
+    let read = match remote_root {
+        Some((remote, root)) => {
+            remote_artifacts::read_text(remote, &remote_artifacts::join(&root, relative), limit)
+        }
+        None => {
+            let folder = match artifact_files::run_folder(store, artifact_root, run) {
+                Ok(Some(folder)) => folder,
+                Ok(None) => return Ok(None),
+                Err(error) if error.kind == ErrorKind::Forbidden => return Ok(None),
+                Err(error) => return Err(error),
+            };
+            artifact_files::read_text(&folder, relative, limit, false)
+        }
+    };
+    match read {
         Ok(excerpt) => Ok(Some(UncommittedView {
             run_id: run.info.run_id.clone(),
             diff: excerpt.text,

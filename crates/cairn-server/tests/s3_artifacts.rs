@@ -474,3 +474,45 @@ fn uploads_a_killed_server_left_unfinished_are_aborted_by_the_next_one() {
         0
     );
 }
+
+#[test]
+fn the_compare_views_diff_reads_saved_uncommitted_diffs_from_the_bucket() {
+    use cairn_core::model::{GitOrigin, GitProvenance};
+    use cairn_core::{ProvenanceStore as _, SqliteStore};
+
+    let bucket = fresh_bucket();
+    let server = support::start_with_artifacts(s3_store(&bucket, "compare"), 1 << 30);
+    let store = SqliteStore::open(&server.dir.path().join("cairn.db")).unwrap();
+    let mut runs = Vec::new();
+    for (commit, diff) in [
+        ("a1", "- old line\n+ first change\n"),
+        ("b2", "+ second change\n"),
+    ] {
+        let (run_id, artifact_uri) = create_run(&server);
+        let root = artifact_uri
+            .trim_start_matches("mlflow-artifacts:")
+            .trim_matches('/');
+        let sent = server.send(
+            "PUT",
+            &format!("{ARTIFACTS}/{root}/cairn/git.diff"),
+            &[],
+            diff.as_bytes(),
+        );
+        assert_eq!(sent.status, 200, "{}", sent.body);
+        let mut git = GitProvenance::empty(GitOrigin::Repository);
+        git.commit_sha = Some(commit.repeat(20));
+        git.is_dirty = Some(true);
+        git.diff_artifact = Some("cairn/git.diff".into());
+        store.set_git_provenance(&run_id, &git).unwrap();
+        runs.push(run_id);
+    }
+    let reply = server.post(
+        "/app/api/diff_runs",
+        json!({"runA": runs[0], "runB": runs[1]}),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let uncommitted = reply.json()["uncommitted"].clone();
+    assert_eq!(uncommitted[0]["run_id"], runs[0].as_str(), "{uncommitted}");
+    assert_eq!(uncommitted[0]["diff"], "- old line\n+ first change\n");
+    assert_eq!(uncommitted[1]["diff"], "+ second change\n");
+}

@@ -56,5 +56,11 @@ struct DiffRunsArgs {
 
 fn diff_runs(app: &App, args: DiffRunsArgs) -> Result<RunDiffView, AppError> {
     let store = app.store();
-    crate::compare::diff_runs(store, store.artifact_root(), &args.run_a, &args.run_b)
+    crate::compare::diff_runs(
+        store,
+        store.artifact_root(),
+        app.remote_artifacts(),
+        &args.run_a,
+        &args.run_b,
+    )
 }
