@@ -35,7 +35,7 @@ const WRITE_CONCURRENCY: usize = 4;
 
 /// Reads go in parts of this size: a smaller artifact in one request, a larger one in parts
 /// fetched [`READ_CONCURRENCY`] at a time.
-const READ_PART_BYTES: u64 = 8 * 1024 * 1024;
+const READ_PART_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Parts of a read in flight at once (each held until its turn comes).
 const READ_CONCURRENCY: usize = 4;
