@@ -5,7 +5,7 @@
 use cairn_core::Store;
 use cairn_core::model::{MonitoringBatch, MonitoringReferenceSummary};
 use cairn_drift::{DriftReport, Performance};
-use cairn_monitor::{AlertOp, MonitorSettings};
+use cairn_monitor::MonitorSettings;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -320,36 +320,19 @@ fn reference_view(
     }
 }
 
-fn op_text(op: AlertOp) -> &'static str {
-    match op {
-        AlertOp::AtLeast => ">=",
-        AlertOp::AtMost => "<=",
-    }
-}
-
 fn batch_view(batch: &MonitoringBatch, settings: &MonitorSettings) -> BatchView {
     let stored = &batch.batch;
     let broken_alerts = settings
         .alerts
         .iter()
         .filter_map(|alert| {
-            let value = if alert.metric == "drift_share" {
-                Some(stored.drift_share)
-            } else {
-                stored
-                    .metrics
-                    .iter()
-                    .find(|(name, _)| *name == alert.metric)
-                    .map(|(_, value)| *value)
-            }?;
-            alert.fires(value).then(|| {
-                format!(
-                    "{} {value:.3} (wants {}{})",
-                    alert.metric,
-                    op_text(alert.op),
-                    alert.value
-                )
-            })
+            let value = alert.broken_by(stored.drift_share, &stored.metrics)?;
+            Some(format!(
+                "{} {value:.3} (wants {}{})",
+                alert.metric,
+                alert.op.as_str(),
+                alert.value
+            ))
         })
         .collect();
     BatchView {
@@ -406,7 +389,7 @@ pub fn monitoring_view(
             .iter()
             .map(|alert| AlertView {
                 metric: alert.metric.clone(),
-                op: op_text(alert.op).to_owned(),
+                op: alert.op.as_str().to_owned(),
                 value: alert.value,
             })
             .collect(),

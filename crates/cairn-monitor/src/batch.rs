@@ -110,24 +110,14 @@ pub fn log_batch(
         .alerts
         .iter()
         .filter_map(|alert| {
-            let value = if alert.metric == "drift_share" {
-                Some(drift.drift_share)
-            } else {
-                metrics
-                    .iter()
-                    .find(|(name, _)| *name == alert.metric)
-                    .map(|(_, value)| *value)
-            }?;
-            alert.fires(value).then(|| {
-                let op = match alert.op {
-                    crate::AlertOp::AtLeast => ">=",
-                    crate::AlertOp::AtMost => "<=",
-                };
-                format!(
-                    "{} is {value:.4}, the alert wants {}{op}{}",
-                    alert.metric, alert.metric, alert.value
-                )
-            })
+            let value = alert.broken_by(drift.drift_share, &metrics)?;
+            Some(format!(
+                "{} is {value:.4}, the alert wants {}{}{}",
+                alert.metric,
+                alert.metric,
+                alert.op.as_str(),
+                alert.value
+            ))
         })
         .collect();
     let batch = store.add_monitoring_batch(&NewMonitoringBatch {

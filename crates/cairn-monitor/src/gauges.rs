@@ -4,7 +4,69 @@
 
 use std::fmt::Write as _;
 
+use cairn_core::model::MonitoringBatch;
 use cairn_core::{MonitoringStore, StoreError};
+
+/// A batch's samples of one family: extra labels (after `model` and `version`) and a value.
+type Samples = fn(&MonitoringBatch) -> Vec<(String, f64)>;
+
+/// The families, in the order they are written: name, help, samples.
+const FAMILIES: &[(&str, &str, Samples)] = &[
+    (
+        "cairn_drift_share",
+        "Share of a model version's columns that drifted in its newest monitored batch.",
+        |batch| vec![(String::new(), batch.batch.drift_share)],
+    ),
+    (
+        "cairn_drift_detected",
+        "1 when a model version's newest monitored batch drifted as a dataset, else 0.",
+        |batch| {
+            let value = if batch.batch.dataset_drift { 1.0 } else { 0.0 };
+            vec![(String::new(), value)]
+        },
+    ),
+    (
+        "cairn_drift_score",
+        "A column's drift score in a model version's newest batch: a p-value (ks, chi2, z) or a distance (wasserstein, jensenshannon, psi).",
+        |batch| {
+            batch
+                .batch
+                .scores
+                .iter()
+                .map(|score| {
+                    let labels = format!(
+                        ",column=\"{}\",test=\"{}\"",
+                        escape(&score.column),
+                        escape(&score.test)
+                    );
+                    (labels, score.score)
+                })
+                .collect()
+        },
+    ),
+    (
+        "cairn_model_metric",
+        "A model version's performance on its newest labelled batch (accuracy, f1, auc, mae, rmse).",
+        |batch| {
+            batch
+                .batch
+                .metrics
+                .iter()
+                .map(|(metric, value)| (format!(",metric=\"{}\"", escape(metric)), *value))
+                .collect()
+        },
+    ),
+    (
+        "cairn_monitoring_batch_rows",
+        "Rows in a model version's newest monitored batch.",
+        |batch| vec![(String::new(), batch.batch.rows as f64)],
+    ),
+    (
+        "cairn_monitoring_batch_timestamp_seconds",
+        "When a model version's newest monitored batch arrived, Unix seconds.",
+        |batch| vec![(String::new(), batch.batch.received_ms as f64 / 1000.0)],
+    ),
+];
 
 /// The gauges' exposition (with `# HELP` and `# TYPE` lines), empty when nothing is monitored.
 pub fn prometheus_text(store: &dyn MonitoringStore) -> Result<String, StoreError> {
@@ -13,88 +75,14 @@ pub fn prometheus_text(store: &dyn MonitoringStore) -> Result<String, StoreError
     if latest.is_empty() {
         return Ok(out);
     }
-    let family = |out: &mut String, name: &str, help: &str| {
+    for (name, help, samples) in FAMILIES {
         let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge");
-    };
-    family(
-        &mut out,
-        "cairn_drift_share",
-        "Share of a model version's columns that drifted in its newest monitored batch.",
-    );
-    for batch in &latest {
-        let model = labels(&batch.batch.name, batch.batch.version);
-        sample(
-            &mut out,
-            "cairn_drift_share",
-            &model,
-            batch.batch.drift_share,
-        );
-    }
-    family(
-        &mut out,
-        "cairn_drift_detected",
-        "1 when a model version's newest monitored batch drifted as a dataset, else 0.",
-    );
-    for batch in &latest {
-        let model = labels(&batch.batch.name, batch.batch.version);
-        let value = if batch.batch.dataset_drift { 1.0 } else { 0.0 };
-        sample(&mut out, "cairn_drift_detected", &model, value);
-    }
-    family(
-        &mut out,
-        "cairn_drift_score",
-        "A column's drift score in a model version's newest batch: a p-value (ks, chi2, z) or a distance (wasserstein, jensenshannon, psi).",
-    );
-    for batch in &latest {
-        let model = labels(&batch.batch.name, batch.batch.version);
-        for score in &batch.batch.scores {
-            let labels = format!(
-                "{model},column=\"{}\",test=\"{}\"",
-                escape(&score.column),
-                escape(&score.test)
-            );
-            sample(&mut out, "cairn_drift_score", &labels, score.score);
+        for batch in &latest {
+            let model = labels(&batch.batch.name, batch.batch.version);
+            for (extra, value) in samples(batch) {
+                sample(&mut out, name, &format!("{model}{extra}"), value);
+            }
         }
-    }
-    family(
-        &mut out,
-        "cairn_model_metric",
-        "A model version's performance on its newest labelled batch (accuracy, f1, auc, mae, rmse).",
-    );
-    for batch in &latest {
-        let model = labels(&batch.batch.name, batch.batch.version);
-        for (metric, value) in &batch.batch.metrics {
-            let labels = format!("{model},metric=\"{}\"", escape(metric));
-            sample(&mut out, "cairn_model_metric", &labels, *value);
-        }
-    }
-    family(
-        &mut out,
-        "cairn_monitoring_batch_rows",
-        "Rows in a model version's newest monitored batch.",
-    );
-    for batch in &latest {
-        let model = labels(&batch.batch.name, batch.batch.version);
-        sample(
-            &mut out,
-            "cairn_monitoring_batch_rows",
-            &model,
-            batch.batch.rows as f64,
-        );
-    }
-    family(
-        &mut out,
-        "cairn_monitoring_batch_timestamp_seconds",
-        "When a model version's newest monitored batch arrived, Unix seconds.",
-    );
-    for batch in &latest {
-        let model = labels(&batch.batch.name, batch.batch.version);
-        sample(
-            &mut out,
-            "cairn_monitoring_batch_timestamp_seconds",
-            &model,
-            batch.batch.received_ms as f64 / 1000.0,
-        );
     }
     Ok(out)
 }

@@ -23,6 +23,16 @@ pub enum AlertOp {
     AtMost,
 }
 
+impl AlertOp {
+    /// `>=` or `<=`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertOp::AtLeast => ">=",
+            AlertOp::AtMost => "<=",
+        }
+    }
+}
+
 /// A threshold on a batch's metric (or its `drift_share`), drawn on the Monitoring tab.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Alert {
@@ -88,6 +98,20 @@ impl Alert {
             AlertOp::AtLeast => value < self.value,
             AlertOp::AtMost => value > self.value,
         }
+    }
+
+    /// The value a batch with `drift_share` and `metrics` breaks the alert with, if it does
+    /// (a metric the batch lacks breaks nothing).
+    pub fn broken_by(&self, drift_share: f64, metrics: &[(String, f64)]) -> Option<f64> {
+        let value = if self.metric == "drift_share" {
+            Some(drift_share)
+        } else {
+            metrics
+                .iter()
+                .find(|(name, _)| *name == self.metric)
+                .map(|(_, value)| *value)
+        }?;
+        self.fires(value).then_some(value)
     }
 }
 

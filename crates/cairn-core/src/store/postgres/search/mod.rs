@@ -127,6 +127,15 @@ fn count_statement(search: &RunSearch) -> Statement {
     statement
 }
 
+/// The runs read for a page: those before it, the page, and one more, which tells whether
+/// another page follows.
+fn rows_wanted(search: &RunSearch) -> usize {
+    search
+        .offset
+        .saturating_add(search.max_results)
+        .saturating_add(1)
+}
+
 /// The statement reading `limit` of a search's run infos in `part`, from its first.
 fn page_statement(search: &RunSearch, part: order::Part, limit: usize) -> Statement {
     let mut conditions = Statement::default();
@@ -158,11 +167,7 @@ fn search_infos(tx: &mut Transaction<'_>, search: &RunSearch) -> StoreResult<Inf
     } else {
         None
     };
-    // One run more than the page tells whether another page follows.
-    let wanted = search
-        .offset
-        .saturating_add(search.max_results)
-        .saturating_add(1);
+    let wanted = rows_wanted(search);
     let mut infos = Vec::new();
     for part in order::parts(&search.order_by) {
         let page = page_statement(search, *part, wanted - infos.len());
@@ -188,10 +193,7 @@ fn search_infos(tx: &mut Transaction<'_>, search: &RunSearch) -> StoreResult<Inf
 /// PostgreSQL's plan of a search, as it ran (`EXPLAIN ANALYZE`): the page's statement, then the
 /// count's when the total is asked for.
 pub(super) fn explain(tx: &mut Transaction<'_>, search: &RunSearch) -> StoreResult<Vec<String>> {
-    let wanted = search
-        .offset
-        .saturating_add(search.max_results)
-        .saturating_add(1);
+    let wanted = rows_wanted(search);
     let mut statements: Vec<Statement> = order::parts(&search.order_by)
         .iter()
         .map(|part| page_statement(search, *part, wanted))
