@@ -127,6 +127,18 @@ impl AppState {
         self: &Arc<Self>,
         work: impl FnOnce(&dyn Store) -> StoreResult<T> + Send + 'static,
     ) -> Result<T, ApiError> {
+        self.call_with(work).await
+    }
+
+    /// Runs blocking work over the store (a store call, or one that also reads and judges
+    /// data) on the blocking pool; its error becomes MLflow's JSON error.
+    pub async fn call_with<T: Send + 'static, E: Send + 'static>(
+        self: &Arc<Self>,
+        work: impl FnOnce(&dyn Store) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, ApiError>
+    where
+        ApiError: From<E>,
+    {
         let store = Arc::clone(&self.store);
         match tokio::task::spawn_blocking(move || work(&*store)).await {
             Ok(result) => result.map_err(ApiError::from),

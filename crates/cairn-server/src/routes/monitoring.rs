@@ -145,20 +145,22 @@ async fn post_reference(State(state): State<Shared>, request: Request) -> ApiRes
         .str("source")
         .filter(|source| !source.is_empty())
         .unwrap_or_else(|| "uploaded data".to_owned());
-    let summary = monitor(&state, move |store| {
-        set_reference(store, &model, &source, data, &settings, now_millis())
-    })
-    .await?;
+    let summary = state
+        .call_with(move |store| -> Result<_, MonitorError> {
+            set_reference(store, &model, &source, data, &settings, now_millis())
+        })
+        .await?;
     Ok(Json(json!({"reference": reference_json(&summary)})))
 }
 
 async fn get_reference(State(state): State<Shared>, args: Args) -> ApiResult {
     let model = model_ref(&args)?;
-    let summary = monitor(&state, move |store| {
-        let version = resolve_version(store, &model)?;
-        Ok(store.monitoring_reference_summary(model.name(), version)?)
-    })
-    .await?;
+    let summary = state
+        .call_with(move |store| -> Result<_, MonitorError> {
+            let version = resolve_version(store, &model)?;
+            Ok(store.monitoring_reference_summary(model.name(), version)?)
+        })
+        .await?;
     Ok(Json(match summary {
         Some(summary) => json!({"reference": reference_json(&summary)}),
         None => json!({}),
@@ -213,10 +215,11 @@ async fn post_batch(State(state): State<Shared>, request: Request) -> ApiResult 
             .str("prediction_column")
             .filter(|name| !name.is_empty()),
     };
-    let report = monitor(&state, move |store| {
-        log_batch(store, &model, data, &options, now_millis())
-    })
-    .await?;
+    let report = state
+        .call_with(move |store| -> Result<_, MonitorError> {
+            log_batch(store, &model, data, &options, now_millis())
+        })
+        .await?;
     let performance = report
         .performance
         .as_ref()
@@ -239,11 +242,12 @@ async fn list_batches(State(state): State<Shared>, args: Args) -> ApiResult {
             )));
         }
     };
-    let batches = monitor(&state, move |store| {
-        let version = resolve_version(store, &model)?;
-        Ok(store.list_monitoring_batches(model.name(), version, limit)?)
-    })
-    .await?;
+    let batches = state
+        .call_with(move |store| -> Result<_, MonitorError> {
+            let version = resolve_version(store, &model)?;
+            Ok(store.list_monitoring_batches(model.name(), version, limit)?)
+        })
+        .await?;
     let batches: Vec<Value> = batches.iter().map(batch_json).collect();
     Ok(Json(json!({"batches": batches})))
 }
@@ -251,38 +255,24 @@ async fn list_batches(State(state): State<Shared>, args: Args) -> ApiResult {
 async fn get_batch(State(state): State<Shared>, args: Args) -> ApiResult {
     let model = model_ref(&args)?;
     let id = args.req_i64("id")?;
-    let batch = monitor(&state, move |store| {
-        let version = resolve_version(store, &model)?;
-        let batch = store
-            .monitoring_batch(id)?
-            .filter(|batch| batch.batch.name == model.name() && batch.batch.version == version);
-        batch.ok_or_else(|| {
-            MonitorError::NotFound(format!(
-                "version {version} of registered model '{}' has no monitoring batch {id}",
-                model.name()
-            ))
+    let batch = state
+        .call_with(move |store| -> Result<_, MonitorError> {
+            let version = resolve_version(store, &model)?;
+            let batch = store
+                .monitoring_batch(id)?
+                .filter(|batch| batch.batch.name == model.name() && batch.batch.version == version);
+            batch.ok_or_else(|| {
+                MonitorError::NotFound(format!(
+                    "version {version} of registered model '{}' has no monitoring batch {id}",
+                    model.name()
+                ))
+            })
         })
-    })
-    .await?;
+        .await?;
     let report: Value = serde_json::from_str(&batch.batch.report).unwrap_or(Value::Null);
     let mut body = batch_json(&batch);
     if let Value::Object(fields) = &mut body {
         fields.insert("report".into(), report);
     }
     Ok(Json(json!({"batch": body})))
-}
-
-/// Runs monitoring work on the blocking pool (it reads tables and runs tests).
-async fn monitor<T: Send + 'static>(
-    state: &Shared,
-    work: impl FnOnce(&dyn cairn_core::Store) -> Result<T, MonitorError> + Send + 'static,
-) -> Result<T, ApiError> {
-    let store = std::sync::Arc::clone(&state.store);
-    match tokio::task::spawn_blocking(move || work(&*store)).await {
-        Ok(result) => result.map_err(ApiError::from),
-        Err(join_error) => Err(ApiError::new(
-            "INTERNAL_ERROR",
-            format!("monitoring failed: {join_error}"),
-        )),
-    }
 }
