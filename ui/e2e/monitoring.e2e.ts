@@ -210,7 +210,7 @@ describe('the Monitoring tab', () => {
     expect(text).toContain(`cairn monitor log models:/${MODEL}/2 batch.csv`);
     expect(text).toContain('/api/2.0/cairn/monitoring/batches');
     expect(await page.locator('figure[data-metric]').count()).toBe(0);
-    await screenshot(page, 'monitoring-empty-1400-light');
+    await bothLooks(page, 'monitoring-empty');
   });
 });
 
@@ -252,6 +252,6 @@ describe('the compare view in a browser', () => {
     const where = (await section.getByTestId('drift-where').textContent()) ?? '';
     expect(where).toContain('desktop app');
     expect(where).toContain(`cairn drift --runs ${first!.run_id} ${other!.run_id}`);
-    await screenshot(page, 'compare-data-drift-browser-1400-light');
+    await bothLooks(page, 'compare-data-drift-browser', section);
   });
 });
