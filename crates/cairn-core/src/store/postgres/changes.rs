@@ -3,10 +3,16 @@
 //! deletion), and the watch `LISTEN`s on a connection of its own. PostgreSQL folds identical
 //! notifications of one transaction into one, and delivers them only once it commits.
 //!
+//! Each poll reads what the connection has received, waiting a moment for the socket: the
+//! client library only reads its socket while it waits, and a session whose notifications are
+//! left unread blocks writing them with a transaction open, which holds back every vacuum of
+//! the cluster and fills PostgreSQL's notification queue until writers fail.
+//!
 //! When the connection drops (a restart), the next poll reconnects and reports "something
 //! changed" with no run named, since notifications sent meanwhile were lost.
 
 use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
 
 use fallible_iterator::FallibleIterator;
 use postgres::Client;
@@ -72,16 +78,38 @@ impl ChangeWatcher for PostgresChangeWatch {
     }
 }
 
-/// Every notification already received: whether there was any, and the runs they name.
+/// How long a poll waits for the socket after the last notification it read.
+const QUIET: Duration = Duration::from_millis(5);
+
+/// The longest a poll reads: a steady stream of commits is read over several polls.
+const MOST_READING: Duration = Duration::from_millis(200);
+
+/// The most runs a change names; past that it names none ("something changed"), which live
+/// views answer by reloading what they show.
+const MOST_NAMED_RUNS: usize = 10_000;
+
+/// The notifications received: whether there was any, and the runs they name (none when more
+/// than [`MOST_NAMED_RUNS`] were).
 fn drain(client: &mut Client) -> StoreResult<(bool, BTreeSet<String>)> {
+    let started = Instant::now();
     let mut run_ids = BTreeSet::new();
     let mut any = false;
+    let mut too_many = false;
     let mut notifications = client.notifications();
-    let mut pending = notifications.iter();
+    // The timeout iterator lets the connection wait for its socket; the plain one reads only
+    // what an earlier wait brought in.
+    let mut pending = notifications.timeout_iter(QUIET);
     while let Some(notification) = pending.next().map_err(from_postgres)? {
         any = true;
-        if !notification.payload().is_empty() {
+        if !notification.payload().is_empty() && !too_many {
             run_ids.insert(notification.payload().to_owned());
+            if run_ids.len() > MOST_NAMED_RUNS {
+                too_many = true;
+                run_ids.clear();
+            }
+        }
+        if started.elapsed() >= MOST_READING {
+            break;
         }
     }
     Ok((any, run_ids))
