@@ -43,6 +43,8 @@ mod grouping;
 mod histories;
 #[path = "store_contract/logging.rs"]
 mod logging;
+#[path = "store_contract/long_values.rs"]
+mod long_values;
 #[path = "store_contract/monitoring.rs"]
 mod monitoring;
 #[path = "store_contract/provenance.rs"]
@@ -204,6 +206,9 @@ contract_suite! {
             view_types_and_experiment_restriction,
             max_results_bounds,
         ]
+        long_values: [
+            values_at_the_length_limits_are_stored_and_found,
+        ]
         grouping: [
             runs_group_by_param_value_with_a_metric_summary,
         ]
@@ -347,6 +352,9 @@ contract_suite! {
             slices_hand_over_the_page_in_order,
             view_types_and_experiment_restriction,
             max_results_bounds,
+        ]
+        long_values: [
+            values_at_the_length_limits_are_stored_and_found,
         ]
         grouping: [
             runs_group_by_param_value_with_a_metric_summary,

@@ -22,6 +22,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         3,
         include_str!("../../../../../migrations/postgres/0003_monitoring.sql"),
     ),
+    (
+        4,
+        include_str!("../../../../../migrations/postgres/0004_long_values.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming Cairn's migration lock among the database's advisory locks.

@@ -19,6 +19,10 @@ use crate::search::{CompareOp, Comparison, DatasetField, Field, Filter, Literal,
 use super::attributes::{ColumnKind, attribute_column};
 use super::sql::{SqlValue, Statement};
 
+/// How many leading characters of a param or tag value its `(key, left(value, N))` index holds
+/// (migration 0004: a whole value may be longer than an index entry).
+const INDEXED_VALUE_CHARS: usize = 200;
+
 /// The input tag that holds a dataset's context (`train`, `eval`...).
 const DATASET_CONTEXT_TAG: &str = "mlflow.data.context";
 
@@ -99,11 +103,33 @@ fn write_keyed(
         "EXISTS (SELECT 1 FROM {table} k WHERE k.run_id = r.id AND k.key = "
     ));
     out.bind(SqlValue::Text(key.to_owned()));
-    if !matches!(predicate, Predicate::IsNull | Predicate::IsNotNull) {
-        out.push(" AND ");
-        write_test(value_column, kind, predicate, out);
+    match predicate {
+        Predicate::IsNull | Predicate::IsNotNull => {}
+        // Equality finds the rows by the indexed prefix, then compares the whole value.
+        Predicate::Compare {
+            op: CompareOp::Eq,
+            value,
+        } if kind == ColumnKind::Text => {
+            let value = out.placeholder(SqlValue::Text(literal_text(value)));
+            out.push(&format!(
+                " AND left({value_column}, {INDEXED_VALUE_CHARS}) = \
+                 left({value}, {INDEXED_VALUE_CHARS}) AND {value_column} = {value}"
+            ));
+        }
+        _ => {
+            out.push(" AND ");
+            write_test(value_column, kind, predicate, out);
+        }
     }
     out.push(")");
+}
+
+/// A literal compared with a text column: numbers as they were written.
+fn literal_text(value: &Literal) -> String {
+    match value {
+        Literal::Text(text) => text.clone(),
+        Literal::Number(number) => number.to_string(),
+    }
 }
 
 /// `column <predicate>` for a column of `kind`.
@@ -113,10 +139,7 @@ fn write_test(column: &str, kind: ColumnKind, predicate: &Predicate, out: &mut S
             op: op @ (CompareOp::Like | CompareOp::ILike),
             value,
         } => {
-            let pattern = match value {
-                Literal::Text(text) => text.clone(),
-                Literal::Number(number) => number.to_string(),
-            };
+            let pattern = literal_text(value);
             let text = match kind {
                 ColumnKind::Text => column.to_owned(),
                 ColumnKind::Float | ColumnKind::Integer => format!("{column}::text"),
@@ -174,10 +197,7 @@ fn write_compare(
     let sql_op = op.as_str();
     match kind {
         ColumnKind::Text => {
-            let text = match value {
-                Literal::Text(text) => text.clone(),
-                Literal::Number(number) => number.to_string(),
-            };
+            let text = literal_text(value);
             // Equality is the same under every collation; order is by bytes.
             let collate = if matches!(op, CompareOp::Eq | CompareOp::NotEq) {
                 ""
