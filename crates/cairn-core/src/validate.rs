@@ -1,7 +1,7 @@
 //! MLflow's limits on what may be logged, checked once for every store.
 
 use crate::error::{StoreError, StoreResult};
-use crate::model::{LogBatch, MetricPoint, Param, Tag};
+use crate::model::{DatasetInput, LogBatch, MetricPoint, Param, Tag};
 
 /// Longest metric, param or tag key.
 pub const MAX_KEY_CHARS: usize = 250;
@@ -11,6 +11,18 @@ pub const MAX_PARAM_VALUE_CHARS: usize = 6000;
 pub const MAX_TAG_VALUE_CHARS: usize = 8000;
 /// Longest experiment name.
 pub const MAX_EXPERIMENT_NAME_CHARS: usize = 500;
+/// Longest dataset name.
+pub const MAX_DATASET_NAME_CHARS: usize = 500;
+/// Longest dataset digest.
+pub const MAX_DATASET_DIGEST_CHARS: usize = 36;
+/// Longest dataset source (JSON text).
+pub const MAX_DATASET_SOURCE_CHARS: usize = 65_535;
+/// Longest dataset schema (JSON text).
+pub const MAX_DATASET_SCHEMA_CHARS: usize = 1_048_575;
+/// Longest dataset profile (JSON text).
+pub const MAX_DATASET_PROFILE_CHARS: usize = 16_777_215;
+/// Longest value of a tag on a dataset's use (its context, `training`, `eval`...).
+pub const MAX_INPUT_TAG_VALUE_CHARS: usize = 500;
 /// Most metrics in one batch.
 pub const MAX_BATCH_METRICS: usize = 1000;
 /// Most params in one batch.
@@ -77,6 +89,35 @@ pub fn check_tag(tag: &Tag) -> StoreResult<()> {
         &tag.value,
         MAX_TAG_VALUE_CHARS,
     )
+}
+
+/// Checks a dataset input: the dataset's fields and the tags of its use, by MLflow's limits.
+pub fn check_dataset_input(input: &DatasetInput) -> StoreResult<()> {
+    let dataset = &input.dataset;
+    let field = |name: &str| {
+        format!(
+            "{name} of dataset '{}'",
+            truncate_for_message(&dataset.name)
+        )
+    };
+    check_length(&field("name"), &dataset.name, MAX_DATASET_NAME_CHARS)?;
+    check_length(&field("digest"), &dataset.digest, MAX_DATASET_DIGEST_CHARS)?;
+    check_length(&field("source"), &dataset.source, MAX_DATASET_SOURCE_CHARS)?;
+    if let Some(schema) = &dataset.schema {
+        check_length(&field("schema"), schema, MAX_DATASET_SCHEMA_CHARS)?;
+    }
+    if let Some(profile) = &dataset.profile {
+        check_length(&field("profile"), profile, MAX_DATASET_PROFILE_CHARS)?;
+    }
+    for tag in &input.tags {
+        check_tag(tag)?;
+        check_length(
+            &format!("value of input tag '{}'", tag.key),
+            &tag.value,
+            MAX_INPUT_TAG_VALUE_CHARS,
+        )?;
+    }
+    Ok(())
 }
 
 /// Checks an experiment name.

@@ -110,5 +110,8 @@ fn commits_by_another_connection_are_named_and_a_flood_is_drained() {
             named.extend(change.run_ids);
         }
     }
-    assert!(named.contains(&after), "the run made after the flood is named");
+    assert!(
+        named.contains(&after),
+        "the run made after the flood is named"
+    );
 }

@@ -208,6 +208,7 @@ contract_suite! {
         ]
         long_values: [
             values_at_the_length_limits_are_stored_and_found,
+            dataset_fields_are_stored_to_their_limits_and_refused_past_them,
         ]
         grouping: [
             runs_group_by_param_value_with_a_metric_summary,
@@ -355,6 +356,7 @@ contract_suite! {
         ]
         long_values: [
             values_at_the_length_limits_are_stored_and_found,
+            dataset_fields_are_stored_to_their_limits_and_refused_past_them,
         ]
         grouping: [
             runs_group_by_param_value_with_a_metric_summary,

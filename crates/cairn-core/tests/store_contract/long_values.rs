@@ -1,11 +1,16 @@
 //! Values at their length limits (6,000 characters for a param, 8,000 for a tag), made of
 //! characters that do not compress and of several bytes each: stored whole, and found by the
-//! search's `=`, `!=` and `LIKE` tests, also when two values share a long prefix.
+//! search's `=`, `!=` and `LIKE` tests, also when two values share a long prefix. A dataset's
+//! name and digest and its use's context are taken to MLflow's limits and refused past them.
 
-use cairn_core::Store;
+use cairn_core::model::{Dataset, DatasetInput, Tag};
 use cairn_core::search::parse_filter;
 use cairn_core::store::RunSearch;
-use cairn_core::validate::{MAX_PARAM_VALUE_CHARS, MAX_TAG_VALUE_CHARS};
+use cairn_core::validate::{
+    MAX_DATASET_DIGEST_CHARS, MAX_DATASET_NAME_CHARS, MAX_INPUT_TAG_VALUE_CHARS,
+    MAX_PARAM_VALUE_CHARS, MAX_TAG_VALUE_CHARS,
+};
+use cairn_core::{Store, StoreError};
 
 use crate::{T0, create_run, experiment, param_value, params, tag_value, tags};
 
@@ -15,7 +20,8 @@ fn incompressible(seed: u64, chars: usize) -> String {
     const ALPHABET: &[char] = &[
         'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'm', 'n', 'p', 'q', 'r', 's', 't',
         'u', 'v', 'w', 'x', 'y', 'z', 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'J', 'K', 'L', 'M',
-        '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'é', 'ß', 'Ω', 'ж', '日', '本', '語', '€',
+        '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'é', 'ß', 'Ω', 'ж', '日', '本', '語',
+        '€',
     ];
     let mut state = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
     (0..chars)
@@ -36,7 +42,11 @@ fn with_other_ending(value: &str) -> String {
     changed
 }
 
-fn found(store: &dyn Store, experiment_id: cairn_core::model::ExperimentId, filter: &str) -> Vec<String> {
+fn found(
+    store: &dyn Store,
+    experiment_id: cairn_core::model::ExperimentId,
+    filter: &str,
+) -> Vec<String> {
     let search = RunSearch {
         experiment_ids: vec![experiment_id],
         filter: parse_filter(filter).unwrap_or_else(|error| panic!("{error:?}")),
@@ -60,7 +70,11 @@ pub(crate) fn values_at_the_length_limits_are_stored_and_found(store: &dyn Store
     // Run b's values share all but their last character with run a's.
     let values = [
         ("a", long_param.clone(), long_tag.clone()),
-        ("b", with_other_ending(&long_param), with_other_ending(&long_tag)),
+        (
+            "b",
+            with_other_ending(&long_param),
+            with_other_ending(&long_tag),
+        ),
     ];
     for (name, param, tag) in &values {
         let run_id = create_run(store, experiment_id, name, T0);
@@ -86,8 +100,14 @@ pub(crate) fn values_at_the_length_limits_are_stored_and_found(store: &dyn Store
         (format!("tags.notes = '{a_tag}'"), vec!["a"]),
         (format!("tags.notes != '{a_tag}'"), vec!["b"]),
         (format!("tags.notes = '{b_tag}'"), vec!["b"]),
-        (format!("tags.notes = '{a_tag}' and params.config = '{a_param}'"), vec!["a"]),
-        (format!("tags.notes = '{a_tag}' and params.config = '{b_param}'"), vec![]),
+        (
+            format!("tags.notes = '{a_tag}' and params.config = '{a_param}'"),
+            vec!["a"],
+        ),
+        (
+            format!("tags.notes = '{a_tag}' and params.config = '{b_param}'"),
+            vec![],
+        ),
     ];
     for (filter, expected) in cases {
         assert_eq!(
@@ -97,4 +117,60 @@ pub(crate) fn values_at_the_length_limits_are_stored_and_found(store: &dyn Store
             filter.chars().take(40).collect::<String>()
         );
     }
+}
+
+/// A dataset use whose fields are `(name, digest, context)`.
+fn dataset_use(name: &str, digest: &str, context: &str) -> DatasetInput {
+    DatasetInput {
+        dataset: Dataset {
+            name: name.to_owned(),
+            digest: digest.to_owned(),
+            source_type: "local".to_owned(),
+            source: "{}".to_owned(),
+            schema: None,
+            profile: None,
+        },
+        tags: vec![Tag::new("mlflow.data.context", context)],
+    }
+}
+
+pub(crate) fn dataset_fields_are_stored_to_their_limits_and_refused_past_them(store: &dyn Store) {
+    let experiment_id = experiment(store, "datasets");
+    let run_id = create_run(store, experiment_id, "trained", T0);
+    let name = incompressible(3, MAX_DATASET_NAME_CHARS);
+    let digest = incompressible(4, MAX_DATASET_DIGEST_CHARS);
+    let context = incompressible(5, MAX_INPUT_TAG_VALUE_CHARS);
+    let at_limits = dataset_use(&name, &digest, &context);
+    store
+        .log_run_inputs(&run_id, std::slice::from_ref(&at_limits))
+        .unwrap_or_else(|error| panic!("a dataset at MLflow's limits: {error}"));
+    assert_eq!(
+        store.run_io(&run_id).unwrap().dataset_inputs,
+        vec![at_limits]
+    );
+    let one_more = |text: &str| format!("{text}x");
+    let past = [
+        (
+            dataset_use(&one_more(&name), "d", "training"),
+            "name of dataset",
+        ),
+        (
+            dataset_use("toy", &one_more(&digest), "training"),
+            "digest of dataset",
+        ),
+        (
+            dataset_use("toy", "d", &one_more(&context)),
+            "value of input tag",
+        ),
+    ];
+    for (input, field) in past {
+        let error = store
+            .log_run_inputs(&run_id, &[input])
+            .expect_err("a field past its limit is refused");
+        assert!(
+            matches!(error, StoreError::Invalid { .. }) && error.to_string().contains(field),
+            "{field}: {error}"
+        );
+    }
+    assert_eq!(store.run_io(&run_id).unwrap().dataset_inputs.len(), 1);
 }

@@ -24,7 +24,7 @@ pub(crate) fn log_inputs(
 ) -> StoreResult<()> {
     let run_pk = writable_run(tx, run_id)?;
     for input in inputs {
-        input.tags.iter().try_for_each(validate::check_tag)?;
+        validate::check_dataset_input(input)?;
     }
     if inputs.is_empty() {
         return Ok(());

@@ -20,7 +20,7 @@ pub(super) fn log_inputs(
     let run_pk = writable_run(transaction, run_id)?;
     let (_, info) = find_run(transaction, run_id)?;
     for input in inputs {
-        input.tags.iter().try_for_each(validate::check_tag)?;
+        validate::check_dataset_input(input)?;
         let dataset = &input.dataset;
         let existing: Option<i64> = transaction
             .prepare_cached(
