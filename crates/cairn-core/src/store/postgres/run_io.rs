@@ -181,6 +181,24 @@ pub(crate) fn get_many(tx: &mut Transaction<'_>, run_ids: &[String]) -> StoreRes
         run_pks.insert(row.try_get(0)?, row.try_get(1)?);
     }
     let pks: Vec<i64> = run_pks.values().copied().collect();
+    let ios = by_run_pk(tx, &pks)?;
+    run_ids
+        .iter()
+        .map(|run_id| {
+            run_pks
+                .get(run_id)
+                .and_then(|run_pk| ios.get(run_pk))
+                .cloned()
+                .ok_or_else(|| StoreError::RunNotFound {
+                    run_id: run_id.clone(),
+                })
+        })
+        .collect()
+}
+
+/// The inputs and outputs of runs known by their keys (a search's page, which has them).
+pub(crate) fn by_run_pk(tx: &mut Transaction<'_>, pks: &[i64]) -> StoreResult<HashMap<i64, RunIo>> {
+    let pks: Vec<i64> = pks.to_vec();
     let mut ios: HashMap<i64, RunIo> = pks.iter().map(|pk| (*pk, RunIo::default())).collect();
     // (run, dataset) → index into that run's dataset_inputs, for the tags below.
     let mut input_index: HashMap<(i64, i64), usize> = HashMap::new();
@@ -255,18 +273,7 @@ pub(crate) fn get_many(tx: &mut Transaction<'_>, run_ids: &[String]) -> StoreRes
             });
         }
     }
-    run_ids
-        .iter()
-        .map(|run_id| {
-            run_pks
-                .get(run_id)
-                .and_then(|run_pk| ios.get(run_pk))
-                .cloned()
-                .ok_or_else(|| StoreError::RunNotFound {
-                    run_id: run_id.clone(),
-                })
-        })
-        .collect()
+    Ok(ios)
 }
 
 /// Each (experiment, name, digest, context) of the datasets runs of `experiment_ids` used, once,

@@ -71,8 +71,11 @@ fn walk_page(
     while infos.peek().is_some() {
         let slice: Vec<(i64, RunInfo)> = infos.by_ref().take(slice_runs.max(1)).collect();
         let ios = if with_io {
-            let run_ids: Vec<String> = slice.iter().map(|(_, info)| info.run_id.clone()).collect();
-            run_io::get_many(tx, &run_ids)?
+            let pks: Vec<i64> = slice.iter().map(|(pk, _)| *pk).collect();
+            let mut by_pk = run_io::by_run_pk(tx, &pks)?;
+            pks.iter()
+                .map(|pk| by_pk.remove(pk).unwrap_or_default())
+                .collect()
         } else {
             Vec::new()
         };
@@ -142,7 +145,10 @@ fn page_statement(search: &RunSearch, part: order::Part, limit: usize) -> Statem
     write_conditions(search, &mut conditions);
     let mut statement = conditions.clone();
     let order = order::compile_order(&search.order_by, part, &mut statement);
-    let limit = statement.placeholder(SqlValue::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
+    // The limit is written in the text (a number this function computed, never a caller's
+    // text): a plan kept for the statement (see `search_infos`) then knows that it reads a
+    // page, where a `LIMIT $n` plan would be made for a tenth of the table.
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     statement.sql = format!(
         "SELECT {RUN_INFO_COLUMNS} FROM runs r{joins} WHERE {conditions} AND {part}
          ORDER BY {terms} LIMIT {limit}",
@@ -170,8 +176,18 @@ fn search_infos(tx: &mut Transaction<'_>, search: &RunSearch) -> StoreResult<Inf
     let wanted = rows_wanted(search);
     let mut infos = Vec::new();
     for part in order::parts(&search.order_by) {
-        let page = page_statement(search, *part, wanted - infos.len());
-        for row in tx.query_typed(&page.sql, &page.typed_values())? {
+        let limit = wanted - infos.len();
+        let page = page_statement(search, *part, limit);
+        // A first page read whole by its first part (what a UI and a script repeat) is prepared
+        // on the connection, so PostgreSQL can keep its plan instead of planning each time (its
+        // first five runs are planned for their values, then a generic plan is kept when it
+        // costs no more). Other pages and parts vary their limit and are planned each time.
+        let rows = if search.offset == 0 && limit == wanted {
+            super::sql::query(tx, &page.sql, &page.typed_values())?
+        } else {
+            tx.query_typed(&page.sql, &page.typed_values())?
+        };
+        for row in rows {
             infos.push(run_info(&row, 0)?);
         }
         if infos.len() >= wanted {
