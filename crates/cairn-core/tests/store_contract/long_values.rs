@@ -35,6 +35,11 @@ fn incompressible(seed: u64, chars: usize) -> String {
         .collect()
 }
 
+/// The first `count` characters of `value`.
+fn chars(value: &str, count: usize) -> String {
+    value.chars().take(count).collect()
+}
+
 /// `value` with its last character replaced.
 fn with_other_ending(value: &str) -> String {
     let mut changed: String = value.chars().take(value.chars().count() - 1).collect();
@@ -97,6 +102,19 @@ pub(crate) fn values_at_the_length_limits_are_stored_and_found(store: &dyn Store
         (format!("params.config != '{a_param}'"), vec!["b"]),
         (format!("params.config LIKE '{prefix}%'"), vec!["a", "b"]),
         (format!("params.config = '{prefix}'"), vec![]),
+        // As long as the indexed prefix, and shorter by one.
+        (
+            format!("params.config = '{}'", chars(&long_param, 200)),
+            vec![],
+        ),
+        (
+            format!("params.config = '{}'", chars(&long_param, 199)),
+            vec![],
+        ),
+        (
+            format!("params.config LIKE '{}%'", chars(&long_param, 200)),
+            vec!["a", "b"],
+        ),
         (format!("tags.notes = '{a_tag}'"), vec!["a"]),
         (format!("tags.notes != '{a_tag}'"), vec!["b"]),
         (format!("tags.notes = '{b_tag}'"), vec!["b"]),

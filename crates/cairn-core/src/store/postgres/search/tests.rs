@@ -180,3 +180,29 @@ fn the_page_and_the_count_share_the_conditions() {
     let whole = page_statement(&by_param, Part::Whole, 31);
     assert!(whole.sql.contains("AND TRUE"), "{}", whole.sql);
 }
+
+#[test]
+fn equality_on_a_param_tests_the_indexed_prefix_and_the_whole_value_only_when_longer() {
+    let short = compiled("params.model = 'tree'");
+    assert!(
+        short.sql.ends_with("AND left(k.value, 200) = $2::text)"),
+        "{}",
+        short.sql
+    );
+    assert_eq!(short.params[1], SqlValue::Text("tree".into()));
+    let long_value = "x".repeat(200);
+    let long = compiled(&format!("tags.note = '{long_value}'"));
+    assert!(
+        long.sql
+            .ends_with("AND left(k.value, 200) = $2::text AND k.value = $3::text)"),
+        "{}",
+        long.sql
+    );
+    assert_eq!(
+        long.params[1..],
+        [
+            SqlValue::Text(long_value.clone()),
+            SqlValue::Text(long_value)
+        ]
+    );
+}
