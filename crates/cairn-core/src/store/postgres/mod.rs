@@ -23,6 +23,7 @@ mod metrics;
 mod migrate;
 mod monitoring;
 mod pool;
+mod present;
 mod provenance;
 mod registry;
 mod registry_edit;

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use postgres::Transaction;
 
+use super::present::Present;
 use super::row::writable_run;
 use super::sql::{args, big, execute, query, size};
 use crate::error::StoreResult;
@@ -87,6 +88,22 @@ pub(crate) fn attach(
     run_pks: &[i64],
     position: &HashMap<i64, usize>,
     runs: &mut [Run],
+    present: Present,
+) -> StoreResult<()> {
+    if present.git {
+        attach_git(tx, run_pks, position, runs)?;
+    }
+    if present.data {
+        attach_data(tx, run_pks, position, runs)?;
+    }
+    Ok(())
+}
+
+fn attach_git(
+    tx: &mut Transaction<'_>,
+    run_pks: &[i64],
+    position: &HashMap<i64, usize>,
+    runs: &mut [Run],
 ) -> StoreResult<()> {
     let rows = query(
         tx,
@@ -118,6 +135,15 @@ pub(crate) fn attach(
             commit_summary: row.try_get(12)?,
         });
     }
+    Ok(())
+}
+
+fn attach_data(
+    tx: &mut Transaction<'_>,
+    run_pks: &[i64],
+    position: &HashMap<i64, usize>,
+    runs: &mut [Run],
+) -> StoreResult<()> {
     let rows = query(
         tx,
         "SELECT run_id, path, kind, root_hash, size_bytes, file_count, dvc_md5

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use postgres::Transaction;
 
+use super::present::Present;
 use super::row::writable_run;
 use super::sql::{args, execute, query, query_one};
 use crate::error::{StoreError, StoreResult};
@@ -181,7 +182,8 @@ pub(crate) fn get_many(tx: &mut Transaction<'_>, run_ids: &[String]) -> StoreRes
         run_pks.insert(row.try_get(0)?, row.try_get(1)?);
     }
     let pks: Vec<i64> = run_pks.values().copied().collect();
-    let ios = by_run_pk(tx, &pks)?;
+    let present = Present::of(tx, &pks)?;
+    let ios = by_run_pk(tx, &pks, present)?;
     run_ids
         .iter()
         .map(|run_id| {
@@ -196,10 +198,34 @@ pub(crate) fn get_many(tx: &mut Transaction<'_>, run_ids: &[String]) -> StoreRes
         .collect()
 }
 
-/// The inputs and outputs of runs known by their keys (a search's page, which has them).
-pub(crate) fn by_run_pk(tx: &mut Transaction<'_>, pks: &[i64]) -> StoreResult<HashMap<i64, RunIo>> {
+/// The inputs and outputs of runs known by their keys (a search's page, which has them),
+/// reading only the kinds `present` says some of them have.
+pub(crate) fn by_run_pk(
+    tx: &mut Transaction<'_>,
+    pks: &[i64],
+    present: Present,
+) -> StoreResult<HashMap<i64, RunIo>> {
     let pks: Vec<i64> = pks.to_vec();
     let mut ios: HashMap<i64, RunIo> = pks.iter().map(|pk| (*pk, RunIo::default())).collect();
+    if present.inputs {
+        read_inputs(tx, &pks, &mut ios)?;
+    }
+    if present.model_inputs {
+        read_model_inputs(tx, &pks, &mut ios)?;
+    }
+    if present.outputs {
+        read_outputs(tx, &pks, &mut ios)?;
+    }
+    Ok(ios)
+}
+
+/// The dataset inputs of runs `pks`, with the tags of each use.
+fn read_inputs(
+    tx: &mut Transaction<'_>,
+    pks: &[i64],
+    ios: &mut HashMap<i64, RunIo>,
+) -> StoreResult<()> {
+    let pks = pks.to_vec();
     // (run, dataset) → index into that run's dataset_inputs, for the tags below.
     let mut input_index: HashMap<(i64, i64), usize> = HashMap::new();
     let rows = query(
@@ -246,6 +272,16 @@ pub(crate) fn by_run_pk(tx: &mut Transaction<'_>, pks: &[i64]) -> StoreResult<Ha
             ));
         }
     }
+    Ok(())
+}
+
+/// The model inputs of runs `pks`.
+fn read_model_inputs(
+    tx: &mut Transaction<'_>,
+    pks: &[i64],
+    ios: &mut HashMap<i64, RunIo>,
+) -> StoreResult<()> {
+    let pks = pks.to_vec();
     let rows = query(
         tx,
         "SELECT run_id, model_id FROM run_model_inputs WHERE run_id = ANY($1)
@@ -259,6 +295,16 @@ pub(crate) fn by_run_pk(tx: &mut Transaction<'_>, pks: &[i64]) -> StoreResult<Ha
             });
         }
     }
+    Ok(())
+}
+
+/// The model outputs of runs `pks`.
+fn read_outputs(
+    tx: &mut Transaction<'_>,
+    pks: &[i64],
+    ios: &mut HashMap<i64, RunIo>,
+) -> StoreResult<()> {
+    let pks = pks.to_vec();
     let rows = query(
         tx,
         "SELECT run_id, model_id, step FROM run_outputs WHERE run_id = ANY($1)
@@ -273,7 +319,7 @@ pub(crate) fn by_run_pk(tx: &mut Transaction<'_>, pks: &[i64]) -> StoreResult<Ha
             });
         }
     }
-    Ok(ios)
+    Ok(())
 }
 
 /// Each (experiment, name, digest, context) of the datasets runs of `experiment_ids` used, once,

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use postgres::Transaction;
 
+use super::present::Present;
 use super::row::{find_run, writable_run};
 use super::sql::{args, execute, query, query_opt};
 use super::{experiments, metrics, provenance, writes};
@@ -85,7 +86,8 @@ pub(crate) fn create(tx: &mut Transaction<'_>, new: &NewRun) -> StoreResult<Run>
 
 pub(crate) fn get(tx: &mut Transaction<'_>, run_id: &str) -> StoreResult<Run> {
     let found = find_run(tx, run_id)?;
-    let mut runs = load(tx, vec![found])?;
+    let present = Present::of(tx, &[found.0])?;
+    let mut runs = load(tx, vec![found], present)?;
     runs.pop().ok_or_else(|| StoreError::RunNotFound {
         run_id: run_id.to_string(),
     })
@@ -152,8 +154,13 @@ pub(crate) fn set_lifecycle(
 }
 
 /// Attaches params, tags, latest metrics and provenance to runs, keeping their order: one
-/// query per table, whatever the number of runs.
-pub(crate) fn load(tx: &mut Transaction<'_>, infos: Vec<(i64, RunInfo)>) -> StoreResult<Vec<Run>> {
+/// query per table, whatever the number of runs, and none for a kind of provenance that
+/// `present` says none of them has.
+pub(crate) fn load(
+    tx: &mut Transaction<'_>,
+    infos: Vec<(i64, RunInfo)>,
+    present: Present,
+) -> StoreResult<Vec<Run>> {
     let position: HashMap<i64, usize> = infos
         .iter()
         .enumerate()
@@ -228,6 +235,6 @@ pub(crate) fn load(tx: &mut Transaction<'_>, infos: Vec<(i64, RunInfo)>) -> Stor
             });
         }
     }
-    provenance::attach(tx, &run_pks, &position, &mut runs)?;
+    provenance::attach(tx, &run_pks, &position, &mut runs, present)?;
     Ok(runs)
 }

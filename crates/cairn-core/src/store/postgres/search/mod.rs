@@ -17,6 +17,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::model::{Run, RunInfo, RunIo, ViewType};
 use crate::store::{MAX_RESULTS_LIMIT, RunPage, RunSearch};
 
+use super::present::Present;
 use super::row::{RUN_INFO_COLUMNS, run_info};
 use super::{run_io, runs};
 use sql::{SqlValue, Statement};
@@ -70,16 +71,17 @@ fn walk_page(
     let mut infos = page.infos.into_iter().peekable();
     while infos.peek().is_some() {
         let slice: Vec<(i64, RunInfo)> = infos.by_ref().take(slice_runs.max(1)).collect();
+        let pks: Vec<i64> = slice.iter().map(|(pk, _)| *pk).collect();
+        let present = Present::of(tx, &pks)?;
         let ios = if with_io {
-            let pks: Vec<i64> = slice.iter().map(|(pk, _)| *pk).collect();
-            let mut by_pk = run_io::by_run_pk(tx, &pks)?;
+            let mut by_pk = run_io::by_run_pk(tx, &pks, present)?;
             pks.iter()
                 .map(|pk| by_pk.remove(pk).unwrap_or_default())
                 .collect()
         } else {
             Vec::new()
         };
-        let loaded = runs::load(tx, slice)?;
+        let loaded = runs::load(tx, slice, present)?;
         each(loaded, ios)?;
     }
     Ok(RunPage {
