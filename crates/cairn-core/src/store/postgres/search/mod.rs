@@ -147,10 +147,7 @@ fn page_statement(search: &RunSearch, part: order::Part, limit: usize) -> Statem
     write_conditions(search, &mut conditions);
     let mut statement = conditions.clone();
     let order = order::compile_order(&search.order_by, part, &mut statement);
-    // The limit is written in the text (a number this function computed, never a caller's
-    // text): a plan kept for the statement (see `search_infos`) then knows that it reads a
-    // page, where a `LIMIT $n` plan would be made for a tenth of the table.
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let limit = statement.placeholder(SqlValue::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
     statement.sql = format!(
         "SELECT {RUN_INFO_COLUMNS} FROM runs r{joins} WHERE {conditions} AND {part}
          ORDER BY {terms} LIMIT {limit}",
@@ -178,18 +175,11 @@ fn search_infos(tx: &mut Transaction<'_>, search: &RunSearch) -> StoreResult<Inf
     let wanted = rows_wanted(search);
     let mut infos = Vec::new();
     for part in order::parts(&search.order_by) {
-        let limit = wanted - infos.len();
-        let page = page_statement(search, *part, limit);
-        // A first page read whole by its first part (what a UI and a script repeat) is prepared
-        // on the connection, so PostgreSQL can keep its plan instead of planning each time (its
-        // first five runs are planned for their values, then a generic plan is kept when it
-        // costs no more). Other pages and parts vary their limit and are planned each time.
-        let rows = if search.offset == 0 && limit == wanted {
-            super::sql::query(tx, &page.sql, &page.typed_values())?
-        } else {
-            tx.query_typed(&page.sql, &page.typed_values())?
-        };
-        for row in rows {
+        // Planned for its values each time, never prepared: a plan kept for one value would
+        // serve all others, and a filter on a rare param value would then walk a whole metric
+        // index that a common one stops early in.
+        let page = page_statement(search, *part, wanted - infos.len());
+        for row in tx.query_typed(&page.sql, &page.typed_values())? {
             infos.push(run_info(&row, 0)?);
         }
         if infos.len() >= wanted {

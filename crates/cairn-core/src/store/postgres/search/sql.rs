@@ -1,7 +1,6 @@
 //! A PostgreSQL statement being built: its text and the values bound to its `$n` placeholders.
-//! A caller's values never enter the text (only a page's limit does, a number the search
-//! computes); each placeholder carries an explicit cast, so the server knows every parameter's
-//! type whatever the expression around it.
+//! Values never enter the text; each placeholder carries an explicit cast, so the server knows
+//! every parameter's type whatever the expression around it.
 
 use postgres::types::{ToSql, Type};
 
