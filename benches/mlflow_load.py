@@ -32,9 +32,10 @@ postgresql+psycopg2://... --artifacts-destination s3://... --serve-artifacts` be
 --runs runs (default 100,000: Cairn's all made through REST by 16 clients; MLflow's first
 --mlflow-rest-runs through REST the same way, the rest inserted into MLflow's own tables in SQL,
 see team_backends.py), get-history of a --points metric (default 1,000,000: Cairn's logged through
-log-batch, MLflow's inserted in SQL), the 1 GB upload and download through each server and
-straight to SeaweedFS with boto3, and, on Cairn only, 16 concurrent writers for 60 s verified
-point by point. It needs psycopg2-binary and boto3 (benches/requirements.txt) and SeaweedFS
+log-batch, MLflow's inserted in SQL), the 1 GB upload and download through each server, in
+--transfer-rounds rounds (default 3) each right after the same transfer straight to SeaweedFS with
+boto3 (medians reported, with each round), and, on Cairn only, 16 concurrent writers for 60 s
+verified point by point. The server's peak RSS is given for each of these phases too. It needs psycopg2-binary and boto3 (benches/requirements.txt) and SeaweedFS
 (scripts/s3-venv.sh):
 
   scripts/mlflow-venv.sh && scripts/s3-venv.sh && .venv/bin/pip install -r benches/requirements.txt
@@ -48,6 +49,7 @@ import concurrent.futures
 import os
 import random
 import shutil
+import statistics
 import socket
 import subprocess
 import sys
@@ -163,6 +165,13 @@ class RssSampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid, self.stopped = pid, threading.Event()
         self.peak_rss_kib, self.hwm_kib = 0, {}
+        # The workload running now, and the largest sampled RSS in each.
+        self.phase, self.phase_peak_kib = "start", {}
+
+    def enter(self, phase):
+        """Samples once, then counts what follows toward `phase`."""
+        self.sample()
+        self.phase = phase
 
     def sample(self):
         total = 0
@@ -171,6 +180,7 @@ class RssSampler(threading.Thread):
             total += rss
             self.hwm_kib[pid] = max(self.hwm_kib.get(pid, 0), hwm)
         self.peak_rss_kib = max(self.peak_rss_kib, total)
+        self.phase_peak_kib[self.phase] = max(self.phase_peak_kib.get(self.phase, 0), total)
 
     def run(self):
         while not self.stopped.wait(0.1):
@@ -444,8 +454,9 @@ def measure(name, url, args):
     return measure_history_bulk(name, url, args, rows)
 
 
-def measure_team(name, url, pid, args, team, database, direct):
-    """The team workloads (see the module's doc) against one server on the shared backends."""
+def measure_team(name, url, pid, args, team, database, sampler):
+    """The team workloads (see the module's doc) against one server on the shared backends;
+    `sampler` is told which one runs, for the peak RSS of each."""
     seed_runs = seed_history = None
     rest_runs = args.runs
     if name == "mlflow":
@@ -457,9 +468,11 @@ def measure_team(name, url, pid, args, team, database, direct):
     # --only-upload: the transfer alone.
     if not args.only_upload:
         print(f"[{name}] log-batch ...", file=sys.stderr)
+        sampler.enter("log-batch")
         rows["log-batch, 1,000 metrics/request, 4 clients (metrics/s)"] = (
             f"{bench_log_batch(url, args.batches):,.0f}")
         print(f"[{name}] filling {args.runs} runs ...", file=sys.stderr)
+        sampler.enter("runs filled, then searched")
         fill, made, searches = bench_search(url, args.runs, workers=16, rest_runs=rest_runs,
                                             seed=seed_runs, samples=5, budget_seconds=60)
         rows["runs made through REST (5 params + 5 metrics), 16 clients; rest in SQL"] = (
@@ -468,6 +481,7 @@ def measure_team(name, url, pid, args, team, database, direct):
         for label, millis in searches.items():
             rows[f"{label.replace('search:', f'search {args.runs:,} runs:')} (ms)"] = f"{millis:.1f}"
         print(f"[{name}] history of {args.points} points ...", file=sys.stderr)
+        sampler.enter("history logged, then read")
         paged, bulk, reads = bench_history(url, args.points, seed=seed_history, budget_seconds=240)
         rows[f"get-history of a {args.points:,}-point metric, pages of 25,000 (ms)"] = f"{paged:,.0f}"
         rows["  full reads timed (median taken)"] = str(reads)
@@ -475,17 +489,13 @@ def measure_team(name, url, pid, args, team, database, direct):
             "SQL" if seed_history else "log-batch")
         rows["get-history-bulk-interval of it, 2,500 points (ms)"] = f"{bulk:.1f}"
     if args.upload_mb > 0:
-        print(f"[{name}] upload and download of {args.upload_mb} MiB ...", file=sys.stderr)
-        found = team_backends_transfer(url, pid, args, name, team)
-        up, down = direct
-        rows[f"log_artifact of {args.upload_mb:,} MiB, proxy multipart on (MB/s)"] = (
-            f"{found['up']:.0f} ({100 * found['up'] / up:.0f}%)")
-        rows["  how the bytes travelled"] = found["how"]
-        rows["download_artifacts of it (MB/s)"] = f"{found['down']:.0f} ({100 * found['down'] / down:.0f}%)"
-        rows["  peak sampled server RSS: upload / download (MB)"] = (
-            f"{found['up_rss']:.0f} / {found['down_rss']:.0f}")
+        print(f"[{name}] upload and download of {args.upload_mb} MiB, {args.transfer_rounds} "
+              "rounds ...", file=sys.stderr)
+        sampler.enter("upload and download")
+        rows.update(team_transfer_rounds(url, pid, args, name, team))
     if name == "cairn" and args.writers_seconds > 0:
         print(f"[{name}] 16 writers for {args.writers_seconds} s ...", file=sys.stderr)
+        sampler.enter("16 writers")
         found = team_backends.concurrent_writers(url, api, new_experiment, new_run, writers=16,
                                                  seconds=args.writers_seconds)
         rows[f"16 writers x {args.writers_seconds} s, 100 points/request: points stored"] = (
@@ -493,6 +503,33 @@ def measure_team(name, url, pid, args, team, database, direct):
         rows["  points/s; requests refused or failed"] = f"{found['rate']:,.0f}; {found['errors']}"
         rows["  every acknowledged point stored once (get-history)"] = (
             "yes" if found["exact"] else "NO")
+    return rows
+
+
+def team_transfer_rounds(url, pid, args, name, team):
+    """The 1 GB upload and download through the server, each round right after the same
+    transfer straight to the S3 server with boto3, so that each percentage divides two figures
+    of the same moment; answers the rows: medians over the rounds, and each round."""
+    rounds = []
+    for index in range(args.transfer_rounds):
+        print(f"[{name}] round {index + 1}: S3 alone, then through the server ...", file=sys.stderr)
+        direct = team_backends.direct_transfer(args.team_backends, args.team_file, args.upload_mb)
+        rounds.append((direct, team_backends_transfer(url, pid, args, name, team)))
+    median = statistics.median
+    rows = {}
+    for label, index, key in [("log_artifact", 0, "up"), ("download_artifacts", 1, "down")]:
+        through = median(found[key] for _, found in rounds)
+        alone = median(direct[index] for direct, _ in rounds)
+        share = median(found[key] / direct[index] for direct, found in rounds)
+        rows[f"{label} of {args.upload_mb:,} MiB, median of {len(rounds)} (MB/s; of S3 alone)"] = (
+            f"{through:.0f} ({100 * share:.0f}%)")
+        rows[f"  {label}: S3 alone with boto3, median (MB/s)"] = f"{alone:.0f}"
+        rows[f"  {label}: each round, through the server / S3 alone (MB/s)"] = ", ".join(
+            f"{found[key]:.0f}/{direct[index]:.0f}" for direct, found in rounds)
+    rows["  how the bytes travelled"] = rounds[0][1]["how"]
+    rows["  peak sampled server RSS: upload / download (MB)"] = (
+        f"{max(found['up_rss'] for _, found in rounds):.0f} / "
+        f"{max(found['down_rss'] for _, found in rounds):.0f}")
     return rows
 
 
@@ -511,12 +548,9 @@ def run_team(args):
     args.team_backends = backends
     results = {}
     try:
-        direct = (0.0, 0.0)
         if args.upload_mb > 0:
             args.team_file = os.path.join(backends.folder, "checkpoint.bin")
             write_random_file(args.team_file, args.upload_mb)
-            print(f"[s3] direct upload and download of {args.upload_mb} MiB ...", file=sys.stderr)
-            direct = team_backends.direct_transfer(backends, args.team_file, args.upload_mb)
         for name in ["mlflow", "cairn"]:
             if args.only and args.only != name:
                 continue
@@ -530,8 +564,11 @@ def run_team(args):
                 sampler = RssSampler(process.pid)
                 sampler.start()
                 results[name] = measure_team(name, url, process.pid, args, team, database,
-                                             direct)
+                                             sampler)
                 peak_rss, hwm = sampler.stop()
+                for phase, kib in sampler.phase_peak_kib.items():
+                    results[name][f"  peak sampled server RSS in {phase} (MB)"] = (
+                        f"{kib / 1024:.1f}")
                 results[name]["server memory: peak sampled RSS over all of it (MB)"] = (
                     f"{peak_rss:.1f}")
                 results[name]["server memory: VmHWM, summed over its processes (MB)"] = (
@@ -543,11 +580,6 @@ def run_team(args):
                 except subprocess.TimeoutExpired:
                     process.kill()
                 shutil.rmtree(folder, ignore_errors=True)
-        if args.upload_mb > 0:
-            results["S3 alone (boto3)"] = {
-                f"log_artifact of {args.upload_mb:,} MiB, proxy multipart on (MB/s)":
-                    f"{direct[0]:.0f}",
-                "download_artifacts of it (MB/s)": f"{direct[1]:.0f}"}
     finally:
         backends.stop()
     return results
@@ -591,6 +623,8 @@ def main():
                         help="also search one page of 10,000 runs (mlflow.search_runs's page size)")
     parser.add_argument("--upload-mb", type=int, default=1024,
                         help="size of the file logged through proxy multipart upload (0: skip)")
+    parser.add_argument("--transfer-rounds", type=int, default=3,
+                        help="with --team: rounds of the 1 GB transfer, each beside boto3's")
     parser.add_argument("--only-upload", action="store_true",
                         help="measure only the 1 GB upload and download (with --team: skip the other workloads)")
     args = parser.parse_args()
