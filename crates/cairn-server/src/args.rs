@@ -382,6 +382,14 @@ pub fn decode_page_token(token: &str) -> Result<usize, ApiError> {
         .ok_or_else(invalid)
 }
 
+/// The body length a request declares (`Content-Length`), when it declares a valid one.
+pub fn declared_length(headers: &axum::http::HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok())
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;

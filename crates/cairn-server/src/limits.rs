@@ -81,10 +81,7 @@ fn check(state: &Shared, request: &Request) -> Result<(), ApiError> {
         .with_status(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE));
     }
     let limit = body_limit(state, request.method(), request.uri().path());
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.trim().parse::<u64>().ok());
+    let declared = crate::args::declared_length(headers);
     if declared.is_some_and(|length| length > limit) {
         return Err(too_large(limit));
     }

@@ -84,7 +84,9 @@ impl MultipartUploads for LocalMultipart {
         upload_id: &'a str,
         part_number: u32,
         body: Body,
+        _declared_bytes: Option<u64>,
     ) -> Pending<'a, String> {
+        // Streamed to a file as it arrives: no part is held in memory.
         Box::pin(async move {
             let (_, staging) = self.existing_upload(path, upload_id).await?;
             let temporary = part_temp_file(&staging, part_number);

@@ -12,6 +12,7 @@
 mod journal;
 mod local;
 mod object;
+mod part_memory;
 mod staging;
 
 use std::collections::BTreeMap;
@@ -24,6 +25,7 @@ use axum::body::Body;
 pub use journal::{JOURNAL_DIR, abort_abandoned};
 pub use local::LocalMultipart;
 pub use object::ObjectMultipart;
+pub use part_memory::PART_MEMORY_BYTES;
 pub use staging::{check_part_number, is_staging_dir_name};
 
 use cairn_artifact_store::ArtifactStore;
@@ -87,14 +89,15 @@ pub trait MultipartUploads: Send + Sync + std::fmt::Debug {
         origin: &'a ServerOrigin,
     ) -> Pending<'a, CreatedUpload>;
 
-    /// Receives one part's bytes (streamed); answers its etag. A re-sent part replaces the
-    /// earlier one.
+    /// Receives one part's bytes (streamed; `declared_bytes` is its `Content-Length`, when
+    /// sent); answers its etag. A re-sent part replaces the earlier one.
     fn upload_part<'a>(
         &'a self,
         path: &'a str,
         upload_id: &'a str,
         part_number: u32,
         body: Body,
+        declared_bytes: Option<u64>,
     ) -> Pending<'a, String>;
 
     /// Joins `parts` (ascending part numbers, each uploaded and matching its etag) into the file

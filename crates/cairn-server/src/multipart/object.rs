@@ -3,9 +3,9 @@
 //! ?upload_id=&part_number=` is sent on to the store as that part, `complete` has the store join
 //! them (the object appears only then, whole), `abort` drops them. Upload ids are the store's.
 //!
-//! The store needs a part's length before sending it, so one part is held in memory while it
-//! goes through (the client's parts are 10 MB by default); a part larger than
-//! [`MAX_PART_BYTES`] is refused with 413.
+//! The store needs a part's length before sending it, so a part is held in memory while it goes
+//! through (the client's parts are 10 MB by default), within a budget all uploads share
+//! ([`super::part_memory`]); a part larger than [`MAX_PART_BYTES`] is refused with 413.
 
 use std::sync::Arc;
 
@@ -14,6 +14,7 @@ use axum::body::Bytes;
 use cairn_artifact_store::{ArtifactStore, StoreMultipart, StoredPart};
 use futures_util::StreamExt as _;
 
+use super::part_memory::PartMemory;
 use super::{
     CreatedUpload, MultipartUploads, Pending, ServerOrigin, UploadedPart, part_credentials,
 };
@@ -27,13 +28,18 @@ pub const MAX_PART_BYTES: u64 = 128 * 1024 * 1024;
 pub struct ObjectMultipart {
     store: Arc<dyn ArtifactStore>,
     max_bytes: u64,
+    part_memory: PartMemory,
 }
 
 impl ObjectMultipart {
     /// Uploads into `store` (which must have multipart uploads), each whole file at most
     /// `max_bytes`.
     pub fn new(store: Arc<dyn ArtifactStore>, max_bytes: u64) -> ObjectMultipart {
-        ObjectMultipart { store, max_bytes }
+        ObjectMultipart {
+            store,
+            max_bytes,
+            part_memory: PartMemory::new(),
+        }
     }
 
     fn multipart(&self) -> Result<&dyn StoreMultipart, ApiError> {
@@ -86,11 +92,13 @@ impl MultipartUploads for ObjectMultipart {
         upload_id: &'a str,
         part_number: u32,
         body: Body,
+        declared_bytes: Option<u64>,
     ) -> Pending<'a, String> {
         Box::pin(async move {
             check_upload_id(upload_id)?;
             let multipart = self.multipart()?;
             let limit = MAX_PART_BYTES.min(self.max_bytes);
+            let _room = self.part_memory.reserve(declared_bytes, limit).await?;
             let mut pieces: Vec<Bytes> = Vec::new();
             let mut received: u64 = 0;
             let mut stream = body.into_data_stream();

@@ -5,7 +5,7 @@
 //! that resolves outside the store's root (through symlinks too) are rejected with 400.
 
 use axum::extract::{Path as UrlPath, Request, State};
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -85,14 +85,10 @@ async fn upload(
     request: Request,
 ) -> ApiResult<Response> {
     if let Some(part) = super::multipart::part_query(request.uri().query())? {
-        return super::multipart::upload_part(&state, &path, part, request.into_body()).await;
+        return super::multipart::upload_part(&state, &path, part, request).await;
     }
     let limit = state.max_artifact_bytes;
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<u64>().ok());
+    let declared = crate::args::declared_length(request.headers());
     if declared.is_some_and(|length| length > limit) {
         return Err(crate::args::too_large(limit));
     }

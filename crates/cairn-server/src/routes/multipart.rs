@@ -4,7 +4,6 @@
 //! `CreateMultipartUpload`, `CompleteMultipartUpload` and `AbortMultipartUpload`; each error
 //! names the field it is about.
 
-use axum::body::Body;
 use axum::extract::{FromRequest as _, Path as UrlPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -64,11 +63,18 @@ pub async fn upload_part(
     state: &Shared,
     path: &str,
     (upload_id, part_number): (String, u32),
-    body: Body,
+    request: Request,
 ) -> ApiResult<Response> {
+    let declared_bytes = crate::args::declared_length(request.headers());
     let etag = state
         .multipart
-        .upload_part(path, &upload_id, part_number, body)
+        .upload_part(
+            path,
+            &upload_id,
+            part_number,
+            request.into_body(),
+            declared_bytes,
+        )
         .await?;
     let mut response = Json(json!({})).into_response();
     if let Ok(value) = HeaderValue::from_str(&etag) {

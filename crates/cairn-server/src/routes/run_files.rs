@@ -147,11 +147,7 @@ async fn upload_artifact(State(state): State<Shared>, request: Request) -> ApiRe
     let raw_path = value("path").ok_or_else(|| messages::request_must_specify("path"))?;
     let path = safe_relative_path("path", &raw_path)?;
     let too_large = messages::upload_too_large;
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.trim().parse::<u64>().ok());
+    let declared = crate::args::declared_length(request.headers());
     if declared.is_some_and(|length| length > MAX_UI_UPLOAD_BYTES) {
         return Err(too_large());
     }
