@@ -83,15 +83,18 @@ fn artifact_files_go_into_a_bucket_and_come_back() {
 
     let team = sandbox.path("team.db");
     let uri = bucket.uri("team");
-    let (code, stdout, stderr) = cairn(&[
-        "--json",
-        "store",
-        "copy",
-        sandbox.store().to_str().unwrap(),
-        team.to_str().unwrap(),
-        "--destination-artifacts",
-        &uri,
-    ]);
+    let copy_to_team = || {
+        cairn(&[
+            "--json",
+            "store",
+            "copy",
+            sandbox.store().to_str().unwrap(),
+            team.to_str().unwrap(),
+            "--destination-artifacts",
+            &uri,
+        ])
+    };
+    let (code, stdout, stderr) = copy_to_team();
     assert_eq!(code, 0, "{stdout}{stderr}");
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(report["artifact_files_copied"], 2, "{report}");
@@ -102,15 +105,7 @@ fn artifact_files_go_into_a_bucket_and_come_back() {
     );
 
     // Again: everything is there at its size, nothing is sent.
-    let (code, stdout, _) = cairn(&[
-        "--json",
-        "store",
-        "copy",
-        sandbox.store().to_str().unwrap(),
-        team.to_str().unwrap(),
-        "--destination-artifacts",
-        &uri,
-    ]);
+    let (code, stdout, _) = copy_to_team();
     assert_eq!(code, 0);
     let again: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(again["artifact_files_copied"], 0, "{again}");

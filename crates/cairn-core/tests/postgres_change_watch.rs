@@ -51,9 +51,7 @@ fn commits_by_another_connection_are_named_and_a_flood_is_drained() {
     let experiment = writer
         .create_experiment(&NewExperiment {
             name: "live".to_owned(),
-            artifact_location: None,
-            tags: Vec::new(),
-            experiment_id: None,
+            ..NewExperiment::default()
         })
         .unwrap();
     let mut watch = watched.watch_changes().unwrap();

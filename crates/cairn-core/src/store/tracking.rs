@@ -131,3 +131,25 @@ pub trait TrackingStore: Send + Sync {
         limit: usize,
     ) -> StoreResult<Vec<DatasetSummary>>;
 }
+
+/// The inputs and outputs read for `run_ids` (`ios`, by each run's key in `run_pks`), in the
+/// order the ids were asked for, as [`TrackingStore::runs_io`] answers them: a run asked for
+/// twice is there twice, and an unknown one is an error naming it.
+pub(crate) fn in_asked_order(
+    run_ids: &[String],
+    run_pks: &std::collections::HashMap<String, i64>,
+    ios: &std::collections::HashMap<i64, RunIo>,
+) -> StoreResult<Vec<RunIo>> {
+    run_ids
+        .iter()
+        .map(|run_id| {
+            run_pks
+                .get(run_id)
+                .and_then(|run_pk| ios.get(run_pk))
+                .cloned()
+                .ok_or_else(|| crate::error::StoreError::RunNotFound {
+                    run_id: run_id.clone(),
+                })
+        })
+        .collect()
+}

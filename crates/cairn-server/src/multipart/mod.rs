@@ -25,7 +25,6 @@ use axum::body::Body;
 pub use journal::{JOURNAL_DIR, abort_abandoned};
 pub use local::LocalMultipart;
 pub use object::ObjectMultipart;
-pub use part_memory::PART_MEMORY_BYTES;
 pub use staging::{check_part_number, is_staging_dir_name};
 
 use cairn_artifact_store::ArtifactStore;

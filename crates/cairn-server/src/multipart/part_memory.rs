@@ -12,7 +12,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use crate::error::ApiError;
 
 /// Bytes of parts held at once, across all uploads.
-pub const PART_MEMORY_BYTES: u32 = 64 * 1024 * 1024;
+pub(crate) const PART_MEMORY_BYTES: u32 = 64 * 1024 * 1024;
 
 /// The budget; clones share it.
 #[derive(Debug, Clone)]

@@ -13,6 +13,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::model::{
     Dataset, DatasetInput, DatasetSummary, ExperimentId, ModelInput, ModelOutput, RunIo, Tag,
 };
+use crate::store::tracking::in_asked_order;
 use crate::validate;
 
 /// The tag naming what a run used a dataset for (`training`, `eval`...).
@@ -184,18 +185,7 @@ pub(crate) fn get_many(tx: &mut Transaction<'_>, run_ids: &[String]) -> StoreRes
     let pks: Vec<i64> = run_pks.values().copied().collect();
     let present = Present::of(tx, &pks)?;
     let ios = by_run_pk(tx, &pks, present)?;
-    run_ids
-        .iter()
-        .map(|run_id| {
-            run_pks
-                .get(run_id)
-                .and_then(|run_pk| ios.get(run_pk))
-                .cloned()
-                .ok_or_else(|| StoreError::RunNotFound {
-                    run_id: run_id.clone(),
-                })
-        })
-        .collect()
+    in_asked_order(run_ids, &run_pks, &ios)
 }
 
 /// The inputs and outputs of runs known by their keys (a search's page, which has them),
@@ -205,16 +195,15 @@ pub(crate) fn by_run_pk(
     pks: &[i64],
     present: Present,
 ) -> StoreResult<HashMap<i64, RunIo>> {
-    let pks: Vec<i64> = pks.to_vec();
     let mut ios: HashMap<i64, RunIo> = pks.iter().map(|pk| (*pk, RunIo::default())).collect();
     if present.inputs {
-        read_inputs(tx, &pks, &mut ios)?;
+        read_inputs(tx, pks, &mut ios)?;
     }
     if present.model_inputs {
-        read_model_inputs(tx, &pks, &mut ios)?;
+        read_model_inputs(tx, pks, &mut ios)?;
     }
     if present.outputs {
-        read_outputs(tx, &pks, &mut ios)?;
+        read_outputs(tx, pks, &mut ios)?;
     }
     Ok(ios)
 }

@@ -8,6 +8,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::model::{
     Dataset, DatasetInput, DatasetSummary, ExperimentId, ModelInput, ModelOutput, RunIo, Tag,
 };
+use crate::store::tracking::in_asked_order;
 use crate::validate;
 
 use super::row::{find_run, writable_run};
@@ -214,18 +215,7 @@ pub(super) fn get_many(connection: &Connection, run_ids: &[String]) -> StoreResu
         }
     }
     drop(snapshot);
-    run_ids
-        .iter()
-        .map(|run_id| {
-            run_pks
-                .get(run_id)
-                .and_then(|run_pk| ios.get(run_pk))
-                .cloned()
-                .ok_or_else(|| StoreError::RunNotFound {
-                    run_id: run_id.clone(),
-                })
-        })
-        .collect()
+    in_asked_order(run_ids, &run_pks, &ios)
 }
 
 /// The tag naming what a run used a dataset for (`training`, `eval`...).
