@@ -480,6 +480,73 @@ fn histories_take_the_tail_and_chunk_paths_the_sqlite_store_takes() {
     assert_eq!(store.metric_history(&id, "append").unwrap(), source);
 }
 
+/// A batch that starts series writes each row once, in its final state: a row inserted and then
+/// updated leaves a dead version and its index entries behind until vacuum, which searches then
+/// step over. Row versions are read from `ctid`: on a fresh table, written once means the rows
+/// are the page's first tuples. A batch to series that exist updates them, as it must.
+#[test]
+fn a_batch_that_starts_series_writes_each_row_once() {
+    let url = fresh_database();
+    let dir = artifacts();
+    let store = PostgresStore::connect(&url, dir.path()).unwrap();
+    let id = store
+        .create_run(&NewRun::new(ExperimentId::DEFAULT, SourceKind::MlflowApi))
+        .unwrap()
+        .info
+        .run_id;
+    let source = points(100);
+    let mut batch = one_key("tail", &source[..3]);
+    batch.metrics.extend(one_key("chunk", &source).metrics);
+    batch
+        .metrics
+        .extend(one_key("single", &source[5..6]).metrics);
+    store.log_batch(&id, &batch).unwrap();
+
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let versions = |client: &mut postgres::Client| -> Vec<(String, String, i64, i32)> {
+        client
+            .query(
+                "SELECT ctid::text, key, point_count, tail_count FROM metric_series
+                 ORDER BY ctid",
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|row| (row.get(0), row.get(1), row.get(2), row.get(3)))
+            .collect()
+    };
+    // In key order, each the page's next tuple.
+    let expected = vec![
+        ("(0,1)".to_owned(), "chunk".to_owned(), 100, 0),
+        ("(0,2)".to_owned(), "single".to_owned(), 1, 1),
+        ("(0,3)".to_owned(), "tail".to_owned(), 3, 3),
+    ];
+    assert_eq!(versions(&mut client), expected);
+    let latest = store.get_run(&id).unwrap().metrics;
+    let latest: HashMap<String, MetricPoint> = latest
+        .into_iter()
+        .map(|metric| (metric.key, metric.latest))
+        .collect();
+    assert_eq!(latest["chunk"], source[99]);
+    assert_eq!(latest["tail"], source[2]);
+    assert_eq!(latest["single"], source[5]);
+    assert_eq!(layout(&url, &id, "chunk"), (0, 0, vec![100]));
+    assert_eq!(layout(&url, &id, "tail"), (3, 3, vec![]));
+
+    store
+        .log_batch(&id, &one_key("tail", &source[3..4]))
+        .unwrap();
+    let after = versions(&mut client);
+    assert_eq!(after.len(), 3);
+    assert!(
+        after
+            .iter()
+            .any(|(ctid, key, count, _)| key == "tail" && ctid != "(0,3)" && *count == 4),
+        "{after:?}"
+    );
+    assert_eq!(store.metric_history(&id, "tail").unwrap(), source[..4]);
+}
+
 /// An import longer than one statement's share of chunks (256 of 4,096 points) is written in
 /// several statements, in order.
 #[test]

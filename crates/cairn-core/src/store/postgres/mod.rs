@@ -69,6 +69,29 @@ impl std::fmt::Debug for PostgresStore {
     }
 }
 
+/// The settings of every session Cairn opens. Its statements are short and their probes keyed by
+/// run, and PostgreSQL's planner misjudged three of their helpers (measured on the filtered
+/// search over 100,000 runs in `benches/team_search.py`):
+/// - `jit`: a search over 10,000 runs is costed above `jit_above_cost` and spent 8 ms compiling
+///   for 4 ms of work;
+/// - `enable_memoize`: a run's row in `params`, `tags` or `metric_series` is unique per key, so a
+///   cache of probes keyed by run never hits (0 of 805), yet planning it and filling it took a
+///   fifth of the search, and costing it as a cache made probe loops look cheaper than they are;
+/// - `max_parallel_workers_per_gather`: parallel plans were chosen from those misestimates and
+///   ran 30–55 ms where the serial plan runs 4 ms. A team server's parallelism is its
+///   concurrent requests.
+const SESSION_OPTIONS: &str =
+    "-c jit=off -c enable_memoize=off -c max_parallel_workers_per_gather=0";
+
+/// The startup options of a session: Cairn's settings, then the URL's `options`, which PostgreSQL
+/// applies later and so override them.
+fn session_options(given: Option<&str>) -> String {
+    match given {
+        Some(given) if !given.trim().is_empty() => format!("{SESSION_OPTIONS} {given}"),
+        _ => SESSION_OPTIONS.to_owned(),
+    }
+}
+
 impl PostgresStore {
     /// Connects to the database at `url` (`postgresql://user:password@host:port/database`),
     /// brings its schema up to date, and keeps Cairn's own artifacts in `artifact_root`.
@@ -86,11 +109,8 @@ impl PostgresStore {
         if config.get_application_name().is_none() {
             config.application_name("cairn");
         }
-        if config.get_options().is_none() {
-            // Cairn's statements are short; a search over 10,000 runs is costed above
-            // `jit_above_cost` and spent 8 ms compiling for 4 ms of work (measured).
-            config.options("-c jit=off");
-        }
+        let options = session_options(config.get_options());
+        config.options(&options);
         config.ssl_mode(tls::client_mode(parsed.mode));
         let tls = tls::connector(&parsed)?;
         let location = describe(&config);
@@ -213,4 +233,19 @@ fn describe(config: &postgres::Config) -> String {
     let port = config.get_ports().first().copied().unwrap_or(5432);
     let database = config.get_dbname().unwrap_or("");
     format!("postgresql://{user}{host}:{port}/{database}")
+}
+
+#[cfg(test)]
+mod session_tests {
+    use super::{SESSION_OPTIONS, session_options};
+
+    #[test]
+    fn the_urls_options_follow_cairns_so_that_they_win() {
+        assert_eq!(session_options(None), SESSION_OPTIONS);
+        assert_eq!(session_options(Some("  ")), SESSION_OPTIONS);
+        assert_eq!(
+            session_options(Some("-c enable_memoize=on")),
+            format!("{SESSION_OPTIONS} -c enable_memoize=on")
+        );
+    }
 }
