@@ -35,7 +35,8 @@ fn listener_state(client: &mut postgres::Client) -> (Option<String>, bool) {
     let row = client
         .query_one(
             "SELECT wait_event, backend_xmin IS NOT NULL FROM pg_stat_activity
-             WHERE query LIKE 'LISTEN %' AND pid <> pg_backend_pid()",
+             WHERE query LIKE 'LISTEN %' AND datname = current_database()
+               AND pid <> pg_backend_pid()",
             &[],
         )
         .unwrap();

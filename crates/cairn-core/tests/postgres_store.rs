@@ -13,10 +13,12 @@
 use std::collections::HashMap;
 
 use cairn_core::model::{
-    ExperimentId, LogBatch, MetricPoint, NamedMetricPoint, NewRun, RunStatus, RunUpdate, SourceKind,
+    ExperimentId, LogBatch, MetricPoint, NamedMetricPoint, NewExperiment, NewRun, Param, RunStatus,
+    RunUpdate, SourceKind,
 };
+use cairn_core::search::{parse_filter, parse_order_by_list};
 use cairn_core::store::latest_postgres_schema_version;
-use cairn_core::{PostgresStore, StoreError, TrackingStore};
+use cairn_core::{PostgresStore, RunSearch, RunSearchStore, StoreError, TrackingStore};
 use cairn_test_support::postgres::fresh_database;
 use expect_test::expect_file;
 
@@ -545,6 +547,176 @@ fn a_batch_that_starts_series_writes_each_row_once() {
         "{after:?}"
     );
     assert_eq!(store.metric_history(&id, "tail").unwrap(), source[..4]);
+}
+
+/// Runs in two experiments that log metrics of the same names, `loss` = index / 100 and `p` =
+/// "even" or "odd"; answers the experiments' ids and their runs' ids by experiment.
+fn two_experiments(store: &PostgresStore, runs: usize) -> [(ExperimentId, Vec<String>); 2] {
+    ["a", "b"].map(|name| {
+        let experiment = store
+            .create_experiment(&NewExperiment {
+                name: name.into(),
+                ..NewExperiment::default()
+            })
+            .unwrap();
+        let ids = (0..runs)
+            .map(|index| {
+                let id = store
+                    .create_run(&NewRun::new(experiment, SourceKind::MlflowApi))
+                    .unwrap()
+                    .info
+                    .run_id;
+                let mut batch = one_key(
+                    "loss",
+                    &[MetricPoint {
+                        step: 0,
+                        timestamp_ms: 1_700_000_000_000,
+                        value: index as f64 / 100.0,
+                    }],
+                );
+                let parity = if index % 2 == 0 { "even" } else { "odd" };
+                batch.params.push(Param {
+                    key: "p".into(),
+                    value: parity.into(),
+                });
+                store.log_batch(&id, &batch).unwrap();
+                id
+            })
+            .collect();
+        (experiment, ids)
+    })
+}
+
+fn search_ids(store: &PostgresStore, search: &RunSearch) -> Vec<String> {
+    store
+        .search_runs(search)
+        .unwrap()
+        .runs
+        .into_iter()
+        .map(|run| run.info.run_id)
+        .collect()
+}
+
+/// A search in one experiment ordered or filtered by a metric reads that experiment's entries of
+/// the metric, not every experiment's of the same name; a moved run's metrics move with it.
+#[test]
+fn a_metric_search_reads_its_own_experiments_entries_and_follows_moved_runs() {
+    let url = fresh_database();
+    let dir = artifacts();
+    let store = PostgresStore::connect(&url, dir.path()).unwrap();
+    let [(a, a_runs), (b, b_runs)] = two_experiments(&store, 40);
+    // Enough more runs in each, below all of those in `loss`, for the planner to walk an index.
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    for experiment in [a, b] {
+        client
+            .execute(
+                "WITH made AS (
+                     INSERT INTO runs (run_uuid, experiment_id, name, start_time_ms, source_kind,
+                                       status)
+                     SELECT md5($1::bigint || '-' || g), $1::bigint, 'bulk', 0, 'mlflow_api',
+                            'FINISHED'
+                     FROM generate_series(1, 20000) g
+                     RETURNING id
+                 )
+                 INSERT INTO metric_series (run_id, experiment_id, key, latest_value,
+                                            latest_step, latest_timestamp_ms, point_count)
+                 SELECT id, $1::bigint, 'loss', -1, 0, 0, 1 FROM made",
+                &[&experiment.0],
+            )
+            .unwrap();
+    }
+    client.batch_execute("VACUUM ANALYZE").unwrap();
+
+    let search = |experiment: ExperimentId, filter: &str| RunSearch {
+        experiment_ids: vec![experiment],
+        filter: parse_filter(filter).unwrap(),
+        order_by: parse_order_by_list(&["metrics.loss DESC"]).unwrap(),
+        max_results: 5,
+        ..RunSearch::default()
+    };
+    let plan = store
+        .explain_search(&search(b, "params.p = 'odd'"))
+        .unwrap()
+        .join("\n");
+    assert!(
+        plan.contains("metric_series_by_experiment_key_value"),
+        "{plan}"
+    );
+    let top_of_b: Vec<String> = b_runs.iter().rev().take(5).cloned().collect();
+    assert_eq!(search_ids(&store, &search(b, "")), top_of_b);
+    let odd_of_b: Vec<String> = b_runs.iter().rev().step_by(2).take(5).cloned().collect();
+    assert_eq!(search_ids(&store, &search(b, "params.p = 'odd'")), odd_of_b);
+    assert_eq!(
+        search_ids(&store, &search(b, "metrics.loss >= 0.39")),
+        top_of_b[..1]
+    );
+
+    // A's best run moves to B: B's searches find it first, A's no longer do.
+    let moved = a_runs.last().unwrap().clone();
+    store.move_run(&moved, b).unwrap();
+    let found = search_ids(&store, &search(b, "metrics.loss >= 0.39"));
+    assert_eq!(found.len(), 2);
+    assert!(found.contains(&moved), "{found:?}");
+    assert!(!search_ids(&store, &search(a, "")).contains(&moved));
+    assert!(!search_ids(&store, &search(a, "metrics.loss >= 0.39")).contains(&moved));
+    let stale: i64 = client
+        .query_one(
+            "SELECT count(*) FROM metric_series s JOIN runs r ON r.id = s.run_id
+             WHERE s.experiment_id <> r.experiment_id",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(stale, 0);
+}
+
+/// Migration 5 gives the metric rows of a database at version 4 their runs' experiments.
+#[test]
+fn migration_5_gives_existing_metrics_their_runs_experiment() {
+    let url = fresh_database();
+    let dir = artifacts();
+    let store = PostgresStore::connect(&url, dir.path()).unwrap();
+    let [(_, a_runs), (b, b_runs)] = two_experiments(&store, 3);
+    drop(store);
+    // The database as version 4 left it.
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    client
+        .batch_execute(
+            "DROP INDEX metric_series_by_experiment_key_value;
+             ALTER TABLE metric_series DROP COLUMN experiment_id;
+             DELETE FROM cairn_schema WHERE version = 5;",
+        )
+        .unwrap();
+
+    let store = PostgresStore::connect(&url, dir.path()).unwrap();
+    let by_run: HashMap<String, i64> = client
+        .query(
+            "SELECT r.run_uuid, s.experiment_id FROM metric_series s JOIN runs r ON r.id = s.run_id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| (row.get(0), row.get(1)))
+        .collect();
+    assert_eq!(by_run.len(), 6);
+    for id in &b_runs {
+        assert_eq!(by_run[id], b.0);
+    }
+    for id in &a_runs {
+        assert_ne!(by_run[id], b.0);
+    }
+    // Written after the migration, a new series gets its experiment too.
+    store
+        .log_batch(&b_runs[0], &one_key("new", &points(1)))
+        .unwrap();
+    let experiment: i64 = client
+        .query_one(
+            "SELECT experiment_id FROM metric_series WHERE key = 'new'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(experiment, b.0);
 }
 
 /// An import longer than one statement's share of chunks (256 of 4,096 points) is written in

@@ -26,6 +26,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         4,
         include_str!("../../../../../migrations/postgres/0004_long_values.sql"),
     ),
+    (
+        5,
+        include_str!("../../../../../migrations/postgres/0005_metric_experiment.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming Cairn's migration lock among the database's advisory locks.

@@ -118,7 +118,8 @@ pub(crate) fn update(
     Ok(find_run(tx, run_id)?.1)
 }
 
-/// Moves a run into another experiment (which must be active); its artifact location stays.
+/// Moves a run into another experiment (which must be active), with its metrics' rows (which
+/// carry the experiment for the per-experiment index); its artifact location stays.
 pub(crate) fn move_to(
     tx: &mut Transaction<'_>,
     run_id: &str,
@@ -128,7 +129,8 @@ pub(crate) fn move_to(
     experiments::active(tx, experiment_id)?;
     execute(
         tx,
-        "UPDATE runs SET experiment_id = $2 WHERE id = $1",
+        "WITH series AS (UPDATE metric_series SET experiment_id = $2 WHERE run_id = $1)
+         UPDATE runs SET experiment_id = $2 WHERE id = $1",
         args![run_pk, experiment_id.0],
     )?;
     Ok(())

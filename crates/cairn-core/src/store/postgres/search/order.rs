@@ -76,8 +76,11 @@ pub(super) fn compile_order(
         match &entry.field {
             Field::Metric(key) => {
                 let key = statement.placeholder(SqlValue::Text(key.clone()));
+                // The experiment too, so that a search in one experiment walks that
+                // experiment's `(experiment_id, key, latest_value)` entries only.
                 joins.push_str(&format!(
-                    " {join} metric_series {alias} ON {alias}.run_id = r.id AND {alias}.key = {key}"
+                    " {join} metric_series {alias} ON {alias}.run_id = r.id \
+                     AND {alias}.experiment_id = r.experiment_id AND {alias}.key = {key}"
                 ));
                 // Values, then NaN (stored as a row with a NULL value), then runs without the
                 // metric (no row): both columns come from the `(key, latest_value) INCLUDE
