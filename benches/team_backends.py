@@ -50,19 +50,9 @@ class TeamBackends:
         """Creates database `name`; answers its URL."""
         subprocess.run(["psql", self.admin_url, "-q", "-c", f"CREATE DATABASE {name}"],
                        check=True)
-        if os.environ.get("DIAG") and name.startswith("cairn"):
-            subprocess.run(["psql", self.admin_url, "-q",
-                            "-c", f"ALTER DATABASE {name} SET session_preload_libraries = 'auto_explain'",
-                            "-c", f"ALTER DATABASE {name} SET auto_explain.log_min_duration = 3",
-                            "-c", f"ALTER DATABASE {name} SET auto_explain.log_analyze = on",
-                            "-c", f"ALTER DATABASE {name} SET auto_explain.log_buffers = on",
-                            "-c", f"ALTER DATABASE {name} SET log_min_duration_statement = 2"],
-                           check=True)
         return self.admin_url.rsplit("/", 1)[0] + "/" + name
 
     def stop(self):
-        if os.environ.get("DIAG"):
-            subprocess.run(["cp", os.path.join(self.pg_dir, "server.log"), "/tmp/explore/diag-pg.log"])
         subprocess.run([_script("test-s3.sh"), "stop", self.s3_dir], check=False)
         subprocess.run([_script("test-postgres.sh"), "stop", self.pg_dir], check=False)
         subprocess.run(["rm", "-rf", self.folder], check=False)
