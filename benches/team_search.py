@@ -6,6 +6,8 @@ the shapes `benches/mlflow_load.py --team` logs. Both stores are filled in SQL i
 tables (MLflow's first run and Cairn's schema made by each server through REST first; then
 `ANALYZE`), so the fill takes seconds instead of minutes; the searches go through each server's
 REST API, median of --samples after a warm-up. Artifacts stay in a folder (no S3 needed here).
+With --other-runs N, another experiment of N runs with the same params and metrics is filled
+first, as the experiments of a team server share metric names.
 
   cargo build --release -p cairn-cli
   .venv/bin/pip install -r benches/requirements.txt
@@ -36,13 +38,15 @@ SEARCHES = [
 ]
 
 
-def seed_cairn(database_url, experiment_id, runs):
-    """Cairn's runs in its own tables, the same params and metrics as MLflow's."""
+def seed_cairn(database_url, experiment_id, runs, first=0):
+    """Cairn's runs `first`..`first + runs - 1` in its own tables, the same params and metrics as
+    MLflow's."""
     team_backends._sql(database_url, [
         ("""INSERT INTO runs (run_uuid, experiment_id, name, start_time_ms, source_kind, status)
             SELECT md5('bench-' || g), %(e)s, 'seeded-' || g, 1700000000000 + g, 'mlflow_api',
                    'FINISHED'
-            FROM generate_series(0, %(n)s - 1) g""", {"e": int(experiment_id), "n": runs}),
+            FROM generate_series(%(first)s, %(first)s + %(n)s - 1) g""",
+         {"e": int(experiment_id), "n": runs, "first": first}),
         ("""INSERT INTO params (run_id, key, value)
             SELECT r.id, 'p' || j, 'v' || ((substr(r.name, 8)::int + j) %% 7)
             FROM runs r, generate_series(0, 4) j WHERE r.experiment_id = %(e)s""",
@@ -80,6 +84,8 @@ def main():
     parser.add_argument("--cairn", default="target/release/cairn")
     parser.add_argument("--runs", type=int, default=100_000)
     parser.add_argument("--samples", type=int, default=7)
+    parser.add_argument("--other-runs", type=int, default=0,
+                        help="runs of the same shapes in another experiment, filled first")
     args = parser.parse_args()
     backends = team_backends.TeamBackends(free_port)
     folder = tempfile.mkdtemp(prefix="team-search-")
@@ -93,17 +99,26 @@ def main():
         processes.append(cairn)
         wait_healthy(mlflow_url, mlflow)
         wait_healthy(cairn_url, cairn)
-        ids = {}
-        for name, url in [("mlflow", mlflow_url), ("cairn", cairn_url)]:
-            reply = requests.post(url + "/api/2.0/mlflow/experiments/create", json={"name": "search"})
-            reply.raise_for_status()
-            ids[name] = reply.json()["experiment_id"]
-        requests.post(mlflow_url + "/api/2.0/mlflow/runs/create",
-                      json={"experiment_id": ids["mlflow"], "start_time": 1700000000000}).raise_for_status()
         started = time.perf_counter()
-        team_backends.seed_mlflow_runs(mlflow_db, ids["mlflow"], 1, args.runs)
-        seed_cairn(cairn_db, ids["cairn"], args.runs)
-        print(f"{args.runs:,} runs in each store in {time.perf_counter() - started:.0f} s")
+        # --other-runs: first an experiment of that many runs with the same params and metrics,
+        # as a team server's experiments share metric names.
+        for experiment, runs, first in [("other", args.other_runs, args.runs),
+                                        ("search", args.runs, 0)]:
+            if runs == 0:
+                continue
+            ids = {}
+            for name, url in [("mlflow", mlflow_url), ("cairn", cairn_url)]:
+                reply = requests.post(url + "/api/2.0/mlflow/experiments/create",
+                                      json={"name": experiment})
+                reply.raise_for_status()
+                ids[name] = reply.json()["experiment_id"]
+            requests.post(mlflow_url + "/api/2.0/mlflow/runs/create",
+                          json={"experiment_id": ids["mlflow"],
+                                "start_time": 1700000000000}).raise_for_status()
+            team_backends.seed_mlflow_runs(mlflow_db, ids["mlflow"], first + 1, first + runs)
+            seed_cairn(cairn_db, ids["cairn"], runs, first)
+        print(f"{args.runs:,} runs (and {args.other_runs:,} in another experiment) in each store "
+              f"in {time.perf_counter() - started:.0f} s")
         results = {name: time_searches(url, ids[name], args.samples)
                    for name, url in [("mlflow", mlflow_url), ("cairn", cairn_url)]}
     finally:

@@ -76,7 +76,8 @@ impl std::fmt::Debug for PostgresStore {
 ///   for 4 ms of work;
 /// - `enable_memoize`: a run's row in `params`, `tags` or `metric_series` is unique per key, so a
 ///   cache of probes keyed by run never hits (0 of 805), yet planning it and filling it took a
-///   fifth of the search, and costing it as a cache made probe loops look cheaper than they are;
+///   quarter of the search's statement (an eighth of the request), and costing it as a cache
+///   made probe loops look cheaper than they are;
 /// - `max_parallel_workers_per_gather`: parallel plans were chosen from those misestimates and
 ///   ran 30–55 ms where the serial plan runs 4 ms. A team server's parallelism is its
 ///   concurrent requests.
