@@ -107,6 +107,19 @@ def _sql(database_url, statements):
         connection.close()
 
 
+def vacuum_analyze(database_url):
+    """`VACUUM ANALYZE` of the database, as autovacuum does soon after a bulk load: statistics
+    for the planner, and the visibility map that index-only scans read instead of the table."""
+    import psycopg2
+    connection = psycopg2.connect(database_url)
+    try:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    finally:
+        connection.close()
+
+
 def seed_mlflow_runs(database_url, experiment_id, first, last):
     """Adds runs `first`..`last`-1 to MLflow's own tables, each as `bench_search`'s REST fill
     makes it (5 params `p{j}` = `v{(i+j)%7}`, 5 metrics `m{j}` = `((i*31+j)%1000)/1000` at step 0,
@@ -133,18 +146,21 @@ def seed_mlflow_runs(database_url, experiment_id, first, last):
          {"e": int(experiment_id), "first": first, "last": last}),
         (f"""INSERT INTO params (key, value, run_uuid)
              SELECT 'p' || j, 'v' || ((g + j) %% 7), {uuid}
-             FROM generate_series(%(first)s, %(last)s - 1) g, generate_series(0, 4) j""",
+             FROM generate_series(%(first)s, %(last)s - 1) g, generate_series(0, 4) j
+             ORDER BY g, j""",
          {"first": first, "last": last}),
         (f"""INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan)
              SELECT 'm' || j, ((g * 31 + j) %% 1000) / 1000.0, 0, {uuid}, 0, false
-             FROM generate_series(%(first)s, %(last)s - 1) g, generate_series(0, 4) j""",
+             FROM generate_series(%(first)s, %(last)s - 1) g, generate_series(0, 4) j
+             ORDER BY g, j""",
          {"first": first, "last": last}),
         (f"""INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid)
              SELECT 'm' || j, ((g * 31 + j) %% 1000) / 1000.0, 0, 0, false, {uuid}
-             FROM generate_series(%(first)s, %(last)s - 1) g, generate_series(0, 4) j""",
+             FROM generate_series(%(first)s, %(last)s - 1) g, generate_series(0, 4) j
+             ORDER BY g, j""",
          {"first": first, "last": last}),
-        ("ANALYZE", None),
     ])
+    vacuum_analyze(database_url)
 
 
 def seed_mlflow_history(database_url, run_id, key, points):

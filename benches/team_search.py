@@ -49,16 +49,18 @@ def seed_cairn(database_url, experiment_id, runs, first=0):
          {"e": int(experiment_id), "n": runs, "first": first}),
         ("""INSERT INTO params (run_id, key, value)
             SELECT r.id, 'p' || j, 'v' || ((substr(r.name, 8)::int + j) %% 7)
-            FROM runs r, generate_series(0, 4) j WHERE r.experiment_id = %(e)s""",
+            FROM runs r, generate_series(0, 4) j WHERE r.experiment_id = %(e)s
+            ORDER BY r.id, j""",
          {"e": int(experiment_id)}),
         ("""INSERT INTO metric_series (run_id, experiment_id, key, latest_value, latest_step,
                  latest_timestamp_ms, point_count)
             SELECT r.id, r.experiment_id, 'm' || j,
                    ((substr(r.name, 8)::int * 31 + j) %% 1000) / 1000.0, 0, 0, 1
-            FROM runs r, generate_series(0, 4) j WHERE r.experiment_id = %(e)s""",
+            FROM runs r, generate_series(0, 4) j WHERE r.experiment_id = %(e)s
+            ORDER BY r.id, j""",
          {"e": int(experiment_id)}),
-        ("ANALYZE", None),
     ])
+    team_backends.vacuum_analyze(database_url)
 
 
 def time_searches(url, experiment_id, samples):

@@ -1,5 +1,5 @@
 -- Cairn on PostgreSQL, schema version 5: a metric's latest values indexed per experiment. A
--- search in one experiment ordered or filtered by a metric walked the metric's index across
+-- search in one experiment ordered by a metric walked the metric's index across
 -- every experiment that logs a metric of that name ("loss", "accuracy"), stepping over the other
 -- experiments' runs; it now walks the experiment's own entries. Each series row carries its
 -- run's experiment (moved with the run), and the index across experiments stays for searches

@@ -91,18 +91,16 @@ fn write_keyed(
     predicate: &Predicate,
     out: &mut Statement,
 ) {
-    // A metric's rows carry the run's experiment: a metric test that drives the search reads
-    // the experiment's `(experiment_id, key, latest_value)` entries only.
-    let (value_column, same_experiment) = if table == "metric_series" {
-        ("k.latest_value", " AND k.experiment_id = r.experiment_id")
+    let value_column = if table == "metric_series" {
+        "k.latest_value"
     } else {
-        ("k.value", "")
+        "k.value"
     };
     if *predicate == Predicate::IsNull {
         out.push("NOT ");
     }
     out.push(&format!(
-        "EXISTS (SELECT 1 FROM {table} k WHERE k.run_id = r.id{same_experiment} AND k.key = "
+        "EXISTS (SELECT 1 FROM {table} k WHERE k.run_id = r.id AND k.key = "
     ));
     out.bind(SqlValue::Text(key.to_owned()));
     match predicate {
