@@ -159,8 +159,8 @@ def seed_mlflow_runs(database_url, experiment_id, first, last):
              FROM generate_series(%(first)s, %(last)s - 1) g, generate_series(0, 4) j
              ORDER BY g, j""",
          {"first": first, "last": last}),
+        ("ANALYZE", None),
     ])
-    vacuum_analyze(database_url)
 
 
 def seed_mlflow_history(database_url, run_id, key, points):
