@@ -26,6 +26,20 @@ fn artifacts() -> tempfile::TempDir {
     tempfile::tempdir().expect("a temporary artifacts folder")
 }
 
+/// A store on a fresh database and a run in its default experiment: (the database's URL, the
+/// artifacts folder, which must outlive the store, the store, the run's id).
+fn store_with_run() -> (String, tempfile::TempDir, PostgresStore, String) {
+    let url = fresh_database();
+    let dir = artifacts();
+    let store = PostgresStore::connect(&url, dir.path()).unwrap();
+    let run_id = store
+        .create_run(&NewRun::new(ExperimentId::DEFAULT, SourceKind::MlflowApi))
+        .unwrap()
+        .info
+        .run_id;
+    (url, dir, store, run_id)
+}
+
 #[test]
 fn connecting_migrates_once_and_again_is_a_no_op() {
     let url = fresh_database();
@@ -222,14 +236,7 @@ fn writer_points(writer: usize, batch: usize, count: usize) -> Vec<MetricPoint> 
 
 #[test]
 fn concurrent_batches_to_one_run_store_every_acknowledged_point_once_in_order() {
-    let url = fresh_database();
-    let dir = artifacts();
-    let store = PostgresStore::connect(&url, dir.path()).unwrap();
-    let run_id = store
-        .create_run(&NewRun::new(ExperimentId::DEFAULT, SourceKind::MlflowApi))
-        .unwrap()
-        .info
-        .run_id;
+    let (_url, _dir, store, run_id) = store_with_run();
     // Each writer logs its own key (small batches go to the tail, every third one is big enough
     // for a chunk of its own) and the shared key (two points per batch, so the shared tail is
     // folded into chunks while others append to it).
@@ -408,14 +415,7 @@ fn one_key(key: &str, points: &[MetricPoint]) -> LogBatch {
 /// directly, chunks hold at most 4,096 points, and ending the run folds what is left.
 #[test]
 fn histories_take_the_tail_and_chunk_paths_the_sqlite_store_takes() {
-    let url = fresh_database();
-    let dir = artifacts();
-    let store = PostgresStore::connect(&url, dir.path()).unwrap();
-    let id = store
-        .create_run(&NewRun::new(ExperimentId::DEFAULT, SourceKind::MlflowApi))
-        .unwrap()
-        .info
-        .run_id;
+    let (url, _dir, store, id) = store_with_run();
     let source = points(10_000);
 
     for (index, single) in source[..255].iter().enumerate() {
@@ -488,14 +488,7 @@ fn histories_take_the_tail_and_chunk_paths_the_sqlite_store_takes() {
 /// are the page's first tuples. A batch to series that exist updates them, as it must.
 #[test]
 fn a_batch_that_starts_series_writes_each_row_once() {
-    let url = fresh_database();
-    let dir = artifacts();
-    let store = PostgresStore::connect(&url, dir.path()).unwrap();
-    let id = store
-        .create_run(&NewRun::new(ExperimentId::DEFAULT, SourceKind::MlflowApi))
-        .unwrap()
-        .info
-        .run_id;
+    let (url, _dir, store, id) = store_with_run();
     let source = points(100);
     let mut batch = one_key("tail", &source[..3]);
     batch.metrics.extend(one_key("chunk", &source).metrics);
@@ -723,14 +716,7 @@ fn migration_5_gives_existing_metrics_their_runs_experiment() {
 /// several statements, in order.
 #[test]
 fn a_million_point_append_spans_several_chunk_statements() {
-    let url = fresh_database();
-    let dir = artifacts();
-    let store = PostgresStore::connect(&url, dir.path()).unwrap();
-    let id = store
-        .create_run(&NewRun::new(ExperimentId::DEFAULT, SourceKind::MlflowApi))
-        .unwrap()
-        .info
-        .run_id;
+    let (url, _dir, store, id) = store_with_run();
     let source = points(256 * 4096 + 5_000);
     store.append_metric(&id, "long", &source).unwrap();
     let (_, _, chunks) = layout(&url, &id, "long");

@@ -207,9 +207,10 @@ fn create_series(
         tx,
         "INSERT INTO metric_series (run_id, experiment_id, key, latest_value, latest_is_nan,
                                     latest_step, latest_timestamp_ms, point_count, tail_count)
-         SELECT $1, (SELECT experiment_id FROM runs WHERE id = $1), * FROM UNNEST($2::TEXT[], $3::DOUBLE PRECISION[], $4::BOOLEAN[],
-                                  $5::BIGINT[], $6::BIGINT[], $7::BIGINT[], $8::INTEGER[])
-                AS u (key, value, is_nan, step, timestamp_ms, point_count, tail_count)
+         SELECT $1, (SELECT experiment_id FROM runs WHERE id = $1), *
+         FROM UNNEST($2::TEXT[], $3::DOUBLE PRECISION[], $4::BOOLEAN[], $5::BIGINT[],
+                     $6::BIGINT[], $7::BIGINT[], $8::INTEGER[])
+              AS u (key, value, is_nan, step, timestamp_ms, point_count, tail_count)
          ORDER BY u.key
          ON CONFLICT (run_id, key) DO NOTHING
          RETURNING id, key",
