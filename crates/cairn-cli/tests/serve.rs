@@ -15,6 +15,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
+use cairn_test_support::postgres::fresh_database;
 use common::Sandbox;
 use common::served::Served;
 
@@ -308,20 +309,34 @@ fn a_server_limited_to_1024_descriptors_answers_health_while_1100_idle_and_slow_
 }
 
 #[test]
-fn sigterm_stops_the_server_after_its_requests() {
+fn sigterm_stops_the_server_after_its_requests_on_either_store() {
     let sandbox = Sandbox::with_store("cairn.db");
-    let mut server = Served::start(sandbox.serve_command(&[]));
-    // An idle keep-alive connection must not hold the shutdown up.
-    let idle = TcpStream::connect(server.address).unwrap();
-    assert_eq!(get(&server, "/health", &[]).0, 200);
-    let pid = server.child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    assert!(server.child.wait().unwrap().success());
-    drop(idle);
+    let database = fresh_database();
+    let artifacts = sandbox.path("team-artifacts");
+    let mut on_database = sandbox.command();
+    on_database
+        .args(["--database", &database, "serve", "--port", "0", "--artifacts"])
+        .arg(&artifacts);
+    for (store, command) in [
+        ("store file", sandbox.serve_command(&[])),
+        ("database", on_database),
+    ] {
+        let mut server = Served::start(command);
+        // An idle keep-alive connection must not hold the shutdown up, nor the store's idle
+        // connections (the health check leaves one open on a database) make it fail.
+        let idle = TcpStream::connect(server.address).unwrap();
+        assert_eq!(get(&server, "/health", &[]).0, 200, "{store}");
+        assert_eq!(get(&server, EXPERIMENT, &[]).0, 200, "{store}");
+        let pid = server.child.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args(["-TERM", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let status = server.child.wait().unwrap();
+        assert!(status.success(), "on a {store}, SIGTERM ended it with {status}");
+        drop(idle);
+    }
 }

@@ -113,6 +113,40 @@ impl Pool {
     }
 }
 
+impl Drop for Pool {
+    /// Closes the idle connections on a thread of their own: a blocking client closes itself by
+    /// running a small runtime of its own, which cannot start on a thread that drives an async
+    /// one — where the server drops its store when it stops.
+    fn drop(&mut self) {
+        let idle = std::mem::take(self.idle.get_mut().unwrap_or_else(PoisonError::into_inner));
+        if idle.is_empty() {
+            return;
+        }
+        let handed = std::sync::Arc::new(Mutex::new(Some(idle)));
+        let to_close = std::sync::Arc::clone(&handed);
+        let closing = std::thread::Builder::new()
+            .name("cairn-pg-close".to_owned())
+            .spawn(move || {
+                drop(
+                    to_close
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .take(),
+                )
+            });
+        match closing {
+            Ok(closing) => {
+                let _ = closing.join();
+            }
+            // No thread to close them on: their sockets close with the process, and the server
+            // ends each session then.
+            Err(_) => {
+                std::mem::forget(handed.lock().unwrap_or_else(PoisonError::into_inner).take())
+            }
+        }
+    }
+}
+
 /// A checked-out connection with the statements prepared on it, returned to the pool when
 /// dropped.
 pub(crate) struct Pooled<'pool> {
