@@ -315,7 +315,14 @@ fn sigterm_stops_the_server_after_its_requests_on_either_store() {
     let artifacts = sandbox.path("team-artifacts");
     let mut on_database = sandbox.command();
     on_database
-        .args(["--database", &database, "serve", "--port", "0", "--artifacts"])
+        .args([
+            "--database",
+            &database,
+            "serve",
+            "--port",
+            "0",
+            "--artifacts",
+        ])
         .arg(&artifacts);
     for (store, command) in [
         ("store file", sandbox.serve_command(&[])),
@@ -336,7 +343,10 @@ fn sigterm_stops_the_server_after_its_requests_on_either_store() {
                 .success()
         );
         let status = server.child.wait().unwrap();
-        assert!(status.success(), "on a {store}, SIGTERM ended it with {status}");
+        assert!(
+            status.success(),
+            "on a {store}, SIGTERM ended it with {status}"
+        );
         drop(idle);
     }
 }

@@ -325,6 +325,10 @@ fn a_stopped_store_is_503_naming_it_while_runs_and_metrics_work_and_it_comes_bac
     assert_eq!(health.status, 503, "{}", health.body);
     assert_eq!(health.json()["store_ok"], true, "{}", health.body);
     assert_eq!(health.json()["artifacts_ok"], false, "{}", health.body);
+    // Named once, with what failed.
+    let message = health.json()["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("cannot be reached"), "{message}");
+    assert_eq!(message.matches("S3 bucket").count(), 1, "{message}");
     assert!(
         !health.body.contains(&bucket.secret_access_key),
         "{}",

@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use cairn_artifact_store::ArtifactError;
 use cairn_core::model::ExperimentId;
 use serde_json::json;
 
@@ -29,44 +30,63 @@ pub(crate) fn routes() -> Router<Shared> {
 /// what failed, naming each (never a credential).
 async fn health(State(state): State<Shared>) -> Response {
     let location = state.store.location();
+    let artifacts = state.artifacts.describe();
     let store_check = state.call(|store| store.get_experiment(ExperimentId::DEFAULT).map(drop));
-    let (store_failure, artifacts_failure) = tokio::join!(
-        failure_within(store_check, |error| error.message),
-        failure_within(state.artifacts.check(), |error| error.to_string()),
-    );
+    let (store_outcome, artifacts_outcome) =
+        tokio::join!(within(store_check), within(state.artifacts.check()));
+    let store_failure = store_outcome.map(|failure| {
+        let why = match failure {
+            Failure::Error(error) => error.message,
+            Failure::TimedOut => no_answer(),
+        };
+        format!("the store {location} is not answering: {why}")
+    });
+    let artifacts_failure = artifacts_outcome.map(|failure| match failure {
+        // These name the store themselves.
+        Failure::Error(
+            error @ (ArtifactError::Unavailable { .. } | ArtifactError::Denied { .. }),
+        ) => error.to_string(),
+        Failure::Error(error) => format!("the artifact store {artifacts} is not usable: {error}"),
+        Failure::TimedOut => format!(
+            "the artifact store {artifacts} is not usable: {}",
+            no_answer()
+        ),
+    });
     if store_failure.is_none() && artifacts_failure.is_none() {
         return (StatusCode::OK, "OK").into_response();
     }
-    let mut problems = Vec::new();
-    if let Some(failure) = &store_failure {
-        problems.push(format!("the store {location} is not answering: {failure}"));
-    }
-    if let Some(failure) = &artifacts_failure {
-        problems.push(format!(
-            "the artifact store {} is not usable: {failure}",
-            state.artifacts.describe()
-        ));
-    }
+    let problems: Vec<&str> = [&store_failure, &artifacts_failure]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
     let body = json!({
         "status": "unavailable",
         "store": location,
         "store_ok": store_failure.is_none(),
-        "artifacts": state.artifacts.describe(),
+        "artifacts": artifacts,
         "artifacts_ok": artifacts_failure.is_none(),
         "message": problems.join("; "),
     });
     (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response()
 }
 
-/// What went wrong with `check`, if anything, waiting at most [`HEALTH_TIMEOUT`].
-async fn failure_within<E>(
-    check: impl std::future::Future<Output = Result<(), E>>,
-    describe: impl FnOnce(E) -> String,
-) -> Option<String> {
+/// Why a check failed.
+enum Failure<E> {
+    Error(E),
+    TimedOut,
+}
+
+fn no_answer() -> String {
+    format!("no answer within {} s", HEALTH_TIMEOUT.as_secs())
+}
+
+/// How `check` failed, if it did, waiting at most [`HEALTH_TIMEOUT`].
+async fn within<E>(check: impl std::future::Future<Output = Result<(), E>>) -> Option<Failure<E>> {
     match tokio::time::timeout(HEALTH_TIMEOUT, check).await {
         Ok(Ok(())) => None,
-        Ok(Err(error)) => Some(describe(error)),
-        Err(_) => Some(format!("no answer within {} s", HEALTH_TIMEOUT.as_secs())),
+        Ok(Err(error)) => Some(Failure::Error(error)),
+        Err(_) => Some(Failure::TimedOut),
     }
 }
 
