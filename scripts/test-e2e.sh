@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end tests of the web UI: real headless Chromium (Debian's /usr/bin/chromium, driven by
 # playwright-core) against a real `cairn serve` on a store seeded from tests/fixtures/real and
-# `cairn demo`. Screenshots are kept in $CAIRN_E2E_ARTIFACTS (default tests/artifacts/e2e).
+# `cairn demo`, and (team.e2e.ts) a team server on PostgreSQL and SeaweedFS S3 that the test
+# starts with scripts/test-postgres.sh and scripts/test-s3.sh. Screenshots are kept in
+# $CAIRN_E2E_ARTIFACTS (default tests/artifacts/e2e).
 #
 #     scripts/test-e2e.sh [--no-build] [vitest filter...]
 set -euo pipefail

@@ -18,11 +18,25 @@ export function startServer(
   configDir: string,
   extraArgs: readonly string[] = [],
 ): Promise<{ url: string; child: ChildProcess }> {
+  return startServerOn(cairn, ['--store', store], configDir, extraArgs);
+}
+
+/**
+ * Starts `cairn serve STORE_ARGS` (`--store FILE`, or `--database URL --artifacts s3://...` for
+ * a team server) as [`startServer`] does, with `env` added to this process's environment.
+ */
+export function startServerOn(
+  cairn: string,
+  storeArgs: readonly string[],
+  configDir: string,
+  extraArgs: readonly string[] = [],
+  env: Record<string, string> = {},
+): Promise<{ url: string; child: ChildProcess }> {
   const uiDir = path.join(repoRoot, 'ui', 'dist');
-  const child = spawn(cairn, ['serve', '--store', store, '--port', '0', '--ui-dir', uiDir, ...extraArgs], {
+  const child = spawn(cairn, ['serve', ...storeArgs, '--port', '0', '--ui-dir', uiDir, ...extraArgs], {
     stdio: ['ignore', 'inherit', 'pipe'],
     // Settings → Store reads the remembered store: from a config folder of the test's own.
-    env: { ...process.env, CAIRN_CONFIG_DIR: configDir },
+    env: { ...process.env, ...env, CAIRN_CONFIG_DIR: configDir },
   });
   return new Promise((resolve, reject) => {
     let seen = '';
