@@ -13,8 +13,10 @@ use super::tls::Tls;
 use super::statements::StatementCache;
 use crate::error::{StoreError, StoreResult};
 
-/// Idle connections kept open.
-const MAX_IDLE: usize = 8;
+/// Idle connections kept open: as many as the busiest moments use, so that a steady load of
+/// many clients (16 writers, say) reuses its connections instead of opening a new PostgreSQL
+/// session for every other request (a new backend, and every statement prepared again).
+const MAX_IDLE: usize = 32;
 
 /// The pool.
 pub(crate) struct Pool {
@@ -210,5 +212,39 @@ impl Drop for Pooled<'_> {
                 idle.push((client, std::mem::take(&mut self.statements)));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        reason = "a test fails loudly on anything unexpected"
+    )]
+
+    use super::{Pool, Tls};
+
+    fn backend_pid(connection: &mut super::Pooled<'_>) -> i32 {
+        connection
+            .query_one("SELECT pg_backend_pid()", &[])
+            .unwrap()
+            .get(0)
+    }
+
+    #[test]
+    fn sixteen_connections_used_at_once_are_kept_and_used_again() {
+        let url = cairn_test_support::postgres::fresh_database();
+        let pool = Pool::new(url.parse().unwrap(), Tls::Off, url.clone());
+        let mut first: Vec<_> = (0..16).map(|_| pool.get().unwrap()).collect();
+        let mut sessions: Vec<i32> = first.iter_mut().map(backend_pid).collect();
+        assert_eq!(pool.usage(), (0, 16));
+        drop(first);
+        assert_eq!(pool.usage(), (16, 0), "every connection is kept for the next burst");
+        let mut again: Vec<_> = (0..16).map(|_| pool.get().unwrap()).collect();
+        let mut reused: Vec<i32> = again.iter_mut().map(backend_pid).collect();
+        sessions.sort_unstable();
+        reused.sort_unstable();
+        assert_eq!(reused, sessions, "the same sessions serve the second burst");
     }
 }
