@@ -240,7 +240,11 @@ mod tests {
         let mut sessions: Vec<i32> = first.iter_mut().map(backend_pid).collect();
         assert_eq!(pool.usage(), (0, 16));
         drop(first);
-        assert_eq!(pool.usage(), (16, 0), "every connection is kept for the next burst");
+        assert_eq!(
+            pool.usage(),
+            (16, 0),
+            "every connection is kept for the next burst"
+        );
         let mut again: Vec<_> = (0..16).map(|_| pool.get().unwrap()).collect();
         let mut reused: Vec<i32> = again.iter_mut().map(backend_pid).collect();
         sessions.sort_unstable();
