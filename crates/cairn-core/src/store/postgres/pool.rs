@@ -1,10 +1,11 @@
-//! A small pool of PostgreSQL connections: idle ones are reused, a broken one is dropped on
+//! A bounded pool of PostgreSQL connections: idle ones are reused, a broken one is dropped on
 //! return and replaced on the next checkout, so a restarted server is reconnected to without a
-//! restart of Cairn.
+//! restart of Cairn; when all are busy, a caller waits for one to come back instead of opening
+//! more sessions than the database takes.
 
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
 use postgres::{Client, NoTls};
 
@@ -13,18 +14,31 @@ use super::tls::Tls;
 use super::statements::StatementCache;
 use crate::error::{StoreError, StoreResult};
 
-/// Idle connections kept open: as many as the busiest moments use, so that a steady load of
-/// many clients (16 writers, say) reuses its connections instead of opening a new PostgreSQL
-/// session for every other request (a new backend, and every statement prepared again).
-const MAX_IDLE: usize = 32;
+/// Connections open at most, busy and idle together. All of them stay open between requests, so
+/// that a steady load of many clients (16 writers, say) reuses its sessions instead of opening a
+/// new PostgreSQL backend, and preparing every statement again, for every other request; past
+/// this many, callers take turns.
+const MAX_OPEN: usize = 32;
+
+/// How long a caller waits for a busy connection before giving up with 503.
+const WAIT: Duration = Duration::from_secs(30);
 
 /// The pool.
 pub(crate) struct Pool {
     config: postgres::Config,
     tls: Tls,
     location: String,
-    idle: Mutex<Vec<(Client, StatementCache)>>,
-    in_use: AtomicUsize,
+    state: Mutex<PoolState>,
+    /// Signalled when a connection comes back or a slot frees.
+    returned: Condvar,
+    max_open: usize,
+    wait: Duration,
+}
+
+/// The connections: those waiting to be used, and how many are out.
+struct PoolState {
+    idle: Vec<(Client, StatementCache)>,
+    in_use: usize,
 }
 
 /// Opens one connection to the configured server. A server that refuses who or what was asked
@@ -69,49 +83,78 @@ impl Pool {
             config,
             tls,
             location,
-            idle: Mutex::new(Vec::new()),
-            in_use: AtomicUsize::new(0),
+            state: Mutex::new(PoolState {
+                idle: Vec::new(),
+                in_use: 0,
+            }),
+            returned: Condvar::new(),
+            max_open: MAX_OPEN,
+            wait: WAIT,
         }
     }
 
-    /// An open connection: an idle one that is still open, or a new one.
+    fn lock(&self) -> MutexGuard<'_, PoolState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// An open connection: an idle one that is still open, else a new one while fewer than
+    /// [`MAX_OPEN`] are open, else the first one returned within [`WAIT`].
     pub(crate) fn get(&self) -> StoreResult<Pooled<'_>> {
-        let reused = loop {
-            let candidate = self
-                .idle
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .pop();
-            match candidate {
-                Some((client, _)) if client.is_closed() => {}
-                other => break other,
+        let deadline = Instant::now() + self.wait;
+        let mut state = self.lock();
+        loop {
+            while let Some((client, statements)) = state.idle.pop() {
+                if client.is_closed() {
+                    continue;
+                }
+                state.in_use += 1;
+                return Ok(self.pooled(client, statements));
             }
-        };
-        let (client, statements) = match reused {
-            Some(reused) => reused,
-            None => (
-                connect(&self.config, &self.tls, &self.location)?,
-                StatementCache::default(),
-            ),
-        };
-        self.in_use.fetch_add(1, Ordering::Relaxed);
-        Ok(Pooled {
+            if state.in_use < self.max_open {
+                // The slot is taken before connecting, outside the lock.
+                state.in_use += 1;
+                drop(state);
+                return match connect(&self.config, &self.tls, &self.location) {
+                    Ok(client) => Ok(self.pooled(client, StatementCache::default())),
+                    Err(error) => {
+                        self.lock().in_use -= 1;
+                        self.returned.notify_one();
+                        Err(error)
+                    }
+                };
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(StoreError::Unavailable {
+                    message: format!(
+                        "all {} connections to PostgreSQL at {} stayed busy for {} s",
+                        self.max_open,
+                        self.location,
+                        self.wait.as_secs()
+                    ),
+                });
+            }
+            state = self
+                .returned
+                .wait_timeout(state, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+
+    fn pooled(&self, client: Client, statements: StatementCache) -> Pooled<'_> {
+        Pooled {
             pool: self,
             client: Some(client),
             statements,
             broken: false,
-        })
+        }
     }
 
     /// (idle, in use) connections.
     pub(crate) fn usage(&self) -> (usize, usize) {
-        let idle = self
-            .idle
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len();
-        let in_use = self.in_use.load(Ordering::Relaxed);
-        (idle, in_use)
+        let state = self.lock();
+        (state.idle.len(), state.in_use)
     }
 }
 
@@ -120,7 +163,13 @@ impl Drop for Pool {
     /// running a small runtime of its own, which cannot start on a thread that drives an async
     /// one — where the server drops its store when it stops.
     fn drop(&mut self) {
-        let idle = std::mem::take(self.idle.get_mut().unwrap_or_else(PoisonError::into_inner));
+        let idle = std::mem::take(
+            &mut self
+                .state
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner)
+                .idle,
+        );
         if idle.is_empty() {
             return;
         }
@@ -198,20 +247,21 @@ impl DerefMut for Pooled<'_> {
 
 impl Drop for Pooled<'_> {
     fn drop(&mut self) {
-        self.pool.in_use.fetch_sub(1, Ordering::Relaxed);
-        if let Some(client) = self.client.take() {
-            if self.broken || client.is_closed() {
-                return;
-            }
-            let mut idle = self
-                .pool
+        let broken = self.broken;
+        // One not to be reused closes here, before the lock: a broken one may take a while.
+        let reusable = self
+            .client
+            .take()
+            .filter(|client| !broken && !client.is_closed());
+        let mut state = self.pool.lock();
+        state.in_use -= 1;
+        if let Some(client) = reusable {
+            state
                 .idle
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            if idle.len() < MAX_IDLE {
-                idle.push((client, std::mem::take(&mut self.statements)));
-            }
+                .push((client, std::mem::take(&mut self.statements)));
         }
+        drop(state);
+        self.pool.returned.notify_one();
     }
 }
 
@@ -230,6 +280,33 @@ mod tests {
             .query_one("SELECT pg_backend_pid()", &[])
             .unwrap()
             .get(0)
+    }
+
+    #[test]
+    fn a_caller_past_the_limit_waits_for_a_connection_and_gives_up_with_503() {
+        let url = cairn_test_support::postgres::fresh_database();
+        let mut pool = Pool::new(url.parse().unwrap(), Tls::Off, url.clone());
+        pool.max_open = 2;
+        pool.wait = std::time::Duration::from_millis(300);
+        let first = pool.get().unwrap();
+        let mut second = pool.get().unwrap();
+        let held = backend_pid(&mut second);
+        // Nothing comes back: the third caller gives up, naming the database.
+        let error = pool.get().err().unwrap();
+        assert!(
+            matches!(&error, crate::error::StoreError::Unavailable { message }
+                if message.contains("all 2 connections") && message.contains(&url)),
+            "{error:?}"
+        );
+        // One comes back while a caller waits: the caller gets that session.
+        std::thread::scope(|scope| {
+            let waiter = scope.spawn(|| backend_pid(&mut pool.get().unwrap()));
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            drop(second);
+            assert_eq!(waiter.join().unwrap(), held);
+        });
+        drop(first);
+        assert_eq!(pool.usage(), (2, 0));
     }
 
     #[test]
