@@ -1,6 +1,7 @@
 //! `cairn serve` as an operator starts it: credentials checked at start and taken from the
 //! environment or a file, an artifact store that cannot be used refused at start, unfinished uploads swept at start, and a server under `ulimit -n 1024`
-//! that still answers `/health` while 1,100 idle and slow connections are open.
+//! that still answers `/health` while 1,100 idle and slow connections are open; on a database,
+//! `/metrics` shows the pool.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -349,4 +350,36 @@ fn sigterm_stops_the_server_after_its_requests_on_either_store() {
         );
         drop(idle);
     }
+}
+
+#[test]
+fn metrics_of_a_server_on_a_database_show_its_connections() {
+    let sandbox = Sandbox::with_store("cairn.db");
+    let database = fresh_database();
+    let mut command = sandbox.command();
+    command
+        .args([
+            "--database",
+            &database,
+            "serve",
+            "--port",
+            "0",
+            "--artifacts",
+        ])
+        .arg(sandbox.path("team-artifacts"));
+    let server = Served::start(command);
+    assert_eq!(get(&server, EXPERIMENT, &[]).0, 200);
+    let (status, page) = get(&server, "/metrics", &[]);
+    assert_eq!(status, 200, "{page}");
+    let sample = |series: &str| -> f64 {
+        page.lines()
+            .find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("/metrics has no {series}:\n{page}"))
+    };
+    // The request before kept its connection; none is busy between requests.
+    assert!(sample("cairn_store_connections{state=\"idle\"}") >= 1.0);
+    assert_eq!(sample("cairn_store_connections{state=\"busy\"}"), 0.0);
+    assert_eq!(sample("cairn_store_connections_limit"), 32.0);
+    assert_eq!(sample("cairn_store_connection_waiters"), 0.0);
+    assert_eq!(sample("cairn_store_connection_timeouts_total"), 0.0);
 }

@@ -23,7 +23,7 @@ pub use monitoring::MonitoringStore;
 pub use provenance::ProvenanceStore;
 pub use registry::RegistryStore;
 pub use run_search::RunSearchStore;
-pub use site::{ChangeWatcher, StoreChange, StoreSite};
+pub use site::{ChangeWatcher, ConnectionUse, StoreChange, StoreSite};
 pub use tracking::TrackingStore;
 
 pub use postgres::{PostgresStore, latest_postgres_schema_version, redacted_url};

@@ -34,9 +34,23 @@ pub trait StoreSite: Send + Sync + std::fmt::Debug {
     /// A watch over this store's commits, starting from what is committed now.
     fn watch_changes(&self) -> StoreResult<Box<dyn ChangeWatcher>>;
 
-    /// The store's pooled connections to a database server as (idle, busy), for a store that
-    /// has them.
-    fn connections(&self) -> Option<(usize, usize)> {
+    /// The store's pooled connections to a database server, for a store that has them.
+    fn connections(&self) -> Option<ConnectionUse> {
         None
     }
+}
+
+/// A store's pool of connections to its database server, at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionUse {
+    /// Open and waiting for work.
+    pub idle: usize,
+    /// Serving a request.
+    pub busy: usize,
+    /// The most the pool opens at once; requests past it wait for one to come back.
+    pub limit: usize,
+    /// Requests waiting now for a connection to come back.
+    pub waiting: usize,
+    /// Requests that waited in vain and were answered 503, since the store was opened.
+    pub gave_up: u64,
 }

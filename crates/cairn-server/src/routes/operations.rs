@@ -91,10 +91,8 @@ async fn within<E>(check: impl std::future::Future<Output = Result<(), E>>) -> O
 }
 
 async fn metrics(State(state): State<Shared>) -> Response {
-    let (idle, busy) = state.store.connections().unzip();
     let gauges = StoreGauges {
-        idle_connections: idle,
-        busy_connections: busy,
+        connections: state.store.connections(),
     };
     let mut body = render(
         &state.telemetry,

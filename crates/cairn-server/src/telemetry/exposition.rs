@@ -2,16 +2,16 @@
 
 use std::fmt::Write as _;
 
+use cairn_core::store::ConnectionUse;
+
 use super::LATENCY_BUCKETS;
 use super::recorder::Telemetry;
 
 /// Store gauges read at scrape time.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StoreGauges {
-    /// Open connections to the store waiting for work, when the store pools them.
-    pub idle_connections: Option<usize>,
-    /// Connections in use by a request right now.
-    pub busy_connections: Option<usize>,
+    /// The store's pooled connections to its database server, when it has them.
+    pub connections: Option<ConnectionUse>,
 }
 
 /// The whole `/metrics` page.
@@ -87,15 +87,8 @@ pub fn render(telemetry: &Telemetry, store: StoreGauges, uptime_seconds: f64) ->
         telemetry.points_total()
     );
 
-    if let (Some(idle), Some(busy)) = (store.idle_connections, store.busy_connections) {
-        header(
-            &mut out,
-            "cairn_store_connections",
-            "gauge",
-            "The store's pooled database connections, by state.",
-        );
-        let _ = writeln!(out, "cairn_store_connections{{state=\"idle\"}} {idle}");
-        let _ = writeln!(out, "cairn_store_connections{{state=\"busy\"}} {busy}");
+    if let Some(connections) = store.connections {
+        write_connections(&mut out, connections);
     }
 
     header(
@@ -106,6 +99,53 @@ pub fn render(telemetry: &Telemetry, store: StoreGauges, uptime_seconds: f64) ->
     );
     let _ = writeln!(out, "cairn_uptime_seconds {uptime_seconds}");
     out
+}
+
+/// The pool's gauges and its counter of requests that waited in vain.
+fn write_connections(out: &mut String, connections: ConnectionUse) {
+    header(
+        out,
+        "cairn_store_connections",
+        "gauge",
+        "The store's pooled database connections, by state.",
+    );
+    let _ = writeln!(
+        out,
+        "cairn_store_connections{{state=\"idle\"}} {}",
+        connections.idle
+    );
+    let _ = writeln!(
+        out,
+        "cairn_store_connections{{state=\"busy\"}} {}",
+        connections.busy
+    );
+    let gauges = [
+        (
+            "cairn_store_connections_limit",
+            "The most database connections the server opens; requests past it wait for one.",
+            connections.limit,
+        ),
+        (
+            "cairn_store_connection_waiters",
+            "Requests waiting now for a database connection to come back.",
+            connections.waiting,
+        ),
+    ];
+    for (name, help, value) in gauges {
+        header(out, name, "gauge", help);
+        let _ = writeln!(out, "{name} {value}");
+    }
+    header(
+        out,
+        "cairn_store_connection_timeouts_total",
+        "counter",
+        "Requests answered 503 after waiting 30 s for a database connection.",
+    );
+    let _ = writeln!(
+        out,
+        "cairn_store_connection_timeouts_total {}",
+        connections.gave_up
+    );
 }
 
 fn header(out: &mut String, name: &str, kind: &str, help: &str) {

@@ -143,9 +143,9 @@ impl PostgresStore {
         self.read(|tx| search::explain(tx, search))
     }
 
-    /// How many connections the pool holds now: (idle, in use).
-    pub fn pool_use(&self) -> (usize, usize) {
-        self.pool.usage()
+    /// The pool's connections now, and the requests waiting for one.
+    pub fn pool_use(&self) -> crate::store::ConnectionUse {
+        self.pool.connection_use()
     }
 
     /// Runs `work` on a pooled connection, outside any transaction.

@@ -13,6 +13,7 @@ use super::tls::Tls;
 
 use super::statements::StatementCache;
 use crate::error::{StoreError, StoreResult};
+use crate::store::ConnectionUse;
 
 /// Connections open at most, busy and idle together. All of them stay open between requests, so
 /// that a steady load of many clients (16 writers, say) reuses its sessions instead of opening a
@@ -35,10 +36,14 @@ pub(crate) struct Pool {
     wait: Duration,
 }
 
-/// The connections: those waiting to be used, and how many are out.
+/// The connections: those waiting to be used, how many are out, and the callers waiting for one.
 struct PoolState {
     idle: Vec<(Client, StatementCache)>,
     in_use: usize,
+    /// Callers waiting now for a connection to come back.
+    waiting: usize,
+    /// Callers that waited [`WAIT`] in vain, since the pool was made.
+    gave_up: u64,
 }
 
 /// Opens one connection to the configured server. A server that refuses who or what was asked
@@ -86,6 +91,8 @@ impl Pool {
             state: Mutex::new(PoolState {
                 idle: Vec::new(),
                 in_use: 0,
+                waiting: 0,
+                gave_up: 0,
             }),
             returned: Condvar::new(),
             max_open: MAX_OPEN,
@@ -125,6 +132,7 @@ impl Pool {
             }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
+                state.gave_up += 1;
                 return Err(StoreError::Unavailable {
                     message: format!(
                         "all {} connections to PostgreSQL at {} stayed busy for {} s",
@@ -134,11 +142,13 @@ impl Pool {
                     ),
                 });
             }
+            state.waiting += 1;
             state = self
                 .returned
                 .wait_timeout(state, left)
                 .unwrap_or_else(PoisonError::into_inner)
                 .0;
+            state.waiting -= 1;
         }
     }
 
@@ -155,6 +165,18 @@ impl Pool {
     pub(crate) fn usage(&self) -> (usize, usize) {
         let state = self.lock();
         (state.idle.len(), state.in_use)
+    }
+
+    /// The connections now, the limit, and the callers waiting for one.
+    pub(crate) fn connection_use(&self) -> ConnectionUse {
+        let state = self.lock();
+        ConnectionUse {
+            idle: state.idle.len(),
+            busy: state.in_use,
+            limit: self.max_open,
+            waiting: state.waiting,
+            gave_up: state.gave_up,
+        }
     }
 }
 
@@ -273,7 +295,7 @@ mod tests {
         reason = "a test fails loudly on anything unexpected"
     )]
 
-    use super::{Pool, Tls};
+    use super::{ConnectionUse, Pool, Tls};
 
     fn backend_pid(connection: &mut super::Pooled<'_>) -> i32 {
         connection
@@ -298,15 +320,32 @@ mod tests {
                 if message.contains("all 2 connections") && message.contains(&url)),
             "{error:?}"
         );
+        assert_eq!(pool.connection_use().gave_up, 1);
         // One comes back while a caller waits: the caller gets that session.
         std::thread::scope(|scope| {
             let waiter = scope.spawn(|| backend_pid(&mut pool.get().unwrap()));
-            std::thread::sleep(std::time::Duration::from_millis(50));
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+            while pool.connection_use().waiting == 0 {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "the caller never waited"
+                );
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
             drop(second);
             assert_eq!(waiter.join().unwrap(), held);
         });
         drop(first);
-        assert_eq!(pool.usage(), (2, 0));
+        assert_eq!(
+            pool.connection_use(),
+            ConnectionUse {
+                idle: 2,
+                busy: 0,
+                limit: 2,
+                waiting: 0,
+                gave_up: 1
+            }
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::error::StoreResult;
 use crate::store::postgres::PostgresStore;
 use crate::store::postgres::changes::PostgresChangeWatch;
-use crate::store::{ChangeWatcher, StoreSite};
+use crate::store::{ChangeWatcher, ConnectionUse, StoreSite};
 
 impl StoreSite for PostgresStore {
     fn location(&self) -> String {
@@ -21,7 +21,7 @@ impl StoreSite for PostgresStore {
         Ok(Box::new(PostgresChangeWatch::start(self)?))
     }
 
-    fn connections(&self) -> Option<(usize, usize)> {
+    fn connections(&self) -> Option<ConnectionUse> {
         Some(self.pool_use())
     }
 }
