@@ -161,12 +161,6 @@ impl Pool {
         }
     }
 
-    /// (idle, in use) connections.
-    pub(crate) fn usage(&self) -> (usize, usize) {
-        let state = self.lock();
-        (state.idle.len(), state.in_use)
-    }
-
     /// The connections now, the limit, and the callers waiting for one.
     pub(crate) fn connection_use(&self) -> ConnectionUse {
         let state = self.lock();
@@ -354,10 +348,14 @@ mod tests {
         let pool = Pool::new(url.parse().unwrap(), Tls::Off, url.clone());
         let mut first: Vec<_> = (0..16).map(|_| pool.get().unwrap()).collect();
         let mut sessions: Vec<i32> = first.iter_mut().map(backend_pid).collect();
-        assert_eq!(pool.usage(), (0, 16));
+        let counts = |pool: &Pool| {
+            let now = pool.connection_use();
+            (now.idle, now.busy)
+        };
+        assert_eq!(counts(&pool), (0, 16));
         drop(first);
         assert_eq!(
-            pool.usage(),
+            counts(&pool),
             (16, 0),
             "every connection is kept for the next burst"
         );
