@@ -875,3 +875,39 @@ fn store_v1_fixture_reads_back_after_upgrade() {
         3
     );
 }
+
+#[test]
+fn histories_written_before_their_order_was_recorded_do_not_claim_one() {
+    let dir = temp_dir();
+    let copy = dir.path().join("store-v1.db");
+    std::fs::copy(fixture_path(), &copy).unwrap();
+    let store = SqliteStore::open(&copy).unwrap();
+    let order = |key: &str| {
+        store
+            .metric_history_range(BASELINE, key, 0, 10)
+            .unwrap()
+            .in_mlflow_order
+    };
+    assert_eq!(order("loss"), None, "written at schema version 1");
+    // Points appended later cannot vouch for those before them.
+    let later = MetricPoint {
+        step: 1000,
+        timestamp_ms: T0 + 10_000_000,
+        value: 0.5,
+    };
+    store.append_metric(BASELINE, "loss", &[later]).unwrap();
+    assert_eq!(order("loss"), None, "appended to after the upgrade");
+    let mut expected = baseline_loss();
+    expected.push(later);
+    let history = store.metric_history(BASELINE, "loss").unwrap();
+    assert_eq!(history.len(), expected.len());
+    assert!(
+        history
+            .iter()
+            .zip(&expected)
+            .all(|(read, written)| read.same_bits(written))
+    );
+    // A history started after the upgrade records its order.
+    store.append_metric(BASELINE, "fresh", &[later]).unwrap();
+    assert_eq!(order("fresh"), Some(true));
+}

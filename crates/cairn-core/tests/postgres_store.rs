@@ -671,13 +671,15 @@ fn migration_5_gives_existing_metrics_their_runs_experiment() {
     let store = PostgresStore::connect(&url, dir.path()).unwrap();
     let [(_, a_runs), (b, b_runs)] = two_experiments(&store, 3);
     drop(store);
-    // The database as version 4 left it.
+    // The database as version 4 left it (without what versions 5 and 6 added).
     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     client
         .batch_execute(
             "DROP INDEX metric_series_by_experiment_key_value;
-             ALTER TABLE metric_series DROP COLUMN experiment_id;
-             DELETE FROM cairn_schema WHERE version = 5;",
+             ALTER TABLE metric_series DROP COLUMN experiment_id, DROP COLUMN in_mlflow_order,
+                 DROP COLUMN last_step, DROP COLUMN last_timestamp_ms,
+                 DROP COLUMN last_value_bits;
+             DELETE FROM cairn_schema WHERE version >= 5;",
         )
         .unwrap();
 
@@ -759,4 +761,45 @@ fn a_database_that_is_not_cairns_is_refused_and_left_alone() {
         untouched, 2,
         "nothing was created beside the foreign tables"
     );
+}
+
+#[test]
+fn a_history_written_before_its_order_was_recorded_does_not_claim_one() {
+    let (url, _dir, store, run_id) = store_with_run();
+    let point = |step: i64| MetricPoint {
+        step,
+        timestamp_ms: 1_000 + step,
+        value: 0.25,
+    };
+    store
+        .append_metric(&run_id, "loss", &(0..100).map(point).collect::<Vec<_>>())
+        .unwrap();
+    let order = || {
+        store
+            .metric_history_range(&run_id, "loss", 0, 1)
+            .unwrap()
+            .in_mlflow_order
+    };
+    assert_eq!(order(), Some(true));
+    // As schema version 5 left every series.
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    client
+        .execute(
+            "UPDATE metric_series SET in_mlflow_order = NULL, last_step = NULL,
+                 last_timestamp_ms = NULL, last_value_bits = NULL",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(order(), None);
+    // Points appended later cannot vouch for those before them, in a tail or in a chunk.
+    store
+        .log_batch(&run_id, &one_key("loss", &[point(100)]))
+        .unwrap();
+    assert_eq!(order(), None);
+    store
+        .append_metric(&run_id, "loss", &(101..300).map(point).collect::<Vec<_>>())
+        .unwrap();
+    assert_eq!(order(), None);
+    let history = store.metric_history(&run_id, "loss").unwrap();
+    assert_eq!(history, (0..300).map(point).collect::<Vec<_>>());
 }

@@ -189,6 +189,7 @@ contract_suite! {
             missing_history_is_empty,
             history_ranges_page_through_chunks_and_tail,
             visited_history_streams_the_same_points_in_stretches,
+            histories_record_whether_they_are_in_mlflow_order,
         ]
         serving: [
             run_inputs_are_deduplicated_and_read_back_with_tags,
@@ -321,6 +322,7 @@ contract_suite! {
             missing_history_is_empty,
             history_ranges_page_through_chunks_and_tail,
             visited_history_streams_the_same_points_in_stretches,
+            histories_record_whether_they_are_in_mlflow_order,
         ]
         serving: [
             run_inputs_are_deduplicated_and_read_back_with_tags,

@@ -1,7 +1,9 @@
 //! A metric's history in MLflow's order — by timestamp, then step, then value — for
 //! `metrics/get-history`. Cairn keeps points in logging order, which asynchronous logging can
-//! shuffle; a history already in MLflow's order (nearly all) is paged straight from the store,
-//! decoding only the stored pieces a page needs, and only a shuffled one is sorted whole.
+//! shuffle. The store records, as points are appended, whether a history is in MLflow's order
+//! too (nearly all are): such a history is paged straight from the store, decoding only the
+//! stored pieces a page needs; a shuffled one is sorted whole. A history written before the store
+//! recorded it is checked a stored piece at a time.
 
 use std::cmp::Ordering;
 
@@ -18,14 +20,6 @@ pub struct HistoryPage {
     pub total: usize,
 }
 
-/// MLflow's order of two points.
-pub fn mlflow_order(a: &MetricPoint, b: &MetricPoint) -> Ordering {
-    a.timestamp_ms
-        .cmp(&b.timestamp_ms)
-        .then(a.step.cmp(&b.step))
-        .then(a.value.total_cmp(&b.value))
-}
-
 /// Points `offset..offset + limit` (all from `offset` when `limit` is `None`) of the history of
 /// `key` in `run_id`, in MLflow's order.
 pub fn page(
@@ -35,19 +29,23 @@ pub fn page(
     offset: usize,
     limit: Option<usize>,
 ) -> StoreResult<HistoryPage> {
-    if let Some(limit) = limit
-        && in_mlflow_order(store, run_id, key)?
-    {
+    if let Some(limit) = limit {
         let range = store.metric_history_range(run_id, key, offset, limit)?;
-        return Ok(HistoryPage {
-            end: offset.saturating_add(range.points.len()),
-            total: range.total_points,
-            points: range.points,
-        });
+        let ordered = match range.in_mlflow_order {
+            Some(known) => known,
+            None => in_mlflow_order(store, run_id, key)?,
+        };
+        if ordered {
+            return Ok(HistoryPage {
+                end: offset.saturating_add(range.points.len()),
+                total: range.total_points,
+                points: range.points,
+            });
+        }
     }
     let mut points = store.metric_history(run_id, key)?;
     // Stable and linear on a history that is already in order.
-    points.sort_by(mlflow_order);
+    points.sort_by(MetricPoint::history_order);
     let total = points.len();
     let end = limit.map_or(total, |limit| offset.saturating_add(limit).min(total));
     let points = points
@@ -56,7 +54,8 @@ pub fn page(
     Ok(HistoryPage { points, end, total })
 }
 
-/// Whether the stored history is in MLflow's order already, read a stored piece at a time.
+/// Whether the stored history is in MLflow's order, read a stored piece at a time: for a
+/// history whose store did not record it.
 fn in_mlflow_order(store: &dyn TrackingStore, run_id: &str, key: &str) -> StoreResult<bool> {
     let mut previous: Option<MetricPoint> = None;
     let mut ordered = true;
@@ -70,7 +69,7 @@ fn in_mlflow_order(store: &dyn TrackingStore, run_id: &str, key: &str) -> StoreR
                 timestamp_ms: columns.timestamps_ms[index],
                 value: columns.values[index],
             };
-            if previous.is_some_and(|last| mlflow_order(&last, &point) == Ordering::Greater) {
+            if previous.is_some_and(|last| last.history_order(&point) == Ordering::Greater) {
                 ordered = false;
                 return;
             }

@@ -26,6 +26,49 @@ impl MetricPoint {
             .then_with(|| self.value.total_cmp(&other.value))
             .is_gt()
     }
+
+    /// MLflow's order of a history's points, as `metrics/get-history` returns them: timestamp,
+    /// then step, then value.
+    pub fn history_order(&self, other: &MetricPoint) -> std::cmp::Ordering {
+        self.timestamp_ms
+            .cmp(&other.timestamp_ms)
+            .then(self.step.cmp(&other.step))
+            .then(self.value.total_cmp(&other.value))
+    }
+}
+
+/// Whether a history, in the order its points were logged, is in MLflow's order
+/// ([`MetricPoint::history_order`]) too, followed as points are appended: what lets a page of
+/// a long history be read on its own.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LoggingOrder {
+    /// The last point appended.
+    pub last: Option<MetricPoint>,
+    /// `Some(true)` while every point came at or after the one before it; `None` when not known
+    /// (a history stored before this was kept).
+    pub in_mlflow_order: Option<bool>,
+}
+
+impl LoggingOrder {
+    /// A history no point was logged to yet.
+    pub const EMPTY: LoggingOrder = LoggingOrder {
+        last: None,
+        in_mlflow_order: Some(true),
+    };
+
+    /// Follows `points`, appended in this order.
+    pub fn follow(&mut self, points: &[MetricPoint]) {
+        for point in points {
+            if self.in_mlflow_order == Some(true)
+                && self
+                    .last
+                    .is_some_and(|last| last.history_order(point).is_gt())
+            {
+                self.in_mlflow_order = Some(false);
+            }
+            self.last = Some(*point);
+        }
+    }
 }
 
 /// A metric point with its key, as logged.

@@ -29,7 +29,9 @@ pub use logged_model::{
     Dataset, DatasetInput, DatasetSummary, LoggedModel, LoggedModelStatus, ModelInput, ModelOutput,
     NewLoggedModel, RunIo,
 };
-pub use metric::{LatestMetric, MetricColumnSet, MetricColumns, MetricPoint, NamedMetricPoint};
+pub use metric::{
+    LatestMetric, LoggingOrder, MetricColumnSet, MetricColumns, MetricPoint, NamedMetricPoint,
+};
 pub use monitoring::{
     ColumnScore, MonitoringBatch, MonitoringReference, MonitoringReferenceSummary,
     NewMonitoringBatch,

@@ -88,6 +88,10 @@ pub struct MetricHistoryRange {
     pub points: Vec<MetricPoint>,
     /// How many points the whole history holds.
     pub total_points: usize,
+    /// Whether the whole history, in logging order, is in MLflow's order too
+    /// ([`crate::model::MetricPoint::history_order`]), as recorded when its points were written;
+    /// `None` when the store does not know (a history written by an older Cairn).
+    pub in_mlflow_order: Option<bool>,
 }
 
 /// Runs sharing one value of a param (the runs table's "group by").

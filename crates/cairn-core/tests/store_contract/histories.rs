@@ -530,3 +530,132 @@ pub(crate) fn visited_history_streams_the_same_points_in_stretches(store: &dyn S
         StoreError::RunNotFound { .. }
     );
 }
+
+/// How a test writes a stretch of points to one series.
+#[derive(Clone, Copy)]
+enum Call {
+    /// One `log_batch` call per point (the tail).
+    Singles,
+    /// One `log_batch` call for the stretch (a direct chunk from 64 points).
+    Batch,
+    /// One `append_metric` call (chunks).
+    Append,
+}
+
+/// Points at `timestamps`, with `steps` and `values` (cycled).
+fn stretch(timestamps: &[i64], steps: &[i64], values: &[f64]) -> Vec<MetricPoint> {
+    timestamps
+        .iter()
+        .enumerate()
+        .map(|(index, timestamp)| {
+            point(
+                steps[index % steps.len()],
+                T0 + timestamp,
+                values[index % values.len()],
+            )
+        })
+        .collect()
+}
+
+/// `0..n`, as timestamps.
+fn rising(from: i64, n: i64) -> Vec<i64> {
+    (from..from + n).collect()
+}
+
+pub(crate) fn histories_record_whether_they_are_in_mlflow_order(store: &dyn Store) {
+    let id = run(store, "history-order");
+    let mut shuffled = rising(0, 100);
+    shuffled.swap(40, 41);
+    // (key, what is written, in this order; whether the whole history is then in MLflow's order:
+    // timestamp, then step, then value)
+    let cases: Vec<(&str, Vec<(Call, Vec<MetricPoint>)>, bool)> = vec![
+        (
+            "rising_singles",
+            vec![(Call::Singles, stretch(&rising(0, 20), &[0], &[1.0]))],
+            true,
+        ),
+        (
+            "the_same_point_again_and_again",
+            vec![
+                (Call::Singles, stretch(&[5, 5, 5], &[3], &[0.5])),
+                (Call::Batch, stretch(&[5; 70], &[3], &[0.5])),
+            ],
+            true,
+        ),
+        (
+            "one_timestamp_steps_falling",
+            vec![(Call::Singles, stretch(&[7, 7, 7], &[3, 2, 1], &[1.0]))],
+            false,
+        ),
+        (
+            "one_timestamp_and_step_values_falling",
+            vec![(Call::Singles, stretch(&[7, 7], &[1], &[2.0, 1.0]))],
+            false,
+        ),
+        (
+            "a_value_then_nan_at_one_timestamp_and_step",
+            vec![(Call::Singles, stretch(&[7, 7], &[1], &[2.0, f64::NAN]))],
+            true,
+        ),
+        (
+            "two_points_swapped_inside_a_direct_chunk",
+            vec![(Call::Batch, stretch(&shuffled, &[0], &[1.0]))],
+            false,
+        ),
+        (
+            "in_order_across_tail_chunks_and_tail",
+            vec![
+                (Call::Singles, stretch(&rising(0, 30), &[0], &[1.0])),
+                (Call::Append, stretch(&rising(30, 5000), &[0], &[1.0])),
+                (Call::Batch, stretch(&rising(5030, 100), &[0], &[1.0])),
+                (Call::Singles, stretch(&rising(5130, 10), &[0], &[1.0])),
+            ],
+            true,
+        ),
+        (
+            "an_earlier_call_after_a_later_one",
+            vec![
+                (Call::Append, stretch(&rising(100, 200), &[0], &[1.0])),
+                (Call::Singles, stretch(&rising(0, 3), &[0], &[1.0])),
+            ],
+            false,
+        ),
+        (
+            "out_of_order_once_stays_so",
+            vec![
+                (Call::Singles, stretch(&[10, 9], &[0], &[1.0])),
+                (Call::Batch, stretch(&rising(20, 500), &[0], &[1.0])),
+                (Call::Singles, stretch(&rising(600, 5), &[0], &[1.0])),
+            ],
+            false,
+        ),
+    ];
+    for (key, writes, in_order) in &cases {
+        for (call, points) in writes {
+            match call {
+                Call::Singles => {
+                    for single in points {
+                        store.log_batch(&id, &metrics(key, &[*single])).unwrap();
+                    }
+                }
+                Call::Batch => store.log_batch(&id, &metrics(key, points)).unwrap(),
+                Call::Append => store.append_metric(&id, key, points).unwrap(),
+            }
+        }
+        let history = store.metric_history(&id, key).unwrap();
+        let sorted = history
+            .windows(2)
+            .all(|pair| pair[0].history_order(&pair[1]).is_le());
+        assert_eq!(sorted, *in_order, "{key}: the case itself");
+        let range = store.metric_history_range(&id, key, 1, 2).unwrap();
+        assert_eq!(range.in_mlflow_order, Some(*in_order), "{key}");
+    }
+    // Folding the tails into chunks when the run ends keeps what was recorded.
+    finish(store, &id, RunStatus::Finished);
+    for (key, _, in_order) in &cases {
+        let range = store.metric_history_range(&id, key, 0, 1).unwrap();
+        assert_eq!(range.in_mlflow_order, Some(*in_order), "{key}, finished");
+    }
+    let missing = store.metric_history_range(&id, "nope", 0, 10).unwrap();
+    assert_eq!(missing.in_mlflow_order, Some(true), "an empty history");
+}

@@ -18,10 +18,16 @@ enum Piece<'a> {
     Point(MetricPoint),
 }
 
+/// What a history's series row says of the whole history.
+struct SeriesHead {
+    total_points: usize,
+    in_mlflow_order: Option<bool>,
+}
+
 /// Hands the pieces holding points `first..last` of the series `key` of `run_id` to `each`, in
 /// logging order (chunks first: the tail always follows them), and returns the history's
-/// length; `None` when the run has no such metric. One statement: the series, its chunks
-/// and its tail come from one snapshot without a transaction around them.
+/// length and order; `None` when the run has no such metric. One statement: the series, its
+/// chunks and its tail come from one snapshot without a transaction around them.
 fn for_each_piece(
     client: &mut impl GenericClient,
     run_id: &str,
@@ -29,21 +35,21 @@ fn for_each_piece(
     first: i64,
     last: i64,
     mut each: impl FnMut(Piece<'_>) -> StoreResult<()>,
-) -> StoreResult<Option<usize>> {
+) -> StoreResult<Option<SeriesHead>> {
     // A chunk holds at most CHUNK_POINTS points: one starting at or before this cannot reach
     // `first`, which bounds the primary-key scan from below.
     let lowest_chunk_start = first.saturating_sub(big(CHUNK_POINTS));
     let mut run_found = false;
-    let mut total_points = None;
+    let mut head = None;
     for_each_row(
         client,
         "WITH s AS (
-             SELECT m.id, m.point_count FROM runs r
+             SELECT m.id, m.point_count, m.in_mlflow_order FROM runs r
              LEFT JOIN metric_series m ON m.run_id = r.id AND m.key = $2
              WHERE r.run_uuid = $1
          )
          SELECT -1 AS part, s.point_count AS seq, NULL::BYTEA AS data, s.id AS step,
-                NULL::BIGINT AS timestamp_ms, NULL::BIGINT AS value_bits
+                s.in_mlflow_order::INT::BIGINT AS timestamp_ms, NULL::BIGINT AS value_bits
          FROM s
          UNION ALL
          SELECT 0, c.first_point, c.data, NULL, NULL, NULL FROM s
@@ -62,7 +68,12 @@ fn for_each_piece(
                     run_found = true;
                     if row.try_get::<_, Option<i64>>(3)?.is_some() {
                         let count: i64 = row.try_get(1)?;
-                        total_points = Some(usize::try_from(count).unwrap_or(0));
+                        head = Some(SeriesHead {
+                            total_points: usize::try_from(count).unwrap_or(0),
+                            in_mlflow_order: row
+                                .try_get::<_, Option<i64>>(4)?
+                                .map(|flag| flag == 1),
+                        });
                     }
                     Ok(())
                 }
@@ -83,7 +94,7 @@ fn for_each_piece(
             run_id: run_id.to_string(),
         });
     }
-    Ok(total_points)
+    Ok(head)
 }
 
 fn corrupt(run_id: &str, key: &str, error: metric_codec::CodecError) -> StoreError {
@@ -115,7 +126,7 @@ pub(crate) fn history_range(
     let (first, last) = (big(offset), big(offset.saturating_add(limit)));
     let mut points = Vec::new();
     let mut decoded = Vec::with_capacity(CHUNK_POINTS);
-    let total_points = for_each_piece(client, run_id, key, first, last, |piece| {
+    let head = for_each_piece(client, run_id, key, first, last, |piece| {
         match piece {
             Piece::Chunk { first_point, data } => {
                 decoded.clear();
@@ -132,9 +143,17 @@ pub(crate) fn history_range(
         }
         Ok(())
     })?;
-    Ok(MetricHistoryRange {
-        points,
-        total_points: total_points.unwrap_or(0),
+    Ok(match head {
+        Some(head) => MetricHistoryRange {
+            points,
+            total_points: head.total_points,
+            in_mlflow_order: head.in_mlflow_order,
+        },
+        None => MetricHistoryRange {
+            points,
+            total_points: 0,
+            in_mlflow_order: Some(true),
+        },
     })
 }
 

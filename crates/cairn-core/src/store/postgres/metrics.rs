@@ -12,7 +12,7 @@ use super::row::writable_run;
 use super::sql::{args, big, execute, query};
 use crate::error::{StoreError, StoreResult};
 use crate::metric_codec;
-use crate::model::{LifecycleStage, MetricPoint};
+use crate::model::{LifecycleStage, LoggingOrder, MetricPoint};
 
 /// Most points in one chunk.
 pub(crate) const CHUNK_POINTS: usize = 4096;
@@ -30,6 +30,7 @@ struct Series {
     latest: Option<MetricPoint>,
     point_count: usize,
     tail_count: usize,
+    order: LoggingOrder,
 }
 
 /// Where a batch's points of one series go.
@@ -50,6 +51,7 @@ impl Series {
             latest: None,
             point_count: 0,
             tail_count: 0,
+            order: LoggingOrder::EMPTY,
         }
     }
 
@@ -63,6 +65,7 @@ impl Series {
                 self.latest = Some(*point);
             }
         }
+        self.order.follow(points);
         let placement = if self.tail_count + points.len() >= TAIL_FLUSH_POINTS
             || points.len() >= DIRECT_CHUNK_MIN_POINTS
         {
@@ -85,7 +88,11 @@ impl Series {
 }
 
 const SERIES_COLUMNS: &str = "id, key, latest_value, latest_is_nan, latest_step, \
-     latest_timestamp_ms, point_count, tail_count";
+     latest_timestamp_ms, point_count, tail_count, in_mlflow_order, last_step, \
+     last_timestamp_ms, last_value_bits";
+
+/// How many columns [`SERIES_COLUMNS`] names.
+const SERIES_COLUMN_COUNT: usize = 12;
 
 fn series_row(row: &Row) -> StoreResult<Series> {
     let point_count = usize::try_from(row.try_get::<_, i64>(6)?).unwrap_or(0);
@@ -108,6 +115,21 @@ fn series_row(row: &Row) -> StoreResult<Series> {
         latest,
         point_count,
         tail_count: usize::try_from(row.try_get::<_, i32>(7)?).unwrap_or(0),
+        order: LoggingOrder {
+            in_mlflow_order: row.try_get(8)?,
+            last: match (
+                row.try_get::<_, Option<i64>>(9)?,
+                row.try_get::<_, Option<i64>>(10)?,
+                row.try_get::<_, Option<i64>>(11)?,
+            ) {
+                (Some(step), Some(timestamp_ms), Some(bits)) => Some(MetricPoint {
+                    step,
+                    timestamp_ms,
+                    value: f64::from_bits(bits as u64),
+                }),
+                _ => None,
+            },
+        },
     })
 }
 
@@ -168,7 +190,9 @@ fn lock_series(
                     run_id: run_id.to_string(),
                 });
             };
-            if first.try_get::<_, &str>(9)? == LifecycleStage::Deleted.as_str() {
+            if first.try_get::<_, &str>(SERIES_COLUMN_COUNT + 1)?
+                == LifecycleStage::Deleted.as_str()
+            {
                 return Err(StoreError::Deleted {
                     entity: "run",
                     id: run_id.to_string(),
@@ -181,7 +205,7 @@ fn lock_series(
                     found.insert(series.key.clone(), series);
                 }
             }
-            Ok((first.try_get(8)?, found))
+            Ok((first.try_get(SERIES_COLUMN_COUNT)?, found))
         }
     }
 }
@@ -206,11 +230,15 @@ fn create_series(
     let rows = query(
         tx,
         "INSERT INTO metric_series (run_id, experiment_id, key, latest_value, latest_is_nan,
-                                    latest_step, latest_timestamp_ms, point_count, tail_count)
+                                    latest_step, latest_timestamp_ms, point_count, tail_count,
+                                    in_mlflow_order, last_step, last_timestamp_ms,
+                                    last_value_bits)
          SELECT $1, (SELECT experiment_id FROM runs WHERE id = $1), *
          FROM UNNEST($2::TEXT[], $3::DOUBLE PRECISION[], $4::BOOLEAN[], $5::BIGINT[],
-                     $6::BIGINT[], $7::BIGINT[], $8::INTEGER[])
-              AS u (key, value, is_nan, step, timestamp_ms, point_count, tail_count)
+                     $6::BIGINT[], $7::BIGINT[], $8::INTEGER[], $9::BOOLEAN[], $10::BIGINT[],
+                     $11::BIGINT[], $12::BIGINT[])
+              AS u (key, value, is_nan, step, timestamp_ms, point_count, tail_count,
+                    in_mlflow_order, last_step, last_timestamp_ms, last_value_bits)
          ORDER BY u.key
          ON CONFLICT (run_id, key) DO NOTHING
          RETURNING id, key",
@@ -222,7 +250,11 @@ fn create_series(
             columns.steps,
             columns.timestamps_ms,
             columns.point_counts,
-            columns.tail_counts
+            columns.tail_counts,
+            columns.in_mlflow_order,
+            columns.last_steps,
+            columns.last_timestamps_ms,
+            columns.last_value_bits
         ],
     )?;
     let mut ids: HashMap<String, i64> = HashMap::with_capacity(rows.len());
@@ -341,6 +373,10 @@ struct SeriesColumns {
     timestamps_ms: Vec<i64>,
     point_counts: Vec<i64>,
     tail_counts: Vec<i32>,
+    in_mlflow_order: Vec<Option<bool>>,
+    last_steps: Vec<i64>,
+    last_timestamps_ms: Vec<i64>,
+    last_value_bits: Vec<i64>,
 }
 
 impl SeriesColumns {
@@ -359,6 +395,12 @@ impl SeriesColumns {
         self.point_counts.push(big(series.point_count));
         self.tail_counts
             .push(i32::try_from(series.tail_count).unwrap_or(i32::MAX));
+        // A series with a latest point has a last one too.
+        let last = series.order.last.unwrap_or(latest);
+        self.in_mlflow_order.push(series.order.in_mlflow_order);
+        self.last_steps.push(last.step);
+        self.last_timestamps_ms.push(last.timestamp_ms);
+        self.last_value_bits.push(last.value.to_bits() as i64);
     }
 }
 
@@ -535,10 +577,14 @@ fn save_series<'a>(
          UPDATE metric_series s
          SET latest_value = u.value, latest_is_nan = u.is_nan, latest_step = u.step,
              latest_timestamp_ms = u.timestamp_ms, point_count = u.point_count,
-             tail_count = u.tail_count
+             tail_count = u.tail_count, in_mlflow_order = u.in_mlflow_order,
+             last_step = u.last_step, last_timestamp_ms = u.last_timestamp_ms,
+             last_value_bits = u.last_value_bits
          FROM UNNEST($1::BIGINT[], $2::DOUBLE PRECISION[], $3::BOOLEAN[], $4::BIGINT[],
-                     $5::BIGINT[], $6::BIGINT[], $7::INTEGER[])
-              AS u (id, value, is_nan, step, timestamp_ms, point_count, tail_count)
+                     $5::BIGINT[], $6::BIGINT[], $7::INTEGER[], $19::BOOLEAN[], $20::BIGINT[],
+                     $21::BIGINT[], $22::BIGINT[])
+              AS u (id, value, is_nan, step, timestamp_ms, point_count, tail_count,
+                    in_mlflow_order, last_step, last_timestamp_ms, last_value_bits)
          WHERE s.id = u.id",
         args![
             columns.ids,
@@ -558,7 +604,11 @@ fn save_series<'a>(
             chunks.point_counts,
             chunks.min_steps,
             chunks.max_steps,
-            chunks.data
+            chunks.data,
+            columns.in_mlflow_order,
+            columns.last_steps,
+            columns.last_timestamps_ms,
+            columns.last_value_bits
         ],
     )?;
     Ok(())

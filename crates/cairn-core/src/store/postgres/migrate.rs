@@ -30,6 +30,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         5,
         include_str!("../../../../../migrations/postgres/0005_metric_experiment.sql"),
     ),
+    (
+        6,
+        include_str!("../../../../../migrations/postgres/0006_history_order.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming Cairn's migration lock among the database's advisory locks.

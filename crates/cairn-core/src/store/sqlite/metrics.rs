@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::error::{StoreError, StoreResult};
 use crate::metric_codec;
-use crate::model::{MetricColumnSet, MetricColumns, MetricPoint};
+use crate::model::{LoggingOrder, MetricColumnSet, MetricColumns, MetricPoint};
 use crate::store::MetricHistoryRange;
 
 use super::row::find_run;
@@ -23,6 +23,7 @@ struct Series {
     latest: MetricPoint,
     point_count: usize,
     tail_count: usize,
+    order: LoggingOrder,
 }
 
 /// Appends `points` (in logging order) to the series `key` of run `run_pk`.
@@ -44,6 +45,7 @@ pub(super) fn append(
             series.latest = *point;
         }
     }
+    series.order.follow(points);
     let first_seq = series.point_count - series.tail_count;
     if series.tail_count + points.len() >= TAIL_FLUSH_POINTS
         || points.len() >= DIRECT_CHUNK_MIN_POINTS
@@ -203,6 +205,7 @@ pub(super) fn history_range(
         return Ok(MetricHistoryRange {
             points: Vec::new(),
             total_points: 0,
+            in_mlflow_order: Some(true),
         });
     };
     let end = offset.saturating_add(limit).min(series.point_count);
@@ -211,6 +214,7 @@ pub(super) fn history_range(
         return Ok(MetricHistoryRange {
             points,
             total_points: series.point_count,
+            in_mlflow_order: series.order.in_mlflow_order,
         });
     }
     // SQLite integers are i64; a history never holds i64::MAX points.
@@ -260,6 +264,7 @@ pub(super) fn history_range(
     Ok(MetricHistoryRange {
         points,
         total_points: series.point_count,
+        in_mlflow_order: series.order.in_mlflow_order,
     })
 }
 
@@ -271,7 +276,8 @@ fn find_series(connection: &Connection, run_pk: i64, key: &str) -> StoreResult<O
     let series = connection
         .prepare_cached(
             "SELECT id, latest_value, latest_is_nan, latest_step, latest_timestamp_ms,
-                    point_count, tail_count
+                    point_count, tail_count, in_mlflow_order, last_step, last_timestamp_ms,
+                    last_value_bits
              FROM metric_series WHERE run_id = ?1 AND key = ?2",
         )?
         .query_row(params![run_pk, key], |row| {
@@ -289,6 +295,17 @@ fn find_series(connection: &Connection, run_pk: i64, key: &str) -> StoreResult<O
                 },
                 point_count: row.get::<_, i64>(5)? as usize,
                 tail_count: row.get::<_, i64>(6)? as usize,
+                order: LoggingOrder {
+                    in_mlflow_order: row.get(7)?,
+                    last: match (row.get(8)?, row.get(9)?, row.get::<_, Option<i64>>(10)?) {
+                        (Some(step), Some(timestamp_ms), Some(bits)) => Some(MetricPoint {
+                            step,
+                            timestamp_ms,
+                            value: f64::from_bits(bits as u64),
+                        }),
+                        _ => None,
+                    },
+                },
             })
         })
         .optional()?;
@@ -312,6 +329,7 @@ fn create_series(
         latest: *first,
         point_count: 0,
         tail_count: 0,
+        order: LoggingOrder::EMPTY,
     })
 }
 
@@ -321,7 +339,9 @@ fn save_series(transaction: &Transaction<'_>, series: &Series) -> StoreResult<()
         .prepare_cached(
             "UPDATE metric_series
              SET latest_value = ?2, latest_is_nan = ?3, latest_step = ?4,
-                 latest_timestamp_ms = ?5, point_count = ?6, tail_count = ?7
+                 latest_timestamp_ms = ?5, point_count = ?6, tail_count = ?7,
+                 in_mlflow_order = ?8, last_step = ?9, last_timestamp_ms = ?10,
+                 last_value_bits = ?11
              WHERE id = ?1",
         )?
         .execute(params![
@@ -332,6 +352,10 @@ fn save_series(transaction: &Transaction<'_>, series: &Series) -> StoreResult<()
             series.latest.timestamp_ms,
             series.point_count as i64,
             series.tail_count as i64,
+            series.order.in_mlflow_order,
+            series.order.last.map(|last| last.step),
+            series.order.last.map(|last| last.timestamp_ms),
+            series.order.last.map(|last| last.value.to_bits() as i64),
         ])?;
     Ok(())
 }
