@@ -449,6 +449,7 @@ def bench_upload(url, pid, local, size_mb, download_to=None):
             found["up"] = megabytes / (time.perf_counter() - started)
             found["up_rss"], _ = sampler.stop()
             if download_to:
+                team_backends.settle_after_upload()
                 sampler = RssSampler(pid)
                 sampler.start()
                 seconds, back = download_in_new_client(url, run.info.run_id,

@@ -75,6 +75,14 @@ class TeamBackends:
         requests.get(f"http://127.0.0.1:{master}/vol/vacuum?garbageThreshold=0.0001", timeout=300)
 
 
+def settle_after_upload():
+    """Lets the machine write out a 1 GB upload before the download that follows is timed: the
+    first download right after one ran 10-40% slower than the next, through either route (the
+    S3 server's disk still busy with the upload), whichever client made it."""
+    os.sync()
+    time.sleep(2)
+
+
 def direct_transfer(backends, local, size_mb):
     """Uploads then downloads `local` straight to the S3 server with boto3's managed transfer
     (its defaults: 8 MB parts, 10 threads); answers (upload MB/s, download MB/s)."""
@@ -83,6 +91,7 @@ def direct_transfer(backends, local, size_mb):
     started = time.perf_counter()
     client.upload_file(local, BUCKET, key)
     up = time.perf_counter() - started
+    settle_after_upload()
     back = local + ".direct"
     started = time.perf_counter()
     client.download_file(BUCKET, key, back)
