@@ -28,6 +28,17 @@ fn get(server: &Served, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
 
 const EXPERIMENT: &str = "/api/2.0/mlflow/experiments/get?experiment_id=0";
 
+/// `cairn --database URL serve` on a fresh database of the test cluster, on a free port, its
+/// artifacts in the sandbox.
+fn serve_on_a_fresh_database(sandbox: &Sandbox) -> Command {
+    let mut command = sandbox.command();
+    command
+        .args(["--database", &fresh_database(), "serve", "--port", "0"])
+        .arg("--artifacts")
+        .arg(sandbox.path("team-artifacts"));
+    command
+}
+
 #[test]
 fn an_artifact_store_that_cannot_be_used_is_refused_at_start_naming_it() {
     let sandbox = Sandbox::with_store("cairn.db");
@@ -312,22 +323,9 @@ fn a_server_limited_to_1024_descriptors_answers_health_while_1100_idle_and_slow_
 #[test]
 fn sigterm_stops_the_server_after_its_requests_on_either_store() {
     let sandbox = Sandbox::with_store("cairn.db");
-    let database = fresh_database();
-    let artifacts = sandbox.path("team-artifacts");
-    let mut on_database = sandbox.command();
-    on_database
-        .args([
-            "--database",
-            &database,
-            "serve",
-            "--port",
-            "0",
-            "--artifacts",
-        ])
-        .arg(&artifacts);
     for (store, command) in [
         ("store file", sandbox.serve_command(&[])),
-        ("database", on_database),
+        ("database", serve_on_a_fresh_database(&sandbox)),
     ] {
         let mut server = Served::start(command);
         // An idle keep-alive connection must not hold the shutdown up, nor the store's idle
@@ -355,19 +353,7 @@ fn sigterm_stops_the_server_after_its_requests_on_either_store() {
 #[test]
 fn metrics_of_a_server_on_a_database_show_its_connections() {
     let sandbox = Sandbox::with_store("cairn.db");
-    let database = fresh_database();
-    let mut command = sandbox.command();
-    command
-        .args([
-            "--database",
-            &database,
-            "serve",
-            "--port",
-            "0",
-            "--artifacts",
-        ])
-        .arg(sandbox.path("team-artifacts"));
-    let server = Served::start(command);
+    let server = Served::start(serve_on_a_fresh_database(&sandbox));
     assert_eq!(get(&server, EXPERIMENT, &[]).0, 200);
     let (status, page) = get(&server, "/metrics", &[]);
     assert_eq!(status, 200, "{page}");
