@@ -139,7 +139,7 @@ fn write_connections(out: &mut String, connections: ConnectionUse) {
         out,
         "cairn_store_connection_timeouts_total",
         "counter",
-        "Requests answered 503 after waiting 30 s for a database connection.",
+        "Requests answered 503 after waiting in vain for a database connection.",
     );
     let _ = writeln!(
         out,
