@@ -67,6 +67,7 @@ fn a_wrong_database_is_a_clear_error_without_the_password() {
     assert!(!stderr.contains("sw0rdfish"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 
-    let copy = sandbox.run(&["store", "copy", "laptop.db", "laptop.db"]);
+    let store = sandbox.store().display().to_string();
+    let copy = sandbox.run(&["store", "copy", &store, &store]);
     assert_eq!(copy.status.code(), Some(1));
 }

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use cairn_core::model::{
     ExperimentId, LogBatch, MetricPoint, NamedMetricPoint, NewExperiment, NewRun, Param, RunStatus,
-    RunUpdate, SourceKind,
+    RunUpdate, SourceKind, Tag,
 };
 use cairn_core::search::{parse_filter, parse_order_by_list};
 use cairn_core::store::latest_postgres_schema_version;
@@ -149,7 +149,8 @@ fn schema_dump(url: &str) -> String {
     let mut lines = Vec::new();
     for row in client
         .query(
-            "SELECT table_name, column_name, data_type, is_nullable, COALESCE(column_default, '')
+            "SELECT table_name, column_name, data_type, is_nullable,
+                    COALESCE(column_default, 'GENERATED ' || generation_expression, '')
              FROM information_schema.columns WHERE table_schema = 'public'
              ORDER BY table_name, ordinal_position",
             &[],
@@ -161,6 +162,8 @@ fn schema_dump(url: &str) -> String {
         let null = if nullable == "YES" { "" } else { " NOT NULL" };
         let default = if default.is_empty() {
             String::new()
+        } else if default.starts_with("GENERATED") {
+            format!(" {default}")
         } else {
             format!(" DEFAULT {default}")
         };
@@ -671,7 +674,8 @@ fn migration_5_gives_existing_metrics_their_runs_experiment() {
     let store = PostgresStore::connect(&url, dir.path()).unwrap();
     let [(_, a_runs), (b, b_runs)] = two_experiments(&store, 3);
     drop(store);
-    // The database as version 4 left it (without what versions 5 and 6 added).
+    // The database as version 4 left it (without what versions 5 to 7 added; dropping a
+    // `value_head` column drops the indexes that hold it).
     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     client
         .batch_execute(
@@ -679,6 +683,10 @@ fn migration_5_gives_existing_metrics_their_runs_experiment() {
              ALTER TABLE metric_series DROP COLUMN experiment_id, DROP COLUMN in_mlflow_order,
                  DROP COLUMN last_step, DROP COLUMN last_timestamp_ms,
                  DROP COLUMN last_value_bits;
+             ALTER TABLE params DROP COLUMN value_head, ADD PRIMARY KEY (run_id, key);
+             CREATE INDEX params_by_key_value ON params (key, left(value, 200)) INCLUDE (run_id);
+             ALTER TABLE tags DROP COLUMN value_head, ADD PRIMARY KEY (run_id, key);
+             CREATE INDEX tags_by_key_value ON tags (key, left(value, 200)) INCLUDE (run_id);
              DELETE FROM cairn_schema WHERE version >= 5;",
         )
         .unwrap();
@@ -802,4 +810,97 @@ fn a_history_written_before_its_order_was_recorded_does_not_claim_one() {
     assert_eq!(order(), None);
     let history = store.metric_history(&run_id, "loss").unwrap();
     assert_eq!(history, (0..300).map(point).collect::<Vec<_>>());
+}
+
+/// Migration 7 gives the params and tags of a database at version 6 their indexed heads: values
+/// short and long are found by equality afterwards, and values written after it too.
+#[test]
+fn migration_7_keeps_params_and_tags_found_by_their_values() {
+    let (url, dir, store, run_id) = store_with_run();
+    let long = "w".repeat(6_000);
+    let mut batch = one_key("loss", &points(1));
+    batch.params = vec![
+        Param {
+            key: "short".into(),
+            value: "adam".into(),
+        },
+        Param {
+            key: "long".into(),
+            value: long.clone(),
+        },
+    ];
+    batch.tags = vec![Tag {
+        key: "note".into(),
+        value: long.clone(),
+    }];
+    store.log_batch(&run_id, &batch).unwrap();
+    let experiment = store.get_run(&run_id).unwrap().info.experiment_id;
+    drop(store);
+    // The database as version 6 left it.
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    client
+        .batch_execute(
+            "ALTER TABLE params DROP COLUMN value_head, ADD PRIMARY KEY (run_id, key);
+             CREATE INDEX params_by_key_value ON params (key, left(value, 200)) INCLUDE (run_id);
+             ALTER TABLE tags DROP COLUMN value_head, ADD PRIMARY KEY (run_id, key);
+             CREATE INDEX tags_by_key_value ON tags (key, left(value, 200)) INCLUDE (run_id);
+             DELETE FROM cairn_schema WHERE version >= 7;",
+        )
+        .unwrap();
+
+    let store = PostgresStore::connect(&url, dir.path()).unwrap();
+    let heads: i64 = client
+        .query_one(
+            "SELECT count(*) FROM params WHERE value_head = left(value, 200)",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(heads, 2);
+    let found = |filter: &str| {
+        search_ids(
+            &store,
+            &RunSearch {
+                experiment_ids: vec![experiment],
+                filter: parse_filter(filter).unwrap(),
+                ..RunSearch::default()
+            },
+        )
+    };
+    let prefix_only = format!("{}x", "w".repeat(5_999));
+    for (filter, matches) in [
+        ("params.short = 'adam'".to_owned(), true),
+        ("params.short = 'sgd'".to_owned(), false),
+        (format!("params.long = '{long}'"), true),
+        (format!("params.long = '{prefix_only}'"), false),
+        (format!("tags.note = '{long}'"), true),
+        (format!("tags.note = '{prefix_only}'"), false),
+    ] {
+        let expected = if matches {
+            vec![run_id.clone()]
+        } else {
+            vec![]
+        };
+        assert_eq!(
+            found(&filter),
+            expected,
+            "{}",
+            &filter[..40.min(filter.len())]
+        );
+    }
+    // A tag set after the migration is found by its new value, not its old one.
+    store
+        .log_batch(
+            &run_id,
+            &LogBatch {
+                tags: vec![Tag {
+                    key: "note".into(),
+                    value: "short now".into(),
+                }],
+                ..LogBatch::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(found("tags.note = 'short now'"), vec![run_id.clone()]);
+    assert!(found(&format!("tags.note = '{long}'")).is_empty());
 }

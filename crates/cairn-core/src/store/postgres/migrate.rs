@@ -34,6 +34,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         6,
         include_str!("../../../../../migrations/postgres/0006_history_order.sql"),
     ),
+    (
+        7,
+        include_str!("../../../../../migrations/postgres/0007_value_heads.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming Cairn's migration lock among the database's advisory locks.

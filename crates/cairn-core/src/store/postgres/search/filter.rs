@@ -19,8 +19,8 @@ use crate::search::{CompareOp, Comparison, DatasetField, Field, Filter, Literal,
 use super::attributes::{ColumnKind, attribute_column};
 use super::sql::{SqlValue, Statement};
 
-/// How many leading characters of a param or tag value its `(key, left(value, N))` index holds
-/// (migration 0004: a whole value may be longer than an index entry).
+/// How many leading characters of a param or tag value its `value_head` column holds, which its
+/// indexes carry (migrations 0004 and 0007: a whole value may be longer than an index entry).
 const INDEXED_VALUE_CHARS: usize = 200;
 
 /// The input tag that holds a dataset's context (`train`, `eval`...).
@@ -105,10 +105,12 @@ fn write_keyed(
     out.bind(SqlValue::Text(key.to_owned()));
     match predicate {
         Predicate::IsNull | Predicate::IsNotNull => {}
-        // Equality finds the rows by the indexed prefix. A value shorter than the prefix is
-        // whole when the prefix equals it; one as long or longer is compared whole after. (One test,
-        // not two, for the usual short value: PostgreSQL would multiply two estimates of the
-        // same match and misjudge how many runs pass.)
+        // Equality tests the indexed head: both the `(key, value_head)` index that finds a rare
+        // value's runs and the `(run_id, key) INCLUDE (value_head)` one that probes a run hold
+        // it, so neither reads the table. A value shorter than the head is whole when the head
+        // equals it; one as long or longer is compared whole after. (One test, not two, for
+        // the usual short value: PostgreSQL would multiply two estimates of the same match and
+        // misjudge how many runs pass.)
         Predicate::Compare {
             op: CompareOp::Eq,
             value,
@@ -116,9 +118,7 @@ fn write_keyed(
             let value = literal_text(value);
             let prefix: String = value.chars().take(INDEXED_VALUE_CHARS).collect();
             let whole = value.chars().count() >= INDEXED_VALUE_CHARS;
-            out.push(&format!(
-                " AND left({value_column}, {INDEXED_VALUE_CHARS}) = "
-            ));
+            out.push(" AND k.value_head = ");
             out.bind(SqlValue::Text(prefix));
             if whole {
                 out.push(&format!(" AND {value_column} = "));
