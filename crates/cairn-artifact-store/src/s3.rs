@@ -118,6 +118,9 @@ pub fn classify(store: &str, key: &str, error: object_store::Error) -> ArtifactE
         object_store::Error::InvalidPath { source } => {
             ArtifactError::Invalid(format!("invalid artifact path '{key}': {source}"))
         }
+        object_store::Error::Precondition { .. } => ArtifactError::Failed(format!(
+            "artifact '{key}' was replaced while it was being read; read it again"
+        )),
         other => {
             if let Some(kind) = transport_failure(&other) {
                 return ArtifactError::Unavailable {
@@ -256,6 +259,7 @@ impl ArtifactStore for S3Store {
             Err(error) => return Err(self.error(key, error)),
         };
         let size = result.meta.size;
+        let version = result.meta.e_tag.clone();
         let wanted = wanted.unwrap_or(0..size);
         let described = self.described.clone();
         let owned = key.to_owned();
@@ -273,7 +277,10 @@ impl ArtifactStore for S3Store {
             });
         }
         // The rest in parts fetched a few at a time, handed over in order: one GET streams at
-        // what one connection carries, where parallel ranges go at what the store serves.
+        // what one connection carries, where parallel ranges go at what the store serves. Each
+        // part is kept as the chunks it arrived in (gathering them into one buffer would copy
+        // every byte once more), and must come from the object the first part came from: an
+        // artifact overwritten during the read ends it with an error rather than mixing two.
         let parts: Vec<std::ops::Range<u64>> = (first_end..wanted.end)
             .step_by(READ_PART_BYTES as usize)
             .map(|start| start..(start + READ_PART_BYTES).min(wanted.end))
@@ -283,9 +290,24 @@ impl ArtifactStore for S3Store {
             .map(move |part| {
                 let store = Arc::clone(&store);
                 let path = path.clone();
-                async move { store.get_range(&path, part).await }
+                let options = GetOptions {
+                    range: Some(GetRange::Bounded(part)),
+                    if_match: version.clone(),
+                    ..GetOptions::default()
+                };
+                async move {
+                    let chunks: Vec<Bytes> = store
+                        .get_opts(&path, options)
+                        .await?
+                        .into_stream()
+                        .try_collect()
+                        .await?;
+                    let part = chunks.into_iter().map(Ok::<Bytes, object_store::Error>);
+                    Ok::<_, object_store::Error>(futures_util::stream::iter(part))
+                }
             })
             .buffered(READ_CONCURRENCY)
+            .try_flatten()
             .map_err(move |error| classify(&described, &owned, error));
         Ok(ArtifactRead {
             size,

@@ -234,6 +234,35 @@ async fn hostile_keys(store: &dyn ArtifactStore) {
     }
 }
 
+/// A file replaced while a reader is part-way through it comes back as it was when the read
+/// began, or the read ends with an error: never a mix of the two.
+async fn replaced_while_read(store: &dyn ArtifactStore) {
+    let old = pattern(13 * 1024 * 1024);
+    put(store, "swap/model.bin", &[&old]).await;
+    let mut read = store.read("swap/model.bin", None).await.unwrap();
+    let mut got = read.stream.try_next().await.unwrap().unwrap().to_vec();
+    assert!(got.len() < old.len());
+    let new: Vec<u8> = old.iter().map(|byte| byte ^ 0xff).collect();
+    put(store, "swap/model.bin", &[&new]).await;
+    loop {
+        match read.stream.try_next().await {
+            Ok(Some(piece)) => got.extend_from_slice(&piece),
+            Ok(None) => {
+                assert!(got == old, "a replaced file was read mixed");
+                break;
+            }
+            Err(error) => {
+                assert!(
+                    error.to_string().contains("swap/model.bin"),
+                    "the error names the artifact: {error}"
+                );
+                break;
+            }
+        }
+    }
+    assert!(get(store, "swap/model.bin", None).await == new);
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod folder {
@@ -263,6 +292,7 @@ on_both!(
     listing,
     deleting,
     large_write,
+    replaced_while_read,
     hostile_keys
 );
 
