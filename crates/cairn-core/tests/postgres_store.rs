@@ -674,8 +674,7 @@ fn migration_5_gives_existing_metrics_their_runs_experiment() {
     let store = PostgresStore::connect(&url, dir.path()).unwrap();
     let [(_, a_runs), (b, b_runs)] = two_experiments(&store, 3);
     drop(store);
-    // The database as version 4 left it (without what versions 5 to 7 added; dropping a
-    // `value_head` column drops the indexes that hold it).
+    // The database as version 4 left it (without what versions 5 to 7 added).
     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     client
         .batch_execute(
@@ -683,13 +682,10 @@ fn migration_5_gives_existing_metrics_their_runs_experiment() {
              ALTER TABLE metric_series DROP COLUMN experiment_id, DROP COLUMN in_mlflow_order,
                  DROP COLUMN last_step, DROP COLUMN last_timestamp_ms,
                  DROP COLUMN last_value_bits;
-             ALTER TABLE params DROP COLUMN value_head, ADD PRIMARY KEY (run_id, key);
-             CREATE INDEX params_by_key_value ON params (key, left(value, 200)) INCLUDE (run_id);
-             ALTER TABLE tags DROP COLUMN value_head, ADD PRIMARY KEY (run_id, key);
-             CREATE INDEX tags_by_key_value ON tags (key, left(value, 200)) INCLUDE (run_id);
              DELETE FROM cairn_schema WHERE version >= 5;",
         )
         .unwrap();
+    undo_value_heads(&mut client);
 
     let store = PostgresStore::connect(&url, dir.path()).unwrap();
     let by_run: HashMap<String, i64> = client
@@ -839,14 +835,9 @@ fn migration_7_keeps_params_and_tags_found_by_their_values() {
     // The database as version 6 left it.
     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     client
-        .batch_execute(
-            "ALTER TABLE params DROP COLUMN value_head, ADD PRIMARY KEY (run_id, key);
-             CREATE INDEX params_by_key_value ON params (key, left(value, 200)) INCLUDE (run_id);
-             ALTER TABLE tags DROP COLUMN value_head, ADD PRIMARY KEY (run_id, key);
-             CREATE INDEX tags_by_key_value ON tags (key, left(value, 200)) INCLUDE (run_id);
-             DELETE FROM cairn_schema WHERE version >= 7;",
-        )
+        .batch_execute("DELETE FROM cairn_schema WHERE version >= 7")
         .unwrap();
+    undo_value_heads(&mut client);
 
     let store = PostgresStore::connect(&url, dir.path()).unwrap();
     let heads: i64 = client
@@ -903,4 +894,17 @@ fn migration_7_keeps_params_and_tags_found_by_their_values() {
         .unwrap();
     assert_eq!(found("tags.note = 'short now'"), vec![run_id.clone()]);
     assert!(found(&format!("tags.note = '{long}'")).is_empty());
+}
+
+/// Takes `params` and `tags` back to what schema 6 had: no `value_head` (dropping it drops the
+/// indexes that hold it), the plain primary keys and the expression indexes.
+fn undo_value_heads(client: &mut postgres::Client) {
+    client
+        .batch_execute(
+            "ALTER TABLE params DROP COLUMN value_head, ADD PRIMARY KEY (run_id, key);
+             CREATE INDEX params_by_key_value ON params (key, left(value, 200)) INCLUDE (run_id);
+             ALTER TABLE tags DROP COLUMN value_head, ADD PRIMARY KEY (run_id, key);
+             CREATE INDEX tags_by_key_value ON tags (key, left(value, 200)) INCLUDE (run_id);",
+        )
+        .unwrap();
 }
