@@ -34,7 +34,8 @@ postgresql+psycopg2://... --artifacts-destination s3://... --serve-artifacts` be
 see team_backends.py), get-history of a --points metric (default 1,000,000: Cairn's logged through
 log-batch, MLflow's inserted in SQL), the 1 GB upload and download through each server, in
 --transfer-rounds rounds (default 3) each right after the same transfer straight to SeaweedFS with
-boto3 (medians reported, with each round), and, on Cairn only, 16 concurrent writers for 60 s
+boto3 (medians reported, with each round; a download is timed first by a new client process,
+mlflow's through the server and boto3's straight to SeaweedFS, then in this process), and, on Cairn only, 16 concurrent writers for 60 s
 verified point by point. The server's peak RSS is given for each of these phases too. It needs psycopg2-binary and boto3 (benches/requirements.txt) and SeaweedFS
 (scripts/s3-venv.sh):
 
@@ -584,11 +585,17 @@ def team_transfer_rounds(url, pid, args, name, team):
         share = median(found[key] / direct[index] for direct, found in rounds)
         rows[f"{label} of {args.upload_mb:,} MiB, median of {len(rounds)} (MB/s; of S3 alone)"] = (
             f"{through:.0f} ({100 * share:.0f}%)")
-        rows[f"  {label}: S3 alone with boto3, median (MB/s)"] = f"{alone:.0f}"
+        how = ("boto3" if label == "log_artifact"
+               else "boto3 in a new process, as mlflow's through the server")
+        rows[f"  {label}: S3 alone with {how}, median (MB/s)"] = f"{alone:.0f}"
         rows[f"  {label}: each round, through the server / S3 alone (MB/s)"] = ", ".join(
             f"{found[key]:.0f}/{direct[index]:.0f}" for direct, found in rounds)
-    rows["  download_artifacts in this benchmark's own process, each round (MB/s)"] = ", ".join(
-        f"{found['down_here']:.0f}" for _, found in rounds)
+    rows["  download_artifacts in this benchmark's own process, median (of S3 alone in it)"] = (
+        f"{median(found['down_here'] for _, found in rounds):.0f} "
+        f"({100 * median(found['down_here'] / direct[2] for direct, found in rounds):.0f}%)")
+    rows["  download_artifacts in this benchmark's own process, each round, through the server / "
+         "S3 alone (MB/s)"] = ", ".join(
+        f"{found['down_here']:.0f}/{direct[2]:.0f}" for direct, found in rounds)
     rows["  how the bytes travelled"] = rounds[0][1]["how"]
     rows["  peak sampled server RSS: upload / download (MB)"] = (
         f"{max(found['up_rss'] for _, found in rounds):.0f} / "

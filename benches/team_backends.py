@@ -9,6 +9,7 @@ Everything listens on 127.0.0.1; every loop is bounded.
 import concurrent.futures
 import os
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -83,9 +84,23 @@ def settle_after_upload():
     time.sleep(2)
 
 
+# A download straight from the S3 server as a new client process makes it, timed around the call
+# alone: the counterpart of `download_artifacts` in a new `mlflow` process through a server.
+DOWNLOAD_CLIENT = """
+import sys, time
+import boto3
+client = boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1")
+started = time.perf_counter()
+client.download_file(sys.argv[2], sys.argv[3], sys.argv[4])
+print(time.perf_counter() - started)
+"""
+
+
 def direct_transfer(backends, local, size_mb):
     """Uploads then downloads `local` straight to the S3 server with boto3's managed transfer
-    (its defaults: 8 MB parts, 10 threads); answers (upload MB/s, download MB/s)."""
+    (its defaults: 8 MB parts, 10 threads), the download twice: first by a new Python process,
+    then in this one (the order the downloads through a server are timed in); answers MB/s of
+    (upload, download by a new process, download in this process)."""
     client = backends.s3_client()
     key = "direct/checkpoint.bin"
     started = time.perf_counter()
@@ -93,16 +108,24 @@ def direct_transfer(backends, local, size_mb):
     up = time.perf_counter() - started
     settle_after_upload()
     back = local + ".direct"
+    done = subprocess.run([sys.executable, "-c", DOWNLOAD_CLIENT, backends.endpoint, BUCKET, key,
+                           back], capture_output=True, text=True, check=False, timeout=1800,
+                          env={**os.environ, **S3_CREDENTIALS})
+    if done.returncode != 0:
+        raise RuntimeError(f"the direct download client failed:\n{done.stderr}")
+    down_new = float(done.stdout.strip().splitlines()[-1])
+    same = os.path.getsize(back) == os.path.getsize(local)
+    os.remove(back)
     started = time.perf_counter()
     client.download_file(BUCKET, key, back)
-    down = time.perf_counter() - started
-    same = os.path.getsize(back) == os.path.getsize(local)
+    down_here = time.perf_counter() - started
+    same = same and os.path.getsize(back) == os.path.getsize(local)
     os.remove(back)
     backends.delete_prefix("direct/")
     if not same:
-        raise RuntimeError("the direct download differs in size from the upload")
+        raise RuntimeError("a direct download differs in size from the upload")
     megabytes = size_mb * 1024 * 1024 / 1e6
-    return megabytes / up, megabytes / down
+    return megabytes / up, megabytes / down_new, megabytes / down_here
 
 
 def _sql(database_url, statements):
