@@ -1,6 +1,7 @@
 """Artifacts as MLflow's server serves them, with the real mlflow client: download headers, the
 UI's get-artifact and upload-artifact routes, a large file logged through proxy multipart upload,
-and a LoggedModel's files listed and read the way MLflow's UI reads them (the Python client
+large files moved in parts and ranges because `server-info` says the server takes them, and a
+LoggedModel's files listed and read the way MLflow's UI reads them (the Python client
 itself never calls `logged-models/{id}/artifacts/*`)."""
 
 import hashlib
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 import requests
 from mlflow import MlflowClient
+from mlflow.store.artifact import http_artifact_repo
 from mlflow.store.artifact.http_artifact_repo import HttpArtifactRepository
 from sklearn.linear_model import LogisticRegression
 
@@ -159,6 +161,74 @@ def test_large_checkpoint_goes_through_proxy_multipart_upload(tracking, tmp_path
     )
     assert os.path.getsize(back) == size
     assert sha256(back) == sha256(checkpoint)
+
+
+def test_server_info_has_the_client_move_large_files_in_parts_and_ranges(tracking, tmp_path,
+                                                                         monkeypatch):
+    """Nothing set on the client: it reads `server-info`, uploads in parts, and downloads in
+    parallel ranges from the URL the server hands out (its own artifact route)."""
+    info = requests.get(f"{tracking}/api/3.0/mlflow/server-info", timeout=10)
+    assert info.status_code == 200, info.text
+    assert info.json()["multipart_uploads_enabled"] is True
+    assert info.json()["multipart_downloads_enabled"] is True
+    assert requests.get(f"{tracking}/ajax-api/3.0/mlflow/server-info", timeout=10).json() == \
+        info.json()
+    for name in ["MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD", "MLFLOW_ENABLE_PROXY_MULTIPART_DOWNLOAD"]:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MLFLOW_MULTIPART_UPLOAD_MINIMUM_FILE_SIZE", str(MIB))
+    monkeypatch.setenv("MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE", str(5 * MIB))
+    monkeypatch.setenv("MLFLOW_MULTIPART_DOWNLOAD_CHUNK_SIZE", str(3 * MIB))
+    created = []
+    original_create = HttpArtifactRepository.create_multipart_upload
+
+    def recording_create(self, local_file, num_parts=1, artifact_path=None):
+        created.append(num_parts)
+        return original_create(self, local_file, num_parts, artifact_path)
+
+    monkeypatch.setattr(HttpArtifactRepository, "create_multipart_upload", recording_create)
+    ranges = []
+    original_chunk = http_artifact_repo.download_chunk
+
+    def recording_chunk(**kwargs):
+        ranges.append((kwargs["range_start"], kwargs["range_end"], kwargs["http_uri"]))
+        return original_chunk(**kwargs)
+
+    monkeypatch.setattr(http_artifact_repo, "download_chunk", recording_chunk)
+
+    mlflow.set_experiment(unique("ranges"))
+    size = 20 * MIB + 777
+    checkpoint = tmp_path / "weights.bin"
+    write_random(checkpoint, size)
+    with mlflow.start_run() as run:
+        mlflow.log_artifact(str(checkpoint), "ckpt")
+        mlflow.log_text("", "empty.txt")
+    assert created == [5]
+    back = mlflow.artifacts.download_artifacts(
+        run_id=run.info.run_id, artifact_path="ckpt/weights.bin", dst_path=str(tmp_path / "out"))
+    assert sha256(back) == sha256(checkpoint)
+    assert sorted(start for start, _, _ in ranges) == list(range(0, size, 3 * MIB))
+    assert max(end for _, end, _ in ranges) == size - 1
+    root = run.info.artifact_uri.removeprefix("mlflow-artifacts:/")
+    assert {uri for _, _, uri in ranges} == {
+        f"{tracking}/api/2.0/mlflow-artifacts/artifacts/{root}/ckpt/weights.bin"}
+    # An empty file has no range to read and comes back empty.
+    empty = mlflow.artifacts.download_artifacts(
+        run_id=run.info.run_id, artifact_path="empty.txt", dst_path=str(tmp_path / "out"))
+    assert os.path.getsize(empty) == 0
+
+    presigned = f"{tracking}/api/2.0/mlflow-artifacts/presigned/{root}"
+    answer = requests.get(f"{presigned}/ckpt/weights.bin", timeout=10)
+    assert answer.json()["file_size"] == size
+    assert answer.headers["Cache-Control"] == "no-store"
+    missing = requests.get(f"{presigned}/ckpt/nothing.bin", timeout=10)
+    assert missing.status_code == 404
+    assert missing.json()["error_code"] == "RESOURCE_DOES_NOT_EXIST"
+    assert "ckpt/nothing.bin" in missing.json()["message"]
+    folder = requests.get(f"{presigned}/ckpt", timeout=10)
+    assert folder.status_code in (400, 404), folder.text
+    hostile = requests.get(f"{presigned}/..%2F..%2Fetc%2Fpasswd", timeout=10)
+    assert hostile.status_code in (400, 404), hostile.text
+    assert "root:" not in hostile.text
 
 
 def test_a_failed_part_aborts_the_upload_and_leaves_nothing(tracking, tmp_path, multipart,

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import time
+import urllib.error
 import urllib.request
 
 import mlflow
@@ -133,3 +134,50 @@ def test_users_log_with_passwords_and_tokens_and_see_only_what_they_may(team, mo
     with pytest.raises(MlflowException) as wrong:
         MlflowClient(team).get_run(run.info.run_id)
     assert "not the passphrase" not in str(wrong.value)
+
+
+def test_ranged_downloads_carry_the_callers_credential_and_permission(team, monkeypatch,
+                                                                       tmp_path):
+    """A large file is read in parallel ranges from the URL `presigned` hands out, with the
+    caller's own credential; a user who may not read the experiment gets no URL."""
+    mlflow.set_tracking_uri(team)
+    monkeypatch.setenv("MLFLOW_MULTIPART_DOWNLOAD_CHUNK_SIZE", str(1024 * 1024))
+    as_user(monkeypatch, ADMIN, ADMIN_PASSWORD)
+    auth = AuthServiceClient(team)
+    auth.create_user("cy", "cy passphrase")
+    auth.create_user("di", "di passphrase")
+    as_user(monkeypatch, "cy", "cy passphrase")
+    experiment_id = MlflowClient(team).create_experiment("cy-weights")
+    weights = tmp_path / "weights.bin"
+    weights.write_bytes(os.urandom(3 * 1024 * 1024 + 5))
+    with mlflow.start_run(experiment_id=experiment_id) as run:
+        mlflow.log_artifact(str(weights))
+    back = mlflow.artifacts.download_artifacts(
+        run_id=run.info.run_id, artifact_path="weights.bin", dst_path=str(tmp_path / "cy"))
+    assert open(back, "rb").read() == weights.read_bytes()
+
+    root = run.info.artifact_uri.removeprefix("mlflow-artifacts:/")
+    presigned = f"{team}/api/2.0/mlflow-artifacts/presigned/{root}/weights.bin"
+    basic = "Basic " + __import__("base64").b64encode(b"cy:cy passphrase").decode()
+    answer = json.load(urllib.request.urlopen(
+        urllib.request.Request(presigned, headers={"Authorization": basic})))
+    assert answer["headers"] == {"Authorization": basic}
+    assert answer["file_size"] == 3 * 1024 * 1024 + 5
+    # The URL is the artifact route itself: without a credential it is refused.
+    with pytest.raises(urllib.error.HTTPError) as anonymous:
+        urllib.request.urlopen(answer["url"])
+    assert anonymous.value.code == 401
+    with pytest.raises(urllib.error.HTTPError) as anonymous:
+        urllib.request.urlopen(presigned)
+    assert anonymous.value.code == 401
+
+    di = "Basic " + __import__("base64").b64encode(b"di:di passphrase").decode()
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(urllib.request.Request(presigned, headers={"Authorization": di}))
+    assert refused.value.code == 403
+    as_user(monkeypatch, "di", "di passphrase")
+    with pytest.raises(Exception) as client_refused:
+        mlflow.artifacts.download_artifacts(
+            run_id=run.info.run_id, artifact_path="weights.bin", dst_path=str(tmp_path / "di"))
+    assert "PERMISSION_DENIED" in str(client_refused.value) or "403" in str(
+        client_refused.value)

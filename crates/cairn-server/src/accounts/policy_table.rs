@@ -68,6 +68,7 @@ use Need::*;
 pub const ROUTES: &[(&str, &str, Need)] = &[
     ("*", "/health", Open),
     ("*", "/version", Open),
+    ("*", "/api/3.0/mlflow/server-info", Open),
     ("*", "/metrics", Admin),
     // Experiments.
     ("*", "/api/2.0/mlflow/experiments/create", SignedIn),
@@ -420,6 +421,11 @@ pub const ROUTES: &[(&str, &str, Need)] = &[
         "DELETE",
         "/api/2.0/mlflow-artifacts/artifacts/{*path}",
         ArtifactKey(Manage, "path"),
+    ),
+    (
+        "GET",
+        "/api/2.0/mlflow-artifacts/presigned/{*path}",
+        ArtifactKey(Read, "path"),
     ),
     (
         "*",

@@ -61,23 +61,13 @@ pub async fn send_stored(
 ) -> ApiResult<Response> {
     let read = match store.read(key, range).await {
         Ok(read) => read,
-        Err(ArtifactError::NotFound(_)) => {
-            return Err(ApiError::not_found(format!(
-                "artifact '{artifact}' does not exist"
-            )));
-        }
         Err(ArtifactError::Invalid(message)) if range.is_some() && message.contains("range") => {
             let mut response =
                 ApiError::invalid(message).with_status(StatusCode::RANGE_NOT_SATISFIABLE);
             response.message = format!("{} (Content-Range: bytes */size)", response.message);
             return Err(response);
         }
-        Err(ArtifactError::Invalid(message)) if message.contains("refers to a directory") => {
-            return Err(ApiError::invalid(format!(
-                "Artifact path refers to a directory, not a file: '{artifact}'"
-            )));
-        }
-        Err(error) => return Err(error.into()),
+        Err(error) => return Err(file_error(error, artifact)),
     };
     let length = read.range.end - read.range.start;
     let partial = range.is_some();
@@ -111,6 +101,22 @@ pub async fn send_stored(
         headers.insert(header::CONTENT_RANGE, value);
     }
     Ok(response)
+}
+
+/// A failure to find or read the file `artifact` as MLflow answers it: missing is 404, a folder
+/// where a file was asked is 400.
+pub fn file_error(error: ArtifactError, artifact: &str) -> ApiError {
+    match error {
+        ArtifactError::NotFound(_) => {
+            ApiError::not_found(format!("artifact '{artifact}' does not exist"))
+        }
+        ArtifactError::Invalid(message) if message.contains("refers to a directory") => {
+            ApiError::invalid(format!(
+                "Artifact path refers to a directory, not a file: '{artifact}'"
+            ))
+        }
+        other => other.into(),
+    }
 }
 
 /// Streams `body` into `writer`, at most `limit` bytes (413 beyond); answers the bytes written.

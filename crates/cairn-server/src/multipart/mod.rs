@@ -30,6 +30,8 @@ pub use staging::{check_part_number, is_staging_dir_name};
 use cairn_artifact_store::ArtifactStore;
 
 use crate::error::ApiError;
+pub use crate::server_origin::ServerOrigin;
+use crate::server_origin::encode_path;
 
 /// S3's limit on parts in one upload, which the client's chunk size is chosen against.
 pub const MAX_PARTS: u32 = 10_000;
@@ -64,17 +66,6 @@ pub struct UploadedPart {
     pub part_number: u32,
     /// The `ETag` the part's `PUT` answered.
     pub etag: String,
-}
-
-/// How the client reached this server: part URLs of a backend that receives parts itself are
-/// built from it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServerOrigin {
-    /// `scheme://host[:port]`, no trailing slash.
-    pub base_url: String,
-    /// The `Authorization` header to send with each part, when the server checks credentials
-    /// (the client's part uploads carry only the credential's headers).
-    pub authorization: Option<String>,
 }
 
 /// The four operations of a multipart upload to `path` (relative to the artifact root, already
@@ -131,15 +122,8 @@ pub fn part_credentials(
     upload_id: &str,
     num_parts: u32,
 ) -> Vec<PartCredential> {
-    let mut headers = BTreeMap::new();
-    if let Some(authorization) = &origin.authorization {
-        headers.insert("Authorization".to_owned(), authorization.clone());
-    }
-    let artifact_url = format!(
-        "{}/api/2.0/mlflow-artifacts/artifacts/{}",
-        origin.base_url,
-        encode_path(path)
-    );
+    let headers = origin.headers();
+    let artifact_url = origin.artifact_url(path);
     let upload = encode_path(upload_id).replace('/', "%2F");
     (1..=num_parts)
         .map(|part_number| PartCredential {
@@ -148,32 +132,4 @@ pub fn part_credentials(
             headers: headers.clone(),
         })
         .collect()
-}
-
-/// A relative artifact path as a URL path: every byte outside RFC 3986's unreserved set (and
-/// `/`) percent-encoded.
-fn encode_path(path: &str) -> String {
-    let mut encoded = String::with_capacity(path.len());
-    for byte in path.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    encoded
-}
-
-#[cfg(test)]
-mod tests {
-    use super::encode_path;
-
-    #[test]
-    fn paths_are_encoded_byte_by_byte_keeping_slashes() {
-        assert_eq!(
-            encode_path("1/abc/artifacts/m.ckpt"),
-            "1/abc/artifacts/m.ckpt"
-        );
-        assert_eq!(encode_path("a b/c?d#é"), "a%20b/c%3Fd%23%C3%A9");
-    }
 }

@@ -1,8 +1,8 @@
 //! Every route: MLflow's under `/api/2.0/mlflow` and `/ajax-api/2.0/mlflow` (and the UI-only ones
 //! under `/ajax-api` alone, as MLflow mounts them), artifacts under `/api/2.0/mlflow-artifacts`,
-//! MLflow's `/get-artifact` and `/model-versions/get-artifact` and its GraphQL at `/graphql` at
-//! the root, the UI's backend under `/app/api` and its events at `/app/events`, the UI's files at
-//! `/`, and MLflow's JSON 404 for everything else.
+//! MLflow's `/get-artifact` and `/model-versions/get-artifact`, its GraphQL at `/graphql` and
+//! its `/api/3.0/mlflow/server-info` at the root, the UI's backend under `/app/api` and its
+//! events at `/app/events`, the UI's files at `/`, and MLflow's JSON 404 for everything else.
 
 mod account_routes;
 mod app;
@@ -21,11 +21,13 @@ mod metric_bulk;
 mod monitoring;
 mod multipart;
 mod operations;
+mod presigned;
 mod promptlab;
 mod promptlab_files;
 mod registry;
 mod run_files;
 mod runs;
+mod server_info;
 
 use axum::Router;
 use axum::middleware;
@@ -65,6 +67,7 @@ fn ajax_only() -> Router<Shared> {
 pub fn router(state: Shared) -> Router {
     let artifacts = artifacts::routes()
         .merge(multipart::routes())
+        .merge(presigned::routes())
         .fallback(api_not_found);
     let router = Router::new()
         .nest("/api/2.0/mlflow", mlflow_api().fallback(api_not_found))
@@ -84,6 +87,7 @@ pub fn router(state: Shared) -> Router {
         .merge(run_files::root_routes())
         .merge(folder_zip::routes())
         .merge(operations::routes())
+        .merge(server_info::routes())
         .route("/version", get(|| async { crate::MLFLOW_API_VERSION }));
     // Accounts exist only on a server with them: elsewhere their routes are not there at all.
     let router = match &state.accounts {

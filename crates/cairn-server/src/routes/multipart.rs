@@ -5,7 +5,7 @@
 //! names the field it is about.
 
 use axum::extract::{FromRequest as _, Path as UrlPath, Request, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
@@ -17,7 +17,6 @@ use crate::args::Args;
 use crate::error::{ApiError, ApiResult};
 use crate::messages;
 use crate::multipart::{MAX_PARTS, ServerOrigin, UploadedPart};
-use crate::security::Auth;
 
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -88,7 +87,7 @@ async fn create(
     UrlPath(path): UrlPath<String>,
     request: Request,
 ) -> ApiResult {
-    let origin = origin(&state, request.headers());
+    let origin = ServerOrigin::of_request(&state.auth, request.headers());
     let args = Args::from_request(request, &state).await?;
     let path = file_path(&path, &args)?;
     let num_parts = args.i64("num_parts")?.unwrap_or(0);
@@ -212,29 +211,4 @@ fn uploaded_parts(args: &Args) -> Result<Vec<UploadedPart>, ApiError> {
         parts.push(UploadedPart { part_number, etag });
     }
     Ok(parts)
-}
-
-/// How the client reached the server, for part URLs: the `Host` it sent (the security layer has
-/// checked it), `https` when a proxy in front says so, and its own `Authorization` when the
-/// server checks credentials (the client sends nothing else with a part).
-fn origin(state: &Shared, headers: &HeaderMap) -> ServerOrigin {
-    let text = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|value| value.to_str().ok())
-            .map(str::trim)
-    };
-    let scheme = match text("x-forwarded-proto") {
-        Some(proto) if proto.eq_ignore_ascii_case("https") => "https",
-        _ => "http",
-    };
-    let host = text("host").unwrap_or("localhost");
-    let authorization = match state.auth {
-        Auth::None => None,
-        _ => text("authorization").map(str::to_owned),
-    };
-    ServerOrigin {
-        base_url: format!("{scheme}://{host}"),
-        authorization,
-    }
 }
