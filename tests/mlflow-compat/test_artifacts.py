@@ -163,18 +163,19 @@ def test_large_checkpoint_goes_through_proxy_multipart_upload(tracking, tmp_path
     assert sha256(back) == sha256(checkpoint)
 
 
-def test_server_info_has_the_client_move_large_files_in_parts_and_ranges(tracking, tmp_path,
-                                                                         monkeypatch):
-    """Nothing set on the client: it reads `server-info`, uploads in parts, and downloads in
-    parallel ranges from the URL the server hands out (its own artifact route)."""
+def test_server_info_turns_on_multipart_uploads_and_ranges_come_when_asked(tracking, tmp_path,
+                                                                            monkeypatch):
+    """`server-info` has the client upload a large file in parts with nothing set; a client that
+    turns multipart downloads on reads the file in parallel ranges from the URL the server hands
+    out (its own artifact route)."""
     info = requests.get(f"{tracking}/api/3.0/mlflow/server-info", timeout=10)
     assert info.status_code == 200, info.text
     assert info.json()["multipart_uploads_enabled"] is True
-    assert info.json()["multipart_downloads_enabled"] is True
+    assert info.json()["multipart_downloads_enabled"] is False
     assert requests.get(f"{tracking}/ajax-api/3.0/mlflow/server-info", timeout=10).json() == \
         info.json()
-    for name in ["MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD", "MLFLOW_ENABLE_PROXY_MULTIPART_DOWNLOAD"]:
-        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD", raising=False)
+    monkeypatch.setenv("MLFLOW_ENABLE_PROXY_MULTIPART_DOWNLOAD", "true")
     monkeypatch.setenv("MLFLOW_MULTIPART_UPLOAD_MINIMUM_FILE_SIZE", str(MIB))
     monkeypatch.setenv("MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE", str(5 * MIB))
     monkeypatch.setenv("MLFLOW_MULTIPART_DOWNLOAD_CHUNK_SIZE", str(3 * MIB))

@@ -14,6 +14,7 @@ import mlflow
 import pytest
 from mlflow.exceptions import MlflowException, RestException
 from mlflow.server.auth.client import AuthServiceClient
+from mlflow.store.artifact import http_artifact_repo
 from mlflow.tracking import MlflowClient
 
 from conftest import _free_port
@@ -138,9 +139,10 @@ def test_users_log_with_passwords_and_tokens_and_see_only_what_they_may(team, mo
 
 def test_ranged_downloads_carry_the_callers_credential_and_permission(team, monkeypatch,
                                                                        tmp_path):
-    """A large file is read in parallel ranges from the URL `presigned` hands out, with the
-    caller's own credential; a user who may not read the experiment gets no URL."""
+    """With multipart downloads on, a large file is read in parallel ranges from the URL
+    `presigned` hands out, with the caller's own credential; a user who may not read the experiment gets no URL."""
     mlflow.set_tracking_uri(team)
+    monkeypatch.setenv("MLFLOW_ENABLE_PROXY_MULTIPART_DOWNLOAD", "true")
     monkeypatch.setenv("MLFLOW_MULTIPART_DOWNLOAD_CHUNK_SIZE", str(1024 * 1024))
     as_user(monkeypatch, ADMIN, ADMIN_PASSWORD)
     auth = AuthServiceClient(team)
@@ -152,9 +154,18 @@ def test_ranged_downloads_carry_the_callers_credential_and_permission(team, monk
     weights.write_bytes(os.urandom(3 * 1024 * 1024 + 5))
     with mlflow.start_run(experiment_id=experiment_id) as run:
         mlflow.log_artifact(str(weights))
+    chunk_headers = []
+    original_chunk = http_artifact_repo.download_chunk
+
+    def recording_chunk(**kwargs):
+        chunk_headers.append(kwargs["headers"])
+        return original_chunk(**kwargs)
+
+    monkeypatch.setattr(http_artifact_repo, "download_chunk", recording_chunk)
     back = mlflow.artifacts.download_artifacts(
         run_id=run.info.run_id, artifact_path="weights.bin", dst_path=str(tmp_path / "cy"))
     assert open(back, "rb").read() == weights.read_bytes()
+    assert len(chunk_headers) == 4 and all("Authorization" in h for h in chunk_headers)
 
     root = run.info.artifact_uri.removeprefix("mlflow-artifacts:/")
     presigned = f"{team}/api/2.0/mlflow-artifacts/presigned/{root}/weights.bin"

@@ -1,9 +1,10 @@
 //! `GET mlflow-artifacts/presigned/<path>`: where to read an artifact from in parallel ranges.
-//! MLflow's client asks this before it downloads a file when `server-info` advertises multipart
-//! downloads, then reads the file's ranges from the URL given, with the headers given, several
-//! at a time. The URL is this server's own artifact route: the bytes still come through the
-//! server (which alone holds the artifact store's credentials), each range checked as a plain
-//! download is.
+//! MLflow's client asks this before each file it downloads when multipart downloads are on
+//! (`MLFLOW_ENABLE_PROXY_MULTIPART_DOWNLOAD=true`; `server-info` does not turn them on, see
+//! `super::server_info`), then reads the file's ranges from the URL given, with the headers
+//! given, several at a time. The URL is this server's own artifact route: the bytes still come
+//! through the server (which alone holds the artifact store's credentials), each range checked
+//! as a plain download is.
 
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, HeaderValue, header};
