@@ -590,6 +590,10 @@ def team_transfer_rounds(url, pid, args, name, team):
         rows[f"  {label}: S3 alone with {how}, median (MB/s)"] = f"{alone:.0f}"
         rows[f"  {label}: each round, through the server / S3 alone (MB/s)"] = ", ".join(
             f"{found[key]:.0f}/{direct[index]:.0f}" for direct, found in rounds)
+    rows["  download_artifacts, new process: of S3 alone read as one stream by a new process "
+         "(boto3 get_object, 1 MiB writes), median"] = (
+        f"{median(direct[3] for direct, _ in rounds):.0f} MB/s; "
+        f"{100 * median(found['down'] / direct[3] for direct, found in rounds):.0f}%")
     rows["  download_artifacts in this benchmark's own process, median (of S3 alone in it)"] = (
         f"{median(found['down_here'] for _, found in rounds):.0f} "
         f"({100 * median(found['down_here'] / direct[2] for direct, found in rounds):.0f}%)")

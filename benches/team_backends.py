@@ -96,11 +96,27 @@ print(time.perf_counter() - started)
 """
 
 
+# The same download as one stream, as `mlflow`'s client reads a file through a server: one GET,
+# written to the file 1 MiB at a time, by a new process.
+DOWNLOAD_ONE_STREAM = """
+import sys, time
+import boto3
+client = boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1")
+started = time.perf_counter()
+body = client.get_object(Bucket=sys.argv[2], Key=sys.argv[3])["Body"]
+with open(sys.argv[4], "wb") as file:
+    for chunk in body.iter_chunks(1024 * 1024):
+        file.write(chunk)
+print(time.perf_counter() - started)
+"""
+
+
 def direct_transfer(backends, local, size_mb):
     """Uploads then downloads `local` straight to the S3 server with boto3's managed transfer
     (its defaults: 8 MB parts, 10 threads), the download twice: first by a new Python process,
-    then in this one (the order the downloads through a server are timed in); answers MB/s of
-    (upload, download by a new process, download in this process)."""
+    then in this one (the order the downloads through a server are timed in); then once more
+    as one stream by a new process. Answers MB/s of (upload, download by a new process, download
+    in this process, one stream by a new process)."""
     client = backends.s3_client()
     key = "direct/checkpoint.bin"
     started = time.perf_counter()
@@ -108,12 +124,7 @@ def direct_transfer(backends, local, size_mb):
     up = time.perf_counter() - started
     settle_after_upload()
     back = local + ".direct"
-    done = subprocess.run([sys.executable, "-c", DOWNLOAD_CLIENT, backends.endpoint, BUCKET, key,
-                           back], capture_output=True, text=True, check=False, timeout=1800,
-                          env={**os.environ, **S3_CREDENTIALS})
-    if done.returncode != 0:
-        raise RuntimeError(f"the direct download client failed:\n{done.stderr}")
-    down_new = float(done.stdout.strip().splitlines()[-1])
+    down_new = _download_in_new_process(DOWNLOAD_CLIENT, backends, key, back)
     same = os.path.getsize(back) == os.path.getsize(local)
     os.remove(back)
     started = time.perf_counter()
@@ -121,11 +132,25 @@ def direct_transfer(backends, local, size_mb):
     down_here = time.perf_counter() - started
     same = same and os.path.getsize(back) == os.path.getsize(local)
     os.remove(back)
+    down_one_stream = _download_in_new_process(DOWNLOAD_ONE_STREAM, backends, key, back)
+    same = same and os.path.getsize(back) == os.path.getsize(local)
+    os.remove(back)
     backends.delete_prefix("direct/")
     if not same:
         raise RuntimeError("a direct download differs in size from the upload")
     megabytes = size_mb * 1024 * 1024 / 1e6
-    return megabytes / up, megabytes / down_new, megabytes / down_here
+    return (megabytes / up, megabytes / down_new, megabytes / down_here,
+            megabytes / down_one_stream)
+
+
+def _download_in_new_process(script, backends, key, back):
+    """Seconds a new Python process running `script` took to download `key` into `back`."""
+    done = subprocess.run([sys.executable, "-c", script, backends.endpoint, BUCKET, key, back],
+                          capture_output=True, text=True, check=False, timeout=1800,
+                          env={**os.environ, **S3_CREDENTIALS})
+    if done.returncode != 0:
+        raise RuntimeError(f"the direct download client failed:\n{done.stderr}")
+    return float(done.stdout.strip().splitlines()[-1])
 
 
 def _sql(database_url, statements):

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
+use cairn_artifact_store::s3::READ_PART_BYTES;
 use cairn_artifact_store::{
     ArtifactError, ArtifactLocation, ArtifactStore, ByteRange, FolderStore, S3Settings, StoredPart,
 };
@@ -161,8 +162,9 @@ async fn deleting(store: &dyn ArtifactStore) {
 }
 
 async fn large_write(store: &dyn ArtifactStore) {
-    // 21 MiB in 1 MiB pieces: more than two of the object store's 8 MiB parts.
-    let whole = pattern(21 * 1024 * 1024 + 123);
+    // More than two of the object store's 8 MiB write parts and of its read parts, in 1 MiB
+    // pieces.
+    let whole = pattern(2 * READ_PART_BYTES as usize + 5 * 1024 * 1024 + 123);
     let mut writer = store.writer("big/model.bin").await.unwrap();
     for piece in whole.chunks(1024 * 1024) {
         writer.write(Bytes::copy_from_slice(piece)).await.unwrap();
@@ -181,7 +183,7 @@ async fn large_write(store: &dyn ArtifactStore) {
     // Ranges across the parts a large read is fetched in come back whole and in order.
     let mib = 1024 * 1024;
     for (start, end) in [
-        (7 * mib, 17 * mib + 5),
+        (7 * mib, 7 * mib + READ_PART_BYTES + 5),
         (8 * mib - 1, 8 * mib + 1),
         (3, whole.len() as u64),
     ] {
@@ -237,7 +239,8 @@ async fn hostile_keys(store: &dyn ArtifactStore) {
 /// A file replaced while a reader is part-way through it comes back as it was when the read
 /// began, or the read ends with an error: never a mix of the two.
 async fn replaced_while_read(store: &dyn ArtifactStore) {
-    let old = pattern(13 * 1024 * 1024);
+    // Several of the object store's read parts, so that the read goes on after the first.
+    let old = pattern(3 * READ_PART_BYTES as usize + 1024 * 1024);
     put(store, "swap/model.bin", &[&old]).await;
     let mut read = store.read("swap/model.bin", None).await.unwrap();
     let mut got = read.stream.try_next().await.unwrap().unwrap().to_vec();

@@ -22,7 +22,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// The process's allocator. `cairn serve` frees large buffers (10 MB upload parts, 4 MiB
+/// The process's allocator. `cairn serve` frees large buffers (10 MB upload parts, 16 MiB
 /// download parts, big request bodies) from many threads; glibc's malloc keeps such memory in
 /// per-thread arenas and raises its mmap threshold after the first free, so a server's resident
 /// memory stayed at its highest point. jemalloc gives unused pages back to the system after a
