@@ -35,7 +35,8 @@ see team_backends.py), get-history of a --points metric (default 1,000,000: Cair
 log-batch, MLflow's inserted in SQL), the 1 GB upload and download through each server, in
 --transfer-rounds rounds (default 3) each right after the same transfer straight to SeaweedFS with
 boto3 (medians reported, with each round; a download is timed first by a new client process,
-mlflow's through the server and boto3's straight to SeaweedFS, then in this process), and, on
+mlflow's through the server and boto3's straight to SeaweedFS, then in this process, and straight
+to SeaweedFS once more as one stream by a new process, the shape of mlflow's read), and, on
 Cairn only, 16 concurrent writers for 60 s verified point by point. The server's peak RSS is given for each of these phases too. It needs psycopg2-binary and boto3 (benches/requirements.txt) and SeaweedFS
 (scripts/s3-venv.sh):
 
