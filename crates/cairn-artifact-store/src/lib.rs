@@ -12,6 +12,7 @@ mod error;
 pub mod folder;
 pub mod key;
 pub mod location;
+mod read_ahead;
 pub mod s3;
 
 use std::fmt;

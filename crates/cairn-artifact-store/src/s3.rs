@@ -20,7 +20,9 @@ use object_store::multipart::{MultipartStore, PartId};
 use object_store::path::Path as ObjectPath;
 use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt as _, PutPayload};
 use tokio::io::AsyncWriteExt as _;
+use tokio::sync::Semaphore;
 
+use crate::read_ahead;
 use crate::{
     ArtifactEntry, ArtifactError, ArtifactMeta, ArtifactRead, ArtifactResult, ArtifactStore,
     ArtifactWriter, ByteRange, StoreMultipart, StoredPart, key,
@@ -40,9 +42,10 @@ const WRITE_CONCURRENCY: usize = 4;
 /// (docs/PERFORMANCE.md).
 pub const READ_PART_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Parts of a read in flight at once (each held until its turn comes): with
-/// [`READ_PART_BYTES`], at most 32 MiB held for one reader.
-const READ_CONCURRENCY: usize = 2;
+/// Bytes of parts fetched ahead of their turn that every read of one store may hold at once
+/// (`crate::read_ahead`): four parts. A reader holds at most three (the one it hands over and
+/// two ahead); past the budget reads go on a part at a time.
+const READ_AHEAD_BUDGET_BYTES: usize = 4 * READ_PART_BYTES as usize;
 
 /// Artifacts in one bucket, under one prefix.
 #[derive(Debug, Clone)]
@@ -50,6 +53,8 @@ pub struct S3Store {
     store: Arc<AmazonS3>,
     prefix: Vec<String>,
     described: String,
+    /// What parts fetched ahead may hold, shared by every read (and every clone).
+    read_budget: Arc<Semaphore>,
 }
 
 impl S3Store {
@@ -64,6 +69,7 @@ impl S3Store {
                 .map(str::to_owned)
                 .collect(),
             described,
+            read_budget: Arc::new(Semaphore::new(READ_AHEAD_BUDGET_BYTES)),
         }
     }
 
@@ -268,55 +274,27 @@ impl ArtifactStore for S3Store {
         let described = self.described.clone();
         let owned = key.to_owned();
         let first_end = result.range.end;
-        let head = result.into_stream().map_err({
-            let described = described.clone();
-            let owned = owned.clone();
-            move |error| classify(&described, &owned, error)
-        });
-        if first_end >= wanted.end {
-            return Ok(ArtifactRead {
-                size,
-                range: wanted,
-                stream: head.boxed(),
-            });
-        }
-        // The rest in parts fetched a few at a time, handed over in order: one GET streams at
-        // what one connection carries, where parallel ranges go at what the store serves. Each
-        // part is kept as the chunks it arrived in (gathering them into one buffer would copy
-        // every byte once more), and must come from the object the first part came from: an
-        // artifact overwritten during the read ends it with an error rather than mixing two.
+        let first = result.into_stream();
+        // The rest in parts handed over in order, the next ones fetched ahead while one is
+        // handed over: one GET streams at what one connection carries, where parallel ranges
+        // go at what the store serves. Each part must come from the object the first part came
+        // from: an artifact overwritten during the read ends it with an error rather than
+        // mixing two.
         let parts: Vec<std::ops::Range<u64>> = (first_end..wanted.end)
             .step_by(READ_PART_BYTES as usize)
             .map(|start| start..(start + READ_PART_BYTES).min(wanted.end))
             .collect();
-        let store = Arc::clone(&self.store);
-        let rest = futures_util::stream::iter(parts)
-            .map(move |part| {
-                let store = Arc::clone(&store);
-                let path = path.clone();
-                let options = GetOptions {
-                    range: Some(GetRange::Bounded(part)),
-                    if_match: version.clone(),
-                    ..GetOptions::default()
-                };
-                async move {
-                    let chunks: Vec<Bytes> = store
-                        .get_opts(&path, options)
-                        .await?
-                        .into_stream()
-                        .try_collect()
-                        .await?;
-                    let part = chunks.into_iter().map(Ok::<Bytes, object_store::Error>);
-                    Ok::<_, object_store::Error>(futures_util::stream::iter(part))
-                }
-            })
-            .buffered(READ_CONCURRENCY)
-            .try_flatten()
+        let source = read_ahead::Source {
+            store: Arc::clone(&self.store) as Arc<dyn ObjectStore>,
+            path,
+            version,
+        };
+        let stream = read_ahead::read_parts(source, first, parts, Arc::clone(&self.read_budget))
             .map_err(move |error| classify(&described, &owned, error));
         Ok(ArtifactRead {
             size,
             range: wanted,
-            stream: head.chain(rest).boxed(),
+            stream: stream.boxed(),
         })
     }
 
