@@ -20,6 +20,7 @@ mod json_body;
 pub mod limits;
 mod messages;
 pub mod multipart;
+mod percent;
 mod python_json;
 mod routes;
 pub mod run_creation;

@@ -66,15 +66,7 @@ impl ServerOrigin {
 /// A relative artifact path as a URL path: every byte outside RFC 3986's unreserved set (and
 /// `/`) percent-encoded.
 pub fn encode_path(path: &str) -> String {
-    let mut encoded = String::with_capacity(path.len());
-    for byte in path.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    encoded
+    crate::percent::encode(path, b"-._~/")
 }
 
 #[cfg(test)]

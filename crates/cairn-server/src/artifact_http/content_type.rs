@@ -142,15 +142,7 @@ fn quote_header_value(value: &str) -> String {
 
 /// RFC 5987 `attr-char`s as they are, every other UTF-8 byte as `%XX`.
 fn percent_encode_attr(value: &str) -> String {
-    let mut encoded = String::with_capacity(value.len() * 3);
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&byte) {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    encoded
+    crate::percent::encode(value, b"!#$&+-.^_`|~")
 }
 
 #[cfg(test)]
