@@ -43,9 +43,9 @@ const WRITE_CONCURRENCY: usize = 4;
 pub const READ_PART_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Bytes of parts fetched ahead of their turn that every read of one store may hold at once
-/// (`crate::read_ahead`): four parts. A reader holds at most three (the one it hands over and
-/// two ahead); past the budget reads go on a part at a time.
-const READ_AHEAD_BUDGET_BYTES: usize = 4 * READ_PART_BYTES as usize;
+/// (`crate::read_ahead`): two parts, which one reader keeps busy; past the budget reads go on a
+/// part at a time. Four parts read no faster and held more (docs/PERFORMANCE.md).
+const READ_AHEAD_BUDGET_BYTES: usize = 2 * READ_PART_BYTES as usize;
 
 /// Artifacts in one bucket, under one prefix.
 #[derive(Debug, Clone)]
