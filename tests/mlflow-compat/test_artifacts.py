@@ -1,7 +1,7 @@
 """Artifacts as MLflow's server serves them, with the real mlflow client: download headers, the
 UI's get-artifact and upload-artifact routes, a large file logged through proxy multipart upload,
-large files moved in parts and ranges because `server-info` says the server takes them, and a
-LoggedModel's files listed and read the way MLflow's UI reads them (the Python client
+large files uploaded in parts because `server-info` says the server takes them (and read in
+ranges when the client asks), and a LoggedModel's files listed and read the way MLflow's UI reads them (the Python client
 itself never calls `logged-models/{id}/artifacts/*`)."""
 
 import hashlib

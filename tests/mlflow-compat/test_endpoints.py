@@ -1,6 +1,7 @@
 """The endpoints MLflow's UI calls (get-history-bulk, search-datasets, create-promptlab-run,
 /graphql) and unknown paths, with data logged by the real mlflow client. The 3.17.2 client has no
-methods for these, so they are called over HTTP as the UI calls them."""
+methods for these, so they are called over HTTP as the UI calls them. Also what the client learns
+from `server-info` about workspaces."""
 
 import json
 import uuid
@@ -187,3 +188,19 @@ def test_unknown_paths_answer_json_404(tracking, method, path):
     response = requests.request(method, f"{tracking}/{path}", json={}, timeout=30)
     assert response.status_code == 404
     assert response.json()["error_code"] == "ENDPOINT_NOT_FOUND"
+
+
+def test_a_client_with_a_workspace_is_told_the_server_has_none(tracking, monkeypatch):
+    """The client learns from `server-info` that this server has no workspaces, and says so
+    plainly instead of that it could not find out."""
+    from mlflow.exceptions import MlflowException
+    from mlflow.utils import server_info
+
+    server_info._clear_server_info_cache()
+    monkeypatch.setenv("MLFLOW_WORKSPACE", "team-a")
+    with pytest.raises(MlflowException) as refused:
+        MlflowClient().search_experiments()
+    assert "does not support workspaces" in str(refused.value)
+    monkeypatch.delenv("MLFLOW_WORKSPACE")
+    server_info._clear_server_info_cache()
+    assert MlflowClient().search_experiments() is not None
