@@ -27,7 +27,7 @@ pub mod run_creation;
 mod schema;
 mod search_args;
 pub mod security;
-mod server_origin;
+pub mod server_origin;
 pub mod stale_uploads;
 pub mod telemetry;
 mod version_source;

@@ -9,11 +9,10 @@ use axum::body::Body;
 use super::staging::{
     check_upload_id, etag_of, join_parts, new_upload_id, part_file, part_temp_file, staging_dir,
 };
-use super::{
-    CreatedUpload, MultipartUploads, Pending, ServerOrigin, UploadedPart, part_credentials,
-};
+use super::{CreatedUpload, MultipartUploads, Pending, UploadedPart, part_credentials};
 use crate::artifact_http::folder::{check_name_lengths, prepare_target, resolve, stream_to_file};
 use crate::error::ApiError;
+use crate::server_origin::ServerOrigin;
 
 /// Multipart uploads kept in a local artifact folder.
 #[derive(Debug, Clone)]

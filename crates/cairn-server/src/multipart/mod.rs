@@ -30,8 +30,7 @@ pub use staging::{check_part_number, is_staging_dir_name};
 use cairn_artifact_store::ArtifactStore;
 
 use crate::error::ApiError;
-pub use crate::server_origin::ServerOrigin;
-use crate::server_origin::encode_path;
+use crate::server_origin::{ServerOrigin, encode_path};
 
 /// S3's limit on parts in one upload, which the client's chunk size is chosen against.
 pub const MAX_PARTS: u32 = 10_000;

@@ -15,10 +15,9 @@ use cairn_artifact_store::{ArtifactStore, StoreMultipart, StoredPart};
 use futures_util::StreamExt as _;
 
 use super::part_memory::PartMemory;
-use super::{
-    CreatedUpload, MultipartUploads, Pending, ServerOrigin, UploadedPart, part_credentials,
-};
+use super::{CreatedUpload, MultipartUploads, Pending, UploadedPart, part_credentials};
 use crate::error::ApiError;
+use crate::server_origin::ServerOrigin;
 
 /// Largest part taken, in bytes.
 pub const MAX_PART_BYTES: u64 = 128 * 1024 * 1024;

@@ -16,7 +16,8 @@ use crate::Shared;
 use crate::args::Args;
 use crate::error::{ApiError, ApiResult};
 use crate::messages;
-use crate::multipart::{MAX_PARTS, ServerOrigin, UploadedPart};
+use crate::multipart::{MAX_PARTS, UploadedPart};
+use crate::server_origin::ServerOrigin;
 
 pub fn routes() -> Router<Shared> {
     Router::new()
