@@ -2,7 +2,9 @@
 `--serve-artifacts`): the demo store's runs of one experiment (git provenance and data hashes
 included) and the registry versions made from them, then compared with the real mlflow client
 against both sides — params, tags, every metric point, stages and aliases; a second push sends
-nothing and creates nothing."""
+nothing and creates nothing. A model registered the mlflow 3 way (`models:/m-...`) goes with
+its LoggedModel and files and loads on the other side; the team's aliases stay put unless
+`--move-aliases`."""
 
 import json
 import os
@@ -11,6 +13,7 @@ import subprocess
 import sys
 
 import mlflow
+import pandas as pd
 import pytest
 from mlflow import MlflowClient
 
@@ -119,3 +122,69 @@ def test_push_into_a_real_mlflow_server(real_mlflow, tmp_path):
     for field in ("created", "params", "tags", "points", "files", "model_versions"):
         assert again["totals"][field] == 0, (field, again["totals"])
     assert len(team.search_model_versions("name='mnist-classifier'")) == len(versions)
+
+
+class AddThree(mlflow.pyfunc.PythonModel):
+    def predict(self, context, model_input):
+        return model_input + 3
+
+
+def test_an_mlflow_3_model_goes_with_its_files_and_the_teams_alias_stays(real_mlflow, tmp_path):
+    team = MlflowClient(tracking_uri=real_mlflow, registry_uri=real_mlflow)
+    name = "churn-pyfunc"
+    # The team's own version 1, its @champion.
+    team.create_registered_model(name)
+    team_run = team.create_run(team.create_experiment("team-churn"))
+    team.create_model_version(name, f"runs:/{team_run.info.run_id}/model", run_id=team_run.info.run_id)
+    team.set_registered_model_alias(name, "champion", "1")
+
+    # A laptop: mlflow 3's log_model with registered_model_name, into a local store file.
+    store = tmp_path / "laptop.db"
+    port = _free_port()
+    laptop = f"http://127.0.0.1:{port}"
+    serve = [os.environ["CAIRN_BIN"], "--store", str(store), "serve", "--port", str(port)]
+    process = _start(serve, laptop, tmp_path, 30)
+    try:
+        mlflow.set_tracking_uri(laptop)
+        mlflow.set_registry_uri(laptop)
+        mlflow.set_experiment("laptop-churn")
+        with mlflow.start_run() as run:
+            info = mlflow.pyfunc.log_model(
+                name="model", python_model=AddThree(), registered_model_name=name
+            )
+        MlflowClient(laptop, laptop).set_registered_model_alias(name, "champion", "1")
+    finally:
+        _stop(process)
+    assert info.model_uri.startswith("models:/m-")
+
+    first = json.loads(_cairn("--store", str(store), "push", run.info.run_id, "--to", real_mlflow,
+                              "--json"))  # fmt: skip
+    assert first["failed"] == [], first["failed"]
+    pushed = first["runs"][0]
+    assert (pushed["model_versions"], pushed["logged_models"]) == (1, 1), pushed
+    assert pushed["files"] > 0
+    assert any("'champion'" in note and "--move-aliases" in note for note in pushed["notes"])
+    # The team's champion did not move.
+    assert team.get_model_version_by_alias(name, "champion").version == "1"
+
+    version = team.get_model_version(name, "2")
+    assert version.tags["cairn.source_version"] == "1"
+    assert version.run_id == pushed["remote_run_id"]
+    assert version.source.startswith("models:/m-")
+    model_id = version.source.removeprefix("models:/")
+    assert team.get_logged_model(model_id).source_run_id == pushed["remote_run_id"]
+    assert team.get_logged_model(model_id).status == "READY"
+    mlflow.set_tracking_uri(real_mlflow)
+    mlflow.set_registry_uri(real_mlflow)
+    loaded = mlflow.pyfunc.load_model(f"models:/{name}/2")
+    assert list(loaded.predict(pd.DataFrame({"x": [1, 2]}))["x"]) == [4, 5]
+
+    # Asked to, the push moves the alias; the model and version are not sent again.
+    again = json.loads(_cairn("--store", str(store), "push", run.info.run_id, "--to", real_mlflow,
+                              "--move-aliases", "--json"))  # fmt: skip
+    assert again["failed"] == []
+    assert (again["totals"]["model_versions"], again["runs"][0]["logged_models"]) == (0, 0)
+    assert team.get_model_version_by_alias(name, "champion").version == "2"
+    champion = mlflow.pyfunc.load_model(f"models:/{name}@champion")
+    assert list(champion.predict(pd.DataFrame({"x": [0]}))["x"]) == [3]
+    assert len(team.search_model_versions(f"name='{name}'")) == 2

@@ -227,6 +227,11 @@ pub struct PushArgs {
     /// Only read the server and print what would be sent.
     #[arg(long)]
     pub dry_run: bool,
+    /// Move an alias the server's registered model already gives another version (say the
+    /// team's `champion`) to the pushed version; without it such an alias stays, and the push
+    /// says so.
+    #[arg(long)]
+    pub move_aliases: bool,
     /// Runs sent at once.
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub workers: usize,

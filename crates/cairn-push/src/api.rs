@@ -122,6 +122,9 @@ pub trait MlflowApi: Send + Sync {
     /// `POST /api/2.0/mlflow/{endpoint}` with a JSON body.
     fn try_post(&self, endpoint: &str, body: &Value) -> Result<Value, CallError>;
 
+    /// `PATCH /api/2.0/mlflow/{endpoint}` with a JSON body (MLflow 3's LoggedModel calls).
+    fn try_patch(&self, endpoint: &str, body: &Value) -> Result<Value, CallError>;
+
     /// `GET /api/2.0/mlflow/{endpoint}?query`.
     fn try_get(&self, endpoint: &str, query: &[(&str, &str)]) -> Result<Value, CallError>;
 
@@ -133,6 +136,12 @@ pub trait MlflowApi: Send + Sync {
     fn post(&self, endpoint: &str, body: &Value, entity: &str) -> anyhow::Result<Value> {
         self.try_post(endpoint, body)
             .map_err(|error| explain(self.server(), error, "POST", endpoint, entity))
+    }
+
+    /// [`MlflowApi::try_patch`]; errors name the server, the call and `entity`.
+    fn patch(&self, endpoint: &str, body: &Value, entity: &str) -> anyhow::Result<Value> {
+        self.try_patch(endpoint, body)
+            .map_err(|error| explain(self.server(), error, "PATCH", endpoint, entity))
     }
 
     /// [`MlflowApi::try_get`]; errors name the server, the call and `entity`.

@@ -42,6 +42,7 @@ impl MlflowClient {
             })
             .unwrap_or_default();
         let agent = ureq::Agent::config_builder()
+            .tls_config(tls_config(&|name| std::env::var(name).ok())?)
             .http_status_as_error(false)
             .timeout_global(Some(REQUEST_TIMEOUT))
             .timeout_connect(Some(CONNECT_TIMEOUT))
@@ -63,6 +64,48 @@ impl MlflowClient {
     }
 }
 
+/// The certificates an `https://` server is checked against, as the mlflow client takes them:
+/// the PEM file in `MLFLOW_TRACKING_SERVER_CERT_PATH` (else `REQUESTS_CA_BUNDLE`, else
+/// `SSL_CERT_FILE`) for a server whose certificate an authority of the team's own signed, else
+/// the public authorities; `MLFLOW_TRACKING_INSECURE_TLS=true` checks nothing.
+fn tls_config(env: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<ureq::tls::TlsConfig> {
+    let builder = ureq::tls::TlsConfig::builder();
+    if env("MLFLOW_TRACKING_INSECURE_TLS").is_some_and(|value| value.eq_ignore_ascii_case("true")) {
+        return Ok(builder.disable_verification(true).build());
+    }
+    let bundle = [
+        "MLFLOW_TRACKING_SERVER_CERT_PATH",
+        "REQUESTS_CA_BUNDLE",
+        "SSL_CERT_FILE",
+    ]
+    .into_iter()
+    .find_map(|name| {
+        env(name)
+            .filter(|path| !path.is_empty())
+            .map(|path| (name, path))
+    });
+    let Some((name, path)) = bundle else {
+        return Ok(builder.build());
+    };
+    let pem = std::fs::read(&path)
+        .map_err(|error| anyhow!("{name}: reading certificates from {path}: {error}"))?;
+    let mut certificates = Vec::new();
+    for item in ureq::tls::parse_pem(&pem) {
+        match item {
+            Ok(ureq::tls::PemItem::Certificate(certificate)) => certificates.push(certificate),
+            Ok(_) => {}
+            Err(error) => return Err(anyhow!("{name}: {path} is not PEM: {error}")),
+        }
+    }
+    anyhow::ensure!(
+        !certificates.is_empty(),
+        "{name}: {path} holds no PEM certificate"
+    );
+    Ok(builder
+        .root_certs(ureq::tls::RootCerts::new_with_certs(&certificates))
+        .build())
+}
+
 /// A [`MlflowClient`] as the trait object shells hand around.
 pub fn connect(url: &str, credentials: Option<Credentials>) -> anyhow::Result<Box<dyn MlflowApi>> {
     Ok(Box::new(MlflowClient::new(url, credentials)?))
@@ -80,6 +123,13 @@ impl MlflowApi for MlflowClient {
             None => format!("{}/api/2.0/mlflow/{endpoint}", self.base),
         };
         let request = self.agent.post(url);
+        answer(self.authorize(request).send_json(body))
+    }
+
+    fn try_patch(&self, endpoint: &str, body: &Value) -> Result<Value, CallError> {
+        let request = self
+            .agent
+            .patch(format!("{}/api/2.0/mlflow/{endpoint}", self.base));
         answer(self.authorize(request).send_json(body))
     }
 

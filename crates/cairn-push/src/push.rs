@@ -36,6 +36,9 @@ pub struct PushOptions {
     pub workers: usize,
     /// Metric points per log-batch request.
     pub metrics_per_batch: usize,
+    /// Move an alias the server's model already has on another version to the pushed one;
+    /// otherwise it stays, and the push says so.
+    pub move_aliases: bool,
 }
 
 impl Default for PushOptions {
@@ -45,6 +48,7 @@ impl Default for PushOptions {
             dry_run: false,
             workers: 4,
             metrics_per_batch: MLFLOW_METRICS_PER_BATCH,
+            move_aliases: false,
         }
     }
 }
@@ -71,6 +75,8 @@ pub struct RunPushed {
     /// proxy.
     pub files_skipped: u64,
     pub model_versions: u64,
+    /// LoggedModels (MLflow 3's `models:/m-...`) created on the server for those versions.
+    pub logged_models: u64,
     /// What the user should know (files skipped, a parent not pushed).
     pub notes: Vec<String>,
 }

@@ -1,8 +1,11 @@
 //! A run's registered model versions pushed: each local version made from the run goes to the
 //! server once — its registered model created when missing, the version created with the server
-//! run's id and its `runs:/` source pointed there, tagged [`SOURCE_VERSION_TAG`] with the local
-//! number so that it is found again — then brought to the local stage, and the local aliases
-//! that name it set there.
+//! run's id and its source pointed there (a `runs:/` source at the server's run, a `models:/m-...`
+//! one at the LoggedModel pushed for it), tagged [`SOURCE_VERSION_TAG`] with the local number so
+//! that it is found again — then brought to the local stage, and the local aliases that name it
+//! set there. An alias the server's model already gives another version stays where it is unless
+//! [`PushOptions::move_aliases`](crate::PushOptions) says otherwise: a team's `@champion` is not
+//! moved by someone's push by accident.
 
 use std::collections::HashMap;
 
@@ -10,6 +13,7 @@ use cairn_core::model::{ModelVersion, RegisteredModel};
 use serde_json::{Value, json};
 
 use crate::push::SOURCE_VERSION_TAG;
+use crate::push_logged_model::logged_model_of;
 use crate::push_run::{RemoteRun, RunPusher, text_id};
 use crate::wire::{id_text, rewrite_source};
 
@@ -35,12 +39,20 @@ impl RunPusher<'_, '_> {
                 self.align_version(model, version, &found)?;
                 continue;
             }
-            self.result.model_versions += 1;
             if self.shared.options.dry_run {
+                self.result.model_versions += 1;
                 continue;
             }
+            let source = match logged_model_of(&version.source) {
+                Some(model_id) => match self.push_logged_model(model_id, remote)? {
+                    Some(there) => format!("models:/{there}"),
+                    None => continue,
+                },
+                None => rewrite_source(&version.source, self.run_id, &remote.run_id),
+            };
+            self.result.model_versions += 1;
             self.ensure_model(model)?;
-            let created = self.create_version(version, remote)?;
+            let created = self.create_version(version, remote, &source)?;
             self.align_version(model, version, &created)?;
         }
         Ok(())
@@ -131,10 +143,13 @@ impl RunPusher<'_, '_> {
         }
     }
 
+    /// Version `version` on the server, made from its run and `source` (already pointed at the
+    /// server's run or model).
     fn create_version(
         &self,
         version: &ModelVersion,
         remote: &RemoteRun,
+        source: &str,
     ) -> anyhow::Result<RemoteVersion> {
         let entity = format!(
             "version {} of registered model '{}' ({})",
@@ -147,13 +162,16 @@ impl RunPusher<'_, '_> {
             .map(|tag| json!({ "key": tag.key, "value": tag.value }))
             .collect();
         tags.push(json!({ "key": SOURCE_VERSION_TAG, "value": version.version.to_string() }));
-        let body = json!({
+        let mut body = json!({
             "name": version.name,
-            "source": rewrite_source(&version.source, self.run_id, &remote.run_id),
+            "source": source,
             "run_id": remote.run_id,
             "description": version.description,
             "tags": tags,
         });
+        if let Some(model_id) = logged_model_of(source) {
+            body["model_id"] = json!(model_id);
+        }
         let created = self
             .shared
             .api
@@ -223,8 +241,18 @@ impl RunPusher<'_, '_> {
             })
             .collect();
         for alias in aliases {
-            if set.get(alias) == Some(&there.number) {
-                continue;
+            match set.get(alias) {
+                Some(number) if *number == there.number => continue,
+                Some(number) if !self.shared.options.move_aliases => {
+                    self.result.notes.push(format!(
+                        "alias '{alias}' of registered model '{}' stays on server version \
+                         {number} (here it names version {}, server version {}): push with \
+                         --move-aliases to move it",
+                        version.name, version.version, there.number
+                    ));
+                    continue;
+                }
+                _ => {}
             }
             api.post(
                 "registered-models/alias",

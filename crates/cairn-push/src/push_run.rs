@@ -33,6 +33,7 @@ const LOCAL_ONLY_TAGS: &[&str] = &[PUSHED_TO_TAG, SOURCE_RUN_TAG, "cairn.copied_
 #[derive(Debug, Default)]
 pub(crate) struct RemoteRun {
     pub run_id: String,
+    pub experiment_id: String,
     pub artifact_uri: String,
     pub run_name: String,
     pub status: String,
@@ -52,6 +53,7 @@ impl RemoteRun {
         let data = &run["data"];
         RemoteRun {
             run_id: info["run_id"].as_str().unwrap_or_default().to_owned(),
+            experiment_id: text_id(&info["experiment_id"]),
             artifact_uri: info["artifact_uri"].as_str().unwrap_or_default().to_owned(),
             run_name: info["run_name"].as_str().unwrap_or_default().to_owned(),
             status: info["status"].as_str().unwrap_or_default().to_owned(),
@@ -142,10 +144,13 @@ impl<'s, 'a> RunPusher<'s, 'a> {
         self.result.experiment = name;
         let remote = match self.find_remote(&run, &experiment_id)? {
             Some(remote) => remote,
-            None if self.dry() => RemoteRun {
-                fresh: true,
-                ..RemoteRun::default()
-            },
+            None if self.dry() => {
+                self.result.created = true;
+                RemoteRun {
+                    fresh: true,
+                    ..RemoteRun::default()
+                }
+            }
             None => self.create(&run, &experiment_id)?,
         };
         if !remote.run_id.is_empty() {

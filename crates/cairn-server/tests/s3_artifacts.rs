@@ -119,6 +119,22 @@ fn artifacts_round_trip_through_the_bucket_with_ranges_listings_and_deletes() {
     );
     let file = server.get(&format!("/get-artifact?path=dir/a.txt&run_uuid={run_id}"));
     assert_eq!((file.status, file.body.as_str()), (200, "0123456789"));
+    // It offers ranges, as the artifact route does, and answers them.
+    let ranged = server.send(
+        "GET",
+        &format!("/get-artifact?path=dir/a.txt&run_uuid={run_id}"),
+        &[("Range", "bytes=-3")],
+        b"",
+    );
+    assert_eq!((ranged.status, ranged.body.as_str()), (206, "789"));
+    assert!(
+        ranged
+            .head
+            .to_ascii_lowercase()
+            .contains("content-range: bytes 7-9/10"),
+        "{}",
+        ranged.head
+    );
     let folder = server.get(&format!("{ARTIFACTS}/{relative}/dir"));
     assert_eq!(folder.status, 400, "{}", folder.body);
     let missing = server.get(&format!("{ARTIFACTS}/{relative}/nope.txt"));

@@ -18,7 +18,8 @@ pub struct AppInfo {
     pub database_path: Option<String>,
     /// The folder of artifacts stored by Cairn.
     pub artifacts_path: Option<String>,
-    /// `PRAGMA user_version` of the schema this build writes.
+    /// The version of the store's schema (SQLite's `user_version`, or PostgreSQL's migration
+    /// number), as this build keeps it.
     pub schema_version: i64,
     /// Active runs in active experiments.
     pub run_count: u64,
@@ -50,7 +51,7 @@ pub fn store_info(app: &App) -> Result<AppInfo, AppError> {
     Ok(AppInfo {
         database_path: None,
         artifacts_path: None,
-        schema_version: cairn_core::store::latest_schema_version(),
+        schema_version: app.store().schema_version(),
         run_count: experiments
             .iter()
             .map(|experiment| experiment.run_count)

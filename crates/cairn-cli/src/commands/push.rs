@@ -20,6 +20,7 @@ pub fn push(store: &dyn Store, args: &PushArgs, json: bool) -> anyhow::Result<Ex
     let options = PushOptions {
         experiment: args.experiment.clone(),
         dry_run: args.dry_run,
+        move_aliases: args.move_aliases,
         workers: args.workers.max(1),
         ..PushOptions::default()
     };

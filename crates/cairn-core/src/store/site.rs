@@ -27,6 +27,10 @@ pub trait StoreSite: Send + Sync + std::fmt::Debug {
     /// password.
     fn location(&self) -> String;
 
+    /// The schema version this build keeps the store at (each backend numbers its own
+    /// migrations).
+    fn schema_version(&self) -> i64;
+
     /// The folder holding artifacts stored by Cairn itself when no other artifact storage is
     /// configured.
     fn artifact_root(&self) -> &Path;

@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -21,6 +22,7 @@ use crate::Shared;
 use crate::args::Args;
 use crate::artifact_http::file_error;
 use crate::artifact_http::safe_path::safe_relative_path;
+use crate::artifact_http::stored::requested_range;
 use crate::error::{ApiError, ApiResult};
 
 /// Under `/api/2.0/mlflow` and `/ajax-api/2.0/mlflow`.
@@ -90,6 +92,7 @@ async fn list_directory(
 async fn send_file(
     State(state): State<Shared>,
     Path(model_id): Path<String>,
+    headers: HeaderMap,
     args: Args,
 ) -> ApiResult<Response> {
     let raw = args
@@ -110,7 +113,7 @@ async fn send_file(
         uri: model.artifact_location,
         owner,
     };
-    send_owned_file(&state, location, path).await
+    send_owned_file(&state, location, path, requested_range(&headers)).await
 }
 
 /// The entries of a local folder outside the artifact store (a LoggedModel indexed from a

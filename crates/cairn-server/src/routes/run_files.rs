@@ -12,10 +12,11 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use cairn_app::artifact_files::{folder_from_uri, location_folder, run_folder};
+use cairn_artifact_store::ByteRange;
 use cairn_core::model::Run;
 
 use super::artifacts::record_upload;
@@ -24,7 +25,7 @@ use crate::Shared;
 use crate::args::Args;
 use crate::artifact_http::safe_path::safe_relative_path;
 use crate::artifact_http::send::send_artifact;
-use crate::artifact_http::stored::{copy_body, send_stored};
+use crate::artifact_http::stored::{copy_body, requested_range, send_stored};
 use crate::artifact_http::{file_error, query_pairs};
 use crate::error::{ApiError, ApiResult};
 use crate::messages;
@@ -71,18 +72,20 @@ pub(super) fn join_key(root: &str, relative: &str) -> String {
 const STORE_SCHEME: &str = "mlflow-artifacts:";
 
 /// The file at the relative `path` (already checked by `safe_relative_path`) of `owner`, sent
-/// as a download.
+/// as a download: from the artifact store, all of it or the `range` asked (206); from a folder
+/// on this machine, all of it (such a download does not offer ranges).
 pub(super) async fn send_owned_file(
     state: &Shared,
     owner: Owner,
     path: String,
+    range: Option<ByteRange>,
 ) -> ApiResult<Response> {
     let uri = match &owner {
         Owner::Run(run) => run.info.artifact_uri.as_str(),
         Owner::Location { uri, .. } => uri.as_str(),
     };
     if let Some(root) = store_key(uri) {
-        return send_stored(&*state.artifacts, &join_key(&root, &path), &path, None).await;
+        return send_stored(&*state.artifacts, &join_key(&root, &path), &path, range).await;
     }
     let store = Arc::clone(&state.store);
     let artifact_root = state.artifact_root.clone();
@@ -115,14 +118,23 @@ pub(super) async fn send_owned_file(
     send_artifact(&found, &path).await
 }
 
-async fn get_artifact(State(state): State<Shared>, args: Args) -> ApiResult<Response> {
+async fn get_artifact(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    args: Args,
+) -> ApiResult<Response> {
     let run_id = args.run_id()?;
     let path = safe_relative_path("path", &args.req_str("path")?)?;
     let run = state.call(move |store| store.get_run(&run_id)).await?;
-    send_owned_file(&state, Owner::Run(Box::new(run)), path).await
+    let range = requested_range(&headers);
+    send_owned_file(&state, Owner::Run(Box::new(run)), path, range).await
 }
 
-async fn get_version_artifact(State(state): State<Shared>, args: Args) -> ApiResult<Response> {
+async fn get_version_artifact(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    args: Args,
+) -> ApiResult<Response> {
     let name = args.req_str("name")?;
     let number = version_number(&args)?;
     let path = safe_relative_path("path", &args.req_str("path")?)?;
@@ -130,7 +142,8 @@ async fn get_version_artifact(State(state): State<Shared>, args: Args) -> ApiRes
     let uri = state
         .call(move |store| download_location(store, &name, number))
         .await?;
-    send_owned_file(&state, Owner::Location { uri, owner }, path).await
+    let range = requested_range(&headers);
+    send_owned_file(&state, Owner::Location { uri, owner }, path, range).await
 }
 
 /// MLflow's checks and messages, in its order; the run's folder must be in the store's artifact

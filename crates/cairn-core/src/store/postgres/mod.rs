@@ -9,6 +9,7 @@
 mod accounts;
 mod artifacts;
 mod changes;
+mod credentials;
 mod data_hashes;
 mod errors;
 mod experiments;
@@ -94,8 +95,9 @@ fn session_options(given: Option<&str>) -> String {
 }
 
 impl PostgresStore {
-    /// Connects to the database at `url` (`postgresql://user:password@host:port/database`),
-    /// brings its schema up to date, and keeps Cairn's own artifacts in `artifact_root`.
+    /// Connects to the database at `url` (`postgresql://user:password@host:port/database`; a
+    /// user or password it leaves out is found as libpq finds it, see `credentials.rs`), brings
+    /// its schema up to date, and keeps Cairn's own artifacts in `artifact_root`.
     pub fn connect(url: &str, artifact_root: &Path) -> StoreResult<PostgresStore> {
         let parsed = tls::parse(url)?;
         let mut config: postgres::Config = parsed.url.parse().map_err(|error| {
@@ -104,6 +106,7 @@ impl PostgresStore {
                 format!("'{}' is not a PostgreSQL URL: {error}", redacted_url(url)),
             )
         })?;
+        credentials::complete(&mut config, &|name| std::env::var(name).ok());
         config.connect_timeout(CONNECT_TIMEOUT);
         config.keepalives(true);
         config.keepalives_idle(Duration::from_secs(30));

@@ -76,6 +76,17 @@ pub(crate) fn connect(config: &postgres::Config, tls: &Tls, location: &str) -> S
         }
         let cause = std::error::Error::source(&error)
             .map_or_else(|| error.to_string(), |source| format!("{error}: {source}"));
+        // The server asked for a password that neither the URL, PGPASSWORD nor the password
+        // file gave: the caller's to fix, not the server's.
+        if cause.contains("password missing") {
+            return StoreError::invalid(
+                "database",
+                format!(
+                    "PostgreSQL at {location} asks for a password: give it in the URL \
+                     (postgresql://user:password@host/db), in PGPASSWORD, or in ~/.pgpass"
+                ),
+            );
+        }
         StoreError::Unavailable {
             message: format!("cannot connect to PostgreSQL at {location}: {cause}"),
         }

@@ -13,6 +13,10 @@ impl StoreSite for PostgresStore {
         PostgresStore::location(self).to_owned()
     }
 
+    fn schema_version(&self) -> i64 {
+        crate::store::postgres::migrate::latest_version()
+    }
+
     fn artifact_root(&self) -> &Path {
         PostgresStore::artifact_root(self)
     }

@@ -11,6 +11,10 @@ impl StoreSite for SqliteStore {
         self.database_path().display().to_string()
     }
 
+    fn schema_version(&self) -> i64 {
+        crate::store::latest_schema_version()
+    }
+
     fn artifact_root(&self) -> &Path {
         SqliteStore::artifact_root(self)
     }
