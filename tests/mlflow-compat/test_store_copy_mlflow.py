@@ -120,6 +120,12 @@ def source(tmp_path_factory):
     finally:
         fluent._active_experiment_id = active
     client.set_terminated(run_id, "FINISHED")
+    # mlflow 3's way to register: a LoggedModel, and a version whose source is models:/m-...
+    mlflow.set_registry_uri(url)
+    with mlflow.start_run(experiment_id=experiment_id, run_name="mlflow-3-model"):
+        mlflow.pyfunc.log_model(
+            name="model", python_model=AddOne(), registered_model_name="copy-pyfunc"
+        )
     gone = client.create_run(experiment_id, run_name="deleted-one")
     client.log_metric(gone.info.run_id, "x", 1.0)
     client.set_terminated(gone.info.run_id, "KILLED")
@@ -131,6 +137,11 @@ def source(tmp_path_factory):
     client.delete_experiment(retired)
     yield store, url, run_id, gone.info.run_id
     _stop(process)
+
+
+class AddOne(mlflow.pyfunc.PythonModel):
+    def predict(self, context, model_input):
+        return model_input + 1
 
 
 def _run_copy(store, destination, **credentials):
@@ -261,6 +272,16 @@ def test_store_copy_into_a_real_mlflow_server(mlflow_server, source, tmp_path):
         assert copied_model.aliases[alias] == by_origin[str(number)].version
         aliased = destination.get_model_version_by_alias("mnist-classifier", alias)
         assert aliased.tags[COPIED_FROM] == str(number)
+
+    # A version registered from a LoggedModel goes with that model and its files, and loads.
+    assert first["logged_models"] == 1, first
+    pyfunc = destination.get_model_version("copy-pyfunc", "1")
+    assert pyfunc.source.startswith("models:/m-")
+    assert destination.get_logged_model(pyfunc.source.removeprefix("models:/")).status == "READY"
+    mlflow.set_tracking_uri(mlflow_server)
+    mlflow.set_registry_uri(mlflow_server)
+    loaded = mlflow.pyfunc.load_model("models:/copy-pyfunc/1")
+    assert list(loaded.predict(pd.DataFrame({"x": [1]}))["x"]) == [2]
 
     # Again: nothing is duplicated; a run left half-copied (not yet terminal) is redone.
     half = copies[run_id].info.run_id

@@ -71,3 +71,50 @@ fn a_wrong_database_is_a_clear_error_without_the_password() {
     let copy = sandbox.run(&["store", "copy", &store, &store]);
     assert_eq!(copy.status.code(), Some(1));
 }
+
+#[test]
+fn a_copy_refuses_what_is_not_a_store_and_writes_nothing() {
+    let sandbox = Sandbox::with_store("laptop.db");
+    sandbox.ok(&["demo"]);
+    let laptop = sandbox.store().display().to_string();
+    let out = sandbox.path("out.db").display().to_string();
+    let empty_database = fresh_database();
+    std::fs::write(sandbox.path("empty.db"), b"").unwrap();
+    let empty = sandbox.path("empty.db").display().to_string();
+    let missing = sandbox.path("missing.db").display().to_string();
+    let same = format!("{}/./laptop.db", sandbox.home().display());
+    let cases: [(&str, &str, &str); 9] = [
+        (&missing, &out, "missing.db"),
+        (&empty, &out, "is empty"),
+        (&empty_database, &out, "holds no Cairn store"),
+        ("mysql://u@h/db", &out, "mysql:// is not known"),
+        ("s3://bucket/prefix", &out, "is a bucket"),
+        ("http://127.0.0.1:9/", &out, "is an MLflow server"),
+        (&laptop, "mysql://u@h/db", "mysql:// is not known"),
+        (&laptop, "sqlite:///x.db", "sqlite:// is not known"),
+        (&laptop, &same, "the same store"),
+    ];
+    for (source, destination, expected) in cases {
+        let error = sandbox.fails(&["store", "copy", source, destination]);
+        assert!(
+            error.contains(expected),
+            "{source} -> {destination}: {error}"
+        );
+    }
+    assert!(!sandbox.path("out.db").exists(), "no store was made");
+    assert!(
+        !sandbox.path("mysql:").exists(),
+        "no folder named after a URL"
+    );
+    assert!(!sandbox.path("missing.db").exists());
+
+    // A store of other runs is refused as the destination, and keeps what it had.
+    // (Another laptop's demo: the same experiments, other runs and model versions.)
+    let other = Sandbox::with_store("other.db");
+    other.ok(&["demo"]);
+    let other_store = other.store().display().to_string();
+    let before = other.json(&["runs", "list"]);
+    let error = sandbox.fails(&["store", "copy", &laptop, &other_store]);
+    assert!(error.contains("not from the source"), "{error}");
+    assert_eq!(other.json(&["runs", "list"]), before);
+}

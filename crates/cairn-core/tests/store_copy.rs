@@ -295,3 +295,86 @@ fn postgres_to_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     copy_and_check(&postgres(&dir, "pg-artifacts"), &sqlite(&dir, "b.db"));
 }
+
+/// A store of its own: experiment 1 is "notes", its model "churn" has a version of its own.
+fn fill_other(store: &dyn Store) {
+    let notes = store
+        .create_experiment(&NewExperiment {
+            name: "notes".to_owned(),
+            ..NewExperiment::default()
+        })
+        .unwrap();
+    let run = store
+        .create_run(&NewRun::new(notes, SourceKind::MlflowApi))
+        .unwrap();
+    store
+        .create_registered_model("churn", "theirs", &[])
+        .unwrap();
+    store
+        .create_model_version(&NewModelVersion {
+            name: "churn".to_owned(),
+            source: format!("runs:/{}/model", run.info.run_id),
+            run_id: Some(run.info.run_id),
+            ..NewModelVersion::default()
+        })
+        .unwrap();
+}
+
+#[test]
+fn a_destination_holding_other_data_is_refused_before_a_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = sqlite(&dir, "a.db");
+    fill(&source);
+    let destination = sqlite(&dir, "b.db");
+    fill_other(&destination);
+    let before = census(&destination).unwrap();
+    let error = copy_store(&source, &destination, &mut |_, _| {})
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("not from the source"), "{error}");
+    assert!(
+        error.contains("'notes' there and 'vision' in the source"),
+        "{error}"
+    );
+    assert!(
+        error.contains("registered model 'churn' version 1"),
+        "{error}"
+    );
+    assert_eq!(census(&destination).unwrap(), before, "nothing was written");
+    let kept: &dyn Store = &destination;
+    assert_eq!(
+        kept.get_registered_model("churn").unwrap().description,
+        "theirs"
+    );
+
+    // An earlier copy of the same source is not "other data": the copy resumes.
+    let copy = sqlite(&dir, "c.db");
+    copy_store(&source, &copy, &mut |_, _| {}).unwrap();
+    assert!(
+        copy_store(&source, &copy, &mut |_, _| {})
+            .unwrap()
+            .verified()
+    );
+}
+
+#[test]
+fn a_database_without_a_store_is_not_made_one_when_it_is_a_source() {
+    let url = cairn_test_support::postgres::fresh_database();
+    let dir = tempfile::tempdir().unwrap();
+    let error = cairn_core::PostgresStore::connect_existing(&url, dir.path())
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("holds no Cairn store"), "{error}");
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let tables: i64 = client
+        .query_one(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(tables, 0, "nothing was created");
+    drop(client);
+    cairn_core::PostgresStore::connect(&url, dir.path()).unwrap();
+    cairn_core::PostgresStore::connect_existing(&url, dir.path()).unwrap();
+}

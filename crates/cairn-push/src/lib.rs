@@ -10,7 +10,7 @@ pub mod http;
 pub mod provenance;
 pub mod push;
 mod push_artifacts;
-mod push_logged_model;
+pub mod push_logged_model;
 mod push_registry;
 mod push_run;
 pub mod pushed_to;

@@ -24,11 +24,30 @@ pub fn copy(args: &StoreCopyArgs, json: bool) -> anyhow::Result<()> {
         Some(path) => path.clone(),
         None => super::database_artifacts()?,
     };
-    let source = open(&args.source, &artifacts, "source")?;
-    if to_mlflow::is_server(&args.destination) {
+    let source_kind = Target::of(&args.source, "source")?;
+    let destination_kind = Target::of(&args.destination, "destination")?;
+    anyhow::ensure!(
+        source_kind != Target::Server,
+        "the source '{}' is an MLflow server: `cairn store copy` reads a store file or a \
+         PostgreSQL database (to bring runs home from a server, `cairn index` its mlruns folder \
+         or mlflow.db)",
+        cairn_push::http::redact(&args.source)
+    );
+    let source = open(&args.source, source_kind, &artifacts, "source")?;
+    if destination_kind == Target::Server {
         return to_mlflow::copy(&*source, &args.destination, json);
     }
-    let destination = open(&args.destination, &artifacts, "destination")?;
+    anyhow::ensure!(
+        !same_file(&args.source, &args.destination),
+        "the source and the destination are the same store ({})",
+        source.location()
+    );
+    let destination = open(
+        &args.destination,
+        destination_kind,
+        &artifacts,
+        "destination",
+    )?;
     anyhow::ensure!(
         source.location() != destination.location(),
         "the source and the destination are the same store ({})",
@@ -106,11 +125,57 @@ pub fn copy(args: &StoreCopyArgs, json: bool) -> anyhow::Result<()> {
     }
     anyhow::ensure!(
         report.verified(),
-        "the stores differ after the copy: source {:?}, destination {:?}",
-        report.source,
-        report.destination
+        "the stores differ after the copy (source ≠ destination): {}; run the same command \
+         again to copy what is missing",
+        report.source.differences(&report.destination).join(", ")
     );
     Ok(())
+}
+
+/// What a command-line store names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// A store file.
+    File,
+    /// A PostgreSQL database.
+    Database,
+    /// An MLflow tracking server (a destination only).
+    Server,
+}
+
+impl Target {
+    /// `text`'s kind by its scheme (case aside); a scheme this command does not copy is
+    /// refused, so that `mysql://...` never becomes a folder of that name.
+    fn of(text: &str, role: &str) -> anyhow::Result<Target> {
+        anyhow::ensure!(!text.trim().is_empty(), "the {role} is empty");
+        let Some((scheme, _)) = text.split_once("://") else {
+            return Ok(Target::File);
+        };
+        match scheme.to_ascii_lowercase().as_str() {
+            "postgresql" | "postgres" => Ok(Target::Database),
+            "http" | "https" => Ok(Target::Server),
+            "s3" => anyhow::bail!(
+                "the {role} '{text}' is a bucket: buckets hold artifacts, named with \
+                 --source-artifacts / --destination-artifacts; the store is a file or a \
+                 postgresql:// URL"
+            ),
+            other => anyhow::bail!(
+                "the {role} '{}' is not a store this command copies ({other}:// is not known): \
+                 give a store file, a postgresql:// URL or, as the destination, an http(s):// \
+                 MLflow server",
+                cairn_push::http::redact(text)
+            ),
+        }
+    }
+}
+
+/// Whether two store file names are one file (however spelled: relative, absolute, through a
+/// symlink).
+fn same_file(first: &str, second: &str) -> bool {
+    match (std::fs::canonicalize(first), std::fs::canonicalize(second)) {
+        (Ok(first), Ok(second)) => first == second,
+        _ => false,
+    }
 }
 
 fn census_json(census: &Census) -> serde_json::Value {
@@ -126,10 +191,36 @@ fn census_json(census: &Census) -> serde_json::Value {
     })
 }
 
-/// A database URL opens a PostgreSQL store; anything else is a store file.
-fn open(target: &str, artifacts: &Path, role: &str) -> anyhow::Result<Arc<dyn Store>> {
-    if target.starts_with("postgresql://") || target.starts_with("postgres://") {
+/// The store `target` names. A source must already be a store: a missing or empty file, or a
+/// database without Cairn's schema, is refused and left as it is.
+fn open(
+    target: &str,
+    kind: Target,
+    artifacts: &Path,
+    role: &str,
+) -> anyhow::Result<Arc<dyn Store>> {
+    let source = role == "source";
+    if kind == Target::Database {
+        if source {
+            let store = cairn_core::store::PostgresStore::connect_existing(target, artifacts)
+                .with_context(|| {
+                    format!(
+                        "opening the source {}",
+                        cairn_core::store::redacted_url(target)
+                    )
+                })?;
+            return Ok(Arc::new(store));
+        }
         return super::open_database(target, artifacts, &format!("the {role}"));
+    }
+    if source {
+        let size = std::fs::metadata(target)
+            .with_context(|| format!("the source store file {target}"))?
+            .len();
+        anyhow::ensure!(
+            size > 0,
+            "the source store file {target} is empty: no store to copy"
+        );
     }
     let store = SqliteStore::open(Path::new(target))
         .with_context(|| format!("opening the {role} store file {target}"))?;

@@ -1,6 +1,7 @@
 //! The registry part of a copy into an MLflow server: registered models (by name, with
 //! description and tags), their versions (each tagged [`COPIED_FROM`] with the source's version
-//! number, its `runs:/` source pointed at the copied run), stages and aliases.
+//! number, its `runs:/` source pointed at the copied run, a `models:/m-...` one at the
+//! LoggedModel sent with it), stages and aliases.
 
 use std::collections::HashMap;
 
@@ -11,6 +12,9 @@ use serde_json::{Value, json};
 
 use super::mlflow_runs::COPIED_FROM;
 use cairn_push::MlflowApi;
+use cairn_push::push_logged_model::{
+    ModelDestination, ModelSent, logged_model_of, send_logged_model,
+};
 use cairn_push::wire::{id_text as version_number, rewrite_source};
 
 /// What the registry part did.
@@ -19,6 +23,10 @@ pub struct RegistryReport {
     pub models: u64,
     pub versions_copied: u64,
     pub versions_skipped: u64,
+    /// LoggedModels sent with the versions made from them.
+    pub logged_models: u64,
+    /// Versions left out, and why.
+    pub notes: Vec<String>,
     /// Model name → (source version → destination version).
     pub versions: HashMap<String, HashMap<u64, String>>,
 }
@@ -34,7 +42,7 @@ pub fn copy_registry(
         let versions = source.list_model_versions(&model.name).with_context(|| {
             format!("reading the versions of registered model '{}'", model.name)
         })?;
-        let mapped = copy_model(client, &model, &versions, runs, &mut report)?;
+        let mapped = copy_model(client, source, &model, &versions, runs, &mut report)?;
         report.versions.insert(model.name.clone(), mapped);
         report.models += 1;
     }
@@ -43,6 +51,7 @@ pub fn copy_registry(
 
 fn copy_model(
     client: &dyn MlflowApi,
+    source: &dyn Store,
     model: &RegisteredModel,
     versions: &[ModelVersion],
     runs: &HashMap<String, String>,
@@ -89,7 +98,11 @@ fn copy_model(
                 (number, stage)
             }
             None => {
-                let created = create_version(client, version, runs, &version_entity)?;
+                let Some(created) =
+                    create_version(client, source, version, runs, &version_entity, report)?
+                else {
+                    continue;
+                };
                 report.versions_copied += 1;
                 created
             }
@@ -132,17 +145,56 @@ fn report_mapping(report: &mut RegistryReport, name: &str, from: u64, to: &str) 
         .insert(from, to.to_owned());
 }
 
-/// Creates the copy of `version`; answers its number and stage.
+/// Creates the copy of `version`; answers its number and stage. A version made from a
+/// LoggedModel (`models:/m-...`) has that model sent first, and points at the server's; when it
+/// cannot be (its run was not copied, its files cannot be read), the version is left out with a
+/// note rather than made to point at a model the server lacks.
 fn create_version(
     client: &dyn MlflowApi,
+    store: &dyn Store,
     version: &ModelVersion,
     runs: &HashMap<String, String>,
     entity: &str,
-) -> anyhow::Result<(String, String)> {
+    report: &mut RegistryReport,
+) -> anyhow::Result<Option<(String, String)>> {
     let new_run = version.run_id.as_ref().and_then(|run_id| runs.get(run_id));
-    let source = match (&version.run_id, new_run) {
-        (Some(old), Some(new)) => rewrite_source(&version.source, old, new),
-        _ => version.source.clone(),
+    let source = match (logged_model_of(&version.source), new_run) {
+        (Some(model_id), Some(run_id)) => {
+            let run = client.get("runs/get", &[("run_id", run_id.as_str())], entity)?;
+            let experiment_id =
+                version_number(&run["run"]["info"]["experiment_id"]).unwrap_or_default();
+            let to = ModelDestination {
+                store,
+                api: client,
+                server_key: client.server(),
+                experiment_id: &experiment_id,
+                run_id,
+                remember: false,
+            };
+            match send_logged_model(&to, model_id)? {
+                ModelSent::There(there)
+                | ModelSent::Created {
+                    model_id: there, ..
+                } => {
+                    report.logged_models += 1;
+                    format!("models:/{there}")
+                }
+                ModelSent::NotSent(why) => {
+                    report.notes.push(format!("{entity}: {why}"));
+                    return Ok(None);
+                }
+            }
+        }
+        (Some(model_id), None) => {
+            report.notes.push(format!(
+                "{entity}: made from model {model_id} of a run that was not copied: left out"
+            ));
+            return Ok(None);
+        }
+        (None, _) => match (&version.run_id, new_run) {
+            (Some(old), Some(new)) => rewrite_source(&version.source, old, new),
+            _ => version.source.clone(),
+        },
     };
     let mut tags: Vec<Value> = version
         .tags
@@ -160,6 +212,9 @@ fn create_version(
     if let Some(run_id) = new_run {
         body["run_id"] = json!(run_id);
     }
+    if let Some(model_id) = logged_model_of(&source) {
+        body["model_id"] = json!(model_id);
+    }
     let created = client.post("model-versions/create", &body, entity)?;
     let number = version_number(&created["model_version"]["version"]).with_context(|| {
         format!(
@@ -171,7 +226,7 @@ fn create_version(
         .as_str()
         .unwrap_or("None")
         .to_owned();
-    Ok((number, stage))
+    Ok(Some((number, stage)))
 }
 
 /// The destination's versions of `name` carrying [`COPIED_FROM`]: source version →

@@ -16,11 +16,6 @@ use super::mlflow_verify::verify;
 use cairn_push::MlflowApi;
 use cairn_push::http::MlflowClient;
 
-/// Whether `destination` names an MLflow server rather than a store.
-pub fn is_server(destination: &str) -> bool {
-    destination.starts_with("http://") || destination.starts_with("https://")
-}
-
 /// Copies `source` into the server at `url`, prints what it did, and fails when the check at
 /// the end finds a difference.
 pub fn copy(source: &dyn Store, url: &str, json: bool) -> anyhow::Result<()> {
@@ -70,7 +65,8 @@ pub fn copy(source: &dyn Store, url: &str, json: bool) -> anyhow::Result<()> {
         .with_context(|| format!("copying the registry into {server}"))?;
     let check = verify(&client, source, &copier.mapping)
         .with_context(|| format!("reading back what {server} holds"))?;
-    for note in &runs.notes {
+    let notes: Vec<&String> = runs.notes.iter().chain(&registry.notes).collect();
+    for note in &notes {
         eprintln!("cairn store copy: {note}");
     }
     if json {
@@ -84,9 +80,10 @@ pub fn copy(source: &dyn Store, url: &str, json: bool) -> anyhow::Result<()> {
             "registered_models": registry.models,
             "model_versions_copied": registry.versions_copied,
             "model_versions_skipped": registry.versions_skipped,
+            "logged_models": registry.logged_models,
             "artifact_files_uploaded": runs.artifact_files,
             "artifact_files_skipped": runs.artifact_files_skipped,
-            "notes": runs.notes,
+            "notes": notes,
             "verified": check.verified(),
             "differences": check.differences,
             "source_census": check.source,

@@ -27,6 +27,31 @@ pub struct Census {
     pub logged_models: u64,
 }
 
+impl Census {
+    /// What differs from `other`, as `field: this ≠ other` for each field that does.
+    pub fn differences(&self, other: &Census) -> Vec<String> {
+        let fields = [
+            ("experiments", self.experiments, other.experiments),
+            ("runs", self.runs, other.runs),
+            ("params", self.params, other.params),
+            ("tags", self.tags, other.tags),
+            ("metric points", self.metric_points, other.metric_points),
+            (
+                "metric checksum",
+                self.metric_checksum,
+                other.metric_checksum,
+            ),
+            ("model versions", self.model_versions, other.model_versions),
+            ("LoggedModels", self.logged_models, other.logged_models),
+        ];
+        fields
+            .into_iter()
+            .filter(|(_, mine, theirs)| mine != theirs)
+            .map(|(name, mine, theirs)| format!("{name}: {mine} ≠ {theirs}"))
+            .collect()
+    }
+}
+
 /// Takes the census of `store`.
 pub fn census(store: &dyn Store) -> StoreResult<Census> {
     let experiments = store.list_experiments(ViewType::All)?;

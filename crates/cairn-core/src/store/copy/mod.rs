@@ -4,13 +4,16 @@
 //!
 //! The copy is resumable: experiments, models and versions are upserted by name, and a run
 //! already in the destination with the same fields, params, tags and latest metrics is skipped,
-//! so running it again after an interruption carries on where it stopped. At the end both
-//! stores' [`Census`] must agree.
+//! so running it again after an interruption carries on where it stopped. A destination holding
+//! anything else is refused before a write ([`check_destination`]). At the end both stores'
+//! [`Census`] must agree.
 
 mod census;
+mod destination;
 mod runs;
 
 pub use census::{Census, census};
+pub use destination::check_destination;
 
 use crate::error::StoreResult;
 use crate::model::{
@@ -58,6 +61,7 @@ pub fn copy_store(
     destination: &dyn Store,
     progress: Progress<'_>,
 ) -> StoreResult<CopyReport> {
+    check_destination(source, destination)?;
     let mut report = CopyReport::default();
     let experiments = source.list_experiments(ViewType::All)?;
     for summary in &experiments {

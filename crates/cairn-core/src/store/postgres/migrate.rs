@@ -88,6 +88,21 @@ pub(crate) fn migrate(client: &mut Client, target: i64) -> StoreResult<()> {
     transaction.commit().map_err(from_postgres)
 }
 
+/// Refuses a database without Cairn's schema (an empty one, or another application's).
+pub(crate) fn refuse_missing(client: &mut Client) -> StoreResult<()> {
+    let ours: bool = client
+        .query_one("SELECT to_regclass('cairn_schema') IS NOT NULL", &[])
+        .map_err(from_postgres)?
+        .get(0);
+    if ours {
+        return Ok(());
+    }
+    Err(StoreError::invalid(
+        "database",
+        "the database holds no Cairn store (no cairn_schema table); nothing was written to it",
+    ))
+}
+
 /// Refuses a database that holds tables but no Cairn schema: another application's (an MLflow
 /// server's, say), whose tables Cairn must neither touch nor mistake for its own.
 fn refuse_foreign(transaction: &mut postgres::Transaction<'_>) -> StoreResult<()> {

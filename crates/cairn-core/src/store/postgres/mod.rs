@@ -99,6 +99,16 @@ impl PostgresStore {
     /// user or password it leaves out is found as libpq finds it, see `credentials.rs`), brings
     /// its schema up to date, and keeps Cairn's own artifacts in `artifact_root`.
     pub fn connect(url: &str, artifact_root: &Path) -> StoreResult<PostgresStore> {
+        Self::open(url, artifact_root, true)
+    }
+
+    /// [`PostgresStore::connect`] to a database that already holds a Cairn store: one without
+    /// Cairn's schema is refused and left as it is (a copy's source, which must not be made).
+    pub fn connect_existing(url: &str, artifact_root: &Path) -> StoreResult<PostgresStore> {
+        Self::open(url, artifact_root, false)
+    }
+
+    fn open(url: &str, artifact_root: &Path, create: bool) -> StoreResult<PostgresStore> {
         let parsed = tls::parse(url)?;
         let mut config: postgres::Config = parsed.url.parse().map_err(|error| {
             StoreError::invalid(
@@ -126,6 +136,9 @@ impl PostgresStore {
             artifact_root: artifact_root.to_path_buf(),
             pool,
         };
+        if !create {
+            store.with_client(migrate::refuse_missing)?;
+        }
         store.with_client(|client| migrate::migrate(client, migrate::latest_version()))?;
         Ok(store)
     }

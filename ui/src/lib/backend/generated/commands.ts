@@ -97,7 +97,8 @@ export type AppInfo = {
    */
   artifacts_path: string | null,
   /**
-   * `PRAGMA user_version` of the schema this build writes.
+   * The version of the store's schema (SQLite's `user_version`, or PostgreSQL's migration
+   * number), as this build keeps it.
    */
   schema_version: number,
   /**
