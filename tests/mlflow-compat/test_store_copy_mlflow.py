@@ -126,6 +126,10 @@ def source(tmp_path_factory):
         mlflow.pyfunc.log_model(
             name="model", python_model=AddOne(), registered_model_name="copy-pyfunc"
         )
+    # A nested run in an experiment copied before its parent's (Default comes first).
+    child = client.create_run("0", run_name="child-first",
+                              tags={"mlflow.parentRunId": run_id})  # fmt: skip
+    client.set_terminated(child.info.run_id, "FINISHED")
     gone = client.create_run(experiment_id, run_name="deleted-one")
     client.log_metric(gone.info.run_id, "x", 1.0)
     client.set_terminated(gone.info.run_id, "KILLED")
@@ -137,6 +141,9 @@ def source(tmp_path_factory):
     client.delete_experiment(retired)
     yield store, url, run_id, gone.info.run_id
     _stop(process)
+
+
+PARENT = "mlflow.parentRunId"
 
 
 class AddOne(mlflow.pyfunc.PythonModel):
@@ -204,8 +211,9 @@ def _compare(source_client, destination_client):
             assert copy.info.run_name == run.info.run_name
             assert copy.info.user_id == run.info.user_id
             assert copy.data.params == run.data.params
-            tags = {k: v for k, v in copy.data.tags.items() if k != COPIED_FROM}
-            expected = dict(run.data.tags)
+            # A parent tag names the parent's copy (checked by the test itself).
+            tags = {k: v for k, v in copy.data.tags.items() if k not in (COPIED_FROM, PARENT)}
+            expected = {k: v for k, v in run.data.tags.items() if k != PARENT}
             expected.setdefault("mlflow.runName", run.info.run_name)
             assert tags == expected
             assert set(copy.data.metrics) == set(run.data.metrics)
@@ -243,6 +251,11 @@ def test_store_copy_into_a_real_mlflow_server(mlflow_server, source, tmp_path):
     downloaded = destination.download_artifacts(copy.info.run_id, "notes/hello.txt", str(tmp_path))
     assert pathlib.Path(downloaded).read_bytes() == b"bytes that must survive the copy\n" * 100
     assert copies[deleted_id].info.lifecycle_stage == "deleted"
+    # The nested run copied before its parent points at the parent's copy.
+    default_copies = _all_runs(destination, "0")
+    child_copy = [r for r in default_copies if r.info.run_name == "child-first"]
+    assert len(child_copy) == 1
+    assert child_copy[0].data.tags[PARENT] == copies[run_id].info.run_id
     assert destination.get_experiment_by_name("copy-retired").lifecycle_stage == "deleted"
 
     # The registry: each version once, its source pointing at the copied run, stage and aliases.

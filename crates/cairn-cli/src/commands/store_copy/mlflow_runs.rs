@@ -60,7 +60,12 @@ pub struct RunCopier<'a> {
     /// Source run id → destination run id.
     pub mapping: HashMap<String, String>,
     pub report: RunsReport,
+    /// Active destination runs whose parent was not copied yet when they were, or whose
+    /// parent tag there is stale: (destination run, source parent, the tag's value there).
+    pub unlinked: Vec<(String, String, String)>,
 }
+
+const PARENT_TAG: &str = "mlflow.parentRunId";
 
 impl RunCopier<'_> {
     /// Copies every run of the source experiment `from` into the destination experiment `to`.
@@ -82,6 +87,18 @@ impl RunCopier<'_> {
             }
             match kept {
                 Some(there) => {
+                    let parent = run.tags.iter().find(|tag| tag.key == PARENT_TAG);
+                    let tagged = there.tags.iter().find(|(key, _)| key == PARENT_TAG);
+                    if let (Some(parent), Some((_, value))) = (parent, tagged)
+                        && run.info.lifecycle_stage == LifecycleStage::Active
+                        && self.mapping.get(&parent.value) != Some(value)
+                    {
+                        self.unlinked.push((
+                            there.run_id.clone(),
+                            parent.value.clone(),
+                            value.clone(),
+                        ));
+                    }
                     self.align_lifecycle(run, &there)?;
                     self.mapping.insert(run.info.run_id.clone(), there.run_id);
                     self.report.skipped += 1;
@@ -95,12 +112,32 @@ impl RunCopier<'_> {
         Ok(())
     }
 
+    /// Points the parent tag of each run in [`RunCopier::unlinked`] at its parent's copy, now
+    /// that every run is copied (a child can come before its parent: nested runs made with
+    /// `start_run(nested=True)` may sit in another experiment, copied earlier).
+    pub fn link_parents(&mut self) -> anyhow::Result<()> {
+        for (run_id, parent, value) in std::mem::take(&mut self.unlinked) {
+            let Some(copy) = self.mapping.get(&parent) else {
+                continue;
+            };
+            if *copy == value {
+                continue;
+            }
+            self.client.post(
+                "runs/set-tag",
+                &json!({ "run_id": run_id, "key": PARENT_TAG, "value": copy }),
+                &format!("the parent of run {run_id}"),
+            )?;
+        }
+        Ok(())
+    }
+
     /// Whether `there` holds all of `run`: its status, params, tags and every metric point.
     fn is_complete(&self, run: &Run, there: &DestinationRun) -> anyhow::Result<bool> {
         if there.status != run.info.status.as_str()
             || there.params != run.params.len()
             || !run.tags.iter().all(|tag| {
-                tag.key == "mlflow.parentRunId"
+                tag.key == PARENT_TAG
                     || tag.key == COPIED_FROM
                     || there
                         .tags
@@ -190,12 +227,19 @@ impl RunCopier<'_> {
             .filter(|tag| tag.key != COPIED_FROM)
             .map(|tag| {
                 let value = match tag.key.as_str() {
-                    "mlflow.parentRunId" => self.mapping.get(&tag.value).unwrap_or(&tag.value),
+                    PARENT_TAG => self.mapping.get(&tag.value).unwrap_or(&tag.value),
                     _ => &tag.value,
                 };
                 json!({ "key": tag.key, "value": value })
             })
             .collect();
+        if let Some(parent) = run.tags.iter().find(|tag| tag.key == PARENT_TAG)
+            && !self.mapping.contains_key(&parent.value)
+            && info.lifecycle_stage == LifecycleStage::Active
+        {
+            self.unlinked
+                .push((new_id.clone(), parent.value.clone(), parent.value.clone()));
+        }
         for chunk in tags.chunks(PARAMS_TAGS_PER_BATCH) {
             self.log_batch(&new_id, json!({ "tags": chunk }), &entity)?;
         }

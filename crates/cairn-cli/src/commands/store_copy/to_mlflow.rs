@@ -29,6 +29,7 @@ pub fn copy(source: &dyn Store, url: &str, json: bool) -> anyhow::Result<()> {
         artifact_root: source.artifact_root(),
         mapping: HashMap::new(),
         report: Default::default(),
+        unlinked: Vec::new(),
     };
     for (index, summary) in experiments.iter().enumerate() {
         let experiment = &summary.experiment;
@@ -60,6 +61,9 @@ pub fn copy(source: &dyn Store, url: &str, json: bool) -> anyhow::Result<()> {
     if interactive {
         eprintln!();
     }
+    copier
+        .link_parents()
+        .with_context(|| format!("linking nested runs to their parents in {server}"))?;
     let runs = copier.report;
     let registry = copy_registry(&client, source, &copier.mapping)
         .with_context(|| format!("copying the registry into {server}"))?;
