@@ -553,3 +553,45 @@ fn the_desktop_apps_push_to_team_command_pushes_with_the_saved_token() {
     assert!(!refused.to_string().contains("bad-token"));
     assert!(!refused.to_string().contains("desk-token-789"));
 }
+
+#[test]
+fn a_team_seeded_with_a_copy_of_the_laptop_gets_no_second_run_from_a_push() {
+    let laptop = laptop(2, 500);
+    let team_sandbox = Sandbox::with_store("team.db");
+    let laptop_store = laptop.sandbox.store().display().to_string();
+    let team_store = team_sandbox.store().display().to_string();
+    laptop
+        .sandbox
+        .ok(&["store", "copy", &laptop_store, &team_store]);
+    let team = team_sandbox.serve(&[], &[]);
+    let versions_before = get(
+        &team,
+        &api("model-versions/search?filter=name%3D%27detector%27"),
+    );
+
+    let pushed = push_json(&laptop, &team, &[]);
+    assert_eq!(pushed["totals"]["created"], 0, "{pushed}");
+    assert_eq!(pushed["totals"]["points"], 0, "{pushed}");
+    assert_eq!(pushed["totals"]["model_versions"], 0, "{pushed}");
+    for (index, run_id) in laptop.runs.iter().enumerate() {
+        assert_eq!(pushed["runs"][index]["remote_run_id"], run_id.as_str());
+    }
+    let searched = team
+        .post(
+            &api("runs/search"),
+            &json!({ "experiment_ids": ["0", "1", "2"], "max_results": 100 }),
+        )
+        .json();
+    assert_eq!(
+        searched["runs"].as_array().unwrap().len(),
+        laptop.runs.len()
+    );
+    let versions_after = get(
+        &team,
+        &api("model-versions/search?filter=name%3D%27detector%27"),
+    );
+    assert_eq!(
+        versions_after["model_versions"].as_array().unwrap().len(),
+        versions_before["model_versions"].as_array().unwrap().len()
+    );
+}

@@ -36,6 +36,12 @@ impl CallError {
         matches!(self, CallError::Api(error) if error.code == "RESOURCE_DOES_NOT_EXIST" || error.status == 404)
     }
 
+    /// Whether the server refused the request as malformed or not the caller's to make.
+    pub fn is_refused(&self) -> bool {
+        matches!(self, CallError::Api(error) if error.code == "INVALID_PARAMETER_VALUE"
+            || error.code == "PERMISSION_DENIED" || error.status == 400 || error.status == 403)
+    }
+
     /// Whether the server said the entity exists already.
     pub fn is_duplicate(&self) -> bool {
         matches!(self, CallError::Api(error) if error.code == "RESOURCE_ALREADY_EXISTS")

@@ -78,17 +78,22 @@ impl RunPusher<'_, '_> {
                 &format!("the model versions of {}", self.entity),
             )?;
             for version in page["model_versions"].as_array().into_iter().flatten() {
-                let source = version["tags"]
+                let tagged = version["tags"]
                     .as_array()
                     .into_iter()
                     .flatten()
                     .find(|tag| tag["key"].as_str() == Some(SOURCE_VERSION_TAG))
-                    .and_then(|tag| tag["value"].as_str());
-                let (Some(source), Some(name)) = (source, version["name"].as_str()) else {
+                    .and_then(|tag| tag["value"].as_str())
+                    .map(str::to_owned);
+                // The run copied there with its id (`cairn store copy`) keeps its versions'
+                // numbers: the same number is the same version.
+                let copied = (remote_id == self.run_id).then(|| text_id(&version["version"]));
+                let (Some(source), Some(name)) = (tagged.or(copied), version["name"].as_str())
+                else {
                     continue;
                 };
                 found.insert(
-                    (name.to_owned(), source.to_owned()),
+                    (name.to_owned(), source),
                     RemoteVersion {
                         number: text_id(&version["version"]),
                         stage: version["current_stage"]

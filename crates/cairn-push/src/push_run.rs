@@ -180,8 +180,9 @@ impl<'s, 'a> RunPusher<'s, 'a> {
         Ok(self.result)
     }
 
-    /// The server's run for this one: the one the local run remembers, else the active run of
-    /// the experiment tagged with its id.
+    /// The server's run for this one: the one the local run remembers, else an active run of the
+    /// same id (copied there with its id), else the active run of the experiment tagged with its
+    /// id.
     fn find_remote(&self, run: &Run, experiment_id: &str) -> anyhow::Result<Option<RemoteRun>> {
         let api = self.shared.api;
         if let Some(remote_id) = remembered(&run.tags, &self.shared.server_key) {
@@ -205,6 +206,24 @@ impl<'s, 'a> RunPusher<'s, 'a> {
                         &self.entity,
                     ));
                 }
+            }
+        }
+        // A run copied to the server with its id (`cairn store copy` seeding a team server) is
+        // the same run.
+        match api.try_get("runs/get", &[("run_id", self.run_id)]) {
+            Ok(answer) if !RemoteRun::is_deleted(&answer["run"]) => {
+                return Ok(Some(RemoteRun::from_json(&answer["run"], false)));
+            }
+            Ok(_) => {}
+            Err(error) if error.is_missing() || error.is_refused() => {}
+            Err(error) => {
+                return Err(crate::api::explain(
+                    api.server(),
+                    error,
+                    "GET",
+                    "runs/get",
+                    &self.entity,
+                ));
             }
         }
         if experiment_id.is_empty() {
