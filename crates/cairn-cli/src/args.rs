@@ -386,6 +386,10 @@ pub struct ServeArgs {
     /// Default: the store's own artifact folder.
     #[arg(long, value_name = "LOCATION", env = "CAIRN_ARTIFACTS")]
     pub artifacts: Option<String>,
+    /// On a database: how long a request waits for PostgreSQL before it is answered 503
+    /// (a database that stops answering, a network partition).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub database_timeout: u64,
 }
 
 /// `cairn ui`.

@@ -1,7 +1,10 @@
 //! `cairn serve --database` when PostgreSQL restarts in the middle of a 16-writer ingest: no
 //! request hangs, the ones that meet the restart get 503 with a message, the server reconnects
-//! by itself, and every acknowledged point is stored exactly once. Uses a PostgreSQL cluster of
-//! its own (the shared test server is not restarted).
+//! by itself, and every acknowledged point is stored exactly once. When PostgreSQL stops
+//! answering altogether (its processes frozen, as a hung host or a partition leaves them),
+//! requests get 503 within `--database-timeout`, `/metrics` still answers, a command opening the
+//! database gives up within seconds, and the server carries on once it answers again. Each test
+//! uses a PostgreSQL cluster of its own (the shared test server is neither restarted nor frozen).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -34,7 +37,12 @@ fn script() -> PathBuf {
 
 impl Cluster {
     fn start() -> Cluster {
-        let dir = std::env::temp_dir().join(format!("cairn-fault-pg-{}", std::process::id()));
+        static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "cairn-fault-pg-{}-{}",
+            std::process::id(),
+            STARTED.fetch_add(1, Ordering::Relaxed)
+        ));
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -77,8 +85,34 @@ impl Cluster {
     }
 }
 
+impl Cluster {
+    /// Sends `signal` to the server and all its processes.
+    fn signal(&self, signal: &str) {
+        let pid_file = std::fs::read_to_string(self.dir.join("data/postmaster.pid")).unwrap();
+        let postmaster = pid_file.lines().next().unwrap().trim().to_owned();
+        let children = Command::new("pgrep")
+            .args(["-P", &postmaster])
+            .output()
+            .unwrap();
+        let mut pids = vec![postmaster];
+        pids.extend(
+            String::from_utf8(children.stdout)
+                .unwrap()
+                .split_whitespace()
+                .map(str::to_owned),
+        );
+        let status = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .args(&pids)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+}
+
 impl Drop for Cluster {
     fn drop(&mut self) {
+        self.signal("CONT");
         let _ = Command::new(script()).arg("stop").arg(&self.dir).output();
     }
 }
@@ -196,4 +230,114 @@ fn a_postgres_restart_mid_ingest_loses_no_acknowledged_point() {
         total += batches.len() * POINTS_PER_BATCH;
     }
     eprintln!("{total} acknowledged points, {refused} batches refused during the restart");
+}
+
+#[test]
+fn a_postgres_that_stops_answering_gets_503_in_time_and_is_used_again_after() {
+    let cluster = Cluster::start();
+    let sandbox = Sandbox::with_store("unused.db");
+    let mut command = sandbox.command();
+    command.current_dir(sandbox.home()).args([
+        "--database",
+        &cluster.url,
+        "serve",
+        "--port",
+        "0",
+        "--database-timeout",
+        "2",
+    ]);
+    let served = Served::start(command);
+    let created = served.ok(
+        "/api/2.0/mlflow/runs/create",
+        &json!({"experiment_id": "0", "start_time": 1}),
+    );
+    let run_id = created["run"]["info"]["run_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let batch = |step: i64| json!({"run_id": run_id, "metrics": [{"key": "loss", "value": 0.5, "timestamp": 1, "step": step}]});
+
+    cluster.signal("STOP");
+    for (method, path, body) in [
+        (
+            "POST",
+            "/api/2.0/mlflow/runs/log-batch",
+            batch(1).to_string(),
+        ),
+        (
+            "GET",
+            &format!("/api/2.0/mlflow/runs/get?run_id={run_id}"),
+            String::new(),
+        ),
+        ("POST", "/app/api/list_experiments", "{}".to_owned()),
+    ] {
+        let started = Instant::now();
+        let reply = served.request(method, path, body.as_bytes());
+        let waited = started.elapsed();
+        assert_eq!(reply.status, 503, "{path}: {}", reply.body);
+        assert!(waited < Duration::from_secs(8), "{path} waited {waited:?}");
+        assert!(
+            reply.body.contains("did not answer within 2 s") && reply.body.contains("/ingest"),
+            "{path}: {}",
+            reply.body
+        );
+    }
+    let started = Instant::now();
+    let metrics = served.request("GET", "/metrics", b"");
+    assert_eq!(metrics.status, 200);
+    assert!(metrics.body.contains("cairn_http_requests_total"));
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // A command that opens the database gives up instead of waiting for it.
+    let started = Instant::now();
+    let output = sandbox
+        .command()
+        .args(["--database", &cluster.url, "runs", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("did not answer"), "{stderr}");
+    assert!(
+        started.elapsed() < Duration::from_secs(25),
+        "{:?}",
+        started.elapsed()
+    );
+
+    cluster.signal("CONT");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let reply = served.request(
+            "POST",
+            "/api/2.0/mlflow/runs/log-batch",
+            batch(2).to_string().as_bytes(),
+        );
+        if reply.status == 200 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still {}: {}",
+            reply.status,
+            reply.body
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let history = served.request(
+        "GET",
+        &format!("/api/2.0/mlflow/metrics/get-history?run_id={run_id}&metric_key=loss"),
+        b"",
+    );
+    assert_eq!(history.status, 200, "{}", history.body);
+    let steps: Vec<i64> = history.json()["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|point| point["step"].as_i64().unwrap())
+        .collect();
+    assert!(steps.contains(&2), "{steps:?}");
 }

@@ -42,6 +42,7 @@ impl EphemeralServer {
             max_artifact_bytes: DEFAULT_MAX_ARTIFACT_BYTES,
             allowed_hosts: Vec::new(),
             body_read_timeout: crate::body_timeout::DEFAULT_BODY_READ_TIMEOUT,
+            database_deadline: crate::DATABASE_DEADLINE,
             artifacts: None,
         };
         let (stop_streams, stopping) = tokio::sync::watch::channel(false);

@@ -71,6 +71,9 @@ pub struct ServerConfig {
     /// Longest pause between two pieces of a request body
     /// ([`body_timeout::DEFAULT_BODY_READ_TIMEOUT`]).
     pub body_read_timeout: std::time::Duration,
+    /// How long a request waits on a database store before it is answered 503
+    /// (`--database-timeout`, [`DATABASE_DEADLINE`] by default); a store file has no deadline.
+    pub database_deadline: std::time::Duration,
     /// Where `mlflow-artifacts:/` bytes live (`--artifacts`); `None` is the store's own folder.
     pub artifacts: Option<Arc<dyn ArtifactStore>>,
 }
@@ -99,6 +102,8 @@ pub struct AppState {
     pub max_artifact_bytes: u64,
     /// Longest pause between two pieces of a request body.
     pub body_read_timeout: std::time::Duration,
+    /// How long a request waits on the store; `None`: as long as it takes (a store file).
+    pub store_deadline: Option<std::time::Duration>,
     /// The built UI in a folder, when there is one.
     pub ui_dir: Option<PathBuf>,
     /// The UI built into the binary, used when there is no folder.
@@ -142,15 +147,79 @@ impl AppState {
         ApiError: From<E>,
     {
         let store = Arc::clone(&self.store);
-        match tokio::task::spawn_blocking(move || work(&*store)).await {
-            Ok(result) => result.map_err(ApiError::from),
-            Err(join_error) => Err(ApiError::new(
-                "INTERNAL_ERROR",
-                format!("store call failed: {join_error}"),
-            )),
-        }
+        self.blocking(move || work(&*store))
+            .await?
+            .map_err(ApiError::from)
+    }
+
+    /// Runs blocking work that reads the store, within [`AppState::store_deadline`].
+    pub async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        self.blocking_within(self.store_deadline(), work).await
+    }
+
+    /// Runs blocking work on the blocking pool; past `deadline` the request is answered 503
+    /// naming the store.
+    pub async fn blocking_within<T: Send + 'static>(
+        &self,
+        deadline: Option<std::time::Duration>,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        blocking_on_store(&*self.store, deadline, work).await
+    }
+
+    /// How long a request waits on the store ([`store_deadline`]).
+    pub fn store_deadline(&self) -> Option<std::time::Duration> {
+        self.store_deadline
     }
 }
+
+/// How long a request waits on `store`, a database's being `database`: a database server that stops answering (a hung host, a
+/// network partition) keeps its connections open, so without a deadline requests would wait as
+/// long as it does. A store file on this machine has none: its long calls (indexing a folder
+/// from the UI) are the user's own.
+pub fn store_deadline(
+    store: &dyn Store,
+    database: std::time::Duration,
+) -> Option<std::time::Duration> {
+    store.connections().map(|_| database)
+}
+
+/// Runs blocking work that uses `store` on the blocking pool; past `deadline` the request is
+/// answered 503 naming the store (the work itself goes on, and ends when the store answers or
+/// drops the connection).
+pub async fn blocking_on_store<T: Send + 'static>(
+    store: &dyn Store,
+    deadline: Option<std::time::Duration>,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    let task = tokio::task::spawn_blocking(work);
+    let joined = match deadline {
+        Some(deadline) => match tokio::time::timeout(deadline, task).await {
+            Ok(joined) => joined,
+            Err(_) => {
+                return Err(ApiError::new(
+                    "TEMPORARILY_UNAVAILABLE",
+                    format!(
+                        "the database {} did not answer within {} s; try again (a write may \
+                         still be carried out when it answers)",
+                        store.location(),
+                        deadline.as_secs()
+                    ),
+                ));
+            }
+        },
+        None => task.await,
+    };
+    joined.map_err(|join_error| {
+        ApiError::new("INTERNAL_ERROR", format!("store call failed: {join_error}"))
+    })
+}
+
+/// The longest a request waits on a database store before it is answered 503.
+pub const DATABASE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Checks the configuration's security rules: off loopback, authentication is required.
 pub fn check_config(config: &ServerConfig) -> anyhow::Result<()> {
@@ -204,9 +273,11 @@ pub fn app_with_run_creator(
         Auth::Users { default_permission } => Some(Arc::new(accounts::Accounts::new(
             Arc::clone(&store),
             *default_permission,
+            store_deadline(&*store, config.database_deadline),
         ))),
         _ => None,
     };
+    let deadline = store_deadline(&*store, config.database_deadline);
     let state = Arc::new(AppState {
         accounts,
         multipart: multipart::for_store(&artifacts, config.max_artifact_bytes),
@@ -218,6 +289,7 @@ pub fn app_with_run_creator(
         allowed_hosts: security::allowed_hosts(bound, &config.allowed_hosts),
         max_artifact_bytes: config.max_artifact_bytes,
         body_read_timeout: config.body_read_timeout,
+        store_deadline: deadline,
         ui_dir: config.ui_dir.clone(),
         embedded_ui: config.embedded_ui,
         stopping,

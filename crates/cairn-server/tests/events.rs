@@ -40,6 +40,7 @@ fn start(auth: Auth) -> Running {
         max_artifact_bytes: 1024,
         allowed_hosts: Vec::new(),
         body_read_timeout: cairn_server::body_timeout::DEFAULT_BODY_READ_TIMEOUT,
+        database_deadline: cairn_server::DATABASE_DEADLINE,
         artifacts: None,
     };
     let (stop, stopping) = tokio::sync::watch::channel(false);

@@ -387,6 +387,7 @@ fn cairn_serve_refuses_to_start_when_the_bucket_refuses_its_secret() {
         max_artifact_bytes: 1024,
         allowed_hosts: Vec::new(),
         body_read_timeout: support::BODY_READ_TIMEOUT,
+        database_deadline: cairn_server::DATABASE_DEADLINE,
         artifacts: Some(s3_store(&wrong, "")),
     };
     let started = Instant::now();

@@ -23,6 +23,7 @@ fn listening_off_loopback_requires_authentication() {
         max_artifact_bytes: DEFAULT_MAX_ARTIFACT_BYTES,
         allowed_hosts: Vec::new(),
         body_read_timeout: cairn_server::body_timeout::DEFAULT_BODY_READ_TIMEOUT,
+        database_deadline: cairn_server::DATABASE_DEADLINE,
         artifacts: None,
     };
     assert!(check_config(&config("0.0.0.0:5000", Auth::None)).is_err());

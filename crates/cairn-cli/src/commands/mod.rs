@@ -37,7 +37,12 @@ use crate::args::{Cli, Command, RunsCommand};
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     // These read or change which store is used, so they open none first.
     if let Command::Store { command } = &cli.command {
-        store::run(cli.store.as_deref(), command.as_ref(), cli.json)?;
+        store::run(
+            cli.store.as_deref(),
+            cli.database.as_deref(),
+            command.as_ref(),
+            cli.json,
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     if let Command::Completions { shell } = &cli.command {

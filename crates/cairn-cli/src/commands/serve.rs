@@ -44,6 +44,7 @@ pub fn plan(args: &ServeArgs) -> anyhow::Result<Plan> {
         max_artifact_bytes: DEFAULT_MAX_ARTIFACT_BYTES,
         allowed_hosts: args.allowed_hosts.clone(),
         body_read_timeout: cairn_server::body_timeout::DEFAULT_BODY_READ_TIMEOUT,
+        database_deadline: std::time::Duration::from_secs(args.database_timeout),
         artifacts: artifact_store(args.artifacts.as_deref())?,
     };
     let roots = index_roots(&args.index_roots)?;

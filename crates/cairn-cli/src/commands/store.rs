@@ -10,6 +10,9 @@ use crate::args::StoreCommand;
 /// Where the store came from, as `cairn store --json` prints it.
 #[derive(Serialize)]
 struct StoreReport {
+    /// The team database store commands use instead of a file (`--database` or
+    /// `CAIRN_DATABASE_URL`), without its password.
+    database: Option<String>,
     /// The database file used.
     path: String,
     /// `flag`, `env`, `remembered` or `default`.
@@ -26,10 +29,15 @@ fn text(path: &Path) -> String {
     path.display().to_string()
 }
 
-pub fn run(flag: Option<&Path>, command: Option<&StoreCommand>, json: bool) -> anyhow::Result<()> {
+pub fn run(
+    flag: Option<&Path>,
+    database: Option<&str>,
+    command: Option<&StoreCommand>,
+    json: bool,
+) -> anyhow::Result<()> {
     let places = Places::from_env();
     match command {
-        None => show(&places, flag, json),
+        None => show(&places, flag, database, json),
         Some(StoreCommand::Use { path, default }) => {
             let path = if *default { None } else { path.as_deref() };
             choose(&places, path, json)
@@ -47,11 +55,20 @@ fn why(origin: StoreOrigin) -> &'static str {
     }
 }
 
-fn show(places: &Places, flag: Option<&Path>, json: bool) -> anyhow::Result<()> {
+fn show(
+    places: &Places,
+    flag: Option<&Path>,
+    database: Option<&str>,
+    json: bool,
+) -> anyhow::Result<()> {
     let location = places.locate(flag)?;
+    let database = database
+        .filter(|url| !url.is_empty())
+        .map(cairn_core::store::redacted_url);
     // With --store or CAIRN_STORE the settings file is not needed; a bad one is still reported.
     let remembered = places.remembered();
     let report = StoreReport {
+        database: database.clone(),
         path: text(&location.path),
         origin: location.origin,
         remembered: remembered
@@ -67,8 +84,14 @@ fn show(places: &Places, flag: Option<&Path>, json: bool) -> anyhow::Result<()> 
     if json {
         return super::print_json(&report);
     }
-    outln!("store:       {}", report.path)?;
-    outln!("from:        {}", why(location.origin))?;
+    if let Some(database) = &database {
+        outln!("store:       {database}")?;
+        outln!("from:        --database or $CAIRN_DATABASE_URL (store files are not used)")?;
+        outln!("store file:  {} ({})", report.path, why(location.origin))?;
+    } else {
+        outln!("store:       {}", report.path)?;
+        outln!("from:        {}", why(location.origin))?;
+    }
     match (&remembered, &report.remembered) {
         (Err(error), _) => outln!("remembered:  unreadable: {error}")?,
         (Ok(_), Some(path)) if location.origin != StoreOrigin::Remembered => {

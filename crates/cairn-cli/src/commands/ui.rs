@@ -35,6 +35,7 @@ pub fn plan(args: &UiArgs) -> anyhow::Result<(serve::Plan, SocketAddr)> {
         index_roots: Vec::new(),
         // As `cairn serve` reads it: where the store's `mlflow-artifacts:/` files live.
         artifacts: std::env::var("CAIRN_ARTIFACTS").ok(),
+        database_timeout: cairn_server::DATABASE_DEADLINE.as_secs(),
     };
     let plan = serve::plan(&serve_args)?;
     Ok((plan, SocketAddr::from((Ipv4Addr::LOCALHOST, port))))

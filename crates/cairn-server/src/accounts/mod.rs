@@ -89,6 +89,8 @@ impl<K: std::hash::Hash + Eq, V: Clone> Cache<K, V> {
 #[derive(Debug)]
 pub struct Accounts {
     store: Arc<dyn Store>,
+    /// How long a request waits on the store (see [`crate::store_deadline`]).
+    deadline: Option<Duration>,
     default_permission: Permission,
     process_key: [u8; 32],
     throttle: throttle::Throttle,
@@ -101,9 +103,14 @@ pub struct Accounts {
 
 impl Accounts {
     /// Accounts kept in `store`; users without a grant on something get `default_permission`.
-    pub fn new(store: Arc<dyn Store>, default_permission: Permission) -> Accounts {
+    pub fn new(
+        store: Arc<dyn Store>,
+        default_permission: Permission,
+        deadline: Option<Duration>,
+    ) -> Accounts {
         Accounts {
             store,
+            deadline,
             default_permission,
             process_key: secrets::process_key(),
             throttle: throttle::Throttle::default(),
@@ -138,11 +145,8 @@ impl Accounts {
         work: impl FnOnce(&dyn Store) -> cairn_core::StoreResult<T> + Send + 'static,
     ) -> Result<T, ApiError> {
         let store = Arc::clone(&self.store);
-        tokio::task::spawn_blocking(move || work(&*store))
-            .await
-            .map_err(|error| {
-                ApiError::new("INTERNAL_ERROR", format!("store call failed: {error}"))
-            })?
+        crate::blocking_on_store(&*self.store, self.deadline, move || work(&*store))
+            .await?
             .map_err(ApiError::from)
     }
 

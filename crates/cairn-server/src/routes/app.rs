@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 
 use crate::Shared;
 use crate::args::Args;
+use crate::error::ApiError;
 
 pub fn routes() -> Router<Shared> {
     Router::new().route("/{command}", post(command))
@@ -28,12 +29,13 @@ async fn command(State(state): State<Shared>, Path(name): Path<String>, args: Ar
     let arrived = Instant::now();
     let app = state.app.clone();
     let arguments = Value::Object(args.into_values());
-    let outcome = tokio::task::spawn_blocking(move || {
-        let started = Instant::now();
-        let result = app.call(&name, arguments);
-        (result, started.elapsed())
-    })
-    .await;
+    let outcome = state
+        .blocking(move || {
+            let started = Instant::now();
+            let result = app.call(&name, arguments);
+            (result, started.elapsed())
+        })
+        .await;
     let ran = outcome.as_ref().map_or(Duration::ZERO, |(_, ran)| *ran);
     let mut response = reply(outcome.map(|(result, _)| result));
     if let Ok(value) = HeaderValue::from_str(&server_timing(ran, arrived.elapsed())) {
@@ -51,7 +53,7 @@ fn server_timing(ran: Duration, total: Duration) -> String {
     )
 }
 
-fn reply(outcome: Result<Result<Value, cairn_app::AppError>, tokio::task::JoinError>) -> Response {
+fn reply(outcome: Result<Result<Value, cairn_app::AppError>, ApiError>) -> Response {
     match outcome {
         Ok(Ok(value)) => Json(value).into_response(),
         Ok(Err(error)) => {
@@ -74,15 +76,7 @@ fn reply(outcome: Result<Result<Value, cairn_app::AppError>, tokio::task::JoinEr
             )
                 .into_response()
         }
-        Err(error) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            Json(json!({
-                "error_code": "INTERNAL_ERROR",
-                "kind": "internal",
-                "message": error.to_string(),
-            })),
-        )
-            .into_response(),
+        Err(error) => error.into_response(),
     }
 }
 

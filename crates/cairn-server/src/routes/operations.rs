@@ -5,6 +5,8 @@
 
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -90,6 +92,11 @@ async fn within<E>(check: impl std::future::Future<Output = Result<(), E>>) -> O
     }
 }
 
+/// The longest `/metrics` waits for the monitored models' figures, well inside Prometheus'
+/// default scrape timeout of 10 s: a store that stops answering leaves them out, never the
+/// server's own figures.
+const MONITORING_DEADLINE: std::time::Duration = std::time::Duration::from_secs(3);
+
 async fn metrics(State(state): State<Shared>) -> Response {
     let gauges = StoreGauges {
         connections: state.store.connections(),
@@ -101,10 +108,13 @@ async fn metrics(State(state): State<Shared>) -> Response {
     );
     // The monitored model versions' drift and performance; a store that does not answer leaves
     // them out (the server's own figures still help whoever is looking).
-    if let Ok(monitoring) = state
-        .call(|store| cairn_monitor::prometheus_text(store))
-        .await
-    {
+    let store = Arc::clone(&state.store);
+    let monitoring = state
+        .blocking_within(Some(MONITORING_DEADLINE), move || {
+            cairn_monitor::prometheus_text(&*store)
+        })
+        .await;
+    if let Ok(Ok(monitoring)) = monitoring {
         body.push_str(&monitoring);
     }
     (

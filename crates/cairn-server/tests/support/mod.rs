@@ -83,6 +83,7 @@ fn start_full(
         max_artifact_bytes,
         allowed_hosts,
         body_read_timeout: BODY_READ_TIMEOUT,
+        database_deadline: cairn_server::DATABASE_DEADLINE,
         artifacts,
     };
     std::thread::spawn(move || {

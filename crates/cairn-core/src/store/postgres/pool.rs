@@ -46,10 +46,59 @@ struct PoolState {
     gave_up: u64,
 }
 
-/// Opens one connection to the configured server. A server that refuses who or what was asked
-/// for (no such database, wrong password) is a configuration error naming it; one that cannot be
-/// reached is [`StoreError::Unavailable`].
+/// How long opening a session may take, handshake and sign-in included. The client's own
+/// connect timeout covers only reaching the server: one that takes the connection and then
+/// never answers (a hung host) would otherwise hold the caller, or `cairn serve`'s start,
+/// forever.
+const HANDSHAKE_DEADLINE: Duration = Duration::from_secs(10);
+
+/// Session openings still waiting on a server that has not answered, past which callers are
+/// refused at once instead of leaving one more thread waiting.
+const STALLED_OPENINGS: usize = 8;
+
+static STALLED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Opens one connection to the configured server within [`HANDSHAKE_DEADLINE`]. A server that
+/// refuses who or what was asked for (no such database, wrong password) is a configuration error
+/// naming it; one that cannot be reached, or does not answer in time, is
+/// [`StoreError::Unavailable`].
 pub(crate) fn connect(config: &postgres::Config, tls: &Tls, location: &str) -> StoreResult<Client> {
+    use std::sync::atomic::Ordering;
+    let stalled = || StoreError::Unavailable {
+        message: format!(
+            "PostgreSQL at {location} took the connection but did not answer within {} s",
+            HANDSHAKE_DEADLINE.as_secs()
+        ),
+    };
+    if STALLED.load(Ordering::Relaxed) >= STALLED_OPENINGS {
+        return Err(stalled());
+    }
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let (config, tls, place) = (config.clone(), tls.clone(), location.to_owned());
+    std::thread::Builder::new()
+        .name("cairn-pg-connect".to_owned())
+        .spawn(move || {
+            // A receiver gone past the deadline drops what arrives late.
+            let _ = sender.send(connect_now(&config, &tls, &place));
+        })
+        .map_err(|error| StoreError::Unavailable {
+            message: format!("cannot start a connection to PostgreSQL at {location}: {error}"),
+        })?;
+    match receiver.recv_timeout(HANDSHAKE_DEADLINE) {
+        Ok(result) => result,
+        Err(_) => {
+            STALLED.fetch_add(1, Ordering::Relaxed);
+            // Counted down when the late answer (or failure) finally comes.
+            std::thread::spawn(move || {
+                let _ = receiver.recv();
+                STALLED.fetch_sub(1, Ordering::Relaxed);
+            });
+            Err(stalled())
+        }
+    }
+}
+
+fn connect_now(config: &postgres::Config, tls: &Tls, location: &str) -> StoreResult<Client> {
     let connected = match tls {
         Tls::Off => config.connect(NoTls),
         Tls::Rustls(connector) => config.connect(connector.clone()),
