@@ -126,7 +126,7 @@ impl S3Settings {
     /// The bucket as messages name it: bucket, prefix and endpoint, never a credential.
     pub fn describe(&self, bucket: &str, prefix: &str) -> String {
         let place = match &self.endpoint {
-            Some(endpoint) => format!("at {endpoint}"),
+            Some(endpoint) => format!("at {}", without_userinfo(endpoint)),
             None => format!("on AWS in {}", self.region),
         };
         if prefix.is_empty() {
@@ -195,6 +195,18 @@ pub fn open(
     })
 }
 
+/// `url` without a `user:password@` part (an endpoint may carry one; messages never show it).
+fn without_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
+        None => url.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
@@ -235,5 +247,14 @@ mod tests {
             "S3 bucket 'b' (prefix 'p') at http://127.0.0.1:8333"
         );
         assert_eq!(S3Settings::from_lookup(|_| None).region, "us-east-1");
+    }
+
+    #[test]
+    fn an_endpoints_credentials_are_never_described() {
+        let settings = S3Settings::from_lookup(|name| {
+            (name == "MLFLOW_S3_ENDPOINT_URL").then(|| "http://key:s3cret@minio:9000/".to_owned())
+        });
+        let described = settings.describe("b", "");
+        assert_eq!(described, "S3 bucket 'b' at http://minio:9000");
     }
 }

@@ -341,15 +341,21 @@ pub async fn serve_app(app: cairn_app::App, config: ServerConfig) -> anyhow::Res
     if swept > 0 {
         eprintln!("cairn serve: removed {swept} unfinished upload(s) left by a stopped server");
     }
-    match multipart::abort_abandoned(&*artifacts).await {
-        Ok(0) => {}
-        Ok(aborted) => eprintln!(
-            "cairn serve: aborted {aborted} multipart upload(s) a stopped server left in {}",
-            artifacts.describe()
-        ),
-        Err(error) => {
-            eprintln!("cairn serve: unfinished multipart uploads were not checked: {error}")
+    if artifacts.multipart().is_some() {
+        if let Err(error) = multipart::beat(&*artifacts).await {
+            eprintln!("cairn serve: unfinished multipart uploads are not tracked: {error}");
         }
+        match multipart::abort_abandoned(&*artifacts, multipart::SERVER_GONE_AFTER).await {
+            Ok(0) => {}
+            Ok(aborted) => eprintln!(
+                "cairn serve: aborted {aborted} multipart upload(s) a stopped server left in {}",
+                artifacts.describe()
+            ),
+            Err(error) => {
+                eprintln!("cairn serve: unfinished multipart uploads were not checked: {error}")
+            }
+        }
+        tokio::spawn(multipart::sweep_forever(Arc::clone(&artifacts)));
     }
     let listener = tokio::net::TcpListener::bind(config.address)
         .await

@@ -442,7 +442,7 @@ fn another_local_folder_serves_the_api_and_the_run_page() {
 }
 
 #[test]
-fn uploads_a_killed_server_left_unfinished_are_aborted_by_the_next_one() {
+fn uploads_a_stopped_server_left_unfinished_are_aborted_and_a_running_ones_are_not() {
     let bucket = fresh_bucket();
     let store = s3_store(&bucket, "");
     let server = support::start_with_artifacts(Arc::clone(&store), 64 * 1024 * 1024);
@@ -466,15 +466,62 @@ fn uploads_a_killed_server_left_unfinished_are_aborted_by_the_next_one() {
         })
         .unwrap()
         .to_owned();
-    // The server is gone before `complete`; the next one to start on the bucket cleans up.
     let journal = block_on(store.list(cairn_server::multipart::JOURNAL_DIR)).unwrap();
-    assert_eq!(journal.len(), 1, "the upload is journaled: {journal:?}");
-    let aborted = block_on(cairn_server::multipart::abort_abandoned(&*store)).unwrap();
+    assert_eq!(
+        journal.iter().filter(|entry| !entry.is_dir).count(),
+        1,
+        "the upload is journaled: {journal:?}"
+    );
+    // Clients cannot reach the journal: its markers name other clients' uploads.
+    let marker = journal
+        .iter()
+        .find(|entry| !entry.is_dir)
+        .unwrap()
+        .name
+        .clone();
+    for (method, path) in [
+        ("GET", format!("{ARTIFACTS}/.cairn-uploads/{marker}")),
+        ("DELETE", format!("{ARTIFACTS}/.cairn-uploads/{marker}")),
+        ("PUT", format!("{ARTIFACTS}/%2Ecairn-uploads/{marker}")),
+        ("GET", format!("{ARTIFACTS}?path=.cairn-uploads")),
+        (
+            "GET",
+            "/api/2.0/mlflow-artifacts/presigned/.cairn-uploads/x".to_owned(),
+        ),
+    ] {
+        let reply = server.send(method, &path, &[], b"fake");
+        assert_eq!(reply.status, 404, "{method} {path}: {}", reply.body);
+    }
+    let root = server.get(ARTIFACTS);
+    assert!(!root.body.contains(".cairn-uploads"), "{}", root.body);
+    assert_eq!(
+        block_on(store.list(cairn_server::multipart::JOURNAL_DIR))
+            .unwrap()
+            .iter()
+            .filter(|entry| !entry.is_dir)
+            .count(),
+        1
+    );
+    // While its server runs (a fresh heartbeat), another server's sweep leaves it alone.
+    block_on(cairn_server::multipart::beat(&*store)).unwrap();
+    let spared = block_on(cairn_server::multipart::abort_abandoned(
+        &*store,
+        cairn_server::multipart::SERVER_GONE_AFTER,
+    ))
+    .unwrap();
+    assert_eq!(spared, 0, "a running server's upload is not aborted");
+    // The server is gone before `complete` (its heartbeat stale): the next sweep cleans up.
+    let aborted = block_on(cairn_server::multipart::abort_abandoned(
+        &*store,
+        std::time::Duration::ZERO,
+    ))
+    .unwrap();
     assert_eq!(aborted, 1);
     assert!(
         block_on(store.list(cairn_server::multipart::JOURNAL_DIR))
             .unwrap()
-            .is_empty()
+            .iter()
+            .all(|entry| entry.is_dir)
     );
     // The upload is gone: completing it fails, and nothing is visible at its path.
     let completed = server.post(
@@ -491,7 +538,11 @@ fn uploads_a_killed_server_left_unfinished_are_aborted_by_the_next_one() {
     );
     // A finished upload leaves no marker behind.
     assert_eq!(
-        block_on(cairn_server::multipart::abort_abandoned(&*store)).unwrap(),
+        block_on(cairn_server::multipart::abort_abandoned(
+            &*store,
+            std::time::Duration::ZERO
+        ))
+        .unwrap(),
         0
     );
 }

@@ -1,10 +1,21 @@
 //! The journal of multipart uploads started in an object store: a small marker object per
 //! upload under `.cairn-uploads/` in the store itself, written at `create` and removed at
-//! `complete` or `abort`. A server killed in between leaves its markers; the next server to
-//! start on the store aborts those uploads ([`abort_abandoned`]), so their parts do not linger
-//! until a lifecycle rule. The uploads themselves are never visible as objects.
+//! `complete` or `abort`, naming the server process that started it. Each running server also
+//! keeps a heartbeat there (`.cairn-uploads/servers/<id>`, rewritten every
+//! [`HEARTBEAT_EVERY`]).
+//!
+//! An upload is abandoned when the server that started it has stopped (its heartbeat is older
+//! than [`SERVER_GONE_AFTER`], or missing), or when it has been open longer than
+//! [`UPLOAD_GONE_AFTER`] (its client went away and never aborted it). Every server sweeps the
+//! journal when it starts and then every few minutes ([`sweep_forever`]), aborting abandoned
+//! uploads so that their parts do not linger until a lifecycle rule. Uploads of a server that is
+//! still running are never touched by another, so several servers can share one bucket. The
+//! uploads themselves are never visible as objects, and clients cannot reach the journal (the
+//! artifact routes refuse its folder).
 
 use std::fmt::Write as _;
+use std::sync::OnceLock;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
 use cairn_artifact_store::{ArtifactResult, ArtifactStore};
@@ -12,6 +23,27 @@ use futures_util::StreamExt as _;
 
 /// The folder of the markers, at the root of the artifact store.
 pub const JOURNAL_DIR: &str = ".cairn-uploads";
+
+/// How often a running server rewrites its heartbeat and sweeps the journal.
+pub const HEARTBEAT_EVERY: Duration = Duration::from_secs(60);
+
+/// A server whose heartbeat is older than this has stopped.
+pub const SERVER_GONE_AFTER: Duration = Duration::from_secs(5 * 60);
+
+/// An upload open longer than this was left by its client.
+pub const UPLOAD_GONE_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// This server process's name in the journal: random, made once.
+fn instance() -> &'static str {
+    static INSTANCE: OnceLock<String> = OnceLock::new();
+    INSTANCE.get_or_init(|| uuid::Uuid::new_v4().simple().to_string())
+}
+
+fn now_ms() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_millis())
+}
 
 /// The marker's key for an upload: the upload id in hex (store ids hold `/`, `+` and `=`).
 fn marker(upload_id: &str) -> String {
@@ -24,17 +56,33 @@ fn marker(upload_id: &str) -> String {
     key
 }
 
-/// Notes that `upload_id` uploads to `path`.
+fn heartbeat_key(instance: &str) -> String {
+    format!("{JOURNAL_DIR}/servers/{instance}")
+}
+
+async fn write_text(store: &dyn ArtifactStore, key: &str, text: String) -> ArtifactResult<()> {
+    let mut writer = store.writer(key).await?;
+    writer.write(Bytes::from(text)).await?;
+    writer.finish().await.map(drop)
+}
+
+async fn read_text(store: &dyn ArtifactStore, key: &str) -> ArtifactResult<String> {
+    let mut read = store.read(key, None).await?;
+    let mut text = Vec::new();
+    while let Some(piece) = read.stream.next().await {
+        text.extend_from_slice(&piece?);
+    }
+    Ok(String::from_utf8_lossy(&text).into_owned())
+}
+
+/// Notes that `upload_id` uploads to `path`, started now by this server.
 pub(crate) async fn record(
     store: &dyn ArtifactStore,
     path: &str,
     upload_id: &str,
 ) -> ArtifactResult<()> {
-    let mut writer = store.writer(&marker(upload_id)).await?;
-    writer
-        .write(Bytes::from(format!("{path}\n{upload_id}")))
-        .await?;
-    writer.finish().await.map(drop)
+    let text = format!("{path}\n{upload_id}\n{}\n{}", instance(), now_ms());
+    write_text(store, &marker(upload_id), text).await
 }
 
 /// Forgets `upload_id` (completed or aborted).
@@ -42,29 +90,73 @@ pub(crate) async fn forget(store: &dyn ArtifactStore, upload_id: &str) {
     let _ = store.delete(&marker(upload_id)).await;
 }
 
-/// Aborts every upload a stopped server left unfinished in `store`; returns how many.
-pub async fn abort_abandoned(store: &dyn ArtifactStore) -> ArtifactResult<usize> {
+/// Rewrites this server's heartbeat.
+pub async fn beat(store: &dyn ArtifactStore) -> ArtifactResult<()> {
+    write_text(store, &heartbeat_key(instance()), now_ms().to_string()).await
+}
+
+/// Aborts every upload in `store` whose server stopped (no heartbeat within `server_gone_after`;
+/// a running server's own uploads are spared by the heartbeat it wrote before sweeping) or that
+/// has been open longer than [`UPLOAD_GONE_AFTER`]; returns how many.
+pub async fn abort_abandoned(
+    store: &dyn ArtifactStore,
+    server_gone_after: Duration,
+) -> ArtifactResult<usize> {
     let Some(multipart) = store.multipart() else {
         return Ok(0);
     };
+    let now = now_ms();
     let mut aborted = 0;
     for entry in store.list(JOURNAL_DIR).await? {
         if entry.is_dir {
             continue;
         }
         let key = format!("{JOURNAL_DIR}/{}", entry.name);
-        let mut read = store.read(&key, None).await?;
-        let mut text = Vec::new();
-        while let Some(piece) = read.stream.next().await {
-            text.extend_from_slice(&piece?);
+        let text = read_text(store, &key).await?;
+        let mut lines = text.lines();
+        let (Some(path), Some(upload_id)) = (lines.next(), lines.next()) else {
+            let _ = store.delete(&key).await;
+            continue;
+        };
+        let owner = lines.next();
+        let started: Option<u128> = lines.next().and_then(|line| line.parse().ok());
+        let open_too_long = started
+            .is_none_or(|started| now.saturating_sub(started) > UPLOAD_GONE_AFTER.as_millis());
+        let owner_gone = match owner {
+            // A marker of an older Cairn names no server: its server is the one that stopped.
+            None => true,
+            Some(owner) => match read_text(store, &heartbeat_key(owner)).await {
+                Ok(beat) => beat
+                    .trim()
+                    .parse::<u128>()
+                    .is_ok_and(|beat| now.saturating_sub(beat) > server_gone_after.as_millis()),
+                Err(_) => true,
+            },
+        };
+        if !(owner_gone || open_too_long) {
+            continue;
         }
-        let text = String::from_utf8_lossy(&text);
-        if let Some((path, upload_id)) = text.split_once('\n') {
-            // Already completed or aborted elsewhere is fine: the marker goes either way.
-            let _ = multipart.abort(path, upload_id).await;
-            aborted += 1;
-        }
+        // Already completed or aborted elsewhere is fine: the marker goes either way.
+        let _ = multipart.abort(path, upload_id).await;
         let _ = store.delete(&key).await;
+        aborted += 1;
     }
     Ok(aborted)
+}
+
+/// Keeps this server's heartbeat and sweeps the journal every [`HEARTBEAT_EVERY`], for as long
+/// as the server runs; what it aborts is said on standard error.
+pub async fn sweep_forever(store: std::sync::Arc<dyn ArtifactStore>) {
+    let mut ticks = tokio::time::interval(HEARTBEAT_EVERY);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let _ = beat(&*store).await;
+        if let Ok(aborted @ 1..) = abort_abandoned(&*store, SERVER_GONE_AFTER).await {
+            eprintln!(
+                "cairn serve: aborted {aborted} abandoned multipart upload(s) in {}",
+                store.describe()
+            );
+        }
+    }
 }

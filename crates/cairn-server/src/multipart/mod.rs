@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 
-pub use journal::{JOURNAL_DIR, abort_abandoned};
+pub use journal::{JOURNAL_DIR, SERVER_GONE_AFTER, abort_abandoned, beat, sweep_forever};
 pub use local::LocalMultipart;
 pub use object::ObjectMultipart;
 pub use staging::{check_part_number, is_staging_dir_name};

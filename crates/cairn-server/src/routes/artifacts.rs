@@ -139,7 +139,15 @@ pub(super) async fn entries(
 
 async fn list(State(state): State<Shared>, args: Args) -> ApiResult {
     let path = args.str("path").unwrap_or_default();
-    Ok(Json(json!({"files": entries(&state, &path, "").await?})))
+    let mut files = entries(&state, &path, "").await?;
+    // The multipart journal is the server's, not an artifact.
+    files.retain(|entry| {
+        !super::journal_guard::in_journal(&format!(
+            "{path}/{}",
+            entry["path"].as_str().unwrap_or("")
+        ))
+    });
+    Ok(Json(json!({"files": files})))
 }
 
 async fn list_run_artifacts(State(state): State<Shared>, args: Args) -> ApiResult {

@@ -13,6 +13,7 @@ mod experiments;
 mod fallback;
 mod folder_zip;
 mod graphql;
+mod journal_guard;
 mod log_model;
 mod logged_model_files;
 mod logged_models;
@@ -68,7 +69,8 @@ pub fn router(state: Shared) -> Router {
     let artifacts = artifacts::routes()
         .merge(multipart::routes())
         .merge(presigned::routes())
-        .fallback(api_not_found);
+        .fallback(api_not_found)
+        .layer(axum::middleware::from_fn(journal_guard::refuse_journal));
     let router = Router::new()
         .nest("/api/2.0/mlflow", mlflow_api().fallback(api_not_found))
         .nest(

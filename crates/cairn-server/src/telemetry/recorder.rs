@@ -67,8 +67,15 @@ impl Telemetry {
         if writing && (200..300).contains(&status) {
             self.writes.fetch_add(1, Ordering::Relaxed);
         }
+        // Methods are the client's to choose: any but HTTP's own are counted as one, so that
+        // made-up methods cannot grow the series without bound.
+        let method = if KNOWN_METHODS.contains(method) {
+            method.as_str()
+        } else {
+            "OTHER"
+        };
         let mut routes = self.routes.lock().unwrap_or_else(PoisonError::into_inner);
-        let stats = routes.entry((method.to_string(), route)).or_default();
+        let stats = routes.entry((method.to_owned(), route)).or_default();
         *stats.by_status.entry(status).or_default() += 1;
         for (bucket, bound) in stats.buckets.iter_mut().zip(LATENCY_BUCKETS) {
             if seconds <= bound {
@@ -79,6 +86,19 @@ impl Telemetry {
         stats.seconds += seconds;
     }
 }
+
+/// The methods counted under their own name.
+const KNOWN_METHODS: [Method; 9] = [
+    Method::GET,
+    Method::HEAD,
+    Method::POST,
+    Method::PUT,
+    Method::PATCH,
+    Method::DELETE,
+    Method::OPTIONS,
+    Method::CONNECT,
+    Method::TRACE,
+];
 
 /// Middleware: times each request and counts it under its route template (`unmatched` for
 /// paths no route claims: they are not made into series).
@@ -101,4 +121,26 @@ pub async fn record_requests(
         started.elapsed().as_secs_f64(),
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::Method;
+
+    use super::Telemetry;
+
+    #[test]
+    fn made_up_methods_are_counted_as_one() {
+        let telemetry = Telemetry::default();
+        for name in ["FOO", "BAR", "X-RANDOM-1", "GET"] {
+            let method = Method::from_bytes(name.as_bytes()).unwrap_or(Method::GET);
+            telemetry.record(&method, "/api/2.0/mlflow/runs/get".to_owned(), 405, 0.001);
+        }
+        let methods: Vec<String> = telemetry
+            .routes()
+            .into_keys()
+            .map(|(method, _)| method)
+            .collect();
+        assert_eq!(methods, ["GET", "OTHER"]);
+    }
 }
