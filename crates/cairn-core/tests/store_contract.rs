@@ -190,6 +190,7 @@ contract_suite! {
             history_ranges_page_through_chunks_and_tail,
             visited_history_streams_the_same_points_in_stretches,
             histories_record_whether_they_are_in_mlflow_order,
+            exact_repeats_are_stored_once,
         ]
         serving: [
             run_inputs_are_deduplicated_and_read_back_with_tags,
@@ -323,6 +324,7 @@ contract_suite! {
             history_ranges_page_through_chunks_and_tail,
             visited_history_streams_the_same_points_in_stretches,
             histories_record_whether_they_are_in_mlflow_order,
+            exact_repeats_are_stored_once,
         ]
         serving: [
             run_inputs_are_deduplicated_and_read_back_with_tags,

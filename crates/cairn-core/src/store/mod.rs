@@ -11,6 +11,7 @@ mod monitoring_json;
 mod postgres;
 mod provenance;
 mod registry;
+mod repeats;
 mod run_search;
 mod site;
 mod sqlite;

@@ -659,3 +659,65 @@ pub(crate) fn histories_record_whether_they_are_in_mlflow_order(store: &dyn Stor
     let missing = store.metric_history_range(&id, "nope", 0, 10).unwrap();
     assert_eq!(missing.in_mlflow_order, Some(true), "an empty history");
 }
+
+/// A point logged again exactly (key, step, timestamp, value bits) is stored once, as MLflow's
+/// SQL store keeps it: within one batch, against the last points (a client retrying a request
+/// whose answer it lost, after thousands of points), and out of MLflow's order. A point that
+/// differs in anything is a new one, and importers keep every point they are given.
+pub(crate) fn exact_repeats_are_stored_once(store: &dyn Store) {
+    let id = run(store, "repeats");
+    let first = [point(1, T0, 0.5), point(1, T0, 0.5), point(2, T0 + 1, 0.5)];
+    store.log_batch(&id, &metrics("loss", &first)).unwrap();
+    check(
+        store,
+        &id,
+        "loss",
+        &[first[0], first[2]],
+        "a repeat in one batch",
+    );
+    store.log_batch(&id, &metrics("loss", &first)).unwrap();
+    check(store, &id, "loss", &[first[0], first[2]], "the batch again");
+
+    // Thousands of points later (through chunks and the tail), the last request is retried.
+    let long: Vec<MetricPoint> = (3..5003)
+        .map(|step| point(step, T0 + step, step as f64 / 7.0))
+        .collect();
+    for batch in long.chunks(1000) {
+        store.log_batch(&id, &metrics("loss", batch)).unwrap();
+    }
+    let singles = [
+        point(5003, T0 + 6000, f64::NAN),
+        point(5004, T0 + 6001, 1.0),
+    ];
+    for single in singles {
+        store.log_batch(&id, &metrics("loss", &[single])).unwrap();
+    }
+    let mut expected = vec![first[0], first[2]];
+    expected.extend(&long);
+    expected.extend(singles);
+    store
+        .log_batch(&id, &metrics("loss", &long[4000..]))
+        .unwrap();
+    store.log_batch(&id, &metrics("loss", &singles)).unwrap();
+    check(store, &id, "loss", &expected, "a retried request");
+
+    // Differing in the value, the step or the timestamp is a new point, in or out of order.
+    let news = [
+        point(5004, T0 + 6001, 2.0),
+        point(5004, T0 + 6002, 1.0),
+        point(9, T0, 0.5),
+    ];
+    store.log_batch(&id, &metrics("loss", &news)).unwrap();
+    expected.extend(news);
+    check(store, &id, "loss", &expected, "new points");
+    assert_eq!(
+        store.get_run(&id).unwrap().metrics[0].point_count,
+        expected.len() as u64
+    );
+
+    // An importer's history is kept as given.
+    store
+        .append_metric(&id, "imported", &[point(0, T0, 1.0), point(0, T0, 1.0)])
+        .unwrap();
+    assert_eq!(store.metric_history(&id, "imported").unwrap().len(), 2);
+}

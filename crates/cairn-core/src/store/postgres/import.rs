@@ -147,7 +147,12 @@ pub(crate) fn import_run(
         .iter()
         .map(|(key, points)| (key.as_str(), points.clone()))
         .collect();
-    metrics::append(tx, metrics::RunRef::Key(run_pk), by_key)?;
+    metrics::append(
+        tx,
+        metrics::RunRef::Key(run_pk),
+        by_key,
+        crate::store::repeats::Repeats::Kept,
+    )?;
     write_artifacts(tx, run_pk, run)?;
     for input in &run.inputs {
         write_input(tx, run_pk, run.experiment_id, input)?;

@@ -13,6 +13,7 @@ use super::sql::{args, big, execute, query};
 use crate::error::{StoreError, StoreResult};
 use crate::metric_codec;
 use crate::model::{LifecycleStage, LoggingOrder, MetricPoint};
+use crate::store::repeats::{Repeats, may_repeat_stored, without_repeats};
 
 /// Most points in one chunk.
 pub(crate) const CHUNK_POINTS: usize = 4096;
@@ -441,11 +442,55 @@ fn take_tails(
         .collect())
 }
 
-/// Appends points (each key's in logging order) to the series of `run`.
+/// The last chunk and the tail of each of `series_ids`, in no particular order: where a repeat
+/// is looked for.
+fn recent_points(
+    tx: &mut Transaction<'_>,
+    series_ids: &[i64],
+) -> StoreResult<HashMap<i64, Vec<MetricPoint>>> {
+    let mut recent: HashMap<i64, Vec<MetricPoint>> = HashMap::new();
+    if series_ids.is_empty() {
+        return Ok(recent);
+    }
+    let chunks = query(
+        tx,
+        "SELECT DISTINCT ON (series_id) series_id, data FROM metric_chunks
+         WHERE series_id = ANY($1) ORDER BY series_id, first_point DESC",
+        args![series_ids.to_vec()],
+    )?;
+    for row in &chunks {
+        let data: Vec<u8> = row.try_get(1)?;
+        let points = recent.entry(row.try_get(0)?).or_default();
+        metric_codec::decode(&data, points).map_err(|error| StoreError::Backend {
+            message: format!("a stored metric chunk cannot be read: {error}"),
+        })?;
+    }
+    let tails = query(
+        tx,
+        "SELECT series_id, step, timestamp_ms, value_bits FROM metric_tail
+         WHERE series_id = ANY($1)",
+        args![series_ids.to_vec()],
+    )?;
+    for row in &tails {
+        recent
+            .entry(row.try_get(0)?)
+            .or_default()
+            .push(MetricPoint {
+                step: row.try_get(1)?,
+                timestamp_ms: row.try_get(2)?,
+                value: f64::from_bits(row.try_get::<_, i64>(3)? as u64),
+            });
+    }
+    Ok(recent)
+}
+
+/// Appends points (each key's in logging order) to the series of `run`; with
+/// [`Repeats::Dropped`], those that repeat a point exactly are left out.
 pub(crate) fn append(
     tx: &mut Transaction<'_>,
     run: RunRef<'_>,
     by_key: Vec<(&str, Vec<MetricPoint>)>,
+    repeats: Repeats,
 ) -> StoreResult<()> {
     // One entry per key (a caller may name a key twice), in logging order.
     let mut writes: Vec<(&str, Vec<MetricPoint>)> = Vec::with_capacity(by_key.len());
@@ -470,6 +515,29 @@ pub(crate) fn append(
     }
     let keys: Vec<&str> = writes.iter().map(|(key, _)| *key).collect();
     let (run_pk, mut existing) = lock_series(tx, run, &keys)?;
+    if repeats == Repeats::Dropped {
+        let looked: Vec<i64> = writes
+            .iter()
+            .filter_map(|(key, points)| {
+                existing
+                    .get(*key)
+                    .filter(|series| may_repeat_stored(&series.order, points))
+                    .map(|series| series.id)
+            })
+            .collect();
+        let recent = recent_points(tx, &looked)?;
+        for (key, points) in &mut writes {
+            let stored = existing
+                .get(*key)
+                .and_then(|series| recent.get(&series.id))
+                .map_or(&[][..], Vec::as_slice);
+            *points = without_repeats(points, stored);
+        }
+        writes.retain(|(_, points)| !points.is_empty());
+        if writes.is_empty() {
+            return Ok(());
+        }
+    }
 
     // Where each key's points go, and the series they go to: those the batch starts are
     // inserted in their final state, those that exist are updated after.

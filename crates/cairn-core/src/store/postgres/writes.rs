@@ -9,6 +9,7 @@ use super::runs::RUN_NAME_TAG;
 use super::sql::{args, execute, query};
 use crate::error::{StoreError, StoreResult};
 use crate::model::{LogBatch, MetricPoint, Param, Tag};
+use crate::store::repeats::Repeats;
 use crate::validate;
 
 /// Logs one validated batch to one run.
@@ -29,12 +30,12 @@ pub(crate) fn log_batch(
     if batch.params.is_empty() && batch.tags.is_empty() {
         // Metrics only (what a training loop sends): the run is checked while its series
         // are locked.
-        return metrics::append(tx, RunRef::Writable(run_id), by_key);
+        return metrics::append(tx, RunRef::Writable(run_id), by_key, Repeats::Dropped);
     }
     let run_pk = writable_run(tx, run_id)?;
     insert_params(tx, run_pk, run_id, &batch.params)?;
     upsert_tags(tx, run_pk, &batch.tags)?;
-    metrics::append(tx, RunRef::Key(run_pk), by_key)
+    metrics::append(tx, RunRef::Key(run_pk), by_key, Repeats::Dropped)
 }
 
 /// Logs a whole metric history (or a large part of one) to a run, without the batch limits of
@@ -46,7 +47,12 @@ pub(crate) fn append_metric(
     points: &[MetricPoint],
 ) -> StoreResult<()> {
     validate::check_metric_points(key, points)?;
-    metrics::append(tx, RunRef::Writable(run_id), vec![(key, points.to_vec())])
+    metrics::append(
+        tx,
+        RunRef::Writable(run_id),
+        vec![(key, points.to_vec())],
+        Repeats::Kept,
+    )
 }
 
 /// Params are immutable: the same value again is fine, a different one is an error. The

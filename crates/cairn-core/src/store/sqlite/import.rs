@@ -12,6 +12,7 @@ use crate::time::now_millis;
 use crate::validate;
 
 use super::{experiments, metrics, writes};
+use crate::store::repeats::Repeats;
 
 /// Finds the experiment named `experiment.name`, or creates it keeping the source id when free.
 pub(super) fn import_experiment(
@@ -155,7 +156,7 @@ pub(super) fn import_run(
             .execute(params![run_pk, run.run_name])?;
     }
     for (key, points) in &run.metrics {
-        metrics::append(transaction, run_pk, key, points)?;
+        metrics::append(transaction, run_pk, key, points, Repeats::Kept)?;
     }
     {
         let mut insert_artifact = transaction.prepare_cached(

@@ -10,6 +10,7 @@ use crate::model::{LoggingOrder, MetricColumnSet, MetricColumns, MetricPoint};
 use crate::store::MetricHistoryRange;
 
 use super::row::find_run;
+use crate::store::repeats::{Repeats, may_repeat_stored, without_repeats};
 
 /// Most points in one chunk.
 pub(super) const CHUNK_POINTS: usize = 4096;
@@ -26,17 +27,34 @@ struct Series {
     order: LoggingOrder,
 }
 
-/// Appends `points` (in logging order) to the series `key` of run `run_pk`.
+/// Appends `points` (in logging order) to the series `key` of run `run_pk`; with
+/// [`Repeats::Dropped`], those that repeat a point exactly are left out.
 pub(super) fn append(
     transaction: &Transaction<'_>,
     run_pk: i64,
     key: &str,
     points: &[MetricPoint],
+    repeats: Repeats,
 ) -> StoreResult<()> {
+    let found = find_series(transaction, run_pk, key)?;
+    let kept;
+    let points = match repeats {
+        Repeats::Kept => points,
+        Repeats::Dropped => {
+            let recent = match &found {
+                Some(series) if may_repeat_stored(&series.order, points) => {
+                    recent_points(transaction, series.id)?
+                }
+                _ => Vec::new(),
+            };
+            kept = without_repeats(points, &recent);
+            &kept[..]
+        }
+    };
     let Some(first) = points.first() else {
         return Ok(());
     };
-    let mut series = match find_series(transaction, run_pk, key)? {
+    let mut series = match found {
         Some(series) => series,
         None => create_series(transaction, run_pk, key, first)?,
     };
@@ -358,6 +376,24 @@ fn save_series(transaction: &Transaction<'_>, series: &Series) -> StoreResult<()
             series.order.last.map(|last| last.value.to_bits() as i64),
         ])?;
     Ok(())
+}
+
+/// The series' last chunk and its tail, in logging order: where a repeat is looked for.
+fn recent_points(connection: &Connection, series_id: i64) -> StoreResult<Vec<MetricPoint>> {
+    let mut points = Vec::new();
+    let last: Option<Vec<u8>> = connection
+        .prepare_cached(
+            "SELECT data FROM metric_chunks WHERE series_id = ?1 ORDER BY seq DESC LIMIT 1",
+        )?
+        .query_row([series_id], |row| row.get(0))
+        .optional()?;
+    if let Some(data) = last {
+        metric_codec::decode(&data, &mut points).map_err(|error| StoreError::Backend {
+            message: format!("a stored metric chunk cannot be read: {error}"),
+        })?;
+    }
+    points.extend(read_tail(connection, series_id)?);
+    Ok(points)
 }
 
 fn read_tail(connection: &Connection, series_id: i64) -> StoreResult<Vec<MetricPoint>> {

@@ -11,6 +11,7 @@ use crate::validate;
 use super::metrics;
 use super::row::writable_run;
 use super::runs::RUN_NAME_TAG;
+use crate::store::repeats::Repeats;
 
 /// Logs one validated batch to one run.
 pub(super) fn log_batch(
@@ -35,7 +36,7 @@ pub(super) fn log_batch(
         by_key[index].1.push(metric.point);
     }
     for (key, points) in &by_key {
-        metrics::append(transaction, run_pk, key, points)?;
+        metrics::append(transaction, run_pk, key, points, Repeats::Dropped)?;
     }
     Ok(())
 }
@@ -50,7 +51,7 @@ pub(super) fn append_metric(
 ) -> StoreResult<()> {
     validate::check_metric_points(key, points)?;
     let run_pk = writable_run(transaction, run_id)?;
-    metrics::append(transaction, run_pk, key, points)
+    metrics::append(transaction, run_pk, key, points, Repeats::Kept)
 }
 
 /// Params are immutable: the same value again is fine, a different one is an error.
