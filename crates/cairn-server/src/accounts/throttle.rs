@@ -1,5 +1,8 @@
 //! Slows down guessing: failed sign-ins are counted per account name and per client address,
 //! and after a few of them each further attempt must wait, doubling up to a quarter of an hour.
+//! An address gets more free failures than an account: a team behind one proxy or NAT shares
+//! one, and one person's typos must not hold up the others, while one address guessing across
+//! many names is still slowed.
 //! A waiting attempt is refused before its password is looked at, so the guesses an attacker
 //! can make are bounded whatever the password. Names that are no account are counted the same
 //! way, so the answers never tell which names exist.
@@ -9,8 +12,10 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Failures allowed before attempts must wait.
+/// Failures of one account name allowed before its attempts must wait.
 const FREE_FAILURES: u32 = 5;
+/// Failures from one client address (any names) allowed before its attempts must wait.
+const FREE_ADDRESS_FAILURES: u32 = 50;
 /// The first wait; each later failure doubles it.
 const FIRST_WAIT: Duration = Duration::from_secs(1);
 /// The longest wait.
@@ -27,12 +32,13 @@ struct Failures {
 }
 
 impl Failures {
-    /// How long after the last failure the next attempt may come.
-    fn wait(self) -> Duration {
-        if self.count < FREE_FAILURES {
+    /// How long after the last failure the next attempt may come, when `free` failures go
+    /// without a wait.
+    fn wait(self, free: u32) -> Duration {
+        if self.count < free {
             return Duration::ZERO;
         }
-        let doublings = (self.count - FREE_FAILURES).min(20);
+        let doublings = (self.count - free).min(20);
         FIRST_WAIT
             .saturating_mul(1_u32 << doublings)
             .min(LONGEST_WAIT)
@@ -44,6 +50,16 @@ impl Failures {
 enum Key {
     Account(String),
     Address(IpAddr),
+}
+
+impl Key {
+    /// Failures that go without a wait.
+    fn free(&self) -> u32 {
+        match self {
+            Key::Account(_) => FREE_FAILURES,
+            Key::Address(_) => FREE_ADDRESS_FAILURES,
+        }
+    }
 }
 
 /// Counts failed sign-ins.
@@ -77,8 +93,10 @@ impl Throttle {
         let failures = self.lock();
         keys(username, address)
             .iter()
-            .filter_map(|key| failures.get(key))
-            .map(|failures| (failures.last + failures.wait()).saturating_duration_since(now))
+            .filter_map(|key| failures.get(key).map(|failures| (key, failures)))
+            .map(|(key, failures)| {
+                (failures.last + failures.wait(key.free())).saturating_duration_since(now)
+            })
             .filter(|left| !left.is_zero())
             .max()
     }
@@ -131,7 +149,12 @@ mod tests {
             throttle.must_wait("ANA", None, start + FIRST_WAIT * 2),
             None
         );
-        // The address is slowed for every name it tries.
+        // Another name from the same address (a colleague behind the same proxy) goes on.
+        assert_eq!(throttle.must_wait("bo", address, start), None);
+        // An address guessing across many names is slowed for every name it tries.
+        for index in 0..FREE_ADDRESS_FAILURES {
+            throttle.failed(&format!("name-{index}"), address, start);
+        }
         assert!(throttle.must_wait("bo", address, start).is_some());
         assert_eq!(throttle.must_wait("bo", None, start), None);
         throttle.succeeded("ana");

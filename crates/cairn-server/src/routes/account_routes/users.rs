@@ -127,7 +127,18 @@ async fn update_password(
         {
             Ok(_) => {}
             Err(Refusal::Failed(error)) => return Err(error),
-            Err(_) => {
+            Err(Refusal::Throttled(wait)) => {
+                return Err(ApiError::new(
+                    "REQUEST_LIMIT_EXCEEDED",
+                    format!(
+                        "too many failed sign-ins: the current password cannot be checked for \
+                         {} s (current_password)",
+                        wait.as_secs().max(1)
+                    ),
+                )
+                .with_status(axum::http::StatusCode::TOO_MANY_REQUESTS));
+            }
+            Err(Refusal::Wrong) => {
                 return Err(ApiError::new(
                     "PERMISSION_DENIED",
                     "the current password is wrong or missing (current_password)",
