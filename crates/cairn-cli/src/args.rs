@@ -335,7 +335,8 @@ pub enum LogCommand {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on; anything but loopback requires --auth-token or --basic-auth.
+    /// Address to listen on; anything but loopback requires --auth users, --auth-token(-file) or
+    /// --basic-auth(-file).
     #[arg(long, default_value = "127.0.0.1")]
     pub host: String,
     /// Port to listen on (0 picks a free one).

@@ -225,8 +225,9 @@ pub const DATABASE_DEADLINE: std::time::Duration = std::time::Duration::from_sec
 pub fn check_config(config: &ServerConfig) -> anyhow::Result<()> {
     if !config.address.ip().is_loopback() && config.auth == Auth::None {
         anyhow::bail!(
-            "refusing to listen on {} without authentication: pass --auth-token TOKEN or \
-             --basic-auth USER:PASS (clients send MLFLOW_TRACKING_TOKEN or \
+            "refusing to listen on {} without authentication: pass --auth users (accounts; \
+             `cairn users create NAME --admin` first), or --auth-token-file PATH or \
+             --basic-auth-file PATH (clients send MLFLOW_TRACKING_TOKEN or \
              MLFLOW_TRACKING_USERNAME/PASSWORD), or listen on 127.0.0.1",
             config.address.ip()
         );
@@ -368,7 +369,18 @@ pub async fn serve_app(app: cairn_app::App, config: ServerConfig) -> anyhow::Res
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let router = app_with_shutdown(app, &config, bound, stopping);
     let limits = connections::ConnectionLimits::for_this_process();
-    eprintln!("cairn serve: listening on http://{bound} (MLFLOW_TRACKING_URI=http://{bound})");
+    if bound.ip().is_unspecified() {
+        // 0.0.0.0 is where the server listens, not an address a client can use.
+        let host = machine_name().unwrap_or_else(|| "THIS-MACHINE".to_owned());
+        let port = bound.port();
+        eprintln!(
+            "cairn serve: listening on every address, port {port} \
+             (MLFLOW_TRACKING_URI=http://{host}:{port} from other machines, \
+             http://127.0.0.1:{port} on this one)"
+        );
+    } else {
+        eprintln!("cairn serve: listening on http://{bound} (MLFLOW_TRACKING_URI=http://{bound})");
+    }
     connections::serve_connections(listener, router, limits, async move {
         shutdown_signal().await;
         stop.send_replace(true);
@@ -415,4 +427,13 @@ pub fn serve_app_blocking(app: cairn_app::App, config: ServerConfig) -> anyhow::
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(serve_app(app, config))
+}
+
+/// This machine's network name, as the kernel has it (Linux), for telling clients where to
+/// connect.
+fn machine_name() -> Option<String> {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
 }

@@ -86,18 +86,21 @@ pub fn run(store: &dyn Store, command: UsersCommand, json: bool) -> anyhow::Resu
     Ok(())
 }
 
-/// Reads a password (CAIRN_PASSWORD, else one line of standard input), checks it and hashes it.
+/// Reads a password (CAIRN_PASSWORD, else from the terminal, asked twice and not shown, else one
+/// line of standard input), checks it and hashes it.
 fn new_password_hash(what: &str) -> anyhow::Result<String> {
     let password = match std::env::var(PASSWORD_VARIABLE) {
         Ok(password) if !password.is_empty() => password,
-        _ => {
-            let mut line = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut line)
-                .with_context(|| format!("reading {what} from standard input"))?;
-            line.trim_end_matches(['\n', '\r']).to_owned()
+        _ if std::io::IsTerminal::is_terminal(&std::io::stdin()) => {
+            let first = ask_hidden(&format!("{what} (8 characters or more): "))?;
+            let again = ask_hidden(&format!("{what} again: "))?;
+            anyhow::ensure!(
+                first == again,
+                "the two passwords differ: nothing was changed"
+            );
+            first
         }
+        _ => read_line(what)?,
     };
     anyhow::ensure!(
         !password.is_empty(),
@@ -105,6 +108,39 @@ fn new_password_hash(what: &str) -> anyhow::Result<String> {
     );
     secrets::check_new_password(&password).map_err(|error| anyhow::anyhow!("{what}: {error}"))?;
     secrets::hash_password(&password).map_err(anyhow::Error::msg)
+}
+
+/// One line of standard input, without its line end.
+fn read_line(what: &str) -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .with_context(|| format!("reading {what} from standard input"))?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_owned())
+}
+
+/// Asks on the terminal with `prompt` and reads a line without showing what is typed.
+#[cfg(unix)]
+fn ask_hidden(prompt: &str) -> anyhow::Result<String> {
+    use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcsetattr};
+    eprint!("{prompt}");
+    let stdin = std::io::stdin();
+    let saved = tcgetattr(&stdin).context("reading the terminal's settings")?;
+    let mut hidden = saved.clone();
+    hidden.local_modes.remove(LocalModes::ECHO);
+    tcsetattr(&stdin, OptionalActions::Now, &hidden).context("hiding what is typed")?;
+    let line = read_line("the password");
+    let restored = tcsetattr(&stdin, OptionalActions::Now, &saved);
+    eprintln!();
+    restored.context("restoring the terminal's settings")?;
+    line
+}
+
+#[cfg(not(unix))]
+fn ask_hidden(prompt: &str) -> anyhow::Result<String> {
+    eprint!("{prompt}");
+    read_line("the password")
 }
 
 /// Creates the first admin from CAIRN_ADMIN_USERNAME / CAIRN_ADMIN_PASSWORD when the store
