@@ -299,11 +299,15 @@ def test_store_copy_into_a_real_mlflow_server(mlflow_server, source, tmp_path):
     # Again: nothing is duplicated; a run left half-copied (not yet terminal) is redone.
     half = copies[run_id].info.run_id
     destination.update_run(half, status="RUNNING")
+    # A copy cut off after its status but before its end (files half sent) says so in its tag.
+    cut = next(r for source_id, r in copies.items() if source_id not in (run_id, deleted_id))
+    destination.set_tag(cut.info.run_id, COPIED_FROM, cut.data.tags[COPIED_FROM] + " (copying)")
     second = _copy(store, mlflow_server)
     assert second["verified"] is True, second
-    assert second["runs_copied"] == 1
-    assert second["runs_discarded"] == 1
-    assert second["runs_skipped"] == first["runs_copied"] - 1
+    assert second["runs_copied"] == 2
+    assert second["runs_discarded"] == 2
+    assert second["runs_skipped"] == first["runs_copied"] - 2
+    assert destination.get_run(cut.info.run_id).info.lifecycle_stage == "deleted"
     assert second["model_versions_copied"] == 0
     assert destination.get_run(half).info.lifecycle_stage == "deleted"
     assert COPIED_FROM not in destination.get_run(half).data.tags

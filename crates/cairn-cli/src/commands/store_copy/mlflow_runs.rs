@@ -19,6 +19,9 @@ use cairn_push::wire::{dataset_input_json, files_under, metric_json, proxy_path}
 
 /// The tag each copied run (and model version) carries: the source's id.
 pub const COPIED_FROM: &str = "cairn.copied_from";
+/// After the source's id in [`COPIED_FROM`] while a run is being copied: a copy cut off before
+/// its end (its artifact files, say, half sent) is known as such however its status reads.
+const COPYING: &str = " (copying)";
 /// MLflow's log-batch limits: params and tags per request, metrics per request.
 const PARAMS_TAGS_PER_BATCH: usize = 100;
 const METRICS_PER_BATCH: usize = 1000;
@@ -31,6 +34,8 @@ const PAGE: usize = 1000;
 #[derive(Debug, Clone)]
 pub struct DestinationRun {
     pub run_id: String,
+    /// Its copy ran to the end (its [`COPIED_FROM`] tag no longer says it is being copied).
+    pub whole: bool,
     pub status: String,
     pub deleted: bool,
     pub params: usize,
@@ -134,7 +139,8 @@ impl RunCopier<'_> {
 
     /// Whether `there` holds all of `run`: its status, params, tags and every metric point.
     fn is_complete(&self, run: &Run, there: &DestinationRun) -> anyhow::Result<bool> {
-        if there.status != run.info.status.as_str()
+        if !there.whole
+            || there.status != run.info.status.as_str()
             || there.params != run.params.len()
             || !run.tags.iter().all(|tag| {
                 tag.key == PARENT_TAG
@@ -191,7 +197,7 @@ impl RunCopier<'_> {
             "experiment_id": experiment_id,
             "user_id": info.user_id,
             "run_name": info.run_name,
-            "tags": [{ "key": COPIED_FROM, "value": info.run_id }],
+            "tags": [{ "key": COPIED_FROM, "value": format!("{}{COPYING}", info.run_id) }],
         });
         if let Some(start) = info.start_time_ms {
             create["start_time"] = json!(start);
@@ -269,6 +275,12 @@ impl RunCopier<'_> {
             )?;
         }
         self.upload_artifacts(run, &artifact_uri, &entity)?;
+        // Everything is there: the copy is whole (before a deletion, which ends tagging).
+        self.client.post(
+            "runs/set-tag",
+            &json!({ "run_id": new_id, "key": COPIED_FROM, "value": info.run_id }),
+            &entity,
+        )?;
 
         let mut update = json!({
             "run_id": new_id,
@@ -388,6 +400,10 @@ pub fn copies_in(
                 .find(|(key, _)| key == COPIED_FROM)
                 .map(|(_, value)| value.clone());
             if let Some(source_id) = source_id {
+                let source_id = source_id
+                    .strip_suffix(COPYING)
+                    .unwrap_or(&source_id)
+                    .to_owned();
                 found.entry(source_id).or_default().push(there);
             }
         }
@@ -432,6 +448,9 @@ pub fn destination_run(run: &Value) -> DestinationRun {
             .to_owned(),
         deleted: run["info"]["lifecycle_stage"].as_str() == Some("deleted"),
         params: pairs("params").len(),
+        whole: !pairs("tags")
+            .iter()
+            .any(|(key, value)| key == COPIED_FROM && value.ends_with(COPYING)),
         tags: pairs("tags"),
         metric_keys,
     }

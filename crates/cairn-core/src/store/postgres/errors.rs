@@ -32,7 +32,9 @@ pub(crate) fn from_postgres(error: postgres::Error) -> StoreError {
     let class = &code.code()[..2];
     match class {
         // Connection exceptions; operator intervention (shutdown, restart, crash recovery).
-        "08" | "57" => StoreError::Unavailable { message },
+        "08" | "57" => StoreError::Unavailable {
+            message: format!("PostgreSQL ended the session (restarting or stopping?): {message}"),
+        },
         _ => StoreError::Backend { message },
     }
 }
