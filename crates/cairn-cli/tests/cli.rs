@@ -801,3 +801,34 @@ fn experiments_filter_with_the_search_grammar() {
         );
     }
 }
+
+#[test]
+fn a_unique_beginning_of_a_run_id_names_the_run() {
+    use cairn_core::model::{ExperimentId, NewRun, SourceKind};
+    use cairn_core::{SqliteStore, TrackingStore as _};
+
+    let sandbox = Sandbox::with_store("short-ids.db");
+    {
+        let store = SqliteStore::open(&sandbox.store()).unwrap();
+        for id in [
+            "abcd0000000000000000000000000001",
+            "abcd1111111111111111111111111112",
+        ] {
+            let mut new = NewRun::new(ExperimentId(0), SourceKind::MlflowApi);
+            new.run_id = Some(id.to_owned());
+            store.create_run(&new).unwrap();
+        }
+    }
+    let shown = sandbox.json(&["runs", "show", "abcd1"]);
+    assert_eq!(
+        shown["run_id"], "abcd1111111111111111111111111112",
+        "{shown}"
+    );
+    sandbox.ok(&["log", "tag", "ABCD0000", "owner", "ana"]);
+    let tagged = sandbox.json(&["runs", "show", "abcd0000000000000000000000000001"]);
+    assert!(tagged.to_string().contains("\"owner\""), "{tagged}");
+    let ambiguous = sandbox.fails(&["runs", "show", "abcd"]);
+    assert!(ambiguous.contains("several runs"), "{ambiguous}");
+    let missing = sandbox.fails(&["runs", "show", "ffff"]);
+    assert!(missing.contains("ffff"), "{missing}");
+}

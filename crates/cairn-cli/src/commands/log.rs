@@ -46,7 +46,7 @@ pub fn log(store: &dyn Store, command: LogCommand) -> anyhow::Result<()> {
             )
         }
     };
-    store.log_batch(&run_id, &batch)?;
+    store.log_batch(&super::run_ids::resolve(store, &run_id)?, &batch)?;
     Ok(())
 }
 

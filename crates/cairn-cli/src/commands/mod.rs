@@ -14,6 +14,7 @@ mod monitor;
 mod plot;
 mod push;
 mod run;
+mod run_ids;
 mod runs;
 mod serve;
 mod store;
@@ -85,7 +86,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             experiments::list(store, all, filter.as_deref(), cli.json)?;
         }
         Command::Runs(RunsCommand::List(args)) => runs::list(store, &args, cli.json)?,
-        Command::Runs(RunsCommand::Show { run_id }) => runs::show(store, &run_id, cli.json)?,
+        Command::Runs(RunsCommand::Show { run_id }) => {
+            runs::show(store, &run_ids::resolve(store, &run_id)?, cli.json)?;
+        }
         Command::Log(command) => log::log(store, command)?,
         Command::Index { paths, watch } if watch => index::watch(store, &paths, cli.json)?,
         Command::Index { paths, .. } => index::index(store, &paths, cli.json)?,
@@ -95,9 +98,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Drift(args) => return Ok(drift::run(Some(store), &args, cli.json)),
         Command::Monitor(command) => return Ok(monitor::run(store, command, cli.json)),
         Command::Run(args) => return run::run(&shared, &args),
-        Command::Diff { run_a, run_b } => diff::diff(store, &run_a, &run_b, cli.json)?,
+        Command::Diff { run_a, run_b } => diff::diff(
+            store,
+            &run_ids::resolve(store, &run_a)?,
+            &run_ids::resolve(store, &run_b)?,
+            cli.json,
+        )?,
         Command::Hash { paths } => hash::hash(store, &paths, cli.json)?,
-        Command::Push(args) => return push::push(store, &args, cli.json),
+        Command::Push(mut args) => {
+            args.run_ids = run_ids::resolve_all(store, &args.run_ids)?;
+            return push::push(store, &args, cli.json);
+        }
         Command::Demo {
             if_empty,
             sweep: Some(runs),

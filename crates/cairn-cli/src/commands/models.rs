@@ -94,7 +94,7 @@ pub fn run(store: &dyn Store, command: ModelsCommand, json: bool) -> anyhow::Res
         } => {
             let version = registry::register_run_model(
                 store,
-                &run_id,
+                &super::run_ids::resolve(store, &run_id)?,
                 &artifact_path,
                 &name,
                 &app_user(),
