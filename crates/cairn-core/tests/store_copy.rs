@@ -11,9 +11,9 @@
 
 use cairn_core::model::{
     DataHash, DataKind, Dataset, DatasetInput, ExperimentId, GitOrigin, GitProvenance,
-    LifecycleStage, LogBatch, MetricPoint, ModelStage, NamedMetricPoint, NewExperiment,
-    NewLoggedModel, NewModelVersion, NewRun, Param, RunStatus, RunUpdate, SourceKind,
-    StageTransition, Tag, ViewType,
+    LifecycleStage, LogBatch, ManifestEntry, ManifestEntryKind, MetricPoint, ModelStage,
+    NamedMetricPoint, NewExperiment, NewLoggedModel, NewModelVersion, NewRun, Param, RunStatus,
+    RunUpdate, SourceKind, StageTransition, Tag, ViewType,
 };
 use cairn_core::store::copy::{census, copy_store};
 use cairn_core::{SqliteStore, Store};
@@ -138,7 +138,19 @@ fn fill(store: &dyn Store) {
     git.commit_sha = Some("0123456789abcdef0123456789abcdef01234567".to_owned());
     git.branch = Some("main".to_owned());
     git.is_dirty = Some(true);
+    git.untracked_files = vec!["notes.txt".to_owned(), "data/new.csv".to_owned()];
     store.set_git_provenance(&run_ids[0], &git).unwrap();
+    store
+        .record_data_manifest(
+            &"f".repeat(64),
+            &[ManifestEntry {
+                rel_path: "train.csv".to_owned(),
+                kind: ManifestEntryKind::File,
+                size_bytes: 1234,
+                file_hash: "e".repeat(64),
+            }],
+        )
+        .unwrap();
     store
         .set_data_hash(
             &run_ids[0],
@@ -244,6 +256,11 @@ fn copy_and_check(source: &dyn Store, destination: &dyn Store) {
             );
         }
     }
+    // A folder's per-file hashes come along (what `cairn diff` compares).
+    assert_eq!(
+        destination.data_manifest(&"f".repeat(64)).unwrap(),
+        source.data_manifest(&"f".repeat(64)).unwrap()
+    );
     assert_eq!(
         destination
             .get_model_version_by_alias("churn", "champion")

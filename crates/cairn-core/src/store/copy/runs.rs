@@ -47,6 +47,11 @@ pub(super) fn copy_runs(
             for (run, model_inputs) in extras {
                 for data in &run.data {
                     destination.set_data_hash(&run.info.run_id, data)?;
+                    // A folder's per-file hashes, which `cairn diff` compares.
+                    let entries = source.data_manifest(&data.root_hash)?;
+                    if !entries.is_empty() {
+                        destination.record_data_manifest(&data.root_hash, &entries)?;
+                    }
                 }
                 if !model_inputs.is_empty() {
                     destination.log_run_model_inputs(&run.info.run_id, &model_inputs)?;

@@ -198,8 +198,8 @@ fn insert_git(transaction: &Transaction<'_>, run_pk: i64, git: &GitProvenance) -
         .prepare_cached(
             "INSERT OR REPLACE INTO git_provenance
                (run_id, origin, repo_root, commit_sha, branch, remote_url, is_dirty, diff_artifact,
-                author_name, author_email, commit_time_ms, commit_summary)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                untracked_files, author_name, author_email, commit_time_ms, commit_summary)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         )?
         .execute(params![
             run_pk,
@@ -210,6 +210,8 @@ fn insert_git(transaction: &Transaction<'_>, run_pk: i64, git: &GitProvenance) -
             git.remote_url,
             git.is_dirty,
             git.diff_artifact,
+            (!git.untracked_files.is_empty())
+                .then(|| super::provenance::encode_names(&git.untracked_files)),
             git.author_name,
             git.author_email,
             git.commit_time_ms,

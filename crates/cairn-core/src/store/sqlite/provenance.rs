@@ -127,7 +127,7 @@ pub(super) fn attach(
 }
 
 /// File names, each followed by a NUL (the one byte no file name contains).
-fn encode_names(names: &[String]) -> String {
+pub(super) fn encode_names(names: &[String]) -> String {
     names.iter().map(|name| format!("{name}\0")).collect()
 }
 
