@@ -12,8 +12,9 @@
 use cairn_core::model::{
     DataHash, DataKind, Dataset, DatasetInput, ExperimentId, GitOrigin, GitProvenance,
     LifecycleStage, LogBatch, ManifestEntry, ManifestEntryKind, MetricPoint, ModelStage,
-    NamedMetricPoint, NewExperiment, NewLoggedModel, NewModelVersion, NewRun, Param, RunStatus,
-    RunUpdate, SourceKind, StageTransition, Tag, ViewType,
+    MonitoringReference, NamedMetricPoint, NewExperiment, NewLoggedModel, NewModelVersion,
+    NewMonitoringBatch, NewRun, Param, RunStatus, RunUpdate, SourceKind, StageTransition, Tag,
+    ViewType,
 };
 use cairn_core::store::copy::{census, copy_store};
 use cairn_core::{SqliteStore, Store};
@@ -208,6 +209,31 @@ fn fill(store: &dyn Store) {
     store
         .set_model_alias("churn", "champion", 2, "ada", "test")
         .unwrap();
+    store
+        .set_monitoring_reference(&MonitoringReference {
+            name: "churn".to_owned(),
+            version: 2,
+            source: "train.csv".to_owned(),
+            rows: 2,
+            csv: b"age,plan\n31,pro\n45,free\n".to_vec(),
+            settings: "{}".to_owned(),
+            created_ms: 1_700_000_000_000,
+        })
+        .unwrap();
+    store
+        .add_monitoring_batch(&NewMonitoringBatch {
+            name: "churn".to_owned(),
+            version: 2,
+            received_ms: 1_700_000_500_000,
+            label: "week 1".to_owned(),
+            rows: 2,
+            drift_share: 0.5,
+            dataset_drift: false,
+            scores: Vec::new(),
+            metrics: vec![("accuracy".to_owned(), 0.9)],
+            report: "<html>week 1</html>".to_owned(),
+        })
+        .unwrap();
     let _ = (child, ExperimentId::DEFAULT);
 }
 
@@ -256,6 +282,20 @@ fn copy_and_check(source: &dyn Store, destination: &dyn Store) {
             );
         }
     }
+    // Monitoring: the version's reference and its batches, reports included.
+    assert_eq!(
+        destination.monitoring_reference("churn", 2).unwrap(),
+        source.monitoring_reference("churn", 2).unwrap()
+    );
+    let batches = destination
+        .list_monitoring_batches("churn", 2, usize::MAX)
+        .unwrap();
+    assert_eq!(batches.len(), 1);
+    let whole = destination
+        .monitoring_batch(batches[0].id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(whole.batch.report, "<html>week 1</html>");
     // A folder's per-file hashes come along (what `cairn diff` compares).
     assert_eq!(
         destination.data_manifest(&"f".repeat(64)).unwrap(),
@@ -284,6 +324,14 @@ fn copy_and_check(source: &dyn Store, destination: &dyn Store) {
         "a second copy skips every run"
     );
     assert_eq!(census(destination).unwrap(), report.destination);
+    assert_eq!(
+        destination
+            .list_monitoring_batches("churn", 2, usize::MAX)
+            .unwrap()
+            .len(),
+        1,
+        "a second copy adds no batch"
+    );
 }
 
 fn sqlite(dir: &tempfile::TempDir, name: &str) -> SqliteStore {

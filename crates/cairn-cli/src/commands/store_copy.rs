@@ -93,6 +93,7 @@ pub fn copy(args: &StoreCopyArgs, json: bool) -> anyhow::Result<()> {
             "runs_skipped": report.runs_skipped,
             "logged_models": report.logged_models,
             "registered_models": report.registered_models,
+            "monitoring_batches": report.monitoring_batches,
             "artifact_files_copied": files,
             "verified": report.verified(),
             "source_census": census_json(&report.source),

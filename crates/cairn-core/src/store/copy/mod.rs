@@ -10,6 +10,7 @@
 
 mod census;
 mod destination;
+mod monitoring;
 mod runs;
 
 pub use census::{Census, census};
@@ -38,6 +39,8 @@ pub struct CopyReport {
     pub logged_models: u64,
     /// Registered models written.
     pub registered_models: u64,
+    /// Monitoring batches of model versions written (with their versions' references).
+    pub monitoring_batches: u64,
     /// The source's census, taken after the copy.
     pub source: Census,
     /// The destination's census, taken after the copy.
@@ -141,6 +144,8 @@ pub fn copy_store(
         })?;
         report.registered_models += 1;
     }
+
+    report.monitoring_batches = monitoring::copy_monitoring(source, destination)?;
 
     report.source = census(source)?;
     report.destination = census(destination)?;
