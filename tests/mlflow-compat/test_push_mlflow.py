@@ -129,7 +129,18 @@ class AddThree(mlflow.pyfunc.PythonModel):
         return model_input + 3
 
 
-def test_an_mlflow_3_model_goes_with_its_files_and_the_teams_alias_stays(real_mlflow, tmp_path):
+@pytest.fixture
+def own_uris():
+    """Puts the client's global tracking and registry URIs back after a test that points them
+    elsewhere (module fixtures of later tests read them)."""
+    saved = mlflow.get_tracking_uri(), mlflow.get_registry_uri()
+    yield
+    mlflow.set_tracking_uri(saved[0])
+    mlflow.set_registry_uri(saved[1])
+
+
+def test_an_mlflow_3_model_goes_with_its_files_and_the_teams_alias_stays(real_mlflow, tmp_path,
+                                                                          own_uris):
     team = MlflowClient(tracking_uri=real_mlflow, registry_uri=real_mlflow)
     name = "churn-pyfunc"
     # The team's own version 1, its @champion.

@@ -22,6 +22,10 @@ def registered(server, tmp_path_factory):
     name = f"clf-{uuid.uuid4().hex[:8]}"
     import os
 
+    # A module fixture runs before the per-test one that points the client at the server.
+    mlflow.set_tracking_uri(server)
+    mlflow.set_registry_uri(server)
+
     os.chdir(tmp_path_factory.mktemp("registered"))
     mlflow.set_experiment(f"registry-{name}")
     model, features = _train()

@@ -121,11 +121,15 @@ def source(tmp_path_factory):
         fluent._active_experiment_id = active
     client.set_terminated(run_id, "FINISHED")
     # mlflow 3's way to register: a LoggedModel, and a version whose source is models:/m-...
+    saved_registry = mlflow.get_registry_uri()
     mlflow.set_registry_uri(url)
-    with mlflow.start_run(experiment_id=experiment_id, run_name="mlflow-3-model"):
-        mlflow.pyfunc.log_model(
-            name="model", python_model=AddOne(), registered_model_name="copy-pyfunc"
-        )
+    try:
+        with mlflow.start_run(experiment_id=experiment_id, run_name="mlflow-3-model"):
+            mlflow.pyfunc.log_model(
+                name="model", python_model=AddOne(), registered_model_name="copy-pyfunc"
+            )
+    finally:
+        mlflow.set_registry_uri(saved_registry)
     # A nested run in an experiment copied before its parent's (Default comes first).
     child = client.create_run("0", run_name="child-first",
                               tags={"mlflow.parentRunId": run_id})  # fmt: skip
@@ -291,9 +295,14 @@ def test_store_copy_into_a_real_mlflow_server(mlflow_server, source, tmp_path):
     pyfunc = destination.get_model_version("copy-pyfunc", "1")
     assert pyfunc.source.startswith("models:/m-")
     assert destination.get_logged_model(pyfunc.source.removeprefix("models:/")).status == "READY"
+    saved = mlflow.get_tracking_uri(), mlflow.get_registry_uri()
     mlflow.set_tracking_uri(mlflow_server)
     mlflow.set_registry_uri(mlflow_server)
-    loaded = mlflow.pyfunc.load_model("models:/copy-pyfunc/1")
+    try:
+        loaded = mlflow.pyfunc.load_model("models:/copy-pyfunc/1")
+    finally:
+        mlflow.set_tracking_uri(saved[0])
+        mlflow.set_registry_uri(saved[1])
     assert list(loaded.predict(pd.DataFrame({"x": [1]}))["x"]) == [2]
 
     # Again: nothing is duplicated; a run left half-copied (not yet terminal) is redone.

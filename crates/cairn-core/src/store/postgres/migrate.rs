@@ -79,7 +79,13 @@ pub(crate) fn migrate(client: &mut Client, target: i64) -> StoreResult<()> {
         transaction
             .batch_execute(sql)
             .map_err(|error| StoreError::Backend {
-                message: format!("applying PostgreSQL migration {version}: {error}"),
+                message: format!(
+                    "applying PostgreSQL migration {version}: {} (the database's cairn_schema \
+                     table says it is at version {current}, which its tables do not match)",
+                    error
+                        .as_db_error()
+                        .map_or_else(|| error.to_string(), |db| db.message().to_owned())
+                ),
             })?;
         transaction
             .execute("INSERT INTO cairn_schema (version) VALUES ($1)", &[version])
