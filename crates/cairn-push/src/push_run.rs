@@ -185,46 +185,20 @@ impl<'s, 'a> RunPusher<'s, 'a> {
     /// id.
     fn find_remote(&self, run: &Run, experiment_id: &str) -> anyhow::Result<Option<RemoteRun>> {
         let api = self.shared.api;
-        if let Some(remote_id) = remembered(&run.tags, &self.shared.server_key) {
-            match api.try_get("runs/get", &[("run_id", &remote_id)]) {
-                Ok(answer) => {
-                    let there = &answer["run"];
-                    let ours = pairs(&there["data"]["tags"])
-                        .iter()
-                        .any(|(key, value)| key == SOURCE_RUN_TAG && value == self.run_id);
-                    if ours && !RemoteRun::is_deleted(there) {
-                        return Ok(Some(RemoteRun::from_json(there, false)));
-                    }
-                }
-                Err(error) if error.is_missing() => {}
-                Err(error) => {
-                    return Err(crate::api::explain(
-                        api.server(),
-                        error,
-                        "GET",
-                        "runs/get",
-                        &self.entity,
-                    ));
-                }
+        if let Some(remote_id) = remembered(&run.tags, &self.shared.server_key)
+            && let Some(there) = self.active_remote_run(&remote_id)?
+        {
+            let ours = pairs(&there["data"]["tags"])
+                .iter()
+                .any(|(key, value)| key == SOURCE_RUN_TAG && value == self.run_id);
+            if ours {
+                return Ok(Some(RemoteRun::from_json(&there, false)));
             }
         }
         // A run copied to the server with its id (`cairn store copy` seeding a team server) is
         // the same run.
-        match api.try_get("runs/get", &[("run_id", self.run_id)]) {
-            Ok(answer) if !RemoteRun::is_deleted(&answer["run"]) => {
-                return Ok(Some(RemoteRun::from_json(&answer["run"], false)));
-            }
-            Ok(_) => {}
-            Err(error) if error.is_missing() || error.is_refused() => {}
-            Err(error) => {
-                return Err(crate::api::explain(
-                    api.server(),
-                    error,
-                    "GET",
-                    "runs/get",
-                    &self.entity,
-                ));
-            }
+        if let Some(there) = self.active_remote_run(self.run_id)? {
+            return Ok(Some(RemoteRun::from_json(&there, false)));
         }
         if experiment_id.is_empty() {
             return Ok(None);
@@ -250,6 +224,26 @@ impl<'s, 'a> RunPusher<'s, 'a> {
         // A search's runs carry no inputs: the run in full.
         let answer = api.get("runs/get", &[("run_id", remote_id)], &self.entity)?;
         Ok(Some(RemoteRun::from_json(&answer["run"], false)))
+    }
+
+    /// The server's active run `run_id` as `runs/get` answers it; `None` when it has none, or
+    /// one this caller may not see.
+    fn active_remote_run(&self, run_id: &str) -> anyhow::Result<Option<Value>> {
+        let api = self.shared.api;
+        match api.try_get("runs/get", &[("run_id", run_id)]) {
+            Ok(mut answer) if !RemoteRun::is_deleted(&answer["run"]) => {
+                Ok(Some(answer["run"].take()))
+            }
+            Ok(_) => Ok(None),
+            Err(error) if error.is_missing() || error.is_refused() => Ok(None),
+            Err(error) => Err(crate::api::explain(
+                api.server(),
+                error,
+                "GET",
+                "runs/get",
+                &self.entity,
+            )),
+        }
     }
 
     fn create(&mut self, run: &Run, experiment_id: &str) -> anyhow::Result<RemoteRun> {

@@ -94,13 +94,17 @@ pub(crate) fn migrate(client: &mut Client, target: i64) -> StoreResult<()> {
     transaction.commit().map_err(from_postgres)
 }
 
-/// Refuses a database without Cairn's schema (an empty one, or another application's).
-pub(crate) fn refuse_missing(client: &mut Client) -> StoreResult<()> {
-    let ours: bool = client
+/// Whether the database holds Cairn's schema table.
+fn holds_cairn_schema(client: &mut impl postgres::GenericClient) -> StoreResult<bool> {
+    Ok(client
         .query_one("SELECT to_regclass('cairn_schema') IS NOT NULL", &[])
         .map_err(from_postgres)?
-        .get(0);
-    if ours {
+        .get(0))
+}
+
+/// Refuses a database without Cairn's schema (an empty one, or another application's).
+pub(crate) fn refuse_missing(client: &mut Client) -> StoreResult<()> {
+    if holds_cairn_schema(client)? {
         return Ok(());
     }
     Err(StoreError::invalid(
@@ -112,11 +116,7 @@ pub(crate) fn refuse_missing(client: &mut Client) -> StoreResult<()> {
 /// Refuses a database that holds tables but no Cairn schema: another application's (an MLflow
 /// server's, say), whose tables Cairn must neither touch nor mistake for its own.
 fn refuse_foreign(transaction: &mut postgres::Transaction<'_>) -> StoreResult<()> {
-    let ours: bool = transaction
-        .query_one("SELECT to_regclass('cairn_schema') IS NOT NULL", &[])
-        .map_err(from_postgres)?
-        .get(0);
-    if ours {
+    if holds_cairn_schema(transaction)? {
         return Ok(());
     }
     let foreign: Vec<String> = transaction
