@@ -9,6 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use cairn_app::artifact_files::percent_decode;
 
+use crate::artifact_http::query_pairs;
 use crate::error::ApiError;
 use crate::multipart::JOURNAL_DIR;
 
@@ -32,13 +33,11 @@ fn artifact_path(request: &Request) -> Option<String> {
         "mpu" => rest.split_once('/').map(|(_, key)| key.to_owned()),
         _ => None,
     };
-    let from_query = request.uri().query().and_then(|query| {
-        query
-            .split('&')
-            .filter_map(|pair| pair.split_once('='))
-            .find(|(name, _)| *name == "path")
-            .map(|(_, value)| value.replace('+', " "))
-    });
+    // A malformed query is the route's to refuse.
+    let from_query = query_pairs(request.uri().query())
+        .ok()
+        .and_then(|pairs| pairs.into_iter().find(|(name, _)| name == "path"))
+        .map(|(_, value)| value);
     match (from_path, from_query) {
         (Some(path), _) if !path.is_empty() => Some(path),
         (_, query) => query,

@@ -113,8 +113,10 @@ pub fn copy_store(
     report.runs_skipped = skipped;
 
     for model in source.list_registered_models()? {
-        let versions = source
-            .list_model_versions(&model.name)?
+        let listed = source.list_model_versions(&model.name)?;
+        let numbers: Vec<u64> = listed.iter().map(|version| version.version).collect();
+        let name = model.name.clone();
+        let versions = listed
             .into_iter()
             .map(|version| ImportedModelVersion {
                 version: version.version,
@@ -143,9 +145,9 @@ pub fn copy_store(
             aliases: model.aliases,
         })?;
         report.registered_models += 1;
+        report.monitoring_batches +=
+            monitoring::copy_monitoring(source, destination, &name, &numbers)?;
     }
-
-    report.monitoring_batches = monitoring::copy_monitoring(source, destination)?;
 
     report.source = census(source)?;
     report.destination = census(destination)?;

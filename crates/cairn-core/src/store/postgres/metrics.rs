@@ -421,14 +421,10 @@ fn take_tails(
         args![series_ids.to_vec()],
     )?;
     for row in &rows {
-        tails.entry(row.try_get(0)?).or_default().push((
-            row.try_get(1)?,
-            MetricPoint {
-                step: row.try_get(2)?,
-                timestamp_ms: row.try_get(3)?,
-                value: f64::from_bits(row.try_get::<_, i64>(4)? as u64),
-            },
-        ));
+        tails
+            .entry(row.try_get(0)?)
+            .or_default()
+            .push((row.try_get(1)?, tail_point(row, 2)?));
     }
     Ok(tails
         .into_iter()
@@ -475,13 +471,18 @@ fn recent_points(
         recent
             .entry(row.try_get(0)?)
             .or_default()
-            .push(MetricPoint {
-                step: row.try_get(1)?,
-                timestamp_ms: row.try_get(2)?,
-                value: f64::from_bits(row.try_get::<_, i64>(3)? as u64),
-            });
+            .push(tail_point(row, 1)?);
     }
     Ok(recent)
+}
+
+/// The point of a `metric_tail` row whose `step, timestamp_ms, value_bits` start at `first`.
+fn tail_point(row: &Row, first: usize) -> StoreResult<MetricPoint> {
+    Ok(MetricPoint {
+        step: row.try_get(first)?,
+        timestamp_ms: row.try_get(first + 1)?,
+        value: f64::from_bits(row.try_get::<_, i64>(first + 2)? as u64),
+    })
 }
 
 /// Appends points (each key's in logging order) to the series of `run`; with
