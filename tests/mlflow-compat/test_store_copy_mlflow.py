@@ -305,27 +305,52 @@ def test_store_copy_into_a_real_mlflow_server(mlflow_server, source, tmp_path):
         mlflow.set_registry_uri(saved[1])
     assert list(loaded.predict(pd.DataFrame({"x": [1]}))["x"]) == [2]
 
-    # Again: nothing is duplicated; a run left half-copied (not yet terminal) is redone.
-    half = copies[run_id].info.run_id
-    destination.update_run(half, status="RUNNING")
+    # Again, after the source changed: the run logged to since is brought up to date in place
+    # (its copy keeps its id), a copy cut off before its end is redone, and a copy holding what
+    # its source never had is copied again; nothing is duplicated.
+    updated = copies[run_id].info.run_id
+    destination.update_run(updated, status="RUNNING")
+    source_client.log_metric(run_id, "loss", 0.125, timestamp=1_700_000_000_004, step=4)
+    source_client.log_param(run_id, "batch", "32")
+    source_client.set_tag(run_id, "purpose", "copy, then more")
+    more = tmp_path / "more.txt"
+    more.write_bytes(b"logged after the first copy\n")
+    source_client.log_artifact(run_id, str(more), artifact_path="notes")
     # A copy cut off after its status but before its end (files half sent) says so in its tag.
     cut = next(r for source_id, r in copies.items() if source_id not in (run_id, deleted_id))
     destination.set_tag(cut.info.run_id, COPIED_FROM, cut.data.tags[COPIED_FROM] + " (copying)")
+    odd = child_copy[0]
+    destination.log_param(odd.info.run_id, "only-there", "1")
     second = _copy(store, mlflow_server)
     assert second["verified"] is True, second
-    assert second["runs_copied"] == 2
-    assert second["runs_discarded"] == 2
-    assert second["runs_skipped"] == first["runs_copied"] - 2
+    assert second["runs_updated"] == 1, second
+    assert second["runs_copied"] == 2 and second["runs_discarded"] == 2, second
+    assert second["runs_skipped"] == first["runs_copied"] - 3
+    assert any(odd.data.tags[COPIED_FROM] in n and "only-there" in n for n in second["notes"])
     assert destination.get_run(cut.info.run_id).info.lifecycle_stage == "deleted"
+    assert destination.get_run(odd.info.run_id).info.lifecycle_stage == "deleted"
+    assert COPIED_FROM not in destination.get_run(odd.info.run_id).data.tags
     assert second["model_versions_copied"] == 0
-    assert destination.get_run(half).info.lifecycle_stage == "deleted"
-    assert COPIED_FROM not in destination.get_run(half).data.tags
+    brought = destination.get_run(updated)
+    assert brought.info.lifecycle_stage == "active" and brought.info.status == "FINISHED"
+    assert brought.data.tags[COPIED_FROM] == run_id
+    assert brought.data.params["batch"] == "32"
+    assert brought.data.tags["purpose"] == "copy, then more"
+    assert [p.step for p in destination.get_metric_history(updated, "loss")] == [0, 1, 2, 3, 4]
+    (tmp_path / "back").mkdir()
+    fetched = destination.download_artifacts(updated, "notes/more.txt", str(tmp_path / "back"))
+    assert pathlib.Path(fetched).read_bytes() == b"logged after the first copy\n"
+    assert [d.dataset.name for d in brought.inputs.dataset_inputs] == ["train-set"]
     assert _compare(source_client, destination) == runs
     assert len(registry(destination, "mnist-classifier")) == 3
+    # The child copied again points at its parent's copy again.
+    again = [r for r in _all_runs(destination, "0") if r.info.run_name == "child-first"]
+    again = [r for r in again if r.info.lifecycle_stage == "active"]
+    assert len(again) == 1 and again[0].data.tags[PARENT] == updated
 
     third = _copy(store, mlflow_server)
     assert third["verified"] is True
-    assert third["runs_copied"] == 0 and third["runs_discarded"] == 0
+    assert third["runs_copied"] == third["runs_discarded"] == third["runs_updated"] == 0
 
 
 def test_store_copy_sends_the_mlflow_clients_credentials(source, tmp_path):

@@ -49,6 +49,36 @@ fn a_store_file_goes_to_a_database_and_back_verified() {
     let returned = sandbox.json(&["store", "copy", &team, back.to_str().unwrap()]);
     assert_eq!(returned["verified"], true, "{returned}");
     assert_eq!(returned["destination_census"], there["source_census"]);
+
+    // Read from a folder holding none of the database's files (its server keeps them in a
+    // bucket, say), the copy says how to name where they are; named, it says nothing.
+    let empty = sandbox.path("no-files");
+    std::fs::create_dir(&empty).unwrap();
+    let empty = empty.to_str().unwrap();
+    let elsewhere = sandbox.path("elsewhere.db");
+    let elsewhere = elsewhere.to_str().unwrap();
+    let unnamed = sandbox.json(&[
+        "store",
+        "copy",
+        &team,
+        elsewhere,
+        "--database-artifacts",
+        empty,
+    ]);
+    let notes = unnamed["notes"].as_array().unwrap();
+    assert!(
+        notes.len() == 1 && notes[0].as_str().unwrap().contains("--source-artifacts"),
+        "{unnamed}"
+    );
+    let named = sandbox.json(&[
+        "store",
+        "copy",
+        &team,
+        elsewhere,
+        "--source-artifacts",
+        empty,
+    ]);
+    assert_eq!(named["notes"], serde_json::json!([]), "{named}");
 }
 
 #[test]

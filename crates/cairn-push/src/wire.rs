@@ -125,8 +125,42 @@ pub fn pairs(list: &Value) -> Vec<(String, String)> {
 
 /// How many points the server holds for one metric of one run.
 pub fn history_len(api: &dyn MlflowApi, run_id: &str, key: &str) -> anyhow::Result<u64> {
+    Ok(history_points(api, run_id, key)?.len() as u64)
+}
+
+/// One point as a server gives it back and as it is compared with the source's:
+/// `(step, timestamp, value)`, the value's bits made comparable by [`comparable_value`].
+pub type PointKey = (i64, i64, u64);
+
+/// The point of `point` for comparing with what a server gives back.
+pub fn point_key(point: &MetricPoint) -> PointKey {
+    (
+        point.step,
+        point.timestamp_ms,
+        comparable_value(point.value),
+    )
+}
+
+/// A value's bits as both ends can agree on them: one NaN, and an infinity as the largest
+/// finite double of its sign (which MLflow's SQL store keeps in its place).
+pub fn comparable_value(value: f64) -> u64 {
+    if value.is_nan() {
+        f64::NAN.to_bits()
+    } else if value.is_infinite() {
+        f64::MAX.copysign(value).to_bits()
+    } else {
+        value.to_bits()
+    }
+}
+
+/// Every point the server holds for one metric of one run, paged as the server pages it.
+pub fn history_points(
+    api: &dyn MlflowApi,
+    run_id: &str,
+    key: &str,
+) -> anyhow::Result<Vec<PointKey>> {
     let entity = format!("metric '{key}' of run {run_id}");
-    let mut count = 0_u64;
+    let mut points = Vec::new();
     let mut token: Option<String> = None;
     loop {
         let mut query = vec![("run_id", run_id), ("metric_key", key)];
@@ -134,10 +168,37 @@ pub fn history_len(api: &dyn MlflowApi, run_id: &str, key: &str) -> anyhow::Resu
             query.push(("page_token", token.as_str()));
         }
         let page = api.get("metrics/get-history", &query, &entity)?;
-        count += page["metrics"].as_array().map_or(0, Vec::len) as u64;
+        for point in page["metrics"].as_array().into_iter().flatten() {
+            let number = |field: &str| -> anyhow::Result<i64> {
+                let value = &point[field];
+                value
+                    .as_i64()
+                    .or_else(|| value.as_str().and_then(|text| text.parse().ok()))
+                    .or_else(|| value.is_null().then_some(0))
+                    .with_context(|| {
+                        format!("{}: {entity}: a point's {field} is {value}", api.server())
+                    })
+            };
+            let value = match &point["value"] {
+                Value::Number(number) => number.as_f64().unwrap_or(f64::NAN),
+                Value::String(text) => match text.as_str() {
+                    "Infinity" | "inf" => f64::INFINITY,
+                    "-Infinity" | "-inf" => f64::NEG_INFINITY,
+                    other => other.parse().with_context(|| {
+                        format!("{}: {entity}: a point's value is '{other}'", api.server())
+                    })?,
+                },
+                other => anyhow::bail!("{}: {entity}: a point's value is {other}", api.server()),
+            };
+            points.push((
+                number("step")?,
+                number("timestamp")?,
+                comparable_value(value),
+            ));
+        }
         match page["next_page_token"].as_str() {
             Some(next) if !next.is_empty() => token = Some(next.to_owned()),
-            _ => return Ok(count),
+            _ => return Ok(points),
         }
     }
 }

@@ -5,6 +5,7 @@
 mod artifacts;
 mod mlflow_registry;
 mod mlflow_runs;
+mod mlflow_update;
 mod mlflow_verify;
 mod to_mlflow;
 
@@ -80,10 +81,27 @@ pub fn copy(args: &StoreCopyArgs, json: bool) -> anyhow::Result<()> {
         None => folder(destination.artifact_root()),
     };
     let files = if from.describe() == to.describe() {
-        0
+        artifacts::Copied::default()
     } else {
         artifacts::copy(&*from, &*to)?
     };
+    let mut notes = Vec::new();
+    if source_kind == Target::Database
+        && args.source_artifacts.is_none()
+        && files.found == 0
+        && report.source.runs > 0
+    {
+        notes.push(format!(
+            "no artifact files were found in the source's {} (a database's files are read \
+             there unless --source-artifacts names where its `cairn serve --artifacts` keeps \
+             them, a bucket say): name that place and run the same command again",
+            from.describe()
+        ));
+    }
+    for note in &notes {
+        eprintln!("cairn store copy: {note}");
+    }
+    let files = files.copied;
     if json {
         super::print_json(&json!({
             "source": source.location(),
@@ -95,6 +113,7 @@ pub fn copy(args: &StoreCopyArgs, json: bool) -> anyhow::Result<()> {
             "registered_models": report.registered_models,
             "monitoring_batches": report.monitoring_batches,
             "artifact_files_copied": files,
+            "notes": notes,
             "verified": report.verified(),
             "source_census": census_json(&report.source),
             "destination_census": census_json(&report.destination),

@@ -19,8 +19,17 @@ pub fn open(location: &str, flag: &str) -> anyhow::Result<Arc<dyn ArtifactStore>
         .map_err(|error| anyhow::anyhow!("{flag} {location}: {error}"))
 }
 
-/// Copies what `to` lacks of `from`; answers how many files were copied.
-pub fn copy(from: &dyn ArtifactStore, to: &dyn ArtifactStore) -> anyhow::Result<u64> {
+/// What an artifact copy found and did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Copied {
+    /// Files the source holds.
+    pub found: u64,
+    /// Of those, the ones copied (the destination lacked them or held them at another size).
+    pub copied: u64,
+}
+
+/// Copies what `to` lacks of `from`.
+pub fn copy(from: &dyn ArtifactStore, to: &dyn ArtifactStore) -> anyhow::Result<Copied> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -28,14 +37,14 @@ pub fn copy(from: &dyn ArtifactStore, to: &dyn ArtifactStore) -> anyhow::Result<
     runtime.block_on(copy_all(from, to))
 }
 
-async fn copy_all(from: &dyn ArtifactStore, to: &dyn ArtifactStore) -> anyhow::Result<u64> {
-    let mut copied = 0;
+async fn copy_all(from: &dyn ArtifactStore, to: &dyn ArtifactStore) -> anyhow::Result<Copied> {
+    let mut done = Copied::default();
     let mut pending = vec![String::new()];
     while let Some(folder) = pending.pop() {
         let entries = match from.list(&folder).await {
             Ok(entries) => entries,
             // An empty store has not even its root folder.
-            Err(ArtifactError::NotFound(_)) if folder.is_empty() => return Ok(0),
+            Err(ArtifactError::NotFound(_)) if folder.is_empty() => return Ok(done),
             Err(error) => {
                 return Err(error)
                     .with_context(|| format!("listing '{folder}' in the {}", from.describe()));
@@ -51,6 +60,7 @@ async fn copy_all(from: &dyn ArtifactStore, to: &dyn ArtifactStore) -> anyhow::R
                 pending.push(key);
                 continue;
             }
+            done.found += 1;
             if let (Ok(there), Some(size)) = (to.head(&key).await, entry.size)
                 && there.size == size
             {
@@ -63,10 +73,10 @@ async fn copy_all(from: &dyn ArtifactStore, to: &dyn ArtifactStore) -> anyhow::R
                     to.describe()
                 )
             })?;
-            copied += 1;
+            done.copied += 1;
         }
     }
-    Ok(copied)
+    Ok(done)
 }
 
 /// Streams one file; a failed copy leaves nothing half-written behind.

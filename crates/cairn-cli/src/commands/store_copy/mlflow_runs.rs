@@ -2,11 +2,12 @@
 //! and the tag [`COPIED_FROM`], its params, tags and full metric histories sent with log-batch
 //! within MLflow's limits, its dataset inputs with log-inputs, its artifact files uploaded
 //! through the server's proxy, then brought to its status and end time (and deleted when it
-//! is). A copy found already there and complete is kept; one left half-copied is deleted and
-//! copied again.
+//! is). A copy found already there is kept, brought up to date when its source has changed
+//! since ([`super::mlflow_update`]); one left half-copied, or holding what its source does not,
+//! is deleted and copied again.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use cairn_core::Store;
@@ -14,6 +15,7 @@ use cairn_core::model::{ExperimentId, LifecycleStage, Run, ViewType};
 use cairn_core::store::RunSearch;
 use serde_json::{Value, json};
 
+use super::mlflow_update::Comparison;
 use cairn_push::MlflowApi;
 use cairn_push::wire::{dataset_input_json, files_under, metric_json, proxy_path};
 
@@ -21,12 +23,12 @@ use cairn_push::wire::{dataset_input_json, files_under, metric_json, proxy_path}
 pub const COPIED_FROM: &str = "cairn.copied_from";
 /// After the source's id in [`COPIED_FROM`] while a run is being copied: a copy cut off before
 /// its end (its artifact files, say, half sent) is known as such however its status reads.
-const COPYING: &str = " (copying)";
+pub(super) const COPYING: &str = " (copying)";
 /// MLflow's log-batch limits: params and tags per request, metrics per request.
-const PARAMS_TAGS_PER_BATCH: usize = 100;
-const METRICS_PER_BATCH: usize = 1000;
+pub(super) const PARAMS_TAGS_PER_BATCH: usize = 100;
+pub(super) const METRICS_PER_BATCH: usize = 1000;
 /// Dataset inputs per log-inputs request.
-const DATASETS_PER_BATCH: usize = 1000;
+pub(super) const DATASETS_PER_BATCH: usize = 1000;
 /// Runs per search page, at both ends.
 const PAGE: usize = 1000;
 
@@ -37,10 +39,15 @@ pub struct DestinationRun {
     /// Its copy ran to the end (its [`COPIED_FROM`] tag no longer says it is being copied).
     pub whole: bool,
     pub status: String,
+    pub end_time_ms: Option<i64>,
+    pub run_name: String,
     pub deleted: bool,
-    pub params: usize,
+    pub params: Vec<(String, String)>,
     pub tags: Vec<(String, String)>,
     pub metric_keys: Vec<String>,
+    /// How many dataset inputs it has.
+    pub inputs: usize,
+    pub artifact_uri: String,
 }
 
 /// What the runs of a copy came to.
@@ -48,6 +55,8 @@ pub struct DestinationRun {
 pub struct RunsReport {
     pub copied: u64,
     pub skipped: u64,
+    /// Copies brought up to date with their source in place.
+    pub updated: u64,
     /// Half-copied runs deleted (and copied again).
     pub discarded: u64,
     pub artifact_files: u64,
@@ -70,7 +79,7 @@ pub struct RunCopier<'a> {
     pub unlinked: Vec<(String, String, String)>,
 }
 
-const PARENT_TAG: &str = "mlflow.parentRunId";
+pub(super) const PARENT_TAG: &str = "mlflow.parentRunId";
 
 impl RunCopier<'_> {
     /// Copies every run of the source experiment `from` into the destination experiment `to`.
@@ -83,11 +92,41 @@ impl RunCopier<'_> {
             let candidates = existing.remove(&run.info.run_id).unwrap_or_default();
             let mut kept = None;
             for candidate in candidates {
-                if kept.is_none() && self.is_complete(run, &candidate)? {
-                    kept = Some(candidate);
-                } else {
+                if kept.is_some() {
+                    self.report.notes.push(format!(
+                        "run {}: a second copy of it ({}) was deleted there",
+                        run.info.run_id, candidate.run_id
+                    ));
                     self.discard(&candidate)?;
                     self.report.discarded += 1;
+                    continue;
+                }
+                let comparison = if !candidate.whole {
+                    Comparison::Diverged("its copy was cut off before its end".to_owned())
+                } else {
+                    self.compare(run, &candidate)?
+                };
+                match comparison {
+                    Comparison::Same => {
+                        self.report.skipped += 1;
+                        kept = Some(candidate);
+                    }
+                    Comparison::Behind(missing) => {
+                        self.update(run, &candidate, &missing)?;
+                        self.report.updated += 1;
+                        kept = Some(DestinationRun {
+                            deleted: run.info.lifecycle_stage == LifecycleStage::Deleted,
+                            ..candidate
+                        });
+                    }
+                    Comparison::Diverged(why) => {
+                        self.report.notes.push(format!(
+                            "run {} was copied again: {why} (copy {}, now deleted there)",
+                            run.info.run_id, candidate.run_id
+                        ));
+                        self.discard(&candidate)?;
+                        self.report.discarded += 1;
+                    }
                 }
             }
             match kept {
@@ -106,7 +145,6 @@ impl RunCopier<'_> {
                     }
                     self.align_lifecycle(run, &there)?;
                     self.mapping.insert(run.info.run_id.clone(), there.run_id);
-                    self.report.skipped += 1;
                 }
                 None => {
                     self.copy_run(run, to)?;
@@ -135,32 +173,6 @@ impl RunCopier<'_> {
             )?;
         }
         Ok(())
-    }
-
-    /// Whether `there` holds all of `run`: its status, params, tags and every metric point.
-    fn is_complete(&self, run: &Run, there: &DestinationRun) -> anyhow::Result<bool> {
-        if !there.whole
-            || there.status != run.info.status.as_str()
-            || there.params != run.params.len()
-            || !run.tags.iter().all(|tag| {
-                tag.key == PARENT_TAG
-                    || tag.key == COPIED_FROM
-                    || there
-                        .tags
-                        .iter()
-                        .any(|(key, value)| *key == tag.key && *value == tag.value)
-            })
-            || there.metric_keys.len() != run.metrics.len()
-        {
-            return Ok(false);
-        }
-        for metric in &run.metrics {
-            let count = cairn_push::wire::history_len(self.client, &there.run_id, &metric.key)?;
-            if count != metric.point_count {
-                return Ok(false);
-            }
-        }
-        Ok(true)
     }
 
     /// Deletes a half-copied run, its [`COPIED_FROM`] tag first so that no later copy finds it.
@@ -298,7 +310,12 @@ impl RunCopier<'_> {
         Ok(())
     }
 
-    fn log_batch(&self, run_id: &str, mut body: Value, entity: &str) -> anyhow::Result<()> {
+    pub(super) fn log_batch(
+        &self,
+        run_id: &str,
+        mut body: Value,
+        entity: &str,
+    ) -> anyhow::Result<()> {
         body["run_id"] = json!(run_id);
         self.client
             .post("runs/log-batch", &body, entity)
@@ -312,16 +329,37 @@ impl RunCopier<'_> {
         destination_uri: &str,
         entity: &str,
     ) -> anyhow::Result<()> {
-        let Some(rest) = run.info.artifact_uri.strip_prefix("mlflow-artifacts:") else {
+        let Some(folder) = self.artifact_folder(run) else {
             return Ok(());
         };
-        let Some(folder) = cairn_app::artifact_files::folder_from_uri(
+        let files: Vec<String> = files_under(&folder)?
+            .into_iter()
+            .map(|(relative, _)| relative)
+            .collect();
+        self.upload_files(run, destination_uri, &files, entity)
+    }
+
+    /// The folder of `run`'s files in Cairn's artifact folder, when the server stored them.
+    pub(super) fn artifact_folder(&self, run: &Run) -> Option<PathBuf> {
+        let rest = run.info.artifact_uri.strip_prefix("mlflow-artifacts:")?;
+        cairn_app::artifact_files::folder_from_uri(
             self.artifact_root,
             &format!("mlflow-artifacts:{rest}"),
-        ) else {
+        )
+    }
+
+    /// Uploads `files` (relative to `run`'s artifact folder) behind the destination's proxy;
+    /// counts them as skipped, with a note, when the destination keeps files elsewhere.
+    pub(super) fn upload_files(
+        &mut self,
+        run: &Run,
+        destination_uri: &str,
+        files: &[String],
+        entity: &str,
+    ) -> anyhow::Result<()> {
+        let Some(folder) = self.artifact_folder(run) else {
             return Ok(());
         };
-        let files = files_under(&folder)?;
         if files.is_empty() {
             return Ok(());
         }
@@ -331,16 +369,21 @@ impl RunCopier<'_> {
                 "the destination keeps artifacts at '{destination_uri}', not behind its \
                  mlflow-artifacts proxy: artifact files were skipped (first: {entity})"
             );
-            if self.report.notes.is_empty() {
+            let noted = self
+                .report
+                .notes
+                .iter()
+                .any(|note| note.starts_with("the destination keeps artifacts"));
+            if !noted {
                 self.report.notes.push(note);
             }
             return Ok(());
         };
-        for (relative, _) in files {
+        for relative in files {
             let path = format!("{prefix}/{relative}");
             self.client.put_artifact(
                 &path,
-                &folder.join(&relative),
+                &folder.join(relative),
                 &format!("artifact '{relative}' of {entity}"),
             )?;
             self.report.artifact_files += 1;
@@ -446,8 +489,24 @@ pub fn destination_run(run: &Value) -> DestinationRun {
             .as_str()
             .unwrap_or_default()
             .to_owned(),
+        end_time_ms: run["info"]["end_time"].as_i64().or_else(|| {
+            run["info"]["end_time"]
+                .as_str()
+                .and_then(|t| t.parse().ok())
+        }),
+        run_name: run["info"]["run_name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
         deleted: run["info"]["lifecycle_stage"].as_str() == Some("deleted"),
-        params: pairs("params").len(),
+        params: pairs("params"),
+        inputs: run["inputs"]["dataset_inputs"]
+            .as_array()
+            .map_or(0, Vec::len),
+        artifact_uri: run["info"]["artifact_uri"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
         whole: !pairs("tags")
             .iter()
             .any(|(key, value)| key == COPIED_FROM && value.ends_with(COPYING)),

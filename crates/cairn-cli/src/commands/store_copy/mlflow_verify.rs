@@ -102,7 +102,7 @@ pub fn verify(
             )?;
             let there = destination_run(&answer["run"]);
             check.destination.runs += 1;
-            check.destination.params += there.params as u64;
+            check.destination.params += there.params.len() as u64;
             let source_named = run.tags.iter().any(|tag| tag.key == "mlflow.runName");
             let tags = there
                 .tags
@@ -110,11 +110,11 @@ pub fn verify(
                 .filter(|(key, _)| key != COPIED_FROM && (source_named || key != "mlflow.runName"))
                 .count();
             check.destination.tags += tags as u64;
-            if there.params != run.params.len() {
+            if there.params.len() != run.params.len() {
                 check.differ(format!(
                     "run {id}: {} params, its copy {new_id} {}",
                     run.params.len(),
-                    there.params
+                    there.params.len()
                 ));
             }
             if tags != source_tags {

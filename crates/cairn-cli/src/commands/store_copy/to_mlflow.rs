@@ -80,6 +80,7 @@ pub fn copy(source: &dyn Store, url: &str, json: bool) -> anyhow::Result<()> {
             "experiments": experiments.len(),
             "runs_copied": runs.copied,
             "runs_skipped": runs.skipped,
+            "runs_updated": runs.updated,
             "runs_discarded": runs.discarded,
             "registered_models": registry.models,
             "model_versions_copied": registry.versions_copied,
@@ -95,12 +96,14 @@ pub fn copy(source: &dyn Store, url: &str, json: bool) -> anyhow::Result<()> {
         }))?;
     } else {
         outln!(
-            "copied {} into {server}: {} experiments, {} runs ({} already there, {} half-copied \
-             ones redone), {} registered models ({} versions, {} already there), {} artifact files",
+            "copied {} into {server}: {} experiments, {} runs ({} already there, {} brought up to \
+             date, {} half-copied ones redone), {} registered models ({} versions, {} already \
+             there), {} artifact files",
             source.location(),
             experiments.len(),
             runs.copied,
             runs.skipped,
+            runs.updated,
             runs.discarded,
             registry.models,
             registry.versions_copied,

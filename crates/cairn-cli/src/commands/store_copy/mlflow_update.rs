@@ -1,0 +1,274 @@
+//! A whole copy in an MLflow server brought up to date with its source run, in place: a run
+//! copied while it was still training, or logged to since, gets its new params, changed tags,
+//! new metric points, dataset inputs, new or changed artifact files, status and end time — and
+//! keeps its id, so the registry's versions and the links people shared keep pointing at it.
+//! A copy that holds what its source does not (another value for a param, a point or metric
+//! the source never had) cannot be brought up to date and is copied again.
+
+use std::collections::{HashMap, HashSet};
+
+use anyhow::Context;
+use cairn_core::model::{LifecycleStage, Run};
+use serde_json::{Value, json};
+
+use super::mlflow_runs::{COPIED_FROM, COPYING, DestinationRun, RunCopier};
+use cairn_push::wire::{
+    dataset_input_json, files_under, history_points, id_text, metric_json, point_key, proxy_path,
+};
+
+/// What comparing a copy with its source found.
+pub enum Comparison {
+    /// The copy holds all of the source run.
+    Same,
+    /// The copy lacks some of the source run, sent by [`RunCopier::update`].
+    Behind(Box<Missing>),
+    /// The copy holds something the source does not: why.
+    Diverged(String),
+}
+
+/// What a copy lacks of its source run.
+#[derive(Default)]
+pub struct Missing {
+    params: Vec<Value>,
+    tags: Vec<Value>,
+    /// Points to send, as log-batch takes them.
+    metrics: Vec<Value>,
+    inputs: bool,
+    /// Artifact files (relative to the run's folder) the copy lacks or holds at another size.
+    files: Vec<String>,
+    /// Status, end time and name differ.
+    info: bool,
+}
+
+impl RunCopier<'_> {
+    /// Compares `there` (a whole copy) with `run`, reading the copy's metric histories and, when
+    /// the run has files, its artifact listing.
+    pub fn compare(&self, run: &Run, there: &DestinationRun) -> anyhow::Result<Comparison> {
+        let mut missing = Missing::default();
+        let held: HashMap<&str, &str> = there
+            .params
+            .iter()
+            .map(|(key, value)| (key.as_str(), value.as_str()))
+            .collect();
+        for param in &run.params {
+            match held.get(param.key.as_str()) {
+                None => missing
+                    .params
+                    .push(json!({ "key": param.key, "value": param.value })),
+                Some(value) if *value != param.value => {
+                    return Ok(Comparison::Diverged(format!(
+                        "its param '{}' is '{value}' where the source's is '{}'",
+                        param.key, param.value
+                    )));
+                }
+                Some(_) => {}
+            }
+        }
+        if let Some((key, _)) = there
+            .params
+            .iter()
+            .find(|(key, _)| !run.params.iter().any(|param| param.key == *key))
+        {
+            return Ok(Comparison::Diverged(format!(
+                "it has a param '{key}' the source has not"
+            )));
+        }
+        for tag in &run.tags {
+            if tag.key == COPIED_FROM || tag.key == super::mlflow_runs::PARENT_TAG {
+                continue;
+            }
+            let same = there
+                .tags
+                .iter()
+                .any(|(key, value)| *key == tag.key && *value == tag.value);
+            if !same {
+                missing
+                    .tags
+                    .push(json!({ "key": tag.key, "value": tag.value }));
+            }
+        }
+        if let Some(key) = there
+            .metric_keys
+            .iter()
+            .find(|key| !run.metrics.iter().any(|metric| metric.key == **key))
+        {
+            return Ok(Comparison::Diverged(format!(
+                "it has a metric '{key}' the source has not"
+            )));
+        }
+        for metric in &run.metrics {
+            let copied = history_points(self.client, &there.run_id, &metric.key)?;
+            if copied.len() as u64 == metric.point_count {
+                continue;
+            }
+            let history = self
+                .source
+                .metric_history(&run.info.run_id, &metric.key)
+                .with_context(|| {
+                    format!("reading metric '{}' of run {}", metric.key, run.info.run_id)
+                })?;
+            let mut unmatched: HashMap<_, usize> = HashMap::new();
+            for point in &copied {
+                *unmatched.entry(*point).or_default() += 1;
+            }
+            for point in &history {
+                match unmatched.get_mut(&point_key(point)) {
+                    Some(count) if *count > 0 => *count -= 1,
+                    _ => missing.metrics.push(metric_json(&metric.key, point)),
+                }
+            }
+            if unmatched.values().any(|count| *count > 0) {
+                return Ok(Comparison::Diverged(format!(
+                    "its metric '{}' has points the source has not",
+                    metric.key
+                )));
+            }
+        }
+        let io = self
+            .source
+            .run_io(&run.info.run_id)
+            .with_context(|| format!("reading the inputs of run {}", run.info.run_id))?;
+        missing.inputs = there.inputs < io.dataset_inputs.len();
+        missing.files = self.files_missing(run, there)?;
+        missing.info = there.status != run.info.status.as_str()
+            || there.end_time_ms != run.info.end_time_ms
+            // A server names a run created without a name itself.
+            || (!run.info.run_name.is_empty() && there.run_name != run.info.run_name);
+        let behind = !(missing.params.is_empty()
+            && missing.tags.is_empty()
+            && missing.metrics.is_empty()
+            && missing.files.is_empty()
+            && !missing.inputs
+            && !missing.info);
+        Ok(if behind {
+            Comparison::Behind(Box::new(missing))
+        } else {
+            Comparison::Same
+        })
+    }
+
+    /// Sends what `there` lacks of `run`, marked as being copied meanwhile (so that an update
+    /// cut off is found half-done and copied again), then brings its status, end time and
+    /// name.
+    pub fn update(
+        &mut self,
+        run: &Run,
+        there: &DestinationRun,
+        missing: &Missing,
+    ) -> anyhow::Result<()> {
+        let id = &there.run_id;
+        let entity = format!("run {} (copy {id})", run.info.run_id);
+        if there.deleted {
+            self.client
+                .post("runs/restore", &json!({ "run_id": id }), &entity)?;
+        }
+        let marker = |value: String| json!({ "run_id": id, "key": COPIED_FROM, "value": value });
+        self.client.post(
+            "runs/set-tag",
+            &marker(format!("{}{COPYING}", run.info.run_id)),
+            &entity,
+        )?;
+        for chunk in missing
+            .params
+            .chunks(super::mlflow_runs::PARAMS_TAGS_PER_BATCH)
+        {
+            self.log_batch(id, json!({ "params": chunk }), &entity)?;
+        }
+        for chunk in missing
+            .tags
+            .chunks(super::mlflow_runs::PARAMS_TAGS_PER_BATCH)
+        {
+            self.log_batch(id, json!({ "tags": chunk }), &entity)?;
+        }
+        for chunk in missing
+            .metrics
+            .chunks(super::mlflow_runs::METRICS_PER_BATCH)
+        {
+            self.log_batch(id, json!({ "metrics": chunk }), &entity)?;
+        }
+        if missing.inputs {
+            // Both MLflow and Cairn keep a dataset input once, however often it is logged.
+            let io = self.source.run_io(&run.info.run_id)?;
+            for chunk in io
+                .dataset_inputs
+                .chunks(super::mlflow_runs::DATASETS_PER_BATCH)
+            {
+                let datasets: Vec<Value> = chunk.iter().map(dataset_input_json).collect();
+                self.client.post(
+                    "runs/log-inputs",
+                    &json!({ "run_id": id, "datasets": datasets }),
+                    &entity,
+                )?;
+            }
+        }
+        if !missing.files.is_empty() {
+            self.upload_files(run, &there.artifact_uri, &missing.files, &entity)?;
+        }
+        self.client
+            .post("runs/set-tag", &marker(run.info.run_id.clone()), &entity)?;
+        if missing.info {
+            let mut update = json!({
+                "run_id": id,
+                "status": run.info.status.as_str(),
+                "run_name": run.info.run_name,
+            });
+            if let Some(end) = run.info.end_time_ms {
+                update["end_time"] = json!(end);
+            }
+            self.client.post("runs/update", &update, &entity)?;
+        }
+        if run.info.lifecycle_stage == LifecycleStage::Deleted {
+            self.client
+                .post("runs/delete", &json!({ "run_id": id }), &entity)?;
+        }
+        Ok(())
+    }
+
+    /// The run's files in Cairn's artifact folder that the copy's listing lacks or gives at
+    /// another size; none when the destination keeps files elsewhere than its proxy.
+    fn files_missing(&self, run: &Run, there: &DestinationRun) -> anyhow::Result<Vec<String>> {
+        let Some(folder) = self.artifact_folder(run) else {
+            return Ok(Vec::new());
+        };
+        let files = files_under(&folder)?;
+        if files.is_empty() || proxy_path(&there.artifact_uri).is_none() {
+            return Ok(Vec::new());
+        }
+        let held = self.listed_files(&there.run_id)?;
+        Ok(files
+            .into_iter()
+            .filter(|(path, size)| held.get(path) != Some(size))
+            .map(|(path, _)| path)
+            .collect())
+    }
+
+    /// Every file the server lists for `run_id`, with its size.
+    fn listed_files(&self, run_id: &str) -> anyhow::Result<HashMap<String, u64>> {
+        let entity = format!("the artifact files of run {run_id}");
+        let mut files = HashMap::new();
+        let mut pending = vec![String::new()];
+        let mut seen = HashSet::new();
+        while let Some(folder) = pending.pop() {
+            if !seen.insert(folder.clone()) {
+                continue;
+            }
+            let mut query = vec![("run_id", run_id)];
+            if !folder.is_empty() {
+                query.push(("path", folder.as_str()));
+            }
+            let answer = self.client.get("artifacts/list", &query, &entity)?;
+            for file in answer["files"].as_array().into_iter().flatten() {
+                let Some(path) = file["path"].as_str() else {
+                    continue;
+                };
+                if file["is_dir"].as_bool() == Some(true) {
+                    pending.push(path.to_owned());
+                } else {
+                    let size = id_text(&file["file_size"]).and_then(|size| size.parse().ok());
+                    files.insert(path.to_owned(), size.unwrap_or(u64::MAX));
+                }
+            }
+        }
+        Ok(files)
+    }
+}
