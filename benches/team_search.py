@@ -7,7 +7,10 @@ tables (MLflow's first run and Cairn's schema made by each server through REST f
 `ANALYZE`), so the fill takes seconds instead of minutes; the searches go through each server's
 REST API, median of --samples after a warm-up. Artifacts stay in a folder (no S3 needed here).
 With --other-runs N, another experiment of N runs with the same params and metrics is filled
-first, as the experiments of a team server share metric names.
+first, as the experiments of a team server share metric names. With --baseline OTHER_CAIRN, a
+second `cairn serve` of another build reads the same database, and the two are timed in turns
+(each sample of each search goes to one, then the other), so that a change is measured against
+the build before it in the same minutes; --no-mlflow leaves MLflow out.
 
   cargo build --release -p cairn-cli
   .venv/bin/pip install -r benches/requirements.txt
@@ -62,21 +65,33 @@ def seed_cairn(database_url, experiment_id, runs, first=0):
     ])
 
 
-def time_searches(url, experiment_id, samples):
-    """Median time of each search through one kept-alive session, as the mlflow client sends
-    its requests (`mlflow.utils.request_utils` keeps a `requests.Session` per process)."""
-    session = requests.Session()
-    found = {}
-    for name, body in SEARCHES:
-        request = {"experiment_ids": [experiment_id], "max_results": 100, **body}
-        session.post(url + "/api/2.0/mlflow/runs/search", json=request).raise_for_status()
-        times = []
-        for _ in range(samples):
-            started = time.perf_counter()
-            reply = session.post(url + "/api/2.0/mlflow/runs/search", json=request)
-            times.append(time.perf_counter() - started)
-            reply.raise_for_status()
-        found[name] = (statistics.median(times) * 1000, [run["info"]["run_name"] for run in reply.json().get("runs", [])])
+def time_searches(servers, samples):
+    """Median time of each search on each server (name -> (url, experiment id)), through one
+    kept-alive session per server, as the mlflow client sends its requests
+    (`mlflow.utils.request_utils` keeps a `requests.Session` per process); the servers take
+    turns, one sample each."""
+    sessions = {name: requests.Session() for name in servers}
+    found = {name: {} for name in servers}
+    for search, body in SEARCHES:
+        requests_by_server = {
+            name: (url, {"experiment_ids": [experiment_id], "max_results": 100, **body})
+            for name, (url, experiment_id) in servers.items()
+        }
+        times = {name: [] for name in servers}
+        replies = {}
+        for sample in range(samples + 1):
+            for name, (url, request) in requests_by_server.items():
+                started = time.perf_counter()
+                reply = sessions[name].post(url + "/api/2.0/mlflow/runs/search", json=request)
+                elapsed = time.perf_counter() - started
+                reply.raise_for_status()
+                if sample > 0:  # the first is a warm-up
+                    times[name].append(elapsed)
+                replies[name] = reply
+        for name in servers:
+            runs = replies[name].json().get("runs", [])
+            found[name][search] = (statistics.median(times[name]) * 1000,
+                                   [run["info"]["run_name"] for run in runs])
     return found
 
 
@@ -87,19 +102,23 @@ def main():
     parser.add_argument("--samples", type=int, default=7)
     parser.add_argument("--other-runs", type=int, default=0,
                         help="runs of the same shapes in another experiment, filled first")
+    parser.add_argument("--baseline", help="another cairn binary, timed in turns on the same database")
+    parser.add_argument("--no-mlflow", action="store_true", help="leave MLflow out")
     args = parser.parse_args()
     backends = team_backends.TeamBackends(free_port)
     folder = tempfile.mkdtemp(prefix="team-search-")
     processes = []
     try:
-        mlflow_db = backends.database("mlflow_search")
+        urls = {}
+        if not args.no_mlflow:
+            mlflow_db = backends.database("mlflow_search")
+            mlflow, urls["mlflow"] = start_mlflow(folder, (mlflow_db, f"{folder}/mlflow-artifacts", {}))
+            processes.append(mlflow)
+            wait_healthy(urls["mlflow"], mlflow)
         cairn_db = backends.database("cairn_search")
-        mlflow, mlflow_url = start_mlflow(folder, (mlflow_db, f"{folder}/mlflow-artifacts", {}))
-        processes.append(mlflow)
-        cairn, cairn_url = start_cairn(os.path.abspath(args.cairn), folder, (cairn_db, f"{folder}/cairn-artifacts", {}))
+        cairn, urls["cairn"] = start_cairn(os.path.abspath(args.cairn), folder, (cairn_db, f"{folder}/cairn-artifacts", {}))
         processes.append(cairn)
-        wait_healthy(mlflow_url, mlflow)
-        wait_healthy(cairn_url, cairn)
+        wait_healthy(urls["cairn"], cairn)
         started = time.perf_counter()
         # --other-runs: first an experiment of that many runs with the same params and metrics,
         # as a team server's experiments share metric names.
@@ -108,34 +127,53 @@ def main():
             if runs == 0:
                 continue
             ids = {}
-            for name, url in [("mlflow", mlflow_url), ("cairn", cairn_url)]:
+            for name, url in urls.items():
                 reply = requests.post(url + "/api/2.0/mlflow/experiments/create",
                                       json={"name": experiment})
                 reply.raise_for_status()
                 ids[name] = reply.json()["experiment_id"]
-            requests.post(mlflow_url + "/api/2.0/mlflow/runs/create",
-                          json={"experiment_id": ids["mlflow"],
-                                "start_time": 1700000000000}).raise_for_status()
-            team_backends.seed_mlflow_runs(mlflow_db, ids["mlflow"], first + 1, first + runs)
+            if "mlflow" in urls:
+                requests.post(urls["mlflow"] + "/api/2.0/mlflow/runs/create",
+                              json={"experiment_id": ids["mlflow"],
+                                    "start_time": 1700000000000}).raise_for_status()
+                team_backends.seed_mlflow_runs(mlflow_db, ids["mlflow"], first + 1, first + runs)
             seed_cairn(cairn_db, ids["cairn"], runs, first)
         # As autovacuum leaves them within a minute of a bulk load: statistics, and the
         # visibility map that index-only scans read instead of the table.
-        team_backends.vacuum_analyze(mlflow_db)
+        if "mlflow" in urls:
+            team_backends.vacuum_analyze(mlflow_db)
         team_backends.vacuum_analyze(cairn_db)
         print(f"{args.runs:,} runs (and {args.other_runs:,} in another experiment) in each store "
               f"in {time.perf_counter() - started:.0f} s")
-        results = {name: time_searches(url, ids[name], args.samples)
-                   for name, url in [("mlflow", mlflow_url), ("cairn", cairn_url)]}
+        if args.baseline:
+            baseline_folder = os.path.join(folder, "baseline")
+            os.makedirs(baseline_folder)
+            baseline, urls["baseline"] = start_cairn(
+                os.path.abspath(args.baseline), baseline_folder,
+                (cairn_db, f"{folder}/cairn-artifacts", {}))
+            processes.append(baseline)
+            wait_healthy(urls["baseline"], baseline)
+            ids["baseline"] = ids["cairn"]
+        results = time_searches({name: (url, ids[name]) for name, url in urls.items()},
+                                args.samples)
     finally:
         for process in processes:
             process.terminate()
             process.wait()
         backends.stop()
-    print(f"\n{'runs/search, page of 100':<58}{'mlflow ms':>10}{'cairn ms':>10}{'ratio':>8}")
-    for name, _ in SEARCHES:
-        theirs, ours = results["mlflow"][name][0], results["cairn"][name][0]
-        print(f"{name:<58}{theirs:>10.1f}{ours:>10.1f}{theirs / ours:>7.1f}×")
-
+    names = list(results)
+    header = "".join(f"{name + ' ms':>12}" for name in names)
+    ratios = [(other, "cairn") for other in ("mlflow", "baseline") if other in results]
+    header += "".join(f"{other + '/cairn':>16}" for other, _ in ratios)
+    print(f"\n{'runs/search, page of 100':<58}{header}")
+    for search, _ in SEARCHES:
+        line = "".join(f"{results[name][search][0]:>12.1f}" for name in names)
+        line += "".join(f"{results[other][search][0] / results[ours][search][0]:>15.2f}×"
+                        for other, ours in ratios)
+        print(f"{search:<58}{line}")
+    if "baseline" in results:
+        for search, _ in SEARCHES:
+            assert results["baseline"][search][1] == results["cairn"][search][1], search
 
 if __name__ == "__main__":
     main()

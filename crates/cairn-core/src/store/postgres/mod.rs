@@ -31,6 +31,7 @@ mod registry_edit;
 mod registry_read;
 mod row;
 mod run_io;
+mod run_load;
 mod runs;
 mod search;
 mod sql;

@@ -23,16 +23,21 @@ pub(crate) struct Present {
 }
 
 impl Present {
+    /// Nothing optional.
+    pub(crate) fn none() -> Present {
+        Present {
+            git: false,
+            data: false,
+            inputs: false,
+            model_inputs: false,
+            outputs: false,
+        }
+    }
+
     /// What the runs with keys `run_pks` have.
     pub(crate) fn of(tx: &mut Transaction<'_>, run_pks: &[i64]) -> StoreResult<Present> {
         if run_pks.is_empty() {
-            return Ok(Present {
-                git: false,
-                data: false,
-                inputs: false,
-                model_inputs: false,
-                outputs: false,
-            });
+            return Ok(Present::none());
         }
         let row = query_one(
             tx,

@@ -1,18 +1,12 @@
 //! Runs: creating, reading (with everything attached), updating and deleting.
 
-use std::collections::HashMap;
-
 use postgres::Transaction;
 
-use super::present::Present;
 use super::row::{find_run, writable_run};
-use super::sql::{args, execute, query, query_opt};
-use super::{experiments, metrics, provenance, writes};
+use super::sql::{args, execute, query_opt};
+use super::{experiments, metrics, run_load, writes};
 use crate::error::{StoreError, StoreResult};
-use crate::model::{
-    ExperimentId, LatestMetric, LifecycleStage, MetricPoint, NewRun, Param, Run, RunInfo,
-    RunUpdate, Tag,
-};
+use crate::model::{ExperimentId, LifecycleStage, NewRun, Run, RunInfo, RunUpdate, Tag};
 use crate::names::random_run_name;
 use crate::time::now_millis;
 use crate::validate;
@@ -86,8 +80,7 @@ pub(crate) fn create(tx: &mut Transaction<'_>, new: &NewRun) -> StoreResult<Run>
 
 pub(crate) fn get(tx: &mut Transaction<'_>, run_id: &str) -> StoreResult<Run> {
     let found = find_run(tx, run_id)?;
-    let present = Present::of(tx, &[found.0])?;
-    let mut runs = load(tx, vec![found], present)?;
+    let (mut runs, _) = run_load::load(tx, vec![found])?;
     runs.pop().ok_or_else(|| StoreError::RunNotFound {
         run_id: run_id.to_string(),
     })
@@ -153,90 +146,4 @@ pub(crate) fn set_lifecycle(
         });
     }
     Ok(())
-}
-
-/// Attaches params, tags, latest metrics and provenance to runs, keeping their order: one
-/// query per table, whatever the number of runs, and none for a kind of provenance that
-/// `present` says none of them has.
-pub(crate) fn load(
-    tx: &mut Transaction<'_>,
-    infos: Vec<(i64, RunInfo)>,
-    present: Present,
-) -> StoreResult<Vec<Run>> {
-    let position: HashMap<i64, usize> = infos
-        .iter()
-        .enumerate()
-        .map(|(index, (run_pk, _))| (*run_pk, index))
-        .collect();
-    let run_pks: Vec<i64> = infos.iter().map(|(run_pk, _)| *run_pk).collect();
-    let mut runs: Vec<Run> = infos
-        .into_iter()
-        .map(|(_, info)| Run {
-            info,
-            params: Vec::new(),
-            tags: Vec::new(),
-            metrics: Vec::new(),
-            git: None,
-            data: Vec::new(),
-        })
-        .collect();
-    if runs.is_empty() {
-        return Ok(runs);
-    }
-    let rows = query(
-        tx,
-        "SELECT run_id, key, value FROM params WHERE run_id = ANY($1)
-         ORDER BY run_id, seq, key COLLATE \"C\"",
-        args![run_pks],
-    )?;
-    for row in &rows {
-        if let Some(&index) = position.get(&row.try_get::<_, i64>(0)?) {
-            runs[index].params.push(Param {
-                key: row.try_get(1)?,
-                value: row.try_get(2)?,
-            });
-        }
-    }
-    let rows = query(
-        tx,
-        "SELECT run_id, key, value FROM tags WHERE run_id = ANY($1)
-         ORDER BY run_id, seq, key COLLATE \"C\"",
-        args![run_pks],
-    )?;
-    for row in &rows {
-        if let Some(&index) = position.get(&row.try_get::<_, i64>(0)?) {
-            runs[index].tags.push(Tag {
-                key: row.try_get(1)?,
-                value: row.try_get(2)?,
-            });
-        }
-    }
-    let rows = query(
-        tx,
-        "SELECT run_id, key, latest_value, latest_is_nan, latest_step, latest_timestamp_ms,
-                point_count
-         FROM metric_series WHERE run_id = ANY($1) AND point_count > 0
-         ORDER BY run_id, key COLLATE \"C\"",
-        args![run_pks],
-    )?;
-    for row in &rows {
-        if let Some(&index) = position.get(&row.try_get::<_, i64>(0)?) {
-            let is_nan: bool = row.try_get(3)?;
-            let value = match row.try_get::<_, Option<f64>>(2)? {
-                Some(value) if !is_nan => value,
-                _ => f64::NAN,
-            };
-            runs[index].metrics.push(LatestMetric {
-                key: row.try_get(1)?,
-                latest: MetricPoint {
-                    step: row.try_get(4)?,
-                    timestamp_ms: row.try_get(5)?,
-                    value,
-                },
-                point_count: row.try_get::<_, i64>(6)?.unsigned_abs(),
-            });
-        }
-    }
-    provenance::attach(tx, &run_pks, &position, &mut runs, present)?;
-    Ok(runs)
 }

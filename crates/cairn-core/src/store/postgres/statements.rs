@@ -6,9 +6,14 @@
 //! [`PostgresStore::with_client`](super::PostgresStore) installs the cache of the connection it
 //! checked out for the duration of the call (a thread-local: the connection is used by this
 //! thread only meanwhile); [`prepared`] finds or adds a statement in it.
+//!
+//! Searches are kept apart ([`prepared_search`]): each is written with its own values (see
+//! `search::sql::Statement::inlined`), so that its plan, made once for those values, is kept
+//! with it. PostgreSQL plans such a statement again when the tables' statistics change. A
+//! plan holds server memory, so few are kept, the least recently used leaving first.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use postgres::types::Type;
 use postgres::{GenericClient, Statement};
@@ -16,11 +21,15 @@ use postgres::{GenericClient, Statement};
 /// Statements kept per connection; a connection that needs more (a long-lived server seeing
 /// many different search filters) starts over.
 const MAX_STATEMENTS: usize = 256;
+/// Searches kept prepared per connection, with their plans.
+const MAX_SEARCHES: usize = 16;
 
 /// One connection's prepared statements, by SQL text.
 #[derive(Default)]
 pub(crate) struct StatementCache {
     statements: HashMap<String, Statement>,
+    /// Searches with their values, least recently used first.
+    searches: VecDeque<(String, Statement)>,
 }
 
 thread_local! {
@@ -78,4 +87,35 @@ pub(crate) fn prepared(
             Ok(Some(statement))
         }
     }
+}
+
+/// The prepared form of a search written with its values (`sql`), on the current connection;
+/// `None` when no cache is installed (the caller then sends it as it is).
+pub(crate) fn prepared_search(
+    tx: &mut impl GenericClient,
+    sql: &str,
+) -> Result<Option<Statement>, postgres::Error> {
+    let known = CURRENT.with(|current| {
+        let mut current = current.borrow_mut();
+        let cache = current.as_mut()?;
+        let found = cache.searches.iter().position(|(text, _)| text == sql);
+        Some(found.and_then(|at| cache.searches.remove(at)))
+    });
+    let statement = match known {
+        None => return Ok(None),
+        Some(Some((_, statement))) => statement,
+        Some(None) => tx.prepare(sql)?,
+    };
+    CURRENT.with(|current| {
+        if let Some(cache) = current.borrow_mut().as_mut() {
+            if cache.searches.len() >= MAX_SEARCHES {
+                // Dropping the last handle closes it on the server, freeing its plan.
+                cache.searches.pop_front();
+            }
+            cache
+                .searches
+                .push_back((sql.to_owned(), statement.clone()));
+        }
+    });
+    Ok(Some(statement))
 }

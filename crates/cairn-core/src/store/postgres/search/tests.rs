@@ -1,5 +1,6 @@
 //! The PostgreSQL compiler's text and parameters: values are only ever bound, placeholders are
-//! numbered in binding order with their casts, and the edge cases compile to constants.
+//! numbered in binding order with their casts, and the edge cases compile to constants; a
+//! statement written out with its values reads them back unchanged on a real server.
 //! What the statements select is checked against a real server by the store contract suite.
 
 use crate::model::ExperimentId;
@@ -207,4 +208,125 @@ fn equality_on_a_param_tests_the_indexed_head_and_the_whole_value_only_when_long
             SqlValue::Text(long_value)
         ]
     );
+}
+
+/// Values that could end a constant early or be read as something else if written in carelessly.
+const HOSTILE_TEXTS: &[&str] = &[
+    "x'); DROP TABLE runs; --",
+    "$c$",
+    "a$c",
+    "$c1$$c$ $c$c",
+    "$",
+    "ends with $",
+    "back\\slash\\",
+    "quote\"d\" and 'single'",
+    "{,}",
+    "",
+    "NULL",
+    "ünïcode ✓ \n\t",
+];
+
+#[test]
+fn written_in_values_read_back_as_the_same_values_on_a_real_server() {
+    let texts: Vec<String> = HOSTILE_TEXTS
+        .iter()
+        .map(|text| (*text).to_owned())
+        .collect();
+    let floats = [
+        0.5,
+        -0.0,
+        0.1 + 0.2,
+        1e300,
+        5e-324,
+        -1.5e-7,
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    let ints = [i64::MIN, -1, 0, 7, i64::MAX];
+    let mut statement = Statement::default();
+    statement.push("SELECT ");
+    let mut columns = Vec::new();
+    for text in &texts {
+        columns.push(statement.placeholder(SqlValue::Text(text.clone())));
+    }
+    for float in floats {
+        columns.push(statement.placeholder(SqlValue::Float(float)));
+    }
+    for int in ints {
+        columns.push(statement.placeholder(SqlValue::Int(int)));
+    }
+    columns.push(statement.placeholder(SqlValue::TextList(texts.clone())));
+    columns.push(statement.placeholder(SqlValue::FloatList(floats.to_vec())));
+    columns.push(statement.placeholder(SqlValue::IntList(ints.to_vec())));
+    statement.push(&columns.join(", "));
+    let inlined = statement.inlined().expect("no NUL in these values");
+    assert!(!inlined.contains("$1::"), "{inlined}");
+
+    let url = cairn_test_support::postgres::admin_url();
+    let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    // Neither setting may change what a constant holds.
+    for conforming in ["on", "off"] {
+        client
+            .batch_execute(&format!("SET standard_conforming_strings = {conforming}"))
+            .unwrap();
+        let row = client.query_one(inlined.as_str(), &[]).unwrap();
+        let mut column = 0;
+        for text in &texts {
+            assert_eq!(row.get::<_, String>(column), *text, "{inlined}");
+            column += 1;
+        }
+        for float in floats {
+            let read: f64 = row.get(column);
+            assert_eq!(
+                read.to_bits(),
+                float.to_bits(),
+                "{float:?} read back as {read:?}"
+            );
+            column += 1;
+        }
+        for int in ints {
+            assert_eq!(row.get::<_, i64>(column), int);
+            column += 1;
+        }
+        assert_eq!(row.get::<_, Vec<String>>(column), texts);
+        let read: Vec<f64> = row.get(column + 1);
+        let bits = |values: &[f64]| {
+            values
+                .iter()
+                .map(|value| value.to_bits())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(bits(&read), bits(&floats));
+        assert_eq!(row.get::<_, Vec<i64>>(column + 2), ints);
+    }
+}
+
+#[test]
+fn a_value_postgresql_cannot_hold_is_left_to_the_bound_statement() {
+    for value in [
+        SqlValue::Text("a\0b".into()),
+        SqlValue::TextList(vec!["ok".into(), "\0".into()]),
+    ] {
+        let mut statement = Statement::default();
+        statement.push("SELECT ");
+        statement.bind(value.clone());
+        assert_eq!(statement.inlined(), None, "{value:?}");
+    }
+}
+
+#[test]
+fn placeholders_past_nine_are_read_whole() {
+    let mut statement = Statement::default();
+    statement.push("SELECT ");
+    let columns: Vec<String> = (1..=12)
+        .map(|number| statement.placeholder(SqlValue::Int(number * 100)))
+        .collect();
+    statement.push(&columns.join(", "));
+    let inlined = statement.inlined().unwrap();
+    assert!(
+        inlined.ends_with("$c$1100$c$::int8, $c$1200$c$::int8"),
+        "{inlined}"
+    );
+    assert!(inlined.starts_with("SELECT $c$100$c$::int8, "), "{inlined}");
 }
