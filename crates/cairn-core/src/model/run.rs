@@ -251,6 +251,20 @@ pub struct Run {
     pub data: Vec<DataHash>,
 }
 
+impl Run {
+    /// A run of `info` alone, its records to be attached.
+    pub fn of_info(info: RunInfo) -> Run {
+        Run {
+            info,
+            params: Vec::new(),
+            tags: Vec::new(),
+            metrics: Vec::new(),
+            git: None,
+            data: Vec::new(),
+        }
+    }
+}
+
 /// What is needed to create a run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewRun {

@@ -28,7 +28,7 @@ pub(super) const COPYING: &str = " (copying)";
 pub(super) const PARAMS_TAGS_PER_BATCH: usize = 100;
 pub(super) const METRICS_PER_BATCH: usize = 1000;
 /// Dataset inputs per log-inputs request.
-pub(super) const DATASETS_PER_BATCH: usize = 1000;
+const DATASETS_PER_BATCH: usize = 1000;
 /// Runs per search page, at both ends.
 const PAGE: usize = 1000;
 
@@ -278,14 +278,7 @@ impl RunCopier<'_> {
             .source
             .run_io(&info.run_id)
             .with_context(|| format!("reading the inputs of {entity}"))?;
-        for chunk in io.dataset_inputs.chunks(DATASETS_PER_BATCH) {
-            let datasets: Vec<Value> = chunk.iter().map(dataset_input_json).collect();
-            self.client.post(
-                "runs/log-inputs",
-                &json!({ "run_id": new_id, "datasets": datasets }),
-                &entity,
-            )?;
-        }
+        self.log_inputs(&new_id, &io.dataset_inputs, &entity)?;
         self.upload_artifacts(run, &artifact_uri, &entity)?;
         // Everything is there: the copy is whole (before a deletion, which ends tagging).
         self.client.post(
@@ -306,6 +299,24 @@ impl RunCopier<'_> {
         if info.lifecycle_stage == LifecycleStage::Deleted {
             self.client
                 .post("runs/delete", &json!({ "run_id": new_id }), &entity)?;
+        }
+        Ok(())
+    }
+
+    /// Sends dataset inputs with log-inputs within its limit per request.
+    pub(super) fn log_inputs(
+        &self,
+        run_id: &str,
+        inputs: &[cairn_core::model::DatasetInput],
+        entity: &str,
+    ) -> anyhow::Result<()> {
+        for chunk in inputs.chunks(DATASETS_PER_BATCH) {
+            let datasets: Vec<Value> = chunk.iter().map(dataset_input_json).collect();
+            self.client.post(
+                "runs/log-inputs",
+                &json!({ "run_id": run_id, "datasets": datasets }),
+                entity,
+            )?;
         }
         Ok(())
     }

@@ -12,9 +12,7 @@ use cairn_core::model::{LifecycleStage, Run};
 use serde_json::{Value, json};
 
 use super::mlflow_runs::{COPIED_FROM, COPYING, DestinationRun, RunCopier};
-use cairn_push::wire::{
-    dataset_input_json, files_under, history_points, id_text, metric_json, point_key, proxy_path,
-};
+use cairn_push::wire::{files_under, history_points, id_text, metric_json, point_key, proxy_path};
 
 /// What comparing a copy with its source found.
 pub enum Comparison {
@@ -189,17 +187,7 @@ impl RunCopier<'_> {
         if missing.inputs {
             // Both MLflow and Cairn keep a dataset input once, however often it is logged.
             let io = self.source.run_io(&run.info.run_id)?;
-            for chunk in io
-                .dataset_inputs
-                .chunks(super::mlflow_runs::DATASETS_PER_BATCH)
-            {
-                let datasets: Vec<Value> = chunk.iter().map(dataset_input_json).collect();
-                self.client.post(
-                    "runs/log-inputs",
-                    &json!({ "run_id": id, "datasets": datasets }),
-                    &entity,
-                )?;
-            }
+            self.log_inputs(id, &io.dataset_inputs, &entity)?;
         }
         if !missing.files.is_empty() {
             self.upload_files(run, &there.artifact_uri, &missing.files, &entity)?;

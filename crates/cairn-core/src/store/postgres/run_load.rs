@@ -63,14 +63,7 @@ pub(crate) fn load(
     let run_pks: Vec<i64> = infos.iter().map(|(run_pk, _)| *run_pk).collect();
     let mut runs: Vec<Run> = infos
         .into_iter()
-        .map(|(_, info)| Run {
-            info,
-            params: Vec::new(),
-            tags: Vec::new(),
-            metrics: Vec::new(),
-            git: None,
-            data: Vec::new(),
-        })
+        .map(|(_, info)| Run::of_info(info))
         .collect();
     // Params and tags with their logging order, sorted once all are read.
     let mut params: Vec<Vec<(i64, Param)>> = vec![Vec::new(); runs.len()];

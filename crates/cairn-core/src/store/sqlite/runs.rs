@@ -172,14 +172,7 @@ pub(super) fn load(connection: &Connection, infos: Vec<(i64, RunInfo)>) -> Store
     );
     let mut runs: Vec<Run> = infos
         .into_iter()
-        .map(|(_, info)| Run {
-            info,
-            params: Vec::new(),
-            tags: Vec::new(),
-            metrics: Vec::new(),
-            git: None,
-            data: Vec::new(),
-        })
+        .map(|(_, info)| Run::of_info(info))
         .collect();
     let ids_in = "run_id IN (SELECT value FROM json_each(?1))";
     let mut statement = connection.prepare_cached(&format!(
