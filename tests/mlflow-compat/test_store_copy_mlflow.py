@@ -100,7 +100,8 @@ def source(tmp_path_factory):
     process = _start([binary, "--store", str(store), "serve", "--port", str(port)], url, folder, 30)
     client = MlflowClient(tracking_uri=url, registry_uri=url)
     experiment_id = client.create_experiment("copy-extras", tags={"team": "vision"})
-    run = client.create_run(experiment_id, run_name="with-artifact", tags={"purpose": "copy"})
+    run = client.create_run(experiment_id, run_name="with-artifact",
+                            tags={"purpose": "copy", "draft": "yes"})  # fmt: skip
     run_id = run.info.run_id
     client.log_param(run_id, "lr", "0.01")
     for step, value in enumerate([0.5, float("nan"), 0.25, float("inf")]):
@@ -313,6 +314,7 @@ def test_store_copy_into_a_real_mlflow_server(mlflow_server, source, tmp_path):
     source_client.log_metric(run_id, "loss", 0.125, timestamp=1_700_000_000_004, step=4)
     source_client.log_param(run_id, "batch", "32")
     source_client.set_tag(run_id, "purpose", "copy, then more")
+    source_client.delete_tag(run_id, "draft")
     more = tmp_path / "more.txt"
     more.write_bytes(b"logged after the first copy\n")
     source_client.log_artifact(run_id, str(more), artifact_path="notes")
@@ -321,11 +323,19 @@ def test_store_copy_into_a_real_mlflow_server(mlflow_server, source, tmp_path):
     destination.set_tag(cut.info.run_id, COPIED_FROM, cut.data.tags[COPIED_FROM] + " (copying)")
     odd = child_copy[0]
     destination.log_param(odd.info.run_id, "only-there", "1")
+    # An update cut off (its tag says so) is finished in place, its id kept.
+    cnn = destination.get_experiment_by_name("mnist-cnn").experiment_id
+    interrupted = _all_runs(destination, cnn)[0]
+    origin = interrupted.data.tags[COPIED_FROM]
+    destination.set_tag(interrupted.info.run_id, COPIED_FROM, origin + " (updating)")
     second = _copy(store, mlflow_server)
     assert second["verified"] is True, second
-    assert second["runs_updated"] == 1, second
+    assert second["runs_updated"] == 2, second
     assert second["runs_copied"] == 2 and second["runs_discarded"] == 2, second
-    assert second["runs_skipped"] == first["runs_copied"] - 3
+    assert second["runs_skipped"] == first["runs_copied"] - 4
+    finished = destination.get_run(interrupted.info.run_id)
+    assert finished.info.lifecycle_stage == "active"
+    assert finished.data.tags[COPIED_FROM] == origin
     assert any(odd.data.tags[COPIED_FROM] in n and "only-there" in n for n in second["notes"])
     assert destination.get_run(cut.info.run_id).info.lifecycle_stage == "deleted"
     assert destination.get_run(odd.info.run_id).info.lifecycle_stage == "deleted"
@@ -336,6 +346,7 @@ def test_store_copy_into_a_real_mlflow_server(mlflow_server, source, tmp_path):
     assert brought.data.tags[COPIED_FROM] == run_id
     assert brought.data.params["batch"] == "32"
     assert brought.data.tags["purpose"] == "copy, then more"
+    assert "draft" not in brought.data.tags
     assert [p.step for p in destination.get_metric_history(updated, "loss")] == [0, 1, 2, 3, 4]
     (tmp_path / "back").mkdir()
     fetched = destination.download_artifacts(updated, "notes/more.txt", str(tmp_path / "back"))

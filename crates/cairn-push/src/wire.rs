@@ -141,11 +141,14 @@ pub fn point_key(point: &MetricPoint) -> PointKey {
     )
 }
 
-/// A value's bits as both ends can agree on them: one NaN, and an infinity as the largest
-/// finite double of its sign (which MLflow's SQL store keeps in its place).
+/// A value's bits as both ends can agree on them: one NaN, one zero (an MLflow server on SQLite
+/// gives `-0.0` back as `0.0`), and an infinity as the largest finite double of its sign (which
+/// MLflow's SQL store keeps in its place).
 pub fn comparable_value(value: f64) -> u64 {
     if value.is_nan() {
         f64::NAN.to_bits()
+    } else if value == 0.0 {
+        0.0_f64.to_bits()
     } else if value.is_infinite() {
         f64::MAX.copysign(value).to_bits()
     } else {

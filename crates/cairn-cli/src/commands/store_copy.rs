@@ -80,13 +80,15 @@ pub fn copy(args: &StoreCopyArgs, json: bool) -> anyhow::Result<()> {
         Some(location) => artifacts::open(location, "--destination-artifacts")?,
         None => folder(destination.artifact_root()),
     };
-    let files = if from.describe() == to.describe() {
+    let same_place = from.describe() == to.describe();
+    let files = if same_place {
         artifacts::Copied::default()
     } else {
         artifacts::copy(&*from, &*to)?
     };
     let mut notes = Vec::new();
-    if source_kind == Target::Database
+    if !same_place
+        && source_kind == Target::Database
         && args.source_artifacts.is_none()
         && files.found == 0
         && report.source.runs > 0

@@ -23,7 +23,12 @@ use cairn_push::wire::{dataset_input_json, files_under, metric_json, proxy_path}
 pub const COPIED_FROM: &str = "cairn.copied_from";
 /// After the source's id in [`COPIED_FROM`] while a run is being copied: a copy cut off before
 /// its end (its artifact files, say, half sent) is known as such however its status reads.
-pub(super) const COPYING: &str = " (copying)";
+const COPYING: &str = " (copying)";
+/// After the source's id in [`COPIED_FROM`] while a whole copy is being brought up to date: an
+/// update cut off is finished by the next copy (it only adds what is missing).
+pub(super) const UPDATING: &str = " (updating)";
+/// The tag MLflow keeps in step with a run's name.
+pub(super) const RUN_NAME_TAG: &str = "mlflow.runName";
 /// MLflow's log-batch limits: params and tags per request, metrics per request.
 pub(super) const PARAMS_TAGS_PER_BATCH: usize = 100;
 pub(super) const METRICS_PER_BATCH: usize = 1000;
@@ -38,6 +43,8 @@ pub struct DestinationRun {
     pub run_id: String,
     /// Its copy ran to the end (its [`COPIED_FROM`] tag no longer says it is being copied).
     pub whole: bool,
+    /// An update of it was cut off (its [`COPIED_FROM`] tag says it is being updated).
+    pub updating: bool,
     pub status: String,
     pub end_time_ms: Option<i64>,
     pub run_name: String,
@@ -456,6 +463,7 @@ pub fn copies_in(
             if let Some(source_id) = source_id {
                 let source_id = source_id
                     .strip_suffix(COPYING)
+                    .or_else(|| source_id.strip_suffix(UPDATING))
                     .unwrap_or(&source_id)
                     .to_owned();
                 found.entry(source_id).or_default().push(there);
@@ -521,6 +529,9 @@ pub fn destination_run(run: &Value) -> DestinationRun {
         whole: !pairs("tags")
             .iter()
             .any(|(key, value)| key == COPIED_FROM && value.ends_with(COPYING)),
+        updating: pairs("tags")
+            .iter()
+            .any(|(key, value)| key == COPIED_FROM && value.ends_with(UPDATING)),
         tags: pairs("tags"),
         metric_keys,
     }

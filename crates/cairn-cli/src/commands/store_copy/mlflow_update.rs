@@ -11,8 +11,12 @@ use anyhow::Context;
 use cairn_core::model::{LifecycleStage, Run};
 use serde_json::{Value, json};
 
-use super::mlflow_runs::{COPIED_FROM, COPYING, DestinationRun, RunCopier};
-use cairn_push::wire::{files_under, history_points, id_text, metric_json, point_key, proxy_path};
+use super::mlflow_runs::{
+    COPIED_FROM, DestinationRun, PARENT_TAG, RUN_NAME_TAG, RunCopier, UPDATING,
+};
+use cairn_push::wire::{
+    PointKey, files_under, history_points, id_text, metric_json, point_key, proxy_path,
+};
 
 /// What comparing a copy with its source found.
 pub enum Comparison {
@@ -29,6 +33,8 @@ pub enum Comparison {
 pub struct Missing {
     params: Vec<Value>,
     tags: Vec<Value>,
+    /// Tags the copy has and the source no longer does.
+    deleted_tags: Vec<String>,
     /// Points to send, as log-batch takes them.
     metrics: Vec<Value>,
     inputs: bool,
@@ -71,8 +77,18 @@ impl RunCopier<'_> {
                 "it has a param '{key}' the source has not"
             )));
         }
+        // A tag deleted at the source since is deleted from the copy too; the copy's own marker,
+        // its parent link and the name a server gives an unnamed run stay.
+        let source_named = run.tags.iter().any(|tag| tag.key == RUN_NAME_TAG);
+        for (key, _) in &there.tags {
+            let own =
+                key == COPIED_FROM || key == PARENT_TAG || (key == RUN_NAME_TAG && !source_named);
+            if !own && !run.tags.iter().any(|tag| tag.key == *key) {
+                missing.deleted_tags.push(key.clone());
+            }
+        }
         for tag in &run.tags {
-            if tag.key == COPIED_FROM || tag.key == super::mlflow_runs::PARENT_TAG {
+            if tag.key == COPIED_FROM || tag.key == PARENT_TAG {
                 continue;
             }
             let same = there
@@ -99,27 +115,28 @@ impl RunCopier<'_> {
             if copied.len() as u64 == metric.point_count {
                 continue;
             }
+            // As sets: an MLflow server keeps a point logged twice exactly once (the point is
+            // its SQL store's key), and a store that imported a file may hold such repeats.
+            let copied: HashSet<PointKey> = copied.into_iter().collect();
             let history = self
                 .source
                 .metric_history(&run.info.run_id, &metric.key)
                 .with_context(|| {
                     format!("reading metric '{}' of run {}", metric.key, run.info.run_id)
                 })?;
-            let mut unmatched: HashMap<_, usize> = HashMap::new();
-            for point in &copied {
-                *unmatched.entry(*point).or_default() += 1;
-            }
-            for point in &history {
-                match unmatched.get_mut(&point_key(point)) {
-                    Some(count) if *count > 0 => *count -= 1,
-                    _ => missing.metrics.push(metric_json(&metric.key, point)),
-                }
-            }
-            if unmatched.values().any(|count| *count > 0) {
+            let held: HashSet<PointKey> = history.iter().map(point_key).collect();
+            if copied.iter().any(|point| !held.contains(point)) {
                 return Ok(Comparison::Diverged(format!(
                     "its metric '{}' has points the source has not",
                     metric.key
                 )));
+            }
+            let mut sent = HashSet::new();
+            for point in &history {
+                let key = point_key(point);
+                if !copied.contains(&key) && sent.insert(key) {
+                    missing.metrics.push(metric_json(&metric.key, point));
+                }
             }
         }
         let io = self
@@ -132,12 +149,15 @@ impl RunCopier<'_> {
             || there.end_time_ms != run.info.end_time_ms
             // A server names a run created without a name itself.
             || (!run.info.run_name.is_empty() && there.run_name != run.info.run_name);
-        let behind = !(missing.params.is_empty()
-            && missing.tags.is_empty()
-            && missing.metrics.is_empty()
-            && missing.files.is_empty()
-            && !missing.inputs
-            && !missing.info);
+        // An update cut off is finished (its marker at least).
+        let behind = there.updating
+            || !(missing.params.is_empty()
+                && missing.tags.is_empty()
+                && missing.deleted_tags.is_empty()
+                && missing.metrics.is_empty()
+                && missing.files.is_empty()
+                && !missing.inputs
+                && !missing.info);
         Ok(if behind {
             Comparison::Behind(Box::new(missing))
         } else {
@@ -145,9 +165,9 @@ impl RunCopier<'_> {
         })
     }
 
-    /// Sends what `there` lacks of `run`, marked as being copied meanwhile (so that an update
-    /// cut off is found half-done and copied again), then brings its status, end time and
-    /// name.
+    /// Sends what `there` lacks of `run`, marked as being updated meanwhile (an update cut off
+    /// is compared and finished by the next copy, the run keeping its id), then brings its
+    /// status, end time and name.
     pub fn update(
         &mut self,
         run: &Run,
@@ -163,7 +183,7 @@ impl RunCopier<'_> {
         let marker = |value: String| json!({ "run_id": id, "key": COPIED_FROM, "value": value });
         self.client.post(
             "runs/set-tag",
-            &marker(format!("{}{COPYING}", run.info.run_id)),
+            &marker(format!("{}{UPDATING}", run.info.run_id)),
             &entity,
         )?;
         for chunk in missing
@@ -177,6 +197,13 @@ impl RunCopier<'_> {
             .chunks(super::mlflow_runs::PARAMS_TAGS_PER_BATCH)
         {
             self.log_batch(id, json!({ "tags": chunk }), &entity)?;
+        }
+        for key in &missing.deleted_tags {
+            self.client.post(
+                "runs/delete-tag",
+                &json!({ "run_id": id, "key": key }),
+                &entity,
+            )?;
         }
         for chunk in missing
             .metrics

@@ -7,6 +7,10 @@
 
 use postgres::types::{ToSql, Type};
 
+/// The longest statement written out with its values: a search with longer values (a filter of
+/// whole documents) is sent with them bound instead, and keeps no plan or text on either side.
+const MAX_INLINED_BYTES: usize = 16 * 1024;
+
 /// A value bound to one placeholder.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum SqlValue {
@@ -88,8 +92,12 @@ impl Statement {
     /// PostgreSQL plans for these very values and, prepared, plans once. Dollar quoting takes
     /// its content as it is whatever the server's settings (no escapes), and the delimiter is
     /// chosen absent from the content, so no value can end its constant. `None` when a text
-    /// holds a NUL, which PostgreSQL text cannot hold (the bound statement then reports it).
+    /// holds a NUL, which PostgreSQL text cannot hold (the bound statement then reports it), and
+    /// past [`MAX_INLINED_BYTES`].
     pub(crate) fn inlined(&self) -> Option<String> {
+        if self.sql.len() > MAX_INLINED_BYTES {
+            return None;
+        }
         let mut out = String::with_capacity(self.sql.len() + 16 * self.params.len());
         let mut rest = self.sql.as_str();
         while let Some(at) = rest.find('$') {
@@ -100,11 +108,11 @@ impl Statement {
                 .count();
             let number: usize = rest[at + 1..at + 1 + digits].parse().ok()?;
             let value = self.params.get(number.checked_sub(1)?)?;
-            out.push_str(&dollar_quoted(&value.literal()?));
+            out.push_str(&dollar_quoted(&value.literal()?)?);
             rest = &rest[at + 1 + digits..];
         }
         out.push_str(rest);
-        Some(out)
+        (out.len() <= MAX_INLINED_BYTES).then_some(out)
     }
 }
 
@@ -144,21 +152,31 @@ impl SqlValue {
     }
 }
 
-/// `content` between `$c$` delimiters, or `$c1$`, `$c2$`... the first whose closing delimiter
-/// is first found where it is put (PostgreSQL ends the constant at the first one after the
-/// opening).
-fn dollar_quoted(content: &str) -> String {
-    let mut next = 0_u32;
-    loop {
-        let tag = if next == 0 {
-            "$c$".to_owned()
+/// `content` between `$cN$` delimiters whose `N` is past every `$c` + digits it holds (or
+/// `$c$` when it holds no `$c`): read in one pass, so no text in the content can open or end
+/// the delimiter early. `None` for a run of digits too long to number.
+fn dollar_quoted(content: &str) -> Option<String> {
+    let mut highest: Option<u64> = None;
+    let mut rest = content;
+    while let Some(at) = rest.find("$c") {
+        let after = &rest[at + 2..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let number = if digits == 0 {
+            0
         } else {
-            format!("$c{next}$")
+            after[..digits].parse::<u64>().ok()?.checked_add(1)?
         };
-        let quoted = format!("{tag}{content}{tag}");
-        if quoted[tag.len()..].find(&tag) == Some(content.len()) {
-            return quoted;
-        }
-        next += 1;
+        highest = Some(highest.map_or(number, |seen| seen.max(number)));
+        rest = &rest[at + 2..];
     }
+    // A `$c` without digits counts as 0 and one with digits N as N + 1, so the tag's number is
+    // past every number the content holds: no `$cN` in it can be the tag or begin with it.
+    let tag = match highest {
+        None => "$c$".to_owned(),
+        Some(past) => format!("$c{past}$"),
+    };
+    let quoted = format!("{tag}{content}{tag}");
+    // What the choice guarantees, checked as PostgreSQL reads it: the first closing delimiter
+    // after the opening one is the one put at the end.
+    (quoted[tag.len()..].find(&tag) == Some(content.len())).then_some(quoted)
 }

@@ -216,6 +216,7 @@ const HOSTILE_TEXTS: &[&str] = &[
     "$c$",
     "a$c",
     "$c1$$c$ $c$c",
+    "$c$$c0$$c1$$c2$$c007",
     "$",
     "ends with $",
     "back\\slash\\",
@@ -313,6 +314,28 @@ fn a_value_postgresql_cannot_hold_is_left_to_the_bound_statement() {
         statement.bind(value.clone());
         assert_eq!(statement.inlined(), None, "{value:?}");
     }
+}
+
+#[test]
+fn long_or_unnumbered_values_are_left_to_the_bound_statement() {
+    for value in [
+        // A delimiter number past any that can be counted.
+        "$c99999999999999999999999".to_owned(),
+        // Past the size of a statement kept with its values (a filter of whole documents).
+        "$c1$".repeat(5_000),
+    ] {
+        let mut statement = Statement::default();
+        statement.push("SELECT ");
+        statement.bind(SqlValue::Text(value));
+        assert_eq!(statement.inlined(), None);
+    }
+    let mut statement = Statement::default();
+    statement.push("SELECT ");
+    statement.bind(SqlValue::Text("$c7 $c $c0".into()));
+    assert_eq!(
+        statement.inlined().unwrap(),
+        "SELECT $c8$$c7 $c $c0$c8$::text"
+    );
 }
 
 #[test]
