@@ -125,7 +125,12 @@ pub fn pairs(list: &Value) -> Vec<(String, String)> {
 
 /// How many points the server holds for one metric of one run.
 pub fn history_len(api: &dyn MlflowApi, run_id: &str, key: &str) -> anyhow::Result<u64> {
-    Ok(history_points(api, run_id, key)?.len() as u64)
+    let mut count = 0_u64;
+    for_each_history_page(api, run_id, key, |points| {
+        count += points.len() as u64;
+        Ok(())
+    })?;
+    Ok(count)
 }
 
 /// One point as a server gives it back and as it is compared with the source's:
@@ -156,7 +161,7 @@ pub fn comparable_value(value: f64) -> u64 {
     }
 }
 
-/// Every point the server holds for one metric of one run, paged as the server pages it.
+/// Every point the server holds for one metric of one run.
 pub fn history_points(
     api: &dyn MlflowApi,
     run_id: &str,
@@ -164,6 +169,24 @@ pub fn history_points(
 ) -> anyhow::Result<Vec<PointKey>> {
     let entity = format!("metric '{key}' of run {run_id}");
     let mut points = Vec::new();
+    for_each_history_page(api, run_id, key, |page| {
+        for point in page {
+            points.push(read_point(api, point, &entity)?);
+        }
+        Ok(())
+    })?;
+    Ok(points)
+}
+
+/// Hands each page of one metric's history (its `metrics` list) to `each`, paged as the server
+/// pages it.
+fn for_each_history_page(
+    api: &dyn MlflowApi,
+    run_id: &str,
+    key: &str,
+    mut each: impl FnMut(&[Value]) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let entity = format!("metric '{key}' of run {run_id}");
     let mut token: Option<String> = None;
     loop {
         let mut query = vec![("run_id", run_id), ("metric_key", key)];
@@ -171,39 +194,41 @@ pub fn history_points(
             query.push(("page_token", token.as_str()));
         }
         let page = api.get("metrics/get-history", &query, &entity)?;
-        for point in page["metrics"].as_array().into_iter().flatten() {
-            let number = |field: &str| -> anyhow::Result<i64> {
-                let value = &point[field];
-                value
-                    .as_i64()
-                    .or_else(|| value.as_str().and_then(|text| text.parse().ok()))
-                    .or_else(|| value.is_null().then_some(0))
-                    .with_context(|| {
-                        format!("{}: {entity}: a point's {field} is {value}", api.server())
-                    })
-            };
-            let value = match &point["value"] {
-                Value::Number(number) => number.as_f64().unwrap_or(f64::NAN),
-                Value::String(text) => match text.as_str() {
-                    "Infinity" | "inf" => f64::INFINITY,
-                    "-Infinity" | "-inf" => f64::NEG_INFINITY,
-                    other => other.parse().with_context(|| {
-                        format!("{}: {entity}: a point's value is '{other}'", api.server())
-                    })?,
-                },
-                other => anyhow::bail!("{}: {entity}: a point's value is {other}", api.server()),
-            };
-            points.push((
-                number("step")?,
-                number("timestamp")?,
-                comparable_value(value),
-            ));
-        }
+        each(page["metrics"].as_array().map_or(&[], Vec::as_slice))?;
         match page["next_page_token"].as_str() {
             Some(next) if !next.is_empty() => token = Some(next.to_owned()),
-            _ => return Ok(points),
+            _ => return Ok(()),
         }
     }
+}
+
+/// One point of a get-history answer: steps and timestamps as numbers or strings, values as
+/// numbers or protobuf's `NaN` / `Infinity` / `-Infinity`.
+fn read_point(api: &dyn MlflowApi, point: &Value, entity: &str) -> anyhow::Result<PointKey> {
+    let number = |field: &str| -> anyhow::Result<i64> {
+        let value = &point[field];
+        value
+            .as_i64()
+            .or_else(|| value.as_str().and_then(|text| text.parse().ok()))
+            .or_else(|| value.is_null().then_some(0))
+            .with_context(|| format!("{}: {entity}: a point's {field} is {value}", api.server()))
+    };
+    let value = match &point["value"] {
+        Value::Number(number) => number.as_f64().unwrap_or(f64::NAN),
+        Value::String(text) => match text.as_str() {
+            "Infinity" | "inf" => f64::INFINITY,
+            "-Infinity" | "-inf" => f64::NEG_INFINITY,
+            other => other.parse().with_context(|| {
+                format!("{}: {entity}: a point's value is '{other}'", api.server())
+            })?,
+        },
+        other => anyhow::bail!("{}: {entity}: a point's value is {other}", api.server()),
+    };
+    Ok((
+        number("step")?,
+        number("timestamp")?,
+        comparable_value(value),
+    ))
 }
 
 /// One key's points as Cairn's `append-metrics` takes them: three columns; values that JSON

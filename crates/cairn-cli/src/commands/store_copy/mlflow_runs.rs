@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use super::mlflow_update::Comparison;
 use cairn_push::MlflowApi;
-use cairn_push::wire::{dataset_input_json, files_under, metric_json, proxy_path};
+use cairn_push::wire::{dataset_input_json, files_under, metric_json, pairs, proxy_path};
 
 /// The tag each copied run (and model version) carries: the source's id.
 pub const COPIED_FROM: &str = "cairn.copied_from";
@@ -30,8 +30,8 @@ pub(super) const UPDATING: &str = " (updating)";
 /// The tag MLflow keeps in step with a run's name.
 pub(super) const RUN_NAME_TAG: &str = "mlflow.runName";
 /// MLflow's log-batch limits: params and tags per request, metrics per request.
-pub(super) const PARAMS_TAGS_PER_BATCH: usize = 100;
-pub(super) const METRICS_PER_BATCH: usize = 1000;
+const PARAMS_TAGS_PER_BATCH: usize = 100;
+const METRICS_PER_BATCH: usize = 1000;
 /// Dataset inputs per log-inputs request.
 const DATASETS_PER_BATCH: usize = 1000;
 /// Runs per search page, at both ends.
@@ -238,13 +238,12 @@ impl RunCopier<'_> {
         let entity = format!("run {} (copy {new_id})", info.run_id);
         self.mapping.insert(info.run_id.clone(), new_id.clone());
 
-        for chunk in run.params.chunks(PARAMS_TAGS_PER_BATCH) {
-            let params: Vec<Value> = chunk
-                .iter()
-                .map(|param| json!({ "key": param.key, "value": param.value }))
-                .collect();
-            self.log_batch(&new_id, json!({ "params": params }), &entity)?;
-        }
+        let params: Vec<Value> = run
+            .params
+            .iter()
+            .map(|param| json!({ "key": param.key, "value": param.value }))
+            .collect();
+        self.log_in_batches(&new_id, "params", &params, &entity)?;
         // A store that was itself copied from elsewhere may carry the marker: this copy's wins.
         let tags: Vec<Value> = run
             .tags
@@ -265,9 +264,7 @@ impl RunCopier<'_> {
             self.unlinked
                 .push((new_id.clone(), parent.value.clone(), parent.value.clone()));
         }
-        for chunk in tags.chunks(PARAMS_TAGS_PER_BATCH) {
-            self.log_batch(&new_id, json!({ "tags": chunk }), &entity)?;
-        }
+        self.log_in_batches(&new_id, "tags", &tags, &entity)?;
         for metric in &run.metrics {
             let history = self
                 .source
@@ -328,12 +325,26 @@ impl RunCopier<'_> {
         Ok(())
     }
 
-    pub(super) fn log_batch(
+    /// Sends `items` (params, tags or metrics, as `field` names them) with log-batch within
+    /// MLflow's limit for that field per request.
+    pub(super) fn log_in_batches(
         &self,
         run_id: &str,
-        mut body: Value,
+        field: &str,
+        items: &[Value],
         entity: &str,
     ) -> anyhow::Result<()> {
+        let per_request = match field {
+            "metrics" => METRICS_PER_BATCH,
+            _ => PARAMS_TAGS_PER_BATCH,
+        };
+        for chunk in items.chunks(per_request) {
+            self.log_batch(run_id, json!({ field: chunk }), entity)?;
+        }
+        Ok(())
+    }
+
+    fn log_batch(&self, run_id: &str, mut body: Value, entity: &str) -> anyhow::Result<()> {
         body["run_id"] = json!(run_id);
         self.client
             .post("runs/log-batch", &body, entity)
@@ -382,19 +393,13 @@ impl RunCopier<'_> {
             return Ok(());
         }
         let Some(prefix) = proxy_path(destination_uri) else {
-            self.report.artifact_files_skipped += files.len() as u64;
-            let note = format!(
-                "the destination keeps artifacts at '{destination_uri}', not behind its \
-                 mlflow-artifacts proxy: artifact files were skipped (first: {entity})"
-            );
-            let noted = self
-                .report
-                .notes
-                .iter()
-                .any(|note| note.starts_with("the destination keeps artifacts"));
-            if !noted {
-                self.report.notes.push(note);
+            if self.report.artifact_files_skipped == 0 {
+                self.report.notes.push(format!(
+                    "the destination keeps artifacts at '{destination_uri}', not behind its \
+                     mlflow-artifacts proxy: artifact files were skipped (first: {entity})"
+                ));
             }
+            self.report.artifact_files_skipped += files.len() as u64;
             return Ok(());
         };
         for relative in files {
@@ -478,19 +483,11 @@ pub fn copies_in(
 
 /// A run as MLflow's JSON gives it.
 pub fn destination_run(run: &Value) -> DestinationRun {
-    let pairs = |field: &str| -> Vec<(String, String)> {
-        run["data"][field]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|pair| {
-                (
-                    pair["key"].as_str().unwrap_or_default().to_owned(),
-                    pair["value"].as_str().unwrap_or_default().to_owned(),
-                )
-            })
-            .collect()
-    };
+    let tags = pairs(&run["data"]["tags"]);
+    let marker = tags
+        .iter()
+        .find(|(key, _)| key == COPIED_FROM)
+        .map(|(_, value)| value.as_str());
     let mut metric_keys: Vec<String> = run["data"]["metrics"]
         .as_array()
         .into_iter()
@@ -518,7 +515,7 @@ pub fn destination_run(run: &Value) -> DestinationRun {
             .unwrap_or_default()
             .to_owned(),
         deleted: run["info"]["lifecycle_stage"].as_str() == Some("deleted"),
-        params: pairs("params"),
+        params: pairs(&run["data"]["params"]),
         inputs: run["inputs"]["dataset_inputs"]
             .as_array()
             .map_or(0, Vec::len),
@@ -526,13 +523,9 @@ pub fn destination_run(run: &Value) -> DestinationRun {
             .as_str()
             .unwrap_or_default()
             .to_owned(),
-        whole: !pairs("tags")
-            .iter()
-            .any(|(key, value)| key == COPIED_FROM && value.ends_with(COPYING)),
-        updating: pairs("tags")
-            .iter()
-            .any(|(key, value)| key == COPIED_FROM && value.ends_with(UPDATING)),
-        tags: pairs("tags"),
+        whole: !marker.is_some_and(|value| value.ends_with(COPYING)),
+        updating: marker.is_some_and(|value| value.ends_with(UPDATING)),
+        tags,
         metric_keys,
     }
 }

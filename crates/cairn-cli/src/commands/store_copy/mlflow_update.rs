@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use anyhow::Context;
-use cairn_core::model::{LifecycleStage, Run};
+use cairn_core::model::{DatasetInput, LifecycleStage, Run};
 use serde_json::{Value, json};
 
 use super::mlflow_runs::{
@@ -37,7 +37,8 @@ pub struct Missing {
     deleted_tags: Vec<String>,
     /// Points to send, as log-batch takes them.
     metrics: Vec<Value>,
-    inputs: bool,
+    /// The source's dataset inputs, all of them, when the copy has fewer.
+    inputs: Vec<DatasetInput>,
     /// Artifact files (relative to the run's folder) the copy lacks or holds at another size.
     files: Vec<String>,
     /// Status, end time and name differ.
@@ -143,7 +144,9 @@ impl RunCopier<'_> {
             .source
             .run_io(&run.info.run_id)
             .with_context(|| format!("reading the inputs of run {}", run.info.run_id))?;
-        missing.inputs = there.inputs < io.dataset_inputs.len();
+        if there.inputs < io.dataset_inputs.len() {
+            missing.inputs = io.dataset_inputs;
+        }
         missing.files = self.files_missing(run, there)?;
         missing.info = there.status != run.info.status.as_str()
             || there.end_time_ms != run.info.end_time_ms
@@ -156,7 +159,7 @@ impl RunCopier<'_> {
                 && missing.deleted_tags.is_empty()
                 && missing.metrics.is_empty()
                 && missing.files.is_empty()
-                && !missing.inputs
+                && missing.inputs.is_empty()
                 && !missing.info);
         Ok(if behind {
             Comparison::Behind(Box::new(missing))
@@ -186,18 +189,8 @@ impl RunCopier<'_> {
             &marker(format!("{}{UPDATING}", run.info.run_id)),
             &entity,
         )?;
-        for chunk in missing
-            .params
-            .chunks(super::mlflow_runs::PARAMS_TAGS_PER_BATCH)
-        {
-            self.log_batch(id, json!({ "params": chunk }), &entity)?;
-        }
-        for chunk in missing
-            .tags
-            .chunks(super::mlflow_runs::PARAMS_TAGS_PER_BATCH)
-        {
-            self.log_batch(id, json!({ "tags": chunk }), &entity)?;
-        }
+        self.log_in_batches(id, "params", &missing.params, &entity)?;
+        self.log_in_batches(id, "tags", &missing.tags, &entity)?;
         for key in &missing.deleted_tags {
             self.client.post(
                 "runs/delete-tag",
@@ -205,17 +198,9 @@ impl RunCopier<'_> {
                 &entity,
             )?;
         }
-        for chunk in missing
-            .metrics
-            .chunks(super::mlflow_runs::METRICS_PER_BATCH)
-        {
-            self.log_batch(id, json!({ "metrics": chunk }), &entity)?;
-        }
-        if missing.inputs {
-            // Both MLflow and Cairn keep a dataset input once, however often it is logged.
-            let io = self.source.run_io(&run.info.run_id)?;
-            self.log_inputs(id, &io.dataset_inputs, &entity)?;
-        }
+        self.log_in_batches(id, "metrics", &missing.metrics, &entity)?;
+        // Both MLflow and Cairn keep a dataset input once, however often it is logged.
+        self.log_inputs(id, &missing.inputs, &entity)?;
         if !missing.files.is_empty() {
             self.upload_files(run, &there.artifact_uri, &missing.files, &entity)?;
         }
