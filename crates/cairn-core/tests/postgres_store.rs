@@ -674,7 +674,7 @@ fn migration_5_gives_existing_metrics_their_runs_experiment() {
     let store = PostgresStore::connect(&url, dir.path()).unwrap();
     let [(_, a_runs), (b, b_runs)] = two_experiments(&store, 3);
     drop(store);
-    // The database as version 4 left it (without what versions 5 to 7 added).
+    // The database as version 4 left it (without what versions 5 to 8 added).
     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     client
         .batch_execute(
@@ -686,6 +686,7 @@ fn migration_5_gives_existing_metrics_their_runs_experiment() {
         )
         .unwrap();
     undo_value_heads(&mut client);
+    undo_experiment_run_ids(&mut client);
 
     let store = PostgresStore::connect(&url, dir.path()).unwrap();
     let by_run: HashMap<String, i64> = client
@@ -832,12 +833,13 @@ fn migration_7_keeps_params_and_tags_found_by_their_values() {
     store.log_batch(&run_id, &batch).unwrap();
     let experiment = store.get_run(&run_id).unwrap().info.experiment_id;
     drop(store);
-    // The database as version 6 left it.
+    // The database as version 6 left it (without what versions 7 and 8 added).
     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     client
         .batch_execute("DELETE FROM cairn_schema WHERE version >= 7")
         .unwrap();
     undo_value_heads(&mut client);
+    undo_experiment_run_ids(&mut client);
 
     let store = PostgresStore::connect(&url, dir.path()).unwrap();
     let heads: i64 = client
@@ -894,6 +896,13 @@ fn migration_7_keeps_params_and_tags_found_by_their_values() {
         .unwrap();
     assert_eq!(found("tags.note = 'short now'"), vec![run_id.clone()]);
     assert!(found(&format!("tags.note = '{long}'")).is_empty());
+}
+
+/// Takes `runs` back to what schema 7 had: no index of each experiment's run ids.
+fn undo_experiment_run_ids(client: &mut postgres::Client) {
+    client
+        .batch_execute("DROP INDEX runs_by_experiment_ids")
+        .unwrap();
 }
 
 /// Takes `params` and `tags` back to what schema 6 had: no `value_head` (dropping it drops the

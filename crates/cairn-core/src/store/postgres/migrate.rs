@@ -38,6 +38,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         7,
         include_str!("../../../../../migrations/postgres/0007_value_heads.sql"),
     ),
+    (
+        8,
+        include_str!("../../../../../migrations/postgres/0008_experiment_run_ids.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming Cairn's migration lock among the database's advisory locks.

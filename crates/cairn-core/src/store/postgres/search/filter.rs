@@ -99,8 +99,16 @@ fn write_keyed(
     if *predicate == Predicate::IsNull {
         out.push("NOT ");
     }
+    // A metric's row carries its run's experiment (moved with the run): naming it lets a
+    // count or a filter over many runs read the experiment's own `(experiment_id, key,
+    // latest_value)` entries instead of those of every experiment logging that key.
+    let experiment = if table == "metric_series" {
+        " AND k.experiment_id = r.experiment_id"
+    } else {
+        ""
+    };
     out.push(&format!(
-        "EXISTS (SELECT 1 FROM {table} k WHERE k.run_id = r.id AND k.key = "
+        "EXISTS (SELECT 1 FROM {table} k WHERE k.run_id = r.id{experiment} AND k.key = "
     ));
     out.bind(SqlValue::Text(key.to_owned()));
     match predicate {
