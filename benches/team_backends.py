@@ -164,15 +164,29 @@ def _sql(database_url, statements):
         connection.close()
 
 
-def vacuum_analyze(database_url):
-    """`VACUUM ANALYZE` of the database, as autovacuum does soon after a bulk load: statistics
-    for the planner, and the visibility map that index-only scans read instead of the table."""
+def vacuum_analyze(database_url, attempts=20):
+    """`VACUUM ANALYZE` of the database, as autovacuum leaves it soon after a bulk load:
+    statistics for the planner, and every page of its tables marked all-visible in the
+    visibility map that index-only scans read instead of the table. A vacuum right after a load
+    may leave pages unmarked (a connection starting up holds back which rows count as visible to
+    all), and the planner then prices index-only scans as reading the table: it is repeated
+    until every page is marked, or `attempts` times."""
     import psycopg2
     connection = psycopg2.connect(database_url)
     try:
         connection.autocommit = True
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+            for _ in range(attempts):
+                cursor.execute("VACUUM ANALYZE")
+                cursor.execute(
+                    """SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                       WHERE n.nspname = 'public' AND c.relkind = 'r'
+                         AND c.relallvisible < c.relpages""")
+                if cursor.fetchone()[0] == 0:
+                    return
+                time.sleep(0.5)
+            print(f"warning: some tables of {database_url} still have pages not all-visible",
+                  file=sys.stderr)
     finally:
         connection.close()
 

@@ -10,7 +10,9 @@ With --other-runs N, another experiment of N runs with the same params and metri
 first, as the experiments of a team server share metric names. With --baseline OTHER_CAIRN, a
 second `cairn serve` of another build reads the same database, and the two are timed in turns
 (each sample of each search goes to one, then the other), so that a change is measured against
-the build before it in the same minutes; --no-mlflow leaves MLflow out.
+the build before it in the same minutes; --no-mlflow leaves MLflow out. Each Cairn server's runs
+view (`/app/api/list_runs`: the same searches, a page of 100 and the total above the table) is
+timed after.
 
   cargo build --release -p cairn-cli
   .venv/bin/pip install -r benches/requirements.txt
@@ -38,6 +40,7 @@ SEARCHES = [
     ("order metrics.m0 ASC", {"order_by": ["metrics.m0 ASC"]}),
     ("metrics.m1 > 0.5 and params.p1 = 'v3' (newest first)", {"filter": "metrics.m1 > 0.5 and params.p1 = 'v3'"}),
     ("no filter, newest first", {}),
+    ("metrics.m1 > 0.99 (newest first)", {"filter": "metrics.m1 > 0.99"}),
 ]
 
 
@@ -92,6 +95,33 @@ def time_searches(servers, samples):
             runs = replies[name].json().get("runs", [])
             found[name][search] = (statistics.median(times[name]) * 1000,
                                    [run["info"]["run_name"] for run in runs])
+    return found
+
+
+def time_runs_view(servers, samples):
+    """Median time of Cairn's runs view (`/app/api/list_runs`: a page of 100 with the total it
+    shows above the table) for each search, on each Cairn server (name -> (url, experiment id));
+    the servers take turns. Answers {name: {search: (ms, total)}}."""
+    sessions = {name: requests.Session() for name in servers}
+    found = {name: {} for name in servers}
+    for search, body in SEARCHES:
+        times = {name: [] for name in servers}
+        totals = {}
+        for sample in range(samples + 1):
+            for name, (url, experiment_id) in servers.items():
+                request = {"experiment_ids": [experiment_id], "max_results": 100, "offset": 0,
+                           "deleted": False, "filter": body.get("filter", ""),
+                           "order_by": body.get("order_by", [])}
+                started = time.perf_counter()
+                reply = sessions[name].post(url + "/app/api/list_runs", json={"request": request},
+                                            headers={"Origin": url})
+                elapsed = time.perf_counter() - started
+                reply.raise_for_status()
+                if sample > 0:  # the first is a warm-up
+                    times[name].append(elapsed)
+                totals[name] = reply.json()["total_count"]
+        for name in servers:
+            found[name][search] = (statistics.median(times[name]) * 1000, totals[name])
     return found
 
 
@@ -156,6 +186,8 @@ def main():
             ids["baseline"] = ids["cairn"]
         results = time_searches({name: (url, ids[name]) for name, url in urls.items()},
                                 args.samples)
+        views = time_runs_view({name: (url, ids[name]) for name, url in urls.items()
+                                if name != "mlflow"}, args.samples)
     finally:
         for process in processes:
             process.terminate()
@@ -171,9 +203,20 @@ def main():
         line += "".join(f"{results[other][search][0] / results[ours][search][0]:>15.2f}×"
                         for other, ours in ratios)
         print(f"{search:<58}{line}")
+    view_names = list(views)
+    header = "".join(f"{name + ' ms':>12}" for name in view_names)
+    if "baseline" in views:
+        header += f"{'baseline/cairn':>16}"
+    print(f"\n{'Cairn runs view (page of 100 and its total)':<58}{header}{'total':>10}")
+    for search, _ in SEARCHES:
+        line = "".join(f"{views[name][search][0]:>12.1f}" for name in view_names)
+        if "baseline" in views:
+            line += f"{views['baseline'][search][0] / views['cairn'][search][0]:>15.2f}×"
+        print(f"{search:<58}{line}{views['cairn'][search][1]:>10,}")
     if "baseline" in results:
         for search, _ in SEARCHES:
             assert results["baseline"][search][1] == results["cairn"][search][1], search
+            assert views["baseline"][search][1] == views["cairn"][search][1], search
 
 if __name__ == "__main__":
     main()
