@@ -603,24 +603,7 @@ fn a_metric_search_reads_its_own_experiments_entries_and_follows_moved_runs() {
     let [(a, a_runs), (b, b_runs)] = two_experiments(&store, 40);
     // Enough more runs in each, below all of those in `loss`, for the planner to walk an index.
     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-    for experiment in [a, b] {
-        client
-            .execute(
-                "WITH made AS (
-                     INSERT INTO runs (run_uuid, experiment_id, name, start_time_ms, source_kind,
-                                       status)
-                     SELECT md5($1::bigint || '-' || g), $1::bigint, 'bulk', 0, 'mlflow_api',
-                            'FINISHED'
-                     FROM generate_series(1, 20000) g
-                     RETURNING id
-                 )
-                 INSERT INTO metric_series (run_id, experiment_id, key, latest_value,
-                                            latest_step, latest_timestamp_ms, point_count)
-                 SELECT id, $1::bigint, 'loss', -1, 0, 0, 1 FROM made",
-                &[&experiment.0],
-            )
-            .unwrap();
-    }
+    add_bulk_runs(&mut client, &[a, b], 20_000);
     client.batch_execute("VACUUM ANALYZE").unwrap();
 
     let search = |experiment: ExperimentId, filter: &str| RunSearch {
@@ -676,26 +659,7 @@ fn counting_an_experiments_runs_reads_indexes_of_that_experiment() {
     let store = PostgresStore::connect(&url, dir.path()).unwrap();
     let [(a, _), (b, _)] = two_experiments(&store, 3);
     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-    for experiment in [a, b] {
-        client
-            .execute(
-                "WITH made AS (
-                     INSERT INTO runs (run_uuid, experiment_id, name, user_id, start_time_ms,
-                                       source_kind, status, artifact_uri)
-                     SELECT md5($1::bigint || '-' || g), $1::bigint, 'bulk-run-' || g,
-                            'someone@example.com', 0, 'mlflow_api', 'FINISHED',
-                            's3://team-bucket/artifacts/' || $1::bigint || '/'
-                                || md5($1::bigint || '-' || g) || '/artifacts'
-                     FROM generate_series(1, 30000) g
-                     RETURNING id
-                 )
-                 INSERT INTO metric_series (run_id, experiment_id, key, latest_value,
-                                            latest_step, latest_timestamp_ms, point_count)
-                 SELECT id, $1::bigint, 'loss', -1, 0, 0, 1 FROM made",
-                &[&experiment.0],
-            )
-            .unwrap();
-    }
+    add_bulk_runs(&mut client, &[a, b], 30_000);
     vacuum_until_all_visible(&mut client, "runs");
 
     let counted = |filter: &str| {
@@ -719,6 +683,31 @@ fn counting_an_experiments_runs_reads_indexes_of_that_experiment() {
         plan.contains("metric_series_by_experiment_key_value"),
         "{plan}"
     );
+}
+
+/// `count` finished runs in each of `experiments`, made in SQL, each with a `loss` of -1 (below
+/// every run of [`two_experiments`]) and the name, user and artifact location a run has.
+fn add_bulk_runs(client: &mut postgres::Client, experiments: &[ExperimentId], count: i64) {
+    for experiment in experiments {
+        client
+            .execute(
+                "WITH made AS (
+                     INSERT INTO runs (run_uuid, experiment_id, name, user_id, start_time_ms,
+                                       source_kind, status, artifact_uri)
+                     SELECT md5($1::bigint || '-' || g), $1::bigint, 'bulk-run-' || g,
+                            'someone@example.com', 0, 'mlflow_api', 'FINISHED',
+                            's3://team-bucket/artifacts/' || $1::bigint || '/'
+                                || md5($1::bigint || '-' || g) || '/artifacts'
+                     FROM generate_series(1, $2::bigint) g
+                     RETURNING id
+                 )
+                 INSERT INTO metric_series (run_id, experiment_id, key, latest_value,
+                                            latest_step, latest_timestamp_ms, point_count)
+                 SELECT id, $1::bigint, 'loss', -1, 0, 0, 1 FROM made",
+                &[&experiment.0, &count],
+            )
+            .unwrap();
+    }
 }
 
 /// `VACUUM ANALYZE` until every page of `table` is marked all-visible, as autovacuum leaves a
