@@ -176,16 +176,20 @@ def vacuum_analyze(database_url, attempts=20):
     try:
         connection.autocommit = True
         with connection.cursor() as cursor:
+            unmarked = []
             for _ in range(attempts):
                 cursor.execute("VACUUM ANALYZE")
                 cursor.execute(
-                    """SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    """SELECT c.relname, c.relpages - c.relallvisible, c.relpages
+                       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                        WHERE n.nspname = 'public' AND c.relkind = 'r'
-                         AND c.relallvisible < c.relpages""")
-                if cursor.fetchone()[0] == 0:
+                         AND c.relallvisible < c.relpages ORDER BY c.relname""")
+                unmarked = cursor.fetchall()
+                if not unmarked:
                     return
                 time.sleep(0.5)
-            print(f"warning: some tables of {database_url} still have pages not all-visible",
+            tables = ", ".join(f"{name} ({left} of {pages} pages)" for name, left, pages in unmarked)
+            print(f"warning: after {attempts} vacuums, pages not all-visible in {tables}",
                   file=sys.stderr)
     finally:
         connection.close()
