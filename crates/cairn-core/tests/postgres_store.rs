@@ -650,10 +650,9 @@ fn a_metric_search_reads_its_own_experiments_entries_and_follows_moved_runs() {
 }
 
 /// The runs view counts its experiment's runs with each page: from the narrow index of each
-/// experiment's run ids rather than the whole table, and a count filtered by a rare metric value
-/// from the experiment's own entries of that metric.
+/// experiment's run ids rather than the whole table; filtered, the same runs are counted.
 #[test]
-fn counting_an_experiments_runs_reads_indexes_of_that_experiment() {
+fn counting_an_experiments_runs_reads_its_run_id_index() {
     let url = fresh_database();
     let dir = artifacts();
     let store = PostgresStore::connect(&url, dir.path()).unwrap();
@@ -677,12 +676,8 @@ fn counting_an_experiments_runs_reads_indexes_of_that_experiment() {
     let (plan, total) = counted("");
     assert_eq!(total, Some(30_003));
     assert!(plan.contains("runs_by_experiment_ids"), "{plan}");
-    let (plan, total) = counted("metrics.loss >= 0.02");
+    let (_, total) = counted("metrics.loss >= 0.02");
     assert_eq!(total, Some(1));
-    assert!(
-        plan.contains("metric_series_by_experiment_key_value"),
-        "{plan}"
-    );
 }
 
 /// `count` finished runs in each of `experiments`, made in SQL, each with a `loss` of -1 (below

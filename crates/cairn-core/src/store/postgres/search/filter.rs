@@ -99,16 +99,11 @@ fn write_keyed(
     if *predicate == Predicate::IsNull {
         out.push("NOT ");
     }
-    // A metric's row carries its run's experiment (moved with the run): naming it lets a
-    // count or a filter over many runs read the experiment's own `(experiment_id, key,
-    // latest_value)` entries instead of those of every experiment logging that key.
-    let experiment = if table == "metric_series" {
-        " AND k.experiment_id = r.experiment_id"
-    } else {
-        ""
-    };
+    // The experiment is not named here, though a metric's row carries it: right after a bulk
+    // load, before PostgreSQL's statistics catch up, the planner joined on it into a plan that
+    // ran for minutes (one without it, seconds).
     out.push(&format!(
-        "EXISTS (SELECT 1 FROM {table} k WHERE k.run_id = r.id{experiment} AND k.key = "
+        "EXISTS (SELECT 1 FROM {table} k WHERE k.run_id = r.id AND k.key = "
     ));
     out.bind(SqlValue::Text(key.to_owned()));
     match predicate {
