@@ -68,61 +68,53 @@ def seed_cairn(database_url, experiment_id, runs, first=0):
     ])
 
 
-def time_searches(servers, samples):
-    """Median time of each search on each server (name -> (url, experiment id)), through one
-    kept-alive session per server, as the mlflow client sends its requests
+def time_in_turns(servers, samples, send, answer):
+    """Median ms of each search on each server (name -> (url, experiment id)), with what
+    `answer(reply)` reads from its last reply; `send(session, url, experiment_id, body)` makes
+    one request. One kept-alive session per server, as the mlflow client sends its requests
     (`mlflow.utils.request_utils` keeps a `requests.Session` per process); the servers take
-    turns, one sample each."""
+    turns, one sample each, after a warm-up. Answers {name: {search: (ms, answer)}}."""
     sessions = {name: requests.Session() for name in servers}
     found = {name: {} for name in servers}
     for search, body in SEARCHES:
-        requests_by_server = {
-            name: (url, {"experiment_ids": [experiment_id], "max_results": 100, **body})
-            for name, (url, experiment_id) in servers.items()
-        }
         times = {name: [] for name in servers}
         replies = {}
         for sample in range(samples + 1):
-            for name, (url, request) in requests_by_server.items():
+            for name, (url, experiment_id) in servers.items():
                 started = time.perf_counter()
-                reply = sessions[name].post(url + "/api/2.0/mlflow/runs/search", json=request)
+                reply = send(sessions[name], url, experiment_id, body)
                 elapsed = time.perf_counter() - started
                 reply.raise_for_status()
                 if sample > 0:  # the first is a warm-up
                     times[name].append(elapsed)
                 replies[name] = reply
         for name in servers:
-            runs = replies[name].json().get("runs", [])
-            found[name][search] = (statistics.median(times[name]) * 1000,
-                                   [run["info"]["run_name"] for run in runs])
+            found[name][search] = (statistics.median(times[name]) * 1000, answer(replies[name]))
     return found
+
+
+def time_searches(servers, samples):
+    """`runs/search`, a page of 100: each server's median and the names of the runs found."""
+    def send(session, url, experiment_id, body):
+        request = {"experiment_ids": [experiment_id], "max_results": 100, **body}
+        return session.post(url + "/api/2.0/mlflow/runs/search", json=request)
+
+    def answer(reply):
+        return [run["info"]["run_name"] for run in reply.json().get("runs", [])]
+    return time_in_turns(servers, samples, send, answer)
 
 
 def time_runs_view(servers, samples):
-    """Median time of Cairn's runs view (`/app/api/list_runs`: a page of 100 with the total it
-    shows above the table) for each search, on each Cairn server (name -> (url, experiment id));
-    the servers take turns. Answers {name: {search: (ms, total)}}."""
-    sessions = {name: requests.Session() for name in servers}
-    found = {name: {} for name in servers}
-    for search, body in SEARCHES:
-        times = {name: [] for name in servers}
-        totals = {}
-        for sample in range(samples + 1):
-            for name, (url, experiment_id) in servers.items():
-                request = {"experiment_ids": [experiment_id], "max_results": 100, "offset": 0,
-                           "deleted": False, "filter": body.get("filter", ""),
-                           "order_by": body.get("order_by", [])}
-                started = time.perf_counter()
-                reply = sessions[name].post(url + "/app/api/list_runs", json={"request": request},
-                                            headers={"Origin": url})
-                elapsed = time.perf_counter() - started
-                reply.raise_for_status()
-                if sample > 0:  # the first is a warm-up
-                    times[name].append(elapsed)
-                totals[name] = reply.json()["total_count"]
-        for name in servers:
-            found[name][search] = (statistics.median(times[name]) * 1000, totals[name])
-    return found
+    """Cairn's runs view (`/app/api/list_runs`: a page of 100 with the total it shows above the
+    table) on each Cairn server: its median and that total."""
+    def send(session, url, experiment_id, body):
+        request = {"experiment_ids": [experiment_id], "max_results": 100, "offset": 0,
+                   "deleted": False, "filter": body.get("filter", ""),
+                   "order_by": body.get("order_by", [])}
+        return session.post(url + "/app/api/list_runs", json={"request": request},
+                            headers={"Origin": url})
+
+    return time_in_turns(servers, samples, send, lambda reply: reply.json()["total_count"])
 
 
 def main():

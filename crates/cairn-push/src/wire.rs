@@ -125,8 +125,9 @@ pub fn pairs(list: &Value) -> Vec<(String, String)> {
 
 /// How many points the server holds for one metric of one run.
 pub fn history_len(api: &dyn MlflowApi, run_id: &str, key: &str) -> anyhow::Result<u64> {
+    let entity = format!("metric '{key}' of run {run_id}");
     let mut count = 0_u64;
-    for_each_history_page(api, run_id, key, |points| {
+    for_each_history_page(api, run_id, key, &entity, |points| {
         count += points.len() as u64;
         Ok(())
     })?;
@@ -169,7 +170,7 @@ pub fn history_points(
 ) -> anyhow::Result<Vec<PointKey>> {
     let entity = format!("metric '{key}' of run {run_id}");
     let mut points = Vec::new();
-    for_each_history_page(api, run_id, key, |page| {
+    for_each_history_page(api, run_id, key, &entity, |page| {
         for point in page {
             points.push(read_point(api, point, &entity)?);
         }
@@ -179,21 +180,21 @@ pub fn history_points(
 }
 
 /// Hands each page of one metric's history (its `metrics` list) to `each`, paged as the server
-/// pages it.
+/// pages it; `entity` names the metric in errors.
 fn for_each_history_page(
     api: &dyn MlflowApi,
     run_id: &str,
     key: &str,
+    entity: &str,
     mut each: impl FnMut(&[Value]) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let entity = format!("metric '{key}' of run {run_id}");
     let mut token: Option<String> = None;
     loop {
         let mut query = vec![("run_id", run_id), ("metric_key", key)];
         if let Some(token) = &token {
             query.push(("page_token", token.as_str()));
         }
-        let page = api.get("metrics/get-history", &query, &entity)?;
+        let page = api.get("metrics/get-history", &query, entity)?;
         each(page["metrics"].as_array().map_or(&[], Vec::as_slice))?;
         match page["next_page_token"].as_str() {
             Some(next) if !next.is_empty() => token = Some(next.to_owned()),

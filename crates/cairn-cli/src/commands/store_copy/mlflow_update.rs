@@ -125,7 +125,8 @@ impl RunCopier<'_> {
                 .with_context(|| {
                     format!("reading metric '{}' of run {}", metric.key, run.info.run_id)
                 })?;
-            let held: HashSet<PointKey> = history.iter().map(point_key).collect();
+            let keys: Vec<PointKey> = history.iter().map(point_key).collect();
+            let held: HashSet<&PointKey> = keys.iter().collect();
             if copied.iter().any(|point| !held.contains(point)) {
                 return Ok(Comparison::Diverged(format!(
                     "its metric '{}' has points the source has not",
@@ -133,9 +134,8 @@ impl RunCopier<'_> {
                 )));
             }
             let mut sent = HashSet::new();
-            for point in &history {
-                let key = point_key(point);
-                if !copied.contains(&key) && sent.insert(key) {
+            for (point, key) in history.iter().zip(&keys) {
+                if !copied.contains(key) && sent.insert(key) {
                     missing.metrics.push(metric_json(&metric.key, point));
                 }
             }
