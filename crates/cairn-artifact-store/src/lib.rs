@@ -10,6 +10,7 @@
 
 mod error;
 pub mod folder;
+pub mod journal;
 pub mod key;
 pub mod location;
 mod read_ahead;

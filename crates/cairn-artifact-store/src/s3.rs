@@ -1,7 +1,7 @@
 //! Artifacts in an S3-compatible object store through the `object_store` crate: keys under the
-//! location's prefix in one bucket. Reads stream with an optional range, writes go through a
-//! buffered writer that switches to a multipart upload past one chunk (so at most a few chunks are
-//! ever in memory), folders are common prefixes. Every failure to reach the store becomes
+//! location's prefix in one bucket. Reads stream with an optional range, writes are gathered
+//! into one object or, past one chunk, a journaled multipart upload (`writer`: at most a few chunks
+//! are ever in memory), folders are common prefixes. Every failure to reach the store becomes
 //! [`ArtifactError::Unavailable`] and every refusal of the credentials [`ArtifactError::Denied`],
 //! both naming the bucket and endpoint (never the credentials); timeouts and retries are short
 //! (see `location`) so a stopped store answers in seconds rather than hanging.
@@ -14,12 +14,10 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use futures_util::{StreamExt as _, TryStreamExt as _};
 use object_store::aws::AmazonS3;
-use object_store::buffered::BufWriter;
 use object_store::client::{HttpError, HttpErrorKind};
 use object_store::multipart::{MultipartStore, PartId};
 use object_store::path::Path as ObjectPath;
 use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt as _, PutPayload};
-use tokio::io::AsyncWriteExt as _;
 use tokio::sync::Semaphore;
 
 use crate::read_ahead;
@@ -34,6 +32,8 @@ pub const WRITE_CHUNK_BYTES: usize = 8 * 1024 * 1024;
 
 /// Parts of one write in flight to the store at once.
 const WRITE_CONCURRENCY: usize = 4;
+
+mod writer;
 
 /// Reads go in parts of this size: a smaller artifact in one request, a larger one in parts,
 /// the next ones fetched ahead while one is handed over (`crate::read_ahead`). Each ranged GET costs the store a lookup of the
@@ -304,16 +304,7 @@ impl ArtifactStore for S3Store {
                 "invalid artifact path '': a file needs a name".to_owned(),
             ));
         }
-        let path = self.path(key)?;
-        let store: Arc<dyn ObjectStore> = self.store.clone();
-        let writer = BufWriter::with_capacity(store, path, WRITE_CHUNK_BYTES)
-            .with_max_concurrency(WRITE_CONCURRENCY);
-        Ok(Box::new(S3Writer {
-            writer: Some(writer),
-            key: key.to_owned(),
-            described: self.described.clone(),
-            written: 0,
-        }))
+        Ok(Box::new(writer::S3Writer::new(self.clone(), key)?))
     }
 
     async fn list(&self, prefix: &str) -> ArtifactResult<Vec<ArtifactEntry>> {
@@ -406,98 +397,6 @@ impl ArtifactStore for S3Store {
 
     fn multipart(&self) -> Option<&dyn StoreMultipart> {
         Some(self)
-    }
-}
-
-/// A write in progress: buffered, then a multipart upload past [`WRITE_CHUNK_BYTES`].
-struct S3Writer {
-    writer: Option<BufWriter>,
-    key: String,
-    described: String,
-    written: u64,
-}
-
-impl S3Writer {
-    fn closed(&self) -> ArtifactError {
-        ArtifactError::Failed(format!(
-            "writing artifact '{}': the upload is closed",
-            self.key
-        ))
-    }
-}
-
-#[async_trait]
-impl ArtifactWriter for S3Writer {
-    async fn write(&mut self, bytes: Bytes) -> ArtifactResult<()> {
-        let length = bytes.len() as u64;
-        let Some(writer) = self.writer.as_mut() else {
-            return Err(self.closed());
-        };
-        if let Err(error) = writer.put(bytes).await {
-            return Err(classify(&self.described, &self.key, error));
-        }
-        self.written += length;
-        Ok(())
-    }
-
-    async fn finish(mut self: Box<Self>) -> ArtifactResult<u64> {
-        let Some(mut writer) = self.writer.take() else {
-            return Err(self.closed());
-        };
-        // A failed shutdown cannot be aborted any more (the writer is spent): the store drops
-        // the unfinished upload's parts by its own rules (a lifecycle rule on AWS).
-        writer
-            .shutdown()
-            .await
-            .map(|()| self.written)
-            .map_err(|error| io_failure(&self.described, &self.key, error))
-    }
-
-    async fn abort(mut self: Box<Self>) {
-        if let Some(mut writer) = self.writer.take() {
-            let _ = writer.abort().await;
-        }
-    }
-}
-
-impl Drop for S3Writer {
-    fn drop(&mut self) {
-        // Neither finished nor aborted (the request went away): the store's upload is aborted
-        // so that no parts are left behind.
-        if let Some(mut writer) = self.writer.take()
-            && let Ok(runtime) = tokio::runtime::Handle::try_current()
-        {
-            runtime.spawn(async move {
-                let _ = writer.abort().await;
-            });
-        }
-    }
-}
-
-/// A buffered writer's failure (an `io::Error` wrapping the store's) as an artifact error.
-fn io_failure(store: &str, key: &str, error: std::io::Error) -> ArtifactError {
-    match error.kind() {
-        std::io::ErrorKind::PermissionDenied => ArtifactError::Denied {
-            store: store.to_owned(),
-            detail: format!("writing '{key}' was refused"),
-        },
-        std::io::ErrorKind::NotConnected
-        | std::io::ErrorKind::TimedOut
-        | std::io::ErrorKind::ConnectionRefused
-        | std::io::ErrorKind::ConnectionReset => ArtifactError::Unavailable {
-            store: store.to_owned(),
-            detail: format!("writing '{key}' failed: {error}"),
-        },
-        _ => match error
-            .into_inner()
-            .map(|inner| inner.downcast::<object_store::Error>())
-        {
-            Some(Ok(inner)) => classify(store, key, *inner),
-            Some(Err(inner)) => ArtifactError::Failed(format!(
-                "writing '{key}' to the artifact store failed: {inner}"
-            )),
-            None => ArtifactError::Failed(format!("writing '{key}' to the artifact store failed")),
-        },
     }
 }
 

@@ -9,11 +9,11 @@
 //! `headers`, taking the reply's `ETag` → `complete` with every part's number and etag, in
 //! order; on any failure `abort`.
 
-mod journal;
 mod local;
 mod object;
 mod part_memory;
 mod staging;
+mod sweep;
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -22,10 +22,11 @@ use std::sync::Arc;
 
 use axum::body::Body;
 
-pub use journal::{JOURNAL_DIR, SERVER_GONE_AFTER, abort_abandoned, beat, sweep_forever};
+pub use cairn_artifact_store::journal::{JOURNAL_DIR, SERVER_GONE_AFTER, abort_abandoned, beat};
 pub use local::LocalMultipart;
 pub use object::ObjectMultipart;
 pub use staging::{check_part_number, is_staging_dir_name};
+pub use sweep::sweep_forever;
 
 use cairn_artifact_store::ArtifactStore;
 

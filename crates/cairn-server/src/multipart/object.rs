@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::body::Bytes;
-use cairn_artifact_store::{ArtifactStore, StoreMultipart, StoredPart};
+use cairn_artifact_store::{ArtifactStore, StoreMultipart, StoredPart, journal};
 use futures_util::StreamExt as _;
 
 use super::part_memory::PartMemory;
@@ -74,7 +74,7 @@ impl MultipartUploads for ObjectMultipart {
     ) -> Pending<'a, CreatedUpload> {
         Box::pin(async move {
             let upload_id = self.multipart()?.create(path).await?;
-            if let Err(error) = super::journal::record(&*self.store, path, &upload_id).await {
+            if let Err(error) = journal::record(&*self.store, path, &upload_id).await {
                 let _ = self.multipart()?.abort(path, &upload_id).await;
                 return Err(error.into());
             }
@@ -138,7 +138,7 @@ impl MultipartUploads for ObjectMultipart {
                 })
                 .collect();
             let size = self.multipart()?.complete(path, upload_id, &parts).await?;
-            super::journal::forget(&*self.store, upload_id).await;
+            journal::forget(&*self.store, upload_id).await;
             if size > self.max_bytes {
                 // Joined past the limit: the file does not stay.
                 let _ = self.store.delete(path).await;
@@ -152,7 +152,7 @@ impl MultipartUploads for ObjectMultipart {
         Box::pin(async move {
             check_upload_id(upload_id)?;
             self.multipart()?.abort(path, upload_id).await?;
-            super::journal::forget(&*self.store, upload_id).await;
+            journal::forget(&*self.store, upload_id).await;
             Ok(())
         })
     }

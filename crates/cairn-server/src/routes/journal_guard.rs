@@ -1,5 +1,5 @@
 //! Keeps clients out of the multipart journal (`.cairn-uploads/` at the root of the artifact
-//! store, see `multipart::journal`): a request of the `mlflow-artifacts` routes whose artifact
+//! store, see `cairn_artifact_store::journal`): a request of the `mlflow-artifacts` routes whose artifact
 //! path starts there is answered 404, as a path that does not exist, and the root's listing
 //! leaves the folder out. Its markers name other clients' uploads; a client that could read,
 //! write or delete them could learn or disown them.

@@ -1,39 +1,42 @@
 //! The journal of multipart uploads started in an object store: a small marker object per
-//! upload under `.cairn-uploads/` in the store itself, written at `create` and removed at
-//! `complete` or `abort`, naming the server process that started it. Each running server also
-//! keeps a heartbeat there (`.cairn-uploads/servers/<id>`, rewritten every
-//! [`HEARTBEAT_EVERY`]).
+//! upload under `.cairn-uploads/` in the store itself, written when the upload starts (a proxy
+//! multipart `create`, or a write past one chunk, see `s3`) and removed when it is completed or
+//! aborted, naming the process that started it. Each running server also keeps a heartbeat there
+//! (`.cairn-uploads/servers/<id>`, rewritten every [`HEARTBEAT_EVERY`]), and so does any other
+//! process while it writes (`cairn store copy` into a bucket: [`keep_alive`]).
 //!
-//! An upload is abandoned when the server that started it has stopped (its heartbeat is older
+//! An upload is abandoned when the process that started it has stopped (its heartbeat is older
 //! than [`SERVER_GONE_AFTER`], or missing), or when it has been open longer than
 //! [`UPLOAD_GONE_AFTER`] (its client went away and never aborted it). Every server sweeps the
-//! journal when it starts and then every few minutes ([`sweep_forever`]), aborting abandoned
-//! uploads so that their parts do not linger until a lifecycle rule. Uploads of a server that is
-//! still running are never touched by another, so several servers can share one bucket. The
-//! uploads themselves are never visible as objects, and clients cannot reach the journal (the
-//! artifact routes refuse its folder).
+//! journal when it starts and then every minute (`cairn_server::multipart::sweep_forever`),
+//! aborting abandoned uploads so that their parts do not linger until a lifecycle rule. Uploads of
+//! a process still running are never touched by another, so several servers can share one
+//! bucket. The uploads themselves are never visible as objects, and clients cannot reach the
+//! journal (the artifact routes refuse its folder).
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use axum::body::Bytes;
-use cairn_artifact_store::{ArtifactResult, ArtifactStore};
+use bytes::Bytes;
 use futures_util::StreamExt as _;
+
+use crate::{ArtifactResult, ArtifactStore};
 
 /// The folder of the markers, at the root of the artifact store.
 pub const JOURNAL_DIR: &str = ".cairn-uploads";
 
-/// How often a running server rewrites its heartbeat and sweeps the journal.
+/// How often a running server (or a process writing) rewrites its heartbeat and sweeps the journal.
 pub const HEARTBEAT_EVERY: Duration = Duration::from_secs(60);
 
-/// A server whose heartbeat is older than this has stopped.
+/// A process whose heartbeat is older than this has stopped.
 pub const SERVER_GONE_AFTER: Duration = Duration::from_secs(5 * 60);
 
 /// An upload open longer than this was left by its client.
 pub const UPLOAD_GONE_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
 
-/// This server process's name in the journal: random, made once.
+/// This process's name in the journal: random, made once.
 fn instance() -> &'static str {
     static INSTANCE: OnceLock<String> = OnceLock::new();
     INSTANCE.get_or_init(|| uuid::Uuid::new_v4().simple().to_string())
@@ -75,24 +78,46 @@ async fn read_text(store: &dyn ArtifactStore, key: &str) -> ArtifactResult<Strin
     Ok(String::from_utf8_lossy(&text).into_owned())
 }
 
-/// Notes that `upload_id` uploads to `path`, started now by this server.
-pub(crate) async fn record(
-    store: &dyn ArtifactStore,
-    path: &str,
-    upload_id: &str,
-) -> ArtifactResult<()> {
+/// Notes that `upload_id` uploads to `path`, started now by this process (whose heartbeat is
+/// brought up to date first).
+pub async fn record(store: &dyn ArtifactStore, path: &str, upload_id: &str) -> ArtifactResult<()> {
+    keep_alive(store).await?;
     let text = format!("{path}\n{upload_id}\n{}\n{}", instance(), now_ms());
     write_text(store, &marker(upload_id), text).await
 }
 
 /// Forgets `upload_id` (completed or aborted).
-pub(crate) async fn forget(store: &dyn ArtifactStore, upload_id: &str) {
+pub async fn forget(store: &dyn ArtifactStore, upload_id: &str) {
     let _ = store.delete(&marker(upload_id)).await;
 }
 
-/// Rewrites this server's heartbeat.
+/// When this process last wrote its heartbeat, by store (ms since the epoch).
+fn last_beats() -> &'static Mutex<HashMap<String, u128>> {
+    static BEATS: OnceLock<Mutex<HashMap<String, u128>>> = OnceLock::new();
+    BEATS.get_or_init(Mutex::default)
+}
+
+/// Rewrites this process's heartbeat.
 pub async fn beat(store: &dyn ArtifactStore) -> ArtifactResult<()> {
-    write_text(store, &heartbeat_key(instance()), now_ms().to_string()).await
+    let now = now_ms();
+    write_text(store, &heartbeat_key(instance()), now.to_string()).await?;
+    if let Ok(mut beats) = last_beats().lock() {
+        beats.insert(store.describe().to_owned(), now);
+    }
+    Ok(())
+}
+
+/// Rewrites this process's heartbeat when it is older than half of [`HEARTBEAT_EVERY`]: a
+/// process with uploads running calls it now and then, so that no sweep takes them for a stopped
+/// process's.
+pub async fn keep_alive(store: &dyn ArtifactStore) -> ArtifactResult<()> {
+    let last = last_beats()
+        .lock()
+        .ok()
+        .and_then(|beats| beats.get(store.describe()).copied());
+    let fresh =
+        last.is_some_and(|last| now_ms().saturating_sub(last) < HEARTBEAT_EVERY.as_millis() / 2);
+    if fresh { Ok(()) } else { beat(store).await }
 }
 
 /// Aborts every upload in `store` whose server stopped (no heartbeat within `server_gone_after`;
@@ -142,21 +167,4 @@ pub async fn abort_abandoned(
         aborted += 1;
     }
     Ok(aborted)
-}
-
-/// Keeps this server's heartbeat and sweeps the journal every [`HEARTBEAT_EVERY`], for as long
-/// as the server runs; what it aborts is said on standard error.
-pub async fn sweep_forever(store: std::sync::Arc<dyn ArtifactStore>) {
-    let mut ticks = tokio::time::interval(HEARTBEAT_EVERY);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticks.tick().await;
-        let _ = beat(&*store).await;
-        if let Ok(aborted @ 1..) = abort_abandoned(&*store, SERVER_GONE_AFTER).await {
-            eprintln!(
-                "cairn serve: aborted {aborted} abandoned multipart upload(s) in {}",
-                store.describe()
-            );
-        }
-    }
 }
