@@ -3,14 +3,17 @@
 //! Every operation is one transaction on a pooled connection: reads in `REPEATABLE READ, READ
 //! ONLY` (one snapshot per answer), writes in `READ COMMITTED` with the rows they change locked.
 //! A write that loses a serialization race or a deadlock is retried; a connection the server
-//! dropped (a restart) is replaced on the next call, and the call that found it broken fails
-//! with [`StoreError::Unavailable`] — never a hang.
+//! dropped (a restart) is replaced: a call that finds it so before its transaction began is
+//! tried on another, one that loses it midway fails with [`StoreError::Unavailable`] — never a
+//! hang.
 
 mod accounts;
 mod artifacts;
 mod changes;
 mod credentials;
 mod data_hashes;
+#[cfg(test)]
+mod ended_sessions;
 mod errors;
 mod experiments;
 mod import;
@@ -185,16 +188,13 @@ impl PostgresStore {
         &self,
         work: impl FnOnce(&mut Transaction<'_>) -> StoreResult<T>,
     ) -> StoreResult<T> {
-        self.with_client(|client| {
-            let mut transaction = client
-                .build_transaction()
-                .isolation_level(IsolationLevel::RepeatableRead)
-                .read_only(true)
-                .start()
-                .map_err(errors::from_postgres)?;
-            let value = work(&mut transaction)?;
-            transaction.commit().map_err(errors::from_postgres)?;
-            Ok(value)
+        let mut work = Some(work);
+        self.in_transaction(Access::ReadOnly, &mut |transaction| match work.take() {
+            Some(work) => work(transaction),
+            // `in_transaction` runs `work` once at most: it tries again only before.
+            None => Err(StoreError::Backend {
+                message: "a read was run twice".to_owned(),
+            }),
         })
     }
 
@@ -207,13 +207,7 @@ impl PostgresStore {
     ) -> StoreResult<T> {
         let mut attempt = 1;
         loop {
-            let result = self.with_client(|client| {
-                let mut transaction = client.transaction().map_err(errors::from_postgres)?;
-                let value = work(&mut transaction)?;
-                transaction.commit().map_err(errors::from_postgres)?;
-                Ok(value)
-            });
-            match result {
+            match self.in_transaction(Access::ReadWrite, &mut work) {
                 Err(StoreError::Busy { .. }) if attempt < WRITE_ATTEMPTS => {
                     std::thread::sleep(Duration::from_millis(10 << attempt));
                     attempt += 1;
@@ -222,6 +216,62 @@ impl PostgresStore {
             }
         }
     }
+
+    /// Begins a transaction on a pooled connection, runs `work` in it and commits. A begin that
+    /// fails because the session is gone — PostgreSQL restarted, or ended it, since the
+    /// connection was last used — has done nothing: that connection is dropped and the next
+    /// tried (at most every pooled one, then a new one), so a call arriving after a restart is
+    /// served by a new session instead of failing on each stale one in turn.
+    fn in_transaction<T>(
+        &self,
+        access: Access,
+        work: &mut dyn FnMut(&mut Transaction<'_>) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        loop {
+            let mut client = self.pool.get()?;
+            let reused = client.reused();
+            let mut begun = false;
+            let mut statements = client.take_statements();
+            let result = statements::with_cache(&mut statements, || {
+                let mut transaction = match access {
+                    Access::ReadOnly => client
+                        .build_transaction()
+                        .isolation_level(IsolationLevel::RepeatableRead)
+                        .read_only(true)
+                        .start(),
+                    Access::ReadWrite => client.transaction(),
+                }
+                .map_err(errors::from_postgres)?;
+                begun = true;
+                let value = work(&mut transaction)?;
+                transaction.commit().map_err(errors::from_postgres)?;
+                Ok(value)
+            });
+            client.restore_statements(statements);
+            match result {
+                Err(error @ StoreError::Unavailable { .. }) => {
+                    client.note_failure(&error);
+                    if begun || !reused {
+                        return Err(error);
+                    }
+                }
+                Err(error) => {
+                    client.note_failure(&error);
+                    return Err(error);
+                }
+                Ok(value) => return Ok(value),
+            }
+        }
+    }
+}
+
+/// What a transaction may do.
+#[derive(Debug, Clone, Copy)]
+enum Access {
+    /// Read, in `REPEATABLE READ`: one snapshot.
+    ReadOnly,
+    /// Read and write, in `READ COMMITTED`.
+    ReadWrite,
 }
 
 /// A database URL fit for messages and logs: the database it names, without its password.

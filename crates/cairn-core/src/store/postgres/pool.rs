@@ -1,6 +1,7 @@
 //! A bounded pool of PostgreSQL connections: idle ones are reused, a broken one is dropped on
 //! return and replaced on the next checkout, so a restarted server is reconnected to without a
-//! restart of Cairn; when all are busy, a caller waits for one to come back instead of opening
+//! restart of Cairn (and the store tries a call whose transaction could not even begin on a
+//! reused connection again, see `PostgresStore::in_transaction`); when all are busy, a caller waits for one to come back instead of opening
 //! more sessions than the database takes.
 
 use std::ops::{Deref, DerefMut};
@@ -175,7 +176,9 @@ impl Pool {
                     continue;
                 }
                 state.in_use += 1;
-                return Ok(self.pooled(client, statements));
+                let mut pooled = self.pooled(client, statements);
+                pooled.reused = true;
+                return Ok(pooled);
             }
             if state.in_use < self.max_open {
                 // The slot is taken before connecting, outside the lock.
@@ -218,6 +221,7 @@ impl Pool {
             client: Some(client),
             statements,
             broken: false,
+            reused: false,
         }
     }
 
@@ -281,6 +285,8 @@ pub(crate) struct Pooled<'pool> {
     client: Option<Client>,
     statements: StatementCache,
     broken: bool,
+    /// Taken from the idle ones, not opened for this caller.
+    reused: bool,
 }
 
 impl Pooled<'_> {
@@ -293,6 +299,12 @@ impl Pooled<'_> {
     /// Puts back what [`Pooled::take_statements`] took.
     pub(crate) fn restore_statements(&mut self, statements: StatementCache) {
         self.statements = statements;
+    }
+
+    /// Whether the connection was idle in the pool (its session may have ended meanwhile)
+    /// rather than opened for this caller.
+    pub(crate) fn reused(&self) -> bool {
+        self.reused
     }
 
     /// Marks the connection as not to be reused when `error` says the server went away.
