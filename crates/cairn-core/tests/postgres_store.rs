@@ -196,6 +196,21 @@ fn schema_dump(url: &str) -> String {
     }
     for row in client
         .query(
+            "SELECT c.relname, array_to_string(c.reloptions, ', ') FROM pg_class c
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = 'public' AND c.reloptions IS NOT NULL ORDER BY c.relname",
+            &[],
+        )
+        .unwrap()
+    {
+        lines.push(format!(
+            "options {}: {}",
+            row.get::<_, String>(0),
+            row.get::<_, String>(1)
+        ));
+    }
+    for row in client
+        .query(
             "SELECT tgname, tgrelid::regclass::text FROM pg_trigger
              WHERE NOT tgisinternal ORDER BY tgrelid::regclass::text, tgname",
             &[],

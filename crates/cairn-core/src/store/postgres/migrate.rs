@@ -42,6 +42,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         8,
         include_str!("../../../../../migrations/postgres/0008_experiment_run_ids.sql"),
     ),
+    (
+        9,
+        include_str!("../../../../../migrations/postgres/0009_search_statistics.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming Cairn's migration lock among the database's advisory locks.
