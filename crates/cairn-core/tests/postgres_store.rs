@@ -695,6 +695,85 @@ fn counting_an_experiments_runs_reads_its_run_id_index() {
     assert_eq!(total, Some(1));
 }
 
+/// A page of a small experiment among many runs, filtered and ordered by a metric, is read by
+/// walking that metric's index in order until the page is full: PostgreSQL judges how many of
+/// the experiment's runs pass from the metric rows' own experiment, not from the experiment's
+/// share of all runs (which made it join and sort every run of the experiment).
+#[test]
+fn a_small_experiments_page_ordered_by_a_metric_walks_the_metrics_index() {
+    let url = fresh_database();
+    let dir = artifacts();
+    let store = PostgresStore::connect(&url, dir.path()).unwrap();
+    let [(small, _), (big, _)] = two_experiments(&store, 0);
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    add_scored_runs(&mut client, small, 2_000);
+    add_scored_runs(&mut client, big, 60_000);
+    vacuum_until_all_visible(&mut client, "metric_series");
+
+    let search = RunSearch {
+        experiment_ids: vec![small],
+        filter: parse_filter("metrics.m1 > 0.5 and params.p = 'v3'").unwrap(),
+        order_by: parse_order_by_list(&["metrics.m2 DESC"]).unwrap(),
+        max_results: 10,
+        ..RunSearch::default()
+    };
+    let plan = store.explain_search(&search).unwrap().join("\n");
+    let first_part = plan.split("Planning Time").next().unwrap_or_default();
+    assert!(
+        first_part.contains("Backward using metric_series_by_experiment_key_value")
+            && !first_part.contains("Hash"),
+        "{plan}"
+    );
+    let page = store.search_runs(&search).unwrap();
+    let values: Vec<f64> = page
+        .runs
+        .iter()
+        .map(|run| {
+            assert!(run.params.iter().any(|p| p.key == "p" && p.value == "v3"));
+            let metric = |key: &str| {
+                run.metrics
+                    .iter()
+                    .find(|metric| metric.key == key)
+                    .unwrap()
+                    .latest
+                    .value
+            };
+            assert!(metric("m1") > 0.5);
+            metric("m2")
+        })
+        .collect();
+    assert_eq!(values.len(), 10);
+    assert!(
+        values.windows(2).all(|pair| pair[0] >= pair[1]),
+        "{values:?}"
+    );
+}
+
+/// `count` runs in `experiment`, made in SQL, with a param `p` of seven values and metrics
+/// `m1` and `m2` of a thousand values each, spread as a sweep spreads them.
+fn add_scored_runs(client: &mut postgres::Client, experiment: ExperimentId, count: i64) {
+    client
+        .batch_execute(&format!(
+            "CREATE TEMPORARY TABLE made AS
+             WITH inserted AS (
+                 INSERT INTO runs (run_uuid, experiment_id, name, start_time_ms, source_kind,
+                                   status)
+                 SELECT md5('scored-{e}-' || g), {e}, 'scored-' || g, g, 'mlflow_api', 'FINISHED'
+                 FROM generate_series(1, {count}) g
+                 RETURNING id, start_time_ms AS g
+             ) SELECT * FROM inserted;
+             INSERT INTO params (run_id, key, value)
+                 SELECT id, 'p', 'v' || (g % 7) FROM made;
+             INSERT INTO metric_series (run_id, experiment_id, key, latest_value, latest_step,
+                                        latest_timestamp_ms, point_count)
+                 SELECT id, {e}, 'm' || j, ((g * 31 + j) % 1000) / 1000.0, 0, 0, 1
+                 FROM made, generate_series(1, 2) j;
+             DROP TABLE made;",
+            e = experiment.0,
+        ))
+        .unwrap();
+}
+
 /// `count` finished runs in each of `experiments`, made in SQL, each with a `loss` of -1 (below
 /// every run of [`two_experiments`]) and the name, user and artifact location a run has.
 fn add_bulk_runs(client: &mut postgres::Client, experiments: &[ExperimentId], count: i64) {

@@ -92,9 +92,28 @@ fn walk_page(
 /// The `WHERE` condition of a search (experiments, view and filter) on `runs r`, its parameters
 /// first in `statement`.
 fn write_conditions(search: &RunSearch, statement: &mut Statement) {
+    write_conditions_but(search, None, statement);
+}
+
+/// The one experiment of a search whose page `part` reads through its first sort key's metric
+/// rows, which then test the experiment themselves (see [`order::compile_order`]).
+fn experiment_in_order(search: &RunSearch, part: order::Part) -> Option<i64> {
+    match (search.experiment_ids.as_slice(), part) {
+        ([only], order::Part::Valued | order::Part::Nan) => Some(only.0),
+        _ => None,
+    }
+}
+
+/// [`write_conditions`], without the test of the experiment `tested_elsewhere` when there is one.
+fn write_conditions_but(
+    search: &RunSearch,
+    tested_elsewhere: Option<i64>,
+    statement: &mut Statement,
+) {
     statement.push("TRUE");
     match search.experiment_ids.as_slice() {
         [] => {}
+        [_] if tested_elsewhere.is_some() => {}
         // One experiment as `=`, so that `runs_by_experiment` hands over its runs already in
         // the default order and a page stops reading when it is full.
         [only] => {
@@ -141,10 +160,11 @@ fn rows_wanted(search: &RunSearch) -> usize {
 
 /// The statement reading `limit` of a search's run infos in `part`, from its first.
 fn page_statement(search: &RunSearch, part: order::Part, limit: usize) -> Statement {
+    let experiment = experiment_in_order(search, part);
     let mut conditions = Statement::default();
-    write_conditions(search, &mut conditions);
+    write_conditions_but(search, experiment, &mut conditions);
     let mut statement = conditions.clone();
-    let order = order::compile_order(&search.order_by, part, &mut statement);
+    let order = order::compile_order(&search.order_by, part, experiment, &mut statement);
     let limit = statement.placeholder(SqlValue::Int(i64::try_from(limit).unwrap_or(i64::MAX)));
     statement.sql = format!(
         "SELECT {RUN_INFO_COLUMNS} FROM runs r{joins} WHERE {conditions} AND {part}

@@ -48,10 +48,19 @@ pub(super) fn parts(order: &[OrderBy]) -> &'static [Part] {
 
 /// Compiles `order`, binding its keys into `statement` (whose other parameters may come before
 /// or after: placeholders are numbered, not positional). Dataset entries, which the parser
-/// refuses, are skipped.
+/// refuses, are skipped. With `experiment`, the first key's metric rows are those of that
+/// experiment, and the caller leaves the runs' own experiment untested.
+///
+/// Why the experiment is tested once, on the metric rows: tested on both sides of the join,
+/// PostgreSQL takes the two for independent and expects a fraction of the experiment's runs
+/// to join their own metric rows — as many as the experiment's share of all runs. For an
+/// experiment of 20,000 runs among 340,000 it expected 83 runs to pass a filter 1,425 passed,
+/// judged that a page of 100 could not be found by walking the metric's index in order, and
+/// joined and sorted them all instead: 23 ms rather than 1.7 ms.
 pub(super) fn compile_order(
     order: &[OrderBy],
     part: Part,
+    experiment: Option<i64>,
     statement: &mut Statement,
 ) -> CompiledOrder {
     let mut joins = String::new();
@@ -78,9 +87,13 @@ pub(super) fn compile_order(
                 let key = statement.placeholder(SqlValue::Text(key.clone()));
                 // The experiment too, so that a search in one experiment walks that
                 // experiment's `(experiment_id, key, latest_value)` entries only.
+                let experiment_test = match experiment {
+                    Some(id) if index == 0 => statement.placeholder(SqlValue::Int(id)),
+                    _ => "r.experiment_id".to_owned(),
+                };
                 joins.push_str(&format!(
                     " {join} metric_series {alias} ON {alias}.run_id = r.id \
-                     AND {alias}.experiment_id = r.experiment_id AND {alias}.key = {key}"
+                     AND {alias}.experiment_id = {experiment_test} AND {alias}.key = {key}"
                 ));
                 // Values, then NaN (stored as a row with a NULL value), then runs without the
                 // metric (no row): both columns come from the `(key, latest_value) INCLUDE

@@ -134,35 +134,60 @@ fn the_page_and_the_count_share_the_conditions() {
         .iter()
         .map(|part| page_statement(&search, *part, 31))
         .collect();
-    for page in &pages {
-        assert_eq!(page.params[..count.params.len()], count.params[..]);
+    // The count, and the page of runs without the metric, test the runs' experiment; the pages
+    // read through the metric's rows test it on those rows instead, and only there (see
+    // `order::compile_order`).
+    let (experiment, other_conditions) = count.params.split_first().unwrap();
+    assert_eq!(*experiment, SqlValue::Int(3));
+    for (page, part) in pages.iter().zip(parts) {
+        let (conditions, order) = if *part == Part::Missing {
+            (
+                &count.params[..],
+                vec![
+                    SqlValue::Text("acc".into()),
+                    SqlValue::Text("t".into()),
+                    SqlValue::Int(31),
+                ],
+            )
+        } else {
+            (
+                other_conditions,
+                vec![
+                    SqlValue::Text("acc".into()),
+                    SqlValue::Int(3),
+                    SqlValue::Text("t".into()),
+                    SqlValue::Int(31),
+                ],
+            )
+        };
+        assert_eq!(page.params[..conditions.len()], conditions[..]);
+        assert_eq!(page.params[conditions.len()..], order[..]);
+        let tests_runs_experiment = page.sql.contains("r.experiment_id = $1");
         assert_eq!(
-            page.params[count.params.len()..],
-            [
-                SqlValue::Text("acc".into()),
-                SqlValue::Text("t".into()),
-                SqlValue::Int(31),
-            ]
+            tests_runs_experiment,
+            *part == Part::Missing,
+            "{}",
+            page.sql
         );
     }
     // Valued runs straight from the metric's index order; NaN and missing ones after, each
     // with its own condition.
     let expected = [
         (
-            " JOIN metric_series o0",
+            " JOIN metric_series o0 ON o0.run_id = r.id AND o0.experiment_id = $5::int8",
             "AND o0.latest_value IS NOT NULL",
             "ORDER BY o0.latest_value DESC NULLS FIRST, o1.value COLLATE \"C\" ASC NULLS LAST, \
              r.start_time_ms DESC NULLS LAST, r.run_uuid LIMIT $7::int8",
         ),
         (
-            " JOIN metric_series o0",
+            " JOIN metric_series o0 ON o0.run_id = r.id AND o0.experiment_id = $5::int8",
             "AND o0.latest_value IS NULL",
             "ORDER BY o0.latest_value DESC NULLS LAST, o0.run_id IS NULL, \
              o1.value COLLATE \"C\" ASC NULLS LAST, r.start_time_ms DESC NULLS LAST, r.run_uuid \
              LIMIT $7::int8",
         ),
         (
-            " LEFT JOIN metric_series o0",
+            " LEFT JOIN metric_series o0 ON o0.run_id = r.id AND o0.experiment_id = r.experiment_id",
             "AND o0.run_id IS NULL",
             "ORDER BY o0.latest_value DESC NULLS LAST, o0.run_id IS NULL, \
              o1.value COLLATE \"C\" ASC NULLS LAST, r.start_time_ms DESC NULLS LAST, r.run_uuid \
