@@ -2,12 +2,13 @@
 //! store file's folder, or `--source-artifacts`: a folder or `s3://bucket/prefix`) that the
 //! destination's (`--destination-artifacts`, else its own folder) lacks or holds at another
 //! size, streamed key for key — so a laptop's folder can seed a team's bucket, and a team can
-//! take its bucket home. Symlinks are not followed.
+//! take its bucket home. Symlinks are not followed, and the bucket's upload journal
+//! (`.cairn-uploads/`) is left where it is.
 
 use std::sync::Arc;
 
 use anyhow::Context;
-use cairn_artifact_store::{ArtifactError, ArtifactLocation, ArtifactStore, S3Settings};
+use cairn_artifact_store::{ArtifactError, ArtifactLocation, ArtifactStore, S3Settings, journal};
 use futures_util::StreamExt as _;
 
 /// The artifact store `location` names (a folder or `s3://bucket/prefix`, S3 reached through
@@ -51,6 +52,11 @@ async fn copy_all(from: &dyn ArtifactStore, to: &dyn ArtifactStore) -> anyhow::R
             }
         };
         for entry in entries {
+            // The bucket's journal of running uploads and servers' heartbeats is the servers',
+            // not an artifact.
+            if folder.is_empty() && entry.name == journal::JOURNAL_DIR {
+                continue;
+            }
             let key = if folder.is_empty() {
                 entry.name.clone()
             } else {
