@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
+use cairn_artifact_store::journal;
 use cairn_artifact_store::s3::READ_PART_BYTES;
 use cairn_artifact_store::{
     ArtifactError, ArtifactLocation, ArtifactStore, ByteRange, FolderStore, S3Settings, StoredPart,
@@ -162,11 +163,11 @@ async fn deleting(store: &dyn ArtifactStore) {
 }
 
 async fn large_write(store: &dyn ArtifactStore) {
-    // More than two of the object store's 8 MiB write parts and of its read parts, in 1 MiB
-    // pieces.
+    // More than two of the object store's 8 MiB write parts and of its read parts, in pieces
+    // of a little over 1 MiB (so that parts end inside a piece).
     let whole = pattern(2 * READ_PART_BYTES as usize + 5 * 1024 * 1024 + 123);
     let mut writer = store.writer("big/model.bin").await.unwrap();
-    for piece in whole.chunks(1024 * 1024) {
+    for piece in whole.chunks(1024 * 1024 + 7) {
         writer.write(Bytes::copy_from_slice(piece)).await.unwrap();
     }
     // Nothing is visible before the write finishes.
@@ -209,6 +210,13 @@ async fn large_write(store: &dyn ArtifactStore) {
         .unwrap();
     writer.abort().await;
     assert!(store.head("big/aborted.bin").await.is_err());
+    // Neither the finished nor the aborted write left an entry in the upload journal.
+    let journal = match store.list(journal::JOURNAL_DIR).await {
+        Ok(entries) => entries,
+        Err(ArtifactError::NotFound(_)) => Vec::new(),
+        Err(error) => panic!("listing the journal: {error}"),
+    };
+    assert!(journal.iter().all(|entry| entry.is_dir), "{journal:?}");
 }
 
 async fn hostile_keys(store: &dyn ArtifactStore) {
