@@ -8,7 +8,7 @@
 //! is aborted at once.
 
 use async_trait::async_trait;
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use object_store::multipart::{MultipartStore as _, PartId};
 use object_store::{ObjectStoreExt as _, PutPayload};
 use tokio::task::JoinSet;
@@ -21,9 +21,10 @@ pub(super) struct S3Writer {
     store: S3Store,
     /// Relative to the store's root.
     key: String,
-    /// Bytes not sent yet, fewer than one chunk between calls.
-    gathered: Vec<Bytes>,
-    gathered_bytes: usize,
+    /// Bytes not sent yet, fewer than one chunk between calls, copied into one buffer: a body
+    /// that arrives in tiny pieces (a client may send one byte per chunk) costs no more than one
+    /// that arrives in large ones.
+    gathered: BytesMut,
     /// The multipart upload, once a chunk was full.
     upload: Option<Upload>,
     written: u64,
@@ -51,8 +52,7 @@ impl S3Writer {
         Ok(S3Writer {
             store,
             key: key.to_owned(),
-            gathered: Vec::new(),
-            gathered_bytes: 0,
+            gathered: BytesMut::new(),
             upload: None,
             written: 0,
             closed: false,
@@ -64,24 +64,6 @@ impl S3Writer {
             "writing artifact '{}': the upload is closed",
             self.key
         ))
-    }
-
-    /// The first `WRITE_CHUNK_BYTES` of the gathered bytes (slices of them, not copies).
-    fn take_chunk(&mut self) -> Vec<Bytes> {
-        let mut chunk = Vec::new();
-        let mut wanted = WRITE_CHUNK_BYTES;
-        while wanted > 0 && !self.gathered.is_empty() {
-            let first = &mut self.gathered[0];
-            if first.len() <= wanted {
-                wanted -= first.len();
-                chunk.push(self.gathered.remove(0));
-            } else {
-                chunk.push(first.split_to(wanted));
-                wanted = 0;
-            }
-        }
-        self.gathered_bytes -= WRITE_CHUNK_BYTES - wanted;
-        chunk
     }
 
     /// Starts the multipart upload and notes it in the journal.
@@ -100,7 +82,7 @@ impl S3Writer {
 
     /// Sends `part` as the upload's next part, starting the upload first if need be, once fewer
     /// than [`WRITE_CONCURRENCY`] parts are in flight.
-    async fn send_part(&mut self, part: Vec<Bytes>) -> ArtifactResult<()> {
+    async fn send_part(&mut self, part: Bytes) -> ArtifactResult<()> {
         if self.upload.is_none() {
             self.upload = Some(self.start_upload().await?);
         }
@@ -117,7 +99,7 @@ impl S3Writer {
         let (store, key, id) = (self.store.clone(), self.key.clone(), upload.id.clone());
         let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
         upload.sending.spawn(async move {
-            let sent = store.put_part(&key, &id, number, part).await;
+            let sent = store.put_part(&key, &id, number, vec![part]).await;
             (index, sent)
         });
         Ok(())
@@ -125,9 +107,8 @@ impl S3Writer {
 
     /// Sends what is left and joins the parts into the object.
     async fn complete(&mut self) -> ArtifactResult<()> {
-        if self.gathered_bytes > 0 {
-            let last = std::mem::take(&mut self.gathered);
-            self.gathered_bytes = 0;
+        if !self.gathered.is_empty() {
+            let last = self.gathered.split().freeze();
             self.send_part(last).await?;
         }
         let Some(upload) = self.upload.as_mut() else {
@@ -158,8 +139,7 @@ impl S3Writer {
     /// The gathered bytes as one object.
     async fn put_whole(&mut self) -> ArtifactResult<()> {
         let path = self.store.path(&self.key)?;
-        let payload: PutPayload = std::mem::take(&mut self.gathered).into_iter().collect();
-        self.gathered_bytes = 0;
+        let payload = PutPayload::from_bytes(self.gathered.split().freeze());
         self.store
             .store
             .put(&path, payload)
@@ -218,12 +198,22 @@ impl ArtifactWriter for S3Writer {
             return Err(self.closed_error());
         }
         self.written += bytes.len() as u64;
-        self.gathered_bytes += bytes.len();
-        self.gathered.push(bytes);
-        while self.gathered_bytes >= WRITE_CHUNK_BYTES {
-            let chunk = self.take_chunk();
-            let sent = self.send_part(chunk).await;
-            self.or_abort(sent).await?;
+        let mut rest = &bytes[..];
+        while !rest.is_empty() {
+            // Past the first part the write is a large one: each next part gets its buffer at
+            // once (a small file's grows as it arrives).
+            if self.upload.is_some() && self.gathered.capacity() == 0 {
+                self.gathered.reserve(WRITE_CHUNK_BYTES);
+            }
+            let room = WRITE_CHUNK_BYTES - self.gathered.len();
+            let (now, later) = rest.split_at(room.min(rest.len()));
+            self.gathered.extend_from_slice(now);
+            rest = later;
+            if self.gathered.len() == WRITE_CHUNK_BYTES {
+                let chunk = self.gathered.split().freeze();
+                let sent = self.send_part(chunk).await;
+                self.or_abort(sent).await?;
+            }
         }
         Ok(())
     }
