@@ -22,7 +22,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use futures_util::StreamExt as _;
 
-use crate::{ArtifactResult, ArtifactStore};
+use crate::{ArtifactError, ArtifactResult, ArtifactStore};
 
 /// The folder of the markers, at the root of the artifact store.
 pub const JOURNAL_DIR: &str = ".cairn-uploads";
@@ -137,7 +137,12 @@ pub async fn abort_abandoned(
             continue;
         }
         let key = format!("{JOURNAL_DIR}/{}", entry.name);
-        let text = read_text(store, &key).await?;
+        let text = match read_text(store, &key).await {
+            Ok(text) => text,
+            // Forgotten since the listing: its upload was completed or aborted meanwhile.
+            Err(ArtifactError::NotFound(_)) => continue,
+            Err(error) => return Err(error),
+        };
         let mut lines = text.lines();
         let (Some(path), Some(upload_id)) = (lines.next(), lines.next()) else {
             let _ = store.delete(&key).await;
@@ -155,16 +160,23 @@ pub async fn abort_abandoned(
                     .trim()
                     .parse::<u128>()
                     .is_ok_and(|beat| now.saturating_sub(beat) > server_gone_after.as_millis()),
-                Err(_) => true,
+                Err(ArtifactError::NotFound(_)) => true,
+                // Not known now (the store did not answer): looked at again by the next sweep.
+                Err(_) => continue,
             },
         };
         if !(owner_gone || open_too_long) {
             continue;
         }
-        // Already completed or aborted elsewhere is fine: the marker goes either way.
-        let _ = multipart.abort(path, upload_id).await;
-        let _ = store.delete(&key).await;
-        aborted += 1;
+        // Already completed or aborted elsewhere is fine: the marker goes. An abort the store
+        // did not take keeps it, for the next sweep.
+        match multipart.abort(path, upload_id).await {
+            Ok(()) | Err(ArtifactError::NotFound(_)) => {
+                let _ = store.delete(&key).await;
+                aborted += 1;
+            }
+            Err(_) => {}
+        }
     }
     Ok(aborted)
 }

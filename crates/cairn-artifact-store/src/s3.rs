@@ -33,6 +33,7 @@ pub const WRITE_CHUNK_BYTES: usize = 8 * 1024 * 1024;
 /// Parts of one write in flight to the store at once.
 const WRITE_CONCURRENCY: usize = 4;
 
+mod gathered;
 mod writer;
 
 /// Reads go in parts of this size: a smaller artifact in one request, a larger one in parts,

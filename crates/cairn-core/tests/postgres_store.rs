@@ -749,6 +749,34 @@ fn a_small_experiments_page_ordered_by_a_metric_walks_the_metrics_index() {
     );
 }
 
+/// A run whose metric row still names the experiment it left (a series begun while the run was
+/// being moved) is not shown in that experiment's pages ordered by the metric.
+#[test]
+fn a_page_ordered_by_a_metric_never_shows_a_run_of_another_experiment() {
+    let url = fresh_database();
+    let dir = artifacts();
+    let store = PostgresStore::connect(&url, dir.path()).unwrap();
+    let [(a, a_runs), (b, _)] = two_experiments(&store, 3);
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    client
+        .execute(
+            "UPDATE runs SET experiment_id = $1 WHERE run_uuid = $2",
+            &[&b.0, &a_runs[0]],
+        )
+        .unwrap();
+    let search = RunSearch {
+        experiment_ids: vec![a],
+        order_by: parse_order_by_list(&["metrics.loss DESC"]).unwrap(),
+        max_results: 10,
+        ..RunSearch::default()
+    };
+    let mut found = search_ids(&store, &search);
+    found.sort();
+    let mut expected = a_runs[1..].to_vec();
+    expected.sort();
+    assert_eq!(found, expected);
+}
+
 /// `count` runs in `experiment`, made in SQL, with a param `p` of seven values and metrics
 /// `m1` and `m2` of a thousand values each, spread as a sweep spreads them.
 fn add_scored_runs(client: &mut postgres::Client, experiment: ExperimentId, count: i64) {

@@ -8,11 +8,12 @@
 //! is aborted at once.
 
 use async_trait::async_trait;
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use object_store::multipart::{MultipartStore as _, PartId};
 use object_store::{ObjectStoreExt as _, PutPayload};
 use tokio::task::JoinSet;
 
+use super::gathered::Gathered;
 use super::{S3Store, WRITE_CHUNK_BYTES, WRITE_CONCURRENCY};
 use crate::{ArtifactError, ArtifactResult, ArtifactWriter, StoreMultipart as _, journal, key};
 
@@ -21,10 +22,8 @@ pub(super) struct S3Writer {
     store: S3Store,
     /// Relative to the store's root.
     key: String,
-    /// Bytes not sent yet, fewer than one chunk between calls, copied into one buffer: a body
-    /// that arrives in tiny pieces (a client may send one byte per chunk) costs no more than one
-    /// that arrives in large ones.
-    gathered: BytesMut,
+    /// Bytes not sent yet, fewer than one chunk between calls.
+    gathered: Gathered,
     /// The multipart upload, once a chunk was full.
     upload: Option<Upload>,
     written: u64,
@@ -52,7 +51,7 @@ impl S3Writer {
         Ok(S3Writer {
             store,
             key: key.to_owned(),
-            gathered: BytesMut::new(),
+            gathered: Gathered::default(),
             upload: None,
             written: 0,
             closed: false,
@@ -82,7 +81,7 @@ impl S3Writer {
 
     /// Sends `part` as the upload's next part, starting the upload first if need be, once fewer
     /// than [`WRITE_CONCURRENCY`] parts are in flight.
-    async fn send_part(&mut self, part: Bytes) -> ArtifactResult<()> {
+    async fn send_part(&mut self, part: Vec<Bytes>) -> ArtifactResult<()> {
         if self.upload.is_none() {
             self.upload = Some(self.start_upload().await?);
         }
@@ -99,7 +98,7 @@ impl S3Writer {
         let (store, key, id) = (self.store.clone(), self.key.clone(), upload.id.clone());
         let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
         upload.sending.spawn(async move {
-            let sent = store.put_part(&key, &id, number, vec![part]).await;
+            let sent = store.put_part(&key, &id, number, part).await;
             (index, sent)
         });
         Ok(())
@@ -107,8 +106,8 @@ impl S3Writer {
 
     /// Sends what is left and joins the parts into the object.
     async fn complete(&mut self) -> ArtifactResult<()> {
-        if !self.gathered.is_empty() {
-            let last = self.gathered.split().freeze();
+        if self.gathered.len() > 0 {
+            let last = self.gathered.take_all();
             self.send_part(last).await?;
         }
         let Some(upload) = self.upload.as_mut() else {
@@ -139,7 +138,7 @@ impl S3Writer {
     /// The gathered bytes as one object.
     async fn put_whole(&mut self) -> ArtifactResult<()> {
         let path = self.store.path(&self.key)?;
-        let payload = PutPayload::from_bytes(self.gathered.split().freeze());
+        let payload: PutPayload = self.gathered.take_all().into_iter().collect();
         self.store
             .store
             .put(&path, payload)
@@ -152,9 +151,8 @@ impl S3Writer {
     async fn abort_upload(&mut self) {
         self.closed = true;
         self.gathered.clear();
-        if let Some(mut upload) = self.upload.take() {
-            upload.sending.abort_all();
-            abort_and_forget(&self.store, &self.key, &upload.id).await;
+        if let Some(upload) = self.upload.take() {
+            abort_and_forget(&self.store, &self.key, upload).await;
         }
     }
 
@@ -167,11 +165,14 @@ impl S3Writer {
     }
 }
 
-/// Aborts the upload `id` and forgets it once the store has dropped it; while the store cannot
-/// be reached its marker stays, for a later sweep to abort it.
-async fn abort_and_forget(store: &S3Store, key: &str, id: &str) {
-    match store.abort(key, id).await {
-        Ok(()) | Err(ArtifactError::NotFound(_)) => journal::forget(store, id).await,
+/// Stops the upload's parts in flight, then aborts it (so that no part lands after the abort)
+/// and forgets it once the store has dropped it; while the store cannot be reached its marker
+/// stays, for a later sweep to abort it.
+async fn abort_and_forget(store: &S3Store, key: &str, mut upload: Upload) {
+    upload.sending.abort_all();
+    while upload.sending.join_next().await.is_some() {}
+    match store.abort(key, &upload.id).await {
+        Ok(()) | Err(ArtifactError::NotFound(_)) => journal::forget(store, &upload.id).await,
         Err(_) => {}
     }
 }
@@ -198,22 +199,11 @@ impl ArtifactWriter for S3Writer {
             return Err(self.closed_error());
         }
         self.written += bytes.len() as u64;
-        let mut rest = &bytes[..];
-        while !rest.is_empty() {
-            // Past the first part the write is a large one: each next part gets its buffer at
-            // once (a small file's grows as it arrives).
-            if self.upload.is_some() && self.gathered.capacity() == 0 {
-                self.gathered.reserve(WRITE_CHUNK_BYTES);
-            }
-            let room = WRITE_CHUNK_BYTES - self.gathered.len();
-            let (now, later) = rest.split_at(room.min(rest.len()));
-            self.gathered.extend_from_slice(now);
-            rest = later;
-            if self.gathered.len() == WRITE_CHUNK_BYTES {
-                let chunk = self.gathered.split().freeze();
-                let sent = self.send_part(chunk).await;
-                self.or_abort(sent).await?;
-            }
+        self.gathered.push(bytes);
+        while self.gathered.len() >= WRITE_CHUNK_BYTES {
+            let chunk = self.gathered.take(WRITE_CHUNK_BYTES);
+            let sent = self.send_part(chunk).await;
+            self.or_abort(sent).await?;
         }
         Ok(())
     }
@@ -240,13 +230,12 @@ impl ArtifactWriter for S3Writer {
 impl Drop for S3Writer {
     fn drop(&mut self) {
         // Neither finished nor aborted (the request went away): the upload is aborted so that
-        // no parts are left behind (the parts in flight stop with their `JoinSet`).
-        if let Some(Upload { id, sending, .. }) = self.upload.take()
+        // no parts are left behind (its parts in flight are stopped first).
+        if let Some(upload) = self.upload.take()
             && let Ok(runtime) = tokio::runtime::Handle::try_current()
         {
-            drop(sending);
             let (store, key) = (self.store.clone(), self.key.clone());
-            runtime.spawn(async move { abort_and_forget(&store, &key, &id).await });
+            runtime.spawn(async move { abort_and_forget(&store, &key, upload).await });
         }
     }
 }

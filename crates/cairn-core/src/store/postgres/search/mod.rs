@@ -196,7 +196,15 @@ fn search_infos(tx: &mut Transaction<'_>, search: &RunSearch) -> StoreResult<Inf
     for part in order::parts(&search.order_by) {
         let page = page_statement(search, *part, wanted - infos.len());
         for row in rows_of(tx, &page)? {
-            infos.push(run_info(&row, 0)?);
+            let (pk, info) = run_info(&row, 0)?;
+            // A part read through its metric's rows tests their experiment, not the run's: a
+            // series begun while its run was being moved can keep the old one. Such a run is
+            // never shown in the experiment it left.
+            let elsewhere = experiment_in_order(search, *part)
+                .is_some_and(|experiment| info.experiment_id.0 != experiment);
+            if !elsewhere {
+                infos.push((pk, info));
+            }
         }
         if infos.len() >= wanted {
             break;
