@@ -22,7 +22,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use futures_util::StreamExt as _;
 
-use crate::{ArtifactError, ArtifactResult, ArtifactStore};
+use crate::{ArtifactError, ArtifactResult, ArtifactStore, StoreMultipart, StoredPart};
 
 /// The folder of the markers, at the root of the artifact store.
 pub const JOURNAL_DIR: &str = ".cairn-uploads";
@@ -80,15 +80,60 @@ async fn read_text(store: &dyn ArtifactStore, key: &str) -> ArtifactResult<Strin
 
 /// Notes that `upload_id` uploads to `path`, started now by this process (whose heartbeat is
 /// brought up to date first).
-pub async fn record(store: &dyn ArtifactStore, path: &str, upload_id: &str) -> ArtifactResult<()> {
+async fn record(store: &dyn ArtifactStore, path: &str, upload_id: &str) -> ArtifactResult<()> {
     keep_alive(store).await?;
     let text = format!("{path}\n{upload_id}\n{}\n{}", instance(), now_ms());
     write_text(store, &marker(upload_id), text).await
 }
 
 /// Forgets `upload_id` (completed or aborted).
-pub async fn forget(store: &dyn ArtifactStore, upload_id: &str) {
+async fn forget(store: &dyn ArtifactStore, upload_id: &str) {
     let _ = store.delete(&marker(upload_id)).await;
+}
+
+/// Starts a multipart upload to `path` in `store` (whose `multipart` it is) and notes it; one
+/// that cannot be noted is aborted again. Answers the store's upload id.
+pub async fn begin(
+    store: &dyn ArtifactStore,
+    multipart: &dyn StoreMultipart,
+    path: &str,
+) -> ArtifactResult<String> {
+    let upload_id = multipart.create(path).await?;
+    if let Err(error) = record(store, path, &upload_id).await {
+        let _ = multipart.abort(path, &upload_id).await;
+        return Err(error);
+    }
+    Ok(upload_id)
+}
+
+/// Joins the parts of an upload [`begin`] started into the object at `path`, and forgets the
+/// upload; answers the object's size.
+pub async fn complete(
+    store: &dyn ArtifactStore,
+    multipart: &dyn StoreMultipart,
+    path: &str,
+    upload_id: &str,
+    parts: &[StoredPart],
+) -> ArtifactResult<u64> {
+    let size = multipart.complete(path, upload_id, parts).await?;
+    forget(store, upload_id).await;
+    Ok(size)
+}
+
+/// Aborts an upload [`begin`] started, and forgets it once the store has dropped it (now, or
+/// before: its `NotFound` is still answered); an abort the store did not take keeps it noted,
+/// for a later sweep.
+pub async fn abort(
+    store: &dyn ArtifactStore,
+    multipart: &dyn StoreMultipart,
+    path: &str,
+    upload_id: &str,
+) -> ArtifactResult<()> {
+    let aborted = multipart.abort(path, upload_id).await;
+    if matches!(aborted, Ok(()) | Err(ArtifactError::NotFound(_))) {
+        forget(store, upload_id).await;
+    }
+    aborted
 }
 
 /// When this process last wrote its heartbeat, by store (ms since the epoch).
@@ -170,12 +215,10 @@ pub async fn abort_abandoned(
         }
         // Already completed or aborted elsewhere is fine: the marker goes. An abort the store
         // did not take keeps it, for the next sweep.
-        match multipart.abort(path, upload_id).await {
-            Ok(()) | Err(ArtifactError::NotFound(_)) => {
-                let _ = store.delete(&key).await;
-                aborted += 1;
-            }
-            Err(_) => {}
+        if let Ok(()) | Err(ArtifactError::NotFound(_)) =
+            abort(store, multipart, path, upload_id).await
+        {
+            aborted += 1;
         }
     }
     Ok(aborted)

@@ -88,6 +88,16 @@ impl S3Store {
         })
     }
 
+    /// The object path of a key that names a file (not the root).
+    fn file_path(&self, key: &str) -> ArtifactResult<ObjectPath> {
+        if key::segments(key)?.is_empty() {
+            return Err(ArtifactError::Invalid(
+                "invalid artifact path '': a file needs a name".to_owned(),
+            ));
+        }
+        self.path(key)
+    }
+
     /// An `object_store` failure as an artifact error about `key`.
     fn error(&self, key: &str, error: object_store::Error) -> ArtifactError {
         classify(&self.described, key, error)
@@ -300,12 +310,8 @@ impl ArtifactStore for S3Store {
     }
 
     async fn writer(&self, key: &str) -> ArtifactResult<Box<dyn ArtifactWriter>> {
-        if key::segments(key)?.is_empty() {
-            return Err(ArtifactError::Invalid(
-                "invalid artifact path '': a file needs a name".to_owned(),
-            ));
-        }
-        Ok(Box::new(writer::S3Writer::new(self.clone(), key)?))
+        self.file_path(key)?;
+        Ok(Box::new(writer::S3Writer::new(self.clone(), key)))
     }
 
     async fn list(&self, prefix: &str) -> ArtifactResult<Vec<ArtifactEntry>> {
@@ -404,12 +410,7 @@ impl ArtifactStore for S3Store {
 #[async_trait]
 impl StoreMultipart for S3Store {
     async fn create(&self, key: &str) -> ArtifactResult<String> {
-        if key::segments(key)?.is_empty() {
-            return Err(ArtifactError::Invalid(
-                "invalid artifact path '': a file needs a name".to_owned(),
-            ));
-        }
-        let path = self.path(key)?;
+        let path = self.file_path(key)?;
         self.store
             .create_multipart(&path)
             .await

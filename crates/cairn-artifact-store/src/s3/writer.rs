@@ -9,13 +9,14 @@
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use object_store::multipart::{MultipartStore as _, PartId};
 use object_store::{ObjectStoreExt as _, PutPayload};
 use tokio::task::JoinSet;
 
 use super::gathered::Gathered;
 use super::{S3Store, WRITE_CHUNK_BYTES, WRITE_CONCURRENCY};
-use crate::{ArtifactError, ArtifactResult, ArtifactWriter, StoreMultipart as _, journal, key};
+use crate::{
+    ArtifactError, ArtifactResult, ArtifactWriter, StoreMultipart as _, StoredPart, journal,
+};
 
 /// One write in progress.
 pub(super) struct S3Writer {
@@ -41,21 +42,16 @@ struct Upload {
 }
 
 impl S3Writer {
-    pub(super) fn new(store: S3Store, key: &str) -> ArtifactResult<S3Writer> {
-        if key::segments(key)?.is_empty() {
-            return Err(ArtifactError::Invalid(
-                "invalid artifact path '': a file needs a name".to_owned(),
-            ));
-        }
-        store.path(key)?;
-        Ok(S3Writer {
+    /// A write to `key`, which names a file (checked by the caller).
+    pub(super) fn new(store: S3Store, key: &str) -> S3Writer {
+        S3Writer {
             store,
             key: key.to_owned(),
             gathered: Gathered::default(),
             upload: None,
             written: 0,
             closed: false,
-        })
+        }
     }
 
     fn closed_error(&self) -> ArtifactError {
@@ -67,13 +63,8 @@ impl S3Writer {
 
     /// Starts the multipart upload and notes it in the journal.
     async fn start_upload(&self) -> ArtifactResult<Upload> {
-        let id = self.store.create(&self.key).await?;
-        if let Err(error) = journal::record(&self.store, &self.key, &id).await {
-            let _ = self.store.abort(&self.key, &id).await;
-            return Err(error);
-        }
         Ok(Upload {
-            id,
+            id: journal::begin(&self.store, &self.store, &self.key).await?,
             sending: JoinSet::new(),
             sent: Vec::new(),
         })
@@ -116,22 +107,15 @@ impl S3Writer {
         while !upload.sending.is_empty() {
             wait_for_one(upload, &self.key).await?;
         }
-        let parts = upload
-            .sent
-            .iter()
-            .map(|id| PartId {
-                content_id: id.clone().unwrap_or_default(),
+        let parts: Vec<StoredPart> = (1..)
+            .zip(&upload.sent)
+            .map(|(part_number, id)| StoredPart {
+                part_number,
+                etag: id.clone().unwrap_or_default(),
             })
             .collect();
-        let path = self.store.path(&self.key)?;
-        self.store
-            .store
-            .complete_multipart(&path, &upload.id, parts)
-            .await
-            .map_err(|error| self.store.upload_error(&self.key, &upload.id, error))?;
-        let id = upload.id.clone();
+        journal::complete(&self.store, &self.store, &self.key, &upload.id, &parts).await?;
         self.upload = None;
-        journal::forget(&self.store, &id).await;
         Ok(())
     }
 
@@ -171,10 +155,7 @@ impl S3Writer {
 async fn abort_and_forget(store: &S3Store, key: &str, mut upload: Upload) {
     upload.sending.abort_all();
     while upload.sending.join_next().await.is_some() {}
-    match store.abort(key, &upload.id).await {
-        Ok(()) | Err(ArtifactError::NotFound(_)) => journal::forget(store, &upload.id).await,
-        Err(_) => {}
-    }
+    let _ = journal::abort(store, store, key, &upload.id).await;
 }
 
 /// Waits for one part in flight and notes its id; its failure is the write's.

@@ -73,11 +73,7 @@ impl MultipartUploads for ObjectMultipart {
         origin: &'a ServerOrigin,
     ) -> Pending<'a, CreatedUpload> {
         Box::pin(async move {
-            let upload_id = self.multipart()?.create(path).await?;
-            if let Err(error) = journal::record(&*self.store, path, &upload_id).await {
-                let _ = self.multipart()?.abort(path, &upload_id).await;
-                return Err(error.into());
-            }
+            let upload_id = journal::begin(&*self.store, self.multipart()?, path).await?;
             Ok(CreatedUpload {
                 credentials: part_credentials(origin, path, &upload_id, num_parts),
                 upload_id,
@@ -137,8 +133,8 @@ impl MultipartUploads for ObjectMultipart {
                     etag: part.etag.clone(),
                 })
                 .collect();
-            let size = self.multipart()?.complete(path, upload_id, &parts).await?;
-            journal::forget(&*self.store, upload_id).await;
+            let size =
+                journal::complete(&*self.store, self.multipart()?, path, upload_id, &parts).await?;
             if size > self.max_bytes {
                 // Joined past the limit: the file does not stay.
                 let _ = self.store.delete(path).await;
@@ -151,9 +147,7 @@ impl MultipartUploads for ObjectMultipart {
     fn abort<'a>(&'a self, path: &'a str, upload_id: &'a str) -> Pending<'a, ()> {
         Box::pin(async move {
             check_upload_id(upload_id)?;
-            self.multipart()?.abort(path, upload_id).await?;
-            journal::forget(&*self.store, upload_id).await;
-            Ok(())
+            Ok(journal::abort(&*self.store, self.multipart()?, path, upload_id).await?)
         })
     }
 }

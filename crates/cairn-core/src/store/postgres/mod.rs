@@ -173,9 +173,19 @@ impl PostgresStore {
         &self,
         work: impl FnOnce(&mut Client) -> StoreResult<T>,
     ) -> StoreResult<T> {
+        self.with_connection(|client, _| work(client))
+    }
+
+    /// [`PostgresStore::with_client`], telling `work` whether the connection was idle in the
+    /// pool (its session may have ended meanwhile) rather than opened for this call.
+    fn with_connection<T>(
+        &self,
+        work: impl FnOnce(&mut Client, bool) -> StoreResult<T>,
+    ) -> StoreResult<T> {
         let mut client = self.pool.get()?;
+        let reused = client.reused();
         let mut statements = client.take_statements();
-        let result = statements::with_cache(&mut statements, || work(&mut client));
+        let result = statements::with_cache(&mut statements, || work(&mut client, reused));
         client.restore_statements(statements);
         if let Err(error) = &result {
             client.note_failure(error);
@@ -228,38 +238,27 @@ impl PostgresStore {
         work: &mut dyn FnMut(&mut Transaction<'_>) -> StoreResult<T>,
     ) -> StoreResult<T> {
         loop {
-            let mut client = self.pool.get()?;
-            let reused = client.reused();
-            let mut begun = false;
-            let mut statements = client.take_statements();
-            let result = statements::with_cache(&mut statements, || {
-                let mut transaction = match access {
+            let mut stale = false;
+            let result = self.with_connection(|client, reused| {
+                let begun = match access {
                     Access::ReadOnly => client
                         .build_transaction()
                         .isolation_level(IsolationLevel::RepeatableRead)
                         .read_only(true)
                         .start(),
                     Access::ReadWrite => client.transaction(),
-                }
-                .map_err(errors::from_postgres)?;
-                begun = true;
+                };
+                let mut transaction = begun.map_err(|error| {
+                    let error = errors::from_postgres(error);
+                    stale = reused && matches!(error, StoreError::Unavailable { .. });
+                    error
+                })?;
                 let value = work(&mut transaction)?;
                 transaction.commit().map_err(errors::from_postgres)?;
                 Ok(value)
             });
-            client.restore_statements(statements);
-            match result {
-                Err(error @ StoreError::Unavailable { .. }) => {
-                    client.note_failure(&error);
-                    if begun || !reused {
-                        return Err(error);
-                    }
-                }
-                Err(error) => {
-                    client.note_failure(&error);
-                    return Err(error);
-                }
-                Ok(value) => return Ok(value),
+            if !stale {
+                return result;
             }
         }
     }

@@ -1,8 +1,8 @@
 //! A bounded pool of PostgreSQL connections: idle ones are reused, a broken one is dropped on
 //! return and replaced on the next checkout, so a restarted server is reconnected to without a
 //! restart of Cairn (and the store tries a call whose transaction could not even begin on a
-//! reused connection again, see `PostgresStore::in_transaction`); when all are busy, a caller waits for one to come back instead of opening
-//! more sessions than the database takes.
+//! reused connection again, see `PostgresStore::in_transaction`); when all are busy, a caller
+//! waits for one to come back instead of opening more sessions than the database takes.
 
 use std::ops::{Deref, DerefMut};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
@@ -176,16 +176,14 @@ impl Pool {
                     continue;
                 }
                 state.in_use += 1;
-                let mut pooled = self.pooled(client, statements);
-                pooled.reused = true;
-                return Ok(pooled);
+                return Ok(self.pooled(client, statements, true));
             }
             if state.in_use < self.max_open {
                 // The slot is taken before connecting, outside the lock.
                 state.in_use += 1;
                 drop(state);
                 return match connect(&self.config, &self.tls, &self.location) {
-                    Ok(client) => Ok(self.pooled(client, StatementCache::default())),
+                    Ok(client) => Ok(self.pooled(client, StatementCache::default(), false)),
                     Err(error) => {
                         self.lock().in_use -= 1;
                         self.returned.notify_one();
@@ -215,13 +213,13 @@ impl Pool {
         }
     }
 
-    fn pooled(&self, client: Client, statements: StatementCache) -> Pooled<'_> {
+    fn pooled(&self, client: Client, statements: StatementCache, reused: bool) -> Pooled<'_> {
         Pooled {
             pool: self,
             client: Some(client),
             statements,
             broken: false,
-            reused: false,
+            reused,
         }
     }
 

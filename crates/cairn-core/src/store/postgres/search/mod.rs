@@ -195,13 +195,13 @@ fn search_infos(tx: &mut Transaction<'_>, search: &RunSearch) -> StoreResult<Inf
     let mut infos = Vec::new();
     for part in order::parts(&search.order_by) {
         let page = page_statement(search, *part, wanted - infos.len());
+        // A part read through its metric's rows tests their experiment, not the run's: a series
+        // begun while its run was being moved can keep the old one. Such a run is never shown
+        // in the experiment it left.
+        let experiment = experiment_in_order(search, *part);
         for row in rows_of(tx, &page)? {
             let (pk, info) = run_info(&row, 0)?;
-            // A part read through its metric's rows tests their experiment, not the run's: a
-            // series begun while its run was being moved can keep the old one. Such a run is
-            // never shown in the experiment it left.
-            let elsewhere = experiment_in_order(search, *part)
-                .is_some_and(|experiment| info.experiment_id.0 != experiment);
+            let elsewhere = experiment.is_some_and(|experiment| info.experiment_id.0 != experiment);
             if !elsewhere {
                 infos.push((pk, info));
             }
