@@ -31,7 +31,9 @@ postgresql+psycopg2://... --artifacts-destination s3://... --serve-artifacts` be
 --database postgresql://... --artifacts s3://...`. It measures log-batch, runs/search over
 --runs runs (default 100,000: Cairn's all made through REST by 16 clients; MLflow's first
 --mlflow-rest-runs through REST the same way, the rest inserted into MLflow's own tables in SQL,
-see team_backends.py), get-history of a --points metric (default 1,000,000: Cairn's logged through
+see team_backends.py; both servers run side by side, and once both are filled the searches
+are timed in turns, a request to one server then to the other, again after VACUUM ANALYZE of
+both databases), get-history of a --points metric (default 1,000,000: Cairn's logged through
 log-batch, MLflow's inserted in SQL), the 1 GB upload and download through each server, in
 --transfer-rounds rounds (default 3) each right after the same transfer straight to SeaweedFS with
 boto3 (medians reported, with each round; a download is timed first by a new client process,
@@ -236,12 +238,10 @@ def bench_log_batch(url, requests_per_client, clients=4):
     return clients * requests_per_client * 1000 / elapsed
 
 
-def bench_search(url, run_count, workers=4, big_page=False, rest_runs=None, seed=None,
-                 samples=5, budget_seconds=600, settle=None):
-    """Fills an experiment with `run_count` runs, the first `rest_runs` (default all) through
-    REST and the rest by `seed(experiment_id, first, last)`, and times the searches right after;
-    with `settle`, calls it and times them again; answers (seconds the REST fill took, runs made
-    through REST, {query: median ms})."""
+def fill_search_experiment(url, run_count, workers=4, rest_runs=None, seed=None):
+    """A new experiment of `run_count` runs, the first `rest_runs` (default all) made through
+    REST by `workers` clients and the rest by `seed(experiment_id, first, last)`; answers
+    (experiment id, seconds the REST fill took, runs made through REST)."""
     session = requests.Session()
     experiment_id = new_experiment(session, url, "load-search")
     rest_runs = run_count if rest_runs is None else min(rest_runs, run_count)
@@ -261,6 +261,11 @@ def bench_search(url, run_count, workers=4, big_page=False, rest_runs=None, seed
     fill_seconds = time.perf_counter() - started
     if rest_runs < run_count:
         seed(experiment_id, rest_runs, run_count)
+    return experiment_id, fill_seconds, rest_runs
+
+
+def search_queries(big_page=False):
+    """{label: the body's filter and order}: the searches timed over a filled experiment."""
     queries = {
         "search: metrics.m1 > 0.5 and params.p1 = 'v3', order metrics.m2 DESC": {
             "filter": "metrics.m1 > 0.5 and params.p1 = 'v3'", "order_by": ["metrics.m2 DESC"]},
@@ -270,36 +275,58 @@ def bench_search(url, run_count, workers=4, big_page=False, rest_runs=None, seed
         # What mlflow.search_runs() asks: pages of 10,000 runs.
         queries["search: no filter, one page of 10,000 runs"] = {
             "filter": "", "order_by": [], "max_results": 10_000}
-    timings = {}
-    rounds = [("", None)] + ([(", after VACUUM ANALYZE", settle)] if settle else [])
-    for when, before in rounds:
-        if before:
-            before()
-        for label, query in queries.items():
-            body = {"experiment_ids": [experiment_id], "max_results": 100, **query}
-            api(session, url, "POST", "runs/search", json=body)  # warm
-            served, decoded = timed_searches(session, url, body, samples, budget_seconds)
-            timings[f"{label}{when}"] = served
-            timings[f"{label}{when}, and the client's JSON decoding"] = decoded
-    return fill_seconds, rest_runs, timings
+    return queries
 
 
-def timed_searches(session, url, body, samples, budget_seconds):
-    """Median ms of a search from request to the last byte of the answer, and of the same plus
+def bench_search(url, run_count, workers=4, big_page=False, samples=5, budget_seconds=600):
+    """Fills an experiment with `run_count` runs through REST and times the searches right
+    after; answers (seconds the fill took, {query: median ms})."""
+    experiment_id, fill_seconds, _ = fill_search_experiment(url, run_count, workers)
+    timings = time_searches_in_turns({"": (url, experiment_id)}, search_queries(big_page), "",
+                                     samples, budget_seconds)
+    return fill_seconds, timings[""]
+
+
+def time_searches_in_turns(targets, queries, when, samples, budget_seconds):
+    """Times each query on each of `targets` ({name: (url, experiment id)}) in turns, one
+    request to each server then the next, so that the machine's slower and faster minutes fall
+    on every server alike; answers {name: {label + when (+ decoding): median ms}}. A server
+    stops being asked once its requests took `budget_seconds` (after at least one)."""
+    sessions = {name: requests.Session() for name in targets}
+    timings = {name: {} for name in targets}
+    for label, query in queries.items():
+        served = {name: [] for name in targets}
+        decoded = {name: [] for name in targets}
+        spent = dict.fromkeys(targets, 0.0)
+        bodies = {name: {"experiment_ids": [experiment_id], "max_results": 100, **query}
+                  for name, (_, experiment_id) in targets.items()}
+        for name, (url, _) in targets.items():
+            api(sessions[name], url, "POST", "runs/search", json=bodies[name])  # warm
+        for _ in range(samples):
+            for name, (url, _) in targets.items():
+                if served[name] and spent[name] >= budget_seconds:
+                    continue
+                taken = timed_search(sessions[name], url, bodies[name])
+                served[name].append(taken[0])
+                decoded[name].append(taken[1])
+                spent[name] += taken[1]
+        for name in targets:
+            timings[name][f"{label}{when}"] = statistics.median(served[name]) * 1000
+            timings[name][f"{label}{when}, and the client's JSON decoding"] = (
+                statistics.median(decoded[name]) * 1000)
+    return timings
+
+
+def timed_search(session, url, body):
+    """Seconds of one search from request to the last byte of the answer, and of the same plus
     decoding its JSON in this Python client (about 1 ms for a page of 100 runs, whichever server
     sent it: client work, which makes a fast server's figure look slower)."""
-    served, decoded, spent = [], [], 0.0
-    while len(served) < samples and (not served or spent < budget_seconds):
-        started = time.perf_counter()
-        response = session.post(f"{url}/api/2.0/mlflow/runs/search", json=body, timeout=600)
-        received = time.perf_counter()
-        response.raise_for_status()
-        response.json()
-        finished = time.perf_counter()
-        served.append(received - started)
-        decoded.append(finished - started)
-        spent += finished - started
-    return statistics.median(served) * 1000, statistics.median(decoded) * 1000
+    started = time.perf_counter()
+    response = session.post(f"{url}/api/2.0/mlflow/runs/search", json=body, timeout=600)
+    received = time.perf_counter()
+    response.raise_for_status()
+    response.json()
+    return received - started, time.perf_counter() - started
 
 
 def bench_history(url, points, seed=None, budget_seconds=1e9):
@@ -502,7 +529,7 @@ def measure(name, url, args):
     rows = {"log-batch, 1,000 metrics/request, 4 clients (metrics/s)":
             f"{bench_log_batch(url, args.batches):,.0f}"}
     print(f"[{name}] filling {args.runs} runs ...", file=sys.stderr)
-    fill, _, searches = bench_search(url, args.runs, big_page=args.big_page)
+    fill, searches = bench_search(url, args.runs, big_page=args.big_page)
     rows[f"create {args.runs:,} runs with 5 params + 5 metrics, 4 clients (s)"] = f"{fill:.1f}"
     for label, millis in searches.items():
         rows[f"{label} (ms)"] = f"{millis:.1f}"
@@ -513,36 +540,66 @@ def measure(name, url, args):
     return measure_history_bulk(name, url, args, rows)
 
 
-def measure_team(name, url, pid, args, team, database, sampler):
-    """The team workloads (see the module's doc) against one server on the shared backends;
-    `sampler` is told which one runs, for the peak RSS of each."""
-    seed_runs = seed_history = None
-    rest_runs = args.runs
+class TeamServer:
+    """One server of the team run: its process and backends, its RSS sampler, its rows, and the
+    experiment its searches read."""
+
+    def __init__(self, name, process, url, team, database, sampler):
+        self.name, self.process, self.url = name, process, url
+        self.team, self.database, self.sampler = team, database, sampler
+        self.rows, self.search_experiment = {}, None
+
+
+def fill_team(server, args):
+    """log-batch, then the experiment the searches read (Cairn's made through REST, MLflow's
+    mostly in SQL, see the module's doc)."""
+    name, url, database, rows = server.name, server.url, server.database, server.rows
+    seed_runs, rest_runs = None, args.runs
     if name == "mlflow":
         rest_runs = args.mlflow_rest_runs
         seed_runs = lambda e, first, last: team_backends.seed_mlflow_runs(database, e, first, last)
-        seed_history = lambda run_id, key, n: team_backends.seed_mlflow_history(
-            database, run_id, key, n)
-    rows = {}
-    # --only-upload: the transfer alone.
+    print(f"[{name}] log-batch ...", file=sys.stderr)
+    server.sampler.enter("log-batch")
+    rows["log-batch, 1,000 metrics/request, 4 clients (metrics/s)"] = (
+        f"{bench_log_batch(url, args.batches):,.0f}")
+    print(f"[{name}] filling {args.runs} runs ...", file=sys.stderr)
+    server.sampler.enter("runs filled, then searched")
+    server.search_experiment, fill, made = fill_search_experiment(
+        url, args.runs, workers=16, rest_runs=rest_runs, seed=seed_runs)
+    rows["runs made through REST (5 params + 5 metrics), 16 clients; rest in SQL"] = (
+        f"{made:,}; {args.runs - made:,}")
+    rows["  REST runs made per second"] = f"{made / fill:,.0f}"
+
+
+def search_team(servers, args):
+    """The searches on every server's filled experiment, in turns: once all are filled, then
+    again after `VACUUM ANALYZE` of every server's database (as a team server's database is a
+    minute later, once autovacuum has been)."""
+    targets = {server.name: (server.url, server.search_experiment) for server in servers}
+    rounds = [(", all filled", None),
+              (", after VACUUM ANALYZE",
+               lambda: [team_backends.vacuum_analyze(server.database) for server in servers])]
+    for when, before in rounds:
+        if before:
+            before()
+        print(f"[search] timing in turns{when} ...", file=sys.stderr)
+        # 25 samples each: a median of 5 moved by half on this kind of shared 2-core machine.
+        timings = time_searches_in_turns(targets, search_queries(), when, samples=25,
+                                         budget_seconds=60)
+        for server in servers:
+            for label, millis in timings[server.name].items():
+                label = label.replace("search:", f"search {args.runs:,} runs:")
+                server.rows[f"{label} (ms)"] = f"{millis:.1f}"
+
+
+def measure_team_rest(server, args):
+    """The workloads after the searches: the history, the 1 GB transfer, Cairn's 16 writers."""
+    name, url, rows, sampler = server.name, server.url, server.rows, server.sampler
     if not args.only_upload:
-        print(f"[{name}] log-batch ...", file=sys.stderr)
-        sampler.enter("log-batch")
-        rows["log-batch, 1,000 metrics/request, 4 clients (metrics/s)"] = (
-            f"{bench_log_batch(url, args.batches):,.0f}")
-        print(f"[{name}] filling {args.runs} runs ...", file=sys.stderr)
-        sampler.enter("runs filled, then searched")
-        # Right after the fill, then as a team server's database is a minute later, once
-        # autovacuum has been (the same VACUUM ANALYZE for both servers).
-        # 15 samples: a median of 5 moved by half on this kind of shared 2-core machine.
-        fill, made, searches = bench_search(
-            url, args.runs, workers=16, rest_runs=rest_runs, seed=seed_runs, samples=15,
-            budget_seconds=60, settle=lambda: team_backends.vacuum_analyze(database))
-        rows["runs made through REST (5 params + 5 metrics), 16 clients; rest in SQL"] = (
-            f"{made:,}; {args.runs - made:,}")
-        rows["  REST runs made per second"] = f"{made / fill:,.0f}"
-        for label, millis in searches.items():
-            rows[f"{label.replace('search:', f'search {args.runs:,} runs:')} (ms)"] = f"{millis:.1f}"
+        seed_history = None
+        if name == "mlflow":
+            seed_history = lambda run_id, key, n: team_backends.seed_mlflow_history(
+                server.database, run_id, key, n)
         print(f"[{name}] history of {args.points} points ...", file=sys.stderr)
         sampler.enter("history logged, then read")
         paged, bulk, reads = bench_history(url, args.points, seed=seed_history, budget_seconds=240)
@@ -555,7 +612,7 @@ def measure_team(name, url, pid, args, team, database, sampler):
         print(f"[{name}] upload and download of {args.upload_mb} MiB, {args.transfer_rounds} "
               "rounds ...", file=sys.stderr)
         sampler.enter("upload and download")
-        rows.update(team_transfer_rounds(url, pid, args, name, team))
+        rows.update(team_transfer_rounds(url, server.process.pid, args, name, server.team))
     if name == "cairn" and args.writers_seconds > 0:
         print(f"[{name}] 16 writers for {args.writers_seconds} s ...", file=sys.stderr)
         sampler.enter("16 writers")
@@ -566,7 +623,6 @@ def measure_team(name, url, pid, args, team, database, sampler):
         rows["  points/s; requests refused or failed"] = f"{found['rate']:,.0f}; {found['errors']}"
         rows["  every acknowledged point stored once (get-history)"] = (
             "yes" if found["exact"] else "NO")
-    return rows
 
 
 def team_transfer_rounds(url, pid, args, name, team):
@@ -618,10 +674,12 @@ def team_backends_transfer(url, pid, args, name, team):
 
 
 def run_team(args):
-    """Both servers on one PostgreSQL cluster and one S3 server; answers {server: rows}."""
+    """Both servers on one PostgreSQL cluster and one S3 server, running side by side: each
+    filled in turn, the searches timed in turns, then each server's other workloads; answers
+    {server: rows}."""
     backends = team_backends.TeamBackends(free_port)
     args.team_backends = backends
-    results = {}
+    servers, folders = [], []
     try:
         if args.upload_mb > 0:
             args.team_file = os.path.join(backends.folder, "checkpoint.bin")
@@ -630,34 +688,41 @@ def run_team(args):
             if args.only and args.only != name:
                 continue
             folder = tempfile.mkdtemp(prefix=f"load-{name}-")
+            folders.append(folder)
             database = backends.database(f"{name}_bench")
             team = (database, f"s3://{team_backends.BUCKET}/{name}", backends.env)
             process, url = (start_mlflow(folder, team) if name == "mlflow"
                             else start_cairn(os.path.abspath(args.cairn), folder, team))
-            try:
-                wait_healthy(url, process)
-                sampler = RssSampler(process.pid)
-                sampler.start()
-                results[name] = measure_team(name, url, process.pid, args, team, database,
-                                             sampler)
-                peak_rss, hwm = sampler.stop()
-                for phase, kib in sampler.phase_peak_kib.items():
-                    results[name][f"  peak sampled server RSS in {phase} (MB)"] = (
-                        f"{kib / 1024:.1f}")
-                results[name]["server memory: peak sampled RSS over all of it (MB)"] = (
-                    f"{peak_rss:.1f}")
-                results[name]["server memory: VmHWM, summed over its processes (MB)"] = (
-                    f"{hwm:.1f}")
-            finally:
-                process.terminate()
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                shutil.rmtree(folder, ignore_errors=True)
+            sampler = RssSampler(process.pid)
+            servers.append(TeamServer(name, process, url, team, database, sampler))
+            wait_healthy(url, process)
+            sampler.start()
+        # --only-upload: the transfer alone.
+        if not args.only_upload:
+            for server in servers:
+                fill_team(server, args)
+            search_team(servers, args)
+        for server in servers:
+            measure_team_rest(server, args)
+        results = {}
+        for server in servers:
+            peak_rss, hwm = server.sampler.stop()
+            for phase, kib in server.sampler.phase_peak_kib.items():
+                server.rows[f"  peak sampled server RSS in {phase} (MB)"] = f"{kib / 1024:.1f}"
+            server.rows["server memory: peak sampled RSS over all of it (MB)"] = f"{peak_rss:.1f}"
+            server.rows["server memory: VmHWM, summed over its processes (MB)"] = f"{hwm:.1f}"
+            results[server.name] = server.rows
+        return results
     finally:
+        for server in servers:
+            server.process.terminate()
+            try:
+                server.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.process.kill()
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
         backends.stop()
-    return results
 
 
 def print_table(results):

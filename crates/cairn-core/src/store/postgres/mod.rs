@@ -16,6 +16,8 @@ mod data_hashes;
 mod ended_sessions;
 mod errors;
 mod experiments;
+#[cfg(test)]
+mod fresh_statistics;
 mod import;
 mod import_registry;
 mod index_state;
@@ -39,6 +41,7 @@ mod runs;
 mod search;
 mod sql;
 mod statements;
+mod statistics;
 mod tls;
 mod trait_impl;
 mod writes;
@@ -64,6 +67,7 @@ pub struct PostgresStore {
     location: String,
     artifact_root: PathBuf,
     pool: pool::Pool,
+    statistics: statistics::StatisticsWatch,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -139,6 +143,7 @@ impl PostgresStore {
             location,
             artifact_root: artifact_root.to_path_buf(),
             pool,
+            statistics: statistics::StatisticsWatch::new(),
         };
         if !create {
             store.with_client(migrate::refuse_missing)?;
@@ -161,6 +166,15 @@ impl PostgresStore {
     /// check that a slow search uses the indexes.
     pub fn explain_search(&self, search: &crate::store::RunSearch) -> StoreResult<Vec<String>> {
         self.read(|tx| search::explain(tx, search))
+    }
+
+    /// Analyzes the search tables first when they grew far past their planner statistics
+    /// (`statistics.rs`); looked at before a search, at most every two seconds. A search goes on
+    /// with the statistics as they are when this cannot be done.
+    pub(crate) fn keep_statistics(&self) {
+        if self.statistics.claim() {
+            let _analyzed = self.with_client(statistics::refresh);
+        }
     }
 
     /// The pool's connections now, and the requests waiting for one.

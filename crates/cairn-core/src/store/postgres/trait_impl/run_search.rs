@@ -7,6 +7,7 @@ use crate::store::{ParamGroup, RunPage, RunSearch, RunSearchStore};
 
 impl RunSearchStore for PostgresStore {
     fn search_runs(&self, search: &RunSearch) -> StoreResult<RunPage> {
+        self.keep_statistics();
         self.read(|tx| search::search_runs(tx, search))
     }
 
@@ -16,6 +17,7 @@ impl RunSearchStore for PostgresStore {
         slice_runs: usize,
         each: &mut dyn FnMut(Vec<Run>, Vec<RunIo>) -> StoreResult<()>,
     ) -> StoreResult<RunPage> {
+        self.keep_statistics();
         self.read(|tx| search::search_runs_in_slices(tx, search, slice_runs, each))
     }
 
@@ -25,6 +27,7 @@ impl RunSearchStore for PostgresStore {
         param_key: &str,
         metric_key: Option<&str>,
     ) -> StoreResult<Vec<ParamGroup>> {
+        self.keep_statistics();
         self.read(|tx| search::group_by_param(tx, search, param_key, metric_key))
     }
 }
