@@ -165,9 +165,56 @@ pub async fn keep_alive(store: &dyn ArtifactStore) -> ArtifactResult<()> {
     if fresh { Ok(()) } else { beat(store).await }
 }
 
-/// Aborts every upload in `store` whose server stopped (no heartbeat within `server_gone_after`;
-/// a running server's own uploads are spared by the heartbeat it wrote before sweeping) or that
-/// has been open longer than [`UPLOAD_GONE_AFTER`]; returns how many.
+/// Ages in the journal. An object store stamps each object it keeps with its own clock
+/// (`Last-Modified`), and the heartbeat a sweep writes first is stamped "now" by it: every other
+/// heartbeat and marker is as old as the difference between their stamps, whatever the clocks of
+/// the processes that wrote them say (hosts minutes apart would otherwise take a running
+/// process for a stopped one, or the reverse). Only a store that stamps nothing is read by the
+/// times written in the objects and this process's clock.
+struct JournalClock {
+    /// The stamp of this sweep's own heartbeat, when the store gives one.
+    store_now_ms: Option<i64>,
+    local_now_ms: u128,
+}
+
+impl JournalClock {
+    /// Writes this process's heartbeat and reads the store's stamp of it.
+    async fn start(store: &dyn ArtifactStore) -> ArtifactResult<JournalClock> {
+        beat(store).await?;
+        let local_now_ms = now_ms();
+        let store_now_ms = store.head(&heartbeat_key(instance())).await?.modified_ms;
+        Ok(JournalClock {
+            store_now_ms,
+            local_now_ms,
+        })
+    }
+
+    /// How old the object at `key` is, in milliseconds, or `None` when it is gone; `written_ms`
+    /// reads the time its writer put in it, for a store that stamps nothing.
+    async fn age_ms(
+        &self,
+        store: &dyn ArtifactStore,
+        key: &str,
+        written_ms: impl AsyncFnOnce() -> ArtifactResult<Option<u128>>,
+    ) -> ArtifactResult<Option<u128>> {
+        let stamped = match store.head(key).await {
+            Ok(meta) => meta.modified_ms,
+            Err(ArtifactError::NotFound(_)) => return Ok(None),
+            Err(error) => return Err(error),
+        };
+        if let (Some(now), Some(then)) = (self.store_now_ms, stamped) {
+            return Ok(Some(u128::try_from(now.saturating_sub(then)).unwrap_or(0)));
+        }
+        Ok(written_ms()
+            .await?
+            .map(|written| self.local_now_ms.saturating_sub(written)))
+    }
+}
+
+/// Aborts every upload in `store` whose process stopped (its heartbeat at least
+/// `server_gone_after` old, or missing) or that has been open longer than
+/// [`UPLOAD_GONE_AFTER`]; returns how many. The sweeping process writes its own heartbeat first,
+/// so its own uploads are spared (ages: [`JournalClock`]).
 pub async fn abort_abandoned(
     store: &dyn ArtifactStore,
     server_gone_after: Duration,
@@ -175,7 +222,7 @@ pub async fn abort_abandoned(
     let Some(multipart) = store.multipart() else {
         return Ok(0);
     };
-    let now = now_ms();
+    let clock = JournalClock::start(store).await?;
     let mut aborted = 0;
     for entry in store.list(JOURNAL_DIR).await? {
         if entry.is_dir {
@@ -195,20 +242,24 @@ pub async fn abort_abandoned(
         };
         let owner = lines.next();
         let started: Option<u128> = lines.next().and_then(|line| line.parse().ok());
-        let open_too_long = started
-            .is_none_or(|started| now.saturating_sub(started) > UPLOAD_GONE_AFTER.as_millis());
+        let open_too_long = match clock.age_ms(store, &key, async || Ok(started)).await {
+            Ok(Some(age)) => age > UPLOAD_GONE_AFTER.as_millis(),
+            // Forgotten meanwhile, or not known now: looked at again by the next sweep.
+            Ok(None) | Err(_) => continue,
+        };
         let owner_gone = match owner {
             // A marker of an older Cairn names no server: its server is the one that stopped.
             None => true,
-            Some(owner) => match read_text(store, &heartbeat_key(owner)).await {
-                Ok(beat) => beat
-                    .trim()
-                    .parse::<u128>()
-                    .is_ok_and(|beat| now.saturating_sub(beat) > server_gone_after.as_millis()),
-                Err(ArtifactError::NotFound(_)) => true,
-                // Not known now (the store did not answer): looked at again by the next sweep.
-                Err(_) => continue,
-            },
+            Some(owner) => {
+                let beat_key = heartbeat_key(owner);
+                let written = async || Ok(read_text(store, &beat_key).await?.trim().parse().ok());
+                match clock.age_ms(store, &beat_key, written).await {
+                    Ok(Some(age)) => age >= server_gone_after.as_millis(),
+                    Ok(None) => true,
+                    // Not known now (the store did not answer): looked at again by the next sweep.
+                    Err(_) => continue,
+                }
+            }
         };
         if !(owner_gone || open_too_long) {
             continue;

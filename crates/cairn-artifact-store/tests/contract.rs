@@ -362,6 +362,46 @@ async fn s3_multipart_upload_joins_parts_only_when_completed() {
     assert!(matches!(gone, ArtifactError::NotFound(_)), "{gone}");
 }
 
+/// An upload journaled by another process whose clock runs an hour behind (another host): its
+/// heartbeat and marker name times an hour old, yet the store stamped them just now, and the
+/// sweep goes by the store's stamps: it spares the upload while that process beats, and aborts
+/// it once its heartbeat is stale.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sweep_tells_ages_by_the_stores_clock_not_the_writers() {
+    let store = tokio::task::spawn_blocking(s3_store).await.unwrap();
+    let multipart = store.multipart().unwrap();
+    let path = "skewed/model.ckpt";
+    let id = multipart.create(path).await.unwrap();
+    let hour_behind = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
+        - 3_600_000;
+    // The journal's format, as every Cairn process writes it: the marker's key is the upload id
+    // in hex; it holds the path, the id, the owner and when the upload began.
+    let hex: String = id.bytes().map(|byte| format!("{byte:02x}")).collect();
+    let marker = format!("{}/{hex}", journal::JOURNAL_DIR);
+    let marker_text = format!("{path}\n{id}\nskewed-host\n{hour_behind}");
+    put(&*store, &marker, &[marker_text.as_bytes()]).await;
+    let heartbeat = format!("{}/servers/skewed-host", journal::JOURNAL_DIR);
+    put(&*store, &heartbeat, &[hour_behind.to_string().as_bytes()]).await;
+
+    let spared = journal::abort_abandoned(&*store, journal::SERVER_GONE_AFTER).await;
+    assert_eq!(spared.unwrap(), 0, "a process beating now is running");
+    assert!(store.head(&marker).await.is_ok());
+    let aborted = journal::abort_abandoned(&*store, std::time::Duration::ZERO).await;
+    assert_eq!(aborted.unwrap(), 1, "a stale heartbeat's upload is aborted");
+    assert!(matches!(
+        store.head(&marker).await,
+        Err(ArtifactError::NotFound(_))
+    ));
+    let gone = multipart
+        .put_part(path, &id, 1, vec![Bytes::from_static(b"late")])
+        .await
+        .unwrap_err();
+    assert!(matches!(gone, ArtifactError::NotFound(_)), "{gone}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_secret_is_denied_naming_the_bucket_and_never_the_secret() {
     let bucket = tokio::task::spawn_blocking(fresh_bucket).await.unwrap();

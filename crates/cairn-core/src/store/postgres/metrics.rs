@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use postgres::{Row, Transaction};
 
 use super::row::writable_run;
+use super::runs;
 use super::sql::{args, big, execute, query};
 use crate::error::{StoreError, StoreResult};
 use crate::metric_codec;
@@ -217,6 +218,10 @@ fn lock_series(
 /// A new series is written once: inserted empty and then updated, it would leave a dead row and
 /// its index entries behind until vacuum, which the searches' index walks and probes then step
 /// over (a third of `metric_series` after 100,000 runs were made through REST).
+///
+/// The run is first held in its experiment (`runs::HOLD_IN_PLACE`, shared by the run's batches
+/// until they commit): a move of the run waits for this batch and then moves the new series
+/// too, or has committed before and its experiment is the one read here.
 fn create_series(
     tx: &mut Transaction<'_>,
     run_pk: i64,
@@ -227,6 +232,7 @@ fn create_series(
     for series in fresh.iter() {
         columns.push(series);
     }
+    execute(tx, runs::HOLD_IN_PLACE, args![run_pk])?;
     // In key order, so that writers starting the same keys lock them in one order.
     let rows = query(
         tx,
