@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use postgres::{Row, Transaction};
 
 use super::row::writable_run;
-use super::runs;
 use super::sql::{args, big, execute, query};
 use crate::error::{StoreError, StoreResult};
 use crate::metric_codec;
@@ -219,9 +218,11 @@ fn lock_series(
 /// its index entries behind until vacuum, which the searches' index walks and probes then step
 /// over (a third of `metric_series` after 100,000 runs were made through REST).
 ///
-/// The run is first held in its experiment (`runs::HOLD_IN_PLACE`, shared by the run's batches
-/// until they commit): a move of the run waits for this batch and then moves the new series
-/// too, or has committed before and its experiment is the one read here.
+/// The run's experiment is read under a key-share lock of its row, held until this batch
+/// commits: a move of the run (which locks the row for update, `runs::move_to`) waits for this
+/// batch and then moves the new series too, or has committed before and its experiment is the
+/// one read here (PostgreSQL reads the newest version of a row it had to wait to lock). Ending
+/// the run, which updates its row while holding its series, does not conflict with that lock.
 fn create_series(
     tx: &mut Transaction<'_>,
     run_pk: i64,
@@ -232,7 +233,6 @@ fn create_series(
     for series in fresh.iter() {
         columns.push(series);
     }
-    execute(tx, runs::HOLD_IN_PLACE, args![run_pk])?;
     // In key order, so that writers starting the same keys lock them in one order.
     let rows = query(
         tx,
@@ -240,7 +240,7 @@ fn create_series(
                                     latest_step, latest_timestamp_ms, point_count, tail_count,
                                     in_mlflow_order, last_step, last_timestamp_ms,
                                     last_value_bits)
-         SELECT $1, (SELECT experiment_id FROM runs WHERE id = $1), *
+         SELECT $1, (SELECT experiment_id FROM runs WHERE id = $1 FOR KEY SHARE), *
          FROM UNNEST($2::TEXT[], $3::DOUBLE PRECISION[], $4::BOOLEAN[], $5::BIGINT[],
                      $6::BIGINT[], $7::BIGINT[], $8::INTEGER[], $9::BOOLEAN[], $10::BIGINT[],
                      $11::BIGINT[], $12::BIGINT[])

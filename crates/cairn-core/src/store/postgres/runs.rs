@@ -111,22 +111,12 @@ pub(crate) fn update(
     Ok(find_run(tx, run_id)?.1)
 }
 
-/// Held, shared, by a batch that starts series in the run `$1` (their rows carry its
-/// experiment), until it commits: an advisory lock of the run (the two-key form, in a class of
-/// its own), not its row, which ending the run updates while holding the series.
-pub(crate) const HOLD_IN_PLACE: &str =
-    "SELECT pg_advisory_xact_lock_shared(1836021353, ($1 % 2147483647)::INTEGER)";
-
-/// [`HOLD_IN_PLACE`], exclusive: a move of the run `$1`, until it commits.
-const MOVE_IN_PROGRESS: &str =
-    "SELECT pg_advisory_xact_lock(1836021353, ($1 % 2147483647)::INTEGER)";
-
 /// Moves a run into another experiment (which must be active), with its metrics' rows (which
 /// carry the experiment for the per-experiment index); its artifact location stays.
 ///
-/// A batch starting series holds its run in place until it commits (`metrics::create_series`);
-/// a move takes the same lock exclusively, and its update is then a statement of its own, whose
-/// snapshot holds every series such a batch committed.
+/// A batch starting series holds its run's row key-shared until it commits
+/// (`metrics::create_series`); a move locks the row for update, and its update is then a
+/// statement of its own, whose snapshot holds every series such a batch committed.
 pub(crate) fn move_to(
     tx: &mut Transaction<'_>,
     run_id: &str,
@@ -135,13 +125,17 @@ pub(crate) fn move_to(
     let run_pk = writable_run(tx, run_id)?;
     experiments::active(tx, experiment_id)?;
     // The series first, in the order batches lock theirs, so that a batch holding one of them
-    // while it waits to hold the run in place is not waited for with the run held.
+    // while it waits to lock the run's row is not waited for with the row held.
     execute(
         tx,
         "SELECT id FROM metric_series WHERE run_id = $1 ORDER BY id FOR UPDATE",
         args![run_pk],
     )?;
-    execute(tx, MOVE_IN_PROGRESS, args![run_pk])?;
+    execute(
+        tx,
+        "SELECT id FROM runs WHERE id = $1 FOR UPDATE",
+        args![run_pk],
+    )?;
     execute(
         tx,
         "WITH series AS (UPDATE metric_series SET experiment_id = $2 WHERE run_id = $1)
