@@ -664,61 +664,6 @@ fn a_metric_search_reads_its_own_experiments_entries_and_follows_moved_runs() {
     assert_eq!(stale, 0);
 }
 
-/// A run moved back and forth between two experiments while writers start new metrics in it:
-/// every metric's rows end in the run's experiment (a series begun while the run was being
-/// moved used to keep the experiment it left, and the run then sorted as missing that metric in
-/// its new experiment).
-#[test]
-fn series_begun_while_their_run_moves_follow_it() {
-    let url = fresh_database();
-    let dir = artifacts();
-    let store = PostgresStore::connect(&url, dir.path()).unwrap();
-    let [(a, runs), (b, _)] = two_experiments(&store, 1);
-    let run_id = runs[0].clone();
-    let writing = std::sync::atomic::AtomicUsize::new(3);
-    std::thread::scope(|scope| {
-        for writer in 0..3 {
-            let (store, run_id, writing) = (&store, &run_id, &writing);
-            scope.spawn(move || {
-                for index in 0..80 {
-                    let key = format!("w{writer}_{index}");
-                    store.log_batch(run_id, &one_key(&key, &points(1))).unwrap();
-                }
-                writing.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
-            });
-        }
-        // Moved all the while the writers write.
-        let mut moves = 0;
-        while writing.load(std::sync::atomic::Ordering::SeqCst) > 0 {
-            let to = if moves % 2 == 0 { b } else { a };
-            store.move_run(&run_id, to).unwrap();
-            moves += 1;
-        }
-        assert!(moves > 10, "{moves} moves");
-    });
-    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-    let stale: Vec<String> = client
-        .query(
-            "SELECT s.key FROM metric_series s JOIN runs r ON r.id = s.run_id
-             WHERE s.experiment_id <> r.experiment_id ORDER BY s.key",
-            &[],
-        )
-        .unwrap()
-        .iter()
-        .map(|row| row.get(0))
-        .collect();
-    assert_eq!(
-        stale,
-        Vec::<String>::new(),
-        "series left in the other experiment"
-    );
-    let series: i64 = client
-        .query_one("SELECT count(*) FROM metric_series", &[])
-        .unwrap()
-        .get(0);
-    assert!(series >= 240, "{series} series");
-}
-
 /// The runs view counts its experiment's runs with each page: from the narrow index of each
 /// experiment's run ids rather than the whole table; filtered, the same runs are counted.
 #[test]

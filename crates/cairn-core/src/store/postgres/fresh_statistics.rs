@@ -35,7 +35,7 @@ fn analyzed(admin: &mut postgres::Client) -> (BTreeSet<String>, i64) {
 fn filtered_search() -> RunSearch {
     RunSearch {
         experiment_ids: vec![ExperimentId::DEFAULT],
-        filter: parse_filter("metrics.m1 > 0.5 and params.p1 = 'v3'").unwrap(),
+        filter: parse_filter("params.p1 = 'v3'").unwrap(),
         order_by: parse_order_by_list(&["metrics.m2 DESC"]).unwrap(),
         max_results: 100,
         ..RunSearch::default()
@@ -47,6 +47,8 @@ fn a_search_after_a_new_stores_first_runs_analyzes_the_search_tables_once() {
     let url = cairn_test_support::postgres::fresh_database();
     let artifacts = tempfile::tempdir().unwrap();
     let store = PostgresStore::connect(&url, artifacts.path()).unwrap();
+    // 600 rows in each table: past the store's 500, short of autovacuum's 1,000 (schema 9), so
+    // that autovacuum does not analyze them first.
     for index in 0..600_u32 {
         let run_id = store
             .create_run(&NewRun::new(ExperimentId::DEFAULT, SourceKind::MlflowApi))
@@ -66,10 +68,7 @@ fn a_search_after_a_new_stores_first_runs_analyzes_the_search_tables_once() {
                 key: "p1".to_owned(),
                 value: format!("v{}", index % 7),
             }],
-            metrics: vec![
-                point("m1", f64::from(index % 10) / 10.0),
-                point("m2", f64::from(index)),
-            ],
+            metrics: vec![point("m2", f64::from(index))],
             ..LogBatch::default()
         };
         store.log_batch(&run_id, &batch).unwrap();
@@ -86,9 +85,7 @@ fn a_search_after_a_new_stores_first_runs_analyzes_the_search_tables_once() {
     // PostgreSQL counts the rows each session changed once it reports them, within a second or
     // so; the store looks again every two seconds.
     let deadline = Instant::now() + Duration::from_secs(30);
-    let passing = (0..600)
-        .filter(|index| index % 7 == 3 && index % 10 > 5)
-        .count();
+    let passing = (0..600).filter(|index| index % 7 == 3).count();
     while !analyzed(&mut admin).0.is_superset(&wanted) {
         assert!(
             Instant::now() < deadline,
@@ -105,7 +102,7 @@ fn a_search_after_a_new_stores_first_runs_analyzes_the_search_tables_once() {
     // Searched again past the next look: the tables hold what they held when analyzed.
     std::thread::sleep(Duration::from_millis(2_100));
     let page = store.search_runs(&filtered_search()).unwrap();
-    assert_eq!(page.runs.len(), passing, "runs with p1 = v3 and m1 > 0.5");
+    assert_eq!(page.runs.len(), passing, "runs with p1 = v3");
     assert_eq!(
         analyzed(&mut admin).1,
         count,

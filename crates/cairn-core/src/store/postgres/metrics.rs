@@ -217,12 +217,6 @@ fn lock_series(
 /// A new series is written once: inserted empty and then updated, it would leave a dead row and
 /// its index entries behind until vacuum, which the searches' index walks and probes then step
 /// over (a third of `metric_series` after 100,000 runs were made through REST).
-///
-/// The run's experiment is read under a key-share lock of its row, held until this batch
-/// commits: a move of the run (which locks the row for update, `runs::move_to`) waits for this
-/// batch and then moves the new series too, or has committed before and its experiment is the
-/// one read here (PostgreSQL reads the newest version of a row it had to wait to lock). Ending
-/// the run, which updates its row while holding its series, does not conflict with that lock.
 fn create_series(
     tx: &mut Transaction<'_>,
     run_pk: i64,
@@ -240,7 +234,7 @@ fn create_series(
                                     latest_step, latest_timestamp_ms, point_count, tail_count,
                                     in_mlflow_order, last_step, last_timestamp_ms,
                                     last_value_bits)
-         SELECT $1, (SELECT experiment_id FROM runs WHERE id = $1 FOR KEY SHARE), *
+         SELECT $1, (SELECT experiment_id FROM runs WHERE id = $1), *
          FROM UNNEST($2::TEXT[], $3::DOUBLE PRECISION[], $4::BOOLEAN[], $5::BIGINT[],
                      $6::BIGINT[], $7::BIGINT[], $8::INTEGER[], $9::BOOLEAN[], $10::BIGINT[],
                      $11::BIGINT[], $12::BIGINT[])

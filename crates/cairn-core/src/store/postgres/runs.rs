@@ -113,10 +113,6 @@ pub(crate) fn update(
 
 /// Moves a run into another experiment (which must be active), with its metrics' rows (which
 /// carry the experiment for the per-experiment index); its artifact location stays.
-///
-/// A batch starting series holds its run's row key-shared until it commits
-/// (`metrics::create_series`); a move locks the row for update, and its update is then a
-/// statement of its own, whose snapshot holds every series such a batch committed.
 pub(crate) fn move_to(
     tx: &mut Transaction<'_>,
     run_id: &str,
@@ -124,18 +120,6 @@ pub(crate) fn move_to(
 ) -> StoreResult<()> {
     let run_pk = writable_run(tx, run_id)?;
     experiments::active(tx, experiment_id)?;
-    // The series first, in the order batches lock theirs, so that a batch holding one of them
-    // while it waits to lock the run's row is not waited for with the row held.
-    execute(
-        tx,
-        "SELECT id FROM metric_series WHERE run_id = $1 ORDER BY id FOR UPDATE",
-        args![run_pk],
-    )?;
-    execute(
-        tx,
-        "SELECT id FROM runs WHERE id = $1 FOR UPDATE",
-        args![run_pk],
-    )?;
     execute(
         tx,
         "WITH series AS (UPDATE metric_series SET experiment_id = $2 WHERE run_id = $1)

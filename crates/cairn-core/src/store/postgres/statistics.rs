@@ -5,10 +5,10 @@
 //! of runs within that minute is searched meanwhile as if its tables were empty, and a filtered
 //! search then tests every run against every run whose param matches: 114 ms over 2,000 runs,
 //! growing with the square of their number. So before a search, at most every two seconds per
-//! process, the store asks which search tables have changed by more rows since their last
-//! analysis than they held then (by 500, for one never analyzed), and analyzes those first. A
-//! table is thus analyzed each time it doubles, a handful of times over a store's life; past
-//! that, the autovacuum thresholds of schema 9 keep its statistics current.
+//! process, the store asks which search tables hold more than twice the rows they held at their
+//! last analysis, plus 500 (500 for one never analyzed), and analyzes those first. A table is
+//! thus analyzed as it doubles, a handful of times over a store's life; past that, the
+//! autovacuum thresholds of schema 9 keep its statistics current.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -24,18 +24,15 @@ const SEARCH_TABLES: [&str; 4] = ["runs", "params", "tags", "metric_series"];
 const CHECK_EVERY: Duration = Duration::from_secs(2);
 
 /// The search tables, of those this session's user may analyze (it owns them, or is a member of
-/// their owner's role), whose rows changed since their last analysis by at least as many as they
-/// held then, plus 500 (`reltuples` is -1 for a table never analyzed nor vacuumed).
+/// their owner's role), whose live rows are more than twice what they held at their last
+/// analysis or vacuum, plus 500 (`reltuples` is -1 for a table never analyzed nor vacuumed).
+/// Growth, not changes: logging updates a series' row with every batch.
 const BEHIND: &str = "
     SELECT s.relname::TEXT
     FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
     WHERE s.relid = ANY($1::TEXT[]::REGCLASS[])
       AND pg_has_role(c.relowner, 'USAGE')
-      AND s.n_mod_since_analyze >= greatest(c.reltuples, 0) + 500";
-
-/// The advisory lock a server holds while it analyzes, so that servers sharing a database do not
-/// analyze the same tables at once: the one that finds it held leaves the work to its holder.
-const ANALYZING_LOCK: i64 = 0x6361_6972_6e5f_616e; // "cairn_an"
+      AND s.n_live_tup >= 2 * greatest(c.reltuples, 0) + 500";
 
 /// When a process may next look.
 pub(crate) struct StatisticsWatch {
@@ -66,8 +63,10 @@ impl StatisticsWatch {
 }
 
 /// Analyzes the search tables whose statistics are far behind (see the module's doc); answers
-/// those it analyzed. None when another session is analyzing, or a table is locked by a
-/// vacuum or a schema change for longer than a moment: that work serves this search too.
+/// those it asked for. A table another session is analyzing or vacuuming (another server, or
+/// autovacuum) is skipped, not waited for: that work serves this search too. Several tables are
+/// analyzed each in a transaction of its own, so one that fails takes nothing back from the
+/// others.
 pub(crate) fn refresh(client: &mut Client) -> StoreResult<Vec<&'static str>> {
     let names: Vec<String> = SEARCH_TABLES.iter().map(|&name| name.to_owned()).collect();
     let mut behind = Vec::new();
@@ -78,23 +77,8 @@ pub(crate) fn refresh(client: &mut Client) -> StoreResult<Vec<&'static str>> {
             behind.push(table);
         }
     }
-    if behind.is_empty() {
-        return Ok(behind);
+    if !behind.is_empty() {
+        client.batch_execute(&format!("ANALYZE (SKIP_LOCKED) {}", behind.join(", ")))?;
     }
-    let mut transaction = client.transaction()?;
-    let claimed: bool = transaction
-        .query_one("SELECT pg_try_advisory_xact_lock($1)", &[&ANALYZING_LOCK])?
-        .try_get(0)?;
-    if !claimed {
-        return Ok(Vec::new());
-    }
-    transaction.batch_execute("SET LOCAL lock_timeout = '200ms'")?;
-    if let Err(error) = transaction.batch_execute(&format!("ANALYZE {}", behind.join(", "))) {
-        if error.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) {
-            return Ok(Vec::new());
-        }
-        return Err(error.into());
-    }
-    transaction.commit()?;
     Ok(behind)
 }
