@@ -664,6 +664,91 @@ fn a_metric_search_reads_its_own_experiments_entries_and_follows_moved_runs() {
     assert_eq!(stale, 0);
 }
 
+/// A run moved back and forth between two experiments while writers start new metrics in it
+/// (every other batch with a param, each with a point of a metric the run has): every metric's
+/// rows end in the run's experiment (a series begun while the run was being moved used to keep
+/// the experiment it left, and the run then sorted as missing that metric in its new
+/// experiment); no deadlock is met, and the moves are not held back by the writers.
+#[test]
+fn series_begun_while_their_run_moves_follow_it() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let url = fresh_database();
+    let dir = artifacts();
+    let store = PostgresStore::connect(&url, dir.path()).unwrap();
+    let [(a, runs), (b, _)] = two_experiments(&store, 1);
+    let run_id = runs[0].clone();
+    let (writing, moves) = (AtomicUsize::new(3), AtomicUsize::new(0));
+    std::thread::scope(|scope| {
+        for writer in 0..3 {
+            let (store, run_id, writing, moves) = (&store, &run_id, &writing, &moves);
+            scope.spawn(move || {
+                // At least 80 batches each, and on until the run has been moved 20 times.
+                for index in 0..2_000 {
+                    if index >= 80 && moves.load(Ordering::SeqCst) >= 20 {
+                        break;
+                    }
+                    let key = format!("w{writer}_{index}");
+                    let mut batch = one_key(&key, &points(1));
+                    batch.metrics.push(NamedMetricPoint {
+                        key: "loss".into(),
+                        point: MetricPoint {
+                            step: writer * 10_000 + index + 1,
+                            timestamp_ms: 1_700_000_000_000,
+                            value: 0.5,
+                        },
+                    });
+                    // A param's insert locks the run's row before the batch locks its series.
+                    if index % 2 == 0 {
+                        batch.params.push(Param {
+                            key: key.clone(),
+                            value: "v".into(),
+                        });
+                    }
+                    store.log_batch(run_id, &batch).unwrap();
+                }
+                writing.fetch_sub(1, Ordering::SeqCst);
+            });
+        }
+        while writing.load(Ordering::SeqCst) > 0 {
+            let to = if moves.load(Ordering::SeqCst) % 2 == 0 {
+                b
+            } else {
+                a
+            };
+            store.move_run(&run_id, to).unwrap();
+            moves.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    // Moves were not held back: 20 of them before the writers' 2,000 batches each ran out.
+    assert!(moves.into_inner() >= 20);
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let stale: Vec<String> = client
+        .query(
+            "SELECT s.key FROM metric_series s JOIN runs r ON r.id = s.run_id
+             WHERE s.experiment_id <> r.experiment_id ORDER BY s.key",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert_eq!(
+        stale,
+        Vec::<String>::new(),
+        "series left in the other experiment"
+    );
+    // PostgreSQL reports the deadlocks it broke once the sessions have been idle a moment.
+    std::thread::sleep(std::time::Duration::from_millis(1_500));
+    let deadlocks: i64 = client
+        .query_one(
+            "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(deadlocks, 0);
+}
+
 /// The runs view counts its experiment's runs with each page: from the narrow index of each
 /// experiment's run ids rather than the whole table; filtered, the same runs are counted.
 #[test]

@@ -144,7 +144,8 @@ pub(crate) enum RunRef<'a> {
     Writable(&'a str),
 }
 
-/// The series of `run_pk` named by `keys` that exist, locked, by key.
+/// The series of `run_pk` named by `keys` that exist, locked, by key; the run held in place
+/// first (see [`lock_series`]).
 fn lock_existing(
     tx: &mut Transaction<'_>,
     run_pk: i64,
@@ -154,8 +155,15 @@ fn lock_existing(
     for row in query(
         tx,
         &format!(
-            "SELECT {SERIES_COLUMNS} FROM metric_series WHERE run_id = $1 AND key = ANY($2)
-             ORDER BY id FOR UPDATE"
+            "WITH r AS MATERIALIZED (
+                 SELECT id FROM runs
+                 WHERE id = $1
+                   AND pg_advisory_xact_lock_shared({RUN_LOCK_CLASS}, hashtext(run_uuid)) IS NOT NULL
+             )
+             SELECT s.* FROM r JOIN LATERAL (
+                 SELECT {SERIES_COLUMNS} FROM metric_series
+                 WHERE run_id = r.id AND key = ANY($2) ORDER BY id FOR UPDATE
+             ) s ON true"
         ),
         args![run_pk, keys.to_vec()],
     )? {
@@ -165,7 +173,17 @@ fn lock_existing(
     Ok(found)
 }
 
-/// Locks the existing series `keys` of a run; by key, with the run's key.
+/// The class of the advisory lock that holds a run in its experiment (the key within it is
+/// `hashtext` of the run's id): held, shared, by every batch that logs metrics to the run, from
+/// the statement that locks its series until it commits, and taken alone by a move of the run
+/// (`runs::move_to`). A batch starting series thus reads the experiment its run stays in until
+/// it commits, and a move waits for the batches holding the run; PostgreSQL queues advisory
+/// locks in order, so batches arriving meanwhile wait behind the move instead of starving it.
+pub(crate) const RUN_LOCK_CLASS: i32 = 1_836_021_353;
+
+/// Locks the existing series `keys` of a run; by key, with the run's key. The run is held in
+/// place first ([`RUN_LOCK_CLASS`]: the run's row is read with the lock taken, and its series
+/// through that row, so never before it).
 fn lock_series(
     tx: &mut Transaction<'_>,
     run: RunRef<'_>,
@@ -177,12 +195,16 @@ fn lock_series(
             let rows = query(
                 tx,
                 &format!(
-                    "SELECT s.*, r.id, r.lifecycle_stage FROM runs r
+                    "WITH r AS MATERIALIZED (
+                         SELECT id, lifecycle_stage FROM runs
+                         WHERE run_uuid = $1
+                           AND pg_advisory_xact_lock_shared({RUN_LOCK_CLASS}, hashtext($1)) IS NOT NULL
+                     )
+                     SELECT s.*, r.id, r.lifecycle_stage FROM r
                      LEFT JOIN LATERAL (
                          SELECT {SERIES_COLUMNS} FROM metric_series
                          WHERE run_id = r.id AND key = ANY($2) ORDER BY id FOR UPDATE
-                     ) s ON true
-                     WHERE r.run_uuid = $1"
+                     ) s ON true"
                 ),
                 args![run_id, keys.to_vec()],
             )?;

@@ -2,6 +2,7 @@
 
 use postgres::Transaction;
 
+use super::metrics::RUN_LOCK_CLASS;
 use super::row::{find_run, writable_run};
 use super::sql::{args, execute, query_opt};
 use super::{experiments, metrics, run_load, writes};
@@ -112,7 +113,9 @@ pub(crate) fn update(
 }
 
 /// Moves a run into another experiment (which must be active), with its metrics' rows (which
-/// carry the experiment for the per-experiment index); its artifact location stays.
+/// carry the experiment for the per-experiment index); its artifact location stays. The run is
+/// held alone meanwhile ([`RUN_LOCK_CLASS`]), so that no batch begins a series in the
+/// experiment the run is leaving.
 pub(crate) fn move_to(
     tx: &mut Transaction<'_>,
     run_id: &str,
@@ -120,10 +123,23 @@ pub(crate) fn move_to(
 ) -> StoreResult<()> {
     let run_pk = writable_run(tx, run_id)?;
     experiments::active(tx, experiment_id)?;
+    // Alone: every batch logging metrics to the run holds it shared until it commits.
     execute(
         tx,
-        "WITH series AS (UPDATE metric_series SET experiment_id = $2 WHERE run_id = $1)
-         UPDATE runs SET experiment_id = $2 WHERE id = $1",
+        &format!("SELECT pg_advisory_xact_lock({RUN_LOCK_CLASS}, hashtext($1))"),
+        args![run_id],
+    )?;
+    // The run's row, then its series (the order of every writer of a run: ending one updates
+    // its row before folding its series), each statement seeing every series begun by the
+    // batches waited for.
+    execute(
+        tx,
+        "UPDATE runs SET experiment_id = $2 WHERE id = $1",
+        args![run_pk, experiment_id.0],
+    )?;
+    execute(
+        tx,
+        "UPDATE metric_series SET experiment_id = $2 WHERE run_id = $1",
         args![run_pk, experiment_id.0],
     )?;
     Ok(())
