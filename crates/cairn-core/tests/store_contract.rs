@@ -203,6 +203,7 @@ contract_suite! {
         search: [
             filters_and_order_by,
             nan_latest_is_filtered_out_and_sorted_after_values,
+            pages_cross_from_values_to_nan_to_missing,
             paging_and_count_total,
             slices_hand_over_the_page_in_order,
             view_types_and_experiment_restriction,
@@ -353,6 +354,7 @@ contract_suite! {
         search: [
             filters_and_order_by,
             nan_latest_is_filtered_out_and_sorted_after_values,
+            pages_cross_from_values_to_nan_to_missing,
             paging_and_count_total,
             slices_hand_over_the_page_in_order,
             view_types_and_experiment_restriction,

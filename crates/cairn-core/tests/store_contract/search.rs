@@ -224,6 +224,53 @@ pub(crate) fn nan_latest_is_filtered_out_and_sorted_after_values(store: &dyn Sto
     );
 }
 
+/// Pages of a search ordered by a metric cross from the runs with a value to the NaN one to the
+/// run without the metric: every run once, in order, with its params, whatever the page size
+/// and whether the total is asked for.
+pub(crate) fn pages_cross_from_values_to_nan_to_missing(store: &dyn Store) {
+    let World { a, .. } = world(store);
+    for order in ["metrics.loss ASC", "metrics.loss DESC"] {
+        for count_total in [false, true] {
+            for page_size in 1..=4 {
+                let mut offset = 0;
+                let mut seen: Vec<(String, usize)> = Vec::new();
+                loop {
+                    let page = store
+                        .search_runs(&RunSearch {
+                            max_results: page_size,
+                            offset,
+                            count_total,
+                            ..search(&[a], "", &[order])
+                        })
+                        .unwrap();
+                    let case = format!("{order}, page size {page_size}, total {count_total}");
+                    assert!(page.runs.len() <= page_size, "{case}");
+                    assert_eq!(page.total_count, count_total.then_some(3), "{case}");
+                    seen.extend(
+                        page.runs
+                            .into_iter()
+                            .map(|run| (run.info.run_name, run.params.len())),
+                    );
+                    match page.next_offset {
+                        Some(next) => offset = next,
+                        None => break,
+                    }
+                    assert!(seen.len() <= 3, "{case}: paging does not end");
+                }
+                assert_eq!(
+                    seen,
+                    [
+                        ("r1".to_owned(), 2),
+                        ("r2".to_owned(), 2),
+                        ("r3".to_owned(), 1)
+                    ],
+                    "{order}, page size {page_size}, total {count_total}"
+                );
+            }
+        }
+    }
+}
+
 pub(crate) fn paging_and_count_total(store: &dyn Store) {
     let World { a, b, .. } = world(store);
     let all = names(store, &search(&[a, b], "", &[]));
