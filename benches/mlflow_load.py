@@ -287,10 +287,14 @@ def bench_search(url, run_count, workers=4, big_page=False, samples=5, budget_se
     return fill_seconds, timings[""]
 
 
+# The pause before each timed search of the servers timed in turns.
+SETTLE_SECONDS = 0.05
+
+
 def time_searches_in_turns(targets, queries, when, samples, budget_seconds):
     """Times each query on each of `targets` ({name: (url, experiment id)}) in turns, one
-    request to each server then the next, so that the machine's slower and faster minutes fall
-    on every server alike; answers {name: {label + when (+ decoding): median ms}}. A server
+    request to each server then the next (the first alternating), so that the machine's slower
+    and faster minutes fall on every server alike; answers {name: {label + when (+ decoding): median ms}}. A server
     stops being asked once its requests took `budget_seconds` (after at least one)."""
     sessions = {name: requests.Session() for name in targets}
     timings = {name: {} for name in targets}
@@ -302,10 +306,17 @@ def time_searches_in_turns(targets, queries, when, samples, budget_seconds):
                   for name, (_, experiment_id) in targets.items()}
         for name, (url, _) in targets.items():
             api(sessions[name], url, "POST", "runs/search", json=bodies[name])  # warm
-        for _ in range(samples):
-            for name, (url, _) in targets.items():
+        for sample in range(samples):
+            # Each server goes first in every other sample, and each request waits for the
+            # work the one before it left behind (a server's own logging and collection, its
+            # PostgreSQL session's) to settle, so that no server's figure carries another's.
+            order = list(targets.items())
+            if sample % 2:
+                order.reverse()
+            for name, (url, _) in order:
                 if served[name] and spent[name] >= budget_seconds:
                     continue
+                time.sleep(SETTLE_SECONDS)
                 taken = timed_search(sessions[name], url, bodies[name])
                 served[name].append(taken[0])
                 decoded[name].append(taken[1])

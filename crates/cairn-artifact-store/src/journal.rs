@@ -214,7 +214,8 @@ impl JournalClock {
 /// Aborts every upload in `store` whose process stopped (its heartbeat at least
 /// `server_gone_after` old, or missing) or that has been open longer than
 /// [`UPLOAD_GONE_AFTER`]; returns how many. The sweeping process writes its own heartbeat first,
-/// so its own uploads are spared (ages: [`JournalClock`]).
+/// so its own uploads are spared (ages: [`JournalClock`]); each process's heartbeat is read once
+/// a sweep, however many uploads it has.
 pub async fn abort_abandoned(
     store: &dyn ArtifactStore,
     server_gone_after: Duration,
@@ -223,6 +224,8 @@ pub async fn abort_abandoned(
         return Ok(0);
     };
     let clock = JournalClock::start(store).await?;
+    // Whether each process named by a marker has stopped, its heartbeat read once a sweep.
+    let mut owners_gone: HashMap<String, bool> = HashMap::new();
     let mut aborted = 0;
     for entry in store.list(JOURNAL_DIR).await? {
         if entry.is_dir {
@@ -250,16 +253,23 @@ pub async fn abort_abandoned(
         let owner_gone = match owner {
             // A marker of an older Cairn names no server: its server is the one that stopped.
             None => true,
-            Some(owner) => {
-                let beat_key = heartbeat_key(owner);
-                let written = async || Ok(read_text(store, &beat_key).await?.trim().parse().ok());
-                match clock.age_ms(store, &beat_key, written).await {
-                    Ok(Some(age)) => age >= server_gone_after.as_millis(),
-                    Ok(None) => true,
-                    // Not known now (the store did not answer): looked at again by the next sweep.
-                    Err(_) => continue,
+            Some(owner) => match owners_gone.get(owner) {
+                Some(gone) => *gone,
+                None => {
+                    let beat_key = heartbeat_key(owner);
+                    let written =
+                        async || Ok(read_text(store, &beat_key).await?.trim().parse().ok());
+                    let gone = match clock.age_ms(store, &beat_key, written).await {
+                        Ok(Some(age)) => age >= server_gone_after.as_millis(),
+                        Ok(None) => true,
+                        // Not known now (the store did not answer): looked at again by the
+                        // next sweep.
+                        Err(_) => continue,
+                    };
+                    owners_gone.insert(owner.to_owned(), gone);
+                    gone
                 }
-            }
+            },
         };
         if !(owner_gone || open_too_long) {
             continue;

@@ -9,7 +9,10 @@ mod support;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use cairn_artifact_store::{ArtifactLocation, ArtifactStore, S3Settings};
+use cairn_artifact_store::{
+    ArtifactEntry, ArtifactLocation, ArtifactMeta, ArtifactRead, ArtifactResult, ArtifactStore,
+    ArtifactWriter, ByteRange, S3Settings, StoreMultipart,
+};
 use cairn_test_support::s3::{S3Server, TestBucket, fresh_bucket};
 use serde_json::json;
 use support::TestServer;
@@ -587,4 +590,100 @@ fn the_compare_views_diff_reads_saved_uncommitted_diffs_from_the_bucket() {
     assert_eq!(uncommitted[0]["run_id"], runs[0].as_str(), "{uncommitted}");
     assert_eq!(uncommitted[0]["diff"], "- old line\n+ first change\n");
     assert_eq!(uncommitted[1]["diff"], "+ second change\n");
+}
+
+/// The S3 store of a test, its listings held up for `delay` each: a journal of many uploads, or
+/// a slow store.
+#[derive(Debug)]
+struct SlowListings {
+    store: Arc<dyn ArtifactStore>,
+    delay: Duration,
+}
+
+#[async_trait::async_trait]
+impl ArtifactStore for SlowListings {
+    fn describe(&self) -> &str {
+        self.store.describe()
+    }
+    fn local_root(&self) -> Option<&std::path::Path> {
+        self.store.local_root()
+    }
+    async fn check(&self) -> ArtifactResult<()> {
+        self.store.check().await
+    }
+    async fn head(&self, key: &str) -> ArtifactResult<ArtifactMeta> {
+        self.store.head(key).await
+    }
+    async fn read(&self, key: &str, range: Option<ByteRange>) -> ArtifactResult<ArtifactRead> {
+        self.store.read(key, range).await
+    }
+    async fn writer(&self, key: &str) -> ArtifactResult<Box<dyn ArtifactWriter>> {
+        self.store.writer(key).await
+    }
+    async fn list(&self, prefix: &str) -> ArtifactResult<Vec<ArtifactEntry>> {
+        tokio::time::sleep(self.delay).await;
+        self.store.list(prefix).await
+    }
+    async fn delete(&self, key: &str) -> ArtifactResult<()> {
+        self.store.delete(key).await
+    }
+    fn multipart(&self) -> Option<&dyn StoreMultipart> {
+        self.store.multipart()
+    }
+}
+
+/// What this process's heartbeat in `store` says (the time it was written).
+async fn heartbeat_text(store: &dyn ArtifactStore) -> String {
+    let servers = format!("{}/servers", cairn_server::multipart::JOURNAL_DIR);
+    let beats = store.list(&servers).await.unwrap();
+    assert_eq!(
+        beats.len(),
+        1,
+        "one process beats in this bucket: {beats:?}"
+    );
+    let mut read = store
+        .read(&format!("{servers}/{}", beats[0].name), None)
+        .await
+        .unwrap();
+    let mut text = Vec::new();
+    while let Some(piece) = futures_util::StreamExt::next(&mut read.stream).await {
+        text.extend_from_slice(&piece.unwrap());
+    }
+    String::from_utf8(text).unwrap()
+}
+
+#[test]
+fn a_servers_heartbeat_stays_fresh_while_a_sweep_is_held_up() {
+    let bucket = fresh_bucket();
+    let store = s3_store(&bucket, "");
+    // Each sweep's listing of the journal takes far longer than the time between heartbeats.
+    let slow: Arc<dyn ArtifactStore> = Arc::new(SlowListings {
+        store: Arc::clone(&store),
+        delay: Duration::from_secs(30),
+    });
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let every = Duration::from_millis(300);
+            let journal = tokio::spawn(cairn_server::multipart::keep_journal(slow, every));
+            tokio::time::sleep(every * 2).await;
+            let first = heartbeat_text(&*store).await;
+            let mut beats = vec![first.clone()];
+            let deadline = Instant::now() + every * 10;
+            while Instant::now() < deadline && beats.len() < 3 {
+                tokio::time::sleep(every / 2).await;
+                let now = heartbeat_text(&*store).await;
+                if beats.last() != Some(&now) {
+                    beats.push(now);
+                }
+            }
+            journal.abort();
+            assert!(
+                beats.len() >= 3,
+                "the heartbeat was rewritten while the first sweep listed the journal: {beats:?}"
+            );
+        });
 }

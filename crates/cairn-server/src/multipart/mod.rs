@@ -26,7 +26,7 @@ pub use cairn_artifact_store::journal::{JOURNAL_DIR, SERVER_GONE_AFTER, abort_ab
 pub use local::LocalMultipart;
 pub use object::ObjectMultipart;
 pub use staging::{check_part_number, is_staging_dir_name};
-pub use sweep::sweep_forever;
+pub use sweep::{keep_journal, sweep_forever};
 
 use cairn_artifact_store::ArtifactStore;
 

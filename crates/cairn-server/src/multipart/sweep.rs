@@ -1,14 +1,36 @@
 //! The server's side of the multipart journal (`cairn_artifact_store::journal`): its heartbeat
 //! kept fresh and the journal swept, for as long as it runs.
 
-use cairn_artifact_store::ArtifactStore;
-use cairn_artifact_store::journal::{HEARTBEAT_EVERY, SERVER_GONE_AFTER, abort_abandoned};
+use std::sync::Arc;
+use std::time::Duration;
 
-/// Keeps this server's heartbeat and sweeps the journal every [`HEARTBEAT_EVERY`] (a sweep
-/// rewrites the heartbeat first), for as long as the server runs; what it aborts is said on
-/// standard error.
-pub async fn sweep_forever(store: std::sync::Arc<dyn ArtifactStore>) {
-    let mut ticks = tokio::time::interval(HEARTBEAT_EVERY);
+use cairn_artifact_store::ArtifactStore;
+use cairn_artifact_store::journal::{HEARTBEAT_EVERY, SERVER_GONE_AFTER, abort_abandoned, beat};
+
+/// [`keep_journal`] every [`HEARTBEAT_EVERY`].
+pub async fn sweep_forever(store: Arc<dyn ArtifactStore>) {
+    keep_journal(store, HEARTBEAT_EVERY).await;
+}
+
+/// Rewrites this server's heartbeat and sweeps the journal every `every`, for as long as the
+/// server runs; what a sweep aborts is said on standard error. The heartbeat keeps its own
+/// time: a sweep of a long journal, or one held up by a slow store, must not let it age past
+/// [`SERVER_GONE_AFTER`], when the other servers would take this one for stopped and abort the
+/// uploads it is still taking.
+pub async fn keep_journal(store: Arc<dyn ArtifactStore>, every: Duration) {
+    let beating = Arc::clone(&store);
+    let heartbeat = tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            // A beat the store did not take is tried again at the next tick.
+            let _ = beat(&*beating).await;
+        }
+    });
+    // The heartbeat stops with the sweeps (the server's runtime ending, or this being dropped).
+    let _stop = AbortOnDrop(heartbeat);
+    let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
@@ -18,5 +40,14 @@ pub async fn sweep_forever(store: std::sync::Arc<dyn ArtifactStore>) {
                 store.describe()
             );
         }
+    }
+}
+
+/// Aborts a task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
