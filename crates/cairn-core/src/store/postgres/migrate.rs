@@ -46,6 +46,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         9,
         include_str!("../../../../../migrations/postgres/0009_search_statistics.sql"),
     ),
+    (
+        10,
+        include_str!("../../../../../migrations/postgres/0010_latest_metrics_covered.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming Cairn's migration lock among the database's advisory locks.
