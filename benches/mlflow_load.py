@@ -294,8 +294,9 @@ SETTLE_SECONDS = 0.05
 def time_searches_in_turns(targets, queries, when, samples, budget_seconds):
     """Times each query on each of `targets` ({name: (url, experiment id)}) in turns, one
     request to each server then the next (the first alternating), so that the machine's slower
-    and faster minutes fall on every server alike; answers {name: {label + when (+ decoding): median ms}}. A server
-    stops being asked once its requests took `budget_seconds` (after at least one)."""
+    and faster minutes fall on every server alike; answers {name: {label + when (+ decoding):
+    median ms}}. A server stops being asked once its requests took `budget_seconds` (after at
+    least one)."""
     sessions = {name: requests.Session() for name in targets}
     timings = {name: {} for name in targets}
     for label, query in queries.items():

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use cairn_artifact_store::ArtifactStore;
 use cairn_artifact_store::journal::{HEARTBEAT_EVERY, SERVER_GONE_AFTER, abort_abandoned, beat};
+use tokio_util::task::AbortOnDropHandle;
 
 /// [`keep_journal`] every [`HEARTBEAT_EVERY`].
 pub async fn sweep_forever(store: Arc<dyn ArtifactStore>) {
@@ -19,19 +20,16 @@ pub async fn sweep_forever(store: Arc<dyn ArtifactStore>) {
 /// uploads it is still taking.
 pub async fn keep_journal(store: Arc<dyn ArtifactStore>, every: Duration) {
     let beating = Arc::clone(&store);
-    let heartbeat = tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(every);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // The heartbeat stops with the sweeps (the server's runtime ending, or this being dropped).
+    let _heartbeat = AbortOnDropHandle::new(tokio::spawn(async move {
+        let mut ticks = ticks(every);
         loop {
             ticks.tick().await;
             // A beat the store did not take is tried again at the next tick.
             let _ = beat(&*beating).await;
         }
-    });
-    // The heartbeat stops with the sweeps (the server's runtime ending, or this being dropped).
-    let _stop = AbortOnDrop(heartbeat);
-    let mut ticks = tokio::time::interval(every);
-    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    }));
+    let mut ticks = ticks(every);
     loop {
         ticks.tick().await;
         if let Ok(aborted @ 1..) = abort_abandoned(&*store, SERVER_GONE_AFTER).await {
@@ -43,11 +41,9 @@ pub async fn keep_journal(store: Arc<dyn ArtifactStore>, every: Duration) {
     }
 }
 
-/// Aborts a task when dropped.
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
+/// Ticks every `every`, the first at once; one missed is taken late, not made up for.
+fn ticks(every: Duration) -> tokio::time::Interval {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticks
 }

@@ -158,12 +158,13 @@ fn lock_existing(
             "WITH r AS MATERIALIZED (
                  SELECT id FROM runs
                  WHERE id = $1
-                   AND pg_advisory_xact_lock_shared({RUN_LOCK_CLASS}, hashtext(run_uuid)) IS NOT NULL
+                   AND pg_advisory_xact_lock_shared({held}) IS NOT NULL
              )
              SELECT s.* FROM r JOIN LATERAL (
                  SELECT {SERIES_COLUMNS} FROM metric_series
                  WHERE run_id = r.id AND key = ANY($2) ORDER BY id FOR UPDATE
-             ) s ON true"
+             ) s ON true",
+            held = run_lock("run_uuid"),
         ),
         args![run_pk, keys.to_vec()],
     )? {
@@ -179,7 +180,13 @@ fn lock_existing(
 /// (`runs::move_to`). A batch starting series thus reads the experiment its run stays in until
 /// it commits, and a move waits for the batches holding the run; PostgreSQL queues advisory
 /// locks in order, so batches arriving meanwhile wait behind the move instead of starving it.
-pub(crate) const RUN_LOCK_CLASS: i32 = 1_836_021_353;
+const RUN_LOCK_CLASS: i32 = 1_836_021_353;
+
+/// The arguments of the advisory lock ([`RUN_LOCK_CLASS`]) of the run whose id is the SQL text
+/// expression `run_uuid`: one key for the batches holding the run and the move taking it.
+pub(crate) fn run_lock(run_uuid: &str) -> String {
+    format!("{RUN_LOCK_CLASS}, hashtext({run_uuid})")
+}
 
 /// Locks the existing series `keys` of a run; by key, with the run's key. The run is held in
 /// place first ([`RUN_LOCK_CLASS`]: the run's row is read with the lock taken, and its series
@@ -198,13 +205,14 @@ fn lock_series(
                     "WITH r AS MATERIALIZED (
                          SELECT id, lifecycle_stage FROM runs
                          WHERE run_uuid = $1
-                           AND pg_advisory_xact_lock_shared({RUN_LOCK_CLASS}, hashtext($1)) IS NOT NULL
+                           AND pg_advisory_xact_lock_shared({held}) IS NOT NULL
                      )
                      SELECT s.*, r.id, r.lifecycle_stage FROM r
                      LEFT JOIN LATERAL (
                          SELECT {SERIES_COLUMNS} FROM metric_series
                          WHERE run_id = r.id AND key = ANY($2) ORDER BY id FOR UPDATE
-                     ) s ON true"
+                     ) s ON true",
+                    held = run_lock("$1"),
                 ),
                 args![run_id, keys.to_vec()],
             )?;

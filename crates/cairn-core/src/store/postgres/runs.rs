@@ -2,7 +2,6 @@
 
 use postgres::Transaction;
 
-use super::metrics::RUN_LOCK_CLASS;
 use super::row::{find_run, writable_run};
 use super::sql::{args, execute, query_opt};
 use super::{experiments, metrics, run_load, writes};
@@ -114,7 +113,7 @@ pub(crate) fn update(
 
 /// Moves a run into another experiment (which must be active), with its metrics' rows (which
 /// carry the experiment for the per-experiment index); its artifact location stays. The run is
-/// held alone meanwhile ([`RUN_LOCK_CLASS`]), so that no batch begins a series in the
+/// held alone meanwhile (`metrics::RUN_LOCK_CLASS`), so that no batch begins a series in the
 /// experiment the run is leaving.
 pub(crate) fn move_to(
     tx: &mut Transaction<'_>,
@@ -126,7 +125,7 @@ pub(crate) fn move_to(
     // Alone: every batch logging metrics to the run holds it shared until it commits.
     execute(
         tx,
-        &format!("SELECT pg_advisory_xact_lock({RUN_LOCK_CLASS}, hashtext($1))"),
+        &format!("SELECT pg_advisory_xact_lock({})", metrics::run_lock("$1")),
         args![run_id],
     )?;
     // The run's row, then its series (the order of every writer of a run: ending one updates
