@@ -14,7 +14,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use postgres::Client;
+use postgres::types::Type;
 
+use super::statements;
 use crate::error::StoreResult;
 
 /// The tables whose statistics decide a search's plan.
@@ -26,13 +28,15 @@ const CHECK_EVERY: Duration = Duration::from_secs(2);
 /// The search tables, of those this session's user may analyze (it owns them, or is a member of
 /// their owner's role), whose live rows are more than twice what they held at their last
 /// analysis or vacuum, plus 500 (`reltuples` is -1 for a table never analyzed nor vacuumed).
-/// Growth, not changes: logging updates a series' row with every batch.
+/// Growth, not changes: logging updates a series' row with every batch. The live rows are read
+/// with the function behind `pg_stat_user_tables.n_live_tup`, not through that view, which
+/// computes some twenty statistics per table; the statement is prepared once per connection.
 const BEHIND: &str = "
-    SELECT s.relname::TEXT
-    FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
-    WHERE s.relid = ANY($1::TEXT[]::REGCLASS[])
+    SELECT c.relname::TEXT
+    FROM pg_class c
+    WHERE c.oid = ANY($1::TEXT[]::REGCLASS[])
       AND pg_has_role(c.relowner, 'USAGE')
-      AND s.n_live_tup >= 2 * greatest(c.reltuples, 0) + 500";
+      AND pg_stat_get_live_tuples(c.oid) >= 2 * greatest(c.reltuples, 0) + 500";
 
 /// When a process may next look.
 pub(crate) struct StatisticsWatch {
@@ -70,7 +74,11 @@ impl StatisticsWatch {
 pub(crate) fn refresh(client: &mut Client) -> StoreResult<Vec<&'static str>> {
     let names: Vec<String> = SEARCH_TABLES.iter().map(|&name| name.to_owned()).collect();
     let mut behind = Vec::new();
-    for row in client.query(BEHIND, &[&names])? {
+    let rows = match statements::prepared(client, BEHIND, || vec![Type::TEXT_ARRAY])? {
+        Some(statement) => client.query(&statement, &[&names])?,
+        None => client.query(BEHIND, &[&names])?,
+    };
+    for row in rows {
         let name: String = row.try_get(0)?;
         // The statement names tables from this list only; written from it, never from the catalog.
         if let Some(&table) = SEARCH_TABLES.iter().find(|&&table| table == name) {
