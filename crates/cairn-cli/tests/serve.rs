@@ -143,6 +143,16 @@ fn empty_or_malformed_credentials_are_refused_at_start() {
             None,
             "--allowed-host 'evil.example/path' is not a host name".into(),
         ),
+        (
+            vec!["--trusted-proxy".into(), "proxy.example".into()],
+            None,
+            "--trusted-proxy 'proxy.example' is not an IP address or network".into(),
+        ),
+        (
+            Vec::new(),
+            Some(("CAIRN_TRUSTED_PROXIES", "10.0.0.1,10.0.0.0/40")),
+            "--trusted-proxy '10.0.0.0/40': the prefix length must be 0 to 32".into(),
+        ),
     ];
     for (args, env, expected) in cases {
         let sandbox = match env {

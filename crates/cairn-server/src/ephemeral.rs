@@ -44,6 +44,7 @@ impl EphemeralServer {
             body_read_timeout: crate::body_timeout::DEFAULT_BODY_READ_TIMEOUT,
             database_deadline: crate::DATABASE_DEADLINE,
             artifacts: None,
+            trusted_proxies: crate::client_address::TrustedProxies::default(),
         };
         let (stop_streams, stopping) = tokio::sync::watch::channel(false);
         let router = app_with_run_creator(

@@ -11,6 +11,7 @@ mod app_artifacts;
 pub mod args;
 mod artifact_http;
 pub mod body_timeout;
+pub mod client_address;
 pub mod connections;
 pub mod embedded_ui;
 mod ephemeral;
@@ -76,6 +77,9 @@ pub struct ServerConfig {
     pub database_deadline: std::time::Duration,
     /// Where `mlflow-artifacts:/` bytes live (`--artifacts`); `None` is the store's own folder.
     pub artifacts: Option<Arc<dyn ArtifactStore>>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`); empty: the
+    /// TCP peer is the client.
+    pub trusted_proxies: client_address::TrustedProxies,
 }
 
 /// What every handler shares.
@@ -299,7 +303,7 @@ pub fn app_with_run_creator(
         telemetry: telemetry::Telemetry::default(),
         started: std::time::Instant::now(),
     });
-    routes::router(state)
+    client_address::behind(routes::router(state), &config.trusted_proxies)
 }
 
 /// The artifact store `config` names, else the store's own folder.

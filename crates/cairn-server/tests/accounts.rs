@@ -638,6 +638,70 @@ fn failed_sign_ins_are_slowed_without_telling_which_names_exist() {
     assert_eq!(right.status, 429);
 }
 
+/// A sign-in attempt under a name of its own (so only the per-address count can slow it), sent
+/// with `X-Forwarded-For` lines as a proxy would pass them on.
+fn attempt_forwarded(server: &TestServer, name: &str, forwarded_for: &[&str]) -> u16 {
+    let body = json!({"username": name, "password": "wrong password"}).to_string();
+    let mut headers = vec![("Content-Type", "application/json")];
+    headers.extend(forwarded_for.iter().map(|line| ("X-Forwarded-For", *line)));
+    server
+        .send("POST", "/app/auth/login", &headers, body.as_bytes())
+        .status
+}
+
+/// Failures from one address that go without a wait (the server's `FREE_ADDRESS_FAILURES`).
+const FREE_ADDRESS_FAILURES: usize = 50;
+
+#[test]
+fn behind_a_trusted_proxy_failed_sign_ins_are_counted_per_forwarded_client() {
+    let server = support::start_setup(support::Setup {
+        trusted_proxies: cairn_server::client_address::TrustedProxies::parse(&["127.0.0.1"])
+            .unwrap(),
+        ..support::Setup::new(Auth::Users {
+            default_permission: Permission::NoPermissions,
+        })
+    });
+    for index in 0..FREE_ADDRESS_FAILURES {
+        let status = attempt_forwarded(&server, &format!("guess{index}"), &["203.0.113.1"]);
+        assert_eq!(status, 401, "attempt {index}");
+    }
+    assert_eq!(
+        attempt_forwarded(&server, "one-more", &["203.0.113.1"]),
+        429,
+        "the guessing client is slowed"
+    );
+    // Another client behind the same proxy is not.
+    assert_eq!(
+        attempt_forwarded(&server, "colleague", &["203.0.113.2"]),
+        401
+    );
+    // The guessing client cannot pass for someone else by writing the header itself: the
+    // proxy appends the address it saw, and that is what counts.
+    assert_eq!(
+        attempt_forwarded(&server, "spoofed", &["203.0.113.2, 203.0.113.1"]),
+        429
+    );
+    assert_eq!(
+        attempt_forwarded(&server, "spoofed-line", &["203.0.113.2", "203.0.113.1"]),
+        429
+    );
+}
+
+#[test]
+fn without_a_trusted_proxy_x_forwarded_for_is_ignored() {
+    let server = team();
+    for index in 0..FREE_ADDRESS_FAILURES {
+        let forwarded = format!("198.51.100.{index}");
+        let status = attempt_forwarded(&server, &format!("guess{index}"), &[forwarded.as_str()]);
+        assert_eq!(status, 401, "attempt {index}");
+    }
+    assert_eq!(
+        attempt_forwarded(&server, "one-more", &["198.51.100.250"]),
+        429,
+        "every attempt came from 127.0.0.1, whatever the header said"
+    );
+}
+
 /// Every `.route("...")` in the server's route modules has an entry in the policy table, and
 /// every UI command one in its command table.
 #[test]

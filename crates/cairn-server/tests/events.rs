@@ -42,6 +42,7 @@ fn start(auth: Auth) -> Running {
         body_read_timeout: cairn_server::body_timeout::DEFAULT_BODY_READ_TIMEOUT,
         database_deadline: cairn_server::DATABASE_DEADLINE,
         artifacts: None,
+        trusted_proxies: cairn_server::client_address::TrustedProxies::default(),
     };
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let mut stopped = stopping.clone();

@@ -392,6 +392,7 @@ fn cairn_serve_refuses_to_start_when_the_bucket_refuses_its_secret() {
         body_read_timeout: support::BODY_READ_TIMEOUT,
         database_deadline: cairn_server::DATABASE_DEADLINE,
         artifacts: Some(s3_store(&wrong, "")),
+        trusted_proxies: cairn_server::client_address::TrustedProxies::default(),
     };
     let started = Instant::now();
     let error = block_on(cairn_server::serve(Arc::new(store), config)).unwrap_err();

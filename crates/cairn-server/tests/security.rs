@@ -25,6 +25,7 @@ fn listening_off_loopback_requires_authentication() {
         body_read_timeout: cairn_server::body_timeout::DEFAULT_BODY_READ_TIMEOUT,
         database_deadline: cairn_server::DATABASE_DEADLINE,
         artifacts: None,
+        trusted_proxies: cairn_server::client_address::TrustedProxies::default(),
     };
     assert!(check_config(&config("0.0.0.0:5000", Auth::None)).is_err());
     assert!(check_config(&config("127.0.0.1:5000", Auth::None)).is_ok());

@@ -4,6 +4,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use cairn_server::client_address::TrustedProxies;
 use cairn_server::{Auth, DEFAULT_MAX_ARTIFACT_BYTES, ServerConfig};
 
 use super::Opened;
@@ -36,6 +37,8 @@ pub fn plan(args: &ServeArgs) -> anyhow::Result<Plan> {
     for name in &args.allowed_hosts {
         check_host_name(name)?;
     }
+    let trusted_proxies = TrustedProxies::parse(&args.trusted_proxies)
+        .map_err(|error| anyhow::anyhow!("--trusted-proxy {error}"))?;
     let config = ServerConfig {
         address: SocketAddr::new(ip, args.port),
         auth,
@@ -46,6 +49,7 @@ pub fn plan(args: &ServeArgs) -> anyhow::Result<Plan> {
         body_read_timeout: cairn_server::body_timeout::DEFAULT_BODY_READ_TIMEOUT,
         database_deadline: std::time::Duration::from_secs(args.database_timeout),
         artifacts: artifact_store(args.artifacts.as_deref())?,
+        trusted_proxies,
     };
     let roots = index_roots(&args.index_roots)?;
     Ok(Plan { config, roots })

@@ -31,6 +31,7 @@ pub fn plan(args: &UiArgs) -> anyhow::Result<(serve::Plan, SocketAddr)> {
         basic_auth: None,
         basic_auth_file: None,
         allowed_hosts: Vec::new(),
+        trusted_proxies: Vec::new(),
         ui_dir: args.ui_dir.clone(),
         index_roots: Vec::new(),
         // As `cairn serve` reads it: where the store's `mlflow-artifacts:/` files live.

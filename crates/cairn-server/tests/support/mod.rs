@@ -22,6 +22,32 @@ pub struct TestServer {
     pub dir: tempfile::TempDir,
 }
 
+/// What a test server starts with besides its store.
+pub struct Setup {
+    pub auth: Auth,
+    pub ui_dir: Option<PathBuf>,
+    pub allowed_hosts: Vec<String>,
+    pub artifacts: Option<Arc<dyn cairn_artifact_store::ArtifactStore>>,
+    pub max_artifact_bytes: u64,
+    pub embedded_ui: Option<cairn_server::embedded_ui::EmbeddedUi>,
+    pub trusted_proxies: cairn_server::client_address::TrustedProxies,
+}
+
+impl Setup {
+    /// `auth`, and nothing else but uploads of up to 1 KiB.
+    pub fn new(auth: Auth) -> Setup {
+        Setup {
+            auth,
+            ui_dir: None,
+            allowed_hosts: Vec::new(),
+            artifacts: None,
+            max_artifact_bytes: 1024,
+            embedded_ui: None,
+            trusted_proxies: cairn_server::client_address::TrustedProxies::default(),
+        }
+    }
+}
+
 pub fn start(auth: Auth) -> TestServer {
     start_with(auth, None)
 }
@@ -36,7 +62,11 @@ pub fn start_configured(
     ui_dir: Option<PathBuf>,
     allowed_hosts: Vec<String>,
 ) -> TestServer {
-    start_full(auth, ui_dir, allowed_hosts, None, 1024, None)
+    start_setup(Setup {
+        ui_dir,
+        allowed_hosts,
+        ..Setup::new(auth)
+    })
 }
 
 /// A server keeping `mlflow-artifacts:/` bytes in `artifacts`, taking uploads up to
@@ -45,29 +75,22 @@ pub fn start_with_artifacts(
     artifacts: Arc<dyn cairn_artifact_store::ArtifactStore>,
     max_artifact_bytes: u64,
 ) -> TestServer {
-    start_full(
-        Auth::None,
-        None,
-        Vec::new(),
-        Some(artifacts),
+    start_setup(Setup {
+        artifacts: Some(artifacts),
         max_artifact_bytes,
-        None,
-    )
+        ..Setup::new(Auth::None)
+    })
 }
 
 /// A server with a UI built into it (and no `ui_dir`), as `cairn serve` runs with one.
 pub fn start_with_embedded_ui(embedded_ui: cairn_server::embedded_ui::EmbeddedUi) -> TestServer {
-    start_full(Auth::None, None, Vec::new(), None, 1024, Some(embedded_ui))
+    start_setup(Setup {
+        embedded_ui: Some(embedded_ui),
+        ..Setup::new(Auth::None)
+    })
 }
 
-fn start_full(
-    auth: Auth,
-    ui_dir: Option<PathBuf>,
-    allowed_hosts: Vec<String>,
-    artifacts: Option<Arc<dyn cairn_artifact_store::ArtifactStore>>,
-    max_artifact_bytes: u64,
-    embedded_ui: Option<cairn_server::embedded_ui::EmbeddedUi>,
-) -> TestServer {
+pub fn start_setup(setup: Setup) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("cairn.db")).unwrap();
     let artifact_root = store.artifact_root().to_path_buf();
@@ -77,14 +100,15 @@ fn start_full(
     let address = listener.local_addr().unwrap();
     let config = ServerConfig {
         address,
-        auth,
-        ui_dir,
-        embedded_ui,
-        max_artifact_bytes,
-        allowed_hosts,
+        auth: setup.auth,
+        ui_dir: setup.ui_dir,
+        embedded_ui: setup.embedded_ui,
+        max_artifact_bytes: setup.max_artifact_bytes,
+        allowed_hosts: setup.allowed_hosts,
         body_read_timeout: BODY_READ_TIMEOUT,
         database_deadline: cairn_server::DATABASE_DEADLINE,
-        artifacts,
+        artifacts: setup.artifacts,
+        trusted_proxies: setup.trusted_proxies,
     };
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
