@@ -388,6 +388,86 @@ fn a_push_arrives_record_by_record_and_a_second_push_sends_nothing() {
     assert!(text.contains("would push 3 runs"), "{text}");
 }
 
+/// A team server with user accounts, its admin `root` signed in on `Served::authorization`.
+fn team_with_accounts(sandbox: &Sandbox) -> Served {
+    let mut team = sandbox.serve(
+        &["--auth", "users", "--default-permission", "READ"],
+        &[
+            ("CAIRN_ADMIN_USERNAME", "root"),
+            ("CAIRN_ADMIN_PASSWORD", "a long passphrase"),
+        ],
+    );
+    // base64("root:a long passphrase")
+    team.authorization = Some("Basic cm9vdDphIGxvbmcgcGFzc3BocmFzZQ==".to_owned());
+    team
+}
+
+#[test]
+fn a_dry_run_names_the_experiment_and_model_the_user_may_not_write_into() {
+    let laptop = laptop(1, 10);
+    let team_sandbox = Sandbox::with_store("team.db");
+    let team = team_with_accounts(&team_sandbox);
+    team.ok(
+        &api("users/create"),
+        &json!({ "username": "viewer", "password": "viewer's passphrase" }),
+    );
+    let experiment =
+        team.ok(&api("experiments/create"), &json!({ "name": "vision" }))["experiment_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    team.ok(
+        &api("registered-models/create"),
+        &json!({ "name": "detector" }),
+    );
+    let viewer = [
+        ("MLFLOW_TRACKING_USERNAME", "viewer"),
+        ("MLFLOW_TRACKING_PASSWORD", "viewer's passphrase"),
+    ];
+    let dry_run = || {
+        let output = push(&laptop, &team, &viewer, &["--dry-run"]);
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (output.status.success(), text)
+    };
+    // READ by default on both.
+    let (succeeded, text) = dry_run();
+    assert!(!succeeded, "{text}");
+    assert!(
+        text.contains(
+            "experiment 'vision': your permission there is READ; writing there needs EDIT"
+        ),
+        "{text}"
+    );
+    team.ok(
+        &api("experiments/permissions/create"),
+        &json!({ "experiment_id": experiment, "username": "viewer", "permission": "EDIT" }),
+    );
+    let (succeeded, text) = dry_run();
+    assert!(!succeeded, "{text}");
+    assert!(
+        text.contains("registered model 'detector': your permission there is READ"),
+        "{text}"
+    );
+    team.ok(
+        &api("registered-models/permissions/create"),
+        &json!({ "name": "detector", "username": "viewer", "permission": "EDIT" }),
+    );
+    let (succeeded, text) = dry_run();
+    assert!(succeeded, "{text}");
+    assert!(text.contains("would push 1 run"), "{text}");
+    // Nothing was written by any of them.
+    let runs = team.ok(
+        &api("runs/search"),
+        &json!({ "experiment_ids": [experiment], "max_results": 10 }),
+    );
+    let found = runs.get("runs").and_then(Value::as_array).map_or(0, Vec::len);
+    assert_eq!(found, 0, "{runs}");
+}
+
 #[test]
 fn a_push_killed_mid_way_finishes_when_run_again_with_no_duplicate() {
     let laptop = laptop(2, 60_000);

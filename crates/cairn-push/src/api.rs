@@ -125,13 +125,15 @@ pub trait MlflowApi: Send + Sync {
     /// credentials).
     fn server(&self) -> &str;
 
-    /// `POST /api/2.0/mlflow/{endpoint}` with a JSON body.
+    /// `POST /api/2.0/mlflow/{endpoint}` with a JSON body (an endpoint starting with `/` is a
+    /// path of the server's own, a Cairn route).
     fn try_post(&self, endpoint: &str, body: &Value) -> Result<Value, CallError>;
 
     /// `PATCH /api/2.0/mlflow/{endpoint}` with a JSON body (MLflow 3's LoggedModel calls).
     fn try_patch(&self, endpoint: &str, body: &Value) -> Result<Value, CallError>;
 
-    /// `GET /api/2.0/mlflow/{endpoint}?query`.
+    /// `GET /api/2.0/mlflow/{endpoint}?query` (an endpoint starting with `/` as in
+    /// [`MlflowApi::try_post`]).
     fn try_get(&self, endpoint: &str, query: &[(&str, &str)]) -> Result<Value, CallError>;
 
     /// Uploads the file at `file` to `path` through the server's artifact proxy

@@ -56,6 +56,15 @@ impl MlflowClient {
         })
     }
 
+    /// The URL of `endpoint`: under `/api/2.0/mlflow/`, or, starting with `/`, a path of the
+    /// server's own (a Cairn route).
+    fn url(&self, endpoint: &str) -> String {
+        match endpoint.strip_prefix('/') {
+            Some(path) => format!("{}/{path}", self.base),
+            None => format!("{}/api/2.0/mlflow/{endpoint}", self.base),
+        }
+    }
+
     fn authorize<B>(&self, request: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
         match self.credentials.authorization() {
             Some(value) => request.header("Authorization", value),
@@ -117,12 +126,7 @@ impl MlflowApi for MlflowClient {
     }
 
     fn try_post(&self, endpoint: &str, body: &Value) -> Result<Value, CallError> {
-        // An endpoint starting with `/` is a path of the server's own (a Cairn route).
-        let url = match endpoint.strip_prefix('/') {
-            Some(path) => format!("{}/{path}", self.base),
-            None => format!("{}/api/2.0/mlflow/{endpoint}", self.base),
-        };
-        let request = self.agent.post(url);
+        let request = self.agent.post(self.url(endpoint));
         answer(self.authorize(request).send_json(body))
     }
 
@@ -134,9 +138,7 @@ impl MlflowApi for MlflowClient {
     }
 
     fn try_get(&self, endpoint: &str, query: &[(&str, &str)]) -> Result<Value, CallError> {
-        let mut request = self
-            .agent
-            .get(format!("{}/api/2.0/mlflow/{endpoint}", self.base));
+        let mut request = self.agent.get(self.url(endpoint));
         for (key, value) in query {
             request = request.query(*key, *value);
         }

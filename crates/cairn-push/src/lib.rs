@@ -15,6 +15,7 @@ mod push_registry;
 mod push_run;
 pub mod pushed_to;
 pub mod wire;
+mod write_access;
 
 pub use api::{CallError, Credentials, MlflowApi};
 pub use push::{

@@ -17,6 +17,7 @@ use serde_json::json;
 use crate::api::MlflowApi;
 use crate::push_run::RunPusher;
 use crate::wire::id_text;
+use crate::write_access::{Target, WriteAccess};
 
 /// The tag every pushed run carries on the server: the local run's id.
 pub const SOURCE_RUN_TAG: &str = "cairn.source_run_id";
@@ -157,11 +158,31 @@ pub(crate) struct Shared<'a> {
     /// Whether the server may take metric histories column by column (a Cairn server does;
     /// turned off at the first server that does not know the route).
     pub columnar: std::sync::atomic::AtomicBool,
+    /// On a dry run, what the server says the caller may write into.
+    pub write_access: WriteAccess,
 }
 
 impl Shared<'_> {
-    /// The server's experiment named `name`: created when missing; an error when deleted.
+    /// The server's experiment named `name`: created when missing; an error when deleted. On a
+    /// dry run, an empty id when it would be created, and an error when the server says the
+    /// caller may not write runs into it.
     pub fn experiment_id(&self, name: &str, tags: &[(String, String)]) -> anyhow::Result<String> {
+        let id = self.find_or_create_experiment(name, tags)?;
+        if self.options.dry_run && !id.is_empty() {
+            self.write_access.check(
+                self.api,
+                Target::Experiment(&id),
+                &format!("experiment '{name}'"),
+            )?;
+        }
+        Ok(id)
+    }
+
+    fn find_or_create_experiment(
+        &self,
+        name: &str,
+        tags: &[(String, String)],
+    ) -> anyhow::Result<String> {
         let mut known = self
             .experiments
             .lock()
@@ -260,6 +281,7 @@ pub fn push_runs(
         remote_ids: Mutex::new(HashMap::new()),
         versions_by_run: versions_by_run(store).context("reading the local registry")?,
         columnar: std::sync::atomic::AtomicBool::new(true),
+        write_access: WriteAccess::default(),
     };
     let mut report = PushReport {
         server: api.server().to_owned(),
