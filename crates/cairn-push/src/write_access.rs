@@ -37,10 +37,13 @@ impl<'a> Target<'a> {
     }
 }
 
-/// The verdicts of one push, by (resource type, id).
+/// What the server said of one resource, by (resource type, id): `Err` holds the reason.
+type Verdicts = HashMap<(&'static str, String), Result<(), String>>;
+
+/// The verdicts of one push.
 #[derive(Debug, Default)]
 pub(crate) struct WriteAccess {
-    verdicts: Mutex<HashMap<(&'static str, String), Result<(), String>>>,
+    verdicts: Mutex<Verdicts>,
 }
 
 impl WriteAccess {
