@@ -464,7 +464,10 @@ fn a_dry_run_names_the_experiment_and_model_the_user_may_not_write_into() {
         &api("runs/search"),
         &json!({ "experiment_ids": [experiment], "max_results": 10 }),
     );
-    let found = runs.get("runs").and_then(Value::as_array).map_or(0, Vec::len);
+    let found = runs
+        .get("runs")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
     assert_eq!(found, 0, "{runs}");
 }
 

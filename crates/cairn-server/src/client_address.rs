@@ -119,13 +119,15 @@ impl TrustedProxies {
         if !self.trusts(client) {
             return client;
         }
-        // Several header lines are one list, in the order they came.
-        let entries: Vec<&str> = headers
+        // Several header lines are one list, in the order they came. A line is read even when
+        // a client put bytes that are not text in it (a proxy appends to the client's line):
+        // such an entry is no address, and the walk stops there, past what the proxies wrote.
+        let lines: Vec<String> = headers
             .get_all(FORWARDED_FOR)
             .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|value| value.split(','))
+            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
             .collect();
+        let entries: Vec<&str> = lines.iter().flat_map(|line| line.split(',')).collect();
         for entry in entries.iter().rev().take(MAX_HOPS) {
             let Some(address) = forwarded_address(entry) else {
                 // Not an address: nothing left of it can be believed.
@@ -213,6 +215,7 @@ mod tests {
             // Garbage stops the walk at the last address believed.
             ("127.0.0.1", &["203.0.113.7, not-an-address"], "127.0.0.1"),
             ("127.0.0.1", &["not-an-address, 10.0.0.5"], "10.0.0.5"),
+            ("127.0.0.1", &["203.0.113.9,, 203.0.113.7"], "203.0.113.7"),
             // Only trusted proxies in the chain: the farthest one.
             ("127.0.0.1", &["10.0.0.2, 10.0.0.1"], "10.0.0.2"),
             // Ports, brackets and IPv4 written as IPv6.
@@ -228,6 +231,15 @@ mod tests {
                 "peer {peer}, X-Forwarded-For {lines:?}"
             );
         }
+    }
+
+    #[test]
+    fn bytes_that_are_not_text_stop_the_walk_only_where_they_are() {
+        let proxies = TrustedProxies::parse(&["127.0.0.1"]).unwrap();
+        let mut headers = HeaderMap::new();
+        let line = b"\xff\xfe, 203.0.113.7";
+        headers.append(FORWARDED_FOR, HeaderValue::from_bytes(line).unwrap());
+        assert_eq!(proxies.client(ip("127.0.0.1"), &headers), ip("203.0.113.7"));
     }
 
     #[test]
