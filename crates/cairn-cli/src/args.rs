@@ -371,10 +371,10 @@ pub struct ServeArgs {
     /// answers only to that address and localhost (DNS rebinding protection).
     #[arg(long = "allowed-host", value_name = "NAME")]
     pub allowed_hosts: Vec<String>,
-    /// A reverse proxy in front of the server (an address, or a network such as 10.0.0.0/8);
-    /// repeatable, or comma-separated in CAIRN_TRUSTED_PROXIES. A request from it is counted as
-    /// coming from the client its `X-Forwarded-For` names (failed sign-ins are slowed per client
-    /// address); from any other peer that header is ignored.
+    /// A reverse proxy in front of the server: its address, or a network holding only proxies
+    /// (10.0.0.0/24); repeatable, or comma-separated in CAIRN_TRUSTED_PROXIES. A request from it
+    /// is counted as coming from the client its `X-Forwarded-For` ends with (failed sign-ins are
+    /// slowed per client address); from any other peer that header is ignored.
     #[arg(
         long = "trusted-proxy",
         value_name = "ADDRESS",

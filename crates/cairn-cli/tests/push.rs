@@ -469,6 +469,42 @@ fn a_dry_run_names_the_experiment_and_model_the_user_may_not_write_into() {
         .and_then(Value::as_array)
         .map_or(0, Vec::len);
     assert_eq!(found, 0, "{runs}");
+
+    // Pushed, then back to READ: a dry run with nothing left to send passes...
+    let output = push(&laptop, &team, &viewer, &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for (path, body) in [
+        (
+            "experiments/permissions/update",
+            json!({ "experiment_id": experiment, "username": "viewer", "permission": "READ" }),
+        ),
+        (
+            "registered-models/permissions/update",
+            json!({ "name": "detector", "username": "viewer", "permission": "READ" }),
+        ),
+    ] {
+        team.ok(&api(path), &body);
+    }
+    let (succeeded, text) = dry_run();
+    assert!(succeeded, "{text}");
+    // ...and one with a new tag to send names the experiment of the server's run.
+    let local = laptop.sandbox.serve(&[], &[]);
+    local.ok(
+        &api("runs/set-tag"),
+        &json!({ "run_id": laptop.runs[0], "key": "reviewed", "value": "yes" }),
+    );
+    drop(local);
+    let (succeeded, text) = dry_run();
+    assert!(!succeeded, "{text}");
+    assert!(
+        text.contains(&format!("experiment {experiment} of server run")),
+        "{text}"
+    );
+    assert!(text.contains("your permission there is READ"), "{text}");
 }
 
 #[test]

@@ -17,7 +17,7 @@ use serde_json::json;
 use crate::api::MlflowApi;
 use crate::push_run::RunPusher;
 use crate::wire::id_text;
-use crate::write_access::{Target, WriteAccess};
+use crate::write_access::WriteAccess;
 
 /// The tag every pushed run carries on the server: the local run's id.
 pub const SOURCE_RUN_TAG: &str = "cairn.source_run_id";
@@ -163,26 +163,9 @@ pub(crate) struct Shared<'a> {
 }
 
 impl Shared<'_> {
-    /// The server's experiment named `name`: created when missing; an error when deleted. On a
-    /// dry run, an empty id when it would be created, and an error when the server says the
-    /// caller may not write runs into it.
+    /// The server's experiment named `name`: created when missing (on a dry run, an empty id
+    /// then); an error when deleted.
     pub fn experiment_id(&self, name: &str, tags: &[(String, String)]) -> anyhow::Result<String> {
-        let id = self.find_or_create_experiment(name, tags)?;
-        if self.options.dry_run && !id.is_empty() {
-            self.write_access.check(
-                self.api,
-                Target::Experiment(&id),
-                &format!("experiment '{name}'"),
-            )?;
-        }
-        Ok(id)
-    }
-
-    fn find_or_create_experiment(
-        &self,
-        name: &str,
-        tags: &[(String, String)],
-    ) -> anyhow::Result<String> {
         let mut known = self
             .experiments
             .lock()

@@ -16,7 +16,6 @@ use crate::push::SOURCE_VERSION_TAG;
 use crate::push_logged_model::logged_model_of;
 use crate::push_run::{RemoteRun, RunPusher, text_id};
 use crate::wire::{id_text, rewrite_source};
-use crate::write_access::Target;
 
 /// A version on the server: its number and stage.
 struct RemoteVersion {
@@ -41,7 +40,9 @@ impl RunPusher<'_, '_> {
                 continue;
             }
             if self.shared.options.dry_run {
-                self.check_model_writable(&model.name)?;
+                self.shared
+                    .write_access
+                    .model(self.shared.api, &model.name)?;
                 self.result.model_versions += 1;
                 continue;
             }
@@ -58,21 +59,6 @@ impl RunPusher<'_, '_> {
             self.align_version(model, version, &created)?;
         }
         Ok(())
-    }
-
-    /// On a dry run: an error when the server's registered model `name` exists and the server
-    /// says the caller may not add versions to it (one that does not exist, anyone signed in may
-    /// make).
-    fn check_model_writable(&self, name: &str) -> anyhow::Result<()> {
-        let api = self.shared.api;
-        match api.try_get("registered-models/get", &[("name", name)]) {
-            Err(error) if error.is_missing() => Ok(()),
-            _ => self.shared.write_access.check(
-                api,
-                Target::Model(name),
-                &format!("registered model '{name}'"),
-            ),
-        }
     }
 
     /// The server's versions of its run that carry [`SOURCE_VERSION_TAG`], by (model, local

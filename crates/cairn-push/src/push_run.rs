@@ -163,6 +163,9 @@ impl<'s, 'a> RunPusher<'s, 'a> {
         self.push_datasets(&remote)?;
         self.push_artifacts(&run, &remote)?;
         self.finish(&run, &remote)?;
+        if self.dry() {
+            self.check_run_writable(&run, &remote, &experiment_id)?;
+        }
         self.push_versions(&remote)?;
         if !self.dry() {
             self.shared
@@ -487,12 +490,41 @@ impl<'s, 'a> RunPusher<'s, 'a> {
     }
 
     /// The local run's status, end time and name, when the server's differ.
+    /// On a dry run, after the run's own steps have counted what they would send: an error when
+    /// something would be written to the run and the server says the caller may not write into
+    /// its experiment (the one it would be created in, or the one the server's run is in).
+    fn check_run_writable(
+        &self,
+        run: &Run,
+        remote: &RemoteRun,
+        experiment_id: &str,
+    ) -> anyhow::Result<()> {
+        let writes = !self.result.nothing_new() || needs_update(run, remote);
+        let (experiment, entity) = if remote.fresh {
+            (
+                experiment_id,
+                format!("experiment '{}'", self.result.experiment),
+            )
+        } else {
+            (
+                remote.experiment_id.as_str(),
+                format!(
+                    "experiment {} of server run {}",
+                    remote.experiment_id, remote.run_id
+                ),
+            )
+        };
+        if !writes || experiment.is_empty() {
+            return Ok(());
+        }
+        self.shared
+            .write_access
+            .experiment(self.shared.api, experiment, &entity)
+    }
+
     fn finish(&mut self, run: &Run, remote: &RemoteRun) -> anyhow::Result<()> {
         let info = &run.info;
-        let same = remote.status == info.status.as_str()
-            && remote.end_time == info.end_time_ms
-            && remote.run_name == info.run_name;
-        if same || self.dry() {
+        if !needs_update(run, remote) || self.dry() {
             return Ok(());
         }
         let mut update = json!({
@@ -508,6 +540,14 @@ impl<'s, 'a> RunPusher<'s, 'a> {
             .post("runs/update", &update, &self.entity)
             .map(|_| ())
     }
+}
+
+/// Whether the server's run differs from the local one in status, end time or name.
+fn needs_update(run: &Run, remote: &RemoteRun) -> bool {
+    let info = &run.info;
+    remote.status != info.status.as_str()
+        || remote.end_time != info.end_time_ms
+        || remote.run_name != info.run_name
 }
 
 /// The id in a JSON value, or an empty string.

@@ -13,30 +13,6 @@ use crate::api::{CallError, MlflowApi, explain};
 /// The route a Cairn server with accounts answers a caller's permission on.
 const PERMISSIONS: &str = "/api/2.0/cairn/permissions/list";
 
-/// What a push writes into on the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum Target<'a> {
-    /// An experiment, by its id on the server.
-    Experiment(&'a str),
-    /// A registered model, by name.
-    Model(&'a str),
-}
-
-impl<'a> Target<'a> {
-    fn kind(self) -> &'static str {
-        match self {
-            Target::Experiment(_) => "experiment",
-            Target::Model(_) => "registered_model",
-        }
-    }
-
-    fn id(self) -> &'a str {
-        match self {
-            Target::Experiment(id) | Target::Model(id) => id,
-        }
-    }
-}
-
 /// What the server said of one resource, by (resource type, id): `Err` holds the reason.
 type Verdicts = HashMap<(&'static str, String), Result<(), String>>;
 
@@ -47,16 +23,37 @@ pub(crate) struct WriteAccess {
 }
 
 impl WriteAccess {
-    /// `Ok` when the server lets the caller write into `target` (named `entity` in errors), or
-    /// does not tell; otherwise the reason, naming the server, `entity` and the permission.
-    pub fn check(
+    /// `Ok` when the server lets the caller write runs into its experiment `id` (named `entity`
+    /// in errors), or does not tell; otherwise the reason, naming the server, `entity` and the
+    /// caller's permission there.
+    pub fn experiment(&self, api: &dyn MlflowApi, id: &str, entity: &str) -> anyhow::Result<()> {
+        self.remembered(("experiment", id.to_owned()), || {
+            ask(api, "experiment", id, entity)
+        })
+    }
+
+    /// As [`WriteAccess::experiment`], for adding versions to the registered model `name`: `Ok`
+    /// too when the model does not exist (anyone signed in may make one).
+    pub fn model(&self, api: &dyn MlflowApi, name: &str) -> anyhow::Result<()> {
+        self.remembered(("registered_model", name.to_owned()), || {
+            match api.try_get("registered-models/get", &[("name", name)]) {
+                Err(error) if error.is_missing() => Ok(()),
+                _ => ask(
+                    api,
+                    "registered_model",
+                    name,
+                    &format!("registered model '{name}'"),
+                ),
+            }
+        })
+    }
+
+    /// The verdict kept for `key`, else `find`'s, kept.
+    fn remembered(
         &self,
-        api: &dyn MlflowApi,
-        target: Target<'_>,
-        entity: &str,
+        key: (&'static str, String),
+        find: impl FnOnce() -> Result<(), String>,
     ) -> anyhow::Result<()> {
-        let id = target.id();
-        let key = (target.kind(), id.to_owned());
         let known = self
             .verdicts
             .lock()
@@ -66,7 +63,7 @@ impl WriteAccess {
         let verdict = match known {
             Some(verdict) => verdict,
             None => {
-                let verdict = ask(api, target.kind(), id, entity);
+                let verdict = find();
                 self.verdicts
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)

@@ -34,18 +34,19 @@ struct Network {
 }
 
 impl Network {
-    /// An address (`127.0.0.1`, `::1`) or a network in CIDR form (`10.0.0.0/8`).
+    /// An address (`127.0.0.1`, `::1`) or a network in CIDR form (`10.0.0.0/24`); an IPv4
+    /// network may be written IPv4-mapped (`::ffff:10.0.0.0/120`). A prefix of 0 is refused: it
+    /// would believe any peer, so any client could name the address it is counted under.
     fn parse(text: &str) -> Result<Network, String> {
         let text = text.trim();
         let (address, prefix) = match text.split_once('/') {
             Some((address, prefix)) => (address, Some(prefix)),
             None => (text, None),
         };
-        let address: IpAddr = address
+        let written: IpAddr = address
             .parse()
-            .map_err(|_| format!("'{text}' is not an IP address or network (e.g. 10.0.0.0/8)"))?;
-        let address = address.to_canonical();
-        let bits = if address.is_ipv4() { 32 } else { 128 };
+            .map_err(|_| format!("'{text}' is not an IP address or network (e.g. 10.0.0.5)"))?;
+        let bits = if written.is_ipv4() { 32 } else { 128 };
         let prefix = match prefix {
             None => bits,
             Some(prefix) => match prefix.parse::<u8>() {
@@ -53,6 +54,21 @@ impl Network {
                 _ => return Err(format!("'{text}': the prefix length must be 0 to {bits}")),
             },
         };
+        let address = written.to_canonical();
+        // An IPv4-mapped network's prefix counts the 96 bits of the mapping.
+        let prefix = if written.is_ipv6() && address.is_ipv4() {
+            prefix.checked_sub(96).ok_or_else(|| {
+                format!("'{text}': an IPv4-mapped network's prefix length must be 96 to 128")
+            })?
+        } else {
+            prefix
+        };
+        if prefix == 0 {
+            return Err(format!(
+                "'{text}' would trust every address, so any client could name the address it \
+                 is counted under: name the proxies themselves"
+            ));
+        }
         Ok(Network { address, prefix })
     }
 
@@ -122,13 +138,13 @@ impl TrustedProxies {
         // Several header lines are one list, in the order they came. A line is read even when
         // a client put bytes that are not text in it (a proxy appends to the client's line):
         // such an entry is no address, and the walk stops there, past what the proxies wrote.
-        let lines: Vec<String> = headers
+        let lines: Vec<std::borrow::Cow<'_, str>> = headers
             .get_all(FORWARDED_FOR)
             .iter()
-            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+            .map(|value| String::from_utf8_lossy(value.as_bytes()))
             .collect();
-        let entries: Vec<&str> = lines.iter().flat_map(|line| line.split(',')).collect();
-        for entry in entries.iter().rev().take(MAX_HOPS) {
+        let right_to_left = lines.iter().rev().flat_map(|line| line.rsplit(','));
+        for entry in right_to_left.take(MAX_HOPS) {
             let Some(address) = forwarded_address(entry) else {
                 // Not an address: nothing left of it can be believed.
                 break;
@@ -146,7 +162,11 @@ impl TrustedProxies {
 /// as some proxies write it (`1.2.3.4:5678`, `[2001:db8::1]:443`).
 fn forwarded_address(entry: &str) -> Option<IpAddr> {
     let entry = entry.trim();
-    let address = entry
+    let bare = entry
+        .strip_prefix('[')
+        .and_then(|inner| inner.strip_suffix(']'))
+        .unwrap_or(entry);
+    let address = bare
         .parse::<IpAddr>()
         .or_else(|_| entry.parse::<std::net::SocketAddr>().map(|at| at.ip()))
         .ok()?;
@@ -221,6 +241,7 @@ mod tests {
             // Ports, brackets and IPv4 written as IPv6.
             ("127.0.0.1", &["203.0.113.7:5678"], "203.0.113.7"),
             ("127.0.0.1", &["[2001:db8::1]:443"], "2001:db8::1"),
+            ("127.0.0.1", &["[2001:db8::1]"], "2001:db8::1"),
             ("::ffff:127.0.0.1", &["::ffff:203.0.113.7"], "203.0.113.7"),
             ("fd12::1", &["2001:db8::9"], "2001:db8::9"),
         ];
@@ -243,14 +264,26 @@ mod tests {
     }
 
     #[test]
-    fn a_long_chain_is_read_only_so_far() {
+    fn a_chain_is_read_only_so_far() {
         let proxies = TrustedProxies::parse(&["10.0.0.0/8"]).unwrap();
-        let chain = vec!["10.0.0.1"; MAX_HOPS + 5].join(", ");
-        let line = format!("203.0.113.7, {chain}");
-        assert_eq!(
-            proxies.client(ip("10.0.0.1"), &forwarded(&[&line])),
-            ip("10.0.0.1")
-        );
+        // The client, then `proxies` trusted hops.
+        let chain = |proxies: usize| {
+            let mut entries = vec!["203.0.113.7"];
+            entries.extend(vec!["10.0.0.1"; proxies]);
+            entries.join(", ")
+        };
+        for (hops, client) in [
+            (MAX_HOPS - 1, "203.0.113.7"),
+            (MAX_HOPS, "10.0.0.1"),
+            (MAX_HOPS + 5, "10.0.0.1"),
+        ] {
+            let line = chain(hops);
+            assert_eq!(
+                proxies.client(ip("10.0.0.1"), &forwarded(&[&line])),
+                ip(client),
+                "{hops} trusted hops"
+            );
+        }
     }
 
     #[test]
@@ -260,12 +293,14 @@ mod tests {
             ("10.0.0.0/8", "11.0.0.1", false),
             ("192.168.4.0/22", "192.168.7.255", true),
             ("192.168.4.0/22", "192.168.8.0", false),
-            ("0.0.0.0/0", "8.8.8.8", true),
             ("127.0.0.1", "127.0.0.2", false),
             ("fd00::/8", "fdff::1", true),
             ("fd00::/8", "fe80::1", false),
             ("::1", "::1", true),
             ("10.0.0.0/8", "::1", false),
+            ("::ffff:10.0.0.0/104", "10.1.2.3", true),
+            ("::ffff:10.0.0.0/104", "11.1.2.3", false),
+            ("::ffff:10.0.0.0/104", "::ffff:10.9.9.9", true),
         ];
         for (network, address, inside) in cases {
             let proxies = TrustedProxies::parse(&[network]).unwrap();
@@ -285,6 +320,10 @@ mod tests {
             ("fd00::/129", "0 to 128"),
             ("10.0.0.0/x", "prefix length"),
             ("", "not an IP address"),
+            ("0.0.0.0/0", "would trust every address"),
+            ("::/0", "would trust every address"),
+            ("::ffff:0.0.0.0/96", "would trust every address"),
+            ("::ffff:10.0.0.0/64", "96 to 128"),
         ] {
             match TrustedProxies::parse(&[value]) {
                 Err(message) => assert!(message.contains(says), "{value}: {message}"),

@@ -106,9 +106,19 @@ impl Throttle {
         let mut failures = self.lock();
         if failures.len() >= MAX_KEYS {
             failures.retain(|_, entry| now.duration_since(entry.last) < FORGET_AFTER);
-            if failures.len() >= MAX_KEYS {
-                failures.clear();
-            }
+        }
+        // Still full: addresses go before accounts, so that a caller with many addresses to
+        // fail from cannot wipe the counts of the accounts it guesses at.
+        if failures.len() >= MAX_KEYS {
+            failures.retain(|key, _| matches!(key, Key::Account(_)));
+        }
+        // Still full of accounts: the half that failed longest ago goes.
+        if failures.len() >= MAX_KEYS {
+            let mut lasts: Vec<Instant> = failures.values().map(|entry| entry.last).collect();
+            let middle = lasts.len() / 2;
+            let (_, cutoff, _) = lasts.select_nth_unstable_by(middle, |a, b| b.cmp(a));
+            let cutoff = *cutoff;
+            failures.retain(|_, entry| entry.last > cutoff);
         }
         for key in keys(username, address) {
             let entry = failures.entry(key).or_insert(Failures {
@@ -159,6 +169,27 @@ mod tests {
         assert_eq!(throttle.must_wait("bo", None, start), None);
         throttle.succeeded("ana");
         assert_eq!(throttle.must_wait("ana", None, start), None);
+    }
+
+    #[test]
+    fn a_caller_failing_from_many_addresses_cannot_wipe_an_accounts_count() {
+        let throttle = Throttle::default();
+        let start = Instant::now();
+        for _ in 0..=FREE_FAILURES {
+            throttle.failed("victim", None, start);
+        }
+        assert!(throttle.must_wait("victim", None, start).is_some());
+        // Each failure remembers a name and an address: past the table's size in all.
+        let later = start + Duration::from_millis(1);
+        for index in 0..(MAX_KEYS * 3 / 5) {
+            let address = IpAddr::from(u32::try_from(index).unwrap().to_be_bytes());
+            throttle.failed(&format!("guess-{index}"), Some(address), later);
+        }
+        assert!(throttle.lock().len() < MAX_KEYS);
+        assert!(
+            throttle.must_wait("victim", None, later).is_some(),
+            "the account's failures were forgotten"
+        );
     }
 
     #[test]
