@@ -489,7 +489,6 @@ impl<'s, 'a> RunPusher<'s, 'a> {
         Ok(())
     }
 
-    /// The local run's status, end time and name, when the server's differ.
     /// On a dry run, after the run's own steps have counted what they would send: an error when
     /// something would be written to the run and the server says the caller may not write into
     /// its experiment (the one it would be created in, or the one the server's run is in).
@@ -499,7 +498,9 @@ impl<'s, 'a> RunPusher<'s, 'a> {
         remote: &RemoteRun,
         experiment_id: &str,
     ) -> anyhow::Result<()> {
-        let writes = !self.result.nothing_new() || needs_update(run, remote);
+        if self.result.nothing_new() && !needs_update(run, remote) {
+            return Ok(());
+        }
         let (experiment, entity) = if remote.fresh {
             (
                 experiment_id,
@@ -514,7 +515,7 @@ impl<'s, 'a> RunPusher<'s, 'a> {
                 ),
             )
         };
-        if !writes || experiment.is_empty() {
+        if experiment.is_empty() {
             return Ok(());
         }
         self.shared
@@ -522,6 +523,7 @@ impl<'s, 'a> RunPusher<'s, 'a> {
             .experiment(self.shared.api, experiment, &entity)
     }
 
+    /// The local run's status, end time and name, when the server's differ.
     fn finish(&mut self, run: &Run, remote: &RemoteRun) -> anyhow::Result<()> {
         let info = &run.info;
         if !needs_update(run, remote) || self.dry() {

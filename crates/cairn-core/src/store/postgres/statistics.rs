@@ -14,9 +14,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use postgres::Client;
-use postgres::types::Type;
 
-use super::statements;
+use super::sql::{args, query};
 use crate::error::StoreResult;
 
 /// The tables whose statistics decide a search's plan.
@@ -74,11 +73,7 @@ impl StatisticsWatch {
 pub(crate) fn refresh(client: &mut Client) -> StoreResult<Vec<&'static str>> {
     let names: Vec<String> = SEARCH_TABLES.iter().map(|&name| name.to_owned()).collect();
     let mut behind = Vec::new();
-    let rows = match statements::prepared(client, BEHIND, || vec![Type::TEXT_ARRAY])? {
-        Some(statement) => client.query(&statement, &[&names])?,
-        None => client.query(BEHIND, &[&names])?,
-    };
-    for row in rows {
+    for row in query(client, BEHIND, args![names])? {
         let name: String = row.try_get(0)?;
         // The statement names tables from this list only; written from it, never from the catalog.
         if let Some(&table) = SEARCH_TABLES.iter().find(|&&table| table == name) {
