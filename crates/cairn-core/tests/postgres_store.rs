@@ -834,6 +834,47 @@ fn a_small_experiments_page_ordered_by_a_metric_walks_the_metrics_index() {
     );
 }
 
+/// A metric filter that few runs pass, in the default newest-first order, probes the runs it
+/// finds in the metric's index instead of reading every run of the experiment and joining.
+#[test]
+fn a_selective_metric_filter_probes_the_runs_that_pass() {
+    let url = fresh_database();
+    let dir = artifacts();
+    let store = PostgresStore::connect(&url, dir.path()).unwrap();
+    let [(experiment, _), _] = two_experiments(&store, 0);
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    add_scored_runs(&mut client, experiment, 40_000);
+    vacuum_until_all_visible(&mut client, "runs");
+
+    let search = RunSearch {
+        experiment_ids: vec![experiment],
+        filter: parse_filter("metrics.m1 > 0.99").unwrap(),
+        max_results: 100,
+        ..RunSearch::default()
+    };
+    let plan = store.explain_search(&search).unwrap().join("\n");
+    let first_part = plan.split("Planning Time").next().unwrap_or_default();
+    assert!(
+        !first_part.contains("Seq Scan on runs")
+            && first_part.contains("key_value on metric_series")
+            && first_part.contains("runs_pkey"),
+        "{plan}"
+    );
+    let page = store.search_runs(&search).unwrap();
+    // `m1` of run g is ((g * 31 + 1) % 1000) / 1000: above 0.99 for 360 of the 40,000 runs.
+    let newest: Vec<i64> = (1..=40_000_i64)
+        .rev()
+        .filter(|g| (g * 31 + 1) % 1000 > 990)
+        .take(100)
+        .collect();
+    let found: Vec<i64> = page
+        .runs
+        .iter()
+        .map(|run| run.info.start_time_ms.unwrap())
+        .collect();
+    assert_eq!(found, newest);
+}
+
 /// A run whose metric row still names the experiment it left (a series begun while the run was
 /// being moved) is not shown in that experiment's pages ordered by the metric.
 #[test]
