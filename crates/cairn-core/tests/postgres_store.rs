@@ -875,6 +875,97 @@ fn a_selective_metric_filter_probes_the_runs_that_pass() {
     assert_eq!(found, newest);
 }
 
+/// A run found by its name, and a page ordered by name, read the experiment's index of names
+/// (in their bytes' order) instead of every run of the experiment.
+#[test]
+fn searches_by_run_name_read_the_experiments_index_of_names() {
+    let url = fresh_database();
+    let dir = artifacts();
+    let store = PostgresStore::connect(&url, dir.path()).unwrap();
+    let [(experiment, _), (other, _)] = two_experiments(&store, 0);
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    add_scored_runs(&mut client, experiment, 30_000);
+    add_scored_runs(&mut client, other, 30_000);
+    client
+        .execute(
+            "INSERT INTO runs (run_uuid, experiment_id, name, start_time_ms, source_kind, status)
+             VALUES (md5('zeta'), $1, 'Zeta', 0, 'mlflow_api', 'FINISHED')",
+            &[&experiment.0],
+        )
+        .unwrap();
+    vacuum_until_all_visible(&mut client, "runs");
+
+    let search = |filter: &str, order: &[&str], max_results: usize| RunSearch {
+        experiment_ids: vec![experiment],
+        filter: parse_filter(filter).unwrap(),
+        order_by: parse_order_by_list(order).unwrap(),
+        max_results,
+        ..RunSearch::default()
+    };
+    let names = |search: &RunSearch| -> Vec<String> {
+        let page = store.search_runs(search).unwrap();
+        page.runs.into_iter().map(|run| run.info.run_name).collect()
+    };
+    let plan = |search: &RunSearch| {
+        let plan = store.explain_search(search).unwrap().join("\n");
+        let first_part = plan
+            .split("Planning Time")
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            first_part.contains("runs_by_experiment_name") && !first_part.contains("Seq Scan"),
+            "{plan}"
+        );
+    };
+
+    let by_name = search("attributes.run_name = 'scored-4242'", &[], 10);
+    plan(&by_name);
+    assert_eq!(names(&by_name), ["scored-4242"]);
+    let others = RunSearch {
+        count_total: true,
+        ..search("attributes.run_name != 'scored-4242'", &[], 1)
+    };
+    assert_eq!(
+        store.search_runs(&others).unwrap().total_count,
+        Some(30_000)
+    );
+
+    // Bytes order: capitals before small letters, `scored-10` before `scored-2`.
+    let first_names = search("", &["attributes.run_name ASC"], 4);
+    plan(&first_names);
+    assert_eq!(
+        names(&first_names),
+        ["Zeta", "scored-1", "scored-10", "scored-100"]
+    );
+    let last_names = search("", &["attributes.run_name DESC"], 3);
+    plan(&last_names);
+    assert_eq!(
+        names(&last_names),
+        ["scored-9999", "scored-9998", "scored-9997"]
+    );
+    assert_eq!(
+        names(&search(
+            "attributes.run_name LIKE 'scored-424%'",
+            &["attributes.run_name ASC"],
+            20
+        )),
+        [
+            "scored-424",
+            "scored-4240",
+            "scored-4241",
+            "scored-4242",
+            "scored-4243",
+            "scored-4244",
+            "scored-4245",
+            "scored-4246",
+            "scored-4247",
+            "scored-4248",
+            "scored-4249"
+        ]
+    );
+}
+
 /// A run whose metric row still names the experiment it left (a series begun while the run was
 /// being moved) is not shown in that experiment's pages ordered by the metric.
 #[test]
@@ -993,7 +1084,7 @@ fn migration_5_gives_existing_metrics_their_runs_experiment() {
         )
         .unwrap();
     undo_value_heads(&mut client);
-    undo_experiment_run_ids(&mut client);
+    undo_run_indexes(&mut client);
 
     let store = PostgresStore::connect(&url, dir.path()).unwrap();
     let by_run: HashMap<String, i64> = client
@@ -1146,7 +1237,7 @@ fn migration_7_keeps_params_and_tags_found_by_their_values() {
         .batch_execute("DELETE FROM cairn_schema WHERE version >= 7")
         .unwrap();
     undo_value_heads(&mut client);
-    undo_experiment_run_ids(&mut client);
+    undo_run_indexes(&mut client);
 
     let store = PostgresStore::connect(&url, dir.path()).unwrap();
     let heads: i64 = client
@@ -1205,10 +1296,11 @@ fn migration_7_keeps_params_and_tags_found_by_their_values() {
     assert!(found(&format!("tags.note = '{long}'")).is_empty());
 }
 
-/// Takes `runs` back to what schema 7 had: no index of each experiment's run ids.
-fn undo_experiment_run_ids(client: &mut postgres::Client) {
+/// Takes `runs` back to what schema 7 had: no index of each experiment's run ids (schema 8) or
+/// of its runs' names (schema 11).
+fn undo_run_indexes(client: &mut postgres::Client) {
     client
-        .batch_execute("DROP INDEX runs_by_experiment_ids")
+        .batch_execute("DROP INDEX runs_by_experiment_ids; DROP INDEX runs_by_experiment_name")
         .unwrap();
 }
 

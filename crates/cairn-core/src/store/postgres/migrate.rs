@@ -50,6 +50,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         10,
         include_str!("../../../../../migrations/postgres/0010_latest_metrics_covered.sql"),
     ),
+    (
+        11,
+        include_str!("../../../../../migrations/postgres/0011_run_names.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming Cairn's migration lock among the database's advisory locks.

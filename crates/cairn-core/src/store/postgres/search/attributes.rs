@@ -25,3 +25,10 @@ pub(super) fn attribute_column(attribute: RunAttribute) -> (&'static str, Column
         RunAttribute::EndTime => ("end_time_ms", ColumnKind::Integer),
     }
 }
+
+/// Whether a `runs` column's index holds its values' byte order (`COLLATE "C"`, migration
+/// 0011): equality on it is then written in that collation too, which is the same test (every
+/// collation PostgreSQL offers here is deterministic) and lets the index find the value.
+pub(super) fn indexed_by_bytes(column: &str) -> bool {
+    column == "r.name"
+}

@@ -16,7 +16,7 @@
 
 use crate::search::{CompareOp, Comparison, DatasetField, Field, Filter, Literal, Predicate};
 
-use super::attributes::{ColumnKind, attribute_column};
+use super::attributes::{ColumnKind, attribute_column, indexed_by_bytes};
 use super::sql::{SqlValue, Statement};
 
 /// How many leading characters of a param or tag value its `value_head` column holds, which its
@@ -210,12 +210,14 @@ fn write_compare(
     match kind {
         ColumnKind::Text => {
             let text = literal_text(value);
-            // Equality is the same under every collation; order is by bytes.
-            let collate = if matches!(op, CompareOp::Eq | CompareOp::NotEq) {
-                ""
-            } else {
-                " COLLATE \"C\""
-            };
+            // Equality is the same under every collation, and written in the one of the
+            // column's index; order is by bytes.
+            let collate =
+                if matches!(op, CompareOp::Eq | CompareOp::NotEq) && !indexed_by_bytes(column) {
+                    ""
+                } else {
+                    " COLLATE \"C\""
+                };
             out.push(&format!("{column}{collate} {sql_op} "));
             out.bind(SqlValue::Text(text));
         }
