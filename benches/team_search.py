@@ -41,6 +41,9 @@ SEARCHES = [
     ("metrics.m1 > 0.5 and params.p1 = 'v3' (newest first)", {"filter": "metrics.m1 > 0.5 and params.p1 = 'v3'"}),
     ("no filter, newest first", {}),
     ("metrics.m1 > 0.99 (newest first)", {"filter": "metrics.m1 > 0.99"}),
+    ("attributes.run_name = 'seeded-4242'", {"filter": "attributes.run_name = 'seeded-4242'"}),
+    ("order attributes.run_name ASC", {"order_by": ["attributes.run_name ASC"]}),
+    ("order params.p1 DESC", {"order_by": ["params.p1 DESC"]}),
 ]
 
 

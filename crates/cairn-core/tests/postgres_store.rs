@@ -966,6 +966,101 @@ fn searches_by_run_name_read_the_experiments_index_of_names() {
     );
 }
 
+/// A page ordered by a param walks the param's index of value heads in byte order and stops
+/// when it is full; equal heads are ordered by their whole values, and runs without the param
+/// come last, in either direction.
+#[test]
+fn a_page_ordered_by_a_param_walks_its_values_in_byte_order() {
+    let url = fresh_database();
+    let dir = artifacts();
+    let store = PostgresStore::connect(&url, dir.path()).unwrap();
+    let [(experiment, _), _] = two_experiments(&store, 0);
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    add_scored_runs(&mut client, experiment, 20_000);
+    // Two values longer than an index entry's head, alike in it; a capital; no value at all.
+    let long = "w".repeat(200);
+    client
+        .execute(
+            "WITH made AS (
+                 INSERT INTO runs (run_uuid, experiment_id, name, start_time_ms, source_kind,
+                                   status)
+                 SELECT md5('extra-' || g), $1, 'extra-' || g, 30000 + g, 'mlflow_api',
+                        'FINISHED'
+                 FROM generate_series(1, 4) g
+                 RETURNING id, start_time_ms - 30000 AS g
+             )
+             INSERT INTO params (run_id, key, value)
+             SELECT id, 'p', (ARRAY[$2 || 'a', $2 || 'b', 'W'])[g] FROM made WHERE g < 4",
+            &[&experiment.0, &long],
+        )
+        .unwrap();
+    vacuum_until_all_visible(&mut client, "params");
+
+    let search = |filter: &str, order: &str, max_results: usize| RunSearch {
+        experiment_ids: vec![experiment],
+        filter: parse_filter(filter).unwrap(),
+        order_by: parse_order_by_list(&[order]).unwrap(),
+        max_results,
+        ..RunSearch::default()
+    };
+    let found = |search: &RunSearch| -> Vec<(String, Option<String>)> {
+        let page = store.search_runs(search).unwrap();
+        page.runs
+            .into_iter()
+            .map(|run| {
+                let value = run
+                    .params
+                    .into_iter()
+                    .find(|p| p.key == "p")
+                    .map(|p| p.value);
+                (run.info.run_name, value)
+            })
+            .collect()
+    };
+    let newest_first = search("", "params.p DESC", 4);
+    let plan = store.explain_search(&newest_first).unwrap().join("\n");
+    let first_part = plan.split("Planning Time").next().unwrap_or_default();
+    assert!(
+        first_part.contains("Backward using params_by_key_value")
+            && !first_part.contains("Seq Scan"),
+        "{plan}"
+    );
+    // The largest heads first; the newest of the runs whose value is `v6` after them.
+    let newest_v6: Vec<String> = (1..=20_000)
+        .rev()
+        .filter(|g| g % 7 == 6)
+        .take(2)
+        .map(|g| format!("scored-{g}"))
+        .collect();
+    let value = |text: &str| Some(text.to_owned());
+    assert_eq!(
+        found(&newest_first),
+        [
+            ("extra-2".to_owned(), value(&format!("{long}b"))),
+            ("extra-1".to_owned(), value(&format!("{long}a"))),
+            (newest_v6[0].clone(), value("v6")),
+            (newest_v6[1].clone(), value("v6")),
+        ]
+    );
+    assert_eq!(
+        found(&search("", "params.p ASC", 1)),
+        [("extra-3".to_owned(), value("W"))]
+    );
+    // The run without the param last, in either direction.
+    for order in ["params.p DESC", "params.p ASC"] {
+        let names: Vec<String> = found(&search("attributes.run_name LIKE 'extra-%'", order, 10))
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        let expected = if order.ends_with("DESC") {
+            ["extra-2", "extra-1", "extra-3", "extra-4"]
+        } else {
+            ["extra-3", "extra-1", "extra-2", "extra-4"]
+        };
+        assert_eq!(names, expected, "{order}");
+    }
+}
+
 /// A run whose metric row still names the experiment it left (a series begun while the run was
 /// being moved) is not shown in that experiment's pages ordered by the metric.
 #[test]

@@ -52,7 +52,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (
         11,
-        include_str!("../../../../../migrations/postgres/0011_run_names.sql"),
+        include_str!("../../../../../migrations/postgres/0011_byte_order.sql"),
     ),
 ];
 

@@ -109,8 +109,9 @@ fn write_keyed(
     match predicate {
         Predicate::IsNull | Predicate::IsNotNull => {}
         // Equality tests the indexed head: both the `(key, value_head)` index that finds a rare
-        // value's runs and the `(run_id, key) INCLUDE (value_head)` one that probes a run hold
-        // it, so neither reads the table. A value shorter than the head is whole when the head
+        // value's runs (in byte order, so the test is written in that collation) and the
+        // `(run_id, key) INCLUDE (value_head)` one that probes a run hold it, so neither reads
+        // the table. A value shorter than the head is whole when the head
         // equals it; one as long or longer is compared whole after. (One test, not two, for
         // the usual short value: PostgreSQL would multiply two estimates of the same match and
         // misjudge how many runs pass.)
@@ -121,7 +122,7 @@ fn write_keyed(
             let value = literal_text(value);
             let prefix: String = value.chars().take(INDEXED_VALUE_CHARS).collect();
             let whole = value.chars().count() >= INDEXED_VALUE_CHARS;
-            out.push(" AND k.value_head = ");
+            out.push(" AND k.value_head COLLATE \"C\" = ");
             out.bind(SqlValue::Text(prefix));
             if whole {
                 out.push(&format!(" AND {value_column} = "));

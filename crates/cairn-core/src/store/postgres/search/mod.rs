@@ -98,8 +98,12 @@ fn write_conditions(search: &RunSearch, statement: &mut Statement) {
 /// The one experiment of a search whose page `part` reads through its first sort key's metric
 /// rows, which then test the experiment themselves (see [`order::compile_order`]).
 fn experiment_in_order(search: &RunSearch, part: order::Part) -> Option<i64> {
+    let by_metric = matches!(
+        search.order_by.first().map(|entry| &entry.field),
+        Some(crate::search::Field::Metric(_))
+    );
     match (search.experiment_ids.as_slice(), part) {
-        ([only], order::Part::Valued | order::Part::Nan) => Some(only.0),
+        ([only], order::Part::Valued | order::Part::Nan) if by_metric => Some(only.0),
         _ => None,
     }
 }

@@ -20,21 +20,22 @@ pub(super) struct CompiledOrder {
     pub(super) part_condition: String,
 }
 
-/// Which of the runs a page statement reads, when the first sort key is a metric: MLflow puts
-/// the runs with a value first (in the metric's order), then those whose metric is NaN, then
-/// those without it. Reading each part on its own lets PostgreSQL walk the metric's
-/// `(key, latest_value)` index in order and stop when the page is full, instead of joining every
-/// run of the experiment to sort them. (A param or tag key sorts by its bytes, `COLLATE "C"`,
-/// which its index does not hold: those are read whole.)
+/// Which of the runs a page statement reads, when the first sort key is a metric, a param or a
+/// tag: MLflow puts the runs with a value first (in the key's order), then those whose metric
+/// is NaN, then those without the key. Reading each part on its own lets PostgreSQL walk the
+/// key's `(key, value)` index in order and stop when the page is full, instead of joining every
+/// run of the experiment to sort them. A param's or tag's index holds the head of each value in
+/// byte order (`COLLATE "C"`, schema 11), which orders as the whole value does (a head is a
+/// prefix of it); equal heads are ordered by the whole value after.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Part {
     /// Every run, in one statement.
     Whole,
-    /// Runs with a value of the first key's metric.
+    /// Runs with a value of the first key (not NaN, for a metric).
     Valued,
     /// Runs whose first key's metric is NaN.
     Nan,
-    /// Runs without the first key's metric.
+    /// Runs without the first key.
     Missing,
 }
 
@@ -42,6 +43,7 @@ pub(super) enum Part {
 pub(super) fn parts(order: &[OrderBy]) -> &'static [Part] {
     match order.first().map(|entry| &entry.field) {
         Some(Field::Metric(_)) => &[Part::Valued, Part::Nan, Part::Missing],
+        Some(Field::Param(_) | Field::Tag(_)) => &[Part::Valued, Part::Missing],
         _ => &[Part::Whole],
     }
 }
@@ -75,9 +77,11 @@ pub(super) fn compile_order(
             _ => "LEFT JOIN",
         };
         if index == 0 {
+            let metric = matches!(entry.field, Field::Metric(_));
             part_condition = match part {
                 Part::Whole => "TRUE".to_owned(),
-                Part::Valued => format!("{alias}.latest_value IS NOT NULL"),
+                Part::Valued if metric => format!("{alias}.latest_value IS NOT NULL"),
+                Part::Valued => "TRUE".to_owned(),
                 Part::Nan => format!("{alias}.latest_value IS NULL"),
                 Part::Missing => format!("{alias}.run_id IS NULL"),
             };
@@ -118,6 +122,11 @@ pub(super) fn compile_order(
                 joins.push_str(&format!(
                     " {join} {table} {alias} ON {alias}.run_id = r.id AND {alias}.key = {key}"
                 ));
+                // In a part of valued runs, the heads first, as the `(key, value_head)` index
+                // hands them over.
+                if index == 0 && part == Part::Valued {
+                    terms.push(format!("{alias}.value_head COLLATE \"C\" {direction}"));
+                }
                 terms.push(format!(
                     "{alias}.value COLLATE \"C\" {direction} NULLS LAST"
                 ));

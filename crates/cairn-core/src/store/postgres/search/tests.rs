@@ -199,13 +199,42 @@ fn the_page_and_the_count_share_the_conditions() {
             assert!(page.sql.contains(part), "{part} in {}", page.sql);
         }
     }
-    // Other first keys read the page whole.
+    // A param first: valued runs in the order of the heads its index holds, then runs without
+    // it; both test the runs' experiment, as a param's rows do not carry it.
     let by_param = RunSearch {
         order_by: crate::search::parse_order_by_list(&["params.p"]).unwrap_or_default(),
+        ..search.clone()
+    };
+    assert_eq!(
+        order::parts(&by_param.order_by),
+        [Part::Valued, Part::Missing]
+    );
+    let valued = page_statement(&by_param, Part::Valued, 31);
+    let missing = page_statement(&by_param, Part::Missing, 31);
+    for part in [
+        " JOIN params o0 ON o0.run_id = r.id AND o0.key = $5::text",
+        "r.experiment_id = $1::int8",
+        "ORDER BY o0.value_head COLLATE \"C\" ASC, o0.value COLLATE \"C\" ASC NULLS LAST, \
+         r.start_time_ms DESC NULLS LAST, r.run_uuid",
+    ] {
+        assert!(valued.sql.contains(part), "{part} in {}", valued.sql);
+    }
+    assert!(!valued.sql.contains("LEFT JOIN"), "{}", valued.sql);
+    for part in [
+        " LEFT JOIN params o0 ON o0.run_id = r.id",
+        "r.experiment_id = $1::int8",
+        "AND o0.run_id IS NULL",
+        "ORDER BY o0.value COLLATE \"C\" ASC NULLS LAST, r.start_time_ms DESC NULLS LAST",
+    ] {
+        assert!(missing.sql.contains(part), "{part} in {}", missing.sql);
+    }
+    // Attributes first read the page whole.
+    let by_name = RunSearch {
+        order_by: crate::search::parse_order_by_list(&["attributes.run_name"]).unwrap_or_default(),
         ..search
     };
-    assert_eq!(order::parts(&by_param.order_by), [Part::Whole]);
-    let whole = page_statement(&by_param, Part::Whole, 31);
+    assert_eq!(order::parts(&by_name.order_by), [Part::Whole]);
+    let whole = page_statement(&by_name, Part::Whole, 31);
     assert!(whole.sql.contains("AND TRUE"), "{}", whole.sql);
 }
 
@@ -213,7 +242,9 @@ fn the_page_and_the_count_share_the_conditions() {
 fn equality_on_a_param_tests_the_indexed_head_and_the_whole_value_only_when_longer() {
     let short = compiled("params.model = 'tree'");
     assert!(
-        short.sql.ends_with("AND k.value_head = $2::text)"),
+        short
+            .sql
+            .ends_with("AND k.value_head COLLATE \"C\" = $2::text)"),
         "{}",
         short.sql
     );
@@ -222,7 +253,7 @@ fn equality_on_a_param_tests_the_indexed_head_and_the_whole_value_only_when_long
     let long = compiled(&format!("tags.note = '{long_value}'"));
     assert!(
         long.sql
-            .ends_with("AND k.value_head = $2::text AND k.value = $3::text)"),
+            .ends_with("AND k.value_head COLLATE \"C\" = $2::text AND k.value = $3::text)"),
         "{}",
         long.sql
     );
