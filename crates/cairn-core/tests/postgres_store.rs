@@ -619,7 +619,7 @@ fn a_metric_search_reads_its_own_experiments_entries_and_follows_moved_runs() {
     // Enough more runs in each, below all of those in `loss`, for the planner to walk an index.
     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     add_bulk_runs(&mut client, &[a, b], 20_000);
-    client.batch_execute("VACUUM ANALYZE").unwrap();
+    vacuum_until_all_visible(&mut client, "metric_series");
 
     let search = |experiment: ExperimentId, filter: &str| RunSearch {
         experiment_ids: vec![experiment],
@@ -802,12 +802,11 @@ fn a_small_experiments_page_ordered_by_a_metric_walks_the_metrics_index() {
         max_results: 10,
         ..RunSearch::default()
     };
-    let plan = store.explain_search(&search).unwrap().join("\n");
-    let first_part = plan.split("Planning Time").next().unwrap_or_default();
-    assert!(
-        first_part.contains("Backward using metric_series_by_experiment_key_value")
-            && !first_part.contains("Hash"),
-        "{plan}"
+    assert_first_plan(
+        &store,
+        &search,
+        &["Backward using metric_series_by_experiment_key_value"],
+        &["Hash"],
     );
     let page = store.search_runs(&search).unwrap();
     let values: Vec<f64> = page
@@ -838,11 +837,7 @@ fn a_small_experiments_page_ordered_by_a_metric_walks_the_metrics_index() {
 /// finds in the metric's index instead of reading every run of the experiment and joining.
 #[test]
 fn a_selective_metric_filter_probes_the_runs_that_pass() {
-    let url = fresh_database();
-    let dir = artifacts();
-    let store = PostgresStore::connect(&url, dir.path()).unwrap();
-    let [(experiment, _), _] = two_experiments(&store, 0);
-    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let (_dir, store, [experiment, _], mut client) = empty_experiments();
     add_scored_runs(&mut client, experiment, 40_000);
     vacuum_until_all_visible(&mut client, "runs");
 
@@ -852,13 +847,11 @@ fn a_selective_metric_filter_probes_the_runs_that_pass() {
         max_results: 100,
         ..RunSearch::default()
     };
-    let plan = store.explain_search(&search).unwrap().join("\n");
-    let first_part = plan.split("Planning Time").next().unwrap_or_default();
-    assert!(
-        !first_part.contains("Seq Scan on runs")
-            && first_part.contains("key_value on metric_series")
-            && first_part.contains("runs_pkey"),
-        "{plan}"
+    assert_first_plan(
+        &store,
+        &search,
+        &["key_value on metric_series", "runs_pkey"],
+        &["Seq Scan on runs"],
     );
     let page = store.search_runs(&search).unwrap();
     // `m1` of run g is ((g * 31 + 1) % 1000) / 1000: above 0.99 for 360 of the 40,000 runs.
@@ -879,11 +872,7 @@ fn a_selective_metric_filter_probes_the_runs_that_pass() {
 /// (in their bytes' order) instead of every run of the experiment.
 #[test]
 fn searches_by_run_name_read_the_experiments_index_of_names() {
-    let url = fresh_database();
-    let dir = artifacts();
-    let store = PostgresStore::connect(&url, dir.path()).unwrap();
-    let [(experiment, _), (other, _)] = two_experiments(&store, 0);
-    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let (_dir, store, [experiment, other], mut client) = empty_experiments();
     add_scored_runs(&mut client, experiment, 30_000);
     add_scored_runs(&mut client, other, 30_000);
     client
@@ -907,16 +896,7 @@ fn searches_by_run_name_read_the_experiments_index_of_names() {
         page.runs.into_iter().map(|run| run.info.run_name).collect()
     };
     let plan = |search: &RunSearch| {
-        let plan = store.explain_search(search).unwrap().join("\n");
-        let first_part = plan
-            .split("Planning Time")
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        assert!(
-            first_part.contains("runs_by_experiment_name") && !first_part.contains("Seq Scan"),
-            "{plan}"
-        );
+        assert_first_plan(&store, search, &["runs_by_experiment_name"], &["Seq Scan"]);
     };
 
     let by_name = search("attributes.run_name = 'scored-4242'", &[], 10);
@@ -971,11 +951,7 @@ fn searches_by_run_name_read_the_experiments_index_of_names() {
 /// come last, in either direction.
 #[test]
 fn a_page_ordered_by_a_param_walks_its_values_in_byte_order() {
-    let url = fresh_database();
-    let dir = artifacts();
-    let store = PostgresStore::connect(&url, dir.path()).unwrap();
-    let [(experiment, _), _] = two_experiments(&store, 0);
-    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let (_dir, store, [experiment, _], mut client) = empty_experiments();
     add_scored_runs(&mut client, experiment, 20_000);
     // Two values longer than an index entry's head, alike in it; a capital; no value at all.
     let long = "w".repeat(200);
@@ -1018,12 +994,11 @@ fn a_page_ordered_by_a_param_walks_its_values_in_byte_order() {
             .collect()
     };
     let newest_first = search("", "params.p DESC", 4);
-    let plan = store.explain_search(&newest_first).unwrap().join("\n");
-    let first_part = plan.split("Planning Time").next().unwrap_or_default();
-    assert!(
-        first_part.contains("Backward using params_by_key_value")
-            && !first_part.contains("Seq Scan"),
-        "{plan}"
+    assert_first_plan(
+        &store,
+        &newest_first,
+        &["Backward using params_by_key_value"],
+        &["Seq Scan"],
     );
     // The largest heads first; the newest of the runs whose value is `v6` after them.
     let newest_v6: Vec<String> = (1..=20_000)
@@ -1112,6 +1087,34 @@ fn add_scored_runs(client: &mut postgres::Client, experiment: ExperimentId, coun
             e = experiment.0,
         ))
         .unwrap();
+}
+
+/// Asserts that the plan of `search`'s first page statement (up to its planning time) names
+/// each of `used` and none of `unused`, showing the whole plan when it does not.
+fn assert_first_plan(store: &PostgresStore, search: &RunSearch, used: &[&str], unused: &[&str]) {
+    let plan = store.explain_search(search).unwrap().join("\n");
+    let first = plan.split("Planning Time").next().unwrap_or_default();
+    assert!(
+        used.iter().all(|part| first.contains(part))
+            && !unused.iter().any(|part| first.contains(part)),
+        "{plan}"
+    );
+}
+
+/// A store on a new database with two empty experiments, and a client of that database for
+/// filling them in SQL.
+fn empty_experiments() -> (
+    tempfile::TempDir,
+    PostgresStore,
+    [ExperimentId; 2],
+    postgres::Client,
+) {
+    let url = fresh_database();
+    let dir = artifacts();
+    let store = PostgresStore::connect(&url, dir.path()).unwrap();
+    let experiments = two_experiments(&store, 0).map(|(experiment, _)| experiment);
+    let client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    (dir, store, experiments, client)
 }
 
 /// `count` finished runs in each of `experiments`, made in SQL, each with a `loss` of -1 (below
