@@ -27,7 +27,7 @@ mod writes;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
@@ -119,7 +119,7 @@ impl SqliteStore {
         }
         let mut writer = open_connection(database_path, durability)?;
         migrate::migrate_to(&mut writer, database_path, schema_version)?;
-        writer.pragma_update(None, "journal_mode", "WAL")?;
+        use_write_ahead_log(&writer)?;
         let stem = database_path.file_stem().map_or_else(
             || "cairn".into(),
             |stem| stem.to_string_lossy().into_owned(),
@@ -189,6 +189,28 @@ impl SqliteStore {
         let value = work(&transaction)?;
         transaction.commit()?;
         Ok(value)
+    }
+}
+
+/// Puts the database in WAL mode (a no-op once it is). Switching needs the file to itself, and
+/// SQLite answers "database is locked" at once, without waiting in its busy handler, while
+/// another connection holds it — as when several processes open a new store together (the
+/// desktop app, `cairn serve` and `cairn index --watch` started at once) — so the switch is
+/// tried again until the busy timeout has passed.
+fn use_write_ahead_log(connection: &Connection) -> StoreResult<()> {
+    let started = Instant::now();
+    loop {
+        let mode = connection
+            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0));
+        match mode {
+            Err(rusqlite::Error::SqliteFailure(failure, _))
+                if failure.code == rusqlite::ErrorCode::DatabaseBusy
+                    && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            other => return other.map(drop).map_err(StoreError::from),
+        }
     }
 }
 

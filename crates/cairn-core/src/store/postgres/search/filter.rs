@@ -111,10 +111,10 @@ fn write_keyed(
         // Equality tests the indexed head: both the `(key, value_head)` index that finds a rare
         // value's runs (in byte order, so the test is written in that collation) and the
         // `(run_id, key) INCLUDE (value_head)` one that probes a run hold it, so neither reads
-        // the table. A value shorter than the head is whole when the head
-        // equals it; one as long or longer is compared whole after. (One test, not two, for
-        // the usual short value: PostgreSQL would multiply two estimates of the same match and
-        // misjudge how many runs pass.)
+        // the table. A value shorter than the head is whole when the head equals it; one as
+        // long or longer is compared whole after. (One test, not two, for the usual short
+        // value: PostgreSQL would multiply two estimates of the same match and misjudge how
+        // many runs pass.)
         Predicate::Compare {
             op: CompareOp::Eq,
             value,
