@@ -200,16 +200,14 @@ impl SqliteStore {
 fn use_write_ahead_log(connection: &Connection) -> StoreResult<()> {
     let started = Instant::now();
     loop {
-        let mode = connection
-            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0));
-        match mode {
+        match connection.pragma_update(None, "journal_mode", "WAL") {
             Err(rusqlite::Error::SqliteFailure(failure, _))
                 if failure.code == rusqlite::ErrorCode::DatabaseBusy
                     && started.elapsed() < BUSY_TIMEOUT =>
             {
                 std::thread::sleep(Duration::from_millis(5));
             }
-            other => return other.map(drop).map_err(StoreError::from),
+            other => return other.map_err(StoreError::from),
         }
     }
 }
