@@ -102,13 +102,32 @@ async function openExperiment(page: Page): Promise<void> {
   await expect.poll(async () => (await tableText(page)).length).toBeGreaterThan(10);
 }
 
+/**
+ * The runs table once it has stopped changing: the rows in the DOM are those in view, and the
+ * view is measured after the first rows render, so one read alone may catch fewer rows than the
+ * table settles on.
+ */
+async function settledTable(page: Page): Promise<string[][]> {
+  let last = JSON.stringify(await tableText(page));
+  await expect
+    .poll(async () => {
+      await page.waitForTimeout(300);
+      const now = JSON.stringify(await tableText(page));
+      const same = now === last;
+      last = now;
+      return same;
+    })
+    .toBe(true);
+  return JSON.parse(last) as string[][];
+}
+
 const open = useBrowser();
 
 describe('a team server on PostgreSQL and S3', () => {
   it('shows the runs table the store file it was copied from shows', async () => {
     const onFile = await open('#/runs', laptopUrl);
     await openExperiment(onFile);
-    const expected = await tableText(onFile);
+    const expected = await settledTable(onFile);
     const expectedHeaders = await headers(onFile);
 
     const onTeam = await open('#/runs', teamUrl);
