@@ -946,6 +946,56 @@ fn searches_by_run_name_read_the_experiments_index_of_names() {
     );
 }
 
+/// A run found by part of its name (`ILIKE '%part%'`, what the runs view asks for words typed
+/// into its filter) is looked up by its name's trigrams when the pattern holds one; a pattern
+/// without (two letters) walks the experiment's runs instead of reading the whole trigram index,
+/// which PostgreSQL would do here (checked: 80–130 ms where the walk takes 30).
+#[test]
+fn searches_by_part_of_a_run_name_read_its_trigrams() {
+    let (_dir, store, [experiment, other], mut client) = empty_experiments();
+    add_scored_runs(&mut client, experiment, 100_000);
+    add_scored_runs(&mut client, other, 100_000);
+    client
+        .execute(
+            "INSERT INTO runs (run_uuid, experiment_id, name, start_time_ms, source_kind, status)
+             VALUES (md5('zeta'), $1, 'Zeta-Lab', 0, 'mlflow_api', 'FINISHED')",
+            &[&experiment.0],
+        )
+        .unwrap();
+    vacuum_until_all_visible(&mut client, "runs");
+
+    let search = |filter: &str| RunSearch {
+        experiment_ids: vec![experiment],
+        filter: parse_filter(filter).unwrap(),
+        max_results: 100,
+        count_total: true,
+        ..RunSearch::default()
+    };
+    let found = |search: &RunSearch| -> (Vec<String>, Option<u64>) {
+        let page = store.search_runs(search).unwrap();
+        let names = page.runs.into_iter().map(|run| run.info.run_name).collect();
+        (names, page.total_count)
+    };
+
+    let by_part = search("attributes.run_name ILIKE '%ZETA-la%'");
+    assert_first_plan(&store, &by_part, &["runs_name_trigrams"], &["Seq Scan"]);
+    assert_eq!(found(&by_part), (vec!["Zeta-Lab".to_owned()], Some(1)));
+
+    let two_letters = search("attributes.run_name ILIKE '%ze%'");
+    assert_first_plan(&store, &two_letters, &[], &["runs_name_trigrams"]);
+    assert_eq!(found(&two_letters), (vec!["Zeta-Lab".to_owned()], Some(1)));
+
+    // scored-42, 420 to 429, 4200 to 4299 and 42000 to 42999, newest (highest) first.
+    let newest: Vec<String> = (42_900..43_000)
+        .rev()
+        .map(|g| format!("scored-{g}"))
+        .collect();
+    assert_eq!(
+        found(&search("attributes.run_name ILIKE '%Scored-42%'")),
+        (newest, Some(1111))
+    );
+}
+
 /// A page ordered by a param walks the param's index of value heads in byte order and stops
 /// when it is full; equal heads are ordered by their whole values, and runs without the param
 /// come last, in either direction.
@@ -1395,10 +1445,13 @@ fn migration_7_keeps_params_and_tags_found_by_their_values() {
 }
 
 /// Takes `runs` back to what schema 7 had: no index of each experiment's run ids (schema 8) or
-/// of its runs' names (schema 11).
+/// of its runs' names (schemas 11 and 12).
 fn undo_run_indexes(client: &mut postgres::Client) {
     client
-        .batch_execute("DROP INDEX runs_by_experiment_ids; DROP INDEX runs_by_experiment_name")
+        .batch_execute(
+            "DROP INDEX runs_by_experiment_ids; DROP INDEX runs_by_experiment_name;
+             DROP INDEX IF EXISTS runs_name_trigrams",
+        )
         .unwrap();
 }
 

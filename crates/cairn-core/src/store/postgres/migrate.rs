@@ -54,6 +54,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         11,
         include_str!("../../../../../migrations/postgres/0011_byte_order.sql"),
     ),
+    (
+        12,
+        include_str!("../../../../../migrations/postgres/0012_run_name_trigrams.sql"),
+    ),
 ];
 
 /// An arbitrary constant naming Cairn's migration lock among the database's advisory locks.

@@ -16,7 +16,9 @@
 
 use crate::search::{CompareOp, Comparison, DatasetField, Field, Filter, Literal, Predicate};
 
-use super::attributes::{ColumnKind, attribute_column, indexed_by_bytes};
+use super::attributes::{
+    ColumnKind, attribute_column, indexed_by_bytes, indexed_by_trigrams, narrows_by_trigrams,
+};
 use super::sql::{SqlValue, Statement};
 
 /// How many leading characters of a param or tag value its `value_head` column holds, which its
@@ -160,12 +162,23 @@ fn write_test(column: &str, kind: ColumnKind, predicate: &Predicate, out: &mut S
             if *op == CompareOp::Like {
                 out.push(&format!("{text} LIKE "));
                 out.bind(SqlValue::Text(pattern));
-            } else {
-                // lower() under the C collation folds ASCII letters only, as SQLite's does.
-                out.push(&format!("lower({text} COLLATE \"C\") LIKE "));
-                out.bind(SqlValue::Text(pattern.to_ascii_lowercase()));
+                out.push(" ESCAPE ''");
+                return;
             }
+            // lower() under the C collation folds ASCII letters only, as SQLite's does.
+            let pattern = pattern.to_ascii_lowercase();
+            // A test the trigram index cannot answer, as `IS TRUE` (the same in a filter) keeps
+            // it from reading all of that index; the estimate still uses the index's statistics.
+            let unindexed = indexed_by_trigrams(column) && !narrows_by_trigrams(&pattern);
+            if unindexed {
+                out.push("(");
+            }
+            out.push(&format!("lower({text} COLLATE \"C\") LIKE "));
+            out.bind(SqlValue::Text(pattern));
             out.push(" ESCAPE ''");
+            if unindexed {
+                out.push(") IS TRUE");
+            }
         }
         Predicate::Compare { op, value } => write_compare(column, kind, *op, value, out),
         Predicate::In(values) | Predicate::NotIn(values) => {

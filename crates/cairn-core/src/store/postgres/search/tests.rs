@@ -66,6 +66,39 @@ fn ilike_folds_the_pattern_in_ascii_and_nothing_escapes() {
 }
 
 #[test]
+fn ilike_on_a_run_name_leaves_its_trigram_index_to_patterns_holding_a_trigram() {
+    for (pattern, indexed) in [
+        ("%Adamw%", true),
+        ("run-1%", true),
+        ("%42%", false),
+        ("%a_b%", false),
+        ("%ab-c%", false),
+        ("%", false),
+    ] {
+        let statement = compiled(&format!("attributes.run_name ILIKE '{pattern}'"));
+        let expected = if indexed {
+            "lower(r.name COLLATE \"C\") LIKE $1::text ESCAPE ''"
+        } else {
+            "(lower(r.name COLLATE \"C\") LIKE $1::text ESCAPE '') IS TRUE"
+        };
+        assert_eq!(statement.sql, expected, "{pattern}");
+        assert_eq!(
+            statement.params,
+            [SqlValue::Text(pattern.to_ascii_lowercase())]
+        );
+    }
+    // Other columns have no trigram index.
+    let statement = compiled("tags.note ILIKE '%ab%'");
+    assert!(
+        statement
+            .sql
+            .contains("lower(k.value COLLATE \"C\") LIKE $2::text ESCAPE ''"),
+        "{}",
+        statement.sql
+    );
+}
+
+#[test]
 fn is_null_on_a_key_is_a_not_exists_and_in_lists_are_arrays() {
     let statement = compiled("params.lr IS NULL and attributes.run_id IN ('a', 'b')");
     assert!(
