@@ -44,6 +44,9 @@ SEARCHES = [
     ("attributes.run_name = 'seeded-4242'", {"filter": "attributes.run_name = 'seeded-4242'"}),
     ("order attributes.run_name ASC", {"order_by": ["attributes.run_name ASC"]}),
     ("order params.p1 DESC", {"order_by": ["params.p1 DESC"]}),
+    ("attributes.run_name ILIKE '%Seeded-4242%'", {"filter": "attributes.run_name ILIKE '%Seeded-4242%'"}),
+    ("attributes.run_name ILIKE '%zzz%' (no run)", {"filter": "attributes.run_name ILIKE '%zzz%'"}),
+    ("attributes.run_name ILIKE '%ab%' (two letters, no run)", {"filter": "attributes.run_name ILIKE '%ab%'"}),
 ]
 
 
