@@ -872,17 +872,7 @@ fn a_selective_metric_filter_probes_the_runs_that_pass() {
 /// (in their bytes' order) instead of every run of the experiment.
 #[test]
 fn searches_by_run_name_read_the_experiments_index_of_names() {
-    let (_dir, store, [experiment, other], mut client) = empty_experiments();
-    add_scored_runs(&mut client, experiment, 30_000);
-    add_scored_runs(&mut client, other, 30_000);
-    client
-        .execute(
-            "INSERT INTO runs (run_uuid, experiment_id, name, start_time_ms, source_kind, status)
-             VALUES (md5('zeta'), $1, 'Zeta', 0, 'mlflow_api', 'FINISHED')",
-            &[&experiment.0],
-        )
-        .unwrap();
-    vacuum_until_all_visible(&mut client, "runs");
+    let (_dir, store, experiment) = scored_runs_and_one_named(30_000, "Zeta");
 
     let search = |filter: &str, order: &[&str], max_results: usize| RunSearch {
         experiment_ids: vec![experiment],
@@ -952,17 +942,7 @@ fn searches_by_run_name_read_the_experiments_index_of_names() {
 /// which PostgreSQL would do here (checked: 80–130 ms where the walk takes 30).
 #[test]
 fn searches_by_part_of_a_run_name_read_its_trigrams() {
-    let (_dir, store, [experiment, other], mut client) = empty_experiments();
-    add_scored_runs(&mut client, experiment, 100_000);
-    add_scored_runs(&mut client, other, 100_000);
-    client
-        .execute(
-            "INSERT INTO runs (run_uuid, experiment_id, name, start_time_ms, source_kind, status)
-             VALUES (md5('zeta'), $1, 'Zeta-Lab', 0, 'mlflow_api', 'FINISHED')",
-            &[&experiment.0],
-        )
-        .unwrap();
-    vacuum_until_all_visible(&mut client, "runs");
+    let (_dir, store, experiment) = scored_runs_and_one_named(100_000, "Zeta-Lab");
 
     let search = |filter: &str| RunSearch {
         experiment_ids: vec![experiment],
@@ -1137,6 +1117,26 @@ fn add_scored_runs(client: &mut postgres::Client, experiment: ExperimentId, coun
             e = experiment.0,
         ))
         .unwrap();
+}
+
+/// A store whose two experiments hold `runs` scored runs each (`scored-1`...), the first also a
+/// run named `name`, the oldest; vacuumed. Returns the first experiment.
+fn scored_runs_and_one_named(
+    runs: i64,
+    name: &str,
+) -> (tempfile::TempDir, PostgresStore, ExperimentId) {
+    let (dir, store, [experiment, other], mut client) = empty_experiments();
+    add_scored_runs(&mut client, experiment, runs);
+    add_scored_runs(&mut client, other, runs);
+    client
+        .execute(
+            "INSERT INTO runs (run_uuid, experiment_id, name, start_time_ms, source_kind, status)
+             VALUES (md5($2), $1, $2, 0, 'mlflow_api', 'FINISHED')",
+            &[&experiment.0, &name],
+        )
+        .unwrap();
+    vacuum_until_all_visible(&mut client, "runs");
+    (dir, store, experiment)
 }
 
 /// Asserts that the plan of `search`'s first page statement (up to its planning time) names
