@@ -937,7 +937,7 @@ fn searches_by_run_name_read_the_experiments_index_of_names() {
 }
 
 /// A run found by part of its name (`ILIKE '%part%'`, what the runs view asks for words typed
-/// into its filter) is looked up by its name's trigrams when the pattern holds one; a pattern
+/// into its filter, or `LIKE`) is looked up by its name's trigrams when the pattern holds one; a pattern
 /// without (two letters) walks the experiment's runs instead of reading the whole trigram index,
 /// which PostgreSQL would do here (checked: 80–130 ms where the walk takes 30).
 #[test]
@@ -960,6 +960,15 @@ fn searches_by_part_of_a_run_name_read_its_trigrams() {
     let by_part = search("attributes.run_name ILIKE '%ZETA-la%'");
     assert_first_plan(&store, &by_part, &["runs_name_trigrams"], &["Seq Scan"]);
     assert_eq!(found(&by_part), (vec!["Zeta-Lab".to_owned()], Some(1)));
+
+    // LIKE keeps its case, and reads the same index.
+    let cased = search("attributes.run_name LIKE '%Zeta-La%'");
+    assert_first_plan(&store, &cased, &["runs_name_trigrams"], &["Seq Scan"]);
+    assert_eq!(found(&cased), (vec!["Zeta-Lab".to_owned()], Some(1)));
+    assert_eq!(
+        found(&search("attributes.run_name LIKE '%ZETA-la%'")),
+        (Vec::new(), Some(0))
+    );
 
     let two_letters = search("attributes.run_name ILIKE '%ze%'");
     assert_first_plan(&store, &two_letters, &[], &["runs_name_trigrams"]);

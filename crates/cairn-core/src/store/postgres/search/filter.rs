@@ -160,9 +160,20 @@ fn write_test(column: &str, kind: ColumnKind, predicate: &Predicate, out: &mut S
                 ColumnKind::Float | ColumnKind::Integer => format!("{column}::text"),
             };
             if *op == CompareOp::Like {
+                let folded = pattern.to_ascii_lowercase();
+                let narrowed = indexed_by_trigrams(column) && narrows_by_trigrams(&folded);
+                if narrowed {
+                    // What matches also matches folded, which the trigram index can look up.
+                    out.push(&format!("(lower({text} COLLATE \"C\") LIKE "));
+                    out.bind(SqlValue::Text(folded));
+                    out.push(" ESCAPE '' AND ");
+                }
                 out.push(&format!("{text} LIKE "));
                 out.bind(SqlValue::Text(pattern));
                 out.push(" ESCAPE ''");
+                if narrowed {
+                    out.push(")");
+                }
                 return;
             }
             // lower() under the C collation folds ASCII letters only, as SQLite's does.

@@ -66,7 +66,7 @@ fn ilike_folds_the_pattern_in_ascii_and_nothing_escapes() {
 }
 
 #[test]
-fn ilike_on_a_run_name_leaves_its_trigram_index_to_patterns_holding_a_trigram() {
+fn like_and_ilike_on_a_run_name_use_its_trigram_index_when_the_pattern_holds_a_trigram() {
     for (pattern, indexed) in [
         ("%Adamw%", true),
         ("run-1%", true),
@@ -87,6 +87,21 @@ fn ilike_on_a_run_name_leaves_its_trigram_index_to_patterns_holding_a_trigram() 
             [SqlValue::Text(pattern.to_ascii_lowercase())]
         );
     }
+    // LIKE keeps its case, and adds the folded test the index can answer when it narrows.
+    let statement = compiled("attributes.run_name LIKE '%Adamw%'");
+    assert_eq!(
+        statement.sql,
+        "(lower(r.name COLLATE \"C\") LIKE $1::text ESCAPE '' AND r.name LIKE $2::text ESCAPE '')"
+    );
+    assert_eq!(
+        statement.params,
+        [
+            SqlValue::Text("%adamw%".into()),
+            SqlValue::Text("%Adamw%".into())
+        ]
+    );
+    let statement = compiled("attributes.run_name LIKE '%Ab%'");
+    assert_eq!(statement.sql, "r.name LIKE $1::text ESCAPE ''");
     // Other columns have no trigram index.
     let statement = compiled("tags.note ILIKE '%ab%'");
     assert!(
