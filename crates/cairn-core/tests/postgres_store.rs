@@ -937,9 +937,9 @@ fn searches_by_run_name_read_the_experiments_index_of_names() {
 }
 
 /// A run found by part of its name (`ILIKE '%part%'`, what the runs view asks for words typed
-/// into its filter, or `LIKE`) is looked up by its name's trigrams when the pattern holds one; a pattern
-/// without (two letters) walks the experiment's runs instead of reading the whole trigram index,
-/// which PostgreSQL would do here (checked: 80–130 ms where the walk takes 30).
+/// into its filter, or `LIKE`) is looked up by its name's trigrams when the pattern holds one;
+/// a pattern without (two letters) walks the experiment's runs instead of reading the whole
+/// trigram index, which PostgreSQL would do here (checked: 80–130 ms where the walk takes 30).
 #[test]
 fn searches_by_part_of_a_run_name_read_its_trigrams() {
     let (_dir, store, experiment) = scored_runs_and_one_named(100_000, "Zeta-Lab");
