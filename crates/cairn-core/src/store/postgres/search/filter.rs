@@ -159,36 +159,30 @@ fn write_test(column: &str, kind: ColumnKind, predicate: &Predicate, out: &mut S
                 ColumnKind::Text => column.to_owned(),
                 ColumnKind::Float | ColumnKind::Integer => format!("{column}::text"),
             };
-            if *op == CompareOp::Like {
-                let folded = pattern.to_ascii_lowercase();
-                let narrowed = indexed_by_trigrams(column) && narrows_by_trigrams(&folded);
-                if narrowed {
+            // lower() under the C collation folds ASCII letters only, as SQLite's does.
+            let folded = pattern.to_ascii_lowercase();
+            let lowered = format!("lower({text} COLLATE \"C\")");
+            let trigrams = indexed_by_trigrams(column);
+            let narrows = trigrams && narrows_by_trigrams(&folded);
+            match op {
+                CompareOp::Like if narrows => {
                     // What matches also matches folded, which the trigram index can look up.
-                    out.push(&format!("(lower({text} COLLATE \"C\") LIKE "));
-                    out.bind(SqlValue::Text(folded));
-                    out.push(" ESCAPE '' AND ");
-                }
-                out.push(&format!("{text} LIKE "));
-                out.bind(SqlValue::Text(pattern));
-                out.push(" ESCAPE ''");
-                if narrowed {
+                    out.push("(");
+                    write_like(&lowered, folded, out);
+                    out.push(" AND ");
+                    write_like(&text, pattern, out);
                     out.push(")");
                 }
-                return;
-            }
-            // lower() under the C collation folds ASCII letters only, as SQLite's does.
-            let pattern = pattern.to_ascii_lowercase();
-            // A test the trigram index cannot answer, as `IS TRUE` (the same in a filter) keeps
-            // it from reading all of that index; the estimate still uses the index's statistics.
-            let unindexed = indexed_by_trigrams(column) && !narrows_by_trigrams(&pattern);
-            if unindexed {
-                out.push("(");
-            }
-            out.push(&format!("lower({text} COLLATE \"C\") LIKE "));
-            out.bind(SqlValue::Text(pattern));
-            out.push(" ESCAPE ''");
-            if unindexed {
-                out.push(") IS TRUE");
+                CompareOp::Like => write_like(&text, pattern, out),
+                // A test the trigram index cannot answer, as `IS TRUE` (the same in a filter)
+                // keeps it from reading all of that index; the estimate still uses the index's
+                // statistics.
+                _ if trigrams && !narrows => {
+                    out.push("(");
+                    write_like(&lowered, folded, out);
+                    out.push(") IS TRUE");
+                }
+                _ => write_like(&lowered, folded, out),
             }
         }
         Predicate::Compare { op, value } => write_compare(column, kind, *op, value, out),
@@ -221,6 +215,13 @@ fn write_test(column: &str, kind: ColumnKind, predicate: &Predicate, out: &mut S
         Predicate::IsNull => out.push(&format!("{column} IS NULL")),
         Predicate::IsNotNull => out.push(&format!("{column} IS NOT NULL")),
     }
+}
+
+/// `text LIKE pattern`, with no escape character (`%` and `_` are always wildcards).
+fn write_like(text: &str, pattern: String, out: &mut Statement) {
+    out.push(&format!("{text} LIKE "));
+    out.bind(SqlValue::Text(pattern));
+    out.push(" ESCAPE ''");
 }
 
 /// `column <op> value` (op is not LIKE or ILIKE).
